@@ -1,0 +1,50 @@
+// redact: finds what a Freedom of Information response must withhold and
+// removes it from the PDF for real. See README.md.
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/console.h"
+#include "cli/extract_command.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: redact COMMAND [ARGS...]\n"
+    "\n"
+    "Commands:\n"
+    "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
+    "\n"
+    "  redact --help | --version\n"
+    "\n"
+    "Exit status: 0 done, 2 usage error, 3 a file could not be read.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace redact::cli;
+  Console console;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty()) {
+      console.error("no command given; try 'redact --help'");
+      return kExitUsage;
+    }
+    const std::string command = args.front();
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "--help" || command == "-h" || command == "help") {
+      console.out(kUsage);
+      return kExitOk;
+    }
+    if (command == "--version") {
+      console.out("redact " REDACT_VERSION "\n");
+      return kExitOk;
+    }
+    if (command == "extract") return extract_command(rest, console);
+    console.error("unknown command '" + command + "'; try 'redact --help'");
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    console.error(std::string("internal error: ") + e.what());
+    return kExitFailed;
+  }
+}

@@ -1,0 +1,54 @@
+#include "core/unicode.h"
+
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+namespace redact {
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  char buffer[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(buffer, length, static_cast<UChar32>(cp));
+  out.append(buffer, static_cast<size_t>(length));
+}
+
+std::string to_utf8(std::u32string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char32_t cp : text) append_utf8(out, cp);
+  return out;
+}
+
+std::u32string decode_utf16be(std::string_view bytes) {
+  std::u16string units;
+  units.reserve(bytes.size() / 2);
+  for (size_t i = 0; i + 1 < bytes.size(); i += 2) {
+    units.push_back(static_cast<char16_t>((static_cast<unsigned char>(bytes[i]) << 8) |
+                                          static_cast<unsigned char>(bytes[i + 1])));
+  }
+  std::u32string out;
+  int32_t i = 0;
+  const int32_t length = static_cast<int32_t>(units.size());
+  while (i < length) {
+    UChar32 cp;
+    U16_NEXT(units.data(), i, length, cp);
+    out.push_back(U_IS_SURROGATE(cp) ? U'\uFFFD' : static_cast<char32_t>(cp));
+  }
+  if (bytes.size() % 2 != 0) out.push_back(U'\uFFFD');
+  return out;
+}
+
+std::u32string decode_utf8(std::string_view text) {
+  std::u32string out;
+  int32_t i = 0;
+  const int32_t length = static_cast<int32_t>(text.size());
+  while (i < length) {
+    UChar32 cp;
+    U8_NEXT(text.data(), i, length, cp);
+    out.push_back(cp < 0 ? U'\uFFFD' : static_cast<char32_t>(cp));
+  }
+  return out;
+}
+
+}  // namespace redact

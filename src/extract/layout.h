@@ -1,0 +1,46 @@
+// Lines and words rebuilt from glyph geometry, and the page's text in
+// reading order.
+//
+// Glyphs are taken in content-stream order. A glyph continues the current
+// line when it runs in the same direction, its baseline is within half a font
+// size of the line's, and it does not jump back; a space is inserted where
+// the gap from the previous glyph exceeds `kSpaceGap` of the font size. Lines
+// are then ordered top to bottom (in the page as displayed), and lines that
+// share a baseline are joined left to right, so a table row reads as one line.
+// Text drawn in other directions (rotated) follows, grouped by direction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+#include "pdf/page_content.h"
+
+namespace redact::extract {
+
+struct Word {
+  std::string text;
+  Rect box;
+  std::vector<uint32_t> glyphs;  // indices into PageContent::glyphs
+};
+
+struct Line {
+  std::vector<Word> words;
+  Rect box;
+};
+
+struct PageText {
+  std::vector<Line> lines;
+  // Words separated by single spaces, lines by '\n'.
+  std::string text;
+  // For each byte of `text`, the glyph it came from, or -1 for a space or
+  // line break the layout inserted.
+  std::vector<int32_t> text_glyphs;
+};
+
+constexpr double kSpaceGap = 0.15;
+
+PageText layout(const pdf::PageContent& page);
+
+}  // namespace redact::extract

@@ -1,0 +1,397 @@
+#include "pdf/content_lexer.h"
+
+#include <charconv>
+#include <utility>
+
+namespace redact::pdf {
+namespace {
+
+bool is_regular(unsigned char c) { return !is_pdf_whitespace(c) && !is_pdf_delimiter(c); }
+
+int hex_value(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Parses a PDF number leniently, as viewers do: "--5" is -5, "1.2.3" is 1.2,
+// "5-" is 5. Returns false when the token holds no digit at all.
+bool parse_number(std::string_view token, double& out) {
+  bool has_digit = false;
+  for (char c : token) {
+    if (c >= '0' && c <= '9') has_digit = true;
+    else if (c != '+' && c != '-' && c != '.') return false;
+  }
+  if (!has_digit) return false;
+  bool negative = false;
+  size_t i = 0;
+  while (i < token.size() && (token[i] == '+' || token[i] == '-')) {
+    negative = negative || token[i] == '-';
+    ++i;
+  }
+  // The longest prefix of digits with at most one '.'.
+  size_t j = i;
+  bool seen_dot = false;
+  while (j < token.size() && ((token[j] >= '0' && token[j] <= '9') || (token[j] == '.' && !seen_dot))) {
+    seen_dot = seen_dot || token[j] == '.';
+    ++j;
+  }
+  std::string_view digits = token.substr(i, j - i);
+  double value = 0;
+  if (digits == "." || digits.empty()) {
+    value = 0;
+  } else {
+    auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value,
+                                  std::chars_format::fixed);
+    if (result.ec != std::errc()) value = 0;  // out of range: treat as 0, like MuPDF
+  }
+  out = negative ? -value : value;
+  return true;
+}
+
+}  // namespace
+
+const Object* Object::find(std::string_view key) const {
+  if (kind != Kind::dict) return nullptr;
+  for (size_t i = 0; i + 1 < items.size(); i += 2) {
+    if (items[i].bytes == key) return &items[i + 1];
+  }
+  return nullptr;
+}
+
+void ContentLexer::warn(size_t offset, std::string message) {
+  // Garbage can produce one warning per byte; a hundred say enough.
+  if (warnings_.size() < 100) warnings_.push_back({offset, std::move(message)});
+}
+
+void ContentLexer::skip_whitespace_and_comments() {
+  while (pos_ < data_.size()) {
+    unsigned char c = static_cast<unsigned char>(data_[pos_]);
+    if (is_pdf_whitespace(c)) {
+      ++pos_;
+    } else if (c == '%') {
+      while (pos_ < data_.size() && data_[pos_] != '\n' && data_[pos_] != '\r') ++pos_;
+    } else {
+      break;
+    }
+  }
+}
+
+std::string ContentLexer::read_regular() {
+  size_t start = pos_;
+  while (pos_ < data_.size() && is_regular(static_cast<unsigned char>(data_[pos_]))) ++pos_;
+  return std::string(data_.substr(start, pos_ - start));
+}
+
+Object ContentLexer::read_literal_string() {
+  Object out;
+  out.kind = Object::Kind::string;
+  out.offset = pos_;
+  ++pos_;  // '('
+  int depth = 1;
+  while (pos_ < data_.size()) {
+    char c = data_[pos_++];
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth == 0) return out;
+    } else if (c == '\\') {
+      if (pos_ >= data_.size()) break;
+      char e = data_[pos_++];
+      switch (e) {
+        case 'n': out.bytes.push_back('\n'); break;
+        case 'r': out.bytes.push_back('\r'); break;
+        case 't': out.bytes.push_back('\t'); break;
+        case 'b': out.bytes.push_back('\b'); break;
+        case 'f': out.bytes.push_back('\f'); break;
+        case '\r':  // line continuation
+          if (pos_ < data_.size() && data_[pos_] == '\n') ++pos_;
+          break;
+        case '\n': break;
+        default:
+          if (e >= '0' && e <= '7') {
+            int value = e - '0';
+            for (int k = 0; k < 2 && pos_ < data_.size() && data_[pos_] >= '0' && data_[pos_] <= '7'; ++k) {
+              value = value * 8 + (data_[pos_++] - '0');
+            }
+            out.bytes.push_back(static_cast<char>(value & 0xFF));
+          } else {
+            out.bytes.push_back(e);  // \( \) \\ and unknown escapes: the character itself
+          }
+      }
+      continue;
+    } else if (c == '\r') {
+      // An end-of-line in a string is a single '\n' (7.3.4.2).
+      if (pos_ < data_.size() && data_[pos_] == '\n') ++pos_;
+      c = '\n';
+    }
+    out.bytes.push_back(c);
+  }
+  warn(out.offset, "string not terminated");
+  return out;
+}
+
+Object ContentLexer::read_hex_string() {
+  Object out;
+  out.kind = Object::Kind::string;
+  out.hex = true;
+  out.offset = pos_;
+  ++pos_;  // '<'
+  int high = -1;
+  bool reported = false;
+  while (pos_ < data_.size()) {
+    unsigned char c = static_cast<unsigned char>(data_[pos_++]);
+    if (c == '>') {
+      if (high >= 0) out.bytes.push_back(static_cast<char>(high << 4));
+      return out;
+    }
+    if (is_pdf_whitespace(c)) continue;
+    int v = hex_value(c);
+    if (v < 0) {
+      if (!reported) warn(pos_ - 1, "invalid character in hex string");
+      reported = true;
+      continue;
+    }
+    if (high < 0) {
+      high = v;
+    } else {
+      out.bytes.push_back(static_cast<char>((high << 4) | v));
+      high = -1;
+    }
+  }
+  if (high >= 0) out.bytes.push_back(static_cast<char>(high << 4));
+  warn(out.offset, "hex string not terminated");
+  return out;
+}
+
+Object ContentLexer::read_name() {
+  Object out;
+  out.kind = Object::Kind::name;
+  out.offset = pos_;
+  ++pos_;  // '/'
+  while (pos_ < data_.size() && is_regular(static_cast<unsigned char>(data_[pos_]))) {
+    char c = data_[pos_++];
+    if (c == '#' && pos_ + 1 < data_.size()) {
+      int h = hex_value(static_cast<unsigned char>(data_[pos_]));
+      int l = hex_value(static_cast<unsigned char>(data_[pos_ + 1]));
+      if (h >= 0 && l >= 0) {
+        out.bytes.push_back(static_cast<char>((h << 4) | l));
+        pos_ += 2;
+        continue;
+      }
+    }
+    out.bytes.push_back(c);
+  }
+  return out;
+}
+
+ContentLexer::Token ContentLexer::read_token() {
+  skip_whitespace_and_comments();
+  Token token;
+  token.offset = pos_;
+  if (pos_ >= data_.size()) return token;
+  unsigned char c = static_cast<unsigned char>(data_[pos_]);
+  switch (c) {
+    case '(':
+      token.kind = TokenKind::object;
+      token.object = read_literal_string();
+      return token;
+    case '<':
+      if (pos_ + 1 < data_.size() && data_[pos_ + 1] == '<') {
+        pos_ += 2;
+        token.kind = TokenKind::dict_open;
+      } else {
+        token.kind = TokenKind::object;
+        token.object = read_hex_string();
+      }
+      return token;
+    case '>':
+      pos_ += (pos_ + 1 < data_.size() && data_[pos_ + 1] == '>') ? 2 : 1;
+      token.kind = TokenKind::dict_close;
+      return token;
+    case '[':
+      ++pos_;
+      token.kind = TokenKind::array_open;
+      return token;
+    case ']':
+      ++pos_;
+      token.kind = TokenKind::array_close;
+      return token;
+    case '/':
+      token.kind = TokenKind::object;
+      token.object = read_name();
+      return token;
+    case '{':
+    case '}':
+    case ')':
+      // PostScript procedure braces (seen in CMaps) and stray parentheses
+      // are keywords of their own, which callers ignore.
+      ++pos_;
+      token.kind = TokenKind::keyword;
+      token.keyword = std::string(1, static_cast<char>(c));
+      return token;
+    default:
+      break;
+  }
+  std::string word = read_regular();
+  token.object.offset = token.offset;
+  double number = 0;
+  if (parse_number(word, number)) {
+    token.kind = TokenKind::object;
+    token.object.kind = Object::Kind::number;
+    token.object.number = number;
+  } else if (word == "true" || word == "false") {
+    token.kind = TokenKind::object;
+    token.object.kind = Object::Kind::boolean;
+    token.object.boolean = word == "true";
+  } else if (word == "null") {
+    token.kind = TokenKind::object;
+  } else {
+    token.kind = TokenKind::keyword;
+    token.keyword = std::move(word);
+  }
+  return token;
+}
+
+// Reads the value that starts with `token`; arrays and dicts recurse.
+// Returns false when the token cannot start a value (a keyword or a closer).
+bool ContentLexer::read_value(Token token, Object& out, int depth) {
+  if (token.kind == TokenKind::object) {
+    out = std::move(token.object);
+    return true;
+  }
+  if (token.kind != TokenKind::array_open && token.kind != TokenKind::dict_open) return false;
+  const bool is_array = token.kind == TokenKind::array_open;
+  const TokenKind closer = is_array ? TokenKind::array_close : TokenKind::dict_close;
+  out = Object{};
+  out.kind = is_array ? Object::Kind::array : Object::Kind::dict;
+  out.offset = token.offset;
+  if (depth >= kMaxDepth) warn(token.offset, "arrays or dictionaries nested too deeply; inner values dropped");
+  for (;;) {
+    size_t before = pos_;
+    Token inner = read_token();
+    if (inner.kind == closer) break;
+    if (inner.kind == TokenKind::eof) {
+      warn(token.offset, is_array ? "array not terminated" : "dictionary not terminated");
+      break;
+    }
+    if (inner.kind == TokenKind::array_close || inner.kind == TokenKind::dict_close) {
+      warn(inner.offset, "unbalanced ']' or '>>'");
+      continue;
+    }
+    if (inner.kind == TokenKind::keyword) {
+      // Content streams never put operators inside arrays; the array was
+      // not closed. Hand the keyword back to the caller.
+      warn(token.offset, "array or dictionary not terminated before operator '" + inner.keyword + "'");
+      pos_ = before;
+      break;
+    }
+    Object value;
+    read_value(std::move(inner), value, depth + 1);
+    if (depth < kMaxDepth && out.items.size() < kMaxArrayItems) out.items.push_back(std::move(value));
+  }
+  if (!is_array && out.items.size() % 2 != 0) {
+    warn(token.offset, "dictionary has a key without a value");
+    out.items.pop_back();
+  }
+  return true;
+}
+
+void ContentLexer::read_inline_image(Operation& out) {
+  // BI <key value ...> ID <one whitespace byte> data EI
+  Object dict;
+  dict.kind = Object::Kind::dict;
+  dict.offset = pos_;
+  for (;;) {
+    Token token = read_token();
+    if (token.kind == TokenKind::eof) {
+      warn(out.begin, "inline image without ID");
+      out.end = pos_;
+      out.operands.push_back(std::move(dict));
+      return;
+    }
+    if (token.kind == TokenKind::keyword && token.keyword == "ID") break;
+    Object value;
+    if (read_value(std::move(token), value, 1) && dict.items.size() < 2 * kMaxOperands) {
+      dict.items.push_back(std::move(value));
+    }
+  }
+  if (dict.items.size() % 2 != 0) dict.items.pop_back();
+  if (pos_ < data_.size() && is_pdf_whitespace(static_cast<unsigned char>(data_[pos_]))) ++pos_;
+  out.data_begin = pos_;
+  // Find "EI" standing alone: preceded by whitespace and followed by
+  // whitespace or the end. Image data may hold "EI" by chance; requiring the
+  // bytes after it to look like content-stream text avoids most false ends.
+  size_t search = pos_;
+  for (;;) {
+    size_t at = data_.find("EI", search);
+    if (at == std::string_view::npos) {
+      warn(out.begin, "inline image without EI");
+      out.data_end = out.end = pos_ = data_.size();
+      break;
+    }
+    bool before_ok = at == out.data_begin || is_pdf_whitespace(static_cast<unsigned char>(data_[at - 1]));
+    bool after_ok = at + 2 >= data_.size() || is_pdf_whitespace(static_cast<unsigned char>(data_[at + 2]));
+    bool text_follows = true;
+    for (size_t k = at + 2; k < data_.size() && k < at + 2 + 32; ++k) {
+      unsigned char c = static_cast<unsigned char>(data_[k]);
+      if (c >= 0x7F || (c < 0x20 && !is_pdf_whitespace(c))) {
+        text_follows = false;
+        break;
+      }
+    }
+    if (before_ok && after_ok && text_follows) {
+      out.data_end = at > out.data_begin ? at - 1 : at;
+      out.end = pos_ = at + 2;
+      break;
+    }
+    search = at + 1;
+  }
+  out.operands.push_back(std::move(dict));
+}
+
+bool ContentLexer::next(Operation& out) {
+  out = Operation{};
+  bool first = true;
+  bool dropped_operands = false;
+  for (;;) {
+    Token token = read_token();
+    if (first) out.begin = token.offset;
+    first = false;
+    if (token.kind == TokenKind::eof) {
+      if (!out.operands.empty()) warn(out.begin, "operands without an operator at the end of the stream");
+      return false;
+    }
+    if (token.kind == TokenKind::keyword) {
+      if (token.keyword == "{" || token.keyword == "}" || token.keyword == ")") {
+        if (token.keyword == ")") warn(token.offset, "unbalanced ')'");
+        continue;
+      }
+      out.op = std::move(token.keyword);
+      out.end = pos_;
+      if (out.op == "BI") read_inline_image(out);
+      if (dropped_operands) warn(out.begin, "too many operands for '" + out.op + "'; extra ones dropped");
+      return true;
+    }
+    if (token.kind == TokenKind::array_close || token.kind == TokenKind::dict_close) {
+      warn(token.offset, "unbalanced ']' or '>>'");
+      continue;
+    }
+    Object value;
+    read_value(std::move(token), value, 0);
+    if (out.operands.size() < kMaxOperands) out.operands.push_back(std::move(value));
+    else dropped_operands = true;
+  }
+}
+
+std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings) {
+  ContentLexer lexer(data);
+  std::vector<Operation> ops;
+  Operation op;
+  while (lexer.next(op)) ops.push_back(std::move(op));
+  if (warnings) warnings->insert(warnings->end(), lexer.warnings().begin(), lexer.warnings().end());
+  return ops;
+}
+
+}  // namespace redact::pdf

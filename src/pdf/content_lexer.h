@@ -1,0 +1,111 @@
+// A lexer and parser for content streams (and the PostScript-like syntax of
+// CMaps), written because PoDoFo 0.9.8's tokenizer corrupts strings that
+// start with FE FF (see shared/PODOFO-0.9.8.md).
+//
+// It never throws and never reads past its input. Malformed input is
+// recovered from and reported as `LexWarning`s with the byte offset. Every
+// operation keeps the byte range it came from, so that a rewriter can copy
+// untouched operations byte for byte.
+//
+// Bounds: nesting of arrays and dictionaries is capped at `kMaxDepth`, the
+// operands of one operation at `kMaxOperands`; excess is dropped with a
+// warning, so memory stays proportional to the input.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace redact::pdf {
+
+// An operand (or a value nested in one).
+struct Object {
+  enum class Kind : uint8_t { null, boolean, number, string, name, array, dict };
+
+  Kind kind = Kind::null;
+  bool boolean = false;
+  bool hex = false;           // a string written as <...>
+  double number = 0;
+  std::string bytes;          // string bytes, or a name without its '/' (#xx decoded)
+  std::vector<Object> items;  // array items; for a dict, key (name) and value alternate
+  size_t offset = 0;          // first byte in the stream
+
+  bool is_number() const { return kind == Kind::number; }
+  bool is_string() const { return kind == Kind::string; }
+  bool is_name() const { return kind == Kind::name; }
+  bool is_array() const { return kind == Kind::array; }
+  bool is_dict() const { return kind == Kind::dict; }
+  // The value of `key` in a dict, or nullptr.
+  const Object* find(std::string_view key) const;
+};
+
+// An operator with its operands, e.g. `/F1 12 Tf`. An inline image is one
+// operation "BI" whose single operand is its dictionary; its data is the
+// byte range [data_begin, data_end).
+struct Operation {
+  std::string op;
+  std::vector<Object> operands;
+  size_t begin = 0;      // first byte of the first operand (or of the operator)
+  size_t end = 0;        // one past the operator (for BI: one past "EI")
+  size_t data_begin = 0;
+  size_t data_end = 0;
+};
+
+struct LexWarning {
+  size_t offset;
+  std::string message;
+};
+
+class ContentLexer {
+ public:
+  static constexpr int kMaxDepth = 32;
+  static constexpr size_t kMaxOperands = 4096;
+  static constexpr size_t kMaxArrayItems = 1 << 20;
+
+  explicit ContentLexer(std::string_view data) : data_(data) {}
+
+  // Reads the next operation. Returns false at the end of the data; operands
+  // left without an operator at the end are reported and dropped.
+  bool next(Operation& out);
+
+  const std::vector<LexWarning>& warnings() const { return warnings_; }
+
+ private:
+  enum class TokenKind { eof, object, keyword, array_open, array_close, dict_open, dict_close };
+  struct Token {
+    TokenKind kind = TokenKind::eof;
+    Object object;        // for TokenKind::object
+    std::string keyword;  // for TokenKind::keyword
+    size_t offset = 0;
+  };
+
+  Token read_token();
+  bool read_value(Token token, Object& out, int depth);
+  void skip_whitespace_and_comments();
+  Object read_literal_string();
+  Object read_hex_string();
+  Object read_name();
+  std::string read_regular();
+  void read_inline_image(Operation& out);
+  void warn(size_t offset, std::string message);
+
+  std::string_view data_;
+  size_t pos_ = 0;
+  std::vector<LexWarning> warnings_;
+};
+
+// Parses a whole stream. Lexer warnings are appended to `warnings`.
+std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings);
+
+// True for PDF whitespace (PDF 32000-1, table 1).
+constexpr bool is_pdf_whitespace(unsigned char c) {
+  return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
+constexpr bool is_pdf_delimiter(unsigned char c) {
+  return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+         c == '}' || c == '/' || c == '%';
+}
+
+}  // namespace redact::pdf

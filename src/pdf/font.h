@@ -1,0 +1,72 @@
+// What the interpreter needs to know of a font: how to split a string into
+// character codes, each code's Unicode text and its width. Built from the font
+// dictionary by font_loader.cpp (PoDoFo's own decoding is not usable, see
+// shared/PODOFO-0.9.8.md); this type itself is plain data.
+//
+// A code whose Unicode cannot be determined gives an empty string from
+// `unicode()`: callers must report it as unknown, never guess.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/geometry.h"
+#include "pdf/cmap.h"
+
+namespace redact::pdf {
+
+struct Font {
+  enum class Kind { type1, truetype, type3, type0, unknown };
+
+  Kind kind = Kind::unknown;
+  std::string base_font;  // without a subset prefix such as "ABCDEF+"
+  std::string object;     // "12 0", or "" for a direct dictionary
+  bool vertical = false;
+  // Glyph space to text space: 1/1000 except for Type3 fonts.
+  Matrix font_matrix{0.001, 0, 0, 0.001, 0, 0};
+  // In text space units (fractions of the font size).
+  double ascent = 0.8;
+  double descent = -0.2;
+
+  // --- simple fonts (Type1, TrueType, Type3): one byte per code
+  std::array<std::u32string, 256> simple_unicode{};  // from /Encoding and /Differences
+  std::array<double, 256> simple_widths{};           // glyph space
+  std::array<bool, 256> simple_has_width{};
+  double missing_width = 0;                          // glyph space
+
+  // --- Type0 fonts
+  std::optional<CMap> encoding;  // code -> CID and the codespace
+  struct WidthRange {
+    uint32_t first, last;
+    double width;
+  };
+  std::vector<WidthRange> cid_widths;  // sorted by `first` once loaded
+  double default_width = 1000;         // /DW
+  std::vector<WidthRange> cid_vertical_advances;  // /W2 w1y only
+  double default_vertical_advance = -1000;        // /DW2 [vy w1y]: w1y
+  double default_vertical_origin_y = 880;         // /DW2: vy
+
+  std::optional<CMap> to_unicode;
+
+  // The code at `pos` (< bytes.size()); returns its length in bytes (>= 1).
+  size_t next_code(std::string_view bytes, size_t pos, uint32_t& code) const;
+  // The Unicode text of a code; empty when it cannot be determined.
+  std::u32string unicode(uint32_t code) const;
+  // The horizontal displacement w0 of a code, in text space units.
+  double width(uint32_t code) const;
+  // The vertical displacement w1 (negative: downwards) in text space units.
+  double vertical_advance(uint32_t code) const;
+  // Word spacing applies to the single-byte code 32 only (9.3.3).
+  bool is_word_space(uint32_t code, size_t length) const { return code == 32 && length == 1; }
+  bool is_simple() const { return kind != Kind::type0; }
+  std::optional<uint32_t> cid(uint32_t code) const;
+};
+
+// Strips "ABCDEF+" subset prefixes.
+std::string strip_subset_prefix(std::string_view base_font);
+
+}  // namespace redact::pdf

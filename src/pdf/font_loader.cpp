@@ -1,0 +1,280 @@
+#include "pdf/font_loader.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "pdf/standard_tables.h"
+
+namespace redact::pdf::detail {
+namespace {
+
+constexpr uint32_t kMaxCid = 0xFFFFFF;
+
+std::optional<BaseEncoding> encoding_from_name(const std::string& name) {
+  if (name == "WinAnsiEncoding") return BaseEncoding::win_ansi;
+  if (name == "MacRomanEncoding") return BaseEncoding::mac_roman;
+  if (name == "MacExpertEncoding") return BaseEncoding::mac_expert;
+  if (name == "StandardEncoding") return BaseEncoding::standard;
+  return std::nullopt;
+}
+
+// The built-in encoding of an embedded Type1 font program: its cleartext part
+// holds either "/Encoding StandardEncoding def" or "dup <code> /<name> put".
+std::optional<std::array<std::string, 256>> type1_builtin_encoding(const ObjectReader& reader,
+                                                                   const PdfObject* descriptor) {
+  const PdfObject* file = reader.get_stream(descriptor, "FontFile");
+  if (!file) return std::nullopt;
+  std::string program = reader.decode(file);
+  auto length1 = reader.get_number(file, "Length1");
+  size_t clear = program.find("eexec");
+  if (length1 && *length1 > 0 && *length1 < static_cast<double>(program.size())) {
+    clear = std::min(clear, static_cast<size_t>(*length1));
+  }
+  if (clear != std::string::npos) program.resize(clear);
+  size_t start = program.find("/Encoding");
+  if (start == std::string::npos) return std::nullopt;
+  std::string_view rest = std::string_view(program).substr(start);
+  if (rest.substr(0, 40).find("StandardEncoding") != std::string_view::npos) return std::nullopt;
+  std::array<std::string, 256> names;
+  bool any = false;
+  ContentLexer lexer(rest);
+  Operation op;
+  while (lexer.next(op)) {
+    if (op.op == "put" && op.operands.size() >= 2) {
+      const Object& code = op.operands[op.operands.size() - 2];
+      const Object& glyph = op.operands.back();
+      if (code.is_number() && glyph.is_name() && code.number >= 0 && code.number < 256) {
+        names[static_cast<size_t>(code.number)] = glyph.bytes;
+        any = true;
+      }
+    } else if (op.op == "readonly" || op.op == "def") {
+      if (any) break;
+    }
+  }
+  if (!any) return std::nullopt;
+  return names;
+}
+
+void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
+                          const Standard14* standard, Font& font, const FontWarning& warn) {
+  const PdfObject* encoding = reader.get(dict, "Encoding");
+  std::optional<BaseEncoding> base;
+  std::array<std::string, 256> names;  // from /Differences, or a built-in encoding
+  const PdfObject* differences = nullptr;
+  if (encoding && encoding->IsName()) {
+    base = encoding_from_name(ObjectReader::name(encoding));
+    if (!base) warn(ObjectReader::id(dict), "unknown /Encoding /" + ObjectReader::name(encoding));
+  } else if (encoding && encoding->IsDictionary()) {
+    std::string base_name = reader.get_name(encoding, "BaseEncoding");
+    if (!base_name.empty()) base = encoding_from_name(base_name);
+    differences = reader.get_array(encoding, "Differences");
+  }
+  const auto flags = static_cast<long long>(reader.get_number(descriptor, "Flags").value_or(0));
+  const bool symbolic = (flags & 4) != 0 && (flags & 32) == 0;
+  if (!base) {
+    if (standard && standard->is_symbolic()) {
+      base = standard->name() == "Symbol" ? BaseEncoding::symbol : BaseEncoding::zapf_dingbats;
+    } else if (font.kind == Font::Kind::type1) {
+      if (auto builtin = type1_builtin_encoding(reader, descriptor)) names = *builtin;
+      else if (!symbolic || standard) base = BaseEncoding::standard;
+    } else if (font.kind == Font::Kind::truetype && !symbolic) {
+      base = BaseEncoding::win_ansi;
+    }
+    // Symbolic TrueType and Type3 fonts without an encoding: codes name no
+    // characters; only /Differences or ToUnicode can tell.
+  }
+  if (differences) {
+    int code = -1;
+    for (size_t i = 0; i < reader.size(differences); ++i) {
+      const PdfObject* entry = reader.item(differences, i);
+      if (auto n = ObjectReader::number(entry)) {
+        code = static_cast<int>(*n);
+      } else if (entry && entry->IsName()) {
+        if (code >= 0 && code < 256) names[static_cast<size_t>(code)] = ObjectReader::name(entry);
+        ++code;
+      }
+    }
+  }
+  for (int code = 0; code < 256; ++code) {
+    auto c = static_cast<size_t>(code);
+    if (!names[c].empty()) {
+      font.simple_unicode[c] = glyph_name_to_unicode(names[c]);
+    } else if (base) {
+      if (char32_t u = base_encoding_unicode(*base, static_cast<uint8_t>(code))) font.simple_unicode[c] = std::u32string(1, u);
+    }
+  }
+}
+
+void read_simple_widths(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
+                        const Standard14* standard, Font& font, const FontWarning& warn) {
+  font.missing_width = reader.get_number(descriptor, "MissingWidth").value_or(0);
+  const PdfObject* widths = reader.get_array(dict, "Widths");
+  if (widths) {
+    double first = reader.get_number(dict, "FirstChar").value_or(0);
+    for (size_t i = 0; i < reader.size(widths); ++i) {
+      double code = first + static_cast<double>(i);
+      auto w = ObjectReader::number(reader.item(widths, i));
+      if (code < 0 || code > 255) break;
+      if (!w) continue;
+      font.simple_widths[static_cast<size_t>(code)] = *w;
+      font.simple_has_width[static_cast<size_t>(code)] = true;
+    }
+    return;
+  }
+  if (standard) {
+    for (size_t code = 0; code < 256; ++code) {
+      const std::u32string& text = font.simple_unicode[code];
+      if (text.size() != 1) continue;
+      double w = standard->width(text[0]);
+      if (w >= 0) {
+        font.simple_widths[code] = w;
+        font.simple_has_width[code] = true;
+      }
+    }
+    return;
+  }
+  warn(ObjectReader::id(dict), "font /" + font.base_font + " has no /Widths; glyph positions may be wrong");
+}
+
+// /W: [c [w1 w2 ...] cfirst clast w ...]; /W2 the same with triples, of
+// which we keep w1y.
+std::vector<Font::WidthRange> read_cid_widths(const ObjectReader& reader, const PdfObject* array, int stride) {
+  std::vector<Font::WidthRange> out;
+  const size_t n = reader.size(array);
+  for (size_t i = 0; i < n;) {
+    auto first = ObjectReader::number(reader.item(array, i));
+    const PdfObject* next = reader.item(array, i + 1);
+    if (!first || *first < 0 || *first > kMaxCid || !next) break;
+    if (next->IsArray()) {
+      auto cid = static_cast<uint32_t>(*first);
+      for (size_t k = 0; k + stride - 1 < reader.size(next); k += stride, ++cid) {
+        if (auto w = ObjectReader::number(reader.item(next, k))) out.push_back({cid, cid, *w});
+      }
+      i += 2;
+    } else {
+      auto last = ObjectReader::number(next);
+      auto w = ObjectReader::number(reader.item(array, i + 2));
+      if (!last || !w || *last < *first || *last > kMaxCid) break;
+      out.push_back({static_cast<uint32_t>(*first), static_cast<uint32_t>(*last), *w});
+      i += 2 + static_cast<size_t>(stride);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+void read_type0(const ObjectReader& reader, const PdfObject* dict, Font& font, const FontWarning& warn,
+                const PdfObject*& descriptor) {
+  const std::string id = ObjectReader::id(dict);
+  const PdfObject* encoding = reader.get(dict, "Encoding");
+  std::string encoding_name = ObjectReader::name(encoding);
+  if (encoding_name == "Identity-H" || encoding_name == "Identity-V") {
+    font.encoding = CMap::identity(encoding_name == "Identity-V");
+  } else if (encoding && encoding->HasStream()) {
+    std::vector<LexWarning> problems;
+    CMap cmap = CMap::parse(reader.decode(encoding), &problems);
+    if (!problems.empty()) warn(ObjectReader::id(encoding), "encoding CMap: " + problems.front().message);
+    if (cmap.has_codespace()) font.encoding = std::move(cmap);
+    else warn(ObjectReader::id(encoding), "encoding CMap has no codespace ranges");
+  } else {
+    warn(id, "Type0 font with unsupported /Encoding " +
+                 (encoding_name.empty() ? std::string("(none)") : "/" + encoding_name) +
+                 "; its characters are unknown");
+  }
+  font.vertical = font.encoding && font.encoding->vertical();
+
+  const PdfObject* descendant = reader.item(reader.get_array(dict, "DescendantFonts"), 0);
+  if (!descendant || !descendant->IsDictionary()) {
+    warn(id, "Type0 font without a usable /DescendantFonts");
+    return;
+  }
+  descriptor = reader.get_dict(descendant, "FontDescriptor");
+  font.default_width = reader.get_number(descendant, "DW").value_or(1000);
+  font.cid_widths = read_cid_widths(reader, reader.get_array(descendant, "W"), 1);
+  if (const PdfObject* dw2 = reader.get_array(descendant, "DW2"); dw2 && reader.size(dw2) == 2) {
+    font.default_vertical_origin_y = ObjectReader::number(reader.item(dw2, 0)).value_or(880);
+    font.default_vertical_advance = ObjectReader::number(reader.item(dw2, 1)).value_or(-1000);
+  }
+  font.cid_vertical_advances = read_cid_widths(reader, reader.get_array(descendant, "W2"), 3);
+}
+
+void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
+                         const Standard14* standard, Font& font) {
+  double ascent = reader.get_number(descriptor, "Ascent").value_or(0);
+  double descent = reader.get_number(descriptor, "Descent").value_or(0);
+  if (ascent == 0 && descent == 0) {
+    const PdfObject* bbox = reader.get_array(descriptor, "FontBBox");
+    if (!bbox) bbox = reader.get_array(dict, "FontBBox");
+    if (reader.size(bbox) == 4) {
+      descent = ObjectReader::number(reader.item(bbox, 1)).value_or(0);
+      ascent = ObjectReader::number(reader.item(bbox, 3)).value_or(0);
+    }
+  }
+  if (ascent == 0 && descent == 0 && standard) {
+    ascent = standard->ascent();
+    descent = standard->descent();
+  }
+  if (descent > 0) descent = -descent;  // some producers write it positive
+  // Into text space; implausible values fall back to the usual 0.8 / -0.2.
+  double a = std::abs(font.font_matrix.d) * ascent;
+  double d = std::abs(font.font_matrix.d) * descent;
+  if (std::isfinite(a) && std::isfinite(d) && a > 0 && a <= 3 && d <= 0 && d >= -3 && a - d >= 0.3) {
+    font.ascent = a;
+    font.descent = d;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const Font> load_font(const ObjectReader& reader, const PdfObject* dict,
+                                      const FontWarning& warn) {
+  auto font = std::make_shared<Font>();
+  dict = reader.resolve(dict);
+  if (!dict || !dict->IsDictionary()) {
+    warn("", "font is not a dictionary");
+    return font;
+  }
+  font->object = ObjectReader::id(dict);
+  font->base_font = strip_subset_prefix(reader.get_name(dict, "BaseFont"));
+  const std::string subtype = reader.get_name(dict, "Subtype");
+  if (subtype == "Type1" || subtype == "MMType1") font->kind = Font::Kind::type1;
+  else if (subtype == "TrueType") font->kind = Font::Kind::truetype;
+  else if (subtype == "Type3") font->kind = Font::Kind::type3;
+  else if (subtype == "Type0") font->kind = Font::Kind::type0;
+  else {
+    warn(font->object, "font has unknown /Subtype /" + subtype + "; its characters are unknown");
+    return font;
+  }
+
+  if (const PdfObject* to_unicode = reader.get_stream(dict, "ToUnicode")) {
+    std::vector<LexWarning> problems;
+    CMap cmap = CMap::parse(reader.decode(to_unicode), &problems);
+    if (!problems.empty()) warn(ObjectReader::id(to_unicode), "ToUnicode CMap: " + problems.front().message);
+    if (cmap.mapping_count() > 0) font->to_unicode = std::move(cmap);
+  }
+
+  const PdfObject* descriptor = reader.get_dict(dict, "FontDescriptor");
+  const Standard14* standard = nullptr;
+  if (font->kind == Font::Kind::type0) {
+    read_type0(reader, dict, *font, warn, descriptor);
+  } else {
+    if (font->kind == Font::Kind::type3) {
+      const PdfObject* matrix = reader.get_array(dict, "FontMatrix");
+      if (reader.size(matrix) == 6) {
+        double m[6];
+        for (size_t i = 0; i < 6; ++i) m[i] = ObjectReader::number(reader.item(matrix, i)).value_or(0);
+        Matrix fm{m[0], m[1], m[2], m[3], m[4], m[5]};
+        if (fm.is_finite() && fm.determinant() != 0) font->font_matrix = fm;
+        else warn(font->object, "Type3 font has a degenerate /FontMatrix");
+      }
+    } else {
+      standard = Standard14::find(font->base_font);
+    }
+    read_simple_encoding(reader, dict, descriptor, standard, *font, warn);
+    read_simple_widths(reader, dict, descriptor, standard, *font, warn);
+  }
+  read_ascent_descent(reader, dict, descriptor, standard, *font);
+  return font;
+}
+
+}  // namespace redact::pdf::detail

@@ -1,0 +1,421 @@
+#include "pdf/interpreter.h"
+
+#include <cmath>
+#include <set>
+#include <string_view>
+
+#include "core/unicode.h"
+#include "pdf/font_loader.h"
+
+namespace redact::pdf::detail {
+namespace {
+
+const std::set<std::string_view>& known_operators() {
+  static const std::set<std::string_view> ops = {
+      "b",  "B",  "b*", "B*", "BDC", "BI", "BMC", "BT", "BX", "c",  "cm", "CS", "cs", "d",  "d0", "d1",
+      "Do", "DP", "EI", "EMC", "ET", "EX", "f",  "F",  "f*", "G",  "g",  "gs", "h",  "i",  "ID", "j",
+      "J",  "K",  "k",  "l",  "m",  "M",  "MP", "n",  "q",  "Q",  "re", "RG", "rg", "ri", "s",  "S",
+      "SC", "sc", "SCN", "scn", "sh", "T*", "Tc", "Td", "TD", "Tf", "Tj", "TJ", "TL", "Tm", "Tr", "Ts",
+      "Tw", "Tz", "v",  "w",  "W",  "W*", "y",  "'",  "\""};
+  return ops;
+}
+
+double length(Point v) { return std::hypot(v.x, v.y); }
+
+}  // namespace
+
+Interpreter::Interpreter(const ObjectReader& reader, DocumentCaches& caches, PageContent& page,
+                         Diagnostics& diagnostics, std::string file)
+    : reader_(reader), caches_(caches), page_(page), diagnostics_(diagnostics), file_(std::move(file)),
+      no_font_(std::make_shared<Font>()) {}
+
+void Interpreter::warn(uint32_t stream, size_t offset, const std::string& message) {
+  if (warnings_ == kMaxWarningsPerPage) {
+    diagnostics_.warn(Location{file_, page_.number, "", -1}, "more warnings on this page were not shown");
+  }
+  if (warnings_++ >= kMaxWarningsPerPage) return;
+  const std::string& object = page_.streams[stream].object;
+  diagnostics_.warn(Location{file_, page_.number, object.empty() ? "content stream" : "object " + object,
+                             static_cast<long long>(offset)},
+                    message);
+}
+
+void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& message) {
+  page_.complete = false;
+  warn(stream, offset, message);
+}
+
+void Interpreter::run_page(std::string_view content, const PdfObject* resources) {
+  page_.streams.push_back(StreamUse{});
+  std::vector<LexWarning> problems;
+  std::vector<Operation> ops = parse_content(content, &problems);
+  for (const LexWarning& w : problems) warn(0, w.offset, w.message);
+  run(ops, resources, 0, 0);
+}
+
+void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth) {
+  for (size_t i = 0; i < ops.size() && !stopped_; ++i) {
+    if (++operations_ > kMaxOperationsPerPage) {
+      stopped_ = true;
+      incomplete(stream, ops[i].begin, "page executes more than 20 million operations; reading stopped");
+      break;
+    }
+    execute(ops[i], static_cast<uint32_t>(i), resources, stream, depth);
+  }
+}
+
+bool Interpreter::numbers(const Operation& op, size_t count, double* out, uint32_t stream) {
+  if (op.operands.size() < count) {
+    warn(stream, op.begin, "operator '" + op.op + "' needs " + std::to_string(count) + " operands, got " +
+                               std::to_string(op.operands.size()));
+    return false;
+  }
+  // Extra operands are ignored, as viewers do; the last `count` are used.
+  const size_t first = op.operands.size() - count;
+  for (size_t k = 0; k < count; ++k) {
+    const Object& o = op.operands[first + k];
+    if (!o.is_number() || !std::isfinite(o.number)) {
+      warn(stream, op.begin, "operator '" + op.op + "' expects numbers");
+      return false;
+    }
+    out[k] = o.number;
+  }
+  return true;
+}
+
+void Interpreter::next_line(double tx, double ty) {
+  line_matrix_ = Matrix::translate(tx, ty) * line_matrix_;
+  text_matrix_ = line_matrix_;
+}
+
+void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObject* resources, uint32_t stream,
+                          int depth) {
+  const std::string& name = op.op;
+  TextState& ts = state_.text;
+  double n[6];
+  auto last_name = [&]() -> const std::string* {
+    return !op.operands.empty() && op.operands.back().is_name() ? &op.operands.back().bytes : nullptr;
+  };
+  auto require_text = [&] {
+    if (!in_text_) warn(stream, op.begin, "text operator '" + name + "' outside BT ... ET");
+  };
+
+  if (name == "q") {
+    if (stack_.size() >= kMaxStateDepth) {
+      incomplete(stream, op.begin, "graphics state nested more than 512 deep");
+      stopped_ = true;
+      return;
+    }
+    stack_.push_back(state_);
+  } else if (name == "Q") {
+    if (stack_.size() <= stack_floor_) {
+      warn(stream, op.begin, "unbalanced Q");
+      return;
+    }
+    state_ = stack_.back();
+    stack_.pop_back();
+  } else if (name == "cm") {
+    if (!numbers(op, 6, n, stream)) return;
+    state_.ctm = Matrix{n[0], n[1], n[2], n[3], n[4], n[5]} * state_.ctm;
+  } else if (name == "BT") {
+    if (in_text_) warn(stream, op.begin, "BT inside BT ... ET");
+    in_text_ = true;
+    text_matrix_ = line_matrix_ = Matrix{};
+  } else if (name == "ET") {
+    if (!in_text_) warn(stream, op.begin, "ET without BT");
+    in_text_ = false;
+  } else if (name == "Tf") {
+    const std::string* font_name = op.operands.size() >= 2 && op.operands[op.operands.size() - 2].is_name()
+                                       ? &op.operands[op.operands.size() - 2].bytes
+                                       : nullptr;
+    if (!font_name || !op.operands.back().is_number()) {
+      warn(stream, op.begin, "operator 'Tf' needs a font name and a size");
+      return;
+    }
+    set_font(*font_name, op.operands.back().number, resources, op, stream);
+  } else if (name == "Tc") {
+    if (numbers(op, 1, n, stream)) ts.char_spacing = n[0];
+  } else if (name == "Tw") {
+    if (numbers(op, 1, n, stream)) ts.word_spacing = n[0];
+  } else if (name == "Tz") {
+    if (numbers(op, 1, n, stream)) ts.horizontal_scale = n[0] / 100.0;
+  } else if (name == "TL") {
+    if (numbers(op, 1, n, stream)) ts.leading = n[0];
+  } else if (name == "Ts") {
+    if (numbers(op, 1, n, stream)) ts.rise = n[0];
+  } else if (name == "Tr") {
+    if (numbers(op, 1, n, stream)) ts.render_mode = static_cast<int>(n[0]);
+  } else if (name == "Td") {
+    require_text();
+    if (numbers(op, 2, n, stream)) next_line(n[0], n[1]);
+  } else if (name == "TD") {
+    require_text();
+    if (!numbers(op, 2, n, stream)) return;
+    ts.leading = -n[1];
+    next_line(n[0], n[1]);
+  } else if (name == "Tm") {
+    require_text();
+    if (!numbers(op, 6, n, stream)) return;
+    text_matrix_ = line_matrix_ = Matrix{n[0], n[1], n[2], n[3], n[4], n[5]};
+  } else if (name == "T*") {
+    require_text();
+    next_line(0, -ts.leading);
+  } else if (name == "Tj" || name == "'" || name == "\"") {
+    require_text();
+    if (name == "\"") {
+      if (op.operands.size() < 3 || !op.operands[0].is_number() || !op.operands[1].is_number()) {
+        warn(stream, op.begin, "operator '\"' needs word spacing, character spacing and a string");
+        return;
+      }
+      ts.word_spacing = op.operands[0].number;
+      ts.char_spacing = op.operands[1].number;
+    }
+    if (name != "Tj") next_line(0, -ts.leading);
+    if (op.operands.empty() || !op.operands.back().is_string()) {
+      warn(stream, op.begin, "operator '" + name + "' needs a string");
+      return;
+    }
+    show_text(op.operands.back(), op, op_index, 0, stream);
+  } else if (name == "TJ") {
+    require_text();
+    if (op.operands.empty() || !op.operands.back().is_array()) {
+      warn(stream, op.begin, "operator 'TJ' needs an array");
+      return;
+    }
+    uint32_t string_index = 0;
+    for (const Object& item : op.operands.back().items) {
+      if (item.is_string()) {
+        show_text(item, op, op_index, string_index++, stream);
+      } else if (item.is_number() && std::isfinite(item.number)) {
+        double shift = -item.number / 1000.0 * ts.size;
+        const bool vertical = ts.font && ts.font->vertical;
+        text_matrix_ = (vertical ? Matrix::translate(0, shift)
+                                 : Matrix::translate(shift * ts.horizontal_scale, 0)) * text_matrix_;
+      }
+    }
+  } else if (name == "Do") {
+    const std::string* xobject = last_name();
+    if (!xobject) {
+      warn(stream, op.begin, "operator 'Do' needs a name");
+      return;
+    }
+    draw_xobject(*xobject, op, op_index, resources, stream, depth);
+  } else if (name == "BI") {
+    record_image("", stream, op_index);
+  } else if (name == "gs") {
+    if (const std::string* gs_name = last_name()) apply_ext_gstate(*gs_name, resources, op, stream);
+  } else if (name == "BX") {
+    ++compatibility_;
+  } else if (name == "EX") {
+    if (compatibility_ > 0) --compatibility_;
+  } else if (compatibility_ == 0 && !known_operators().contains(name)) {
+    warn(stream, op.begin, "unknown operator '" + name.substr(0, 32) + "'");
+  }
+}
+
+void Interpreter::set_font(const std::string& name, double size, const PdfObject* resources, const Operation& op,
+                           uint32_t stream) {
+  const PdfObject* fonts = reader_.get_dict(resources, "Font");
+  const PdfObject* dict = fonts ? reader_.get_dict(fonts, name.c_str()) : nullptr;
+  if (!dict) {
+    incomplete(stream, op.begin, "font /" + name + " is not in the resources; its text is unknown");
+  }
+  set_font_object(dict, name, size, op, stream);
+}
+
+void Interpreter::set_font_object(const PdfObject* dict, const std::string& name, double size, const Operation& op,
+                                  uint32_t stream) {
+  TextState& ts = state_.text;
+  ts.size = std::isfinite(size) ? size : 0;
+  std::shared_ptr<const Font> font = no_font_;
+  if (dict) {
+    auto cached = caches_.fonts.find(dict);
+    if (cached != caches_.fonts.end()) {
+      font = cached->second;
+    } else {
+      auto font_warning = [&](const std::string& object, const std::string& message) {
+        warn(stream, op.begin, (object.empty() ? "" : "font object " + object + ": ") + message);
+      };
+      try {
+        font = load_font(reader_, dict, font_warning);
+      } catch (const PoDoFo::PdfError& e) {
+        incomplete(stream, op.begin,
+                   "font /" + name + " cannot be read (" + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
+      } catch (const Error& e) {
+        incomplete(stream, op.begin, "font /" + name + ": " + e.what());
+      }
+      caches_.fonts.emplace(dict, font);
+    }
+  }
+  ts.font = font;
+  auto [it, inserted] = font_indices_.emplace(font.get(), static_cast<uint32_t>(page_.fonts.size()));
+  if (inserted) {
+    static const char* kinds[] = {"Type1", "TrueType", "Type3", "Type0", "unknown"};
+    page_.fonts.push_back(FontUse{name, font->base_font, font->object, kinds[static_cast<int>(font->kind)]});
+  }
+  ts.font_index = it->second;
+}
+
+void Interpreter::show_text(const Object& string, const Operation& op, uint32_t op_index, uint32_t string_index,
+                            uint32_t stream) {
+  TextState& ts = state_.text;
+  if (!ts.font) {
+    incomplete(stream, op.begin, "text shown before any font was set; its text is unknown");
+    set_font_object(nullptr, "", ts.size, op, stream);
+  }
+  const Font& font = *ts.font;
+  const std::string& bytes = string.bytes;
+  const Matrix to_page = state_.ctm * page_.page_from_user;
+  const bool invisible = ts.render_mode == 3 || ts.render_mode == 7;
+  for (size_t pos = 0; pos < bytes.size();) {
+    if (page_.glyphs.size() >= kMaxGlyphsPerPage) {
+      stopped_ = true;
+      incomplete(stream, op.begin, "page shows more than 2 million glyphs; reading stopped");
+      return;
+    }
+    uint32_t code = 0;
+    const size_t len = font.next_code(bytes, pos, code);
+    const double w0 = font.width(code);
+    const Matrix trm = Matrix{ts.size * ts.horizontal_scale, 0, 0, ts.size, 0, ts.rise} * text_matrix_ * to_page;
+
+    Glyph g;
+    if (!font.vertical) {
+      g.quad = trm.apply(Rect{0, font.descent, w0, font.ascent});
+      g.origin = trm.apply(Point{0, 0});
+      g.end = trm.apply(Point{w0, 0});
+    } else {
+      // Vertical writing: the glyph hangs below its origin, centred on it.
+      const double vy = font.default_vertical_origin_y / 1000.0;
+      g.quad = trm.apply(Rect{-w0 / 2, vy - 1.0, w0 / 2, vy});
+      g.origin = trm.apply(Point{0, 0});
+      g.end = trm.apply(Point{0, font.vertical_advance(code)});
+    }
+    g.box = g.quad.bounds();
+    g.size = length(trm.apply_vector({0, 1}));
+    std::u32string text = font.unicode(code);
+    g.unknown = text.empty();
+    g.text = g.unknown ? "\xEF\xBF\xBD" : to_utf8(text);
+    g.invisible = invisible;
+    g.code = code;
+    g.font = ts.font_index;
+    g.source = GlyphSource{stream, op_index, static_cast<uint32_t>(op.begin), string_index, static_cast<uint32_t>(pos),
+                           static_cast<uint8_t>(len)};
+    if (g.unknown) ++page_.unknown_glyphs;
+    page_.glyphs.push_back(std::move(g));
+
+    const double spacing = ts.char_spacing + (font.is_word_space(code, len) ? ts.word_spacing : 0);
+    if (!font.vertical) {
+      text_matrix_ = Matrix::translate((w0 * ts.size + spacing) * ts.horizontal_scale, 0) * text_matrix_;
+    } else {
+      text_matrix_ = Matrix::translate(0, font.vertical_advance(code) * ts.size + spacing) * text_matrix_;
+    }
+    pos += len;
+  }
+}
+
+void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index) {
+  const Matrix to_page = state_.ctm * page_.page_from_user;
+  ImageUse image;
+  image.quad = to_page.apply(Rect{0, 0, 1, 1});
+  image.box = image.quad.bounds();
+  image.object = std::move(object);
+  image.stream = stream;
+  image.op = op_index;
+  page_.images.push_back(std::move(image));
+}
+
+void Interpreter::draw_xobject(const std::string& name, const Operation& op, uint32_t op_index,
+                               const PdfObject* resources, uint32_t stream, int depth) {
+  const PdfObject* xobjects = reader_.get_dict(resources, "XObject");
+  const PdfObject* xobject = xobjects ? reader_.get(xobjects, name.c_str()) : nullptr;
+  if (!xobject || !xobject->IsDictionary()) {
+    // An image we cannot see might hold text: the page is not complete.
+    incomplete(stream, op.begin, "XObject /" + name + " is not in the resources");
+    return;
+  }
+  const std::string subtype = reader_.get_name(xobject, "Subtype");
+  if (subtype == "Image") {
+    record_image(ObjectReader::id(xobject), stream, op_index);
+    return;
+  }
+  if (subtype != "Form") {
+    if (subtype != "PS") warn(stream, op.begin, "XObject /" + name + " has unknown /Subtype /" + subtype);
+    return;
+  }
+  if (depth + 1 > kMaxFormDepth) {
+    incomplete(stream, op.begin, "forms nested more than 16 deep; form /" + name + " not read");
+    return;
+  }
+  for (const PdfObject* open : form_stack_) {
+    if (open == xobject) {
+      incomplete(stream, op.begin, "form /" + name + " draws itself; not read again");
+      return;
+    }
+  }
+  std::shared_ptr<const std::vector<Operation>> ops;
+  if (auto cached = caches_.forms.find(xobject); cached != caches_.forms.end()) {
+    ops = cached->second;
+  } else {
+    try {
+      std::vector<LexWarning> problems;
+      ops = std::make_shared<const std::vector<Operation>>(parse_content(reader_.decode(xobject), &problems));
+      for (const LexWarning& w : problems) {
+        diagnostics_.warn(Location{file_, page_.number, "object " + ObjectReader::id(xobject),
+                                   static_cast<long long>(w.offset)},
+                          w.message);
+      }
+    } catch (const PoDoFo::PdfError& e) {
+      incomplete(stream, op.begin,
+                 "form /" + name + " cannot be decoded (" + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
+      ops = std::make_shared<const std::vector<Operation>>();
+    } catch (const Error& e) {
+      incomplete(stream, op.begin, "form /" + name + ": " + e.what());
+      ops = std::make_shared<const std::vector<Operation>>();
+    }
+    caches_.forms.emplace(xobject, ops);
+  }
+
+  const auto form_stream = static_cast<uint32_t>(page_.streams.size());
+  page_.streams.push_back(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index});
+
+  const GraphicsState saved_state = state_;
+  const size_t saved_floor = stack_floor_;
+  stack_floor_ = stack_.size();
+  const bool saved_in_text = in_text_;
+  const Matrix saved_tm = text_matrix_, saved_tlm = line_matrix_;
+  if (const PdfObject* m = reader_.get_array(xobject, "Matrix"); m && reader_.size(m) == 6) {
+    double v[6];
+    for (size_t i = 0; i < 6; ++i) v[i] = ObjectReader::number(reader_.item(m, i)).value_or(0);
+    Matrix matrix{v[0], v[1], v[2], v[3], v[4], v[5]};
+    if (matrix.is_finite()) state_.ctm = matrix * state_.ctm;
+  }
+  const PdfObject* form_resources = reader_.get_dict(xobject, "Resources");
+  form_stack_.push_back(xobject);
+  in_text_ = false;
+  run(*ops, form_resources ? form_resources : resources, form_stream, depth + 1);
+  form_stack_.pop_back();
+  state_ = saved_state;
+  // A form is drawn inside an implicit q ... Q: drop what it left pushed.
+  stack_.resize(stack_floor_);
+  stack_floor_ = saved_floor;
+  in_text_ = saved_in_text;
+  text_matrix_ = saved_tm;
+  line_matrix_ = saved_tlm;
+}
+
+void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op,
+                                   uint32_t stream) {
+  const PdfObject* states = reader_.get_dict(resources, "ExtGState");
+  const PdfObject* gs = states ? reader_.get_dict(states, name.c_str()) : nullptr;
+  if (!gs) {
+    warn(stream, op.begin, "ExtGState /" + name + " is not in the resources");
+    return;
+  }
+  if (const PdfObject* font = reader_.get_array(gs, "Font"); font && reader_.size(font) == 2) {
+    const PdfObject* dict = reader_.item(font, 0);
+    auto size = ObjectReader::number(reader_.item(font, 1));
+    if (dict && dict->IsDictionary() && size) set_font_object(dict, "(ExtGState /" + name + ")", *size, op, stream);
+  }
+}
+
+}  // namespace redact::pdf::detail

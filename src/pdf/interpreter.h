@@ -1,0 +1,98 @@
+// Internal to src/pdf: the content-stream interpreter. It keeps the graphics
+// and text state (q/Q, cm, BT/ET, Tf Tc Tw Tz TL Ts Tr, Td TD Tm T*), follows
+// `Do` into Form XObjects, and records every glyph shown (Tj TJ ' ") with its
+// box in page space and its source, and every image drawn.
+//
+// It never throws on bad content: a missing operand, an unknown operator, an
+// unbalanced Q or a dangling resource is a warning with page, stream and
+// offset. Work per page is bounded (operations executed, forms nested, glyphs)
+// so that a hostile file cannot make it run for ever; hitting a bound marks
+// the page incomplete.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "pdf/content_lexer.h"
+#include "pdf/font.h"
+#include "pdf/page_content.h"
+#include "pdf/podofo_access.h"
+
+namespace redact::pdf::detail {
+
+// What stays the same across the pages of a document: fonts and parsed forms.
+struct DocumentCaches {
+  std::map<const PdfObject*, std::shared_ptr<const Font>> fonts;
+  std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;
+};
+
+class Interpreter {
+ public:
+  static constexpr size_t kMaxOperationsPerPage = 20'000'000;
+  static constexpr size_t kMaxGlyphsPerPage = 2'000'000;
+  static constexpr int kMaxFormDepth = 16;
+  static constexpr size_t kMaxStateDepth = 512;
+  static constexpr size_t kMaxWarningsPerPage = 50;
+
+  Interpreter(const ObjectReader& reader, DocumentCaches& caches, PageContent& page,
+              Diagnostics& diagnostics, std::string file);
+
+  // Runs the page's content (its /Contents streams, concatenated).
+  void run_page(std::string_view content, const PdfObject* resources);
+
+ private:
+  struct TextState {
+    std::shared_ptr<const Font> font;
+    uint32_t font_index = 0;
+    double size = 0;
+    double char_spacing = 0;
+    double word_spacing = 0;
+    double horizontal_scale = 1;
+    double leading = 0;
+    double rise = 0;
+    int render_mode = 0;
+  };
+  struct GraphicsState {
+    Matrix ctm;
+    TextState text;
+  };
+
+  void run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth);
+  void execute(const Operation& op, uint32_t op_index, const PdfObject* resources, uint32_t stream, int depth);
+  void show_text(const Object& string, const Operation& op, uint32_t op_index, uint32_t string_index, uint32_t stream);
+  void set_font(const std::string& name, double size, const PdfObject* resources, const Operation& op, uint32_t stream);
+  void set_font_object(const PdfObject* dict, const std::string& name, double size, const Operation& op, uint32_t stream);
+  void draw_xobject(const std::string& name, const Operation& op, uint32_t op_index, const PdfObject* resources,
+                    uint32_t stream, int depth);
+  void apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op, uint32_t stream);
+  void record_image(std::string object, uint32_t stream, uint32_t op_index);
+  void next_line(double tx, double ty);
+  void warn(uint32_t stream, size_t offset, const std::string& message);
+  void incomplete(uint32_t stream, size_t offset, const std::string& message);
+  bool numbers(const Operation& op, size_t count, double* out, uint32_t stream);
+
+  const ObjectReader& reader_;
+  DocumentCaches& caches_;
+  PageContent& page_;
+  Diagnostics& diagnostics_;
+  std::string file_;
+
+  GraphicsState state_;
+  std::vector<GraphicsState> stack_;
+  size_t stack_floor_ = 0;  // a form's Q may not pop what its caller pushed
+  Matrix text_matrix_;
+  Matrix line_matrix_;
+  bool in_text_ = false;
+  int compatibility_ = 0;  // depth of BX ... EX: unknown operators are allowed there
+  std::vector<const PdfObject*> form_stack_;
+  size_t operations_ = 0;
+  size_t warnings_ = 0;
+  bool stopped_ = false;
+  std::map<const Font*, uint32_t> font_indices_;
+  std::shared_ptr<const Font> no_font_;
+};
+
+}  // namespace redact::pdf::detail

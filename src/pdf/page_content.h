@@ -1,0 +1,83 @@
+// What reading a page yields: every glyph it shows, with its text, its place
+// on the page and where it came from in the content streams; the images it
+// draws; and how complete the reading was. Plain data, no PoDoFo.
+//
+// Page space: PDF points on the page as displayed (after /Rotate, relative to
+// the CropBox), origin at the top-left corner, y growing downwards; the same
+// space as MuPDF's stext and pdftotext -bbox.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+
+namespace redact::pdf {
+
+// A content stream the page executes: the page's own content (its /Contents
+// streams, concatenated in order) or a Form XObject reached through `Do`.
+struct StreamUse {
+  std::string object;  // "" for the page's content, else the form's "12 0"
+  int parent = -1;     // index of the stream whose `Do` drew it; -1 for the page
+  size_t via_op = 0;   // index of that `Do` operation in the parent
+};
+
+// Where a glyph's bytes are: stream use, operation, string and byte.
+struct GlyphSource {
+  uint32_t stream = 0;        // index into PageContent::streams
+  uint32_t op = 0;            // index of the text-showing operation
+  uint32_t op_offset = 0;     // byte offset of that operation in the decoded stream
+  uint32_t string_index = 0;  // which string of a TJ array (0 for Tj ' ")
+  uint32_t byte_index = 0;    // offset of the code's first byte in that string
+  uint8_t byte_count = 1;     // 1 to 4
+};
+
+struct Glyph {
+  std::string text;       // UTF-8; "\uFFFD" when unknown
+  bool unknown = false;   // the font gives no Unicode for this code
+  bool invisible = false; // text render mode 3 or 7 (e.g. an OCR layer)
+  uint32_t code = 0;
+  uint32_t font = 0;      // index into PageContent::fonts
+  Quad quad;              // ascent to descent, origin to advance
+  Rect box;               // bounds of `quad`
+  Point origin;           // on the baseline, where the glyph starts
+  Point end;              // on the baseline, where its advance ends (before Tc/Tw)
+  double size = 0;        // font size in page space
+  GlyphSource source;
+};
+
+struct FontUse {
+  std::string resource;  // e.g. "F1"
+  std::string base_font;
+  std::string object;
+  std::string kind;      // Type1, TrueType, Type3, Type0
+};
+
+struct ImageUse {
+  Quad quad;             // the unit square under the CTM, in page space
+  Rect box;
+  std::string object;    // "" for an inline image
+  uint32_t stream = 0;
+  uint32_t op = 0;
+};
+
+struct PageContent {
+  int number = 0;        // 1-based
+  double width = 0;      // as displayed
+  double height = 0;
+  int rotation = 0;      // /Rotate, normalized to 0, 90, 180 or 270
+  Rect crop_box;         // in default user space
+  Matrix page_from_user; // default user space -> page space
+  std::vector<StreamUse> streams;
+  std::vector<FontUse> fonts;
+  std::vector<Glyph> glyphs;  // in content-stream order
+  std::vector<ImageUse> images;
+  size_t unknown_glyphs = 0;
+  // False when some content could not be read (a stream that does not
+  // decode, a form that loops, a limit reached): the glyphs are then not
+  // everything the page shows.
+  bool complete = true;
+};
+
+}  // namespace redact::pdf

@@ -1,0 +1,83 @@
+#include "pdf/podofo_access.h"
+
+#include <cstdlib>
+#include <memory>
+
+#include "core/diagnostics.h"
+
+namespace redact::pdf::detail {
+
+const PdfObject* ObjectReader::resolve(const PdfObject* object) const {
+  for (int hops = 0; object && object->IsReference(); ++hops) {
+    if (hops > 32 || !objects_) return nullptr;
+    object = objects_->GetObject(object->GetReference());
+  }
+  return object;
+}
+
+const PdfObject* ObjectReader::get(const PdfObject* dict, const char* key) const {
+  dict = resolve(dict);
+  if (!dict || !dict->IsDictionary()) return nullptr;
+  return resolve(dict->GetDictionary().GetKey(PoDoFo::PdfName(key)));
+}
+
+const PdfObject* ObjectReader::get_dict(const PdfObject* dict, const char* key) const {
+  const PdfObject* value = get(dict, key);
+  return value && value->IsDictionary() ? value : nullptr;
+}
+
+const PdfObject* ObjectReader::get_array(const PdfObject* dict, const char* key) const {
+  const PdfObject* value = get(dict, key);
+  return value && value->IsArray() ? value : nullptr;
+}
+
+const PdfObject* ObjectReader::get_stream(const PdfObject* dict, const char* key) const {
+  const PdfObject* value = get(dict, key);
+  return value && value->IsDictionary() && value->HasStream() ? value : nullptr;
+}
+
+const PdfObject* ObjectReader::item(const PdfObject* array, size_t i) const {
+  array = resolve(array);
+  if (!array || !array->IsArray() || i >= array->GetArray().size()) return nullptr;
+  return resolve(&array->GetArray()[i]);
+}
+
+size_t ObjectReader::size(const PdfObject* array) const {
+  array = resolve(array);
+  return array && array->IsArray() ? array->GetArray().size() : 0;
+}
+
+std::optional<double> ObjectReader::number(const PdfObject* object) {
+  if (!object) return std::nullopt;
+  if (object->IsNumber()) return static_cast<double>(object->GetNumber());
+  if (object->IsReal()) return object->GetReal();
+  return std::nullopt;
+}
+
+std::string ObjectReader::name(const PdfObject* object) {
+  if (!object || !object->IsName()) return "";
+  return object->GetName().GetName();
+}
+
+std::string ObjectReader::decode(const PdfObject* stream) const {
+  stream = resolve(stream);
+  if (!stream || !stream->HasStream()) return "";
+  char* buffer = nullptr;
+  PoDoFo::pdf_long length = 0;
+  stream->GetStream()->GetFilteredCopy(&buffer, &length);
+  std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
+  if (length < 0 || static_cast<size_t>(length) > kMaxStreamBytes) {
+    throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},
+                "stream decodes to more than 1 GiB");
+  }
+  return std::string(buffer ? buffer : "", static_cast<size_t>(length));
+}
+
+std::string ObjectReader::id(const PdfObject* object) {
+  if (!object) return "";
+  const PoDoFo::PdfReference& ref = object->Reference();
+  if (ref.ObjectNumber() == 0) return "";
+  return std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber());
+}
+
+}  // namespace redact::pdf::detail

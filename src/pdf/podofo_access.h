@@ -1,0 +1,52 @@
+// Internal to src/pdf: careful reading of PoDoFo objects. Every accessor
+// resolves references (bounded, so a reference loop cannot hang us) and
+// returns nullptr / nullopt / "" for anything missing or of the wrong type,
+// so callers never dereference a dangling reference.
+#pragma once
+
+#include <podofo/podofo.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace redact::pdf::detail {
+
+using PoDoFo::PdfObject;
+
+class ObjectReader {
+ public:
+  explicit ObjectReader(PoDoFo::PdfVecObjects* objects) : objects_(objects) {}
+
+  // Follows references; nullptr for a dangling one.
+  const PdfObject* resolve(const PdfObject* object) const;
+  // The resolved value of `key` in a dictionary, or nullptr.
+  const PdfObject* get(const PdfObject* dict, const char* key) const;
+  const PdfObject* get_dict(const PdfObject* dict, const char* key) const;
+  const PdfObject* get_array(const PdfObject* dict, const char* key) const;
+  const PdfObject* get_stream(const PdfObject* dict, const char* key) const;
+  // The resolved i-th item of an array, or nullptr.
+  const PdfObject* item(const PdfObject* array, size_t i) const;
+  size_t size(const PdfObject* array) const;
+
+  static std::optional<double> number(const PdfObject* object);
+  static std::string name(const PdfObject* object);
+  std::optional<double> get_number(const PdfObject* dict, const char* key) const {
+    return number(get(dict, key));
+  }
+  std::string get_name(const PdfObject* dict, const char* key) const { return name(get(dict, key)); }
+
+  // The decoded bytes of a stream object. Throws PoDoFo::PdfError when a
+  // filter fails and redact::Error when the result exceeds `kMaxStreamBytes`.
+  std::string decode(const PdfObject* stream) const;
+
+  // "12 0" for an indirect object, "" for a direct one.
+  static std::string id(const PdfObject* object);
+
+  static constexpr size_t kMaxStreamBytes = size_t{1} << 30;
+
+ private:
+  PoDoFo::PdfVecObjects* objects_;
+};
+
+}  // namespace redact::pdf::detail

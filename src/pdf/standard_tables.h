@@ -1,0 +1,45 @@
+// The tables every PDF reader needs: glyph names to Unicode (the Adobe Glyph
+// List and its uniXXXX / uXXXXX forms), the standard simple encodings, and
+// the metrics of the standard 14 fonts. The data come from PoDoFo, whose
+// values are byte-swapped on little-endian machines; this header hides that.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace redact::pdf {
+
+enum class BaseEncoding { standard, win_ansi, mac_roman, mac_expert, symbol, zapf_dingbats };
+
+// The Unicode text of a glyph name ("A", "fi", "uni20AC", "u1F600", "f_f_i",
+// "a.sc"); empty when the name means nothing we know ("g42", "cid123").
+std::u32string glyph_name_to_unicode(std::string_view name);
+
+// The character of `code` in a standard encoding, or 0 when it has none.
+char32_t base_encoding_unicode(BaseEncoding encoding, uint8_t code);
+
+// Metrics of one of the standard 14 fonts, in glyph space (1/1000 em).
+class Standard14 {
+ public:
+  // Recognises the 14 names and their usual aliases ("Arial,Bold",
+  // "TimesNewRomanPS-BoldMT", "CourierNew"); nullptr for anything else.
+  static const Standard14* find(std::string_view base_font);
+
+  const std::string& name() const { return name_; }
+  double ascent() const { return ascent_; }
+  double descent() const { return descent_; }
+  // The width of the glyph for `c`, or -1 if the font has none.
+  double width(char32_t c) const;
+  // Symbol and ZapfDingbats use their own built-in encodings.
+  bool is_symbolic() const { return name_ == "Symbol" || name_ == "ZapfDingbats"; }
+
+ private:
+  Standard14(std::string name, int index, double ascent, double descent)
+      : name_(std::move(name)), index_(index), ascent_(ascent), descent_(descent) {}
+  std::string name_;
+  int index_;
+  double ascent_, descent_;
+};
+
+}  // namespace redact::pdf
