@@ -8,6 +8,10 @@
 // are then ordered top to bottom (in the page as displayed), and lines that
 // share a baseline are joined left to right, so a table row reads as one line.
 // Text drawn in other directions (rotated) follows, grouped by direction.
+//
+// Glyphs drawn over identical ones are kept: hidden text laid over visible
+// text ("FRANCE" under "FRANCS") must reach the matcher whole, so nothing is
+// dropped as a duplicate (poppler drops such characters one by one).
 #pragma once
 
 #include <cstdint>

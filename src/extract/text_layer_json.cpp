@@ -35,6 +35,10 @@ nlohmann::json page_to_json(const pdf::PageContent& page, const PageText& text) 
       entry["parent"] = s.parent;
       entry["via_op"] = s.via_op;
     }
+    if (!s.annotation.empty()) {
+      entry["annotation"] = s.annotation;
+      entry["annotation_index"] = s.via_op;
+    }
     streams.push_back(std::move(entry));
   }
   out["streams"] = std::move(streams);

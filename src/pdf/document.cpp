@@ -158,7 +158,7 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
       }
     }
     detail::Interpreter interpreter(reader, impl_->caches, page, diagnostics, impl_->path);
-    interpreter.run_page(content, inherited(reader, dict, "Resources"));
+    interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"));
   } catch (const PdfError& e) {
     page.complete = false;
     diagnostics.warn(where, std::string("page cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");

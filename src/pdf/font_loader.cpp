@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
 
 #include "pdf/standard_tables.h"
 
@@ -198,10 +202,48 @@ void read_type0(const ObjectReader& reader, const PdfObject* dict, Font& font, c
   font.cid_vertical_advances = read_cid_widths(reader, reader.get_array(descendant, "W2"), 3);
 }
 
+// The vertical extent of an embedded font program as FreeType reports it
+// (hhea for TrueType, the FontBBox for Type1 and CFF), in glyph space units
+// of 1/1000 em: what MuPDF uses for its character quads.
+std::optional<std::pair<double, double>> program_extent(const ObjectReader& reader, const PdfObject* descriptor) {
+  const PdfObject* file = reader.get_stream(descriptor, "FontFile2");
+  if (!file) file = reader.get_stream(descriptor, "FontFile3");
+  if (!file) file = reader.get_stream(descriptor, "FontFile");
+  if (!file) return std::nullopt;
+  static FT_Library library = [] {
+    FT_Library lib = nullptr;
+    if (FT_Init_FreeType(&lib) != 0) lib = nullptr;
+    return lib;
+  }();
+  if (!library) return std::nullopt;
+  const std::string program = reader.decode(file);
+  FT_Face face = nullptr;
+  if (FT_New_Memory_Face(library, reinterpret_cast<const FT_Byte*>(program.data()),
+                         static_cast<FT_Long>(program.size()), 0, &face) != 0) {
+    return std::nullopt;
+  }
+  std::optional<std::pair<double, double>> out;
+  if (face->units_per_EM > 0 && face->ascender != 0) {
+    out = std::pair{face->ascender * 1000.0 / face->units_per_EM, face->descender * 1000.0 / face->units_per_EM};
+  }
+  FT_Done_Face(face);
+  return out;
+}
+
 void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
                          const Standard14* standard, Font& font) {
-  double ascent = reader.get_number(descriptor, "Ascent").value_or(0);
-  double descent = reader.get_number(descriptor, "Descent").value_or(0);
+  double ascent = 0, descent = 0;
+  if (font.kind == Font::Kind::type3) {
+    // Type3 glyphs are drawn by procedures: their extent is the FontBBox.
+  } else if (auto extent = program_extent(reader, descriptor)) {
+    std::tie(ascent, descent) = *extent;
+  } else if (standard) {
+    ascent = standard->ascent();
+    descent = standard->descent();
+  } else {
+    ascent = reader.get_number(descriptor, "Ascent").value_or(0);
+    descent = reader.get_number(descriptor, "Descent").value_or(0);
+  }
   if (ascent == 0 && descent == 0) {
     const PdfObject* bbox = reader.get_array(descriptor, "FontBBox");
     if (!bbox) bbox = reader.get_array(dict, "FontBBox");
@@ -209,10 +251,6 @@ void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, cons
       descent = ObjectReader::number(reader.item(bbox, 1)).value_or(0);
       ascent = ObjectReader::number(reader.item(bbox, 3)).value_or(0);
     }
-  }
-  if (ascent == 0 && descent == 0 && standard) {
-    ascent = standard->ascent();
-    descent = standard->descent();
   }
   if (descent > 0) descent = -descent;  // some producers write it positive
   // Into text space; implausible values fall back to the usual 0.8 / -0.2.

@@ -45,12 +45,13 @@ void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& 
   warn(stream, offset, message);
 }
 
-void Interpreter::run_page(std::string_view content, const PdfObject* resources) {
+void Interpreter::run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots) {
   page_.streams.push_back(StreamUse{});
   std::vector<LexWarning> problems;
   std::vector<Operation> ops = parse_content(content, &problems);
   for (const LexWarning& w : problems) warn(0, w.offset, w.message);
   run(ops, resources, 0, 0);
+  run_annotations(annots, resources);
 }
 
 void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth) {
@@ -352,55 +353,102 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
       return;
     }
   }
-  std::shared_ptr<const std::vector<Operation>> ops;
-  if (auto cached = caches_.forms.find(xobject); cached != caches_.forms.end()) {
-    ops = cached->second;
-  } else {
-    try {
-      std::vector<LexWarning> problems;
-      ops = std::make_shared<const std::vector<Operation>>(parse_content(reader_.decode(xobject), &problems));
-      for (const LexWarning& w : problems) {
-        diagnostics_.warn(Location{file_, page_.number, "object " + ObjectReader::id(xobject),
-                                   static_cast<long long>(w.offset)},
-                          w.message);
-      }
-    } catch (const PoDoFo::PdfError& e) {
-      incomplete(stream, op.begin,
-                 "form /" + name + " cannot be decoded (" + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
-      ops = std::make_shared<const std::vector<Operation>>();
-    } catch (const Error& e) {
-      incomplete(stream, op.begin, "form /" + name + ": " + e.what());
-      ops = std::make_shared<const std::vector<Operation>>();
-    }
-    caches_.forms.emplace(xobject, ops);
-  }
+  page_.streams.push_back(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index, ""});
+  run_form(xobject, form_matrix(xobject), resources, depth + 1);
+}
 
-  const auto form_stream = static_cast<uint32_t>(page_.streams.size());
-  page_.streams.push_back(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index});
+Matrix Interpreter::form_matrix(const PdfObject* form) const {
+  const PdfObject* m = reader_.get_array(form, "Matrix");
+  if (!m || reader_.size(m) != 6) return {};
+  double v[6];
+  for (size_t i = 0; i < 6; ++i) v[i] = ObjectReader::number(reader_.item(m, i)).value_or(0);
+  Matrix matrix{v[0], v[1], v[2], v[3], v[4], v[5]};
+  return matrix.is_finite() ? matrix : Matrix{};
+}
+
+const std::vector<Operation>& Interpreter::form_operations(const PdfObject* form, uint32_t stream) {
+  auto cached = caches_.forms.find(form);
+  if (cached != caches_.forms.end()) return *cached->second;
+  auto ops = std::make_shared<std::vector<Operation>>();
+  try {
+    std::vector<LexWarning> problems;
+    *ops = parse_content(reader_.decode(form), &problems);
+    for (const LexWarning& w : problems) warn(stream, w.offset, w.message);
+  } catch (const PoDoFo::PdfError& e) {
+    incomplete(stream, 0, std::string("stream cannot be decoded (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
+  } catch (const Error& e) {
+    incomplete(stream, 0, e.what());
+  }
+  return *caches_.forms.emplace(form, std::move(ops)).first->second;
+}
+
+// Runs a form (a Form XObject or an appearance stream) whose StreamUse was
+// just added, with `matrix` prepended to the CTM, inside an implicit q ... Q.
+void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth) {
+  const auto stream = static_cast<uint32_t>(page_.streams.size() - 1);
+  const std::vector<Operation>& ops = form_operations(form, stream);
 
   const GraphicsState saved_state = state_;
   const size_t saved_floor = stack_floor_;
   stack_floor_ = stack_.size();
   const bool saved_in_text = in_text_;
   const Matrix saved_tm = text_matrix_, saved_tlm = line_matrix_;
-  if (const PdfObject* m = reader_.get_array(xobject, "Matrix"); m && reader_.size(m) == 6) {
-    double v[6];
-    for (size_t i = 0; i < 6; ++i) v[i] = ObjectReader::number(reader_.item(m, i)).value_or(0);
-    Matrix matrix{v[0], v[1], v[2], v[3], v[4], v[5]};
-    if (matrix.is_finite()) state_.ctm = matrix * state_.ctm;
-  }
-  const PdfObject* form_resources = reader_.get_dict(xobject, "Resources");
-  form_stack_.push_back(xobject);
+  state_.ctm = matrix * state_.ctm;
+  const PdfObject* form_resources = reader_.get_dict(form, "Resources");
+  form_stack_.push_back(form);
   in_text_ = false;
-  run(*ops, form_resources ? form_resources : resources, form_stream, depth + 1);
+  run(ops, form_resources ? form_resources : resources, stream, depth);
   form_stack_.pop_back();
   state_ = saved_state;
-  // A form is drawn inside an implicit q ... Q: drop what it left pushed.
   stack_.resize(stack_floor_);
   stack_floor_ = saved_floor;
   in_text_ = saved_in_text;
   text_matrix_ = saved_tm;
   line_matrix_ = saved_tlm;
+}
+
+void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page_resources) {
+  state_ = GraphicsState{};
+  stack_.clear();
+  in_text_ = false;
+  for (size_t i = 0; i < reader_.size(annots) && !stopped_; ++i) {
+    const PdfObject* annot = reader_.item(annots, i);
+    if (!annot || !annot->IsDictionary()) continue;
+    const auto flags = static_cast<long long>(reader_.get_number(annot, "F").value_or(0));
+    if (flags & (2 | 32)) continue;  // Hidden, NoView: viewers do not draw it
+    const PdfObject* normal = reader_.get(reader_.get_dict(annot, "AP"), "N");
+    if (normal && normal->IsDictionary() && !normal->HasStream()) {
+      // Appearance states: the one /AS names.
+      std::string state = reader_.get_name(annot, "AS");
+      normal = state.empty() ? nullptr : reader_.get(normal, state.c_str());
+    }
+    if (!normal || !normal->HasStream()) continue;
+    std::optional<Rect> rect = read_rect(reader_.get_array(annot, "Rect"));
+    std::optional<Rect> bbox = read_rect(reader_.get_array(normal, "BBox"));
+    if (!rect || !bbox) continue;
+    // 12.5.5: the form's BBox, through its Matrix, is fitted to /Rect.
+    const Matrix matrix = form_matrix(normal);
+    const Rect shown = matrix.apply(*bbox).bounds();
+    if (shown.empty()) continue;
+    const Matrix fit = Matrix::translate(-shown.x0, -shown.y0) *
+                       Matrix::scale(rect->width() / shown.width(), rect->height() / shown.height()) *
+                       Matrix::translate(rect->x0, rect->y0);
+    page_.streams.push_back(StreamUse{ObjectReader::id(normal), -1, i, ObjectReader::id(annot)});
+    run_form(normal, matrix * fit, page_resources, 1);
+  }
+}
+
+std::optional<Rect> Interpreter::read_rect(const PdfObject* array) const {
+  if (!array || reader_.size(array) != 4) return std::nullopt;
+  double v[4];
+  for (size_t i = 0; i < 4; ++i) {
+    auto n = ObjectReader::number(reader_.item(array, i));
+    if (!n || !std::isfinite(*n)) return std::nullopt;
+    v[i] = *n;
+  }
+  Rect r = Rect{v[0], v[1], v[2], v[3]}.normalized();
+  if (r.empty()) return std::nullopt;
+  return r;
 }
 
 void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op,

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ namespace redact::pdf::detail {
 // What stays the same across the pages of a document: fonts and parsed forms.
 struct DocumentCaches {
   std::map<const PdfObject*, std::shared_ptr<const Font>> fonts;
-  std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;
+  std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;  // and appearance streams
 };
 
 class Interpreter {
@@ -40,8 +41,9 @@ class Interpreter {
   Interpreter(const ObjectReader& reader, DocumentCaches& caches, PageContent& page,
               Diagnostics& diagnostics, std::string file);
 
-  // Runs the page's content (its /Contents streams, concatenated).
-  void run_page(std::string_view content, const PdfObject* resources);
+  // Runs the page's content (its /Contents streams, concatenated), then the
+  // normal appearance of each annotation that viewers show, as they do.
+  void run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots);
 
  private:
   struct TextState {
@@ -67,6 +69,11 @@ class Interpreter {
   void set_font_object(const PdfObject* dict, const std::string& name, double size, const Operation& op, uint32_t stream);
   void draw_xobject(const std::string& name, const Operation& op, uint32_t op_index, const PdfObject* resources,
                     uint32_t stream, int depth);
+  Matrix form_matrix(const PdfObject* form) const;
+  std::optional<Rect> read_rect(const PdfObject* array) const;
+  const std::vector<Operation>& form_operations(const PdfObject* form, uint32_t stream);
+  void run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth);
+  void run_annotations(const PdfObject* annots, const PdfObject* page_resources);
   void apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op, uint32_t stream);
   void record_image(std::string object, uint32_t stream, uint32_t op_index);
   void next_line(double tx, double ty);

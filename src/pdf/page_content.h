@@ -16,11 +16,13 @@
 namespace redact::pdf {
 
 // A content stream the page executes: the page's own content (its /Contents
-// streams, concatenated in order) or a Form XObject reached through `Do`.
+// streams, concatenated in order), a Form XObject reached through `Do`, or
+// the normal appearance stream of an annotation.
 struct StreamUse {
-  std::string object;  // "" for the page's content, else the form's "12 0"
-  int parent = -1;     // index of the stream whose `Do` drew it; -1 for the page
-  size_t via_op = 0;   // index of that `Do` operation in the parent
+  std::string object;      // "" for the page's content, else the stream's "12 0"
+  int parent = -1;         // index of the stream whose `Do` drew it; -1 if none
+  size_t via_op = 0;       // that `Do` operation in the parent, or the index in /Annots
+  std::string annotation;  // the annotation's "12 0" for an appearance stream
 };
 
 // Where a glyph's bytes are: stream use, operation, string and byte.

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
+#include <tuple>
 #include <memory>
 #include <vector>
 
@@ -139,13 +141,26 @@ const Standard14* Standard14::find(std::string_view base_font) {
   };
   static const std::vector<Entry> table = [] {
     std::vector<Entry> out;
+    // FontBBox yMax / yMin of the URW base-35 substitutes (fonts-urw-base35),
+    // read with FreeType.
+    static const std::map<std::string, std::pair<double, double>> urw_extents = {
+        {"Courier", {933, -317}},          {"Courier-Bold", {1007, -393}},
+        {"Courier-Oblique", {933, -317}},  {"Courier-BoldOblique", {997, -393}},
+        {"Helvetica", {1075, -299}},       {"Helvetica-Bold", {1070, -307}},
+        {"Helvetica-Oblique", {1070, -284}}, {"Helvetica-BoldOblique", {1073, -309}},
+        {"Times-Roman", {1053, -281}},     {"Times-Bold", {1044, -341}},
+        {"Times-Italic", {951, -270}},     {"Times-BoldItalic", {972, -324}},
+        {"Symbol", {1010, -293}},          {"ZapfDingbats", {819, -144}}};
     int index = 0;
     for (const auto& builtin : PoDoFo::PODOFO_BUILTIN_FONTS) {
       if (!builtin.GetFontname()) break;
       PoDoFo::PdfFontMetricsBase14 metrics(builtin);
       metrics.SetFontSize(1000.f);
-      out.push_back({std::unique_ptr<Standard14>(
-          new Standard14(builtin.GetFontname(), index, metrics.GetAscent(), metrics.GetDescent()))});
+      double ascent = metrics.GetAscent(), descent = metrics.GetDescent();
+      if (auto it = urw_extents.find(builtin.GetFontname()); it != urw_extents.end()) {
+        std::tie(ascent, descent) = it->second;
+      }
+      out.push_back({std::unique_ptr<Standard14>(new Standard14(builtin.GetFontname(), index, ascent, descent))});
       ++index;
     }
     return out;

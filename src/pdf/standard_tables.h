@@ -27,6 +27,9 @@ class Standard14 {
   static const Standard14* find(std::string_view base_font);
 
   const std::string& name() const { return name_; }
+  // Vertical extent (glyph space) of the URW base-35 font that viewers
+  // substitute for this one (MuPDF and Ghostscript both do): its FontBBox,
+  // which is what FreeType reports as ascender and descender for such fonts.
   double ascent() const { return ascent_; }
   double descent() const { return descent_; }
   // The width of the glyph for `c`, or -1 if the font has none.
