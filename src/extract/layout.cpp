@@ -33,7 +33,7 @@ struct RawLine {
   Point origin;               // baseline origin of its first glyph
   double size = 0;
   double start = 0, end = 0;  // along `dir`, from `origin`
-  std::vector<int64_t> items; // glyph indices; -1 is an inserted space
+  std::vector<int64_t> items; // glyph indices; a word break is -1, or -2 - i for space glyph i
 };
 
 int direction_group(Point dir) {
@@ -49,8 +49,16 @@ int direction_group(Point dir) {
 PageText layout(const pdf::PageContent& page) {
   const auto& glyphs = page.glyphs;
   std::vector<RawLine> raw;
+  // A space glyph is a word break only where the glyphs around it do not
+  // touch: producers kern across real spaces (groff sets "Tw o" with the
+  // "o" pulled back over the space), and readers see "Two".
+  int64_t pending_space = -1;  // the last space glyph since the previous letter
   for (size_t i = 0; i < glyphs.size(); ++i) {
     const pdf::Glyph& g = glyphs[i];
+    if (is_space(g.text)) {
+      pending_space = static_cast<int64_t>(i);
+      continue;
+    }
     const Point dir = direction(g);
     const double size = g.size > 0 ? g.size : 1;
     RawLine* line = raw.empty() ? nullptr : &raw.back();
@@ -67,10 +75,11 @@ PageText layout(const pdf::PageContent& page) {
       raw.push_back(RawLine{dir, g.origin, size, 0, 0, {}});
       line = &raw.back();
     } else {
-      const double along = dot(line->dir, sub(g.origin, line->origin));
-      const bool last_is_space = line->items.back() < 0 || is_space(glyphs[static_cast<size_t>(line->items.back())].text);
-      if (!last_is_space && !is_space(g.text) && along - line->end > kSpaceGap * size) line->items.push_back(-1);
+      const double gap = dot(line->dir, sub(g.origin, line->origin)) - line->end;
+      const double needed = (pending_space >= 0 ? kSpaceGlyphGap : kSpaceGap) * size;
+      if (gap > needed) line->items.push_back(pending_space >= 0 ? -2 - pending_space : -1);
     }
+    pending_space = -1;
     line->items.push_back(static_cast<int64_t>(i));
     line->end = std::max(line->end, dot(line->dir, sub(g.end, line->origin)));
     line->size = std::max(line->size, size);
@@ -114,9 +123,11 @@ PageText layout(const pdf::PageContent& page) {
     Line line;
     Word word;
     bool line_open = false;
+    int32_t separator = -1;  // the space glyph of the break before the next word, if any
     auto finish_word = [&] {
       if (word.glyphs.empty()) return;
-      if (!line.words.empty()) append(" ", -1);
+      if (!line.words.empty()) append(" ", separator);
+      separator = -1;
       for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
       line.box = line.words.empty() ? word.box : line.box.united(word.box);
       line.words.push_back(std::move(word));
@@ -125,8 +136,9 @@ PageText layout(const pdf::PageContent& page) {
     if (!out.lines.empty()) append("\n", -1);
     for (size_t r = k; r < end; ++r) {
       for (int64_t item : raw[keys[r].index].items) {
-        if (item < 0 || is_space(glyphs[static_cast<size_t>(item)].text)) {
+        if (item < 0) {
           finish_word();
+          if (item <= -2) separator = static_cast<int32_t>(-2 - item);
           continue;
         }
         const pdf::Glyph& g = glyphs[static_cast<size_t>(item)];

@@ -3,8 +3,10 @@
 //
 // Glyphs are taken in content-stream order. A glyph continues the current
 // line when it runs in the same direction, its baseline is within half a font
-// size of the line's, and it does not jump back; a space is inserted where
-// the gap from the previous glyph exceeds `kSpaceGap` of the font size. Lines
+// size of the line's, and it does not jump back. Words break where the gap
+// from the previous glyph exceeds `kSpaceGap` of the font size, or
+// `kSpaceGlyphGap` where a space glyph stands between them (a space that
+// the next glyph is kerned back over is no break: readers see no gap). Lines
 // are then ordered top to bottom (in the page as displayed), and lines that
 // share a baseline are joined left to right, so a table row reads as one line.
 // Text drawn in other directions (rotated) follows, grouped by direction.
@@ -38,12 +40,13 @@ struct PageText {
   std::vector<Line> lines;
   // Words separated by single spaces, lines by '\n'.
   std::string text;
-  // For each byte of `text`, the glyph it came from, or -1 for a space or
-  // line break the layout inserted.
+  // For each byte of `text`, the glyph it came from (for a word break, the
+  // space glyph there, if any), or -1 for a break the layout inserted.
   std::vector<int32_t> text_glyphs;
 };
 
 constexpr double kSpaceGap = 0.15;
+constexpr double kSpaceGlyphGap = 0.05;
 
 PageText layout(const pdf::PageContent& page);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/unicode.h"
+#include "pdf/standard_tables.h"
 
 namespace redact::pdf {
 namespace {
@@ -61,7 +62,7 @@ CMap CMap::parse(std::string_view data, std::vector<LexWarning>* warnings) {
         if (!args[i].is_string()) continue;
         std::u32string value;
         if (args[i + 1].is_string()) value = decode_utf16be(args[i + 1].bytes);
-        else if (args[i + 1].is_name()) value = decode_utf8(args[i + 1].bytes);  // rare glyph-name form
+        else if (args[i + 1].is_name()) value = glyph_name_to_unicode(args[i + 1].bytes);  // rare glyph-name form
         else continue;
         cmap.chars_[code_value(args[i].bytes)] = std::move(value);
       }

@@ -267,7 +267,10 @@ bool ContentLexer::read_value(Token token, Object& out, int depth) {
   out = Object{};
   out.kind = is_array ? Object::Kind::array : Object::Kind::dict;
   out.offset = token.offset;
-  if (depth >= kMaxDepth) warn(token.offset, "arrays or dictionaries nested too deeply; inner values dropped");
+  if (depth >= kMaxDepth) {
+    skip_nested(token.offset);
+    return true;
+  }
   for (;;) {
     size_t before = pos_;
     Token inner = read_token();
@@ -289,13 +292,35 @@ bool ContentLexer::read_value(Token token, Object& out, int depth) {
     }
     Object value;
     read_value(std::move(inner), value, depth + 1);
-    if (depth < kMaxDepth && out.items.size() < kMaxArrayItems) out.items.push_back(std::move(value));
+    if (out.items.size() < kMaxArrayItems) out.items.push_back(std::move(value));
   }
   if (!is_array && out.items.size() % 2 != 0) {
     warn(token.offset, "dictionary has a key without a value");
     out.items.pop_back();
   }
   return true;
+}
+
+// Skips a value nested deeper than kMaxDepth, without recursion, up to the
+// closer that balances the opener just read (or an operator, or the end).
+void ContentLexer::skip_nested(size_t offset) {
+  warn(offset, "arrays or dictionaries nested too deeply; inner values dropped");
+  size_t open = 1;
+  while (open > 0) {
+    size_t before = pos_;
+    Token token = read_token();
+    switch (token.kind) {
+      case TokenKind::eof: return;
+      case TokenKind::array_open:
+      case TokenKind::dict_open: ++open; break;
+      case TokenKind::array_close:
+      case TokenKind::dict_close: --open; break;
+      case TokenKind::keyword:
+        pos_ = before;  // an operator ends the operands; hand it back
+        return;
+      case TokenKind::object: break;
+    }
+  }
 }
 
 void ContentLexer::read_inline_image(Operation& out) {

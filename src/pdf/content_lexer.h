@@ -84,6 +84,7 @@ class ContentLexer {
   Token read_token();
   bool read_value(Token token, Object& out, int depth);
   void skip_whitespace_and_comments();
+  void skip_nested(size_t offset);
   Object read_literal_string();
   Object read_hex_string();
   Object read_name();

@@ -122,9 +122,9 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
       if (!clipped.empty()) crop = clipped;
     }
     double rotate = ObjectReader::number(inherited(reader, dict, "Rotate")).value_or(0);
-    int rotation = static_cast<int>(std::lround(rotate)) % 360;
+    // Snapped to the nearest quarter turn, as MuPDF does.
+    int rotation = static_cast<int>(std::lround(std::fmod(rotate, 360.0) / 90.0)) * 90 % 360;
     if (rotation < 0) rotation += 360;
-    rotation = (rotation / 90) * 90;
     page.rotation = rotation;
     page.crop_box = crop;
     Matrix m = Matrix::rotate(-rotation) * Matrix::scale(1, -1);

@@ -285,9 +285,10 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
       g.origin = trm.apply(Point{0, 0});
       g.end = trm.apply(Point{w0, 0});
     } else {
-      // Vertical writing: the glyph hangs below its origin, centred on it.
+      // Vertical writing: the glyph is drawn at the current point minus its
+      // position vector v = (w0 / 2, vy), so it hangs below, centred on it.
       const double vy = font.default_vertical_origin_y / 1000.0;
-      g.quad = trm.apply(Rect{-w0 / 2, vy - 1.0, w0 / 2, vy});
+      g.quad = trm.apply(Rect{-w0 / 2, font.descent - vy, w0 / 2, font.ascent - vy});
       g.origin = trm.apply(Point{0, 0});
       g.end = trm.apply(Point{0, font.vertical_advance(code)});
     }

@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <map>
-#include <tuple>
 #include <memory>
 #include <vector>
 
@@ -21,14 +19,6 @@ char32_t from_podofo(PoDoFo::pdf_utf16be value) {
   value = static_cast<PoDoFo::pdf_utf16be>(((value & 0xFF) << 8) | ((value >> 8) & 0xFF));
 #endif
   return value;
-}
-
-PoDoFo::pdf_utf16be to_podofo(char32_t value) {
-  auto v = static_cast<PoDoFo::pdf_utf16be>(value);
-#ifdef PODOFO_IS_LITTLE_ENDIAN
-  v = static_cast<PoDoFo::pdf_utf16be>(((v & 0xFF) << 8) | ((v >> 8) & 0xFF));
-#endif
-  return v;
 }
 
 bool parse_hex(std::string_view text, uint32_t& value) {
@@ -136,48 +126,53 @@ char32_t base_encoding_unicode(BaseEncoding encoding, uint8_t code) {
 }
 
 const Standard14* Standard14::find(std::string_view base_font) {
-  struct Entry {
-    std::unique_ptr<Standard14> font;
+  // Widths from PoDoFo's copy of the Adobe metrics; vertical extents are the
+  // FontBBox yMax / yMin of the URW base-35 substitutes (fonts-urw-base35),
+  // read with FreeType.
+  struct Source {
+    const char* name;
+    const PoDoFo::PODOFO_CharData* widths;
+    double ascent, descent;
   };
-  static const std::vector<Entry> table = [] {
-    std::vector<Entry> out;
-    // FontBBox yMax / yMin of the URW base-35 substitutes (fonts-urw-base35),
-    // read with FreeType.
-    static const std::map<std::string, std::pair<double, double>> urw_extents = {
-        {"Courier", {933, -317}},          {"Courier-Bold", {1007, -393}},
-        {"Courier-Oblique", {933, -317}},  {"Courier-BoldOblique", {997, -393}},
-        {"Helvetica", {1075, -299}},       {"Helvetica-Bold", {1070, -307}},
-        {"Helvetica-Oblique", {1070, -284}}, {"Helvetica-BoldOblique", {1073, -309}},
-        {"Times-Roman", {1053, -281}},     {"Times-Bold", {1044, -341}},
-        {"Times-Italic", {951, -270}},     {"Times-BoldItalic", {972, -324}},
-        {"Symbol", {1010, -293}},          {"ZapfDingbats", {819, -144}}};
-    int index = 0;
-    for (const auto& builtin : PoDoFo::PODOFO_BUILTIN_FONTS) {
-      if (!builtin.GetFontname()) break;
-      PoDoFo::PdfFontMetricsBase14 metrics(builtin);
-      metrics.SetFontSize(1000.f);
-      double ascent = metrics.GetAscent(), descent = metrics.GetDescent();
-      if (auto it = urw_extents.find(builtin.GetFontname()); it != urw_extents.end()) {
-        std::tie(ascent, descent) = it->second;
+  using namespace PoDoFo;
+  static const Source sources[] = {
+      {"Courier", CHAR_DATA_COURIER, 933, -317},
+      {"Courier-Bold", CHAR_DATA_COURIER_BOLD, 1007, -393},
+      {"Courier-Oblique", CHAR_DATA_COURIER_OBLIQUE, 933, -317},
+      {"Courier-BoldOblique", CHAR_DATA_COURIER_BOLD_OBLIQUE, 997, -393},
+      {"Helvetica", CHAR_DATA_HELVETICA, 1075, -299},
+      {"Helvetica-Bold", CHAR_DATA_HELVETICA_BOLD, 1070, -307},
+      {"Helvetica-Oblique", CHAR_DATA_HELVETICA_OBLIQUE, 1070, -284},
+      {"Helvetica-BoldOblique", CHAR_DATA_HELVETICA_BOLD_OBLIQUE, 1073, -309},
+      {"Times-Roman", CHAR_DATA_TIMES_ROMAN, 1053, -281},
+      {"Times-Bold", CHAR_DATA_TIMES_BOLD, 1044, -341},
+      {"Times-Italic", CHAR_DATA_TIMES_ITALIC, 951, -270},
+      {"Times-BoldItalic", CHAR_DATA_TIMES_BOLD_ITALIC, 972, -324},
+      {"Symbol", CHAR_DATA_SYMBOL, 1010, -293},
+      {"ZapfDingbats", CHAR_DATA_ZAPF_DINGBATS, 819, -144},
+  };
+  static const std::vector<std::unique_ptr<Standard14>> table = [] {
+    std::vector<std::unique_ptr<Standard14>> out;
+    for (const Source& source : sources) {
+      auto font = std::unique_ptr<Standard14>(new Standard14(source.name, source.ascent, source.descent));
+      // The tables end with an entry whose code is -1 (and unicode 0xFFFF).
+      for (const PoDoFo::PODOFO_CharData* c = source.widths; c->char_cd != -1 || c->unicode != 0xFFFF; ++c) {
+        font->widths_.emplace(static_cast<char32_t>(c->unicode), c->width);
       }
-      out.push_back({std::unique_ptr<Standard14>(new Standard14(builtin.GetFontname(), index, ascent, descent))});
-      ++index;
+      out.push_back(std::move(font));
     }
     return out;
   }();
-  std::string wanted = standard14_name(base_font);
-  for (const Entry& entry : table) {
-    if (entry.font->name() == wanted) return entry.font.get();
+  const std::string wanted = standard14_name(base_font);
+  for (const auto& font : table) {
+    if (font->name() == wanted) return font.get();
   }
   return nullptr;
 }
 
 double Standard14::width(char32_t c) const {
-  if (c > 0xFFFF) return -1;
-  PoDoFo::PdfFontMetricsBase14 metrics(PoDoFo::PODOFO_BUILTIN_FONTS[index_]);
-  metrics.SetFontSize(1000.f);
-  double w = metrics.UnicodeCharWidth(static_cast<unsigned short>(to_podofo(c)));
-  return w > 0 ? w : -1;
+  auto it = widths_.find(c);
+  return it == widths_.end() ? -1 : it->second;
 }
 
 }  // namespace redact::pdf

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace redact::pdf {
 
@@ -38,11 +39,11 @@ class Standard14 {
   bool is_symbolic() const { return name_ == "Symbol" || name_ == "ZapfDingbats"; }
 
  private:
-  Standard14(std::string name, int index, double ascent, double descent)
-      : name_(std::move(name)), index_(index), ascent_(ascent), descent_(descent) {}
+  Standard14(std::string name, double ascent, double descent)
+      : name_(std::move(name)), ascent_(ascent), descent_(descent) {}
   std::string name_;
-  int index_;
   double ascent_, descent_;
+  std::unordered_map<char32_t, double> widths_;
 };
 
 }  // namespace redact::pdf

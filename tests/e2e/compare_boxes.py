@@ -5,7 +5,8 @@ For every text PDF among the fixtures and the corpus, each of our glyphs is pair
 (`mutool draw -F stext`) of the same text nearest to it on the same page, and
 the eight corner coordinates of the two quads are compared. Every glyph must
 be within the tolerance (1 pt by default). Prints, per file, how many glyphs
-were compared, the largest difference, and the worst glyphs when it fails.
+were compared, the largest difference, and the worst glyphs when it fails. A glyph with no MuPDF character of its text
+within a few points fails too.
 
 Glyphs whose text is several characters (a ligature mapped to "fi", or
 U+FB01, which MuPDF splits) are compared by the union of MuPDF's split quads; spaces are not compared
@@ -23,15 +24,38 @@ from collections import defaultdict
 from pdf_inputs import text_pdfs
 
 
+CELL = 4.0  # points; candidates are looked up in the 3x3 cells around a glyph
+
+
+class PageChars:
+    """MuPDF's characters on one page, indexed by text and by a grid over
+    their lower-left corners, so that pairing stays linear on 100k glyphs."""
+
+    def __init__(self):
+        self.grid = defaultdict(list)
+        self.texts = set()
+
+    def add(self, c, x, y, quad):
+        self.texts.add(c)
+        self.grid[(c, int(quad[4] // CELL), int(quad[5] // CELL))].append((x, y, quad))
+
+    def __contains__(self, c):
+        return c in self.texts
+
+    def near(self, c, x, y):
+        cx, cy = int(x // CELL), int(y // CELL)
+        return [v for dx in (-1, 0, 1) for dy in (-1, 0, 1) for v in self.grid.get((c, cx + dx, cy + dy), [])]
+
+
 def mupdf_chars(pdf):
     xml = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf], capture_output=True,
                          check=True).stdout
     pages = []
     for page in ET.fromstring(xml).iter("page"):
-        chars = defaultdict(list)
+        chars = PageChars()
         for ch in page.iter("char"):
             quad = [float(v) for v in ch.get("quad").split()]
-            chars[ch.get("c")].append((float(ch.get("x")), float(ch.get("y")), quad))
+            chars.add(ch.get("c"), float(ch.get("x")), float(ch.get("y")), quad)
         pages.append(chars)
     return pages
 
@@ -68,7 +92,7 @@ def main():
                     continue
                 q = g["quad"]
                 ox, oy = q[4], q[5]  # lower-left corner
-                candidates = chars.get(text[0], [])
+                candidates = chars.near(text[0], ox, oy)
                 if not candidates:
                     bad.append((math.inf, page["number"], text, q, None))
                     continue
@@ -80,7 +104,8 @@ def main():
                     parts = [best[2]]
                     x = best[2][2]
                     for ch in text[1:]:
-                        nxt = [c for c in chars.get(ch, []) if abs(c[2][0] - x) < 0.05 and abs(c[1] - best[1]) < 0.05]
+                        nxt = [c for c in chars.near(ch, x, best[2][5])
+                               if abs(c[2][0] - x) < 0.05 and abs(c[1] - best[1]) < 0.05]
                         if nxt:
                             parts.append(nxt[0][2])
                             x = nxt[0][2][2]

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""`redact extract` on files it cannot read: the exit status (3), a message
+that names the file and says what is wrong, and nothing on stdout. Also the
+usage errors (exit 2)."""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def run(redact, *args):
+    return subprocess.run([redact, *args], capture_output=True, text=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--redact", required=True)
+    parser.add_argument("--fixtures", required=True)
+    parser.add_argument("--corpus")
+    args = parser.parse_args()
+    source = os.path.join(args.fixtures, "pdf", "podofo-standard14.pdf")
+    failures = []
+
+    def expect(label, result, status, fragment):
+        ok = result.returncode == status and fragment in result.stderr and (status == 0 or result.stdout == "")
+        print(f"{'ok  ' if ok else 'FAIL'} {label}: exit {result.returncode}, stderr {result.stderr.strip()!r}")
+        if not ok:
+            failures.append(label)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        encrypted = os.path.join(tmp, "encrypted.pdf")
+        subprocess.run(["qpdf", "--encrypt", "user-secret", "owner-secret", "256", "--", source, encrypted],
+                       check=True)
+        expect("encrypted", run(args.redact, "extract", encrypted), 3, encrypted + ": is encrypted")
+
+        truncated = os.path.join(tmp, "truncated.pdf")
+        with open(source, "rb") as f:
+            data = f.read()
+        with open(truncated, "wb") as f:
+            f.write(data[: len(data) // 3])
+        expect("truncated", run(args.redact, "extract", truncated), 3, truncated + ": is damaged")
+
+        missing = os.path.join(tmp, "missing.pdf")
+        expect("missing", run(args.redact, "extract", missing), 3, missing + ": no such file")
+
+        empty = os.path.join(tmp, "empty.pdf")
+        open(empty, "wb").close()
+        expect("empty", run(args.redact, "extract", empty), 3, empty + ":")
+
+        copy = os.path.join(tmp, "ok.pdf")
+        shutil.copy(source, copy)
+        expect("bad format", run(args.redact, "extract", "--format", "xml", copy), 2, "--format")
+        expect("no file", run(args.redact, "extract"), 2, "exactly one")
+        expect("unknown command", run(args.redact, "frobnicate"), 2, "unknown command")
+        expect("readable", run(args.redact, "extract", copy), 0, "")
+    if failures:
+        print(f"{len(failures)} case(s) failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+#include "pdf/content_lexer.h"
+
+#include <gtest/gtest.h>
+
+namespace redact::pdf {
+namespace {
+
+std::vector<Operation> parse(std::string_view data, std::vector<LexWarning>* warnings = nullptr) {
+  return parse_content(data, warnings);
+}
+
+TEST(ContentLexer, OperatorsWithOperandsAndByteRanges) {
+  const std::string data = "BT /F1 12 Tf 72 700 Td (Hello) Tj ET";
+  auto ops = parse(data);
+  ASSERT_EQ(ops.size(), 5u);
+  EXPECT_EQ(ops[1].op, "Tf");
+  ASSERT_EQ(ops[1].operands.size(), 2u);
+  EXPECT_TRUE(ops[1].operands[0].is_name());
+  EXPECT_EQ(ops[1].operands[0].bytes, "F1");
+  EXPECT_EQ(ops[1].operands[1].number, 12);
+  EXPECT_EQ(data.substr(ops[3].begin, ops[3].end - ops[3].begin), "(Hello) Tj");
+}
+
+TEST(ContentLexer, NumbersIncludingLenientForms) {
+  auto ops = parse("1 -2 +3.5 .25 -.5 --4 1.2.3 5- 7 8 9 op");
+  ASSERT_EQ(ops.size(), 1u);
+  std::vector<double> got;
+  for (const Object& o : ops[0].operands) got.push_back(o.number);
+  EXPECT_EQ(got, (std::vector<double>{1, -2, 3.5, 0.25, -0.5, -4, 1.2, 5, 7, 8, 9}));
+}
+
+TEST(ContentLexer, LiteralStringEscapes) {
+  auto ops = parse(R"((a\(b\)c\\d\n\101\0611\
+e(nested)) Tj)");
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].operands[0].bytes, "a(b)c\\d\nA11e(nested)");
+}
+
+TEST(ContentLexer, StringsStartingWithByteOrderMarksStayBytes) {
+  // PoDoFo's tokenizer turns these into "Unicode"; glyph codes must survive.
+  static const char data[] = "<FEFF0041> Tj (\xFE\xFF\x00\x42) Tj";
+  auto ops = parse(std::string(data, sizeof data - 1));
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].operands[0].bytes, std::string("\xFE\xFF\x00\x41", 4));
+  EXPECT_TRUE(ops[0].operands[0].hex);
+  EXPECT_EQ(ops[1].operands[0].bytes, std::string("\xFE\xFF\x00\x42", 4));
+}
+
+TEST(ContentLexer, HexStringsIgnoreWhitespaceAndPadOddDigits) {
+  auto ops = parse("<48 65 6C6C 6> Tj");
+  EXPECT_EQ(ops[0].operands[0].bytes, std::string("Hell`", 5));
+}
+
+TEST(ContentLexer, NamesDecodeHashEscapes) {
+  auto ops = parse("/A#20B /F#31 Tf");
+  EXPECT_EQ(ops[0].operands[0].bytes, "A B");
+  EXPECT_EQ(ops[0].operands[1].bytes, "F1");
+}
+
+TEST(ContentLexer, ArraysAndDictionaries) {
+  auto ops = parse("[(A) -120 (B)] TJ /Span << /ActualText (fi) /MCID 3 >> BDC");
+  ASSERT_EQ(ops.size(), 2u);
+  ASSERT_TRUE(ops[0].operands[0].is_array());
+  EXPECT_EQ(ops[0].operands[0].items.size(), 3u);
+  EXPECT_EQ(ops[0].operands[0].items[1].number, -120);
+  const Object& dict = ops[1].operands[1];
+  ASSERT_TRUE(dict.is_dict());
+  ASSERT_NE(dict.find("ActualText"), nullptr);
+  EXPECT_EQ(dict.find("ActualText")->bytes, "fi");
+  EXPECT_EQ(dict.find("MCID")->number, 3);
+  EXPECT_EQ(dict.find("Missing"), nullptr);
+}
+
+TEST(ContentLexer, CommentsAreSkipped) {
+  auto ops = parse("% a comment (not a string\n1 0 0 1 0 0 cm % trailing\nq");
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].op, "cm");
+  EXPECT_EQ(ops[1].op, "q");
+}
+
+TEST(ContentLexer, InlineImageDataIsSkipped) {
+  const std::string data = std::string("q BI /W 2 /H 2 /BPC 8 /CS /G ID ") + std::string("\x00\xFF", 2) + "EI" +
+                           "\x01\x02" + " EI Q BT (after) Tj ET";
+  auto ops = parse(data);
+  ASSERT_EQ(ops.size(), 6u);
+  EXPECT_EQ(ops[1].op, "BI");
+  ASSERT_TRUE(ops[1].operands[0].is_dict());
+  EXPECT_EQ(ops[1].operands[0].find("W")->number, 2);
+  EXPECT_EQ(data.substr(ops[1].data_begin, ops[1].data_end - ops[1].data_begin), std::string("\x00\xFF" "EI\x01\x02", 6));
+  EXPECT_EQ(ops[2].op, "Q");
+  EXPECT_EQ(ops[4].operands[0].bytes, "after");
+}
+
+TEST(ContentLexer, TruncatedStringIsReportedNotOverread) {
+  std::vector<LexWarning> warnings;
+  auto ops = parse("BT (unterminated Tj", &warnings);
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(warnings[0].message.find("not terminated"), std::string::npos);
+  EXPECT_EQ(ops.size(), 1u);  // BT; the string has no operator after it
+}
+
+TEST(ContentLexer, UnbalancedClosersAreWarnings) {
+  std::vector<LexWarning> warnings;
+  auto ops = parse("] >> ) q", &warnings);
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].op, "q");
+  EXPECT_GE(warnings.size(), 2u);
+}
+
+TEST(ContentLexer, UnterminatedArrayGivesBackTheOperator) {
+  std::vector<LexWarning> warnings;
+  auto ops = parse("[(A) (B) TJ (C) Tj", &warnings);
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].op, "TJ");
+  EXPECT_EQ(ops[0].operands[0].items.size(), 2u);
+  EXPECT_EQ(ops[1].op, "Tj");
+  EXPECT_FALSE(warnings.empty());
+}
+
+TEST(ContentLexer, DeepNestingIsBoundedWithoutRecursion) {
+  std::string data(1000000, '[');
+  data += " TJ";
+  std::vector<LexWarning> warnings;
+  auto ops = parse(data, &warnings);
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_FALSE(warnings.empty());
+}
+
+TEST(ContentLexer, OperandCountIsBounded) {
+  std::string data;
+  for (int i = 0; i < 10000; ++i) data += "1 ";
+  data += "re";
+  std::vector<LexWarning> warnings;
+  auto ops = parse(data, &warnings);
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].operands.size(), ContentLexer::kMaxOperands);
+  EXPECT_FALSE(warnings.empty());
+}
+
+TEST(ContentLexer, TrailingOperandsWithoutOperatorAreReported) {
+  std::vector<LexWarning> warnings;
+  auto ops = parse("q 1 2 3", &warnings);
+  EXPECT_EQ(ops.size(), 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+}
+
+}  // namespace
+}  // namespace redact::pdf

@@ -1,0 +1,274 @@
+// The interpreter, through whole (small) PDFs: each test states the content
+// stream and fonts it needs, reads page 1 and checks glyphs and warnings.
+#include <gtest/gtest.h>
+
+#include "pdf/document.h"
+#include "unit/test_pdf.h"
+
+namespace redact::pdf {
+namespace {
+
+using test::build_pdf;
+using test::stream_object;
+using test::TestPage;
+
+struct Read {
+  PageContent page;
+  Diagnostics diagnostics;
+  std::string text() const {
+    std::string out;
+    for (const Glyph& g : page.glyphs) out += g.text;
+    return out;
+  }
+  bool warned(const std::string& fragment) const {
+    for (const Diagnostic& d : diagnostics.items()) {
+      if (d.to_string().find(fragment) != std::string::npos) return true;
+    }
+    return false;
+  }
+};
+
+Read read(const std::string& pdf_bytes, int page = 1) {
+  auto doc = Document::open(test::write_temp("t.pdf", pdf_bytes));
+  Read r;
+  r.page = doc->read_page(page, r.diagnostics);
+  return r;
+}
+
+Read read_content(const std::string& content, const std::vector<std::string>& objects = {},
+                  const std::string& resources = "<< /Font << /F1 4 0 R >> >>") {
+  return read(build_pdf({TestPage{content, resources}}, objects));
+}
+
+// Helvetica 'H' is 722/1000 wide, 'i' 222, space 278.
+constexpr double kH = 0.722, kI = 0.222, kSpace = 0.278;
+
+TEST(Interpreter, TjPlacesGlyphsFromTdAndWidths) {
+  Read r = read_content("BT /F1 10 Tf 100 700 Td (Hi) Tj ET");
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  const Glyph& h = r.page.glyphs[0];
+  EXPECT_EQ(h.text, "H");
+  EXPECT_NEAR(h.origin.x, 100, 1e-6);
+  EXPECT_NEAR(h.origin.y, 792 - 700, 1e-6);  // page space: y down from the top
+  EXPECT_NEAR(h.box.x1 - h.box.x0, 10 * kH, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 100 + 10 * kH, 1e-6);
+  EXPECT_NEAR(h.size, 10, 1e-6);
+  EXPECT_LT(h.box.y0, h.origin.y);  // ascent above the baseline
+  EXPECT_GT(h.box.y1, h.origin.y);  // descent below
+  EXPECT_EQ(h.source.op, 3u);
+  EXPECT_EQ(h.source.byte_index, 0u);
+  EXPECT_EQ(r.page.glyphs[1].source.byte_index, 1u);
+}
+
+TEST(Interpreter, TJNumbersMoveBackwardsInThousandths) {
+  Read r = read_content("BT /F1 10 Tf 0 0 Td [(H) -1000 (i)] TJ ET");
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 10 * kH + 10, 1e-6);
+  EXPECT_EQ(r.page.glyphs[1].source.string_index, 1u);
+}
+
+TEST(Interpreter, CharWordSpacingAndHorizontalScale) {
+  Read r = read_content("BT /F1 10 Tf 2 Tc 5 Tw 50 Tz ( i) Tj ET");
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  // space: (0.278*10 + 2 + 5) * 0.5
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, (kSpace * 10 + 2 + 5) * 0.5, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[1].box.x1 - r.page.glyphs[1].box.x0, kI * 10 * 0.5, 1e-6);
+}
+
+TEST(Interpreter, RiseLeadingAndNextLineOperators) {
+  Read r = read_content("BT /F1 10 Tf 12 TL 0 100 Td (H) Tj T* (i) Tj 3 Ts (H) ' 1 2 (i) \" ET");
+  ASSERT_EQ(r.page.glyphs.size(), 4u);
+  EXPECT_NEAR(r.page.glyphs[0].origin.y, 792 - 100, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[1].origin.y, 792 - 88, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 0, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[2].origin.y, 792 - 76 - 3, 1e-6);  // ' moves a line; Ts raises
+  EXPECT_NEAR(r.page.glyphs[3].origin.y, 792 - 64 - 3, 1e-6);
+}
+
+TEST(Interpreter, TDSetsLeadingAndTmReplacesTheMatrix) {
+  Read r = read_content("BT /F1 10 Tf 0 -20 TD (H) Tj T* (H) Tj 1 0 0 1 300 400 Tm (i) Tj ET");
+  ASSERT_EQ(r.page.glyphs.size(), 3u);
+  EXPECT_NEAR(r.page.glyphs[1].origin.y - r.page.glyphs[0].origin.y, 20, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[2].origin.x, 300, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[2].origin.y, 392, 1e-6);
+}
+
+TEST(Interpreter, CmAndQRestoreTheMatrix) {
+  Read r = read_content("q 2 0 0 2 100 100 cm BT /F1 10 Tf (H) Tj ET Q BT /F1 10 Tf (H) Tj ET");
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_NEAR(r.page.glyphs[0].size, 20, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[0].origin.x, 100, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[1].size, 10, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 0, 1e-6);
+}
+
+TEST(Interpreter, RotatedTextHasARotatedQuad) {
+  Read r = read_content("BT /F1 10 Tf 0 1 -1 0 100 100 Tm (H) Tj ET");
+  ASSERT_EQ(r.page.glyphs.size(), 1u);
+  const Glyph& g = r.page.glyphs[0];
+  EXPECT_NEAR(g.end.x, 100, 1e-6);           // runs up the page...
+  EXPECT_NEAR(g.end.y, 692 - 10 * kH, 1e-6); // ...which is towards y = 0 in page space
+}
+
+TEST(Interpreter, FormXObjectWithMatrixAndItsOwnResources) {
+  const std::string form = stream_object("BT /FF 10 Tf (H) Tj ET",
+                                         "/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Matrix [1 0 0 1 50 60] "
+                                         "/Resources << /Font << /FF 4 0 R >> >>");
+  Read r = read_content("q 1 0 0 1 10 20 cm /X1 Do Q BT /F1 10 Tf (i) Tj ET", {form},
+                        "<< /Font << /F1 4 0 R >> /XObject << /X1 5 0 R >> >>");
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_NEAR(r.page.glyphs[0].origin.x, 60, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[0].origin.y, 792 - 80, 1e-6);
+  ASSERT_EQ(r.page.streams.size(), 2u);
+  EXPECT_EQ(r.page.streams[1].object, "5 0");
+  EXPECT_EQ(r.page.streams[1].parent, 0);
+  EXPECT_EQ(r.page.streams[1].via_op, 2u);
+  EXPECT_EQ(r.page.glyphs[0].source.stream, 1u);
+  EXPECT_EQ(r.page.glyphs[1].source.stream, 0u);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 0, 1e-6);  // the form's cm and Q did not leak
+}
+
+TEST(Interpreter, FormThatDrawsItselfStopsAndMarksThePageIncomplete) {
+  const std::string form = stream_object("/X1 Do BT /F1 10 Tf (H) Tj ET",
+                                         "/Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 5 0 R >> "
+                                         "/Font << /F1 4 0 R >> >>");
+  Read r = read_content("/X1 Do", {form}, "<< /XObject << /X1 5 0 R >> >>");
+  EXPECT_FALSE(r.page.complete);
+  EXPECT_TRUE(r.warned("draws itself"));
+  EXPECT_EQ(r.page.glyphs.size(), 1u);
+}
+
+TEST(Interpreter, ImagesAndInlineImagesAreRecorded) {
+  const std::string image = stream_object("\xFF\x00\xFF\x00", "/Subtype /Image /Width 2 /Height 2 /BitsPerComponent 8 "
+                                                              "/ColorSpace /DeviceGray");
+  Read r = read_content("q 200 0 0 100 50 50 cm /Im1 Do Q BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI BT /F1 10 Tf (H) Tj ET",
+                        {image}, "<< /Font << /F1 4 0 R >> /XObject << /Im1 5 0 R >> >>");
+  ASSERT_EQ(r.page.images.size(), 2u);
+  EXPECT_EQ(r.page.images[0].object, "5 0");
+  EXPECT_NEAR(r.page.images[0].box.x1 - r.page.images[0].box.x0, 200, 1e-6);
+  EXPECT_EQ(r.page.images[1].object, "");
+  EXPECT_EQ(r.text(), "H");
+}
+
+TEST(Interpreter, DifferencesEncodingAndGlyphNames) {
+  const std::string font4 =
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /BaseEncoding /WinAnsiEncoding "
+      "/Differences [65 /fi /uni20AC /g42] >> >>";
+  Read r = read(build_pdf({TestPage{"BT /F1 10 Tf (ABCD) Tj ET"}}, {}, font4));
+  ASSERT_EQ(r.page.glyphs.size(), 4u);
+  EXPECT_EQ(r.page.glyphs[0].text, "\uFB01");
+  EXPECT_EQ(r.page.glyphs[1].text, "\u20AC");
+  EXPECT_TRUE(r.page.glyphs[2].unknown);  // g42 names no character: never guessed
+  EXPECT_EQ(r.page.glyphs[3].text, "D");
+  EXPECT_EQ(r.page.unknown_glyphs, 1u);
+}
+
+TEST(Interpreter, SimpleFontWidthsFromWidthsArray) {
+  const std::string font4 =
+      "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Custom /FirstChar 65 /LastChar 66 /Widths [500 1000] "
+      "/Encoding /WinAnsiEncoding /FontDescriptor 5 0 R >>";
+  const std::string descriptor =
+      "<< /Type /FontDescriptor /FontName /ABCDEF+Custom /Flags 32 /Ascent 900 /Descent -100 /MissingWidth 300 "
+      "/FontBBox [0 -100 1000 900] >>";
+  Read r = read(build_pdf({TestPage{"BT /F1 10 Tf (ABC) Tj ET"}}, {descriptor}, font4));
+  ASSERT_EQ(r.page.glyphs.size(), 3u);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 5, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[2].origin.x, 15, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[2].box.x1 - r.page.glyphs[2].box.x0, 3, 1e-6);  // MissingWidth
+  EXPECT_NEAR(r.page.glyphs[0].origin.y - r.page.glyphs[0].box.y0, 9, 1e-6);  // Ascent 900
+  EXPECT_NEAR(r.page.glyphs[0].box.y1 - r.page.glyphs[0].origin.y, 1, 1e-6);  // Descent -100
+}
+
+TEST(Interpreter, Type0IdentityHWithToUnicodeAndW) {
+  const std::string font4 =
+      "<< /Type /Font /Subtype /Type0 /BaseFont /XYZ /Encoding /Identity-H /DescendantFonts [5 0 R] "
+      "/ToUnicode 6 0 R >>";
+  const std::string cid = "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ /DW 1000 /W [1 [500 250] 3 3 0] "
+                          "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>";
+  const std::string to_unicode = stream_object(
+      "1 begincodespacerange <0000> <FFFF> endcodespacerange 3 beginbfchar <0001> <0046> <0002> <00660069> "
+      "<0003> <0020> endbfchar");
+  Read r = read(build_pdf({TestPage{"BT /F1 10 Tf <0001000200030004> Tj ET"}}, {cid, to_unicode}, font4));
+  ASSERT_EQ(r.page.glyphs.size(), 4u);
+  EXPECT_EQ(r.page.glyphs[0].text, "F");
+  EXPECT_EQ(r.page.glyphs[1].text, "fi");
+  EXPECT_EQ(r.page.glyphs[1].source.byte_index, 2u);
+  EXPECT_EQ(r.page.glyphs[1].source.byte_count, 2);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 5, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[2].origin.x, 7.5, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[3].origin.x, 7.5, 1e-6);  // CID 3 has width 0
+  EXPECT_TRUE(r.page.glyphs[3].unknown);              // CID 4: no ToUnicode entry
+}
+
+TEST(Interpreter, Type3FontMatrixScalesWidths) {
+  const std::string font4 =
+      "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 100 100] /FontMatrix [0.01 0 0 0.01 0 0] /FirstChar 65 "
+      "/LastChar 65 /Widths [50] /Encoding << /Differences [65 /A] >> /CharProcs << /A 5 0 R >> >>";
+  Read r = read(build_pdf({TestPage{"BT /F1 20 Tf (AA) Tj ET"}}, {stream_object("50 0 d0")}, font4));
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_EQ(r.page.glyphs[0].text, "A");
+  EXPECT_NEAR(r.page.glyphs[1].origin.x, 10, 1e-6);
+}
+
+TEST(Interpreter, MalformedContentGivesWarningsWithPageAndStream) {
+  Read r = read_content("BT /F1 Tf 10 Td foo (H) Tj ET Q Q");
+  EXPECT_TRUE(r.warned("page 1, content stream"));
+  EXPECT_TRUE(r.warned("'Tf' needs a font name and a size"));
+  EXPECT_TRUE(r.warned("'Td' needs 2 operands"));
+  EXPECT_TRUE(r.warned("unknown operator 'foo'"));
+  EXPECT_TRUE(r.warned("unbalanced Q"));
+  // The Tf failed, so no font is known: the glyph is read but unknown.
+  EXPECT_EQ(r.page.unknown_glyphs, 1u);
+  EXPECT_FALSE(r.page.complete);
+}
+
+TEST(Interpreter, DanglingFontMakesUnknownGlyphsAndAnIncompletePage) {
+  Read r = read_content("BT /F9 10 Tf (Hi) Tj ET");
+  EXPECT_FALSE(r.page.complete);
+  EXPECT_TRUE(r.warned("font /F9 is not in the resources"));
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_TRUE(r.page.glyphs[0].unknown);
+  EXPECT_EQ(r.page.unknown_glyphs, 2u);
+}
+
+TEST(Interpreter, TextBeforeAnyFontIsUnknown) {
+  Read r = read_content("BT (Hi) Tj ET");
+  EXPECT_FALSE(r.page.complete);
+  EXPECT_EQ(r.page.unknown_glyphs, 2u);
+}
+
+TEST(Interpreter, InvisibleTextIsStillText) {
+  Read r = read_content("BT 3 Tr /F1 10 Tf (H) Tj ET");
+  ASSERT_EQ(r.page.glyphs.size(), 1u);
+  EXPECT_TRUE(r.page.glyphs[0].invisible);
+}
+
+TEST(Interpreter, UnknownOperatorsInsideBXEXAreAllowed) {
+  Read r = read_content("BX foo EX BT /F1 10 Tf (H) Tj ET");
+  EXPECT_FALSE(r.warned("unknown operator"));
+}
+
+TEST(Interpreter, AnnotationAppearanceIsRead) {
+  const std::string annot =
+      "<< /Type /Annot /Subtype /FreeText /Rect [100 100 200 120] /AP << /N 6 0 R >> /Contents (Hi) >>";
+  const std::string appearance = stream_object(
+      "BT /F1 10 Tf 0 5 Td (Hi) Tj ET", "/Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 4 0 R >> >>");
+  const std::string hidden = "<< /Type /Annot /Subtype /FreeText /F 2 /Rect [0 0 10 10] /AP << /N 6 0 R >> >>";
+  Read r = read(build_pdf({TestPage{"", "<< >>", "/Annots [5 0 R 7 0 R]"}}, {annot, appearance, hidden}));
+  ASSERT_EQ(r.page.glyphs.size(), 2u);  // the hidden one is not drawn
+  EXPECT_NEAR(r.page.glyphs[0].origin.x, 100, 1e-6);
+  EXPECT_NEAR(r.page.glyphs[0].origin.y, 792 - 105, 1e-6);
+  ASSERT_EQ(r.page.streams.size(), 2u);
+  EXPECT_EQ(r.page.streams[1].annotation, "5 0");
+}
+
+TEST(Interpreter, ContentsArrayStreamsAreConcatenated) {
+  const std::string first = stream_object("BT /F1 10 Tf");
+  const std::string second = stream_object("(Hi) Tj ET");
+  Read r = read(build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents [5 0 R 6 0 R]"}}, {first, second}));
+  EXPECT_EQ(r.text(), "Hi");
+  EXPECT_TRUE(r.page.complete);
+}
+
+}  // namespace
+}  // namespace redact::pdf

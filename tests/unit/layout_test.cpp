@@ -1,0 +1,90 @@
+#include "extract/layout.h"
+
+#include <gtest/gtest.h>
+
+namespace redact::extract {
+namespace {
+
+// An upright glyph of `width` at baseline (x, y), 10 pt text.
+pdf::Glyph glyph(const std::string& text, double x, double y, double width = 5, double size = 10) {
+  pdf::Glyph g;
+  g.text = text;
+  g.size = size;
+  g.origin = {x, y};
+  g.end = {x + width, y};
+  g.quad = {{x, y - 0.8 * size}, {x + width, y - 0.8 * size}, {x, y + 0.2 * size}, {x + width, y + 0.2 * size}};
+  g.box = g.quad.bounds();
+  return g;
+}
+
+pdf::PageContent page_of(std::vector<pdf::Glyph> glyphs) {
+  pdf::PageContent page;
+  page.glyphs = std::move(glyphs);
+  return page;
+}
+
+TEST(Layout, GapsBecomeSpacesAndTightGlyphsStayOneWord) {
+  // "ab" touching, then a 3 pt gap (0.3 of the size), then "c".
+  PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 5, 100), glyph("c", 13, 100)}));
+  EXPECT_EQ(t.text, "ab c");
+  ASSERT_EQ(t.lines.size(), 1u);
+  ASSERT_EQ(t.lines[0].words.size(), 2u);
+  EXPECT_EQ(t.lines[0].words[0].glyphs, (std::vector<uint32_t>{0, 1}));
+}
+
+TEST(Layout, SmallKerningGapIsNotASpace) {
+  PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 6, 100)}));
+  EXPECT_EQ(t.text, "ab");
+}
+
+TEST(Layout, SpaceGlyphsSeparateWordsWithoutDoubling) {
+  PageText t = layout(page_of({glyph("a", 0, 100), glyph(" ", 5, 100, 3), glyph("b", 12, 100)}));
+  EXPECT_EQ(t.text, "a b");
+}
+
+TEST(Layout, SpaceGlyphMapsItsBreak) {
+  PageText t = layout(page_of({glyph("a", 0, 100), glyph(" ", 5, 100, 3), glyph("b", 8, 100)}));
+  ASSERT_EQ(t.text, "a b");
+  EXPECT_EQ(t.text_glyphs, (std::vector<int32_t>{0, 1, 2}));
+}
+
+TEST(Layout, SpaceGlyphKernedOverIsNoBreak) {
+  // groff's "Tw o": the "o" is pulled back over the space glyph.
+  PageText t = layout(page_of({glyph("T", 0, 100), glyph("w", 5, 100), glyph(" ", 10, 100, 3), glyph("o", 9.9, 100)}));
+  EXPECT_EQ(t.text, "Two");
+}
+
+TEST(Layout, BaselineMoveStartsANewLineInReadingOrder) {
+  // Drawn bottom line first; read top line first.
+  PageText t = layout(page_of({glyph("2", 0, 200), glyph("1", 0, 100)}));
+  EXPECT_EQ(t.text, "1\n2");
+  EXPECT_EQ(t.lines.size(), 2u);
+}
+
+TEST(Layout, RunsOnOneBaselineJoinLeftToRight) {
+  // A table row drawn right cell first.
+  PageText t = layout(page_of({glyph("£", 300, 100), glyph("5", 305, 100), glyph("C", 0, 100.5)}));
+  EXPECT_EQ(t.text, "C £5");
+}
+
+TEST(Layout, WordSplitAcrossTwoRunsIsOneWord) {
+  // "Côte" drawn as "Cô" and "te" by two operations, abutting.
+  PageText t = layout(page_of({glyph("C", 0, 100), glyph("ô", 5, 100), glyph("t", 10, 100), glyph("e", 15, 100)}));
+  EXPECT_EQ(t.text, "Côte");
+  ASSERT_EQ(t.lines[0].words.size(), 1u);
+}
+
+TEST(Layout, TextBytesMapBackToGlyphs) {
+  PageText t = layout(page_of({glyph("é", 0, 100), glyph("x", 20, 100)}));
+  ASSERT_EQ(t.text, "é x");
+  EXPECT_EQ(t.text_glyphs, (std::vector<int32_t>{0, 0, -1, 1}));
+}
+
+TEST(Layout, EmptyPageHasNoText) {
+  PageText t = layout(page_of({}));
+  EXPECT_EQ(t.text, "");
+  EXPECT_TRUE(t.lines.empty());
+}
+
+}  // namespace
+}  // namespace redact::extract

@@ -1,0 +1,30 @@
+// Builds small PDF files byte by byte for tests, with a correct xref, so that
+// each test states exactly the content stream and fonts it exercises.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace redact::test {
+
+// "<< /Length N extra >>\nstream\n<data>\nendstream"
+std::string stream_object(const std::string& data, const std::string& extra_dict = "");
+
+struct TestPage {
+  std::string content;                   // the page's content stream
+  std::string resources = "<< /Font << /F1 4 0 R >> >>";
+  std::string extra = "";                // more page dictionary entries (may replace /Contents)
+};
+
+// A PDF whose objects are: 1 catalog, 2 page tree, 3 a Helvetica font used
+// as 4 (for compatibility, 4 0 R is Helvetica unless `objects` replaces it),
+// then `objects` from number 5 on, then the pages.
+// Returns the file's bytes.
+std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects = {},
+                      const std::string& font4 = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+                                                 "/Encoding /WinAnsiEncoding >>");
+
+// Writes `bytes` to a fresh file under the test temp directory; returns its path.
+std::string write_temp(const std::string& name, const std::string& bytes);
+
+}  // namespace redact::test
