@@ -70,12 +70,17 @@ int extract_command(const std::vector<std::string>& args, Console& console) {
     auto document = pdf::Document::open(path);
     Diagnostics diagnostics;
     std::string text;
-    nlohmann::json pages = nlohmann::json::array();
+    // JSON is written a page at a time: a whole document's tree of glyphs
+    // would take hundreds of megabytes.
+    auto dump = [](const nlohmann::json& value) {
+      return value.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    if (format == "json") console.out("{\n \"file\": " + dump(path) + ",\n \"pages\": [\n");
     for (int number = 1; number <= document->page_count(); ++number) {
       pdf::PageContent page = document->read_page(number, diagnostics);
       extract::PageText page_text = extract::layout(page);
       if (format == "json") {
-        pages.push_back(extract::page_to_json(page, page_text));
+        console.out((number > 1 ? ",\n" : "") + dump(extract::page_to_json(page, page_text)));
       } else {
         text += page_text.text;
         if (!page_text.text.empty()) text += '\n';
@@ -90,8 +95,7 @@ int extract_command(const std::vector<std::string>& args, Console& console) {
     if (format == "json") {
       nlohmann::json warnings = nlohmann::json::array();
       for (const Diagnostic& d : diagnostics.items()) warnings.push_back(d.to_string());
-      nlohmann::json out = {{"file", path}, {"pages", std::move(pages)}, {"warnings", std::move(warnings)}};
-      console.out(out.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      console.out("\n ],\n \"warnings\": " + dump(warnings) + "\n}\n");
     } else {
       console.out(text);
     }
