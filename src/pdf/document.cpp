@@ -25,17 +25,25 @@ struct Document::Impl {
 
 namespace {
 
+// RC4 and AES-128 files need OpenSSL 3's legacy provider (see
+// shared/PODOFO-0.9.8.md); loading "legacy" hides "default" unless that is
+// loaded too. Both stay loaded for the life of the process.
+struct CryptoProviders {
+  OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+  OSSL_PROVIDER* fallback = OSSL_PROVIDER_load(nullptr, "default");
+  ~CryptoProviders() {
+    if (fallback) OSSL_PROVIDER_unload(fallback);
+    if (legacy) OSSL_PROVIDER_unload(legacy);
+  }
+};
+
 void quiet_podofo_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     PdfError::EnableLogging(false);
     PdfError::EnableDebug(false);
-    // RC4 and AES-128 files need OpenSSL 3's legacy provider (see
-    // shared/PODOFO-0.9.8.md); loading "legacy" hides "default" unless
-    // that is loaded too.
-    OSSL_PROVIDER_load(nullptr, "legacy");
-    OSSL_PROVIDER_load(nullptr, "default");
   });
+  static const CryptoProviders providers;
 }
 
 std::optional<Rect> read_box(const ObjectReader& reader, const PdfObject* box) {
