@@ -86,6 +86,9 @@ int extract_command(const std::vector<std::string>& args, Console& console) {
         if (!page_text.text.empty()) text += '\n';
         text += '\f';
       }
+      if (page.glyphs.empty() && !page.images.empty()) {
+        diagnostics.warn(Location{path, number}, "page has images but no text layer (a scan?); its text cannot be read");
+      }
       if (page.unknown_glyphs > 0) {
         diagnostics.warn(Location{path, number}, std::to_string(page.unknown_glyphs) +
                                                      " glyphs have no known Unicode value (shown as U+FFFD)");

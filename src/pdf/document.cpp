@@ -46,19 +46,6 @@ void quiet_podofo_once() {
   static const CryptoProviders providers;
 }
 
-std::optional<Rect> read_box(const ObjectReader& reader, const PdfObject* box) {
-  if (!box || reader.size(box) != 4) return std::nullopt;
-  double v[4];
-  for (size_t i = 0; i < 4; ++i) {
-    auto n = ObjectReader::number(reader.item(box, i));
-    if (!n || !std::isfinite(*n)) return std::nullopt;
-    v[i] = *n;
-  }
-  Rect r = Rect{v[0], v[1], v[2], v[3]}.normalized();
-  if (r.empty()) return std::nullopt;
-  return r;
-}
-
 // An attribute of the page, or of the nearest ancestor in the page tree
 // that has it (7.7.3.4). Bounded against /Parent loops.
 const PdfObject* inherited(const ObjectReader& reader, const PdfObject* page, const char* key) {
@@ -118,13 +105,13 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
     if (!dict) throw Error(ErrorKind::damaged, where, "page is missing from the page tree");
 
     // Geometry: the CropBox within the MediaBox, turned by /Rotate, as MuPDF shows it.
-    std::optional<Rect> media = read_box(reader, inherited(reader, dict, "MediaBox"));
+    std::optional<Rect> media = reader.rect(inherited(reader, dict, "MediaBox"));
     if (!media) {
       diagnostics.warn(where, "page has no valid /MediaBox; using US Letter");
       media = Rect{0, 0, 612, 792};
     }
     Rect crop = *media;
-    if (auto c = read_box(reader, inherited(reader, dict, "CropBox"))) {
+    if (auto c = reader.rect(inherited(reader, dict, "CropBox"))) {
       Rect clipped{std::max(c->x0, media->x0), std::max(c->y0, media->y0), std::min(c->x1, media->x1),
                    std::min(c->y1, media->y1)};
       if (!clipped.empty()) crop = clipped;

@@ -424,8 +424,8 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
       normal = state.empty() ? nullptr : reader_.get(normal, state.c_str());
     }
     if (!normal || !normal->HasStream()) continue;
-    std::optional<Rect> rect = read_rect(reader_.get_array(annot, "Rect"));
-    std::optional<Rect> bbox = read_rect(reader_.get_array(normal, "BBox"));
+    std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
+    std::optional<Rect> bbox = reader_.rect(reader_.get_array(normal, "BBox"));
     if (!rect || !bbox) continue;
     // 12.5.5: the form's BBox, through its Matrix, is fitted to /Rect.
     const Matrix matrix = form_matrix(normal);
@@ -437,19 +437,6 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
     page_.streams.push_back(StreamUse{ObjectReader::id(normal), -1, i, ObjectReader::id(annot)});
     run_form(normal, matrix * fit, page_resources, 1);
   }
-}
-
-std::optional<Rect> Interpreter::read_rect(const PdfObject* array) const {
-  if (!array || reader_.size(array) != 4) return std::nullopt;
-  double v[4];
-  for (size_t i = 0; i < 4; ++i) {
-    auto n = ObjectReader::number(reader_.item(array, i));
-    if (!n || !std::isfinite(*n)) return std::nullopt;
-    v[i] = *n;
-  }
-  Rect r = Rect{v[0], v[1], v[2], v[3]}.normalized();
-  if (r.empty()) return std::nullopt;
-  return r;
 }
 
 void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op,

@@ -70,7 +70,6 @@ class Interpreter {
   void draw_xobject(const std::string& name, const Operation& op, uint32_t op_index, const PdfObject* resources,
                     uint32_t stream, int depth);
   Matrix form_matrix(const PdfObject* form) const;
-  std::optional<Rect> read_rect(const PdfObject* array) const;
   const std::vector<Operation>& form_operations(const PdfObject* form, uint32_t stream);
   void run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth);
   void run_annotations(const PdfObject* annots, const PdfObject* page_resources);

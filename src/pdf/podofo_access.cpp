@@ -1,5 +1,6 @@
 #include "pdf/podofo_access.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
@@ -57,6 +58,19 @@ std::optional<double> ObjectReader::number(const PdfObject* object) {
 std::string ObjectReader::name(const PdfObject* object) {
   if (!object || !object->IsName()) return "";
   return object->GetName().GetName();
+}
+
+std::optional<Rect> ObjectReader::rect(const PdfObject* array) const {
+  if (size(array) != 4) return std::nullopt;
+  double v[4];
+  for (size_t i = 0; i < 4; ++i) {
+    auto n = number(item(array, i));
+    if (!n || !std::isfinite(*n)) return std::nullopt;
+    v[i] = *n;
+  }
+  Rect r = Rect{v[0], v[1], v[2], v[3]}.normalized();
+  if (r.empty()) return std::nullopt;
+  return r;
 }
 
 std::string ObjectReader::decode(const PdfObject* stream) const {

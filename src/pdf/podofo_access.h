@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "core/geometry.h"
+
 namespace redact::pdf::detail {
 
 using PoDoFo::PdfObject;
@@ -35,6 +37,9 @@ class ObjectReader {
     return number(get(dict, key));
   }
   std::string get_name(const PdfObject* dict, const char* key) const { return name(get(dict, key)); }
+  // A rectangle array [x0 y0 x1 y1] (normalized), or nullopt when it is not
+  // four finite numbers or is empty.
+  std::optional<Rect> rect(const PdfObject* array) const;
 
   // The decoded bytes of a stream object. Throws PoDoFo::PdfError when a
   // filter fails and redact::Error when the result exceeds `kMaxStreamBytes`.

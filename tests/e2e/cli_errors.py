@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`redact extract` on files it cannot read: the exit status (3), a message
 that names the file and says what is wrong, and nothing on stdout. Also the
-usage errors (exit 2)."""
+usage errors (exit 2), and the warning for a page that is only an image."""
 import argparse
 import os
 import shutil
@@ -55,6 +55,8 @@ def main():
         expect("no file", run(args.redact, "extract"), 2, "exactly one")
         expect("unknown command", run(args.redact, "frobnicate"), 2, "unknown command")
         expect("readable", run(args.redact, "extract", copy), 0, "")
+        scan = os.path.join(args.fixtures, "pdf", "scan-page.pdf")
+        expect("scan warns", run(args.redact, "extract", scan), 0, "page 1: page has images but no text layer")
     if failures:
         print(f"{len(failures)} case(s) failed")
         return 1
