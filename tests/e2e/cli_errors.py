@@ -2,11 +2,12 @@
 """`redact extract` on files it cannot read: the exit status (3), a message
 that names the file and says what is wrong, and nothing on stdout. Also the
 usage errors (exit 2), and the warning for a page that is only an image."""
-import argparse
 import os
 import shutil
 import subprocess
 import sys
+
+from pdf_inputs import argument_parser
 import tempfile
 
 
@@ -15,10 +16,7 @@ def run(redact, *args):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--redact", required=True)
-    parser.add_argument("--fixtures", required=True)
-    parser.add_argument("--corpus")
+    parser = argument_parser(__doc__)
     args = parser.parse_args()
     source = os.path.join(args.fixtures, "pdf", "podofo-standard14.pdf")
     failures = []

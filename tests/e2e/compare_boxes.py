@@ -12,7 +12,6 @@ Glyphs whose text is several characters (a ligature mapped to "fi", or
 U+FB01, which MuPDF splits) are compared by the union of MuPDF's split quads; spaces are not compared
 (MuPDF invents some).
 """
-import argparse
 import json
 import math
 import subprocess
@@ -21,7 +20,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from pdf_inputs import text_pdfs
+from pdf_inputs import argument_parser, text_pdfs
 
 
 CELL = 4.0  # points; candidates are looked up in the 3x3 cells around a glyph
@@ -67,10 +66,7 @@ def union(quads):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--redact", required=True)
-    parser.add_argument("--fixtures", required=True)
-    parser.add_argument("--corpus", required=True)
+    parser = argument_parser(__doc__)
     parser.add_argument("--tolerance", type=float, default=1.0)
     args = parser.parse_args()
 

@@ -12,13 +12,12 @@ instead, and the output says so. Known cases: poppler keeps only the first
 letters, drops characters drawn over identical ones one by one ("-" table
 fillers in Durham, hidden text in x-ray's hidden_text_on_visible_text.pdf).
 """
-import argparse
 import collections
 import subprocess
 import sys
 import unicodedata
 
-from pdf_inputs import text_pdfs
+from pdf_inputs import argument_parser, text_pdfs
 
 
 def words(text):
@@ -39,10 +38,7 @@ REFEREES = [
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--redact", required=True)
-    parser.add_argument("--fixtures", required=True)
-    parser.add_argument("--corpus", required=True)
+    parser = argument_parser(__doc__)
     parser.add_argument("--threshold", type=float, default=0.99)
     args = parser.parse_args()
 

@@ -6,11 +6,12 @@ separated by form feeds. Every expected word must be found on its page (as a
 multiset, after NFKC, which turns ligature glyphs into letters); a fixture
 with an empty expected text (a scan) must extract to no text at all.
 """
-import argparse
 import collections
 import os
 import subprocess
 import sys
+
+from pdf_inputs import argument_parser
 import unicodedata
 
 
@@ -19,10 +20,7 @@ def words(text):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--redact", required=True)
-    parser.add_argument("--fixtures", required=True)
-    parser.add_argument("--corpus")
+    parser = argument_parser(__doc__)
     args = parser.parse_args()
 
     failed = False

@@ -1,4 +1,6 @@
-"""The PDFs the end-to-end tests run over: our fixtures and the real corpus."""
+"""What the end-to-end tests share: their command line, and the PDFs they run
+over (our fixtures and the real corpus)."""
+import argparse
 import csv
 import os
 import sys
@@ -7,6 +9,8 @@ import sys
 def text_pdfs(fixtures_dir, corpus_dir):
     """Every fixture PDF with a text layer, and every corpus PDF the manifest
     says has text. Missing directories are an error, never a silent skip."""
+    if not corpus_dir:
+        sys.exit("--corpus is required: the real PDFs are part of this check")
     for d in (fixtures_dir, corpus_dir):
         if not os.path.isdir(d):
             sys.exit(f"missing input directory: {d}")
@@ -23,3 +27,12 @@ def text_pdfs(fixtures_dir, corpus_dir):
             if row["has_text"] == "yes":
                 pdfs.append(os.path.join(corpus_dir, row["path"]))
     return pdfs
+
+
+def argument_parser(description):
+    """The options every end-to-end test takes (ctest passes all three)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--redact", required=True, help="the redact binary")
+    parser.add_argument("--fixtures", required=True, help="the fixtures directory")
+    parser.add_argument("--corpus", help="the shared corpus of real PDFs")
+    return parser
