@@ -25,9 +25,6 @@ struct Rect {
   Rect united(const Rect& o) const {
     return {std::min(x0, o.x0), std::min(y0, o.y0), std::max(x1, o.x1), std::max(y1, o.y1)};
   }
-  bool intersects(const Rect& o) const {
-    return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
-  }
 };
 
 // Four corners of a transformed rectangle, in MuPDF's order: upper-left,
@@ -56,8 +53,6 @@ struct Matrix {
   Point apply_vector(Point v) const { return {v.x * a + v.y * c, v.x * b + v.y * d}; }
   Quad apply(const Rect& r) const;
   double determinant() const { return a * d - b * c; }
-  // The inverse, or the identity when the matrix is singular.
-  Matrix inverted() const;
   bool is_finite() const;
 };
 

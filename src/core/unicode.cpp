@@ -39,16 +39,4 @@ std::u32string decode_utf16be(std::string_view bytes) {
   return out;
 }
 
-std::u32string decode_utf8(std::string_view text) {
-  std::u32string out;
-  int32_t i = 0;
-  const int32_t length = static_cast<int32_t>(text.size());
-  while (i < length) {
-    UChar32 cp;
-    U8_NEXT(text.data(), i, length, cp);
-    out.push_back(cp < 0 ? U'\uFFFD' : static_cast<char32_t>(cp));
-  }
-  return out;
-}
-
 }  // namespace redact

@@ -15,7 +15,4 @@ std::string to_utf8(std::u32string_view text);
 // unpaired surrogates become U+FFFD.
 std::u32string decode_utf16be(std::string_view bytes);
 
-// Decodes UTF-8; invalid sequences become U+FFFD.
-std::u32string decode_utf8(std::string_view text);
-
 }  // namespace redact

@@ -122,7 +122,6 @@ PageText layout(const pdf::PageContent& page) {
 
     Line line;
     Word word;
-    bool line_open = false;
     int32_t separator = -1;  // the space glyph of the break before the next word, if any
     auto finish_word = [&] {
       if (word.glyphs.empty()) return;
@@ -147,19 +146,10 @@ PageText layout(const pdf::PageContent& page) {
         word.glyphs.push_back(static_cast<uint32_t>(item));
       }
       finish_word();  // separate lines of one row are separate words
-      line_open = true;
     }
-    if (line_open && !line.words.empty()) {
-      out.lines.push_back(std::move(line));
-    } else if (!out.lines.empty() && !out.text.empty() && out.text.back() == '\n') {
-      out.text.pop_back();
-      out.text_glyphs.pop_back();
-    }
+    // Every raw line holds a letter, so every row has a word.
+    out.lines.push_back(std::move(line));
     k = end;
-  }
-  if (out.text.starts_with("\n")) {
-    out.text.erase(0, 1);
-    out.text_glyphs.erase(out.text_glyphs.begin());
   }
   return out;
 }
