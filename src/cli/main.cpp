@@ -6,6 +6,8 @@
 
 #include "cli/console.h"
 #include "cli/extract_command.h"
+#include "cli/patterns_command.h"
+#include "cli/scan_command.h"
 
 namespace {
 
@@ -14,10 +16,16 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
+    "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
+    "  patterns test|list [--patterns P]       check a pattern set against its examples, or list it\n"
     "\n"
     "  redact --help | --version\n"
     "\n"
-    "Exit status: 0 done, 2 usage error, 3 a file could not be read.\n";
+    "Each command has --help.\n"
+    "\n"
+    "Exit status: 0 done (scan: nothing found), 1 scan found something or a\n"
+    "pattern example failed, 2 usage or configuration error, 3 a file could not\n"
+    "be read.\n";
 
 }  // namespace
 
@@ -41,6 +49,8 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (command == "extract") return extract_command(rest, console);
+    if (command == "scan") return scan_command(rest, console);
+    if (command == "patterns") return patterns_command(rest, console);
     console.error("unknown command '" + command + "'; try 'redact --help'");
     return kExitUsage;
   } catch (const std::exception& e) {

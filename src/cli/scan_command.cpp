@@ -1,0 +1,175 @@
+#include "cli/scan_command.h"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "cli/matching_options.h"
+#include "core/diagnostics.h"
+#include "extract/layout.h"
+#include "normalize/normalizer.h"
+#include "pdf/document.h"
+#include "plan/locate.h"
+
+namespace po = boost::program_options;
+
+namespace redact::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: redact scan FILE... [--patterns P] [--term PHRASE]... [--terms-file F]\n"
+    "                   [--term-exemption E]... [--keep PHRASE]... [--keep-file F]\n"
+    "                   [--format text|json]\n"
+    "\n"
+    "Prints every match in the PDFs (or UTF-8 .txt files, pages split by form\n"
+    "feeds): file, page, category, pattern, exemptions, the matched text and its\n"
+    "boxes (points, top-left origin, one box per line). Nothing is changed.\n"
+    "\n"
+    "Exit status: 0 nothing found, 1 something found, 2 usage or configuration\n"
+    "error, 3 a file could not be read.\n";
+
+struct Finding {
+  std::string file;
+  int page;
+  const match::Pattern* pattern;
+  std::string text;
+  std::vector<Rect> boxes;
+};
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+nlohmann::json to_json(const Finding& f) {
+  nlohmann::json boxes = nlohmann::json::array();
+  for (const Rect& r : f.boxes) boxes.push_back({round2(r.x0), round2(r.y0), round2(r.x1), round2(r.y1)});
+  return {{"file", f.file},         {"page", f.page},       {"category", f.pattern->category},
+          {"pattern", f.pattern->id}, {"exemptions", f.pattern->exemptions}, {"text", f.text},
+          {"boxes", std::move(boxes)}};
+}
+
+std::string to_text(const Finding& f) {
+  std::ostringstream out;
+  out << f.file << ":" << f.page << ": " << f.pattern->category << " " << f.pattern->id << " [";
+  for (size_t i = 0; i < f.pattern->exemptions.size(); ++i) out << (i ? " " : "") << f.pattern->exemptions[i];
+  std::string text = f.text;  // one finding, one line
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  out << "] \"" << text << "\"";
+  for (const Rect& r : f.boxes) out << " [" << round2(r.x0) << " " << round2(r.y0) << " " << round2(r.x1) << " " << round2(r.y1) << "]";
+  return out.str() + "\n";
+}
+
+void scan_text_file(const std::string& path, const match::Matcher& matcher, std::vector<Finding>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::io, Location(path), "cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string all = buffer.str();
+  int page = 1;
+  for (size_t start = 0; start <= all.size(); ++page) {
+    size_t end = all.find('\f', start);
+    if (end == std::string::npos) end = all.size();
+    normalize::NormalizedText text = normalize::normalize(std::string_view(all).substr(start, end - start));
+    for (const match::Match& m : matcher.find(text.text)) {
+      auto [b, e] = text.source_range(m.begin, m.end);
+      out.push_back({path, page, &matcher.patterns()[m.pattern], all.substr(start + b, e - b), {}});
+    }
+    start = end + 1;
+  }
+}
+
+void scan_pdf(const std::string& path, const match::Matcher& matcher, std::vector<Finding>& out, Console& console) {
+  auto document = pdf::Document::open(path);
+  Diagnostics diagnostics;
+  for (int number = 1; number <= document->page_count(); ++number) {
+    pdf::PageContent page = document->read_page(number, diagnostics);
+    extract::PageText text = extract::layout(page);
+    normalize::NormalizedText normalized = normalize::normalize(text.text);
+    std::vector<match::Match> matches = matcher.find(normalized.text);
+    for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
+      auto [b, e] = normalized.source_range(found.match.begin, found.match.end);
+      out.push_back({path, number, &matcher.patterns()[found.match.pattern], text.text.substr(b, e - b), found.boxes});
+    }
+    // Scanning is not publishing, but a reader must know what it could not see.
+    const Location where(path, number);
+    if (page.unknown_glyphs > 0) {
+      diagnostics.warn(where, std::to_string(page.unknown_glyphs) + " glyphs have no known Unicode value; matches may be missing");
+    }
+    if (!page.complete) diagnostics.warn(where, "the page could not be read completely; matches may be missing");
+    if (page.glyphs.empty() && !page.images.empty()) {
+      diagnostics.warn(where, "page has images but no text layer (a scan?); its text cannot be searched");
+    }
+  }
+  for (const Diagnostic& d : diagnostics.items()) console.warning(d.to_string());
+}
+
+}  // namespace
+
+int scan_command(const std::vector<std::string>& args, Console& console) {
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help")("format", po::value<std::string>()->default_value("text"),
+                                                     "text or json");
+  add_matching_options(options);
+  po::options_description all;
+  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    console.error(std::string("scan: ") + e.what());
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::ostringstream text;
+    text << kUsage << "\n" << options;
+    console.out(text.str());
+    return kExitOk;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "json") {
+    console.error("scan: --format must be text or json, not '" + format + "'");
+    return kExitUsage;
+  }
+  const auto files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (files.empty()) {
+    console.error("scan: give at least one file; try 'redact scan --help'");
+    return kExitUsage;
+  }
+  std::unique_ptr<match::Matcher> matcher;
+  MatchingConfig config;
+  try {
+    config = matching_config(vm);
+    matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
+  } catch (const Error& e) {
+    console.error(e.what());
+    return kExitUsage;
+  }
+
+  bool failed = false;
+  std::vector<Finding> findings;
+  nlohmann::json json = nlohmann::json::array();
+  for (const std::string& file : files) {
+    const size_t before = findings.size();
+    try {
+      if (file.ends_with(".txt")) scan_text_file(file, *matcher, findings);
+      else scan_pdf(file, *matcher, findings, console);
+    } catch (const Error& e) {
+      console.error(e.what());
+      failed = true;
+    }
+    for (size_t i = before; i < findings.size(); ++i) {
+      if (format == "json") json.push_back(to_json(findings[i]));
+      else console.out(to_text(findings[i]));
+    }
+  }
+  if (format == "json") console.out(json.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (failed) return kExitFailed;
+  return findings.empty() ? kExitOk : kExitFound;
+}
+
+}  // namespace redact::cli

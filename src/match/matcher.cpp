@@ -1,0 +1,175 @@
+#include "match/matcher.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/diagnostics.h"
+#include "match/gazetteer.h"
+#include "normalize/normalizer.h"
+
+namespace redact::match {
+namespace {
+
+// Letters and digits on either side of a name mean it is part of a longer
+// word: "Omani" is not "Oman". The name itself is capture group `m`.
+std::string whole_words(const std::vector<std::string>& phrases) {
+  std::vector<std::string> sorted = phrases;
+  // Longest first, so that "Dominican Republic" wins over "Dominica".
+  std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  std::string alternation;
+  for (const std::string& phrase : sorted) {
+    if (phrase.empty()) continue;
+    if (!alternation.empty()) alternation += '|';
+    alternation += RE2::QuoteMeta(phrase);
+  }
+  return R"((?:^|[^\pL\pN])(?P<m>)" + alternation + R"()(?:[^\pL\pN]|$))";
+}
+
+RE2::Options re2_options(bool case_insensitive) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_case_sensitive(!case_insensitive);
+  options.set_max_mem(64 << 20);
+  return options;
+}
+
+std::string gazetteer_regex(const Pattern& p) {
+  std::vector<std::string> names = p.gazetteer == "iso3166" ? iso3166_names() : std::vector<std::string>{};
+  names.insert(names.end(), p.aliases.begin(), p.aliases.end());
+  std::set<std::string> excluded;
+  for (const std::string& e : p.exclude) excluded.insert(normalize::normalized(e));
+  std::set<std::string> folded;
+  for (const std::string& name : names) {
+    std::string n = normalize::normalized(name);
+    if (!excluded.contains(n)) folded.insert(n);
+  }
+  return whole_words({folded.begin(), folded.end()});
+}
+
+}  // namespace
+
+struct Matcher::Compiled {
+  std::unique_ptr<RE2> re;
+  int span_group = 0;  // 0: the whole match; else the index of group `m`
+  std::unique_ptr<RE2> reject_before;
+  std::unique_ptr<RE2> reject_after;
+};
+
+Matcher::Matcher(const PatternSet& set, const MatcherOptions& options) : patterns_(set.patterns) {
+  if (!options.terms.empty()) {
+    Pattern term;
+    term.id = "term";
+    term.category = "term";
+    term.exemptions = options.term_exemptions;
+    term.description = "phrases given with --term or --terms-file";
+    std::vector<std::string> phrases;
+    for (const std::string& t : options.terms) phrases.push_back(normalize::normalized(t));
+    term.regex = whole_words(phrases);
+    term.case_insensitive = true;
+    term.priority = 1000;  // what the officer names explicitly wins a tie
+    term.file = "--term";
+    patterns_.push_back(std::move(term));
+  }
+
+  prefilter_ = std::make_unique<RE2::Set>(re2_options(false), RE2::UNANCHORED);
+  for (const Pattern& p : patterns_) {
+    auto compiled = std::make_unique<Compiled>();
+    const std::string regex = p.gazetteer.empty() ? p.regex : gazetteer_regex(p);
+    compiled->re = std::make_unique<RE2>(regex, re2_options(p.case_insensitive));
+    if (!compiled->re->ok()) {
+      throw Error(ErrorKind::usage, Location(p.where()), "pattern " + p.id + ": " + compiled->re->error());
+    }
+    const auto& groups = compiled->re->NamedCapturingGroups();
+    if (auto it = groups.find("m"); it != groups.end()) compiled->span_group = it->second;
+    if (!p.reject_before.empty()) compiled->reject_before = std::make_unique<RE2>(p.reject_before, re2_options(false));
+    if (!p.reject_after.empty()) compiled->reject_after = std::make_unique<RE2>(p.reject_after, re2_options(false));
+    std::string error;
+    const std::string for_set = p.case_insensitive ? "(?i:" + regex + ")" : regex;
+    if (prefilter_->Add(for_set, &error) < 0) {
+      throw Error(ErrorKind::usage, Location(p.where()), "pattern " + p.id + ": " + error);
+    }
+    compiled_.push_back(std::move(compiled));
+  }
+  if (!prefilter_->Compile()) throw Error(ErrorKind::usage, Location(), "the pattern set is too large for RE2::Set");
+
+  std::vector<std::string> keep;
+  for (const std::string& k : set.keep) keep.push_back(normalize::normalized(k));
+  for (const std::string& k : options.keep) keep.push_back(normalize::normalized(k));
+  if (!keep.empty()) keep_ = std::make_unique<RE2>(whole_words(keep), re2_options(true));
+}
+
+Matcher::~Matcher() = default;
+
+void Matcher::candidates(size_t index, std::string_view text, std::vector<Match>& out) const {
+  const Compiled& c = *compiled_[index];
+  const int groups = c.span_group + 1;
+  std::vector<re2::StringPiece> found(static_cast<size_t>(groups));
+  size_t pos = 0;
+  while (pos <= text.size() &&
+         c.re->Match(text, pos, text.size(), RE2::UNANCHORED, found.data(), groups)) {
+    const re2::StringPiece span = found[static_cast<size_t>(c.span_group)];
+    const size_t begin = static_cast<size_t>(span.data() - text.data());
+    const size_t end = begin + span.size();
+    bool rejected = span.empty();
+    if (!rejected && c.reject_before) {
+      const size_t from = begin > 80 ? begin - 80 : 0;
+      rejected = RE2::PartialMatch(text.substr(from, begin - from), *c.reject_before);
+    }
+    if (!rejected && c.reject_after) rejected = RE2::PartialMatch(text.substr(end, 80), *c.reject_after);
+    if (!rejected) out.push_back({index, begin, end});
+    // Go on after the span (not after the boundary characters around it).
+    pos = end > pos ? end : pos + 1;
+    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  }
+}
+
+std::vector<Match> Matcher::find_with(size_t pattern, std::string_view text) const {
+  std::vector<Match> out;
+  candidates(pattern, text, out);
+  return out;
+}
+
+std::vector<Match> Matcher::find(std::string_view text) const {
+  std::vector<int> hits;
+  if (!prefilter_->Match(text, &hits)) return {};
+  std::sort(hits.begin(), hits.end());
+  std::vector<Match> all;
+  for (int index : hits) candidates(static_cast<size_t>(index), text, all);
+
+  if (keep_) {
+    std::vector<std::pair<size_t, size_t>> kept;
+    re2::StringPiece found[2];
+    for (size_t pos = 0; pos <= text.size() && keep_->Match(text, pos, text.size(), RE2::UNANCHORED, found, 2);) {
+      const size_t begin = static_cast<size_t>(found[1].data() - text.data());
+      kept.emplace_back(begin, begin + found[1].size());
+      pos = begin + std::max<size_t>(found[1].size(), 1);
+    }
+    std::erase_if(all, [&](const Match& m) {
+      return std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return m.begin >= k.first && m.end <= k.second; });
+    });
+  }
+
+  std::sort(all.begin(), all.end(), [this](const Match& a, const Match& b) {
+    if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;
+    if (patterns_[a.pattern].priority != patterns_[b.pattern].priority) {
+      return patterns_[a.pattern].priority > patterns_[b.pattern].priority;
+    }
+    if (a.begin != b.begin) return a.begin < b.begin;
+    return a.pattern < b.pattern;
+  });
+  std::vector<Match> chosen;
+  for (const Match& m : all) {
+    const bool overlaps = std::any_of(chosen.begin(), chosen.end(),
+                                      [&](const Match& c) { return m.begin < c.end && c.begin < m.end; });
+    if (!overlaps) chosen.push_back(m);
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
+  return chosen;
+}
+
+}  // namespace redact::match

@@ -1,0 +1,66 @@
+// Finds sensitive entities in normalized text.
+//
+// All patterns run through one RE2::Set as a prefilter; only the patterns
+// that hit run again for their spans (RE2::Set says which, not where). A
+// pattern's span is its whole match, or its capture group `m` when it has one
+// (gazetteers use that to check word boundaries without consuming them).
+//
+// Then, in this order: a match that `reject_before`/`reject_after` of its
+// pattern rejects is dropped; a match inside an occurrence of a keep phrase
+// (pattern-set keep list and --keep, case-insensitive, whole words) is
+// dropped; overlapping matches are resolved deterministically: the longest
+// wins, then the higher priority, then the earlier start, then the earlier
+// pattern in the file. Results come sorted by position.
+#pragma once
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "match/pattern_set.h"
+
+
+namespace redact::match {
+
+struct Match {
+  size_t pattern = 0;  // index into Matcher::patterns()
+  size_t begin = 0;    // byte range in the normalized text
+  size_t end = 0;
+};
+
+struct MatcherOptions {
+  std::vector<std::string> terms;  // literal phrases, category "term"
+  std::vector<std::string> term_exemptions;
+  std::vector<std::string> keep;   // phrases never redacted, besides the set's own
+};
+
+class Matcher {
+ public:
+  // Throws redact::Error (usage) when a term or keep phrase cannot be used.
+  Matcher(const PatternSet& set, const MatcherOptions& options = {});
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  std::vector<Match> find(std::string_view normalized_text) const;
+  // The matches of one pattern alone (keep phrases and overlaps not applied),
+  // for `redact patterns test`.
+  std::vector<Match> find_with(size_t pattern, std::string_view normalized_text) const;
+
+  const std::vector<Pattern>& patterns() const { return patterns_; }
+
+ private:
+  struct Compiled;
+  void candidates(size_t pattern, std::string_view text, std::vector<Match>& out) const;
+
+  std::vector<Pattern> patterns_;
+  std::vector<std::unique_ptr<Compiled>> compiled_;
+  std::unique_ptr<RE2::Set> prefilter_;
+  std::unique_ptr<RE2> keep_;
+};
+
+}  // namespace redact::match

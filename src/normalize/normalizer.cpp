@@ -1,0 +1,105 @@
+#include "normalize/normalizer.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include "core/unicode.h"
+
+namespace redact::normalize {
+namespace {
+
+// What one source character becomes; `cp` is not a line break.
+void fold(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+    return;
+  }
+  switch (cp) {
+    case 0x00AD:  // soft hyphen: invisible
+      return;
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC: case 0x2032: case 0xFF07:
+      out.push_back('\'');
+      return;
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0xFF02:
+      out.push_back('"');
+      return;
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: case 0xFE58:
+    case 0xFE63: case 0xFF0D:
+      out.push_back('-');
+      return;
+    case 0xFFFD:  // an unknown glyph stays unknown
+      append_utf8(out, cp);
+      return;
+    default:
+      break;
+  }
+  if (u_isUWhiteSpace(static_cast<UChar32>(cp))) {
+    out.push_back(' ');
+    return;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
+  icu::UnicodeString decomposed;
+  status = U_ZERO_ERROR;
+  if (nfkd) decomposed = nfkd->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), status);
+  if (!nfkd || U_FAILURE(status)) {
+    append_utf8(out, cp);
+    return;
+  }
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;  // diacritics
+    append_utf8(out, static_cast<char32_t>(c));
+  }
+}
+
+bool is_lower_letter(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return false;
+  int32_t i = static_cast<int32_t>(pos);
+  UChar32 c;
+  U8_NEXT(text.data(), i, static_cast<int32_t>(text.size()), c);
+  return c >= 0 && u_islower(c);
+}
+
+}  // namespace
+
+NormalizedText normalize(std::string_view source) {
+  NormalizedText out;
+  out.text.reserve(source.size());
+  const auto length = static_cast<int32_t>(source.size());
+  bool after_soft_hyphen = false;
+  std::string piece;
+  for (int32_t i = 0; i < length;) {
+    const auto begin = static_cast<uint32_t>(i);
+    UChar32 c;
+    U8_NEXT(source.data(), i, length, c);
+    const auto end = static_cast<uint32_t>(i);
+    piece.clear();
+    if (c == '\n' || c == '\r') {
+      // "deploy-" + break + "ment": the hyphen and the break go.
+      const bool hyphenated = !out.text.empty() && out.text.back() == '-' && out.text.size() >= 2 &&
+                              out.text[out.text.size() - 2] != ' ' && is_lower_letter(source, end);
+      if (hyphenated) {
+        out.text.pop_back();
+        out.source_begin.pop_back();
+        out.source_end.pop_back();
+      } else if (!after_soft_hyphen && !(c == '\n' && begin > 0 && source[begin - 1] == '\r')) {
+        piece.push_back(' ');
+      }
+    } else {
+      fold(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), piece);
+    }
+    after_soft_hyphen = c == 0x00AD || (after_soft_hyphen && (c == '\n' || c == '\r'));
+    out.text += piece;
+    out.source_begin.insert(out.source_begin.end(), piece.size(), begin);
+    out.source_end.insert(out.source_end.end(), piece.size(), end);
+  }
+  return out;
+}
+
+std::string normalized(std::string_view text) { return normalize(text).text; }
+
+}  // namespace redact::normalize

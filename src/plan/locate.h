@@ -1,0 +1,25 @@
+// From matches in normalized page text back to the glyphs on the page: which
+// glyphs each match covers and their boxes, one box per line it spans.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/geometry.h"
+#include "extract/layout.h"
+#include "match/matcher.h"
+#include "normalize/normalizer.h"
+#include "pdf/page_content.h"
+
+namespace redact::plan {
+
+struct Located {
+  match::Match match;
+  std::vector<uint32_t> glyphs;  // indices into PageContent::glyphs, in text order
+  std::vector<Rect> boxes;       // page space, one per line, glyphs merged
+};
+
+std::vector<Located> locate(const pdf::PageContent& page, const extract::PageText& text,
+                            const normalize::NormalizedText& normalized, const std::vector<match::Match>& matches);
+
+}  // namespace redact::plan

@@ -1,0 +1,90 @@
+#include "match/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "normalize/normalizer.h"
+
+namespace redact::match {
+namespace {
+
+Pattern regex_pattern(std::string id, std::string category, std::string regex, int priority = 0) {
+  Pattern p;
+  p.id = std::move(id);
+  p.category = std::move(category);
+  p.exemptions = {"s27(1)(a)"};
+  p.regex = std::move(regex);
+  p.priority = priority;
+  return p;
+}
+
+PatternSet set_of(std::vector<Pattern> patterns, std::vector<std::string> keep = {}) {
+  PatternSet set;
+  set.categories = {"country", "cost", "officer_count"};
+  set.patterns = std::move(patterns);
+  set.keep = std::move(keep);
+  return set;
+}
+
+std::vector<std::string> found(const Matcher& matcher, const std::string& text) {
+  const std::string n = normalize::normalized(text);
+  std::vector<std::string> out;
+  for (const Match& m : matcher.find(n)) out.push_back(matcher.patterns()[m.pattern].id + ":" + n.substr(m.begin, m.end - m.begin));
+  return out;
+}
+
+TEST(Matcher, GazetteerMatchesWholeNamesWithAndWithoutDiacritics) {
+  Pattern p;
+  p.id = "country";
+  p.category = "country";
+  p.exemptions = {"s27(1)(a)"};
+  p.gazetteer = "iso3166";
+  p.aliases = {"Türkiye", "Ivory Coast"};
+  p.exclude = {"Chad"};
+  Matcher m(set_of({p}));
+  EXPECT_EQ(found(m, "Sent to Côte d’Ivoire and Cote d'Ivoire."),
+            (std::vector<std::string>{"country:Cote d'Ivoire", "country:Cote d'Ivoire"}));
+  EXPECT_EQ(found(m, "Turkiye, Türkiye"), (std::vector<std::string>{"country:Turkiye", "country:Turkiye"}));
+  EXPECT_EQ(found(m, "France Spain"), (std::vector<std::string>{"country:France", "country:Spain"}));
+  EXPECT_TRUE(found(m, "Omani and French dates; Chad").empty());
+  EXPECT_EQ(found(m, "the Dominican Republic"), (std::vector<std::string>{"country:Dominican Republic"}));
+}
+
+TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {
+  Matcher m(set_of({regex_pattern("short", "cost", R"(£\d+)", 5), regex_pattern("long", "cost", R"(£\d+ million)"),
+                    regex_pattern("tie.low", "officer_count", R"(\d+ officers)", 1),
+                    regex_pattern("tie.high", "officer_count", R"(\d+ officers)", 2)}));
+  EXPECT_EQ(found(m, "£5 million and 3 officers"),
+            (std::vector<std::string>{"long:£5 million", "tie.high:3 officers"}));
+}
+
+TEST(Matcher, RejectBeforeAndAfterUseTheContext) {
+  Pattern p = regex_pattern("ambiguous", "country", R"(\b(?:Chad|Jersey|Georgia)\b)");
+  p.reject_before = R"(New\s+$)";
+  p.reject_after = R"(^\s+[A-Z][a-z]+)";
+  Matcher m(set_of({p}));
+  EXPECT_TRUE(found(m, "Chad Smith lives in New Jersey").empty());
+  EXPECT_EQ(found(m, "deployed to Georgia and Chad."),
+            (std::vector<std::string>{"ambiguous:Georgia", "ambiguous:Chad"}));
+}
+
+TEST(Matcher, KeepPhrasesAndTerms) {
+  MatcherOptions options;
+  options.terms = {"Operation Nightjar"};
+  options.term_exemptions = {"s31(1)(a)"};
+  options.keep = {"49 officers"};
+  Matcher m(set_of({regex_pattern("count", "officer_count", R"(\d+ officers)")}, {"United Kingdom"}), options);
+  EXPECT_EQ(found(m, "49 officers; 12 officers on operation nightjar"),
+            (std::vector<std::string>{"count:12 officers", "term:operation nightjar"}));
+  EXPECT_EQ(m.patterns().back().category, "term");
+  EXPECT_EQ(m.patterns().back().exemptions, (std::vector<std::string>{"s31(1)(a)"}));
+}
+
+TEST(Matcher, CaseInsensitivePatterns) {
+  Pattern p = regex_pattern("reason", "country", R"(terror(?:ist)? attack)");
+  p.case_insensitive = true;
+  Matcher m(set_of({p}));
+  EXPECT_EQ(found(m, "After a Terror Attack"), (std::vector<std::string>{"reason:Terror Attack"}));
+}
+
+}  // namespace
+}  // namespace redact::match

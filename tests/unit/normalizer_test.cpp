@@ -1,0 +1,37 @@
+#include "normalize/normalizer.h"
+
+#include <gtest/gtest.h>
+
+namespace redact::normalize {
+namespace {
+
+TEST(Normalizer, LigaturesDiacriticsApostrophesAndDashes) {
+  EXPECT_EQ(normalized("o\uFB03cers in C\u00F4te d\u2019Ivoire \u2013 T\u00FCrkiye"), "officers in Cote d'Ivoire - Turkiye");
+  EXPECT_EQ(normalized("S\u00E3o Tom\u00E9 \u201Cquoted\u201D"), "Sao Tome \"quoted\"");
+  EXPECT_EQ(normalized("\u00A312,345\u00A0k"), "\u00A312,345 k");
+  EXPECT_EQ(normalized("Cura\u00E7ao"), "Curacao");
+}
+
+TEST(Normalizer, SoftHyphensVanishAndLineEndHyphensJoin) {
+  EXPECT_EQ(normalized("deploy\u00ADment"), "deployment");
+  EXPECT_EQ(normalized("deploy-\nment"), "deployment");
+  EXPECT_EQ(normalized("deploy\u00AD\nment"), "deployment");
+  EXPECT_EQ(normalized("Anglo-\nFrench"), "Anglo- French");  // a capital: a real hyphen
+  EXPECT_EQ(normalized("United States of\nAmerica"), "United States of America");
+}
+
+TEST(Normalizer, EveryByteMapsBackToItsSourceCharacter) {
+  const std::string source = "\uFB01x\nC\u00F4";  // "ﬁ" (3 bytes) x \n C ô (2 bytes)
+  NormalizedText n = normalize(source);
+  ASSERT_EQ(n.text, "fix Co");
+  EXPECT_EQ(n.source_range(0, 2), (std::pair<size_t, size_t>{0, 3}));  // "fi" <- the ligature
+  EXPECT_EQ(n.source_range(2, 3), (std::pair<size_t, size_t>{3, 4}));  // "x"
+  EXPECT_EQ(n.source_range(4, 6), (std::pair<size_t, size_t>{5, 8}));  // "Co" <- "Cô"
+}
+
+TEST(Normalizer, UnknownGlyphsStayUnknown) {
+  EXPECT_EQ(normalized("a\uFFFDb"), "a\uFFFDb");
+}
+
+}  // namespace
+}  // namespace redact::normalize
