@@ -68,7 +68,8 @@ PageText layout(const pdf::PageContent& page) {
       const double along = dot(line->dir, rel);
       const bool same_dir = dot(dir, line->dir) > 0.95;
       const bool same_baseline = std::abs(cross(line->dir, rel)) < tolerance;
-      const bool forward = along > line->end - tolerance && along < line->end + 30 * size;
+      // A gap of a column or more starts a new line: the next table cell.
+      const bool forward = along > line->end - tolerance && along < line->end + kColumnGap * size;
       if (!(same_dir && same_baseline && forward)) line = nullptr;
     }
     if (!line) {
@@ -85,56 +86,85 @@ PageText layout(const pdf::PageContent& page) {
     line->size = std::max(line->size, size);
   }
 
-  // Reading order: direction group, then baseline across the direction,
-  // then position along it.
-  struct Key {
+  // Each line in a frame turned so that it reads left to right, top to
+  // bottom: `across` grows down the page, `along` along the line.
+  struct Frame {
     int group;
-    double across, along;
-    size_t index;
+    double across, start, end;
   };
-  std::vector<Key> keys;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    const RawLine& l = raw[i];
+  std::vector<Frame> frames;
+  for (const RawLine& l : raw) {
     const int group = direction_group(l.dir);
-    // Rotate the frame so the line reads left to right, top to bottom.
-    const Point normal{-l.dir.y, l.dir.x};  // "down" for the line
     const Point reference = group == 4 ? l.dir : Point{std::round(l.dir.x), std::round(l.dir.y)};
-    const Point down = group == 4 ? normal : Point{-reference.y, reference.x};
-    keys.push_back({group, dot(down, l.origin), dot(reference, l.origin) + l.start, i});
+    const Point down{-reference.y, reference.x};
+    const double base = dot(reference, l.origin);
+    frames.push_back({group, dot(down, l.origin), base + l.start, base + l.end});
   }
-  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    if (a.group != b.group) return a.group < b.group;
-    return a.across < b.across;
+
+  // Blocks: lines that read on from one another, a paragraph or a table
+  // cell. A line joins a recent block whose last line is directly above it
+  // and overlaps it along; looking back over several blocks keeps a cell
+  // whole when a producer draws tables row by row.
+  constexpr size_t kBlocksLookedBack = 64;
+  std::vector<std::vector<size_t>> blocks;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const Frame& f = frames[i];
+    std::vector<size_t>* home = nullptr;
+    for (size_t b = blocks.size(); b-- > 0 && blocks.size() - b <= kBlocksLookedBack;) {
+      const Frame& last = frames[blocks[b].back()];
+      const double step = f.across - last.across;
+      const double size = std::max(raw[i].size, raw[blocks[b].back()].size);
+      if (last.group == f.group && step > 0.3 * size && step <= 2.0 * size &&
+          std::min(f.end, last.end) > std::max(f.start, last.start)) {
+        home = &blocks[b];
+        break;
+      }
+    }
+    if (home) home->push_back(i);
+    else blocks.push_back({i});
+  }
+
+  // Reading order: direction group, then the first baseline across, then
+  // blocks that start on one baseline (table cells of a row) left to right.
+  std::stable_sort(blocks.begin(), blocks.end(), [&](const auto& a, const auto& b) {
+    const Frame &fa = frames[a.front()], &fb = frames[b.front()];
+    if (fa.group != fb.group) return fa.group < fb.group;
+    return fa.across < fb.across;
   });
+  for (size_t k = 0; k < blocks.size();) {
+    size_t end = k + 1;
+    const Frame& first = frames[blocks[k].front()];
+    const double tolerance = 0.3 * raw[blocks[k].front()].size;
+    while (end < blocks.size() && frames[blocks[end].front()].group == first.group &&
+           frames[blocks[end].front()].across - first.across < tolerance) {
+      ++end;
+    }
+    std::stable_sort(blocks.begin() + static_cast<std::ptrdiff_t>(k), blocks.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](const auto& a, const auto& b) { return frames[a.front()].start < frames[b.front()].start; });
+    k = end;
+  }
 
   PageText out;
   auto append = [&out](const std::string& text, int32_t glyph) {
     out.text += text;
     out.text_glyphs.insert(out.text_glyphs.end(), text.size(), glyph);
   };
-  for (size_t k = 0; k < keys.size();) {
-    // Lines whose baselines are within a third of the font size form one row.
-    size_t end = k + 1;
-    const double tolerance = 0.3 * raw[keys[k].index].size;
-    while (end < keys.size() && keys[end].group == keys[k].group && keys[end].across - keys[k].across < tolerance) ++end;
-    std::stable_sort(keys.begin() + static_cast<std::ptrdiff_t>(k), keys.begin() + static_cast<std::ptrdiff_t>(end),
-                     [](const Key& a, const Key& b) { return a.along < b.along; });
-
-    Line line;
-    Word word;
-    int32_t separator = -1;  // the space glyph of the break before the next word, if any
-    auto finish_word = [&] {
-      if (word.glyphs.empty()) return;
-      if (!line.words.empty()) append(" ", separator);
-      separator = -1;
-      for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
-      line.box = line.words.empty() ? word.box : line.box.united(word.box);
-      line.words.push_back(std::move(word));
-      word = Word{};
-    };
-    if (!out.lines.empty()) append("\n", -1);
-    for (size_t r = k; r < end; ++r) {
-      for (int64_t item : raw[keys[r].index].items) {
+  for (const std::vector<size_t>& block : blocks) {
+    for (size_t index : block) {
+      Line line;
+      Word word;
+      int32_t separator = -1;  // the space glyph of the break before the next word, if any
+      auto finish_word = [&] {
+        if (word.glyphs.empty()) return;
+        if (!line.words.empty()) append(" ", separator);
+        separator = -1;
+        for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
+        line.box = line.words.empty() ? word.box : line.box.united(word.box);
+        line.words.push_back(std::move(word));
+        word = Word{};
+      };
+      if (!out.lines.empty()) append("\n", -1);
+      for (int64_t item : raw[index].items) {
         if (item < 0) {
           finish_word();
           if (item <= -2) separator = static_cast<int32_t>(-2 - item);
@@ -145,11 +175,10 @@ PageText layout(const pdf::PageContent& page) {
         word.box = word.glyphs.empty() ? g.box : word.box.united(g.box);
         word.glyphs.push_back(static_cast<uint32_t>(item));
       }
-      finish_word();  // separate lines of one row are separate words
+      finish_word();
+      // Every raw line holds a letter, so every line has a word.
+      out.lines.push_back(std::move(line));
     }
-    // Every raw line holds a letter, so every row has a word.
-    out.lines.push_back(std::move(line));
-    k = end;
   }
   return out;
 }

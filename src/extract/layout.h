@@ -3,7 +3,8 @@
 //
 // Glyphs are taken in content-stream order. A glyph continues the current
 // line when it runs in the same direction, its baseline is within half a font
-// size of the line's, and it does not jump back. Words break where the gap
+// size of the line's, and it neither jumps back nor leaps `kColumnGap` ahead
+// (the next cell of a table row starts a line of its own). Words break where the gap
 // from the previous glyph exceeds `kSpaceGap` of the font size, or
 // `kSpaceGlyphGap` where a space glyph stands between them (a space that
 // the next glyph is kerned back over is no break: readers see no gap). Lines
@@ -47,6 +48,7 @@ struct PageText {
 
 constexpr double kSpaceGap = 0.15;
 constexpr double kSpaceGlyphGap = 0.05;
+constexpr double kColumnGap = 1.0;
 
 PageText layout(const pdf::PageContent& page);
 

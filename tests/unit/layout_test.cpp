@@ -61,10 +61,23 @@ TEST(Layout, BaselineMoveStartsANewLineInReadingOrder) {
   EXPECT_EQ(t.lines.size(), 2u);
 }
 
-TEST(Layout, RunsOnOneBaselineJoinLeftToRight) {
+TEST(Layout, CellsOfARowReadLeftToRight) {
   // A table row drawn right cell first.
   PageText t = layout(page_of({glyph("£", 300, 100), glyph("5", 305, 100), glyph("C", 0, 100.5)}));
-  EXPECT_EQ(t.text, "C £5");
+  EXPECT_EQ(t.text, "C\n£5");
+}
+
+TEST(Layout, ACellsSecondLineFollowsItsFirstEvenWhenDrawnRowByRow) {
+  // Row 1: "Congo" cell line 1 ("DRC of"), cost cell; then the cell's line 2 ("the").
+  PageText t = layout(page_of({glyph("A", 0, 100), glyph("B", 5, 100), glyph("£", 300, 100), glyph("C", 0, 112),
+                               glyph("D", 0, 140), glyph("£", 300, 140)}));
+  EXPECT_EQ(t.text, "AB\nC\n£\nD\n£");
+}
+
+TEST(Layout, ParagraphsFarApartAreSeparateBlocks) {
+  // Two columns: each column's lines stay together.
+  PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 0, 112), glyph("x", 300, 100), glyph("y", 300, 112)}));
+  EXPECT_EQ(t.text, "a\nb\nx\ny");
 }
 
 TEST(Layout, WordSplitAcrossTwoRunsIsOneWord) {
@@ -75,9 +88,14 @@ TEST(Layout, WordSplitAcrossTwoRunsIsOneWord) {
 }
 
 TEST(Layout, TextBytesMapBackToGlyphs) {
-  PageText t = layout(page_of({glyph("é", 0, 100), glyph("x", 20, 100)}));
+  PageText t = layout(page_of({glyph("é", 0, 100), glyph("x", 12, 100)}));
   ASSERT_EQ(t.text, "é x");
   EXPECT_EQ(t.text_glyphs, (std::vector<int32_t>{0, 0, -1, 1}));
+}
+
+TEST(Layout, AColumnWideGapStartsANewLine) {
+  PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 5 + 9, 100), glyph("c", 19 + 11, 100)}));
+  EXPECT_EQ(t.text, "a b\nc");
 }
 
 TEST(Layout, EmptyPageHasNoText) {
