@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -80,15 +82,29 @@ void scan_text_file(const std::string& path, const match::Matcher& matcher, std:
   }
 }
 
-void scan_pdf(const std::string& path, const match::Matcher& matcher, std::vector<Finding>& out, Console& console) {
+// Time spent reading pages and time spent matching them, for --stats.
+struct Stats {
+  std::chrono::steady_clock::duration extraction{}, matching{};
+  int pages = 0;
+};
+
+void scan_pdf(const std::string& path, const match::Matcher& matcher, std::vector<Finding>& out, Console& console,
+              Stats& stats) {
+  using clock = std::chrono::steady_clock;
   auto document = pdf::Document::open(path);
   Diagnostics diagnostics;
   for (int number = 1; number <= document->page_count(); ++number) {
+    const auto start = clock::now();
     pdf::PageContent page = document->read_page(number, diagnostics);
     extract::PageText text = extract::layout(page);
+    const auto extracted = clock::now();
     normalize::NormalizedText normalized = normalize::normalize(text.text);
     std::vector<match::Match> matches = matcher.find(normalized.text);
-    for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
+    std::vector<plan::Located> located = plan::locate(page, text, normalized, matches);
+    stats.extraction += extracted - start;
+    stats.matching += clock::now() - extracted;
+    ++stats.pages;
+    for (const plan::Located& found : located) {
       auto [b, e] = normalized.source_range(found.match.begin, found.match.end);
       out.push_back({path, number, &matcher.patterns()[found.match.pattern], text.text.substr(b, e - b), found.boxes});
     }
@@ -110,7 +126,8 @@ void scan_pdf(const std::string& path, const match::Matcher& matcher, std::vecto
 int scan_command(const std::vector<std::string>& args, Console& console) {
   po::options_description options("Options");
   options.add_options()("help,h", "show this help")("format", po::value<std::string>()->default_value("text"),
-                                                     "text or json");
+                                                     "text or json")(
+      "stats", "print to stderr the time spent extracting and matching PDF pages");
   add_matching_options(options);
   po::options_description all;
   all.add(options).add_options()("file", po::value<std::vector<std::string>>());
@@ -151,13 +168,14 @@ int scan_command(const std::vector<std::string>& args, Console& console) {
   }
 
   bool failed = false;
+  Stats stats;
   std::vector<Finding> findings;
   nlohmann::json json = nlohmann::json::array();
   for (const std::string& file : files) {
     const size_t before = findings.size();
     try {
       if (file.ends_with(".txt")) scan_text_file(file, *matcher, findings);
-      else scan_pdf(file, *matcher, findings, console);
+      else scan_pdf(file, *matcher, findings, console, stats);
     } catch (const Error& e) {
       console.error(e.what());
       failed = true;
@@ -168,6 +186,14 @@ int scan_command(const std::vector<std::string>& args, Console& console) {
     }
   }
   if (format == "json") console.out(json.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (vm.count("stats")) {
+    using seconds = std::chrono::duration<double>;
+    const double extraction = seconds(stats.extraction).count(), matching = seconds(stats.matching).count();
+    char line[200];
+    std::snprintf(line, sizeof line, "stats: %d pages; extraction %.3f s, matching %.3f s (%.1f%% of extraction)",
+                  stats.pages, extraction, matching, extraction > 0 ? 100.0 * matching / extraction : 0.0);
+    console.error(line);
+  }
   if (failed) return kExitFailed;
   return findings.empty() ? kExitOk : kExitFound;
 }
