@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <set>
@@ -46,7 +48,12 @@ std::string gazetteer_regex(const Pattern& p) {
   std::set<std::string> folded;
   for (const std::string& name : names) {
     std::string n = normalize::normalized(name);
-    if (!excluded.contains(n)) folded.insert(n);
+    if (excluded.contains(n)) continue;
+    folded.insert(n);
+    // Headings and tables set names in capitals: "DEPLOYMENT TO FRANCE".
+    std::string upper;
+    icu::UnicodeString::fromUTF8(n).toUpper(icu::Locale::getEnglish()).toUTF8String(upper);
+    folded.insert(upper);
   }
   return whole_words({folded.begin(), folded.end()});
 }
@@ -76,7 +83,9 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options) : pattern
     patterns_.push_back(std::move(term));
   }
 
-  prefilter_ = std::make_unique<RE2::Set>(re2_options(false), RE2::UNANCHORED);
+  RE2::Options set_options = re2_options(false);
+  set_options.set_max_mem(256 << 20);  // one DFA for all patterns: give it room
+  prefilter_ = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
   for (const Pattern& p : patterns_) {
     auto compiled = std::make_unique<Compiled>();
     const std::string regex = p.gazetteer.empty() ? p.regex : gazetteer_regex(p);
@@ -136,7 +145,14 @@ std::vector<Match> Matcher::find_with(size_t pattern, std::string_view text) con
 
 std::vector<Match> Matcher::find(std::string_view text) const {
   std::vector<int> hits;
-  if (!prefilter_->Match(text, &hits)) return {};
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  if (!prefilter_->Match(text, &hits, &error)) {
+    if (error.kind == RE2::Set::kNoError) return {};
+    // The prefilter gave up (its DFA ran out of memory): it must not turn
+    // into "nothing found". Every pattern runs on its own instead.
+    hits.clear();
+    for (size_t i = 0; i < patterns_.size(); ++i) hits.push_back(static_cast<int>(i));
+  }
   std::sort(hits.begin(), hits.end());
   std::vector<Match> all;
   for (int index : hits) candidates(static_cast<size_t>(index), text, all);

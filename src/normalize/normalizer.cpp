@@ -80,12 +80,15 @@ NormalizedText normalize(std::string_view source) {
     piece.clear();
     if (c == '\n' || c == '\r') {
       // "deploy-" + break + "ment": the hyphen and the break go.
+      // "Guinea-" + break + "Bissau": the hyphen stays, the break goes.
       const bool hyphenated = !out.text.empty() && out.text.back() == '-' && out.text.size() >= 2 &&
-                              out.text[out.text.size() - 2] != ' ' && is_lower_letter(source, end);
+                              out.text[out.text.size() - 2] != ' ';
       if (hyphenated) {
-        out.text.pop_back();
-        out.source_begin.pop_back();
-        out.source_end.pop_back();
+        if (is_lower_letter(source, end)) {
+          out.text.pop_back();
+          out.source_begin.pop_back();
+          out.source_end.pop_back();
+        }
       } else if (!after_soft_hyphen && !(c == '\n' && begin > 0 && source[begin - 1] == '\r')) {
         piece.push_back(' ');
       }

@@ -4,7 +4,8 @@
 // forms (NFKD: the ligature U+FB01 is "fi"), diacritics (removed: "Côte"
 // matches "Cote"), typographic apostrophes, quotes and dashes, unusual spaces,
 // soft hyphens (removed), and line breaks (a space; a word hyphenated at a
-// line end, "deploy-\nment", is joined). Case is kept.
+// line end is joined: "deploy-\nment" is "deployment", "Guinea-\nBissau" is
+// "Guinea-Bissau"). Case is kept.
 //
 // Every byte of the result maps to the source character it came from, so a
 // match in the normalized text names an exact range of the source text (and

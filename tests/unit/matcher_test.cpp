@@ -47,6 +47,8 @@ TEST(Matcher, GazetteerMatchesWholeNamesWithAndWithoutDiacritics) {
   EXPECT_EQ(found(m, "France Spain"), (std::vector<std::string>{"country:France", "country:Spain"}));
   EXPECT_TRUE(found(m, "Omani and French dates; Chad").empty());
   EXPECT_EQ(found(m, "the Dominican Republic"), (std::vector<std::string>{"country:Dominican Republic"}));
+  EXPECT_EQ(found(m, "DEPLOYMENT TO FRANCE"), (std::vector<std::string>{"country:FRANCE"}));
+  EXPECT_EQ(found(m, "Guinea-\nBissau"), (std::vector<std::string>{"country:Guinea-Bissau"}));
 }
 
 TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {

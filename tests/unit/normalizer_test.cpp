@@ -16,7 +16,8 @@ TEST(Normalizer, SoftHyphensVanishAndLineEndHyphensJoin) {
   EXPECT_EQ(normalized("deploy\u00ADment"), "deployment");
   EXPECT_EQ(normalized("deploy-\nment"), "deployment");
   EXPECT_EQ(normalized("deploy\u00AD\nment"), "deployment");
-  EXPECT_EQ(normalized("Anglo-\nFrench"), "Anglo- French");  // a capital: a real hyphen
+  EXPECT_EQ(normalized("Guinea-\nBissau"), "Guinea-Bissau");  // a capital: the hyphen is real
+  EXPECT_EQ(normalized("costs -\nand"), "costs - and");          // a dash between words
   EXPECT_EQ(normalized("United States of\nAmerica"), "United States of America");
 }
 
