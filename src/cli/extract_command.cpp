@@ -1,15 +1,11 @@
 #include "cli/extract_command.h"
 
-#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
-#include <sstream>
-
+#include "cli/command_line.h"
 #include "extract/layout.h"
 #include "extract/text_layer_json.h"
 #include "pdf/document.h"
-
-namespace po = boost::program_options;
 
 namespace redact::cli {
 namespace {
@@ -28,42 +24,12 @@ constexpr const char* kUsage =
 }  // namespace
 
 int extract_command(const std::vector<std::string>& args, Console& console) {
-  po::options_description options("Options");
-  options.add_options()
-      ("help,h", "show this help")
-      ("format", po::value<std::string>()->default_value("text"), "text or json");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>());
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    console.error(std::string("extract: ") + e.what());
-    console.error("try 'redact extract --help'");
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::ostringstream text;
-    text << kUsage << "\n" << options;
-    console.out(text.str());
-    return kExitOk;
-  }
-  const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json") {
-    console.error("extract: --format must be text or json, not '" + format + "'");
-    return kExitUsage;
-  }
-  const auto files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (files.size() != 1) {
-    console.error("extract: give exactly one PDF file; try 'redact extract --help'");
-    return kExitUsage;
-  }
+  CommandLine command("extract", kUsage);
+  command.add_format();
+  if (auto status = command.parse(args, console)) return *status;
+  const std::string format = command.format();
+  const auto files = command.positionals();
+  if (files.size() != 1) return command.usage_error(console, "give exactly one PDF file");
   const std::string& path = files.front();
 
   try {

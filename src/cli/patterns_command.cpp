@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "cli/command_line.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
 #include "match/matcher.h"
@@ -86,32 +87,14 @@ int list(const match::PatternSet& set, Console& console) {
 }  // namespace
 
 int patterns_command(const std::vector<std::string>& args, Console& console) {
-  po::options_description options("Options");
-  options.add_options()("help,h", "show this help")(
-      "patterns", po::value<std::string>(), "pattern file (default: $REDACT_PATTERNS or patterns/uk-foi.toml)");
-  po::options_description all;
-  all.add(options).add_options()("action", po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add("action", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    console.error(std::string("patterns: ") + e.what());
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::ostringstream text;
-    text << kUsage << "\n" << options;
-    console.out(text.str());
-    return kExitOk;
-  }
-  const std::string action = vm.count("action") ? vm["action"].as<std::string>() : "";
-  if (action != "test" && action != "list") {
-    console.error("patterns: say 'test' or 'list'; try 'redact patterns --help'");
-    return kExitUsage;
-  }
+  CommandLine command("patterns", kUsage);
+  command.options().add_options()("patterns", po::value<std::string>(),
+                                  "pattern file (default: $REDACT_PATTERNS or patterns/uk-foi.toml)");
+  if (auto status = command.parse(args, console)) return *status;
+  const auto positionals = command.positionals();
+  const std::string action = positionals.size() == 1 ? positionals.front() : "";
+  if (action != "test" && action != "list") return command.usage_error(console, "say 'test' or 'list'");
+  const po::variables_map& vm = command.values();
   try {
     const std::string path = vm.count("patterns") ? vm["patterns"].as<std::string>() : default_patterns_path();
     match::PatternSet set = match::load_pattern_set(path);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/command_line.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
 #include "extract/layout.h"
@@ -124,39 +125,15 @@ void scan_pdf(const std::string& path, const match::Matcher& matcher, std::vecto
 }  // namespace
 
 int scan_command(const std::vector<std::string>& args, Console& console) {
-  po::options_description options("Options");
-  options.add_options()("help,h", "show this help")("format", po::value<std::string>()->default_value("text"),
-                                                     "text or json")(
-      "stats", "print to stderr the time spent extracting and matching PDF pages");
-  add_matching_options(options);
-  po::options_description all;
-  all.add(options).add_options()("file", po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    console.error(std::string("scan: ") + e.what());
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::ostringstream text;
-    text << kUsage << "\n" << options;
-    console.out(text.str());
-    return kExitOk;
-  }
-  const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json") {
-    console.error("scan: --format must be text or json, not '" + format + "'");
-    return kExitUsage;
-  }
-  const auto files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (files.empty()) {
-    console.error("scan: give at least one file; try 'redact scan --help'");
-    return kExitUsage;
-  }
+  CommandLine command("scan", kUsage);
+  command.add_format();
+  command.options().add_options()("stats", "print to stderr the time spent extracting and matching PDF pages");
+  add_matching_options(command.options());
+  if (auto status = command.parse(args, console)) return *status;
+  const po::variables_map& vm = command.values();
+  const std::string format = command.format();
+  const auto files = command.positionals();
+  if (files.empty()) return command.usage_error(console, "give at least one file");
   std::unique_ptr<match::Matcher> matcher;
   MatchingConfig config;
   try {
