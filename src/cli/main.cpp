@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/audit_command.h"
 #include "cli/console.h"
 #include "cli/extract_command.h"
 #include "cli/patterns_command.h"
@@ -18,6 +19,7 @@ constexpr const char* kUsage =
     "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
     "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
     "  patterns test|list [--patterns P]       check a pattern set against its examples, or list it\n"
+    "  audit verify LOG                        check the hash chain of an audit log\n"
     "\n"
     "  redact --help | --version\n"
     "\n"
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
     if (command == "extract") return extract_command(rest, console);
     if (command == "scan") return scan_command(rest, console);
     if (command == "patterns") return patterns_command(rest, console);
+    if (command == "audit") return audit_command(rest, console);
     console.error("unknown command '" + command + "'; try 'redact --help'");
     return kExitUsage;
   } catch (const std::exception& e) {

@@ -1,6 +1,5 @@
 #include "match/pattern_set.h"
 
-#include <openssl/evp.h>
 #include <re2/re2.h>
 
 #include <fstream>
@@ -9,22 +8,10 @@
 #include <toml++/toml.h>
 
 #include "core/diagnostics.h"
+#include "core/hash.h"
 
 namespace redact::match {
 namespace {
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 15]);
-  }
-  return out;
-}
 
 class Loader {
  public:

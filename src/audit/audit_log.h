@@ -1,0 +1,49 @@
+// The audit log: JSON Lines, one record per line, each carrying "prev", the
+// SHA-256 (hex) of the previous line exactly as written (64 zeros for the
+// first), so that altering, removing or reordering a line breaks the chain.
+//
+// Records never hold withheld text. With a key, a redaction may carry
+// "text_hmac": the HMAC-SHA256 of the normalized withheld text, so a
+// reviewer who holds the key can confirm what a box hid.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <optional>
+#include <string>
+
+namespace redact::audit {
+
+class AuditLog {
+ public:
+  // Creates (or truncates) `path`. Throws redact::Error (io) when it cannot.
+  explicit AuditLog(const std::string& path);
+
+  // Adds "prev", writes the record as one line and flushes it.
+  void append(nlohmann::json record);
+
+  const std::string& path() const { return path_; }
+  // The SHA-256 of the last line written (the chain's head).
+  const std::string& head() const { return prev_; }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+  std::string prev_;
+};
+
+struct VerifyResult {
+  bool ok = true;
+  size_t lines = 0;
+  size_t first_bad_line = 0;  // 1-based, when !ok
+  std::string reason;
+  // The SHA-256 of the last line. A chain cannot show a change to its own
+  // last line: compare this with the head printed when the log was written.
+  std::string head;
+};
+
+// Checks the chain of a log. Throws redact::Error (io) when it cannot be read.
+VerifyResult verify(const std::string& path);
+
+}  // namespace redact::audit
