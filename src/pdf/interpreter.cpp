@@ -1,6 +1,7 @@
 #include "pdf/interpreter.h"
 
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string_view>
 
@@ -302,14 +303,17 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
     g.font = ts.font_index;
     g.source = GlyphSource{stream, op_index, static_cast<uint32_t>(op.begin), string_index, static_cast<uint32_t>(pos),
                            static_cast<uint8_t>(len)};
+    const double spacing = ts.char_spacing + (font.is_word_space(code, len) ? ts.word_spacing : 0);
+    // The advance in text space before Th; a TJ number n moves -n/1000 * Tfs.
+    const double advance = (font.vertical ? font.vertical_advance(code) : w0) * ts.size + spacing;
+    g.removal_shift = ts.size != 0 ? advance * 1000.0 / ts.size : std::numeric_limits<double>::quiet_NaN();
     if (g.unknown) ++page_.unknown_glyphs;
     page_.glyphs.push_back(std::move(g));
 
-    const double spacing = ts.char_spacing + (font.is_word_space(code, len) ? ts.word_spacing : 0);
     if (!font.vertical) {
-      text_matrix_ = Matrix::translate((w0 * ts.size + spacing) * ts.horizontal_scale, 0) * text_matrix_;
+      text_matrix_ = Matrix::translate(advance * ts.horizontal_scale, 0) * text_matrix_;
     } else {
-      text_matrix_ = Matrix::translate(0, font.vertical_advance(code) * ts.size + spacing) * text_matrix_;
+      text_matrix_ = Matrix::translate(0, advance) * text_matrix_;
     }
     pos += len;
   }

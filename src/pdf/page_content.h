@@ -46,6 +46,11 @@ struct Glyph {
   Point origin;           // on the baseline, where the glyph starts
   Point end;              // on the baseline, where its advance ends (before Tc/Tw)
   double size = 0;        // font size in page space
+  // The TJ number that, put in place of this glyph's code, leaves every
+  // later glyph where it was (its advance, Tc and Tw included, in thousandths
+  // of the font size, negated as TJ wants it: write -removal_shift). NaN when
+  // there is none (a font size of 0).
+  double removal_shift = 0;
   GlyphSource source;
 };
 

@@ -1,0 +1,135 @@
+#include "apply/content_rewriter.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "core/diagnostics.h"
+
+namespace redact::apply {
+namespace {
+
+void append_hex(std::string& out, std::string_view bytes) {
+  static const char* digits = "0123456789ABCDEF";
+  out.push_back('<');
+  for (char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  out.push_back('>');
+}
+
+// Builds the TJ array of one operation, its removals sorted by position.
+std::string rewritten_array(const pdf::Operation& op, const std::vector<Removal>& removals) {
+  std::vector<const pdf::Object*> elements;
+  if (op.op == "TJ") {
+    for (const pdf::Object& item : op.operands.back().items) elements.push_back(&item);
+  } else {
+    elements.push_back(&op.operands.back());
+  }
+  std::string out = "[";
+  double pending = 0;  // displacement not yet written
+  auto flush = [&] {
+    if (pending != 0) out += pdf_number(pending) + " ";
+    pending = 0;
+  };
+  size_t next = 0;
+  uint32_t string_index = 0;
+  for (const pdf::Object* element : elements) {
+    if (element->is_number()) {
+      pending += element->number;
+      continue;
+    }
+    if (!element->is_string()) continue;
+    const std::string& bytes = element->bytes;
+    size_t kept_from = 0;
+    auto emit_kept = [&](size_t until) {
+      if (until > kept_from) {
+        flush();
+        append_hex(out, std::string_view(bytes).substr(kept_from, until - kept_from));
+        out.push_back(' ');
+      }
+    };
+    while (next < removals.size() && removals[next].string_index == string_index) {
+      const Removal& r = removals[next];
+      if (r.byte_index < kept_from || r.byte_index + r.byte_count > bytes.size()) {
+        throw Error(ErrorKind::unsupported, Location(), "a glyph to remove is not where the text layer put it");
+      }
+      emit_kept(r.byte_index);
+      pending -= r.shift;
+      kept_from = r.byte_index + r.byte_count;
+      ++next;
+    }
+    emit_kept(bytes.size());
+    ++string_index;
+  }
+  if (next != removals.size()) {
+    throw Error(ErrorKind::unsupported, Location(), "a glyph to remove names a string the operation does not have");
+  }
+  flush();
+  if (out.back() == ' ') out.pop_back();
+  return out + "]";
+}
+
+}  // namespace
+
+std::string pdf_number(double value) {
+  if (!std::isfinite(value)) throw Error(ErrorKind::unsupported, Location(), "a number to write is not finite");
+  if (std::abs(value) < 5e-5) return "0";
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 4);
+  std::string text(buffer, result.ptr);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
+std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
+                          std::vector<Removal> removals) {
+  std::sort(removals.begin(), removals.end(), [](const Removal& a, const Removal& b) {
+    return std::tie(a.op, a.string_index, a.byte_index) < std::tie(b.op, b.string_index, b.byte_index);
+  });
+  removals.erase(std::unique(removals.begin(), removals.end(),
+                             [](const Removal& a, const Removal& b) {
+                               return a.op == b.op && a.string_index == b.string_index && a.byte_index == b.byte_index;
+                             }),
+                 removals.end());
+  std::map<uint32_t, std::vector<Removal>> by_op;
+  for (const Removal& r : removals) {
+    if (!std::isfinite(r.shift)) {
+      throw Error(ErrorKind::unsupported, Location(), "a glyph to remove has no defined advance (font size 0)");
+    }
+    by_op[r.op].push_back(r);
+  }
+
+  std::string out;
+  out.reserve(content.size());
+  size_t copied = 0;
+  for (const auto& [index, op_removals] : by_op) {
+    if (index >= ops.size()) throw Error(ErrorKind::unsupported, Location(), "a glyph to remove names no operation");
+    const pdf::Operation& op = ops[index];
+    const bool shows = op.op == "Tj" || op.op == "'" || op.op == "\"" || op.op == "TJ";
+    const bool well_formed = !op.operands.empty() &&
+                             (op.op == "TJ" ? op.operands.back().is_array() : op.operands.back().is_string()) &&
+                             (op.op != "\"" || op.operands.size() >= 3);
+    if (!shows || !well_formed) {
+      throw Error(ErrorKind::unsupported, Location("", 0, "", static_cast<long long>(op.begin)),
+                  "a glyph to remove is not in a text-showing operation");
+    }
+    out.append(content.substr(copied, op.begin - copied));
+    if (op.op == "'") {
+      out += "T* ";
+    } else if (op.op == "\"") {
+      const auto& args = op.operands;
+      out += pdf_number(args[args.size() - 3].number) + " Tw " + pdf_number(args[args.size() - 2].number) + " Tc T* ";
+    }
+    out += rewritten_array(op, op_removals) + " TJ";
+    copied = op.end;
+  }
+  out.append(content.substr(copied));
+  return out;
+}
+
+}  // namespace redact::apply

@@ -1,0 +1,39 @@
+// Removes glyphs from a content stream for real.
+//
+// Operations that lose no glyph are copied byte for byte. A text-showing
+// operation (Tj, TJ, ', ") that loses glyphs is rewritten as a TJ in which
+// each removed code is replaced by the displacement it would have caused, so
+// every other glyph stays exactly where it was (MuPDF's and pdfSweep's
+// approach). ' and " keep their line move and spacing: `T* [...] TJ`,
+// `aw Tw ac Tc T* [...] TJ`. Numbers are written locale-independently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pdf/content_lexer.h"
+
+namespace redact::apply {
+
+// One code to remove, as pdf::GlyphSource names it, and pdf::Glyph's
+// removal_shift.
+struct Removal {
+  uint32_t op = 0;
+  uint32_t string_index = 0;
+  uint32_t byte_index = 0;
+  uint8_t byte_count = 1;
+  double shift = 0;
+};
+
+// Returns the rewritten stream. Throws redact::Error (unsupported) when a
+// removal names no code of a text-showing operation or has no finite shift:
+// the caller must then not publish the document.
+std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
+                          std::vector<Removal> removals);
+
+// A number as PDF content wants it: no exponent, no locale, trailing zeros cut.
+std::string pdf_number(double value);
+
+}  // namespace redact::apply
