@@ -8,6 +8,7 @@
 #include "cli/console.h"
 #include "cli/extract_command.h"
 #include "cli/patterns_command.h"
+#include "cli/run_command.h"
 #include "cli/scan_command.h"
 
 namespace {
@@ -16,6 +17,7 @@ constexpr const char* kUsage =
     "Usage: redact COMMAND [ARGS...]\n"
     "\n"
     "Commands:\n"
+    "  run INPUT... -o OUT [...]               redact PDFs and folders into OUT, with an audit log\n"
     "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
     "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
     "  patterns test|list [--patterns P]       check a pattern set against its examples, or list it\n"
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
       console.out("redact " REDACT_VERSION "\n");
       return kExitOk;
     }
+    if (command == "run") return run_command(rest, console);
     if (command == "extract") return extract_command(rest, console);
     if (command == "scan") return scan_command(rest, console);
     if (command == "patterns") return patterns_command(rest, console);

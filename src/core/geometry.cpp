@@ -33,6 +33,12 @@ Quad Matrix::apply(const Rect& r) const {
           apply(Point{r.x1, r.y0})};
 }
 
+Matrix Matrix::inverted() const {
+  double det = determinant();
+  if (det == 0 || !std::isfinite(det)) return {};
+  return {d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det};
+}
+
 bool Matrix::is_finite() const {
   return std::isfinite(a) && std::isfinite(b) && std::isfinite(c) && std::isfinite(d) &&
          std::isfinite(e) && std::isfinite(f);

@@ -53,6 +53,8 @@ struct Matrix {
   Point apply_vector(Point v) const { return {v.x * a + v.y * c, v.x * b + v.y * d}; }
   Quad apply(const Rect& r) const;
   double determinant() const { return a * d - b * c; }
+  // The inverse, or the identity when the matrix is singular.
+  Matrix inverted() const;
   bool is_finite() const;
 };
 

@@ -2,10 +2,12 @@
 
 #include <openssl/provider.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include "pdf/interpreter.h"
 #include "pdf/podofo_access.h"
@@ -154,6 +156,7 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
     }
     detail::Interpreter interpreter(reader, impl_->caches, page, diagnostics, impl_->path);
     interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"));
+    page.content = std::move(content);
   } catch (const PdfError& e) {
     page.complete = false;
     diagnostics.warn(where, std::string("page cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
@@ -162,6 +165,223 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
     diagnostics.warn(where, e.what());
   }
   return page;
+}
+
+}  // namespace redact::pdf
+
+// --- Changes --------------------------------------------------------------
+
+namespace redact::pdf {
+namespace {
+
+using PoDoFo::PdfName;
+using PoDoFo::PdfReference;
+
+PdfObject* resolve_mutable(PoDoFo::PdfVecObjects& objects, PdfObject* object) {
+  for (int hops = 0; object && object->IsReference(); ++hops) {
+    if (hops > 32) return nullptr;
+    object = objects.GetObject(object->GetReference());
+  }
+  return object;
+}
+
+PdfObject* dict_entry(PoDoFo::PdfVecObjects& objects, PdfObject* dict, const char* key) {
+  if (!dict || !dict->IsDictionary()) return nullptr;
+  return resolve_mutable(objects, dict->GetDictionary().GetKey(PdfName(key)));
+}
+
+// Every indirect object reachable from `roots`, without recursion.
+std::set<PdfReference> reachable(PoDoFo::PdfVecObjects& objects, const std::vector<PdfObject*>& roots) {
+  std::set<PdfReference> seen;
+  std::vector<const PdfObject*> pending(roots.begin(), roots.end());
+  for (PdfObject* root : roots) {
+    if (root && root->Reference().ObjectNumber() != 0) seen.insert(root->Reference());
+  }
+  while (!pending.empty()) {
+    const PdfObject* object = pending.back();
+    pending.pop_back();
+    if (!object) continue;
+    if (object->IsReference()) {
+      if (seen.insert(object->GetReference()).second) pending.push_back(objects.GetObject(object->GetReference()));
+    } else if (object->IsDictionary()) {
+      for (const auto& [key, value] : object->GetDictionary().GetKeys()) pending.push_back(value);
+    } else if (object->IsArray()) {
+      for (const PdfObject& item : object->GetArray()) pending.push_back(&item);
+    }
+  }
+  return seen;
+}
+
+void collect_strings(const PdfObject* object, const std::string& where, std::vector<Document::StringValue>& out) {
+  std::vector<const PdfObject*> pending{object};
+  while (!pending.empty()) {
+    const PdfObject* o = pending.back();
+    pending.pop_back();
+    if (!o) continue;
+    if (o->IsString() || o->IsHexString()) {
+      out.push_back({where, o->GetString().GetStringUtf8()});
+    } else if (o->IsDictionary()) {
+      for (const auto& [key, value] : o->GetDictionary().GetKeys()) pending.push_back(value);
+    } else if (o->IsArray()) {
+      for (const PdfObject& item : o->GetArray()) pending.push_back(&item);
+    }
+  }
+}
+
+}  // namespace
+
+void Document::set_page_content(int number, const std::string& content) {
+  PoDoFo::PdfMemDocument& pdf = impl_->pdf;
+  PdfObject* stream = pdf.GetObjects().CreateObject();
+  stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
+  pdf.GetPage(number - 1)->GetObject()->GetDictionary().AddKey(PdfName("Contents"), stream->Reference());
+  impl_->caches.forms.clear();  // parsed streams may have been replaced
+}
+
+void Document::add_standard_font(int number, const std::string& name, const std::string& base_font) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PdfObject* page = impl_->pdf.GetPage(number - 1)->GetObject();
+  const PdfObject* inherited_resources = inherited(*impl_->reader, page, "Resources");
+  // A page of its own resources: a copy of the inherited ones if need be.
+  if (!page->GetDictionary().HasKey(PdfName("Resources"))) {
+    page->GetDictionary().AddKey(PdfName("Resources"), inherited_resources && inherited_resources->IsDictionary()
+                                                           ? PdfObject(*inherited_resources)
+                                                           : PdfObject(PoDoFo::PdfDictionary()));
+  }
+  PdfObject* resources = dict_entry(objects, page, "Resources");
+  PdfObject* fonts = dict_entry(objects, resources, "Font");
+  if (!fonts || !fonts->IsDictionary()) {
+    resources->GetDictionary().AddKey(PdfName("Font"), PoDoFo::PdfDictionary());
+    fonts = dict_entry(objects, resources, "Font");
+  }
+  PoDoFo::PdfDictionary font;
+  font.AddKey(PdfName("Type"), PdfName("Font"));
+  font.AddKey(PdfName("Subtype"), PdfName("Type1"));
+  font.AddKey(PdfName("BaseFont"), PdfName(base_font));
+  font.AddKey(PdfName("Encoding"), PdfName("WinAnsiEncoding"));
+  fonts->GetDictionary().AddKey(PdfName(name), objects.CreateObject(font)->Reference());
+}
+
+int Document::remove_annotations(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PdfObject* page = impl_->pdf.GetPage(number - 1)->GetObject();
+  PdfObject* annots = dict_entry(objects, page, "Annots");
+  if (!annots || !annots->IsArray()) return 0;
+  std::set<PdfReference> removed;
+  PoDoFo::PdfArray kept;
+  auto meets = [&](const PdfObject* annot) {
+    std::optional<Rect> rect = impl_->reader->rect(impl_->reader->get_array(annot, "Rect"));
+    if (!rect) return false;
+    const Rect shown = page_from_user.apply(*rect).bounds();
+    return std::any_of(regions.begin(), regions.end(), [&](const Rect& r) {
+      return shown.x0 < r.x1 && r.x0 < shown.x1 && shown.y0 < r.y1 && r.y0 < shown.y1;
+    });
+  };
+  for (const PdfObject& item : annots->GetArray()) {
+    const PdfObject* annot = impl_->reader->resolve(&item);
+    if (annot && meets(annot)) {
+      if (item.IsReference()) removed.insert(item.GetReference());
+      if (const PdfObject* popup = impl_->reader->get(annot, "Popup")) removed.insert(popup->Reference());
+      continue;
+    }
+    kept.push_back(item);
+  }
+  // A popup whose parent went goes too.
+  PoDoFo::PdfArray final_annots;
+  for (const PdfObject& item : kept) {
+    const PdfObject* annot = impl_->reader->resolve(&item);
+    const PdfObject* parent = annot && annot->IsDictionary() ? annot->GetDictionary().GetKey(PdfName("Parent")) : nullptr;
+    const bool orphan = (item.IsReference() && removed.contains(item.GetReference())) ||
+                        (parent && parent->IsReference() && removed.contains(parent->GetReference()));
+    if (!orphan) final_annots.push_back(item);
+  }
+  const int count = static_cast<int>(annots->GetArray().size() - final_annots.size());
+  annots->GetArray() = final_annots;
+  return count;
+}
+
+void Document::scrub(const std::string& producer) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  if (PoDoFo::PdfInfo* info = impl_->pdf.GetInfo()) {
+    PoDoFo::PdfDictionary& dict = info->GetObject()->GetDictionary();
+    std::vector<PdfName> keys;
+    for (const auto& [key, value] : dict.GetKeys()) {
+      if (key != PdfName("CreationDate") && key != PdfName("ModDate")) keys.push_back(key);
+    }
+    for (const PdfName& key : keys) dict.RemoveKey(key);
+    dict.AddKey(PdfName("Producer"), PoDoFo::PdfString(producer));
+  }
+  PdfObject* catalog = impl_->pdf.GetCatalog();
+  PoDoFo::PdfDictionary& root = catalog->GetDictionary();
+  root.RemoveKey(PdfName("Metadata"));
+  root.RemoveKey(PdfName("AA"));
+  if (const PdfObject* action = impl_->reader->get(catalog, "OpenAction");
+      action && action->IsDictionary() && impl_->reader->get_name(action, "S") == "JavaScript") {
+    root.RemoveKey(PdfName("OpenAction"));
+  }
+  if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
+    names->GetDictionary().RemoveKey(PdfName("JavaScript"));
+    names->GetDictionary().RemoveKey(PdfName("EmbeddedFiles"));
+  }
+  for (int i = 0; i < impl_->pdf.GetPageCount(); ++i) {
+    PoDoFo::PdfDictionary& page = impl_->pdf.GetPage(i)->GetObject()->GetDictionary();
+    page.RemoveKey(PdfName("Thumb"));
+    page.RemoveKey(PdfName("Metadata"));
+    page.RemoveKey(PdfName("AA"));
+  }
+}
+
+std::vector<std::string> Document::outline_titles() {
+  std::vector<std::string> out;
+  const ObjectReader& reader = *impl_->reader;
+  const PdfObject* outlines = reader.get_dict(impl_->pdf.GetCatalog(), "Outlines");
+  std::vector<const PdfObject*> pending;
+  if (outlines) pending.push_back(reader.get_dict(outlines, "First"));
+  std::set<const PdfObject*> seen;
+  while (!pending.empty() && seen.size() < 100000) {
+    const PdfObject* item = pending.back();
+    pending.pop_back();
+    if (!item || !seen.insert(item).second) continue;
+    if (const PdfObject* title = reader.get(item, "Title"); title && (title->IsString() || title->IsHexString())) {
+      out.push_back(title->GetString().GetStringUtf8());
+    }
+    pending.push_back(reader.get_dict(item, "Next"));
+    pending.push_back(reader.get_dict(item, "First"));
+  }
+  return out;
+}
+
+void Document::remove_outlines() { impl_->pdf.GetCatalog()->GetDictionary().RemoveKey(PdfName("Outlines")); }
+
+std::vector<Document::StringValue> Document::strings() {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
+  if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
+  std::vector<StringValue> out;
+  for (const PdfReference& ref : reachable(objects, roots)) {
+    if (const PdfObject* object = objects.GetObject(ref)) {
+      collect_strings(object, "object " + std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber()), out);
+    }
+  }
+  return out;
+}
+
+void Document::write(const std::string& path) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  try {
+    std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
+    if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
+    const std::set<PdfReference> keep = reachable(objects, roots);
+    std::vector<PdfReference> unreachable;
+    for (PdfObject* object : objects) {
+      if (!keep.contains(object->Reference())) unreachable.push_back(object->Reference());
+    }
+    for (const PdfReference& ref : unreachable) delete objects.RemoveObject(ref);
+    impl_->caches = {};
+    impl_->pdf.Write(path.c_str());
+  } catch (const PdfError& e) {
+    throw Error(ErrorKind::io, Location(path), std::string("cannot be written (") + PdfError::ErrorName(e.GetError()) + ")");
+  }
 }
 
 }  // namespace redact::pdf

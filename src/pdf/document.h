@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/diagnostics.h"
 #include "pdf/page_content.h"
@@ -25,6 +26,41 @@ class Document {
   // added to `diagnostics` with the page and object; if the page cannot be
   // read at all, it comes back empty with `complete == false`.
   PageContent read_page(int number, Diagnostics& diagnostics);
+
+  // --- Changes, for redaction. Nothing reaches a file before write().
+
+  // Replaces the page's content by one new stream. The old streams become
+  // unreachable (unless something else uses them) and write() sweeps them.
+  void set_page_content(int number, const std::string& content);
+  // Gives the page resources of its own (a copy of what it inherits or
+  // shares with other pages) and adds a standard-14 font under `name`.
+  void add_standard_font(int number, const std::string& name, const std::string& base_font);
+  // Removes the page's annotations (with their appearances and popups) whose
+  // /Rect meets any of `regions` (page space, through `page_from_user`).
+  // Returns how many went.
+  int remove_annotations(int number, const std::vector<Rect>& regions, const Matrix& page_from_user);
+  // Drops what can hold text outside the pages and that a redacted document
+  // does not need: the Info entries but the dates (Producer becomes
+  // `producer`), XMP metadata, JavaScript, embedded files, page thumbnails.
+  void scrub(const std::string& producer);
+  // Drops the outlines (bookmarks).
+  void remove_outlines();
+  // The title of every outline item, for matching.
+  std::vector<std::string> outline_titles();
+
+  // Every text string held by a reachable object, decoded (PDFDocEncoding or
+  // UTF-16), with the object it is in: what a last check for leftover text
+  // must read beyond the page content.
+  struct StringValue {
+    std::string object;  // "object 12 0"
+    std::string text;
+  };
+  std::vector<StringValue> strings();
+
+  // Removes every object that cannot be reached from the document's catalog
+  // and Info (PoDoFo keeps them, with the text they hold), then writes the
+  // whole file to `path`. Throws redact::Error (io) when writing fails.
+  void write(const std::string& path);
 
  private:
   struct Impl;

@@ -81,6 +81,9 @@ struct PageContent {
   std::vector<Glyph> glyphs;  // in content-stream order
   std::vector<ImageUse> images;
   size_t unknown_glyphs = 0;
+  // The page's own content as read: its /Contents streams, decoded and
+  // joined by newlines. GlyphSource offsets of stream 0 point into it.
+  std::string content;
   // False when some content could not be read (a stream that does not
   // decode, a form that loops, a limit reached): the glyphs are then not
   // everything the page shows.

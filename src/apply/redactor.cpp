@@ -1,0 +1,247 @@
+#include "apply/redactor.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "apply/content_rewriter.h"
+#include "core/diagnostics.h"
+#include "core/hash.h"
+#include "extract/layout.h"
+#include "normalize/normalizer.h"
+#include "pdf/document.h"
+#include "pdf/standard_tables.h"
+#include "plan/locate.h"
+
+namespace redact::apply {
+namespace {
+
+constexpr const char* kLabelFont = "RedactLabel";
+constexpr double kMinLabelSize = 4;
+constexpr double kMaxLabelSize = 9;
+
+struct NeedsReview {
+  std::string reason;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void append_hex(std::string& out, std::string_view bytes) {
+  static const char* digits = "0123456789ABCDEF";
+  out.push_back('<');
+  for (char c : bytes) {
+    out.push_back(digits[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(digits[static_cast<unsigned char>(c) & 15]);
+  }
+  out.push_back('>');
+}
+
+// Black boxes, and white labels where they fit, in default user space.
+std::string overlay(const std::vector<Region>& regions, const std::vector<std::string>& labels, const Matrix& page_from_user,
+                    int rotation, bool with_labels) {
+  const Matrix user_from_page = page_from_user.inverted();
+  const pdf::Standard14* helvetica = pdf::Standard14::find("Helvetica");
+  std::string out = "q 0 g\n";
+  for (const Region& region : regions) {
+    const Rect r = user_from_page.apply(region.box).bounds();
+    out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
+  }
+  if (with_labels && rotation == 0) {
+    for (size_t i = 0; i < regions.size(); ++i) {
+      const Rect r = user_from_page.apply(regions[i].box).bounds();
+      const std::string& text = labels[i];
+      double em = 0;  // width of the text at size 1
+      for (char c : text) em += std::max(0.0, helvetica->width(static_cast<unsigned char>(c))) / 1000.0;
+      double size = std::min(kMaxLabelSize, 0.75 * r.height());
+      if (em > 0) size = std::min(size, (r.width() - 2) / em);
+      if (size < kMinLabelSize) continue;  // it does not fit: the box stays unlabelled
+      const double x = r.x0 + (r.width() - em * size) / 2;
+      const double y = r.y0 + (r.height() - 0.7 * size) / 2;
+      out += "BT 1 g /" + std::string(kLabelFont) + " " + pdf_number(size) + " Tf " + pdf_number(x) + " " +
+             pdf_number(y) + " Td ";
+      append_hex(out, text);
+      out += " Tj ET\n";
+    }
+  }
+  return out + "Q\n";
+}
+
+// What a page is to lose, decided before anything is changed.
+struct PagePlan {
+  std::vector<Removal> removals;
+  std::vector<Region> regions;
+  std::vector<std::string> labels;
+};
+
+}  // namespace
+
+const char* to_string(Status status) {
+  switch (status) {
+    case Status::redacted: return "redacted";
+    case Status::clean: return "clean";
+    case Status::needs_review: return "needs_review";
+    case Status::failed: return "failed";
+  }
+  return "failed";
+}
+
+std::string label_text(const std::vector<std::string>& exemptions) {
+  std::string out;
+  for (const std::string& e : exemptions) {
+    if (!out.empty()) out += ", ";
+    out += e.starts_with("s") ? "s." + e.substr(1) : e;
+  }
+  return out;
+}
+
+Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,
+                        const RedactOptions& options) {
+  Outcome outcome;
+  std::unique_ptr<pdf::Document> document;
+  try {
+    document = pdf::Document::open(input);
+  } catch (const Error& e) {
+    outcome.status = Status::failed;
+    outcome.reason = e.what();
+    return outcome;
+  }
+  outcome.pages = document->page_count();
+  try {
+    Diagnostics diagnostics;
+    std::map<int, PagePlan> plans;
+    std::map<int, pdf::PageContent> pages;
+    std::map<int, std::string> expected_text;  // the glyph text each page must keep
+    for (int number = 1; number <= outcome.pages; ++number) {
+      pdf::PageContent page = document->read_page(number, diagnostics);
+      const std::string where = "page " + std::to_string(number) + ": ";
+      if (page.glyphs.empty() && !page.images.empty()) {
+        throw NeedsReview{where + "images but no text layer (a scan?); its text cannot be checked"};
+      }
+      if (page.unknown_glyphs > 0) {
+        throw NeedsReview{where + std::to_string(page.unknown_glyphs) + " glyphs whose Unicode is unknown"};
+      }
+      if (!page.complete) throw NeedsReview{where + "the page could not be read completely"};
+      extract::PageText text = extract::layout(page);
+      normalize::NormalizedText normalized = normalize::normalize(text.text);
+      std::vector<match::Match> matches = matcher.find(normalized.text);
+      PagePlan plan;
+      std::set<uint32_t> removed;
+      for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
+        const match::Pattern& pattern = matcher.patterns()[found.match.pattern];
+        for (uint32_t g : found.glyphs) {
+          const pdf::Glyph& glyph = page.glyphs[g];
+          if (glyph.source.stream != 0) {
+            throw NeedsReview{where + "a " + pattern.category +
+                              " match lies in a Form XObject or an annotation, which redact cannot edit yet"};
+          }
+          if (removed.insert(g).second) {
+            plan.removals.push_back({glyph.source.op, glyph.source.string_index, glyph.source.byte_index,
+                                     glyph.source.byte_count, glyph.removal_shift});
+          }
+        }
+        const std::string withheld = normalized.text.substr(found.match.begin, found.match.end - found.match.begin);
+        for (const Rect& box : found.boxes) {
+          for (const pdf::ImageUse& image : page.images) {
+            if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
+              throw NeedsReview{where + "an image lies under a region and cannot be cleaned yet"};
+            }
+          }
+          plan.regions.push_back({number, box, found.match.pattern, withheld, found.match.end - found.match.begin});
+          plan.labels.push_back(label_text(pattern.exemptions));
+        }
+      }
+      std::string kept;  // the page content's own glyphs (annotations are checked as strings)
+      for (size_t g = 0; g < page.glyphs.size(); ++g) {
+        if (page.glyphs[g].source.stream == 0 && !removed.contains(static_cast<uint32_t>(g))) kept += page.glyphs[g].text;
+      }
+      expected_text[number] = std::move(kept);
+      if (!plan.regions.empty()) plans[number] = std::move(plan);
+      pages[number] = std::move(page);
+    }
+    // Outlines: titles holding a match take the outlines with them.
+    bool outlines_match = false;
+    for (const std::string& title : document->outline_titles()) {
+      if (!matcher.find(normalize::normalized(title)).empty()) outlines_match = true;
+    }
+
+    for (const auto& [number, plan] : plans) {
+      for (const Region& r : plan.regions) outcome.regions.push_back(r);
+    }
+    outcome.status = outcome.regions.empty() ? Status::clean : Status::redacted;
+    if (options.dry_run) return outcome;
+
+    for (auto& [number, plan] : plans) {
+      const pdf::PageContent& page = pages[number];
+      const auto ops = pdf::parse_content(page.content, nullptr);
+      std::string content = "q\n" + remove_glyphs(page.content, ops, plan.removals) + "\nQ\n";
+      content += overlay(plan.regions, plan.labels, page.page_from_user, page.rotation, options.labels);
+      if (options.labels && page.rotation == 0) document->add_standard_font(number, kLabelFont, "Helvetica");
+      document->set_page_content(number, content);
+      std::vector<Rect> boxes;
+      for (const Region& r : plan.regions) boxes.push_back(r.box);
+      document->remove_annotations(number, boxes, page.page_from_user);
+    }
+    if (outlines_match) document->remove_outlines();
+    document->scrub(options.producer);
+
+    // Write beside the output, verify, then rename: never a partial file.
+    std::filesystem::create_directories(std::filesystem::path(output).parent_path().empty()
+                                            ? std::filesystem::path(".")
+                                            : std::filesystem::path(output).parent_path());
+    const std::string temporary = output + ".redact-tmp";
+    document->write(temporary);
+    document.reset();
+    try {
+      auto written = pdf::Document::open(temporary);
+      Diagnostics again;
+      if (written->page_count() != outcome.pages) throw NeedsReview{"verification: the page count changed"};
+      for (int number = 1; number <= outcome.pages; ++number) {
+        pdf::PageContent page = written->read_page(number, again);
+        extract::PageText text = extract::layout(page);
+        if (auto left = matcher.find(normalize::normalized(text.text)); !left.empty()) {
+          const match::Pattern& p = matcher.patterns()[left.front().pattern];
+          throw NeedsReview{"verification: page " + std::to_string(number) + " still holds a " + p.category +
+                            " match (pattern " + p.id + ") after redaction"};
+        }
+        std::string kept;
+        for (const pdf::Glyph& g : page.glyphs) {
+          if (g.source.stream == 0 && page.fonts[g.font].resource != kLabelFont) kept += g.text;
+        }
+        if (kept != expected_text[number]) {
+          throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};
+        }
+      }
+      for (const pdf::Document::StringValue& s : written->strings()) {
+        if (!matcher.find(normalize::normalized(s.text)).empty()) {
+          throw NeedsReview{"verification: " + s.object + " holds a match in a string (metadata, an annotation, a form field or the structure tree)"};
+        }
+      }
+    } catch (...) {
+      std::filesystem::remove(temporary);
+      throw;
+    }
+    outcome.output_sha256 = sha256_hex(read_file(temporary));
+    std::filesystem::rename(temporary, output);
+    return outcome;
+  } catch (const NeedsReview& review) {
+    outcome.status = Status::needs_review;
+    outcome.reason = review.reason;
+    outcome.regions.clear();
+    return outcome;
+  } catch (const Error& e) {
+    outcome.status = e.kind() == ErrorKind::unsupported ? Status::needs_review : Status::failed;
+    outcome.reason = e.what();
+    outcome.regions.clear();
+    return outcome;
+  }
+}
+
+}  // namespace redact::apply

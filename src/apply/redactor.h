@@ -1,0 +1,53 @@
+// Redacts one document: finds, removes, paints, scrubs, writes, verifies.
+//
+// Fail closed: a document is written only when every page could be read,
+// every glyph decoded, every match lies in the page's own content (not yet in
+// a Form XObject or an annotation appearance) and no image lies under a
+// region; and it is kept only when re-reading the written file finds no
+// match anywhere (page text, and every string of every reachable object) and
+// every glyph that was not removed still there. Otherwise the status is
+// needs_review with the reason, and nothing is written. An unreadable input
+// is failed. The output goes to a temporary name first and is renamed: no
+// partial file is ever left under the output name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+#include "match/matcher.h"
+
+namespace redact::apply {
+
+struct Region {
+  int page = 0;
+  Rect box;             // page space, one line of one match
+  size_t pattern = 0;   // into Matcher::patterns()
+  std::string withheld; // normalized text of the whole match: for an HMAC only, never written
+  size_t chars = 0;     // characters of the match
+};
+
+enum class Status { redacted, clean, needs_review, failed };
+const char* to_string(Status status);
+
+struct Outcome {
+  Status status = Status::failed;
+  std::string reason;
+  int pages = 0;
+  std::vector<Region> regions;
+  std::string output_sha256;
+};
+
+struct RedactOptions {
+  bool labels = true;
+  bool dry_run = false;  // decide everything, write nothing
+  std::string producer = "redact";
+};
+
+Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,
+                        const RedactOptions& options);
+
+// "s.27(1)(a), s.31(1)(b)" for a box label.
+std::string label_text(const std::vector<std::string>& exemptions);
+
+}  // namespace redact::apply

@@ -1,0 +1,216 @@
+#include "cli/run_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "apply/redactor.h"
+#include "audit/audit_log.h"
+#include "cli/command_line.h"
+#include "cli/matching_options.h"
+#include "core/diagnostics.h"
+#include "core/hash.h"
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+
+namespace redact::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: redact run INPUT... -o OUT [--patterns P] [--term PHRASE]... [--terms-file F]\n"
+    "                  [--term-exemption E]... [--keep PHRASE]... [--keep-file F]\n"
+    "                  [--audit FILE] [--audit-key FILE] [--no-label] [--dry-run]\n"
+    "\n"
+    "Redacts each PDF (folders are searched for *.pdf): the matched glyphs are\n"
+    "removed from the page content, a black box labelled with the exemption is\n"
+    "painted where they were, metadata, JavaScript, embedded files and thumbnails\n"
+    "are dropped, unreachable objects are swept, and the result is read again to\n"
+    "verify it before it is kept. A file argument goes to OUT/<its name>; a\n"
+    "folder's PDFs keep their paths under OUT. Inputs are never modified.\n"
+    "\n"
+    "A document is held for review, and not written, when redact cannot be sure:\n"
+    "a scanned page, glyphs it cannot decode, a match inside a form or an\n"
+    "annotation, an image under a region, or a failed verification.\n"
+    "\n"
+    "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
+    "review, 2 usage or configuration error, 3 some could not be read.\n";
+
+struct Job {
+  std::string input;
+  std::string output;
+};
+
+std::string now_iso8601() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+bool is_pdf(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".pdf";
+}
+
+// Files as given; folders searched recursively, in a stable order.
+std::vector<Job> plan_jobs(const std::vector<std::string>& inputs, const fs::path& out) {
+  std::vector<Job> jobs;
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) {
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+           it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_regular_file(ec) && is_pdf(it->path())) found.push_back(it->path());
+      }
+      std::sort(found.begin(), found.end());
+      for (const fs::path& p : found) jobs.push_back({p.string(), (out / fs::relative(p, input)).string()});
+    } else {
+      jobs.push_back({input, (out / fs::path(input).filename()).string()});
+    }
+  }
+  return jobs;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, Console& console) {
+  CommandLine command("run", kUsage);
+  command.options().add_options()("output,o", po::value<std::string>(), "output folder (required)")(
+      "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
+      "audit-key", po::value<std::string>(), "file holding a secret: redaction records get text_hmac")(
+      "no-label", "do not label the boxes with their exemptions")(
+      "dry-run", "decide and report everything, write nothing (no outputs, no audit log)");
+  add_matching_options(command.options());
+  if (auto status = command.parse(args, console)) return *status;
+  const po::variables_map& vm = command.values();
+  const auto inputs = command.positionals();
+  if (inputs.empty()) return command.usage_error(console, "give at least one PDF or folder");
+  if (!vm.count("output")) return command.usage_error(console, "give the output folder with -o OUT");
+  const fs::path out = vm["output"].as<std::string>();
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (fs::equivalent(input, out, ec)) return command.usage_error(console, "the output folder is an input");
+  }
+  const bool dry_run = vm.count("dry-run") > 0;
+
+  std::unique_ptr<match::Matcher> matcher;
+  MatchingConfig config;
+  std::string key;
+  try {
+    config = matching_config(vm);
+    matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
+    if (vm.count("audit-key")) {
+      key = read_bytes(vm["audit-key"].as<std::string>());
+      if (key.empty()) throw Error(ErrorKind::usage, Location(vm["audit-key"].as<std::string>()), "the audit key file is empty or unreadable");
+    }
+  } catch (const Error& e) {
+    console.error(e.what());
+    return kExitUsage;
+  }
+
+  const std::vector<Job> jobs = plan_jobs(inputs, out);
+  const std::string audit_path = vm.count("audit") ? vm["audit"].as<std::string>() : (out / "audit.jsonl").string();
+  std::unique_ptr<audit::AuditLog> log;
+  try {
+    if (!dry_run) {
+      fs::create_directories(out);
+      if (fs::path(audit_path).has_parent_path()) fs::create_directories(fs::path(audit_path).parent_path());
+      log = std::make_unique<audit::AuditLog>(audit_path);
+      log->append({{"type", "run"},
+                   {"version", REDACT_VERSION},
+                   {"patterns", config.patterns.patterns.empty() ? "" : config.patterns.patterns.front().file},
+                   {"patterns_sha256", config.patterns.sha256},
+                   {"options",
+                    {{"labels", !vm.count("no-label")},
+                     {"terms", config.matcher.terms.size()},
+                     {"term_exemptions", config.matcher.term_exemptions},
+                     {"keep", config.matcher.keep},
+                     {"text_hmac", !key.empty()}}},
+                   {"started", now_iso8601()}});
+    }
+  } catch (const std::exception& e) {
+    console.error(std::string("cannot start the audit log: ") + e.what());
+    return kExitUsage;
+  }
+
+  apply::RedactOptions options;
+  options.labels = !vm.count("no-label");
+  options.dry_run = dry_run;
+  options.producer = std::string("redact ") + REDACT_VERSION;
+  std::map<apply::Status, int> by_status;
+  std::map<std::string, int> by_category, by_exemption;
+  for (const Job& job : jobs) {
+    apply::Outcome outcome = apply::redact_document(job.input, job.output, *matcher, options);
+    ++by_status[outcome.status];
+    const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean);
+    const nlohmann::json output = written ? nlohmann::json(job.output) : nlohmann::json(nullptr);
+    for (const apply::Region& region : outcome.regions) {
+      const match::Pattern& pattern = matcher->patterns()[region.pattern];
+      ++by_category[pattern.category];
+      for (const std::string& e : pattern.exemptions) ++by_exemption[e];
+      if (!log) continue;
+      nlohmann::json record = {{"type", "redaction"},
+                               {"document", job.input},
+                               {"output", output},
+                               {"page", region.page},
+                               {"box", {round2(region.box.x0), round2(region.box.y0), round2(region.box.x1),
+                                        round2(region.box.y1)}},
+                               {"category", pattern.category},
+                               {"pattern", pattern.id},
+                               {"exemptions", pattern.exemptions},
+                               {"chars", region.chars}};
+      if (!key.empty()) record["text_hmac"] = hmac_sha256_hex(key, region.withheld);
+      log->append(std::move(record));
+    }
+    if (log) {
+      log->append({{"type", "document"},
+                   {"document", job.input},
+                   {"output", output},
+                   {"status", apply::to_string(outcome.status)},
+                   {"reason", outcome.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.reason)},
+                   {"pages", outcome.pages},
+                   {"redactions", outcome.regions.size()},
+                   {"input_sha256", sha256_hex(read_bytes(job.input))},
+                   {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
+    }
+    std::string line = std::string(apply::to_string(outcome.status)) + ": " + job.input;
+    if (written) line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions)";
+    if (!outcome.reason.empty()) line += ": " + outcome.reason;
+    console.out(line + "\n");
+  }
+
+  std::ostringstream summary;
+  summary << "\n" << jobs.size() << " documents: " << by_status[apply::Status::redacted] << " redacted, "
+          << by_status[apply::Status::clean] << " clean, " << by_status[apply::Status::needs_review]
+          << " needing review, " << by_status[apply::Status::failed] << " failed" << (dry_run ? " (dry run: nothing written)" : "") << "\n";
+  for (const auto& [category, n] : by_category) summary << "  " << category << ": " << n << "\n";
+  for (const auto& [exemption, n] : by_exemption) summary << "  under " << exemption << ": " << n << "\n";
+  if (log) summary << "audit log: " << log->path() << " (head " << log->head() << ")\n";
+  console.out(summary.str());
+  if (by_status[apply::Status::failed] > 0) return kExitFailed;
+  if (by_status[apply::Status::needs_review] > 0) return kExitFound;
+  return kExitOk;
+}
+
+}  // namespace redact::cli
