@@ -10,6 +10,7 @@
 #include "apply/content_rewriter.h"
 #include "core/diagnostics.h"
 #include "core/hash.h"
+#include "core/unicode.h"
 #include "extract/layout.h"
 #include "normalize/normalizer.h"
 #include "pdf/document.h"
@@ -210,6 +211,18 @@ Outcome redact_document(const std::string& input, const std::string& output, con
           const match::Pattern& p = matcher.patterns()[left.front().pattern];
           throw NeedsReview{"verification: page " + std::to_string(number) + " still holds a " + p.category +
                             " match (pattern " + p.id + ") after redaction"};
+        }
+        // Marked content can carry text of its own (/ActualText, /Alt, /E).
+        for (const pdf::Operation& op : pdf::parse_content(page.content, nullptr)) {
+          if (op.op != "BDC" && op.op != "DP") continue;
+          for (const pdf::Object& operand : op.operands) {
+            for (const pdf::Object& item : operand.items) {
+              if (item.is_string() && !matcher.find(normalize::normalized(pdf_text_to_utf8(item.bytes))).empty()) {
+                throw NeedsReview{"verification: page " + std::to_string(number) +
+                                  " holds a match in marked content (/ActualText or /Alt)"};
+              }
+            }
+          }
         }
         std::string kept;
         for (const pdf::Glyph& g : page.glyphs) {

@@ -4,7 +4,8 @@
 // every glyph decoded, every match lies in the page's own content (not yet in
 // a Form XObject or an annotation appearance) and no image lies under a
 // region; and it is kept only when re-reading the written file finds no
-// match anywhere (page text, and every string of every reachable object) and
+// match anywhere (page text, marked-content strings, and every string of
+// every reachable object) and
 // every glyph that was not removed still there. Otherwise the status is
 // needs_review with the reason, and nothing is written. An unreadable input
 // is failed. The output goes to a temporary name first and is renamed: no

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/unicode.h"
+
 namespace redact::normalize {
 namespace {
 
@@ -28,6 +30,11 @@ TEST(Normalizer, EveryByteMapsBackToItsSourceCharacter) {
   EXPECT_EQ(n.source_range(0, 2), (std::pair<size_t, size_t>{0, 3}));  // "fi" <- the ligature
   EXPECT_EQ(n.source_range(2, 3), (std::pair<size_t, size_t>{3, 4}));  // "x"
   EXPECT_EQ(n.source_range(4, 6), (std::pair<size_t, size_t>{5, 8}));  // "Co" <- "Cô"
+}
+
+TEST(Normalizer, PdfTextStringsDecodeBeforeMatching) {
+  EXPECT_EQ(normalized(pdf_text_to_utf8(std::string("\xFE\xFF\x00T\x00\xFC", 6))), "Tu");
+  EXPECT_EQ(normalized(pdf_text_to_utf8("C\xF4te")), "Cote");
 }
 
 TEST(Normalizer, UnknownGlyphsStayUnknown) {

@@ -13,14 +13,14 @@ std::string stream_object(const std::string& data, const std::string& extra_dict
 }
 
 std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects,
-                      const std::string& font4) {
+                      const std::string& font4, const std::string& info) {
   std::vector<std::string> all;
   all.push_back("<< /Type /Catalog /Pages 2 0 R >>");
   const size_t first_page = 5 + objects.size();
   std::string kids;
   for (size_t i = 0; i < pages.size(); ++i) kids += std::to_string(first_page + 2 * i) + " 0 R ";
   all.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>");
-  all.push_back("<< /Producer (redact tests) >>");
+  all.push_back(info);
   all.push_back(font4);
   for (const std::string& o : objects) all.push_back(o);
   for (size_t i = 0; i < pages.size(); ++i) {

@@ -16,13 +16,14 @@ struct TestPage {
   std::string extra = "";                // more page dictionary entries (may replace /Contents)
 };
 
-// A PDF whose objects are: 1 catalog, 2 page tree, 3 a Helvetica font used
-// as 4 (for compatibility, 4 0 R is Helvetica unless `objects` replaces it),
-// then `objects` from number 5 on, then the pages.
+// A PDF whose objects are: 1 catalog, 2 page tree, 3 the Info dictionary,
+// 4 a font (Helvetica unless `font4` says otherwise), then `objects` from
+// number 5 on, then the pages and their content streams.
 // Returns the file's bytes.
 std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects = {},
                       const std::string& font4 = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-                                                 "/Encoding /WinAnsiEncoding >>");
+                                                 "/Encoding /WinAnsiEncoding >>",
+                      const std::string& info = "<< /Producer (redact tests) >>");
 
 // Writes `bytes` to a fresh file under the test temp directory; returns its path.
 std::string write_temp(const std::string& name, const std::string& bytes);

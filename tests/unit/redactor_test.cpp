@@ -1,0 +1,130 @@
+// Whole-document redaction on small PDFs, each pinning one fail-closed rule.
+#include "apply/redactor.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "match/pattern_set.h"
+#include "pdf/document.h"
+#include "unit/test_pdf.h"
+
+namespace redact::apply {
+namespace {
+
+using test::build_pdf;
+using test::stream_object;
+using test::TestPage;
+
+const match::Matcher& matcher() {
+  static const match::PatternSet set = match::load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
+  static const match::Matcher m(set);
+  return m;
+}
+
+Outcome redact(const std::string& pdf, std::string* output_path = nullptr) {
+  const std::string input = test::write_temp("in.pdf", pdf);
+  const std::string output = input + ".out.pdf";
+  std::filesystem::remove(output);
+  if (output_path) *output_path = output;
+  return redact_document(input, output, matcher(), RedactOptions{});
+}
+
+TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Officers were sent to France in May.) Tj ET"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  ASSERT_EQ(o.regions.size(), 1u);
+  EXPECT_EQ(matcher().patterns()[o.regions[0].pattern].category, "country");
+  ASSERT_TRUE(std::filesystem::exists(output));
+  EXPECT_FALSE(std::filesystem::exists(output + ".redact-tmp"));
+  EXPECT_EQ(o.output_sha256.size(), 64u);
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  std::string text;
+  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  EXPECT_EQ(text.find("France"), std::string::npos) << text;
+  EXPECT_NE(text.find("Officers were sent to"), std::string::npos) << text;
+  EXPECT_EQ(text.find("s.27"), std::string::npos) << "a label too wide for its box is left out";
+}
+
+TEST(Redactor, AWideBoxIsLabelledWithItsExemptions) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{
+                         "BT /F1 12 Tf 72 700 Td (They went to the Democratic Republic of the Congo.) Tj ET"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  std::string text;
+  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  EXPECT_NE(text.find("s.27(1)(a), s.27(1)(c)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Congo"), std::string::npos) << text;
+}
+
+TEST(Redactor, ADocumentWithNothingToRedactIsCleanAndWritten) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"}}), &output);
+  EXPECT_EQ(o.status, Status::clean) << o.reason;
+  EXPECT_TRUE(std::filesystem::exists(output));
+}
+
+TEST(Redactor, MetadataIsScrubbed) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"}}, {},
+                               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+                               "<< /Title (Deployments to France) /Author (J. Smith) /Producer (Word) >>"),
+                     &output);
+  ASSERT_EQ(o.status, Status::clean) << o.reason;
+  auto doc = pdf::Document::open(output);
+  for (const auto& s : doc->strings()) {
+    EXPECT_EQ(s.text.find("France"), std::string::npos) << s.object;
+    EXPECT_EQ(s.text.find("Smith"), std::string::npos) << s.object;
+  }
+}
+
+TEST(Redactor, MarkedContentTextIsCheckedToo) {
+  Outcome o = redact(build_pdf({TestPage{
+      "BT /F1 12 Tf 72 700 Td /Span << /ActualText (France) >> BDC (Fr) Tj EMC ET"}}));
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("marked content"), std::string::npos) << o.reason;
+}
+
+TEST(Redactor, AnnotationTextHoldingAMatchIsHeldForReview) {
+  const std::string annot = "<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (Costs for Chad: £5,000) >>";
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R]"}},
+                               {annot}));
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("string"), std::string::npos) << o.reason;
+}
+
+TEST(Redactor, UnknownGlyphsAreHeldForReview) {
+  const std::string font4 =
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /g42] >> >>";
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (A) Tj ET"}}, {}, font4));
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("Unicode is unknown"), std::string::npos) << o.reason;
+}
+
+TEST(Redactor, MatchesInsideAFormAreHeldForReview) {
+  const std::string form = stream_object("BT /F1 12 Tf (Paid in France) Tj ET",
+                                         "/Subtype /Form /BBox [0 0 500 50] /Resources << /Font << /F1 4 0 R >> >>");
+  Outcome o = redact(build_pdf({TestPage{"/X1 Do", "<< /XObject << /X1 5 0 R >> >>"}}, {form}));
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("Form XObject"), std::string::npos) << o.reason;
+}
+
+TEST(Redactor, UnreadableInputFails) {
+  Outcome o = redact("not a pdf");
+  EXPECT_EQ(o.status, Status::failed);
+  EXPECT_NE(o.reason.find("damaged"), std::string::npos) << o.reason;
+}
+
+TEST(Redactor, LabelsNameTheExemptions) {
+  EXPECT_EQ(label_text({"s27(1)(a)", "s31(1)(b)"}), "s.27(1)(a), s.31(1)(b)");
+}
+
+}  // namespace
+}  // namespace redact::apply
