@@ -221,7 +221,10 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
     if (o->IsString() || o->IsHexString()) {
       out.push_back({where, o->GetString().GetStringUtf8()});
     } else if (o->IsDictionary()) {
-      for (const auto& [key, value] : o->GetDictionary().GetKeys()) pending.push_back(value);
+      for (const auto& [key, value] : o->GetDictionary().GetKeys()) {
+        // A language tag ("en-US") is a code, not text a reader sees.
+        if (key != PdfName("Lang")) pending.push_back(value);
+      }
     } else if (o->IsArray()) {
       for (const PdfObject& item : o->GetArray()) pending.push_back(&item);
     }

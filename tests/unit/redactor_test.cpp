@@ -84,6 +84,13 @@ TEST(Redactor, MetadataIsScrubbed) {
   }
 }
 
+TEST(Redactor, LanguageTagsAreNotTextToMatch) {
+  // Regression: Durham's catalog /Lang (en-US) was read as the country "US".
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> >>", "/Lang (en-US)"}}));
+  EXPECT_EQ(o.status, Status::clean) << o.reason;
+}
+
 TEST(Redactor, MarkedContentTextIsCheckedToo) {
   Outcome o = redact(build_pdf({TestPage{
       "BT /F1 12 Tf 72 700 Td /Span << /ActualText (France) >> BDC (Fr) Tj EMC ET"}}));
