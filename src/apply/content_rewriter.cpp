@@ -87,7 +87,7 @@ std::string pdf_number(double value) {
 }
 
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
-                          std::vector<Removal> removals) {
+                          std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn) {
   std::sort(removals.begin(), removals.end(), [](const Removal& a, const Removal& b) {
     return std::tie(a.op, a.string_index, a.byte_index) < std::tie(b.op, b.string_index, b.byte_index);
   });
@@ -103,10 +103,7 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
     }
     by_op[r.op].push_back(r);
   }
-
-  std::string out;
-  out.reserve(content.size());
-  size_t copied = 0;
+  std::map<uint32_t, std::string> rewritten;  // op index -> its new text
   for (const auto& [index, op_removals] : by_op) {
     if (index >= ops.size()) throw Error(ErrorKind::unsupported, Location(), "a glyph to remove names no operation");
     const pdf::Operation& op = ops[index];
@@ -118,15 +115,29 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
       throw Error(ErrorKind::unsupported, Location("", 0, "", static_cast<long long>(op.begin)),
                   "a glyph to remove is not in a text-showing operation");
     }
-    out.append(content.substr(copied, op.begin - copied));
+    std::string text;
     if (op.op == "'") {
-      out += "T* ";
+      text += "T* ";
     } else if (op.op == "\"") {
       const auto& args = op.operands;
-      out += pdf_number(args[args.size() - 3].number) + " Tw " + pdf_number(args[args.size() - 2].number) + " Tc T* ";
+      text += pdf_number(args[args.size() - 3].number) + " Tw " + pdf_number(args[args.size() - 2].number) + " Tc T* ";
     }
-    out += rewritten_array(op, op_removals) + " TJ";
-    copied = op.end;
+    rewritten[index] = text + rewritten_array(op, op_removals) + " TJ";
+  }
+  for (const auto& [index, name] : redrawn) {
+    if (index >= ops.size() || ops[index].op != "Do" || rewritten.contains(index)) {
+      throw Error(ErrorKind::unsupported, Location(), "a form to redraw is not drawn by a Do operation");
+    }
+    rewritten[index] = "/" + name + " Do";
+  }
+
+  std::string out;
+  out.reserve(content.size());
+  size_t copied = 0;
+  for (const auto& [index, text] : rewritten) {
+    out.append(content.substr(copied, ops[index].begin - copied));
+    out += text;
+    copied = ops[index].end;
   }
   out.append(content.substr(copied));
   return out;

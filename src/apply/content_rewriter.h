@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,11 +28,13 @@ struct Removal {
   double shift = 0;
 };
 
-// Returns the rewritten stream. Throws redact::Error (unsupported) when a
-// removal names no code of a text-showing operation or has no finite shift:
-// the caller must then not publish the document.
+// Returns the rewritten stream. `redrawn` maps the index of a `Do` to the
+// name of the XObject it must draw instead (a form's redacted copy). Throws
+// redact::Error (unsupported) when a removal names no code of a
+// text-showing operation or has no finite shift, or a redrawn operation is
+// no `Do`: the caller must then not publish the document.
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
-                          std::vector<Removal> removals);
+                          std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn = {});
 
 // A number as PDF content wants it: no exponent, no locale, trailing zeros cut.
 std::string pdf_number(double value);

@@ -77,7 +77,7 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
 
 // What a page is to lose, decided before anything is changed.
 struct PagePlan {
-  std::vector<Removal> removals;
+  std::map<uint32_t, std::vector<Removal>> removals;  // by stream use: 0 the page, else a form drawn by it
   std::vector<Region> regions;
   std::vector<std::string> labels;
 };
@@ -139,13 +139,16 @@ Outcome redact_document(const std::string& input, const std::string& output, con
         const match::Pattern& pattern = matcher.patterns()[found.match.pattern];
         for (uint32_t g : found.glyphs) {
           const pdf::Glyph& glyph = page.glyphs[g];
-          if (glyph.source.stream != 0) {
+          const pdf::StreamUse& use = page.streams[glyph.source.stream];
+          if (!use.annotation.empty()) continue;  // the annotation over the region goes whole
+          if (glyph.source.stream != 0 && use.parent != 0) {
             throw NeedsReview{where + "a " + pattern.category +
-                              " match lies in a Form XObject or an annotation, which redact cannot edit yet"};
+                              " match lies in a form drawn by another form, which redact cannot edit yet"};
           }
           if (removed.insert(g).second) {
-            plan.removals.push_back({glyph.source.op, glyph.source.string_index, glyph.source.byte_index,
-                                     glyph.source.byte_count, glyph.removal_shift});
+            plan.removals[glyph.source.stream].push_back({glyph.source.op, glyph.source.string_index,
+                                                          glyph.source.byte_index, glyph.source.byte_count,
+                                                          glyph.removal_shift});
           }
         }
         const std::string withheld = normalized.text.substr(found.match.begin, found.match.end - found.match.begin);
@@ -159,9 +162,12 @@ Outcome redact_document(const std::string& input, const std::string& output, con
           plan.labels.push_back(label_text(pattern.exemptions));
         }
       }
-      std::string kept;  // the page content's own glyphs (annotations are checked as strings)
+      std::string kept;  // the glyphs of page and forms (annotations may go whole; their strings are checked)
       for (size_t g = 0; g < page.glyphs.size(); ++g) {
-        if (page.glyphs[g].source.stream == 0 && !removed.contains(static_cast<uint32_t>(g))) kept += page.glyphs[g].text;
+        const pdf::Glyph& glyph = page.glyphs[g];
+        if (page.streams[glyph.source.stream].annotation.empty() && !removed.contains(static_cast<uint32_t>(g))) {
+          kept += glyph.text;
+        }
       }
       expected_text[number] = std::move(kept);
       if (!plan.regions.empty()) plans[number] = std::move(plan);
@@ -181,14 +187,34 @@ Outcome redact_document(const std::string& input, const std::string& output, con
 
     for (auto& [number, plan] : plans) {
       const pdf::PageContent& page = pages[number];
+      // A form that loses text is drawn from a redacted copy made for this use.
+      std::map<uint32_t, std::string> redrawn;
+      for (const auto& [stream, removals] : plan.removals) {
+        if (stream == 0) continue;
+        const pdf::StreamUse& use = page.streams[stream];
+        const std::string form = document->stream_content(use.object);
+        const std::string copy = remove_glyphs(form, pdf::parse_content(form, nullptr), removals);
+        redrawn[static_cast<uint32_t>(use.via_op)] = document->add_form_copy(number, use.object, copy);
+      }
       const auto ops = pdf::parse_content(page.content, nullptr);
-      std::string content = "q\n" + remove_glyphs(page.content, ops, plan.removals) + "\nQ\n";
+      std::string content = "q\n" + remove_glyphs(page.content, ops, plan.removals[0], redrawn) + "\nQ\n";
       content += overlay(plan.regions, plan.labels, page.page_from_user, page.rotation, options.labels);
       if (options.labels && page.rotation == 0) document->add_standard_font(number, kLabelFont, "Helvetica");
       document->set_page_content(number, content);
       std::vector<Rect> boxes;
       for (const Region& r : plan.regions) boxes.push_back(r.box);
       document->remove_annotations(number, boxes, page.page_from_user);
+    }
+    // Forms the pages no longer draw (originals replaced by copies, or never
+    // drawn at all) leave the resources, so the sweep takes them.
+    for (int number = 1; number <= outcome.pages; ++number) {
+      Diagnostics ignored;
+      const pdf::PageContent now = document->read_page(number, ignored);
+      std::vector<std::string> drawn;
+      for (const pdf::StreamUse& use : now.streams) {
+        if (use.parent == 0 && use.annotation.empty()) drawn.push_back(use.object);
+      }
+      document->remove_unused_forms(number, drawn);
     }
     if (outlines_match) document->remove_outlines();
     document->scrub(options.producer);
@@ -226,7 +252,9 @@ Outcome redact_document(const std::string& input, const std::string& output, con
         }
         std::string kept;
         for (const pdf::Glyph& g : page.glyphs) {
-          if (g.source.stream == 0 && page.fonts[g.font].resource != kLabelFont) kept += g.text;
+          if (page.streams[g.source.stream].annotation.empty() && page.fonts[g.font].resource != kLabelFont) {
+            kept += g.text;
+          }
         }
         if (kept != expected_text[number]) {
           throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};

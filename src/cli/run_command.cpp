@@ -35,8 +35,8 @@ constexpr const char* kUsage =
     "folder's PDFs keep their paths under OUT. Inputs are never modified.\n"
     "\n"
     "A document is held for review, and not written, when redact cannot be sure:\n"
-    "a scanned page, glyphs it cannot decode, a match inside a form or an\n"
-    "annotation, an image under a region, or a failed verification.\n"
+    "a scanned page, glyphs it cannot decode, a match inside a form drawn by\n"
+    "another form, an image under a region, or a failed verification.\n"
     "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
     "review, 2 usage or configuration error, 3 some could not be read.\n";

@@ -3,6 +3,7 @@
 #include <openssl/provider.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,9 @@ struct Document::Impl {
   PoDoFo::PdfMemDocument pdf;
   std::unique_ptr<ObjectReader> reader;
   detail::DocumentCaches caches;
+
+  // The page's own resources dictionary: a copy of the inherited one if need be.
+  PdfObject* own_resources(int number);
 };
 
 namespace {
@@ -241,28 +245,100 @@ void Document::set_page_content(int number, const std::string& content) {
   impl_->caches.forms.clear();  // parsed streams may have been replaced
 }
 
+namespace {
+
+PdfReference parse_reference(const std::string& object) {
+  unsigned long number = 0, generation = 0;
+  if (std::sscanf(object.c_str(), "%lu %lu", &number, &generation) != 2) {
+    throw Error(ErrorKind::unsupported, Location(), "no such object: " + object);
+  }
+  return PdfReference(static_cast<PoDoFo::pdf_objnum>(number), static_cast<PoDoFo::pdf_gennum>(generation));
+}
+
+}  // namespace
+
+// The sub-dictionary `key` of a page's own resources, made direct (and so its
+// own too) and created if missing.
+static PdfObject* resource_kind(PoDoFo::PdfVecObjects& objects, PdfObject* resources, const char* key) {
+  PoDoFo::PdfDictionary& dict = resources->GetDictionary();
+  const PdfObject* entry = dict.GetKey(PdfName(key));
+  const PdfObject* resolved = resolve_mutable(objects, const_cast<PdfObject*>(entry));
+  if (!entry || entry->IsReference() || !entry->IsDictionary()) {
+    dict.AddKey(PdfName(key), resolved && resolved->IsDictionary() ? PdfObject(*resolved)
+                                                                  : PdfObject(PoDoFo::PdfDictionary()));
+  }
+  return dict_entry(objects, resources, key);
+}
+
+PdfObject* Document::Impl::own_resources(int number) {
+  PoDoFo::PdfVecObjects& objects = pdf.GetObjects();
+  PdfObject* page = pdf.GetPage(number - 1)->GetObject();
+  PoDoFo::PdfDictionary& dict = page->GetDictionary();
+  // A direct dictionary of the page's own, so that changes reach no other page.
+  const PdfObject* current = dict.HasKey(PdfName("Resources")) ? reader->resolve(dict.GetKey(PdfName("Resources")))
+                                                                : inherited(*reader, page, "Resources");
+  const PdfObject* direct = dict.GetKey(PdfName("Resources"));
+  if (!direct || direct->IsReference() || !direct->IsDictionary()) {
+    dict.AddKey(PdfName("Resources"), current && current->IsDictionary() ? PdfObject(*current)
+                                                                          : PdfObject(PoDoFo::PdfDictionary()));
+  }
+  return dict_entry(objects, page, "Resources");
+}
+
 void Document::add_standard_font(int number, const std::string& name, const std::string& base_font) {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  PdfObject* page = impl_->pdf.GetPage(number - 1)->GetObject();
-  const PdfObject* inherited_resources = inherited(*impl_->reader, page, "Resources");
-  // A page of its own resources: a copy of the inherited ones if need be.
-  if (!page->GetDictionary().HasKey(PdfName("Resources"))) {
-    page->GetDictionary().AddKey(PdfName("Resources"), inherited_resources && inherited_resources->IsDictionary()
-                                                           ? PdfObject(*inherited_resources)
-                                                           : PdfObject(PoDoFo::PdfDictionary()));
-  }
-  PdfObject* resources = dict_entry(objects, page, "Resources");
-  PdfObject* fonts = dict_entry(objects, resources, "Font");
-  if (!fonts || !fonts->IsDictionary()) {
-    resources->GetDictionary().AddKey(PdfName("Font"), PoDoFo::PdfDictionary());
-    fonts = dict_entry(objects, resources, "Font");
-  }
+  PdfObject* fonts = resource_kind(objects, impl_->own_resources(number), "Font");
   PoDoFo::PdfDictionary font;
   font.AddKey(PdfName("Type"), PdfName("Font"));
   font.AddKey(PdfName("Subtype"), PdfName("Type1"));
   font.AddKey(PdfName("BaseFont"), PdfName(base_font));
   font.AddKey(PdfName("Encoding"), PdfName("WinAnsiEncoding"));
   fonts->GetDictionary().AddKey(PdfName(name), objects.CreateObject(font)->Reference());
+}
+
+std::string Document::stream_content(const std::string& object) {
+  try {
+    return impl_->reader->decode(impl_->pdf.GetObjects().GetObject(parse_reference(object)));
+  } catch (const PdfError& e) {
+    throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object),
+                std::string("stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
+  }
+}
+
+std::string Document::add_form_copy(int number, const std::string& object, const std::string& content) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const PdfObject* form = objects.GetObject(parse_reference(object));
+  if (!form || !form->IsDictionary() || !form->HasStream()) {
+    throw Error(ErrorKind::unsupported, Location(impl_->path, number, "object " + object), "not a form");
+  }
+  PoDoFo::PdfDictionary dict = form->GetDictionary();
+  for (const char* key : {"Length", "Filter", "DecodeParms", "DL"}) dict.RemoveKey(PdfName(key));
+  PdfObject* copy = objects.CreateObject(dict);
+  copy->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
+  PdfObject* xobjects = resource_kind(objects, impl_->own_resources(number), "XObject");
+  std::string name;
+  for (int i = 1; name.empty() || xobjects->GetDictionary().HasKey(PdfName(name)); ++i) name = "RedactForm" + std::to_string(i);
+  xobjects->GetDictionary().AddKey(PdfName(name), copy->Reference());
+  impl_->caches.forms.clear();
+  return name;
+}
+
+void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const PdfObject* xobjects = impl_->reader->get_dict(inherited(*impl_->reader, impl_->pdf.GetPage(number - 1)->GetObject(),
+                                                               "Resources"), "XObject");
+  if (!xobjects) return;
+  std::vector<std::string> unused;
+  for (const auto& [key, value] : xobjects->GetDictionary().GetKeys()) {
+    const PdfObject* x = impl_->reader->resolve(value);
+    if (x && impl_->reader->get_name(x, "Subtype") == "Form" &&
+        std::find(drawn.begin(), drawn.end(), ObjectReader::id(x)) == drawn.end()) {
+      unused.push_back(key.GetName());
+    }
+  }
+  if (unused.empty()) return;
+  PdfObject* own = resource_kind(objects, impl_->own_resources(number), "XObject");
+  for (const std::string& name : unused) own->GetDictionary().RemoveKey(PdfName(name));
 }
 
 int Document::remove_annotations(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) {

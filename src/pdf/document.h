@@ -35,6 +35,15 @@ class Document {
   // Gives the page resources of its own (a copy of what it inherits or
   // shares with other pages) and adds a standard-14 font under `name`.
   void add_standard_font(int number, const std::string& name, const std::string& base_font);
+  // The decoded bytes of the stream object "12 0" (a form's content).
+  std::string stream_content(const std::string& object);
+  // Makes a copy of the Form XObject `object` with `content` as its stream,
+  // puts it in the page's own resources and returns the name it has there.
+  std::string add_form_copy(int number, const std::string& object, const std::string& content);
+  // Removes from the page's resources the Form XObjects it does not draw
+  // (`drawn`: the objects, "12 0", its content draws), so that a form left
+  // over with withheld text in it is swept, not kept in the file.
+  void remove_unused_forms(int number, const std::vector<std::string>& drawn);
   // Removes the page's annotations (with their appearances and popups) whose
   // /Rect meets any of `regions` (page space, through `page_from_user`).
   // Returns how many went.

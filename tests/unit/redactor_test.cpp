@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "match/pattern_set.h"
 #include "pdf/document.h"
@@ -115,12 +117,39 @@ TEST(Redactor, UnknownGlyphsAreHeldForReview) {
   EXPECT_NE(o.reason.find("Unicode is unknown"), std::string::npos) << o.reason;
 }
 
-TEST(Redactor, MatchesInsideAFormAreHeldForReview) {
+TEST(Redactor, TextInAFormIsRemovedFromACopyForThatUse) {
   const std::string form = stream_object("BT /F1 12 Tf (Paid in France) Tj ET",
-                                         "/Subtype /Form /BBox [0 0 500 50] /Resources << /Font << /F1 4 0 R >> >>");
-  Outcome o = redact(build_pdf({TestPage{"/X1 Do", "<< /XObject << /X1 5 0 R >> >>"}}, {form}));
+                                         "/Type /XObject /Subtype /Form /BBox [0 0 500 50] "
+                                         "/Resources << /Font << /F1 4 0 R >> >>");
+  const std::string resources = "<< /Font << /F1 4 0 R >> /XObject << /X1 5 0 R >> >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"q 1 0 0 1 72 700 cm /X1 Do Q BT /F1 12 Tf 72 600 Td (Hello) Tj ET", resources},
+                                TestPage{"q 1 0 0 1 72 500 cm /X1 Do Q", resources}},
+                               {form}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  EXPECT_EQ(o.regions.size(), 2u);  // one per use
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  for (int page = 1; page <= 2; ++page) {
+    std::string text;
+    for (const pdf::Glyph& g : doc->read_page(page, d).glyphs) text += g.text;
+    EXPECT_EQ(text.find("France"), std::string::npos) << text;
+    EXPECT_NE(text.find("Paid in"), std::string::npos) << text;
+  }
+  // The original form (stored uncompressed) is unreachable now, and swept.
+  std::ifstream in(output, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find("France"), std::string::npos);
+}
+
+TEST(Redactor, MatchesInANestedFormAreHeldForReview) {
+  const std::string inner = stream_object("BT /F1 12 Tf (Paid in France) Tj ET",
+                                          "/Subtype /Form /BBox [0 0 500 50] /Resources << /Font << /F1 4 0 R >> >>");
+  const std::string outer = stream_object("/I Do", "/Subtype /Form /BBox [0 0 500 50] /Resources << /XObject << /I 5 0 R >> >>");
+  Outcome o = redact(build_pdf({TestPage{"/X1 Do", "<< /XObject << /X1 6 0 R >> >>"}}, {inner, outer}));
   EXPECT_EQ(o.status, Status::needs_review);
-  EXPECT_NE(o.reason.find("Form XObject"), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find("drawn by another form"), std::string::npos) << o.reason;
 }
 
 TEST(Redactor, UnreadableInputFails) {
