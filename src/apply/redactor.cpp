@@ -55,19 +55,23 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
     const Rect r = user_from_page.apply(region.box).bounds();
     out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
   }
-  if (with_labels && rotation == 0) {
+  if (with_labels) {
+    // Laid out in page space (as displayed), drawn in user space turned by
+    // the page's /Rotate, so that a label reads upright on any page.
+    const Matrix turn = Matrix::rotate(rotation);
     for (size_t i = 0; i < regions.size(); ++i) {
-      const Rect r = user_from_page.apply(regions[i].box).bounds();
+      const Rect& box = regions[i].box;
       const std::string& text = labels[i];
       double em = 0;  // width of the text at size 1
       for (char c : text) em += std::max(0.0, helvetica->width(static_cast<unsigned char>(c))) / 1000.0;
-      double size = std::min(kMaxLabelSize, 0.75 * r.height());
-      if (em > 0) size = std::min(size, (r.width() - 2) / em);
+      double size = std::min(kMaxLabelSize, 0.75 * box.height());
+      if (em > 0) size = std::min(size, (box.width() - 2) / em);
       if (size < kMinLabelSize) continue;  // it does not fit: the box stays unlabelled
-      const double x = r.x0 + (r.width() - em * size) / 2;
-      const double y = r.y0 + (r.height() - 0.7 * size) / 2;
-      out += "BT 1 g /" + std::string(kLabelFont) + " " + pdf_number(size) + " Tf " + pdf_number(x) + " " +
-             pdf_number(y) + " Td ";
+      const Point origin = user_from_page.apply(
+          Point{box.x0 + (box.width() - em * size) / 2, box.y1 - (box.height() - 0.7 * size) / 2});
+      out += "BT 1 g /" + std::string(kLabelFont) + " " + pdf_number(size) + " Tf " + pdf_number(turn.a) + " " +
+             pdf_number(turn.b) + " " + pdf_number(turn.c) + " " + pdf_number(turn.d) + " " + pdf_number(origin.x) +
+             " " + pdf_number(origin.y) + " Tm ";
       append_hex(out, text);
       out += " Tj ET\n";
     }
@@ -199,7 +203,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       const auto ops = pdf::parse_content(page.content, nullptr);
       std::string content = "q\n" + remove_glyphs(page.content, ops, plan.removals[0], redrawn) + "\nQ\n";
       content += overlay(plan.regions, plan.labels, page.page_from_user, page.rotation, options.labels);
-      if (options.labels && page.rotation == 0) document->add_standard_font(number, kLabelFont, "Helvetica");
+      if (options.labels) document->add_standard_font(number, kLabelFont, "Helvetica");
       document->set_page_content(number, content);
       std::vector<Rect> boxes;
       for (const Region& r : plan.regions) boxes.push_back(r.box);

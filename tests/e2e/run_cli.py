@@ -15,6 +15,7 @@ A batch of every fixture plus an encrypted and a truncated copy:
 """
 import collections
 import hashlib
+import hmac
 import json
 import re
 import os
@@ -158,6 +159,23 @@ def main():
                       f"({changed} of {outside} pixels)")
                 check(f"{name} p{page}: dark inside the boxes", inside == 0 or dark >= 0.6 * inside,
                       f"({dark} of {inside} pixels)")
+
+        # --dry-run writes nothing at all; --audit-key adds the HMAC of the withheld text.
+        dry = os.path.join(tmp, "dry")
+        r = subprocess.run([args.redact, "run", "--dry-run", inputs, "-o", dry], capture_output=True, text=True)
+        check("dry run writes nothing", r.returncode == 3 and not os.path.exists(dry) and "dry run" in r.stdout,
+              r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr)
+        key = os.path.join(tmp, "key")
+        with open(key, "wb") as f:
+            f.write(b"reviewer secret")
+        keyed = os.path.join(tmp, "keyed")
+        subprocess.run([args.redact, "run", os.path.join(inputs, "podofo-standard14.pdf"), "-o", keyed, "--audit-key", key],
+                       capture_output=True, check=True)
+        keyed_records = [json.loads(line) for line in open(os.path.join(keyed, "audit.jsonl"), encoding="utf-8")]
+        macs = [r.get("text_hmac") for r in keyed_records if r["type"] == "redaction"]
+        expected_mac = hmac.new(b"reviewer secret", "Republic of Korea".encode(), hashlib.sha256).hexdigest()
+        check("every redaction has text_hmac", macs and all(macs))
+        check("text_hmac is HMAC-SHA256 of the withheld text", expected_mac in macs)
 
         ok = subprocess.run([args.redact, "audit", "verify", log], capture_output=True, text=True)
         check("audit log verifies", ok.returncode == 0, ok.stdout.strip())

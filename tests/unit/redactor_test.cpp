@@ -72,6 +72,28 @@ TEST(Redactor, ADocumentWithNothingToRedactIsCleanAndWritten) {
   EXPECT_TRUE(std::filesystem::exists(output));
 }
 
+TEST(Redactor, LabelsReadUprightOnARotatedPage) {
+  // /Rotate 90 with text drawn upwards in user space: it reads left to right as displayed.
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 0 1 -1 0 300 100 Tm (Sent to the Democratic Republic of the Congo) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> >>", "/Rotate 90"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  pdf::PageContent page = doc->read_page(1, d);
+  size_t label_glyphs = 0;
+  for (const pdf::Glyph& g : page.glyphs) {
+    if (page.fonts[g.font].resource != "RedactLabel") continue;
+    ++label_glyphs;
+    EXPECT_GT(g.end.x, g.origin.x) << "label glyph '" << g.text << "' does not run left to right";
+    EXPECT_NEAR(g.end.y, g.origin.y, 1e-6);
+    EXPECT_GT(g.box.y0, o.regions[0].box.y0 - 1e-6);  // inside its box
+    EXPECT_LT(g.box.y1, o.regions[0].box.y1 + 1e-6);
+  }
+  EXPECT_GT(label_glyphs, 10u);
+}
+
 TEST(Redactor, MetadataIsScrubbed) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"}}, {},
