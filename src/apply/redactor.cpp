@@ -221,6 +221,8 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       document->remove_unused_forms(number, drawn);
     }
     if (outlines_match) document->remove_outlines();
+    document->remove_matching_alternatives(
+        [&](const std::string& text) { return !matcher.find(normalize::normalized(text)).empty(); });
     document->scrub(options.producer);
 
     // Write beside the output, verify, then rename: never a partial file.

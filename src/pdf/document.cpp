@@ -430,6 +430,42 @@ std::vector<std::string> Document::outline_titles() {
   return out;
 }
 
+int Document::remove_matching_alternatives(const std::function<bool(const std::string&)>& holds_match) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
+  int removed = 0;
+  for (const PdfReference& ref : reachable(objects, roots)) {
+    PdfObject* object = objects.GetObject(ref);
+    // The object itself and the dictionaries nested in it (a /K array of
+    // struct elements, marked-content property lists).
+    std::vector<PdfObject*> pending{object};
+    while (!pending.empty()) {
+      PdfObject* o = pending.back();
+      pending.pop_back();
+      if (!o) continue;
+      if (o->IsArray()) {
+        for (PdfObject& item : o->GetArray()) pending.push_back(&item);
+        continue;
+      }
+      if (!o->IsDictionary()) continue;
+      PoDoFo::PdfDictionary& dict = o->GetDictionary();
+      for (const char* key : {"ActualText", "Alt", "E", "Contents"}) {
+        PdfObject* value = dict.GetKey(PdfName(key));
+        if (!value || !(value->IsString() || value->IsHexString())) continue;
+        if (std::string_view(key) == "Contents" && !dict.HasKey(PdfName("Subtype"))) continue;  // annotations only
+        if (holds_match(value->GetString().GetStringUtf8())) {
+          dict.RemoveKey(PdfName(key));
+          ++removed;
+        }
+      }
+      for (auto& [key, value] : dict.GetKeys()) {
+        if (!value->IsReference()) pending.push_back(value);
+      }
+    }
+  }
+  return removed;
+}
+
 void Document::remove_outlines() { impl_->pdf.GetCatalog()->GetDictionary().RemoveKey(PdfName("Outlines")); }
 
 std::vector<Document::StringValue> Document::strings() {

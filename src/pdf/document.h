@@ -1,6 +1,7 @@
 // An open PDF file. The only door to PoDoFo for the rest of the program.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ class Document {
   // does not need: the Info entries but the dates (Producer becomes
   // `producer`), XMP metadata, JavaScript, embedded files, page thumbnails.
   void scrub(const std::string& producer);
+  // Removes every /ActualText, /Alt, /E (structure tree, marked-content
+  // properties) and annotation /Contents entry whose text `holds_match` says
+  // holds withheld text: they are alternatives to what a page shows, so the
+  // page keeps its meaning without them. Returns how many went.
+  int remove_matching_alternatives(const std::function<bool(const std::string&)>& holds_match);
   // Drops the outlines (bookmarks).
   void remove_outlines();
   // The title of every outline item, for matching.

@@ -122,11 +122,27 @@ TEST(Redactor, MarkedContentTextIsCheckedToo) {
   EXPECT_NE(o.reason.find("marked content"), std::string::npos) << o.reason;
 }
 
-TEST(Redactor, AnnotationTextHoldingAMatchIsHeldForReview) {
+TEST(Redactor, AnnotationContentsAndAlternativeTextHoldingAMatchAreRemoved) {
   const std::string annot = "<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (Costs for Chad: £5,000) >>";
+  const std::string element = "<< /Type /StructElem /S /Figure /Alt (Map of Burkina Faso) /ActualText (Logo) >>";
+  std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
-                                         "/Annots [5 0 R]"}},
-                               {annot}));
+                                         "/Annots [5 0 R] /PieceInfo << /Redact 6 0 R >>"}},
+                               {annot, element}),
+                     &output);
+  ASSERT_EQ(o.status, Status::clean) << o.reason;
+  std::ifstream in(output, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find("Chad"), std::string::npos);
+  EXPECT_EQ(bytes.find("Burkina"), std::string::npos);
+  EXPECT_NE(bytes.find("(Logo)"), std::string::npos) << "alternatives without a match stay";
+}
+
+TEST(Redactor, FormFieldValuesHoldingAMatchAreHeldForReview) {
+  const std::string field = "<< /FT /Tx /T (country) /V (France) >>";
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/PieceInfo << /Field 5 0 R >>"}},
+                               {field}));
   EXPECT_EQ(o.status, Status::needs_review);
   EXPECT_NE(o.reason.find("string"), std::string::npos) << o.reason;
 }
