@@ -84,6 +84,7 @@ struct PagePlan {
   std::map<uint32_t, std::vector<Removal>> removals;  // by stream use: 0 the page, else a form drawn by it
   std::vector<Region> regions;
   std::vector<std::string> labels;
+  std::set<size_t> images;  // indices into PageContent::images under a region
 };
 
 }  // namespace
@@ -157,9 +158,13 @@ Outcome redact_document(const std::string& input, const std::string& output, con
         }
         const std::string withheld = normalized.text.substr(found.match.begin, found.match.end - found.match.begin);
         for (const Rect& box : found.boxes) {
-          for (const pdf::ImageUse& image : page.images) {
+          for (size_t i = 0; i < page.images.size(); ++i) {
+            const pdf::ImageUse& image = page.images[i];
             if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
-              throw NeedsReview{where + "an image lies under a region and cannot be cleaned yet"};
+              if (image.object.empty() || image.stream != 0) {
+                throw NeedsReview{where + "an inline image or an image inside a form lies under a region"};
+              }
+              plan.images.insert(i);
             }
           }
           plan.regions.push_back({number, box, found.match.pattern, withheld, found.match.end - found.match.begin});
@@ -200,13 +205,21 @@ Outcome redact_document(const std::string& input, const std::string& output, con
         const std::string copy = remove_glyphs(form, pdf::parse_content(form, nullptr), removals);
         redrawn[static_cast<uint32_t>(use.via_op)] = document->add_form_copy(number, use.object, copy);
       }
+      // Images under a region lose the covered pixels in their own data.
+      std::vector<Rect> boxes;
+      for (const Region& r : plan.regions) boxes.push_back(r.box);
+      for (size_t i : plan.images) {
+        const pdf::ImageUse& image = page.images[i];
+        if (!document->black_out_image(image.object, image.quad, boxes)) {
+          throw NeedsReview{"page " + std::to_string(number) + ": image object " + image.object +
+                            " lies under a region and cannot be cleaned (only 8-bit raw or Flate gray, RGB or CMYK can)"};
+        }
+      }
       const auto ops = pdf::parse_content(page.content, nullptr);
       std::string content = "q\n" + remove_glyphs(page.content, ops, plan.removals[0], redrawn) + "\nQ\n";
       content += overlay(plan.regions, plan.labels, page.page_from_user, page.rotation, options.labels);
       if (options.labels) document->add_standard_font(number, kLabelFont, "Helvetica");
       document->set_page_content(number, content);
-      std::vector<Rect> boxes;
-      for (const Region& r : plan.regions) boxes.push_back(r.box);
       document->remove_annotations(number, boxes, page.page_from_user);
     }
     // Forms the pages no longer draw (originals replaced by copies, or never

@@ -1,11 +1,13 @@
 // Redacts one document: finds, removes, paints, scrubs, writes, verifies.
 //
 // Text in a Form XObject drawn by the page is removed from a copy of the form
-// made for that use; an annotation over a region goes whole.
+// made for that use; an annotation over a region goes whole; an image under a
+// region loses the covered pixels (in every place it is drawn, since the
+// image object is shared: more is hidden, never less).
 //
 // Fail closed: a document is written only when every page could be read,
-// every glyph decoded, no match lies in a form drawn by another form, and no
-// image lies under a region; and it is kept only when re-reading the written file finds no
+// every glyph decoded, no match lies in a form drawn by another form, and
+// every image under a region could have its covered pixels blacked out; and it is kept only when re-reading the written file finds no
 // match anywhere (page text, marked-content strings, and every string of
 // every reachable object) and
 // every glyph that was not removed still there. Otherwise the status is

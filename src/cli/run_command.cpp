@@ -36,7 +36,8 @@ constexpr const char* kUsage =
     "\n"
     "A document is held for review, and not written, when redact cannot be sure:\n"
     "a scanned page, glyphs it cannot decode, a match inside a form drawn by\n"
-    "another form, an image under a region, or a failed verification.\n"
+    "another form, an image under a region that cannot be cleaned, or a failed\n"
+    "verification.\n"
     "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
     "review, 2 usage or configuration error, 3 some could not be read.\n";

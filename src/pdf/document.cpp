@@ -323,6 +323,63 @@ std::string Document::add_form_copy(int number, const std::string& object, const
   return name;
 }
 
+bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PdfObject* image = objects.GetObject(parse_reference(object));
+  const ObjectReader& reader = *impl_->reader;
+  if (!image || !image->IsDictionary() || !image->HasStream()) return false;
+  const auto width = reader.get_number(image, "Width"), height = reader.get_number(image, "Height");
+  const auto bits = reader.get_number(image, "BitsPerComponent");
+  const std::string space = reader.get_name(image, "ColorSpace");
+  const PdfObject* filter = reader.get(image, "Filter");
+  const std::string filter_name = filter && filter->IsArray() && reader.size(filter) == 1
+                                      ? ObjectReader::name(reader.item(filter, 0))
+                                      : ObjectReader::name(filter);
+  const int components = space == "DeviceGray" ? 1 : space == "DeviceRGB" ? 3 : space == "DeviceCMYK" ? 4 : 0;
+  if (!width || !height || *width < 1 || *height < 1 || *width > 20000 || *height > 20000 || bits != 8.0 ||
+      components == 0 || (filter && filter_name != "FlateDecode") || reader.get(image, "Decode") ||
+      reader.get(image, "SMask") || reader.get(image, "Mask") || reader.get(image, "ImageMask")) {
+    return false;
+  }
+  const auto w = static_cast<size_t>(*width), h = static_cast<size_t>(*height);
+  std::string data;
+  try {
+    data = reader.decode(image);
+  } catch (const PdfError&) {
+    return false;
+  }
+  if (data.size() < w * h * static_cast<size_t>(components)) return false;
+  // Image space: (0, 0) is the bottom-left of the unit square; row 0 of the
+  // data is its top. A pixel goes black when any part of it meets a region.
+  auto at = [&](double u, double v) {
+    return Point{quad.ll.x + u * (quad.lr.x - quad.ll.x) + v * (quad.ul.x - quad.ll.x),
+                 quad.ll.y + u * (quad.lr.y - quad.ll.y) + v * (quad.ul.y - quad.ll.y)};
+  };
+  const std::string black = components == 4 ? std::string("\0\0\0\xFF", 4) : std::string(static_cast<size_t>(components), '\0');
+  bool changed = false;
+  for (size_t row = 0; row < h; ++row) {
+    for (size_t col = 0; col < w; ++col) {
+      const double u0 = static_cast<double>(col) / static_cast<double>(w), u1 = static_cast<double>(col + 1) / static_cast<double>(w);
+      const double v1 = 1.0 - static_cast<double>(row) / static_cast<double>(h), v0 = 1.0 - static_cast<double>(row + 1) / static_cast<double>(h);
+      const Point a = at(u0, v0), b = at(u1, v0), c = at(u0, v1), d = at(u1, v1);
+      const Rect pixel{std::min({a.x, b.x, c.x, d.x}), std::min({a.y, b.y, c.y, d.y}), std::max({a.x, b.x, c.x, d.x}),
+                       std::max({a.y, b.y, c.y, d.y})};
+      for (const Rect& r : regions) {
+        if (pixel.x0 < r.x1 && r.x0 < pixel.x1 && pixel.y0 < r.y1 && r.y0 < pixel.y1) {
+          data.replace((row * w + col) * static_cast<size_t>(components), black.size(), black);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  if (changed) {
+    for (const char* key : {"Filter", "DecodeParms", "DL"}) image->GetDictionary().RemoveKey(PdfName(key));
+    image->GetStream()->Set(data.data(), static_cast<PoDoFo::pdf_long>(data.size()));
+  }
+  return true;
+}
+
 void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn) {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const PdfObject* xobjects = impl_->reader->get_dict(inherited(*impl_->reader, impl_->pdf.GetPage(number - 1)->GetObject(),

@@ -41,6 +41,12 @@ class Document {
   // Makes a copy of the Form XObject `object` with `content` as its stream,
   // puts it in the page's own resources and returns the name it has there.
   std::string add_form_copy(int number, const std::string& object, const std::string& content);
+  // Paints black, in the image's own data, every pixel of image XObject
+  // `object` that meets any of `regions` (page space), the image drawn as
+  // `quad` (its unit square in page space). Only 8-bit DeviceGray, DeviceRGB
+  // and DeviceCMYK images, stored raw or with FlateDecode, can be cleaned;
+  // returns false (and changes nothing) for any other image.
+  bool black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions);
   // Removes from the page's resources the Form XObjects it does not draw
   // (`drawn`: the objects, "12 0", its content draws), so that a form left
   // over with withheld text in it is swept, not kept in the file.

@@ -190,6 +190,56 @@ TEST(Redactor, MatchesInANestedFormAreHeldForReview) {
   EXPECT_NE(o.reason.find("drawn by another form"), std::string::npos) << o.reason;
 }
 
+TEST(Redactor, ImagePixelsUnderARegionGoBlack) {
+  // A white 100 x 10 gray image drawn over 72..372 x 695..725, text on top of it.
+  const std::string image = stream_object(std::string(1000, '\xFF'),
+                                          "/Type /XObject /Subtype /Image /Width 100 /Height 10 /BitsPerComponent 8 "
+                                          "/ColorSpace /DeviceGray");
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"q 300 0 0 30 72 695 cm /Im1 Do Q BT /F1 12 Tf 72 700 Td (Sent to France today) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> /XObject << /Im1 5 0 R >> >>"}},
+                               {image}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  pdf::PageContent page = doc->read_page(1, d);
+  ASSERT_EQ(page.images.size(), 1u);
+  const std::string pixels = doc->stream_content(page.images[0].object);
+  ASSERT_EQ(pixels.size(), 1000u);
+  // The box spans "France": x from about 72 + 12 * width("Sent to ") on; columns are 3 pt wide.
+  const Rect box = o.regions[0].box;
+  size_t black = 0, white = 0;
+  for (size_t col = 0; col < 100; ++col) {
+    const double x0 = 72 + 3.0 * static_cast<double>(col), x1 = x0 + 3;
+    const bool covered = x0 < box.x1 && box.x0 < x1;
+    for (size_t row = 0; row < 10; ++row) {
+      const auto value = static_cast<unsigned char>(pixels[row * 100 + col]);
+      const double y0 = 792 - 725 + 3.0 * static_cast<double>(row), y1 = y0 + 3;  // page space, rows from the top
+      if (covered && y0 < box.y1 && box.y0 < y1) {
+        EXPECT_EQ(value, 0) << "pixel " << col << "," << row << " under the box";
+        ++black;
+      } else {
+        EXPECT_EQ(value, 255) << "pixel " << col << "," << row << " outside the box";
+        ++white;
+      }
+    }
+  }
+  EXPECT_GT(black, 20u);
+  EXPECT_GT(white, 500u);
+}
+
+TEST(Redactor, ImagesThatCannotBeCleanedAreHeldForReview) {
+  const std::string image = stream_object(std::string(100, '\xFF'),
+                                          "/Type /XObject /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 "
+                                          "/ColorSpace /DeviceGray /Filter /DCTDecode");
+  Outcome o = redact(build_pdf({TestPage{"q 300 0 0 30 72 695 cm /Im1 Do Q BT /F1 12 Tf 72 700 Td (Sent to France today) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> /XObject << /Im1 5 0 R >> >>"}},
+                               {image}));
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("cannot be cleaned"), std::string::npos) << o.reason;
+}
+
 TEST(Redactor, UnreadableInputFails) {
   Outcome o = redact("not a pdf");
   EXPECT_EQ(o.status, Status::failed);
