@@ -108,6 +108,180 @@ std::string label_text(const std::vector<std::string>& exemptions) {
   return out;
 }
 
+namespace {
+
+// Everything decided before the document is touched.
+struct DocumentPlan {
+  std::map<int, PagePlan> pages_to_change;
+  std::map<int, pdf::PageContent> pages;
+  std::map<int, std::string> expected_text;  // the glyphs each page must keep (annotations aside)
+  bool outlines_match = false;
+};
+
+// Reads every page and plans its redaction; throws NeedsReview for anything
+// redact cannot be sure of.
+DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matcher, int page_count) {
+  DocumentPlan out;
+  Diagnostics diagnostics;
+  for (int number = 1; number <= page_count; ++number) {
+    pdf::PageContent page = document.read_page(number, diagnostics);
+    const std::string where = "page " + std::to_string(number) + ": ";
+    if (page.glyphs.empty() && !page.images.empty()) {
+      throw NeedsReview{where + "images but no text layer (a scan?); its text cannot be checked"};
+    }
+    if (page.unknown_glyphs > 0) {
+      throw NeedsReview{where + std::to_string(page.unknown_glyphs) + " glyphs whose Unicode is unknown"};
+    }
+    if (!page.complete) throw NeedsReview{where + "the page could not be read completely"};
+    extract::PageText text = extract::layout(page);
+    normalize::NormalizedText normalized = normalize::normalize(text.text);
+    std::vector<match::Match> matches = matcher.find(normalized.text);
+    PagePlan plan;
+    std::set<uint32_t> removed;
+    for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
+      const match::Pattern& pattern = matcher.patterns()[found.match.pattern];
+      for (uint32_t g : found.glyphs) {
+        const pdf::Glyph& glyph = page.glyphs[g];
+        const pdf::StreamUse& use = page.streams[glyph.source.stream];
+        if (!use.annotation.empty()) continue;  // the annotation over the region goes whole
+        if (glyph.source.stream != 0 && use.parent != 0) {
+          throw NeedsReview{where + "a " + pattern.category +
+                            " match lies in a form drawn by another form, which redact cannot edit yet"};
+        }
+        if (removed.insert(g).second) {
+          plan.removals[glyph.source.stream].push_back({glyph.source.op, glyph.source.string_index,
+                                                        glyph.source.byte_index, glyph.source.byte_count,
+                                                        glyph.removal_shift});
+        }
+      }
+      const std::string withheld = normalized.text.substr(found.match.begin, found.match.end - found.match.begin);
+      for (const Rect& box : found.boxes) {
+        for (size_t i = 0; i < page.images.size(); ++i) {
+          const pdf::ImageUse& image = page.images[i];
+          if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
+            if (image.object.empty() || image.stream != 0) {
+              throw NeedsReview{where + "an inline image or an image inside a form lies under a region"};
+            }
+            plan.images.insert(i);
+          }
+        }
+        plan.regions.push_back({number, box, found.match.pattern, withheld, found.match.end - found.match.begin});
+        plan.labels.push_back(label_text(pattern.exemptions));
+      }
+    }
+    std::string kept;
+    for (size_t g = 0; g < page.glyphs.size(); ++g) {
+      const pdf::Glyph& glyph = page.glyphs[g];
+      if (page.streams[glyph.source.stream].annotation.empty() && !removed.contains(static_cast<uint32_t>(g))) {
+        kept += glyph.text;
+      }
+    }
+    out.expected_text[number] = std::move(kept);
+    if (!plan.regions.empty()) out.pages_to_change[number] = std::move(plan);
+    out.pages[number] = std::move(page);
+  }
+  // Outlines: titles holding a match take the outlines with them.
+  for (const std::string& title : document.outline_titles()) {
+    if (!matcher.find(normalize::normalized(title)).empty()) out.outlines_match = true;
+  }
+  return out;
+}
+
+// Carries the plan out in memory: glyphs, forms, images, boxes, annotations,
+// unused forms, outlines, alternative texts, metadata.
+void apply_plan(pdf::Document& document, DocumentPlan& plan, const match::Matcher& matcher,
+                const RedactOptions& options, int page_count) {
+  for (auto& [number, page_plan] : plan.pages_to_change) {
+    const pdf::PageContent& page = plan.pages[number];
+    // A form that loses text is drawn from a redacted copy made for this use.
+    std::map<uint32_t, std::string> redrawn;
+    for (const auto& [stream, removals] : page_plan.removals) {
+      if (stream == 0) continue;
+      const pdf::StreamUse& use = page.streams[stream];
+      const std::string form = document.stream_content(use.object);
+      const std::string copy = remove_glyphs(form, pdf::parse_content(form, nullptr), removals);
+      redrawn[static_cast<uint32_t>(use.via_op)] = document.add_form_copy(number, use.object, copy);
+    }
+    // Images under a region lose the covered pixels in their own data.
+    std::vector<Rect> boxes;
+    for (const Region& r : page_plan.regions) boxes.push_back(r.box);
+    for (size_t i : page_plan.images) {
+      const pdf::ImageUse& image = page.images[i];
+      if (!document.black_out_image(image.object, image.quad, boxes)) {
+        throw NeedsReview{"page " + std::to_string(number) + ": image object " + image.object +
+                          " lies under a region and cannot be cleaned (only 8-bit raw or Flate gray, RGB or CMYK can)"};
+      }
+    }
+    const auto ops = pdf::parse_content(page.content, nullptr);
+    std::string content = "q\n" + remove_glyphs(page.content, ops, page_plan.removals[0], redrawn) + "\nQ\n";
+    content += overlay(page_plan.regions, page_plan.labels, page.page_from_user, page.rotation, options.labels);
+    if (options.labels) document.add_standard_font(number, kLabelFont, "Helvetica");
+    document.set_page_content(number, content);
+    document.remove_annotations(number, boxes, page.page_from_user);
+  }
+  // Forms the pages no longer draw (originals replaced by copies, or never
+  // drawn at all) leave the resources, so the sweep takes them.
+  for (int number = 1; number <= page_count; ++number) {
+    Diagnostics ignored;
+    const pdf::PageContent now = document.read_page(number, ignored);
+    std::vector<std::string> drawn;
+    for (const pdf::StreamUse& use : now.streams) {
+      if (use.parent == 0 && use.annotation.empty()) drawn.push_back(use.object);
+    }
+    document.remove_unused_forms(number, drawn);
+  }
+  if (plan.outlines_match) document.remove_outlines();
+  document.remove_matching_alternatives(
+      [&](const std::string& text) { return !matcher.find(normalize::normalized(text)).empty(); });
+  document.scrub(options.producer);
+}
+
+// Reads the written file back: no match may be left anywhere, and every
+// glyph outside the regions must still be there.
+void verify_output(const std::string& path, const DocumentPlan& plan, const match::Matcher& matcher, int page_count) {
+  auto written = pdf::Document::open(path);
+  Diagnostics again;
+  if (written->page_count() != page_count) throw NeedsReview{"verification: the page count changed"};
+  for (int number = 1; number <= page_count; ++number) {
+    pdf::PageContent page = written->read_page(number, again);
+    extract::PageText text = extract::layout(page);
+    if (auto left = matcher.find(normalize::normalized(text.text)); !left.empty()) {
+      const match::Pattern& p = matcher.patterns()[left.front().pattern];
+      throw NeedsReview{"verification: page " + std::to_string(number) + " still holds a " + p.category +
+                        " match (pattern " + p.id + ") after redaction"};
+    }
+    // Marked content can carry text of its own (/ActualText, /Alt, /E).
+    for (const pdf::Operation& op : pdf::parse_content(page.content, nullptr)) {
+      if (op.op != "BDC" && op.op != "DP") continue;
+      for (const pdf::Object& operand : op.operands) {
+        for (const pdf::Object& item : operand.items) {
+          if (item.is_string() && !matcher.find(normalize::normalized(pdf_text_to_utf8(item.bytes))).empty()) {
+            throw NeedsReview{"verification: page " + std::to_string(number) +
+                              " holds a match in marked content (/ActualText or /Alt)"};
+          }
+        }
+      }
+    }
+    std::string kept;
+    for (const pdf::Glyph& g : page.glyphs) {
+      if (page.streams[g.source.stream].annotation.empty() && page.fonts[g.font].resource != kLabelFont) {
+        kept += g.text;
+      }
+    }
+    if (kept != plan.expected_text.at(number)) {
+      throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};
+    }
+  }
+  for (const pdf::Document::StringValue& s : written->strings()) {
+    if (!matcher.find(normalize::normalized(s.text)).empty()) {
+      throw NeedsReview{"verification: " + s.object +
+                        " holds a match in a string (metadata, an annotation, a form field or the structure tree)"};
+    }
+  }
+}
+
+}  // namespace
+
 Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,
                         const RedactOptions& options) {
   Outcome outcome;
@@ -120,188 +294,39 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     return outcome;
   }
   outcome.pages = document->page_count();
+  const std::string temporary = output + ".redact-tmp";
   try {
-    Diagnostics diagnostics;
-    std::map<int, PagePlan> plans;
-    std::map<int, pdf::PageContent> pages;
-    std::map<int, std::string> expected_text;  // the glyph text each page must keep
-    for (int number = 1; number <= outcome.pages; ++number) {
-      pdf::PageContent page = document->read_page(number, diagnostics);
-      const std::string where = "page " + std::to_string(number) + ": ";
-      if (page.glyphs.empty() && !page.images.empty()) {
-        throw NeedsReview{where + "images but no text layer (a scan?); its text cannot be checked"};
-      }
-      if (page.unknown_glyphs > 0) {
-        throw NeedsReview{where + std::to_string(page.unknown_glyphs) + " glyphs whose Unicode is unknown"};
-      }
-      if (!page.complete) throw NeedsReview{where + "the page could not be read completely"};
-      extract::PageText text = extract::layout(page);
-      normalize::NormalizedText normalized = normalize::normalize(text.text);
-      std::vector<match::Match> matches = matcher.find(normalized.text);
-      PagePlan plan;
-      std::set<uint32_t> removed;
-      for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
-        const match::Pattern& pattern = matcher.patterns()[found.match.pattern];
-        for (uint32_t g : found.glyphs) {
-          const pdf::Glyph& glyph = page.glyphs[g];
-          const pdf::StreamUse& use = page.streams[glyph.source.stream];
-          if (!use.annotation.empty()) continue;  // the annotation over the region goes whole
-          if (glyph.source.stream != 0 && use.parent != 0) {
-            throw NeedsReview{where + "a " + pattern.category +
-                              " match lies in a form drawn by another form, which redact cannot edit yet"};
-          }
-          if (removed.insert(g).second) {
-            plan.removals[glyph.source.stream].push_back({glyph.source.op, glyph.source.string_index,
-                                                          glyph.source.byte_index, glyph.source.byte_count,
-                                                          glyph.removal_shift});
-          }
-        }
-        const std::string withheld = normalized.text.substr(found.match.begin, found.match.end - found.match.begin);
-        for (const Rect& box : found.boxes) {
-          for (size_t i = 0; i < page.images.size(); ++i) {
-            const pdf::ImageUse& image = page.images[i];
-            if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
-              if (image.object.empty() || image.stream != 0) {
-                throw NeedsReview{where + "an inline image or an image inside a form lies under a region"};
-              }
-              plan.images.insert(i);
-            }
-          }
-          plan.regions.push_back({number, box, found.match.pattern, withheld, found.match.end - found.match.begin});
-          plan.labels.push_back(label_text(pattern.exemptions));
-        }
-      }
-      std::string kept;  // the glyphs of page and forms (annotations may go whole; their strings are checked)
-      for (size_t g = 0; g < page.glyphs.size(); ++g) {
-        const pdf::Glyph& glyph = page.glyphs[g];
-        if (page.streams[glyph.source.stream].annotation.empty() && !removed.contains(static_cast<uint32_t>(g))) {
-          kept += glyph.text;
-        }
-      }
-      expected_text[number] = std::move(kept);
-      if (!plan.regions.empty()) plans[number] = std::move(plan);
-      pages[number] = std::move(page);
-    }
-    // Outlines: titles holding a match take the outlines with them.
-    bool outlines_match = false;
-    for (const std::string& title : document->outline_titles()) {
-      if (!matcher.find(normalize::normalized(title)).empty()) outlines_match = true;
-    }
-
-    for (const auto& [number, plan] : plans) {
-      for (const Region& r : plan.regions) outcome.regions.push_back(r);
+    DocumentPlan plan = plan_document(*document, matcher, outcome.pages);
+    for (const auto& [number, page_plan] : plan.pages_to_change) {
+      for (const Region& r : page_plan.regions) outcome.regions.push_back(r);
     }
     outcome.status = outcome.regions.empty() ? Status::clean : Status::redacted;
     if (options.dry_run) return outcome;
 
-    for (auto& [number, plan] : plans) {
-      const pdf::PageContent& page = pages[number];
-      // A form that loses text is drawn from a redacted copy made for this use.
-      std::map<uint32_t, std::string> redrawn;
-      for (const auto& [stream, removals] : plan.removals) {
-        if (stream == 0) continue;
-        const pdf::StreamUse& use = page.streams[stream];
-        const std::string form = document->stream_content(use.object);
-        const std::string copy = remove_glyphs(form, pdf::parse_content(form, nullptr), removals);
-        redrawn[static_cast<uint32_t>(use.via_op)] = document->add_form_copy(number, use.object, copy);
-      }
-      // Images under a region lose the covered pixels in their own data.
-      std::vector<Rect> boxes;
-      for (const Region& r : plan.regions) boxes.push_back(r.box);
-      for (size_t i : plan.images) {
-        const pdf::ImageUse& image = page.images[i];
-        if (!document->black_out_image(image.object, image.quad, boxes)) {
-          throw NeedsReview{"page " + std::to_string(number) + ": image object " + image.object +
-                            " lies under a region and cannot be cleaned (only 8-bit raw or Flate gray, RGB or CMYK can)"};
-        }
-      }
-      const auto ops = pdf::parse_content(page.content, nullptr);
-      std::string content = "q\n" + remove_glyphs(page.content, ops, plan.removals[0], redrawn) + "\nQ\n";
-      content += overlay(plan.regions, plan.labels, page.page_from_user, page.rotation, options.labels);
-      if (options.labels) document->add_standard_font(number, kLabelFont, "Helvetica");
-      document->set_page_content(number, content);
-      document->remove_annotations(number, boxes, page.page_from_user);
-    }
-    // Forms the pages no longer draw (originals replaced by copies, or never
-    // drawn at all) leave the resources, so the sweep takes them.
-    for (int number = 1; number <= outcome.pages; ++number) {
-      Diagnostics ignored;
-      const pdf::PageContent now = document->read_page(number, ignored);
-      std::vector<std::string> drawn;
-      for (const pdf::StreamUse& use : now.streams) {
-        if (use.parent == 0 && use.annotation.empty()) drawn.push_back(use.object);
-      }
-      document->remove_unused_forms(number, drawn);
-    }
-    if (outlines_match) document->remove_outlines();
-    document->remove_matching_alternatives(
-        [&](const std::string& text) { return !matcher.find(normalize::normalized(text)).empty(); });
-    document->scrub(options.producer);
-
-    // Write beside the output, verify, then rename: never a partial file.
-    std::filesystem::create_directories(std::filesystem::path(output).parent_path().empty()
-                                            ? std::filesystem::path(".")
-                                            : std::filesystem::path(output).parent_path());
-    const std::string temporary = output + ".redact-tmp";
+    apply_plan(*document, plan, matcher, options, outcome.pages);
+    // Written beside the output, verified, then renamed: never a partial file.
+    const std::filesystem::path folder = std::filesystem::path(output).parent_path();
+    std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
     document->write(temporary);
     document.reset();
-    try {
-      auto written = pdf::Document::open(temporary);
-      Diagnostics again;
-      if (written->page_count() != outcome.pages) throw NeedsReview{"verification: the page count changed"};
-      for (int number = 1; number <= outcome.pages; ++number) {
-        pdf::PageContent page = written->read_page(number, again);
-        extract::PageText text = extract::layout(page);
-        if (auto left = matcher.find(normalize::normalized(text.text)); !left.empty()) {
-          const match::Pattern& p = matcher.patterns()[left.front().pattern];
-          throw NeedsReview{"verification: page " + std::to_string(number) + " still holds a " + p.category +
-                            " match (pattern " + p.id + ") after redaction"};
-        }
-        // Marked content can carry text of its own (/ActualText, /Alt, /E).
-        for (const pdf::Operation& op : pdf::parse_content(page.content, nullptr)) {
-          if (op.op != "BDC" && op.op != "DP") continue;
-          for (const pdf::Object& operand : op.operands) {
-            for (const pdf::Object& item : operand.items) {
-              if (item.is_string() && !matcher.find(normalize::normalized(pdf_text_to_utf8(item.bytes))).empty()) {
-                throw NeedsReview{"verification: page " + std::to_string(number) +
-                                  " holds a match in marked content (/ActualText or /Alt)"};
-              }
-            }
-          }
-        }
-        std::string kept;
-        for (const pdf::Glyph& g : page.glyphs) {
-          if (page.streams[g.source.stream].annotation.empty() && page.fonts[g.font].resource != kLabelFont) {
-            kept += g.text;
-          }
-        }
-        if (kept != expected_text[number]) {
-          throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};
-        }
-      }
-      for (const pdf::Document::StringValue& s : written->strings()) {
-        if (!matcher.find(normalize::normalized(s.text)).empty()) {
-          throw NeedsReview{"verification: " + s.object + " holds a match in a string (metadata, an annotation, a form field or the structure tree)"};
-        }
-      }
-    } catch (...) {
-      std::filesystem::remove(temporary);
-      throw;
-    }
+    verify_output(temporary, plan, matcher, outcome.pages);
     outcome.output_sha256 = sha256_hex(read_file(temporary));
     std::filesystem::rename(temporary, output);
     return outcome;
   } catch (const NeedsReview& review) {
     outcome.status = Status::needs_review;
     outcome.reason = review.reason;
-    outcome.regions.clear();
-    return outcome;
   } catch (const Error& e) {
     outcome.status = e.kind() == ErrorKind::unsupported ? Status::needs_review : Status::failed;
     outcome.reason = e.what();
-    outcome.regions.clear();
-    return outcome;
+  } catch (const std::exception& e) {
+    outcome.status = Status::failed;
+    outcome.reason = std::string("internal error: ") + e.what();
   }
+  std::error_code ignored;
+  std::filesystem::remove(temporary, ignored);  // a file that did not pass is never left behind
+  outcome.regions.clear();
+  return outcome;
 }
 
 }  // namespace redact::apply
