@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-from pdf_inputs import argument_parser
+from pdf_inputs import Checks, argument_parser
 
 
 def write_log(path, records):
@@ -28,12 +28,7 @@ def write_log(path, records):
 
 def main():
     args = argument_parser(__doc__).parse_args()
-    failures = []
-
-    def check(label, ok, detail):
-        print(f"{'ok  ' if ok else 'FAIL'} {label}: {detail}")
-        if not ok:
-            failures.append(label)
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "audit.jsonl")
@@ -55,7 +50,7 @@ def main():
         r = subprocess.run([args.redact, "audit", "verify", os.path.join(tmp, "missing.jsonl")], capture_output=True,
                            text=True)
         check("missing log", r.returncode == 3, r.stderr.strip())
-    return 1 if failures else 0
+    return check.exit_status()
 
 
 if __name__ == "__main__":

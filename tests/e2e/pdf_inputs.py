@@ -36,3 +36,18 @@ def argument_parser(description):
     parser.add_argument("--fixtures", required=True, help="the fixtures directory")
     parser.add_argument("--corpus", help="the shared corpus of real PDFs")
     return parser
+
+
+class Checks:
+    """Named pass/fail checks printed as they run: check(label, ok, detail)."""
+
+    def __init__(self):
+        self.failures = []
+
+    def __call__(self, label, ok, detail=""):
+        print(f"{'ok  ' if ok else 'FAIL'} {label} {detail}".rstrip())
+        if not ok:
+            self.failures.append(label)
+
+    def exit_status(self):
+        return 1 if self.failures else 0

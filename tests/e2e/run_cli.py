@@ -25,7 +25,7 @@ import sys
 import tempfile
 import unicodedata
 
-from pdf_inputs import argument_parser
+from pdf_inputs import Checks, argument_parser
 
 DPI = 50
 
@@ -54,12 +54,7 @@ def render(pdf, page, stem):
 
 def main():
     args = argument_parser(__doc__).parse_args()
-    failures = []
-
-    def check(label, ok, detail=""):
-        print(f"{'ok  ' if ok else 'FAIL'} {label} {detail}")
-        if not ok:
-            failures.append(label)
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp:
         inputs = os.path.join(tmp, "in")
@@ -187,7 +182,7 @@ def main():
         bad = subprocess.run([args.redact, "audit", "verify", altered], capture_output=True, text=True)
         check("an altered audit log fails", bad.returncode == 1 and ":4:" in bad.stdout, bad.stdout.strip())
         check("the audit log holds no withheld text", '"text"' not in open(log, encoding="utf-8").read())
-    return 1 if failures else 0
+    return check.exit_status()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-from pdf_inputs import argument_parser
+from pdf_inputs import Checks, argument_parser
 
 
 PUNCTUATION = ".,;:()'\""
@@ -43,12 +43,7 @@ def covers(box, word, tolerance=1.0, whole=True):
 
 def main():
     args = argument_parser(__doc__).parse_args()
-    failures = []
-
-    def check(label, ok, detail=""):
-        print(f"{'ok  ' if ok else 'FAIL'} {label} {detail}")
-        if not ok:
-            failures.append(label)
+    check = Checks()
 
     letter = os.path.join(args.fixtures, "pdf", "libreoffice-letter.pdf")
     result = run(args.redact, "scan", "--format", "json", letter)
@@ -109,7 +104,7 @@ def main():
 
         result = run(args.redact, "scan", os.path.join(tmp, "missing.pdf"))
         check("missing file: exit 3", result.returncode == 3, result.stderr.strip())
-    return 1 if failures else 0
+    return check.exit_status()
 
 
 if __name__ == "__main__":
