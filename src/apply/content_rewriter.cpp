@@ -136,8 +136,12 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
   size_t copied = 0;
   for (const auto& [index, text] : rewritten) {
     out.append(content.substr(copied, ops[index].begin - copied));
+    // Every byte inserted is separated from what is copied: "0 Tw(x)'"
+    // must not become "0 TwT* [...] TJ".
+    if (!out.empty() && !pdf::is_pdf_whitespace(static_cast<unsigned char>(out.back()))) out += ' ';
     out += text;
     copied = ops[index].end;
+    if (copied < content.size() && !pdf::is_pdf_whitespace(static_cast<unsigned char>(content[copied]))) out += ' ';
   }
   out.append(content.substr(copied));
   return out;

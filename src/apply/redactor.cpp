@@ -15,6 +15,7 @@
 #include "normalize/normalizer.h"
 #include "pdf/document.h"
 #include "pdf/standard_tables.h"
+#include "pdf/text_string.h"
 #include "plan/locate.h"
 
 namespace redact::apply {
@@ -255,7 +256,7 @@ void verify_output(const std::string& path, const DocumentPlan& plan, const matc
       if (op.op != "BDC" && op.op != "DP") continue;
       for (const pdf::Object& operand : op.operands) {
         for (const pdf::Object& item : operand.items) {
-          if (item.is_string() && !matcher.find(normalize::normalized(pdf_text_to_utf8(item.bytes))).empty()) {
+          if (item.is_string() && !matcher.find(normalize::normalized(pdf::decode_text_string(item.bytes))).empty()) {
             throw NeedsReview{"verification: page " + std::to_string(number) +
                               " holds a match in marked content (/ActualText or /Alt)"};
           }

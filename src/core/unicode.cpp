@@ -39,12 +39,4 @@ std::u32string decode_utf16be(std::string_view bytes) {
   return out;
 }
 
-std::string pdf_text_to_utf8(std::string_view bytes) {
-  if (bytes.starts_with("\xFE\xFF")) return to_utf8(decode_utf16be(bytes.substr(2)));
-  if (bytes.starts_with("\xEF\xBB\xBF")) return std::string(bytes.substr(3));
-  std::string out;
-  for (char c : bytes) append_utf8(out, static_cast<unsigned char>(c));
-  return out;
-}
-
 }  // namespace redact

@@ -15,9 +15,4 @@ std::string to_utf8(std::u32string_view text);
 // unpaired surrogates become U+FFFD.
 std::u32string decode_utf16be(std::string_view bytes);
 
-// A PDF text string as UTF-8: UTF-16BE after FE FF, UTF-8 after EF BB BF,
-// else PDFDocEncoding (read as Latin-1, which it equals for letters, digits
-// and punctuation).
-std::string pdf_text_to_utf8(std::string_view bytes);
-
 }  // namespace redact

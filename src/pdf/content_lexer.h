@@ -22,7 +22,9 @@ namespace redact::pdf {
 
 // An operand (or a value nested in one).
 struct Object {
-  enum class Kind : uint8_t { null, boolean, number, string, name, array, dict };
+  // `reference` ("12 0" in `bytes`) only comes from ObjectReader, never from
+  // a content stream.
+  enum class Kind : uint8_t { null, boolean, number, string, name, array, dict, reference };
 
   Kind kind = Kind::null;
   bool boolean = false;
@@ -37,6 +39,7 @@ struct Object {
   bool is_name() const { return kind == Kind::name; }
   bool is_array() const { return kind == Kind::array; }
   bool is_dict() const { return kind == Kind::dict; }
+  bool is_reference() const { return kind == Kind::reference; }
   // The value of `key` in a dict, or nullptr.
   const Object* find(std::string_view key) const;
 };

@@ -12,6 +12,7 @@
 
 #include "pdf/interpreter.h"
 #include "pdf/podofo_access.h"
+#include "pdf/text_string.h"
 
 namespace redact::pdf {
 
@@ -24,6 +25,7 @@ struct Document::Impl {
   PoDoFo::PdfMemDocument pdf;
   std::unique_ptr<ObjectReader> reader;
   detail::DocumentCaches caches;
+  bool optional_content_read = false;
 
   // The page's own resources dictionary: a copy of the inherited one if need be.
   PdfObject* own_resources(int number);
@@ -100,9 +102,101 @@ std::unique_ptr<Document> Document::open(const std::string& path) {
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 }
 
+std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t length) {
+  quiet_podofo_once();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
+  std::string data(length, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(length));
+  if (static_cast<size_t>(in.gcount()) != length) throw Error(ErrorKind::io, Location{path}, "is shorter than expected");
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  try {
+    impl->pdf.LoadFromBuffer(data.data(), static_cast<long>(data.size()));
+  } catch (const PdfError& e) {
+    throw Error(e.GetError() == PoDoFo::ePdfError_InvalidPassword ? ErrorKind::encrypted : ErrorKind::damaged,
+                Location{path, 0, "", static_cast<long long>(length)},
+                std::string("the revision ending here cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
+  }
+  impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
+  return std::unique_ptr<Document>(new Document(std::move(impl)));
+}
+
+std::vector<size_t> Document::revision_ends(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<size_t> ends;
+  if (!in) return ends;
+  // Read in blocks, keeping a few bytes of overlap so a marker split between
+  // blocks is found once.
+  constexpr std::string_view kMarker = "%%EOF";
+  std::string carry;
+  size_t base = 0;  // file offset of carry[0]
+  std::vector<char> block(1 << 20);
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = static_cast<size_t>(in.gcount());
+    if (got == 0) break;
+    std::string window = carry + std::string(block.data(), got);
+    for (size_t at = window.find(kMarker); at != std::string::npos; at = window.find(kMarker, at + 1)) {
+      if (at + kMarker.size() <= window.size()) ends.push_back(base + at + kMarker.size());
+    }
+    const size_t keep = std::min(window.size(), kMarker.size() - 1);
+    base += window.size() - keep;
+    carry = window.substr(window.size() - keep);
+  }
+  // A marker found in the overlap twice is the same marker.
+  std::sort(ends.begin(), ends.end());
+  ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+  return ends;
+}
+
 PageContent Document::read_page(int number, Diagnostics& diagnostics) {
   PageContent page;
+  PageCollector collector(page);
+  PageContent frame = walk_page(number, collector, diagnostics);
+  frame.streams = std::move(page.streams);
+  frame.fonts = std::move(page.fonts);
+  frame.glyphs = std::move(page.glyphs);
+  frame.images = std::move(page.images);
+  frame.unknown_glyphs = page.unknown_glyphs;
+  return frame;
+}
+
+namespace {
+
+// The optional-content groups that are off in the default configuration
+// (/OCProperties /D: /BaseState, /ON, /OFF).
+std::set<const PdfObject*> groups_off(const ObjectReader& reader, const PdfObject* catalog) {
+  std::set<const PdfObject*> off;
+  const PdfObject* properties = reader.get_dict(catalog, "OCProperties");
+  const PdfObject* config = reader.get_dict(properties, "D");
+  if (!config) return off;
+  auto each = [&](const PdfObject* array, auto&& f) {
+    for (size_t i = 0; i < reader.size(array) && i < 100000; ++i) {
+      if (const PdfObject* g = reader.item(array, i); g && g->IsDictionary()) f(g);
+    }
+  };
+  if (reader.get_name(config, "BaseState") == "OFF") {
+    std::set<const PdfObject*> on;
+    each(reader.get_array(config, "ON"), [&](const PdfObject* g) { on.insert(g); });
+    each(reader.get_array(properties, "OCGs"), [&](const PdfObject* g) {
+      if (!on.contains(g)) off.insert(g);
+    });
+  }
+  each(reader.get_array(config, "OFF"), [&](const PdfObject* g) { off.insert(g); });
+  return off;
+}
+
+}  // namespace
+
+PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnostics& diagnostics,
+                                const WalkOptions& options) {
+  PageContent page;
   page.number = number;
+  if (!impl_->optional_content_read) {
+    impl_->caches.optional_content_off = groups_off(*impl_->reader, impl_->pdf.GetCatalog());
+    impl_->optional_content_read = true;
+  }
   const ObjectReader& reader = *impl_->reader;
   const Location where{impl_->path, number, "", -1};
   try {
@@ -158,8 +252,10 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
                          std::string("content stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
       }
     }
-    detail::Interpreter interpreter(reader, impl_->caches, page, diagnostics, impl_->path);
+    detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user}, consumer,
+                                    diagnostics, impl_->path, options);
     interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"));
+    page.complete = page.complete && interpreter.complete();
     page.content = std::move(content);
   } catch (const PdfError& e) {
     page.complete = false;
@@ -216,23 +312,45 @@ std::set<PdfReference> reachable(PoDoFo::PdfVecObjects& objects, const std::vect
   return seen;
 }
 
+std::string text_of(const PdfObject* string) { return decode_text_string(ObjectReader::string_bytes(string)); }
+
 void collect_strings(const PdfObject* object, const std::string& where, std::vector<Document::StringValue>& out) {
-  std::vector<const PdfObject*> pending{object};
+  std::vector<std::pair<const PdfObject*, std::string>> pending{{object, ""}};
   while (!pending.empty()) {
-    const PdfObject* o = pending.back();
+    auto [o, key] = pending.back();
     pending.pop_back();
     if (!o) continue;
     if (o->IsString() || o->IsHexString()) {
-      out.push_back({where, o->GetString().GetStringUtf8()});
+      out.push_back({where, text_of(o), key});
     } else if (o->IsDictionary()) {
-      for (const auto& [key, value] : o->GetDictionary().GetKeys()) {
-        // A language tag ("en-US") is a code, not text a reader sees.
-        if (key != PdfName("Lang")) pending.push_back(value);
+      // A signature's /Contents is its binary value, not text.
+      const bool signature = o->GetDictionary().HasKey(PdfName("ByteRange"));
+      for (const auto& [name, value] : o->GetDictionary().GetKeys()) {
+        const std::string& k = name.GetName();
+        if (carries_text(k) && !(signature && k == "Contents")) pending.emplace_back(value, k);
       }
     } else if (o->IsArray()) {
-      for (const PdfObject& item : o->GetArray()) pending.push_back(&item);
+      for (const PdfObject& item : o->GetArray()) pending.emplace_back(&item, key);
     }
   }
+}
+
+// The text of an XML stream with its markup taken out: what a reader of
+// XMP metadata sees (entities such as &amp; are left as they are).
+std::string xml_text(std::string_view xml) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : xml) {
+    if (c == '<') {
+      in_tag = true;
+      out += ' ';
+    } else if (c == '>') {
+      in_tag = false;
+    } else if (!in_tag) {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -479,7 +597,7 @@ std::vector<std::string> Document::outline_titles() {
     pending.pop_back();
     if (!item || !seen.insert(item).second) continue;
     if (const PdfObject* title = reader.get(item, "Title"); title && (title->IsString() || title->IsHexString())) {
-      out.push_back(title->GetString().GetStringUtf8());
+      out.push_back(text_of(title));
     }
     pending.push_back(reader.get_dict(item, "Next"));
     pending.push_back(reader.get_dict(item, "First"));
@@ -510,7 +628,7 @@ int Document::remove_matching_alternatives(const std::function<bool(const std::s
         PdfObject* value = dict.GetKey(PdfName(key));
         if (!value || !(value->IsString() || value->IsHexString())) continue;
         if (std::string_view(key) == "Contents" && !dict.HasKey(PdfName("Subtype"))) continue;  // annotations only
-        if (holds_match(value->GetString().GetStringUtf8())) {
+        if (holds_match(text_of(value))) {
           dict.RemoveKey(PdfName(key));
           ++removed;
         }
@@ -531,11 +649,88 @@ std::vector<Document::StringValue> Document::strings() {
   if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
   std::vector<StringValue> out;
   for (const PdfReference& ref : reachable(objects, roots)) {
-    if (const PdfObject* object = objects.GetObject(ref)) {
-      collect_strings(object, "object " + std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber()), out);
+    const PdfObject* object = objects.GetObject(ref);
+    if (!object) continue;
+    const std::string where = "object " + std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber());
+    collect_strings(object, where, out);
+    if (object->HasStream() && impl_->reader->get_name(object, "Type") == "Metadata") {
+      try {
+        out.push_back({where, xml_text(impl_->reader->decode(object)), "Metadata"});
+      } catch (const PdfError& e) {
+        throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
+                    std::string("metadata stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
+      }
     }
   }
   return out;
+}
+
+std::vector<std::string> Document::content_streams() {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
+  std::set<std::string> found;
+  auto add = [&](const PdfObject* o) {
+    if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.insert(ObjectReader::id(o));
+  };
+  for (const PdfReference& ref : reachable(objects, roots)) {
+    const PdfObject* object = objects.GetObject(ref);
+    if (!object || !object->IsDictionary()) continue;
+    if (object->HasStream() && (reader.get_name(object, "Subtype") == "Form" ||
+                                reader.get_number(object, "PatternType").value_or(0) == 1)) {
+      add(object);
+    }
+    // Type 3 glyph procedures, and appearance streams (which need no /Subtype).
+    if (const PdfObject* procs = reader.get_dict(object, "CharProcs")) {
+      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) add(reader.resolve(value));
+    }
+    if (const PdfObject* ap = reader.get_dict(object, "AP")) {
+      for (const auto& [kind, value] : ap->GetDictionary().GetKeys()) {
+        const PdfObject* appearance = reader.resolve(value);
+        if (appearance && appearance->IsDictionary() && !appearance->HasStream()) {
+          for (const auto& [state, stream] : appearance->GetDictionary().GetKeys()) add(reader.resolve(stream));
+        } else {
+          add(appearance);
+        }
+      }
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+void Document::walk_stream(const std::string& object, ContentConsumer& consumer, Diagnostics& diagnostics) {
+  const PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
+  if (!stream || !stream->HasStream()) return;
+  if (!impl_->optional_content_read) {
+    impl_->caches.optional_content_off = groups_off(*impl_->reader, impl_->pdf.GetCatalog());
+    impl_->optional_content_read = true;
+  }
+  detail::Interpreter interpreter(*impl_->reader, impl_->caches, detail::PageFrame{0, Matrix{1, 0, 0, -1, 0, 0}},
+                                  consumer, diagnostics, impl_->path, WalkOptions{true});
+  try {
+    interpreter.run_stream(stream, nullptr);
+  } catch (const PdfError& e) {
+    diagnostics.warn(Location{impl_->path, 0, "object " + object},
+                     std::string("stream cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
+  }
+}
+
+void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visit) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
+  if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
+  for (const PdfReference& ref : reachable(objects, roots)) {
+    const PdfObject* object = objects.GetObject(ref);
+    if (!object) continue;
+    const Object value = impl_->reader->to_object(object, false);
+    visit(ObjectVisit{ObjectReader::id(object), value, object->HasStream()});
+  }
+}
+
+std::string Document::catalog_id() { return ObjectReader::id(impl_->pdf.GetCatalog()); }
+
+std::string Document::info_id() {
+  return impl_->pdf.GetInfo() ? ObjectReader::id(impl_->pdf.GetInfo()->GetObject()) : "";
 }
 
 void Document::write(const std::string& path) {

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "core/diagnostics.h"
+#include "pdf/content_consumer.h"
+#include "pdf/content_lexer.h"
 #include "pdf/page_content.h"
 
 namespace redact::pdf {
@@ -17,6 +19,12 @@ class Document {
   // read, `encrypted` when it needs a password, `damaged` when PoDoFo cannot
   // parse it (PoDoFo 0.9.8 repairs nothing).
   static std::unique_ptr<Document> open(const std::string& path);
+  // Opens the file as it was when its first `length` bytes were all of it:
+  // an earlier revision of a file with incremental updates.
+  static std::unique_ptr<Document> open_prefix(const std::string& path, size_t length);
+  // The end of each revision: the offset just past each `%%EOF` marker, in
+  // file order (the last one is the file as a reader opens it).
+  static std::vector<size_t> revision_ends(const std::string& path);
   ~Document();
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
@@ -27,6 +35,29 @@ class Document {
   // added to `diagnostics` with the page and object; if the page cannot be
   // read at all, it comes back empty with `complete == false`.
   PageContent read_page(int number, Diagnostics& diagnostics);
+  // Walks page `number` for `consumer` (the one interpreter; read_page is
+  // this walk with a PageCollector). Returns the page's geometry, content and
+  // completeness, without glyphs or images: those went to the consumer.
+  PageContent walk_page(int number, ContentConsumer& consumer, Diagnostics& diagnostics,
+                        const WalkOptions& options = {});
+  // Every content stream the file holds besides pages: Form XObjects, tiling
+  // patterns, Type 3 glyph procedures and appearance streams, drawn or not
+  // ("12 0"), for a reader that must see all of them.
+  std::vector<std::string> content_streams();
+  // Walks one such stream on its own (page 0, its own space).
+  void walk_stream(const std::string& object, ContentConsumer& consumer, Diagnostics& diagnostics);
+
+  // Every object reachable from the trailer (the catalog, Info), each as an
+  // Object whose references stay references ("12 0"), with its id and, for a
+  // stream, true. For checks that look at the file's structure.
+  struct ObjectVisit {
+    std::string id;
+    const Object& value;
+    bool stream;
+  };
+  void visit_objects(const std::function<void(const ObjectVisit&)>& visit);
+  std::string catalog_id();
+  std::string info_id();  // "" when there is no Info dictionary
 
   // --- Changes, for redaction. Nothing reaches a file before write().
 
@@ -69,12 +100,14 @@ class Document {
   // The title of every outline item, for matching.
   std::vector<std::string> outline_titles();
 
-  // Every text string held by a reachable object, decoded (PDFDocEncoding or
-  // UTF-16), with the object it is in: what a last check for leftover text
-  // must read beyond the page content.
+  // Every text string held by a reachable object (decode_text_string; keys
+  // that carry no text skipped, see carries_text), with the object and key it
+  // is under; and the text of XMP metadata streams. What a check for leftover
+  // text must read beyond the page content.
   struct StringValue {
     std::string object;  // "object 12 0"
     std::string text;
+    std::string key;     // the dictionary key it is under ("" in an array)
   };
   std::vector<StringValue> strings();
 

@@ -1,5 +1,6 @@
 #include "pdf/interpreter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -23,36 +24,81 @@ const std::set<std::string_view>& known_operators() {
 
 double length(Point v) { return std::hypot(v.x, v.y); }
 
+double clamp01(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0; }
+
+// How light a colour of `components` values looks: gray as is, RGB by its
+// luma, CMYK and tints (subtractive) by how much ink they lay down.
+Colour colour_of(const double* v, int components, bool subtractive) {
+  switch (components) {
+    case 1: return {true, subtractive ? 1 - clamp01(v[0]) : clamp01(v[0])};
+    case 3: return {true, 0.3 * clamp01(v[0]) + 0.59 * clamp01(v[1]) + 0.11 * clamp01(v[2])};
+    case 4: {
+      const double ink = 0.3 * clamp01(v[0]) + 0.59 * clamp01(v[1]) + 0.11 * clamp01(v[2]) + clamp01(v[3]);
+      return {true, 1 - std::min(1.0, ink)};
+    }
+    default: return {false, 0};
+  }
+}
+
+Rect intersect(const Rect& a, const Rect& b) {
+  return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
+}
+
 }  // namespace
 
-Interpreter::Interpreter(const ObjectReader& reader, DocumentCaches& caches, PageContent& page,
-                         Diagnostics& diagnostics, std::string file)
-    : reader_(reader), caches_(caches), page_(page), diagnostics_(diagnostics), file_(std::move(file)),
-      no_font_(std::make_shared<Font>()) {}
+Interpreter::Interpreter(const ObjectReader& reader, DocumentCaches& caches, const PageFrame& frame,
+                         ContentConsumer& consumer, Diagnostics& diagnostics, std::string file, WalkOptions options)
+    : reader_(reader), caches_(caches), frame_(frame), consumer_(consumer), diagnostics_(diagnostics),
+      file_(std::move(file)), options_(options), no_font_(std::make_shared<Font>()) {}
+
+uint32_t Interpreter::begin_stream(StreamUse use) {
+  const auto index = static_cast<uint32_t>(streams_.size());
+  streams_.push_back(std::move(use));
+  consumer_.begin_stream(index, streams_.back());
+  return index;
+}
+
+DrawState Interpreter::draw_state(uint32_t stream) const {
+  DrawState d;
+  d.ctm = state_.ctm * frame_.page_from_user;
+  d.fill = state_.fill;
+  d.stroke = state_.stroke;
+  d.clip = state_.clip;
+  d.render_mode = state_.text.render_mode;
+  d.optional_content_off = off_depth_ > 0;
+  d.stream = stream;
+  return d;
+}
 
 void Interpreter::warn(uint32_t stream, size_t offset, const std::string& message) {
   if (warnings_ == kMaxWarningsPerPage) {
-    diagnostics_.warn(Location{file_, page_.number, "", -1}, "more warnings on this page were not shown");
+    diagnostics_.warn(Location{file_, frame_.number, "", -1}, "more warnings on this page were not shown");
   }
   if (warnings_++ >= kMaxWarningsPerPage) return;
-  const std::string& object = page_.streams[stream].object;
-  diagnostics_.warn(Location{file_, page_.number, object.empty() ? "content stream" : "object " + object,
+  const std::string& object = stream < streams_.size() ? streams_[stream].object : std::string();
+  diagnostics_.warn(Location{file_, frame_.number, object.empty() ? "content stream" : "object " + object,
                              static_cast<long long>(offset)},
                     message);
 }
 
 void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& message) {
-  page_.complete = false;
+  complete_ = false;
   warn(stream, offset, message);
 }
 
 void Interpreter::run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots) {
-  page_.streams.push_back(StreamUse{});
+  begin_stream(StreamUse{});
   std::vector<LexWarning> problems;
   std::vector<Operation> ops = parse_content(content, &problems);
   for (const LexWarning& w : problems) warn(0, w.offset, w.message);
   run(ops, resources, 0, 0);
+  consumer_.end_stream(0);
   run_annotations(annots, resources);
+}
+
+void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources) {
+  begin_stream(StreamUse{ObjectReader::id(stream), -1, 0, "", "", true});
+  run_form(stream, form_matrix(stream), resources, 1);
 }
 
 void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth) {
@@ -165,12 +211,14 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (name == "Tj" || name == "'" || name == "\"") {
     require_text();
     if (name == "\"") {
-      if (op.operands.size() < 3 || !op.operands[0].is_number() || !op.operands[1].is_number()) {
+      // aw ac string: the last three operands, as the spec and poppler read it.
+      const size_t k = op.operands.size();
+      if (k < 3 || !op.operands[k - 3].is_number() || !op.operands[k - 2].is_number()) {
         warn(stream, op.begin, "operator '\"' needs word spacing, character spacing and a string");
         return;
       }
-      ts.word_spacing = op.operands[0].number;
-      ts.char_spacing = op.operands[1].number;
+      ts.word_spacing = op.operands[k - 3].number;
+      ts.char_spacing = op.operands[k - 2].number;
     }
     if (name != "Tj") next_line(0, -ts.leading);
     if (op.operands.empty() || !op.operands.back().is_string()) {
@@ -203,7 +251,57 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     }
     draw_xobject(*xobject, op, op_index, resources, stream, depth);
   } else if (name == "BI") {
-    record_image("", stream, op_index);
+    record_image("", stream, op_index, false);
+  } else if (name == "m" || name == "l") {
+    if (numbers(op, 2, n, stream)) {
+      if (name == "m" && !path_.empty()) path_other_ = true;  // a second subpath
+      if (name == "l") path_other_ = true;
+      path_.push_back((state_.ctm * frame_.page_from_user).apply(Point{n[0], n[1]}));
+    }
+  } else if (name == "c" || name == "v" || name == "y") {
+    const size_t count = name == "c" ? 6 : 4;
+    if (numbers(op, count, n, stream)) {
+      const Matrix m = state_.ctm * frame_.page_from_user;
+      for (size_t k = 0; k < count; k += 2) path_.push_back(m.apply(Point{n[k], n[k + 1]}));
+      path_other_ = true;
+    }
+  } else if (name == "re") {
+    if (numbers(op, 4, n, stream)) {
+      const Matrix m = state_.ctm * frame_.page_from_user;
+      const Quad q = m.apply(Rect{n[0], n[1], n[0] + n[2], n[1] + n[3]});
+      for (Point p : {q.ul, q.ur, q.ll, q.lr}) path_.push_back(p);
+      // Axis-aligned in page space unless the CTM turns it by other than quarter turns.
+      if (std::abs(m.b) > 1e-9 && std::abs(m.a) > 1e-9) path_other_ = true;
+      ++path_rectangles_;
+    }
+  } else if (name == "h") {
+    // Closing a subpath adds no point.
+  } else if (name == "W" || name == "W*") {
+    pending_clip_ = true;
+  } else if (name == "f" || name == "F" || name == "f*") {
+    paint_path(op, op_index, stream, true, false);
+  } else if (name == "S" || name == "s") {
+    paint_path(op, op_index, stream, false, true);
+  } else if (name == "B" || name == "B*" || name == "b" || name == "b*") {
+    paint_path(op, op_index, stream, true, true);
+  } else if (name == "n") {
+    paint_path(op, op_index, stream, false, false);
+  } else if (name == "g" || name == "rg" || name == "k" || name == "sc" || name == "scn") {
+    set_colour(op, true, stream);
+  } else if (name == "G" || name == "RG" || name == "K" || name == "SC" || name == "SCN") {
+    set_colour(op, false, stream);
+  } else if (name == "cs" || name == "CS") {
+    set_colour_space(op, name == "cs", resources);
+  } else if (name == "BMC" || name == "BDC") {
+    begin_marked_content(op, resources, stream);
+  } else if (name == "EMC") {
+    if (marked_off_.empty()) {
+      warn(stream, op.begin, "EMC without BMC or BDC");
+      return;
+    }
+    if (marked_off_.back()) --off_depth_;
+    marked_off_.pop_back();
+    consumer_.end_marked_content(stream);
   } else if (name == "gs") {
     if (const std::string* gs_name = last_name()) apply_ext_gstate(*gs_name, resources, op, stream);
   } else if (name == "BX") {
@@ -213,6 +311,130 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (compatibility_ == 0 && !known_operators().contains(name)) {
     warn(stream, op.begin, "unknown operator '" + name.substr(0, 32) + "'");
   }
+}
+
+void Interpreter::set_colour(const Operation& op, bool fill, uint32_t stream) {
+  const std::string& name = op.op;
+  int components = name == "g" || name == "G" ? 1 : name == "rg" || name == "RG" ? 3 : name == "k" || name == "K" ? 4 : -1;
+  bool subtractive = components == 4;
+  if (components < 0) {  // sc, scn: in the current colour space
+    components = fill ? state_.fill_components : state_.stroke_components;
+    subtractive = fill ? state_.fill_subtractive : state_.stroke_subtractive;
+    if (components == 0 || (!op.operands.empty() && op.operands.back().is_name())) {
+      (fill ? state_.fill : state_.stroke) = Colour{false, 0};  // a pattern
+      return;
+    }
+  } else {
+    (fill ? state_.fill_components : state_.stroke_components) = components;
+    (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
+  }
+  double v[4];
+  if (!numbers(op, static_cast<size_t>(components), v, stream)) return;
+  (fill ? state_.fill : state_.stroke) = colour_of(v, components, subtractive);
+}
+
+void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObject* resources) {
+  int components = 0;
+  bool subtractive = false;
+  const std::string space = !op.operands.empty() && op.operands.back().is_name() ? op.operands.back().bytes : "";
+  if (space == "DeviceGray" || space == "G" || space == "CalGray") {
+    components = 1;
+  } else if (space == "DeviceRGB" || space == "RGB" || space == "CalRGB" || space == "Lab") {
+    components = space == "Lab" ? 0 : 3;
+  } else if (space == "DeviceCMYK" || space == "CMYK") {
+    components = 4;
+    subtractive = true;
+  } else if (const PdfObject* spaces = reader_.get_dict(resources, "ColorSpace")) {
+    const PdfObject* entry = reader_.get(spaces, space.c_str());
+    const std::string family = entry && entry->IsArray() ? ObjectReader::name(reader_.item(entry, 0)) : ObjectReader::name(entry);
+    if (family == "ICCBased") {
+      const auto n = reader_.get_number(reader_.item(entry, 1), "N").value_or(0);
+      components = n == 1 || n == 3 || n == 4 ? static_cast<int>(n) : 0;
+      subtractive = components == 4;
+    } else if (family == "Separation") {
+      components = 1;
+      subtractive = true;
+    } else if (family == "DeviceGray" || family == "CalGray") {
+      components = 1;
+    } else if (family == "DeviceRGB" || family == "CalRGB") {
+      components = 3;
+    } else if (family == "DeviceCMYK") {
+      components = 4;
+      subtractive = true;
+    }
+  }
+  // The initial colour of every space we judge is black (all inks for tints).
+  (fill ? state_.fill_components : state_.stroke_components) = components;
+  (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
+  (fill ? state_.fill : state_.stroke) = Colour{components != 0, 0};
+}
+
+void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {
+  if (!path_.empty()) {
+    Rect box{path_[0].x, path_[0].y, path_[0].x, path_[0].y};
+    for (Point p : path_) box = box.united(Rect{p.x, p.y, p.x, p.y});
+    if (pending_clip_) {
+      state_.clip = intersect(state_.clip, box);
+      consumer_.clip(draw_state(stream));
+    }
+    if (fill || stroke) {
+      const bool rectangle = path_rectangles_ == 1 && !path_other_;
+      consumer_.path(PathPaint{box, fill, stroke, rectangle, op_index, op.begin}, draw_state(stream));
+    }
+  } else if (pending_clip_) {
+    // A clip to an empty path hides everything after it.
+    state_.clip = Rect{0, 0, 0, 0};
+    consumer_.clip(draw_state(stream));
+  }
+  path_.clear();
+  path_rectangles_ = 0;
+  path_other_ = false;
+  pending_clip_ = false;
+}
+
+bool Interpreter::optional_content_off(const PdfObject* group) const {
+  if (!group || !group->IsDictionary() || caches_.optional_content_off.empty()) return false;
+  const std::string type = reader_.get_name(group, "Type");
+  if (type != "OCMD") return caches_.optional_content_off.contains(group);
+  // A membership dictionary: /OCGs with the policy /P (AnyOn by default).
+  std::vector<const PdfObject*> groups;
+  if (const PdfObject* ocgs = reader_.get(group, "OCGs"); ocgs && ocgs->IsArray()) {
+    for (size_t i = 0; i < reader_.size(ocgs) && i < 1024; ++i) groups.push_back(reader_.item(ocgs, i));
+  } else if (ocgs && ocgs->IsDictionary()) {
+    groups.push_back(ocgs);
+  }
+  if (groups.empty()) return false;
+  size_t off = 0;
+  for (const PdfObject* g : groups) off += caches_.optional_content_off.contains(g) ? 1 : 0;
+  const std::string policy = reader_.get_name(group, "P");
+  if (policy == "AllOn") return off > 0;
+  if (policy == "AnyOff") return off == 0;
+  if (policy == "AllOff") return off < groups.size();
+  return off == groups.size();  // AnyOn
+}
+
+void Interpreter::begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream) {
+  MarkedContent marked;
+  marked.stream = stream;
+  marked.offset = op.begin;
+  bool off = false;
+  const size_t k = op.operands.size();
+  if (op.op == "BDC" && k >= 2 && op.operands[k - 2].is_name()) {
+    marked.tag = op.operands[k - 2].bytes;
+    const Object& properties = op.operands[k - 1];
+    if (properties.is_dict()) {
+      marked.properties = properties;
+    } else if (properties.is_name()) {
+      const PdfObject* named = reader_.get(reader_.get_dict(resources, "Properties"), properties.bytes.c_str());
+      if (marked.tag == "OC") off = optional_content_off(named);
+      marked.properties = reader_.to_object(named);
+    }
+  } else if (k >= 1 && op.operands[k - 1].is_name()) {
+    marked.tag = op.operands[k - 1].bytes;
+  }
+  marked_off_.push_back(off);
+  if (off) ++off_depth_;
+  consumer_.begin_marked_content(marked);
 }
 
 void Interpreter::set_font(const std::string& name, double size, const PdfObject* resources, const Operation& op,
@@ -250,10 +472,10 @@ void Interpreter::set_font_object(const PdfObject* dict, const std::string& name
     }
   }
   ts.font = font;
-  auto [it, inserted] = font_indices_.emplace(font.get(), static_cast<uint32_t>(page_.fonts.size()));
+  auto [it, inserted] = font_indices_.emplace(font.get(), static_cast<uint32_t>(font_indices_.size()));
   if (inserted) {
     static const char* kinds[] = {"Type1", "TrueType", "Type3", "Type0", "unknown"};
-    page_.fonts.push_back(FontUse{name, font->base_font, font->object, kinds[static_cast<int>(font->kind)]});
+    consumer_.font(it->second, FontUse{name, font->base_font, font->object, kinds[static_cast<int>(font->kind)]});
   }
   ts.font_index = it->second;
 }
@@ -267,10 +489,11 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
   }
   const Font& font = *ts.font;
   const std::string& bytes = string.bytes;
-  const Matrix to_page = state_.ctm * page_.page_from_user;
+  const Matrix to_page = state_.ctm * frame_.page_from_user;
   const bool invisible = ts.render_mode == 3 || ts.render_mode == 7;
+  const DrawState draw = draw_state(stream);
   for (size_t pos = 0; pos < bytes.size();) {
-    if (page_.glyphs.size() >= kMaxGlyphsPerPage) {
+    if (glyphs_ >= kMaxGlyphsPerPage) {
       stopped_ = true;
       incomplete(stream, op.begin, "page shows more than 2 million glyphs; reading stopped");
       return;
@@ -307,27 +530,29 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
     // The advance in text space before Th; a TJ number n moves -n/1000 * Tfs.
     const double advance = (font.vertical ? font.vertical_advance(code) : w0) * ts.size + spacing;
     g.removal_shift = ts.size != 0 ? advance * 1000.0 / ts.size : std::numeric_limits<double>::quiet_NaN();
-    if (g.unknown) ++page_.unknown_glyphs;
-    page_.glyphs.push_back(std::move(g));
-
     if (!font.vertical) {
       text_matrix_ = Matrix::translate(advance * ts.horizontal_scale, 0) * text_matrix_;
     } else {
       text_matrix_ = Matrix::translate(0, advance) * text_matrix_;
     }
+    g.next = (text_matrix_ * to_page).apply(Point{0, ts.rise});
+    ++glyphs_;
+    consumer_.glyph(g, draw);
     pos += len;
   }
 }
 
-void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index) {
-  const Matrix to_page = state_.ctm * page_.page_from_user;
+void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off) {
+  const Matrix to_page = state_.ctm * frame_.page_from_user;
   ImageUse image;
   image.quad = to_page.apply(Rect{0, 0, 1, 1});
   image.box = image.quad.bounds();
   image.object = std::move(object);
   image.stream = stream;
   image.op = op_index;
-  page_.images.push_back(std::move(image));
+  DrawState draw = draw_state(stream);
+  draw.optional_content_off = draw.optional_content_off || off;
+  consumer_.image(image, draw);
 }
 
 void Interpreter::draw_xobject(const std::string& name, const Operation& op, uint32_t op_index,
@@ -340,8 +565,9 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
     return;
   }
   const std::string subtype = reader_.get_name(xobject, "Subtype");
+  const bool off = optional_content_off(reader_.get_dict(xobject, "OC"));
   if (subtype == "Image") {
-    record_image(ObjectReader::id(xobject), stream, op_index);
+    record_image(ObjectReader::id(xobject), stream, op_index, off);
     return;
   }
   if (subtype != "Form") {
@@ -358,8 +584,10 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
       return;
     }
   }
-  page_.streams.push_back(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index, ""});
+  begin_stream(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index, "", "", false});
+  if (off) ++off_depth_;
   run_form(xobject, form_matrix(xobject), resources, depth + 1);
+  if (off) --off_depth_;
 }
 
 Matrix Interpreter::form_matrix(const PdfObject* form) const {
@@ -390,7 +618,7 @@ const std::vector<Operation>& Interpreter::form_operations(const PdfObject* form
 // Runs a form (a Form XObject or an appearance stream) whose StreamUse was
 // just added, with `matrix` prepended to the CTM, inside an implicit q ... Q.
 void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth) {
-  const auto stream = static_cast<uint32_t>(page_.streams.size() - 1);
+  const auto stream = static_cast<uint32_t>(streams_.size() - 1);
   const std::vector<Operation>& ops = form_operations(form, stream);
 
   const GraphicsState saved_state = state_;
@@ -398,12 +626,26 @@ void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const Pd
   stack_floor_ = stack_.size();
   const bool saved_in_text = in_text_;
   const Matrix saved_tm = text_matrix_, saved_tlm = line_matrix_;
+  const size_t saved_marked = marked_off_.size();
+  const int saved_off = off_depth_;
+  std::vector<Point> saved_path;
+  saved_path.swap(path_);
   state_.ctm = matrix * state_.ctm;
+  // A form is clipped to its /BBox (8.10.1).
+  if (std::optional<Rect> bbox = reader_.rect(reader_.get_array(form, "BBox"))) {
+    state_.clip = intersect(state_.clip, (state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
+  }
   const PdfObject* form_resources = reader_.get_dict(form, "Resources");
   form_stack_.push_back(form);
   in_text_ = false;
   run(ops, form_resources ? form_resources : resources, stream, depth);
   form_stack_.pop_back();
+  // Marked content left open by the form ends with it.
+  for (size_t k = marked_off_.size(); k > saved_marked; --k) consumer_.end_marked_content(stream);
+  marked_off_.resize(std::min(marked_off_.size(), saved_marked));
+  off_depth_ = saved_off;
+  path_.swap(saved_path);
+  consumer_.end_stream(stream);
   state_ = saved_state;
   stack_.resize(stack_floor_);
   stack_floor_ = saved_floor;
@@ -420,27 +662,56 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
     const PdfObject* annot = reader_.item(annots, i);
     if (!annot || !annot->IsDictionary()) continue;
     const auto flags = static_cast<long long>(reader_.get_number(annot, "F").value_or(0));
-    if (flags & (2 | 32)) continue;  // Hidden, NoView: viewers do not draw it
-    const PdfObject* normal = reader_.get(reader_.get_dict(annot, "AP"), "N");
-    if (normal && normal->IsDictionary() && !normal->HasStream()) {
-      // Appearance states: the one /AS names.
-      std::string state = reader_.get_name(annot, "AS");
-      normal = state.empty() ? nullptr : reader_.get(normal, state.c_str());
+    const bool not_shown = (flags & (2 | 32)) != 0;  // Hidden, NoView: viewers do not draw it
+    if (not_shown && !options_.every_appearance) continue;
+    const PdfObject* ap = reader_.get_dict(annot, "AP");
+    const std::string state = reader_.get_name(annot, "AS");
+    for (const char* kind : {"N", "R", "D"}) {
+      if (!options_.every_appearance && std::string_view(kind) != "N") break;
+      const PdfObject* appearance = reader_.get(ap, kind);
+      if (!appearance || !appearance->IsDictionary()) continue;
+      if (appearance->HasStream()) {
+        run_appearance(annot, i, appearance, kind, not_shown || std::string_view(kind) != "N", page_resources);
+        continue;
+      }
+      // Appearance states: viewers draw the one /AS names; the file holds them all.
+      for (const auto& [key, value] : appearance->GetDictionary().GetKeys()) {
+        const std::string name = key.GetName();
+        const bool current = name == state && std::string_view(kind) == "N";
+        if (!current && !options_.every_appearance) continue;
+        const PdfObject* stream = reader_.resolve(value);
+        if (stream && stream->HasStream()) {
+          run_appearance(annot, i, stream, std::string(kind) + " " + name, not_shown || !current, page_resources);
+        }
+        if (stopped_) break;
+      }
     }
-    if (!normal || !normal->HasStream()) continue;
-    std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
-    std::optional<Rect> bbox = reader_.rect(reader_.get_array(normal, "BBox"));
-    if (!rect || !bbox) continue;
-    // 12.5.5: the form's BBox, through its Matrix, is fitted to /Rect.
-    const Matrix matrix = form_matrix(normal);
-    const Rect shown = matrix.apply(*bbox).bounds();
-    if (shown.empty()) continue;
-    const Matrix fit = Matrix::translate(-shown.x0, -shown.y0) *
-                       Matrix::scale(rect->width() / shown.width(), rect->height() / shown.height()) *
-                       Matrix::translate(rect->x0, rect->y0);
-    page_.streams.push_back(StreamUse{ObjectReader::id(normal), -1, i, ObjectReader::id(annot)});
-    run_form(normal, matrix * fit, page_resources, 1);
   }
+}
+
+void Interpreter::run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream,
+                                 const std::string& which, bool hidden, const PdfObject* page_resources) {
+  std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
+  std::optional<Rect> bbox = reader_.rect(reader_.get_array(stream, "BBox"));
+  // 12.5.5: the form's BBox, through its Matrix, is fitted to /Rect. An
+  // appearance that cannot be fitted is not drawn; when every appearance is
+  // wanted, it is still read, in its own space.
+  const Matrix matrix = form_matrix(stream);
+  Matrix fit;
+  bool drawable = rect && bbox;
+  if (drawable) {
+    const Rect shown = matrix.apply(*bbox).bounds();
+    drawable = !shown.empty();
+    if (drawable) {
+      fit = Matrix::translate(-shown.x0, -shown.y0) *
+            Matrix::scale(rect->width() / shown.width(), rect->height() / shown.height()) *
+            Matrix::translate(rect->x0, rect->y0);
+    }
+  }
+  if (!drawable && !options_.every_appearance) return;
+  state_ = GraphicsState{};
+  begin_stream(StreamUse{ObjectReader::id(stream), -1, index, ObjectReader::id(annot), which, hidden || !drawable});
+  run_form(stream, matrix * fit, page_resources, 1);
 }
 
 void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op,

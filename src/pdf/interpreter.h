@@ -1,7 +1,9 @@
-// Internal to src/pdf: the content-stream interpreter. It keeps the graphics
-// and text state (q/Q, cm, BT/ET, Tf Tc Tw Tz TL Ts Tr, Td TD Tm T*), follows
-// `Do` into Form XObjects, and records every glyph shown (Tj TJ ' ") with its
-// box in page space and its source, and every image drawn.
+// Internal to src/pdf: the content-stream interpreter, the one walk of a
+// page. It keeps the graphics and text state (q/Q, cm, colours, clips,
+// BT/ET, Tf Tc Tw Tz TL Ts Tr, Td TD Tm T*), marked content and optional
+// content, follows `Do` into Form XObjects, and tells a ContentConsumer of
+// every glyph shown (Tj TJ ' ") with its box in page space and its source,
+// every path painted, clip, image and marked-content sequence.
 //
 // It never throws on bad content: a missing operand, an unknown operator, an
 // unbalanced Q or a dangling resource is a warning with page, stream and
@@ -13,10 +15,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/diagnostics.h"
+#include "pdf/content_consumer.h"
 #include "pdf/content_lexer.h"
 #include "pdf/font.h"
 #include "pdf/page_content.h"
@@ -24,10 +28,18 @@
 
 namespace redact::pdf::detail {
 
-// What stays the same across the pages of a document: fonts and parsed forms.
+// What stays the same across the pages of a document: fonts, parsed forms,
+// and the optional-content groups that are off in the default configuration.
 struct DocumentCaches {
   std::map<const PdfObject*, std::shared_ptr<const Font>> fonts;
   std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;  // and appearance streams
+  std::set<const PdfObject*> optional_content_off;
+};
+
+// Where the page is: what the interpreter needs of its geometry.
+struct PageFrame {
+  int number = 0;         // 1-based; 0 for a stream walked on its own
+  Matrix page_from_user;
 };
 
 class Interpreter {
@@ -38,12 +50,19 @@ class Interpreter {
   static constexpr size_t kMaxStateDepth = 512;
   static constexpr size_t kMaxWarningsPerPage = 50;
 
-  Interpreter(const ObjectReader& reader, DocumentCaches& caches, PageContent& page,
-              Diagnostics& diagnostics, std::string file);
+  Interpreter(const ObjectReader& reader, DocumentCaches& caches, const PageFrame& frame, ContentConsumer& consumer,
+              Diagnostics& diagnostics, std::string file, WalkOptions options = {});
 
   // Runs the page's content (its /Contents streams, concatenated), then the
-  // normal appearance of each annotation that viewers show, as they do.
+  // appearances of its annotations (those viewers show, or every one: see
+  // WalkOptions).
   void run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots);
+  // Runs one stream (a form, a pattern, a glyph procedure) on its own, in
+  // its own space, with its own resources or `resources`.
+  void run_stream(const PdfObject* stream, const PdfObject* resources);
+
+  // False when something could not be read (see PageContent::complete).
+  bool complete() const { return complete_; }
 
  private:
   struct TextState {
@@ -60,6 +79,10 @@ class Interpreter {
   struct GraphicsState {
     Matrix ctm;
     TextState text;
+    Colour fill, stroke;
+    int fill_components = 1, stroke_components = 1;  // 0: a pattern or a space we cannot judge
+    bool fill_subtractive = false, stroke_subtractive = false;  // Separation/DeviceN tints, CMYK
+    Rect clip = DrawState{}.clip;
   };
 
   void run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth);
@@ -73,8 +96,17 @@ class Interpreter {
   const std::vector<Operation>& form_operations(const PdfObject* form, uint32_t stream);
   void run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth);
   void run_annotations(const PdfObject* annots, const PdfObject* page_resources);
+  void run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream, const std::string& which,
+                      bool hidden, const PdfObject* page_resources);
+  uint32_t begin_stream(StreamUse use);
+  void set_colour(const Operation& op, bool fill, uint32_t stream);
+  void set_colour_space(const Operation& op, bool fill, const PdfObject* resources);
+  void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
+  void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);
+  bool optional_content_off(const PdfObject* group) const;
+  DrawState draw_state(uint32_t stream) const;
   void apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op, uint32_t stream);
-  void record_image(std::string object, uint32_t stream, uint32_t op_index);
+  void record_image(std::string object, uint32_t stream, uint32_t op_index, bool off);
   void next_line(double tx, double ty);
   void warn(uint32_t stream, size_t offset, const std::string& message);
   void incomplete(uint32_t stream, size_t offset, const std::string& message);
@@ -82,9 +114,14 @@ class Interpreter {
 
   const ObjectReader& reader_;
   DocumentCaches& caches_;
-  PageContent& page_;
+  PageFrame frame_;
+  ContentConsumer& consumer_;
   Diagnostics& diagnostics_;
   std::string file_;
+  WalkOptions options_;
+  std::vector<StreamUse> streams_;
+  bool complete_ = true;
+  size_t glyphs_ = 0;
 
   GraphicsState state_;
   std::vector<GraphicsState> stack_;
@@ -94,6 +131,16 @@ class Interpreter {
   bool in_text_ = false;
   int compatibility_ = 0;  // depth of BX ... EX: unknown operators are allowed there
   std::vector<const PdfObject*> form_stack_;
+  // The current path, in page space: its bounds, and whether it is one
+  // axis-aligned rectangle so far.
+  std::vector<Point> path_;
+  int path_rectangles_ = 0;
+  bool path_other_ = false;
+  bool pending_clip_ = false;
+  // Marked content: for each open sequence, whether it switched optional
+  // content off; `off_depth_` counts reasons the content is off now.
+  std::vector<bool> marked_off_;
+  int off_depth_ = 0;
   size_t operations_ = 0;
   size_t warnings_ = 0;
   bool stopped_ = false;

@@ -23,6 +23,9 @@ struct StreamUse {
   int parent = -1;         // index of the stream whose `Do` drew it; -1 if none
   size_t via_op = 0;       // that `Do` operation in the parent, or the index in /Annots
   std::string annotation;  // the annotation's "12 0" for an appearance stream
+  std::string appearance;  // which appearance: "N", "R", "D", or "N On" for a state
+  bool hidden = false;     // an appearance viewers do not show (Hidden or NoView
+                           // annotation, a state or kind not current)
 };
 
 // Where a glyph's bytes are: stream use, operation, string and byte.
@@ -45,6 +48,7 @@ struct Glyph {
   Rect box;               // bounds of `quad`
   Point origin;           // on the baseline, where the glyph starts
   Point end;              // on the baseline, where its advance ends (before Tc/Tw)
+  Point next;             // where the next glyph starts unless moved: after Tc and Tw
   double size = 0;        // font size in page space
   // The TJ number that, put in place of this glyph's code, leaves every
   // later glyph where it was (its advance, Tc and Tw included, in thousandths

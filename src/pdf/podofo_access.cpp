@@ -94,4 +94,62 @@ std::string ObjectReader::id(const PdfObject* object) {
   return std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber());
 }
 
+std::string ObjectReader::string_bytes(const PdfObject* object) {
+  if (!object || !(object->IsString() || object->IsHexString())) return "";
+  const PoDoFo::PdfString& string = object->GetString();
+  const char* data = string.GetString();
+  const auto length = string.GetLength();
+  std::string bytes(data ? data : "", data && length > 0 ? static_cast<size_t>(length) : 0);
+  if (string.IsUnicode() && !bytes.starts_with("\xFE\xFF")) bytes.insert(0, "\xFE\xFF");
+  return bytes;
+}
+
+Object ObjectReader::to_object(const PdfObject* object, bool follow) const {
+  Object out;
+  size_t budget = ContentLexer::kMaxArrayItems;
+  auto copy = [&](auto& self, const PdfObject* o, Object& into, int depth) -> void {
+    if (!o || depth > ContentLexer::kMaxDepth || budget == 0) return;
+    --budget;
+    if (o->IsReference() && !follow) {
+      into.kind = Object::Kind::reference;
+      into.bytes = std::to_string(o->GetReference().ObjectNumber()) + " " +
+                   std::to_string(o->GetReference().GenerationNumber());
+      return;
+    }
+    o = resolve(o);
+    if (!o) return;
+    if (o->IsNumber() || o->IsReal()) {
+      into.kind = Object::Kind::number;
+      into.number = *number(o);
+    } else if (o->IsBool()) {
+      into.kind = Object::Kind::boolean;
+      into.boolean = o->GetBool();
+    } else if (o->IsName()) {
+      into.kind = Object::Kind::name;
+      into.bytes = name(o);
+    } else if (o->IsString() || o->IsHexString()) {
+      into.kind = Object::Kind::string;
+      into.bytes = string_bytes(o);
+    } else if (o->IsArray()) {
+      into.kind = Object::Kind::array;
+      for (const PdfObject& item : o->GetArray()) {
+        into.items.emplace_back();
+        self(self, &item, into.items.back(), depth + 1);
+      }
+    } else if (o->IsDictionary()) {
+      into.kind = Object::Kind::dict;
+      for (const auto& [key, value] : o->GetDictionary().GetKeys()) {
+        Object k;
+        k.kind = Object::Kind::name;
+        k.bytes = key.GetName();
+        into.items.push_back(std::move(k));
+        into.items.emplace_back();
+        self(self, value, into.items.back(), depth + 1);
+      }
+    }
+  };
+  copy(copy, object, out, 0);
+  return out;
+}
+
 }  // namespace redact::pdf::detail

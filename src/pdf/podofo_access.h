@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/geometry.h"
+#include "pdf/content_lexer.h"
 
 namespace redact::pdf::detail {
 
@@ -47,6 +48,16 @@ class ObjectReader {
 
   // "12 0" for an indirect object, "" for a direct one.
   static std::string id(const PdfObject* object);
+
+  // The bytes of a string object as the file holds them (after hex decoding
+  // and decryption), for decode_text_string; "" for anything else. PoDoFo
+  // strips the FE FF of a string it takes for UTF-16BE: it is put back.
+  static std::string string_bytes(const PdfObject* object);
+  // A direct copy of `object` as a content-stream Object (dictionaries,
+  // arrays, names, numbers, strings), bounded in depth and size like the
+  // lexer; null for what cannot be copied. With `follow`, references are
+  // resolved (for a small property list); without, they stay references.
+  Object to_object(const PdfObject* object, bool follow = true) const;
 
   static constexpr size_t kMaxStreamBytes = size_t{1} << 30;
 

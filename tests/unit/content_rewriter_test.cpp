@@ -96,6 +96,13 @@ TEST(ContentRewriter, QuoteOperatorsKeepTheirLineMoveAndSpacing) {
   check_removal({"BT /F1 12 Tf 14 TL 72 700 Td (First line) Tj 3 1 (Sent to France today) \" ET"}, "France");
 }
 
+// Regression: "0 Tw(text)'" was rewritten as "0 TwT* [...] TJ", a stream
+// that pdftotext and mutool reject.
+TEST(ContentRewriter, InsertedOperatorsAreSeparatedFromCopiedBytes) {
+  check_removal({"BT /F1 12 Tf 14 TL 72 700 Td (First line) Tj 0 Tw(Sent to France today)' ET"}, "France");
+  check_removal({"BT /F1 12 Tf 14 TL 72 700 Td (First line) Tj 99 3 1(Sent to France today)\" ET"}, "France");
+}
+
 TEST(ContentRewriter, TwoByteCodesOfAType0Font) {
   Case c;
   c.font4 = "<< /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H /DescendantFonts [5 0 R] "

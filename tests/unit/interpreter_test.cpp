@@ -2,6 +2,8 @@
 // stream and fonts it needs, reads page 1 and checks glyphs and warnings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
 
@@ -268,6 +270,82 @@ TEST(Interpreter, ContentsArrayStreamsAreConcatenated) {
   Read r = read(build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents [5 0 R 6 0 R]"}}, {first, second}));
   EXPECT_EQ(r.text(), "Hi");
   EXPECT_TRUE(r.page.complete);
+}
+
+// Regression: `99 3 1 (text) "` was read with aw 99 and ac 3, spreading the
+// word out; the spec and poppler take the last three operands.
+TEST(Interpreter, QuoteOperatorTakesItsLastThreeOperands) {
+  Read r = read_content("BT /F1 10 Tf 12 TL 99 3 1 (Hi) \" ET");
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_NEAR(r.page.glyphs[1].origin.x - r.page.glyphs[0].origin.x, 7.22 + 1, 0.01);  // H's advance + ac
+}
+
+// What a consumer of the walk sees besides glyphs.
+struct Recorder : ContentConsumer {
+  std::vector<std::string> events;
+  std::vector<DrawState> glyph_states;
+  void begin_stream(uint32_t index, const StreamUse& use) override {
+    events.push_back("stream " + std::to_string(index) + (use.hidden ? " hidden " : " ") + use.appearance);
+  }
+  void glyph(const Glyph& g, const DrawState& state) override {
+    events.push_back("glyph " + g.text);
+    glyph_states.push_back(state);
+  }
+  void path(const PathPaint& p, const DrawState& state) override {
+    events.push_back(std::string("path") + (p.fill ? " fill" : "") + (p.rectangle ? " rect" : "") +
+                     (state.fill.lightness < 0.1 ? " dark" : ""));
+  }
+  void clip(const DrawState&) override { events.push_back("clip"); }
+  void begin_marked_content(const MarkedContent& m) override { events.push_back("mc " + m.tag); }
+  void end_marked_content(uint32_t) override { events.push_back("emc"); }
+};
+
+TEST(Interpreter, ConsumerSeesPathsClipsColoursAndMarkedContent) {
+  const std::string pdf = build_pdf(
+      {TestPage{"q 10 10 50 50 re W n BT /F1 10 Tf 1 g (H) Tj ET Q 0 0 1 rg 0 0 5 5 re f 0 g 20 20 m 30 30 l 20 30 l f "
+                "/Span << /ActualText (x) >> BDC EMC"}});
+  auto doc = Document::open(test::write_temp("t.pdf", pdf));
+  Diagnostics d;
+  Recorder recorder;
+  doc->walk_page(1, recorder, d);
+  const std::vector<std::string> expected = {"stream 0 ", "clip",      "glyph H", "path fill rect",
+                                             "path fill dark", "mc Span", "emc"};
+  EXPECT_EQ(recorder.events, expected);
+  ASSERT_EQ(recorder.glyph_states.size(), 1u);
+  EXPECT_NEAR(recorder.glyph_states[0].fill.lightness, 1, 1e-9);
+  EXPECT_NEAR(recorder.glyph_states[0].clip.y1, 792 - 10, 1e-6);  // page space: y down
+}
+
+TEST(Interpreter, OptionalContentThatIsOffIsMarked) {
+  const std::string ocg = "<< /Type /OCG /Name (Layer) >>";
+  const std::string pdf = build_pdf(
+      {TestPage{"/OC /L1 BDC BT /F1 10 Tf (H) Tj ET EMC BT /F1 10 Tf (i) Tj ET",
+                "<< /Font << /F1 4 0 R >> /Properties << /L1 5 0 R >> >>"}},
+      {ocg}, test::kHelvetica, "<< /Producer (redact tests) >>", "/OCProperties << /OCGs [5 0 R] /D << /OFF [5 0 R] >> >>");
+  auto doc = Document::open(test::write_temp("t.pdf", pdf));
+  Diagnostics d;
+  Recorder recorder;
+  doc->walk_page(1, recorder, d);
+  ASSERT_EQ(recorder.glyph_states.size(), 2u);
+  EXPECT_TRUE(recorder.glyph_states[0].optional_content_off);
+  EXPECT_FALSE(recorder.glyph_states[1].optional_content_off);
+}
+
+TEST(Interpreter, EveryAppearanceStateIsWalkedWhenAsked) {
+  const std::string annot =
+      "<< /Type /Annot /Subtype /Stamp /F 2 /Rect [100 100 200 120] /AS /Off "
+      "/AP << /N << /On 6 0 R /Off 6 0 R >> /D 6 0 R >> >>";
+  const std::string appearance = stream_object(
+      "BT /F1 10 Tf 0 5 Td (Hi) Tj ET", "/Subtype /Form /BBox [0 0 100 20] /Resources << /Font << /F1 4 0 R >> >>");
+  const std::string pdf = build_pdf({TestPage{"", "<< >>", "/Annots [5 0 R]"}}, {annot, appearance});
+  auto doc = Document::open(test::write_temp("t.pdf", pdf));
+  Diagnostics d;
+  Recorder viewer, all;
+  doc->walk_page(1, viewer, d);
+  doc->walk_page(1, all, d, WalkOptions{true});
+  EXPECT_EQ(viewer.glyph_states.size(), 0u);  // a Hidden annotation is not drawn
+  EXPECT_EQ(all.glyph_states.size(), 6u);      // /N /On, /N /Off, /D
+  EXPECT_NE(std::find(all.events.begin(), all.events.end(), "stream 1 hidden N Off"), all.events.end());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/unicode.h"
+#include "pdf/text_string.h"
 
 namespace redact::normalize {
 namespace {
@@ -33,8 +34,8 @@ TEST(Normalizer, EveryByteMapsBackToItsSourceCharacter) {
 }
 
 TEST(Normalizer, PdfTextStringsDecodeBeforeMatching) {
-  EXPECT_EQ(normalized(pdf_text_to_utf8(std::string("\xFE\xFF\x00T\x00\xFC", 6))), "Tu");
-  EXPECT_EQ(normalized(pdf_text_to_utf8("C\xF4te")), "Cote");
+  EXPECT_EQ(normalized(pdf::decode_text_string(std::string("\xFE\xFF\x00T\x00\xFC", 6))), "Tu");
+  EXPECT_EQ(normalized(pdf::decode_text_string("C\xF4te")), "Cote");
 }
 
 TEST(Normalizer, UnknownGlyphsStayUnknown) {

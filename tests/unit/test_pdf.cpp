@@ -13,9 +13,9 @@ std::string stream_object(const std::string& data, const std::string& extra_dict
 }
 
 std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects,
-                      const std::string& font4, const std::string& info) {
+                      const std::string& font4, const std::string& info, const std::string& catalog_extra) {
   std::vector<std::string> all;
-  all.push_back("<< /Type /Catalog /Pages 2 0 R >>");
+  all.push_back("<< /Type /Catalog /Pages 2 0 R " + catalog_extra + " >>");
   const size_t first_page = 5 + objects.size();
   std::string kids;
   for (size_t i = 0; i < pages.size(); ++i) kids += std::to_string(first_page + 2 * i) + " 0 R ";

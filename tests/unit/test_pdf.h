@@ -20,10 +20,11 @@ struct TestPage {
 // 4 a font (Helvetica unless `font4` says otherwise), then `objects` from
 // number 5 on, then the pages and their content streams.
 // Returns the file's bytes.
+inline const std::string kHelvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
 std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects = {},
-                      const std::string& font4 = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-                                                 "/Encoding /WinAnsiEncoding >>",
-                      const std::string& info = "<< /Producer (redact tests) >>");
+                      const std::string& font4 = kHelvetica,
+                      const std::string& info = "<< /Producer (redact tests) >>",
+                      const std::string& catalog_extra = "");
 
 // Writes `bytes` to a fresh file under the test temp directory; returns its path.
 std::string write_temp(const std::string& name, const std::string& bytes);

@@ -1,0 +1,106 @@
+// The one content-stream walk, seen from outside: the interpreter executes a
+// page (its content, the forms it draws, its annotations' appearances) and
+// tells a ContentConsumer what is drawn, with the graphics state that
+// matters at that moment. Extraction (`PageCollector`, behind
+// Document::read_page), redaction and `check` are consumers of this walk;
+// there is no second interpreter.
+//
+// Events arrive in drawing order. Every geometry is in page space (see
+// page_content.h). A consumer is called from one thread, the one walking.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+#include "pdf/content_lexer.h"
+#include "pdf/page_content.h"
+
+namespace redact::pdf {
+
+// A colour reduced to what checks need: how light it is. `known` is false for
+// patterns, indexed and other spaces whose look cannot be told from operands.
+struct Colour {
+  bool known = true;
+  double lightness = 0;  // 0 black .. 1 white
+};
+
+// The part of the graphics state a consumer can see at an event.
+struct DrawState {
+  Matrix ctm;              // user space -> page space (the CTM times page_from_user)
+  Colour fill;
+  Colour stroke;
+  // Bounds of the clipping path in page space. Every clip is approximated by
+  // its bounding box, so "outside the clip" is certain and "inside" is not.
+  Rect clip{-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+            std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+  int render_mode = 0;     // text render mode (Tr)
+  // Inside optional content that is off in the default configuration
+  // (marked content /OC, or a form or image with /OC).
+  bool optional_content_off = false;
+  uint32_t stream = 0;     // the stream use drawing (index into the walk's streams)
+};
+
+// A painted path: its bounds and how it is painted.
+struct PathPaint {
+  Rect box;                // bounds in page space
+  bool fill = false;
+  bool stroke = false;
+  bool rectangle = false;  // one axis-aligned rectangle (`re`, or four corners)
+  uint32_t op = 0;         // the painting operation
+  size_t offset = 0;       // its byte offset in the stream
+};
+
+// A marked-content sequence opened by BMC or BDC. `properties` is the
+// inline dictionary, or the named one from /Properties turned into an
+// Object when the lexer could read it; empty otherwise.
+struct MarkedContent {
+  std::string tag;
+  Object properties;
+  uint32_t stream = 0;
+  size_t offset = 0;
+};
+
+class ContentConsumer {
+ public:
+  virtual ~ContentConsumer() = default;
+  // A content stream starts or ends: the page's content (index 0), a form
+  // drawn by `Do`, an annotation appearance, or a stream walked on its own.
+  virtual void begin_stream(uint32_t index, const StreamUse& use) { (void)index, (void)use; }
+  virtual void end_stream(uint32_t index) { (void)index; }
+  // A font is used for the first time in this walk; glyphs name it by `index`.
+  virtual void font(uint32_t index, const FontUse& font) { (void)index, (void)font; }
+  virtual void glyph(const Glyph& glyph, const DrawState& state) { (void)glyph, (void)state; }
+  virtual void path(const PathPaint& path, const DrawState& state) { (void)path, (void)state; }
+  // `W n` and friends: the new clip bounds are in `state.clip`.
+  virtual void clip(const DrawState& state) { (void)state; }
+  virtual void image(const ImageUse& image, const DrawState& state) { (void)image, (void)state; }
+  virtual void begin_marked_content(const MarkedContent& marked) { (void)marked; }
+  virtual void end_marked_content(uint32_t stream) { (void)stream; }
+};
+
+// Which content a walk covers beyond what the page draws.
+struct WalkOptions {
+  // false: the normal appearance of each annotation a viewer shows (as the
+  // page looks). true: every appearance stream of every annotation (/N, /R,
+  // /D, each /AS state), Hidden and NoView ones too (what the file holds).
+  bool every_appearance = false;
+};
+
+// The extraction consumer: collects glyphs, streams and images into a
+// PageContent (the text layer and its provenance).
+class PageCollector : public ContentConsumer {
+ public:
+  explicit PageCollector(PageContent& page) : page_(page) {}
+  void begin_stream(uint32_t index, const StreamUse& use) override;
+  void font(uint32_t index, const FontUse& font) override;
+  void glyph(const Glyph& glyph, const DrawState& state) override;
+  void image(const ImageUse& image, const DrawState& state) override;
+
+ private:
+  PageContent& page_;
+};
+
+}  // namespace redact::pdf

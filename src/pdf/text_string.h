@@ -1,0 +1,31 @@
+// The one PDF text-string decoder (PDF 32000-2 7.9.2.2), used for every
+// string redact reads as text: Info, outlines, annotations, form fields,
+// the structure tree, marked-content properties, file names.
+//
+//   FE FF ...     UTF-16BE
+//   FF FE ...     UTF-16LE (not in the spec; some producers write it, and
+//                 readers that honour it would show the text)
+//   EF BB BF ...  UTF-8 (PDF 2.0)
+//   otherwise     PDFDocEncoding, by the spec's table (Annex D): 0x90 is ’,
+//                 0x18 is ˘, 0xA0 is €; codes it leaves undefined become
+//                 U+FFFD, never a control character a pattern cannot see.
+//
+// Unpaired surrogates and odd trailing bytes become U+FFFD. No PoDoFo here:
+// callers pass the raw bytes of the string.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace redact::pdf {
+
+std::string decode_text_string(std::string_view bytes);
+
+// Whether the value of dictionary key `key` is text a person can read (and
+// so must be checked for withheld text). Keys whose strings are codes,
+// identifiers or binary data are not: /Lang ("en-US"), /ID, the encryption
+// /O /U /OE /UE /Perms, a signature's /Contents and /ByteRange, /Type, /S.
+// Every other key counts: a hostile file can put text under any name.
+bool carries_text(std::string_view key);
+
+}  // namespace redact::pdf
