@@ -10,18 +10,25 @@ Point sub(Point a, Point b) { return {a.x - b.x, a.y - b.y}; }
 double dot(Point a, Point b) { return a.x * b.x + a.y * b.y; }
 double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
 
-// The reading direction of a glyph in page space (unit vector), taken from
-// the upright side of its quad so that zero-width glyphs have one too.
-Point direction(const pdf::Glyph& g) {
+}  // namespace
+
+// The reading direction of a glyph in page space (unit vector): along its
+// baseline, so that skewed text (synthetic italics, `1 0 0.27 1 x y Tm`)
+// reads along its line and not along its slant; from the upright side of
+// its quad for a zero-width glyph, or where the two disagree by more than a
+// slant (vertical writing).
+Point reading_direction(const pdf::Glyph& g) {
   Point up = sub(g.quad.ul, g.quad.ll);  // points up the glyph (negative y when upright)
-  double len = std::hypot(up.x, up.y);
-  if (len == 0) {
-    Point along = sub(g.end, g.origin);
-    double l = std::hypot(along.x, along.y);
-    return l == 0 ? Point{1, 0} : Point{along.x / l, along.y / l};
-  }
-  return {-up.y / len, up.x / len};
+  const double up_length = std::hypot(up.x, up.y);
+  const Point from_quad = up_length == 0 ? Point{0, 0} : Point{-up.y / up_length, up.x / up_length};
+  const Point along = sub(g.end, g.origin);
+  const double along_length = std::hypot(along.x, along.y);
+  const Point baseline = along_length == 0 ? Point{0, 0} : Point{along.x / along_length, along.y / along_length};
+  if (along_length > 0 && (up_length == 0 || dot(baseline, from_quad) > 0.7)) return baseline;
+  return up_length == 0 ? Point{1, 0} : from_quad;
 }
+
+namespace {
 
 bool is_space(const std::string& text) {
   return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
@@ -33,6 +40,7 @@ struct RawLine {
   Point origin;               // baseline origin of its first glyph
   double size = 0;
   double start = 0, end = 0;  // along `dir`, from `origin`
+  bool merged = false;        // lines were merged into it: items to be put in order
   std::vector<int64_t> items; // glyph indices; a word break is -1, or -2 - i for space glyph i
 };
 
@@ -42,6 +50,99 @@ int direction_group(Point dir) {
   int quarter = static_cast<int>(std::lround(angle / 90.0));
   if (std::abs(angle - quarter * 90.0) > 10) return 4;
   return (quarter % 4 + 4) % 4;
+}
+
+// Whether some glyph of `b` lies over a glyph of `a` (by more than a third
+// of the narrower one), along a's direction: text drawn over text (hidden
+// text over visible, fake bold), which must stay two lines.
+bool glyphs_collide(const RawLine& a, const RawLine& b, const std::vector<pdf::Glyph>& glyphs) {
+  auto spans = [&](const RawLine& line) {
+    std::vector<std::pair<double, double>> out;
+    for (int64_t item : line.items) {
+      if (item < 0) continue;
+      const pdf::Glyph& g = glyphs[static_cast<size_t>(item)];
+      const double x0 = dot(a.dir, sub(g.origin, a.origin)), x1 = dot(a.dir, sub(g.end, a.origin));
+      out.emplace_back(std::min(x0, x1), std::max(x0, x1));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto sa = spans(a), sb = spans(b);
+  size_t j = 0;
+  for (const auto& [x0, x1] : sb) {
+    while (j < sa.size() && sa[j].second <= x0) ++j;
+    for (size_t k = j; k < sa.size() && sa[k].first < x1; ++k) {
+      const double overlap = std::min(x1, sa[k].second) - std::max(x0, sa[k].first);
+      const double narrower = std::min(x1 - x0, sa[k].second - sa[k].first);
+      if (overlap > narrower / 3) return true;
+    }
+  }
+  return false;
+}
+
+// Lines that run the same way on one baseline and overlap along it are one
+// line drawn out of order (a header whose capitals and small letters are
+// set separately: "S L" + "ri" + "anka"). They are merged, their glyphs put
+// in order along the line, and their word breaks found again from the gaps.
+void merge_interleaved(std::vector<RawLine>& raw, const std::vector<pdf::Glyph>& glyphs) {
+  if (raw.size() < 2) return;
+  std::vector<size_t> order(raw.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto across = [&](size_t i) { return cross(raw[i].dir, raw[i].origin); };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return across(a) < across(b); });
+  std::vector<bool> merged_away(raw.size(), false);
+  bool any = false;
+  for (size_t k = 0; k < order.size(); ++k) {
+    RawLine& home = raw[order[k]];
+    if (merged_away[order[k]]) continue;
+    for (size_t m = k + 1; m < order.size(); ++m) {
+      RawLine& other = raw[order[m]];
+      const double tolerance = 0.2 * std::min(home.size, other.size);
+      if (across(order[m]) - across(order[k]) > tolerance) break;
+      if (merged_away[order[m]] || dot(home.dir, other.dir) < 0.95) continue;
+      const Point rel = sub(other.origin, home.origin);
+      if (std::abs(cross(home.dir, rel)) > tolerance) continue;
+      const double shift = dot(home.dir, rel);
+      const double slack = kSpaceGap * std::max(home.size, other.size);
+      if (other.start + shift > home.end + slack || other.end + shift < home.start - slack) continue;
+      if (glyphs_collide(home, other, glyphs)) continue;
+      for (int64_t item : other.items) {
+        if (item >= 0) home.items.push_back(item);
+      }
+      home.start = std::min(home.start, other.start + shift);
+      home.end = std::max(home.end, other.end + shift);
+      home.size = std::max(home.size, other.size);
+      merged_away[order[m]] = true;
+      any = true;
+      home.merged = true;
+    }
+  }
+  if (!any) return;
+  std::vector<RawLine> kept;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (merged_away[i]) continue;
+    RawLine line = std::move(raw[i]);
+    if (line.merged) {
+      std::vector<int64_t> letters;
+      for (int64_t item : line.items) {
+        if (item >= 0) letters.push_back(item);
+      }
+      auto along = [&](int64_t g) { return dot(line.dir, sub(glyphs[static_cast<size_t>(g)].origin, line.origin)); };
+      std::stable_sort(letters.begin(), letters.end(), [&](int64_t a, int64_t b) { return along(a) < along(b); });
+      line.items.clear();
+      for (size_t j = 0; j < letters.size(); ++j) {
+        if (j > 0) {
+          const pdf::Glyph& prev = glyphs[static_cast<size_t>(letters[j - 1])];
+          const pdf::Glyph& g = glyphs[static_cast<size_t>(letters[j])];
+          const double end = dot(line.dir, sub(prev.end, line.origin));
+          if (along(letters[j]) - end > kSpaceGap * std::max(g.size, 1e-3)) line.items.push_back(-1);
+        }
+        line.items.push_back(letters[j]);
+      }
+    }
+    kept.push_back(std::move(line));
+  }
+  raw = std::move(kept);
 }
 
 }  // namespace
@@ -59,7 +160,7 @@ PageText layout(const pdf::PageContent& page) {
       pending_space = static_cast<int64_t>(i);
       continue;
     }
-    const Point dir = direction(g);
+    const Point dir = reading_direction(g);
     const double size = g.size > 0 ? g.size : 1;
     RawLine* line = raw.empty() ? nullptr : &raw.back();
     if (line) {
@@ -73,9 +174,14 @@ PageText layout(const pdf::PageContent& page) {
       if (!(same_dir && same_baseline && forward)) line = nullptr;
     }
     if (!line) {
-      raw.push_back(RawLine{dir, g.origin, size, 0, 0, {}});
+      raw.push_back(RawLine{dir, g.origin, size, 0, 0, false, {}});
       line = &raw.back();
     } else {
+      // The gap is measured from the end of the previous glyph's own
+      // advance, without Tc and Tw, as poppler measures it: producers set
+      // word gaps with character spacing (Ghostscript's "2.75 Tc (,F) Tj").
+      // Letter spacing made that way is joined by the other readings
+      // (readings.h).
       const double gap = dot(line->dir, sub(g.origin, line->origin)) - line->end;
       const double needed = (pending_space >= 0 ? kSpaceGlyphGap : kSpaceGap) * size;
       if (gap > needed) line->items.push_back(pending_space >= 0 ? -2 - pending_space : -1);
@@ -85,6 +191,8 @@ PageText layout(const pdf::PageContent& page) {
     line->end = std::max(line->end, dot(line->dir, sub(g.end, line->origin)));
     line->size = std::max(line->size, size);
   }
+
+  merge_interleaved(raw, glyphs);
 
   // Each line in a frame turned so that it reads left to right, top to
   // bottom: `across` grows down the page, `along` along the line.
@@ -144,41 +252,50 @@ PageText layout(const pdf::PageContent& page) {
     k = end;
   }
 
+  std::vector<std::vector<int64_t>> lines;
+  for (const std::vector<size_t>& block : blocks) {
+    for (size_t index : block) lines.push_back(std::move(raw[index].items));
+  }
+  return assemble(page, lines);
+}
+
+PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines) {
+  const auto& glyphs = page.glyphs;
   PageText out;
   auto append = [&out](const std::string& text, int32_t glyph) {
     out.text += text;
     out.text_glyphs.insert(out.text_glyphs.end(), text.size(), glyph);
   };
-  for (const std::vector<size_t>& block : blocks) {
-    for (size_t index : block) {
-      Line line;
-      Word word;
-      int32_t separator = -1;  // the space glyph of the break before the next word, if any
-      auto finish_word = [&] {
-        if (word.glyphs.empty()) return;
-        if (!line.words.empty()) append(" ", separator);
-        separator = -1;
-        for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
-        line.box = line.words.empty() ? word.box : line.box.united(word.box);
-        line.words.push_back(std::move(word));
-        word = Word{};
-      };
-      if (!out.lines.empty()) append("\n", -1);
-      for (int64_t item : raw[index].items) {
-        if (item < 0) {
-          finish_word();
-          if (item <= -2) separator = static_cast<int32_t>(-2 - item);
-          continue;
-        }
-        const pdf::Glyph& g = glyphs[static_cast<size_t>(item)];
-        word.text += g.text;
-        word.box = word.glyphs.empty() ? g.box : word.box.united(g.box);
-        word.glyphs.push_back(static_cast<uint32_t>(item));
+  for (const std::vector<int64_t>& items : lines) {
+    Line line;
+    Word word;
+    int32_t separator = -1;  // the space glyph of the break before the next word, if any
+    auto finish_word = [&] {
+      if (word.glyphs.empty()) return;
+      if (!line.words.empty()) {
+        append(" ", separator);
+      } else if (!out.lines.empty()) {
+        append("\n", -1);
       }
-      finish_word();
-      // Every raw line holds a letter, so every line has a word.
-      out.lines.push_back(std::move(line));
+      separator = -1;
+      for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
+      line.box = line.words.empty() ? word.box : line.box.united(word.box);
+      line.words.push_back(std::move(word));
+      word = Word{};
+    };
+    for (int64_t item : items) {
+      if (item < 0) {
+        finish_word();
+        if (item <= -2) separator = static_cast<int32_t>(-2 - item);
+        continue;
+      }
+      const pdf::Glyph& g = glyphs[static_cast<size_t>(item)];
+      word.text += g.text;
+      word.box = word.glyphs.empty() ? g.box : word.box.united(g.box);
+      word.glyphs.push_back(static_cast<uint32_t>(item));
     }
+    finish_word();
+    if (!line.words.empty()) out.lines.push_back(std::move(line));
   }
   return out;
 }

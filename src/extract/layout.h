@@ -52,4 +52,13 @@ constexpr double kColumnGap = 1.0;
 
 PageText layout(const pdf::PageContent& page);
 
+// The direction a glyph reads in, in page space (a unit vector): along its
+// baseline, or up its quad turned right for a zero-width or vertical glyph.
+Point reading_direction(const pdf::Glyph& glyph);
+
+// Builds a PageText from lines of items: a glyph index (>= 0), a word break
+// (-1), or a word break at space glyph i (-2 - i). Lines without a glyph are
+// left out. Every reading of a page (layout, readings.h) ends here.
+PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines);
+
 }  // namespace redact::extract

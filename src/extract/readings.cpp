@@ -1,0 +1,93 @@
+#include "extract/readings.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace redact::extract {
+namespace {
+
+Point sub(Point a, Point b) { return {a.x - b.x, a.y - b.y}; }
+double dot(Point a, Point b) { return a.x * b.x + a.y * b.y; }
+double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
+
+bool is_space(const std::string& text) {
+  return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
+}
+
+}  // namespace
+
+PageText content_order(const pdf::PageContent& page) {
+  std::vector<std::vector<int64_t>> lines;
+  const pdf::Glyph* last = nullptr;
+  Point dir{1, 0};
+  int64_t pending_space = -1;
+  for (size_t i = 0; i < page.glyphs.size(); ++i) {
+    const pdf::Glyph& g = page.glyphs[i];
+    if (is_space(g.text)) {
+      pending_space = static_cast<int64_t>(i);
+      continue;
+    }
+    const double size = std::max(g.size, 1e-3);
+    bool new_line = last == nullptr;
+    if (last) {
+      const Point rel = sub(g.origin, last->next);
+      const double along = dot(dir, rel);
+      const double tolerance = 0.5 * std::max(size, last->size);
+      new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > tolerance ||
+                 along < -tolerance || along > kColumnGap * size;
+      if (!new_line) {
+        const bool same_operation = g.source.stream == last->source.stream && g.source.op == last->source.op;
+        const double needed = (pending_space >= 0 ? kSpaceGlyphGap : same_operation ? kSpaceGap : kOperationGap) * size;
+        if (along > needed) {
+          lines.back().push_back(pending_space >= 0 ? -2 - pending_space : -1);
+        }
+      }
+    }
+    if (new_line) {
+      lines.emplace_back();
+      dir = reading_direction(g);
+    }
+    lines.back().push_back(static_cast<int64_t>(i));
+    last = &g;
+    pending_space = -1;
+  }
+  return assemble(page, lines);
+}
+
+PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) {
+  std::vector<std::vector<int64_t>> lines;
+  for (const Line& line : text.lines) {
+    std::vector<int64_t>& items = lines.emplace_back();
+    const std::vector<Word>& words = line.words;
+    for (size_t w = 0; w < words.size();) {
+      // A run of two or more single-glyph words.
+      size_t end = w;
+      while (end < words.size() && words[end].glyphs.size() == 1) ++end;
+      if (end - w < 2) {
+        if (!items.empty()) items.push_back(-1);
+        for (uint32_t g : words[w].glyphs) items.push_back(g);
+        ++w;
+        continue;
+      }
+      // Gaps between the letters of the run, along its direction.
+      std::vector<double> gaps;
+      for (size_t k = w + 1; k < end; ++k) {
+        const pdf::Glyph& a = page.glyphs[words[k - 1].glyphs[0]];
+        const pdf::Glyph& b = page.glyphs[words[k].glyphs[0]];
+        gaps.push_back(dot(reading_direction(a), sub(b.origin, a.end)));
+      }
+      const double letter_gap = *std::min_element(gaps.begin(), gaps.end());
+      if (!items.empty()) items.push_back(-1);
+      items.push_back(words[w].glyphs[0]);
+      for (size_t k = w + 1; k < end; ++k) {
+        const pdf::Glyph& b = page.glyphs[words[k].glyphs[0]];
+        if (gaps[k - w - 1] > letter_gap + 0.2 * std::max(b.size, 1e-3)) items.push_back(-1);
+        items.push_back(words[k].glyphs[0]);
+      }
+      w = end;
+    }
+  }
+  return assemble(page, lines);
+}
+
+}  // namespace redact::extract

@@ -1,0 +1,29 @@
+// Readings of a page's text besides the layout one. `check` matches every
+// reading, because a reader that differs from ours (pdftotext, mutool, a
+// copy and paste) may see words that our layout does not:
+//
+// - content_order: each glyph in content-stream order, words split only
+//   where the gap from the previous glyph's expected advance (Tc, Tw and Tz
+//   included) is more than `kSpaceGap` of the font size, or
+//   `kOperationGap` where the two glyphs come from different text-showing
+//   operations (two words 0.1 em apart in separate text objects); lines
+//   break where the text turns, leaves the baseline or jumps back.
+// - join_letter_spacing: a reading in which runs of single-letter words
+//   ("D E P L O Y M E N T  T O  F R A N C E", letter spacing made with
+//   positioning) are joined, with word breaks where a gap in the run is
+//   clearly wider than its letter gaps.
+//
+// Both return a PageText over the same glyph indices, so plan::locate maps
+// their matches back to boxes.
+#pragma once
+
+#include "extract/layout.h"
+
+namespace redact::extract {
+
+constexpr double kOperationGap = 0.08;
+
+PageText content_order(const pdf::PageContent& page);
+PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text);
+
+}  // namespace redact::extract
