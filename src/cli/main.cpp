@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/audit_command.h"
+#include "cli/check_command.h"
 #include "cli/console.h"
 #include "cli/extract_command.h"
 #include "cli/patterns_command.h"
@@ -18,6 +19,7 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  run INPUT... -o OUT [...]               redact PDFs and folders into OUT, with an audit log\n"
+    "  check FILE|FOLDER... [...]              can anything withheld or hidden still be read? (exit 1 if so)\n"
     "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
     "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
     "  patterns test|list [--patterns P]       check a pattern set against its examples, or list it\n"
@@ -27,9 +29,9 @@ constexpr const char* kUsage =
     "\n"
     "Each command has --help.\n"
     "\n"
-    "Exit status: 0 done (scan: nothing found), 1 scan found something or a\n"
-    "pattern example failed, 2 usage or configuration error, 3 a file could not\n"
-    "be read.\n";
+    "Exit status: 0 done (scan, check: nothing found), 1 scan or check found\n"
+    "something, run held a document for review, or a pattern example failed,\n"
+    "2 usage or configuration error, 3 a file could not be read.\n";
 
 }  // namespace
 
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (command == "run") return run_command(rest, console);
+    if (command == "check") return check_command(rest, console);
     if (command == "extract") return extract_command(rest, console);
     if (command == "scan") return scan_command(rest, console);
     if (command == "patterns") return patterns_command(rest, console);

@@ -12,6 +12,7 @@
 #include "apply/redactor.h"
 #include "audit/audit_log.h"
 #include "cli/command_line.h"
+#include "cli/inputs.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
 #include "core/hash.h"
@@ -58,30 +59,10 @@ std::string now_iso8601() {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-bool is_pdf(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".pdf";
-}
-
 // Files as given; folders searched recursively, in a stable order.
 std::vector<Job> plan_jobs(const std::vector<std::string>& inputs, const fs::path& out) {
   std::vector<Job> jobs;
-  for (const std::string& input : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-      std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
-           it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) break;
-        if (it->is_regular_file(ec) && is_pdf(it->path())) found.push_back(it->path());
-      }
-      std::sort(found.begin(), found.end());
-      for (const fs::path& p : found) jobs.push_back({p.string(), (out / fs::relative(p, input)).string()});
-    } else {
-      jobs.push_back({input, (out / fs::path(input).filename()).string()});
-    }
-  }
+  for (const Input& input : find_pdfs(inputs)) jobs.push_back({input.path, (out / input.relative).string()});
   return jobs;
 }
 

@@ -37,6 +37,9 @@ struct DrawState {
   Rect clip{-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
             std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
   int render_mode = 0;     // text render mode (Tr)
+  // Whether a fill hides what is under it: no fill alpha (/ca) below 1, no
+  // blend mode but Normal, no soft mask (ExtGState).
+  bool opaque = true;
   // Inside optional content that is off in the default configuration
   // (marked content /OC, or a form or image with /OC).
   bool optional_content_off = false;

@@ -65,6 +65,7 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.stroke = state_.stroke;
   d.clip = state_.clip;
   d.render_mode = state_.text.render_mode;
+  d.opaque = state_.fill_alpha >= 0.99 && state_.blend_normal && !state_.soft_mask;
   d.optional_content_off = off_depth_ > 0;
   d.stream = stream;
   return d;
@@ -722,6 +723,16 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
     warn(stream, op.begin, "ExtGState /" + name + " is not in the resources");
     return;
   }
+  // Transparency: what a later fill lets through.
+  const PdfObject* alpha = reader_.get(gs, "ca");
+  const PdfObject* blend = reader_.get(gs, "BM");
+  const PdfObject* mask = reader_.get(gs, "SMask");
+  if (alpha) state_.fill_alpha = ObjectReader::number(alpha).value_or(1);
+  if (blend) {
+    const std::string mode = blend->IsArray() ? ObjectReader::name(reader_.item(blend, 0)) : ObjectReader::name(blend);
+    state_.blend_normal = mode == "Normal" || mode == "Compatible";
+  }
+  if (mask) state_.soft_mask = !(mask->IsName() && ObjectReader::name(mask) == "None");
   if (const PdfObject* font = reader_.get_array(gs, "Font"); font && reader_.size(font) == 2) {
     const PdfObject* dict = reader_.item(font, 0);
     auto size = ObjectReader::number(reader_.item(font, 1));

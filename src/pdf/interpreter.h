@@ -83,6 +83,9 @@ class Interpreter {
     int fill_components = 1, stroke_components = 1;  // 0: a pattern or a space we cannot judge
     bool fill_subtractive = false, stroke_subtractive = false;  // Separation/DeviceN tints, CMYK
     Rect clip = DrawState{}.clip;
+    double fill_alpha = 1;  // ExtGState /ca
+    bool blend_normal = true;  // /BM Normal or Compatible
+    bool soft_mask = false;    // /SMask other than /None
   };
 
   void run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth);

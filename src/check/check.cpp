@@ -1,0 +1,619 @@
+#include "check/check.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <tuple>
+
+#include "core/diagnostics.h"
+#include "extract/layout.h"
+#include "extract/readings.h"
+#include "normalize/normalizer.h"
+#include "pdf/content_consumer.h"
+#include "pdf/document.h"
+#include "pdf/text_string.h"
+#include "plan/locate.h"
+
+namespace redact::check {
+
+const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::info: return "info";
+    case Severity::risk: return "risk";
+    case Severity::leak: return "leak";
+  }
+  return "info";
+}
+
+std::optional<Severity> parse_severity(std::string_view text) {
+  if (text == "info") return Severity::info;
+  if (text == "risk") return Severity::risk;
+  if (text == "leak") return Severity::leak;
+  return std::nullopt;
+}
+
+namespace {
+
+// Thresholds of the hidden-content checks.
+constexpr double kTinySize = 1.0;         // points: text smaller than this is not meant to be read
+constexpr double kDarkFill = 0.35;        // lightness at or below which a fill hides what is under it
+constexpr double kLightText = 0.92;       // lightness at or above which text is white-ish
+constexpr double kLightBackground = 0.8;  // a paint lighter than this does not make white text readable
+constexpr double kCovered = 0.5;          // share of a glyph's box that a box must cover to hide it
+constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
+
+bool is_blank(const std::string& text) {
+  return text.empty() || text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
+}
+
+double area(const Rect& r) { return r.empty() ? 0 : r.width() * r.height(); }
+
+Rect intersection(const Rect& a, const Rect& b) {
+  return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
+}
+
+bool meets(const Rect& a, const Rect& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+
+// Like meets, but boxes of no area (text under a singular matrix) touch too.
+bool touches(const Rect& a, const Rect& b) { return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1; }
+
+Point centre(const Rect& r) { return {(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2}; }
+
+bool contains(const Rect& r, Point p) { return p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1; }
+
+// What the walk told us of one glyph, besides the glyph itself.
+struct GlyphFacts {
+  size_t sequence = 0;  // drawing order among glyphs, paints and images
+  pdf::DrawState state;
+};
+
+// A fill or an image, in drawing order.
+struct Paint {
+  Rect box;
+  size_t sequence = 0;
+  bool image = false;
+  bool rectangle = false;
+  pdf::Colour colour;
+  bool opaque = true;
+  uint32_t stream = 0;
+};
+
+// Strings held by marked-content property lists in the content.
+struct MarkedString {
+  uint32_t stream = 0;
+  size_t offset = 0;
+  std::string key;
+  std::string text;
+};
+
+// Glyph boxes in a coarse grid, to find the glyphs under a box without
+// comparing every glyph with every paint.
+class GlyphGrid {
+ public:
+  static constexpr double kCell = 48;
+  void add(uint32_t glyph, const Rect& box) {
+    if (!std::isfinite(box.x0) || !std::isfinite(box.y0) || !std::isfinite(box.x1) || !std::isfinite(box.y1)) return;
+    for_cells(box, [&](long long key) { cells_[key].push_back(glyph); });
+  }
+  // Calls f for each glyph whose box may meet `box` (a glyph may come twice).
+  template <typename F>
+  void query(const Rect& box, F f) const {
+    for_cells(box, [&](long long key) {
+      auto it = cells_.find(key);
+      if (it != cells_.end()) {
+        for (uint32_t g : it->second) f(g);
+      }
+    });
+  }
+
+ private:
+  template <typename F>
+  static void for_cells(const Rect& box, F f) {
+    // Boxes far off the page are clamped to a band of cells: a hostile
+    // coordinate cannot make the loop long.
+    auto cell = [](double v) { return static_cast<long long>(std::floor(std::clamp(v, -1e5, 1e5) / kCell)); };
+    const long long x0 = cell(box.x0), x1 = cell(box.x1), y0 = cell(box.y0), y1 = cell(box.y1);
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 4096) return;  // a box larger than a poster: checked below, not indexed
+    for (long long x = x0; x <= x1; ++x) {
+      for (long long y = y0; y <= y1; ++y) f(x * 1'000'003 + y);
+    }
+  }
+  std::map<long long, std::vector<uint32_t>> cells_;
+};
+
+// The check's consumer of the walk: everything PageCollector keeps, plus the
+// state of each glyph, the paints, and marked-content strings.
+class Inspector : public pdf::PageCollector {
+ public:
+  explicit Inspector(pdf::PageContent& page) : PageCollector(page) {}
+
+  void glyph(const pdf::Glyph& glyph, const pdf::DrawState& state) override {
+    PageCollector::glyph(glyph, state);
+    facts.push_back({sequence_++, state});
+  }
+  void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
+    if (path.fill) paints.push_back({path.box, sequence_++, false, path.rectangle, state.fill, state.opaque, state.stream});
+  }
+  void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
+    PageCollector::image(image, state);
+    if (!state.optional_content_off) paints.push_back({image.box, sequence_++, true, true, {}, state.opaque, state.stream});
+  }
+  void begin_marked_content(const pdf::MarkedContent& marked) override {
+    collect(marked.properties, "", marked);
+  }
+
+  std::vector<GlyphFacts> facts;
+  std::vector<Paint> paints;
+  std::vector<MarkedString> marked_strings;
+
+ private:
+  void collect(const pdf::Object& value, const std::string& key, const pdf::MarkedContent& marked) {
+    if (value.is_string()) {
+      if (pdf::carries_text(key)) marked_strings.push_back({marked.stream, marked.offset, key, pdf::decode_text_string(value.bytes)});
+    } else if (value.is_dict()) {
+      for (size_t i = 0; i + 1 < value.items.size(); i += 2) collect(value.items[i + 1], value.items[i].bytes, marked);
+    } else if (value.is_array()) {
+      for (const pdf::Object& item : value.items) collect(item, key, marked);
+    }
+  }
+  size_t sequence_ = 0;
+};
+
+std::string stream_name(const pdf::PageContent& page, uint32_t stream) {
+  if (stream >= page.streams.size()) return "content stream";
+  const pdf::StreamUse& use = page.streams[stream];
+  if (!use.annotation.empty()) {
+    return "annotation " + use.annotation + ", appearance " + use.appearance + (use.hidden ? " (not shown)" : "");
+  }
+  if (use.object.empty()) return "content stream";
+  return "object " + use.object + (use.parent < 0 ? " (drawn by no page)" : " (form)");
+}
+
+std::string describe(const Rect& r) {
+  auto n = [](double v) { return std::to_string(static_cast<long long>(std::lround(v))); };
+  return "[" + n(r.x0) + " " + n(r.y0) + " " + n(r.x1) + " " + n(r.y1) + "]";
+}
+
+class Checker {
+ public:
+  Checker(const std::string& path, const match::Matcher& matcher, const CheckOptions& options)
+      : path_(path), matcher_(matcher), options_(options) {}
+
+  Report run() {
+    auto document = pdf::Document::open(path_);
+    report_.file = path_;
+    report_.pages = document->page_count();
+    std::set<std::string> walked;
+    std::vector<std::string> page_texts;
+    for (int number = 1; number <= report_.pages; ++number) {
+      page_texts.push_back(check_page(*document, number, walked));
+    }
+    check_undrawn_streams(*document, walked);
+    check_strings(*document, "");
+    check_structure(*document);
+    if (options_.revisions) check_revisions(page_texts);
+    return std::move(report_);
+  }
+
+ private:
+  void add(Finding finding) {
+    // One finding per leak, however many readings see it.
+    if (finding.severity == Severity::leak && finding.box) {
+      for (const Finding& f : report_.findings) {
+        if (f.severity == Severity::leak && f.page == finding.page && f.pattern == finding.pattern && f.box &&
+            touches(*f.box, *finding.box)) {
+          return;
+        }
+      }
+    }
+    report_.findings.push_back(std::move(finding));
+  }
+
+  // Matches every reading of `page` (a page, or one group of its glyphs)
+  // and reports what is found as leaks.
+  void match_readings(const pdf::PageContent& page, int number, const std::string& object, const std::string& where) {
+    if (page.glyphs.empty()) return;
+    const extract::PageText layout = extract::layout(page);
+    const extract::PageText order = extract::content_order(page);
+    const std::pair<const char*, extract::PageText> readings[] = {
+        {"layout", layout},
+        {"content-order", order},
+        {"letter-spacing", extract::join_letter_spacing(page, layout)},
+        {"letter-spacing in content order", extract::join_letter_spacing(page, order)},
+    };
+    for (const auto& [name, text] : readings) {
+      const normalize::NormalizedText normalized = normalize::normalize(text.text);
+      const std::vector<match::Match> matches = matcher_.find(normalized.text);
+      for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
+        const match::Pattern& pattern = matcher_.patterns()[found.match.pattern];
+        Finding f;
+        f.kind = "text";
+        f.severity = Severity::leak;
+        f.page = number;
+        for (const Rect& b : found.boxes) f.box = f.box ? f.box->united(b) : b;
+        f.object = object;
+        f.category = pattern.category;
+        f.pattern = pattern.id;
+        auto [b, e] = normalized.source_range(found.match.begin, found.match.end);
+        f.text = text.text.substr(b, e - b);
+        f.message = "a " + pattern.category + " match (pattern " + pattern.id + ") is readable in " + where + " (" +
+                    name + " reading)";
+        add(std::move(f));
+      }
+    }
+  }
+
+  void match_string(const std::string& text, int number, const std::string& kind, const std::string& object,
+                    const std::string& where) {
+    const std::vector<match::Match> matches = matcher_.find(normalize::normalized(text));
+    if (matches.empty()) return;
+    const match::Pattern& pattern = matcher_.patterns()[matches.front().pattern];
+    Finding f;
+    f.kind = kind;
+    f.severity = Severity::leak;
+    f.page = number;
+    f.object = object;
+    f.category = pattern.category;
+    f.pattern = pattern.id;
+    f.text = text.size() > 200 ? text.substr(0, 200) + "..." : text;
+    f.message = "a " + pattern.category + " match (pattern " + pattern.id + ") is in " + where;
+    add(std::move(f));
+  }
+
+  // Reads one page every way; returns the text a viewer shows on it (for
+  // comparing revisions).
+  std::string check_page(pdf::Document& document, int number, std::set<std::string>& walked) {
+    pdf::PageContent page;
+    Inspector inspector(page);
+    Diagnostics diagnostics;
+    const pdf::PageContent frame = document.walk_page(number, inspector, diagnostics, pdf::WalkOptions{true});
+    page.number = number;
+    page.width = frame.width;
+    page.height = frame.height;
+    page.page_from_user = frame.page_from_user;
+    page.complete = frame.complete;
+    for (const pdf::StreamUse& use : page.streams) {
+      if (!use.object.empty()) walked.insert(use.object);
+    }
+    return inspect(page, inspector, number, true);
+  }
+
+  // Streams no page draws: forms left in resources, patterns, appearance
+  // streams of annotations no page lists.
+  void check_undrawn_streams(pdf::Document& document, const std::set<std::string>& walked) {
+    for (const std::string& object : document.content_streams()) {
+      if (walked.contains(object)) continue;
+      pdf::PageContent page;
+      Inspector inspector(page);
+      Diagnostics diagnostics;
+      document.walk_stream(object, inspector, diagnostics);
+      inspect(page, inspector, 0, false);
+    }
+  }
+
+  // Which stream each stream's glyphs are grouped with: the page as shown
+  // (0), or the appearance or stream not shown that they descend from.
+  static std::vector<uint32_t> groups_of(const pdf::PageContent& page) {
+    std::vector<uint32_t> group(page.streams.size(), 0);
+    for (size_t i = 0; i < page.streams.size(); ++i) {
+      const pdf::StreamUse& use = page.streams[i];
+      if (use.hidden) {
+        group[i] = static_cast<uint32_t>(i);
+      } else if (use.parent >= 0 && static_cast<size_t>(use.parent) < i) {
+        group[i] = group[static_cast<size_t>(use.parent)];
+      }
+    }
+    return group;
+  }
+
+  std::string inspect(const pdf::PageContent& page, const Inspector& inspector, int number, bool on_page) {
+    const std::string where_page = on_page ? "page " + std::to_string(number) : "a stream no page draws";
+    // 1. Leaks, per group of glyphs (what the page shows; each appearance or
+    // stream not shown, on its own so that it does not mingle with the page).
+    const std::vector<uint32_t> group = groups_of(page);
+    std::map<uint32_t, std::vector<uint32_t>> members;
+    for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
+      const uint32_t s = page.glyphs[g].source.stream;
+      members[s < group.size() ? group[s] : 0].push_back(g);
+    }
+    std::string shown;
+    for (const auto& [root, glyphs] : members) {
+      pdf::PageContent part;
+      part.number = page.number;
+      part.width = page.width;
+      part.height = page.height;
+      part.streams = page.streams;
+      part.fonts = page.fonts;
+      for (uint32_t g : glyphs) {
+        part.glyphs.push_back(page.glyphs[g]);
+        // The page's own text (no annotation), to compare revisions by.
+        if (on_page && root == 0 && page.streams[page.glyphs[g].source.stream].annotation.empty()) shown += page.glyphs[g].text;
+      }
+      const bool hidden = root != 0 || !on_page;
+      match_readings(part, number, stream_name(page, root), hidden ? "text not shown (" + stream_name(page, root) + ")" : "the page text");
+    }
+    for (const MarkedString& s : inspector.marked_strings) {
+      match_string(s.text, number, "text", stream_name(page, s.stream) + ", offset " + std::to_string(s.offset),
+                   "marked content /" + s.key + " on " + where_page);
+    }
+
+    // 2. Content hidden from the eye.
+    struct Tally {
+      size_t count = 0;
+      Rect box;
+      std::string object;
+    };
+    // By kind and stream; text under a box by kind and box.
+    std::map<std::tuple<std::string, uint32_t, uint32_t>, Tally> tallies;
+    auto note = [&](const std::string& kind, uint32_t glyph, uint32_t paint = 0) {
+      const pdf::Glyph& g = page.glyphs[glyph];
+      Tally& t = tallies[{kind, g.source.stream, paint}];
+      t.box = t.count == 0 ? g.box : t.box.united(g.box);
+      ++t.count;
+    };
+    std::vector<bool> under_image(page.glyphs.size(), false);
+    GlyphGrid grid;
+    for (uint32_t g = 0; g < page.glyphs.size(); ++g) grid.add(g, page.glyphs[g].box);
+    // Glyphs a box or an image hides: an opaque one drawn over them (black,
+    // or white as a "white-out"), or a dark one under dark text.
+    std::vector<bool> covered(page.glyphs.size(), false);
+    std::vector<uint32_t> covering(page.glyphs.size(), 0);  // which paint, to report each box on its own
+    for (uint32_t p = 0; p < inspector.paints.size(); ++p) {
+      const Paint& paint = inspector.paints[p];
+      if (!paint.opaque || !(paint.image || paint.rectangle)) continue;
+      const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
+      auto test = [&](uint32_t g) {
+        const GlyphFacts& facts = inspector.facts[g];
+        if (covered[g]) return;
+        const Rect& box = page.glyphs[g].box;
+        if (area(box) <= 0 || area(intersection(box, paint.box)) < kCovered * area(box)) return;
+        const bool over = facts.sequence < paint.sequence;
+        const bool same_colour = !over && dark && !paint.image && facts.state.fill.known &&
+                                 std::abs(facts.state.fill.lightness - paint.colour.lightness) < 0.3;
+        if (!over && !same_colour) return;
+        covered[g] = true;
+        covering[g] = p;
+        if (paint.image && over) under_image[g] = true;
+      };
+      if (area(paint.box) > 4096 * GlyphGrid::kCell * GlyphGrid::kCell) {
+        for (uint32_t g = 0; g < page.glyphs.size(); ++g) test(g);
+      } else {
+        grid.query(paint.box, test);
+      }
+    }
+    size_t visible_letters = 0, ocr_letters = 0;
+    for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
+      const pdf::Glyph& glyph = page.glyphs[g];
+      if (is_blank(glyph.text)) continue;
+      const pdf::DrawState& state = inspector.facts[g].state;
+      const uint32_t s = glyph.source.stream;
+      const bool shown_stream = s < group.size() && group[s] == 0;
+      if (!shown_stream) continue;  // appearances not shown are reported with their annotation
+      const bool invisible = state.render_mode == 3 || state.render_mode == 7;
+      const bool ocr = invisible && under_image[g];
+      if (ocr) ++ocr_letters;
+      else ++visible_letters;
+      if (std::abs(state.ctm.determinant()) < 1e-12 || glyph.size < 1e-6) {
+        note("singular-matrix", g);
+        continue;
+      }
+      if (state.optional_content_off) note("optional-content-off", g);
+      if (invisible && !ocr) note("invisible-text", g);
+      if (covered[g] && !ocr) note("text-under-box", g, covering[g]);
+      if (glyph.size < kTinySize) note("tiny-text", g);
+      if (on_page && !meets(glyph.box, Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
+      if (!meets(glyph.box, state.clip) || state.clip.empty()) note("clipped-text", g);
+      const bool fills = state.render_mode == 0 || state.render_mode == 2 || state.render_mode == 4 || state.render_mode == 6;
+      if (fills && state.fill.known && state.fill.lightness >= kLightText && !on_dark(page, inspector, g)) {
+        note("hidden-colour-text", g);
+      }
+    }
+    static const std::map<std::string, std::string> kWhat = {
+        {"singular-matrix", "drawn under a singular matrix (nothing shows, the text is in the file)"},
+        {"optional-content-off", "in optional content that is off (a layer a viewer hides)"},
+        {"invisible-text", "invisible (text render mode 3 or 7) and not the OCR layer of an image"},
+        {"text-under-box", "hidden under a box or an image drawn over them, or dark on a dark box (a bad redaction?)"},
+        {"tiny-text", "smaller than 1 pt"},
+        {"text-outside-crop", "outside the page's CropBox"},
+        {"clipped-text", "clipped away entirely"},
+        {"hidden-colour-text", "white (or nearly) on a blank background"},
+    };
+    for (const auto& [key, tally] : tallies) {
+      Finding f;
+      const auto& [kind, stream, paint] = key;
+      f.kind = kind;
+      f.severity = Severity::risk;
+      f.page = number;
+      f.box = tally.box;
+      f.object = stream_name(page, stream);
+      f.message = std::to_string(tally.count) + " glyph" + (tally.count == 1 ? " is " : "s are ") + kWhat.at(kind);
+      if (kind == "text-under-box") {
+        const Paint& p = inspector.paints[paint];
+        f.message += "; the box, drawn by " + stream_name(page, p.stream) + ", is at " + describe(p.box);
+      }
+      add(std::move(f));
+    }
+    if (on_page) {
+      if (!page.complete) {
+        add({"unreadable-text", Severity::risk, number, std::nullopt, "page " + std::to_string(number),
+             "the page could not be read completely: what is not read cannot be checked", "", "", ""});
+      }
+      if (page.unknown_glyphs > 0) {
+        add({"unreadable-text", Severity::risk, number, std::nullopt, "page " + std::to_string(number),
+             std::to_string(page.unknown_glyphs) + " glyphs have no known Unicode value: their text cannot be checked",
+             "", "", ""});
+      }
+      if (visible_letters == 0 && !page.images.empty()) {
+        add({"no-text-layer", Severity::info, number, std::nullopt, "page " + std::to_string(number),
+             ocr_letters > 0 ? "the text is an invisible OCR layer over an image: the image itself cannot be checked without OCR"
+                             : "images but no text layer (a scan?): the page cannot be checked without OCR",
+             "", "", ""});
+      }
+    }
+    return shown;
+  }
+
+  // Whether something that is not light was painted under glyph g before it
+  // (white text on a dark box is readable; on nothing, it is hidden).
+  static bool on_dark(const pdf::PageContent& page, const Inspector& inspector, uint32_t g) {
+    const Point c = centre(page.glyphs[g].box);
+    for (const Paint& paint : inspector.paints) {
+      if (paint.sequence > inspector.facts[g].sequence) break;
+      if (!contains(paint.box, c)) continue;
+      if (paint.image || !paint.colour.known || paint.colour.lightness < kLightBackground) return true;
+    }
+    return false;
+  }
+
+  void check_strings(pdf::Document& document, const std::string& revision) {
+    for (const pdf::Document::StringValue& s : document.strings()) {
+      match_string(s.text, 0, "string", (revision.empty() ? "" : revision + ", ") + s.object + (s.key.empty() ? "" : ", /" + s.key),
+                   s.key == "Metadata" ? "XMP metadata" : "the string " + (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object);
+    }
+  }
+
+  // Actions, annotations, fields, attachments, metadata: the file's own
+  // structure, read object by object.
+  void check_structure(pdf::Document& document) {
+    std::map<std::string, size_t> counts;
+    auto structural = [&](const std::string& kind, Severity severity, const std::string& object, const std::string& message) {
+      if (++counts[kind] > kMaxStructureFindings) return;
+      add({kind, severity, 0, std::nullopt, object, message, "", "", ""});
+    };
+    const std::string catalog = document.catalog_id();
+    const std::string info = document.info_id();
+    document.visit_objects([&](const pdf::Document::ObjectVisit& visit) {
+      const std::string object = "object " + visit.id;
+      std::function<void(const pdf::Object&, int)> look = [&](const pdf::Object& value, int depth) {
+        if (depth > 8) return;
+        if (value.is_array()) {
+          for (const pdf::Object& item : value.items) look(item, depth + 1);
+          return;
+        }
+        if (!value.is_dict()) return;
+        auto name = [&](std::string_view key) {
+          const pdf::Object* v = value.find(key);
+          return v && v->is_name() ? v->bytes : std::string();
+        };
+        auto present = [&](std::string_view key) { return value.find(key) != nullptr; };
+        auto nonempty_string = [&](std::string_view key) {
+          const pdf::Object* v = value.find(key);
+          return v && ((v->is_string() && !v->bytes.empty()) || v->is_reference());
+        };
+        const std::string s = name("S"), subtype = name("Subtype");
+        if (s == "JavaScript" || present("JS")) structural("javascript", Severity::risk, object, "a JavaScript action");
+        if (s == "Launch") structural("launch-action", Severity::risk, object, "a Launch action (opens a file or program)");
+        if (s == "URI") structural("uri-action", Severity::risk, object, "a URI action (a link out of the document)");
+        if (subtype == "Redact") {
+          structural("redact-annotation", Severity::risk, object,
+                     "an unapplied /Redact annotation: the text it marks is still in the file");
+        }
+        if (present("Rect") && !subtype.empty()) {
+          const pdf::Object* flags = value.find("F");
+          const auto f = flags && flags->is_number() ? static_cast<long long>(flags->number) : 0;
+          if ((f & (2 | 32)) && (present("AP") || nonempty_string("Contents") || nonempty_string("RC"))) {
+            structural("hidden-annotation", Severity::risk, object,
+                       "a Hidden or NoView " + subtype + " annotation that carries text or an appearance");
+          }
+        }
+        if (name("Type") == "EmbeddedFile" || present("EF")) {
+          structural("embedded-file", Severity::risk, object, "an embedded file (its content is not checked)");
+        }
+        if (present("FT") && present("V")) {
+          const pdf::Object* v = value.find("V");
+          const bool empty = (v->is_string() && v->bytes.empty()) || (v->is_name() && v->bytes == "Off");
+          if (!empty) structural("form-field-value", Severity::risk, object, "a form field with a value");
+        }
+        if (present("ByteRange") || name("Type") == "Sig") {
+          structural("signature", Severity::info, object, "a digital signature");
+        }
+        for (size_t i = 0; i + 1 < value.items.size(); i += 2) look(value.items[i + 1], depth + 1);
+      };
+      look(visit.value, 0);
+      if (visit.id == catalog && visit.value.is_dict()) {
+        // A destination (the page to open at) is a view, not an action.
+        if (const pdf::Object* open = visit.value.find("OpenAction"); open && !open->is_array()) {
+          const pdf::Object* s = open->is_dict() ? open->find("S") : nullptr;
+          const bool go_to = s && s->is_name() && s->bytes == "GoTo";
+          if (!go_to) structural("open-action", Severity::risk, object, "an /OpenAction (something happens when the file opens)");
+        }
+        if (visit.value.find("AA")) structural("open-action", Severity::risk, object, "document additional actions (/AA)");
+        if (visit.value.find("Metadata")) structural("metadata", Severity::info, object, "XMP metadata");
+        if (const pdf::Object* outlines = visit.value.find("Outlines"); outlines && !outlines->is_dict()) {
+          structural("outlines", Severity::info, object, "outlines (bookmarks)");
+        }
+      }
+      if (!info.empty() && visit.id == info && visit.value.is_dict()) {
+        std::string keys;
+        for (size_t i = 0; i + 1 < visit.value.items.size(); i += 2) {
+          const std::string& key = visit.value.items[i].bytes;
+          if (key == "Producer") {
+            const pdf::Object& v = visit.value.items[i + 1];
+            if (v.is_string()) structural("producer", Severity::info, object, "produced by " + pdf::decode_text_string(v.bytes));
+          }
+          if (key != "CreationDate" && key != "ModDate") keys += (keys.empty() ? "/" : " /") + key;
+        }
+        if (!keys.empty()) structural("metadata", Severity::info, object, "document information " + keys);
+      }
+    });
+    for (const auto& [kind, count] : counts) {
+      if (count > kMaxStructureFindings) {
+        add({kind, Severity::info, 0, std::nullopt, "document",
+             std::to_string(count - kMaxStructureFindings) + " more " + kind + " findings not listed", "", "", ""});
+      }
+    }
+  }
+
+  // Each earlier revision, as the file cut at its %%EOF opens.
+  void check_revisions(const std::vector<std::string>& current_texts) {
+    const std::vector<size_t> ends = pdf::Document::revision_ends(path_);
+    for (size_t r = 0; r + 1 < ends.size(); ++r) {
+      const std::string revision = "revision " + std::to_string(r + 1) + " (the file cut at byte " + std::to_string(ends[r]) + ")";
+      std::unique_ptr<pdf::Document> earlier;
+      try {
+        earlier = pdf::Document::open_prefix(path_, ends[r]);
+      } catch (const Error&) {
+        // The first part of a linearized file is no revision of its own.
+        if (r == 0) continue;
+        add({"earlier-revision", Severity::risk, 0, std::nullopt, revision,
+             "an earlier revision cannot be read on its own: what it holds cannot be checked", "", "", ""});
+        continue;
+      }
+      bool differs = earlier->page_count() != static_cast<int>(current_texts.size());
+      for (int number = 1; number <= earlier->page_count(); ++number) {
+        Diagnostics ignored;
+        pdf::PageContent page = earlier->read_page(number, ignored);
+        std::string text;
+        for (const pdf::Glyph& g : page.glyphs) {
+          if (page.streams[g.source.stream].annotation.empty()) text += g.text;
+        }
+        if (static_cast<size_t>(number) > current_texts.size() || text != current_texts[static_cast<size_t>(number) - 1]) {
+          differs = true;
+        }
+        match_readings(page, number, revision, "the page text of " + revision);
+      }
+      check_strings(*earlier, revision);
+      if (differs) {
+        add({"earlier-revision", Severity::risk, 0, std::nullopt, revision,
+             "an earlier revision shows different text: anyone can cut the file there and read it", "", "", ""});
+      }
+    }
+  }
+
+  std::string path_;
+  const match::Matcher& matcher_;
+  CheckOptions options_;
+  Report report_;
+};
+
+}  // namespace
+
+Report check_document(const std::string& path, const match::Matcher& matcher, const CheckOptions& options) {
+  Checker checker(path, matcher, options);
+  return checker.run();
+}
+
+}  // namespace redact::check
