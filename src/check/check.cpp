@@ -135,11 +135,16 @@ class Inspector : public pdf::PageCollector {
     facts.push_back({sequence_++, state});
   }
   void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
-    if (path.fill) paints.push_back({path.box, sequence_++, false, path.rectangle, state.fill, state.opaque, state.stream});
+    // What shows of a paint is what its clip lets through.
+    if (path.fill) {
+      paints.push_back({intersection(path.box, state.clip), sequence_++, false, path.rectangle, state.fill, state.opaque, state.stream});
+    }
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
-    if (!state.optional_content_off) paints.push_back({image.box, sequence_++, true, true, {}, state.opaque, state.stream});
+    if (!state.optional_content_off) {
+      paints.push_back({intersection(image.box, state.clip), sequence_++, true, true, {}, state.opaque, state.stream});
+    }
   }
   void begin_marked_content(const pdf::MarkedContent& marked) override {
     collect(marked.properties, "", marked);
@@ -354,7 +359,7 @@ class Checker {
       t.box = t.count == 0 ? g.box : t.box.united(g.box);
       ++t.count;
     };
-    std::vector<bool> under_image(page.glyphs.size(), false);
+    std::vector<bool> under_image(page.glyphs.size(), false);  // on an image, before or after it
     GlyphGrid grid;
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) grid.add(g, page.glyphs[g].box);
     // Glyphs a box or an image hides: an opaque one drawn over them (black,
@@ -363,20 +368,23 @@ class Checker {
     std::vector<uint32_t> covering(page.glyphs.size(), 0);  // which paint, to report each box on its own
     for (uint32_t p = 0; p < inspector.paints.size(); ++p) {
       const Paint& paint = inspector.paints[p];
-      if (!paint.opaque || !(paint.image || paint.rectangle)) continue;
+      if (!(paint.image || paint.rectangle)) continue;
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
       auto test = [&](uint32_t g) {
         const GlyphFacts& facts = inspector.facts[g];
-        if (covered[g]) return;
         const Rect& box = page.glyphs[g].box;
         if (area(box) <= 0 || area(intersection(box, paint.box)) < kCovered * area(box)) return;
+        // Text on an image, in either order: an OCR layer when invisible.
+        if (paint.image) under_image[g] = true;
+        if (covered[g] || !paint.opaque) return;
         const bool over = facts.sequence < paint.sequence;
+        // Black on black: dark text drawn on a dark box.
         const bool same_colour = !over && dark && !paint.image && facts.state.fill.known &&
-                                 std::abs(facts.state.fill.lightness - paint.colour.lightness) < 0.3;
+                                 facts.state.fill.lightness <= kDarkFill &&
+                                 std::abs(facts.state.fill.lightness - paint.colour.lightness) < 0.15;
         if (!over && !same_colour) return;
         covered[g] = true;
         covering[g] = p;
-        if (paint.image && over) under_image[g] = true;
       };
       if (area(paint.box) > 4096 * GlyphGrid::kCell * GlyphGrid::kCell) {
         for (uint32_t g = 0; g < page.glyphs.size(); ++g) test(g);

@@ -68,7 +68,10 @@ std::string decode_text_string(std::string_view bytes) {
 bool carries_text(std::string_view key) {
   static const std::set<std::string_view> codes = {
       "Lang", "ID", "O", "U", "OE", "UE", "Perms", "ByteRange", "Type", "S", "Filter", "CheckSum",
-      "Cert", "Reference"};
+      "Cert", "Reference",
+      // Font descriptors and CID system info name fonts, not text (a font
+      // family "Georgia" is no country).
+      "FontFamily", "FontStretch", "Registry", "Ordering"};
   return !codes.contains(key);
 }
 

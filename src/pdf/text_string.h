@@ -24,7 +24,8 @@ std::string decode_text_string(std::string_view bytes);
 // Whether the value of dictionary key `key` is text a person can read (and
 // so must be checked for withheld text). Keys whose strings are codes,
 // identifiers or binary data are not: /Lang ("en-US"), /ID, the encryption
-// /O /U /OE /UE /Perms, a signature's /Contents and /ByteRange, /Type, /S.
+// /O /U /OE /UE /Perms, a signature's /Contents and /ByteRange, /Type, /S,
+// font descriptors' /FontFamily.
 // Every other key counts: a hostile file can put text under any name.
 bool carries_text(std::string_view key);
 
