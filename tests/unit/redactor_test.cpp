@@ -51,6 +51,37 @@ TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
   EXPECT_EQ(text.find("s.27"), std::string::npos) << "a label too wide for its box is left out";
 }
 
+// The gate: what the planner does not remove, check still finds in the
+// output, and the document is held with the finding as its reason.
+TEST(Redactor, AnOutputThatFailsCheckIsHeldWithTheFindingAsItsReason) {
+  const std::string hidden = "<< /Type /Annot /Subtype /Stamp /F 2 /Rect [300 600 400 640] /AP << /N 6 0 R >> >>";
+  const std::string appearance = stream_object(
+      "BT /F1 12 Tf 0 5 Td (France) Tj ET", "/Subtype /Form /BBox [0 0 100 40] /Resources << /Font << /F1 4 0 R >> >>");
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R]"}},
+                               {hidden, appearance}),
+                     &output);
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("check: "), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find("leak text"), std::string::npos) << o.reason;
+  EXPECT_EQ(o.reason.find("France"), std::string::npos) << "a reason never holds the withheld text";
+  EXPECT_FALSE(std::filesystem::exists(output));
+  EXPECT_FALSE(std::filesystem::exists(output + ".redact-tmp"));
+}
+
+TEST(Redactor, LetterSpacedTextIsRemovedNotOnlyFound) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 4 Tc 72 700 Td (DEPLOYMENT TO FRANCE) Tj ET"}}), &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  std::string text;
+  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  EXPECT_EQ(text.find("FRANCE"), std::string::npos) << text;
+  EXPECT_NE(text.find("DEPLOYMENT"), std::string::npos) << text;
+}
+
 TEST(Redactor, AWideBoxIsLabelledWithItsExemptions) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{

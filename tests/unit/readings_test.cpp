@@ -1,0 +1,69 @@
+// The readings of a page besides layout, on small PDFs of the shapes that
+// defeated the layout reading.
+#include "extract/readings.h"
+
+#include <gtest/gtest.h>
+
+#include "pdf/document.h"
+#include "unit/test_pdf.h"
+
+namespace redact::extract {
+namespace {
+
+pdf::PageContent read_content(const std::string& content) {
+  auto doc = pdf::Document::open(test::write_temp("t.pdf", test::build_pdf({test::TestPage{content}})));
+  Diagnostics d;
+  return doc->read_page(1, d);
+}
+
+TEST(Readings, LetterSpacingByPositioningIsJoinedWithItsWordGapsKept) {
+  // "TO FRANCE" set letter by letter, 4 pt apart, words 12 pt apart.
+  std::string content = "BT /F1 12 Tf ";
+  double x = 72;
+  for (char c : std::string("TO FRANCE")) {
+    if (c == ' ') {
+      x += 8;
+      continue;
+    }
+    content += "1 0 0 1 " + std::to_string(x) + " 700 Tm (" + std::string(1, c) + ") Tj ";
+    x += 12;
+  }
+  content += "ET";
+  const pdf::PageContent page = read_content(content);
+  const PageText text = layout(page);
+  EXPECT_EQ(text.text, "T O F R A N C E");
+  EXPECT_EQ(join_letter_spacing(page, text).text, "TO FRANCE");
+}
+
+TEST(Readings, ContentOrderMeasuresGapsFromTheAdvanceWithTc) {
+  const pdf::PageContent page = read_content("BT /F1 12 Tf 4 Tc 72 700 Td (FRANCE) Tj ET");
+  EXPECT_EQ(content_order(page).text, "FRANCE");
+}
+
+TEST(Readings, ContentOrderBreaksWordsInSeparateTextObjectsCloseTogether) {
+  // "Deployment" then "France" 0.1 em after it, in another BT ... ET.
+  const pdf::PageContent page =
+      read_content("BT /F1 12 Tf 72 700 Td (Deployment) Tj ET BT /F1 12 Tf 137.22 700 Td (France) Tj ET");
+  EXPECT_EQ(content_order(page).text, "Deployment France");
+}
+
+TEST(Readings, LayoutMergesAHeaderDrawnOutOfOrderInMixedSizes) {
+  const pdf::PageContent page = read_content(
+      "BT /F1 14 Tf 1 0 0 1 72 700 Tm (S) Tj 1 0 0 1 90.8 700 Tm (L) Tj /F1 10 Tf 1 0 0 1 81.4 700 Tm (ri) Tj "
+      "1 0 0 1 98.6 700 Tm (ank) Tj 1 0 0 1 114.7 700 Tm (a) Tj ET");
+  EXPECT_EQ(layout(page).text, "Sri Lanka");
+}
+
+TEST(Readings, TextDrawnOverTextStaysTwoLines) {
+  const pdf::PageContent page =
+      read_content("BT /F1 12 Tf 72 700 Td (TROOPER) Tj ET BT /F1 12 Tf 72.5 700 Td (LLC) Tj ET");
+  EXPECT_EQ(layout(page).text, "TROOPER\nLLC");
+}
+
+TEST(Readings, SkewedTextStaysOneLine) {
+  const pdf::PageContent page = read_content("BT /F1 12 Tf 1 0 0.27 1 72 700 Tm (Officers were sent to Sri Lanka) Tj ET");
+  EXPECT_EQ(layout(page).text, "Officers were sent to Sri Lanka");
+}
+
+}  // namespace
+}  // namespace redact::extract
