@@ -122,12 +122,8 @@ struct Found {
 // joined: extract/readings.h), so that what check would find is removed,
 // not only what the layout reading shows.
 std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
-  const extract::PageText layout = extract::layout(page);
-  const extract::PageText order = extract::content_order(page);
-  const extract::PageText readings[] = {layout, order, extract::join_letter_spacing(page, layout),
-                                        extract::join_letter_spacing(page, order)};
   std::vector<Found> out;
-  for (const extract::PageText& text : readings) {
+  for (const auto& [name, text] : extract::all_readings(page)) {
     const normalize::NormalizedText normalized = normalize::normalize(text.text);
     for (plan::Located& located : plan::locate(page, text, normalized, matcher.find(normalized.text))) {
       std::string withheld = normalized.text.substr(located.match.begin, located.match.end - located.match.begin);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/diagnostics.h"
 #include "extract/layout.h"
@@ -121,7 +122,7 @@ class GlyphGrid {
       for (long long y = y0; y <= y1; ++y) f(x * 1'000'003 + y);
     }
   }
-  std::map<long long, std::vector<uint32_t>> cells_;
+  std::unordered_map<long long, std::vector<uint32_t>> cells_;
 };
 
 // The check's consumer of the walk: everything PageCollector keeps, plus the
@@ -221,15 +222,7 @@ class Checker {
   // and reports what is found as leaks.
   void match_readings(const pdf::PageContent& page, int number, const std::string& object, const std::string& where) {
     if (page.glyphs.empty()) return;
-    const extract::PageText layout = extract::layout(page);
-    const extract::PageText order = extract::content_order(page);
-    const std::pair<const char*, extract::PageText> readings[] = {
-        {"layout", layout},
-        {"content-order", order},
-        {"letter-spacing", extract::join_letter_spacing(page, layout)},
-        {"letter-spacing in content order", extract::join_letter_spacing(page, order)},
-    };
-    for (const auto& [name, text] : readings) {
+    for (const auto& [name, text] : extract::all_readings(page)) {
       const normalize::NormalizedText normalized = normalize::normalize(text.text);
       const std::vector<match::Match> matches = matcher_.find(normalized.text);
       for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
@@ -326,19 +319,23 @@ class Checker {
     }
     std::string shown;
     for (const auto& [root, glyphs] : members) {
-      pdf::PageContent part;
-      part.number = page.number;
-      part.width = page.width;
-      part.height = page.height;
-      part.streams = page.streams;
-      part.fonts = page.fonts;
       for (uint32_t g : glyphs) {
-        part.glyphs.push_back(page.glyphs[g]);
         // The page's own text (no annotation), to compare revisions by.
         if (on_page && root == 0 && page.streams[page.glyphs[g].source.stream].annotation.empty()) shown += page.glyphs[g].text;
       }
+      // The common case, one group, reads the page itself; others a copy.
+      pdf::PageContent part;
+      if (members.size() > 1) {
+        part.number = page.number;
+        part.width = page.width;
+        part.height = page.height;
+        part.streams = page.streams;
+        part.fonts = page.fonts;
+        for (uint32_t g : glyphs) part.glyphs.push_back(page.glyphs[g]);
+      }
+      const pdf::PageContent& reading = members.size() > 1 ? part : page;
       const bool hidden = root != 0 || !on_page;
-      match_readings(part, number, stream_name(page, root), hidden ? "text not shown (" + stream_name(page, root) + ")" : "the page text");
+      match_readings(reading, number, stream_name(page, root), hidden ? "text not shown (" + stream_name(page, root) + ")" : "the page text");
     }
     for (const MarkedString& s : inspector.marked_strings) {
       match_string(s.text, number, "text", stream_name(page, s.stream) + ", offset " + std::to_string(s.offset),
@@ -368,7 +365,8 @@ class Checker {
     std::vector<uint32_t> covering(page.glyphs.size(), 0);  // which paint, to report each box on its own
     for (uint32_t p = 0; p < inspector.paints.size(); ++p) {
       const Paint& paint = inspector.paints[p];
-      if (!(paint.image || paint.rectangle)) continue;
+      // A hairline (a table rule) covers no glyph.
+      if (!(paint.image || paint.rectangle) || std::min(paint.box.width(), paint.box.height()) < 0.5) continue;
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
       auto test = [&](uint32_t g) {
         const GlyphFacts& facts = inspector.facts[g];

@@ -90,4 +90,38 @@ PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text)
   return assemble(page, lines);
 }
 
+namespace {
+
+// Whether a line has two single-glyph words in a row: the only thing
+// join_letter_spacing changes.
+bool has_letter_run(const PageText& text) {
+  for (const Line& line : text.lines) {
+    for (size_t w = 1; w < line.words.size(); ++w) {
+      if (line.words[w].glyphs.size() == 1 && line.words[w - 1].glyphs.size() == 1) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Reading> all_readings(const pdf::PageContent& page) {
+  std::vector<Reading> out;
+  auto add = [&](const char* name, PageText text) {
+    for (const Reading& r : out) {
+      if (r.text.text == text.text) return;
+    }
+    out.push_back({name, std::move(text)});
+  };
+  add("layout", layout(page));
+  add("content order", content_order(page));
+  const size_t base = out.size();
+  for (size_t i = 0; i < base; ++i) {
+    if (has_letter_run(out[i].text)) {
+      add(i == 0 ? "letter spacing" : "letter spacing in content order", join_letter_spacing(page, out[i].text));
+    }
+  }
+  return out;
+}
+
 }  // namespace redact::extract

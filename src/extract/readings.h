@@ -26,4 +26,13 @@ constexpr double kOperationGap = 0.08;
 PageText content_order(const pdf::PageContent& page);
 PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text);
 
+struct Reading {
+  const char* name;  // "layout", "content order", "letter spacing", "letter spacing in content order"
+  PageText text;
+};
+// Every reading of the page, each one only when its text differs from the
+// readings before it (most pages read the same in content order, and have
+// no letter spacing to join): what the planner and check both match.
+std::vector<Reading> all_readings(const pdf::PageContent& page);
+
 }  // namespace redact::extract
