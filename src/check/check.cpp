@@ -45,6 +45,7 @@ constexpr double kLightText = 0.92;       // lightness at or above which text is
 constexpr double kLightBackground = 0.8;  // a paint lighter than this does not make white text readable
 constexpr double kCovered = 0.5;          // share of a glyph's box that a box must cover to hide it
 constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
+constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
 
 bool is_blank(const std::string& text) {
   return text.empty() || text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
@@ -560,7 +561,7 @@ class Checker {
             const pdf::Object& v = visit.value.items[i + 1];
             if (v.is_string()) structural("producer", Severity::info, object, "produced by " + pdf::decode_text_string(v.bytes));
           }
-          if (key != "CreationDate" && key != "ModDate") keys += (keys.empty() ? "/" : " /") + key;
+          if (key != "CreationDate" && key != "ModDate" && key != "Producer") keys += (keys.empty() ? "/" : " /") + key;
         }
         if (!keys.empty()) structural("metadata", Severity::info, object, "document information " + keys);
       }
@@ -576,7 +577,13 @@ class Checker {
   // Each earlier revision, as the file cut at its %%EOF opens.
   void check_revisions(const std::vector<std::string>& current_texts) {
     const std::vector<size_t> ends = pdf::Document::revision_ends(path_);
-    for (size_t r = 0; r + 1 < ends.size(); ++r) {
+    if (ends.size() > kMaxRevisions + 1) {
+      add({"earlier-revision", Severity::risk, 0, std::nullopt, "document",
+           std::to_string(ends.size() - 1) + " earlier revisions: only the last " + std::to_string(kMaxRevisions) +
+               " are read, the others cannot be checked",
+           "", "", ""});
+    }
+    for (size_t r = ends.size() > kMaxRevisions + 1 ? ends.size() - kMaxRevisions - 1 : 0; r + 1 < ends.size(); ++r) {
       const std::string revision = "revision " + std::to_string(r + 1) + " (the file cut at byte " + std::to_string(ends[r]) + ")";
       std::unique_ptr<pdf::Document> earlier;
       try {
