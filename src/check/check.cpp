@@ -40,6 +40,7 @@ namespace {
 
 // Thresholds of the hidden-content checks.
 constexpr double kTinySize = 1.0;         // points: text smaller than this is not meant to be read
+constexpr double kSqueezed = 0.05;        // an advance under this share of the size is squeezed flat
 constexpr double kDarkFill = 0.35;        // lightness at or below which a fill hides what is under it
 constexpr double kLightText = 0.92;       // lightness at or above which text is white-ish
 constexpr double kLightBackground = 0.8;  // a paint lighter than this does not make white text readable
@@ -159,7 +160,8 @@ class Inspector : public pdf::PageCollector {
  private:
   void collect(const pdf::Object& value, const std::string& key, const pdf::MarkedContent& marked) {
     if (value.is_string()) {
-      if (pdf::carries_text(key)) marked_strings.push_back({marked.stream, marked.offset, key, pdf::decode_text_string(value.bytes)});
+      std::string text = pdf::decode_text_string(value.bytes);
+      if (pdf::carries_text(key, text)) marked_strings.push_back({marked.stream, marked.offset, key, std::move(text)});
     } else if (value.is_dict()) {
       for (size_t i = 0; i + 1 < value.items.size(); i += 2) collect(value.items[i + 1], value.items[i].bytes, marked);
     } else if (value.is_array()) {
@@ -223,6 +225,20 @@ class Checker {
   // and reports what is found as leaks.
   void match_readings(const pdf::PageContent& page, int number, const std::string& object, const std::string& where) {
     if (page.glyphs.empty()) return;
+    match_readings_of(page, number, object, where, "");
+    // A ToUnicode map that disagrees with the font's own encoding: the page
+    // is read again as the glyphs it draws.
+    if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
+      pdf::PageContent drawn = page;
+      for (pdf::Glyph& g : drawn.glyphs) {
+        if (!g.encoded_text.empty()) g.text = g.encoded_text;
+      }
+      match_readings_of(drawn, number, object, where, ", by the font's encoding rather than its ToUnicode map");
+    }
+  }
+
+  void match_readings_of(const pdf::PageContent& page, int number, const std::string& object, const std::string& where,
+                         const std::string& how) {
     for (const auto& [name, text] : extract::all_readings(page)) {
       const normalize::NormalizedText normalized = normalize::normalize(text.text);
       const std::vector<match::Match> matches = matcher_.find(normalized.text);
@@ -239,7 +255,7 @@ class Checker {
         auto [b, e] = normalized.source_range(found.match.begin, found.match.end);
         f.text = text.text.substr(b, e - b);
         f.message = "a " + pattern.category + " match (pattern " + pattern.id + ") is readable in " + where + " (" +
-                    name + " reading)";
+                    name + " reading" + how + ")";
         add(std::move(f));
       }
     }
@@ -283,13 +299,20 @@ class Checker {
   // Streams no page draws: forms left in resources, patterns, appearance
   // streams of annotations no page lists.
   void check_undrawn_streams(pdf::Document& document, const std::set<std::string>& walked) {
-    for (const std::string& object : document.content_streams()) {
-      if (walked.contains(object)) continue;
+    for (const pdf::Document::ContentStream& stream : document.content_streams()) {
+      if (walked.contains(stream.object)) continue;
       pdf::PageContent page;
       Inspector inspector(page);
       Diagnostics diagnostics;
-      document.walk_stream(object, inspector, diagnostics);
+      page.complete = document.walk_stream(stream, inspector, diagnostics);
       inspect(page, inspector, 0, false);
+      // What cannot be read cannot be checked, drawn or not.
+      if (!page.complete || page.unknown_glyphs > 0) {
+        add({"unreadable-text", Severity::risk, 0, std::nullopt, "object " + stream.object + " (drawn by no page)",
+             page.unknown_glyphs > 0 ? std::to_string(page.unknown_glyphs) + " glyphs have no known Unicode value: their text cannot be checked"
+                                     : "the stream could not be read completely: what is not read cannot be checked",
+             "", "", ""});
+      }
     }
   }
 
@@ -410,7 +433,10 @@ class Checker {
       if (state.optional_content_off) note("optional-content-off", g);
       if (invisible && !ocr) note("invisible-text", g);
       if (covered[g] && !ocr) note("text-under-box", g, covering[g]);
-      if (glyph.size < kTinySize) note("tiny-text", g);
+      // Too small to read: under 1 pt, or squeezed flat (Tz 1: a glyph
+      // whose advance is a sliver of its height).
+      const double advance = std::hypot(glyph.end.x - glyph.origin.x, glyph.end.y - glyph.origin.y);
+      if (glyph.size < kTinySize || (advance > 0 && advance < kSqueezed * glyph.size)) note("tiny-text", g);
       if (on_page && !meets(glyph.box, Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
       if (!meets(glyph.box, state.clip) || state.clip.empty()) note("clipped-text", g);
       const bool fills = state.render_mode == 0 || state.render_mode == 2 || state.render_mode == 4 || state.render_mode == 6;
@@ -423,7 +449,7 @@ class Checker {
         {"optional-content-off", "in optional content that is off (a layer a viewer hides)"},
         {"invisible-text", "invisible (text render mode 3 or 7) and not the OCR layer of an image"},
         {"text-under-box", "hidden under a box or an image drawn over them, or dark on a dark box (a bad redaction?)"},
-        {"tiny-text", "smaller than 1 pt"},
+        {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},
         {"clipped-text", "clipped away entirely"},
         {"hidden-colour-text", "white (or nearly) on a blank background"},
@@ -445,16 +471,16 @@ class Checker {
     }
     if (on_page) {
       if (!page.complete) {
-        add({"unreadable-text", Severity::risk, number, std::nullopt, "page " + std::to_string(number),
+        add({"unreadable-text", Severity::risk, number, std::nullopt, "page content",
              "the page could not be read completely: what is not read cannot be checked", "", "", ""});
       }
       if (page.unknown_glyphs > 0) {
-        add({"unreadable-text", Severity::risk, number, std::nullopt, "page " + std::to_string(number),
+        add({"unreadable-text", Severity::risk, number, std::nullopt, "page content",
              std::to_string(page.unknown_glyphs) + " glyphs have no known Unicode value: their text cannot be checked",
              "", "", ""});
       }
       if (visible_letters == 0 && !page.images.empty()) {
-        add({"no-text-layer", Severity::info, number, std::nullopt, "page " + std::to_string(number),
+        add({"no-text-layer", Severity::info, number, std::nullopt, "page content",
              ocr_letters > 0 ? "the text is an invisible OCR layer over an image: the image itself cannot be checked without OCR"
                              : "images but no text layer (a scan?): the page cannot be checked without OCR",
              "", "", ""});
@@ -590,7 +616,7 @@ class Checker {
         earlier = pdf::Document::open_prefix(path_, ends[r]);
       } catch (const Error&) {
         // The first part of a linearized file is no revision of its own.
-        if (r == 0) continue;
+        if (r == 0 && pdf::Document::linearized(path_)) continue;
         add({"earlier-revision", Severity::risk, 0, std::nullopt, revision,
              "an earlier revision cannot be read on its own: what it holds cannot be checked", "", "", ""});
         continue;

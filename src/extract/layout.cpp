@@ -95,7 +95,10 @@ void merge_interleaved(std::vector<RawLine>& raw, const std::vector<pdf::Glyph>&
   for (size_t k = 0; k < order.size(); ++k) {
     RawLine& home = raw[order[k]];
     if (merged_away[order[k]]) continue;
-    for (size_t m = k + 1; m < order.size(); ++m) {
+    // A bounded look along the baseline: text drawn many times over one
+    // place (a hostile form fan-out) must not make this quadratic.
+    constexpr size_t kLinesLookedAt = 32;
+    for (size_t m = k + 1; m < order.size() && m <= k + kLinesLookedAt; ++m) {
       RawLine& other = raw[order[m]];
       const double tolerance = 0.2 * std::min(home.size, other.size);
       if (across(order[m]) - across(order[k]) > tolerance) break;

@@ -14,9 +14,9 @@ bool is_space(const std::string& text) {
   return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
 }
 
-}  // namespace
-
-PageText content_order(const pdf::PageContent& page) {
+// Content order, with lines broken where the text leaves the baseline, turns,
+// jumps back, or leaps more than `column_gap` font sizes ahead.
+PageText in_content_order(const pdf::PageContent& page, double column_gap) {
   std::vector<std::vector<int64_t>> lines;
   const pdf::Glyph* last = nullptr;
   Point dir{1, 0};
@@ -33,8 +33,11 @@ PageText content_order(const pdf::PageContent& page) {
       const Point rel = sub(g.origin, last->next);
       const double along = dot(dir, rel);
       const double tolerance = 0.5 * std::max(size, last->size);
-      new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > tolerance ||
-                 along < -tolerance || along > kColumnGap * size;
+      // Text that goes on forward may rise and fall more (a wavy baseline
+      // made with Ts) than text that could be the next line.
+      const bool onward = along > -tolerance && along < column_gap * size;
+      const double off_baseline = (onward ? 0.8 : 0.5) * std::max(size, last->size);
+      new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > off_baseline || !onward;
       if (!new_line) {
         const bool same_operation = g.source.stream == last->source.stream && g.source.op == last->source.op;
         const double needed = (pending_space >= 0 ? kSpaceGlyphGap : same_operation ? kSpaceGap : kOperationGap) * size;
@@ -54,7 +57,9 @@ PageText content_order(const pdf::PageContent& page) {
   return assemble(page, lines);
 }
 
-PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) {
+// Joins runs of single-letter words: where the gaps are even (word gaps,
+// clearly wider, kept), or, with `whole_runs`, every run whatever its gaps.
+PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whole_runs) {
   std::vector<std::vector<int64_t>> lines;
   for (const Line& line : text.lines) {
     std::vector<int64_t>& items = lines.emplace_back();
@@ -81,7 +86,7 @@ PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text)
       items.push_back(words[w].glyphs[0]);
       for (size_t k = w + 1; k < end; ++k) {
         const pdf::Glyph& b = page.glyphs[words[k].glyphs[0]];
-        if (gaps[k - w - 1] > letter_gap + 0.2 * std::max(b.size, 1e-3)) items.push_back(-1);
+        if (!whole_runs && gaps[k - w - 1] > letter_gap + 0.2 * std::max(b.size, 1e-3)) items.push_back(-1);
         items.push_back(words[k].glyphs[0]);
       }
       w = end;
@@ -89,8 +94,6 @@ PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text)
   }
   return assemble(page, lines);
 }
-
-namespace {
 
 // Whether a line has two single-glyph words in a row: the only thing
 // join_letter_spacing changes.
@@ -104,6 +107,10 @@ bool has_letter_run(const PageText& text) {
 }
 
 }  // namespace
+
+PageText content_order(const pdf::PageContent& page) { return in_content_order(page, kColumnGap); }
+
+PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) { return join_runs(page, text, false); }
 
 std::vector<Reading> all_readings(const pdf::PageContent& page) {
   std::vector<Reading> out;
@@ -121,6 +128,10 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
       add(i == 0 ? "letter spacing" : "letter spacing in content order", join_letter_spacing(page, out[i].text));
     }
   }
+  // Letters spread wider than a column gap, or unevenly: every run of single
+  // letters joined, in content order without the column break.
+  const PageText spread = in_content_order(page, kSpreadGap);
+  if (has_letter_run(spread)) add("spread letters", join_runs(page, spread, true));
   return out;
 }
 

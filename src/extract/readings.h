@@ -12,6 +12,9 @@
 //   ("D E P L O Y M E N T  T O  F R A N C E", letter spacing made with
 //   positioning) are joined, with word breaks where a gap in the run is
 //   clearly wider than its letter gaps.
+// - spread letters (in all_readings): letters up to `kSpreadGap` font sizes
+//   apart, evenly or not, each run of single letters joined whole
+//   ("F   r a     n c e").
 //
 // Both return a PageText over the same glyph indices, so plan::locate maps
 // their matches back to boxes.
@@ -22,6 +25,7 @@
 namespace redact::extract {
 
 constexpr double kOperationGap = 0.08;
+constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters may be
 
 PageText content_order(const pdf::PageContent& page);
 PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text);

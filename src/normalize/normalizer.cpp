@@ -39,6 +39,9 @@ void fold(char32_t cp, std::string& out) {
     out.push_back(' ');
     return;
   }
+  // Zero-width joiners and spaces, word joiners, byte-order marks, variation
+  // selectors: invisible, so "Fra\u200Dnce" is read as the "France" it shows.
+  if (u_hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) return;
   UErrorCode status = U_ZERO_ERROR;
   static const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
   icu::UnicodeString decomposed;

@@ -410,11 +410,19 @@ bool ContentLexer::next(Operation& out) {
   }
 }
 
-std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings) {
+std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings, size_t max_operations,
+                                     bool* truncated) {
   ContentLexer lexer(data);
   std::vector<Operation> ops;
   Operation op;
-  while (lexer.next(op)) ops.push_back(std::move(op));
+  if (truncated) *truncated = false;
+  while (lexer.next(op)) {
+    if (ops.size() >= max_operations) {
+      if (truncated) *truncated = true;
+      break;
+    }
+    ops.push_back(std::move(op));
+  }
   if (warnings) warnings->insert(warnings->end(), lexer.warnings().begin(), lexer.warnings().end());
   return ops;
 }

@@ -100,8 +100,11 @@ class ContentLexer {
   std::vector<LexWarning> warnings_;
 };
 
-// Parses a whole stream. Lexer warnings are appended to `warnings`.
-std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings);
+// Parses a whole stream, or its first `max_operations` operations (then
+// `*truncated` is set): memory stays bounded however many operators a small
+// compressed stream holds. Lexer warnings are appended to `warnings`.
+std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings,
+                                     size_t max_operations = SIZE_MAX, bool* truncated = nullptr);
 
 // True for PDF whitespace (PDF 32000-1, table 1).
 constexpr bool is_pdf_whitespace(unsigned char c) {

@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <map>
 #include <set>
 
 #include "pdf/interpreter.h"
 #include "pdf/podofo_access.h"
+#include "core/unicode.h"
 #include "pdf/text_string.h"
 
 namespace redact::pdf {
@@ -129,6 +131,7 @@ std::vector<size_t> Document::revision_ends(const std::string& path) {
   // Read in blocks, keeping a few bytes of overlap so a marker split between
   // blocks is found once.
   constexpr std::string_view kMarker = "%%EOF";
+  constexpr size_t kLookBack = 64;
   std::string carry;
   size_t base = 0;  // file offset of carry[0]
   std::vector<char> block(1 << 20);
@@ -138,9 +141,12 @@ std::vector<size_t> Document::revision_ends(const std::string& path) {
     if (got == 0) break;
     std::string window = carry + std::string(block.data(), got);
     for (size_t at = window.find(kMarker); at != std::string::npos; at = window.find(kMarker, at + 1)) {
-      if (at + kMarker.size() <= window.size()) ends.push_back(base + at + kMarker.size());
+      // A revision ends with "startxref N %%EOF": a marker without it is
+      // data (a PDF embedded in a stream, a comment).
+      const size_t from = at >= kLookBack ? at - kLookBack : 0;
+      if (window.substr(from, at - from).find("startxref") != std::string::npos) ends.push_back(base + at + kMarker.size());
     }
-    const size_t keep = std::min(window.size(), kMarker.size() - 1);
+    const size_t keep = std::min(window.size(), kMarker.size() - 1 + kLookBack);
     base += window.size() - keep;
     carry = window.substr(window.size() - keep);
   }
@@ -148,6 +154,14 @@ std::vector<size_t> Document::revision_ends(const std::string& path) {
   std::sort(ends.begin(), ends.end());
   ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
   return ends;
+}
+
+bool Document::linearized(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(1024, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head.find("/Linearized") != std::string::npos;
 }
 
 PageContent Document::read_page(int number, Diagnostics& diagnostics) {
@@ -321,7 +335,8 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
     pending.pop_back();
     if (!o) continue;
     if (o->IsString() || o->IsHexString()) {
-      out.push_back({where, text_of(o), key});
+      std::string text = text_of(o);
+      if (carries_text(key, text)) out.push_back({where, std::move(text), key});
     } else if (o->IsDictionary()) {
       // A signature's /Contents is its binary value, not text.
       const bool signature = o->GetDictionary().HasKey(PdfName("ByteRange"));
@@ -335,22 +350,60 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
   }
 }
 
-// The text of an XML stream with its markup taken out: what a reader of
-// XMP metadata sees (entities such as &amp; are left as they are).
+// The text of an XML stream with its markup taken out and its character
+// references decoded: what a reader of XMP metadata sees ("Fr&#97;nce" is
+// "France").
 std::string xml_text(std::string_view xml) {
   std::string out;
   bool in_tag = false;
-  for (char c : xml) {
+  for (size_t i = 0; i < xml.size(); ++i) {
+    const char c = xml[i];
     if (c == '<') {
       in_tag = true;
       out += ' ';
     } else if (c == '>') {
       in_tag = false;
-    } else if (!in_tag) {
+    } else if (in_tag) {
+      continue;
+    } else if (c == '&') {
+      const size_t end = xml.find(';', i);
+      const std::string_view entity = end == std::string_view::npos || end - i > 12 ? "" : xml.substr(i + 1, end - i - 1);
+      static const std::map<std::string_view, char> named = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+      if (auto it = named.find(entity); it != named.end()) {
+        out += it->second;
+        i = end;
+      } else if (entity.size() > 1 && entity[0] == '#') {
+        const bool hex = entity[1] == 'x' || entity[1] == 'X';
+        const std::string digits(entity.substr(hex ? 2 : 1));
+        char* stop = nullptr;
+        const unsigned long cp = std::strtoul(digits.c_str(), &stop, hex ? 16 : 10);
+        if (!digits.empty() && stop && *stop == '\0' && cp <= 0x10FFFF) {
+          append_utf8(out, static_cast<char32_t>(cp));
+          i = end;
+        } else {
+          out += c;
+        }
+      } else {
+        out += c;
+      }
+    } else {
       out += c;
     }
   }
   return out;
+}
+
+// Whether a stream's bytes read as text: mostly printable ASCII or UTF-8 in
+// its first 4 KiB.
+bool looks_like_text(std::string_view data) {
+  const std::string_view head = data.substr(0, 4096);
+  if (head.empty()) return false;
+  size_t printable = 0;
+  for (char ch : head) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7F) || c >= 0x80) ++printable;
+  }
+  return printable * 10 >= head.size() * 9;
 }
 
 }  // namespace
@@ -361,6 +414,7 @@ void Document::set_page_content(int number, const std::string& content) {
   stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   pdf.GetPage(number - 1)->GetObject()->GetDictionary().AddKey(PdfName("Contents"), stream->Reference());
   impl_->caches.forms.clear();  // parsed streams may have been replaced
+  impl_->caches.form_operations = 0;
 }
 
 namespace {
@@ -438,6 +492,7 @@ std::string Document::add_form_copy(int number, const std::string& object, const
   for (int i = 1; name.empty() || xobjects->GetDictionary().HasKey(PdfName(name)); ++i) name = "RedactForm" + std::to_string(i);
   xobjects->GetDictionary().AddKey(PdfName(name), copy->Reference());
   impl_->caches.forms.clear();
+  impl_->caches.form_operations = 0;
   return name;
 }
 
@@ -647,31 +702,61 @@ std::vector<Document::StringValue> Document::strings() {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
+  const ObjectReader& reader = *impl_->reader;
+  const std::set<PdfReference> all = reachable(objects, roots);
+  // Streams whose bytes are no text: content (walked by the interpreter),
+  // fonts, glyph procedures, CMaps, images, colour profiles, functions.
+  std::set<const PdfObject*> not_text;
+  for (int i = 0; i < impl_->pdf.GetPageCount(); ++i) {
+    const PdfObject* contents = reader.get(impl_->pdf.GetPage(i)->GetObject(), "Contents");
+    not_text.insert(contents);
+    for (size_t k = 0; k < reader.size(contents); ++k) not_text.insert(reader.item(contents, k));
+  }
+  for (const PdfReference& ref : all) {
+    const PdfObject* object = objects.GetObject(ref);
+    for (const char* key : {"FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding", "UseCMap", "CIDToGIDMap"}) {
+      not_text.insert(reader.get(object, key));
+    }
+    if (const PdfObject* procs = reader.get_dict(object, "CharProcs")) {
+      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) not_text.insert(reader.resolve(value));
+    }
+  }
   std::vector<StringValue> out;
-  for (const PdfReference& ref : reachable(objects, roots)) {
+  for (const PdfReference& ref : all) {
     const PdfObject* object = objects.GetObject(ref);
     if (!object) continue;
     const std::string where = "object " + std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber());
     collect_strings(object, where, out);
-    if (object->HasStream() && impl_->reader->get_name(object, "Type") == "Metadata") {
-      try {
-        out.push_back({where, xml_text(impl_->reader->decode(object)), "Metadata"});
-      } catch (const PdfError& e) {
-        throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
-                    std::string("metadata stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
-      }
+    if (!object->HasStream() || not_text.contains(object)) continue;
+    const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
+    if (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || type == "ObjStm" ||
+        type == "CMap" || reader.get(object, "PatternType") || reader.get(object, "FunctionType") ||
+        reader.get(object, "ShadingType") || reader.get(object, "N")) {
+      continue;
     }
+    // Metadata, private application data, anything else a stream may hold:
+    // read as text when it looks like text.
+    std::string data;
+    try {
+      data = reader.decode(object);
+    } catch (const PdfError& e) {
+      throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
+                  std::string("a data stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + "), so it cannot be read");
+    }
+    if (!looks_like_text(data)) continue;
+    const bool xml = type == "Metadata" || data.find('<') < 64;
+    out.push_back({where, xml ? xml_text(data) : decode_text_string("\xEF\xBB\xBF" + data), type == "Metadata" ? "Metadata" : "(stream)"});
   }
   return out;
 }
 
-std::vector<std::string> Document::content_streams() {
+std::vector<Document::ContentStream> Document::content_streams() {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
-  std::set<std::string> found;
-  auto add = [&](const PdfObject* o) {
-    if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.insert(ObjectReader::id(o));
+  std::map<std::string, std::string> found;  // object -> resources_from
+  auto add = [&](const PdfObject* o, const std::string& resources_from = "") {
+    if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.emplace(ObjectReader::id(o), resources_from);
   };
   for (const PdfReference& ref : reachable(objects, roots)) {
     const PdfObject* object = objects.GetObject(ref);
@@ -682,7 +767,7 @@ std::vector<std::string> Document::content_streams() {
     }
     // Type 3 glyph procedures, and appearance streams (which need no /Subtype).
     if (const PdfObject* procs = reader.get_dict(object, "CharProcs")) {
-      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) add(reader.resolve(value));
+      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) add(reader.resolve(value), ObjectReader::id(object));
     }
     if (const PdfObject* ap = reader.get_dict(object, "AP")) {
       for (const auto& [kind, value] : ap->GetDictionary().GetKeys()) {
@@ -695,12 +780,18 @@ std::vector<std::string> Document::content_streams() {
       }
     }
   }
-  return {found.begin(), found.end()};
+  std::vector<ContentStream> out;
+  for (const auto& [object, resources_from] : found) out.push_back({object, resources_from});
+  return out;
 }
 
-void Document::walk_stream(const std::string& object, ContentConsumer& consumer, Diagnostics& diagnostics) {
-  const PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
-  if (!stream || !stream->HasStream()) return;
+bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer, Diagnostics& diagnostics) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const PdfObject* stream = objects.GetObject(parse_reference(which.object));
+  if (!stream || !stream->HasStream()) return false;
+  const PdfObject* resources =
+      which.resources_from.empty() ? nullptr
+                                   : impl_->reader->get_dict(objects.GetObject(parse_reference(which.resources_from)), "Resources");
   if (!impl_->optional_content_read) {
     impl_->caches.optional_content_off = groups_off(*impl_->reader, impl_->pdf.GetCatalog());
     impl_->optional_content_read = true;
@@ -708,11 +799,13 @@ void Document::walk_stream(const std::string& object, ContentConsumer& consumer,
   detail::Interpreter interpreter(*impl_->reader, impl_->caches, detail::PageFrame{0, Matrix{1, 0, 0, -1, 0, 0}},
                                   consumer, diagnostics, impl_->path, WalkOptions{true});
   try {
-    interpreter.run_stream(stream, nullptr);
+    interpreter.run_stream(stream, resources);
   } catch (const PdfError& e) {
-    diagnostics.warn(Location{impl_->path, 0, "object " + object},
+    diagnostics.warn(Location{impl_->path, 0, "object " + which.object},
                      std::string("stream cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
+    return false;
   }
+  return interpreter.complete();
 }
 
 void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visit) {

@@ -22,9 +22,13 @@ class Document {
   // Opens the file as it was when its first `length` bytes were all of it:
   // an earlier revision of a file with incremental updates.
   static std::unique_ptr<Document> open_prefix(const std::string& path, size_t length);
-  // The end of each revision: the offset just past each `%%EOF` marker, in
-  // file order (the last one is the file as a reader opens it).
+  // The end of each revision: the offset just past each `%%EOF` marker that
+  // follows a `startxref`, in file order (the last one is the file as a
+  // reader opens it).
   static std::vector<size_t> revision_ends(const std::string& path);
+  // Whether the file says it is linearized (its first `%%EOF` then ends the
+  // first page's part, not a revision).
+  static bool linearized(const std::string& path);
   ~Document();
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
@@ -41,11 +45,18 @@ class Document {
   PageContent walk_page(int number, ContentConsumer& consumer, Diagnostics& diagnostics,
                         const WalkOptions& options = {});
   // Every content stream the file holds besides pages: Form XObjects, tiling
-  // patterns, Type 3 glyph procedures and appearance streams, drawn or not
-  // ("12 0"), for a reader that must see all of them.
-  std::vector<std::string> content_streams();
-  // Walks one such stream on its own (page 0, its own space).
-  void walk_stream(const std::string& object, ContentConsumer& consumer, Diagnostics& diagnostics);
+  // patterns, Type 3 glyph procedures and appearance streams, drawn or not,
+  // for a reader that must see all of them. `resources_from` names the
+  // object whose /Resources a stream without its own uses (a Type 3 font for
+  // its glyph procedures), or is "".
+  struct ContentStream {
+    std::string object;  // "12 0"
+    std::string resources_from;
+  };
+  std::vector<ContentStream> content_streams();
+  // Walks one such stream on its own (page 0, its own space). Returns false
+  // when it could not be read completely.
+  bool walk_stream(const ContentStream& stream, ContentConsumer& consumer, Diagnostics& diagnostics);
 
   // Every object reachable from the trailer (the catalog, Info), each as an
   // Object whose references stay references ("12 0"), with its id and, for a

@@ -90,8 +90,10 @@ void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& 
 void Interpreter::run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots) {
   begin_stream(StreamUse{});
   std::vector<LexWarning> problems;
-  std::vector<Operation> ops = parse_content(content, &problems);
+  bool truncated = false;
+  std::vector<Operation> ops = parse_content(content, &problems, kMaxOperationsPerPage, &truncated);
   for (const LexWarning& w : problems) warn(0, w.offset, w.message);
+  if (truncated) incomplete(0, 0, "content has more than 2 million operations; the rest is not read");
   run(ops, resources, 0, 0);
   consumer_.end_stream(0);
   run_annotations(annots, resources);
@@ -106,7 +108,7 @@ void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resour
   for (size_t i = 0; i < ops.size() && !stopped_; ++i) {
     if (++operations_ > kMaxOperationsPerPage) {
       stopped_ = true;
-      incomplete(stream, ops[i].begin, "page executes more than 20 million operations; reading stopped");
+      incomplete(stream, ops[i].begin, "page executes more than 2 million operations; reading stopped");
       break;
     }
     execute(ops[i], static_cast<uint32_t>(i), resources, stream, depth);
@@ -255,25 +257,30 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     record_image("", stream, op_index, false);
   } else if (name == "m" || name == "l") {
     if (numbers(op, 2, n, stream)) {
-      if (name == "m" && !path_.empty()) path_other_ = true;  // a second subpath
-      if (name == "l") path_other_ = true;
-      path_.push_back((state_.ctm * frame_.page_from_user).apply(Point{n[0], n[1]}));
+      const Point p = (state_.ctm * frame_.page_from_user).apply(Point{n[0], n[1]});
+      if (name == "m") {
+        ++path_.subpaths;
+        path_.corners = 0;
+      }
+      if (path_.corners < 6) path_.corner[path_.corners] = p;
+      ++path_.corners;
+      path_.add(p);
     }
   } else if (name == "c" || name == "v" || name == "y") {
     const size_t count = name == "c" ? 6 : 4;
     if (numbers(op, count, n, stream)) {
       const Matrix m = state_.ctm * frame_.page_from_user;
-      for (size_t k = 0; k < count; k += 2) path_.push_back(m.apply(Point{n[k], n[k + 1]}));
-      path_other_ = true;
+      for (size_t k = 0; k < count; k += 2) path_.add(m.apply(Point{n[k], n[k + 1]}));
+      path_.curved = true;
     }
   } else if (name == "re") {
     if (numbers(op, 4, n, stream)) {
       const Matrix m = state_.ctm * frame_.page_from_user;
       const Quad q = m.apply(Rect{n[0], n[1], n[0] + n[2], n[1] + n[3]});
-      for (Point p : {q.ul, q.ur, q.ll, q.lr}) path_.push_back(p);
+      for (Point p : {q.ul, q.ur, q.ll, q.lr}) path_.add(p);
       // Axis-aligned in page space unless the CTM turns it by other than quarter turns.
-      if (std::abs(m.b) > 1e-9 && std::abs(m.a) > 1e-9) path_other_ = true;
-      ++path_rectangles_;
+      if (std::abs(m.b) > 1e-9 && std::abs(m.a) > 1e-9) path_.curved = true;
+      ++path_.rectangles;
     }
   } else if (name == "h") {
     // Closing a subpath adds no point.
@@ -312,6 +319,12 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (compatibility_ == 0 && !known_operators().contains(name)) {
     warn(stream, op.begin, "unknown operator '" + name.substr(0, 32) + "'");
   }
+}
+
+void Interpreter::Path::add(Point p) {
+  if (!std::isfinite(p.x) || !std::isfinite(p.y)) return;
+  bounds = empty ? Rect{p.x, p.y, p.x, p.y} : bounds.united(Rect{p.x, p.y, p.x, p.y});
+  empty = false;
 }
 
 void Interpreter::set_colour(const Operation& op, bool fill, uint32_t stream) {
@@ -371,15 +384,23 @@ void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObje
 }
 
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {
-  if (!path_.empty()) {
-    Rect box{path_[0].x, path_[0].y, path_[0].x, path_[0].y};
-    for (Point p : path_) box = box.united(Rect{p.x, p.y, p.x, p.y});
+  if (!path_.empty) {
+    const Rect box = path_.bounds;
     if (pending_clip_) {
       state_.clip = intersect(state_.clip, box);
       consumer_.clip(draw_state(stream));
     }
     if (fill || stroke) {
-      const bool rectangle = path_rectangles_ == 1 && !path_other_;
+      // One `re`; or one subpath m l l l (l back to the start) whose edges
+      // all run along the axes.
+      bool rectangle = !path_.curved && path_.rectangles == 1 && path_.subpaths == 0;
+      if (!path_.curved && path_.rectangles == 0 && path_.subpaths == 1 && (path_.corners == 4 || path_.corners == 5)) {
+        rectangle = true;
+        for (int k = 0; k < path_.corners && rectangle; ++k) {
+          const Point a = path_.corner[k], b = path_.corner[(k + 1) % path_.corners];
+          rectangle = std::abs(a.x - b.x) < 1e-3 || std::abs(a.y - b.y) < 1e-3;
+        }
+      }
       consumer_.path(PathPaint{box, fill, stroke, rectangle, op_index, op.begin}, draw_state(stream));
     }
   } else if (pending_clip_) {
@@ -387,9 +408,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
     state_.clip = Rect{0, 0, 0, 0};
     consumer_.clip(draw_state(stream));
   }
-  path_.clear();
-  path_rectangles_ = 0;
-  path_other_ = false;
+  path_ = Path{};
   pending_clip_ = false;
 }
 
@@ -522,6 +541,10 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
     std::u32string text = font.unicode(code);
     g.unknown = text.empty();
     g.text = g.unknown ? "\xEF\xBF\xBD" : to_utf8(text);
+    if (font.to_unicode && font.is_simple() && code < 256 && !font.simple_unicode[code].empty() &&
+        font.simple_unicode[code] != text) {
+      g.encoded_text = to_utf8(font.simple_unicode[code]);
+    }
     g.invisible = invisible;
     g.code = code;
     g.font = ts.font_index;
@@ -600,27 +623,43 @@ Matrix Interpreter::form_matrix(const PdfObject* form) const {
   return matrix.is_finite() ? matrix : Matrix{};
 }
 
-const std::vector<Operation>& Interpreter::form_operations(const PdfObject* form, uint32_t stream) {
+std::shared_ptr<const std::vector<Operation>> Interpreter::form_operations(const PdfObject* form, uint32_t stream) {
   auto cached = caches_.forms.find(form);
-  if (cached != caches_.forms.end()) return *cached->second;
+  if (cached != caches_.forms.end()) return cached->second;
   auto ops = std::make_shared<std::vector<Operation>>();
   try {
     std::vector<LexWarning> problems;
-    *ops = parse_content(reader_.decode(form), &problems);
+    bool truncated = false;
+    *ops = parse_content(reader_.decode(form), &problems, kMaxOperationsPerPage, &truncated);
     for (const LexWarning& w : problems) warn(stream, w.offset, w.message);
+    if (truncated) incomplete(stream, 0, "form has more than 2 million operations; the rest is not read");
   } catch (const PoDoFo::PdfError& e) {
     incomplete(stream, 0, std::string("stream cannot be decoded (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
   } catch (const Error& e) {
     incomplete(stream, 0, e.what());
   }
-  return *caches_.forms.emplace(form, std::move(ops)).first->second;
+  // The cache is bounded: past its budget it starts again (forms running
+  // now keep their operations through their own shared_ptr).
+  if (caches_.form_operations + ops->size() > kMaxCachedOperations) {
+    caches_.forms.clear();
+    caches_.form_operations = 0;
+  }
+  caches_.form_operations += ops->size();
+  return caches_.forms.emplace(form, std::move(ops)).first->second;
 }
 
 // Runs a form (a Form XObject or an appearance stream) whose StreamUse was
 // just added, with `matrix` prepended to the CTM, inside an implicit q ... Q.
 void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth) {
   const auto stream = static_cast<uint32_t>(streams_.size() - 1);
-  const std::vector<Operation>& ops = form_operations(form, stream);
+  if (++forms_run_ > kMaxFormsPerPage) {
+    if (!stopped_) incomplete(stream, 0, "page runs more than 100,000 forms; reading stopped");
+    stopped_ = true;
+    consumer_.end_stream(stream);
+    return;
+  }
+  const std::shared_ptr<const std::vector<Operation>> held = form_operations(form, stream);
+  const std::vector<Operation>& ops = *held;
 
   const GraphicsState saved_state = state_;
   const size_t saved_floor = stack_floor_;
@@ -629,8 +668,8 @@ void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const Pd
   const Matrix saved_tm = text_matrix_, saved_tlm = line_matrix_;
   const size_t saved_marked = marked_off_.size();
   const int saved_off = off_depth_;
-  std::vector<Point> saved_path;
-  saved_path.swap(path_);
+  const Path saved_path = path_;
+  path_ = Path{};
   state_.ctm = matrix * state_.ctm;
   // A form is clipped to its /BBox (8.10.1).
   if (std::optional<Rect> bbox = reader_.rect(reader_.get_array(form, "BBox"))) {
@@ -645,7 +684,7 @@ void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const Pd
   for (size_t k = marked_off_.size(); k > saved_marked; --k) consumer_.end_marked_content(stream);
   marked_off_.resize(std::min(marked_off_.size(), saved_marked));
   off_depth_ = saved_off;
-  path_.swap(saved_path);
+  path_ = saved_path;
   consumer_.end_stream(stream);
   state_ = saved_state;
   stack_.resize(stack_floor_);

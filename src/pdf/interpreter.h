@@ -33,6 +33,7 @@ namespace redact::pdf::detail {
 struct DocumentCaches {
   std::map<const PdfObject*, std::shared_ptr<const Font>> fonts;
   std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;  // and appearance streams
+  size_t form_operations = 0;  // operations held in `forms`
   std::set<const PdfObject*> optional_content_off;
 };
 
@@ -44,7 +45,9 @@ struct PageFrame {
 
 class Interpreter {
  public:
-  static constexpr size_t kMaxOperationsPerPage = 20'000'000;
+  static constexpr size_t kMaxOperationsPerPage = 2'000'000;
+  static constexpr size_t kMaxFormsPerPage = 100'000;       // forms and appearances run
+  static constexpr size_t kMaxCachedOperations = 8'000'000;  // parsed forms kept per document
   static constexpr size_t kMaxGlyphsPerPage = 2'000'000;
   static constexpr int kMaxFormDepth = 16;
   static constexpr size_t kMaxStateDepth = 512;
@@ -96,7 +99,7 @@ class Interpreter {
   void draw_xobject(const std::string& name, const Operation& op, uint32_t op_index, const PdfObject* resources,
                     uint32_t stream, int depth);
   Matrix form_matrix(const PdfObject* form) const;
-  const std::vector<Operation>& form_operations(const PdfObject* form, uint32_t stream);
+  std::shared_ptr<const std::vector<Operation>> form_operations(const PdfObject* form, uint32_t stream);
   void run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth);
   void run_annotations(const PdfObject* annots, const PdfObject* page_resources);
   void run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream, const std::string& which,
@@ -134,17 +137,27 @@ class Interpreter {
   bool in_text_ = false;
   int compatibility_ = 0;  // depth of BX ... EX: unknown operators are allowed there
   std::vector<const PdfObject*> form_stack_;
-  // The current path, in page space: its bounds, and whether it is one
-  // axis-aligned rectangle so far.
-  std::vector<Point> path_;
-  int path_rectangles_ = 0;
-  bool path_other_ = false;
+  // The current path, in page space: its bounds (no list of points, so a
+  // path of millions of segments costs nothing), and whether it is one
+  // axis-aligned rectangle: one `re`, or one subpath of four corners.
+  struct Path {
+    bool empty = true;
+    Rect bounds;
+    int rectangles = 0;      // `re` operators
+    int subpaths = 0;        // `m` operators
+    int corners = 0;         // points of the `m` subpath, up to 6
+    Point corner[6];
+    bool curved = false;     // c, v, y, or an `re` turned off the axes
+    void add(Point p);
+  };
+  Path path_;
   bool pending_clip_ = false;
   // Marked content: for each open sequence, whether it switched optional
   // content off; `off_depth_` counts reasons the content is off now.
   std::vector<bool> marked_off_;
   int off_depth_ = 0;
   size_t operations_ = 0;
+  size_t forms_run_ = 0;
   size_t warnings_ = 0;
   bool stopped_ = false;
   std::map<const Font*, uint32_t> font_indices_;

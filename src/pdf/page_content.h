@@ -40,6 +40,10 @@ struct GlyphSource {
 
 struct Glyph {
   std::string text;       // UTF-8; "\uFFFD" when unknown
+  // For a simple font whose ToUnicode disagrees with its own encoding (what
+  // the glyph names say is drawn): the encoding's text, else "". A file can
+  // map "France" to "Xxxxxx"; check reads both.
+  std::string encoded_text;
   bool unknown = false;   // the font gives no Unicode for this code
   bool invisible = false; // text render mode 3 or 7 (e.g. an OCR layer)
   uint32_t code = 0;

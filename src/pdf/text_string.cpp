@@ -6,6 +6,7 @@
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <cctype>
 #include <set>
 
 #include "core/unicode.h"
@@ -67,12 +68,29 @@ std::string decode_text_string(std::string_view bytes) {
 
 bool carries_text(std::string_view key) {
   static const std::set<std::string_view> codes = {
-      "Lang", "ID", "O", "U", "OE", "UE", "Perms", "ByteRange", "Type", "S", "Filter", "CheckSum",
-      "Cert", "Reference",
-      // Font descriptors and CID system info name fonts, not text (a font
-      // family "Georgia" is no country).
-      "FontFamily", "FontStretch", "Registry", "Ordering"};
+      "ID", "O", "U", "OE", "UE", "Perms", "ByteRange", "CheckSum", "Cert",
+      // Font descriptors name fonts, not text (a font family "Georgia" is
+      // no country).
+      "FontFamily", "FontStretch"};
   return !codes.contains(key);
+}
+
+bool carries_text(std::string_view key, std::string_view value) {
+  if (key == "Lang") {
+    // A language tag (BCP 47): a primary subtag of 2 or 3 letters, then
+    // subtags of letters and digits. Anything else under /Lang is text.
+    size_t i = 0;
+    while (i < value.size() && std::isalpha(static_cast<unsigned char>(value[i]))) ++i;
+    if (i < 2 || i > 3) return true;
+    while (i < value.size()) {
+      if (value[i] != '-' && value[i] != '_') return true;
+      const size_t start = ++i;
+      while (i < value.size() && std::isalnum(static_cast<unsigned char>(value[i]))) ++i;
+      if (i == start || i - start > 8) return true;
+    }
+    return false;
+  }
+  return carries_text(key);
 }
 
 }  // namespace redact::pdf

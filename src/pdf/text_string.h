@@ -23,10 +23,14 @@ std::string decode_text_string(std::string_view bytes);
 
 // Whether the value of dictionary key `key` is text a person can read (and
 // so must be checked for withheld text). Keys whose strings are codes,
-// identifiers or binary data are not: /Lang ("en-US"), /ID, the encryption
-// /O /U /OE /UE /Perms, a signature's /Contents and /ByteRange, /Type, /S,
-// font descriptors' /FontFamily.
+// identifiers or binary data are not: /ID, the encryption /O /U /OE /UE
+// /Perms, a signature's /Contents, /Cert and /ByteRange, /CheckSum, font
+// descriptors' /FontFamily. /Type, /S and the like hold names; a string
+// there is read as text.
 // Every other key counts: a hostile file can put text under any name.
 bool carries_text(std::string_view key);
+// The same for a decoded value: /Lang holds text unless it is a language tag
+// ("en-US" is a code; "France" under /Lang is text a hostile file hid).
+bool carries_text(std::string_view key, std::string_view value);
 
 }  // namespace redact::pdf

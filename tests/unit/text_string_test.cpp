@@ -28,7 +28,10 @@ TEST(TextString, UnicodeForms) {
 }
 
 TEST(TextString, OnlyKeysThatCarryTextAreText) {
-  EXPECT_FALSE(carries_text("Lang"));
+  EXPECT_FALSE(carries_text("Lang", "en-US"));
+  EXPECT_FALSE(carries_text("Lang", "cy"));
+  EXPECT_TRUE(carries_text("Lang", "France"));  // no language tag: text a hostile file hid
+  EXPECT_TRUE(carries_text("S", "Germany"));
   EXPECT_FALSE(carries_text("ID"));
   EXPECT_FALSE(carries_text("FontFamily"));
   EXPECT_TRUE(carries_text("ActualText"));
