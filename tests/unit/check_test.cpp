@@ -1,0 +1,86 @@
+// check_document on small PDFs, one per hiding place a hostile author tried.
+#include "check/check.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "match/pattern_set.h"
+#include "unit/test_pdf.h"
+
+namespace redact::check {
+namespace {
+
+using test::build_pdf;
+using test::stream_object;
+using test::TestPage;
+
+const match::Matcher& matcher() {
+  static const match::PatternSet set = match::load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
+  static const match::Matcher m(set);
+  return m;
+}
+
+Report check(const std::string& pdf) { return check_document(test::write_temp("c.pdf", pdf), matcher()); }
+
+bool has(const Report& r, const std::string& kind) {
+  return std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.kind == kind; });
+}
+
+TEST(Check, AToUnicodeMapThatLiesIsReadByTheFontsEncodingToo) {
+  // Helvetica draws "France"; its ToUnicode says every letter is "x".
+  const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 5 0 R >>";
+  const std::string cmap = stream_object(
+      "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> "
+      "endcodespacerange 1 beginbfrange <41> <7A> <0078> endbfrange endcmap end end");
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET"}}, {cmap}, font));
+  ASSERT_TRUE(has(r, "text"));
+}
+
+TEST(Check, InvisibleCodePointsDoNotHideAName) {
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (x) Tj ET"}}, {}, test::kHelvetica,
+                                   "<< /Title <FEFF004600720061200D006E00630065> >>"));  // Fra<ZWJ>nce
+  ASSERT_TRUE(has(r, "string"));
+}
+
+TEST(Check, AFormFanOutIsBoundedAndSaysSo) {
+  // Ten forms deep, each drawing the next ten times: 10^10 draws if unbounded.
+  std::vector<std::string> objects;
+  for (int i = 0; i < 10; ++i) {
+    const int next = 5 + i + 1;
+    const std::string body = i == 9 ? "BT /F1 12 Tf (x) Tj ET" : std::string(10 * 6, ' ');
+    std::string draws = body;
+    if (i < 9) {
+      draws.clear();
+      for (int k = 0; k < 10; ++k) draws += "/X Do ";
+    }
+    objects.push_back(stream_object(draws, "/Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> "
+                                           "/XObject << /X " + std::to_string(next) + " 0 R >> >>"));
+  }
+  const Report r = check(build_pdf({TestPage{"/X Do", "<< /XObject << /X 5 0 R >> >>"}}, objects));
+  EXPECT_TRUE(has(r, "unreadable-text"));
+}
+
+TEST(Check, EofInsideAStreamIsNoRevision) {
+  const std::string data = stream_object("%%EOF\n%%EOF\n", "/Type /Private");
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}}, {data}, test::kHelvetica,
+                                   "<< /Producer (t) >>", "/PieceInfo << /A 5 0 R >>"));
+  EXPECT_FALSE(has(r, "earlier-revision"));
+}
+
+TEST(Check, TextInADataStreamOrXmpIsRead) {
+  const std::string xmp = stream_object("<x:xmpmeta><dc:title>Deployment to Fr&#97;nce</dc:title></x:xmpmeta>");
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}}, {xmp}, test::kHelvetica,
+                                   "<< /Producer (t) >>", "/Metadata 5 0 R"));
+  EXPECT_TRUE(has(r, "string"));
+}
+
+TEST(Check, ALanguageTagIsNoTextButOtherTextUnderLangIs) {
+  const Report tagged = check(build_pdf({TestPage{"/Span << /Lang (en-US) >> BDC BT /F1 12 Tf 72 700 Td (Hi) Tj ET EMC"}}));
+  EXPECT_FALSE(has(tagged, "text"));
+  const Report hidden = check(build_pdf({TestPage{"/Span << /Lang (France) >> BDC BT /F1 12 Tf 72 700 Td (Hi) Tj ET EMC"}}));
+  EXPECT_TRUE(has(hidden, "text"));
+}
+
+}  // namespace
+}  // namespace redact::check
