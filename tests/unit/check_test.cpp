@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "match/pattern_set.h"
 #include "unit/test_pdf.h"
 
 namespace redact::check {
@@ -15,11 +14,7 @@ using test::build_pdf;
 using test::stream_object;
 using test::TestPage;
 
-const match::Matcher& matcher() {
-  static const match::PatternSet set = match::load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
-  static const match::Matcher m(set);
-  return m;
-}
+const match::Matcher& matcher() { return test::shipped_matcher(); }
 
 Report check(const std::string& pdf) { return check_document(test::write_temp("c.pdf", pdf), matcher()); }
 

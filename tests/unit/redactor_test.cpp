@@ -7,7 +7,6 @@
 #include <fstream>
 #include <iterator>
 
-#include "match/pattern_set.h"
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
 
@@ -18,11 +17,7 @@ using test::build_pdf;
 using test::stream_object;
 using test::TestPage;
 
-const match::Matcher& matcher() {
-  static const match::PatternSet set = match::load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
-  static const match::Matcher m(set);
-  return m;
-}
+const match::Matcher& matcher() { return test::shipped_matcher(); }
 
 Outcome redact(const std::string& pdf, std::string* output_path = nullptr) {
   const std::string input = test::write_temp("in.pdf", pdf);

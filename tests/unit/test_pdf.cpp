@@ -6,7 +6,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "match/pattern_set.h"
+
 namespace redact::test {
+
+const match::Matcher& shipped_matcher() {
+  static const match::PatternSet set = match::load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
+  static const match::Matcher m(set);
+  return m;
+}
 
 std::string stream_object(const std::string& data, const std::string& extra_dict) {
   return "<< /Length " + std::to_string(data.size()) + " " + extra_dict + " >>\nstream\n" + data + "\nendstream";

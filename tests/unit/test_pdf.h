@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "match/matcher.h"
+
 namespace redact::test {
 
 // "<< /Length N extra >>\nstream\n<data>\nendstream"
@@ -25,6 +27,9 @@ std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std:
                       const std::string& font4 = kHelvetica,
                       const std::string& info = "<< /Producer (redact tests) >>",
                       const std::string& catalog_extra = "");
+
+// The shipped pattern set (patterns/uk-foi.toml), compiled once.
+const match::Matcher& shipped_matcher();
 
 // Writes `bytes` to a fresh file under the test temp directory; returns its path.
 std::string write_temp(const std::string& name, const std::string& bytes);
