@@ -47,6 +47,7 @@ constexpr double kLightBackground = 0.8;  // a paint lighter than this does not 
 constexpr double kCovered = 0.5;          // share of a glyph's box that a box must cover to hide it
 constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
+constexpr size_t kMaxCoverTests = 50'000'000; // glyph-under-box tests per page
 
 bool is_blank(const std::string& text) {
   return text.empty() || text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
@@ -387,12 +388,20 @@ class Checker {
     // or white as a "white-out"), or a dark one under dark text.
     std::vector<bool> covered(page.glyphs.size(), false);
     std::vector<uint32_t> covering(page.glyphs.size(), 0);  // which paint, to report each box on its own
-    for (uint32_t p = 0; p < inspector.paints.size(); ++p) {
+    // Work is bounded: a page of thousands of boxes over thousands of glyphs
+    // stops here, and says it could not be checked.
+    size_t tests = 0;
+    bool exhausted = false;
+    for (uint32_t p = 0; p < inspector.paints.size() && !exhausted; ++p) {
       const Paint& paint = inspector.paints[p];
       // A hairline (a table rule) covers no glyph.
       if (!(paint.image || paint.rectangle) || std::min(paint.box.width(), paint.box.height()) < 0.5) continue;
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
       auto test = [&](uint32_t g) {
+        if (++tests > kMaxCoverTests) {
+          exhausted = true;
+          return;
+        }
         const GlyphFacts& facts = inspector.facts[g];
         const Rect& box = page.glyphs[g].box;
         if (area(box) <= 0 || area(intersection(box, paint.box)) < kCovered * area(box)) return;
@@ -409,10 +418,15 @@ class Checker {
         covering[g] = p;
       };
       if (area(paint.box) > 4096 * GlyphGrid::kCell * GlyphGrid::kCell) {
-        for (uint32_t g = 0; g < page.glyphs.size(); ++g) test(g);
+        for (uint32_t g = 0; g < page.glyphs.size() && !exhausted; ++g) test(g);
       } else {
         grid.query(paint.box, test);
       }
+    }
+    if (exhausted) {
+      add({"unreadable-text", Severity::risk, number, std::nullopt, on_page ? "page content" : where_page,
+           "too many boxes over too much text to tell what they hide: the page cannot be checked for covered text",
+           "", "", ""});
     }
     size_t visible_letters = 0, ocr_letters = 0;
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
@@ -440,7 +454,7 @@ class Checker {
       if (on_page && !meets(glyph.box, Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
       if (!meets(glyph.box, state.clip) || state.clip.empty()) note("clipped-text", g);
       const bool fills = state.render_mode == 0 || state.render_mode == 2 || state.render_mode == 4 || state.render_mode == 6;
-      if (fills && state.fill.known && state.fill.lightness >= kLightText && !on_dark(page, inspector, g)) {
+      if (fills && state.fill.known && state.fill.lightness >= kLightText && !on_dark(page, inspector, g, tests)) {
         note("hidden-colour-text", g);
       }
     }
@@ -491,10 +505,11 @@ class Checker {
 
   // Whether something that is not light was painted under glyph g before it
   // (white text on a dark box is readable; on nothing, it is hidden).
-  static bool on_dark(const pdf::PageContent& page, const Inspector& inspector, uint32_t g) {
+  // Past the page's budget of tests, it says no: the text is reported.
+  static bool on_dark(const pdf::PageContent& page, const Inspector& inspector, uint32_t g, size_t& tests) {
     const Point c = centre(page.glyphs[g].box);
     for (const Paint& paint : inspector.paints) {
-      if (paint.sequence > inspector.facts[g].sequence) break;
+      if (paint.sequence > inspector.facts[g].sequence || ++tests > kMaxCoverTests) break;
       if (!contains(paint.box, c)) continue;
       if (paint.image || !paint.colour.known || paint.colour.lightness < kLightBackground) return true;
     }
