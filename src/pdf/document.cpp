@@ -29,6 +29,9 @@ struct Document::Impl {
   detail::DocumentCaches caches;
   bool optional_content_read = false;
 
+  // Reads, once, which optional-content groups are off (before any walk).
+  void read_optional_content();
+
   // The page's own resources dictionary: a copy of the inherited one if need be.
   PdfObject* own_resources(int number);
 };
@@ -203,14 +206,17 @@ std::set<const PdfObject*> groups_off(const ObjectReader& reader, const PdfObjec
 
 }  // namespace
 
+void Document::Impl::read_optional_content() {
+  if (optional_content_read) return;
+  caches.optional_content_off = groups_off(*reader, pdf.GetCatalog());
+  optional_content_read = true;
+}
+
 PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnostics& diagnostics,
                                 const WalkOptions& options) {
   PageContent page;
   page.number = number;
-  if (!impl_->optional_content_read) {
-    impl_->caches.optional_content_off = groups_off(*impl_->reader, impl_->pdf.GetCatalog());
-    impl_->optional_content_read = true;
-  }
+  impl_->read_optional_content();
   const ObjectReader& reader = *impl_->reader;
   const Location where{impl_->path, number, "", -1};
   try {
@@ -792,10 +798,7 @@ bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer
   const PdfObject* resources =
       which.resources_from.empty() ? nullptr
                                    : impl_->reader->get_dict(objects.GetObject(parse_reference(which.resources_from)), "Resources");
-  if (!impl_->optional_content_read) {
-    impl_->caches.optional_content_off = groups_off(*impl_->reader, impl_->pdf.GetCatalog());
-    impl_->optional_content_read = true;
-  }
+  impl_->read_optional_content();
   detail::Interpreter interpreter(*impl_->reader, impl_->caches, detail::PageFrame{0, Matrix{1, 0, 0, -1, 0, 0}},
                                   consumer, diagnostics, impl_->path, WalkOptions{true});
   try {
