@@ -159,14 +159,14 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
     PagePlan plan;
     std::set<uint32_t> removed, planned;
     for (const Found& found : find_in_readings(page, matcher)) {
-      const match::Pattern& pattern = matcher.patterns()[found.located.match.pattern];
+      const plan::Located& located = found.located;
+      const match::Pattern& pattern = matcher.patterns()[located.match.pattern];
       // The same match seen by another reading: its glyphs are already planned.
-      if (std::all_of(found.located.glyphs.begin(), found.located.glyphs.end(),
-                      [&](uint32_t g) { return planned.contains(g); })) {
+      if (std::all_of(located.glyphs.begin(), located.glyphs.end(), [&](uint32_t g) { return planned.contains(g); })) {
         continue;
       }
-      planned.insert(found.located.glyphs.begin(), found.located.glyphs.end());
-      for (uint32_t g : found.located.glyphs) {
+      planned.insert(located.glyphs.begin(), located.glyphs.end());
+      for (uint32_t g : located.glyphs) {
         const pdf::Glyph& glyph = page.glyphs[g];
         const pdf::StreamUse& use = page.streams[glyph.source.stream];
         if (!use.annotation.empty()) continue;  // the annotation over the region goes whole
@@ -180,8 +180,6 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
                                                         glyph.removal_shift});
         }
       }
-      const plan::Located& located = found.located;
-      const std::string& withheld = found.withheld;
       for (const Rect& box : located.boxes) {
         for (size_t i = 0; i < page.images.size(); ++i) {
           const pdf::ImageUse& image = page.images[i];
@@ -192,7 +190,7 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
             plan.images.insert(i);
           }
         }
-        plan.regions.push_back({number, box, located.match.pattern, withheld, located.match.end - located.match.begin});
+        plan.regions.push_back({number, box, located.match.pattern, found.withheld, located.match.end - located.match.begin});
         plan.labels.push_back(label_text(pattern.exemptions));
       }
     }

@@ -61,9 +61,6 @@ Rect intersection(const Rect& a, const Rect& b) {
 
 bool meets(const Rect& a, const Rect& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
 
-// Like meets, but boxes of no area (text under a singular matrix) touch too.
-bool touches(const Rect& a, const Rect& b) { return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1; }
-
 Point centre(const Rect& r) { return {(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2}; }
 
 bool contains(const Rect& r, Point p) { return p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1; }
@@ -209,17 +206,15 @@ class Checker {
   }
 
  private:
-  void add(Finding finding) {
-    // One finding per leak, however many readings see it.
-    if (finding.severity == Severity::leak && finding.box) {
-      for (const Finding& f : report_.findings) {
-        if (f.severity == Severity::leak && f.page == finding.page && f.pattern == finding.pattern && f.box &&
-            touches(*f.box, *finding.box)) {
-          return;
-        }
-      }
-    }
-    report_.findings.push_back(std::move(finding));
+  void add(Finding finding) { report_.findings.push_back(std::move(finding)); }
+
+  // One finding per leak in page content, however many readings see it: a
+  // match is known by its page, pattern and the place of its first glyph
+  // (every reading starts the same word at the same glyph). A set, not a
+  // search of every finding so far: a page of a million names stays linear.
+  bool first_sighting(int page, const std::string& pattern, const Rect& first_glyph) {
+    auto at = [](double v) { return std::isfinite(v) ? std::llround(v * 10) : 0LL; };
+    return leaks_seen_.emplace(page, pattern, at(first_glyph.x0), at(first_glyph.y0)).second;
   }
 
   // Matches every reading of `page` (a page, or one group of its glyphs)
@@ -245,6 +240,7 @@ class Checker {
       const std::vector<match::Match> matches = matcher_.find(normalized.text);
       for (const plan::Located& found : plan::locate(page, text, normalized, matches)) {
         const match::Pattern& pattern = matcher_.patterns()[found.match.pattern];
+        if (found.glyphs.empty() || !first_sighting(number, pattern.id, page.glyphs[found.glyphs.front()].box)) continue;
         Finding f;
         f.kind = "text";
         f.severity = Severity::leak;
@@ -661,6 +657,7 @@ class Checker {
   const match::Matcher& matcher_;
   CheckOptions options_;
   Report report_;
+  std::set<std::tuple<int, std::string, long long, long long>> leaks_seen_;
 };
 
 }  // namespace
