@@ -49,9 +49,7 @@ constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the l
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
 constexpr size_t kMaxCoverTests = 50'000'000; // glyph-under-box tests per page
 
-bool is_blank(const std::string& text) {
-  return text.empty() || text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
-}
+bool is_blank(const std::string& text) { return text.empty() || extract::is_space(text); }
 
 double area(const Rect& r) { return r.empty() ? 0 : r.width() * r.height(); }
 

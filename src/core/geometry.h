@@ -12,6 +12,11 @@ struct Point {
   double y = 0;
 };
 
+// Vector arithmetic on points: a - b, and the dot and cross products.
+inline Point sub(Point a, Point b) { return {a.x - b.x, a.y - b.y}; }
+inline double dot(Point a, Point b) { return a.x * b.x + a.y * b.y; }
+inline double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
+
 // An axis-aligned rectangle; x0 <= x1 and y0 <= y1 once normalized.
 struct Rect {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;

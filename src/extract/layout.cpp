@@ -4,13 +4,6 @@
 #include <cmath>
 
 namespace redact::extract {
-namespace {
-
-Point sub(Point a, Point b) { return {a.x - b.x, a.y - b.y}; }
-double dot(Point a, Point b) { return a.x * b.x + a.y * b.y; }
-double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
-
-}  // namespace
 
 // The reading direction of a glyph in page space (unit vector): along its
 // baseline, so that skewed text (synthetic italics, `1 0 0.27 1 x y Tm`)
@@ -29,10 +22,6 @@ Point reading_direction(const pdf::Glyph& g) {
 }
 
 namespace {
-
-bool is_space(const std::string& text) {
-  return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
-}
 
 // A line under construction, in content order.
 struct RawLine {
@@ -149,6 +138,10 @@ void merge_interleaved(std::vector<RawLine>& raw, const std::vector<pdf::Glyph>&
 }
 
 }  // namespace
+
+bool is_space(const std::string& text) {
+  return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
+}
 
 PageText layout(const pdf::PageContent& page) {
   const auto& glyphs = page.glyphs;

@@ -52,6 +52,10 @@ constexpr double kColumnGap = 1.0;
 
 PageText layout(const pdf::PageContent& page);
 
+// Whether a glyph's text is a space (a word break, not a letter): space,
+// no-break space, tab, line feed, carriage return.
+bool is_space(const std::string& text);
+
 // The direction a glyph reads in, in page space (a unit vector): along its
 // baseline, or up its quad turned right for a zero-width or vertical glyph.
 Point reading_direction(const pdf::Glyph& glyph);

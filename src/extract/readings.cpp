@@ -6,14 +6,6 @@
 namespace redact::extract {
 namespace {
 
-Point sub(Point a, Point b) { return {a.x - b.x, a.y - b.y}; }
-double dot(Point a, Point b) { return a.x * b.x + a.y * b.y; }
-double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
-
-bool is_space(const std::string& text) {
-  return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
-}
-
 // Content order, with lines broken where the text leaves the baseline, turns,
 // jumps back, or leaps more than `column_gap` font sizes ahead.
 PageText in_content_order(const pdf::PageContent& page, double column_gap) {
