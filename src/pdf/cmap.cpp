@@ -46,6 +46,7 @@ CMap CMap::identity(bool vertical) {
 CMap CMap::parse(std::string_view data, std::vector<LexWarning>* warnings) {
   CMap cmap;
   size_t expanded = 0;
+  uint32_t order = 0;  // definitions so far
   ContentLexer lexer(data);
   Operation op;
   auto warn = [&](size_t offset, std::string message) {
@@ -64,7 +65,7 @@ CMap CMap::parse(std::string_view data, std::vector<LexWarning>* warnings) {
         if (args[i + 1].is_string()) value = decode_utf16be(args[i + 1].bytes);
         else if (args[i + 1].is_name()) value = glyph_name_to_unicode(args[i + 1].bytes);  // rare glyph-name form
         else continue;
-        cmap.chars_[code_value(args[i].bytes)] = std::move(value);
+        cmap.chars_[code_value(args[i].bytes)] = BfChar{std::move(value), order++};
       }
     } else if (op.op == "endbfrange") {
       for (size_t i = 0; i + 2 < args.size(); i += 3) {
@@ -74,7 +75,7 @@ CMap CMap::parse(std::string_view data, std::vector<LexWarning>* warnings) {
           warn(args[i].offset, "bfrange ends before it starts");
           continue;
         }
-        BfRange range{low, high, {}, {}};
+        BfRange range{low, high, {}, {}, order++};
         if (args[i + 2].is_string()) {
           range.base = decode_utf16be(args[i + 2].bytes);
           if (range.base.empty()) continue;
@@ -95,7 +96,7 @@ CMap CMap::parse(std::string_view data, std::vector<LexWarning>* warnings) {
               value = range.base;
               value.back() += code - low;
             }
-            cmap.chars_[code] = std::move(value);
+            cmap.chars_[code] = BfChar{std::move(value), range.order};
             ++expanded;
             if (code == high) break;
           }
@@ -159,8 +160,9 @@ size_t CMap::next_code(std::string_view bytes, size_t pos, uint32_t& code, bool&
 }
 
 std::optional<std::u32string> CMap::unicode(uint32_t code) const {
-  if (auto it = chars_.find(code); it != chars_.end()) return it->second;
+  const auto single = chars_.find(code);
   for (auto it = bf_ranges_.rbegin(); it != bf_ranges_.rend(); ++it) {
+    if (single != chars_.end() && it->order < single->second.order) break;  // the single code came later
     if (code < it->low || code > it->high) continue;
     if (!it->items.empty()) {
       if (code - it->low < it->items.size()) return it->items[code - it->low];
@@ -170,6 +172,7 @@ std::optional<std::u32string> CMap::unicode(uint32_t code) const {
     value.back() += code - it->low;
     return value;
   }
+  if (single != chars_.end()) return single->second.text;
   return std::nullopt;
 }
 

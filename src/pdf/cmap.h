@@ -51,6 +51,11 @@ class CMap {
     uint32_t low, high;
     std::u32string base;                // value of `low`; last character increments
     std::vector<std::u32string> items;  // the array form, one value per code
+    uint32_t order = 0;                 // when it was defined: a later definition wins
+  };
+  struct BfChar {
+    std::u32string text;
+    uint32_t order = 0;
   };
   struct CidRange {
     uint32_t low, high, cid;
@@ -60,8 +65,10 @@ class CMap {
   void add_identity();
 
   std::vector<CodespaceRange> codespace_;
-  std::unordered_map<uint32_t, std::u32string> chars_;
-  std::vector<BfRange> bf_ranges_;  // later entries win
+  // Single codes, and small ranges expanded into single codes; large ranges
+  // kept as ranges. Whichever was defined last wins, as in poppler and MuPDF.
+  std::unordered_map<uint32_t, BfChar> chars_;
+  std::vector<BfRange> bf_ranges_;  // in definition order
   std::unordered_map<uint32_t, uint32_t> cids_;
   std::vector<CidRange> cid_ranges_;
   std::string parent_;

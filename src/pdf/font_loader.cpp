@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <tuple>
 
 #include <ft2build.h>
@@ -22,41 +23,59 @@ std::optional<BaseEncoding> encoding_from_name(const std::string& name) {
   return std::nullopt;
 }
 
-// The built-in encoding of an embedded Type1 font program: its cleartext part
-// holds either "/Encoding StandardEncoding def" or "dup <code> /<name> put".
-std::optional<std::array<std::string, 256>> type1_builtin_encoding(const ObjectReader& reader,
-                                                                   const PdfObject* descriptor) {
+// FreeType, for what only the font program knows. One library for the
+// process, made on first use.
+FT_Library freetype() {
+  static FT_Library library = [] {
+    FT_Library lib = nullptr;
+    if (FT_Init_FreeType(&lib) != 0) lib = nullptr;
+    return lib;
+  }();
+  return library;
+}
+
+// The built-in encoding of an embedded Type 1 or CFF program (/FontFile, or
+// /FontFile3 /Type1C), as FreeType reads it, and so as poppler and MuPDF
+// read it: radix numbers (8#141), comments and a wrong /Length1 included.
+// Nothing when the program uses StandardEncoding or cannot be read.
+std::optional<std::array<std::string, 256>> builtin_encoding(const ObjectReader& reader, const PdfObject* descriptor) {
   const PdfObject* file = reader.get_stream(descriptor, "FontFile");
-  if (!file) return std::nullopt;
-  std::string program = reader.decode(file);
-  auto length1 = reader.get_number(file, "Length1");
-  size_t clear = program.find("eexec");
-  if (length1 && *length1 > 0 && *length1 < static_cast<double>(program.size())) {
-    clear = std::min(clear, static_cast<size_t>(*length1));
+  if (!file) {
+    file = reader.get_stream(descriptor, "FontFile3");
+    if (file && reader.get_name(file, "Subtype") != "Type1C") file = nullptr;
   }
-  if (clear != std::string::npos) program.resize(clear);
-  size_t start = program.find("/Encoding");
-  if (start == std::string::npos) return std::nullopt;
-  std::string_view rest = std::string_view(program).substr(start);
-  if (rest.substr(0, 40).find("StandardEncoding") != std::string_view::npos) return std::nullopt;
-  std::array<std::string, 256> names;
-  bool any = false;
-  ContentLexer lexer(rest);
-  Operation op;
-  while (lexer.next(op)) {
-    if (op.op == "put" && op.operands.size() >= 2) {
-      const Object& code = op.operands[op.operands.size() - 2];
-      const Object& glyph = op.operands.back();
-      if (code.is_number() && glyph.is_name() && code.number >= 0 && code.number < 256) {
-        names[static_cast<size_t>(code.number)] = glyph.bytes;
-        any = true;
-      }
-    } else if (op.op == "readonly" || op.op == "def") {
-      if (any) break;
+  FT_Library library = freetype();
+  if (!file || !library) return std::nullopt;
+  const std::string program = reader.decode(file);
+  FT_Face face = nullptr;
+  if (FT_New_Memory_Face(library, reinterpret_cast<const FT_Byte*>(program.data()),
+                         static_cast<FT_Long>(program.size()), 0, &face) != 0) {
+    return std::nullopt;
+  }
+  std::optional<std::array<std::string, 256>> out;
+  FT_CharMap builtin = nullptr;
+  for (FT_Int i = 0; i < face->num_charmaps; ++i) {
+    const FT_Encoding e = face->charmaps[i]->encoding;
+    if (e == FT_ENCODING_ADOBE_CUSTOM || e == FT_ENCODING_ADOBE_EXPERT || e == FT_ENCODING_ADOBE_LATIN_1) {
+      builtin = face->charmaps[i];
+      break;
     }
   }
-  if (!any) return std::nullopt;
-  return names;
+  if (builtin && FT_HAS_GLYPH_NAMES(face) && FT_Set_Charmap(face, builtin) == 0) {
+    std::array<std::string, 256> names;
+    bool any = false;
+    for (FT_ULong code = 0; code < 256; ++code) {
+      const FT_UInt glyph = FT_Get_Char_Index(face, code);
+      char name[128] = {};
+      if (glyph == 0 || FT_Get_Glyph_Name(face, glyph, name, sizeof name) != 0) continue;
+      if (name[0] == '\0' || std::string_view(name) == ".notdef") continue;
+      names[code] = name;
+      any = true;
+    }
+    if (any) out = names;
+  }
+  FT_Done_Face(face);
+  return out;
 }
 
 void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
@@ -79,7 +98,7 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
     if (standard && standard->is_symbolic()) {
       base = standard->name() == "Symbol" ? BaseEncoding::symbol : BaseEncoding::zapf_dingbats;
     } else if (font.kind == Font::Kind::type1) {
-      if (auto builtin = type1_builtin_encoding(reader, descriptor)) names = *builtin;
+      if (auto builtin = builtin_encoding(reader, descriptor)) names = *builtin;
       else if (!symbolic || standard) base = BaseEncoding::standard;
     } else if (font.kind == Font::Kind::truetype && !symbolic) {
       base = BaseEncoding::win_ansi;
@@ -209,13 +228,8 @@ std::optional<std::pair<double, double>> program_extent(const ObjectReader& read
   const PdfObject* file = reader.get_stream(descriptor, "FontFile2");
   if (!file) file = reader.get_stream(descriptor, "FontFile3");
   if (!file) file = reader.get_stream(descriptor, "FontFile");
-  if (!file) return std::nullopt;
-  static FT_Library library = [] {
-    FT_Library lib = nullptr;
-    if (FT_Init_FreeType(&lib) != 0) lib = nullptr;
-    return lib;
-  }();
-  if (!library) return std::nullopt;
+  FT_Library library = freetype();
+  if (!file || !library) return std::nullopt;
   const std::string program = reader.decode(file);
   FT_Face face = nullptr;
   if (FT_New_Memory_Face(library, reinterpret_cast<const FT_Byte*>(program.data()),

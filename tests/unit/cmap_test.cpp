@@ -39,6 +39,18 @@ TEST(CMap, BfcharBfrangeAndMultiCharacterValues) {
   EXPECT_FALSE(cmap.unicode(0x23).has_value());
 }
 
+// Regression: single codes beat large ranges whatever their order, so a
+// later bfrange remapping "Xkcdqw" to "France" was not seen. Poppler and
+// MuPDF let the later definition win.
+TEST(CMap, ALaterDefinitionWinsWhateverItsKind) {
+  const CMap later_range = CMap::parse(
+      "1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <1000> <0058> endbfchar "
+      "1 beginbfrange <1000> <1FFF> <0046> endbfrange 1 beginbfchar <1001> <0059> endbfchar", nullptr);
+  EXPECT_EQ(later_range.unicode(0x1000), std::u32string(U"F"));
+  EXPECT_EQ(later_range.unicode(0x1001), std::u32string(U"Y"));  // a later single code wins over the range
+  EXPECT_EQ(later_range.unicode(0x1002), std::u32string(U"H"));
+}
+
 TEST(CMap, CodespaceRangesSplitMixedLengthCodes) {
   CMap cmap = CMap::parse("2 begincodespacerange <00> <80> <8140> <9FFC> endcodespacerange");
   const std::string bytes("\x41\x81\x40\x42", 4);
