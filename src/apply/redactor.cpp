@@ -303,12 +303,13 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   Outcome outcome;
   std::unique_ptr<pdf::Document> document;
   try {
-    document = pdf::Document::open(input);
+    document = pdf::Document::open(input, options.password);
   } catch (const Error& e) {
     outcome.status = Status::failed;
-    outcome.reason = e.what();
+    outcome.reason = e.without_file();
     return outcome;
   }
+  outcome.input_notes = document->opening_notes();
   outcome.pages = document->page_count();
   const std::string temporary = output + ".redact-tmp";
   try {
@@ -334,7 +335,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     outcome.reason = review.reason;
   } catch (const Error& e) {
     outcome.status = e.kind() == ErrorKind::unsupported ? Status::needs_review : Status::failed;
-    outcome.reason = e.what();
+    outcome.reason = e.where().file == input ? e.without_file() : e.what();
   } catch (const std::exception& e) {
     outcome.status = Status::failed;
     outcome.reason = std::string("internal error: ") + e.what();

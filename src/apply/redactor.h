@@ -41,12 +41,14 @@ struct Outcome {
   int pages = 0;
   std::vector<Region> regions;
   std::string output_sha256;
+  std::vector<std::string> input_notes;  // what reading the input took: "repaired by libqpdf (...)", "decrypted ..."
 };
 
 struct RedactOptions {
   bool labels = true;
   bool dry_run = false;  // decide everything, write nothing
   std::string producer = "redact";
+  std::string password;  // for encrypted inputs ("" for none)
 };
 
 Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,

@@ -188,9 +188,10 @@ class Checker {
       : path_(path), matcher_(matcher), options_(options) {}
 
   Report run() {
-    auto document = pdf::Document::open(path_);
+    auto document = pdf::Document::open(path_, options_.password);
     report_.file = path_;
     report_.pages = document->page_count();
+    check_opening(*document);
     std::set<std::string> walked;
     std::vector<std::string> page_texts;
     for (int number = 1; number <= report_.pages; ++number) {
@@ -205,6 +206,18 @@ class Checker {
 
  private:
   void add(Finding finding) { report_.findings.push_back(std::move(finding)); }
+
+  // A file that had to be repaired is read as libqpdf rebuilt it: another
+  // reader may rebuild it otherwise and show what this reading did not.
+  void check_opening(const pdf::Document& document) {
+    for (const std::string& note : document.opening_notes()) {
+      const bool repaired = note.starts_with("repaired");
+      add({repaired ? "repaired" : "encrypted", repaired ? Severity::risk : Severity::info, 0, std::nullopt, "document",
+           repaired ? "the file is damaged and was " + note + ": other readers may rebuild it otherwise"
+                    : "the file is encrypted and was " + note,
+           "", "", ""});
+    }
+  }
 
   // One finding per leak in page content, however many readings see it: a
   // match is known by its page, pattern and the place of its first glyph

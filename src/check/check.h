@@ -54,6 +54,7 @@ struct Finding {
 
 struct CheckOptions {
   bool revisions = true;  // also read each earlier revision
+  std::string password;   // for an encrypted file ("" for none)
 };
 
 struct Report {

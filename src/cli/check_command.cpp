@@ -102,6 +102,7 @@ nlohmann::json to_json(const check::Finding& f) {
 int check_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("check", kUsage);
   command.add_format();
+  command.add_password();
   command.options().add_options()("fail-on", po::value<std::string>()->default_value("risk"),
                                   "lowest severity that makes the exit status 1: leak, risk or info")(
       "no-revisions", "do not read earlier revisions (INSECURE: an old revision can hold withheld text)");
@@ -122,6 +123,7 @@ int check_command(const std::vector<std::string>& args, Console& console) {
   }
   check::CheckOptions options;
   options.revisions = vm.count("no-revisions") == 0;
+  options.password = command.password();
 
   const bool json = command.format() == "json";
   nlohmann::json files = nlohmann::json::array();

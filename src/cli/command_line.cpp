@@ -1,5 +1,6 @@
 #include "cli/command_line.h"
 
+#include <fstream>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -13,6 +14,12 @@ CommandLine::CommandLine(std::string name, std::string usage) : name_(std::move(
 void CommandLine::add_format() {
   options_.add_options()("format", po::value<std::string>()->default_value("text"), "text or json");
   has_format_ = true;
+}
+
+void CommandLine::add_password() {
+  options_.add_options()("password-file", po::value<std::string>(),
+                         "file whose first line is the password of encrypted inputs (user or owner)");
+  has_password_ = true;
 }
 
 int CommandLine::usage_error(Console& console, const std::string& message) const {
@@ -39,6 +46,14 @@ std::optional<int> CommandLine::parse(const std::vector<std::string>& args, Cons
   }
   if (has_format_ && format() != "text" && format() != "json") {
     return usage_error(console, "--format must be text or json, not '" + format() + "'");
+  }
+  if (has_password_ && vm_.count("password-file")) {
+    const std::string file = vm_["password-file"].as<std::string>();
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return usage_error(console, "cannot read the password file '" + file + "'");
+    std::getline(in, password_);
+    if (password_.ends_with('\r')) password_.pop_back();
+    if (password_.empty()) return usage_error(console, "the password file '" + file + "' has an empty first line");
   }
   return std::nullopt;
 }

@@ -26,6 +26,7 @@ constexpr const char* kUsage =
 int extract_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("extract", kUsage);
   command.add_format();
+  command.add_password();
   if (auto status = command.parse(args, console)) return *status;
   const std::string format = command.format();
   const auto files = command.positionals();
@@ -33,7 +34,7 @@ int extract_command(const std::vector<std::string>& args, Console& console) {
   const std::string& path = files.front();
 
   try {
-    auto document = pdf::Document::open(path);
+    auto document = pdf::Document::open(path, command.password());
     Diagnostics diagnostics;
     std::string text;
     // JSON is written a page at a time: a whole document's tree of glyphs

@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "Usage: redact run INPUT... -o OUT [--patterns P] [--term PHRASE]... [--terms-file F]\n"
     "                  [--term-exemption E]... [--keep PHRASE]... [--keep-file F]\n"
     "                  [--audit FILE] [--audit-key FILE] [--no-label] [--dry-run]\n"
+    "                  [--password-file F]\n"
     "\n"
     "Redacts each PDF (folders are searched for *.pdf): the matched glyphs are\n"
     "removed from the page content, a black box labelled with the exemption is\n"
@@ -34,6 +35,8 @@ constexpr const char* kUsage =
     "are dropped, unreachable objects are swept, and the result is read again to\n"
     "verify it before it is kept. A file argument goes to OUT/<its name>; a\n"
     "folder's PDFs keep their paths under OUT. Inputs are never modified.\n"
+    "A damaged file is repaired and an encrypted one decrypted (libqpdf) first;\n"
+    "the audit log says so, and outputs are never encrypted.\n"
     "\n"
     "A document is held for review, and not written, when redact cannot be sure:\n"
     "a scanned page, glyphs it cannot decode, a match inside a form drawn by\n"
@@ -84,6 +87,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       "no-label", "do not label the boxes with their exemptions")(
       "dry-run", "decide and report everything, write nothing (no outputs, no audit log)");
   add_matching_options(command.options());
+  command.add_password();
   if (auto status = command.parse(args, console)) return *status;
   const po::variables_map& vm = command.values();
   const auto inputs = command.positionals();
@@ -139,6 +143,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   apply::RedactOptions options;
   options.labels = !vm.count("no-label");
   options.dry_run = dry_run;
+  options.password = command.password();
   options.producer = std::string("redact ") + REDACT_VERSION;
   std::map<apply::Status, int> by_status;
   std::map<std::string, int> by_category, by_exemption;
@@ -174,11 +179,13 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"pages", outcome.pages},
                    {"redactions", outcome.regions.size()},
                    {"input_sha256", sha256_hex(read_bytes(job.input))},
+                   {"input_notes", outcome.input_notes},
                    {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
     }
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + job.input;
     if (written) line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions)";
     if (!outcome.reason.empty()) line += ": " + outcome.reason;
+    for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     console.out(line + "\n");
   }
 

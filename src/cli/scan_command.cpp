@@ -89,10 +89,10 @@ struct Stats {
   int pages = 0;
 };
 
-void scan_pdf(const std::string& path, const match::Matcher& matcher, std::vector<Finding>& out, Console& console,
-              Stats& stats) {
+void scan_pdf(const std::string& path, const std::string& password, const match::Matcher& matcher,
+              std::vector<Finding>& out, Console& console, Stats& stats) {
   using clock = std::chrono::steady_clock;
-  auto document = pdf::Document::open(path);
+  auto document = pdf::Document::open(path, password);
   Diagnostics diagnostics;
   for (int number = 1; number <= document->page_count(); ++number) {
     const auto start = clock::now();
@@ -129,6 +129,7 @@ int scan_command(const std::vector<std::string>& args, Console& console) {
   command.add_format();
   command.options().add_options()("stats", "print to stderr the time spent extracting and matching PDF pages");
   add_matching_options(command.options());
+  command.add_password();
   if (auto status = command.parse(args, console)) return *status;
   const po::variables_map& vm = command.values();
   const std::string format = command.format();
@@ -152,7 +153,7 @@ int scan_command(const std::vector<std::string>& args, Console& console) {
     const size_t before = findings.size();
     try {
       if (file.ends_with(".txt")) scan_text_file(file, *matcher, findings);
-      else scan_pdf(file, *matcher, findings, console, stats);
+      else scan_pdf(file, command.password(), *matcher, findings, console, stats);
     } catch (const Error& e) {
       console.error(e.what());
       failed = true;

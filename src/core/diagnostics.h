@@ -61,13 +61,21 @@ class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, Location where, const std::string& message)
       : std::runtime_error(Diagnostic{Severity::error, where, message}.to_string()),
-        kind_(kind), where_(std::move(where)) {}
+        kind_(kind), where_(std::move(where)), message_(message) {}
   ErrorKind kind() const { return kind_; }
   const Location& where() const { return where_; }
+  // what() without the file name, for a line that names the file already:
+  // "page 3, object 12 0: font /F2 ...".
+  std::string without_file() const {
+    Location inside = where_;
+    inside.file.clear();
+    return Diagnostic{Severity::error, inside, message_}.to_string();
+  }
 
  private:
   ErrorKind kind_;
   Location where_;
+  std::string message_;
 };
 
 }  // namespace redact

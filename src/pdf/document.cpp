@@ -13,6 +13,7 @@
 
 #include "pdf/interpreter.h"
 #include "pdf/podofo_access.h"
+#include "pdf/qpdf_rescue.h"
 #include "core/unicode.h"
 #include "pdf/text_string.h"
 
@@ -24,6 +25,7 @@ using PoDoFo::PdfObject;
 
 struct Document::Impl {
   std::string path;
+  std::vector<std::string> opening_notes;
   PoDoFo::PdfMemDocument pdf;
   std::unique_ptr<ObjectReader> reader;
   detail::DocumentCaches caches;
@@ -75,10 +77,11 @@ Document::Document(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Document::~Document() = default;
 
 const std::string& Document::path() const { return impl_->path; }
+const std::vector<std::string>& Document::opening_notes() const { return impl_->opening_notes; }
 
 int Document::page_count() const { return impl_->pdf.GetPageCount(); }
 
-std::unique_ptr<Document> Document::open(const std::string& path) {
+std::unique_ptr<Document> Document::open(const std::string& path, const std::string& password) {
   quiet_podofo_once();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -88,19 +91,26 @@ std::unique_ptr<Document> Document::open(const std::string& path) {
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  bool loaded = false;
   try {
     impl->pdf.Load(path.c_str());
-  } catch (const PdfError& e) {
-    switch (e.GetError()) {
-      case PoDoFo::ePdfError_InvalidPassword:
-        throw Error(ErrorKind::encrypted, Location{path}, "is encrypted and needs a password");
-      case PoDoFo::ePdfError_UnsupportedFilter:
-      case PoDoFo::ePdfError_InvalidEncryptionDict:
-        throw Error(ErrorKind::unsupported, Location{path},
-                    std::string("uses encryption or filters that cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
-      default:
-        throw Error(ErrorKind::damaged, Location{path},
-                    std::string("is damaged or not a PDF (") + PdfError::ErrorName(e.GetError()) + ")");
+    // An encrypted file goes through qpdf even when PoDoFo opens it: PoDoFo
+    // would encrypt the output again, with no way to drop it.
+    loaded = !impl->pdf.GetEncrypted();
+  } catch (const PdfError&) {
+    // qpdf repairs what PoDoFo cannot read, or says why not.
+  }
+  if (!loaded) {
+    detail::RescuedFile rescued = detail::rescue_with_qpdf(path, password);
+    impl = std::make_unique<Impl>();
+    impl->path = path;
+    impl->opening_notes = std::move(rescued.notes);
+    try {
+      impl->pdf.LoadFromBuffer(rescued.bytes.data(), static_cast<long>(rescued.bytes.size()));
+    } catch (const PdfError& e) {
+      throw Error(ErrorKind::damaged, Location{path},
+                  std::string("is damaged: PoDoFo cannot read even the copy libqpdf repaired (") +
+                      PdfError::ErrorName(e.GetError()) + ")");
     }
   }
   impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());

@@ -15,10 +15,14 @@ namespace redact::pdf {
 
 class Document {
  public:
-  // Opens and parses `path`. Throws redact::Error: `io` when it cannot be
-  // read, `encrypted` when it needs a password, `damaged` when PoDoFo cannot
-  // parse it (PoDoFo 0.9.8 repairs nothing).
-  static std::unique_ptr<Document> open(const std::string& path);
+  // Opens and parses `path`. A file PoDoFo cannot load (a broken
+  // cross-reference table, AES-256 revision 6) and every encrypted file go
+  // through libqpdf first (pdf/qpdf_rescue.h): repaired, decrypted with
+  // `password` ("" for none), and loaded from memory; opening_notes() says
+  // what was done. Throws redact::Error: `io` when it cannot be read,
+  // `encrypted` when it needs a password, `damaged` when neither PoDoFo nor
+  // qpdf can parse it.
+  static std::unique_ptr<Document> open(const std::string& path, const std::string& password = "");
   // Opens the file as it was when its first `length` bytes were all of it:
   // an earlier revision of a file with incremental updates.
   static std::unique_ptr<Document> open_prefix(const std::string& path, size_t length);
@@ -34,6 +38,9 @@ class Document {
   Document& operator=(const Document&) = delete;
 
   const std::string& path() const;
+  // What had to be done to read the file ("repaired by libqpdf (...)",
+  // "decrypted ..."), for the audit log; empty for a sound plain file.
+  const std::vector<std::string>& opening_notes() const;
   int page_count() const;
   // Reads page `number` (1-based). Problems that do not stop reading are
   // added to `diagnostics` with the page and object; if the page cannot be

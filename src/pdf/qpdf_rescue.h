@@ -1,0 +1,24 @@
+// libqpdf opens what PoDoFo 0.9.8 cannot: a file whose cross-reference table
+// is broken (qpdf rebuilds it from the objects, as poppler and MuPDF do), an
+// AES-256 revision 6 file, a file whose password the officer has. It writes
+// the file again, decrypted and with a sound cross-reference table, into
+// memory, for PoDoFo to load. Nothing is written to disk.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace redact::pdf::detail {
+
+struct RescuedFile {
+  std::string bytes;               // the whole file again, decrypted
+  std::vector<std::string> notes;  // what was done: "repaired: ...", "decrypted ..."
+};
+
+// Reads `path` with libqpdf and writes it again. `password` is tried as
+// the user and the owner password ("" for none). Throws redact::Error:
+// `encrypted` when the password is missing or wrong, `damaged` when qpdf
+// cannot make a PDF of it either.
+RescuedFile rescue_with_qpdf(const std::string& path, const std::string& password);
+
+}  // namespace redact::pdf::detail

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Files PoDoFo 0.9.8 cannot open alone, opened through libqpdf:
+
+- a LibreOffice letter whose cross-reference table points at the wrong bytes,
+  and a pdfcpu file whose cross-reference stream has the wrong size (from the
+  peer corpus): both are redacted, the audit log says the input was repaired,
+  and `check` of the damaged input reports it (risk `repaired`);
+- an AES-256 (revision 6) file with a user password, as qpdf encrypts it:
+  failed without the password and with a wrong one, redacted with
+  `--password-file`, and the output is not encrypted;
+- an AES-256 file with only an owner password: redacted, output not encrypted.
+
+What each output shows to pdftotext is compared with the output of the same
+run on the sound original: repairing or decrypting must change nothing else."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from pdf_inputs import Checks, argument_parser
+
+
+def run(*args):
+    return subprocess.run(list(args), capture_output=True, text=True)
+
+
+def pdftotext(path):
+    return run("pdftotext", "-layout", path, "-").stdout
+
+
+def audit_documents(log):
+    with open(log, encoding="utf-8") as f:
+        return {os.path.basename(r["document"]): r for r in map(json.loads, f) if r["type"] == "document"}
+
+
+def break_xref(data):
+    """Every offset of the classic xref table moved 7 bytes on: a reader
+    that trusts the table finds no object where it looks."""
+    start = data.rindex(b"\nxref") + 1
+    end = data.index(b"trailer", start)
+    table = re.sub(rb"(\d{10}) (\d{5}) n",
+                   lambda m: b"%010d %s n" % (int(m.group(1)) + 7, m.group(2)), data[start:end])
+    return data[:start] + table + data[end:]
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    check = Checks()
+    redact = args.redact
+    source = os.path.join(args.fixtures, "pdf", "libreoffice-letter.pdf")
+    rotated = os.path.join(args.corpus, "peer", "cpu__testdata__testRot.pdf")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = os.path.join(tmp, "in")
+        os.makedirs(inputs)
+        shutil.copy(source, os.path.join(inputs, "sound.pdf"))
+        with open(source, "rb") as f:
+            data = f.read()
+        broken = os.path.join(inputs, "broken-xref.pdf")
+        with open(broken, "wb") as f:
+            f.write(break_xref(data))
+        check("precondition: poppler reads the broken file as the sound one", pdftotext(broken) == pdftotext(source))
+        locked = os.path.join(inputs, "locked.pdf")
+        run("qpdf", "--encrypt", "open-sesame", "owner-pw", "256", "--", source, locked)
+        owner_only = os.path.join(inputs, "owner-only.pdf")
+        run("qpdf", "--encrypt", "", "owner-pw", "256", "--", source, owner_only)
+        shutil.copy(rotated, os.path.join(inputs, "xref-stream-wrong-size.pdf"))
+        password = os.path.join(tmp, "password")
+        with open(password, "w") as f:
+            f.write("open-sesame\n")
+        wrong = os.path.join(tmp, "wrong")
+        with open(wrong, "w") as f:
+            f.write("not-it\n")
+
+        # Without a password: the locked file fails and says why; the rest are written.
+        out = os.path.join(tmp, "out")
+        result = run(redact, "run", inputs, "-o", out)
+        docs = audit_documents(os.path.join(out, "audit.jsonl"))
+        check("without a password: exit 3", result.returncode == 3, result.stderr.strip())
+        check("locked: failed, needs a password",
+              docs["locked.pdf"]["status"] == "failed" and "needs a password" in docs["locked.pdf"]["reason"],
+              str(docs["locked.pdf"]["reason"]))
+        check("locked: the input is named once in the line",
+              result.stdout.count(locked) == 1, [l for l in result.stdout.splitlines() if "locked" in l])
+        check("locked: no output", not os.path.exists(os.path.join(out, "locked.pdf")))
+        reference = pdftotext(os.path.join(out, "sound.pdf"))
+        check("precondition: the sound file is redacted", docs["sound.pdf"]["status"] == "redacted")
+        for name in ("broken-xref.pdf", "xref-stream-wrong-size.pdf"):
+            notes = docs[name].get("input_notes", [])
+            check(f"{name}: written", docs[name]["status"] in ("redacted", "clean"), str(docs[name]["reason"]))
+            check(f"{name}: the audit log says it was repaired",
+                  any(n.startswith("repaired by libqpdf") for n in notes), str(notes))
+        check("broken-xref: the same redactions as the sound file",
+              docs["broken-xref.pdf"]["redactions"] == docs["sound.pdf"]["redactions"])
+        check("broken-xref: the same text as the sound file's output",
+              pdftotext(os.path.join(out, "broken-xref.pdf")) == reference)
+        check("sound file: no notes", docs["sound.pdf"].get("input_notes") == [])
+        for name in ("owner-only.pdf",):
+            notes = docs[name].get("input_notes", [])
+            check(f"{name}: redacted, decrypted", docs[name]["status"] == "redacted" and
+                  any(n.startswith("decrypted") for n in notes), str(notes))
+            encryption = run("qpdf", "--show-encryption", os.path.join(out, name)).stdout
+            check(f"{name}: the output is not encrypted", "File is not encrypted" in encryption, encryption.strip())
+            check(f"{name}: the same text as the sound file's output", pdftotext(os.path.join(out, name)) == reference)
+
+        # With the password: the locked file too; with a wrong one: failed.
+        out2 = os.path.join(tmp, "out2")
+        result = run(redact, "run", locked, "-o", out2, "--password-file", password)
+        docs = audit_documents(os.path.join(out2, "audit.jsonl"))
+        check("with the password: redacted", result.returncode == 0 and docs["locked.pdf"]["status"] == "redacted",
+              result.stdout.strip())
+        written = os.path.join(out2, "locked.pdf")
+        check("with the password: the output is not encrypted",
+              "File is not encrypted" in run("qpdf", "--show-encryption", written).stdout)
+        check("with the password: the same text as the sound file's output", pdftotext(written) == reference)
+        result = run(redact, "run", locked, "-o", os.path.join(tmp, "out3"), "--password-file", wrong)
+        check("a wrong password: failed, said so", result.returncode == 3 and "does not open it" in result.stdout,
+              result.stdout.strip())
+        result = run(redact, "run", locked, "-o", os.path.join(tmp, "out4"), "--password-file", os.path.join(tmp, "none"))
+        check("a missing password file: usage error", result.returncode == 2, result.stderr.strip())
+
+        # check: the damaged input is a risk; the locked one opens with the password.
+        result = run(redact, "check", "--format", "json", broken)
+        report = json.loads(result.stdout)[0]
+        kinds = {(f["kind"], f["severity"]) for f in report["findings"]}
+        check("check: the broken file is a risk (repaired)", ("repaired", "risk") in kinds and result.returncode == 1,
+              str(sorted(kinds)))
+        result = run(redact, "check", "--format", "json", "--password-file", password, locked)
+        report = json.loads(result.stdout)[0]
+        kinds = {(f["kind"], f["severity"]) for f in report["findings"]}
+        check("check: the locked file opens with the password", "error" not in report and ("encrypted", "info") in kinds,
+              str(sorted(kinds)))
+        check("check: its withheld text is found through the encryption", any(k == ("text", "leak") for k in kinds))
+        result = run(redact, "check", locked)
+        check("check: without the password it cannot be checked (exit 3)",
+              result.returncode == 3 and "needs a password" in result.stderr, result.stderr.strip())
+
+    sys.exit(check.exit_status())
+
+
+if __name__ == "__main__":
+    main()
