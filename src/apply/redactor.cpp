@@ -168,12 +168,6 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
       planned.insert(located.glyphs.begin(), located.glyphs.end());
       for (uint32_t g : located.glyphs) {
         const pdf::Glyph& glyph = page.glyphs[g];
-        const pdf::StreamUse& use = page.streams[glyph.source.stream];
-        if (!use.annotation.empty()) continue;  // the annotation over the region goes whole
-        if (glyph.source.stream != 0 && use.parent != 0) {
-          throw NeedsReview{where + "a " + pattern.category +
-                            " match lies in a form drawn by another form, which redact cannot edit yet"};
-        }
         if (removed.insert(g).second) {
           plan.removals[glyph.source.stream].push_back({glyph.source.op, glyph.source.string_index,
                                                         glyph.source.byte_index, glyph.source.byte_count,
@@ -212,21 +206,55 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
   return out;
 }
 
+// Rewrites every stream of the page that loses glyphs, and every stream on
+// the way from it up to the page or its annotation: a form is drawn from a
+// copy made for this use, down the whole chain of forms that draw it; an
+// annotation shows a copy of its appearance (its other text stays). Adds
+// the copies made to `copies` and returns the page's own new content.
+std::string rewrite_streams(pdf::Document& document, int number, const pdf::PageContent& page,
+                            std::map<uint32_t, std::vector<Removal>>& removals, std::vector<std::string>& copies) {
+  std::set<uint32_t> changed;
+  for (const auto& [use, unused] : removals) {
+    for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
+         u = page.streams[static_cast<size_t>(u)].parent) {
+    }
+  }
+  std::map<uint32_t, std::string> copy_of;
+  std::map<uint32_t, std::map<uint32_t, std::string>> redrawn;  // by use: its Do operations' new names
+  // Where the names drawn by `use` are looked up: its copy's resources, or
+  // for a form without resources, those of what draws it ("" the page's).
+  auto holder = [&](int use) -> std::string {
+    for (int u = use; u > 0; u = page.streams[static_cast<size_t>(u)].parent) {
+      if (document.has_resources(page.streams[static_cast<size_t>(u)].object)) return copy_of.at(static_cast<uint32_t>(u));
+    }
+    return "";
+  };
+  // In order of use: what draws a stream comes before it.
+  for (uint32_t u : changed) {
+    if (u == 0) continue;
+    const pdf::StreamUse& use = page.streams[u];
+    copy_of[u] = document.copy_stream(use.object);
+    copies.push_back(copy_of[u]);
+    if (use.parent >= 0) {
+      redrawn[static_cast<uint32_t>(use.parent)][static_cast<uint32_t>(use.via_op)] =
+          document.add_xobject(number, holder(use.parent), copy_of[u]);
+    } else {
+      document.set_appearance(use.annotation, use.appearance, copy_of[u]);
+    }
+  }
+  for (const auto& [u, copy] : copy_of) {
+    const std::string content = document.stream_content(page.streams[u].object);
+    document.set_stream_content(copy, remove_glyphs(content, pdf::parse_content(content, nullptr), removals[u], redrawn[u]));
+  }
+  return remove_glyphs(page.content, pdf::parse_content(page.content, nullptr), removals[0], redrawn[0]);
+}
+
 // Carries the plan out in memory: glyphs, forms, images, boxes, annotations,
 // unused forms, outlines, alternative texts, metadata.
-void apply_plan(pdf::Document& document, DocumentPlan& plan, const match::Matcher& matcher,
-                const RedactOptions& options, int page_count) {
+void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions& options, int page_count) {
+  std::map<int, std::vector<std::string>> copies;  // by page: the stream copies made for it
   for (auto& [number, page_plan] : plan.pages_to_change) {
     const pdf::PageContent& page = plan.pages[number];
-    // A form that loses text is drawn from a redacted copy made for this use.
-    std::map<uint32_t, std::string> redrawn;
-    for (const auto& [stream, removals] : page_plan.removals) {
-      if (stream == 0) continue;
-      const pdf::StreamUse& use = page.streams[stream];
-      const std::string form = document.stream_content(use.object);
-      const std::string copy = remove_glyphs(form, pdf::parse_content(form, nullptr), removals);
-      redrawn[static_cast<uint32_t>(use.via_op)] = document.add_form_copy(number, use.object, copy);
-    }
     // Images under a region lose the covered pixels in their own data.
     std::vector<Rect> boxes;
     for (const Region& r : page_plan.regions) boxes.push_back(r.box);
@@ -237,12 +265,10 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const match::Matche
                           " lies under a region and cannot be cleaned (only 8-bit raw or Flate gray, RGB or CMYK can)"};
       }
     }
-    const auto ops = pdf::parse_content(page.content, nullptr);
-    std::string content = "q\n" + remove_glyphs(page.content, ops, page_plan.removals[0], redrawn) + "\nQ\n";
+    std::string content = "q\n" + rewrite_streams(document, number, page, page_plan.removals, copies[number]) + "\nQ\n";
     content += overlay(page_plan.regions, page_plan.labels, page.page_from_user, page.rotation, options.labels);
     if (options.labels) document.add_standard_font(number, kLabelFont, "Helvetica");
     document.set_page_content(number, content);
-    document.remove_annotations(number, boxes, page.page_from_user);
   }
   // Forms the pages no longer draw (originals replaced by copies, or never
   // drawn at all) leave the resources, so the sweep takes them.
@@ -251,14 +277,41 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const match::Matche
     const pdf::PageContent now = document.read_page(number, ignored);
     std::vector<std::string> drawn;
     for (const pdf::StreamUse& use : now.streams) {
-      if (use.parent == 0 && use.annotation.empty()) drawn.push_back(use.object);
+      if (!use.object.empty()) drawn.push_back(use.object);
     }
-    document.remove_unused_forms(number, drawn);
+    document.remove_unused_forms(number, drawn, copies[number]);
   }
   if (plan.outlines_match) document.remove_outlines();
-  document.remove_matching_alternatives(
-      [&](const std::string& text) { return !matcher.find(normalize::normalized(text)).empty(); });
   document.scrub(options.producer);
+}
+
+// `text` without what the matcher finds in it, and the first match's
+// pattern; nothing when it holds no match. Cut again until nothing matches
+// (a cut can join two halves into a new match); past a few rounds, nothing
+// is kept.
+std::optional<pdf::Document::StringEdit> cut_matches(const std::string& text, const match::Matcher& matcher) {
+  std::optional<pdf::Document::StringEdit> edit;
+  std::string kept = text;
+  for (int round = 0; round < 8; ++round) {
+    const normalize::NormalizedText normalized = normalize::normalize(kept);
+    const std::vector<match::Match> found = matcher.find(normalized.text);
+    if (found.empty()) return edit;
+    if (!edit) edit = pdf::Document::StringEdit{"", found.front().pattern};
+    std::vector<std::pair<size_t, size_t>> ranges;
+    for (const match::Match& m : found) ranges.push_back(normalized.source_range(m.begin, m.end));
+    std::sort(ranges.begin(), ranges.end());
+    std::string next;
+    size_t at = 0;
+    for (const auto& [begin, end] : ranges) {
+      if (begin > at) next.append(kept, at, begin - at);
+      at = std::max(at, end);
+    }
+    if (at < kept.size()) next.append(kept, at);
+    kept = std::move(next);
+    edit->kept = kept;
+  }
+  edit->kept.clear();
+  return edit;
 }
 
 // Risks a redacted output may keep: what the run leaves on purpose. Links
@@ -317,10 +370,17 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     for (const auto& [number, page_plan] : plan.pages_to_change) {
       for (const Region& r : page_plan.regions) outcome.regions.push_back(r);
     }
-    outcome.status = outcome.regions.empty() ? Status::clean : Status::redacted;
+    // Strings holding a match, outside the page content (a field's value or
+    // tooltip, a link, an annotation's text): removed or blanked in memory,
+    // which a dry run may do too, since it writes nothing.
+    for (const pdf::Document::StringRemoval& r : document->remove_matching_strings(
+             [&](const std::string& text) { return cut_matches(text, matcher); })) {
+      outcome.string_changes.push_back({r.object, r.key, r.action, r.tag});
+    }
+    outcome.status = outcome.regions.empty() && outcome.string_changes.empty() ? Status::clean : Status::redacted;
     if (options.dry_run) return outcome;
 
-    apply_plan(*document, plan, matcher, options, outcome.pages);
+    apply_plan(*document, plan, options, outcome.pages);
     // Written beside the output, verified, then renamed: never a partial file.
     const std::filesystem::path folder = std::filesystem::path(output).parent_path();
     std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
@@ -343,6 +403,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   std::error_code ignored;
   std::filesystem::remove(temporary, ignored);  // a file that did not pass is never left behind
   outcome.regions.clear();
+  outcome.string_changes.clear();
   return outcome;
 }
 

@@ -32,6 +32,15 @@ struct Region {
   size_t chars = 0;     // characters of the match
 };
 
+// A string outside the page content that held a match: a field's value or
+// tooltip, a link's URI, an annotation's text, an alternative text.
+struct StringChange {
+  std::string object;   // "12 0"
+  std::string key;      // "V", "TU", "URI", "Contents", ...
+  std::string action;   // "removed" or "blanked"
+  size_t pattern = 0;   // into Matcher::patterns()
+};
+
 enum class Status { redacted, clean, needs_review, failed };
 const char* to_string(Status status);
 
@@ -40,6 +49,7 @@ struct Outcome {
   std::string reason;
   int pages = 0;
   std::vector<Region> regions;
+  std::vector<StringChange> string_changes;
   std::string output_sha256;
   std::vector<std::string> input_notes;  // what reading the input took: "repaired by libqpdf (...)", "decrypted ..."
 };

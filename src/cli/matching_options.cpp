@@ -41,6 +41,7 @@ void add_matching_options(po::options_description& options) {
   using strings = std::vector<std::string>;
   options.add_options()
       ("patterns", po::value<std::string>(), "pattern file (default: $REDACT_PATTERNS or the shipped patterns/uk-foi.toml)")
+      ("no-patterns", "use no pattern file: only --term phrases are matched")
       ("term", po::value<strings>()->composing(), "also redact this literal phrase (repeatable)")
       ("terms-file", po::value<strings>()->composing(), "also redact the phrases in this file, one a line")
       ("term-exemption", po::value<strings>()->composing(), "exemption for --term phrases, e.g. s40(2) (repeatable; required with terms)")
@@ -51,7 +52,12 @@ void add_matching_options(po::options_description& options) {
 MatchingConfig matching_config(const po::variables_map& vm) {
   using strings = std::vector<std::string>;
   MatchingConfig config;
-  config.patterns = match::load_pattern_set(value_or<std::string>(vm, "patterns", default_patterns_path()));
+  if (vm.count("no-patterns") && vm.count("patterns")) {
+    throw Error(ErrorKind::usage, Location(), "--no-patterns and --patterns cannot go together");
+  }
+  if (!vm.count("no-patterns")) {
+    config.patterns = match::load_pattern_set(value_or<std::string>(vm, "patterns", default_patterns_path()));
+  }
   config.matcher.terms = value_or<strings>(vm, "term", {});
   for (const std::string& file : value_or<strings>(vm, "terms-file", {})) {
     for (std::string& phrase : read_phrases(file)) config.matcher.terms.push_back(std::move(phrase));
@@ -62,6 +68,9 @@ MatchingConfig matching_config(const po::variables_map& vm) {
   }
   if (!config.matcher.terms.empty() && config.matcher.term_exemptions.empty()) {
     throw Error(ErrorKind::usage, Location(), "--term and --terms-file need --term-exemption: every redaction names its exemption");
+  }
+  if (vm.count("no-patterns") && config.matcher.terms.empty()) {
+    throw Error(ErrorKind::usage, Location(), "--no-patterns needs --term or --terms-file: there would be nothing to match");
   }
   config.matcher.keep = value_or<strings>(vm, "keep", {});
   for (const std::string& file : value_or<strings>(vm, "keep-file", {})) {

@@ -1,5 +1,5 @@
 // The options that decide what is matched, shared by `scan` (and `run`):
-// --patterns, --term, --terms-file, --term-exemption, --keep, --keep-file.
+// --patterns, --no-patterns, --term, --terms-file, --term-exemption, --keep, --keep-file.
 // Raw flags become a validated PatternSet + MatcherOptions here, once.
 #pragma once
 

@@ -170,6 +170,21 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       if (!key.empty()) record["text_hmac"] = hmac_sha256_hex(key, region.withheld);
       log->append(std::move(record));
     }
+    for (const apply::StringChange& change : outcome.string_changes) {
+      const match::Pattern& pattern = matcher->patterns()[change.pattern];
+      ++by_category[pattern.category];
+      for (const std::string& e : pattern.exemptions) ++by_exemption[e];
+      if (!log) continue;
+      log->append({{"type", "string"},
+                   {"document", job.input},
+                   {"output", output},
+                   {"object", change.object},
+                   {"key", change.key},
+                   {"action", change.action},
+                   {"category", pattern.category},
+                   {"pattern", pattern.id},
+                   {"exemptions", pattern.exemptions}});
+    }
     if (log) {
       log->append({{"type", "document"},
                    {"document", job.input},
@@ -178,12 +193,17 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"reason", outcome.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.reason)},
                    {"pages", outcome.pages},
                    {"redactions", outcome.regions.size()},
+                   {"strings_changed", outcome.string_changes.size()},
                    {"input_sha256", sha256_hex(read_bytes(job.input))},
                    {"input_notes", outcome.input_notes},
                    {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
     }
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + job.input;
-    if (written) line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions)";
+    if (written) {
+      line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions";
+      if (!outcome.string_changes.empty()) line += ", " + std::to_string(outcome.string_changes.size()) + " strings edited";
+      line += ")";
+    }
     if (!outcome.reason.empty()) line += ": " + outcome.reason;
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     console.out(line + "\n");

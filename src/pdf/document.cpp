@@ -493,23 +493,80 @@ std::string Document::stream_content(const std::string& object) {
   }
 }
 
-std::string Document::add_form_copy(int number, const std::string& object, const std::string& content) {
+std::string Document::copy_stream(const std::string& object) {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  const PdfObject* form = objects.GetObject(parse_reference(object));
-  if (!form || !form->IsDictionary() || !form->HasStream()) {
-    throw Error(ErrorKind::unsupported, Location(impl_->path, number, "object " + object), "not a form");
+  const PdfObject* original = objects.GetObject(parse_reference(object));
+  if (!original || !original->IsDictionary() || !original->HasStream()) {
+    throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream to copy");
   }
-  PoDoFo::PdfDictionary dict = form->GetDictionary();
+  PoDoFo::PdfDictionary dict = original->GetDictionary();
   for (const char* key : {"Length", "Filter", "DecodeParms", "DL"}) dict.RemoveKey(PdfName(key));
-  PdfObject* copy = objects.CreateObject(dict);
-  copy->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
-  PdfObject* xobjects = resource_kind(objects, impl_->own_resources(number), "XObject");
-  std::string name;
-  for (int i = 1; name.empty() || xobjects->GetDictionary().HasKey(PdfName(name)); ++i) name = "RedactForm" + std::to_string(i);
-  xobjects->GetDictionary().AddKey(PdfName(name), copy->Reference());
+  if (const PdfObject* resources = impl_->reader->get_dict(original, "Resources")) {
+    dict.AddKey(PdfName("Resources"), PdfObject(*resources));
+  }
+  return ObjectReader::id(objects.CreateObject(dict));
+}
+
+bool Document::has_resources(const std::string& object) {
+  const PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
+  return impl_->reader->get_dict(stream, "Resources") != nullptr;
+}
+
+void Document::set_stream_content(const std::string& object, const std::string& content) {
+  PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
+  if (!stream || !stream->IsDictionary()) {
+    throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream");
+  }
+  stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   impl_->caches.forms.clear();
   impl_->caches.form_operations = 0;
+}
+
+std::string Document::add_xobject(int number, const std::string& holder, const std::string& xobject) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PdfObject* resources = holder.empty() ? impl_->own_resources(number)
+                                        : dict_entry(objects, objects.GetObject(parse_reference(holder)), "Resources");
+  if (!resources || !resources->IsDictionary()) {
+    throw Error(ErrorKind::unsupported, Location(impl_->path, number, "object " + holder), "a copied form has no resources");
+  }
+  PdfObject* xobjects = resource_kind(objects, resources, "XObject");
+  std::string name;
+  for (int i = 1; name.empty() || xobjects->GetDictionary().HasKey(PdfName(name)); ++i) name = "RedactForm" + std::to_string(i);
+  xobjects->GetDictionary().AddKey(PdfName(name), parse_reference(xobject));
   return name;
+}
+
+void Document::set_appearance(const std::string& annotation, const std::string& which, const std::string& stream) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PdfObject* annot = objects.GetObject(parse_reference(annotation));
+  PdfObject* ap = dict_entry(objects, annot, "AP");
+  if (!ap || !ap->IsDictionary()) {
+    throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "annotation " + annotation), "has no appearance to replace");
+  }
+  // The annotation's own /AP, so that an appearance dictionary shared with
+  // another annotation is not changed for both.
+  PoDoFo::PdfDictionary own = ap->GetDictionary();
+  own.RemoveKey(PdfName("R"));
+  own.RemoveKey(PdfName("D"));
+  const std::string kind = which.substr(0, which.find(' '));
+  const PdfReference reference = parse_reference(stream);
+  if (which.find(' ') == std::string::npos) {
+    own.AddKey(PdfName(kind), reference);
+  } else {
+    const PdfObject* states = impl_->reader->get_dict(ap, kind.c_str());
+    PoDoFo::PdfDictionary copy = states ? states->GetDictionary() : PoDoFo::PdfDictionary();
+    copy.AddKey(PdfName(which.substr(which.find(' ') + 1)), reference);
+    own.AddKey(PdfName(kind), copy);
+  }
+  annot->GetDictionary().AddKey(PdfName("AP"), own);
+  // An application's private copy of the annotation (Apple's /AAPL:AKExtras
+  // holds the original appearance and its text; /PieceInfo, any key with a
+  // second-class prefix) would give the removed text back to that application.
+  std::vector<PdfName> private_keys;
+  for (const auto& [key, value] : annot->GetDictionary().GetKeys()) {
+    if (key.GetName().find(':') != std::string::npos || key.GetName() == "PieceInfo") private_keys.push_back(key);
+  }
+  for (const PdfName& key : private_keys) annot->GetDictionary().RemoveKey(key);
 }
 
 bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) {
@@ -569,60 +626,36 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
   return true;
 }
 
-void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn) {
+void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn,
+                                   const std::vector<std::string>& copies) {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  const PdfObject* xobjects = impl_->reader->get_dict(inherited(*impl_->reader, impl_->pdf.GetPage(number - 1)->GetObject(),
-                                                               "Resources"), "XObject");
-  if (!xobjects) return;
-  std::vector<std::string> unused;
-  for (const auto& [key, value] : xobjects->GetDictionary().GetKeys()) {
-    const PdfObject* x = impl_->reader->resolve(value);
-    if (x && impl_->reader->get_name(x, "Subtype") == "Form" &&
-        std::find(drawn.begin(), drawn.end(), ObjectReader::id(x)) == drawn.end()) {
-      unused.push_back(key.GetName());
+  const ObjectReader& reader = *impl_->reader;
+  auto unused_in = [&](const PdfObject* xobjects) {
+    std::vector<std::string> unused;
+    if (!xobjects) return unused;
+    for (const auto& [key, value] : xobjects->GetDictionary().GetKeys()) {
+      const PdfObject* x = reader.resolve(value);
+      if (x && reader.get_name(x, "Subtype") == "Form" &&
+          std::find(drawn.begin(), drawn.end(), ObjectReader::id(x)) == drawn.end()) {
+        unused.push_back(key.GetName());
+      }
     }
-  }
-  if (unused.empty()) return;
-  PdfObject* own = resource_kind(objects, impl_->own_resources(number), "XObject");
-  for (const std::string& name : unused) own->GetDictionary().RemoveKey(PdfName(name));
-}
-
-int Document::remove_annotations(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) {
-  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  PdfObject* page = impl_->pdf.GetPage(number - 1)->GetObject();
-  PdfObject* annots = dict_entry(objects, page, "Annots");
-  if (!annots || !annots->IsArray()) return 0;
-  std::set<PdfReference> removed;
-  PoDoFo::PdfArray kept;
-  auto meets = [&](const PdfObject* annot) {
-    std::optional<Rect> rect = impl_->reader->rect(impl_->reader->get_array(annot, "Rect"));
-    if (!rect) return false;
-    const Rect shown = page_from_user.apply(*rect).bounds();
-    return std::any_of(regions.begin(), regions.end(), [&](const Rect& r) {
-      return shown.x0 < r.x1 && r.x0 < shown.x1 && shown.y0 < r.y1 && r.y0 < shown.y1;
-    });
+    return unused;
   };
-  for (const PdfObject& item : annots->GetArray()) {
-    const PdfObject* annot = impl_->reader->resolve(&item);
-    if (annot && meets(annot)) {
-      if (item.IsReference()) removed.insert(item.GetReference());
-      if (const PdfObject* popup = impl_->reader->get(annot, "Popup")) removed.insert(popup->Reference());
-      continue;
-    }
-    kept.push_back(item);
+  const std::vector<std::string> on_page = unused_in(
+      reader.get_dict(inherited(reader, impl_->pdf.GetPage(number - 1)->GetObject(), "Resources"), "XObject"));
+  if (!on_page.empty()) {
+    PdfObject* own = resource_kind(objects, impl_->own_resources(number), "XObject");
+    for (const std::string& name : on_page) own->GetDictionary().RemoveKey(PdfName(name));
   }
-  // A popup whose parent went goes too.
-  PoDoFo::PdfArray final_annots;
-  for (const PdfObject& item : kept) {
-    const PdfObject* annot = impl_->reader->resolve(&item);
-    const PdfObject* parent = annot && annot->IsDictionary() ? annot->GetDictionary().GetKey(PdfName("Parent")) : nullptr;
-    const bool orphan = (item.IsReference() && removed.contains(item.GetReference())) ||
-                        (parent && parent->IsReference() && removed.contains(parent->GetReference()));
-    if (!orphan) final_annots.push_back(item);
+  for (const std::string& copy : copies) {
+    PdfObject* resources = dict_entry(objects, objects.GetObject(parse_reference(copy)), "Resources");
+    if (!resources || !resources->IsDictionary()) continue;
+    const std::vector<std::string> unused = unused_in(reader.get_dict(resources, "XObject"));
+    if (unused.empty()) continue;
+    PdfObject* own = resource_kind(objects, resources, "XObject");
+    for (const std::string& name : unused) own->GetDictionary().RemoveKey(PdfName(name));
   }
-  const int count = static_cast<int>(annots->GetArray().size() - final_annots.size());
-  annots->GetArray() = final_annots;
-  return count;
 }
 
 void Document::scrub(const std::string& producer) {
@@ -676,14 +709,27 @@ std::vector<std::string> Document::outline_titles() {
   return out;
 }
 
-int Document::remove_matching_alternatives(const std::function<bool(const std::string&)>& holds_match) {
+std::vector<Document::StringRemoval> Document::remove_matching_strings(
+    const std::function<std::optional<StringEdit>(const std::string&)>& edit) {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
-  int removed = 0;
+  std::vector<StringRemoval> removed;
+  enum class Action { cut, remove, blank };
+  struct Key {
+    const char* name;
+    bool annotations_only;  // only in a dictionary with a /Subtype (an annotation)
+    Action action;
+  };
+  static constexpr Key kKeys[] = {
+      {"ActualText", false, Action::cut}, {"Alt", false, Action::cut},  {"E", false, Action::cut},
+      {"Contents", true, Action::cut},    {"RC", true, Action::remove}, {"TU", false, Action::cut},
+      {"TM", false, Action::cut},         {"V", false, Action::cut},    {"DV", false, Action::cut},
+      {"URI", false, Action::blank},
+  };
   for (const PdfReference& ref : reachable(objects, roots)) {
     PdfObject* object = objects.GetObject(ref);
     // The object itself and the dictionaries nested in it (a /K array of
-    // struct elements, marked-content property lists).
+    // struct elements, marked-content property lists, an action).
     std::vector<PdfObject*> pending{object};
     while (!pending.empty()) {
       PdfObject* o = pending.back();
@@ -695,13 +741,23 @@ int Document::remove_matching_alternatives(const std::function<bool(const std::s
       }
       if (!o->IsDictionary()) continue;
       PoDoFo::PdfDictionary& dict = o->GetDictionary();
-      for (const char* key : {"ActualText", "Alt", "E", "Contents"}) {
-        PdfObject* value = dict.GetKey(PdfName(key));
+      for (const Key& key : kKeys) {
+        PdfObject* value = dict.GetKey(PdfName(key.name));
         if (!value || !(value->IsString() || value->IsHexString())) continue;
-        if (std::string_view(key) == "Contents" && !dict.HasKey(PdfName("Subtype"))) continue;  // annotations only
-        if (holds_match(text_of(value))) {
-          dict.RemoveKey(PdfName(key));
-          ++removed;
+        if (key.annotations_only && !dict.HasKey(PdfName("Subtype"))) continue;
+        // A URI is ASCII, not a text string; other keys hold text strings.
+        const std::string text = std::string_view(key.name) == "URI" ? value->GetString().GetStringUtf8() : text_of(value);
+        const std::optional<StringEdit> cut = edit(text);
+        if (!cut) continue;
+        const char* done = key.action == Action::cut ? "cut" : key.action == Action::remove ? "removed" : "blanked";
+        removed.push_back({ObjectReader::id(object), key.name, done, cut->tag});
+        if (key.action == Action::remove) {
+          dict.RemoveKey(PdfName(key.name));
+        } else {
+          const std::string kept = key.action == Action::blank ? std::string() : cut->kept;
+          const bool ascii = std::all_of(kept.begin(), kept.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+          dict.AddKey(PdfName(key.name), ascii ? PoDoFo::PdfString(kept)
+                                               : PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(kept.c_str())));
         }
       }
       for (auto& [key, value] : dict.GetKeys()) {

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,32 +88,58 @@ class Document {
   void add_standard_font(int number, const std::string& name, const std::string& base_font);
   // The decoded bytes of the stream object "12 0" (a form's content).
   std::string stream_content(const std::string& object);
-  // Makes a copy of the Form XObject `object` with `content` as its stream,
-  // puts it in the page's own resources and returns the name it has there.
-  std::string add_form_copy(int number, const std::string& object, const std::string& content);
+  // Copies the stream object `object` (a form or an appearance stream), to
+  // be drawn in one place instead of the original; its data is set by
+  // set_stream_content. When the original has /Resources, the copy has a
+  // direct copy of them, so that add_xobject on it reaches no other use.
+  // Returns the copy's "12 0".
+  std::string copy_stream(const std::string& object);
+  // Whether the stream object has /Resources of its own (else it draws with
+  // the resources of whatever draws it).
+  bool has_resources(const std::string& object);
+  void set_stream_content(const std::string& object, const std::string& content);
+  // Adds `xobject` under a fresh name to the /XObject resources of page
+  // `number` (its own copy of them) when `holder` is "", else of the stream
+  // `holder` (a copy_stream copy). Returns the name.
+  std::string add_xobject(int number, const std::string& holder, const std::string& xobject);
+  // Makes annotation `annotation` show `stream` as its appearance `which`
+  // ("N", or "N On" for a state), and drops its rollover and down
+  // appearances, which would show the original.
+  void set_appearance(const std::string& annotation, const std::string& which, const std::string& stream);
   // Paints black, in the image's own data, every pixel of image XObject
   // `object` that meets any of `regions` (page space), the image drawn as
   // `quad` (its unit square in page space). Only 8-bit DeviceGray, DeviceRGB
   // and DeviceCMYK images, stored raw or with FlateDecode, can be cleaned;
   // returns false (and changes nothing) for any other image.
   bool black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions);
-  // Removes from the page's resources the Form XObjects it does not draw
-  // (`drawn`: the objects, "12 0", its content draws), so that a form left
-  // over with withheld text in it is swept, not kept in the file.
-  void remove_unused_forms(int number, const std::vector<std::string>& drawn);
-  // Removes the page's annotations (with their appearances and popups) whose
-  // /Rect meets any of `regions` (page space, through `page_from_user`).
-  // Returns how many went.
-  int remove_annotations(int number, const std::vector<Rect>& regions, const Matrix& page_from_user);
+  // Removes from the page's resources, and from those of the stream copies
+  // in `copies`, the Form XObjects not in `drawn` (the objects, "12 0", the
+  // page draws at any depth), so that a form left over with withheld text in
+  // it is swept, not kept in the file.
+  void remove_unused_forms(int number, const std::vector<std::string>& drawn, const std::vector<std::string>& copies);
   // Drops what can hold text outside the pages and that a redacted document
   // does not need: the Info entries but the dates (Producer becomes
   // `producer`), XMP metadata, JavaScript, embedded files, page thumbnails.
   void scrub(const std::string& producer);
-  // Removes every /ActualText, /Alt, /E (structure tree, marked-content
-  // properties) and annotation /Contents entry whose text `holds_match` says
-  // holds withheld text: they are alternatives to what a page shows, so the
-  // page keeps its meaning without them. Returns how many went.
-  int remove_matching_alternatives(const std::function<bool(const std::string&)>& holds_match);
+  // Edits every string that `edit` says holds withheld text (it returns the
+  // text to keep, and a tag such as the pattern, for the record) under a key
+  // whose loss a page can afford: /ActualText, /Alt, /E (structure tree,
+  // marked-content properties), an annotation's /Contents, a field's /TU,
+  // /TM, /V and /DV take the text `edit` keeps; an annotation's rich text
+  // /RC is removed (its markup can split a word), a link's /URI blanked.
+  // Returns what was done, object by object.
+  struct StringEdit {
+    std::string kept;  // UTF-8
+    size_t tag = 0;
+  };
+  struct StringRemoval {
+    std::string object;  // "12 0": the object holding the dictionary
+    std::string key;
+    std::string action;  // "cut", "removed" or "blanked"
+    size_t tag = 0;
+  };
+  std::vector<StringRemoval> remove_matching_strings(
+      const std::function<std::optional<StringEdit>(const std::string&)>& edit);
   // Drops the outlines (bookmarks).
   void remove_outlines();
   // The title of every outline item, for matching.

@@ -34,6 +34,9 @@ struct Font {
 
   // --- simple fonts (Type1, TrueType, Type3): one byte per code
   std::array<std::u32string, 256> simple_unicode{};  // from /Encoding and /Differences
+  // Codes whose simple_unicode is only the usual default (WinAnsi for a
+  // symbolic TrueType font that says nothing): no evidence of what is drawn.
+  std::array<bool, 256> simple_guessed{};
   std::array<double, 256> simple_widths{};           // glyph space
   std::array<bool, 256> simple_has_width{};
   double missing_width = 0;                          // glyph space

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <string_view>
 #include <tuple>
 
@@ -34,6 +36,40 @@ FT_Library freetype() {
   return library;
 }
 
+// An embedded font program opened with FreeType (the face reads from the
+// bytes it keeps), closed with the object. face() is null when there is no
+// program or FreeType cannot read it.
+class FontProgram {
+ public:
+  FontProgram(const ObjectReader& reader, const PdfObject* file) {
+    FT_Library library = freetype();
+    if (!file || !library) return;
+    bytes_ = reader.decode(file);
+    if (FT_New_Memory_Face(library, reinterpret_cast<const FT_Byte*>(bytes_.data()),
+                           static_cast<FT_Long>(bytes_.size()), 0, &face_) != 0) {
+      face_ = nullptr;
+    }
+  }
+  ~FontProgram() {
+    if (face_) FT_Done_Face(face_);
+  }
+  FontProgram(const FontProgram&) = delete;
+  FontProgram& operator=(const FontProgram&) = delete;
+  FT_Face face() const { return face_; }
+
+  // The name the program gives `glyph` (its post table or charset), "" if
+  // none.
+  std::string glyph_name(FT_UInt glyph) const {
+    char name[128] = {};
+    if (glyph == 0 || !FT_HAS_GLYPH_NAMES(face_) || FT_Get_Glyph_Name(face_, glyph, name, sizeof name) != 0) return "";
+    return std::string_view(name) == ".notdef" ? "" : name;
+  }
+
+ private:
+  std::string bytes_;
+  FT_Face face_ = nullptr;
+};
+
 // The built-in encoding of an embedded Type 1 or CFF program (/FontFile, or
 // /FontFile3 /Type1C), as FreeType reads it, and so as poppler and MuPDF
 // read it: radix numbers (8#141), comments and a wrong /Length1 included.
@@ -44,15 +80,9 @@ std::optional<std::array<std::string, 256>> builtin_encoding(const ObjectReader&
     file = reader.get_stream(descriptor, "FontFile3");
     if (file && reader.get_name(file, "Subtype") != "Type1C") file = nullptr;
   }
-  FT_Library library = freetype();
-  if (!file || !library) return std::nullopt;
-  const std::string program = reader.decode(file);
-  FT_Face face = nullptr;
-  if (FT_New_Memory_Face(library, reinterpret_cast<const FT_Byte*>(program.data()),
-                         static_cast<FT_Long>(program.size()), 0, &face) != 0) {
-    return std::nullopt;
-  }
-  std::optional<std::array<std::string, 256>> out;
+  const FontProgram program(reader, file);
+  FT_Face face = program.face();
+  if (!face) return std::nullopt;
   FT_CharMap builtin = nullptr;
   for (FT_Int i = 0; i < face->num_charmaps; ++i) {
     const FT_Encoding e = face->charmaps[i]->encoding;
@@ -61,21 +91,69 @@ std::optional<std::array<std::string, 256>> builtin_encoding(const ObjectReader&
       break;
     }
   }
-  if (builtin && FT_HAS_GLYPH_NAMES(face) && FT_Set_Charmap(face, builtin) == 0) {
-    std::array<std::string, 256> names;
-    bool any = false;
-    for (FT_ULong code = 0; code < 256; ++code) {
-      const FT_UInt glyph = FT_Get_Char_Index(face, code);
-      char name[128] = {};
-      if (glyph == 0 || FT_Get_Glyph_Name(face, glyph, name, sizeof name) != 0) continue;
-      if (name[0] == '\0' || std::string_view(name) == ".notdef") continue;
-      names[code] = name;
-      any = true;
-    }
-    if (any) out = names;
+  if (!builtin || !FT_HAS_GLYPH_NAMES(face) || FT_Set_Charmap(face, builtin) != 0) return std::nullopt;
+  std::array<std::string, 256> names;
+  bool any = false;
+  for (FT_ULong code = 0; code < 256; ++code) {
+    names[code] = program.glyph_name(FT_Get_Char_Index(face, code));
+    any = any || !names[code].empty();
   }
-  FT_Done_Face(face);
-  return out;
+  if (!any) return std::nullopt;
+  return names;
+}
+
+// What the embedded program of a symbolic TrueType font with no /Encoding
+// says each code is, as MuPDF reads it: the code's glyph through the
+// program's own cmap (the (3,0) symbol table, where codes may sit at
+// F000-F2FF, else (1,0), else (3,1)), and that glyph's name in the post
+// table, or failing a name that means something, the Unicode value a (3,1)
+// table gives the same glyph. A code that reaches nothing is left empty
+// (the caller falls back to WinAnsi, as poppler does). Names come back as
+// glyph names ("A", "uni00E9").
+std::optional<std::array<std::string, 256>> truetype_names(const ObjectReader& reader, const PdfObject* descriptor) {
+  const FontProgram program(reader, reader.get_stream(descriptor, "FontFile2"));
+  FT_Face face = program.face();
+  if (!face) return std::nullopt;
+  FT_CharMap symbol = nullptr, mac = nullptr, unicode = nullptr;
+  for (FT_Int i = 0; i < face->num_charmaps; ++i) {
+    FT_CharMap map = face->charmaps[i];
+    if (map->platform_id == 3 && map->encoding_id == 0 && !symbol) symbol = map;
+    if (map->platform_id == 1 && map->encoding_id == 0 && !mac) mac = map;
+    if (map->platform_id == 3 && map->encoding_id == 1 && !unicode) unicode = map;
+  }
+  // The (3,1) table backwards: glyph -> the first Unicode value reaching it.
+  std::map<FT_UInt, char32_t> unicode_of;
+  if (unicode && FT_Set_Charmap(face, unicode) == 0) {
+    FT_UInt glyph = 0;
+    for (FT_ULong u = FT_Get_First_Char(face, &glyph); glyph != 0; u = FT_Get_Next_Char(face, u, &glyph)) {
+      unicode_of.emplace(glyph, static_cast<char32_t>(u));
+    }
+  }
+  FT_CharMap by_code = symbol ? symbol : mac ? mac : unicode;
+  if (!by_code || FT_Set_Charmap(face, by_code) != 0) return std::nullopt;
+  std::array<std::string, 256> names;
+  bool any = false;
+  for (FT_ULong code = 0; code < 256; ++code) {
+    FT_UInt glyph = FT_Get_Char_Index(face, code);
+    for (FT_ULong page = 0xF000; by_code == symbol && glyph == 0 && page <= 0xF200; page += 0x100) {
+      glyph = FT_Get_Char_Index(face, page + code);
+    }
+    if (glyph == 0) continue;
+    std::string name = program.glyph_name(glyph);
+    if (glyph_name_to_unicode(name).empty()) {
+      name.clear();
+      if (auto it = unicode_of.find(glyph); it != unicode_of.end() && it->second >= 0x20 &&
+                                            (it->second < 0xE000 || it->second > 0xF8FF)) {
+        char hex[16];
+        std::snprintf(hex, sizeof hex, it->second > 0xFFFF ? "u%06X" : "uni%04X", static_cast<unsigned>(it->second));
+        name = hex;
+      }
+    }
+    any = any || !name.empty();
+    names[code] = std::move(name);
+  }
+  if (!any) return std::nullopt;
+  return names;
 }
 
 void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
@@ -100,11 +178,18 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
     } else if (font.kind == Font::Kind::type1) {
       if (auto builtin = builtin_encoding(reader, descriptor)) names = *builtin;
       else if (!symbolic || standard) base = BaseEncoding::standard;
-    } else if (font.kind == Font::Kind::truetype && !symbolic) {
+    } else if (font.kind == Font::Kind::truetype) {
+      // A symbolic TrueType font says what its codes are in its own cmap
+      // and post tables; WinAnsi fills what they leave (poppler's default
+      // for every TrueType font without an encoding).
+      if (symbolic && !encoding) {
+        if (auto program = truetype_names(reader, descriptor)) names = *program;
+        for (size_t code = 0; code < 256; ++code) font.simple_guessed[code] = names[code].empty();
+      }
       base = BaseEncoding::win_ansi;
     }
-    // Symbolic TrueType and Type3 fonts without an encoding: codes name no
-    // characters; only /Differences or ToUnicode can tell.
+    // Type3 fonts without an encoding: codes name no characters; only
+    // /Differences or ToUnicode can tell.
   }
   if (differences) {
     int code = -1;
@@ -228,20 +313,12 @@ std::optional<std::pair<double, double>> program_extent(const ObjectReader& read
   const PdfObject* file = reader.get_stream(descriptor, "FontFile2");
   if (!file) file = reader.get_stream(descriptor, "FontFile3");
   if (!file) file = reader.get_stream(descriptor, "FontFile");
-  FT_Library library = freetype();
-  if (!file || !library) return std::nullopt;
-  const std::string program = reader.decode(file);
-  FT_Face face = nullptr;
-  if (FT_New_Memory_Face(library, reinterpret_cast<const FT_Byte*>(program.data()),
-                         static_cast<FT_Long>(program.size()), 0, &face) != 0) {
-    return std::nullopt;
+  const FontProgram program(reader, file);
+  FT_Face face = program.face();
+  if (face && face->units_per_EM > 0 && face->ascender != 0) {
+    return std::pair{face->ascender * 1000.0 / face->units_per_EM, face->descender * 1000.0 / face->units_per_EM};
   }
-  std::optional<std::pair<double, double>> out;
-  if (face->units_per_EM > 0 && face->ascender != 0) {
-    out = std::pair{face->ascender * 1000.0 / face->units_per_EM, face->descender * 1000.0 / face->units_per_EM};
-  }
-  FT_Done_Face(face);
-  return out;
+  return std::nullopt;
 }
 
 void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,

@@ -542,7 +542,7 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
     g.unknown = text.empty();
     g.text = g.unknown ? "\xEF\xBF\xBD" : to_utf8(text);
     if (font.to_unicode && font.is_simple() && code < 256 && !font.simple_unicode[code].empty() &&
-        font.simple_unicode[code] != text) {
+        !font.simple_guessed[code] && font.simple_unicode[code] != text) {
       g.encoded_text = to_utf8(font.simple_unicode[code]);
     }
     g.invisible = invisible;

@@ -122,7 +122,12 @@ std::u32string glyph_name_to_unicode(std::string_view name) {
 
 char32_t base_encoding_unicode(BaseEncoding encoding, uint8_t code) {
   const auto* simple = dynamic_cast<const PoDoFo::PdfSimpleEncoding*>(podofo_encoding(encoding));
-  return simple ? from_podofo(simple->GetCharCode(code)) : 0;
+  char32_t c = simple ? from_podofo(simple->GetCharCode(code)) : 0;
+  // "In WinAnsiEncoding, all unused codes greater than 40 [octal] map to the
+  // bullet character" (ISO 32000-1, D.2, note 6): 7F, 81, 8D, 8F, 90, 9D, as
+  // poppler and MuPDF read them.
+  if (c == 0 && encoding == BaseEncoding::win_ansi && code > 040) c = U'\u2022';
+  return c;
 }
 
 const Standard14* Standard14::find(std::string_view base_font) {

@@ -17,7 +17,8 @@ enum class BaseEncoding { standard, win_ansi, mac_roman, mac_expert, symbol, zap
 // "a.sc"); empty when the name means nothing we know ("g42", "cid123").
 std::u32string glyph_name_to_unicode(std::string_view name);
 
-// The character of `code` in a standard encoding, or 0 when it has none.
+// The character of `code` in a standard encoding (WinAnsi's unused codes
+// above 040 are bullets, as the standard says), or 0 when it has none.
 char32_t base_encoding_unicode(BaseEncoding encoding, uint8_t code);
 
 // Metrics of one of the standard 14 fonts, in glyph space (1/1000 em).

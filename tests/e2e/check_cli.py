@@ -68,7 +68,7 @@ def run_batch(redact, inputs, out):
     result = subprocess.run([redact, "run", *inputs, "-o", out], capture_output=True, text=True)
     statuses = {}
     for line in result.stdout.splitlines():
-        m = re.match(r"(redacted|clean|needs_review|failed): (.+?)(?: -> (.+?) \(\d+ redactions\))?(?::|$)", line)
+        m = re.match(r"(redacted|clean|needs_review|failed): (.+?)(?: -> (.+?) \(\d+ redactions[^)]*\))?(?::|$)", line)
         if m:
             statuses[m.group(2)] = (m.group(1), m.group(3))
     return statuses

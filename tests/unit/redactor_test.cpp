@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
@@ -148,29 +149,47 @@ TEST(Redactor, MarkedContentTextIsCheckedToo) {
   EXPECT_NE(o.reason.find("marked content"), std::string::npos) << o.reason;
 }
 
-TEST(Redactor, AnnotationContentsAndAlternativeTextHoldingAMatchAreRemoved) {
-  const std::string annot = "<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (Costs for Chad: £5,000) >>";
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Strings outside the content lose the match and keep the rest; each edit is
+// on the record, and the document is redacted, never "clean".
+TEST(Redactor, StringsHoldingAMatchLoseItAndKeepTheRest) {
+  const std::string annot = "<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (Costs for Chad: see below) >>";
   const std::string element = "<< /Type /StructElem /S /Figure /Alt (Map of Burkina Faso) /ActualText (Logo) >>";
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
                                          "/Annots [5 0 R] /PieceInfo << /Redact 6 0 R >>"}},
                                {annot, element}),
                      &output);
-  ASSERT_EQ(o.status, Status::clean) << o.reason;
-  std::ifstream in(output, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  ASSERT_EQ(o.string_changes.size(), 2u);
+  EXPECT_EQ(o.string_changes[0].action, "cut");
+  const std::string bytes = file_bytes(output);
   EXPECT_EQ(bytes.find("Chad"), std::string::npos);
   EXPECT_EQ(bytes.find("Burkina"), std::string::npos);
+  EXPECT_NE(bytes.find("(Costs for : see below)"), std::string::npos) << "the rest of the text stays";
   EXPECT_NE(bytes.find("(Logo)"), std::string::npos) << "alternatives without a match stay";
 }
 
-TEST(Redactor, FormFieldValuesHoldingAMatchAreHeldForReview) {
-  const std::string field = "<< /FT /Tx /T (country) /V (France) >>";
+TEST(Redactor, FieldValuesTooltipsAndLinksHoldingAMatchAreCutOrBlanked) {
+  const std::string field = "<< /FT /Tx /T (where) /V (Posted to France) /TU (France or Chad) >>";
+  const std::string link = "<< /Type /Annot /Subtype /Link /Rect [10 10 20 20] /A << /S /URI /URI (https://example.org/Chad/report) >> >>";
+  std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
-                                         "/PieceInfo << /Field 5 0 R >>"}},
-                               {field}));
-  EXPECT_EQ(o.status, Status::needs_review);
-  EXPECT_NE(o.reason.find("string"), std::string::npos) << o.reason;
+                                         "/Annots [6 0 R] /PieceInfo << /Field 5 0 R >>"}},
+                               {field, link}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::set<std::string> done;
+  for (const StringChange& c : o.string_changes) done.insert(c.key + " " + c.action);
+  EXPECT_EQ(done, (std::set<std::string>{"V cut", "TU cut", "URI blanked"}));
+  const std::string bytes = file_bytes(output);
+  EXPECT_EQ(bytes.find("France"), std::string::npos);
+  EXPECT_EQ(bytes.find("Chad"), std::string::npos);
+  EXPECT_NE(bytes.find("(Posted to )"), std::string::npos);
 }
 
 TEST(Redactor, UnknownGlyphsAreHeldForReview) {
@@ -207,13 +226,50 @@ TEST(Redactor, TextInAFormIsRemovedFromACopyForThatUse) {
   EXPECT_EQ(bytes.find("France"), std::string::npos);
 }
 
-TEST(Redactor, MatchesInANestedFormAreHeldForReview) {
+// A form drawn by a form drawn by the page: copies are made down the chain,
+// and another page drawing the outer form keeps the original whole.
+TEST(Redactor, MatchesInANestedFormAreRemovedFromCopiesDownTheChain) {
   const std::string inner = stream_object("BT /F1 12 Tf (Paid in France) Tj ET",
                                           "/Subtype /Form /BBox [0 0 500 50] /Resources << /Font << /F1 4 0 R >> >>");
   const std::string outer = stream_object("/I Do", "/Subtype /Form /BBox [0 0 500 50] /Resources << /XObject << /I 5 0 R >> >>");
-  Outcome o = redact(build_pdf({TestPage{"/X1 Do", "<< /XObject << /X1 6 0 R >> >>"}}, {inner, outer}));
-  EXPECT_EQ(o.status, Status::needs_review);
-  EXPECT_NE(o.reason.find("drawn by another form"), std::string::npos) << o.reason;
+  const std::string resources = "<< /XObject << /X1 6 0 R >> >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"q 1 0 0 1 72 700 cm /X1 Do Q", resources}}, {inner, outer}), &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  ASSERT_EQ(o.regions.size(), 1u);
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  const pdf::PageContent page = doc->read_page(1, d);
+  std::string text;
+  for (const pdf::Glyph& g : page.glyphs) text += g.text;
+  EXPECT_EQ(text, "Paid in ") << "the rest of the inner form is still drawn";
+  ASSERT_EQ(page.streams.size(), 3u);
+  EXPECT_EQ(page.streams[2].parent, 1) << "still a form in a form";
+  EXPECT_EQ(file_bytes(output).find("France"), std::string::npos) << "the original inner form is swept";
+}
+
+// Text in an annotation's appearance is removed glyph by glyph: the
+// annotation stays with its other text, and its private copy goes.
+TEST(Redactor, AnnotationAppearancesLoseTheMatchedGlyphsOnly) {
+  const std::string stamp =
+      "<< /Type /Annot /Subtype /FreeText /Rect [72 600 400 640] /AP << /N 6 0 R /D 6 0 R >> "
+      "/AAPL:AKExtras << /Text (Sent to France) >> >>";
+  const std::string appearance = stream_object(
+      "BT /F1 12 Tf 0 5 Td (Sent to France now) Tj ET", "/Subtype /Form /BBox [0 0 328 40] /Resources << /Font << /F1 4 0 R >> >>");
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R]"}},
+                               {stamp, appearance}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  std::string annotation_text;
+  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) annotation_text += g.text;
+  EXPECT_EQ(annotation_text, "HelloSent to  now");
+  const std::string bytes = file_bytes(output);
+  EXPECT_EQ(bytes.find("France"), std::string::npos) << "neither the old appearance nor the private copy is kept";
+  EXPECT_EQ(bytes.find("AAPL"), std::string::npos);
 }
 
 TEST(Redactor, ImagePixelsUnderARegionGoBlack) {

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Other redaction projects' hardest test files (corpus/peer: iText pdfSweep,
+PyMuPDF, pdfcpu), each redacted with the phrases `phrases.json` gives it, as
+terms only (`--no-patterns`).
+
+A file that is written must pass, for pdftotext and for mutool alike:
+- every phrase is gone (as words, any case, any spacing);
+- no other word is lost: each word the input had and the output lacks is a
+  word of a phrase or holds one;
+- no new warning: the reader says nothing about the output that it did not
+  say about the input.
+A file that is held must be held for the reason EXPECTED names (a reason the
+README lists). Either way the outcome must be the one EXPECTED says: a file
+that starts being held, or stops, fails here until the table says why."""
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+from pdf_inputs import Checks, argument_parser
+
+# "written", or the fragment of the hold (or failure) reason.
+EXPECTED = {
+    "cpu__annotations__HighlightAnnotation.pdf": "written",
+    "cpu__basic__TextRotateDemo.pdf": "risk text-outside-crop",
+    "cpu__fill__person.pdf": "risk javascript",  # field scripts are not removed
+    "cpu__testdata__Paclitaxel.PDF": "written",
+    "cpu__testdata__annotTest.pdf": "risk text-under-box",
+    "cpu__testdata__testRot.pdf": "written",
+    "mu__2.pdf": "risk text-outside-crop",
+    "mu__test2093.pdf": "cannot be cleaned",
+    "mu__test_2645_2.pdf": "written",  # a form in a form
+    "mu__test_3357.pdf": "inline image or an image inside a form",
+    "mu__test_4047.pdf": "risk text-under-box",
+    "mu__test_4505.pdf": "could not be read completely",
+    "mu__test_4614.pdf": "cannot be cleaned",
+    "mu__widgettest.pdf": "risk clipped-text",  # the input clips a list box's options
+    "sweep__BigDocumentAutoCleanUpTest__TheSopranos.pdf": "written",
+    "sweep__CleanUpAnnotationTest__freeTextAnnotation.pdf": "written",
+    "sweep__MaskedImagesTest__imageSMaskAIS.pdf": "cannot be cleaned",
+    "sweep__PdfAutoSweepTest__noninvertibleMatrix.pdf": "risk singular-matrix",
+    "sweep__PdfCleanUpToolTest__fullyFilteredImageDocument.pdf": "cannot be cleaned",  # a JPEG under a region
+    "sweep__PdfCleanUpToolTest__helloHelvetica02.pdf": "risk invisible-text",
+}
+
+READERS = {
+    "pdftotext": lambda pdf: ["pdftotext", "-enc", "UTF-8", pdf, "-"],
+    "mutool": lambda pdf: ["mutool", "draw", "-F", "txt", "-o", "-", pdf],
+}
+
+
+def read(reader, pdf):
+    result = subprocess.run(READERS[reader](pdf), capture_output=True, text=True)
+    # Object numbers and offsets change when a file is rewritten; the words of a warning do not.
+    warnings = {re.sub(r"\d+", "N", line.strip()) for line in result.stderr.splitlines() if line.strip()}
+    return unicodedata.normalize("NFKC", result.stdout), warnings
+
+
+def words(text):
+    return collections.Counter(w.lower() for w in re.findall(r"\w+", text))
+
+
+def phrase_pattern(phrase):
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)", re.IGNORECASE)
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    check = Checks()
+    peer = os.path.join(args.corpus, "peer")
+    with open(os.path.join(peer, "phrases.json"), encoding="utf-8") as f:
+        phrases = json.load(f)
+    check("every peer file has an expected outcome", set(phrases) == set(EXPECTED),
+          str(set(phrases) ^ set(EXPECTED)))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(phrases):
+            source = os.path.join(peer, name)
+            out = os.path.join(tmp, name + ".out")
+            terms = [a for p in phrases[name] for a in ("--term", p)]
+            command = [args.redact, "run", source, "-o", out]
+            command += ["--no-patterns", "--term-exemption", "s40(2)", *terms] if terms else []
+            result = subprocess.run(command, capture_output=True, text=True)
+            with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+                record = [r for r in map(json.loads, f) if r["type"] == "document"][0]
+            written = record["status"] in ("redacted", "clean")
+            want = EXPECTED.get(name, "written")
+            if want != "written":
+                check(f"{name}: held or failed for '{want}'", not written and want in (record["reason"] or ""),
+                      f"{record['status']}: {record['reason']}")
+                continue
+            check(f"{name}: written", written, f"{record['status']}: {record['reason']}")
+            if not written:
+                continue
+            output = os.path.join(out, name)
+            for reader in READERS:
+                before, warned_before = read(reader, source)
+                after, warned_after = read(reader, output)
+                left = [p for p in phrases[name] if phrase_pattern(p).search(after)]
+                check(f"{name}: {reader}: every phrase gone", not left, str(left))
+                phrase_words = {w.lower() for p in phrases[name] for w in re.findall(r"\w+", p)}
+                lost = words(before) - words(after)
+                collateral = sorted(w for w in lost if not any(p in w for p in phrase_words))
+                check(f"{name}: {reader}: no other word lost", not collateral, str(collateral[:20]))
+                new_warnings = sorted(warned_after - warned_before)
+                check(f"{name}: {reader}: no new warning", not new_warnings, str(new_warnings[:5]))
+    sys.exit(check.exit_status())
+
+
+if __name__ == "__main__":
+    main()
