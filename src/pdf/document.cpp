@@ -12,6 +12,7 @@
 #include <set>
 
 #include "pdf/interpreter.h"
+#include "pdf/jpeg.h"
 #include "pdf/podofo_access.h"
 #include "pdf/qpdf_rescue.h"
 #include "core/unicode.h"
@@ -569,39 +570,158 @@ void Document::set_appearance(const std::string& annotation, const std::string& 
   for (const PdfName& key : private_keys) annot->GetDictionary().RemoveKey(key);
 }
 
-bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) {
-  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  PdfObject* image = objects.GetObject(parse_reference(object));
-  const ObjectReader& reader = *impl_->reader;
-  if (!image || !image->IsDictionary() || !image->HasStream()) return false;
-  const auto width = reader.get_number(image, "Width"), height = reader.get_number(image, "Height");
-  const auto bits = reader.get_number(image, "BitsPerComponent");
-  const std::string space = reader.get_name(image, "ColorSpace");
-  const PdfObject* filter = reader.get(image, "Filter");
+namespace {
+
+constexpr size_t kMaxImageBytes = 256u << 20;  // decoded pixels of one image
+
+// The pixels of an image XObject (or a soft mask) that can be painted: 8 bits
+// a component, stored raw, with FlateDecode or with DCTDecode (gray or RGB).
+struct Raster {
+  PdfObject* stream = nullptr;
+  size_t width = 0, height = 0;
+  int components = 0;
+  std::string pixels;
+  std::optional<detail::JpegImage> jpeg;  // set for DCTDecode: written back as JPEG
+  // A mask read at fewer bits or with a /Decode: `pixels` are its values
+  // widened to 8 bits; written back in its own format, only the painted
+  // samples changed, so that it renders as before everywhere else.
+  bool widened = false;
+  int bits = 8;
+  std::string packed;       // the samples as stored
+  std::string unpainted;    // `pixels` as read
+  unsigned opaque_sample = 0;  // the stored sample that decodes nearest to 1
+};
+
+// Components of a colour space an image can be painted black in: gray, RGB,
+// CMYK, or an ICC-based or calibrated space of those sizes. 0 for any other
+// (Indexed, Separation, DeviceN, Lab, a named resource).
+int paintable_components(const ObjectReader& reader, const PdfObject* space) {
+  space = reader.resolve(space);
+  if (!space) return 0;
+  if (space->IsName()) {
+    const std::string name = ObjectReader::name(space);
+    return name == "DeviceGray" || name == "CalGray" ? 1 : name == "DeviceRGB" || name == "CalRGB" ? 3 : name == "DeviceCMYK" ? 4 : 0;
+  }
+  if (!space->IsArray() || reader.size(space) < 1) return 0;
+  const std::string family = ObjectReader::name(reader.resolve(reader.item(space, 0)));
+  if (family == "CalGray") return 1;
+  if (family == "CalRGB") return 3;
+  if (family == "ICCBased") {
+    const auto n = reader.get_number(reader.resolve(reader.item(space, 1)), "N");
+    return n == 1.0 ? 1 : n == 3.0 ? 3 : n == 4.0 ? 4 : 0;
+  }
+  return 0;
+}
+
+// The /Decode array of an image with `components` components, or nothing
+// when it has none. Values as numbers, two a component.
+std::optional<std::vector<double>> decode_array(const ObjectReader& reader, const PdfObject* stream, int components) {
+  const PdfObject* decode = reader.get_array(stream, "Decode");
+  if (!decode) return std::nullopt;
+  std::vector<double> values;
+  for (size_t i = 0; i < reader.size(decode); ++i) values.push_back(ObjectReader::number(reader.item(decode, i)).value_or(-1));
+  if (values.size() != 2 * static_cast<size_t>(components)) values.clear();
+  return values;
+}
+
+// Reads an image's pixels. `mask` reads a soft mask: gray at 1, 2, 4 or 8
+// bits with any /Decode, widened to 8 bits with the decoding applied (and
+// written back so). Otherwise 8 bits a component and the default /Decode.
+std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream, int components, bool mask = false) {
+  if (!stream || !stream->IsDictionary() || !stream->HasStream() || components == 0) return std::nullopt;
+  const auto width = reader.get_number(stream, "Width"), height = reader.get_number(stream, "Height");
+  const auto bits_value = reader.get_number(stream, "BitsPerComponent");
+  if (!width || !height || *width < 1 || *height < 1 || *width > 20000 || *height > 20000 || !bits_value) return std::nullopt;
+  const int bits = static_cast<int>(*bits_value);
+  if (mask ? (bits != 1 && bits != 2 && bits != 4 && bits != 8) : bits != 8) return std::nullopt;
+  const std::optional<std::vector<double>> decode = decode_array(reader, stream, components);
+  if (decode) {
+    if (decode->empty()) return std::nullopt;
+    for (size_t i = 0; !mask && i < decode->size(); ++i) {
+      if ((*decode)[i] != static_cast<double>(i % 2)) return std::nullopt;  // only the default [0 1 ...]
+    }
+  }
+  const PdfObject* filter = reader.get(stream, "Filter");
   const std::string filter_name = filter && filter->IsArray() && reader.size(filter) == 1
-                                      ? ObjectReader::name(reader.item(filter, 0))
+                                      ? ObjectReader::name(reader.resolve(reader.item(filter, 0)))
                                       : ObjectReader::name(filter);
-  const int components = space == "DeviceGray" ? 1 : space == "DeviceRGB" ? 3 : space == "DeviceCMYK" ? 4 : 0;
-  if (!width || !height || *width < 1 || *height < 1 || *width > 20000 || *height > 20000 || bits != 8.0 ||
-      components == 0 || (filter && filter_name != "FlateDecode") || reader.get(image, "Decode") ||
-      reader.get(image, "SMask") || reader.get(image, "Mask") || reader.get(image, "ImageMask")) {
-    return false;
-  }
-  const auto w = static_cast<size_t>(*width), h = static_cast<size_t>(*height);
-  std::string data;
+  Raster raster;
+  raster.stream = stream;
+  raster.width = static_cast<size_t>(*width);
+  raster.height = static_cast<size_t>(*height);
+  raster.components = components;
+  const size_t bytes = raster.width * raster.height * static_cast<size_t>(components);
+  if (bytes > kMaxImageBytes) return std::nullopt;
   try {
-    data = reader.decode(image);
+    if (filter && filter_name == "DCTDecode") {
+      if (reader.get(stream, "DecodeParms") || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
+      char* buffer = nullptr;
+      PoDoFo::pdf_long length = 0;
+      stream->GetStream()->GetCopy(&buffer, &length);
+      std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
+      raster.jpeg = detail::decode_jpeg(std::string_view(buffer ? buffer : "", buffer && length > 0 ? static_cast<size_t>(length) : 0),
+                                        kMaxImageBytes);
+      if (!raster.jpeg || raster.jpeg->width != raster.width || raster.jpeg->height != raster.height ||
+          raster.jpeg->components != components) {
+        return std::nullopt;
+      }
+      raster.pixels = std::move(raster.jpeg->pixels);
+    } else if (!filter || filter_name == "FlateDecode") {
+      raster.pixels = reader.decode(stream);
+    } else {
+      return std::nullopt;
+    }
   } catch (const PdfError&) {
-    return false;
+    return std::nullopt;
+  } catch (const Error&) {
+    return std::nullopt;
   }
-  if (data.size() < w * h * static_cast<size_t>(components)) return false;
-  // Image space: (0, 0) is the bottom-left of the unit square; row 0 of the
-  // data is its top. A pixel goes black when any part of it meets a region.
+  if (mask && (bits != 8 || decode)) {
+    std::string packed = raster.pixels;
+    // Rows of `bits`-bit samples, each row starting on a byte.
+    const size_t row_bytes = (raster.width * static_cast<size_t>(bits) + 7) / 8;
+    if (raster.pixels.size() < row_bytes * raster.height) return std::nullopt;
+    const double d0 = decode ? (*decode)[0] : 0, d1 = decode ? (*decode)[1] : 1;
+    const unsigned top = (1u << bits) - 1;
+    std::string wide(raster.width * raster.height, '\0');
+    for (size_t row = 0; row < raster.height; ++row) {
+      for (size_t col = 0; col < raster.width; ++col) {
+        const size_t bit = col * static_cast<size_t>(bits);
+        const auto byte = static_cast<unsigned char>(raster.pixels[row * row_bytes + bit / 8]);
+        const unsigned sample = (byte >> (8 - bits - static_cast<int>(bit % 8))) & top;
+        const double value = std::clamp(d0 + (d1 - d0) * sample / top, 0.0, 1.0);
+        wide[row * raster.width + col] = static_cast<char>(std::lround(value * 255));
+      }
+    }
+    raster.unpainted = wide;
+    raster.pixels = std::move(wide);
+    raster.packed = std::move(packed);
+    raster.widened = true;
+    raster.bits = bits;
+    raster.opaque_sample = d1 >= d0 ? top : 0;
+  }
+  if (raster.pixels.size() < bytes) return std::nullopt;
+  raster.pixels.resize(bytes);
+  return raster;
+}
+
+// Sets to `value` every pixel that meets any of `regions` (page space), the
+// image drawn as `quad` (its unit square in page space; (0, 0) is the
+// bottom-left, row 0 of the data its top). A pixel at least as tall and as
+// wide as a region cannot show the text under it (a 1 x 1 image stretched
+// over a page is a colour fill): it stays. Returns whether any changed.
+bool paint(Raster& raster, const Quad& quad, const std::vector<Rect>& regions, std::string_view value) {
   auto at = [&](double u, double v) {
     return Point{quad.ll.x + u * (quad.lr.x - quad.ll.x) + v * (quad.ul.x - quad.ll.x),
                  quad.ll.y + u * (quad.lr.y - quad.ll.y) + v * (quad.ul.y - quad.ll.y)};
   };
-  const std::string black = components == 4 ? std::string("\0\0\0\xFF", 4) : std::string(static_cast<size_t>(components), '\0');
+  const size_t w = raster.width, h = raster.height;
+  const Rect one = Quad{at(0, 0), at(1.0 / static_cast<double>(w), 0), at(0, 1.0 / static_cast<double>(h)),
+                        at(1.0 / static_cast<double>(w), 1.0 / static_cast<double>(h))}.bounds();
+  std::vector<Rect> legible;
+  for (const Rect& r : regions) {
+    if (one.width() < r.width() || one.height() < r.height()) legible.push_back(r);
+  }
   bool changed = false;
   for (size_t row = 0; row < h; ++row) {
     for (size_t col = 0; col < w; ++col) {
@@ -610,19 +730,74 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
       const Point a = at(u0, v0), b = at(u1, v0), c = at(u0, v1), d = at(u1, v1);
       const Rect pixel{std::min({a.x, b.x, c.x, d.x}), std::min({a.y, b.y, c.y, d.y}), std::max({a.x, b.x, c.x, d.x}),
                        std::max({a.y, b.y, c.y, d.y})};
-      for (const Rect& r : regions) {
+      for (const Rect& r : legible) {
         if (pixel.x0 < r.x1 && r.x0 < pixel.x1 && pixel.y0 < r.y1 && r.y0 < pixel.y1) {
-          data.replace((row * w + col) * static_cast<size_t>(components), black.size(), black);
+          raster.pixels.replace((row * w + col) * static_cast<size_t>(raster.components), value.size(), value);
           changed = true;
           break;
         }
       }
     }
   }
-  if (changed) {
-    for (const char* key : {"Filter", "DecodeParms", "DL"}) image->GetDictionary().RemoveKey(PdfName(key));
-    image->GetStream()->Set(data.data(), static_cast<PoDoFo::pdf_long>(data.size()));
+  return changed;
+}
+
+// Writes the painted pixels back: a JPEG as a JPEG with the original's
+// quantization tables, anything else Flate-compressed. False when the JPEG
+// cannot be encoded (nothing is then changed).
+bool write_raster(Raster& raster) {
+  PoDoFo::PdfDictionary& dict = raster.stream->GetDictionary();
+  if (raster.jpeg) {
+    raster.jpeg->pixels = std::move(raster.pixels);
+    const std::string encoded = detail::encode_jpeg(*raster.jpeg);
+    if (encoded.empty()) return false;
+    dict.AddKey(PdfName("Filter"), PdfName("DCTDecode"));
+    PoDoFo::PdfMemoryInputStream input(encoded.data(), static_cast<PoDoFo::pdf_long>(encoded.size()));
+    raster.stream->GetStream()->SetRawData(&input, static_cast<PoDoFo::pdf_long>(encoded.size()));
+    return true;
   }
+  for (const char* key : {"Filter", "DecodeParms", "DL"}) dict.RemoveKey(PdfName(key));
+  if (raster.widened) {
+    const size_t row_bytes = (raster.width * static_cast<size_t>(raster.bits) + 7) / 8;
+    const unsigned top = (1u << raster.bits) - 1;
+    for (size_t row = 0; row < raster.height; ++row) {
+      for (size_t col = 0; col < raster.width; ++col) {
+        const size_t i = row * raster.width + col;
+        if (raster.pixels[i] == raster.unpainted[i]) continue;
+        const size_t bit = col * static_cast<size_t>(raster.bits);
+        const int shift = 8 - raster.bits - static_cast<int>(bit % 8);
+        auto& byte = reinterpret_cast<unsigned char&>(raster.packed[row * row_bytes + bit / 8]);
+        byte = static_cast<unsigned char>((byte & ~(top << shift)) | (raster.opaque_sample << shift));
+      }
+    }
+    raster.pixels = std::move(raster.packed);
+  }
+  raster.stream->GetStream()->Set(raster.pixels.data(), static_cast<PoDoFo::pdf_long>(raster.pixels.size()));
+  return true;
+}
+
+}  // namespace
+
+bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  PdfObject* image = objects.GetObject(parse_reference(object));
+  if (!image || !image->IsDictionary() || reader.get(image, "Mask") || reader.get(image, "ImageMask")) return false;
+  std::optional<Raster> raster = read_raster(reader, image, paintable_components(reader, reader.get(image, "ColorSpace")));
+  if (!raster) { fprintf(stderr, "DEBUG raster\n"); return false; }
+  // A soft mask turns opaque where the image goes black, or the black would
+  // not show where the mask hid the image.
+  std::optional<Raster> mask;
+  if (const PdfObject* smask = reader.get(image, "SMask")) {
+    PdfObject* stream = resolve_mutable(objects, const_cast<PdfObject*>(smask));
+    if (!stream || reader.get(stream, "Matte")) return false;
+    mask = read_raster(reader, stream, 1, true);
+    if (!mask) { fprintf(stderr, "DEBUG mask\n"); return false; }
+  }
+  const std::string black = raster->components == 4 ? std::string("\0\0\0\xFF", 4)
+                                                     : std::string(static_cast<size_t>(raster->components), '\0');
+  if (paint(*raster, quad, regions, black) && !write_raster(*raster)) return false;
+  if (mask && paint(*mask, quad, regions, "\xFF") && !write_raster(*mask)) return false;
   return true;
 }
 

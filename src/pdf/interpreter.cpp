@@ -254,7 +254,17 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     }
     draw_xobject(*xobject, op, op_index, resources, stream, depth);
   } else if (name == "BI") {
-    record_image("", stream, op_index, false);
+    // A stencil mask paints only where its bits say: it covers nothing whole.
+    bool stencil = false;
+    for (size_t k = 0; k + 1 < op.operands.size(); ++k) {
+      const Object& key = op.operands[k];
+      const Object& value = op.operands[k + 1];
+      if (key.is_name() && (key.bytes == "IM" || key.bytes == "ImageMask") && value.kind == Object::Kind::boolean &&
+          value.boolean) {
+        stencil = true;
+      }
+    }
+    record_image("", stream, op_index, false, stencil);
   } else if (name == "m" || name == "l") {
     if (numbers(op, 2, n, stream)) {
       const Point p = (state_.ctm * frame_.page_from_user).apply(Point{n[0], n[1]});
@@ -566,7 +576,7 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
   }
 }
 
-void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off) {
+void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked) {
   const Matrix to_page = state_.ctm * frame_.page_from_user;
   ImageUse image;
   image.quad = to_page.apply(Rect{0, 0, 1, 1});
@@ -576,6 +586,9 @@ void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_
   image.op = op_index;
   DrawState draw = draw_state(stream);
   draw.optional_content_off = draw.optional_content_off || off;
+  // An image with a mask or a soft mask shows what is under it where the
+  // mask says: it hides nothing for sure.
+  draw.opaque = draw.opaque && !masked;
   consumer_.image(image, draw);
 }
 
@@ -591,7 +604,10 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
   const std::string subtype = reader_.get_name(xobject, "Subtype");
   const bool off = optional_content_off(reader_.get_dict(xobject, "OC"));
   if (subtype == "Image") {
-    record_image(ObjectReader::id(xobject), stream, op_index, off);
+    const PdfObject* stencil = reader_.resolve(reader_.get(xobject, "ImageMask"));
+    const bool masked = reader_.get(xobject, "SMask") || reader_.get(xobject, "Mask") ||
+                        (stencil && stencil->IsBool() && stencil->GetBool());
+    record_image(ObjectReader::id(xobject), stream, op_index, off, masked);
     return;
   }
   if (subtype != "Form") {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/diagnostics.h"
+#include "pdf/flate.h"
 
 namespace redact::pdf::detail {
 
@@ -73,9 +74,46 @@ std::optional<Rect> ObjectReader::rect(const PdfObject* array) const {
   return r;
 }
 
+namespace {
+
+// The one /DecodeParms dictionary of a single-filter stream, or null.
+const PdfObject* single_parms(const ObjectReader& reader, const PdfObject* stream) {
+  const PdfObject* parms = reader.get(stream, "DecodeParms");
+  if (parms && parms->IsArray()) parms = reader.item(parms, 0);
+  return parms && parms->IsDictionary() ? parms : nullptr;
+}
+
+}  // namespace
+
 std::string ObjectReader::decode(const PdfObject* stream) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
+  const PdfObject* filter = get(stream, "Filter");
+  if (filter && filter->IsArray() && size(filter) == 1) filter = item(filter, 0);
+  const std::string filter_name = name(filter);
+  const PdfObject* parms = single_parms(*this, stream);
+  const double predictor = parms ? number(get(parms, "Predictor")).value_or(1) : 1;
+  // FlateDecode, alone, with no predictor or a PNG one: zlib, with the limit
+  // applied as it inflates. Anything else: PoDoFo's filters.
+  if ((filter_name == "FlateDecode" || filter_name == "Fl") && (predictor == 1 || (predictor >= 10 && predictor <= 15))) {
+    char* raw = nullptr;
+    PoDoFo::pdf_long raw_length = 0;
+    stream->GetStream()->GetCopy(&raw, &raw_length);
+    std::unique_ptr<char, void (*)(void*)> owner(raw, PoDoFo::podofo_free);
+    Inflated inflated = inflate(std::string_view(raw ? raw : "", raw && raw_length > 0 ? static_cast<size_t>(raw_length) : 0),
+                                kMaxStreamBytes);
+    if (inflated.over_limit) {
+      throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)}, "stream decodes to more than 1 GiB");
+    }
+    if (!inflated.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, "the Flate data is damaged or cut short");
+    if (predictor == 1) return std::move(inflated.data);
+    std::optional<std::string> rows =
+        unpredict_png(inflated.data, static_cast<int>(number(get(parms, "Colors")).value_or(1)),
+                      static_cast<int>(number(get(parms, "BitsPerComponent")).value_or(8)),
+                      static_cast<int>(number(get(parms, "Columns")).value_or(1)));
+    if (!rows) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_InvalidPredictor, "the PNG prediction cannot be undone");
+    return std::move(*rows);
+  }
   char* buffer = nullptr;
   PoDoFo::pdf_long length = 0;
   stream->GetStream()->GetFilteredCopy(&buffer, &length);

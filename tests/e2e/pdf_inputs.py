@@ -3,6 +3,7 @@ over (our fixtures and the real corpus)."""
 import argparse
 import csv
 import os
+import subprocess
 import sys
 
 
@@ -51,3 +52,49 @@ class Checks:
 
     def exit_status(self):
         return 1 if self.failures else 0
+
+
+def read_pgm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    parts = data.split(maxsplit=4)
+    width, height = int(parts[1]), int(parts[2])
+    return width, height, parts[4][-width * height:]
+
+
+def render(pdf, page, dpi, stem):
+    """Page `page` of `pdf` rendered by poppler (pdftoppm) in gray."""
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), pdf, stem], check=True)
+    folder, base = os.path.dirname(stem), os.path.basename(stem)
+    candidates = [f for f in os.listdir(folder) if f.startswith(base) and f.endswith(".pgm")]
+    return read_pgm(os.path.join(folder, candidates[0]))
+
+
+def compare_rendering(original, redacted, page, boxes, dpi, tmp):
+    """Renders a page of both files and counts, outside the boxes (page
+    space, points; 2 pixels of margin), the pixels that changed by more than
+    40 levels, and inside them (1 pixel in), the dark ones. Returns
+    (changed, outside, dark, inside), or None when the sizes differ."""
+    stem = os.path.join(tmp, f"render-{os.path.basename(redacted)}-{page}")
+    w0, h0, a = render(original, page, dpi, stem + "-a")
+    w1, h1, b = render(redacted, page, dpi, stem + "-b")
+    if (w0, h0) != (w1, h1):
+        return None
+    scaled = [[v * dpi / 72 for v in box] for box in boxes]
+
+    def near_box(x, y, margin):
+        return any(x0 - margin <= x <= x1 + margin and y0 - margin <= y <= y1 + margin for x0, y0, x1, y1 in scaled)
+
+    changed = outside = dark = inside = 0
+    for y in range(h0):
+        for x in range(w0):
+            i = y * w0 + x
+            if near_box(x, y, 2):
+                if not near_box(x, y, -1):
+                    continue
+                inside += 1
+                dark += b[i] < 128
+            else:
+                outside += 1
+                changed += abs(a[i] - b[i]) > 40
+    return changed, outside, dark, inside

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import unicodedata
 
-from pdf_inputs import Checks, argument_parser
+from pdf_inputs import Checks, argument_parser, compare_rendering
 
 DPI = 50
 
@@ -36,20 +36,6 @@ def words(text):
 
 def text_of(command):
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def read_pgm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    parts = data.split(maxsplit=4)
-    width, height = int(parts[1]), int(parts[2])
-    return width, height, parts[4][-width * height:]
-
-
-def render(pdf, page, stem):
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-f", str(page), "-l", str(page), pdf, stem], check=True)
-    candidates = [f for f in os.listdir(os.path.dirname(stem)) if f.startswith(os.path.basename(stem)) and f.endswith(".pgm")]
-    return read_pgm(os.path.join(os.path.dirname(stem), candidates[0]))
 
 
 def main():
@@ -126,30 +112,13 @@ def main():
             boxes = collections.defaultdict(list)
             for r in records:
                 if r["type"] == "redaction" and os.path.basename(r["document"]) == name:
-                    boxes[r["page"]].append([v * DPI / 72 for v in r["box"]])
+                    boxes[r["page"]].append(r["box"])
             for page, page_boxes in sorted(boxes.items()):
-                w0, h0, a = render(original, page, os.path.join(tmp, f"a-{name}-{page}"))
-                w1, h1, b = render(redacted, page, os.path.join(tmp, f"b-{name}-{page}"))
-                if (w0, h0) != (w1, h1):
+                compared = compare_rendering(original, redacted, page, page_boxes, DPI, tmp)
+                if not compared:
                     check(f"{name} p{page}: same size", False)
                     continue
-
-                def near_box(x, y, margin):
-                    return any(bx0 - margin <= x <= bx1 + margin and by0 - margin <= y <= by1 + margin
-                               for bx0, by0, bx1, by1 in page_boxes)
-
-                changed = outside = dark = inside = 0
-                for y in range(h0):
-                    for x in range(w0):
-                        i = y * w0 + x
-                        if near_box(x, y, 2):
-                            if not near_box(x, y, -1):
-                                continue
-                            inside += 1
-                            dark += b[i] < 128
-                        else:
-                            outside += 1
-                            changed += abs(a[i] - b[i]) > 40
+                changed, outside, dark, inside = compared
                 check(f"{name} p{page}: unchanged outside the boxes", changed <= 0.002 * outside,
                       f"({changed} of {outside} pixels)")
                 check(f"{name} p{page}: dark inside the boxes", inside == 0 or dark >= 0.6 * inside,

@@ -1,0 +1,28 @@
+// FlateDecode done with zlib directly, with a running limit on what comes
+// out (a few kilobytes can inflate to gigabytes), and the PNG predictors of
+// /DecodeParms. PoDoFo 0.9.8's own filter rejects some streams zlib, poppler
+// and MuPDF all read, and inflates whole before any limit applies.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace redact::pdf::detail {
+
+struct Inflated {
+  std::string data;
+  bool complete = false;  // false: the data ends early or is damaged; `data` is what came before
+  bool over_limit = false;
+};
+
+// Inflates zlib-wrapped deflate data, stopping once more than `limit`
+// bytes would come out.
+Inflated inflate(std::string_view compressed, size_t limit);
+
+// Undoes PNG prediction (Predictor 10 to 15: each row starts with its own
+// filter type). Nothing when the data is not whole rows or a row's type is
+// unknown.
+std::optional<std::string> unpredict_png(std::string_view data, int colors, int bits, int columns);
+
+}  // namespace redact::pdf::detail

@@ -1,0 +1,133 @@
+// The image and stream codecs redact runs itself: Flate (zlib, with a limit
+// and PNG predictors) and JPEG (libjpeg-turbo, re-encoded with the
+// original's quantization tables).
+#include <gtest/gtest.h>
+
+#include <jpeglib.h>
+#include <zlib.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "pdf/flate.h"
+#include "pdf/jpeg.h"
+
+namespace redact::pdf::detail {
+namespace {
+
+std::string deflate(const std::string& data) {
+  uLongf size = compressBound(static_cast<uLong>(data.size()));
+  std::string out(size, '\0');
+  compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
+           static_cast<uLong>(data.size()));
+  out.resize(size);
+  return out;
+}
+
+TEST(Flate, InflatesWholeData) {
+  const std::string text(100000, 'x');
+  Inflated out = inflate(deflate(text), 1 << 20);
+  EXPECT_TRUE(out.complete);
+  EXPECT_EQ(out.data, text);
+}
+
+TEST(Flate, DataCutShortIsIncompleteWithWhatCameBefore) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += std::to_string(i * 7919 % 10007) + " ";
+  const std::string z = deflate(text);
+  Inflated out = inflate(z.substr(0, z.size() / 2), 1 << 20);
+  EXPECT_FALSE(out.complete);
+  EXPECT_FALSE(out.over_limit);
+  EXPECT_GT(out.data.size(), 0u);
+  EXPECT_EQ(text.compare(0, out.data.size(), out.data), 0);
+}
+
+TEST(Flate, StopsAtTheLimitNotAfterInflatingEverything) {
+  const std::string bomb = deflate(std::string(50u << 20, '\0'));  // 50 MB from about 50 KB
+  Inflated out = inflate(bomb, 1u << 20);
+  EXPECT_TRUE(out.over_limit);
+  EXPECT_LE(out.data.size(), 1u << 20);
+}
+
+TEST(Flate, PngPredictorsAreUndone) {
+  // One colour, 8 bits, 4 columns; rows None, Sub, Up, Average, Paeth.
+  const std::string rows = std::string("\x00\x01\x02\x03\x04", 5) + std::string("\x01\x01\x01\x01\x01", 5) +
+                           std::string("\x02\x01\x01\x01\x01", 5) + std::string("\x03\x00\x00\x00\x00", 5) +
+                           std::string("\x04\x00\x00\x00\x00", 5);
+  const auto out = unpredict_png(rows, 1, 8, 4);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, std::string("\x01\x02\x03\x04"
+                              "\x01\x02\x03\x04"
+                              "\x02\x03\x04\x05"
+                              "\x01\x02\x03\x04"   // the average of left and above
+                              "\x01\x02\x03\x04",  // Paeth: above is nearest
+                              20));
+  EXPECT_FALSE(unpredict_png(rows.substr(1), 1, 8, 4)) << "not whole rows";
+  EXPECT_FALSE(unpredict_png(std::string("\x07\x00\x00\x00\x00", 5), 1, 8, 4)) << "an unknown row type";
+}
+
+// A JPEG as libjpeg writes it at `quality`.
+std::string make_jpeg(int components, int quality, J_COLOR_SPACE space) {
+  jpeg_compress_struct c{};
+  jpeg_error_mgr errors{};
+  c.err = jpeg_std_error(&errors);
+  jpeg_create_compress(&c);
+  unsigned char* buffer = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&c, &buffer, &size);
+  c.image_width = 64;
+  c.image_height = 48;
+  c.input_components = components;
+  c.in_color_space = space;
+  jpeg_set_defaults(&c);
+  jpeg_set_quality(&c, quality, TRUE);
+  jpeg_start_compress(&c, TRUE);
+  std::string row(64 * static_cast<size_t>(components), '\0');
+  while (c.next_scanline < c.image_height) {
+    for (size_t i = 0; i < row.size(); ++i) row[i] = static_cast<char>((i * 4 + c.next_scanline * 5) & 0xFF);
+    JSAMPROW r = reinterpret_cast<JSAMPROW>(row.data());
+    jpeg_write_scanlines(&c, &r, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  std::string out(reinterpret_cast<char*>(buffer), size);
+  std::free(buffer);
+  return out;
+}
+
+TEST(Jpeg, ReencodingKeepsTheOriginalsQuantizationTables) {
+  const std::string original = make_jpeg(3, 35, JCS_RGB);
+  auto image = decode_jpeg(original, 1 << 24);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->width, 64u);
+  EXPECT_EQ(image->height, 48u);
+  EXPECT_EQ(image->components, 3);
+  const std::string again = encode_jpeg(*image);
+  ASSERT_FALSE(again.empty());
+  auto reread = decode_jpeg(again, 1 << 24);
+  ASSERT_TRUE(reread);
+  EXPECT_EQ(reread->quant_tables, image->quant_tables) << "quality 35 stays quality 35";
+  EXPECT_EQ(reread->component_tables, image->component_tables);
+  size_t far = 0;
+  for (size_t i = 0; i < image->pixels.size(); ++i) {
+    far += std::abs(static_cast<unsigned char>(image->pixels[i]) - static_cast<unsigned char>(reread->pixels[i])) > 24;
+  }
+  EXPECT_LT(far, image->pixels.size() / 50);
+}
+
+TEST(Jpeg, GrayDecodes) {
+  auto image = decode_jpeg(make_jpeg(1, 90, JCS_GRAYSCALE), 1 << 24);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->components, 1);
+}
+
+TEST(Jpeg, CmykTooLargeAndDamagedAreRefused) {
+  EXPECT_FALSE(decode_jpeg(make_jpeg(4, 90, JCS_CMYK), 1 << 24)) << "CMYK: black is not all zeros";
+  EXPECT_FALSE(decode_jpeg(make_jpeg(3, 90, JCS_RGB), 1000)) << "over the pixel budget";
+  const std::string jpeg = make_jpeg(3, 90, JCS_RGB);
+  EXPECT_FALSE(decode_jpeg(jpeg.substr(0, 40), 1 << 24));
+  EXPECT_FALSE(decode_jpeg("not a jpeg", 1 << 24));
+}
+
+}  // namespace
+}  // namespace redact::pdf::detail
