@@ -123,12 +123,24 @@ struct Found {
 // not only what the layout reading shows.
 std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
   std::vector<Found> out;
-  for (const auto& [name, text] : extract::all_readings(page)) {
-    const normalize::NormalizedText normalized = normalize::normalize(text.text);
-    for (plan::Located& located : plan::locate(page, text, normalized, matcher.find(normalized.text))) {
-      std::string withheld = normalized.text.substr(located.match.begin, located.match.end - located.match.begin);
-      out.push_back({std::move(located), std::move(withheld)});
+  auto find = [&](const pdf::PageContent& read) {
+    for (const auto& [name, text] : extract::all_readings(read)) {
+      const normalize::NormalizedText normalized = normalize::normalize(text.text);
+      for (plan::Located& located : plan::locate(read, text, normalized, matcher.find(normalized.text))) {
+        std::string withheld = normalized.text.substr(located.match.begin, located.match.end - located.match.begin);
+        out.push_back({std::move(located), std::move(withheld)});
+      }
     }
+  };
+  find(page);
+  // Codes another reader reads otherwise (pdf::Glyph::encoded_text): the
+  // page read that way too. Glyph indices are the same in both.
+  if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
+    pdf::PageContent other = page;
+    for (pdf::Glyph& g : other.glyphs) {
+      if (!g.encoded_text.empty()) g.text = g.encoded_text;
+    }
+    find(other);
   }
   return out;
 }

@@ -233,14 +233,15 @@ class Checker {
   void match_readings(const pdf::PageContent& page, int number, const std::string& object, const std::string& where) {
     if (page.glyphs.empty()) return;
     match_readings_of(page, number, object, where, "");
-    // A ToUnicode map that disagrees with the font's own encoding: the page
-    // is read again as the glyphs it draws.
+    // Codes another reader reads otherwise (a ToUnicode map that disagrees
+    // with the font's own encoding; poppler's WinAnsi for a symbolic
+    // TrueType font): the page is read again that way.
     if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
       pdf::PageContent drawn = page;
       for (pdf::Glyph& g : drawn.glyphs) {
         if (!g.encoded_text.empty()) g.text = g.encoded_text;
       }
-      match_readings_of(drawn, number, object, where, ", by the font's encoding rather than its ToUnicode map");
+      match_readings_of(drawn, number, object, where, ", reading the font's codes as another reader does");
     }
   }
 

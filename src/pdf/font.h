@@ -37,6 +37,10 @@ struct Font {
   // Codes whose simple_unicode is only the usual default (WinAnsi for a
   // symbolic TrueType font that says nothing): no evidence of what is drawn.
   std::array<bool, 256> simple_guessed{};
+  // Where another reader reads a code otherwise (poppler's WinAnsi for a
+  // symbolic TrueType font whose program names its glyphs): see
+  // Glyph::encoded_text. Empty where the readings agree.
+  std::array<std::u32string, 256> simple_alternative{};
   std::array<double, 256> simple_widths{};           // glyph space
   std::array<bool, 256> simple_has_width{};
   double missing_width = 0;                          // glyph space

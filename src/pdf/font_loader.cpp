@@ -184,7 +184,15 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
       // for every TrueType font without an encoding).
       if (symbolic && !encoding) {
         if (auto program = truetype_names(reader, descriptor)) names = *program;
-        for (size_t code = 0; code < 256; ++code) font.simple_guessed[code] = names[code].empty();
+        for (size_t code = 0; code < 256; ++code) {
+          font.simple_guessed[code] = names[code].empty();
+          // poppler reads every code of such a font as WinAnsi, whatever
+          // the program calls its glyph: both readings are matched.
+          if (const char32_t ansi = base_encoding_unicode(BaseEncoding::win_ansi, static_cast<uint8_t>(code));
+              !names[code].empty() && ansi != 0 && glyph_name_to_unicode(names[code]) != std::u32string(1, ansi)) {
+            font.simple_alternative[code] = std::u32string(1, ansi);
+          }
+        }
       }
       base = BaseEncoding::win_ansi;
     }

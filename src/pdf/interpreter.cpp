@@ -554,6 +554,9 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
     if (font.to_unicode && font.is_simple() && code < 256 && !font.simple_unicode[code].empty() &&
         !font.simple_guessed[code] && font.simple_unicode[code] != text) {
       g.encoded_text = to_utf8(font.simple_unicode[code]);
+    } else if (!font.to_unicode && font.is_simple() && code < 256 && !font.simple_alternative[code].empty() &&
+               font.simple_alternative[code] != text) {
+      g.encoded_text = to_utf8(font.simple_alternative[code]);
     }
     g.invisible = invisible;
     g.code = code;

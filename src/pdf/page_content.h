@@ -40,9 +40,12 @@ struct GlyphSource {
 
 struct Glyph {
   std::string text;       // UTF-8; "\uFFFD" when unknown
-  // For a simple font whose ToUnicode disagrees with its own encoding (what
-  // the glyph names say is drawn): the encoding's text, else "". A file can
-  // map "France" to "Xxxxxx"; check reads both.
+  // How another reader reads the same code, where it differs, else "": the
+  // font's own encoding (what its glyph names say is drawn) for a simple
+  // font whose ToUnicode map disagrees (a file can map "France" to
+  // "Xxxxxx"); WinAnsi, as poppler reads it, for a symbolic TrueType font
+  // read by its own cmap and post table, as MuPDF reads it. The planner and
+  // check match both readings.
   std::string encoded_text;
   bool unknown = false;   // the font gives no Unicode for this code
   bool invisible = false; // text render mode 3 or 7 (e.g. an OCR layer)
