@@ -353,7 +353,9 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
     if (!o) continue;
     if (o->IsString() || o->IsHexString()) {
       std::string text = text_of(o);
-      if (carries_text(key, text)) out.push_back({where, std::move(text), key});
+      if (!carries_text(key, text)) continue;
+      for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
+      out.push_back({where, std::move(text), key});
     } else if (o->IsDictionary()) {
       // A signature's /Contents is its binary value, not text.
       const bool signature = o->GetDictionary().HasKey(PdfName("ByteRange"));
@@ -365,49 +367,6 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
       for (const PdfObject& item : o->GetArray()) pending.emplace_back(&item, key);
     }
   }
-}
-
-// The text of an XML stream with its markup taken out and its character
-// references decoded: what a reader of XMP metadata sees ("Fr&#97;nce" is
-// "France").
-std::string xml_text(std::string_view xml) {
-  std::string out;
-  bool in_tag = false;
-  for (size_t i = 0; i < xml.size(); ++i) {
-    const char c = xml[i];
-    if (c == '<') {
-      in_tag = true;
-      out += ' ';
-    } else if (c == '>') {
-      in_tag = false;
-    } else if (in_tag) {
-      continue;
-    } else if (c == '&') {
-      const size_t end = xml.find(';', i);
-      const std::string_view entity = end == std::string_view::npos || end - i > 12 ? "" : xml.substr(i + 1, end - i - 1);
-      static const std::map<std::string_view, char> named = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
-      if (auto it = named.find(entity); it != named.end()) {
-        out += it->second;
-        i = end;
-      } else if (entity.size() > 1 && entity[0] == '#') {
-        const bool hex = entity[1] == 'x' || entity[1] == 'X';
-        const std::string digits(entity.substr(hex ? 2 : 1));
-        char* stop = nullptr;
-        const unsigned long cp = std::strtoul(digits.c_str(), &stop, hex ? 16 : 10);
-        if (!digits.empty() && stop && *stop == '\0' && cp <= 0x10FFFF) {
-          append_utf8(out, static_cast<char32_t>(cp));
-          i = end;
-        } else {
-          out += c;
-        }
-      } else {
-        out += c;
-      }
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // Whether a stream's bytes read as text: mostly printable ASCII or UTF-8 in
@@ -890,6 +849,8 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   std::vector<StringRemoval> removed;
   enum class Action { cut, remove, blank };
+  // /RC (rich text, a string or a stream) is dealt with below, with the
+  // application's private data.
   struct Key {
     const char* name;
     bool annotations_only;  // only in a dictionary with a /Subtype (an annotation)
@@ -897,7 +858,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
   };
   static constexpr Key kKeys[] = {
       {"ActualText", false, Action::cut}, {"Alt", false, Action::cut},  {"E", false, Action::cut},
-      {"Contents", true, Action::cut},    {"RC", true, Action::remove}, {"TU", false, Action::cut},
+      {"Contents", true, Action::cut},    {"Subj", true, Action::cut},  {"TU", false, Action::cut},
       {"TM", false, Action::cut},         {"V", false, Action::cut},    {"DV", false, Action::cut},
       {"URI", false, Action::blank},
   };
@@ -916,25 +877,70 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       }
       if (!o->IsDictionary()) continue;
       PoDoFo::PdfDictionary& dict = o->GetDictionary();
+      const std::string id = ObjectReader::id(object);
+      bool edited = false;
+      // Whether `text` holds a match read any way (other_readings): the tag.
+      auto held = [&](const std::string& text) -> std::optional<size_t> {
+        if (auto cut = edit(text)) return cut->tag;
+        for (const std::string& other : other_readings(text)) {
+          if (auto cut = edit(other)) return cut->tag;
+        }
+        return std::nullopt;
+      };
       for (const Key& key : kKeys) {
         PdfObject* value = dict.GetKey(PdfName(key.name));
         if (!value || !(value->IsString() || value->IsHexString())) continue;
         if (key.annotations_only && !dict.HasKey(PdfName("Subtype"))) continue;
         // A URI is ASCII, not a text string; other keys hold text strings.
         const std::string text = std::string_view(key.name) == "URI" ? value->GetString().GetStringUtf8() : text_of(value);
-        const std::optional<StringEdit> cut = edit(text);
-        if (!cut) continue;
-        const char* done = key.action == Action::cut ? "cut" : key.action == Action::remove ? "removed" : "blanked";
-        removed.push_back({ObjectReader::id(object), key.name, done, cut->tag});
-        if (key.action == Action::remove) {
+        const std::optional<size_t> tag = held(text);
+        if (!tag) continue;
+        Action action = key.action;
+        std::optional<StringEdit> cut = edit(text);
+        // A match only another reading sees (split by markup, escaped), or
+        // one the cut leaves readable: the value goes whole.
+        if (action == Action::cut && (!cut || held(cut->kept))) action = key.name[0] == 'V' || key.name[0] == 'D' ? Action::blank : Action::remove;
+        const char* done = action == Action::cut ? "cut" : action == Action::remove ? "removed" : "blanked";
+        removed.push_back({id, key.name, done, *tag});
+        edited = true;
+        if (action == Action::remove) {
           dict.RemoveKey(PdfName(key.name));
         } else {
-          const std::string kept = key.action == Action::blank ? std::string() : cut->kept;
+          const std::string kept = action == Action::blank ? std::string() : cut->kept;
           const bool ascii = std::all_of(kept.begin(), kept.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
           dict.AddKey(PdfName(key.name), ascii ? PoDoFo::PdfString(kept)
                                                : PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(kept.c_str())));
         }
       }
+      // Rich text (a string or a stream) and an application's private copies
+      // go with any edit of their dictionary; alone, when they hold a match.
+      std::vector<PdfName> drop;
+      for (const auto& [name, value] : dict.GetKeys()) {
+        const std::string& k = name.GetName();
+        const bool rich = k == "RC" && dict.HasKey(PdfName("Subtype"));
+        if (!rich && k.find(':') == std::string::npos && k != "PieceInfo") continue;
+        std::optional<size_t> tag;
+        if (!edited) {
+          std::vector<StringValue> inside;
+          const PdfObject* resolved = impl_->reader->resolve(value);
+          collect_strings(resolved, "", inside);
+          if (resolved && resolved->HasStream()) {
+            try {
+              inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + impl_->reader->decode(resolved)), k});
+            } catch (const PdfError&) {
+              inside.push_back({"", "", k});
+              tag = 0;  // unreadable private data goes too
+            }
+          }
+          for (const StringValue& v : inside) {
+            if (!tag) tag = held(v.text);
+          }
+          if (!tag) continue;
+        }
+        drop.push_back(name);
+        removed.push_back({id, k, "removed", tag.value_or(removed.empty() ? 0 : removed.back().tag)});
+      }
+      for (const PdfName& name : drop) dict.RemoveKey(name);
       for (auto& [key, value] : dict.GetKeys()) {
         if (!value->IsReference()) pending.push_back(value);
       }
@@ -992,7 +998,15 @@ std::vector<Document::StringValue> Document::strings() {
     }
     if (!looks_like_text(data)) continue;
     const bool xml = type == "Metadata" || data.find('<') < 64;
-    out.push_back({where, xml ? xml_text(data) : decode_text_string("\xEF\xBB\xBF" + data), type == "Metadata" ? "Metadata" : "(stream)"});
+    const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
+    if (xml) {
+      out.push_back({where, markup_text(data, " "), key});
+      out.push_back({where, markup_text(data, ""), key});
+    } else {
+      std::string text = decode_text_string("\xEF\xBB\xBF" + data);
+      for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
+      out.push_back({where, std::move(text), key});
+    }
   }
   return out;
 }

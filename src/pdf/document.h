@@ -121,13 +121,17 @@ class Document {
   // does not need: the Info entries but the dates (Producer becomes
   // `producer`), XMP metadata, JavaScript, embedded files, page thumbnails.
   void scrub(const std::string& producer);
-  // Edits every string that `edit` says holds withheld text (it returns the
-  // text to keep, and a tag such as the pattern, for the record) under a key
-  // whose loss a page can afford: /ActualText, /Alt, /E (structure tree,
-  // marked-content properties), an annotation's /Contents, a field's /TU,
-  // /TM, /V and /DV take the text `edit` keeps; an annotation's rich text
-  // /RC is removed (its markup can split a word), a link's /URI blanked.
-  // Returns what was done, object by object.
+  // Edits every string that `edit` says holds withheld text, read any way
+  // (other_readings: markup, escapes, base64), under a key whose loss a page
+  // can afford (`edit` returns the text to keep, and a tag such as the
+  // pattern, for the record): /ActualText, /Alt, /E (structure tree,
+  // marked-content properties), an annotation's /Contents and /Subj, a
+  // field's /TU, /TM, /V and /DV keep the rest of their text, or go (values:
+  // go blank) when only another reading holds the match or the rest would
+  // still show it; a link's /URI goes blank. An annotation's rich text /RC
+  // and any application's private data (/PieceInfo, keys with a prefix such
+  // as /AAPL:AKExtras) go with any edit of their dictionary, or alone when
+  // they hold a match. Returns what was done, object by object.
   struct StringEdit {
     std::string kept;  // UTF-8
     size_t tag = 0;

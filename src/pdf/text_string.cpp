@@ -7,6 +7,8 @@
 #include <climits>
 #include <cstdint>
 #include <cctype>
+#include <cstdlib>
+#include <map>
 #include <set>
 
 #include "core/unicode.h"
@@ -25,7 +27,10 @@ char32_t pdf_doc_encoding(unsigned char c) {
   if (c >= 0x18 && c <= 0x1F) return k18[c - 0x18];
   if (c >= 0x80 && c <= 0x9F) return k80[c - 0x80];
   if (c == 0xA0) return 0x20AC;
-  if (c == 0x7F || c == 0xAD) return 0;
+  // 0xAD is undefined, but readers that fall back to Latin-1 take it for a
+  // soft hyphen, which joins the word around it ("Ber\xADlin" is "Berlin").
+  if (c == 0xAD) return 0x00AD;
+  if (c == 0x7F) return 0;
   // Control codes other than tab, line feed and carriage return are undefined.
   if (c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D) return 0;
   return c;
@@ -38,7 +43,16 @@ std::string decode_utf16(std::string_view bytes, bool big_endian) {
     for (size_t i = 0; i + 1 < swapped.size(); i += 2) std::swap(swapped[i], swapped[i + 1]);
     bytes = swapped;
   }
-  return to_utf8(decode_utf16be(bytes));
+  std::string text = to_utf8(decode_utf16be(bytes));
+  // A language escape (ESC, a language code, an optional country, ESC:
+  // 7.9.2.2) is not text: readers that know it show the words around it
+  // joined ("Ber<ESC>de<ESC>lin" is "Berlin").
+  for (size_t at = text.find('\x1B'); at != std::string::npos; at = text.find('\x1B', at)) {
+    const size_t end = text.find('\x1B', at + 1);
+    if (end == std::string::npos || end - at > 5) break;
+    text.erase(at, end - at + 1);
+  }
+  return text;
 }
 
 }  // namespace
@@ -91,6 +105,125 @@ bool carries_text(std::string_view key, std::string_view value) {
     return false;
   }
   return carries_text(key);
+}
+
+std::string markup_text(std::string_view xml, std::string_view tag) {
+  std::string out;
+  bool in_tag = false;
+  for (size_t i = 0; i < xml.size(); ++i) {
+    const char c = xml[i];
+    if (c == '<') {
+      in_tag = true;
+      out += tag;
+    } else if (c == '>') {
+      in_tag = false;
+    } else if (in_tag) {
+      continue;
+    } else if (c == '&') {
+      const size_t end = xml.find(';', i);
+      const std::string_view entity = end == std::string_view::npos || end - i > 12 ? "" : xml.substr(i + 1, end - i - 1);
+      static const std::map<std::string_view, char> named = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+      if (auto it = named.find(entity); it != named.end()) {
+        out += it->second;
+        i = end;
+      } else if (entity.size() > 1 && entity[0] == '#') {
+        const bool hex = entity[1] == 'x' || entity[1] == 'X';
+        const std::string digits(entity.substr(hex ? 2 : 1));
+        char* stop = nullptr;
+        const unsigned long cp = std::strtoul(digits.c_str(), &stop, hex ? 16 : 10);
+        if (!digits.empty() && stop && *stop == '\0' && cp <= 0x10FFFF) {
+          append_utf8(out, static_cast<char32_t>(cp));
+          i = end;
+        } else {
+          out += c;
+        }
+      } else {
+        out += c;
+      }
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decoded(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+// The printable runs (4 characters or more) of what base64 text holds, one
+// a line; "" when the text is not base64 of some length.
+std::string base64_runs(std::string_view text) {
+  std::string clean;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_')) return "";
+    clean += c;
+  }
+  if (clean.size() < 24) return "";
+  std::string bytes;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char c : clean) {
+    if (c == '=') break;
+    const int v = std::isupper(static_cast<unsigned char>(c)) ? c - 'A'
+                  : std::islower(static_cast<unsigned char>(c)) ? c - 'a' + 26
+                  : std::isdigit(static_cast<unsigned char>(c)) ? c - '0' + 52
+                  : (c == '+' || c == '-') ? 62 : 63;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  std::string out, run;
+  for (char c : bytes) {
+    if (c >= 0x20 && c < 0x7F) {
+      run += c;
+      continue;
+    }
+    if (run.size() >= 4) out += run + "\n";
+    run.clear();
+  }
+  if (run.size() >= 4) out += run + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> other_readings(const std::string& text) {
+  std::vector<std::string> out;
+  auto add = [&](std::string reading) {
+    if (!reading.empty() && reading != text && std::find(out.begin(), out.end(), reading) == out.end()) {
+      out.push_back(std::move(reading));
+    }
+  };
+  if (text.find('<') != std::string::npos || text.find('&') != std::string::npos) {
+    add(markup_text(text, ""));
+    add(markup_text(text, " "));
+  }
+  if (text.find('%') != std::string::npos) add(percent_decoded(text));
+  add(base64_runs(text));
+  return out;
 }
 
 }  // namespace redact::pdf

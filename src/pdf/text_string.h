@@ -7,19 +7,35 @@
 //                 readers that honour it would show the text)
 //   EF BB BF ...  UTF-8 (PDF 2.0)
 //   otherwise     PDFDocEncoding, by the spec's table (Annex D): 0x90 is ’,
-//                 0x18 is ˘, 0xA0 is €; codes it leaves undefined become
-//                 U+FFFD, never a control character a pattern cannot see.
+//                 0x18 is ˘, 0xA0 is €; 0xAD, undefined, is read as the
+//                 soft hyphen of Latin-1; other codes it leaves undefined
+//                 become U+FFFD, never a control character a pattern cannot see.
 //
-// Unpaired surrogates and odd trailing bytes become U+FFFD. No PoDoFo here:
-// callers pass the raw bytes of the string.
+// Unpaired surrogates and odd trailing bytes become U+FFFD; UTF-16 language
+// escapes (ESC lang ESC) are taken out, as readers that honour them do. No
+// PoDoFo here: callers pass the raw bytes of the string.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redact::pdf {
 
 std::string decode_text_string(std::string_view bytes);
+
+// The text of markup (XML, XHTML rich text) with its tags taken out, `tag`
+// in their place, and its character references decoded ("Fr&#97;nce" is
+// "France").
+std::string markup_text(std::string_view xml, std::string_view tag);
+
+// Other ways a decoded string can be read, where they differ from it: its
+// markup taken out (rich text, XML: tags removed, and tags read as breaks;
+// character references decoded), percent-escapes decoded (a URI), and the
+// printable runs of its base64 content (an application's private copy of
+// something, such as Apple's /AAPL:AKExtras). What a check or a redaction
+// must match besides the string itself.
+std::vector<std::string> other_readings(const std::string& text);
 
 // Whether the value of dictionary key `key` is text a person can read (and
 // so must be checked for withheld text). Keys whose strings are codes,

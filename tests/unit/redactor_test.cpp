@@ -192,6 +192,36 @@ TEST(Redactor, FieldValuesTooltipsAndLinksHoldingAMatchAreCutOrBlanked) {
   EXPECT_NE(bytes.find("(Posted to )"), std::string::npos);
 }
 
+// Found by a hostile review: a match that only another reading of a string
+// shows (markup, escapes, base64) takes the string; rich text and an
+// application's private copy go with any edit of their annotation.
+TEST(Redactor, StringsReadAnyWayLoseTheMatch) {
+  const std::string note =
+      "<< /Type /Annot /Subtype /FreeText /Rect [10 10 20 20] /Contents (Note on France here) "
+      "/RC (<p>Note on Fr<span>ance</span> here</p>) "
+      "/AAPL:AKExtras << /Copy (Tm90ZSBvbiBGcmFuY2UgaGVyZSBhbmQgbW9yZQ==) >> >>";
+  const std::string link = "<< /Type /Annot /Subtype /Link /Rect [30 10 40 20] /A << /S /URI /URI (http://x.org/%46rance) >> >>";
+  const std::string markup = "<< /Type /Annot /Subtype /Text /Rect [50 10 60 20] /Contents (Ch&#97;d) /RC (Ch&#97;d) >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R 6 0 R 7 0 R]"}},
+                               {note, link, markup}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::set<std::string> done;
+  for (const StringChange& c : o.string_changes) done.insert(c.object + " " + c.key + " " + c.action);
+  EXPECT_TRUE(done.contains("5 0 Contents cut"));
+  EXPECT_TRUE(done.contains("5 0 RC removed"));
+  EXPECT_TRUE(done.contains("5 0 AAPL:AKExtras removed"));
+  EXPECT_TRUE(done.contains("6 0 URI blanked"));
+  EXPECT_TRUE(done.contains("7 0 RC removed"));
+  const std::string bytes = file_bytes(output);
+  EXPECT_EQ(bytes.find("AAPL"), std::string::npos);
+  EXPECT_EQ(bytes.find("%46rance"), std::string::npos);
+  EXPECT_EQ(bytes.find("ance</span>"), std::string::npos);
+  EXPECT_NE(bytes.find("(Note on  here)"), std::string::npos);
+}
+
 TEST(Redactor, UnknownGlyphsAreHeldForReview) {
   const std::string font4 =
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /g42] >> >>";

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace redact::pdf {
 namespace {
 
@@ -15,8 +17,32 @@ TEST(TextString, PdfDocEncodingFollowsTheSpecsTableNotLatin1) {
 }
 
 TEST(TextString, UndefinedCodesAreReplacementCharacters) {
-  EXPECT_EQ(decode_text_string(std::string("a\x7F" "b\x9F" "c\xAD", 6)), "a\uFFFDb\uFFFDc\uFFFD");
+  EXPECT_EQ(decode_text_string(std::string("a\x7F" "b\x9F" "c", 5)), "a\uFFFDb\uFFFDc");
   EXPECT_EQ(decode_text_string(std::string("\x01\tx", 3)), "\uFFFD\tx");
+  // Undefined too, but Latin-1 readers show a soft hyphen: the word joins.
+  EXPECT_EQ(decode_text_string("Ber\xADlin"), "Ber\u00ADlin");
+}
+
+TEST(TextString, LanguageEscapesAreNotText) {
+  // "Ber" ESC "de" ESC "lin" in UTF-16BE.
+  EXPECT_EQ(decode_text_string(std::string("\xFE\xFF\0B\0e\0r\0\x1B\0d\0e\0\x1B\0l\0i\0n", 22)), "Berlin");
+  EXPECT_EQ(decode_text_string(std::string("\xFE\xFF\0a\0\x1B\0b", 8)), "a\x1B" "b") << "a lone ESC stays";
+}
+
+TEST(TextString, OtherReadingsOfMarkupEscapesAndBase64) {
+  auto has = [](const std::vector<std::string>& readings, const std::string& text) {
+    return std::find(readings.begin(), readings.end(), text) != readings.end();
+  };
+  EXPECT_TRUE(has(other_readings("<p>Ber<span>lin</span></p>"), "Berlin"));
+  EXPECT_TRUE(has(other_readings("<p>Ber<span>lin</span></p>"), " Ber lin  "));
+  EXPECT_TRUE(has(other_readings("Ber&#108;in &amp; co"), "Berlin & co"));
+  EXPECT_TRUE(has(other_readings("http://example.com/%42erlin"), "http://example.com/Berlin"));
+  // Base64 of "bplist00 ... Comment Berlin Xi ...": the printable runs.
+  const std::vector<std::string> b64 = other_readings("YnBsaXN0MDDUAQIDBAVDb21tZW50IEJlcmxpbiBYaQ==");
+  ASSERT_EQ(b64.size(), 1u);
+  EXPECT_NE(b64[0].find("Comment Berlin Xi"), std::string::npos) << b64[0];
+  EXPECT_TRUE(other_readings("France").empty());
+  EXPECT_TRUE(other_readings("short+b64=").empty());
 }
 
 TEST(TextString, UnicodeForms) {
