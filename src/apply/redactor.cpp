@@ -375,6 +375,15 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     return outcome;
   }
   outcome.input_notes = document->opening_notes();
+  for (const std::string& note : outcome.input_notes) {
+    // What another reader shows may be another document: nothing to publish
+    // from this reading alone.
+    if (note.starts_with("ambiguous")) {
+      outcome.status = Status::needs_review;
+      outcome.reason = "the input is damaged and " + note;
+      return outcome;
+    }
+  }
   outcome.pages = document->page_count();
   const std::string temporary = output + ".redact-tmp";
   try {

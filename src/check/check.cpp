@@ -211,6 +211,10 @@ class Checker {
   // reader may rebuild it otherwise and show what this reading did not.
   void check_opening(const pdf::Document& document) {
     for (const std::string& note : document.opening_notes()) {
+      if (note.starts_with("ambiguous")) {
+        add({"repaired", Severity::risk, 0, std::nullopt, "document", "the damaged file is " + note, "", "", ""});
+        continue;
+      }
       const bool repaired = note.starts_with("repaired");
       add({repaired ? "repaired" : "encrypted", repaired ? Severity::risk : Severity::info, 0, std::nullopt, "document",
            repaired ? "the file is damaged and was " + note + ": other readers may rebuild it otherwise"

@@ -106,6 +106,9 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     impl = std::make_unique<Impl>();
     impl->path = path;
     impl->opening_notes = std::move(rescued.notes);
+    if (!rescued.ambiguity.empty()) {
+      impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");
+    }
     try {
       impl->pdf.LoadFromBuffer(rescued.bytes.data(), static_cast<long>(rescued.bytes.size()));
     } catch (const PdfError& e) {

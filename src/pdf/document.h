@@ -40,7 +40,10 @@ class Document {
 
   const std::string& path() const;
   // What had to be done to read the file ("repaired by libqpdf (...)",
-  // "decrypted ..."), for the audit log; empty for a sound plain file.
+  // "decrypted ..."), for the audit log; empty for a sound plain file. A
+  // note starting "ambiguous:" says the damaged file can be rebuilt more
+  // than one way (several revisions, an object defined twice): what redact
+  // read may not be what another reader shows.
   const std::vector<std::string>& opening_notes() const;
   int page_count() const;
   // Reads page `number` (1-based). Problems that do not stop reading are

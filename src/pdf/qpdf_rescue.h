@@ -13,6 +13,10 @@ namespace redact::pdf::detail {
 struct RescuedFile {
   std::string bytes;               // the whole file again, decrypted
   std::vector<std::string> notes;  // what was done: "repaired: ...", "decrypted ..."
+  // For a repaired file that readers can rebuild differently (several
+  // revisions, an object defined twice): why; "" otherwise. Such a file
+  // must not be published from qpdf's reading alone.
+  std::string ambiguity;
 };
 
 // Reads `path` with libqpdf and writes it again. `password` is tried as

@@ -8,7 +8,10 @@
 - an AES-256 (revision 6) file with a user password, as qpdf encrypts it:
   failed without the password and with a wrong one, redacted with
   `--password-file`, and the output is not encrypted;
-- an AES-256 file with only an owner password: redacted, output not encrypted.
+- an AES-256 file with only an owner password: redacted, output not encrypted;
+- the broken LibreOffice letter with an incremental update appended whose
+  trailer names a catalog that is not there (two revisions: readers may
+  rebuild either): held for review, not written.
 
 What each output shows to pdftotext is compared with the output of the same
 run on the sound original: repairing or decrypting must change nothing else."""
@@ -63,6 +66,13 @@ def main():
         with open(broken, "wb") as f:
             f.write(break_xref(data))
         check("precondition: poppler reads the broken file as the sound one", pdftotext(broken) == pdftotext(source))
+        updated = os.path.join(inputs, "broken-with-update.pdf")
+        damaged = break_xref(data)
+        start = damaged.rindex(b"startxref")
+        update = (b"\n9999 0 obj\n<< /Title (An update) >>\nendobj\nxref\n9999 1\n0000000001 00000 n \n"
+                  b"trailer\n<< /Size 10000 /Root 9998 0 R /Prev 7 >>\nstartxref\n3\n%%EOF\n")
+        with open(updated, "wb") as f:
+            f.write(damaged + update)
         locked = os.path.join(inputs, "locked.pdf")
         run("qpdf", "--encrypt", "open-sesame", "owner-pw", "256", "--", source, locked)
         owner_only = os.path.join(inputs, "owner-only.pdf")
@@ -79,7 +89,7 @@ def main():
         out = os.path.join(tmp, "out")
         result = run(redact, "run", inputs, "-o", out)
         docs = audit_documents(os.path.join(out, "audit.jsonl"))
-        check("without a password: exit 3", result.returncode == 3, result.stderr.strip())
+        check("without a password: exit 3 (one failed, one held)", result.returncode == 3, result.stderr.strip())
         check("locked: failed, needs a password",
               docs["locked.pdf"]["status"] == "failed" and "needs a password" in docs["locked.pdf"]["reason"],
               str(docs["locked.pdf"]["reason"]))
@@ -98,6 +108,9 @@ def main():
         check("broken-xref: the same text as the sound file's output",
               pdftotext(os.path.join(out, "broken-xref.pdf")) == reference)
         check("sound file: no notes", docs["sound.pdf"].get("input_notes") == [])
+        check("broken with an update: held, ambiguous", docs["broken-with-update.pdf"]["status"] == "needs_review" and
+              "ambiguous" in (docs["broken-with-update.pdf"]["reason"] or ""), str(docs["broken-with-update.pdf"]["reason"]))
+        check("broken with an update: no output", not os.path.exists(os.path.join(out, "broken-with-update.pdf")))
         for name in ("owner-only.pdf",):
             notes = docs[name].get("input_notes", [])
             check(f"{name}: redacted, decrypted", docs[name]["status"] == "redacted" and
