@@ -17,6 +17,7 @@
 #include "normalize/normalizer.h"
 #include "pdf/document.h"
 #include "pdf/standard_tables.h"
+#include "pdf/text_string.h"
 #include "plan/locate.h"
 
 namespace redact::apply {
@@ -64,6 +65,7 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
     for (size_t i = 0; i < regions.size(); ++i) {
       const Rect& box = regions[i].box;
       const std::string& text = labels[i];
+      if (text.empty()) continue;
       double em = 0;  // width of the text at size 1
       for (char c : text) em += std::max(0.0, helvetica->width(static_cast<unsigned char>(c))) / 1000.0;
       double size = std::min(kMaxLabelSize, 0.75 * box.height());
@@ -218,13 +220,44 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
   return out;
 }
 
+// Black boxes, in the space of annotation appearance `root`, for the
+// regions that meet its text and no text of the page: an annotation is
+// drawn over the page, and an opaque one (a form field's background) would
+// hide the page's box; over page text, a box would hide what stays.
+std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const std::vector<Region>& regions,
+                             std::set<size_t>& painted) {
+  auto root_of = [&](uint32_t use) {
+    while (page.streams[use].parent >= 0) use = static_cast<uint32_t>(page.streams[use].parent);
+    return use;
+  };
+  std::vector<Rect> text, page_text;
+  for (const pdf::Glyph& g : page.glyphs) {
+    const uint32_t r = root_of(g.source.stream);
+    if (r == root) text.push_back(g.box);
+    if (r == 0 && !extract::is_space(g.text)) page_text.push_back(g.box);
+  }
+  const Matrix from_page = page.streams[root].to_page.inverted();
+  std::string out;
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const Region& region = regions[i];
+    auto meets = [&](const Rect& t) { return t.x0 < region.box.x1 && region.box.x0 < t.x1 && t.y0 < region.box.y1 && region.box.y0 < t.y1; };
+    if (std::none_of(text.begin(), text.end(), meets) || std::any_of(page_text.begin(), page_text.end(), meets)) continue;
+    painted.insert(i);
+    const Rect r = from_page.apply(region.box).bounds();
+    out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
+  }
+  return out.empty() ? out : "\nq 0 g\n" + out + "Q\n";
+}
+
 // Rewrites every stream of the page that loses glyphs, and every stream on
 // the way from it up to the page or its annotation: a form is drawn from a
 // copy made for this use, down the whole chain of forms that draw it; an
-// annotation shows a copy of its appearance (its other text stays). Adds
-// the copies made to `copies` and returns the page's own new content.
+// annotation shows a copy of its appearance (its other text stays), with
+// the boxes of its regions (`painted`). Adds the copies made to `copies`
+// and returns the page's own new content.
 std::string rewrite_streams(pdf::Document& document, int number, const pdf::PageContent& page,
-                            std::map<uint32_t, std::vector<Removal>>& removals, std::vector<std::string>& copies) {
+                            std::map<uint32_t, std::vector<Removal>>& removals, const std::vector<Region>& regions,
+                            std::vector<std::string>& copies, std::set<size_t>& painted) {
   std::set<uint32_t> changed;
   for (const auto& [use, unused] : removals) {
     for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
@@ -256,7 +289,9 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   }
   for (const auto& [u, copy] : copy_of) {
     const std::string content = document.stream_content(page.streams[u].object);
-    document.set_stream_content(copy, remove_glyphs(content, pdf::parse_content(content, nullptr), removals[u], redrawn[u]));
+    std::string rewritten = remove_glyphs(content, pdf::parse_content(content, nullptr), removals[u], redrawn[u]);
+    if (page.streams[u].parent < 0) rewritten += annotation_boxes(page, u, regions, painted);
+    document.set_stream_content(copy, rewritten);
   }
   return remove_glyphs(page.content, pdf::parse_content(page.content, nullptr), removals[0], redrawn[0]);
 }
@@ -277,8 +312,15 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
                           " lies under a region and cannot be cleaned (only 8-bit raw or Flate gray, RGB or CMYK can)"};
       }
     }
-    std::string content = "q\n" + rewrite_streams(document, number, page, page_plan.removals, copies[number]) + "\nQ\n";
-    content += overlay(page_plan.regions, page_plan.labels, page.page_from_user, page.rotation, options.labels);
+    std::set<size_t> in_annotations;
+    std::string content = "q\n" +
+                          rewrite_streams(document, number, page, page_plan.removals, page_plan.regions, copies[number],
+                                          in_annotations) +
+                          "\nQ\n";
+    // A box an annotation paints over the page's hides the page's label.
+    std::vector<std::string> labels = page_plan.labels;
+    for (size_t i : in_annotations) labels[i].clear();
+    content += overlay(page_plan.regions, labels, page.page_from_user, page.rotation, options.labels);
     if (options.labels) document.add_standard_font(number, kLabelFont, "Helvetica");
     document.set_page_content(number, content);
   }
@@ -398,7 +440,17 @@ Outcome redact_document(const std::string& input, const std::string& output, con
              [&](const std::string& text) { return cut_matches(text, matcher); })) {
       outcome.string_changes.push_back({r.object, r.key, r.action, r.tag});
     }
-    outcome.status = outcome.regions.empty() && outcome.string_changes.empty() ? Status::clean : Status::redacted;
+    // A signature no longer holds for a document that lost anything: it goes,
+    // on the record; so does one whose own strings hold a match.
+    const bool changed = !outcome.regions.empty() || !outcome.string_changes.empty();
+    outcome.signatures_removed = document->remove_signatures(changed, [&](const std::string& text) {
+      if (!matcher.find(normalize::normalized(text)).empty()) return true;
+      for (const std::string& other : pdf::other_readings(text)) {
+        if (!matcher.find(normalize::normalized(other)).empty()) return true;
+      }
+      return false;
+    });
+    outcome.status = changed || !outcome.signatures_removed.empty() ? Status::redacted : Status::clean;
     if (options.dry_run) return outcome;
 
     apply_plan(*document, plan, options, outcome.pages);
@@ -425,6 +477,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   std::filesystem::remove(temporary, ignored);  // a file that did not pass is never left behind
   outcome.regions.clear();
   outcome.string_changes.clear();
+  outcome.signatures_removed.clear();
   return outcome;
 }
 

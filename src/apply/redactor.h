@@ -50,6 +50,7 @@ struct Outcome {
   int pages = 0;
   std::vector<Region> regions;
   std::vector<StringChange> string_changes;
+  std::vector<std::string> signatures_removed;  // the signature fields ("12 0") that lost their signature
   std::string output_sha256;
   std::vector<std::string> input_notes;  // what reading the input took: "repaired by libqpdf (...)", "decrypted ..."
 };

@@ -185,6 +185,17 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"pattern", pattern.id},
                    {"exemptions", pattern.exemptions}});
     }
+    for (const std::string& field : outcome.signatures_removed) {
+      if (!log) break;
+      log->append({{"type", "signature"},
+                   {"document", job.input},
+                   {"output", output},
+                   {"object", field},
+                   {"action", "removed"},
+                   {"why", outcome.regions.empty() && outcome.string_changes.empty()
+                               ? "its strings hold withheld text"
+                               : "the document was redacted: what was signed is no longer there"}});
+    }
     if (log) {
       log->append({{"type", "document"},
                    {"document", job.input},
@@ -194,6 +205,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"pages", outcome.pages},
                    {"redactions", outcome.regions.size()},
                    {"strings_changed", outcome.string_changes.size()},
+                   {"signatures_removed", outcome.signatures_removed.size()},
                    {"input_sha256", sha256_hex(read_bytes(job.input))},
                    {"input_notes", outcome.input_notes},
                    {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
@@ -202,6 +214,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     if (written) {
       line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions";
       if (!outcome.string_changes.empty()) line += ", " + std::to_string(outcome.string_changes.size()) + " strings edited";
+      if (!outcome.signatures_removed.empty()) line += ", " + std::to_string(outcome.signatures_removed.size()) + " signatures removed";
       line += ")";
     }
     if (!outcome.reason.empty()) line += ": " + outcome.reason;

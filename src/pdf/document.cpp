@@ -824,6 +824,45 @@ void Document::scrub(const std::string& producer) {
     page.RemoveKey(PdfName("Metadata"));
     page.RemoveKey(PdfName("AA"));
   }
+  // Scripts of annotations and form fields: their additional actions, and
+  // an action that runs JavaScript (links to pages and URIs stay).
+  for (const PdfReference& ref : reachable(objects, {catalog})) {
+    PdfObject* object = objects.GetObject(ref);
+    if (!object || !object->IsDictionary()) continue;
+    PoDoFo::PdfDictionary& dict = object->GetDictionary();
+    dict.RemoveKey(PdfName("AA"));
+    if (const PdfObject* action = impl_->reader->get(object, "A");
+        action && impl_->reader->get_name(action, "S") == "JavaScript") {
+      dict.RemoveKey(PdfName("A"));
+    }
+  }
+}
+
+std::vector<std::string> Document::remove_signatures(bool all, const std::function<bool(const std::string&)>& holds_match) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PdfObject* catalog = impl_->pdf.GetCatalog();
+  std::vector<std::string> removed;
+  for (const PdfReference& ref : reachable(objects, {catalog})) {
+    PdfObject* field = objects.GetObject(ref);
+    const PdfObject* value = impl_->reader->get_dict(field, "V");
+    if (!value || !(impl_->reader->get_name(value, "Type") == "Sig" || impl_->reader->get(value, "ByteRange"))) continue;
+    bool matched = all;
+    if (!matched) {
+      std::vector<StringValue> strings;
+      collect_strings(value, "", strings);
+      matched = std::any_of(strings.begin(), strings.end(), [&](const StringValue& v) { return holds_match(v.text); });
+    }
+    if (!matched) continue;
+    removed.push_back(ObjectReader::id(field));
+    field->GetDictionary().RemoveKey(PdfName("V"));
+  }
+  if (!removed.empty() || all) {
+    catalog->GetDictionary().RemoveKey(PdfName("Perms"));
+    if (PdfObject* form = dict_entry(objects, catalog, "AcroForm"); form && form->IsDictionary()) {
+      form->GetDictionary().RemoveKey(PdfName("SigFlags"));
+    }
+  }
+  return removed;
 }
 
 std::vector<std::string> Document::outline_titles() {

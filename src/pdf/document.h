@@ -122,7 +122,9 @@ class Document {
   void remove_unused_forms(int number, const std::vector<std::string>& drawn, const std::vector<std::string>& copies);
   // Drops what can hold text outside the pages and that a redacted document
   // does not need: the Info entries but the dates (Producer becomes
-  // `producer`), XMP metadata, JavaScript, embedded files, page thumbnails.
+  // `producer`), XMP metadata, JavaScript (the document's, and the actions
+  // and additional actions of annotations and fields), embedded files, page
+  // thumbnails.
   void scrub(const std::string& producer);
   // Edits every string that `edit` says holds withheld text, read any way
   // (other_readings: markup, escapes, base64), under a key whose loss a page
@@ -147,6 +149,12 @@ class Document {
   };
   std::vector<StringRemoval> remove_matching_strings(
       const std::function<std::optional<StringEdit>(const std::string&)>& edit);
+  // Removes digital signatures (the signature dictionary of each signature
+  // field, the catalog's /Perms and the form's /SigFlags): all of them with
+  // `all` (a redacted document no longer holds what was signed), else those
+  // whose strings (/Name, /Location, /Reason...) `holds_match`. Returns the
+  // fields that lost their signature.
+  std::vector<std::string> remove_signatures(bool all, const std::function<bool(const std::string&)>& holds_match);
   // Drops the outlines (bookmarks).
   void remove_outlines();
   // The title of every outline item, for matching.

@@ -88,7 +88,9 @@ void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& 
 }
 
 void Interpreter::run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots) {
-  begin_stream(StreamUse{});
+  StreamUse page;
+  page.to_page = frame_.page_from_user;
+  begin_stream(std::move(page));
   std::vector<LexWarning> problems;
   bool truncated = false;
   std::vector<Operation> ops = parse_content(content, &problems, kMaxOperationsPerPage, &truncated);
@@ -100,7 +102,7 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
 }
 
 void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources) {
-  begin_stream(StreamUse{ObjectReader::id(stream), -1, 0, "", "", true});
+  begin_stream(StreamUse{ObjectReader::id(stream), -1, 0, "", "", true, form_matrix(stream) * frame_.page_from_user});
   run_form(stream, form_matrix(stream), resources, 1);
 }
 
@@ -627,7 +629,8 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
       return;
     }
   }
-  begin_stream(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index, "", "", false});
+  begin_stream(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index, "", "", false,
+                         form_matrix(xobject) * state_.ctm * frame_.page_from_user});
   if (off) ++off_depth_;
   run_form(xobject, form_matrix(xobject), resources, depth + 1);
   if (off) --off_depth_;
@@ -769,7 +772,8 @@ void Interpreter::run_appearance(const PdfObject* annot, size_t index, const Pdf
   }
   if (!drawable && !options_.every_appearance) return;
   state_ = GraphicsState{};
-  begin_stream(StreamUse{ObjectReader::id(stream), -1, index, ObjectReader::id(annot), which, hidden || !drawable});
+  begin_stream(StreamUse{ObjectReader::id(stream), -1, index, ObjectReader::id(annot), which, hidden || !drawable,
+                         matrix * fit * frame_.page_from_user});
   run_form(stream, matrix * fit, page_resources, 1);
 }
 

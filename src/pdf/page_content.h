@@ -26,6 +26,7 @@ struct StreamUse {
   std::string appearance;  // which appearance: "N", "R", "D", or "N On" for a state
   bool hidden = false;     // an appearance viewers do not show (Hidden or NoView
                            // annotation, a state or kind not current)
+  Matrix to_page;          // the stream's own space to page space, as drawn here
 };
 
 // Where a glyph's bytes are: stream use, operation, string and byte.

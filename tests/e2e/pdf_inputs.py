@@ -64,7 +64,9 @@ def read_pgm(path):
 
 def render(pdf, page, dpi, stem):
     """Page `page` of `pdf` rendered by poppler (pdftoppm) in gray."""
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), pdf, stem], check=True)
+    # -cropbox: page space (the boxes of the audit log) is relative to the CropBox.
+    subprocess.run(["pdftoppm", "-cropbox", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), pdf, stem],
+                   check=True)
     folder, base = os.path.dirname(stem), os.path.basename(stem)
     candidates = [f for f in os.listdir(folder) if f.startswith(base) and f.endswith(".pgm")]
     return read_pgm(os.path.join(folder, candidates[0]))

@@ -222,6 +222,35 @@ TEST(Redactor, StringsReadAnyWayLoseTheMatch) {
   EXPECT_NE(bytes.find("(Note on  here)"), std::string::npos);
 }
 
+// A signature no longer holds for a redacted document: it goes, on the
+// record; one whose own strings hold a match goes too; an untouched
+// document keeps its signature.
+TEST(Redactor, SignaturesGoWithARedactionOrAMatchOfTheirOwn) {
+  auto signed_pdf = [](const std::string& text, const std::string& location) {
+    const std::string field = "<< /FT /Sig /T (Signature1) /V << /Type /Sig /Filter /Adobe.PPKLite "
+                              "/SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 30] /Contents <00> "
+                              "/Location (" + location + ") /Reason (Approved) >> >>";
+    return build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (" + text + ") Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                               "/PieceInfo << /F 5 0 R >>"}},
+                     {field});
+  };
+  std::string output;
+  Outcome o = redact(signed_pdf("Sent to France", "London"), &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  EXPECT_EQ(o.signatures_removed, std::vector<std::string>{"5 0"});
+  EXPECT_EQ(file_bytes(output).find("/ByteRange"), std::string::npos);
+
+  o = redact(signed_pdf("Nothing here", "Paris, France"), &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  EXPECT_EQ(o.signatures_removed.size(), 1u);
+  EXPECT_EQ(file_bytes(output).find("France"), std::string::npos);
+
+  o = redact(signed_pdf("Nothing here", "London"), &output);
+  ASSERT_EQ(o.status, Status::clean) << o.reason;
+  EXPECT_TRUE(o.signatures_removed.empty());
+  EXPECT_NE(file_bytes(output).find("/ByteRange"), std::string::npos);
+}
+
 TEST(Redactor, UnknownGlyphsAreHeldForReview) {
   const std::string font4 =
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /g42] >> >>";
