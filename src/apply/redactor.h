@@ -1,19 +1,20 @@
 // Redacts one document: finds, removes, paints, scrubs, writes, verifies.
 //
-// Text in a Form XObject drawn by the page is removed from a copy of the form
-// made for that use; an annotation over a region goes whole; an image under a
-// region loses the covered pixels (in every place it is drawn, since the
-// image object is shared: more is hidden, never less).
+// Text in a Form XObject is removed from a copy of the form made for that use
+// (down any chain of forms); text in an annotation's appearance from a copy
+// of that appearance; an image under a region loses the covered pixels (in
+// every place it is drawn, since the image object is shared: more is hidden,
+// never less); strings holding a match are cut, removed or blanked, and
+// signatures go when anything changes (see README "Redaction").
 //
 // Fail closed: a document is written only when every page could be read,
-// every glyph decoded, no match lies in a form drawn by another form, and
-// every image under a region could have its covered pixels blacked out; and it is kept only when re-reading the written file finds no
-// match anywhere (page text, marked-content strings, and every string of
-// every reachable object) and
-// every glyph that was not removed still there. Otherwise the status is
-// needs_review with the reason, and nothing is written. An unreadable input
-// is failed. The output goes to a temporary name first and is renamed: no
-// partial file is ever left under the output name.
+// every glyph decoded, and every image under a region could have its covered
+// pixels blacked out; and it is kept only when re-reading the written file
+// finds every glyph that was not removed still there and `check` of it (the
+// gate) finds no leak and no risk but links and form values. Otherwise the
+// status is needs_review with the reason, and nothing is written. An
+// unreadable input is failed. The output goes to a temporary name first and
+// is renamed: no partial file is ever left under the output name.
 #pragma once
 
 #include <string>

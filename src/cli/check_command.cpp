@@ -20,6 +20,7 @@ namespace {
 constexpr const char* kUsage =
     "Usage: redact check FILE|FOLDER... [--patterns P] [--term PHRASE]... [--keep PHRASE]...\n"
     "                    [--format text|json] [--fail-on leak|risk|info] [--no-revisions]\n"
+    "                    [--no-patterns] [--password-file F]\n"
     "\n"
     "Inspects PDFs (folders are searched for *.pdf) before they are published and\n"
     "reports findings: can anyone still read something withheld, or is something\n"

@@ -11,7 +11,7 @@ namespace redact::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "Usage: redact extract FILE.pdf [--format text|json]\n"
+    "Usage: redact extract FILE.pdf [--format text|json] [--password-file F]\n"
     "\n"
     "Prints the text of every page: as text, pages in reading order, each\n"
     "ended by a form feed; as JSON, each page's size, rotation, text, lines,\n"

@@ -26,7 +26,7 @@ namespace {
 constexpr const char* kUsage =
     "Usage: redact scan FILE... [--patterns P] [--term PHRASE]... [--terms-file F]\n"
     "                   [--term-exemption E]... [--keep PHRASE]... [--keep-file F]\n"
-    "                   [--format text|json]\n"
+    "                   [--format text|json] [--no-patterns] [--password-file F]\n"
     "\n"
     "Prints every match in the PDFs (or UTF-8 .txt files, pages split by form\n"
     "feeds): file, page, category, pattern, exemptions, the matched text and its\n"
