@@ -12,6 +12,7 @@
 #include <set>
 
 #include "pdf/interpreter.h"
+#include "pdf/ccitt.h"
 #include "pdf/jpeg.h"
 #include "pdf/podofo_access.h"
 #include "pdf/qpdf_rescue.h"
@@ -544,14 +545,15 @@ struct Raster {
   int components = 0;
   std::string pixels;
   std::optional<detail::JpegImage> jpeg;  // set for DCTDecode: written back as JPEG
-  // A mask read at fewer bits or with a /Decode: `pixels` are its values
-  // widened to 8 bits; written back in its own format, only the painted
-  // samples changed, so that it renders as before everywhere else.
+  // One component read at fewer bits or with a /Decode: `pixels` are its
+  // values widened to 8 bits; written back in its own format (Flate, where it
+  // was fax-coded), only the painted samples changed, so that it renders as
+  // before everywhere else.
   bool widened = false;
   int bits = 8;
   std::string packed;       // the samples as stored
   std::string unpainted;    // `pixels` as read
-  unsigned opaque_sample = 0;  // the stored sample that decodes nearest to 1
+  unsigned paint_sample = 0;  // the stored sample painted pixels get
 };
 
 // Components of a colour space an image can be painted black in: gray, RGB,
@@ -595,11 +597,15 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   const auto bits_value = reader.get_number(stream, "BitsPerComponent");
   if (!width || !height || *width < 1 || *height < 1 || *width > 20000 || *height > 20000 || !bits_value) return std::nullopt;
   const int bits = static_cast<int>(*bits_value);
-  if (mask ? (bits != 1 && bits != 2 && bits != 4 && bits != 8) : bits != 8) return std::nullopt;
+  // One component (a soft mask, a gray scan) at 1, 2, 4 or 8 bits, with any
+  // /Decode, is widened to 8 bits; more components only at 8 bits, with the
+  // default /Decode.
+  const bool one = components == 1;
+  if (one ? (bits != 1 && bits != 2 && bits != 4 && bits != 8) : bits != 8) return std::nullopt;
   const std::optional<std::vector<double>> decode = decode_array(reader, stream, components);
   if (decode) {
     if (decode->empty()) return std::nullopt;
-    for (size_t i = 0; !mask && i < decode->size(); ++i) {
+    for (size_t i = 0; !one && i < decode->size(); ++i) {
       if ((*decode)[i] != static_cast<double>(i % 2)) return std::nullopt;  // only the default [0 1 ...]
     }
   }
@@ -630,6 +636,29 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       raster.pixels = std::move(raster.jpeg->pixels);
     } else if (!filter || filter_name == "FlateDecode") {
       raster.pixels = reader.decode(stream);
+    } else if (filter_name == "CCITTFaxDecode" && one && bits == 1) {
+      // A fax-coded scan, decoded by libtiff, written back with Flate: lossless.
+      const PdfObject* parms = reader.get(stream, "DecodeParms");
+      if (parms && parms->IsArray()) parms = reader.item(parms, 0);
+      auto flag = [&](const char* key) {
+        const PdfObject* v = reader.get(parms, key);
+        return v && v->IsBool() && v->GetBool();
+      };
+      detail::CcittParams p;
+      p.k = static_cast<int>(reader.get_number(parms, "K").value_or(0));
+      p.columns = static_cast<size_t>(reader.get_number(parms, "Columns").value_or(1728));
+      p.rows = raster.height;
+      p.black_is_1 = flag("BlackIs1");
+      p.byte_align = flag("EncodedByteAlign");
+      if (p.columns != raster.width) return std::nullopt;
+      char* buffer = nullptr;
+      PoDoFo::pdf_long length = 0;
+      stream->GetStream()->GetCopy(&buffer, &length);
+      std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
+      std::optional<std::string> rows = detail::decode_ccitt(
+          std::string_view(buffer ? buffer : "", buffer && length > 0 ? static_cast<size_t>(length) : 0), p, kMaxImageBytes);
+      if (!rows) return std::nullopt;
+      raster.pixels = std::move(*rows);
     } else {
       return std::nullopt;
     }
@@ -638,7 +667,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   } catch (const Error&) {
     return std::nullopt;
   }
-  if (mask && (bits != 8 || decode)) {
+  if (one && (bits != 8 || decode)) {
     std::string packed = raster.pixels;
     // Rows of `bits`-bit samples, each row starting on a byte.
     const size_t row_bytes = (raster.width * static_cast<size_t>(bits) + 7) / 8;
@@ -660,7 +689,9 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
     raster.packed = std::move(packed);
     raster.widened = true;
     raster.bits = bits;
-    raster.opaque_sample = d1 >= d0 ? top : 0;
+    // The stored sample that decodes nearest what is painted: 1 (opaque) in
+    // a mask, 0 (black) in an image.
+    raster.paint_sample = (d1 >= d0) == mask ? top : 0;
   }
   if (raster.pixels.size() < bytes) return std::nullopt;
   raster.pixels.resize(bytes);
@@ -729,7 +760,7 @@ bool write_raster(Raster& raster) {
         const size_t bit = col * static_cast<size_t>(raster.bits);
         const int shift = 8 - raster.bits - static_cast<int>(bit % 8);
         auto& byte = reinterpret_cast<unsigned char&>(raster.packed[row * row_bytes + bit / 8]);
-        byte = static_cast<unsigned char>((byte & ~(top << shift)) | (raster.opaque_sample << shift));
+        byte = static_cast<unsigned char>((byte & ~(top << shift)) | (raster.paint_sample << shift));
       }
     }
     raster.pixels = std::move(raster.packed);

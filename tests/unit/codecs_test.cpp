@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "pdf/ccitt.h"
 #include "pdf/flate.h"
 #include "pdf/jpeg.h"
 
@@ -127,6 +128,22 @@ TEST(Jpeg, CmykTooLargeAndDamagedAreRefused) {
   const std::string jpeg = make_jpeg(3, 90, JCS_RGB);
   EXPECT_FALSE(decode_jpeg(jpeg.substr(0, 40), 1 << 24));
   EXPECT_FALSE(decode_jpeg("not a jpeg", 1 << 24));
+}
+
+// A whole fax-coded page is decoded end to end by e2e.run_redacts_for_real
+// (fixtures/pdf/ocr-scan.pdf); here, what must not pass for an image.
+TEST(Ccitt, DamagedOrUnreadableDataIsRefused) {
+  CcittParams p;
+  p.k = -1;
+  p.columns = 64;
+  p.rows = 16;
+  EXPECT_FALSE(decode_ccitt(std::string(40, '\0'), p, 1 << 20)) << "zeros are no fax code";
+  EXPECT_FALSE(decode_ccitt("", p, 1 << 20)) << "no data for 16 rows";
+  p.byte_align = true;
+  EXPECT_FALSE(decode_ccitt(std::string(40, '\0'), p, 1 << 20)) << "EncodedByteAlign is not read";
+  p.byte_align = false;
+  p.rows = 1u << 21;
+  EXPECT_FALSE(decode_ccitt(std::string(40, '\0'), p, 1 << 20)) << "over the budget";
 }
 
 }  // namespace
