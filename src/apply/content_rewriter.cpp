@@ -147,4 +147,20 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
   return out;
 }
 
+std::string isolated(std::string_view content, const std::vector<pdf::Operation>& ops) {
+  long depth = 0, lowest = 0;
+  for (const pdf::Operation& op : ops) {
+    if (op.op == "q") ++depth;
+    if (op.op == "Q") lowest = std::min(lowest, --depth);
+  }
+  const auto opened = static_cast<size_t>(1 - lowest);  // one of ours, and one per stray Q
+  std::string out;
+  out.reserve(content.size() + 2 * (opened + static_cast<size_t>(std::max(0L, depth))) + 4);
+  for (size_t i = 0; i < opened; ++i) out += "q\n";
+  out.append(content);
+  out += '\n';
+  for (long i = 0; i < static_cast<long>(opened) + depth; ++i) out += "Q\n";
+  return out;
+}
+
 }  // namespace redact::apply

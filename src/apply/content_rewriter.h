@@ -36,6 +36,14 @@ struct Removal {
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
                           std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn = {});
 
+// `content` wrapped so that nothing it does to the graphics state reaches
+// what is drawn after it: enough `q` before it for every `Q` it has too many
+// (a stray `Q` would pop the wrapper, and a box drawn after would go where
+// the content's last `cm` sent it), and a `Q` after it for every `q` it
+// leaves open (a clip left in force would hide the box). `ops` are its
+// operations.
+std::string isolated(std::string_view content, const std::vector<pdf::Operation>& ops);
+
 // A number as PDF content wants it: no exponent, no locale, trailing zeros cut.
 std::string pdf_number(double value);
 

@@ -189,6 +189,11 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
         }
       }
       for (const Rect& box : located.boxes) {
+        for (const Rect& hidden : page.hidden_images) {
+          if (hidden.x0 < box.x1 && box.x0 < hidden.x1 && hidden.y0 < box.y1 && box.y0 < hidden.y1) {
+            throw NeedsReview{where + "an image drawn through a pattern or a soft mask lies under a region"};
+          }
+        }
         for (size_t i = 0; i < page.images.size(); ++i) {
           const pdf::ImageUse& image = page.images[i];
           if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
@@ -246,7 +251,7 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
     const Rect r = from_page.apply(region.box).bounds();
     out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
   }
-  return out.empty() ? out : "\nq 0 g\n" + out + "Q\n";
+  return out.empty() ? out : "q 0 g\n" + out + "Q\n";
 }
 
 // Rewrites every stream of the page that loses glyphs, and every stream on
@@ -254,7 +259,8 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
 // copy made for this use, down the whole chain of forms that draw it; an
 // annotation shows a copy of its appearance (its other text stays), with
 // the boxes of its regions (`painted`). Adds the copies made to `copies`
-// and returns the page's own new content.
+// and returns the page's own new content, isolated (apply::isolated) so that
+// the boxes drawn after it land where they should.
 std::string rewrite_streams(pdf::Document& document, int number, const pdf::PageContent& page,
                             std::map<uint32_t, std::vector<Removal>>& removals, const std::vector<Region>& regions,
                             std::vector<std::string>& copies, std::set<size_t>& painted) {
@@ -289,11 +295,17 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   }
   for (const auto& [u, copy] : copy_of) {
     const std::string content = document.stream_content(page.streams[u].object);
-    std::string rewritten = remove_glyphs(content, pdf::parse_content(content, nullptr), removals[u], redrawn[u]);
-    if (page.streams[u].parent < 0) rewritten += annotation_boxes(page, u, regions, painted);
+    const auto ops = pdf::parse_content(content, nullptr);
+    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u]);
+    if (page.streams[u].parent < 0) {
+      if (const std::string boxes = annotation_boxes(page, u, regions, painted); !boxes.empty()) {
+        rewritten = isolated(rewritten, ops) + boxes;
+      }
+    }
     document.set_stream_content(copy, rewritten);
   }
-  return remove_glyphs(page.content, pdf::parse_content(page.content, nullptr), removals[0], redrawn[0]);
+  const auto ops = pdf::parse_content(page.content, nullptr);
+  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0]), ops);
 }
 
 // Carries the plan out in memory: glyphs, forms, images, boxes, annotations,
@@ -313,16 +325,15 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
       }
     }
     std::set<size_t> in_annotations;
-    std::string content = "q\n" +
-                          rewrite_streams(document, number, page, page_plan.removals, page_plan.regions, copies[number],
-                                          in_annotations) +
-                          "\nQ\n";
+    std::string content =
+        rewrite_streams(document, number, page, page_plan.removals, page_plan.regions, copies[number], in_annotations);
     // A box an annotation paints over the page's hides the page's label.
     std::vector<std::string> labels = page_plan.labels;
     for (size_t i : in_annotations) labels[i].clear();
     content += overlay(page_plan.regions, labels, page.page_from_user, page.rotation, options.labels);
     if (options.labels) document.add_standard_font(number, kLabelFont, "Helvetica");
     document.set_page_content(number, content);
+    document.drop_alternate_appearances(number, boxes, page.page_from_user);
   }
   // Forms the pages no longer draw (originals replaced by copies, or never
   // drawn at all) leave the resources, so the sweep takes them.

@@ -19,4 +19,6 @@ void PageCollector::glyph(const Glyph& glyph, const DrawState&) {
 
 void PageCollector::image(const ImageUse& image, const DrawState&) { page_.images.push_back(image); }
 
+void PageCollector::hidden_image(const Rect& box, const DrawState&) { page_.hidden_images.push_back(box); }
+
 }  // namespace redact::pdf

@@ -80,6 +80,10 @@ class ContentConsumer {
   // `W n` and friends: the new clip bounds are in `state.clip`.
   virtual void clip(const DrawState& state) { (void)state; }
   virtual void image(const ImageUse& image, const DrawState& state) { (void)image, (void)state; }
+  // Image data drawn where no ImageUse says: through a tiling pattern that
+  // fills `box` (page space), or through a soft mask whose group covers it.
+  // No one repaints it; a redaction over it must not be trusted.
+  virtual void hidden_image(const Rect& box, const DrawState& state) { (void)box, (void)state; }
   virtual void begin_marked_content(const MarkedContent& marked) { (void)marked; }
   virtual void end_marked_content(uint32_t stream) { (void)stream; }
 };
@@ -101,6 +105,7 @@ class PageCollector : public ContentConsumer {
   void font(uint32_t index, const FontUse& font) override;
   void glyph(const Glyph& glyph, const DrawState& state) override;
   void image(const ImageUse& image, const DrawState& state) override;
+  void hidden_image(const Rect& box, const DrawState& state) override;
 
  private:
   PageContent& page_;

@@ -190,6 +190,7 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
   frame.fonts = std::move(page.fonts);
   frame.glyphs = std::move(page.glyphs);
   frame.images = std::move(page.images);
+  frame.hidden_images = std::move(page.hidden_images);
   frame.unknown_glyphs = page.unknown_glyphs;
   return frame;
 }
@@ -356,16 +357,25 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
     pending.pop_back();
     if (!o) continue;
     if (o->IsString() || o->IsHexString()) {
+      if (key == "Contents (signature)") {
+        // A signature's value is binary (PKCS #7), but its certificates name
+        // people and places in clear: a viewer shows them.
+        if (std::string runs = printable_runs(ObjectReader::string_bytes(o)); !runs.empty()) {
+          out.push_back({where, std::move(runs), "Contents"});
+        }
+        continue;
+      }
       std::string text = text_of(o);
       if (!carries_text(key, text)) continue;
       for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
       out.push_back({where, std::move(text), key});
     } else if (o->IsDictionary()) {
-      // A signature's /Contents is its binary value, not text.
+      // A signature's /Contents is its binary value: read for its clear runs.
       const bool signature = o->GetDictionary().HasKey(PdfName("ByteRange"));
       for (const auto& [name, value] : o->GetDictionary().GetKeys()) {
         const std::string& k = name.GetName();
-        if (carries_text(k) && !(signature && k == "Contents")) pending.emplace_back(value, k);
+        if (signature && k == "Contents") pending.emplace_back(value, "Contents (signature)");
+        else if (carries_text(k)) pending.emplace_back(value, k);
       }
     } else if (o->IsArray()) {
       for (const PdfObject& item : o->GetArray()) pending.emplace_back(&item, key);
@@ -777,7 +787,7 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
   PdfObject* image = objects.GetObject(parse_reference(object));
   if (!image || !image->IsDictionary() || reader.get(image, "Mask") || reader.get(image, "ImageMask")) return false;
   std::optional<Raster> raster = read_raster(reader, image, paintable_components(reader, reader.get(image, "ColorSpace")));
-  if (!raster) { fprintf(stderr, "DEBUG raster\n"); return false; }
+  if (!raster) return false;
   // A soft mask turns opaque where the image goes black, or the black would
   // not show where the mask hid the image.
   std::optional<Raster> mask;
@@ -785,13 +795,39 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
     PdfObject* stream = resolve_mutable(objects, const_cast<PdfObject*>(smask));
     if (!stream || reader.get(stream, "Matte")) return false;
     mask = read_raster(reader, stream, 1, true);
-    if (!mask) { fprintf(stderr, "DEBUG mask\n"); return false; }
+    if (!mask) return false;
   }
   const std::string black = raster->components == 4 ? std::string("\0\0\0\xFF", 4)
                                                      : std::string(static_cast<size_t>(raster->components), '\0');
   if (paint(*raster, quad, regions, black) && !write_raster(*raster)) return false;
   if (mask && paint(*mask, quad, regions, "\xFF") && !write_raster(*mask)) return false;
   return true;
+}
+
+int Document::drop_alternate_appearances(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  const PdfObject* annots = reader.get_array(impl_->pdf.GetPage(number - 1)->GetObject(), "Annots");
+  int dropped = 0;
+  for (size_t i = 0; i < reader.size(annots); ++i) {
+    PdfObject* annot = resolve_mutable(objects, const_cast<PdfObject*>(reader.item(annots, i)));
+    const std::optional<Rect> rect = reader.rect(reader.get_array(annot, "Rect"));
+    const PdfObject* ap = reader.get_dict(annot, "AP");
+    if (!rect || !ap || !(reader.get(ap, "R") || reader.get(ap, "D"))) continue;
+    const Rect shown = page_from_user.apply(*rect).bounds();
+    if (std::none_of(regions.begin(), regions.end(), [&](const Rect& r) {
+          return shown.x0 < r.x1 && r.x0 < shown.x1 && shown.y0 < r.y1 && r.y0 < shown.y1;
+        })) {
+      continue;
+    }
+    // The annotation's own /AP, so that a shared one is not changed for others.
+    PoDoFo::PdfDictionary own = ap->GetDictionary();
+    own.RemoveKey(PdfName("R"));
+    own.RemoveKey(PdfName("D"));
+    annot->GetDictionary().AddKey(PdfName("AP"), own);
+    ++dropped;
+  }
+  return dropped;
 }
 
 void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn,
@@ -856,12 +892,18 @@ void Document::scrub(const std::string& producer) {
     page.RemoveKey(PdfName("AA"));
   }
   // Scripts of annotations and form fields: their additional actions, and
-  // an action that runs JavaScript (links to pages and URIs stay).
+  // an action that runs JavaScript (links to pages and URIs stay). Images
+  // lose their alternates (/Alternates, /OPI: other versions of the same
+  // picture, which a region's repainting does not reach).
   for (const PdfReference& ref : reachable(objects, {catalog})) {
     PdfObject* object = objects.GetObject(ref);
     if (!object || !object->IsDictionary()) continue;
     PoDoFo::PdfDictionary& dict = object->GetDictionary();
     dict.RemoveKey(PdfName("AA"));
+    if (impl_->reader->get_name(object, "Subtype") == "Image") {
+      dict.RemoveKey(PdfName("Alternates"));
+      dict.RemoveKey(PdfName("OPI"));
+    }
     if (const PdfObject* action = impl_->reader->get(object, "A");
         action && impl_->reader->get_name(action, "S") == "JavaScript") {
       dict.RemoveKey(PdfName("A"));

@@ -115,6 +115,12 @@ class Document {
   // and DeviceCMYK images, stored raw or with FlateDecode, can be cleaned;
   // returns false (and changes nothing) for any other image.
   bool black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions);
+  // Drops the rollover (/R) and down (/D) appearances of the page's
+  // annotations whose /Rect meets any of `regions` (page space, through
+  // `page_from_user`): a viewer shows them only under the mouse, and what
+  // they draw (an image of the text) is not read or repainted. Returns how
+  // many annotations lost one.
+  int drop_alternate_appearances(int number, const std::vector<Rect>& regions, const Matrix& page_from_user);
   // Removes from the page's resources, and from those of the stream copies
   // in `copies`, the Form XObjects not in `drawn` (the objects, "12 0", the
   // page draws at any depth), so that a form left over with withheld text in
@@ -124,7 +130,7 @@ class Document {
   // does not need: the Info entries but the dates (Producer becomes
   // `producer`), XMP metadata, JavaScript (the document's, and the actions
   // and additional actions of annotations and fields), embedded files, page
-  // thumbnails.
+  // thumbnails, image alternates (/Alternates, /OPI).
   void scrub(const std::string& producer);
   // Edits every string that `edit` says holds withheld text, read any way
   // (other_readings: markup, escapes, base64), under a key whose loss a page

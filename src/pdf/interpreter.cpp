@@ -307,9 +307,9 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (name == "n") {
     paint_path(op, op_index, stream, false, false);
   } else if (name == "g" || name == "rg" || name == "k" || name == "sc" || name == "scn") {
-    set_colour(op, true, stream);
+    set_colour(op, true, resources, stream);
   } else if (name == "G" || name == "RG" || name == "K" || name == "SC" || name == "SCN") {
-    set_colour(op, false, stream);
+    set_colour(op, false, resources, stream);
   } else if (name == "cs" || name == "CS") {
     set_colour_space(op, name == "cs", resources);
   } else if (name == "BMC" || name == "BDC") {
@@ -339,8 +339,30 @@ void Interpreter::Path::add(Point p) {
   empty = false;
 }
 
-void Interpreter::set_colour(const Operation& op, bool fill, uint32_t stream) {
+bool Interpreter::may_draw_images(const PdfObject* stream) const {
+  stream = reader_.resolve(stream);
+  if (!stream) return false;
+  if (const PdfObject* xobjects = reader_.get_dict(reader_.get_dict(stream, "Resources"), "XObject");
+      xobjects && !xobjects->GetDictionary().GetKeys().empty()) {
+    return true;
+  }
+  if (!stream->HasStream()) return false;
+  try {
+    const std::string content = reader_.decode(stream);
+    for (size_t at = content.find("BI"); at != std::string::npos; at = content.find("BI", at + 2)) {
+      const bool before = at == 0 || is_pdf_whitespace(static_cast<unsigned char>(content[at - 1]));
+      const bool after = at + 2 == content.size() || is_pdf_whitespace(static_cast<unsigned char>(content[at + 2]));
+      if (before && after) return true;
+    }
+    return false;
+  } catch (...) {
+    return true;  // what cannot be read may draw anything
+  }
+}
+
+void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* resources, uint32_t stream) {
   const std::string& name = op.op;
+  if (fill) state_.fill_draws_images = false;
   int components = name == "g" || name == "G" ? 1 : name == "rg" || name == "RG" ? 3 : name == "k" || name == "K" ? 4 : -1;
   bool subtractive = components == 4;
   if (components < 0) {  // sc, scn: in the current colour space
@@ -348,6 +370,10 @@ void Interpreter::set_colour(const Operation& op, bool fill, uint32_t stream) {
     subtractive = fill ? state_.fill_subtractive : state_.stroke_subtractive;
     if (components == 0 || (!op.operands.empty() && op.operands.back().is_name())) {
       (fill ? state_.fill : state_.stroke) = Colour{false, 0};  // a pattern
+      if (fill && !op.operands.empty() && op.operands.back().is_name()) {
+        const PdfObject* pattern = reader_.get(reader_.get_dict(resources, "Pattern"), op.operands.back().bytes.c_str());
+        state_.fill_draws_images = reader_.get_number(pattern, "PatternType").value_or(0) == 1 && may_draw_images(pattern);
+      }
       return;
     }
   } else {
@@ -414,6 +440,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
         }
       }
       consumer_.path(PathPaint{box, fill, stroke, rectangle, op_index, op.begin}, draw_state(stream));
+      if (fill && state_.fill_draws_images) consumer_.hidden_image(intersect(box, state_.clip), draw_state(stream));
     }
   } else if (pending_clip_) {
     // A clip to an empty path hides everything after it.
@@ -794,7 +821,17 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
     const std::string mode = blend->IsArray() ? ObjectReader::name(reader_.item(blend, 0)) : ObjectReader::name(blend);
     state_.blend_normal = mode == "Normal" || mode == "Compatible";
   }
-  if (mask) state_.soft_mask = !(mask->IsName() && ObjectReader::name(mask) == "None");
+  if (mask) {
+    state_.soft_mask = !(mask->IsName() && ObjectReader::name(mask) == "None");
+    // A luminosity or alpha group: whatever it draws shapes what shows
+    // through, an image in it included. Its space is the CTM now.
+    if (const PdfObject* group = reader_.get_stream(mask, "G"); group && may_draw_images(group)) {
+      const Matrix to_page = form_matrix(group) * state_.ctm * frame_.page_from_user;
+      const std::optional<Rect> bbox = reader_.rect(reader_.get_array(group, "BBox"));
+      const Rect box = bbox ? to_page.apply(*bbox).bounds() : state_.clip;
+      consumer_.hidden_image(box, draw_state(stream));
+    }
+  }
   if (const PdfObject* font = reader_.get_array(gs, "Font"); font && reader_.size(font) == 2) {
     const PdfObject* dict = reader_.item(font, 0);
     auto size = ObjectReader::number(reader_.item(font, 1));

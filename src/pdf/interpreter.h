@@ -89,6 +89,7 @@ class Interpreter {
     double fill_alpha = 1;  // ExtGState /ca
     bool blend_normal = true;  // /BM Normal or Compatible
     bool soft_mask = false;    // /SMask other than /None
+    bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
 
   void run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth);
@@ -105,7 +106,10 @@ class Interpreter {
   void run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream, const std::string& which,
                       bool hidden, const PdfObject* page_resources);
   uint32_t begin_stream(StreamUse use);
-  void set_colour(const Operation& op, bool fill, uint32_t stream);
+  void set_colour(const Operation& op, bool fill, const PdfObject* resources, uint32_t stream);
+  // Whether a pattern's or a group's content may draw image data (an image
+  // or form XObject in its resources, an inline image in its content).
+  bool may_draw_images(const PdfObject* stream) const;
   void set_colour_space(const Operation& op, bool fill, const PdfObject* resources);
   void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
   void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);

@@ -92,6 +92,9 @@ struct PageContent {
   std::vector<FontUse> fonts;
   std::vector<Glyph> glyphs;  // in content-stream order
   std::vector<ImageUse> images;
+  // Where image data is drawn through a tiling pattern or a soft mask
+  // (page space): no ImageUse, nothing redact can repaint.
+  std::vector<Rect> hidden_images;
   size_t unknown_glyphs = 0;
   // The page's own content as read: its /Contents streams, decoded and
   // joined by newlines. GlyphSource offsets of stream 0 point into it.

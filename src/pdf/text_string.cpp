@@ -43,16 +43,7 @@ std::string decode_utf16(std::string_view bytes, bool big_endian) {
     for (size_t i = 0; i + 1 < swapped.size(); i += 2) std::swap(swapped[i], swapped[i + 1]);
     bytes = swapped;
   }
-  std::string text = to_utf8(decode_utf16be(bytes));
-  // A language escape (ESC, a language code, an optional country, ESC:
-  // 7.9.2.2) is not text: readers that know it show the words around it
-  // joined ("Ber<ESC>de<ESC>lin" is "Berlin").
-  for (size_t at = text.find('\x1B'); at != std::string::npos; at = text.find('\x1B', at)) {
-    const size_t end = text.find('\x1B', at + 1);
-    if (end == std::string::npos || end - at > 5) break;
-    text.erase(at, end - at + 1);
-  }
-  return text;
+  return to_utf8(decode_utf16be(bytes));
 }
 
 }  // namespace
@@ -105,6 +96,20 @@ bool carries_text(std::string_view key, std::string_view value) {
     return false;
   }
   return carries_text(key);
+}
+
+std::string printable_runs(std::string_view bytes) {
+  std::string out, run;
+  for (char c : bytes) {
+    if (c >= 0x20 && c < 0x7F) {
+      run += c;
+      continue;
+    }
+    if (run.size() >= 4) out += run + "\n";
+    run.clear();
+  }
+  if (run.size() >= 4) out += run + "\n";
+  return out;
 }
 
 std::string markup_text(std::string_view xml, std::string_view tag) {
@@ -195,17 +200,7 @@ std::string base64_runs(std::string_view text) {
       bytes += static_cast<char>((buffer >> bits) & 0xFF);
     }
   }
-  std::string out, run;
-  for (char c : bytes) {
-    if (c >= 0x20 && c < 0x7F) {
-      run += c;
-      continue;
-    }
-    if (run.size() >= 4) out += run + "\n";
-    run.clear();
-  }
-  if (run.size() >= 4) out += run + "\n";
-  return out;
+  return printable_runs(bytes);
 }
 
 }  // namespace
@@ -222,6 +217,23 @@ std::vector<std::string> other_readings(const std::string& text) {
     add(markup_text(text, " "));
   }
   if (text.find('%') != std::string::npos) add(percent_decoded(text));
+  // Escape sequences (a language code between two ESC, 7.9.2.2): readers
+  // that honour them (pdf.js, in any encoding, of any length) show the words
+  // around them joined; others show them as they are. In PDFDocEncoding the
+  // byte 1B decodes as a dot accent (U+02D9).
+  std::string escapes = text;
+  for (size_t at = escapes.find("\xCB\x99"); at != std::string::npos; at = escapes.find("\xCB\x99", at)) {
+    escapes.replace(at, 2, "\x1B");
+  }
+  if (escapes.find('\x1B') != std::string::npos) {
+    std::string joined;
+    bool in_escape = false;
+    for (char c : escapes) {
+      if (c == '\x1B') in_escape = !in_escape;
+      else if (!in_escape) joined += c;
+    }
+    add(joined);
+  }
   add(base64_runs(text));
   return out;
 }

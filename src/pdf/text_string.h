@@ -11,9 +11,8 @@
 //                 soft hyphen of Latin-1; other codes it leaves undefined
 //                 become U+FFFD, never a control character a pattern cannot see.
 //
-// Unpaired surrogates and odd trailing bytes become U+FFFD; UTF-16 language
-// escapes (ESC lang ESC) are taken out, as readers that honour them do. No
-// PoDoFo here: callers pass the raw bytes of the string.
+// Unpaired surrogates and odd trailing bytes become U+FFFD. No PoDoFo here:
+// callers pass the raw bytes of the string.
 #pragma once
 
 #include <string>
@@ -24,6 +23,11 @@ namespace redact::pdf {
 
 std::string decode_text_string(std::string_view bytes);
 
+// The runs of 4 or more printable ASCII characters in binary data, one a
+// line: what a certificate (a signature's /Contents), a property list or an
+// application's private blob says in clear.
+std::string printable_runs(std::string_view bytes);
+
 // The text of markup (XML, XHTML rich text) with its tags taken out, `tag`
 // in their place, and its character references decoded ("Fr&#97;nce" is
 // "France").
@@ -31,7 +35,8 @@ std::string markup_text(std::string_view xml, std::string_view tag);
 
 // Other ways a decoded string can be read, where they differ from it: its
 // markup taken out (rich text, XML: tags removed, and tags read as breaks;
-// character references decoded), percent-escapes decoded (a URI), and the
+// character references decoded), percent-escapes decoded (a URI), escape
+// sequences (ESC ... ESC, language codes) taken out, and the
 // printable runs of its base64 content (an application's private copy of
 // something, such as Apple's /AAPL:AKExtras). What a check or a redaction
 // must match besides the string itself.

@@ -148,5 +148,26 @@ TEST(ContentRewriter, NumbersIgnoreTheLocaleAndHaveNoExponent) {
   EXPECT_EQ(pdf_number(-0.00001), "0");
 }
 
+// From a hostile review: a stray Q popped the wrapper and the boxes drawn
+// after the content went where its last cm sent them, off the page.
+TEST(ContentRewriter, IsolatedContentCannotMoveOrClipWhatFollows) {
+  auto wrap = [](const std::string& content) { return isolated(content, pdf::parse_content(content, nullptr)); };
+  EXPECT_EQ(wrap("BT (a) Tj ET"), "q\nBT (a) Tj ET\nQ\n");
+  EXPECT_EQ(wrap("Q 1 0 0 1 2000 2000 cm"), "q\nq\nQ 1 0 0 1 2000 2000 cm\nQ\n");
+  EXPECT_EQ(wrap("Q Q q"), "q\nq\nq\nQ Q q\nQ\nQ\n");
+  EXPECT_EQ(wrap("q 0 0 1 1 re W n q"), "q\nq 0 0 1 1 re W n q\nQ\nQ\nQ\n") << "a clip left open is closed";
+  // Balanced whatever the content: as many Q after as q before and inside.
+  for (const std::string content : {"Q", "q", "Q q Q q q", "q Q Q"}) {
+    const std::string out = wrap(content);
+    long depth = 0, lowest = 0;
+    for (const pdf::Operation& op : pdf::parse_content(out, nullptr)) {
+      depth += op.op == "q" ? 1 : op.op == "Q" ? -1 : 0;
+      lowest = std::min(lowest, depth);
+    }
+    EXPECT_EQ(depth, 0) << content;
+    EXPECT_EQ(lowest, 0) << content;
+  }
+}
+
 }  // namespace
 }  // namespace redact::apply

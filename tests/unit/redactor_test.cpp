@@ -8,6 +8,7 @@
 #include <iterator>
 #include <set>
 
+#include "pdf/content_consumer.h"
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
 
@@ -249,6 +250,76 @@ TEST(Redactor, SignaturesGoWithARedactionOrAMatchOfTheirOwn) {
   ASSERT_EQ(o.status, Status::clean) << o.reason;
   EXPECT_TRUE(o.signatures_removed.empty());
   EXPECT_NE(file_bytes(output).find("/ByteRange"), std::string::npos);
+}
+
+// From a second hostile review.
+
+// A stray Q (and a cm after it) must not send the boxes off the page.
+TEST(Redactor, BoxesLandOnThePageWhateverTheContentLeavesInTheState) {
+  struct Fills : pdf::ContentConsumer {
+    std::vector<Rect> black;
+    void path(const pdf::PathPaint& p, const pdf::DrawState& s) override {
+      if (p.fill && s.fill.known && s.fill.lightness < 0.1) black.push_back(p.box);
+    }
+  };
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Sent to France today) Tj ET Q 1 0 0 1 2000 2000 cm 0 0 1 1 re W n"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Fills fills;
+  Diagnostics d;
+  doc->walk_page(1, fills, d);
+  ASSERT_EQ(fills.black.size(), 1u);
+  EXPECT_NEAR(fills.black[0].x0, o.regions[0].box.x0, 0.01);
+  EXPECT_NEAR(fills.black[0].y0, o.regions[0].box.y0, 0.01);
+}
+
+// An image drawn through a tiling pattern, or inside a soft mask, is not
+// repainted: a region over it holds the document.
+TEST(Redactor, ImagesThroughAPatternUnderARegionAreHeld) {
+  const std::string image = stream_object(std::string(100, '\0'),
+                                          "/Type /XObject /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 "
+                                          "/ColorSpace /DeviceGray");
+  const std::string pattern = stream_object("q 100 0 0 20 0 0 cm /Im1 Do Q",
+                                            "/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 100 20] "
+                                            "/XStep 100 /YStep 20 /Matrix [1 0 0 1 72 695] /Resources << /XObject << /Im1 5 0 R >> >>");
+  Outcome o = redact(build_pdf({TestPage{"q /Pattern cs /P1 scn 72 695 200 20 re f Q BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> /Pattern << /P1 6 0 R >> >>"}},
+                               {image, pattern}));
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("pattern or a soft mask"), std::string::npos) << o.reason;
+}
+
+// What a region does not reach goes: an annotation's rollover and down
+// appearances over it, an image's alternates, a signature whose certificate
+// names the withheld text.
+TEST(Redactor, AlternateAppearancesImageAlternatesAndNamingSignaturesGo) {
+  const std::string button = "<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 65536 /Rect [60 680 400 730] "
+                             "/AP << /N 6 0 R /D 6 0 R >> >>";
+  const std::string empty = stream_object("", "/Subtype /Form /BBox [0 0 340 50]");
+  const std::string image = stream_object(std::string(100, '\xFF'),
+                                          "/Type /XObject /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 "
+                                          "/ColorSpace /DeviceGray /Alternates [<< /Image 5 0 R >>]");
+  const std::string field = "<< /FT /Sig /T (S) /V << /Type /Sig /ByteRange [0 1 2 3] "
+                            "/Contents <3082000130313030434E3D4368616420436F6E73756C617465> >> >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"q 300 0 0 30 72 695 cm /Im1 Do Q BT /F1 12 Tf 72 700 Td (Sent to Hungary) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> /XObject << /Im1 7 0 R >> >>",
+                                         "/Annots [5 0 R] /PieceInfo << /F 8 0 R >>"}},
+                               {button, empty, image, field}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  const std::string bytes = file_bytes(output);
+  EXPECT_EQ(bytes.find("/D "), std::string::npos) << "the down appearance over the region went";
+  EXPECT_EQ(bytes.find("Alternates"), std::string::npos);
+  EXPECT_EQ(o.signatures_removed.size(), 1u);
+
+  // Alone, a certificate naming a country takes its signature.
+  const std::string page = "BT /F1 12 Tf 72 700 Td (Nothing here) Tj ET";
+  o = redact(build_pdf({TestPage{page, "<< /Font << /F1 4 0 R >> >>", "/PieceInfo << /F 5 0 R >>"}}, {field}), &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  EXPECT_EQ(o.signatures_removed, std::vector<std::string>{"5 0"});
 }
 
 TEST(Redactor, UnknownGlyphsAreHeldForReview) {
