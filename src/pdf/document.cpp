@@ -633,12 +633,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   try {
     if (filter && filter_name == "DCTDecode") {
       if (reader.get(stream, "DecodeParms") || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
-      char* buffer = nullptr;
-      PoDoFo::pdf_long length = 0;
-      stream->GetStream()->GetCopy(&buffer, &length);
-      std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
-      raster.jpeg = detail::decode_jpeg(std::string_view(buffer ? buffer : "", buffer && length > 0 ? static_cast<size_t>(length) : 0),
-                                        kMaxImageBytes);
+      raster.jpeg = detail::decode_jpeg(reader.raw(stream), kMaxImageBytes);
       if (!raster.jpeg || raster.jpeg->width != raster.width || raster.jpeg->height != raster.height ||
           raster.jpeg->components != components) {
         return std::nullopt;
@@ -661,12 +656,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       p.black_is_1 = flag("BlackIs1");
       p.byte_align = flag("EncodedByteAlign");
       if (p.columns != raster.width) return std::nullopt;
-      char* buffer = nullptr;
-      PoDoFo::pdf_long length = 0;
-      stream->GetStream()->GetCopy(&buffer, &length);
-      std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
-      std::optional<std::string> rows = detail::decode_ccitt(
-          std::string_view(buffer ? buffer : "", buffer && length > 0 ? static_cast<size_t>(length) : 0), p, kMaxImageBytes);
+      std::optional<std::string> rows = detail::decode_ccitt(reader.raw(stream), p, kMaxImageBytes);
       if (!rows) return std::nullopt;
       raster.pixels = std::move(*rows);
     } else {

@@ -96,12 +96,7 @@ std::string ObjectReader::decode(const PdfObject* stream) const {
   // FlateDecode, alone, with no predictor or a PNG one: zlib, with the limit
   // applied as it inflates. Anything else: PoDoFo's filters.
   if ((filter_name == "FlateDecode" || filter_name == "Fl") && (predictor == 1 || (predictor >= 10 && predictor <= 15))) {
-    char* raw = nullptr;
-    PoDoFo::pdf_long raw_length = 0;
-    stream->GetStream()->GetCopy(&raw, &raw_length);
-    std::unique_ptr<char, void (*)(void*)> owner(raw, PoDoFo::podofo_free);
-    Inflated inflated = inflate(std::string_view(raw ? raw : "", raw && raw_length > 0 ? static_cast<size_t>(raw_length) : 0),
-                                kMaxStreamBytes);
+    Inflated inflated = inflate(raw(stream), kMaxStreamBytes);
     if (inflated.over_limit) {
       throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)}, "stream decodes to more than 1 GiB");
     }
@@ -123,6 +118,16 @@ std::string ObjectReader::decode(const PdfObject* stream) const {
                 "stream decodes to more than 1 GiB");
   }
   return std::string(buffer ? buffer : "", static_cast<size_t>(length));
+}
+
+std::string ObjectReader::raw(const PdfObject* stream) const {
+  stream = resolve(stream);
+  if (!stream || !stream->HasStream()) return "";
+  char* buffer = nullptr;
+  PoDoFo::pdf_long length = 0;
+  stream->GetStream()->GetCopy(&buffer, &length);
+  std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
+  return std::string(buffer ? buffer : "", buffer && length > 0 ? static_cast<size_t>(length) : 0);
 }
 
 std::string ObjectReader::id(const PdfObject* object) {

@@ -45,6 +45,8 @@ class ObjectReader {
   // The decoded bytes of a stream object. Throws PoDoFo::PdfError when a
   // filter fails and redact::Error when the result exceeds `kMaxStreamBytes`.
   std::string decode(const PdfObject* stream) const;
+  // The stream's bytes as stored (still encoded), "" for no stream.
+  std::string raw(const PdfObject* stream) const;
 
   // "12 0" for an indirect object, "" for a direct one.
   static std::string id(const PdfObject* object);
