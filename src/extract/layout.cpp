@@ -249,21 +249,28 @@ PageText layout(const pdf::PageContent& page) {
   }
 
   std::vector<std::vector<int64_t>> lines;
+  std::vector<bool> new_blocks;
   for (const std::vector<size_t>& block : blocks) {
-    for (size_t index : block) lines.push_back(std::move(raw[index].items));
+    for (size_t index : block) {
+      new_blocks.push_back(index == block.front());
+      lines.push_back(std::move(raw[index].items));
+    }
   }
-  return assemble(page, lines);
+  return assemble(page, lines, new_blocks);
 }
 
-PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines) {
+PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines,
+                  const std::vector<bool>& new_blocks) {
   const auto& glyphs = page.glyphs;
   PageText out;
   auto append = [&out](const std::string& text, int32_t glyph) {
     out.text += text;
     out.text_glyphs.insert(out.text_glyphs.end(), text.size(), glyph);
   };
-  for (const std::vector<int64_t>& items : lines) {
+  for (size_t l = 0; l < lines.size(); ++l) {
+    const std::vector<int64_t>& items = lines[l];
     Line line;
+    line.new_block = l < new_blocks.size() && new_blocks[l];
     Word word;
     int32_t separator = -1;  // the space glyph of the break before the next word, if any
     auto finish_word = [&] {
@@ -271,7 +278,7 @@ PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<in
       if (!line.words.empty()) {
         append(" ", separator);
       } else if (!out.lines.empty()) {
-        append("\n", -1);
+        append(line.new_block ? "\n\n" : "\n", -1);
       }
       separator = -1;
       for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));

@@ -35,11 +35,12 @@ struct Word {
 struct Line {
   std::vector<Word> words;
   Rect box;
+  bool new_block = false;  // starts a block: a paragraph, a table cell, a column
 };
 
 struct PageText {
   std::vector<Line> lines;
-  // Words separated by single spaces, lines by '\n'.
+  // Words separated by single spaces, lines by '\n', blocks by "\n\n".
   std::string text;
   // For each byte of `text`, the glyph it came from (for a word break, the
   // space glyph there, if any), or -1 for a break the layout inserted.
@@ -62,7 +63,10 @@ Point reading_direction(const pdf::Glyph& glyph);
 
 // Builds a PageText from lines of items: a glyph index (>= 0), a word break
 // (-1), or a word break at space glyph i (-2 - i). Lines without a glyph are
-// left out. Every reading of a page (layout, readings.h) ends here.
-PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines);
+// left out. `new_blocks[i]` (when given) says line i starts a block: a blank
+// line goes before it, which the normalizer turns into a boundary no
+// pattern crosses. Every reading of a page (layout, readings.h) ends here.
+PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines,
+                  const std::vector<bool>& new_blocks = {});
 
 }  // namespace redact::extract

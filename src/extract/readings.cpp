@@ -7,9 +7,16 @@ namespace redact::extract {
 namespace {
 
 // Content order, with lines broken where the text leaves the baseline, turns,
-// jumps back, or leaps more than `column_gap` font sizes ahead.
+// jumps back, or leaps more than `column_gap` font sizes ahead; a leap ahead
+// on the same baseline (the next table cell, text after a line number)
+// starts a block. With a `column_gap` wider than kColumnGap (spread letters),
+// a gap over kColumnGap still starts a block unless single letters stand on
+// both sides of it (the letters of a spread word).
 PageText in_content_order(const pdf::PageContent& page, double column_gap) {
   std::vector<std::vector<int64_t>> lines;
+  std::vector<bool> new_blocks;
+  std::vector<std::vector<size_t>> wide;  // per line: items that are gaps over kColumnGap
+  bool leap = false;
   const pdf::Glyph* last = nullptr;
   Point dir{1, 0};
   int64_t pending_space = -1;
@@ -30,31 +37,65 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       const bool onward = along > -tolerance && along < column_gap * size;
       const double off_baseline = (onward ? 0.8 : 0.5) * std::max(size, last->size);
       new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > off_baseline || !onward;
+      leap = new_line && along >= column_gap * size && std::abs(cross(dir, rel)) <= off_baseline;
       if (!new_line) {
         const bool same_operation = g.source.stream == last->source.stream && g.source.op == last->source.op;
         const double needed = (pending_space >= 0 ? kSpaceGlyphGap : same_operation ? kSpaceGap : kOperationGap) * size;
         if (along > needed) {
+          if (along >= kColumnGap * size) wide.back().push_back(lines.back().size());
           lines.back().push_back(pending_space >= 0 ? -2 - pending_space : -1);
         }
       }
     }
     if (new_line) {
       lines.emplace_back();
+      wide.emplace_back();
+      new_blocks.push_back(leap);
       dir = reading_direction(g);
     }
     lines.back().push_back(static_cast<int64_t>(i));
     last = &g;
     pending_space = -1;
   }
-  return assemble(page, lines);
+  if (column_gap <= kColumnGap) return assemble(page, lines, new_blocks);
+
+  // Split at wide gaps that do not stand between two single letters.
+  std::vector<std::vector<int64_t>> split;
+  std::vector<bool> split_blocks;
+  for (size_t l = 0; l < lines.size(); ++l) {
+    const std::vector<int64_t>& items = lines[l];
+    auto word_length = [&](size_t from, int step) {  // glyphs of the word next to a break, going `step`
+      size_t n = 0;
+      for (auto k = static_cast<std::ptrdiff_t>(from) + step; k >= 0 && k < static_cast<std::ptrdiff_t>(items.size()) &&
+                                                             items[static_cast<size_t>(k)] >= 0;
+           k += step) {
+        ++n;
+      }
+      return n;
+    };
+    split.emplace_back();
+    split_blocks.push_back(new_blocks[l]);
+    for (size_t k = 0; k < items.size(); ++k) {
+      const bool is_wide = std::find(wide[l].begin(), wide[l].end(), k) != wide[l].end();
+      if (is_wide && (word_length(k, -1) > 1 || word_length(k, +1) > 1)) {
+        split.emplace_back();
+        split_blocks.push_back(true);
+        continue;
+      }
+      split.back().push_back(items[k]);
+    }
+  }
+  return assemble(page, split, split_blocks);
 }
 
 // Joins runs of single-letter words: where the gaps are even (word gaps,
 // clearly wider, kept), or, with `whole_runs`, every run whatever its gaps.
 PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whole_runs) {
   std::vector<std::vector<int64_t>> lines;
+  std::vector<bool> new_blocks;
   for (const Line& line : text.lines) {
     std::vector<int64_t>& items = lines.emplace_back();
+    new_blocks.push_back(line.new_block);
     const std::vector<Word>& words = line.words;
     for (size_t w = 0; w < words.size();) {
       // A run of two or more single-glyph words.
@@ -84,7 +125,7 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
       w = end;
     }
   }
-  return assemble(page, lines);
+  return assemble(page, lines, new_blocks);
 }
 
 // Whether a line has two single-glyph words in a row: the only thing

@@ -74,6 +74,8 @@ NormalizedText normalize(std::string_view source) {
   out.text.reserve(source.size());
   const auto length = static_cast<int32_t>(source.size());
   bool after_soft_hyphen = false;
+  int breaks = 0;         // line breaks in a row just before (CR LF is one)
+  bool joined = false;    // the first of them joined a hyphenated word
   std::string piece;
   for (int32_t i = 0; i < length;) {
     const auto begin = static_cast<uint32_t>(i);
@@ -86,16 +88,25 @@ NormalizedText normalize(std::string_view source) {
       // "Guinea-" + break + "Bissau": the hyphen stays, the break goes.
       const bool hyphenated = !out.text.empty() && out.text.back() == '-' && out.text.size() >= 2 &&
                               out.text[out.text.size() - 2] != ' ';
-      if (hyphenated) {
+      const bool crlf = c == '\n' && begin > 0 && source[begin - 1] == '\r';
+      if (!crlf) ++breaks;
+      if (breaks >= 2 && !(hyphenated && is_lower_letter(source, end))) {
+        // A blank line: a new block (a paragraph, a table cell, a column).
+        // The boundary marker, once; no pattern's \s crosses it.
+        if (breaks == 2 && !crlf && !joined) piece = "\xE2\x80\xA9";
+      } else if (hyphenated) {
         if (is_lower_letter(source, end)) {
           out.text.pop_back();
           out.source_begin.pop_back();
           out.source_end.pop_back();
+          joined = true;
         }
-      } else if (!after_soft_hyphen && !(c == '\n' && begin > 0 && source[begin - 1] == '\r')) {
+      } else if (!after_soft_hyphen && !crlf) {
         piece.push_back(' ');
       }
     } else {
+      breaks = 0;
+      joined = false;
       fold(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), piece);
     }
     after_soft_hyphen = c == 0x00AD || (after_soft_hyphen && (c == '\n' || c == '\r'));

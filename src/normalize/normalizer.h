@@ -5,7 +5,10 @@
 // matches "Cote"), typographic apostrophes, quotes and dashes, unusual spaces,
 // soft hyphens (removed), and line breaks (a space; a word hyphenated at a
 // line end is joined: "deploy-\nment" is "deployment", "Guinea-\nBissau" is
-// "Guinea-Bissau"). Case is kept.
+// "Guinea-Bissau"). A blank line ("\n\n": the layout's break between two
+// blocks, paragraphs, table cells or columns) adds the block boundary
+// marker U+2029 after the space: RE2's \s does not match it, so no pattern
+// joins a number at the end of one cell to a noun in the next. Case is kept.
 //
 // Every byte of the result maps to the source character it came from, so a
 // match in the normalized text names an exact range of the source text (and

@@ -57,27 +57,29 @@ TEST(Layout, SpaceGlyphKernedOverIsNoBreak) {
 TEST(Layout, BaselineMoveStartsANewLineInReadingOrder) {
   // Drawn bottom line first; read top line first.
   PageText t = layout(page_of({glyph("2", 0, 200), glyph("1", 0, 100)}));
-  EXPECT_EQ(t.text, "1\n2");
+  EXPECT_EQ(t.text, "1\n\n2") << "far apart: two blocks, a blank line between";
   EXPECT_EQ(t.lines.size(), 2u);
 }
 
 TEST(Layout, CellsOfARowReadLeftToRight) {
   // A table row drawn right cell first.
   PageText t = layout(page_of({glyph("£", 300, 100), glyph("5", 305, 100), glyph("C", 0, 100.5)}));
-  EXPECT_EQ(t.text, "C\n£5");
+  EXPECT_EQ(t.text, "C\n\n£5") << "each cell a block";
 }
 
 TEST(Layout, ACellsSecondLineFollowsItsFirstEvenWhenDrawnRowByRow) {
   // Row 1: "Congo" cell line 1 ("DRC of"), cost cell; then the cell's line 2 ("the").
   PageText t = layout(page_of({glyph("A", 0, 100), glyph("B", 5, 100), glyph("£", 300, 100), glyph("C", 0, 112),
                                glyph("D", 0, 140), glyph("£", 300, 140)}));
-  EXPECT_EQ(t.text, "AB\nC\n£\nD\n£");
+  EXPECT_EQ(t.text, "AB\nC\n\n£\n\nD\n\n£");
 }
 
 TEST(Layout, ParagraphsFarApartAreSeparateBlocks) {
   // Two columns: each column's lines stay together.
   PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 0, 112), glyph("x", 300, 100), glyph("y", 300, 112)}));
-  EXPECT_EQ(t.text, "a\nb\nx\ny");
+  EXPECT_EQ(t.text, "a\nb\n\nx\ny");
+  EXPECT_TRUE(t.lines[2].new_block);
+  EXPECT_FALSE(t.lines[1].new_block);
 }
 
 TEST(Layout, WordSplitAcrossTwoRunsIsOneWord) {
@@ -95,7 +97,7 @@ TEST(Layout, TextBytesMapBackToGlyphs) {
 
 TEST(Layout, AColumnWideGapStartsANewLine) {
   PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 5 + 9, 100), glyph("c", 19 + 11, 100)}));
-  EXPECT_EQ(t.text, "a b\nc");
+  EXPECT_EQ(t.text, "a b\n\nc");
 }
 
 TEST(Layout, EmptyPageHasNoText) {

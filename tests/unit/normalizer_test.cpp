@@ -24,6 +24,14 @@ TEST(Normalizer, SoftHyphensVanishAndLineEndHyphensJoin) {
   EXPECT_EQ(normalized("United States of\nAmerica"), "United States of America");
 }
 
+TEST(Normalizer, ABlankLineIsABoundaryNoPatternCrosses) {
+  EXPECT_EQ(normalized("9\n\nmilitary officers"), "9 \u2029military officers");
+  EXPECT_EQ(normalized("9\r\n\r\nofficers"), "9 \u2029officers");
+  EXPECT_EQ(normalized("a\n\n\nb"), "a \u2029b") << "one marker however many blank lines";
+  EXPECT_EQ(normalized("deploy-\n\nment"), "deployment") << "a word hyphenated across the break stays whole";
+  EXPECT_EQ(normalized("\u2029"), " ") << "the marker cannot come from the text itself";
+}
+
 TEST(Normalizer, EveryByteMapsBackToItsSourceCharacter) {
   const std::string source = "\uFB01x\nC\u00F4";  // "ﬁ" (3 bytes) x \n C ô (2 bytes)
   NormalizedText n = normalize(source);
