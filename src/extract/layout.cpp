@@ -248,12 +248,24 @@ PageText layout(const pdf::PageContent& page) {
     k = end;
   }
 
+  // A block starts a new one for the patterns unless it goes on along the
+  // baseline of the line before it, less than kBlockGap away (words spread
+  // by wide justification, split from their line at kColumnGap).
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
+  const Frame* previous = nullptr;
   for (const std::vector<size_t>& block : blocks) {
     for (size_t index : block) {
-      new_blocks.push_back(index == block.front());
+      const Frame& f = frames[index];
+      bool starts = index == block.front();
+      if (starts && previous && previous->group == f.group) {
+        const double size = raw[index].size;
+        starts = std::abs(f.across - previous->across) > 0.3 * size || f.start - previous->end >= kBlockGap * size ||
+                 f.start < previous->end;
+      }
+      new_blocks.push_back(starts);
       lines.push_back(std::move(raw[index].items));
+      previous = &f;
     }
   }
   return assemble(page, lines, new_blocks);

@@ -50,6 +50,11 @@ struct PageText {
 constexpr double kSpaceGap = 0.15;
 constexpr double kSpaceGlyphGap = 0.05;
 constexpr double kColumnGap = 1.0;
+// Font sizes: a gap on one baseline at least this wide separates two blocks
+// (table cells, a line number and its text), across which no pattern
+// matches; a narrower one (wide justification) is only a line break, and
+// "United     States" still reads as one name.
+constexpr double kBlockGap = 3.0;
 
 PageText layout(const pdf::PageContent& page);
 

@@ -9,13 +9,13 @@ namespace {
 // Content order, with lines broken where the text leaves the baseline, turns,
 // jumps back, or leaps more than `column_gap` font sizes ahead; a leap ahead
 // on the same baseline (the next table cell, text after a line number)
-// starts a block. With a `column_gap` wider than kColumnGap (spread letters),
-// a gap over kColumnGap still starts a block unless single letters stand on
-// both sides of it (the letters of a spread word).
+// starts a block when it is kBlockGap or more. With a `column_gap` wider
+// than that (spread letters), such a gap still starts a block unless single
+// letters stand on both sides of it (the letters of a spread word).
 PageText in_content_order(const pdf::PageContent& page, double column_gap) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
-  std::vector<std::vector<size_t>> wide;  // per line: items that are gaps over kColumnGap
+  std::vector<std::vector<size_t>> wide;  // per line: items that are gaps of kBlockGap or more
   bool leap = false;
   const pdf::Glyph* last = nullptr;
   Point dir{1, 0};
@@ -37,12 +37,12 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       const bool onward = along > -tolerance && along < column_gap * size;
       const double off_baseline = (onward ? 0.8 : 0.5) * std::max(size, last->size);
       new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > off_baseline || !onward;
-      leap = new_line && along >= column_gap * size && std::abs(cross(dir, rel)) <= off_baseline;
+      leap = new_line && along >= std::max(column_gap, kBlockGap) * size && std::abs(cross(dir, rel)) <= off_baseline;
       if (!new_line) {
         const bool same_operation = g.source.stream == last->source.stream && g.source.op == last->source.op;
         const double needed = (pending_space >= 0 ? kSpaceGlyphGap : same_operation ? kSpaceGap : kOperationGap) * size;
         if (along > needed) {
-          if (along >= kColumnGap * size) wide.back().push_back(lines.back().size());
+          if (along >= kBlockGap * size) wide.back().push_back(lines.back().size());
           lines.back().push_back(pending_space >= 0 ? -2 - pending_space : -1);
         }
       }
@@ -57,7 +57,7 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
     last = &g;
     pending_space = -1;
   }
-  if (column_gap <= kColumnGap) return assemble(page, lines, new_blocks);
+  if (column_gap <= kBlockGap) return assemble(page, lines, new_blocks);
 
   // Split at wide gaps that do not stand between two single letters.
   std::vector<std::vector<int64_t>> split;

@@ -97,7 +97,9 @@ TEST(Layout, TextBytesMapBackToGlyphs) {
 
 TEST(Layout, AColumnWideGapStartsANewLine) {
   PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 5 + 9, 100), glyph("c", 19 + 11, 100)}));
-  EXPECT_EQ(t.text, "a b\n\nc");
+  EXPECT_EQ(t.text, "a b\nc") << "a gap under kBlockGap: the same block (wide justification)";
+  PageText cells = layout(page_of({glyph("a", 0, 100), glyph("c", 5 + 40, 100)}));
+  EXPECT_EQ(cells.text, "a\n\nc") << "kBlockGap or more: another block (a table cell)";
 }
 
 TEST(Layout, EmptyPageHasNoText) {

@@ -56,14 +56,18 @@ TEST(Readings, NoMatchJoinsACellToTheNext) {
   const pdf::PageContent page = read_content(
       "BT /F1 10 Tf 40 700 Td (9) Tj 60 0 Td (military officers attended the hearing.) Tj ET "
       "BT /F1 10 Tf 40 680 Td (100) Tj 120 0 Td (Employees) Tj ET "
-      "BT /F1 10 Tf 40 660 Td (12) Tj 30 0 Td (officers) Tj ET");  // 1.5 em: a cell for every reading
+      "BT /F1 10 Tf 40 660 Td (12) Tj 45 0 Td (officers) Tj ET");  // 3.4 em: a cell for every reading
   for (const auto& [name, text] : all_readings(page)) {
     const auto found = test::shipped_matcher().find(normalize::normalized(text.text));
     EXPECT_TRUE(found.empty()) << name << ": " << text.text;
   }
-  // Within one block the count is found.
+  // Within one block the count is found, words spread by justification too.
   const pdf::PageContent together = read_content("BT /F1 10 Tf 40 700 Td (9 military officers attended.) Tj ET");
   EXPECT_FALSE(test::shipped_matcher().find(normalize::normalized(layout(together).text)).empty());
+  const pdf::PageContent justified = read_content("BT /F1 10 Tf 40 700 Td (sent) Tj 35 0 Td (49) Tj 28 0 Td (officers) Tj ET");
+  for (const auto& [name, text] : all_readings(justified)) {
+    EXPECT_FALSE(test::shipped_matcher().find(normalize::normalized(text.text)).empty()) << name << ": " << text.text;
+  }
 }
 
 TEST(Readings, LayoutMergesAHeaderDrawnOutOfOrderInMixedSizes) {
