@@ -148,17 +148,28 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
 }
 
 std::string isolated(std::string_view content, const std::vector<pdf::Operation>& ops) {
-  long depth = 0, lowest = 0;
+  long depth = 0, lowest = 0, marked = 0;
   for (const pdf::Operation& op : ops) {
     if (op.op == "q") ++depth;
     if (op.op == "Q") lowest = std::min(lowest, --depth);
+    if (op.op == "BMC" || op.op == "BDC") ++marked;
+    if (op.op == "EMC" && marked > 0) --marked;
+  }
+  // Content that ends inside an inline image would take what follows for
+  // its data: nothing can be drawn after it.
+  if (!ops.empty() && ops.back().op == "BI" && content.substr(ops.back().begin).find("EI") == std::string_view::npos) {
+    throw Error(ErrorKind::unsupported, Location("", 0, "", static_cast<long long>(ops.back().begin)),
+                "the content ends inside an inline image: a box drawn after it would not show");
   }
   const auto opened = static_cast<size_t>(1 - lowest);  // one of ours, and one per stray Q
   std::string out;
-  out.reserve(content.size() + 2 * (opened + static_cast<size_t>(std::max(0L, depth))) + 4);
+  out.reserve(content.size() + 2 * (opened + static_cast<size_t>(std::max(0L, depth))) + 4 * static_cast<size_t>(marked) + 4);
   for (size_t i = 0; i < opened; ++i) out += "q\n";
   out.append(content);
   out += '\n';
+  // Marked content left open (an optional-content group that is off would
+  // hide the boxes) ends here.
+  for (long i = 0; i < marked; ++i) out += "EMC\n";
   for (long i = 0; i < static_cast<long>(opened) + depth; ++i) out += "Q\n";
   return out;
 }

@@ -39,9 +39,11 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
 // `content` wrapped so that nothing it does to the graphics state reaches
 // what is drawn after it: enough `q` before it for every `Q` it has too many
 // (a stray `Q` would pop the wrapper, and a box drawn after would go where
-// the content's last `cm` sent it), and a `Q` after it for every `q` it
-// leaves open (a clip left in force would hide the box). `ops` are its
-// operations.
+// the content's last `cm` sent it), an `EMC` for every marked-content
+// sequence it leaves open (an optional-content group that is off would hide
+// the box), and a `Q` after it for every `q` it leaves open (a clip left in
+// force would hide the box). `ops` are its operations. Throws redact::Error
+// (unsupported) for content that ends inside an inline image.
 std::string isolated(std::string_view content, const std::vector<pdf::Operation>& ops);
 
 // A number as PDF content wants it: no exponent, no locale, trailing zeros cut.
