@@ -33,13 +33,6 @@ struct RawLine {
   std::vector<int64_t> items; // glyph indices; a word break is -1, or -2 - i for space glyph i
 };
 
-int direction_group(Point dir) {
-  // 0 upright, then 90, 180, 270 degrees and anything else.
-  double angle = std::atan2(dir.y, dir.x) * 180.0 / 3.14159265358979323846;
-  int quarter = static_cast<int>(std::lround(angle / 90.0));
-  if (std::abs(angle - quarter * 90.0) > 10) return 4;
-  return (quarter % 4 + 4) % 4;
-}
 
 // Whether some glyph of `b` lies over a glyph of `a` (by more than a third
 // of the narrower one), along a's direction: text drawn over text (hidden
@@ -141,6 +134,14 @@ void merge_interleaved(std::vector<RawLine>& raw, const std::vector<pdf::Glyph>&
 
 bool is_space(const std::string& text) {
   return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
+}
+
+int direction_group(Point dir) {
+  // 0 upright, then 90, 180, 270 degrees and anything else.
+  double angle = std::atan2(dir.y, dir.x) * 180.0 / 3.14159265358979323846;
+  int quarter = static_cast<int>(std::lround(angle / 90.0));
+  if (std::abs(angle - quarter * 90.0) > 10) return 4;
+  return (quarter % 4 + 4) % 4;
 }
 
 PageText layout(const pdf::PageContent& page) {
@@ -248,25 +249,35 @@ PageText layout(const pdf::PageContent& page) {
     k = end;
   }
 
-  // A block starts a new one for the patterns unless it goes on along the
-  // baseline of the line before it, less than kBlockGap away (words spread
-  // by wide justification, split from their line at kColumnGap).
+  // For the patterns, a block boundary only where a block goes on along the
+  // baseline of the line before it, kBlockGap or more away: the next cell of
+  // a table row, text after a column of line numbers. A new baseline, a turn
+  // or words spread by wide justification are only a line break: a phrase
+  // drawn over two lines or out of order still reads as one.
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
-  const Frame* previous = nullptr;
+  const std::vector<size_t>* previous = nullptr;  // the block before
   for (const std::vector<size_t>& block : blocks) {
-    for (size_t index : block) {
+    const Frame& first = frames[block.front()];
+    const double size = raw[block.front()].size;
+    // Beside the last line of the block before (the next cell of a row), or
+    // beside the first line of a narrow block before (a column of line
+    // numbers or row codes). Not beside the first line of a wide block: the
+    // top of a text's second column goes on from the bottom of its first.
+    auto beside = [&](size_t index) {
       const Frame& f = frames[index];
-      bool starts = index == block.front();
-      if (starts && previous && previous->group == f.group) {
-        const double size = raw[index].size;
-        starts = std::abs(f.across - previous->across) > 0.3 * size || f.start - previous->end >= kBlockGap * size ||
-                 f.start < previous->end;
-      }
-      new_blocks.push_back(starts);
+      return f.group == first.group && std::abs(first.across - f.across) <= 0.3 * size &&
+             first.start - f.end >= kBlockGap * size;
+    };
+    auto narrow = [&](const std::vector<size_t>& b) {
+      return std::all_of(b.begin(), b.end(), [&](size_t i) { return frames[i].end - frames[i].start <= 4 * raw[i].size; });
+    };
+    const bool starts = previous && (beside(previous->back()) || (narrow(*previous) && beside(previous->front())));
+    for (size_t index : block) {
+      new_blocks.push_back(starts && index == block.front());
       lines.push_back(std::move(raw[index].items));
-      previous = &f;
     }
+    previous = &block;
   }
   return assemble(page, lines, new_blocks);
 }

@@ -66,6 +66,10 @@ bool is_space(const std::string& text);
 // baseline, or up its quad turned right for a zero-width or vertical glyph.
 Point reading_direction(const pdf::Glyph& glyph);
 
+// The direction group of a reading direction: 0 upright, then 90, 180, 270
+// degrees, and 4 for anything else.
+int direction_group(Point dir);
+
 // Builds a PageText from lines of items: a glyph index (>= 0), a word break
 // (-1), or a word break at space glyph i (-2 - i). Lines without a glyph are
 // left out. `new_blocks[i]` (when given) says line i starts a block: a blank

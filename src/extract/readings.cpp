@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace redact::extract {
 namespace {
@@ -143,6 +144,58 @@ bool has_letter_run(const PageText& text) {
 
 PageText content_order(const pdf::PageContent& page) { return in_content_order(page, kColumnGap); }
 
+PageText by_position(const pdf::PageContent& page) {
+  struct Placed {
+    size_t glyph;
+    double across, along, end, size;
+  };
+  // Per direction (the four upright ones, any other angle by the degree).
+  std::map<long, std::vector<Placed>> groups;
+  std::map<long, Point> references;
+  for (size_t i = 0; i < page.glyphs.size(); ++i) {
+    const pdf::Glyph& g = page.glyphs[i];
+    if (is_space(g.text)) continue;
+    const Point dir = reading_direction(g);
+    const int group = direction_group(dir);
+    const long key = group < 4 ? group : 4 + std::lround(std::atan2(dir.y, dir.x) * 180.0 / 3.14159265358979323846);
+    const Point reference = group < 4 ? Point{std::round(dir.x), std::round(dir.y)} : dir;
+    references.emplace(key, reference);
+    const Point down{-reference.y, reference.x};
+    groups[key].push_back({i, dot(down, g.origin), dot(reference, g.origin), dot(reference, g.end), std::max(g.size, 1e-3)});
+  }
+  std::vector<std::vector<int64_t>> lines;
+  std::vector<bool> new_blocks;
+  for (auto& [key, placed] : groups) {
+    std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.across < b.across; });
+    for (size_t first = 0; first < placed.size();) {
+      size_t last = first + 1;
+      double size = placed[first].size;
+      while (last < placed.size() && placed[last].across - placed[first].across <= 0.6 * std::max(size, placed[last].size)) {
+        size = std::max(size, placed[last].size);
+        ++last;
+      }
+      std::vector<Placed> line(placed.begin() + static_cast<std::ptrdiff_t>(first), placed.begin() + static_cast<std::ptrdiff_t>(last));
+      std::stable_sort(line.begin(), line.end(), [](const Placed& a, const Placed& b) { return a.along < b.along; });
+      lines.emplace_back();
+      new_blocks.push_back(false);
+      for (size_t k = 0; k < line.size(); ++k) {
+        if (k > 0) {
+          const double gap = line[k].along - line[k - 1].end;
+          if (gap >= kBlockGap * line[k].size) {
+            lines.emplace_back();
+            new_blocks.push_back(true);
+          } else if (gap > kSpaceGap * line[k].size) {
+            lines.back().push_back(-1);
+          }
+        }
+        lines.back().push_back(static_cast<int64_t>(line[k].glyph));
+      }
+      first = last;
+    }
+  }
+  return assemble(page, lines, new_blocks);
+}
+
 PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) { return join_runs(page, text, false); }
 
 std::vector<Reading> all_readings(const pdf::PageContent& page) {
@@ -155,6 +208,7 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   };
   add("layout", layout(page));
   add("content order", content_order(page));
+  add("position", by_position(page));
   const size_t base = out.size();
   for (size_t i = 0; i < base; ++i) {
     if (has_letter_run(out[i].text)) {

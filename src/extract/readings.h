@@ -8,6 +8,10 @@
 //   `kOperationGap` where the two glyphs come from different text-showing
 //   operations (two words 0.1 em apart in separate text objects); lines
 //   break where the text turns, leaves the baseline or jumps back.
+// - by_position: every glyph by its place, as pdftotext reads a page: lines
+//   of glyphs whose baselines lie within 0.6 font sizes of each other (a
+//   word raised with Ts, a word drawn later back on its line), each read
+//   along its direction, lines from top to bottom.
 // - join_letter_spacing: a reading in which runs of single-letter words
 //   ("D E P L O Y M E N T  T O  F R A N C E", letter spacing made with
 //   positioning) are joined, with word breaks where a gap in the run is
@@ -28,10 +32,11 @@ constexpr double kOperationGap = 0.08;
 constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters may be
 
 PageText content_order(const pdf::PageContent& page);
+PageText by_position(const pdf::PageContent& page);
 PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text);
 
 struct Reading {
-  const char* name;  // "layout", "content order", "letter spacing", "letter spacing in content order"
+  const char* name;  // "layout", "content order", "position", "letter spacing", ...
   PageText text;
 };
 // Every reading of the page, each one only when its text differs from the

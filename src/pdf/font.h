@@ -31,6 +31,11 @@ struct Font {
   // In text space units (fractions of the font size).
   double ascent = 0.8;
   double descent = -0.2;
+  // The height of the font's em in text space units: 1 but for a Type3 font
+  // whose FontMatrix makes its glyphs larger or smaller than the font size
+  // says (its FontBBox height, through the FontMatrix). Glyph::size is the
+  // font size times this: what word and column gaps are measured in.
+  double em = 1.0;
 
   // --- simple fonts (Type1, TrueType, Type3): one byte per code
   std::array<std::u32string, 256> simple_unicode{};  // from /Encoding and /Differences

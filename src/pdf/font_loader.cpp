@@ -352,12 +352,24 @@ void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, cons
     }
   }
   if (descent > 0) descent = -descent;  // some producers write it positive
-  // Into text space; implausible values fall back to the usual 0.8 / -0.2.
+  // A Type3 font's em is its FontBBox height through the FontMatrix, when
+  // that is plausible: a FontMatrix of 0.1 with glyphs 70 units tall draws
+  // 7-unit capitals at size 1, whatever the Tf size suggests.
+  if (font.kind == Font::Kind::type3 && ascent - descent > 0) {
+    const double em = std::abs(font.font_matrix.d) * (ascent - descent);
+    if (std::isfinite(em) && em > 1e-3 && em < 1e3) font.em = em;
+  }
+  // Into text space; implausible values (for the em) fall back to the usual
+  // 0.8 / -0.2 of it.
   double a = std::abs(font.font_matrix.d) * ascent;
   double d = std::abs(font.font_matrix.d) * descent;
-  if (std::isfinite(a) && std::isfinite(d) && a > 0 && a <= 3 && d <= 0 && d >= -3 && a - d >= 0.3) {
+  const double em = font.em;
+  if (std::isfinite(a) && std::isfinite(d) && a > 0 && a <= 3 * em && d <= 0 && d >= -3 * em && a - d >= 0.3 * em) {
     font.ascent = a;
     font.descent = d;
+  } else {
+    font.ascent = 0.8 * em;
+    font.descent = -0.2 * em;
   }
 }
 

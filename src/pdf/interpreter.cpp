@@ -576,7 +576,7 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
       g.end = trm.apply(Point{0, font.vertical_advance(code)});
     }
     g.box = g.quad.bounds();
-    g.size = length(trm.apply_vector({0, 1}));
+    g.size = length(trm.apply_vector({0, font.em}));
     std::u32string text = font.unicode(code);
     g.unknown = text.empty();
     g.text = g.unknown ? "\xEF\xBF\xBD" : to_utf8(text);

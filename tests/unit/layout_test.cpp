@@ -57,7 +57,7 @@ TEST(Layout, SpaceGlyphKernedOverIsNoBreak) {
 TEST(Layout, BaselineMoveStartsANewLineInReadingOrder) {
   // Drawn bottom line first; read top line first.
   PageText t = layout(page_of({glyph("2", 0, 200), glyph("1", 0, 100)}));
-  EXPECT_EQ(t.text, "1\n\n2") << "far apart: two blocks, a blank line between";
+  EXPECT_EQ(t.text, "1\n2") << "another baseline: a line break, no block boundary";
   EXPECT_EQ(t.lines.size(), 2u);
 }
 
@@ -71,15 +71,25 @@ TEST(Layout, ACellsSecondLineFollowsItsFirstEvenWhenDrawnRowByRow) {
   // Row 1: "Congo" cell line 1 ("DRC of"), cost cell; then the cell's line 2 ("the").
   PageText t = layout(page_of({glyph("A", 0, 100), glyph("B", 5, 100), glyph("£", 300, 100), glyph("C", 0, 112),
                                glyph("D", 0, 140), glyph("£", 300, 140)}));
-  EXPECT_EQ(t.text, "AB\nC\n\n£\n\nD\n\n£");
+  EXPECT_EQ(t.text, "AB\nC\n\n£\nD\n\n£") << "a boundary between the cells of a row";
 }
 
 TEST(Layout, ParagraphsFarApartAreSeparateBlocks) {
   // Two columns: each column's lines stay together.
   PageText t = layout(page_of({glyph("a", 0, 100), glyph("b", 0, 112), glyph("x", 300, 100), glyph("y", 300, 112)}));
-  EXPECT_EQ(t.text, "a\nb\n\nx\ny");
+  EXPECT_EQ(t.text, "a\nb\n\nx\ny") << "a narrow first column (line numbers, row codes): a boundary";
   EXPECT_TRUE(t.lines[2].new_block);
   EXPECT_FALSE(t.lines[1].new_block);
+  // Two columns of text: the second goes on from the bottom of the first.
+  auto word = [](double x, double y) {
+    std::vector<pdf::Glyph> w;
+    for (int i = 0; i < 12; ++i) w.push_back(glyph(std::string(1, static_cast<char>('a' + i)), x + 5 * i, y));
+    return w;
+  };
+  std::vector<pdf::Glyph> columns;
+  for (auto part : {word(0, 100), word(0, 112), word(300, 100), word(300, 112)}) columns.insert(columns.end(), part.begin(), part.end());
+  PageText text = layout(page_of(columns));
+  EXPECT_EQ(text.text.find("\n\n"), std::string::npos) << text.text;
 }
 
 TEST(Layout, WordSplitAcrossTwoRunsIsOneWord) {

@@ -70,6 +70,56 @@ TEST(Readings, NoMatchJoinsACellToTheNext) {
   }
 }
 
+// From the third hostile review: what pdftotext reads by position, every
+// reading must let a pattern see.
+bool some_reading_finds(const pdf::PageContent& page, const std::string& category) {
+  for (const auto& [name, text] : all_readings(page)) {
+    for (const match::Match& m : test::shipped_matcher().find(normalize::normalized(text.text))) {
+      if (test::shipped_matcher().patterns()[m.pattern].category == category) return true;
+    }
+  }
+  return false;
+}
+
+TEST(Readings, WordsDrawnLateOrRaisedAreReadWhereTheyStand) {
+  // "States" drawn first, 7 pt above the baseline of "...the United".
+  EXPECT_TRUE(some_reading_finds(read_content("BT /F1 12 Tf 197.6 707 Td (States) Tj ET "
+                                              "BT /F1 12 Tf 40 700 Td (Officers went to the United) Tj ET"),
+                                 "country"));
+  // "States" put back on line 1 after line 2 was drawn.
+  EXPECT_TRUE(some_reading_finds(read_content("BT /F1 12 Tf 40 700 Td (Officers went to the United) Tj "
+                                              "0 -14 Td (Kingdom first and then Canada.) Tj "
+                                              "157.6 14 Td (States in May.) Tj ET"),
+                                 "country"));
+  EXPECT_TRUE(some_reading_finds(read_content("BT /F1 12 Tf 40 700 Td (The operation needed 12) Tj "
+                                              "0 -14 Td (people in total.) Tj 158 14 Td (officers from the unit.) Tj ET"),
+                                 "officer_count"));
+}
+
+// A Type 3 font whose FontMatrix draws 8 pt capitals at "1.2 Tf": gaps are
+// measured in its own em, so a space is a space, not a block boundary.
+TEST(Readings, AType3FontsSizeComesThroughItsFontMatrix) {
+  // Every letter is the same box glyph, 60 units wide; the space is 30.
+  std::string procs = "/space 6 0 R", widths = "30";
+  for (char c = 'A'; c <= 'U'; ++c) procs += std::string(" /") + c + " 6 0 R";
+  for (int code = 33; code <= 85; ++code) widths += " 60";
+  const std::string type3 =
+      "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 60 70] /FontMatrix [0.1 0 0 0.1 0 0] /CharProcs << " + procs +
+      " >> /Encoding << /Type /Encoding /Differences [32 /space 65 /A /B /C /D /E /F /G /H /I /J /K /L /M /N /O /P /Q /R"
+      " /S /T /U] >> /FirstChar 32 /LastChar 85 /Widths [" + widths + "] /Resources << >> >>";
+  const std::string glyph = test::stream_object("60 0 0 0 60 70 d1 0 0 60 70 re f");
+  auto doc = pdf::Document::open(test::write_temp(
+      "t3.pdf", test::build_pdf({test::TestPage{"BT /F1 1.2 Tf 40 700 Td (UNITED STATES) Tj ET",
+                                                "<< /Font << /F1 4 0 R >> >>"}},
+                                {"<< /Placeholder true >>", glyph}, type3)));
+  Diagnostics d;
+  const pdf::PageContent page = doc->read_page(1, d);
+  ASSERT_FALSE(page.glyphs.empty());
+  EXPECT_NEAR(page.glyphs[0].size, 8.4, 0.01);
+  EXPECT_EQ(layout(page).text, "UNITED STATES");
+  EXPECT_TRUE(some_reading_finds(page, "country"));
+}
+
 TEST(Readings, LayoutMergesAHeaderDrawnOutOfOrderInMixedSizes) {
   const pdf::PageContent page = read_content(
       "BT /F1 14 Tf 1 0 0 1 72 700 Tm (S) Tj 1 0 0 1 90.8 700 Tm (L) Tj /F1 10 Tf 1 0 0 1 81.4 700 Tm (ri) Tj "
@@ -80,7 +130,7 @@ TEST(Readings, LayoutMergesAHeaderDrawnOutOfOrderInMixedSizes) {
 TEST(Readings, TextDrawnOverTextStaysTwoLines) {
   const pdf::PageContent page =
       read_content("BT /F1 12 Tf 72 700 Td (TROOPER) Tj ET BT /F1 12 Tf 72.5 700 Td (LLC) Tj ET");
-  EXPECT_EQ(layout(page).text, "TROOPER\n\nLLC");
+  EXPECT_EQ(layout(page).text, "TROOPER\nLLC");
 }
 
 TEST(Readings, SkewedTextStaysOneLine) {
