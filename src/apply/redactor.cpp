@@ -89,6 +89,7 @@ struct PagePlan {
   std::vector<Region> regions;
   std::vector<std::string> labels;
   std::set<size_t> images;  // indices into PageContent::images under a region
+  std::set<uint32_t> removed;  // indices into PageContent::glyphs: the glyphs that go
 };
 
 }  // namespace
@@ -207,6 +208,7 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
         plan.labels.push_back(label_text(pattern.exemptions));
       }
     }
+    plan.removed = removed;
     std::string kept;
     for (size_t g = 0; g < page.glyphs.size(); ++g) {
       const pdf::Glyph& glyph = page.glyphs[g];
@@ -226,27 +228,30 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
 }
 
 // Black boxes, in the space of annotation appearance `root`, for the
-// regions that meet its text and no text of the page: an annotation is
-// drawn over the page, and an opaque one (a form field's background) would
-// hide the page's box; over page text, a box would hide what stays.
+// regions that meet the annotation and no text of the page that stays: an
+// annotation is drawn over the page, and what it draws there (a form
+// field's background, a stamp drawn as paths) would cover the page's box;
+// over page text that stays, a box would hide it.
 std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const std::vector<Region>& regions,
-                             std::set<size_t>& painted) {
+                             const std::set<uint32_t>& removed, std::set<size_t>& painted) {
   auto root_of = [&](uint32_t use) {
     while (page.streams[use].parent >= 0) use = static_cast<uint32_t>(page.streams[use].parent);
     return use;
   };
-  std::vector<Rect> text, page_text;
-  for (const pdf::Glyph& g : page.glyphs) {
-    const uint32_t r = root_of(g.source.stream);
-    if (r == root) text.push_back(g.box);
-    if (r == 0 && !extract::is_space(g.text)) page_text.push_back(g.box);
+  std::vector<Rect> kept_page_text;
+  for (size_t i = 0; i < page.glyphs.size(); ++i) {
+    const pdf::Glyph& g = page.glyphs[i];
+    if (root_of(g.source.stream) == 0 && !removed.contains(static_cast<uint32_t>(i)) && !extract::is_space(g.text)) {
+      kept_page_text.push_back(g.box);
+    }
   }
+  const Rect& drawn = page.streams[root].bounds;
   const Matrix from_page = page.streams[root].to_page.inverted();
   std::string out;
   for (size_t i = 0; i < regions.size(); ++i) {
     const Region& region = regions[i];
     auto meets = [&](const Rect& t) { return t.x0 < region.box.x1 && region.box.x0 < t.x1 && t.y0 < region.box.y1 && region.box.y0 < t.y1; };
-    if (std::none_of(text.begin(), text.end(), meets) || std::any_of(page_text.begin(), page_text.end(), meets)) continue;
+    if (!meets(drawn) || std::any_of(kept_page_text.begin(), kept_page_text.end(), meets)) continue;
     painted.insert(i);
     const Rect r = from_page.apply(region.box).bounds();
     out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
@@ -261,13 +266,24 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
 // the boxes of its regions (`painted`). Adds the copies made to `copies`
 // and returns the page's own new content, isolated (apply::isolated) so that
 // the boxes drawn after it land where they should.
-std::string rewrite_streams(pdf::Document& document, int number, const pdf::PageContent& page,
-                            std::map<uint32_t, std::vector<Removal>>& removals, const std::vector<Region>& regions,
+std::string rewrite_streams(pdf::Document& document, int number, const pdf::PageContent& page, PagePlan& plan,
                             std::vector<std::string>& copies, std::set<size_t>& painted) {
+  std::map<uint32_t, std::vector<Removal>>& removals = plan.removals;
+  const std::vector<Region>& regions = plan.regions;
   std::set<uint32_t> changed;
   for (const auto& [use, unused] : removals) {
     for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
          u = page.streams[static_cast<size_t>(u)].parent) {
+    }
+  }
+  // Every annotation shown over a region is copied too, to paint the box
+  // over what it draws there.
+  for (uint32_t u = 1; u < page.streams.size(); ++u) {
+    const pdf::StreamUse& use = page.streams[u];
+    if (use.parent >= 0 || use.annotation.empty() || use.hidden) continue;
+    for (const Region& r : regions) {
+      const Rect& b = use.bounds;
+      if (b.x0 < r.box.x1 && r.box.x0 < b.x1 && b.y0 < r.box.y1 && r.box.y0 < b.y1) changed.insert(u);
     }
   }
   std::map<uint32_t, std::string> copy_of;
@@ -298,7 +314,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     const auto ops = pdf::parse_content(content, nullptr);
     std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u]);
     if (page.streams[u].parent < 0) {
-      if (const std::string boxes = annotation_boxes(page, u, regions, painted); !boxes.empty()) {
+      if (const std::string boxes = annotation_boxes(page, u, regions, plan.removed, painted); !boxes.empty()) {
         rewritten = isolated(rewritten, ops) + boxes;
       }
     }
@@ -325,8 +341,7 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
       }
     }
     std::set<size_t> in_annotations;
-    std::string content =
-        rewrite_streams(document, number, page, page_plan.removals, page_plan.regions, copies[number], in_annotations);
+    std::string content = rewrite_streams(document, number, page, page_plan, copies[number], in_annotations);
     // A box an annotation paints over the page's hides the page's label.
     std::vector<std::string> labels = page_plan.labels;
     for (size_t i : in_annotations) labels[i].clear();

@@ -102,7 +102,7 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
 }
 
 void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources) {
-  begin_stream(StreamUse{ObjectReader::id(stream), -1, 0, "", "", true, form_matrix(stream) * frame_.page_from_user});
+  begin_stream(StreamUse{ObjectReader::id(stream), -1, 0, "", "", true, form_matrix(stream) * frame_.page_from_user, Rect{}});
   run_form(stream, form_matrix(stream), resources, 1);
 }
 
@@ -657,7 +657,7 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
     }
   }
   begin_stream(StreamUse{ObjectReader::id(xobject), static_cast<int>(stream), op_index, "", "", false,
-                         form_matrix(xobject) * state_.ctm * frame_.page_from_user});
+                         form_matrix(xobject) * state_.ctm * frame_.page_from_user, Rect{}});
   if (off) ++off_depth_;
   run_form(xobject, form_matrix(xobject), resources, depth + 1);
   if (off) --off_depth_;
@@ -800,7 +800,8 @@ void Interpreter::run_appearance(const PdfObject* annot, size_t index, const Pdf
   if (!drawable && !options_.every_appearance) return;
   state_ = GraphicsState{};
   begin_stream(StreamUse{ObjectReader::id(stream), -1, index, ObjectReader::id(annot), which, hidden || !drawable,
-                         matrix * fit * frame_.page_from_user});
+                         matrix * fit * frame_.page_from_user,
+                         rect ? frame_.page_from_user.apply(*rect).bounds() : Rect{}});
   run_form(stream, matrix * fit, page_resources, 1);
 }
 

@@ -27,6 +27,7 @@ struct StreamUse {
   bool hidden = false;     // an appearance viewers do not show (Hidden or NoView
                            // annotation, a state or kind not current)
   Matrix to_page;          // the stream's own space to page space, as drawn here
+  Rect bounds;             // for an annotation's appearance: its /Rect in page space
 };
 
 // Where a glyph's bytes are: stream use, operation, string and byte.

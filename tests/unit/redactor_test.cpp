@@ -275,6 +275,38 @@ TEST(Redactor, BoxesLandOnThePageWhateverTheContentLeavesInTheState) {
   EXPECT_NEAR(fills.black[0].y0, o.regions[0].box.y0, 0.01);
 }
 
+// An annotation is drawn over the page: a stamp that draws the word as
+// paths over a region gets the box in its own appearance, on top.
+TEST(Redactor, AnAnnotationOverARegionGetsTheBoxOnTop) {
+  struct Fills : pdf::ContentConsumer {
+    std::vector<pdf::StreamUse> streams;
+    std::vector<uint32_t> black_in;  // the stream of each black fill
+    void begin_stream(uint32_t index, const pdf::StreamUse& use) override {
+      if (streams.size() <= index) streams.resize(index + 1);
+      streams[index] = use;
+    }
+    void path(const pdf::PathPaint& p, const pdf::DrawState& s) override {
+      if (p.fill && s.fill.known && s.fill.lightness < 0.1) black_in.push_back(s.stream);
+    }
+  };
+  // Over "France" only (from x = 112): the stamp hides no other text.
+  const std::string stamp = "<< /Type /Annot /Subtype /Stamp /Rect [112 690 162 720] /AP << /N 6 0 R >> >>";
+  const std::string drawing = stream_object("0.5 g 0 5 50 20 re f", "/Subtype /Form /BBox [0 0 50 30]");
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R]"}},
+                               {stamp, drawing}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Fills fills;
+  Diagnostics d;
+  doc->walk_page(1, fills, d);
+  ASSERT_EQ(fills.black_in.size(), 2u) << "the page's box, and the stamp's";
+  EXPECT_TRUE(fills.streams.at(fills.black_in[0]).annotation.empty());
+  EXPECT_FALSE(fills.streams.at(fills.black_in[1]).annotation.empty()) << "drawn last, on top";
+}
+
 // An image drawn through a tiling pattern, or inside a soft mask, is not
 // repainted: a region over it holds the document.
 TEST(Redactor, ImagesThroughAPatternUnderARegionAreHeld) {
