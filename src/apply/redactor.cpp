@@ -209,6 +209,9 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
       }
     }
     plan.removed = removed;
+    if (!plan.regions.empty()) {
+      if (const std::string trap = document.default_colour_trap(number); !trap.empty()) throw NeedsReview{where + trap};
+    }
     std::string kept;
     for (size_t g = 0; g < page.glyphs.size(); ++g) {
       const pdf::Glyph& glyph = page.glyphs[g];
@@ -241,8 +244,11 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
   std::vector<Rect> kept_page_text;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     const pdf::Glyph& g = page.glyphs[i];
+    // A glyph is under a box when its centre is: the lines above and below
+    // touch a region's box without lying under it.
     if (root_of(g.source.stream) == 0 && !removed.contains(static_cast<uint32_t>(i)) && !extract::is_space(g.text)) {
-      kept_page_text.push_back(g.box);
+      const Point centre{(g.box.x0 + g.box.x1) / 2, (g.box.y0 + g.box.y1) / 2};
+      kept_page_text.push_back(Rect{centre.x, centre.y, centre.x, centre.y});
     }
   }
   const Rect& drawn = page.streams[root].bounds;
@@ -251,7 +257,10 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
   for (size_t i = 0; i < regions.size(); ++i) {
     const Region& region = regions[i];
     auto meets = [&](const Rect& t) { return t.x0 < region.box.x1 && region.box.x0 < t.x1 && t.y0 < region.box.y1 && region.box.y0 < t.y1; };
-    if (!meets(drawn) || std::any_of(kept_page_text.begin(), kept_page_text.end(), meets)) continue;
+    auto inside = [&](const Rect& c) {
+      return c.x0 >= region.box.x0 && c.x0 <= region.box.x1 && c.y0 >= region.box.y0 && c.y0 <= region.box.y1;
+    };
+    if (!meets(drawn) || std::any_of(kept_page_text.begin(), kept_page_text.end(), inside)) continue;
     painted.insert(i);
     const Rect r = from_page.apply(region.box).bounds();
     out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";

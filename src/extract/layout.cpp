@@ -272,7 +272,10 @@ PageText layout(const pdf::PageContent& page) {
     auto narrow = [&](const std::vector<size_t>& b) {
       return std::all_of(b.begin(), b.end(), [&](size_t i) { return frames[i].end - frames[i].start <= 4 * raw[i].size; });
     };
-    const bool starts = previous && (beside(previous->back()) || (narrow(*previous) && beside(previous->front())));
+    // Text in another direction (a margin note, a rotated stamp) is another
+    // block too.
+    const bool turns = previous && frames[previous->front()].group != first.group;
+    const bool starts = previous && (turns || beside(previous->back()) || (narrow(*previous) && beside(previous->front())));
     for (size_t index : block) {
       new_blocks.push_back(starts && index == block.front());
       lines.push_back(std::move(raw[index].items));

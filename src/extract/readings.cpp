@@ -38,7 +38,8 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       const bool onward = along > -tolerance && along < column_gap * size;
       const double off_baseline = (onward ? 0.8 : 0.5) * std::max(size, last->size);
       new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > off_baseline || !onward;
-      leap = new_line && along >= std::max(column_gap, kBlockGap) * size && std::abs(cross(dir, rel)) <= off_baseline;
+      const bool turns = dot(reading_direction(g), dir) < 0.95;
+      leap = new_line && (turns || (along >= std::max(column_gap, kBlockGap) * size && std::abs(cross(dir, rel)) <= off_baseline));
       if (!new_line) {
         const bool same_operation = g.source.stream == last->source.stream && g.source.op == last->source.op;
         const double needed = (pending_space >= 0 ? kSpaceGlyphGap : same_operation ? kSpaceGap : kOperationGap) * size;
@@ -176,12 +177,16 @@ PageText by_position(const pdf::PageContent& page) {
       }
       std::vector<Placed> line(placed.begin() + static_cast<std::ptrdiff_t>(first), placed.begin() + static_cast<std::ptrdiff_t>(last));
       std::stable_sort(line.begin(), line.end(), [](const Placed& a, const Placed& b) { return a.along < b.along; });
+      // Every line is a block of its own (the layout and content-order
+      // readings join lines that go on from one another), and so is every
+      // part of it past a column gap: two columns sharing baselines are not
+      // one sentence.
       lines.emplace_back();
-      new_blocks.push_back(false);
+      new_blocks.push_back(true);
       for (size_t k = 0; k < line.size(); ++k) {
         if (k > 0) {
           const double gap = line[k].along - line[k - 1].end;
-          if (gap >= kBlockGap * line[k].size) {
+          if (gap >= kPositionColumnGap * line[k].size) {
             lines.emplace_back();
             new_blocks.push_back(true);
           } else if (gap > kSpaceGap * line[k].size) {

@@ -11,7 +11,8 @@
 // - by_position: every glyph by its place, as pdftotext reads a page: lines
 //   of glyphs whose baselines lie within 0.6 font sizes of each other (a
 //   word raised with Ts, a word drawn later back on its line), each read
-//   along its direction, lines from top to bottom.
+//   along its direction, lines from top to bottom; every line, and every
+//   part of one past `kPositionColumnGap`, a block of its own.
 // - join_letter_spacing: a reading in which runs of single-letter words
 //   ("D E P L O Y M E N T  T O  F R A N C E", letter spacing made with
 //   positioning) are joined, with word breaks where a gap in the run is
@@ -30,6 +31,10 @@ namespace redact::extract {
 
 constexpr double kOperationGap = 0.08;
 constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters may be
+// Font sizes: in the position reading, a gap this wide on a line parts two
+// columns. pdftotext reads "United  States" 1.05 sizes apart as one line and
+// two columns 1.5 sizes apart as two.
+constexpr double kPositionColumnGap = 1.25;
 
 PageText content_order(const pdf::PageContent& page);
 PageText by_position(const pdf::PageContent& page);

@@ -794,6 +794,40 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
   return true;
 }
 
+std::string Document::default_colour_trap(int number) {
+  const ObjectReader& reader = *impl_->reader;
+  const PdfObject* page = impl_->pdf.GetPage(number - 1)->GetObject();
+  auto trap_in = [&](const PdfObject* resources, const std::string& where) -> std::string {
+    const PdfObject* spaces = reader.get_dict(resources, "ColorSpace");
+    for (const char* key : {"DefaultGray", "DefaultRGB", "DefaultCMYK"}) {
+      const PdfObject* space = reader.get(spaces, key);
+      if (!space) continue;
+      const std::string family = space->IsArray() ? ObjectReader::name(reader.item(space, 0)) : ObjectReader::name(space);
+      if (family != "ICCBased" && family != "CalGray" && family != "CalRGB" && family != "Lab") {
+        return where + " /" + key + " is a /" + (family.empty() ? std::string("?") : family) +
+               " colour space: a box painted black there might not show";
+      }
+    }
+    return "";
+  };
+  if (std::string trap = trap_in(inherited(reader, page, "Resources"), "the page's"); !trap.empty()) return trap;
+  const PdfObject* annots = reader.get_array(page, "Annots");
+  for (size_t i = 0; i < reader.size(annots); ++i) {
+    const PdfObject* annot = reader.item(annots, i);
+    const PdfObject* normal = reader.get(reader.get_dict(annot, "AP"), "N");
+    std::vector<const PdfObject*> appearances;
+    if (normal && normal->HasStream()) appearances.push_back(normal);
+    else if (normal && normal->IsDictionary()) {
+      for (const auto& [state, stream] : normal->GetDictionary().GetKeys()) appearances.push_back(reader.resolve(stream));
+    }
+    for (const PdfObject* appearance : appearances) {
+      const std::string where = "annotation " + ObjectReader::id(annot) + "'s appearance";
+      if (std::string trap = trap_in(reader.get_dict(appearance, "Resources"), where); !trap.empty()) return trap;
+    }
+  }
+  return "";
+}
+
 int Document::drop_alternate_appearances(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;

@@ -115,6 +115,11 @@ class Document {
   // and DeviceCMYK images, stored raw or with FlateDecode, can be cleaned;
   // returns false (and changes nothing) for any other image.
   bool black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions);
+  // Why boxes painted black on page `number` might not show black, or "":
+  // a default colour space (/DefaultGray, /DefaultRGB, /DefaultCMYK) in the
+  // page's resources or an annotation appearance's that is not a calibrated
+  // or ICC-based one (a /Separation /None makes `0 g` paint nothing).
+  std::string default_colour_trap(int number);
   // Drops the rollover (/R) and down (/D) appearances of the page's
   // annotations whose /Rect meets any of `regions` (page space, through
   // `page_from_user`): a viewer shows them only under the mouse, and what

@@ -252,22 +252,32 @@ TEST(Redactor, SignaturesGoWithARedactionOrAMatchOfTheirOwn) {
   EXPECT_NE(file_bytes(output).find("/ByteRange"), std::string::npos);
 }
 
+// The black fills a page draws (its boxes), with the stream drawing each.
+struct BlackFills : pdf::ContentConsumer {
+  std::vector<pdf::StreamUse> streams;
+  std::vector<Rect> black;
+  std::vector<uint32_t> black_in;
+  void begin_stream(uint32_t index, const pdf::StreamUse& use) override {
+    if (streams.size() <= index) streams.resize(index + 1);
+    streams[index] = use;
+  }
+  void path(const pdf::PathPaint& p, const pdf::DrawState& s) override {
+    if (!p.fill || !s.fill.known || s.fill.lightness >= 0.1) return;
+    black.push_back(p.box);
+    black_in.push_back(s.stream);
+  }
+};
+
 // From a second hostile review.
 
 // A stray Q (and a cm after it) must not send the boxes off the page.
 TEST(Redactor, BoxesLandOnThePageWhateverTheContentLeavesInTheState) {
-  struct Fills : pdf::ContentConsumer {
-    std::vector<Rect> black;
-    void path(const pdf::PathPaint& p, const pdf::DrawState& s) override {
-      if (p.fill && s.fill.known && s.fill.lightness < 0.1) black.push_back(p.box);
-    }
-  };
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Sent to France today) Tj ET Q 1 0 0 1 2000 2000 cm 0 0 1 1 re W n"}}),
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   auto doc = pdf::Document::open(output);
-  Fills fills;
+  BlackFills fills;
   Diagnostics d;
   doc->walk_page(1, fills, d);
   ASSERT_EQ(fills.black.size(), 1u);
@@ -278,17 +288,6 @@ TEST(Redactor, BoxesLandOnThePageWhateverTheContentLeavesInTheState) {
 // An annotation is drawn over the page: a stamp that draws the word as
 // paths over a region gets the box in its own appearance, on top.
 TEST(Redactor, AnAnnotationOverARegionGetsTheBoxOnTop) {
-  struct Fills : pdf::ContentConsumer {
-    std::vector<pdf::StreamUse> streams;
-    std::vector<uint32_t> black_in;  // the stream of each black fill
-    void begin_stream(uint32_t index, const pdf::StreamUse& use) override {
-      if (streams.size() <= index) streams.resize(index + 1);
-      streams[index] = use;
-    }
-    void path(const pdf::PathPaint& p, const pdf::DrawState& s) override {
-      if (p.fill && s.fill.known && s.fill.lightness < 0.1) black_in.push_back(s.stream);
-    }
-  };
   // Over "France" only (from x = 112): the stamp hides no other text.
   const std::string stamp = "<< /Type /Annot /Subtype /Stamp /Rect [112 690 162 720] /AP << /N 6 0 R >> >>";
   const std::string drawing = stream_object("0.5 g 0 5 50 20 re f", "/Subtype /Form /BBox [0 0 50 30]");
@@ -299,7 +298,7 @@ TEST(Redactor, AnAnnotationOverARegionGetsTheBoxOnTop) {
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   auto doc = pdf::Document::open(output);
-  Fills fills;
+  BlackFills fills;
   Diagnostics d;
   doc->walk_page(1, fills, d);
   ASSERT_EQ(fills.black_in.size(), 2u) << "the page's box, and the stamp's";
