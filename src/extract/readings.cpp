@@ -152,7 +152,6 @@ PageText by_position(const pdf::PageContent& page) {
   };
   // Per direction (the four upright ones, any other angle by the degree).
   std::map<long, std::vector<Placed>> groups;
-  std::map<long, Point> references;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     const pdf::Glyph& g = page.glyphs[i];
     if (is_space(g.text)) continue;
@@ -160,7 +159,6 @@ PageText by_position(const pdf::PageContent& page) {
     const int group = direction_group(dir);
     const long key = group < 4 ? group : 4 + std::lround(std::atan2(dir.y, dir.x) * 180.0 / 3.14159265358979323846);
     const Point reference = group < 4 ? Point{std::round(dir.x), std::round(dir.y)} : dir;
-    references.emplace(key, reference);
     const Point down{-reference.y, reference.x};
     groups[key].push_back({i, dot(down, g.origin), dot(reference, g.origin), dot(reference, g.end), std::max(g.size, 1e-3)});
   }
