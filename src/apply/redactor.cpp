@@ -48,6 +48,13 @@ void append_hex(std::string& out, std::string_view bytes) {
   out.push_back('>');
 }
 
+// Whether a region's text is turned on the page (its quad is no upright
+// rectangle): its box is painted as the quad.
+bool turned(const Region& region) {
+  const Quad& q = region.quad;
+  return std::abs(q.ur.y - q.ul.y) > 1e-6 || std::abs(q.ll.x - q.ul.x) > 1e-6;
+}
+
 // Black boxes, and white labels where they fit, in default user space.
 std::string overlay(const std::vector<Region>& regions, const std::vector<std::string>& labels, const Matrix& page_from_user,
                     int rotation, bool with_labels) {
@@ -55,8 +62,20 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
   const pdf::Standard14* helvetica = pdf::Standard14::find("Helvetica");
   std::string out = "q 0 g\n";
   for (const Region& region : regions) {
-    const Rect r = user_from_page.apply(region.box).bounds();
-    out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
+    if (!turned(region)) {
+      const Rect r = user_from_page.apply(region.box).bounds();
+      out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
+      continue;
+    }
+    // Text turned on the page: the box turns with it, and covers no other line.
+    const Quad& q = region.quad;
+    bool first = true;
+    for (const Point& corner : {q.ul, q.ur, q.lr, q.ll}) {
+      const Point p = user_from_page.apply(corner);
+      out += pdf_number(p.x) + " " + pdf_number(p.y) + (first ? " m\n" : " l\n");
+      first = false;
+    }
+    out += "h f\n";
   }
   if (with_labels) {
     // Laid out in page space (as displayed), drawn in user space turned by
@@ -65,7 +84,7 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
     for (size_t i = 0; i < regions.size(); ++i) {
       const Rect& box = regions[i].box;
       const std::string& text = labels[i];
-      if (text.empty()) continue;
+      if (text.empty() || turned(regions[i])) continue;  // a turned box is left unlabelled
       double em = 0;  // width of the text at size 1
       for (char c : text) em += std::max(0.0, helvetica->width(static_cast<unsigned char>(c))) / 1000.0;
       double size = std::min(kMaxLabelSize, 0.75 * box.height());
@@ -189,7 +208,8 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
                                                         glyph.removal_shift});
         }
       }
-      for (const Rect& box : located.boxes) {
+      for (size_t line = 0; line < located.boxes.size(); ++line) {
+        const Rect& box = located.boxes[line];
         for (const Rect& hidden : page.hidden_images) {
           if (hidden.x0 < box.x1 && box.x0 < hidden.x1 && hidden.y0 < box.y1 && box.y0 < hidden.y1) {
             throw NeedsReview{where + "an image drawn through a pattern or a soft mask lies under a region"};
@@ -204,7 +224,8 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
             plan.images.insert(i);
           }
         }
-        plan.regions.push_back({number, box, located.match.pattern, found.withheld, located.match.end - located.match.begin});
+        plan.regions.push_back({number, box, located.quads[line], located.match.pattern, found.withheld,
+                                located.match.end - located.match.begin});
         plan.labels.push_back(label_text(pattern.exemptions));
       }
     }

@@ -28,6 +28,7 @@ namespace redact::apply {
 struct Region {
   int page = 0;
   Rect box;             // page space, one line of one match
+  Quad quad;            // the same line turned with its text (the box for upright text): what is painted
   size_t pattern = 0;   // into Matcher::patterns()
   std::string withheld; // normalized text of the whole match: for an HMAC only, never written
   size_t chars = 0;     // characters of the match

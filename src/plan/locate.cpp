@@ -1,6 +1,7 @@
 #include "plan/locate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace redact::plan {
@@ -26,14 +27,40 @@ std::vector<Located> locate(const pdf::PageContent& page, const extract::PageTex
       found.glyphs.push_back(static_cast<uint32_t>(g));
     }
     std::map<int32_t, Rect> by_line;
+    std::map<int32_t, std::vector<uint32_t>> glyphs_of_line;
     int32_t line = -1;
     for (uint32_t g : found.glyphs) {
       if (line_of[g] >= 0 || line < 0) line = line_of[g];  // a space glyph goes with the word before it
       const Rect& box = page.glyphs[g].box;
       auto [it, inserted] = by_line.emplace(line, box);
       if (!inserted) it->second = it->second.united(box);
+      glyphs_of_line[line].push_back(g);
     }
-    for (const auto& entry : by_line) found.boxes.push_back(entry.second);
+    for (const auto& [l, box] : by_line) {
+      found.boxes.push_back(box);
+      // The glyphs' corners measured along the line's direction and across
+      // it: the smallest rectangle turned with the text that holds them.
+      const std::vector<uint32_t>& glyphs = glyphs_of_line[l];
+      const Point along = extract::reading_direction(page.glyphs[glyphs.front()]);
+      const Point across{-along.y, along.x};
+      const bool upright = std::abs(along.x) < 1e-6 || std::abs(along.y) < 1e-6;
+      if (upright) {
+        found.quads.push_back(Quad{{box.x0, box.y0}, {box.x1, box.y0}, {box.x0, box.y1}, {box.x1, box.y1}});
+        continue;
+      }
+      double a0 = 1e300, a1 = -1e300, c0 = 1e300, c1 = -1e300;
+      for (uint32_t g : glyphs) {
+        const Quad& q = page.glyphs[g].quad;
+        for (const Point& p : {q.ul, q.ur, q.ll, q.lr}) {
+          a0 = std::min(a0, dot(along, p));
+          a1 = std::max(a1, dot(along, p));
+          c0 = std::min(c0, dot(across, p));
+          c1 = std::max(c1, dot(across, p));
+        }
+      }
+      auto at = [&](double a, double c) { return Point{a * along.x + c * across.x, a * along.y + c * across.y}; };
+      found.quads.push_back(Quad{at(a0, c0), at(a1, c0), at(a0, c1), at(a1, c1)});
+    }
     out.push_back(std::move(found));
   }
   return out;

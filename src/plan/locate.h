@@ -17,6 +17,10 @@ struct Located {
   match::Match match;
   std::vector<uint32_t> glyphs;  // indices into PageContent::glyphs, in text order
   std::vector<Rect> boxes;       // page space, one per line, glyphs merged
+  // The same lines as rectangles turned with the text (page space): for
+  // rotated or skewed text, what a box must cover without covering the
+  // neighbouring lines. Equal to the boxes for upright text.
+  std::vector<Quad> quads;
 };
 
 std::vector<Located> locate(const pdf::PageContent& page, const extract::PageText& text,

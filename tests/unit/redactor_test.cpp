@@ -257,6 +257,7 @@ struct BlackFills : pdf::ContentConsumer {
   std::vector<pdf::StreamUse> streams;
   std::vector<Rect> black;
   std::vector<uint32_t> black_in;
+  std::vector<bool> rectangle;
   void begin_stream(uint32_t index, const pdf::StreamUse& use) override {
     if (streams.size() <= index) streams.resize(index + 1);
     streams[index] = use;
@@ -265,6 +266,7 @@ struct BlackFills : pdf::ContentConsumer {
     if (!p.fill || !s.fill.known || s.fill.lightness >= 0.1) return;
     black.push_back(p.box);
     black_in.push_back(s.stream);
+    rectangle.push_back(p.rectangle);
   }
 };
 
@@ -283,6 +285,26 @@ TEST(Redactor, BoxesLandOnThePageWhateverTheContentLeavesInTheState) {
   ASSERT_EQ(fills.black.size(), 1u);
   EXPECT_NEAR(fills.black[0].x0, o.regions[0].box.x0, 0.01);
   EXPECT_NEAR(fills.black[0].y0, o.regions[0].box.y0, 0.01);
+}
+
+// Text set at 30 degrees: the box turns with it, instead of an upright
+// rectangle over the lines around it.
+TEST(Redactor, BoxesTurnWithTurnedText) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 0.866 0.5 -0.5 0.866 72 500 Tm (Sent to France today) Tj ET"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  ASSERT_EQ(o.regions.size(), 1u);
+  const Quad& q = o.regions[0].quad;
+  EXPECT_GT(std::abs(q.ur.y - q.ul.y), 10) << "the quad runs along the 30-degree baseline";
+  auto doc = pdf::Document::open(output);
+  BlackFills fills;
+  Diagnostics d;
+  doc->walk_page(1, fills, d);
+  ASSERT_EQ(fills.black.size(), 1u);
+  EXPECT_FALSE(fills.rectangle[0]) << "a turned box, not an upright rectangle";
+  EXPECT_NEAR(fills.black[0].x0, o.regions[0].box.x0, 0.5);
+  EXPECT_NEAR(fills.black[0].y1, o.regions[0].box.y1, 0.5);
 }
 
 // An annotation is drawn over the page: a stamp that draws the word as
