@@ -342,6 +342,13 @@ void Interpreter::Path::add(Point p) {
 bool Interpreter::may_draw_images(const PdfObject* stream) const {
   stream = reader_.resolve(stream);
   if (!stream) return false;
+  if (auto known = draws_images_.find(stream); known != draws_images_.end()) return known->second;
+  const bool draws = scan_for_images(stream);
+  draws_images_.emplace(stream, draws);
+  return draws;
+}
+
+bool Interpreter::scan_for_images(const PdfObject* stream) const {
   if (const PdfObject* xobjects = reader_.get_dict(reader_.get_dict(stream, "Resources"), "XObject");
       xobjects && !xobjects->GetDictionary().GetKeys().empty()) {
     return true;

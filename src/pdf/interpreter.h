@@ -110,6 +110,7 @@ class Interpreter {
   // Whether a pattern's or a group's content may draw image data (an image
   // or form XObject in its resources, an inline image in its content).
   bool may_draw_images(const PdfObject* stream) const;
+  bool scan_for_images(const PdfObject* stream) const;
   void set_colour_space(const Operation& op, bool fill, const PdfObject* resources);
   void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
   void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);
@@ -141,6 +142,9 @@ class Interpreter {
   bool in_text_ = false;
   int compatibility_ = 0;  // depth of BX ... EX: unknown operators are allowed there
   std::vector<const PdfObject*> form_stack_;
+  // may_draw_images, once per pattern or group: a page may select the same
+  // pattern a million times.
+  mutable std::map<const PdfObject*, bool> draws_images_;
   // The current path, in page space: its bounds (no list of points, so a
   // path of millions of segments costs nothing), and whether it is one
   // axis-aligned rectangle: one `re`, or one subpath of four corners.
