@@ -1,5 +1,6 @@
 #include "apply/redactor.h"
 
+#include <new>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -525,6 +526,9 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   } catch (const Error& e) {
     outcome.status = e.kind() == ErrorKind::unsupported ? Status::needs_review : Status::failed;
     outcome.reason = e.where().file == input ? e.without_file() : e.what();
+  } catch (const std::bad_alloc&) {
+    outcome.status = Status::failed;
+    outcome.reason = "ran out of memory";
   } catch (const std::exception& e) {
     outcome.status = Status::failed;
     outcome.reason = std::string("internal error: ") + e.what();

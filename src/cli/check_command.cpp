@@ -1,5 +1,6 @@
 #include "cli/check_command.h"
 
+#include <new>
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
@@ -134,6 +135,12 @@ int check_command(const std::vector<std::string>& args, Console& console) {
     try {
       report = check::check_document(input.path, *matcher, options);
     } catch (const Error& e) {
+      console.error(std::string(e.what()) + "; it cannot be checked");
+      if (json) files.push_back({{"file", input.path}, {"error", e.what()}, {"findings", nlohmann::json::array()}});
+      failed = true;
+      continue;
+    } catch (const std::bad_alloc&) {
+      const Error e(ErrorKind::limit, Location(input.path), "ran out of memory");
       console.error(std::string(e.what()) + "; it cannot be checked");
       if (json) files.push_back({{"file", input.path}, {"error", e.what()}, {"findings", nlohmann::json::array()}});
       failed = true;

@@ -1,5 +1,6 @@
 #include "cli/extract_command.h"
 
+#include <new>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_line.h"
@@ -73,6 +74,9 @@ int extract_command(const std::vector<std::string>& args, Console& console) {
   } catch (const Error& e) {
     console.error(e.what());
     return e.kind() == ErrorKind::usage ? kExitUsage : kExitFailed;
+  } catch (const std::bad_alloc&) {
+    console.error(Error(ErrorKind::limit, Location(path), "ran out of memory").what());
+    return kExitFailed;
   }
 }
 

@@ -1,5 +1,6 @@
 #include "cli/scan_command.h"
 
+#include <new>
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
@@ -156,6 +157,9 @@ int scan_command(const std::vector<std::string>& args, Console& console) {
       else scan_pdf(file, command.password(), *matcher, findings, console, stats);
     } catch (const Error& e) {
       console.error(e.what());
+      failed = true;
+    } catch (const std::bad_alloc&) {
+      console.error(Error(ErrorKind::limit, Location(file), "ran out of memory").what());
       failed = true;
     }
     for (size_t i = before; i < findings.size(); ++i) {

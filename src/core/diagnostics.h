@@ -54,7 +54,8 @@ enum class ErrorKind {
   io,          // cannot read or write a file
   encrypted,   // needs a password we do not have
   damaged,     // the file is not a PDF we can parse
-  unsupported  // a valid PDF using something we cannot handle safely
+  unsupported,  // a valid PDF using something we cannot handle safely
+  limit         // the file needs more memory or work than redact allows
 };
 
 class Error : public std::runtime_error {

@@ -1,6 +1,10 @@
 #include "pdf/document.h"
 
 #include <openssl/provider.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +20,7 @@
 #include "pdf/jpeg.h"
 #include "pdf/podofo_access.h"
 #include "pdf/qpdf_rescue.h"
+#include "pdf/shape_scan.h"
 #include "core/unicode.h"
 #include "pdf/text_string.h"
 
@@ -32,9 +37,19 @@ struct Document::Impl {
   std::unique_ptr<ObjectReader> reader;
   detail::DocumentCaches caches;
   bool optional_content_read = false;
+  // The leaves of the page tree, in order, walked once at opening (PoDoFo's
+  // GetPage walks from the root for each page and trusts /Count).
+  std::vector<PdfObject*> pages;
 
   // Reads, once, which optional-content groups are off (before any walk).
   void read_optional_content();
+  void collect_pages();
+  // The dictionary of page `number` (1-based); throws Error for no such page.
+  PdfObject* page(int number) const;
+  // Called from a catch block: turns the PoDoFo error or allocation failure
+  // being handled into an Error naming the file and what was being done, so
+  // that none leaves the Document (rethrows anything else).
+  [[noreturn]] void translate(const std::string& doing) const;
 
   // The page's own resources dictionary: a copy of the inherited one if need be.
   PdfObject* own_resources(int number);
@@ -73,6 +88,37 @@ const PdfObject* inherited(const ObjectReader& reader, const PdfObject* page, co
   return nullptr;
 }
 
+// Refuses bytes whose shape PoDoFo cannot survive (pdf/shape_scan.h), before
+// PoDoFo or qpdf parses them.
+void refuse_bad_shape(std::string_view bytes, const std::string& path) {
+  const detail::ShapeProblem problem = detail::scan_shape(bytes);
+  if (!problem.message.empty()) {
+    throw Error(ErrorKind::limit, Location(path, 0, "", problem.offset), "is refused: " + problem.message);
+  }
+}
+
+// The same for a file, mapped rather than read, so that its bytes cost no
+// memory of ours.
+void refuse_bad_shape(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+    ::close(fd);
+    return;  // an empty file fails to load, with its own message
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) throw Error(ErrorKind::io, Location{path}, "cannot be mapped for reading");
+  struct Unmap {
+    void* at;
+    size_t size;
+    ~Unmap() { ::munmap(at, size); }
+  } unmap{map, size};
+  refuse_bad_shape(std::string_view(static_cast<const char*>(map), size), path);
+}
+
 }  // namespace
 
 Document::Document(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -81,28 +127,93 @@ Document::~Document() = default;
 const std::string& Document::path() const { return impl_->path; }
 const std::vector<std::string>& Document::opening_notes() const { return impl_->opening_notes; }
 
-int Document::page_count() const { return impl_->pdf.GetPageCount(); }
+int Document::page_count() const { return static_cast<int>(impl_->pages.size()); }
 
-std::unique_ptr<Document> Document::open(const std::string& path, const std::string& password) {
+void Document::Impl::collect_pages() {
+  // Depth first without recursion; a node of the tree reached again (a loop,
+  // or a subtree shared by two parents) is read once. A page listed twice is
+  // two pages, as viewers show it. The size comes from the walk, never from
+  // /Count.
+  std::set<const PdfObject*> nodes_seen;
+  std::vector<const PdfObject*> pending{reader->get_dict(pdf.GetCatalog(), "Pages")};
+  while (!pending.empty()) {
+    const PdfObject* node = pending.back();
+    pending.pop_back();
+    if (!node || !node->IsDictionary()) continue;
+    const std::string type = reader->get_name(node, "Type");
+    const PdfObject* kids = reader->get_array(node, "Kids");
+    if (type == "Pages" || (type != "Page" && kids)) {
+      if (!nodes_seen.insert(node).second || !kids) continue;
+      for (size_t i = reader->size(kids); i-- > 0;) pending.push_back(reader->item(kids, i));
+    } else {
+      // The objects belong to `pdf`, which this Impl may change.
+      pages.push_back(const_cast<PdfObject*>(node));
+    }
+  }
+}
+
+PdfObject* Document::Impl::page(int number) const {
+  if (number < 1 || static_cast<size_t>(number) > pages.size()) {
+    throw Error(ErrorKind::damaged, Location(path, number), "page is missing from the page tree");
+  }
+  return pages[static_cast<size_t>(number) - 1];
+}
+
+void Document::Impl::translate(const std::string& doing) const {
+  try {
+    throw;
+  } catch (const PdfError& e) {
+    std::string detail = PdfError::ErrorName(e.GetError());
+    for (const PoDoFo::PdfErrorInfo& info : e.GetCallstack()) {
+      if (!info.GetInformation().empty()) detail += ": " + info.GetInformation().substr(0, 200);
+    }
+    throw Error(ErrorKind::damaged, Location(path), "cannot be read while " + doing + " (" + detail + ")");
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorKind::limit, Location(path), "ran out of memory while " + doing);
+  }
+}
+
+namespace {
+
+// Parses every object now: PoDoFo parses an object the first time anything
+// touches it, so a damaged one would otherwise fail whatever walk reached it
+// first. Returns what failed, or "".
+std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
+  for (PdfObject* object : objects) {
+    try {
+      object->GetDataType();
+    } catch (const PdfError& e) {
+      return "object " + ObjectReader::id(object) + " cannot be parsed (" + PdfError::ErrorName(e.GetError()) + ")";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+std::unique_ptr<Document> Document::open(const std::string& path, const std::string& password) try {
   quiet_podofo_once();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw Error(ErrorKind::io, Location{path}, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
   }
   if (!std::ifstream(path, std::ios::binary)) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
+  refuse_bad_shape(path);
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  bool loaded = false;
+  std::string damage;  // why PoDoFo's own reading is not enough
   try {
     impl->pdf.Load(path.c_str());
     // An encrypted file goes through qpdf even when PoDoFo opens it: PoDoFo
     // would encrypt the output again, with no way to drop it.
-    loaded = !impl->pdf.GetEncrypted();
-  } catch (const PdfError&) {
-    // qpdf repairs what PoDoFo cannot read, or says why not.
+    if (impl->pdf.GetEncrypted()) damage = "encrypted";
+    else damage = load_every_object(impl->pdf.GetObjects());
+  } catch (const PdfError& e) {
+    damage = PdfError::ErrorName(e.GetError());
   }
-  if (!loaded) {
+  if (!damage.empty()) {
+    // qpdf repairs what PoDoFo cannot read, or says why not.
     detail::RescuedFile rescued = detail::rescue_with_qpdf(path, password);
     impl = std::make_unique<Impl>();
     impl->path = path;
@@ -110,16 +221,23 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");
     }
+    refuse_bad_shape(rescued.bytes, path);
     try {
       impl->pdf.LoadFromBuffer(rescued.bytes.data(), static_cast<long>(rescued.bytes.size()));
+      damage = load_every_object(impl->pdf.GetObjects());
     } catch (const PdfError& e) {
+      damage = PdfError::ErrorName(e.GetError());
+    }
+    if (!damage.empty()) {
       throw Error(ErrorKind::damaged, Location{path},
-                  std::string("is damaged: PoDoFo cannot read even the copy libqpdf repaired (") +
-                      PdfError::ErrorName(e.GetError()) + ")");
+                  "is damaged: PoDoFo cannot read even the copy libqpdf repaired (" + damage + ")");
     }
   }
   impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
+  impl->collect_pages();
   return std::unique_ptr<Document>(new Document(std::move(impl)));
+} catch (const std::bad_alloc&) {
+  throw Error(ErrorKind::limit, Location(path), "ran out of memory while opening");
 }
 
 std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t length) {
@@ -129,6 +247,7 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
   std::string data(length, '\0');
   in.read(data.data(), static_cast<std::streamsize>(length));
   if (static_cast<size_t>(in.gcount()) != length) throw Error(ErrorKind::io, Location{path}, "is shorter than expected");
+  refuse_bad_shape(data, path);
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   try {
@@ -138,7 +257,12 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
                 Location{path, 0, "", static_cast<long long>(length)},
                 std::string("the revision ending here cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
   }
+  if (std::string damage = load_every_object(impl->pdf.GetObjects()); !damage.empty()) {
+    throw Error(ErrorKind::damaged, Location{path, 0, "", static_cast<long long>(length)},
+                "the revision ending here cannot be read (" + damage + ")");
+  }
   impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
+  impl->collect_pages();
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 }
 
@@ -229,16 +353,14 @@ void Document::Impl::read_optional_content() {
 }
 
 PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnostics& diagnostics,
-                                const WalkOptions& options) {
+                                const WalkOptions& options) try {
   PageContent page;
   page.number = number;
   impl_->read_optional_content();
   const ObjectReader& reader = *impl_->reader;
   const Location where{impl_->path, number, "", -1};
   try {
-    PoDoFo::PdfPage* pdf_page = impl_->pdf.GetPage(number - 1);
-    const PdfObject* dict = pdf_page ? pdf_page->GetObject() : nullptr;
-    if (!dict) throw Error(ErrorKind::damaged, where, "page is missing from the page tree");
+    const PdfObject* dict = impl_->page(number);
 
     // Geometry: the CropBox within the MediaBox, turned by /Rotate, as MuPDF shows it.
     std::optional<Rect> media = reader.rect(inherited(reader, dict, "MediaBox"));
@@ -301,6 +423,8 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
     diagnostics.warn(where, e.what());
   }
   return page;
+} catch (...) {
+  impl_->translate("reading page " + std::to_string(number));
 }
 
 }  // namespace redact::pdf
@@ -398,13 +522,15 @@ bool looks_like_text(std::string_view data) {
 
 }  // namespace
 
-void Document::set_page_content(int number, const std::string& content) {
+void Document::set_page_content(int number, const std::string& content) try {
   PoDoFo::PdfMemDocument& pdf = impl_->pdf;
   PdfObject* stream = pdf.GetObjects().CreateObject();
   stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
-  pdf.GetPage(number - 1)->GetObject()->GetDictionary().AddKey(PdfName("Contents"), stream->Reference());
+  impl_->page(number)->GetDictionary().AddKey(PdfName("Contents"), stream->Reference());
   impl_->caches.forms.clear();  // parsed streams may have been replaced
   impl_->caches.form_operations = 0;
+} catch (...) {
+  impl_->translate("replacing the content of page " + std::to_string(number));
 }
 
 namespace {
@@ -434,7 +560,7 @@ static PdfObject* resource_kind(PoDoFo::PdfVecObjects& objects, PdfObject* resou
 
 PdfObject* Document::Impl::own_resources(int number) {
   PoDoFo::PdfVecObjects& objects = pdf.GetObjects();
-  PdfObject* page = pdf.GetPage(number - 1)->GetObject();
+  PdfObject* page = this->page(number);
   PoDoFo::PdfDictionary& dict = page->GetDictionary();
   // A direct dictionary of the page's own, so that changes reach no other page.
   const PdfObject* current = dict.HasKey(PdfName("Resources")) ? reader->resolve(dict.GetKey(PdfName("Resources")))
@@ -447,7 +573,7 @@ PdfObject* Document::Impl::own_resources(int number) {
   return dict_entry(objects, page, "Resources");
 }
 
-void Document::add_standard_font(int number, const std::string& name, const std::string& base_font) {
+void Document::add_standard_font(int number, const std::string& name, const std::string& base_font) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PdfObject* fonts = resource_kind(objects, impl_->own_resources(number), "Font");
   PoDoFo::PdfDictionary font;
@@ -456,18 +582,22 @@ void Document::add_standard_font(int number, const std::string& name, const std:
   font.AddKey(PdfName("BaseFont"), PdfName(base_font));
   font.AddKey(PdfName("Encoding"), PdfName("WinAnsiEncoding"));
   fonts->GetDictionary().AddKey(PdfName(name), objects.CreateObject(font)->Reference());
+} catch (...) {
+  impl_->translate("adding a font to page " + std::to_string(number));
 }
 
-std::string Document::stream_content(const std::string& object) {
+std::string Document::stream_content(const std::string& object) try {
   try {
     return impl_->reader->decode(impl_->pdf.GetObjects().GetObject(parse_reference(object)));
   } catch (const PdfError& e) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object),
                 std::string("stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
   }
+} catch (...) {
+  impl_->translate("decoding object " + object);
 }
 
-std::string Document::copy_stream(const std::string& object) {
+std::string Document::copy_stream(const std::string& object) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const PdfObject* original = objects.GetObject(parse_reference(object));
   if (!original || !original->IsDictionary() || !original->HasStream()) {
@@ -479,14 +609,18 @@ std::string Document::copy_stream(const std::string& object) {
     dict.AddKey(PdfName("Resources"), PdfObject(*resources));
   }
   return ObjectReader::id(objects.CreateObject(dict));
+} catch (...) {
+  impl_->translate("copying object " + object);
 }
 
-bool Document::has_resources(const std::string& object) {
+bool Document::has_resources(const std::string& object) try {
   const PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
   return impl_->reader->get_dict(stream, "Resources") != nullptr;
+} catch (...) {
+  impl_->translate("reading object " + object);
 }
 
-void Document::set_stream_content(const std::string& object, const std::string& content) {
+void Document::set_stream_content(const std::string& object, const std::string& content) try {
   PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
   if (!stream || !stream->IsDictionary()) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream");
@@ -494,9 +628,11 @@ void Document::set_stream_content(const std::string& object, const std::string& 
   stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   impl_->caches.forms.clear();
   impl_->caches.form_operations = 0;
+} catch (...) {
+  impl_->translate("replacing the data of object " + object);
 }
 
-std::string Document::add_xobject(int number, const std::string& holder, const std::string& xobject) {
+std::string Document::add_xobject(int number, const std::string& holder, const std::string& xobject) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PdfObject* resources = holder.empty() ? impl_->own_resources(number)
                                         : dict_entry(objects, objects.GetObject(parse_reference(holder)), "Resources");
@@ -508,9 +644,11 @@ std::string Document::add_xobject(int number, const std::string& holder, const s
   for (int i = 1; name.empty() || xobjects->GetDictionary().HasKey(PdfName(name)); ++i) name = "RedactForm" + std::to_string(i);
   xobjects->GetDictionary().AddKey(PdfName(name), parse_reference(xobject));
   return name;
+} catch (...) {
+  impl_->translate("adding a form to page " + std::to_string(number));
 }
 
-void Document::set_appearance(const std::string& annotation, const std::string& which, const std::string& stream) {
+void Document::set_appearance(const std::string& annotation, const std::string& which, const std::string& stream) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PdfObject* annot = objects.GetObject(parse_reference(annotation));
   PdfObject* ap = dict_entry(objects, annot, "AP");
@@ -541,11 +679,13 @@ void Document::set_appearance(const std::string& annotation, const std::string& 
     if (key.GetName().find(':') != std::string::npos || key.GetName() == "PieceInfo") private_keys.push_back(key);
   }
   for (const PdfName& key : private_keys) annot->GetDictionary().RemoveKey(key);
+} catch (...) {
+  impl_->translate("replacing the appearance of annotation " + annotation);
 }
 
 namespace {
 
-constexpr size_t kMaxImageBytes = 256u << 20;  // decoded pixels of one image
+constexpr size_t kMaxImageBytes = 160u << 20;  // decoded pixels of one image (a 600 dpi A4 colour scan is 100 MiB)
 
 // The pixels of an image XObject (or a soft mask) that can be painted: 8 bits
 // a component, stored raw, with FlateDecode or with DCTDecode (gray or RGB).
@@ -640,7 +780,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       }
       raster.pixels = std::move(raster.jpeg->pixels);
     } else if (!filter || filter_name == "FlateDecode") {
-      raster.pixels = reader.decode(stream);
+      raster.pixels = reader.decode(stream, kMaxImageBytes);
     } else if (filter_name == "CCITTFaxDecode" && one && bits == 1) {
       // A fax-coded scan, decoded by libtiff, written back with Flate: lossless.
       const PdfObject* parms = reader.get(stream, "DecodeParms");
@@ -771,7 +911,7 @@ bool write_raster(Raster& raster) {
 
 }  // namespace
 
-bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) {
+bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   PdfObject* image = objects.GetObject(parse_reference(object));
@@ -792,11 +932,13 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
   if (paint(*raster, quad, regions, black) && !write_raster(*raster)) return false;
   if (mask && paint(*mask, quad, regions, "\xFF") && !write_raster(*mask)) return false;
   return true;
+} catch (...) {
+  impl_->translate("blacking out image " + object);
 }
 
-std::string Document::default_colour_trap(int number) {
+std::string Document::default_colour_trap(int number) try {
   const ObjectReader& reader = *impl_->reader;
-  const PdfObject* page = impl_->pdf.GetPage(number - 1)->GetObject();
+  const PdfObject* page = impl_->page(number);
   auto trap_in = [&](const PdfObject* resources, const std::string& where) -> std::string {
     const PdfObject* spaces = reader.get_dict(resources, "ColorSpace");
     for (const char* key : {"DefaultGray", "DefaultRGB", "DefaultCMYK"}) {
@@ -826,12 +968,14 @@ std::string Document::default_colour_trap(int number) {
     }
   }
   return "";
+} catch (...) {
+  impl_->translate("reading the colour spaces of page " + std::to_string(number));
 }
 
-int Document::drop_alternate_appearances(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) {
+int Document::drop_alternate_appearances(int number, const std::vector<Rect>& regions, const Matrix& page_from_user) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
-  const PdfObject* annots = reader.get_array(impl_->pdf.GetPage(number - 1)->GetObject(), "Annots");
+  const PdfObject* annots = reader.get_array(impl_->page(number), "Annots");
   int dropped = 0;
   for (size_t i = 0; i < reader.size(annots); ++i) {
     PdfObject* annot = resolve_mutable(objects, const_cast<PdfObject*>(reader.item(annots, i)));
@@ -852,10 +996,12 @@ int Document::drop_alternate_appearances(int number, const std::vector<Rect>& re
     ++dropped;
   }
   return dropped;
+} catch (...) {
+  impl_->translate("reading the annotations of page " + std::to_string(number));
 }
 
 void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn,
-                                   const std::vector<std::string>& copies) {
+                                   const std::vector<std::string>& copies) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   auto unused_in = [&](const PdfObject* xobjects) {
@@ -871,7 +1017,7 @@ void Document::remove_unused_forms(int number, const std::vector<std::string>& d
     return unused;
   };
   const std::vector<std::string> on_page = unused_in(
-      reader.get_dict(inherited(reader, impl_->pdf.GetPage(number - 1)->GetObject(), "Resources"), "XObject"));
+      reader.get_dict(inherited(reader, impl_->page(number), "Resources"), "XObject"));
   if (!on_page.empty()) {
     PdfObject* own = resource_kind(objects, impl_->own_resources(number), "XObject");
     for (const std::string& name : on_page) own->GetDictionary().RemoveKey(PdfName(name));
@@ -884,9 +1030,11 @@ void Document::remove_unused_forms(int number, const std::vector<std::string>& d
     PdfObject* own = resource_kind(objects, resources, "XObject");
     for (const std::string& name : unused) own->GetDictionary().RemoveKey(PdfName(name));
   }
+} catch (...) {
+  impl_->translate("removing unused forms from page " + std::to_string(number));
 }
 
-void Document::scrub(const std::string& producer) {
+void Document::scrub(const std::string& producer) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   if (PoDoFo::PdfInfo* info = impl_->pdf.GetInfo()) {
     PoDoFo::PdfDictionary& dict = info->GetObject()->GetDictionary();
@@ -909,8 +1057,8 @@ void Document::scrub(const std::string& producer) {
     names->GetDictionary().RemoveKey(PdfName("JavaScript"));
     names->GetDictionary().RemoveKey(PdfName("EmbeddedFiles"));
   }
-  for (int i = 0; i < impl_->pdf.GetPageCount(); ++i) {
-    PoDoFo::PdfDictionary& page = impl_->pdf.GetPage(i)->GetObject()->GetDictionary();
+  for (PdfObject* page_object : impl_->pages) {
+    PoDoFo::PdfDictionary& page = page_object->GetDictionary();
     page.RemoveKey(PdfName("Thumb"));
     page.RemoveKey(PdfName("Metadata"));
     page.RemoveKey(PdfName("AA"));
@@ -933,9 +1081,11 @@ void Document::scrub(const std::string& producer) {
       dict.RemoveKey(PdfName("A"));
     }
   }
+} catch (...) {
+  impl_->translate("removing metadata, scripts and attachments");
 }
 
-std::vector<std::string> Document::remove_signatures(bool all, const std::function<bool(const std::string&)>& holds_match) {
+std::vector<std::string> Document::remove_signatures(bool all, const std::function<bool(const std::string&)>& holds_match) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PdfObject* catalog = impl_->pdf.GetCatalog();
   std::vector<std::string> removed;
@@ -960,9 +1110,11 @@ std::vector<std::string> Document::remove_signatures(bool all, const std::functi
     }
   }
   return removed;
+} catch (...) {
+  impl_->translate("removing signatures");
 }
 
-std::vector<std::string> Document::outline_titles() {
+std::vector<std::string> Document::outline_titles() try {
   std::vector<std::string> out;
   const ObjectReader& reader = *impl_->reader;
   const PdfObject* outlines = reader.get_dict(impl_->pdf.GetCatalog(), "Outlines");
@@ -980,10 +1132,12 @@ std::vector<std::string> Document::outline_titles() {
     pending.push_back(reader.get_dict(item, "First"));
   }
   return out;
+} catch (...) {
+  impl_->translate("reading the outlines");
 }
 
 std::vector<Document::StringRemoval> Document::remove_matching_strings(
-    const std::function<std::optional<StringEdit>(const std::string&)>& edit) {
+    const std::function<std::optional<StringEdit>(const std::string&)>& edit) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   std::vector<StringRemoval> removed;
@@ -1086,11 +1240,17 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
     }
   }
   return removed;
+} catch (...) {
+  impl_->translate("editing strings");
 }
 
-void Document::remove_outlines() { impl_->pdf.GetCatalog()->GetDictionary().RemoveKey(PdfName("Outlines")); }
+void Document::remove_outlines() try {
+  if (PdfObject* catalog = impl_->pdf.GetCatalog()) catalog->GetDictionary().RemoveKey(PdfName("Outlines"));
+} catch (...) {
+  impl_->translate("removing the outlines");
+}
 
-std::vector<Document::StringValue> Document::strings() {
+std::vector<Document::StringValue> Document::strings() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
@@ -1099,8 +1259,8 @@ std::vector<Document::StringValue> Document::strings() {
   // Streams whose bytes are no text: content (walked by the interpreter),
   // fonts, glyph procedures, CMaps, images, colour profiles, functions.
   std::set<const PdfObject*> not_text;
-  for (int i = 0; i < impl_->pdf.GetPageCount(); ++i) {
-    const PdfObject* contents = reader.get(impl_->pdf.GetPage(i)->GetObject(), "Contents");
+  for (const PdfObject* page : impl_->pages) {
+    const PdfObject* contents = reader.get(page, "Contents");
     not_text.insert(contents);
     for (size_t k = 0; k < reader.size(contents); ++k) not_text.insert(reader.item(contents, k));
   }
@@ -1148,9 +1308,11 @@ std::vector<Document::StringValue> Document::strings() {
     }
   }
   return out;
+} catch (...) {
+  impl_->translate("reading the strings");
 }
 
-std::vector<Document::ContentStream> Document::content_streams() {
+std::vector<Document::ContentStream> Document::content_streams() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
@@ -1183,9 +1345,11 @@ std::vector<Document::ContentStream> Document::content_streams() {
   std::vector<ContentStream> out;
   for (const auto& [object, resources_from] : found) out.push_back({object, resources_from});
   return out;
+} catch (...) {
+  impl_->translate("listing the content streams");
 }
 
-bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer, Diagnostics& diagnostics) {
+bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer, Diagnostics& diagnostics) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const PdfObject* stream = objects.GetObject(parse_reference(which.object));
   if (!stream || !stream->HasStream()) return false;
@@ -1203,9 +1367,11 @@ bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer
     return false;
   }
   return interpreter.complete();
+} catch (...) {
+  impl_->translate("reading object " + which.object);
 }
 
-void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visit) {
+void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visit) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
@@ -1215,15 +1381,23 @@ void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visi
     const Object value = impl_->reader->to_object(object, false);
     visit(ObjectVisit{ObjectReader::id(object), value, object->HasStream()});
   }
+} catch (...) {
+  impl_->translate("visiting the objects");
 }
 
-std::string Document::catalog_id() { return ObjectReader::id(impl_->pdf.GetCatalog()); }
+std::string Document::catalog_id() try {
+  return ObjectReader::id(impl_->pdf.GetCatalog());
+} catch (...) {
+  impl_->translate("reading the catalog");
+}
 
-std::string Document::info_id() {
+std::string Document::info_id() try {
   return impl_->pdf.GetInfo() ? ObjectReader::id(impl_->pdf.GetInfo()->GetObject()) : "";
+} catch (...) {
+  impl_->translate("reading the Info dictionary");
 }
 
-void Document::write(const std::string& path) {
+void Document::write(const std::string& path) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   try {
     std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
@@ -1239,6 +1413,8 @@ void Document::write(const std::string& path) {
   } catch (const PdfError& e) {
     throw Error(ErrorKind::io, Location(path), std::string("cannot be written (") + PdfError::ErrorName(e.GetError()) + ")");
   }
+} catch (...) {
+  impl_->translate("writing " + path);
 }
 
 }  // namespace redact::pdf

@@ -85,7 +85,22 @@ const PdfObject* single_parms(const ObjectReader& reader, const PdfObject* strea
 
 }  // namespace
 
-std::string ObjectReader::decode(const PdfObject* stream) const {
+namespace {
+
+std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+}  // namespace
+
+void ObjectReader::spend(size_t bytes, const PdfObject* stream) const {
+  decoded_ += bytes;
+  if (decoded_ > kMaxDocumentStreamBytes) {
+    throw Error(ErrorKind::limit, Location{"", 0, "object " + id(stream)},
+                "the document's streams decode to more than " + mebibytes(kMaxDocumentStreamBytes) +
+                    " together, more than redact reads");
+  }
+}
+
+std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
   const PdfObject* filter = get(stream, "Filter");
@@ -93,13 +108,16 @@ std::string ObjectReader::decode(const PdfObject* stream) const {
   const std::string filter_name = name(filter);
   const PdfObject* parms = single_parms(*this, stream);
   const double predictor = parms ? number(get(parms, "Predictor")).value_or(1) : 1;
+  const auto too_large = [&] {
+    return Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},
+                 "stream decodes to more than " + mebibytes(limit) + ", more than redact reads");
+  };
   // FlateDecode, alone, with no predictor or a PNG one: zlib, with the limit
   // applied as it inflates. Anything else: PoDoFo's filters.
   if ((filter_name == "FlateDecode" || filter_name == "Fl") && (predictor == 1 || (predictor >= 10 && predictor <= 15))) {
-    Inflated inflated = inflate(raw(stream), kMaxStreamBytes);
-    if (inflated.over_limit) {
-      throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)}, "stream decodes to more than 1 GiB");
-    }
+    Inflated inflated = inflate(raw(stream), limit);
+    spend(inflated.data.size(), stream);
+    if (inflated.over_limit) throw too_large();
     if (!inflated.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, "the Flate data is damaged or cut short");
     if (predictor == 1) return std::move(inflated.data);
     std::optional<std::string> rows =
@@ -113,10 +131,8 @@ std::string ObjectReader::decode(const PdfObject* stream) const {
   PoDoFo::pdf_long length = 0;
   stream->GetStream()->GetFilteredCopy(&buffer, &length);
   std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
-  if (length < 0 || static_cast<size_t>(length) > kMaxStreamBytes) {
-    throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},
-                "stream decodes to more than 1 GiB");
-  }
+  spend(length > 0 ? static_cast<size_t>(length) : 0, stream);
+  if (length < 0 || static_cast<size_t>(length) > limit) throw too_large();
   return std::string(buffer ? buffer : "", static_cast<size_t>(length));
 }
 

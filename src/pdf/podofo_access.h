@@ -43,8 +43,10 @@ class ObjectReader {
   std::optional<Rect> rect(const PdfObject* array) const;
 
   // The decoded bytes of a stream object. Throws PoDoFo::PdfError when a
-  // filter fails and redact::Error when the result exceeds `kMaxStreamBytes`.
-  std::string decode(const PdfObject* stream) const;
+  // filter fails, and redact::Error when the result would exceed `limit` or
+  // the document's streams together `kMaxDocumentStreamBytes` (the same
+  // 1,000 references to one large stream cost a thousand decodings).
+  std::string decode(const PdfObject* stream, size_t limit = kMaxStreamBytes) const;
   // The stream's bytes as stored (still encoded), "" for no stream.
   std::string raw(const PdfObject* stream) const;
 
@@ -61,10 +63,17 @@ class ObjectReader {
   // resolved (for a small property list); without, they stay references.
   Object to_object(const PdfObject* object, bool follow = true) const;
 
-  static constexpr size_t kMaxStreamBytes = size_t{1} << 30;
+  // Content streams, forms, fonts, CMaps, metadata: the 2 million operations
+  // a page may have fit in far less.
+  static constexpr size_t kMaxStreamBytes = size_t{64} << 20;
+  static constexpr size_t kMaxDocumentStreamBytes = size_t{4} << 30;
 
  private:
+  // Counts `bytes` against the document's budget; throws when it is spent.
+  void spend(size_t bytes, const PdfObject* stream) const;
+
   PoDoFo::PdfVecObjects* objects_;
+  mutable size_t decoded_ = 0;
 };
 
 }  // namespace redact::pdf::detail

@@ -1,0 +1,177 @@
+#include "pdf/shape_scan.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "pdf/content_lexer.h"
+#include "pdf/flate.h"
+
+namespace redact::pdf::detail {
+namespace {
+
+bool is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
+bool is_regular(unsigned char c) { return !is_space(c) && !is_pdf_delimiter(c); }
+
+// The filters named after /Filter in a dictionary's text: one name or an
+// array of names. An indirect /Filter gives one entry "?" (unknown).
+std::vector<std::string> filters(std::string_view dict) {
+  std::vector<std::string> names;
+  const size_t key = dict.find("/Filter");
+  if (key == std::string_view::npos) return names;
+  size_t at = key + 7;
+  while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
+  const bool array = at < dict.size() && dict[at] == '[';
+  if (array) ++at;
+  while (at < dict.size()) {
+    while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
+    if (at >= dict.size() || dict[at] != '/') break;
+    size_t end = at + 1;
+    while (end < dict.size() && is_regular(static_cast<unsigned char>(dict[end]))) ++end;
+    names.emplace_back(dict.substr(at + 1, end - at - 1));
+    at = end;
+    if (!array) break;
+  }
+  if (names.empty()) names.emplace_back("?");
+  return names;
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view file, const ShapeLimits& limits) : file_(file), limits_(limits) {}
+
+  ShapeProblem run() {
+    scan(file_, 0, true);
+    return problem_;
+  }
+
+ private:
+  // Scans `data` (the file, or an object stream's decoded data standing at
+  // `origin` in the file). Streams and object streams only in the file.
+  void scan(std::string_view data, size_t origin, bool in_file) {
+    int depth = 0;
+    size_t object_start = 0;  // where the current object's text starts
+    size_t i = 0;
+    const size_t n = data.size();
+    while (i < n && problem_.message.empty()) {
+      const auto c = static_cast<unsigned char>(data[i]);
+      if (c == '%') {
+        while (i < n && data[i] != '\n' && data[i] != '\r') ++i;
+      } else if (c == '(') {
+        int parens = 0;
+        for (; i < n; ++i) {
+          if (data[i] == '\\') ++i;
+          else if (data[i] == '(') ++parens;
+          else if (data[i] == ')' && --parens == 0) break;
+        }
+        ++i;
+      } else if (c == '<' && i + 1 < n && data[i + 1] == '<') {
+        open(depth, origin + i);
+        i += 2;
+      } else if (c == '<') {
+        while (i < n && data[i] != '>') ++i;
+        ++i;
+      } else if (c == '>' && i + 1 < n && data[i + 1] == '>') {
+        depth = std::max(0, depth - 1);
+        i += 2;
+      } else if (c == '[') {
+        open(depth, origin + i);
+        ++i;
+      } else if (c == ']') {
+        depth = std::max(0, depth - 1);
+        ++i;
+      } else if (is_regular(c)) {
+        size_t end = i;
+        while (end < n && is_regular(static_cast<unsigned char>(data[end]))) ++end;
+        const std::string_view word = data.substr(i, end - i);
+        if (word == "obj" || word == "endobj") {
+          depth = 0;
+          object_start = end;
+        } else if (word == "stream" && in_file) {
+          end = stream(data, object_start, end);
+        }
+        i = end;
+      } else {
+        ++i;
+      }
+    }
+  }
+
+  void open(int& depth, size_t offset) {
+    if (++depth > limits_.max_nesting && problem_.message.empty()) {
+      problem_.message = "objects are nested more than " + std::to_string(limits_.max_nesting) +
+                         " levels deep, which PoDoFo cannot read safely";
+      problem_.offset = static_cast<long long>(offset);
+    }
+  }
+
+  // At the end of the keyword `stream` (at `after`): an object stream is
+  // inflated and scanned; any stream's data is skipped. Returns where to go on.
+  size_t stream(std::string_view data, size_t object_start, size_t after) {
+    size_t start = after;
+    if (start < data.size() && data[start] == '\r') ++start;
+    if (start < data.size() && data[start] == '\n') ++start;
+    const size_t end = data.find("endstream", start);
+    const std::string_view dict = data.substr(object_start, after - object_start);
+    if (dict.find("/ObjStm") != std::string_view::npos) object_stream(dict, data.substr(start), start);
+    return end == std::string_view::npos ? data.size() : end + 9;
+  }
+
+  // PoDoFo inflates an object stream from its /Length; zlib stops at the end
+  // of the deflate data on its own, so inflating from the stream's start
+  // counts at least what PoDoFo will make, whatever /Length and any
+  // "endstream" inside the data say.
+  void object_stream(std::string_view dict, std::string_view from, size_t offset) {
+    const std::vector<std::string> names = filters(dict);
+    if (dict.find("/DecodeParms") != std::string_view::npos) {
+      fail("an object stream has /DecodeParms, which redact does not read before PoDoFo", offset);
+      return;
+    }
+    std::string decoded;
+    std::string_view input = from;
+    bool plain = names.empty();
+    for (const std::string& name : names) {
+      if (name != "FlateDecode" && name != "Fl") {
+        fail("an object stream is encoded with /" + name + "; redact reads object streams only with /FlateDecode", offset);
+        return;
+      }
+      const size_t room = limits_.max_object_stream_bytes - std::min(decoded_, limits_.max_object_stream_bytes);
+      Inflated inflated = inflate(input, room);
+      if (inflated.over_limit) {
+        fail("object streams decode to more than " + std::to_string(limits_.max_object_stream_bytes >> 20) +
+                 " MiB, more than redact reads",
+             offset);
+        return;
+      }
+      decoded = std::move(inflated.data);
+      input = decoded;
+    }
+    if (plain) {
+      const size_t end = from.find("endstream");
+      input = from.substr(0, end == std::string_view::npos ? from.size() : end);
+    }
+    decoded_ += input.size();
+    if (decoded_ > limits_.max_object_stream_bytes) {
+      fail("object streams hold more than " + std::to_string(limits_.max_object_stream_bytes >> 20) + " MiB", offset);
+      return;
+    }
+    scan(input, offset, false);
+  }
+
+  void fail(const std::string& message, size_t offset) {
+    if (!problem_.message.empty()) return;
+    problem_.message = message;
+    problem_.offset = static_cast<long long>(offset);
+  }
+
+  std::string_view file_;
+  const ShapeLimits& limits_;
+  size_t decoded_ = 0;
+  ShapeProblem problem_;
+};
+
+}  // namespace
+
+ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits) { return Scanner(file, limits).run(); }
+
+}  // namespace redact::pdf::detail
