@@ -2,11 +2,14 @@
 
 #include <new>
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "apply/content_rewriter.h"
 #include "core/diagnostics.h"
@@ -484,7 +487,10 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     }
   }
   outcome.pages = document->page_count();
-  const std::string temporary = output + ".redact-tmp";
+  // Beside the output, named for this process alone; `run` removes those a
+  // killed run left behind.
+  static std::atomic<unsigned> written{0};
+  const std::string temporary = output + "." + std::to_string(::getpid()) + "-" + std::to_string(written++) + ".redact-tmp";
   try {
     DocumentPlan plan = plan_document(*document, matcher, outcome.pages);
     for (const auto& [number, page_plan] : plan.pages_to_change) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "apply/redactor.h"
@@ -52,6 +53,20 @@ struct Job {
   std::string input;
   std::string output;
 };
+
+// Removes the temporary files (".redact-tmp") that an earlier run, killed
+// while it wrote, left in the folders this run writes to: each is an
+// unverified output. Each folder is listed once.
+void remove_stale_temporaries(const std::vector<Job>& jobs) {
+  std::set<fs::path> folders;
+  for (const Job& job : jobs) folders.insert(fs::path(job.output).parent_path());
+  for (const fs::path& folder : folders) {
+    std::error_code ec;
+    for (fs::directory_iterator it(folder.empty() ? fs::path(".") : folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename().string().ends_with(".redact-tmp")) fs::remove(it->path(), ec);
+    }
+  }
+}
 
 std::string now_iso8601() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -123,6 +138,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   try {
     if (!dry_run) {
       fs::create_directories(out);
+      remove_stale_temporaries(jobs);
       if (fs::path(audit_path).has_parent_path()) fs::create_directories(fs::path(audit_path).parent_path());
       log = std::make_unique<audit::AuditLog>(audit_path);
       log->append({{"type", "run"},

@@ -72,3 +72,163 @@ std::optional<std::string> unpredict_png(std::string_view data, int colors, int 
 }
 
 }  // namespace redact::pdf::detail
+
+namespace redact::pdf::detail {
+namespace {
+
+bool is_white(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
+
+// Appends to `out`, or says the limit is passed.
+bool put(Inflated& out, std::string_view bytes, size_t limit) {
+  if (out.data.size() + bytes.size() > limit) {
+    out.over_limit = true;
+    return false;
+  }
+  out.data.append(bytes);
+  return true;
+}
+
+}  // namespace
+
+Inflated ascii_hex(std::string_view data, size_t limit) {
+  Inflated out;
+  int high = -1;
+  for (const char c : data) {
+    if (is_white(c)) continue;
+    if (c == '>') {
+      if (high >= 0 && !put(out, std::string(1, static_cast<char>(high << 4)), limit)) return out;
+      out.complete = true;
+      return out;
+    }
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (v < 0) return out;
+    if (high < 0) {
+      high = v;
+    } else {
+      if (!put(out, std::string(1, static_cast<char>(high << 4 | v)), limit)) return out;
+      high = -1;
+    }
+  }
+  if (high >= 0 && !put(out, std::string(1, static_cast<char>(high << 4)), limit)) return out;
+  out.complete = true;  // no '>' at the end: readers accept it
+  return out;
+}
+
+Inflated ascii85(std::string_view data, size_t limit) {
+  Inflated out;
+  uint64_t group = 0;
+  int count = 0;
+  size_t i = 0;
+  if (data.substr(0, 2) == "<~") i = 2;
+  for (; i < data.size(); ++i) {
+    const char c = data[i];
+    if (is_white(c)) continue;
+    if (c == '~') break;
+    if (c == 'z' && count == 0) {
+      if (!put(out, std::string(4, '\0'), limit)) return out;
+      continue;
+    }
+    if (c < '!' || c > 'u') return out;
+    group = group * 85 + static_cast<uint64_t>(c - '!');
+    if (++count == 5) {
+      if (group > UINT32_MAX) return out;
+      const char bytes[4] = {static_cast<char>(group >> 24), static_cast<char>(group >> 16), static_cast<char>(group >> 8),
+                             static_cast<char>(group)};
+      if (!put(out, std::string_view(bytes, 4), limit)) return out;
+      group = 0;
+      count = 0;
+    }
+  }
+  if (count == 1) return out;
+  if (count > 0) {
+    for (int k = count; k < 5; ++k) group = group * 85 + 84;
+    if (group > UINT32_MAX) return out;
+    const char bytes[4] = {static_cast<char>(group >> 24), static_cast<char>(group >> 16), static_cast<char>(group >> 8),
+                           static_cast<char>(group)};
+    if (!put(out, std::string_view(bytes, static_cast<size_t>(count - 1)), limit)) return out;
+  }
+  out.complete = true;
+  return out;
+}
+
+Inflated run_length(std::string_view data, size_t limit) {
+  Inflated out;
+  size_t i = 0;
+  while (i < data.size()) {
+    const auto length = static_cast<unsigned char>(data[i++]);
+    if (length == 128) {
+      out.complete = true;
+      return out;
+    }
+    if (length < 128) {
+      const size_t n = length + 1u;
+      if (i + n > data.size()) return out;
+      if (!put(out, data.substr(i, n), limit)) return out;
+      i += n;
+    } else {
+      if (i >= data.size()) return out;
+      if (!put(out, std::string(257u - length, data[i++]), limit)) return out;
+    }
+  }
+  out.complete = true;  // no end-of-data byte: readers accept it
+  return out;
+}
+
+Inflated lzw(std::string_view data, size_t limit, bool early_change) {
+  Inflated out;
+  // The table: each entry is a previous entry plus one byte.
+  std::vector<int> prefix(4096, -1);
+  std::vector<unsigned char> last(4096, 0);
+  std::vector<uint16_t> length(4096, 1);
+  for (int k = 0; k < 256; ++k) last[static_cast<size_t>(k)] = static_cast<unsigned char>(k);
+  int next = 258, width = 9, previous = -1;
+  uint32_t bits = 0;
+  int held = 0;
+  std::string entry;
+  const auto spell = [&](int code) {
+    entry.resize(length[static_cast<size_t>(code)]);
+    for (size_t at = entry.size(); at-- > 0;) {
+      entry[at] = static_cast<char>(last[static_cast<size_t>(code)]);
+      code = prefix[static_cast<size_t>(code)];
+    }
+  };
+  for (const char c : data) {
+    bits = bits << 8 | static_cast<unsigned char>(c);
+    held += 8;
+    while (held >= width) {
+      const int code = static_cast<int>(bits >> (held - width)) & ((1 << width) - 1);
+      held -= width;
+      if (code == 256) {
+        next = 258;
+        width = 9;
+        previous = -1;
+        continue;
+      }
+      if (code == 257) {
+        out.complete = true;
+        return out;
+      }
+      if (code > next || (code == next && previous < 0)) return out;  // not a code yet: damaged
+      if (code < next) {
+        spell(code);
+      } else {  // the entry being made: previous + its own first byte
+        spell(previous);
+        entry += entry.front();
+      }
+      if (previous >= 0 && next < 4096) {
+        prefix[static_cast<size_t>(next)] = previous;
+        last[static_cast<size_t>(next)] = static_cast<unsigned char>(entry.front());
+        length[static_cast<size_t>(next)] = static_cast<uint16_t>(length[static_cast<size_t>(previous)] + 1);
+        ++next;
+      }
+      if (!put(out, entry, limit)) return out;
+      previous = code;
+      const int widen = next + (early_change ? 1 : 0);
+      width = widen >= 2048 ? 12 : widen >= 1024 ? 11 : widen >= 512 ? 10 : 9;
+    }
+  }
+  out.complete = true;  // no end-of-data code: readers accept it
+  return out;
+}
+
+}  // namespace redact::pdf::detail

@@ -26,3 +26,18 @@ Inflated inflate(std::string_view compressed, size_t limit);
 std::optional<std::string> unpredict_png(std::string_view data, int colors, int bits, int columns);
 
 }  // namespace redact::pdf::detail
+
+namespace redact::pdf::detail {
+
+// The other filters a stream of text or data may be chained through, each
+// with the same running limit (RunLength can multiply its input by 64, LZW
+// by thousands). `complete` is false for data that ends early or is damaged
+// (an odd character, an unknown code), as with inflate.
+Inflated ascii_hex(std::string_view data, size_t limit);
+Inflated ascii85(std::string_view data, size_t limit);
+Inflated run_length(std::string_view data, size_t limit);
+// LZW as PDF and TIFF use it (7.4.4): codes of 9 to 12 bits, 256 clears,
+// 257 ends; `early_change` 1 (the default) widens codes one code early.
+Inflated lzw(std::string_view data, size_t limit, bool early_change = true);
+
+}  // namespace redact::pdf::detail

@@ -1,8 +1,11 @@
 #include "pdf/podofo_access.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <set>
+#include <vector>
 
 #include "core/diagnostics.h"
 #include "pdf/flate.h"
@@ -76,17 +79,6 @@ std::optional<Rect> ObjectReader::rect(const PdfObject* array) const {
 
 namespace {
 
-// The one /DecodeParms dictionary of a single-filter stream, or null.
-const PdfObject* single_parms(const ObjectReader& reader, const PdfObject* stream) {
-  const PdfObject* parms = reader.get(stream, "DecodeParms");
-  if (parms && parms->IsArray()) parms = reader.item(parms, 0);
-  return parms && parms->IsDictionary() ? parms : nullptr;
-}
-
-}  // namespace
-
-namespace {
-
 std::string mebibytes(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
 }  // namespace
@@ -103,29 +95,58 @@ void ObjectReader::spend(size_t bytes, const PdfObject* stream) const {
 std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
-  const PdfObject* filter = get(stream, "Filter");
-  if (filter && filter->IsArray() && size(filter) == 1) filter = item(filter, 0);
-  const std::string filter_name = name(filter);
-  const PdfObject* parms = single_parms(*this, stream);
-  const double predictor = parms ? number(get(parms, "Predictor")).value_or(1) : 1;
   const auto too_large = [&] {
     return Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},
                  "stream decodes to more than " + mebibytes(limit) + ", more than redact reads");
   };
-  // FlateDecode, alone, with no predictor or a PNG one: zlib, with the limit
-  // applied as it inflates. Anything else: PoDoFo's filters.
-  if ((filter_name == "FlateDecode" || filter_name == "Fl") && (predictor == 1 || (predictor >= 10 && predictor <= 15))) {
-    Inflated inflated = inflate(raw(stream), limit);
-    spend(inflated.data.size(), stream);
-    if (inflated.over_limit) throw too_large();
-    if (!inflated.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, "the Flate data is damaged or cut short");
-    if (predictor == 1) return std::move(inflated.data);
-    std::optional<std::string> rows =
-        unpredict_png(inflated.data, static_cast<int>(number(get(parms, "Colors")).value_or(1)),
-                      static_cast<int>(number(get(parms, "BitsPerComponent")).value_or(8)),
-                      static_cast<int>(number(get(parms, "Columns")).value_or(1)));
-    if (!rows) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_InvalidPredictor, "the PNG prediction cannot be undone");
-    return std::move(*rows);
+  // The filters in order, each with its parameters.
+  struct Step {
+    std::string filter;
+    const PdfObject* parms;
+  };
+  std::vector<Step> chain;
+  const PdfObject* filter = get(stream, "Filter");
+  const PdfObject* parms = get(stream, "DecodeParms");
+  if (filter && filter->IsArray()) {
+    for (size_t i = 0; i < size(filter); ++i) chain.push_back({name(item(filter, i)), parms && parms->IsArray() ? item(parms, i) : nullptr});
+  } else if (filter) {
+    chain.push_back({name(filter), parms && parms->IsDictionary() ? parms : nullptr});
+  }
+  // Filters of text and data, with no predictor or a PNG one: decoded here,
+  // with the limit applied as the data comes out. Anything else (image
+  // filters, TIFF prediction): PoDoFo's filters, with the limit after.
+  const auto predictor = [&](const Step& step) {
+    return step.parms && step.parms->IsDictionary() ? number(get(step.parms, "Predictor")).value_or(1) : 1;
+  };
+  const auto ours = [&](const Step& step) {
+    static const std::set<std::string> kFilters{"FlateDecode",   "Fl",  "ASCIIHexDecode",  "AHx", "ASCII85Decode",
+                                                "A85",           "LZWDecode", "LZW", "RunLengthDecode", "RL"};
+    const double p = predictor(step);
+    return kFilters.contains(step.filter) && (p == 1 || (p >= 10 && p <= 15));
+  };
+  if (std::all_of(chain.begin(), chain.end(), ours)) {
+    std::string data = raw(stream);
+    for (const Step& step : chain) {
+      const std::string& f = step.filter;
+      Inflated out = f == "FlateDecode" || f == "Fl"     ? inflate(data, limit)
+                     : f == "ASCIIHexDecode" || f == "AHx" ? ascii_hex(data, limit)
+                     : f == "ASCII85Decode" || f == "A85"  ? ascii85(data, limit)
+                     : f == "RunLengthDecode" || f == "RL" ? run_length(data, limit)
+                                                           : lzw(data, limit, !step.parms || get_number(step.parms, "EarlyChange").value_or(1) != 0);
+      spend(out.data.size(), stream);
+      if (out.over_limit) throw too_large();
+      if (!out.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, ("the /" + f + " data is damaged or cut short").c_str());
+      data = std::move(out.data);
+      if (predictor(step) != 1) {
+        std::optional<std::string> rows =
+            unpredict_png(data, static_cast<int>(get_number(step.parms, "Colors").value_or(1)),
+                          static_cast<int>(get_number(step.parms, "BitsPerComponent").value_or(8)),
+                          static_cast<int>(get_number(step.parms, "Columns").value_or(1)));
+        if (!rows) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_InvalidPredictor, "the PNG prediction cannot be undone");
+        data = std::move(*rows);
+      }
+    }
+    return data;
   }
   char* buffer = nullptr;
   PoDoFo::pdf_long length = 0;

@@ -96,6 +96,39 @@ std::string make_jpeg(int components, int quality, J_COLOR_SPACE space) {
   return out;
 }
 
+TEST(Filters, AsciiHexAndAscii85Decode) {
+  Inflated hex = ascii_hex("48 65 6c6C6f 2>", 100);
+  EXPECT_TRUE(hex.complete);
+  EXPECT_EQ(hex.data, std::string("Hello ", 6));
+  EXPECT_FALSE(ascii_hex("48zz>", 100).complete) << "a character that is no hex digit";
+  Inflated a85 = ascii85("<~87cURD_*#TDfTZ)+X$~>", 100);
+  EXPECT_TRUE(a85.complete);
+  EXPECT_EQ(a85.data, "Hello, world!!");
+  EXPECT_EQ(ascii85("z~>", 100).data, std::string(4, '\0'));
+  EXPECT_FALSE(ascii85("87cU\x7f~>", 100).complete);
+}
+
+TEST(Filters, RunLengthStopsAtTheLimit) {
+  Inflated out = run_length(std::string("\x02" "abc\xfd" "x\x80", 7), 100);
+  EXPECT_TRUE(out.complete);
+  EXPECT_EQ(out.data, "abcxxxx");
+  // Two bytes that stand for 128: a thousand of them are a bomb.
+  std::string bomb;
+  for (int i = 0; i < 1000; ++i) bomb += "\x81x";
+  Inflated stopped = run_length(bomb, 1000);
+  EXPECT_TRUE(stopped.over_limit);
+  EXPECT_LE(stopped.data.size(), 1000u);
+}
+
+TEST(Filters, LzwDecodesTheSpecExample) {
+  // ISO 32000-1, 7.4.4.2: "-----A---B" with early change.
+  Inflated out = lzw(std::string("\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01", 9), 100);
+  EXPECT_TRUE(out.complete);
+  EXPECT_EQ(out.data, "-----A---B");
+  EXPECT_TRUE(lzw(std::string("\x80\x0b\x60\x50\x22\x0c\x0c\x85\x01", 9), 5).over_limit);
+  EXPECT_FALSE(lzw(std::string("\xff\xff", 2), 100).complete) << "a code not yet in the table";
+}
+
 TEST(Jpeg, ReencodingKeepsTheOriginalsQuantizationTables) {
   const std::string original = make_jpeg(3, 35, JCS_RGB);
   auto image = decode_jpeg(original, 1 << 24);

@@ -29,6 +29,17 @@ Outcome redact(const std::string& pdf, std::string* output_path = nullptr) {
   return redact_document(input, output, matcher(), RedactOptions{});
 }
 
+// How many temporary files of `output` (OUTPUT.*.redact-tmp) are beside it.
+int temporaries_beside(const std::string& output) {
+  const std::string prefix = std::filesystem::path(output).filename().string() + ".";
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(output).parent_path())) {
+    const std::string name = entry.path().filename().string();
+    found += name.starts_with(prefix) && name.ends_with(".redact-tmp") ? 1 : 0;
+  }
+  return found;
+}
+
 TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Officers were sent to France in May.) Tj ET"}}),
@@ -37,7 +48,7 @@ TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
   ASSERT_EQ(o.regions.size(), 1u);
   EXPECT_EQ(matcher().patterns()[o.regions[0].pattern].category, "country");
   ASSERT_TRUE(std::filesystem::exists(output));
-  EXPECT_FALSE(std::filesystem::exists(output + ".redact-tmp"));
+  EXPECT_EQ(temporaries_beside(output), 0) << "a temporary file is left beside the output";
   EXPECT_EQ(o.output_sha256.size(), 64u);
   auto doc = pdf::Document::open(output);
   Diagnostics d;
@@ -64,7 +75,7 @@ TEST(Redactor, AnOutputThatFailsCheckIsHeldWithTheFindingAsItsReason) {
   EXPECT_NE(o.reason.find("leak text"), std::string::npos) << o.reason;
   EXPECT_EQ(o.reason.find("France"), std::string::npos) << "a reason never holds the withheld text";
   EXPECT_FALSE(std::filesystem::exists(output));
-  EXPECT_FALSE(std::filesystem::exists(output + ".redact-tmp"));
+  EXPECT_EQ(temporaries_beside(output), 0) << "a temporary file is left beside the output";
 }
 
 TEST(Redactor, LetterSpacedTextIsRemovedNotOnlyFound) {

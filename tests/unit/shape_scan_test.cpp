@@ -1,0 +1,72 @@
+// The scan of raw bytes that keeps from PoDoFo what it cannot survive.
+#include "pdf/shape_scan.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+
+namespace redact::pdf::detail {
+namespace {
+
+std::string nested(int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); }
+
+std::string compress(const std::string& data) {
+  uLongf size = compressBound(data.size());
+  std::string out(size, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()), data.size(), 9);
+  out.resize(size);
+  return out;
+}
+
+TEST(ShapeScan, NestingPastTheLimitIsFoundWithItsOffset) {
+  EXPECT_EQ(scan_shape("1 0 obj " + nested(256) + " endobj").message, "");
+  const std::string file = "%PDF-1.7\n1 0 obj << /A " + nested(300) + " >> endobj";
+  const ShapeProblem problem = scan_shape(file);
+  EXPECT_NE(problem.message.find("nested more than 256"), std::string::npos) << problem.message;
+  EXPECT_EQ(problem.offset, static_cast<long long>(file.find('[')) + 255);
+}
+
+TEST(ShapeScan, EachObjectStartsAgainAtLevelZero) {
+  // A broken object that never closes does not count against the next.
+  std::string file;
+  for (int i = 0; i < 100; ++i) file += std::to_string(i + 1) + " 0 obj << << << endobj\n";
+  EXPECT_EQ(scan_shape(file).message, "");
+}
+
+TEST(ShapeScan, StringsCommentsAndStreamDataAreNotStructure) {
+  const std::string brackets(1000, '[');
+  EXPECT_EQ(scan_shape("1 0 obj (" + brackets + ") endobj").message, "");
+  EXPECT_EQ(scan_shape("1 0 obj (a \\) (" + brackets + ")) endobj").message, "");
+  EXPECT_EQ(scan_shape("% " + brackets + "\n1 0 obj [] endobj").message, "");
+  EXPECT_EQ(scan_shape("1 0 obj << /Length 1000 >> stream\n" + brackets + "\nendstream endobj").message, "");
+  EXPECT_NE(scan_shape("1 0 obj << /Length 1000 >> stream\nx\nendstream endobj 2 0 obj " + brackets).message, "");
+}
+
+TEST(ShapeScan, ObjectStreamsAreInflatedWithALimitAndScanned) {
+  const std::string deep = compress("1 0 " + nested(400));
+  const ShapeProblem problem =
+      scan_shape("5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >> stream\n" + deep + "\nendstream endobj");
+  EXPECT_NE(problem.message.find("nested"), std::string::npos) << "nesting inside an object stream";
+
+  // A bomb compressed twice: a few hundred bytes that stand for 8 MiB,
+  // against a limit of 1 MiB.
+  const std::string bomb = compress(compress(std::string(size_t{8} << 20, ' ')));
+  ASSERT_LT(bomb.size(), 2000u);
+  ShapeLimits limits;
+  limits.max_object_stream_bytes = size_t{1} << 20;
+  const ShapeProblem too_large = scan_shape(
+      "5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter [/FlateDecode /FlateDecode] >> stream\n" + bomb + "\nendstream endobj",
+      limits);
+  EXPECT_NE(too_large.message.find("MiB"), std::string::npos) << too_large.message;
+
+  EXPECT_NE(scan_shape("5 0 obj << /Type /ObjStm /Filter /LZWDecode >> stream\nxx\nendstream endobj").message, "")
+      << "an object stream filter the scan cannot measure is refused";
+  EXPECT_EQ(scan_shape("5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >> stream\n" + compress("1 0 << /A [1 2] >>") +
+                       "\nendstream endobj")
+                .message,
+            "");
+}
+
+}  // namespace
+}  // namespace redact::pdf::detail
