@@ -193,7 +193,10 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
     if (page.unknown_glyphs > 0) {
       throw NeedsReview{where + std::to_string(page.unknown_glyphs) + " glyphs whose Unicode is unknown"};
     }
-    if (!page.complete) throw NeedsReview{where + "the page could not be read completely"};
+    if (!page.complete) {
+      throw NeedsReview{where + "the page could not be read completely" +
+                        (page.incomplete_reason.empty() ? "" : " (" + page.incomplete_reason + ")")};
+    }
     PagePlan plan;
     std::set<uint32_t> removed, planned;
     for (const Found& found : find_in_readings(page, matcher)) {

@@ -498,7 +498,10 @@ class Checker {
     if (on_page) {
       if (!page.complete) {
         add({"unreadable-text", Severity::risk, number, std::nullopt, "page content",
-             "the page could not be read completely: what is not read cannot be checked", "", "", ""});
+             "the page could not be read completely" +
+                 (page.incomplete_reason.empty() ? std::string() : " (" + page.incomplete_reason + ")") +
+                 ": what is not read cannot be checked",
+             "", "", ""});
       }
       if (page.unknown_glyphs > 0) {
         add({"unreadable-text", Severity::risk, number, std::nullopt, "page content",

@@ -359,6 +359,11 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
   impl_->read_optional_content();
   const ObjectReader& reader = *impl_->reader;
   const Location where{impl_->path, number, "", -1};
+  const auto fail = [&](const Location& at, const std::string& message) {
+    page.complete = false;
+    if (page.incomplete_reason.empty()) page.incomplete_reason = message;
+    diagnostics.warn(at, message);
+  };
   try {
     const PdfObject* dict = impl_->page(number);
 
@@ -397,29 +402,30 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
     }
     for (const PdfObject* stream : streams) {
       if (!stream || !stream->HasStream()) {
-        page.complete = false;
-        diagnostics.warn(where, "a /Contents entry is not a stream");
+        fail(where, "a /Contents entry is not a stream");
         continue;
       }
       try {
         content += reader.decode(stream);
         content += '\n';
       } catch (const PdfError& e) {
-        page.complete = false;
-        diagnostics.warn(Location{impl_->path, number, "object " + ObjectReader::id(stream)},
-                         std::string("content stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
+        fail(Location{impl_->path, number, "object " + ObjectReader::id(stream)},
+             std::string("content stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
       }
     }
     detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user}, consumer,
                                     diagnostics, impl_->path, options);
     interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"));
-    page.complete = page.complete && interpreter.complete();
+    if (!interpreter.complete()) {
+      page.complete = false;
+      if (page.incomplete_reason.empty()) page.incomplete_reason = interpreter.incomplete_reason();
+    }
     page.content = std::move(content);
   } catch (const PdfError& e) {
-    page.complete = false;
-    diagnostics.warn(where, std::string("page cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
+    fail(where, std::string("page cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
   } catch (const Error& e) {
     page.complete = false;
+    if (page.incomplete_reason.empty()) page.incomplete_reason = e.without_file();
     diagnostics.warn(where, e.what());
   }
   return page;
@@ -780,7 +786,9 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       }
       raster.pixels = std::move(raster.jpeg->pixels);
     } else if (!filter || filter_name == "FlateDecode") {
-      raster.pixels = reader.decode(stream, kMaxImageBytes);
+      // No more than the pixels declared (and a PNG filter byte a row): a
+      // bomb stops there.
+      raster.pixels = reader.decode(stream, std::min(kMaxImageBytes, bytes + raster.height + 16));
     } else if (filter_name == "CCITTFaxDecode" && one && bits == 1) {
       // A fax-coded scan, decoded by libtiff, written back with Flate: lossless.
       const PdfObject* parms = reader.get(stream, "DecodeParms");

@@ -84,6 +84,7 @@ void Interpreter::warn(uint32_t stream, size_t offset, const std::string& messag
 
 void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& message) {
   complete_ = false;
+  if (incomplete_reason_.empty()) incomplete_reason_ = message;
   warn(stream, offset, message);
 }
 
@@ -561,7 +562,7 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
   for (size_t pos = 0; pos < bytes.size();) {
     if (glyphs_ >= kMaxGlyphsPerPage) {
       stopped_ = true;
-      incomplete(stream, op.begin, "page shows more than 2 million glyphs; reading stopped");
+      incomplete(stream, op.begin, "page shows more than 400,000 glyphs; reading stopped");
       return;
     }
     uint32_t code = 0;

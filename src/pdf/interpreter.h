@@ -48,7 +48,9 @@ class Interpreter {
   static constexpr size_t kMaxOperationsPerPage = 2'000'000;
   static constexpr size_t kMaxFormsPerPage = 100'000;       // forms and appearances run
   static constexpr size_t kMaxCachedOperations = 8'000'000;  // parsed forms kept per document
-  static constexpr size_t kMaxGlyphsPerPage = 2'000'000;
+  // Four times the densest real page we have seen (107,000): each glyph read
+  // costs a few hundred bytes here and as much again in the readings.
+  static constexpr size_t kMaxGlyphsPerPage = 400'000;
   static constexpr int kMaxFormDepth = 16;
   static constexpr size_t kMaxStateDepth = 512;
   static constexpr size_t kMaxWarningsPerPage = 50;
@@ -66,6 +68,8 @@ class Interpreter {
 
   // False when something could not be read (see PageContent::complete).
   bool complete() const { return complete_; }
+  // The first thing that made it incomplete, or "".
+  const std::string& incomplete_reason() const { return incomplete_reason_; }
 
  private:
   struct TextState {
@@ -132,6 +136,7 @@ class Interpreter {
   WalkOptions options_;
   std::vector<StreamUse> streams_;
   bool complete_ = true;
+  std::string incomplete_reason_;
   size_t glyphs_ = 0;
 
   GraphicsState state_;

@@ -104,6 +104,10 @@ struct PageContent {
   // decode, a form that loops, a limit reached): the glyphs are then not
   // everything the page shows.
   bool complete = true;
+  // Why not, when it is not: the first problem ("page runs more than
+  // 100,000 forms", "stream decodes to more than 64 MiB"), for a reason that
+  // names the limit.
+  std::string incomplete_reason;
 };
 
 }  // namespace redact::pdf

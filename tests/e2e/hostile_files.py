@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Hostile and broken files, one of each class an attacker can send: each
+ends with exit 0, 1 or 3 (never a signal, a hang or an "internal error"),
+with the outcome its class calls for, and within a memory bound.
+
+- nesting: a dictionary and an array nested 20,000 deep (PoDoFo's tokenizer
+  recurses once a level) are refused, exit 3, with a message that says so;
+- the same inside an object stream;
+- bombs: a content stream, a doubly compressed content stream, an
+  ASCII85+Flate chain, an image under a match, XMP metadata and an object
+  stream, each a few KB or MB that inflate to gigabytes, stay far below
+  their size in memory and end held (1) or refused (3);
+- a page tree whose /Count says 2,147,483,647 (one page) and one that loops:
+  read as the pages it has;
+- forms that draw each other ten times over, fifteen deep: the page is held
+  within the per-page budget, not run 10^15 times;
+- a temporary output that a killed run left beside the output is removed by
+  the next run.
+
+The memory bound is 400 MB for a plain build; a sanitizer build (its shadow
+memory counts too) is held to 2 GB."""
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import zlib
+
+from pdf_inputs import Checks, argument_parser
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+TEXT = b"BT /F1 12 Tf 72 720 Td (Officers were sent to France in May.) Tj ET"
+
+
+def stream(dictionary, data):
+    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def flate(data, times=1):
+    for _ in range(times):
+        data = zlib.compress(data, 9)
+    return data
+
+
+def write_pdf(objects, trailer=b""):
+    """A classic cross-reference table over `objects` [(number, body)]; the
+    catalog is object 1."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, body in objects:
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    size = max(offsets) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for n in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (size, trailer, xref)
+    return bytes(out)
+
+
+def page_objects(content=TEXT, page_extra=b"", catalog_extra=b"", resources=b"/Font << /F1 5 0 R >>", more=(),
+                 content_object=None):
+    return [(1, b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>"),
+            (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+            (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << "
+             + resources + b" >> " + page_extra + b">>"),
+            (4, content_object or stream(b"", content)),
+            (5, FONT)] + list(more)
+
+
+def with_object_stream(loose, packed):
+    """A file whose objects `packed` [(number, body)] sit in one object
+    stream (object 90), with a cross-reference stream (object 91)."""
+    header = b" ".join(b"%d %d" % (n, 0) for n, _ in packed)
+    bodies, offsets, at = b"", [], 0
+    for n, body in packed:
+        offsets.append(at)
+        bodies += body + b"\n"
+        at += len(body) + 1
+    header = b" ".join(b"%d %d" % (n, o) for (n, _), o in zip(packed, offsets)) + b"\n"
+    data = flate(header + bodies)
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    where = {}
+    for n, body in loose + [(90, stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(packed), len(header)),
+                                        data))]:
+        where[n] = len(out)
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    size = 92
+    rows = b""
+    for n in range(size):
+        if n in where:
+            rows += b"\x01" + where[n].to_bytes(4, "big") + b"\x00\x00"
+        elif any(n == p for p, _ in packed):
+            index = [p for p, _ in packed].index(n)
+            rows += b"\x02" + (90).to_bytes(4, "big") + index.to_bytes(2, "big")
+        elif n == 91:
+            rows += b"\x01" + len(out).to_bytes(4, "big") + b"\x00\x00"
+        else:
+            rows += b"\x00" + b"\x00" * 4 + b"\xff\xff"
+    xref_at = len(out)
+    out += b"91 0 obj\n" + stream(b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % size, rows) + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def deflate_bomb(gigabytes, prefix=b"", times=1):
+    """zlib data that inflates to `prefix` and then `gigabytes` GiB of
+    spaces, made without compressing gigabytes: after a full flush deflate
+    starts afresh, so one compressed 16 MiB block can be repeated. The
+    checksum at the end is left wrong: a reader that stops at its limit
+    never reaches it."""
+    compressor = zlib.compressobj(9)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(b" " * (1 << 24)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    data = head + block * (gigabytes * 64) + b"\x03\x00" + b"\x00" * 4
+    return flate(data) if times == 2 else data
+
+
+def cases():
+    deep = 20000
+    yield "nesting.dictionary", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"<< /A " * deep + b">>" * deep)])), {3}, "nested"
+    yield "nesting.array", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"[" * deep + b"]" * deep)])), {3}, "nested"
+    yield ("nesting.in_object_stream",
+           with_object_stream(page_objects()[2:], [(1, b"<< /Type /Catalog /Pages 2 0 R /Deep 6 0 R >>"), (2, page_objects()[1][1]),
+                                                   (6, b"[" * 2000 + b"]" * 2000)]),
+           {3}, "nested")
+    yield "bomb.content", write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode", deflate_bomb(3)))), {1}, "MiB"
+    yield ("bomb.content_compressed_twice",
+           write_pdf(page_objects(content_object=stream(b"/Filter [/FlateDecode /FlateDecode]", deflate_bomb(3, times=2)))), {1}, "MiB")
+    a85 = __import__("base64").a85encode(deflate_bomb(1), adobe=True)[2:]
+    yield ("bomb.ascii85_and_flate",
+           write_pdf(page_objects(content_object=stream(b"/Filter [/ASCII85Decode /FlateDecode]", a85))), {1}, "MiB")
+    image = stream(b"/Type /XObject /Subtype /Image /Width 65536 /Height 16384 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+                   b"/Filter /FlateDecode", deflate_bomb(3))
+    yield ("bomb.image_under_a_match",
+           write_pdf(page_objects(content=b"q 500 0 0 100 60 700 cm /Im1 Do Q " + TEXT,
+                                  resources=b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>", more=[(6, image)])),
+           {1}, "")
+    yield ("bomb.xmp_metadata",
+           write_pdf(page_objects(catalog_extra=b"/Metadata 6 0 R ",
+                                  more=[(6, stream(b"/Type /Metadata /Subtype /XML /Filter /FlateDecode", deflate_bomb(3)))])),
+           {0}, "")
+    packed = [(1, b"<< /Type /Catalog /Pages 2 0 R /Pad 6 0 R >>"), (2, page_objects()[1][1]),
+              (6, b"(" + b" " * 100 + b")")]
+    bomb_file = with_object_stream(page_objects()[2:], packed)
+    body = deflate_bomb(3, prefix=b"1 0 2 60 6 200\n<< /Type /Catalog /Pages 2 0 R >>")
+    start = bomb_file.index(b"90 0 obj")
+    end = bomb_file.index(b"endobj", start)
+    bomb_file = bomb_file[:start] + b"90 0 obj\n" + stream(b"/Type /ObjStm /N 3 /First 16 /Filter /FlateDecode", body) + b"\n" + bomb_file[end:]
+    # The cross-reference stream's offsets are now wrong: readers repair it.
+    yield "bomb.object_stream", bomb_file, {3}, "MiB"
+    count = page_objects()
+    count[1] = (2, b"<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>")
+    yield "page_tree.huge_count", write_pdf(count), {0}, "pages=1"
+    loop = page_objects()
+    loop[1] = (2, b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>")
+    yield "page_tree.loop", write_pdf(loop), {0}, "pages=1"
+    # Form n draws form n+1 ten times; the last draws text.
+    forms = []
+    for n in range(15):
+        draws = b" ".join(b"q 1 0 0 1 0 %d cm /X Do Q" % k for k in range(10))
+        forms.append((10 + n, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X %d 0 R >> >>"
+                                     % (11 + n), draws)))
+    forms.append((25, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>", TEXT)))
+    yield ("forms.fan_out",
+           write_pdf(page_objects(content=b"/X Do", resources=b"/XObject << /X 10 0 R >>", more=forms)),
+           {1}, "forms")
+
+
+def run_measured(args, env):
+    """Runs `args`; returns (exit status or -signal, stdout+stderr, peak RSS in MB)."""
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        output, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        return "timeout", output.decode(errors="replace"), 0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return process.returncode, output.decode(errors="replace"), usage.ru_maxrss // 1024
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    check = Checks()
+    sanitized = "sanitize" in os.path.abspath(args.redact)
+    limit_mb = 2048 if sanitized else 400
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, data, expected, hint in cases():
+            path = os.path.join(tmp, name + ".pdf")
+            with open(path, "wb") as f:
+                f.write(data)
+            out = os.path.join(tmp, "out-" + name)
+            # Each command in a child of its own, so that the peak RSS is
+            # that command's (RUSAGE_CHILDREN keeps the largest child).
+            probe = [sys.executable, "-c",
+                     "import resource,subprocess,sys;"
+                     "p=subprocess.run(sys.argv[1:],capture_output=True);"
+                     "sys.stdout.buffer.write(p.stdout+p.stderr);"
+                     "print('\\nRSS_MB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss//1024);"
+                     "sys.exit(p.returncode if p.returncode>=0 else 128-p.returncode)"]
+            status, output, _ = run_measured(probe + [args.redact, "run", path, "-o", out], env)
+            rss = int(output.rsplit("RSS_MB", 1)[1]) if "RSS_MB" in output else -1
+            detail = f"exit {status}, {rss} MB"
+            check(f"{name}: run ends with exit {sorted(expected)}", status in expected, detail + " " + output[-300:].replace("\n", " | "))
+            check(f"{name}: no internal error", "internal error" not in output)
+            check(f"{name}: run stays under {limit_mb} MB", 0 <= rss < limit_mb, detail)
+            if hint.startswith("pages="):
+                with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+                    documents = [r for r in map(json.loads, f) if r["type"] == "document"]
+                check(f"{name}: read as {hint[6:]} page(s)", documents and documents[0]["pages"] == int(hint[6:]),
+                      str(documents[0]["pages"] if documents else None))
+            elif hint:
+                check(f"{name}: the reason names the limit ('{hint}')", hint in output, output[-300:].replace("\n", " | "))
+            for command in (["check", path], ["extract", path]):
+                status, output, _ = run_measured(probe + [args.redact] + command, env)
+                rss = int(output.rsplit("RSS_MB", 1)[1]) if "RSS_MB" in output else -1
+                check(f"{name}: {command[0]} ends with exit 0, 1 or 3 under {limit_mb} MB",
+                      status in (0, 1, 3) and 0 <= rss < limit_mb and "internal error" not in output,
+                      f"exit {status}, {rss} MB")
+
+        # A killed run's temporary output is removed by the next run.
+        source = os.path.join(tmp, "letter.pdf")
+        with open(source, "wb") as f:
+            f.write(write_pdf(page_objects()))
+        out = os.path.join(tmp, "out-stale")
+        os.makedirs(out)
+        stale = os.path.join(out, "letter.pdf.4242-0.redact-tmp")
+        with open(stale, "wb") as f:
+            f.write(b"%PDF-1.7 half written")
+        status, output, _ = run_measured([args.redact, "run", source, "-o", out], env)
+        check("stale temporary: the run redacts", status == 0, output[-200:])
+        check("stale temporary: removed by the next run", not os.path.exists(stale), str(os.listdir(out)))
+        check("stale temporary: none left at all", not any(n.endswith(".redact-tmp") for n in os.listdir(out)), str(os.listdir(out)))
+    return check.exit_status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
