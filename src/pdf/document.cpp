@@ -175,13 +175,14 @@ void Document::Impl::translate(const std::string& doing) const {
 
 namespace {
 
-// Parses every object now: PoDoFo parses an object the first time anything
-// touches it, so a damaged one would otherwise fail whatever walk reached it
-// first. Returns what failed, or "".
+// Parses every object and reads every stream's bytes now: PoDoFo does both
+// the first time anything touches an object, so a damaged one (a stream
+// whose /Length is wrong or missing) would otherwise fail whatever walk
+// reached it first. Returns what failed, or "".
 std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
   for (PdfObject* object : objects) {
     try {
-      object->GetDataType();
+      object->HasStream();  // DelayedLoad, then DelayedStreamLoad
     } catch (const PdfError& e) {
       return "object " + ObjectReader::id(object) + " cannot be parsed (" + PdfError::ErrorName(e.GetError()) + ")";
     }

@@ -14,6 +14,11 @@ with the outcome its class calls for, and within a memory bound.
   read as the pages it has;
 - forms that draw each other ten times over, fifteen deep: the page is held
   within the per-page budget, not run 10^15 times;
+- a damaged object (a stream whose /Length names no object: PoDoFo reads
+  it only when first touched) reached only through the outlines, the form,
+  the name tree, the structure tree, a thumbnail, an annotation, Info or
+  XMP metadata: the file goes through libqpdf's repair at opening (the
+  audit log says so), never into an abort in a later walk;
 - a temporary output that a killed run left beside the output is removed by
   the next run.
 
@@ -119,6 +124,25 @@ def deflate_bomb(gigabytes, prefix=b"", times=1):
 
 
 def cases():
+    bad = (6, b"<< /Length 99 0 R >>\nstream\nsecret data here\nendstream")
+    places = {
+        "outlines": page_objects(catalog_extra=b"/Outlines 7 0 R ",
+                                 more=[(7, b"<< /Type /Outlines /First 8 0 R /Last 8 0 R /Count 1 >>"),
+                                       (8, b"<< /Title (Hi) /Parent 7 0 R /A << /S /JavaScript /JS 6 0 R >> >>"), bad]),
+        "acroform": page_objects(catalog_extra=b"/AcroForm << /Fields [] /XFA 6 0 R >> ", more=[bad]),
+        "names": page_objects(catalog_extra=b"/Names << /EmbeddedFiles << /Names [(a) << /Type /Filespec /F (a) "
+                                            b"/EF << /F 6 0 R >> >>] >> >> ", more=[bad]),
+        "structure_tree": page_objects(catalog_extra=b"/StructTreeRoot << /Type /StructTreeRoot /K << /S /P "
+                                                     b"/ActualText 6 0 R >> >> ", more=[bad]),
+        "thumbnail": page_objects(page_extra=b"/Thumb 6 0 R ", more=[bad]),
+        "annotation": page_objects(page_extra=b"/Annots [<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /AP << /N 6 0 R >> >>] ",
+                                   more=[bad]),
+        "metadata": page_objects(catalog_extra=b"/Metadata 6 0 R ", more=[bad]),
+    }
+    for place, objects in places.items():
+        yield f"damaged_object.only_through_{place}", write_pdf(objects), {0}, "notes=repaired"
+    yield ("damaged_object.only_through_info", write_pdf(page_objects(more=[bad, (7, b"<< /Title 6 0 R >>")]), trailer=b"/Info 7 0 R "),
+           {0}, "notes=repaired")
     deep = 20000
     yield "nesting.dictionary", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"<< /A " * deep + b">>" * deep)])), {3}, "nested"
     yield "nesting.array", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"[" * deep + b"]" * deep)])), {3}, "nested"
@@ -208,7 +232,12 @@ def main():
             check(f"{name}: run ends with exit {sorted(expected)}", status in expected, detail + " " + output[-300:].replace("\n", " | "))
             check(f"{name}: no internal error", "internal error" not in output)
             check(f"{name}: run stays under {limit_mb} MB", 0 <= rss < limit_mb, detail)
-            if hint.startswith("pages="):
+            if hint.startswith("notes="):
+                with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+                    documents = [r for r in map(json.loads, f) if r["type"] == "document"]
+                notes = documents[0].get("input_notes", []) if documents else []
+                check(f"{name}: the audit log says the input was {hint[6:]}", any(hint[6:] in n for n in notes), str(notes)[:200])
+            elif hint.startswith("pages="):
                 with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
                     documents = [r for r in map(json.loads, f) if r["type"] == "document"]
                 check(f"{name}: read as {hint[6:]} page(s)", documents and documents[0]["pages"] == int(hint[6:]),
