@@ -72,19 +72,20 @@ class Scanner {
         while (i < n && data[i] != '>') ++i;
         ++i;
       } else if (c == '>' && i + 1 < n && data[i + 1] == '>') {
-        depth = std::max(0, depth - 1);
+        close(depth, origin + i);
         i += 2;
       } else if (c == '[') {
         open(depth, origin + i);
         ++i;
       } else if (c == ']') {
-        depth = std::max(0, depth - 1);
+        close(depth, origin + i);
         ++i;
       } else if (is_regular(c)) {
         size_t end = i;
         while (end < n && is_regular(static_cast<unsigned char>(data[end]))) ++end;
         const std::string_view word = data.substr(i, end - i);
         if (word == "obj" || word == "endobj") {
+          finish_object(origin + i);
           depth = 0;
           object_start = end;
         } else if (word == "stream" && in_file) {
@@ -98,10 +99,27 @@ class Scanner {
   }
 
   void open(int& depth, size_t offset) {
+    deepest_ = std::max(deepest_, depth + 1);
     if (++depth > limits_.max_nesting && problem_.message.empty()) {
       problem_.message = "objects are nested more than " + std::to_string(limits_.max_nesting) +
                          " levels deep, which PoDoFo cannot read safely";
       problem_.offset = static_cast<long long>(offset);
+    }
+  }
+
+  void close(int& depth, size_t offset) {
+    depth = std::max(0, depth - 1);
+    if (depth == 0) finish_object(offset);
+  }
+
+  // An object (or a value at the top level of an object stream) ends: its
+  // depth counts against the budget.
+  void finish_object(size_t offset) {
+    const double d = deepest_;
+    cost_ += d * d * d;
+    deepest_ = 0;
+    if (cost_ > limits_.max_nesting_cost) {
+      fail("objects are nested so deep, so often, that PoDoFo would take minutes to read them", offset);
     }
   }
 
@@ -167,6 +185,8 @@ class Scanner {
   std::string_view file_;
   const ShapeLimits& limits_;
   size_t decoded_ = 0;
+  int deepest_ = 0;   // in the current object
+  double cost_ = 0;   // the sum of each object's deepest^3
   ShapeProblem problem_;
 };
 

@@ -5,7 +5,8 @@ with the outcome its class calls for, and within a memory bound.
 
 - nesting: a dictionary and an array nested 20,000 deep (PoDoFo's tokenizer
   recurses once a level) are refused, exit 3, with a message that says so;
-- the same inside an object stream;
+- the same inside an object stream, and 60 objects 200 deep (PoDoFo's parse
+  costs depth^3 an object: minutes together);
 - bombs: a content stream, a doubly compressed content stream, an
   ASCII85+Flate chain, an image under a match, XMP metadata and an object
   stream, each a few KB or MB that inflate to gigabytes, stay far below
@@ -146,6 +147,10 @@ def cases():
     deep = 20000
     yield "nesting.dictionary", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"<< /A " * deep + b">>" * deep)])), {3}, "nested"
     yield "nesting.array", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"[" * deep + b"]" * deep)])), {3}, "nested"
+    many = [(10 + i, b"<< /A " * 200 + b">>" * 200) for i in range(60)]
+    refs = b" ".join(b"%d 0 R" % n for n, _ in many)
+    yield ("nesting.many_deep_objects", write_pdf(page_objects(catalog_extra=b"/Deep [" + refs + b"] ", more=many)), {3},
+           "so often")
     yield ("nesting.in_object_stream",
            with_object_stream(page_objects()[2:], [(1, b"<< /Type /Catalog /Pages 2 0 R /Deep 6 0 R >>"), (2, page_objects()[1][1]),
                                                    (6, b"[" * 2000 + b"]" * 2000)]),

@@ -27,6 +27,18 @@ TEST(ShapeScan, NestingPastTheLimitIsFoundWithItsOffset) {
   EXPECT_EQ(problem.offset, static_cast<long long>(file.find('[')) + 255);
 }
 
+TEST(ShapeScan, ManyDeepObjectsExhaustTheBudget) {
+  // Each within the limit, together hours of PoDoFo's time (its parse costs
+  // depth^3 an object).
+  std::string file;
+  for (int i = 0; i < 100; ++i) file += std::to_string(i + 1) + " 0 obj << /A " + nested(250) + " >> endobj\n";
+  EXPECT_NE(scan_shape(file).message.find("so often"), std::string::npos);
+  // What real files do: thousands of objects a few levels deep.
+  std::string real;
+  for (int i = 0; i < 20000; ++i) real += std::to_string(i + 1) + " 0 obj << /A << /B [1 [2 [3]]] >> >> endobj\n";
+  EXPECT_EQ(scan_shape(real).message, "");
+}
+
 TEST(ShapeScan, EachObjectStartsAgainAtLevelZero) {
   // A broken object that never closes does not count against the next.
   std::string file;
