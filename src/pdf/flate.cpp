@@ -71,6 +71,28 @@ std::optional<std::string> unpredict_png(std::string_view data, int colors, int 
   return out;
 }
 
+std::optional<std::string> unpredict_tiff(std::string_view data, int colors, int bits, int columns) {
+  if (colors < 1 || colors > 32 || (bits != 8 && bits != 16) || columns < 1 || columns > 1 << 20) return std::nullopt;
+  const size_t bytes = static_cast<size_t>(bits / 8);
+  const size_t pixel = static_cast<size_t>(colors) * bytes;
+  const size_t row = pixel * static_cast<size_t>(columns);
+  if (data.size() % row != 0) return std::nullopt;
+  std::string out(data);
+  for (size_t at = 0; at < out.size(); at += row) {
+    for (size_t i = pixel; i < row; i += bytes) {
+      if (bytes == 1) {
+        out[at + i] = static_cast<char>(static_cast<unsigned char>(out[at + i]) + static_cast<unsigned char>(out[at + i - pixel]));
+      } else {
+        const unsigned value = (static_cast<unsigned char>(out[at + i]) << 8 | static_cast<unsigned char>(out[at + i + 1])) +
+                               (static_cast<unsigned char>(out[at + i - pixel]) << 8 | static_cast<unsigned char>(out[at + i - pixel + 1]));
+        out[at + i] = static_cast<char>(value >> 8 & 0xFF);
+        out[at + i + 1] = static_cast<char>(value & 0xFF);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace redact::pdf::detail
 
 namespace redact::pdf::detail {

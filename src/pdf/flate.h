@@ -25,6 +25,11 @@ Inflated inflate(std::string_view compressed, size_t limit);
 // unknown.
 std::optional<std::string> unpredict_png(std::string_view data, int colors, int bits, int columns);
 
+// Undoes TIFF prediction (Predictor 2: each component is the difference from
+// the one to its left), for 8 and 16 bits a component. Nothing for other
+// depths or data that is not whole rows.
+std::optional<std::string> unpredict_tiff(std::string_view data, int colors, int bits, int columns);
+
 }  // namespace redact::pdf::detail
 
 namespace redact::pdf::detail {

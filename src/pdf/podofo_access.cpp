@@ -112,49 +112,45 @@ std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
   } else if (filter) {
     chain.push_back({name(filter), parms && parms->IsDictionary() ? parms : nullptr});
   }
-  // Filters of text and data, with no predictor or a PNG one: decoded here,
-  // with the limit applied as the data comes out. Anything else (image
-  // filters, TIFF prediction): PoDoFo's filters, with the limit after.
+  // Filters of text and data, decoded here, with the limit applied as the
+  // data comes out. Image filters (DCT, JPX, JBIG2, CCITT) make no text or
+  // data a reader needs and are decoded, where an image is repainted, by
+  // their own libraries: PoDoFo's filters decode whole, with no limit, so
+  // they are never used.
   const auto predictor = [&](const Step& step) {
     return step.parms && step.parms->IsDictionary() ? number(get(step.parms, "Predictor")).value_or(1) : 1;
   };
-  const auto ours = [&](const Step& step) {
-    static const std::set<std::string> kFilters{"FlateDecode",   "Fl",  "ASCIIHexDecode",  "AHx", "ASCII85Decode",
-                                                "A85",           "LZWDecode", "LZW", "RunLengthDecode", "RL"};
-    const double p = predictor(step);
-    return kFilters.contains(step.filter) && (p == 1 || (p >= 10 && p <= 15));
-  };
-  if (std::all_of(chain.begin(), chain.end(), ours)) {
-    std::string data = raw(stream);
-    for (const Step& step : chain) {
-      const std::string& f = step.filter;
-      Inflated out = f == "FlateDecode" || f == "Fl"     ? inflate(data, limit)
-                     : f == "ASCIIHexDecode" || f == "AHx" ? ascii_hex(data, limit)
-                     : f == "ASCII85Decode" || f == "A85"  ? ascii85(data, limit)
-                     : f == "RunLengthDecode" || f == "RL" ? run_length(data, limit)
-                                                           : lzw(data, limit, !step.parms || get_number(step.parms, "EarlyChange").value_or(1) != 0);
-      spend(out.data.size(), stream);
-      if (out.over_limit) throw too_large();
-      if (!out.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, ("the /" + f + " data is damaged or cut short").c_str());
-      data = std::move(out.data);
-      if (predictor(step) != 1) {
-        std::optional<std::string> rows =
-            unpredict_png(data, static_cast<int>(get_number(step.parms, "Colors").value_or(1)),
-                          static_cast<int>(get_number(step.parms, "BitsPerComponent").value_or(8)),
-                          static_cast<int>(get_number(step.parms, "Columns").value_or(1)));
-        if (!rows) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_InvalidPredictor, "the PNG prediction cannot be undone");
-        data = std::move(*rows);
-      }
+  static const std::set<std::string> kFilters{"FlateDecode", "Fl",  "ASCIIHexDecode",  "AHx", "ASCII85Decode",
+                                              "A85",         "LZWDecode", "LZW", "RunLengthDecode", "RL"};
+  std::string data = raw(stream);
+  for (const Step& step : chain) {
+    const std::string& f = step.filter;
+    if (!kFilters.contains(f)) {
+      throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},
+                  "stream is encoded with /" + f + ", which redact does not decode as text or data");
     }
-    return data;
+    Inflated out = f == "FlateDecode" || f == "Fl"     ? inflate(data, limit)
+                   : f == "ASCIIHexDecode" || f == "AHx" ? ascii_hex(data, limit)
+                   : f == "ASCII85Decode" || f == "A85"  ? ascii85(data, limit)
+                   : f == "RunLengthDecode" || f == "RL" ? run_length(data, limit)
+                                                         : lzw(data, limit, !step.parms || get_number(step.parms, "EarlyChange").value_or(1) != 0);
+    spend(out.data.size(), stream);
+    if (out.over_limit) throw too_large();
+    if (!out.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, ("the /" + f + " data is damaged or cut short").c_str());
+    data = std::move(out.data);
+    const double p = predictor(step);
+    if (p != 1) {
+      const int colors = static_cast<int>(get_number(step.parms, "Colors").value_or(1));
+      const int bits = static_cast<int>(get_number(step.parms, "BitsPerComponent").value_or(8));
+      const int columns = static_cast<int>(get_number(step.parms, "Columns").value_or(1));
+      std::optional<std::string> rows = p >= 10 && p <= 15 ? unpredict_png(data, colors, bits, columns)
+                                        : p == 2           ? unpredict_tiff(data, colors, bits, columns)
+                                                           : std::nullopt;
+      if (!rows) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_InvalidPredictor, "the prediction cannot be undone");
+      data = std::move(*rows);
+    }
   }
-  char* buffer = nullptr;
-  PoDoFo::pdf_long length = 0;
-  stream->GetStream()->GetFilteredCopy(&buffer, &length);
-  std::unique_ptr<char, void (*)(void*)> owner(buffer, PoDoFo::podofo_free);
-  spend(length > 0 ? static_cast<size_t>(length) : 0, stream);
-  if (length < 0 || static_cast<size_t>(length) > limit) throw too_large();
-  return std::string(buffer ? buffer : "", static_cast<size_t>(length));
+  return data;
 }
 
 std::string ObjectReader::raw(const PdfObject* stream) const {

@@ -42,10 +42,13 @@ class ObjectReader {
   // four finite numbers or is empty.
   std::optional<Rect> rect(const PdfObject* array) const;
 
-  // The decoded bytes of a stream object. Throws PoDoFo::PdfError when a
-  // filter fails, and redact::Error when the result would exceed `limit` or
-  // the document's streams together `kMaxDocumentStreamBytes` (the same
-  // 1,000 references to one large stream cost a thousand decodings).
+  // The decoded bytes of a stream object, through any chain of FlateDecode,
+  // LZWDecode (with PNG or TIFF prediction), ASCIIHexDecode, ASCII85Decode
+  // and RunLengthDecode, all decoded by us. Throws PoDoFo::PdfError when the
+  // data is damaged, and redact::Error for any other filter (an image's) and
+  // when the result would exceed `limit` or the document's streams together
+  // `kMaxDocumentStreamBytes` (1,000 references to one large stream cost a
+  // thousand decodings).
   std::string decode(const PdfObject* stream, size_t limit = kMaxStreamBytes) const;
   // The stream's bytes as stored (still encoded), "" for no stream.
   std::string raw(const PdfObject* stream) const;

@@ -7,8 +7,8 @@ with the outcome its class calls for, and within a memory bound.
   recurses once a level) are refused, exit 3, with a message that says so;
 - the same inside an object stream, and 60 objects 200 deep (PoDoFo's parse
   costs depth^3 an object: minutes together);
-- bombs: a content stream, a doubly compressed content stream, an
-  ASCII85+Flate chain, an image under a match, XMP metadata and an object
+- bombs: a content stream, a doubly compressed content stream, one with TIFF
+  prediction (PoDoFo's filters decoded those whole), an ASCII85+Flate chain, an image under a match, XMP metadata and an object
   stream, each a few KB or MB that inflate to gigabytes, stay far below
   their size in memory and end held (1) or refused (3);
 - a page tree whose /Count says 2,147,483,647 (one page) and one that loops:
@@ -158,6 +158,9 @@ def cases():
     yield "bomb.content", write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode", deflate_bomb(3)))), {1}, "MiB"
     yield ("bomb.content_compressed_twice",
            write_pdf(page_objects(content_object=stream(b"/Filter [/FlateDecode /FlateDecode]", deflate_bomb(3, times=2)))), {1}, "MiB")
+    yield ("bomb.content_with_tiff_prediction",
+           write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode /DecodeParms << /Predictor 2 /Columns 1 >>",
+                                                        deflate_bomb(3)))), {1}, "MiB")
     a85 = __import__("base64").a85encode(deflate_bomb(1), adobe=True)[2:]
     yield ("bomb.ascii85_and_flate",
            write_pdf(page_objects(content_object=stream(b"/Filter [/ASCII85Decode /FlateDecode]", a85))), {1}, "MiB")

@@ -96,6 +96,17 @@ std::string make_jpeg(int components, int quality, J_COLOR_SPACE space) {
   return out;
 }
 
+TEST(Flate, TiffPredictorIsUndone) {
+  // Two RGB pixels a row, two rows: each component the difference from the
+  // one to its left.
+  const std::string rows("\x10\x20\x30\x01\x02\x03" "\xff\x00\x01\x02\x00\xff", 12);
+  std::optional<std::string> out = unpredict_tiff(rows, 3, 8, 2);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, std::string("\x10\x20\x30\x11\x22\x33" "\xff\x00\x01\x01\x00\x00", 12));
+  EXPECT_FALSE(unpredict_tiff(rows, 3, 4, 2)) << "4 bits a component is not undone";
+  EXPECT_FALSE(unpredict_tiff(rows.substr(1), 3, 8, 2)) << "not whole rows";
+}
+
 TEST(Filters, AsciiHexAndAscii85Decode) {
   Inflated hex = ascii_hex("48 65 6c6C6f 2>", 100);
   EXPECT_TRUE(hex.complete);
