@@ -410,19 +410,35 @@ bool ContentLexer::next(Operation& out) {
   }
 }
 
-std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings, size_t max_operations,
-                                     bool* truncated) {
+namespace {
+
+// The objects in `object`, itself included (nesting is bounded by the lexer).
+size_t count_items(const Object& object) {
+  size_t n = 1;
+  for (const Object& item : object.items) n += count_items(item);
+  return n;
+}
+
+}  // namespace
+
+std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings, size_t max_items,
+                                     bool* truncated, size_t* items) {
   ContentLexer lexer(data);
   std::vector<Operation> ops;
   Operation op;
+  size_t held = 0;
   if (truncated) *truncated = false;
   while (lexer.next(op)) {
-    if (ops.size() >= max_operations) {
+    size_t cost = 1;
+    for (const Object& operand : op.operands) cost += count_items(operand);
+    if (held + cost > max_items) {
       if (truncated) *truncated = true;
       break;
     }
+    held += cost;
     ops.push_back(std::move(op));
   }
+  if (items) *items = held;
   if (warnings) warnings->insert(warnings->end(), lexer.warnings().begin(), lexer.warnings().end());
   return ops;
 }

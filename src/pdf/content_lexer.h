@@ -100,11 +100,14 @@ class ContentLexer {
   std::vector<LexWarning> warnings_;
 };
 
-// Parses a whole stream, or its first `max_operations` operations (then
-// `*truncated` is set): memory stays bounded however many operators a small
-// compressed stream holds. Lexer warnings are appended to `warnings`.
+// Parses a whole stream, or as many operations as hold `max_items` items
+// (each operation counts one, and each operand, array item and dictionary
+// key and value one: an operand costs some 80 bytes held), then sets
+// `*truncated`: memory stays bounded however many operators or operands a
+// small compressed stream holds. Lexer warnings are appended to `warnings`;
+// `*items`, when given, is set to the items held.
 std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings,
-                                     size_t max_operations = SIZE_MAX, bool* truncated = nullptr);
+                                     size_t max_items = SIZE_MAX, bool* truncated = nullptr, size_t* items = nullptr);
 
 // True for PDF whitespace (PDF 32000-1, table 1).
 constexpr bool is_pdf_whitespace(unsigned char c) {

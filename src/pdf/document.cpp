@@ -131,10 +131,12 @@ int Document::page_count() const { return static_cast<int>(impl_->pages.size());
 
 void Document::Impl::collect_pages() {
   // Depth first without recursion; a node of the tree reached again (a loop,
-  // or a subtree shared by two parents) is read once. A page listed twice is
-  // two pages, as viewers show it. The size comes from the walk, never from
+  // or a subtree shared by two parents) is read once, and so is a page listed
+  // twice (a viewer shows it twice, but 200,000 entries naming one page
+  // would cost 200,000 readings). The size comes from the walk, never from
   // /Count.
-  std::set<const PdfObject*> nodes_seen;
+  std::set<const PdfObject*> nodes_seen, pages_seen;
+  bool repeated = false;
   std::vector<const PdfObject*> pending{reader->get_dict(pdf.GetCatalog(), "Pages")};
   while (!pending.empty()) {
     const PdfObject* node = pending.back();
@@ -145,9 +147,13 @@ void Document::Impl::collect_pages() {
     if (type == "Pages" || (type != "Page" && kids)) {
       if (!nodes_seen.insert(node).second || !kids) continue;
       for (size_t i = reader->size(kids); i-- > 0;) pending.push_back(reader->item(kids, i));
-    } else {
+    } else if (pages_seen.insert(node).second) {
       // The objects belong to `pdf`, which this Impl may change.
       pages.push_back(const_cast<PdfObject*>(node));
+    } else if (!repeated) {
+      repeated = true;
+      opening_notes.push_back("the page tree lists page object " + ObjectReader::id(node) +
+                              " more than once: each page object is read once, so page numbers may differ from a viewer's");
     }
   }
 }
@@ -535,7 +541,7 @@ void Document::set_page_content(int number, const std::string& content) try {
   stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   impl_->page(number)->GetDictionary().AddKey(PdfName("Contents"), stream->Reference());
   impl_->caches.forms.clear();  // parsed streams may have been replaced
-  impl_->caches.form_operations = 0;
+  impl_->caches.form_items = 0;
 } catch (...) {
   impl_->translate("replacing the content of page " + std::to_string(number));
 }
@@ -634,7 +640,7 @@ void Document::set_stream_content(const std::string& object, const std::string& 
   }
   stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   impl_->caches.forms.clear();
-  impl_->caches.form_operations = 0;
+  impl_->caches.form_items = 0;
 } catch (...) {
   impl_->translate("replacing the data of object " + object);
 }
@@ -1416,7 +1422,11 @@ void Document::write(const std::string& path) try {
     for (PdfObject* object : objects) {
       if (!keep.contains(object->Reference())) unreachable.push_back(object->Reference());
     }
-    for (const PdfReference& ref : unreachable) delete objects.RemoveObject(ref);
+    for (const PdfReference& ref : unreachable) delete objects.RemoveObject(ref, false);
+    // PoDoFo writes an xref entry for every free object it was told of: a
+    // file claiming /Size 8388000 would come out 168 MB of them. The objects
+    // kept need none (gaps between them are written free anyway).
+    const_cast<PoDoFo::TPdfReferenceList&>(objects.GetFreeObjects()).clear();
     impl_->caches = {};
     impl_->pdf.Write(path.c_str());
   } catch (const PdfError& e) {

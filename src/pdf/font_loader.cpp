@@ -122,10 +122,14 @@ std::optional<std::array<std::string, 256>> truetype_names(const ObjectReader& r
     if (map->platform_id == 3 && map->encoding_id == 1 && !unicode) unicode = map;
   }
   // The (3,1) table backwards: glyph -> the first Unicode value reaching it.
+  // A format 12 table can map all 2^32 codes: the walk stops after as many
+  // as Unicode has.
   std::map<FT_UInt, char32_t> unicode_of;
   if (unicode && FT_Set_Charmap(face, unicode) == 0) {
     FT_UInt glyph = 0;
-    for (FT_ULong u = FT_Get_First_Char(face, &glyph); glyph != 0; u = FT_Get_Next_Char(face, u, &glyph)) {
+    size_t steps = 0;
+    for (FT_ULong u = FT_Get_First_Char(face, &glyph); glyph != 0 && u <= 0x10FFFF && ++steps <= 0x110000;
+         u = FT_Get_Next_Char(face, u, &glyph)) {
       unicode_of.emplace(glyph, static_cast<char32_t>(u));
     }
   }

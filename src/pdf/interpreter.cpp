@@ -94,9 +94,11 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   begin_stream(std::move(page));
   std::vector<LexWarning> problems;
   bool truncated = false;
-  std::vector<Operation> ops = parse_content(content, &problems, kMaxOperationsPerPage, &truncated);
+  size_t items = 0;
+  std::vector<Operation> ops = parse_content(content, &problems, kMaxParsedItemsPerPage, &truncated, &items);
+  items_parsed_ += items;
   for (const LexWarning& w : problems) warn(0, w.offset, w.message);
-  if (truncated) incomplete(0, 0, "content has more than 2 million operations; the rest is not read");
+  if (truncated) incomplete(0, 0, "content has more than 2 million operations and operands; the rest is not read");
   run(ops, resources, 0, 0);
   consumer_.end_stream(0);
   run_annotations(annots, resources);
@@ -684,12 +686,17 @@ std::shared_ptr<const std::vector<Operation>> Interpreter::form_operations(const
   auto cached = caches_.forms.find(form);
   if (cached != caches_.forms.end()) return cached->second;
   auto ops = std::make_shared<std::vector<Operation>>();
+  size_t items = 0;  // what `ops` holds
   try {
     std::vector<LexWarning> problems;
     bool truncated = false;
-    *ops = parse_content(reader_.decode(form), &problems, kMaxOperationsPerPage, &truncated);
+    const size_t room = kMaxParsedItemsPerPage - std::min(items_parsed_, kMaxParsedItemsPerPage);
+    *ops = parse_content(reader_.decode(form), &problems, room, &truncated, &items);
+    items_parsed_ += items;
     for (const LexWarning& w : problems) warn(stream, w.offset, w.message);
-    if (truncated) incomplete(stream, 0, "form has more than 2 million operations; the rest is not read");
+    if (truncated) {
+      incomplete(stream, 0, "the page's streams hold more than 2 million operations and operands; the rest is not read");
+    }
   } catch (const PoDoFo::PdfError& e) {
     incomplete(stream, 0, std::string("stream cannot be decoded (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
   } catch (const Error& e) {
@@ -697,11 +704,11 @@ std::shared_ptr<const std::vector<Operation>> Interpreter::form_operations(const
   }
   // The cache is bounded: past its budget it starts again (forms running
   // now keep their operations through their own shared_ptr).
-  if (caches_.form_operations + ops->size() > kMaxCachedOperations) {
+  if (caches_.form_items + items > kMaxCachedItems) {
     caches_.forms.clear();
-    caches_.form_operations = 0;
+    caches_.form_items = 0;
   }
-  caches_.form_operations += ops->size();
+  caches_.form_items += items;
   return caches_.forms.emplace(form, std::move(ops)).first->second;
 }
 

@@ -33,7 +33,7 @@ namespace redact::pdf::detail {
 struct DocumentCaches {
   std::map<const PdfObject*, std::shared_ptr<const Font>> fonts;
   std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;  // and appearance streams
-  size_t form_operations = 0;  // operations held in `forms`
+  size_t form_items = 0;  // operations and operands held in `forms`
   std::set<const PdfObject*> optional_content_off;
 };
 
@@ -46,8 +46,11 @@ struct PageFrame {
 class Interpreter {
  public:
   static constexpr size_t kMaxOperationsPerPage = 2'000'000;
+  // What the streams parsed for one page may hold together: operations and
+  // their operands (array items included), some 80 bytes each.
+  static constexpr size_t kMaxParsedItemsPerPage = 2'000'000;
   static constexpr size_t kMaxFormsPerPage = 100'000;       // forms and appearances run
-  static constexpr size_t kMaxCachedOperations = 8'000'000;  // parsed forms kept per document
+  static constexpr size_t kMaxCachedItems = 2'000'000;  // parsed forms kept per document (items as above)
   // Four times the densest real page we have seen (107,000): each glyph read
   // costs a few hundred bytes here and as much again in the readings.
   static constexpr size_t kMaxGlyphsPerPage = 400'000;
@@ -171,6 +174,7 @@ class Interpreter {
   int off_depth_ = 0;
   size_t operations_ = 0;
   size_t forms_run_ = 0;
+  size_t items_parsed_ = 0;  // operations and operands parsed for this page
   size_t warnings_ = 0;
   bool stopped_ = false;
   std::map<const Font*, uint32_t> font_indices_;

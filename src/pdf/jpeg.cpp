@@ -20,6 +20,18 @@ struct ErrorManager {
 void error_exit(j_common_ptr cinfo) { std::longjmp(reinterpret_cast<ErrorManager*>(cinfo->err)->jump, 1); }
 void no_output(j_common_ptr) {}
 
+// A progressive JPEG may hold any number of scans, each a pass over the
+// whole image: thousands of empty ones cost minutes. Real files have a
+// dozen; past kMaxScans the decoding stops as an error (libjpeg-turbo's own
+// scan limit, TJPARAM_SCANLIMIT, is 500).
+constexpr int kMaxScans = 500;
+
+void count_scans(j_common_ptr cinfo) {
+  if (cinfo->is_decompressor && reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxScans) {
+    error_exit(cinfo);
+  }
+}
+
 // The decoding itself, with nothing that needs a destructor between setjmp
 // and the calls that may jump: only `out`'s storage, sized before.
 bool decode_into(const unsigned char* data, unsigned long size, size_t max_pixel_bytes, JpegImage& out) {
@@ -33,6 +45,9 @@ bool decode_into(const unsigned char* data, unsigned long size, size_t max_pixel
     return false;
   }
   jpeg_create_decompress(&cinfo);
+  jpeg_progress_mgr progress{};
+  progress.progress_monitor = count_scans;
+  cinfo.progress = &progress;
   jpeg_mem_src(&cinfo, data, size);
   jpeg_read_header(&cinfo, TRUE);
   const bool gray = cinfo.jpeg_color_space == JCS_GRAYSCALE && cinfo.num_components == 1;

@@ -15,6 +15,13 @@ with the outcome its class calls for, and within a memory bound.
   read as the pages it has;
 - forms that draw each other ten times over, fifteen deep: the page is held
   within the per-page budget, not run 10^15 times;
+- content of operations with 4,096 operands each, or arrays of a million
+  items (a small compressed stream that would take gigabytes parsed): held
+  within the per-page budget of operations and operands;
+- a page listed 200,000 times in the page tree: read once; an xref that
+  claims 8,388,000 objects: no output of that many free entries;
+- a progressive JPEG of 30,000 empty scans under a match: libjpeg stops at
+  500 scans, the document is held;
 - a damaged object (a stream whose /Length names no object: PoDoFo reads
   it only when first touched) reached only through the outlines, the form,
   the name tree, the structure tree, a thumbnail, an annotation, Info or
@@ -189,6 +196,35 @@ def cases():
     loop = page_objects()
     loop[1] = (2, b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>")
     yield "page_tree.loop", write_pdf(loop), {0}, "pages=1"
+    pages = page_objects()
+    pages[1] = (2, b"<< /Type /Pages /Kids [" + b"3 0 R " * 200000 + b"] /Count 200000 >>")
+    yield "page_tree.one_page_listed_200000_times", write_pdf(pages), {0}, "pages=1"
+    sized = write_pdf(page_objects())
+    yield "xref.size_8388000", sized.replace(b"/Size 6 ", b"/Size 8388000 "), {0, 3}, "output<100000"
+    wide = b"0 " * 4096 + b"n\n"
+    yield ("content.operations_of_4096_operands",
+           write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode", flate(wide * ((60 << 20) // len(wide)) + TEXT)))),
+           {1}, "operands")
+    array = b"[" + b"0 " * ((1 << 20) - 1) + b"] TJ\n"
+    yield ("content.arrays_of_a_million_items",
+           write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode",
+                                                        flate(b"BT /F1 12 Tf " + array * ((60 << 20) // len(array)) + b"ET " + TEXT)))),
+           {1}, "operands")
+    # A progressive JPEG of 30,000 empty scans under a match: each scan is a
+    # pass over 7000 x 7000 pixels.
+    def segment(marker, payload):
+        return b"\xff" + bytes([marker]) + len(payload + b"..").to_bytes(2, "big") + payload
+    counts = bytes([1] + [0] * 15)
+    jpeg = (b"\xff\xd8" + segment(0xDB, b"\x00" + bytes([1] * 64))
+            + segment(0xC2, b"\x08" + (7000).to_bytes(2, "big") * 2 + b"\x03\x01\x11\x00\x02\x11\x00\x03\x11\x00")
+            + segment(0xC4, b"\x00" + counts + b"\x00" + b"\x10" + counts + b"\x00")
+            + (segment(0xDA, b"\x03\x01\x00\x02\x00\x03\x00\x00\x00\x00") + b"\x00") * 30000 + b"\xff\xd9")
+    image = stream(b"/Type /XObject /Subtype /Image /Width 7000 /Height 7000 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+                   b"/Filter /DCTDecode", jpeg)
+    yield ("image.jpeg_of_30000_scans_under_a_match",
+           write_pdf(page_objects(content=b"q 500 0 0 100 60 700 cm /Im1 Do Q " + TEXT,
+                                  resources=b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>", more=[(6, image)])),
+           {1}, "")
     # Form n draws form n+1 ten times; the last draws text.
     forms = []
     for n in range(15):
@@ -240,7 +276,11 @@ def main():
             check(f"{name}: run ends with exit {sorted(expected)}", status in expected, detail + " " + output[-300:].replace("\n", " | "))
             check(f"{name}: no internal error", "internal error" not in output)
             check(f"{name}: run stays under {limit_mb} MB", 0 <= rss < limit_mb, detail)
-            if hint.startswith("notes="):
+            if hint.startswith("output<"):
+                written = [os.path.join(out, n) for n in os.listdir(out) if n.endswith(".pdf")] if os.path.isdir(out) else []
+                check(f"{name}: no output of {hint[7:]} bytes or more", all(os.path.getsize(w) < int(hint[7:]) for w in written),
+                      str([os.path.getsize(w) for w in written]))
+            elif hint.startswith("notes="):
                 with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
                     documents = [r for r in map(json.loads, f) if r["type"] == "document"]
                 notes = documents[0].get("input_notes", []) if documents else []
