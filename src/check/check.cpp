@@ -311,13 +311,30 @@ class Checker {
 
   // Streams no page draws: forms left in resources, patterns, appearance
   // streams of annotations no page lists.
-  void check_undrawn_streams(pdf::Document& document, const std::set<std::string>& walked) {
+  // What the streams no page draws may show together: as much as one page.
+  static constexpr size_t kMaxUndrawnGlyphs = 400'000;
+
+  void check_undrawn_streams(pdf::Document& document, std::set<std::string> walked) {
+    // Each stream is read once: one drawn by a stream read here is not read
+    // again on its own, and all of them together get the glyph budget of one
+    // page (forms that draw each other by the hundred, each walked on its
+    // own, would each cost a page).
+    size_t glyphs = 0;
     for (const pdf::Document::ContentStream& stream : document.content_streams()) {
       if (walked.contains(stream.object)) continue;
+      if (glyphs > kMaxUndrawnGlyphs) {
+        add({"unreadable-text", Severity::risk, 0, std::nullopt, "object " + stream.object + " (drawn by no page)",
+             "the streams no page draws hold more than " + std::to_string(kMaxUndrawnGlyphs) +
+                 " glyphs together: the rest is not read, and what is not read cannot be checked",
+             "", "", ""});
+        return;
+      }
       pdf::PageContent page;
       Inspector inspector(page);
       Diagnostics diagnostics;
       page.complete = document.walk_stream(stream, inspector, diagnostics);
+      glyphs += page.glyphs.size();
+      for (const pdf::StreamUse& use : page.streams) walked.insert(use.object);
       inspect(page, inspector, 0, false);
       // What cannot be read cannot be checked, drawn or not.
       if (!page.complete || page.unknown_glyphs > 0) {

@@ -21,6 +21,7 @@
 #include "pdf/podofo_access.h"
 #include "pdf/qpdf_rescue.h"
 #include "pdf/shape_scan.h"
+#include "pdf/inflate_budget.h"
 #include "core/unicode.h"
 #include "pdf/text_string.h"
 
@@ -69,6 +70,9 @@ struct CryptoProviders {
   }
 };
 
+// What PoDoFo and libqpdf may inflate while a file is opened.
+constexpr size_t kMaxLoadInflation = size_t{128} << 20;
+
 void quiet_podofo_once() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -88,36 +92,57 @@ const PdfObject* inherited(const ObjectReader& reader, const PdfObject* page, co
   return nullptr;
 }
 
-// Refuses bytes whose shape PoDoFo cannot survive (pdf/shape_scan.h), before
-// PoDoFo or qpdf parses them.
+// Refuses bytes whose shape PoDoFo cannot survive (pdf/shape_scan.h), read
+// front to back and from the last startxref, before PoDoFo or qpdf parses
+// them.
 void refuse_bad_shape(std::string_view bytes, const std::string& path) {
-  const detail::ShapeProblem problem = detail::scan_shape(bytes);
+  detail::ShapeProblem problem = detail::scan_shape(bytes);
+  if (problem.message.empty()) problem = detail::scan_trailers(bytes);
   if (!problem.message.empty()) {
     throw Error(ErrorKind::limit, Location(path, 0, "", problem.offset), "is refused: " + problem.message);
   }
 }
 
-// The same for a file, mapped rather than read, so that its bytes cost no
-// memory of ours.
-void refuse_bad_shape(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
-    ::close(fd);
-    return;  // an empty file fails to load, with its own message
+// The same for the objects PoDoFo has listed but not parsed yet, each read
+// from the offset PoDoFo will read it from.
+void refuse_bad_objects(std::string_view bytes, PoDoFo::PdfVecObjects& objects, const std::string& path) {
+  std::vector<long long> offsets;
+  for (PdfObject* object : objects) {
+    const auto* parsed = dynamic_cast<const PoDoFo::PdfParserObject*>(object);
+    if (parsed && parsed->IsLoadOnDemand()) offsets.push_back(static_cast<long long>(parsed->GetOffset()));
   }
-  const auto size = static_cast<size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) throw Error(ErrorKind::io, Location{path}, "cannot be mapped for reading");
-  struct Unmap {
-    void* at;
-    size_t size;
-    ~Unmap() { ::munmap(at, size); }
-  } unmap{map, size};
-  refuse_bad_shape(std::string_view(static_cast<const char*>(map), size), path);
+  const detail::ShapeProblem problem = detail::scan_objects_at(bytes, offsets);
+  if (!problem.message.empty()) {
+    throw Error(ErrorKind::limit, Location(path, 0, "", problem.offset), "is refused: " + problem.message);
+  }
 }
+
+// A file's bytes, mapped rather than read, so that they cost no memory of
+// ours, for the scans.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      size_ = static_cast<size_t>(st.st_size);
+      map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    ::close(fd);
+    if (map_ == MAP_FAILED) throw Error(ErrorKind::io, Location{path}, "cannot be mapped for reading");
+  }
+  ~MappedFile() {
+    if (map_ && map_ != MAP_FAILED) ::munmap(map_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const { return map_ ? std::string_view(static_cast<const char*>(map_), size_) : std::string_view(); }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+};
 
 }  // namespace
 
@@ -205,8 +230,19 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     throw Error(ErrorKind::io, Location{path}, std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
   }
   if (!std::ifstream(path, std::ios::binary)) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
-  refuse_bad_shape(path);
+  const MappedFile file(path);
+  refuse_bad_shape(file.bytes(), path);
 
+  // What PoDoFo and qpdf inflate while they load (object and cross-reference
+  // streams) is bounded as the shape scan bounds it.
+  detail::InflateBudget budget(kMaxLoadInflation);
+  const auto refuse_if_spent = [&] {
+    if (budget.exceeded()) {
+      throw Error(ErrorKind::limit, Location{path},
+                  "is refused: its object or cross-reference streams inflate to more than " +
+                      std::to_string(kMaxLoadInflation >> 20) + " MiB, more than redact reads");
+    }
+  };
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   std::string damage;  // why PoDoFo's own reading is not enough
@@ -214,14 +250,26 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     impl->pdf.Load(path.c_str());
     // An encrypted file goes through qpdf even when PoDoFo opens it: PoDoFo
     // would encrypt the output again, with no way to drop it.
-    if (impl->pdf.GetEncrypted()) damage = "encrypted";
-    else damage = load_every_object(impl->pdf.GetObjects());
+    if (impl->pdf.GetEncrypted()) {
+      damage = "encrypted";
+    } else {
+      refuse_bad_objects(file.bytes(), impl->pdf.GetObjects(), path);
+      damage = load_every_object(impl->pdf.GetObjects());
+    }
   } catch (const PdfError& e) {
     damage = PdfError::ErrorName(e.GetError());
   }
   if (!damage.empty()) {
+    refuse_if_spent();
     // qpdf repairs what PoDoFo cannot read, or says why not.
-    detail::RescuedFile rescued = detail::rescue_with_qpdf(path, password);
+    detail::RescuedFile rescued;
+    try {
+      rescued = detail::rescue_with_qpdf(path, password);
+    } catch (const Error&) {
+      refuse_if_spent();
+      throw;
+    }
+    refuse_if_spent();
     impl = std::make_unique<Impl>();
     impl->path = path;
     impl->opening_notes = std::move(rescued.notes);
@@ -231,11 +279,13 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     refuse_bad_shape(rescued.bytes, path);
     try {
       impl->pdf.LoadFromBuffer(rescued.bytes.data(), static_cast<long>(rescued.bytes.size()));
+      refuse_bad_objects(rescued.bytes, impl->pdf.GetObjects(), path);
       damage = load_every_object(impl->pdf.GetObjects());
     } catch (const PdfError& e) {
       damage = PdfError::ErrorName(e.GetError());
     }
     if (!damage.empty()) {
+      refuse_if_spent();
       throw Error(ErrorKind::damaged, Location{path},
                   "is damaged: PoDoFo cannot read even the copy libqpdf repaired (" + damage + ")");
     }
@@ -264,6 +314,7 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
                 Location{path, 0, "", static_cast<long long>(length)},
                 std::string("the revision ending here cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
   }
+  refuse_bad_objects(data, impl->pdf.GetObjects(), path);
   if (std::string damage = load_every_object(impl->pdf.GetObjects()); !damage.empty()) {
     throw Error(ErrorKind::damaged, Location{path, 0, "", static_cast<long long>(length)},
                 "the revision ending here cannot be read (" + damage + ")");

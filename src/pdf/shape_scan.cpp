@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #include "pdf/content_lexer.h"
@@ -12,6 +13,25 @@ namespace {
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
 bool is_regular(unsigned char c) { return !is_space(c) && !is_pdf_delimiter(c); }
+
+int hex_digit(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+// A name's characters with #xx escapes decoded (7.3.5), at most 64 of them:
+// no name redact looks for is longer.
+std::string decode_name(std::string_view raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size() && out.size() < 64; ++i) {
+    if (raw[i] == '#' && i + 2 < raw.size() && hex_digit(raw[i + 1]) >= 0 && hex_digit(raw[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(raw[i + 1]) * 16 + hex_digit(raw[i + 2]));
+      i += 2;
+    } else {
+      out += raw[i];
+    }
+  }
+  return out;
+}
 
 // The filters named after /Filter in a dictionary's text: one name or an
 // array of names. An indirect /Filter gives one entry "?" (unknown).
@@ -44,6 +64,19 @@ class Scanner {
     scan(file_, 0, true);
     return problem_;
   }
+
+  // One object (or cross-reference section and trailer) read from `offset`
+  // as PoDoFo reads it: up to `stream`, `endobj` or `startxref`. Returns the
+  // /Prev and /XRefStm offsets it names.
+  std::vector<long long> run_at(size_t offset) {
+    one_object_ = true;
+    named_offsets_.clear();
+    if (offset < file_.size()) scan(file_.substr(offset), offset, false);
+    one_object_ = false;
+    return named_offsets_;
+  }
+
+  const ShapeProblem& problem() const { return problem_; }
 
  private:
   // Scans `data` (the file, or an object stream's decoded data standing at
@@ -80,21 +113,45 @@ class Scanner {
       } else if (c == ']') {
         close(depth, origin + i);
         ++i;
+      } else if (c == '/') {
+        // A name is never a keyword (`/obj`, `/stream`); its #xx escapes
+        // are read as PoDoFo reads them (`/Obj#53tm` is /ObjStm).
+        size_t end = i + 1;
+        while (end < n && is_regular(static_cast<unsigned char>(data[end]))) ++end;
+        const std::string name = decode_name(data.substr(i + 1, end - i - 1));
+        if (name == "ObjStm" || name == "First") object_stream_named_ = true;
+        last_name_ = name;
+        i = end;
+        continue;
       } else if (is_regular(c)) {
         size_t end = i;
         while (end < n && is_regular(static_cast<unsigned char>(data[end]))) ++end;
         const std::string_view word = data.substr(i, end - i);
+        if (one_object_ && (word == "endobj" || word == "stream" || word == "startxref")) {
+          finish_object(origin + i);
+          return;
+        }
+        if (one_object_ && (last_name_ == "Prev" || last_name_ == "XRefStm") && word.size() < 19 &&
+            std::all_of(word.begin(), word.end(), [](char d) { return d >= '0' && d <= '9'; })) {
+          named_offsets_.push_back(std::stoll(std::string(word)));
+        }
         if (word == "obj" || word == "endobj") {
           finish_object(origin + i);
           depth = 0;
           object_start = end;
+          object_stream_named_ = false;
         } else if (word == "stream" && in_file) {
           end = stream(data, object_start, end);
+        } else if (last_name_ == "Columns" && word.size() > 7) {
+          // A predictor's row width: qpdf allocates rows of it (2^31 took
+          // 1.6 GB); real rows are images' widths.
+          fail("a /Columns of " + std::string(word.substr(0, 20)) + " is more than redact reads", origin + i);
         }
         i = end;
       } else {
         ++i;
       }
+      if (!is_space(c)) last_name_.clear();
     }
   }
 
@@ -131,7 +188,10 @@ class Scanner {
     if (start < data.size() && data[start] == '\n') ++start;
     const size_t end = data.find("endstream", start);
     const std::string_view dict = data.substr(object_start, after - object_start);
-    if (dict.find("/ObjStm") != std::string_view::npos) object_stream(dict, data.substr(start), start);
+    // PoDoFo reads as an object stream whatever stream the cross-reference
+    // data names, /Type or not; it needs /First.
+    if (object_stream_named_) object_stream(dict, data.substr(start), start);
+    object_stream_named_ = false;
     return end == std::string_view::npos ? data.size() : end + 9;
   }
 
@@ -184,6 +244,10 @@ class Scanner {
 
   std::string_view file_;
   const ShapeLimits& limits_;
+  std::string last_name_;             // the name just read, for the value after it
+  bool one_object_ = false;           // run_at: stop at the end of one object
+  std::vector<long long> named_offsets_;
+  bool object_stream_named_ = false;  // /ObjStm or /First since the object began
   size_t decoded_ = 0;
   int deepest_ = 0;   // in the current object
   double cost_ = 0;   // the sum of each object's deepest^3
@@ -193,5 +257,36 @@ class Scanner {
 }  // namespace
 
 ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits) { return Scanner(file, limits).run(); }
+
+ShapeProblem scan_objects_at(std::string_view file, const std::vector<long long>& offsets, const ShapeLimits& limits) {
+  Scanner scanner(file, limits);
+  for (const long long offset : offsets) {
+    if (offset >= 0) scanner.run_at(static_cast<size_t>(offset));
+    if (!scanner.problem().message.empty()) break;
+  }
+  return scanner.problem();
+}
+
+ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
+  Scanner scanner(file, limits);
+  // The last startxref, as PoDoFo finds it from the end of the file.
+  const size_t at = file.rfind("startxref");
+  if (at == std::string_view::npos) return {};
+  size_t i = at + 9;
+  while (i < file.size() && is_space(static_cast<unsigned char>(file[i]))) ++i;
+  long long first = 0;
+  size_t digits = 0;
+  for (; i < file.size() && file[i] >= '0' && file[i] <= '9' && digits < 18; ++i, ++digits) first = first * 10 + (file[i] - '0');
+  if (digits == 0) return {};
+  std::vector<long long> pending{first};
+  std::set<long long> seen;
+  while (!pending.empty() && seen.size() < 1024 && scanner.problem().message.empty()) {
+    const long long offset = pending.back();
+    pending.pop_back();
+    if (offset < 0 || static_cast<size_t>(offset) >= file.size() || !seen.insert(offset).second) continue;
+    for (const long long next : scanner.run_at(static_cast<size_t>(offset))) pending.push_back(next);
+  }
+  return scanner.problem();
+}
 
 }  // namespace redact::pdf::detail

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redact::pdf::detail {
 
@@ -38,5 +39,15 @@ struct ShapeProblem {
 };
 
 ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits = {});
+
+// The same, read from where PoDoFo will read, since the scan above reads the
+// file front to back and an object can hide from it (its offset in a
+// comment, a string or another stream's data): the cross-reference sections
+// and trailers from the last `startxref` back through /Prev and /XRefStm
+// (PoDoFo parses them while it loads), and each object at `offsets` (the
+// offsets PoDoFo found for the objects it has not parsed yet), each up to
+// its `stream` or `endobj`.
+ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits = {});
+ShapeProblem scan_objects_at(std::string_view file, const std::vector<long long>& offsets, const ShapeLimits& limits = {});
 
 }  // namespace redact::pdf::detail

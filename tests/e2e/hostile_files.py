@@ -5,7 +5,10 @@ with the outcome its class calls for, and within a memory bound.
 
 - nesting: a dictionary and an array nested 20,000 deep (PoDoFo's tokenizer
   recurses once a level) are refused, exit 3, with a message that says so;
-- the same inside an object stream, and 60 objects 200 deep (PoDoFo's parse
+- the same hidden from a front-to-back reading (in a comment, a string or
+  another stream's data, where the cross-reference table points all the
+  same), behind names that look like keywords (/obj, /stream), inside an
+  object stream that does not say /Type /ObjStm, and 60 objects 200 deep (PoDoFo's parse
   costs depth^3 an object: minutes together);
 - bombs: a content stream, a doubly compressed content stream, one with TIFF
   prediction (PoDoFo's filters decoded those whole), an ASCII85+Flate chain, an image under a match, XMP metadata and an object
@@ -56,14 +59,21 @@ def flate(data, times=1):
     return data
 
 
-def write_pdf(objects, trailer=b""):
+def write_pdf(objects, trailer=b"", hide=None):
     """A classic cross-reference table over `objects` [(number, body)]; the
-    catalog is object 1."""
+    catalog is object 1. With `hide` (number, before, after), that object's
+    text is written between `before` and `after` (inside a comment, a
+    string, another stream's data), its offset pointing at it all the same."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     for number, body in objects:
+        hidden = hide and hide[0] == number
+        if hidden:
+            out += hide[1]
         offsets[number] = len(out)
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        out += b"%d 0 obj " % number + body + b" endobj" if hidden else b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        if hidden:
+            out += hide[2]
     size = max(offsets) + 1
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % size
@@ -154,6 +164,33 @@ def cases():
     deep = 20000
     yield "nesting.dictionary", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"<< /A " * deep + b">>" * deep)])), {3}, "nested"
     yield "nesting.array", write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, b"[" * deep + b"]" * deep)])), {3}, "nested"
+    # The scan reads the file front to back; PoDoFo reads from the offsets
+    # the cross-reference table gives: an object hidden from one is not from
+    # the other. And /obj, /stream are names to PoDoFo, not keywords.
+    deep_dict = b"<< /A " * 300 + b"1" + b">>" * 300
+    hiding = {"in_a_comment": (b"% ", b"\n"), "in_a_string": (b"(", b")\n"),
+              "in_stream_data": (b"99 0 obj << /Length 0 >> stream\n", b"\nendstream endobj\n")}
+    for where, (before, after) in hiding.items():
+        yield (f"nesting.hidden_{where}",
+               write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ", more=[(6, deep_dict)]), hide=(6, before, after)), {3}, "nested")
+    yield ("nesting.behind_names_obj_and_stream",
+           write_pdf(page_objects(catalog_extra=b"/Deep 6 0 R ",
+                                  more=[(6, b"<< /obj " * 150 + b"/stream " + b"<< /A " * 150 + b"/endstream" + b">>" * 300)])),
+           {3}, "nested")
+    untyped = with_object_stream(page_objects()[2:], [(1, b"<< /Type /Catalog /Pages 2 0 R /Deep 6 0 R >>"), (2, page_objects()[1][1]),
+                                                      (6, b"[" * 20 + deep_dict + b"]" * 20)])
+    yield "nesting.in_an_object_stream_without_type", untyped.replace(b"/Type /ObjStm ", b""), {3}, "nested"
+    xref_bomb = with_object_stream(page_objects()[2:], [(1, page_objects()[0][1]), (2, page_objects()[1][1])])
+    start = xref_bomb.index(b"91 0 obj")
+    rows_at = xref_bomb.index(b"stream\n", start) + 7
+    rows = xref_bomb[rows_at:xref_bomb.index(b"\nendstream", rows_at)]
+    compressor = zlib.compressobj(9)
+    data = compressor.compress(rows) + compressor.flush(zlib.Z_FULL_FLUSH)
+    data += deflate_bomb(3)[2:]  # the zeros' blocks, without a second zlib header
+    xref_dict = b"/Type /XRef /Size 92 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode"
+    yield ("bomb.cross_reference_stream",
+           xref_bomb[:start] + b"91 0 obj\n" + stream(xref_dict, data) + b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % start,
+           {3}, "MiB")
     many = [(10 + i, b"<< /A " * 200 + b">>" * 200) for i in range(60)]
     refs = b" ".join(b"%d 0 R" % n for n, _ in many)
     yield ("nesting.many_deep_objects", write_pdf(page_objects(catalog_extra=b"/Deep [" + refs + b"] ", more=many)), {3},

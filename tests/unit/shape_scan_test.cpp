@@ -27,6 +27,31 @@ TEST(ShapeScan, NestingPastTheLimitIsFoundWithItsOffset) {
   EXPECT_EQ(problem.offset, static_cast<long long>(file.find('[')) + 255);
 }
 
+TEST(ShapeScan, NamesAreNeverKeywords) {
+  // `/obj` and `/stream` are names to PoDoFo: they neither start an object
+  // again nor skip what follows as stream data.
+  std::string reset, skipped = "1 0 obj << /stream ";
+  for (int i = 0; i < 300; ++i) reset += "<< /obj ";
+  skipped += nested(300) + " /endstream >> endobj";
+  EXPECT_NE(scan_shape("1 0 obj " + reset).message.find("nested"), std::string::npos);
+  EXPECT_NE(scan_shape(skipped).message.find("nested"), std::string::npos);
+}
+
+TEST(ShapeScan, AnObjectStreamIsKnownByItsFirstOrAnEscapedType) {
+  const std::string deep = compress("1 0 " + nested(400));
+  for (const char* dict : {"<< /N 1 /First 4 /Filter /FlateDecode >>", "<< /Type /Obj#53tm /Filter /FlateDecode >>"}) {
+    EXPECT_NE(scan_shape("5 0 obj " + std::string(dict) + " stream\n" + deep + "\nendstream endobj").message.find("nested"),
+              std::string::npos)
+        << dict;
+  }
+}
+
+TEST(ShapeScan, AHugePredictorRowIsRefused) {
+  EXPECT_NE(scan_shape("1 0 obj << /DecodeParms << /Predictor 12 /Columns 2147483647 >> >> endobj").message.find("Columns"),
+            std::string::npos);
+  EXPECT_EQ(scan_shape("1 0 obj << /DecodeParms << /Predictor 12 /Columns 5 >> >> endobj").message, "");
+}
+
 TEST(ShapeScan, ManyDeepObjectsExhaustTheBudget) {
   // Each within the limit, together hours of PoDoFo's time (its parse costs
   // depth^3 an object).
