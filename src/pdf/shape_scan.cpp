@@ -73,6 +73,11 @@ class Scanner {
     named_offsets_.clear();
     if (offset < file_.size()) scan(file_.substr(offset), offset, false);
     one_object_ = false;
+    // Objects read from offsets may overlap (each starting a string that
+    // ends at the end of the file): what they cost together is bounded.
+    if (scanned_ > 4 * file_.size() + (size_t{64} << 20)) {
+      fail("its objects overlap so much that reading each from its offset reads the file many times over", offset);
+    }
     return named_offsets_;
   }
 
@@ -129,6 +134,7 @@ class Scanner {
         const std::string_view word = data.substr(i, end - i);
         if (one_object_ && (word == "endobj" || word == "stream" || word == "startxref")) {
           finish_object(origin + i);
+          scanned_ += i;
           return;
         }
         if (one_object_ && (last_name_ == "Prev" || last_name_ == "XRefStm") && word.size() < 19 &&
@@ -153,6 +159,7 @@ class Scanner {
       }
       if (!is_space(c)) last_name_.clear();
     }
+    if (one_object_) scanned_ += i;
   }
 
   void open(int& depth, size_t offset) {
@@ -246,6 +253,7 @@ class Scanner {
   const ShapeLimits& limits_;
   std::string last_name_;             // the name just read, for the value after it
   bool one_object_ = false;           // run_at: stop at the end of one object
+  size_t scanned_ = 0;                // bytes read by run_at so far
   std::vector<long long> named_offsets_;
   bool object_stream_named_ = false;  // /ObjStm or /First since the object began
   size_t decoded_ = 0;

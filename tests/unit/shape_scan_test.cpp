@@ -52,6 +52,37 @@ TEST(ShapeScan, AHugePredictorRowIsRefused) {
   EXPECT_EQ(scan_shape("1 0 obj << /DecodeParms << /Predictor 12 /Columns 5 >> >> endobj").message, "");
 }
 
+TEST(ShapeScan, ObjectsAreReadFromTheirOwnOffsets) {
+  // Hidden in a comment from a front-to-back reading, not from its offset.
+  const std::string file = "1 0 obj << >> endobj\n% 2 0 obj " + std::string(300, '[') + "\nendobj";
+  EXPECT_EQ(scan_shape(file).message, "");
+  EXPECT_NE(scan_objects_at(file, {0, static_cast<long long>(file.find("2 0 obj"))}).message.find("nested"), std::string::npos);
+  // Objects that each open a string running to the end of the file: each
+  // reading costs the whole file, and together they are bounded.
+  std::string overlapping;
+  std::vector<long long> offsets;
+  for (int i = 0; i < 2000; ++i) {
+    offsets.push_back(static_cast<long long>(overlapping.size()));
+    overlapping += std::to_string(i + 1) + " 0 obj (" + std::string(20000, 'x') + "\n";
+  }
+  overlapping += ")";
+  EXPECT_NE(scan_objects_at(overlapping, offsets).message.find("overlap"), std::string::npos);
+}
+
+TEST(ShapeScan, TrailersAreFollowedThroughPrev) {
+  const std::string deep = std::string(300, '[') + std::string(300, ']');
+  // The last startxref names a table whose trailer's /Prev names a table
+  // hidden in a comment, with a deep trailer.
+  std::string file = "%PDF-1.7\n% ";
+  const size_t hidden = file.size();
+  file += "xref 0 1 0000000000 65535 f trailer << /Size 1 /A " + deep + " >> startxref\n";
+  const size_t last = file.size();
+  file += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 /Prev " + std::to_string(hidden) + " >>\nstartxref\n" +
+          std::to_string(last) + "\n%%EOF\n";
+  EXPECT_EQ(scan_shape(file).message, "");
+  EXPECT_NE(scan_trailers(file).message.find("nested"), std::string::npos);
+}
+
 TEST(ShapeScan, ManyDeepObjectsExhaustTheBudget) {
   // Each within the limit, together hours of PoDoFo's time (its parse costs
   // depth^3 an object).
