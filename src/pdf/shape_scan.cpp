@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -71,6 +73,8 @@ class Scanner {
   std::vector<long long> run_at(size_t offset) {
     one_object_ = true;
     named_offsets_.clear();
+    stopped_at_stream_ = 0;
+    stream_dict_ = {};
     if (offset < file_.size()) scan(file_.substr(offset), offset, false);
     one_object_ = false;
     // Objects read from offsets may overlap (each starting a string that
@@ -82,6 +86,62 @@ class Scanner {
   }
 
   const ShapeProblem& problem() const { return problem_; }
+
+  // After run_at stopped at a cross-reference stream: the object streams its
+  // rows name (PoDoFo parses them while it loads, wherever they lie) are
+  // read from their offsets, inflated and scanned as the front-to-back scan
+  // does for the object streams it sees.
+  void follow_cross_reference_stream() {
+    if (!stopped_at_stream_ || !problem_.message.empty()) return;
+    const std::string_view dict = stream_dict_;
+    const std::vector<long long> widths = numbers_after(dict, "/W");
+
+    if (widths.size() != 3 || std::any_of(widths.begin(), widths.end(), [](long long w) { return w < 0 || w > 8; })) return;
+    std::vector<long long> index = numbers_after(dict, "/Index");
+    if (index.empty()) {
+      const std::vector<long long> size = numbers_after(dict, "/Size");
+      if (size.empty()) return;
+      index = {0, size.front()};
+    }
+    std::string rows;
+    if (!stream_bytes(dict, stopped_at_stream_, size_t{64} << 20, rows)) return;
+    const std::vector<long long> columns = numbers_after(dict, "/Columns");
+    const std::vector<long long> predictor = numbers_after(dict, "/Predictor");
+    if (!predictor.empty() && predictor.front() >= 10) {
+      std::optional<std::string> plain =
+          unpredict_png(rows, 1, 8, static_cast<int>(columns.empty() ? 1 : columns.front()));
+      if (!plain) return;
+      rows = std::move(*plain);
+    }
+    const size_t row = static_cast<size_t>(widths[0] + widths[1] + widths[2]);
+    if (row == 0) return;
+    std::map<long long, long long> offsets;  // object number -> offset, for type 1 rows
+    std::set<long long> streams;             // object streams named by type 2 rows
+    size_t at = 0;
+    for (size_t k = 0; k + 1 < index.size(); k += 2) {
+      for (long long n = 0; n < index[k + 1] && at + row <= rows.size(); ++n, at += row) {
+        auto field = [&](size_t from, long long width) {
+          long long v = 0;
+          for (long long b = 0; b < width; ++b) v = v << 8 | static_cast<unsigned char>(rows[from + static_cast<size_t>(b)]);
+          return v;
+        };
+        const long long type = widths[0] == 0 ? 1 : field(at, widths[0]);
+        const long long second = field(at + static_cast<size_t>(widths[0]), widths[1]);
+        if (type == 1) offsets[index[k] + n] = second;
+        if (type == 2 && streams.size() < 100000) streams.insert(second);
+      }
+    }
+    for (const long long number : streams) {
+      const auto found = offsets.find(number);
+
+      if (found == offsets.end() || found->second < 0 || static_cast<size_t>(found->second) >= file_.size()) continue;
+      run_at(static_cast<size_t>(found->second));
+      if (!stopped_at_stream_ || !problem_.message.empty()) continue;
+      const size_t start = after_eol(stopped_at_stream_);
+      object_stream(stream_dict_, file_.substr(start), start);
+      if (!problem_.message.empty()) return;
+    }
+  }
 
  private:
   // Scans `data` (the file, or an object stream's decoded data standing at
@@ -135,6 +195,10 @@ class Scanner {
         if (one_object_ && (word == "endobj" || word == "stream" || word == "startxref")) {
           finish_object(origin + i);
           scanned_ += i;
+          if (word == "stream") {
+            stopped_at_stream_ = origin + end;
+            stream_dict_ = data.substr(0, i);
+          }
           return;
         }
         if (one_object_ && (last_name_ == "Prev" || last_name_ == "XRefStm") && word.size() < 19 &&
@@ -243,6 +307,58 @@ class Scanner {
     scan(input, offset, false);
   }
 
+  // Where a stream's data starts: past the end of line after `stream`.
+  size_t after_eol(size_t after) const {
+    if (after < file_.size() && file_[after] == '\r') ++after;
+    if (after < file_.size() && file_[after] == '\n') ++after;
+    return after;
+  }
+
+  // The integers after `key` in a dictionary's text: one, or an array's.
+  static std::vector<long long> numbers_after(std::string_view dict, std::string_view key) {
+    std::vector<long long> out;
+    size_t at = dict.find(key);
+    while (at != std::string_view::npos && at + key.size() < dict.size() && is_regular(static_cast<unsigned char>(dict[at + key.size()]))) {
+      at = dict.find(key, at + 1);  // /W is not /Width
+    }
+    if (at == std::string_view::npos) return out;
+    at += key.size();
+    while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
+    const bool array = at < dict.size() && dict[at] == '[';
+    if (array) ++at;
+    while (at < dict.size() && out.size() < 4096) {
+      while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
+      size_t end = at;
+      while (end < dict.size() && end - at < 18 && dict[end] >= '0' && dict[end] <= '9') ++end;
+      if (end == at) break;
+      out.push_back(std::stoll(std::string(dict.substr(at, end - at))));
+      at = end;
+      if (!array) break;
+    }
+    return out;
+  }
+
+  // A stream's decoded bytes (Flate or none), starting after its `stream`
+  // keyword at `after`, within `limit`; false when they cannot be had.
+  bool stream_bytes(std::string_view dict, size_t after, size_t limit, std::string& out) const {
+    const size_t start = after_eol(after);
+    std::string_view input = file_.substr(std::min(start, file_.size()));
+    const std::vector<std::string> names = filters(dict);
+    if (names.empty()) {
+      const size_t end = input.find("endstream");
+      out.assign(input.substr(0, end == std::string_view::npos ? input.size() : end));
+      return true;
+    }
+    for (const std::string& name : names) {
+      if (name != "FlateDecode" && name != "Fl") return false;
+      Inflated inflated = inflate(input, limit);
+      if (inflated.over_limit) return false;
+      out = std::move(inflated.data);
+      input = out;
+    }
+    return true;
+  }
+
   void fail(const std::string& message, size_t offset) {
     if (!problem_.message.empty()) return;
     problem_.message = message;
@@ -254,6 +370,8 @@ class Scanner {
   std::string last_name_;             // the name just read, for the value after it
   bool one_object_ = false;           // run_at: stop at the end of one object
   size_t scanned_ = 0;                // bytes read by run_at so far
+  size_t stopped_at_stream_ = 0;      // run_at: just after the `stream` it stopped at, or 0
+  std::string_view stream_dict_;      // run_at: the text from the object's start to there
   std::vector<long long> named_offsets_;
   bool object_stream_named_ = false;  // /ObjStm or /First since the object began
   size_t decoded_ = 0;
@@ -293,6 +411,7 @@ ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
     pending.pop_back();
     if (offset < 0 || static_cast<size_t>(offset) >= file.size() || !seen.insert(offset).second) continue;
     for (const long long next : scanner.run_at(static_cast<size_t>(offset))) pending.push_back(next);
+    scanner.follow_cross_reference_stream();
   }
   return scanner.problem();
 }

@@ -43,8 +43,9 @@ ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits = {});
 // The same, read from where PoDoFo will read, since the scan above reads the
 // file front to back and an object can hide from it (its offset in a
 // comment, a string or another stream's data): the cross-reference sections
-// and trailers from the last `startxref` back through /Prev and /XRefStm
-// (PoDoFo parses them while it loads), and each object at `offsets` (the
+// and trailers from the last `startxref` back through /Prev and /XRefStm,
+// with the object streams a cross-reference stream names (PoDoFo parses all
+// of them while it loads), and each object at `offsets` (the
 // offsets PoDoFo found for the objects it has not parsed yet), each up to
 // its `stream` or `endobj`.
 ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits = {});

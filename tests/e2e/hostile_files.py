@@ -93,9 +93,10 @@ def page_objects(content=TEXT, page_extra=b"", catalog_extra=b"", resources=b"/F
             (5, FONT)] + list(more)
 
 
-def with_object_stream(loose, packed):
+def with_object_stream(loose, packed, hide=(b"", b"")):
     """A file whose objects `packed` [(number, body)] sit in one object
-    stream (object 90), with a cross-reference stream (object 91)."""
+    stream (object 90), with a cross-reference stream (object 91); `hide`
+    (before, after) is written around object 90."""
     header = b" ".join(b"%d %d" % (n, 0) for n, _ in packed)
     bodies, offsets, at = b"", [], 0
     for n, body in packed:
@@ -108,8 +109,12 @@ def with_object_stream(loose, packed):
     where = {}
     for n, body in loose + [(90, stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(packed), len(header)),
                                         data))]:
+        if n == 90:
+            out += hide[0]
         where[n] = len(out)
         out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+        if n == 90:
+            out += hide[1]
     size = 92
     rows = b""
     for n in range(size):
@@ -180,6 +185,11 @@ def cases():
     untyped = with_object_stream(page_objects()[2:], [(1, b"<< /Type /Catalog /Pages 2 0 R /Deep 6 0 R >>"), (2, page_objects()[1][1]),
                                                       (6, b"[" * 20 + deep_dict + b"]" * 20)])
     yield "nesting.in_an_object_stream_without_type", untyped.replace(b"/Type /ObjStm ", b""), {3}, "nested"
+    yield ("nesting.in_an_object_stream_hidden_in_stream_data",
+           with_object_stream(page_objects()[2:], [(1, b"<< /Type /Catalog /Pages 2 0 R /Deep 6 0 R >>"), (2, page_objects()[1][1]),
+                                                   (6, deep_dict)],
+                              hide=(b"99 0 obj\n<< /Length 0 >>\nstream\n", b"\nendstream\nendobj\n")),
+           {3}, "nested")
     xref_bomb = with_object_stream(page_objects()[2:], [(1, page_objects()[0][1]), (2, page_objects()[1][1])])
     start = xref_bomb.index(b"91 0 obj")
     rows_at = xref_bomb.index(b"stream\n", start) + 7
