@@ -211,6 +211,13 @@ namespace {
 // whose /Length is wrong or missing) would otherwise fail whatever walk
 // reached it first. Returns what failed, or "".
 std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
+  // PoDoFo may keep both the old and the new version of an object an
+  // incremental update replaced, and then writes both under one number
+  // (a broken cross-reference table): qpdf reads such a file as readers do.
+  std::set<PoDoFo::PdfReference> seen;
+  for (const PdfObject* object : objects) {
+    if (!seen.insert(object->Reference()).second) return "object " + ObjectReader::id(object) + " is listed twice";
+  }
   for (PdfObject* object : objects) {
     try {
       object->HasStream();  // DelayedLoad, then DelayedStreamLoad
@@ -534,6 +541,16 @@ std::set<PdfReference> reachable(PoDoFo::PdfVecObjects& objects, const std::vect
     }
   }
   return seen;
+}
+
+// Whether the stream's filters end in an image's (a thumbnail has no
+// /Subtype): pixels, not text or data.
+bool image_encoded(const ObjectReader& reader, const PdfObject* stream) {
+  const PdfObject* filter = reader.get(stream, "Filter");
+  if (filter && filter->IsArray()) filter = reader.size(filter) > 0 ? reader.item(filter, reader.size(filter) - 1) : nullptr;
+  const std::string name = ObjectReader::name(filter);
+  return name == "DCTDecode" || name == "DCT" || name == "JPXDecode" || name == "JBIG2Decode" || name == "CCITTFaxDecode" ||
+         name == "CCF";
 }
 
 std::string text_of(const PdfObject* string) { return decode_text_string(ObjectReader::string_bytes(string)); }
@@ -1349,7 +1366,7 @@ std::vector<Document::StringValue> Document::strings() try {
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
     if (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || type == "ObjStm" ||
         type == "CMap" || reader.get(object, "PatternType") || reader.get(object, "FunctionType") ||
-        reader.get(object, "ShadingType") || reader.get(object, "N")) {
+        reader.get(object, "ShadingType") || reader.get(object, "N") || image_encoded(reader, object)) {
       continue;
     }
     // Metadata, private application data, anything else a stream may hold:

@@ -31,7 +31,9 @@ with the outcome its class calls for, and within a memory bound.
   XMP metadata: the file goes through libqpdf's repair at opening (the
   audit log says so), never into an abort in a later walk;
 - a temporary output that a killed run left beside the output is removed by
-  the next run.
+  the next run;
+- other projects' test files that once broke redact (fixtures/hostile/):
+  exit 0, 1 or 3, and any output a sound file that reads as its input.
 
 The memory bound is 400 MB for a plain build; a sanitizer build (its shadow
 memory counts too) is held to 2 GB."""
@@ -345,6 +347,30 @@ def main():
                 check(f"{name}: {command[0]} ends with exit 0, 1 or 3 under {limit_mb} MB",
                       status in (0, 1, 3) and 0 <= rss < limit_mb and "internal error" not in output,
                       f"exit {status}, {rss} MB")
+
+        # Other projects' test files that once broke redact: any output
+        # written is a sound file (qpdf --check) that reads as its input.
+        third_party = os.path.join(args.fixtures, "hostile")
+        for name in sorted(n for n in os.listdir(third_party) if n.endswith(".pdf")):
+            path = os.path.join(third_party, name)
+            out = os.path.join(tmp, "out-" + name)
+            status, output, _ = run_measured([args.redact, "run", path, "-o", out], env)
+            check(f"{name}: run ends with exit 0, 1 or 3", status in (0, 1, 3) and "internal error" not in output, f"exit {status}")
+            status_check, output_check, _ = run_measured([args.redact, "check", path], env)
+            check(f"{name}: check ends with exit 0, 1 or 3", status_check in (0, 1, 3) and "internal error" not in output_check,
+                  f"exit {status_check} {output_check[-200:]}")
+            written = os.path.join(out, name)
+            if os.path.exists(written):
+                # The structure a writer makes: no damage qpdf must repair
+                # (what the input's own objects say, a loop in its page
+                # tree, stays the input's).
+                qpdf = subprocess.run(["qpdf", "--check", written], capture_output=True, text=True)
+                said = qpdf.stdout + qpdf.stderr
+                check(f"{name}: the output's cross-reference table is sound to qpdf",
+                      not any(w in said for w in ("damaged", "reconstruct", "expected ")), said[-200:])
+                if "(0 redactions)" in output:
+                    text = lambda p: subprocess.run(["pdftotext", "-layout", p, "-"], capture_output=True, text=True).stdout
+                    check(f"{name}: the output reads as the input", text(written) == text(path))
 
         # A killed run's temporary output is removed by the next run.
         source = os.path.join(tmp, "letter.pdf")
