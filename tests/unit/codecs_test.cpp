@@ -11,6 +11,7 @@
 
 #include "pdf/ccitt.h"
 #include "pdf/flate.h"
+#include "pdf/inflate_budget.h"
 #include "pdf/jpeg.h"
 
 namespace redact::pdf::detail {
@@ -105,6 +106,26 @@ TEST(Flate, TiffPredictorIsUndone) {
   EXPECT_EQ(*out, std::string("\x10\x20\x30\x11\x22\x33" "\xff\x00\x01\x01\x00\x00", 12));
   EXPECT_FALSE(unpredict_tiff(rows, 3, 4, 2)) << "4 bits a component is not undone";
   EXPECT_FALSE(unpredict_tiff(rows.substr(1), 3, 8, 2)) << "not whole rows";
+}
+
+// zlib's inflate as every library in the process calls it: within a budget
+// while one is alive on the thread, free otherwise.
+TEST(InflateBudget, BoundsEveryInflateWhileAlive) {
+  const std::string big(size_t{4} << 20, 'x');
+  uLongf size = compressBound(big.size());
+  std::string packed(size, '\0');
+  compress2(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(big.data()), big.size(), 9);
+  packed.resize(size);
+  {
+    InflateBudget budget(size_t{1} << 20);
+    const Inflated out = inflate(packed, SIZE_MAX);
+    EXPECT_FALSE(out.complete);
+    EXPECT_LE(out.data.size(), size_t{1} << 20);
+    EXPECT_TRUE(budget.exceeded());
+  }
+  const Inflated free = inflate(packed, SIZE_MAX);
+  EXPECT_TRUE(free.complete) << "no budget alive: no limit but the caller's";
+  EXPECT_EQ(free.data.size(), big.size());
 }
 
 TEST(Filters, AsciiHexAndAscii85Decode) {
