@@ -35,6 +35,22 @@ std::string decode_name(std::string_view raw) {
   return out;
 }
 
+// A dictionary's text with every #xx escape decoded, so that keys are
+// found as PoDoFo reads them (/F#69lter is /Filter).
+std::string unescaped(std::string_view dict) {
+  std::string out;
+  out.reserve(dict.size());
+  for (size_t i = 0; i < dict.size(); ++i) {
+    if (dict[i] == '#' && i + 2 < dict.size() && hex_digit(dict[i + 1]) >= 0 && hex_digit(dict[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(dict[i + 1]) * 16 + hex_digit(dict[i + 2]));
+      i += 2;
+    } else {
+      out += dict[i];
+    }
+  }
+  return out;
+}
+
 // The filters named after /Filter in a dictionary's text: one name or an
 // array of names. An indirect /Filter gives one entry "?" (unknown).
 std::vector<std::string> filters(std::string_view dict) {
@@ -93,7 +109,7 @@ class Scanner {
   // does for the object streams it sees.
   void follow_cross_reference_stream() {
     if (!stopped_at_stream_ || !problem_.message.empty()) return;
-    const std::string_view dict = stream_dict_;
+    const std::string dict = unescaped(stream_dict_);
     const std::vector<long long> widths = numbers_after(dict, "/W");
 
     if (widths.size() != 3 || std::any_of(widths.begin(), widths.end(), [](long long w) { return w < 0 || w > 8; })) return;
@@ -270,9 +286,10 @@ class Scanner {
   // of the deflate data on its own, so inflating from the stream's start
   // counts at least what PoDoFo will make, whatever /Length and any
   // "endstream" inside the data say.
-  void object_stream(std::string_view dict, std::string_view from, size_t offset) {
+  void object_stream(std::string_view raw_dict, std::string_view from, size_t offset) {
+    const std::string dict = unescaped(raw_dict);
     const std::vector<std::string> names = filters(dict);
-    if (dict.find("/DecodeParms") != std::string_view::npos) {
+    if (dict.find("/DecodeParms") != std::string::npos) {
       fail("an object stream has /DecodeParms, which redact does not read before PoDoFo", offset);
       return;
     }

@@ -37,9 +37,10 @@ TEST(ShapeScan, NamesAreNeverKeywords) {
   EXPECT_NE(scan_shape(skipped).message.find("nested"), std::string::npos);
 }
 
-TEST(ShapeScan, AnObjectStreamIsKnownByItsFirstOrAnEscapedType) {
+TEST(ShapeScan, AnObjectStreamIsKnownByItsFirstOrAnEscapedTypeAndItsFilterThroughEscapes) {
   const std::string deep = compress("1 0 " + nested(400));
-  for (const char* dict : {"<< /N 1 /First 4 /Filter /FlateDecode >>", "<< /Type /Obj#53tm /Filter /FlateDecode >>"}) {
+  for (const char* dict : {"<< /N 1 /First 4 /Filter /FlateDecode >>", "<< /Type /Obj#53tm /Filter /FlateDecode >>",
+                           "<< /Type /ObjStm /F#69lter /Fl#61teDecode >>"}) {
     EXPECT_NE(scan_shape("5 0 obj " + std::string(dict) + " stream\n" + deep + "\nendstream endobj").message.find("nested"),
               std::string::npos)
         << dict;
