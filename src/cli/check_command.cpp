@@ -131,19 +131,19 @@ int check_command(const std::vector<std::string>& args, Console& console) {
   nlohmann::json files = nlohmann::json::array();
   bool failed = false, found = false;
   for (const Input& input : find_pdfs(arguments)) {
+    const auto cannot_check = [&](const Error& e) {
+      console.error(std::string(e.what()) + "; it cannot be checked");
+      if (json) files.push_back({{"file", input.path}, {"error", e.what()}, {"findings", nlohmann::json::array()}});
+      failed = true;
+    };
     check::Report report;
     try {
       report = check::check_document(input.path, *matcher, options);
     } catch (const Error& e) {
-      console.error(std::string(e.what()) + "; it cannot be checked");
-      if (json) files.push_back({{"file", input.path}, {"error", e.what()}, {"findings", nlohmann::json::array()}});
-      failed = true;
+      cannot_check(e);
       continue;
     } catch (const std::bad_alloc&) {
-      const Error e(ErrorKind::limit, Location(input.path), "ran out of memory");
-      console.error(std::string(e.what()) + "; it cannot be checked");
-      if (json) files.push_back({{"file", input.path}, {"error", e.what()}, {"findings", nlohmann::json::array()}});
-      failed = true;
+      cannot_check(Error(ErrorKind::limit, Location(input.path), "ran out of memory"));
       continue;
     }
     nlohmann::json findings = nlohmann::json::array();

@@ -95,12 +95,15 @@ const PdfObject* inherited(const ObjectReader& reader, const PdfObject* page, co
 // Refuses bytes whose shape PoDoFo cannot survive (pdf/shape_scan.h), read
 // front to back and from the last startxref, before PoDoFo or qpdf parses
 // them.
-void refuse_bad_shape(std::string_view bytes, const std::string& path) {
-  detail::ShapeProblem problem = detail::scan_shape(bytes);
-  if (problem.message.empty()) problem = detail::scan_trailers(bytes);
+void refuse(const detail::ShapeProblem& problem, const std::string& path) {
   if (!problem.message.empty()) {
     throw Error(ErrorKind::limit, Location(path, 0, "", problem.offset), "is refused: " + problem.message);
   }
+}
+
+void refuse_bad_shape(std::string_view bytes, const std::string& path) {
+  refuse(detail::scan_shape(bytes), path);
+  refuse(detail::scan_trailers(bytes), path);
 }
 
 // The same for the objects PoDoFo has listed but not parsed yet, each read
@@ -111,10 +114,7 @@ void refuse_bad_objects(std::string_view bytes, PoDoFo::PdfVecObjects& objects, 
     const auto* parsed = dynamic_cast<const PoDoFo::PdfParserObject*>(object);
     if (parsed && parsed->IsLoadOnDemand()) offsets.push_back(static_cast<long long>(parsed->GetOffset()));
   }
-  const detail::ShapeProblem problem = detail::scan_objects_at(bytes, offsets);
-  if (!problem.message.empty()) {
-    throw Error(ErrorKind::limit, Location(path, 0, "", problem.offset), "is refused: " + problem.message);
-  }
+  refuse(detail::scan_objects_at(bytes, offsets), path);
 }
 
 // A file's bytes, mapped rather than read, so that they cost no memory of

@@ -20,21 +20,6 @@ int hex_digit(char c) {
   return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-// A name's characters with #xx escapes decoded (7.3.5), at most 64 of them:
-// no name redact looks for is longer.
-std::string decode_name(std::string_view raw) {
-  std::string out;
-  for (size_t i = 0; i < raw.size() && out.size() < 64; ++i) {
-    if (raw[i] == '#' && i + 2 < raw.size() && hex_digit(raw[i + 1]) >= 0 && hex_digit(raw[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(raw[i + 1]) * 16 + hex_digit(raw[i + 2]));
-      i += 2;
-    } else {
-      out += raw[i];
-    }
-  }
-  return out;
-}
-
 // A dictionary's text with every #xx escape decoded, so that keys are
 // found as PoDoFo reads them (/F#69lter is /Filter).
 std::string unescaped(std::string_view dict) {
@@ -50,6 +35,10 @@ std::string unescaped(std::string_view dict) {
   }
   return out;
 }
+
+// A name's characters (after its '/') with #xx escapes decoded (7.3.5),
+// from its first 192 bytes: no name redact looks for is longer.
+std::string decode_name(std::string_view raw) { return unescaped(raw.substr(0, 192)); }
 
 // The filters named after /Filter in a dictionary's text: one name or an
 // array of names. An indirect /Filter gives one entry "?" (unknown).
@@ -119,8 +108,8 @@ class Scanner {
       if (size.empty()) return;
       index = {0, size.front()};
     }
-    std::string rows;
-    if (!stream_bytes(dict, stopped_at_stream_, size_t{64} << 20, rows)) return;
+    std::string rows, filter;
+    if (stream_bytes(dict, stopped_at_stream_, size_t{64} << 20, rows, filter) != Read::ok) return;
     const std::vector<long long> columns = numbers_after(dict, "/Columns");
     const std::vector<long long> predictor = numbers_after(dict, "/Predictor");
     if (!predictor.empty() && predictor.front() >= 10) {
@@ -153,8 +142,7 @@ class Scanner {
       if (found == offsets.end() || found->second < 0 || static_cast<size_t>(found->second) >= file_.size()) continue;
       run_at(static_cast<size_t>(found->second));
       if (!stopped_at_stream_ || !problem_.message.empty()) continue;
-      const size_t start = after_eol(stopped_at_stream_);
-      object_stream(stream_dict_, file_.substr(start), start);
+      object_stream(stream_dict_, stopped_at_stream_);
       if (!problem_.message.empty()) return;
     }
   }
@@ -270,14 +258,10 @@ class Scanner {
   // At the end of the keyword `stream` (at `after`): an object stream is
   // inflated and scanned; any stream's data is skipped. Returns where to go on.
   size_t stream(std::string_view data, size_t object_start, size_t after) {
-    size_t start = after;
-    if (start < data.size() && data[start] == '\r') ++start;
-    if (start < data.size() && data[start] == '\n') ++start;
-    const size_t end = data.find("endstream", start);
-    const std::string_view dict = data.substr(object_start, after - object_start);
+    const size_t end = data.find("endstream", after_eol(after));
     // PoDoFo reads as an object stream whatever stream the cross-reference
     // data names, /Type or not; it needs /First.
-    if (object_stream_named_) object_stream(dict, data.substr(start), start);
+    if (object_stream_named_) object_stream(data.substr(object_start, after - object_start), after);
     object_stream_named_ = false;
     return end == std::string_view::npos ? data.size() : end + 9;
   }
@@ -285,43 +269,32 @@ class Scanner {
   // PoDoFo inflates an object stream from its /Length; zlib stops at the end
   // of the deflate data on its own, so inflating from the stream's start
   // counts at least what PoDoFo will make, whatever /Length and any
-  // "endstream" inside the data say.
-  void object_stream(std::string_view raw_dict, std::string_view from, size_t offset) {
+  // "endstream" inside the data say. `after` is the end of its `stream`.
+  void object_stream(std::string_view raw_dict, size_t after) {
     const std::string dict = unescaped(raw_dict);
-    const std::vector<std::string> names = filters(dict);
+    const size_t offset = after_eol(after);
     if (dict.find("/DecodeParms") != std::string::npos) {
       fail("an object stream has /DecodeParms, which redact does not read before PoDoFo", offset);
       return;
     }
-    std::string decoded;
-    std::string_view input = from;
-    bool plain = names.empty();
-    for (const std::string& name : names) {
-      if (name != "FlateDecode" && name != "Fl") {
-        fail("an object stream is encoded with /" + name + "; redact reads object streams only with /FlateDecode", offset);
+    const size_t limit = limits_.max_object_stream_bytes;
+    std::string decoded, filter;
+    switch (stream_bytes(dict, after, limit - std::min(decoded_, limit), decoded, filter)) {
+      case Read::unknown_filter:
+        fail("an object stream is encoded with /" + filter + "; redact reads object streams only with /FlateDecode", offset);
         return;
-      }
-      const size_t room = limits_.max_object_stream_bytes - std::min(decoded_, limits_.max_object_stream_bytes);
-      Inflated inflated = inflate(input, room);
-      if (inflated.over_limit) {
-        fail("object streams decode to more than " + std::to_string(limits_.max_object_stream_bytes >> 20) +
-                 " MiB, more than redact reads",
-             offset);
+      case Read::too_large:
+        fail("object streams decode to more than " + std::to_string(limit >> 20) + " MiB, more than redact reads", offset);
         return;
-      }
-      decoded = std::move(inflated.data);
-      input = decoded;
+      case Read::ok:
+        break;
     }
-    if (plain) {
-      const size_t end = from.find("endstream");
-      input = from.substr(0, end == std::string_view::npos ? from.size() : end);
-    }
-    decoded_ += input.size();
-    if (decoded_ > limits_.max_object_stream_bytes) {
-      fail("object streams hold more than " + std::to_string(limits_.max_object_stream_bytes >> 20) + " MiB", offset);
+    decoded_ += decoded.size();
+    if (decoded_ > limit) {
+      fail("object streams hold more than " + std::to_string(limit >> 20) + " MiB", offset);
       return;
     }
-    scan(input, offset, false);
+    scan(decoded, offset, false);
   }
 
   // Where a stream's data starts: past the end of line after `stream`.
@@ -355,25 +328,29 @@ class Scanner {
     return out;
   }
 
-  // A stream's decoded bytes (Flate or none), starting after its `stream`
-  // keyword at `after`, within `limit`; false when they cannot be had.
-  bool stream_bytes(std::string_view dict, size_t after, size_t limit, std::string& out) const {
-    const size_t start = after_eol(after);
-    std::string_view input = file_.substr(std::min(start, file_.size()));
+  // A stream's decoded bytes (Flate or none), its data starting past the end
+  // of line after the `stream` keyword that ends at `after`, within `limit`.
+  // For an unknown filter, `filter` names it.
+  enum class Read { ok, unknown_filter, too_large };
+  Read stream_bytes(std::string_view dict, size_t after, size_t limit, std::string& out, std::string& filter) const {
+    std::string_view input = file_.substr(std::min(after_eol(after), file_.size()));
     const std::vector<std::string> names = filters(dict);
     if (names.empty()) {
       const size_t end = input.find("endstream");
       out.assign(input.substr(0, end == std::string_view::npos ? input.size() : end));
-      return true;
+      return Read::ok;
     }
     for (const std::string& name : names) {
-      if (name != "FlateDecode" && name != "Fl") return false;
+      if (name != "FlateDecode" && name != "Fl") {
+        filter = name;
+        return Read::unknown_filter;
+      }
       Inflated inflated = inflate(input, limit);
-      if (inflated.over_limit) return false;
+      if (inflated.over_limit) return Read::too_large;
       out = std::move(inflated.data);
       input = out;
     }
-    return true;
+    return Read::ok;
   }
 
   void fail(const std::string& message, size_t offset) {
