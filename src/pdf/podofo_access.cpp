@@ -107,6 +107,13 @@ std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
   std::vector<Step> chain;
   const PdfObject* filter = get(stream, "Filter");
   const PdfObject* parms = get(stream, "DecodeParms");
+  // Without them, poppler and MuPDF take the abbreviations inline images use
+  // (/F, /DP): so does redact, or it reads compressed bytes as text.
+  if (!filter) {
+    const PdfObject* abbreviated = get(stream, "F");
+    if (abbreviated && (abbreviated->IsName() || abbreviated->IsArray())) filter = abbreviated;
+  }
+  if (!parms) parms = get(stream, "DP");
   if (filter && filter->IsArray()) {
     for (size_t i = 0; i < size(filter); ++i) chain.push_back({name(item(filter, i)), parms && parms->IsArray() ? item(parms, i) : nullptr});
   } else if (filter) {

@@ -44,9 +44,13 @@ std::string decode_name(std::string_view raw) { return unescaped(raw.substr(0, 1
 // array of names. An indirect /Filter gives one entry "?" (unknown).
 std::vector<std::string> filters(std::string_view dict) {
   std::vector<std::string> names;
-  const size_t key = dict.find("/Filter");
+  // /Filter, or its abbreviation /F (not /First), as readers take it.
+  size_t key = dict.find("/Filter"), length = 7;
+  for (size_t f = dict.find("/F"); key == std::string_view::npos && f != std::string_view::npos; f = dict.find("/F", f + 1)) {
+    if (f + 2 == dict.size() || !is_regular(static_cast<unsigned char>(dict[f + 2]))) key = f, length = 2;
+  }
   if (key == std::string_view::npos) return names;
-  size_t at = key + 7;
+  size_t at = key + length;
   while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
   const bool array = at < dict.size() && dict[at] == '[';
   if (array) ++at;

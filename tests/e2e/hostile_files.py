@@ -274,6 +274,20 @@ def cases():
            write_pdf(page_objects(content=b"q 500 0 0 100 60 700 cm /Im1 Do Q " + TEXT,
                                   resources=b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>", more=[(6, image)])),
            {1}, "")
+    # Filters named by the abbreviations poppler and MuPDF also take (/F,
+    # /DP): a reader of /Filter alone sees compressed bytes, no text, and
+    # called the page clean.
+    yield ("filters.abbreviated_f", write_pdf(page_objects(content_object=stream(b"/F /FlateDecode", flate(TEXT)))),
+           {0, 1}, "no-leak")
+    rows = b"\x01" + bytes([TEXT[0]]) + bytes((TEXT[i] - TEXT[i - 1]) & 0xFF for i in range(1, len(TEXT)))  # one PNG Sub row
+    yield ("filters.abbreviated_dp",
+           write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode /DP << /Predictor 12 /Columns %d >>" % len(TEXT),
+                                                        flate(rows)))), {0, 1}, "no-leak")
+    yield ("filters.abbreviated_f_on_a_form",
+           write_pdf(page_objects(content=b"/X1 Do", resources=b"/XObject << /X1 6 0 R >>",
+                                  more=[(6, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+                                                   b"/Resources << /Font << /F1 5 0 R >> >> /F [/AHx /Fl]",
+                                                   flate(TEXT).hex().encode() + b">"))])), {0, 1}, "no-leak")
     # Form n draws form n+1 ten times; the last draws text.
     forms = []
     for n in range(15):
@@ -325,7 +339,11 @@ def main():
             check(f"{name}: run ends with exit {sorted(expected)}", status in expected, detail + " " + output[-300:].replace("\n", " | "))
             check(f"{name}: no internal error", "internal error" not in output)
             check(f"{name}: run stays under {limit_mb} MB", 0 <= rss < limit_mb, detail)
-            if hint.startswith("output<"):
+            if hint == "no-leak":
+                written = os.path.join(out, name + ".pdf")
+                shown = subprocess.run(["pdftotext", written, "-"], capture_output=True, text=True).stdout if os.path.exists(written) else ""
+                check(f"{name}: pdftotext of the output shows no withheld word", "France" not in shown, shown[:120])
+            elif hint.startswith("output<"):
                 written = [os.path.join(out, n) for n in os.listdir(out) if n.endswith(".pdf")] if os.path.isdir(out) else []
                 check(f"{name}: no output of {hint[7:]} bytes or more", all(os.path.getsize(w) < int(hint[7:]) for w in written),
                       str([os.path.getsize(w) for w in written]))
