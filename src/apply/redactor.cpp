@@ -174,7 +174,7 @@ std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::M
 // Everything decided before the document is touched.
 struct DocumentPlan {
   std::map<int, PagePlan> pages_to_change;
-  std::map<int, pdf::PageContent> pages;
+  std::map<int, pdf::PageContent> pages;  // the readings of pages_to_change
   std::map<int, std::string> expected_text;  // the glyphs each page must keep (annotations aside)
   bool outlines_match = false;
 };
@@ -248,8 +248,12 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
       }
     }
     out.expected_text[number] = std::move(kept);
-    if (!plan.regions.empty()) out.pages_to_change[number] = std::move(plan);
-    out.pages[number] = std::move(page);
+    // Only the pages to change are kept (apply rewrites them from their
+    // reading); the others cost nothing more once read.
+    if (!plan.regions.empty()) {
+      out.pages_to_change[number] = std::move(plan);
+      out.pages[number] = std::move(page);
+    }
   }
   // Outlines: titles holding a match take the outlines with them.
   for (const std::string& title : document.outline_titles()) {
@@ -441,24 +445,24 @@ bool left_on_purpose(const check::Finding& finding) {
 // be there, and `redact check`, with the run's own matcher, must find no
 // leak and no risk but what the run leaves on purpose (the gate).
 void verify_output(const std::string& path, const DocumentPlan& plan, const match::Matcher& matcher, int page_count) {
-  {
-    auto written = pdf::Document::open(path);
-    Diagnostics again;
-    if (written->page_count() != page_count) throw NeedsReview{"verification: the page count changed"};
-    for (int number = 1; number <= page_count; ++number) {
-      pdf::PageContent page = written->read_page(number, again);
-      std::string kept;
-      for (const pdf::Glyph& g : page.glyphs) {
-        if (page.streams[g.source.stream].annotation.empty() && page.fonts[g.font].resource != kLabelFont) {
-          kept += g.text;
-        }
-      }
-      if (kept != plan.expected_text.at(number)) {
-        throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};
+  auto written = pdf::Document::open(path);
+  Diagnostics again;
+  if (written->page_count() != page_count) throw NeedsReview{"verification: the page count changed"};
+  for (int number = 1; number <= page_count; ++number) {
+    pdf::PageContent page = written->read_page(number, again);
+    std::string kept;
+    for (const pdf::Glyph& g : page.glyphs) {
+      if (page.streams[g.source.stream].annotation.empty() && page.fonts[g.font].resource != kLabelFont) {
+        kept += g.text;
       }
     }
+    if (kept != plan.expected_text.at(number)) {
+      throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};
+    }
   }
-  const check::Report report = check::check_document(path, matcher);
+  // Read once, checked by check's own walks (opening the file again cost as
+  // much as the rest of the run on files of many objects).
+  const check::Report report = check::check_document(*written, matcher);
   for (const check::Finding& f : report.findings) {
     if (f.severity == check::Severity::info || left_on_purpose(f)) continue;
     throw NeedsReview{"check: " + (f.page > 0 ? "page " + std::to_string(f.page) + ", " : std::string()) + f.object + ": " +

@@ -189,17 +189,21 @@ class Checker {
 
   Report run() {
     auto document = pdf::Document::open(path_, options_.password);
+    return run(*document);
+  }
+
+  Report run(pdf::Document& document) {
     report_.file = path_;
-    report_.pages = document->page_count();
-    check_opening(*document);
+    report_.pages = document.page_count();
+    check_opening(document);
     std::set<std::string> walked;
     std::vector<std::string> page_texts;
     for (int number = 1; number <= report_.pages; ++number) {
-      page_texts.push_back(check_page(*document, number, walked));
+      page_texts.push_back(check_page(document, number, walked));
     }
-    check_undrawn_streams(*document, walked);
-    check_strings(*document, "");
-    check_structure(*document);
+    check_undrawn_streams(document, walked);
+    check_strings(document, "");
+    check_structure(document);
     if (options_.revisions) check_revisions(page_texts);
     return std::move(report_);
   }
@@ -701,6 +705,11 @@ class Checker {
 Report check_document(const std::string& path, const match::Matcher& matcher, const CheckOptions& options) {
   Checker checker(path, matcher, options);
   return checker.run();
+}
+
+Report check_document(pdf::Document& document, const match::Matcher& matcher, const CheckOptions& options) {
+  Checker checker(document.path(), matcher, options);
+  return checker.run(document);
 }
 
 }  // namespace redact::check

@@ -31,6 +31,10 @@
 #include "core/geometry.h"
 #include "match/matcher.h"
 
+namespace redact::pdf {
+class Document;
+}
+
 namespace redact::check {
 
 // leak: withheld text is readable. risk: a bad redaction or content hidden
@@ -67,5 +71,9 @@ struct Report {
 // (missing, encrypted, damaged). Findings come in page order, then the
 // document's own.
 Report check_document(const std::string& path, const match::Matcher& matcher, const CheckOptions& options = {});
+// The same on a document already open (its path names the file, whose
+// earlier revisions are opened from it): `redact run` checks the output it
+// has just read back, without parsing it again.
+Report check_document(pdf::Document& document, const match::Matcher& matcher, const CheckOptions& options = {});
 
 }  // namespace redact::check

@@ -152,6 +152,8 @@ Document::~Document() = default;
 const std::string& Document::path() const { return impl_->path; }
 const std::vector<std::string>& Document::opening_notes() const { return impl_->opening_notes; }
 
+void Document::set_work_budget(const WorkBudget& budget) { impl_->caches.budget = budget; }
+
 int Document::page_count() const { return static_cast<int>(impl_->pages.size()); }
 
 void Document::Impl::collect_pages() {
@@ -456,6 +458,10 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
     page.width = turned.width();
     page.height = turned.height();
 
+    if (const std::string overspent = impl_->caches.overspent(); !overspent.empty()) {
+      fail(where, detail::budget_spent_message(overspent));  // before decoding anything
+      return page;
+    }
     // Content: all /Contents streams, joined by a newline (7.8.2).
     std::string content;
     const PdfObject* contents = reader.get(dict, "Contents");
@@ -1495,7 +1501,12 @@ void Document::write(const std::string& path) try {
     // file claiming /Size 8388000 would come out 168 MB of them. The objects
     // kept need none (gaps between them are written free anyway).
     const_cast<PoDoFo::TPdfReferenceList&>(objects.GetFreeObjects()).clear();
-    impl_->caches = {};
+    // Objects were removed: nothing cached may point at them.
+    detail::DocumentCaches fresh;
+    fresh.budget = impl_->caches.budget;
+    fresh.spent = impl_->caches.spent;
+    impl_->caches = std::move(fresh);
+    impl_->optional_content_read = false;
     impl_->pdf.Write(path.c_str());
   } catch (const PdfError& e) {
     throw Error(ErrorKind::io, Location(path), std::string("cannot be written (") + PdfError::ErrorName(e.GetError()) + ")");

@@ -46,6 +46,8 @@ class Document {
   // read may not be what another reader shows.
   const std::vector<std::string>& opening_notes() const;
   int page_count() const;
+  // Replaces the default WorkBudget of the walks of this document.
+  void set_work_budget(const WorkBudget& budget);
   // Reads page `number` (1-based). Problems that do not stop reading are
   // added to `diagnostics` with the page and object; if the page cannot be
   // read at all, it comes back empty with `complete == false`.

@@ -51,6 +51,34 @@ Interpreter::Interpreter(const ObjectReader& reader, DocumentCaches& caches, con
     : reader_(reader), caches_(caches), frame_(frame), consumer_(consumer), diagnostics_(diagnostics),
       file_(std::move(file)), options_(options), no_font_(std::make_shared<Font>()) {}
 
+Interpreter::~Interpreter() {
+  caches_.spent.items += items_parsed_;
+  caches_.spent.operations += operations_;
+  caches_.spent.glyphs += glyphs_;
+}
+
+std::string DocumentCaches::overspent() const {
+  if (spent.items > budget.items) return "more than " + std::to_string(budget.items) + " operations and operands parsed";
+  if (spent.operations > budget.operations) {
+    return "more than " + std::to_string(budget.operations) + " operations executed";
+  }
+  if (spent.glyphs > budget.glyphs) return "more than " + std::to_string(budget.glyphs) + " glyphs shown";
+  return "";
+}
+
+std::string budget_spent_message(const std::string& overspent) {
+  return "the document's work budget is spent (" + overspent +
+         ", counted over every reading of its pages); this page is not read";
+}
+
+bool Interpreter::document_budget_left(uint32_t stream) {
+  const std::string overspent = caches_.overspent();
+  if (overspent.empty()) return true;
+  stopped_ = true;
+  incomplete(stream, 0, budget_spent_message(overspent));
+  return false;
+}
+
 uint32_t Interpreter::begin_stream(StreamUse use) {
   const auto index = static_cast<uint32_t>(streams_.size());
   streams_.push_back(std::move(use));
@@ -92,6 +120,10 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   StreamUse page;
   page.to_page = frame_.page_from_user;
   begin_stream(std::move(page));
+  if (!document_budget_left(0)) {
+    consumer_.end_stream(0);
+    return;
+  }
   std::vector<LexWarning> problems;
   bool truncated = false;
   size_t items = 0;
@@ -106,6 +138,10 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
 
 void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources) {
   begin_stream(StreamUse{ObjectReader::id(stream), -1, 0, "", "", true, form_matrix(stream) * frame_.page_from_user, Rect{}});
+  if (!document_budget_left(0)) {
+    consumer_.end_stream(0);
+    return;
+  }
   run_form(stream, form_matrix(stream), resources, 1);
 }
 

@@ -35,7 +35,16 @@ struct DocumentCaches {
   std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;  // and appearance streams
   size_t form_items = 0;  // operations and operands held in `forms`
   std::set<const PdfObject*> optional_content_off;
+  // The work every walk of this document may do, and has done so far
+  // (fields as in WorkBudget).
+  WorkBudget budget;
+  WorkBudget spent{0, 0, 0};
+  // What the walks have spent past the budget ("more than 300000000 glyphs
+  // shown"), or "" while some is left.
+  std::string overspent() const;
 };
+// Why a page is not read once the budget is spent.
+std::string budget_spent_message(const std::string& overspent);
 
 // Where the page is: what the interpreter needs of its geometry.
 struct PageFrame {
@@ -60,6 +69,9 @@ class Interpreter {
 
   Interpreter(const ObjectReader& reader, DocumentCaches& caches, const PageFrame& frame, ContentConsumer& consumer,
               Diagnostics& diagnostics, std::string file, WalkOptions options = {});
+  ~Interpreter();  // adds this walk's work to the document's
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
 
   // Runs the page's content (its /Contents streams, concatenated), then the
   // appearances of its annotations (those viewers show, or every one: see
@@ -126,6 +138,9 @@ class Interpreter {
   void apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op, uint32_t stream);
   void record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked);
   void next_line(double tx, double ty);
+  // False, with the page marked incomplete, once the document's budget is
+  // spent (DocumentCaches::overspent).
+  bool document_budget_left(uint32_t stream);
   void warn(uint32_t stream, size_t offset, const std::string& message);
   void incomplete(uint32_t stream, size_t offset, const std::string& message);
   bool numbers(const Operation& op, size_t count, double* out, uint32_t stream);

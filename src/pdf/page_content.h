@@ -82,6 +82,19 @@ struct ImageUse {
   uint32_t op = 0;
 };
 
+// What all the walks of one opened document may do together (`redact run`
+// reads each page of its input twice), on top of each page's own bounds
+// (pdf/interpreter.h): a page's budget alone would let a small file whose
+// ten thousand pages share one heavy stream run for hours. The defaults are
+// far above the densest real documents (a 10,000-page report of 2,500
+// glyphs a page shows 50 million glyphs in two walks) and about a minute of
+// work at most. Past one of them, every further page is incomplete.
+struct WorkBudget {
+  size_t items = 300'000'000;       // operations and operands parsed
+  size_t operations = 300'000'000;  // operations executed
+  size_t glyphs = 60'000'000;       // glyphs shown
+};
+
 struct PageContent {
   int number = 0;        // 1-based
   double width = 0;      // as displayed

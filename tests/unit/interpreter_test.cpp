@@ -348,5 +348,37 @@ TEST(Interpreter, EveryAppearanceStateIsWalkedWhenAsked) {
   EXPECT_NE(std::find(all.events.begin(), all.events.end(), "stream 1 hidden N Off"), all.events.end());
 }
 
+// Every page within its own budget, the document past its budget: the pages
+// read after that are incomplete, say why, and yield no glyphs; a second
+// reading of a page counts again.
+TEST(Interpreter, DocumentWorkBudgetStopsLaterPages) {
+  const std::string content = "BT /F1 10 Tf 10 10 Td (Hello) Tj ET";  // 10 items, 5 operations, 5 glyphs
+  const std::string pdf = build_pdf({TestPage{content}, TestPage{content}, TestPage{content}, TestPage{content}});
+  for (const auto& [budget, reason] : std::vector<std::pair<WorkBudget, std::string>>{
+           {WorkBudget{19, 1000, 1000}, "more than 19 operations and operands parsed"},
+           {WorkBudget{1000, 8, 1000}, "more than 8 operations executed"},
+           {WorkBudget{1000, 1000, 6}, "more than 6 glyphs shown"}}) {
+    auto doc = Document::open(test::write_temp("t.pdf", pdf));
+    doc->set_work_budget(budget);
+    Diagnostics d;
+    const PageContent first = doc->read_page(1, d);
+    const PageContent second = doc->read_page(2, d);
+    EXPECT_TRUE(first.complete && second.complete) << reason;
+    EXPECT_EQ(second.glyphs.size(), 5u) << reason;
+    const PageContent again = doc->read_page(1, d);  // now over the budget
+    EXPECT_FALSE(again.complete) << reason;
+    EXPECT_TRUE(again.glyphs.empty()) << reason;
+    EXPECT_NE(again.incomplete_reason.find("the document's work budget is spent"), std::string::npos) << reason;
+    EXPECT_NE(again.incomplete_reason.find(reason), std::string::npos) << again.incomplete_reason;
+    EXPECT_FALSE(doc->read_page(4, d).complete) << reason;
+  }
+  // The default budget is far from a small document.
+  auto doc = Document::open(test::write_temp("t.pdf", pdf));
+  Diagnostics d;
+  for (int round = 0; round < 3; ++round) {
+    for (int page = 1; page <= 4; ++page) EXPECT_TRUE(doc->read_page(page, d).complete);
+  }
+}
+
 }  // namespace
 }  // namespace redact::pdf
