@@ -549,14 +549,20 @@ std::set<PdfReference> reachable(PoDoFo::PdfVecObjects& objects, const std::vect
   return seen;
 }
 
+// Removes what said how a stream's old data was stored (its filters and
+// their parameters, long or abbreviated), before new data goes in: PoDoFo
+// sets /Filter and /Length for what it writes, never the others.
+void forget_encoding(PoDoFo::PdfDictionary& dict) {
+  for (const char* key : ObjectReader::kEncodingKeys) {
+    if (std::string_view(key) != "Length") dict.RemoveKey(PdfName(key));
+  }
+}
+
 // Whether the stream's filters end in an image's (a thumbnail has no
 // /Subtype): pixels, not text or data.
 bool image_encoded(const ObjectReader& reader, const PdfObject* stream) {
-  const PdfObject* filter = reader.get(stream, "Filter");
-  if (filter && filter->IsArray()) filter = reader.size(filter) > 0 ? reader.item(filter, reader.size(filter) - 1) : nullptr;
-  const std::string name = ObjectReader::name(filter);
-  return name == "DCTDecode" || name == "DCT" || name == "JPXDecode" || name == "JBIG2Decode" || name == "CCITTFaxDecode" ||
-         name == "CCF";
+  const std::vector<ObjectReader::FilterStep> chain = reader.filters(stream);
+  return !chain.empty() && ObjectReader::image_filter(chain.back().filter);
 }
 
 std::string text_of(const PdfObject* string) { return decode_text_string(ObjectReader::string_bytes(string)); }
@@ -691,7 +697,7 @@ std::string Document::copy_stream(const std::string& object) try {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream to copy");
   }
   PoDoFo::PdfDictionary dict = original->GetDictionary();
-  for (const char* key : {"Length", "Filter", "DecodeParms", "DL"}) dict.RemoveKey(PdfName(key));
+  for (const char* key : ObjectReader::kEncodingKeys) dict.RemoveKey(PdfName(key));
   if (const PdfObject* resources = impl_->reader->get_dict(original, "Resources")) {
     dict.AddKey(PdfName("Resources"), PdfObject(*resources));
   }
@@ -712,6 +718,7 @@ void Document::set_stream_content(const std::string& object, const std::string& 
   if (!stream || !stream->IsDictionary()) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream");
   }
+  forget_encoding(stream->GetDictionary());
   stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   impl_->caches.forms.clear();
   impl_->caches.form_items = 0;
@@ -846,10 +853,11 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       if ((*decode)[i] != static_cast<double>(i % 2)) return std::nullopt;  // only the default [0 1 ...]
     }
   }
-  const PdfObject* filter = reader.get(stream, "Filter");
-  const std::string filter_name = filter && filter->IsArray() && reader.size(filter) == 1
-                                      ? ObjectReader::name(reader.resolve(reader.item(filter, 0)))
-                                      : ObjectReader::name(filter);
+  const std::vector<ObjectReader::FilterStep> chain = reader.filters(stream);
+  const std::string only = chain.size() == 1 ? chain[0].filter : "";
+  const bool pixels_by_us = std::none_of(chain.begin(), chain.end(), [](const ObjectReader::FilterStep& step) {
+    return ObjectReader::image_filter(step.filter);
+  });
   Raster raster;
   raster.stream = stream;
   raster.width = static_cast<size_t>(*width);
@@ -858,22 +866,21 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   const size_t bytes = raster.width * raster.height * static_cast<size_t>(components);
   if (bytes > kMaxImageBytes) return std::nullopt;
   try {
-    if (filter && filter_name == "DCTDecode") {
-      if (reader.get(stream, "DecodeParms") || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
+    if (only == "DCTDecode" || only == "DCT") {
+      if (chain[0].parms || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
       raster.jpeg = detail::decode_jpeg(reader.raw(stream), kMaxImageBytes);
       if (!raster.jpeg || raster.jpeg->width != raster.width || raster.jpeg->height != raster.height ||
           raster.jpeg->components != components) {
         return std::nullopt;
       }
       raster.pixels = std::move(raster.jpeg->pixels);
-    } else if (!filter || filter_name == "FlateDecode") {
+    } else if (pixels_by_us) {
       // No more than the pixels declared (and a PNG filter byte a row): a
       // bomb stops there.
       raster.pixels = reader.decode(stream, std::min(kMaxImageBytes, bytes + raster.height + 16));
-    } else if (filter_name == "CCITTFaxDecode" && one && bits == 1) {
+    } else if ((only == "CCITTFaxDecode" || only == "CCF") && one && bits == 1) {
       // A fax-coded scan, decoded by libtiff, written back with Flate: lossless.
-      const PdfObject* parms = reader.get(stream, "DecodeParms");
-      if (parms && parms->IsArray()) parms = reader.item(parms, 0);
+      const PdfObject* parms = chain[0].parms;
       auto flag = [&](const char* key) {
         const PdfObject* v = reader.get(parms, key);
         return v && v->IsBool() && v->GetBool();
@@ -973,12 +980,13 @@ bool write_raster(Raster& raster) {
     raster.jpeg->pixels = std::move(raster.pixels);
     const std::string encoded = detail::encode_jpeg(*raster.jpeg);
     if (encoded.empty()) return false;
+    forget_encoding(dict);
     dict.AddKey(PdfName("Filter"), PdfName("DCTDecode"));
     PoDoFo::PdfMemoryInputStream input(encoded.data(), static_cast<PoDoFo::pdf_long>(encoded.size()));
     raster.stream->GetStream()->SetRawData(&input, static_cast<PoDoFo::pdf_long>(encoded.size()));
     return true;
   }
-  for (const char* key : {"Filter", "DecodeParms", "DL"}) dict.RemoveKey(PdfName(key));
+  forget_encoding(dict);
   if (raster.widened) {
     const size_t row_bytes = (raster.width * static_cast<size_t>(raster.bits) + 7) / 8;
     const unsigned top = (1u << raster.bits) - 1;

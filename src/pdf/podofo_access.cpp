@@ -92,6 +92,33 @@ void ObjectReader::spend(size_t bytes, const PdfObject* stream) const {
   }
 }
 
+bool ObjectReader::image_filter(const std::string& filter) {
+  return filter == "DCTDecode" || filter == "DCT" || filter == "JPXDecode" || filter == "JBIG2Decode" ||
+         filter == "CCITTFaxDecode" || filter == "CCF";
+}
+
+std::vector<ObjectReader::FilterStep> ObjectReader::filters(const PdfObject* stream) const {
+  std::vector<FilterStep> chain;
+  const PdfObject* filter = get(stream, "Filter");
+  const PdfObject* parms = get(stream, "DecodeParms");
+  // Without them, poppler and MuPDF take the abbreviations inline images use
+  // (/F, /DP): so does redact, or it reads compressed bytes as text. (/F is
+  // otherwise a file specification: a string or dictionary, not taken.)
+  if (!filter) {
+    const PdfObject* abbreviated = get(stream, "F");
+    if (abbreviated && (abbreviated->IsName() || abbreviated->IsArray())) filter = abbreviated;
+  }
+  if (!parms) parms = get(stream, "DP");
+  if (filter && filter->IsArray()) {
+    for (size_t i = 0; i < size(filter); ++i) {
+      chain.push_back({name(item(filter, i)), parms && parms->IsArray() ? item(parms, i) : nullptr});
+    }
+  } else if (filter) {
+    chain.push_back({name(filter), parms && parms->IsDictionary() ? parms : nullptr});
+  }
+  return chain;
+}
+
 std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
@@ -99,38 +126,19 @@ std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
     return Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},
                  "stream decodes to more than " + mebibytes(limit) + ", more than redact reads");
   };
-  // The filters in order, each with its parameters.
-  struct Step {
-    std::string filter;
-    const PdfObject* parms;
-  };
-  std::vector<Step> chain;
-  const PdfObject* filter = get(stream, "Filter");
-  const PdfObject* parms = get(stream, "DecodeParms");
-  // Without them, poppler and MuPDF take the abbreviations inline images use
-  // (/F, /DP): so does redact, or it reads compressed bytes as text.
-  if (!filter) {
-    const PdfObject* abbreviated = get(stream, "F");
-    if (abbreviated && (abbreviated->IsName() || abbreviated->IsArray())) filter = abbreviated;
-  }
-  if (!parms) parms = get(stream, "DP");
-  if (filter && filter->IsArray()) {
-    for (size_t i = 0; i < size(filter); ++i) chain.push_back({name(item(filter, i)), parms && parms->IsArray() ? item(parms, i) : nullptr});
-  } else if (filter) {
-    chain.push_back({name(filter), parms && parms->IsDictionary() ? parms : nullptr});
-  }
+  const std::vector<FilterStep> chain = filters(stream);
   // Filters of text and data, decoded here, with the limit applied as the
   // data comes out. Image filters (DCT, JPX, JBIG2, CCITT) make no text or
   // data a reader needs and are decoded, where an image is repainted, by
   // their own libraries: PoDoFo's filters decode whole, with no limit, so
   // they are never used.
-  const auto predictor = [&](const Step& step) {
+  const auto predictor = [&](const FilterStep& step) {
     return step.parms && step.parms->IsDictionary() ? number(get(step.parms, "Predictor")).value_or(1) : 1;
   };
   static const std::set<std::string> kFilters{"FlateDecode", "Fl",  "ASCIIHexDecode",  "AHx", "ASCII85Decode",
                                               "A85",         "LZWDecode", "LZW", "RunLengthDecode", "RL"};
   std::string data = raw(stream);
-  for (const Step& step : chain) {
+  for (const FilterStep& step : chain) {
     const std::string& f = step.filter;
     if (!kFilters.contains(f)) {
       throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},

@@ -50,6 +50,21 @@ class ObjectReader {
   // `kMaxDocumentStreamBytes` (1,000 references to one large stream cost a
   // thousand decodings).
   std::string decode(const PdfObject* stream, size_t limit = kMaxStreamBytes) const;
+  // The stream's filters in order, each with its parameters (or null):
+  // /Filter and /DecodeParms, or, without them, the abbreviations /F and /DP
+  // that poppler and MuPDF honour there too.
+  struct FilterStep {
+    std::string filter;  // "FlateDecode", "DCT", ...
+    const PdfObject* parms;
+  };
+  std::vector<FilterStep> filters(const PdfObject* stream) const;
+  // Whether `filter` encodes pixels (DCT, JPX, JBIG2, CCITT fax), which only
+  // an image's own library decodes; decode() refuses them.
+  static bool image_filter(const std::string& filter);
+  // The keys of a stream dictionary that say how its data is stored: a
+  // stream given new data in another form loses all of them.
+  static constexpr const char* kEncodingKeys[] = {"Length", "Filter", "DecodeParms", "F", "DP",
+                                                  "FFilter", "FDecodeParms", "DL"};
   // The stream's bytes as stored (still encoded), "" for no stream.
   std::string raw(const PdfObject* stream) const;
 
