@@ -4,15 +4,14 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <unistd.h>
 
 #include "apply/content_rewriter.h"
 #include "core/diagnostics.h"
+#include "core/file.h"
 #include "core/hash.h"
 #include "core/unicode.h"
 #include "check/check.h"
@@ -34,13 +33,6 @@ constexpr double kMaxLabelSize = 9;
 struct NeedsReview {
   std::string reason;
 };
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 void append_hex(std::string& out, std::string_view bytes) {
   static const char* digits = "0123456789ABCDEF";
@@ -530,7 +522,9 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     document->write(temporary);
     document.reset();
     verify_output(temporary, plan, matcher, outcome.pages);
-    outcome.output_sha256 = sha256_hex(read_file(temporary));
+    const std::optional<std::string> bytes = read_file(temporary);
+    if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
+    outcome.output_sha256 = sha256_hex(*bytes);
     std::filesystem::rename(temporary, output);
     return outcome;
   } catch (const NeedsReview& review) {

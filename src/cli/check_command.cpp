@@ -9,7 +9,7 @@
 
 #include "check/check.h"
 #include "cli/command_line.h"
-#include "cli/inputs.h"
+#include "batch/inputs.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
 
@@ -130,7 +130,7 @@ int check_command(const std::vector<std::string>& args, Console& console) {
   const bool json = command.format() == "json";
   nlohmann::json files = nlohmann::json::array();
   bool failed = false, found = false;
-  for (const Input& input : find_pdfs(arguments)) {
+  for (const batch::Input& input : batch::find_pdfs(arguments)) {
     const auto cannot_check = [&](const Error& e) {
       console.error(std::string(e.what()) + "; it cannot be checked");
       if (json) files.push_back({{"file", input.path}, {"error", e.what()}, {"findings", nlohmann::json::array()}});

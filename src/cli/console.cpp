@@ -36,6 +36,8 @@ Console::~Console() {
 
 void Console::out(std::string_view text) { write_all(out_fd_, text); }
 
+void Console::write_stderr(std::string_view text) { write_all(STDERR_FILENO, text); }
+
 void Console::error(std::string_view text) {
   std::string line = "redact: ";
   line += text;

@@ -29,6 +29,8 @@ class Console {
   // "redact: <text>\n" on stderr.
   void error(std::string_view text);
   void warning(std::string_view text);
+  // Writes `text` to stderr as it is (no prefix): progress lines.
+  static void write_stderr(std::string_view text);
 
  private:
   int out_fd_;

@@ -1,21 +1,29 @@
 #include "cli/run_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "apply/redactor.h"
 #include "audit/audit_log.h"
+#include "batch/jobs.h"
+#include "batch/progress.h"
+#include "batch/workers.h"
 #include "cli/command_line.h"
-#include "cli/inputs.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
+#include "core/file.h"
 #include "core/hash.h"
 
 namespace fs = std::filesystem;
@@ -28,7 +36,8 @@ constexpr const char* kUsage =
     "Usage: redact run INPUT... -o OUT [--patterns P | --no-patterns] [--term PHRASE]...\n"
     "                  [--terms-file F] [--term-exemption E]... [--keep PHRASE]...\n"
     "                  [--keep-file F] [--audit FILE] [--audit-key FILE] [--no-label] [--dry-run]\n"
-    "                  [--password-file F]\n"
+    "                  [--password-file F] [-j N] [--timeout SECONDS] [--shard K/N]\n"
+    "                  [--progress auto|bar|plain|none] [--quiet]\n"
     "\n"
     "Redacts each PDF (folders are searched for *.pdf): the matched glyphs are\n"
     "removed from the content streams (pages, forms, annotation appearances), a\n"
@@ -46,20 +55,26 @@ constexpr const char* kUsage =
     "cannot repaint, a damaged file readers rebuild differently, or an output\n"
     "that fails verification or `redact check` (the README lists every reason).\n"
     "\n"
+    "Documents run in worker processes, -j at a time (default: one per CPU): a\n"
+    "document that crashes, or runs past --timeout (default 300 s, 0 for none),\n"
+    "is failed with the reason and the batch goes on. Results, the audit log and\n"
+    "the outputs are the same for any -j. Two inputs that would write the same\n"
+    "output are refused before anything is written. --shard K/N runs the K-th of\n"
+    "N parts of the job list (by input path), for running one batch on many\n"
+    "machines (README \"Batch runs\"). Progress goes to stderr: a bar on a\n"
+    "terminal, a line every ten seconds otherwise; --quiet prints only held and\n"
+    "failed documents and the summary.\n"
+    "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
-    "review, 2 usage or configuration error, 3 some could not be read.\n";
-
-struct Job {
-  std::string input;
-  std::string output;
-};
+    "review (a person must look: do not retry), 2 usage or configuration error,\n"
+    "3 some could not be read (retrying may help if a worker was killed).\n";
 
 // Removes the temporary files (".redact-tmp") that an earlier run, killed
 // while it wrote, left in the folders this run writes to: each is an
 // unverified output. Each folder is listed once.
-void remove_stale_temporaries(const std::vector<Job>& jobs) {
+void remove_stale_temporaries(const std::vector<batch::Job>& jobs) {
   std::set<fs::path> folders;
-  for (const Job& job : jobs) folders.insert(fs::path(job.output).parent_path());
+  for (const batch::Job& job : jobs) folders.insert(fs::path(job.output).parent_path());
   for (const fs::path& folder : folders) {
     std::error_code ec;
     for (fs::directory_iterator it(folder.empty() ? fs::path(".") : folder, ec), end; !ec && it != end; it.increment(ec)) {
@@ -79,19 +94,101 @@ std::string now_iso8601() {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-// Files as given; folders searched recursively, in a stable order.
-std::vector<Job> plan_jobs(const std::vector<std::string>& inputs, const fs::path& out) {
-  std::vector<Job> jobs;
-  for (const Input& input : find_pdfs(inputs)) jobs.push_back({input.path, (out / input.relative).string()});
-  return jobs;
+// The SHA-256 of a file's bytes, or null when it cannot be read (never the
+// hash of nothing).
+nlohmann::json file_sha256(const std::string& path) {
+  const std::optional<std::string> bytes = read_file(path);
+  return bytes ? nlohmann::json(sha256_hex(*bytes)) : nlohmann::json(nullptr);
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+// What a worker sends back for one document: the outcome, with each
+// region's withheld text replaced by its keyed HMAC (or nothing), so that
+// the text never leaves the worker; and the input's hash.
+std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const std::string& input) {
+  nlohmann::json regions = nlohmann::json::array();
+  for (const apply::Region& r : outcome.regions) {
+    regions.push_back({{"page", r.page},
+                       {"box", {r.box.x0, r.box.y0, r.box.x1, r.box.y1}},
+                       {"pattern", r.pattern},
+                       {"chars", r.chars},
+                       {"text_hmac", key.empty() ? "" : hmac_sha256_hex(key, r.withheld)}});
+  }
+  nlohmann::json strings = nlohmann::json::array();
+  for (const apply::StringChange& c : outcome.string_changes) {
+    strings.push_back({{"object", c.object}, {"key", c.key}, {"action", c.action}, {"pattern", c.pattern}});
+  }
+  return nlohmann::json{{"status", static_cast<int>(outcome.status)},
+                        {"reason", outcome.reason},
+                        {"pages", outcome.pages},
+                        {"regions", regions},
+                        {"strings", strings},
+                        {"signatures_removed", outcome.signatures_removed},
+                        {"output_sha256", outcome.output_sha256},
+                        {"input_notes", outcome.input_notes},
+                        {"input_sha256", file_sha256(input)}}
+      .dump();
+}
+
+struct Result {
+  apply::Outcome outcome;  // regions' `withheld` holds the text_hmac ("" without a key)
+  nlohmann::json input_sha256;
+};
+
+Result outcome_from_json(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text);
+  Result result;
+  apply::Outcome& o = result.outcome;
+  o.status = static_cast<apply::Status>(j.at("status").get<int>());
+  o.reason = j.at("reason").get<std::string>();
+  o.pages = j.at("pages").get<int>();
+  for (const nlohmann::json& r : j.at("regions")) {
+    apply::Region region;
+    region.page = r.at("page").get<int>();
+    const auto& b = r.at("box");
+    region.box = Rect{b.at(0).get<double>(), b.at(1).get<double>(), b.at(2).get<double>(), b.at(3).get<double>()};
+    region.pattern = r.at("pattern").get<size_t>();
+    region.chars = r.at("chars").get<size_t>();
+    region.withheld = r.at("text_hmac").get<std::string>();
+    o.regions.push_back(std::move(region));
+  }
+  for (const nlohmann::json& c : j.at("strings")) {
+    o.string_changes.push_back({c.at("object").get<std::string>(), c.at("key").get<std::string>(),
+                                c.at("action").get<std::string>(), c.at("pattern").get<size_t>()});
+  }
+  o.signatures_removed = j.at("signatures_removed").get<std::vector<std::string>>();
+  o.output_sha256 = j.at("output_sha256").get<std::string>();
+  o.input_notes = j.at("input_notes").get<std::vector<std::string>>();
+  result.input_sha256 = j.at("input_sha256");
+  return result;
+}
+
+// Removes what a worker that did not finish may have left: its temporary
+// output (named for its process, pdf apply/redactor.cpp).
+void remove_temporaries_of(const std::string& output, int pid) {
+  const fs::path path(output);
+  const std::string prefix = path.filename().string() + "." + std::to_string(pid) + "-";
+  std::error_code ec;
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".redact-tmp")) fs::remove(it->path(), ec);
+  }
+}
+
+// For tests only (tests/e2e/batch_runs.py): REDACT_TEST_FAULT=abort:NAME
+// makes the worker for the input named NAME leave a temporary output behind
+// and abort, as one killed while writing would; sleep:NAME makes it hang.
+void test_fault(const batch::Job& job) {
+  const char* fault = std::getenv("REDACT_TEST_FAULT");
+  if (!fault) return;
+  const std::string_view spec(fault);
+  const size_t colon = spec.find(':');
+  if (colon == std::string_view::npos || spec.substr(colon + 1) != fs::path(job.input).filename().string()) return;
+  if (spec.substr(0, colon) == "abort") {
+    std::ofstream(job.output + "." + std::to_string(::getpid()) + "-0.redact-tmp") << "%PDF-1.7 half written";
+    std::abort();
+  }
+  if (spec.substr(0, colon) == "sleep") ::sleep(3600);
 }
 
 }  // namespace
@@ -102,7 +199,12 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
       "audit-key", po::value<std::string>(), "file holding a secret: redaction records get text_hmac")(
       "no-label", "do not label the boxes with their exemptions")(
-      "dry-run", "decide and report everything, write nothing (no outputs, no audit log)");
+      "dry-run", "decide and report everything, write nothing (no outputs, no audit log)")(
+      "jobs,j", po::value<unsigned>(), "documents at once, each in its own worker process (default: CPUs)")(
+      "timeout", po::value<unsigned>()->default_value(300), "seconds a document may take (0: no limit)")(
+      "shard", po::value<std::string>(), "K/N: run only the K-th of N parts of the job list")(
+      "progress", po::value<std::string>()->default_value("auto"), "auto, bar, plain or none (on stderr)")(
+      "quiet,q", "print only held and failed documents and the summary");
   add_matching_options(command.options());
   command.add_password();
   if (auto status = command.parse(args, console)) return *status;
@@ -111,28 +213,34 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   if (inputs.empty()) return command.usage_error(console, "give at least one PDF or folder");
   if (!vm.count("output")) return command.usage_error(console, "give the output folder with -o OUT");
   const fs::path out = vm["output"].as<std::string>();
-  for (const std::string& input : inputs) {
-    std::error_code ec;
-    if (fs::equivalent(input, out, ec)) return command.usage_error(console, "the output folder is an input");
-  }
   const bool dry_run = vm.count("dry-run") > 0;
+  const bool quiet = vm.count("quiet") > 0;
+  std::optional<batch::ProgressMode> progress_mode =
+      quiet ? batch::ProgressMode::none : batch::parse_progress(vm["progress"].as<std::string>());
+  if (!progress_mode) return command.usage_error(console, "--progress takes auto, bar, plain or none");
+  batch::WorkerOptions workers;
+  workers.workers = vm.count("jobs") ? vm["jobs"].as<unsigned>() : std::max(1u, std::thread::hardware_concurrency());
+  if (workers.workers == 0) return command.usage_error(console, "-j takes a number of documents at once, 1 or more");
+  workers.timeout = vm["timeout"].as<unsigned>();
 
   std::unique_ptr<match::Matcher> matcher;
   MatchingConfig config;
   std::string key;
+  std::vector<batch::Job> jobs;
   try {
     config = matching_config(vm);
     matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
     if (vm.count("audit-key")) {
-      key = read_bytes(vm["audit-key"].as<std::string>());
+      key = read_file(vm["audit-key"].as<std::string>()).value_or("");
       if (key.empty()) throw Error(ErrorKind::usage, Location(vm["audit-key"].as<std::string>()), "the audit key file is empty or unreadable");
     }
+    jobs = batch::plan_jobs(inputs, out);
+    if (vm.count("shard")) jobs = batch::shard_of(std::move(jobs), batch::parse_shard(vm["shard"].as<std::string>()));
   } catch (const Error& e) {
     console.error(e.what());
     return kExitUsage;
   }
 
-  const std::vector<Job> jobs = plan_jobs(inputs, out);
   const std::string audit_path = vm.count("audit") ? vm["audit"].as<std::string>() : (out / "audit.jsonl").string();
   std::unique_ptr<audit::AuditLog> log;
   try {
@@ -141,17 +249,19 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       remove_stale_temporaries(jobs);
       if (fs::path(audit_path).has_parent_path()) fs::create_directories(fs::path(audit_path).parent_path());
       log = std::make_unique<audit::AuditLog>(audit_path);
-      log->append({{"type", "run"},
-                   {"version", REDACT_VERSION},
-                   {"patterns", config.patterns.patterns.empty() ? "" : config.patterns.patterns.front().file},
-                   {"patterns_sha256", config.patterns.sha256},
-                   {"options",
-                    {{"labels", !vm.count("no-label")},
-                     {"terms", config.matcher.terms.size()},
-                     {"term_exemptions", config.matcher.term_exemptions},
-                     {"keep", config.matcher.keep},
-                     {"text_hmac", !key.empty()}}},
-                   {"started", now_iso8601()}});
+      nlohmann::json run = {{"type", "run"},
+                            {"version", REDACT_VERSION},
+                            {"patterns", config.patterns.patterns.empty() ? "" : config.patterns.patterns.front().file},
+                            {"patterns_sha256", config.patterns.sha256},
+                            {"options",
+                             {{"labels", !vm.count("no-label")},
+                              {"terms", config.matcher.terms.size()},
+                              {"term_exemptions", config.matcher.term_exemptions},
+                              {"keep", config.matcher.keep},
+                              {"text_hmac", !key.empty()}}},
+                            {"started", now_iso8601()}};
+      if (vm.count("shard")) run["shard"] = vm["shard"].as<std::string>();
+      log->append(std::move(run));
     }
   } catch (const std::exception& e) {
     console.error(std::string("cannot start the audit log: ") + e.what());
@@ -165,8 +275,42 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   options.producer = std::string("redact ") + REDACT_VERSION;
   std::map<apply::Status, int> by_status;
   std::map<std::string, int> by_category, by_exemption;
-  for (const Job& job : jobs) {
-    apply::Outcome outcome = apply::redact_document(job.input, job.output, *matcher, options);
+  batch::Progress progress(*progress_mode, jobs.size(), [](std::string_view text) { Console::write_stderr(text); },
+                           [&](std::string_view text) { console.out(text); });
+
+  // In the worker: one document, start to end.
+  const auto work = [&](size_t i) {
+    const batch::Job& job = jobs[i];
+    test_fault(job);
+    return outcome_to_json(apply::redact_document(job.input, job.output, *matcher, options), key, job.input);
+  };
+  // As each ends, in any order: the progress line.
+  const auto finished = [&](size_t, const batch::JobEnd& end) {
+    if (!end.ok) {
+      progress.document_done(0, 0, false, true);
+      return;
+    }
+    const nlohmann::json j = nlohmann::json::parse(end.result, nullptr, false);
+    const auto status = j.is_discarded() ? apply::Status::failed : static_cast<apply::Status>(j.value("status", 3));
+    progress.document_done(j.is_discarded() ? 0 : j.value("pages", 0), j.is_discarded() ? 0 : j["regions"].size(),
+                           status == apply::Status::needs_review, status == apply::Status::failed);
+  };
+  // In job order: the audit log and the document's line.
+  const auto deliver = [&](size_t i, const batch::JobEnd& end) {
+    const batch::Job& job = jobs[i];
+    Result result;
+    if (end.ok) {
+      try {
+        result = outcome_from_json(end.result);
+      } catch (const std::exception& e) {
+        result.outcome.reason = std::string("the worker's result cannot be read: ") + e.what();
+      }
+    } else {
+      result.outcome.reason = end.failure;
+      remove_temporaries_of(job.output, end.pid);
+    }
+    if (result.input_sha256.is_null() && !end.ok) result.input_sha256 = file_sha256(job.input);
+    const apply::Outcome& outcome = result.outcome;
     ++by_status[outcome.status];
     const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean);
     const nlohmann::json output = written ? nlohmann::json(job.output) : nlohmann::json(nullptr);
@@ -185,7 +329,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                                {"pattern", pattern.id},
                                {"exemptions", pattern.exemptions},
                                {"chars", region.chars}};
-      if (!key.empty()) record["text_hmac"] = hmac_sha256_hex(key, region.withheld);
+      if (!key.empty()) record["text_hmac"] = region.withheld;  // the worker's HMAC, never the text
       log->append(std::move(record));
     }
     for (const apply::StringChange& change : outcome.string_changes) {
@@ -224,10 +368,11 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"redactions", outcome.regions.size()},
                    {"strings_changed", outcome.string_changes.size()},
                    {"signatures_removed", outcome.signatures_removed.size()},
-                   {"input_sha256", sha256_hex(read_bytes(job.input))},
+                   {"input_sha256", result.input_sha256},
                    {"input_notes", outcome.input_notes},
                    {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
     }
+    if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) return;
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + job.input;
     if (written) {
       line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions";
@@ -237,8 +382,16 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     }
     if (!outcome.reason.empty()) line += ": " + outcome.reason;
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
-    console.out(line + "\n");
+    progress.print(line + "\n");
+  };
+  try {
+    batch::run_in_workers(jobs.size(), workers, work, finished, deliver);
+  } catch (const Error& e) {
+    progress.finish();
+    console.error(e.what());
+    return kExitFailed;
   }
+  progress.finish();
 
   std::ostringstream summary;
   summary << "\n" << jobs.size() << " documents: " << by_status[apply::Status::redacted] << " redacted, "

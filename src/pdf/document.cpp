@@ -22,6 +22,8 @@
 #include "pdf/qpdf_rescue.h"
 #include "pdf/shape_scan.h"
 #include "pdf/inflate_budget.h"
+#include "core/file.h"
+#include "core/hash.h"
 #include "core/unicode.h"
 #include "pdf/text_string.h"
 
@@ -1136,9 +1138,10 @@ void Document::scrub(const std::string& producer) try {
   if (PoDoFo::PdfInfo* info = impl_->pdf.GetInfo()) {
     PoDoFo::PdfDictionary& dict = info->GetObject()->GetDictionary();
     std::vector<PdfName> keys;
-    for (const auto& [key, value] : dict.GetKeys()) {
-      if (key != PdfName("CreationDate") && key != PdfName("ModDate")) keys.push_back(key);
-    }
+    // The dates go too: PoDoFo stamped the time of the run on loading (as
+    // /ModDate, and as /CreationDate where the file had no Info), and an
+    // output must be the same bytes whenever and wherever it is made.
+    for (const auto& [key, value] : dict.GetKeys()) keys.push_back(key);
     for (const PdfName& key : keys) dict.RemoveKey(key);
     dict.AddKey(PdfName("Producer"), PoDoFo::PdfString(producer));
   }
@@ -1494,6 +1497,41 @@ std::string Document::info_id() try {
   impl_->translate("reading the Info dictionary");
 }
 
+namespace {
+
+// PoDoFo gives every file it writes a new /ID made from the time of day. An
+// output must be the same bytes whenever and wherever it is made (a batch
+// run with -j 1 or -j 8, today or on resume), so the ID becomes the first
+// half of the SHA-256 of the file with the ID's digits zeroed: same bytes,
+// same ID, and a changed file still gets another. Same length: no offset
+// moves. A file whose trailer does not look as PoDoFo writes it is left be.
+void settle_identifier(const std::string& path) {
+  std::optional<std::string> read = read_file(path);
+  if (!read) throw Error(ErrorKind::io, Location(path), "cannot be read back after writing");
+  std::string& bytes = *read;
+  const size_t trailer = bytes.rfind("trailer");
+  if (trailer == std::string::npos) return;
+  const size_t id = bytes.find("/ID[<", trailer);
+  constexpr size_t kDigits = 32;  // 16 bytes in hex
+  const size_t first = id + 5, second = first + kDigits + 2;
+  if (id == std::string::npos || bytes.size() < second + kDigits + 2 || bytes.compare(first + kDigits, 2, "><") != 0 ||
+      bytes.compare(second + kDigits, 2, ">]") != 0) {
+    return;
+  }
+  bytes.replace(first, kDigits, kDigits, '0');
+  bytes.replace(second, kDigits, kDigits, '0');
+  std::string digits = sha256_hex(bytes).substr(0, kDigits);
+  std::transform(digits.begin(), digits.end(), digits.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  for (size_t at : {first, second}) {
+    file.seekp(static_cast<std::streamoff>(at));
+    file.write(digits.data(), static_cast<std::streamsize>(digits.size()));
+  }
+  if (!file.flush()) throw Error(ErrorKind::io, Location(path), "cannot be written (setting its /ID)");
+}
+
+}  // namespace
+
 void Document::write(const std::string& path) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   try {
@@ -1516,6 +1554,7 @@ void Document::write(const std::string& path) try {
     impl_->caches = std::move(fresh);
     impl_->optional_content_read = false;
     impl_->pdf.Write(path.c_str());
+    settle_identifier(path);
   } catch (const PdfError& e) {
     throw Error(ErrorKind::io, Location(path), std::string("cannot be written (") + PdfError::ErrorName(e.GetError()) + ")");
   }

@@ -134,7 +134,7 @@ class Document {
   // it is swept, not kept in the file.
   void remove_unused_forms(int number, const std::vector<std::string>& drawn, const std::vector<std::string>& copies);
   // Drops what can hold text outside the pages and that a redacted document
-  // does not need: the Info entries but the dates (Producer becomes
+  // does not need: every Info entry, the dates too (Producer becomes
   // `producer`), XMP metadata, JavaScript (the document's, and the actions
   // and additional actions of annotations and fields), embedded files, page
   // thumbnails, image alternates (/Alternates, /OPI).

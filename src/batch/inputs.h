@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace redact::cli {
+namespace redact::batch {
 
 struct Input {
   std::string path;                // as given, or found under a folder
@@ -15,4 +15,4 @@ struct Input {
 
 std::vector<Input> find_pdfs(const std::vector<std::string>& arguments);
 
-}  // namespace redact::cli
+}  // namespace redact::batch

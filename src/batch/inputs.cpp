@@ -1,11 +1,11 @@
-#include "cli/inputs.h"
+#include "batch/inputs.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace fs = std::filesystem;
 
-namespace redact::cli {
+namespace redact::batch {
 namespace {
 
 bool is_pdf(const fs::path& path) {
@@ -36,4 +36,4 @@ std::vector<Input> find_pdfs(const std::vector<std::string>& arguments) {
   return out;
 }
 
-}  // namespace redact::cli
+}  // namespace redact::batch

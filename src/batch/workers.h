@@ -1,0 +1,41 @@
+// Runs the documents of a batch in worker processes, a few at a time, so
+// that a crash, a hang or an allocation failure in one (PoDoFo's included)
+// fails that document with a reason and never the batch. This is a second
+// wall: the single-document path is itself bounded (README "Hostile and
+// broken files").
+//
+// Each job runs in a child made by fork() from the process that set up the
+// batch (patterns compiled, options read): nothing is shared afterwards, so
+// process-wide state in libraries (FreeType, PoDoFo, ICU) is the worker's
+// own. The child sends its result back through a pipe as bytes; the parent
+// gathers results and hands them on in job order, whatever order the
+// workers finish in.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace redact::batch {
+
+struct WorkerOptions {
+  unsigned workers = 1;      // processes at once
+  unsigned timeout = 300;    // seconds a job may take; 0 for no limit
+};
+
+// What became of one job.
+struct JobEnd {
+  bool ok = false;        // the worker finished and sent `result`
+  std::string result;     // what `work` returned
+  std::string failure;    // why not: "the worker was killed by signal 11 (Segmentation fault)", ...
+  int pid = 0;            // the worker's process id (its temporary files carry it)
+};
+
+// Runs `work(i)` for i in [0, jobs) in workers. `finished(i, end)` is
+// called as each job ends (any order: for progress); `deliver(i, end)` in
+// job order. `work` runs in the child only; the callbacks in the parent.
+// Throws redact::Error (io) when no worker can be started at all.
+void run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<std::string(size_t)>& work,
+                    const std::function<void(size_t, const JobEnd&)>& finished,
+                    const std::function<void(size_t, const JobEnd&)>& deliver);
+
+}  // namespace redact::batch

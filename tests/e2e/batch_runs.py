@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""`redact run` as a batch: worker processes, order, isolation, shards, progress.
+
+- the fixtures run with -j 1 and with -j 2 (two separate runs) give the same
+  output bytes for every document and the same audit records (all but the
+  chain and the start time);
+- a worker that aborts (a test-only hook, REDACT_TEST_FAULT) fails its
+  document with the signal named, leaves no temporary file, and the other
+  documents are written; a worker that hangs is stopped by --timeout and
+  failed with that reason; the audit log of both runs verifies;
+- two inputs that would write one output are refused (exit 2) naming both,
+  before anything is written;
+- --shard 1/2 and 2/2 split the job list into two disjoint parts whose
+  documents and output bytes are those of one run of the whole;
+- on a pseudo-terminal the progress bar is drawn on stderr; through a pipe it
+  is not (plain lines come only every ten seconds); --quiet prints only held
+  and failed documents and the summary.
+"""
+import hashlib
+import json
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from pdf_inputs import Checks, argument_parser
+
+
+def run(redact, *args, env=None):
+    return subprocess.run([redact, "run", *args], capture_output=True, text=True, env=env)
+
+
+def documents(out):
+    """{file name: record} for the document records of OUT/audit.jsonl."""
+    with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    return {os.path.basename(r["document"]): r for r in records if r["type"] == "document"}
+
+
+def comparable(out):
+    """The audit records without what differs between runs (the chain, the
+    start time) and with the output folder's name taken out."""
+    with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    kept = []
+    for r in records:
+        r.pop("prev", None)
+        r.pop("started", None)
+        kept.append(json.dumps(r, sort_keys=True).replace(out + "/", "OUT/"))
+    return kept
+
+
+def hashes(out):
+    return {name: hashlib.sha256(open(os.path.join(out, name), "rb").read()).hexdigest()
+            for name in sorted(os.listdir(out)) if name.endswith(".pdf")}
+
+
+def verifies(redact, out):
+    return subprocess.run([redact, "audit", "verify", os.path.join(out, "audit.jsonl")], capture_output=True).returncode == 0
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    check = Checks()
+    redact = args.redact
+    fixtures = os.path.join(args.fixtures, "pdf")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # The same batch, one worker and two.
+        one, two = os.path.join(tmp, "one"), os.path.join(tmp, "two")
+        r1 = run(redact, fixtures, "-o", one, "-j", "1")
+        r2 = run(redact, fixtures, "-o", two, "-j", "2")
+        check("-j 1 and -j 2 end alike", r1.returncode == r2.returncode and r1.returncode in (0, 1),
+              f"{r1.returncode} {r2.returncode} {r2.stderr[-300:]}")
+        check("-j 1 and -j 2 write the same output bytes", hashes(one) == hashes(two) and len(hashes(one)) >= 5,
+              str(set(hashes(one).items()) ^ set(hashes(two).items()))[:300])
+        check("-j 1 and -j 2 write the same audit records, in input order", comparable(one) == comparable(two))
+        names = [json.loads(l)["document"] for l in open(os.path.join(two, "audit.jsonl")) if '"document"' in l]
+        in_order = [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n]
+        check("records come document by document in the order of the inputs", in_order == sorted(set(names)), str(in_order))
+
+        # A worker that crashes, and one that hangs.
+        batch = os.path.join(tmp, "batch")
+        os.makedirs(batch)
+        for name in ("a.pdf", "b.pdf", "c.pdf"):
+            shutil.copy(os.path.join(fixtures, "libreoffice-letter.pdf"), os.path.join(batch, name))
+        crashed = os.path.join(tmp, "crashed")
+        r = run(redact, batch, "-o", crashed, "-j", "2", env=dict(os.environ, REDACT_TEST_FAULT="abort:b.pdf"))
+        records = documents(crashed)
+        check("a crashing worker fails its document: exit 3", r.returncode == 3, f"{r.returncode} {r.stderr[-300:]}")
+        check("... with the signal named", records.get("b.pdf", {}).get("status") == "failed"
+              and "signal 6" in (records["b.pdf"].get("reason") or ""), str(records.get("b.pdf"))[:300])
+        check("... and the other documents are written",
+              all(records.get(n, {}).get("status") == "redacted" for n in ("a.pdf", "c.pdf"))
+              and sorted(n for n in os.listdir(crashed) if n.endswith(".pdf")) == ["a.pdf", "c.pdf"],
+              str(sorted(os.listdir(crashed))))
+        check("... leaving no temporary file", not any(n.endswith(".redact-tmp") for n in os.listdir(crashed)),
+              str(os.listdir(crashed)))
+        check("... and the input's hash is recorded", records.get("b.pdf", {}).get("input_sha256") ==
+              hashlib.sha256(open(os.path.join(batch, "b.pdf"), "rb").read()).hexdigest())
+        check("... and its audit log verifies", verifies(redact, crashed))
+        hung = os.path.join(tmp, "hung")
+        r = run(redact, batch, "-o", hung, "-j", "2", "--timeout", "3", env=dict(os.environ, REDACT_TEST_FAULT="sleep:a.pdf"))
+        records = documents(hung)
+        check("a hanging worker is stopped by --timeout: exit 3", r.returncode == 3, f"{r.returncode} {r.stderr[-300:]}")
+        check("... its document failed with the timeout named", records.get("a.pdf", {}).get("status") == "failed"
+              and "--timeout" in (records["a.pdf"].get("reason") or ""), str(records.get("a.pdf"))[:300])
+        check("... the others written", all(records.get(n, {}).get("status") == "redacted" for n in ("b.pdf", "c.pdf")))
+        check("... and its audit log verifies", verifies(redact, hung))
+
+        # Two inputs, one output.
+        other = os.path.join(tmp, "other")
+        os.makedirs(other)
+        shutil.copy(os.path.join(fixtures, "groff-memo.pdf"), os.path.join(other, "a.pdf"))
+        collided = os.path.join(tmp, "collided")
+        r = run(redact, os.path.join(batch, "a.pdf"), os.path.join(other, "a.pdf"), "-o", collided)
+        check("two inputs for one output are a usage error", r.returncode == 2, str(r.returncode))
+        check("... naming both", os.path.join(batch, "a.pdf") in r.stderr and os.path.join(other, "a.pdf") in r.stderr,
+              r.stderr[-300:])
+        check("... before anything is written", not os.path.exists(collided))
+
+        # Shards.
+        first, second = os.path.join(tmp, "shard1"), os.path.join(tmp, "shard2")
+        run(redact, fixtures, "-o", first, "--shard", "1/2")
+        run(redact, fixtures, "-o", second, "--shard", "2/2")
+        d1, d2, whole = documents(first), documents(second), documents(one)
+        check("shards are disjoint and cover the job list", not (d1.keys() & d2.keys()) and (d1.keys() | d2.keys()) == whole.keys()
+              and d1 and d2, f"{sorted(d1)} {sorted(d2)}")
+        merged = {**hashes(first), **hashes(second)}
+        check("shards write what one run writes", merged == hashes(one), str(set(merged.items()) ^ set(hashes(one).items()))[:300])
+        check("the shard is in the run record",
+              json.loads(open(os.path.join(first, "audit.jsonl")).readline()).get("shard") == "1/2")
+        bad = run(redact, fixtures, "-o", os.path.join(tmp, "bad"), "--shard", "3/2")
+        check("--shard 3/2 is a usage error", bad.returncode == 2 and "--shard" in bad.stderr, bad.stderr[-200:])
+
+        # Progress.
+        barred = os.path.join(tmp, "barred")
+        master, slave = pty.openpty()
+        process = subprocess.Popen([redact, "run", fixtures, "-o", barred, "-j", "2"], stdout=subprocess.PIPE,
+                                   stderr=slave)
+        os.close(slave)
+        drawn = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        stdout = process.communicate()[0].decode()
+        os.close(master)
+        check("on a terminal a progress bar is drawn", b"\r\x1b[K[" in drawn and b"documents" in drawn and b"pages/s" in drawn,
+              repr(drawn[-200:]))
+        check("... and cleared before the summary", drawn.endswith(b"\r\x1b[K"), repr(drawn[-60:]))
+        check("... while stdout keeps its document lines", "redacted: " in stdout and "\x1b" not in stdout)
+        check("through a pipe there is no bar", "\x1b[K" not in r1.stderr and "\r" not in r1.stderr, repr(r1.stderr[-200:]))
+        quiet = run(redact, fixtures, "-o", os.path.join(tmp, "quiet"), "--quiet")
+        check("--quiet prints only held and failed documents and the summary",
+              "redacted: " not in quiet.stdout and "clean: " not in quiet.stdout and "needs_review: " in quiet.stdout
+              and "documents:" in quiet.stdout and quiet.stderr == "", quiet.stdout[-300:] + quiet.stderr[-200:])
+        bad = run(redact, fixtures, "-o", os.path.join(tmp, "bad2"), "--progress", "loud")
+        check("--progress loud is a usage error", bad.returncode == 2, bad.stderr[-200:])
+
+    return check.exit_status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
