@@ -104,7 +104,10 @@ struct PagePlan {
   std::vector<Region> regions;
   std::vector<std::string> labels;
   std::set<size_t> images;  // indices into PageContent::images under a region
-  std::set<uint32_t> removed;  // indices into PageContent::glyphs: the glyphs that go
+  // Where the page's own text that stays lies (the centre of each glyph
+  // but spaces), for the boxes an annotation paints: kept only for a page
+  // with annotations, in place of its glyphs.
+  std::vector<Point> kept_text;
 };
 
 }  // namespace
@@ -163,10 +166,28 @@ std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::M
   return out;
 }
 
+// The centres of the glyphs of the page's own content (not an annotation's)
+// that stay, spaces aside. A glyph is under a box when its centre is: the
+// lines above and below touch a region's box without lying under it.
+std::vector<Point> kept_page_text(const pdf::PageContent& page, const std::set<uint32_t>& removed) {
+  auto root_of = [&](uint32_t use) {
+    while (page.streams[use].parent >= 0) use = static_cast<uint32_t>(page.streams[use].parent);
+    return use;
+  };
+  std::vector<Point> out;
+  for (size_t i = 0; i < page.glyphs.size(); ++i) {
+    const pdf::Glyph& g = page.glyphs[i];
+    if (root_of(g.source.stream) == 0 && !removed.contains(static_cast<uint32_t>(i)) && !extract::is_space(g.text)) {
+      out.push_back(Point{(g.box.x0 + g.box.x1) / 2, (g.box.y0 + g.box.y1) / 2});
+    }
+  }
+  return out;
+}
+
 // Everything decided before the document is touched.
 struct DocumentPlan {
   std::map<int, PagePlan> pages_to_change;
-  std::map<int, pdf::PageContent> pages;  // the readings of pages_to_change
+  std::map<int, pdf::PageContent> pages;  // the readings of pages_to_change, without glyphs
   std::map<int, std::string> expected_text;  // the glyphs each page must keep (annotations aside)
   bool outlines_match = false;
 };
@@ -228,7 +249,9 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
         plan.labels.push_back(label_text(pattern.exemptions));
       }
     }
-    plan.removed = removed;
+    if (std::any_of(page.streams.begin(), page.streams.end(), [](const pdf::StreamUse& u) { return !u.annotation.empty(); })) {
+      plan.kept_text = kept_page_text(page, removed);
+    }
     if (!plan.regions.empty()) {
       if (const std::string trap = document.default_colour_trap(number); !trap.empty()) throw NeedsReview{where + trap};
     }
@@ -240,10 +263,12 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
       }
     }
     out.expected_text[number] = std::move(kept);
-    // Only the pages to change are kept (apply rewrites them from their
-    // reading); the others cost nothing more once read.
+    // Only the pages to change are kept, and without their glyphs (a
+    // thousand dense pages held some 800 MB of them): apply needs their
+    // streams, images and content, and the plan.
     if (!plan.regions.empty()) {
       out.pages_to_change[number] = std::move(plan);
+      std::vector<pdf::Glyph>().swap(page.glyphs);  // `= {}` would keep the capacity
       out.pages[number] = std::move(page);
     }
   }
@@ -260,31 +285,17 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
 // field's background, a stamp drawn as paths) would cover the page's box;
 // over page text that stays, a box would hide it.
 std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const std::vector<Region>& regions,
-                             const std::set<uint32_t>& removed, std::set<size_t>& painted) {
-  auto root_of = [&](uint32_t use) {
-    while (page.streams[use].parent >= 0) use = static_cast<uint32_t>(page.streams[use].parent);
-    return use;
-  };
-  std::vector<Rect> kept_page_text;
-  for (size_t i = 0; i < page.glyphs.size(); ++i) {
-    const pdf::Glyph& g = page.glyphs[i];
-    // A glyph is under a box when its centre is: the lines above and below
-    // touch a region's box without lying under it.
-    if (root_of(g.source.stream) == 0 && !removed.contains(static_cast<uint32_t>(i)) && !extract::is_space(g.text)) {
-      const Point centre{(g.box.x0 + g.box.x1) / 2, (g.box.y0 + g.box.y1) / 2};
-      kept_page_text.push_back(Rect{centre.x, centre.y, centre.x, centre.y});
-    }
-  }
+                             const std::vector<Point>& kept_text, std::set<size_t>& painted) {
   const Rect& drawn = page.streams[root].bounds;
   const Matrix from_page = page.streams[root].to_page.inverted();
   std::string out;
   for (size_t i = 0; i < regions.size(); ++i) {
     const Region& region = regions[i];
     auto meets = [&](const Rect& t) { return t.x0 < region.box.x1 && region.box.x0 < t.x1 && t.y0 < region.box.y1 && region.box.y0 < t.y1; };
-    auto inside = [&](const Rect& c) {
-      return c.x0 >= region.box.x0 && c.x0 <= region.box.x1 && c.y0 >= region.box.y0 && c.y0 <= region.box.y1;
+    auto inside = [&](const Point& c) {
+      return c.x >= region.box.x0 && c.x <= region.box.x1 && c.y >= region.box.y0 && c.y <= region.box.y1;
     };
-    if (!meets(drawn) || std::any_of(kept_page_text.begin(), kept_page_text.end(), inside)) continue;
+    if (!meets(drawn) || std::any_of(kept_text.begin(), kept_text.end(), inside)) continue;
     painted.insert(i);
     const Rect r = from_page.apply(region.box).bounds();
     out += pdf_number(r.x0) + " " + pdf_number(r.y0) + " " + pdf_number(r.width()) + " " + pdf_number(r.height()) + " re f\n";
@@ -347,7 +358,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     const auto ops = pdf::parse_content(content, nullptr);
     std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u]);
     if (page.streams[u].parent < 0) {
-      if (const std::string boxes = annotation_boxes(page, u, regions, plan.removed, painted); !boxes.empty()) {
+      if (const std::string boxes = annotation_boxes(page, u, regions, plan.kept_text, painted); !boxes.empty()) {
         rewritten = isolated(rewritten, ops) + boxes;
       }
     }
