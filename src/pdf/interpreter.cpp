@@ -134,6 +134,7 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   run(ops, resources, 0, 0);
   consumer_.end_stream(0);
   run_annotations(annots, resources);
+  judge_operators();
 }
 
 void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources) {
@@ -143,6 +144,7 @@ void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources
     return;
   }
   run_form(stream, form_matrix(stream), resources, 1);
+  judge_operators();
 }
 
 void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth) {
@@ -368,7 +370,18 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (name == "EX") {
     if (compatibility_ > 0) --compatibility_;
   } else if (compatibility_ == 0 && !known_operators().contains(name)) {
+    ++unknown_operators_;
     warn(stream, op.begin, "unknown operator '" + name.substr(0, 32) + "'");
+  }
+}
+
+// Content that is mostly not PDF operators is not content redact can read:
+// data still encoded (a filter named some way redact did not take) or
+// garbage. Text another reader finds in it would pass unseen: incomplete.
+void Interpreter::judge_operators() {
+  if (unknown_operators_ >= 2 && unknown_operators_ * 2 > operations_) {
+    incomplete(0, 0, std::to_string(unknown_operators_) + " of the " + std::to_string(operations_) +
+                         " operations are not PDF operators: the content does not read as content (still encoded?)");
   }
 }
 

@@ -141,6 +141,7 @@ class Interpreter {
   // False, with the page marked incomplete, once the document's budget is
   // spent (DocumentCaches::overspent).
   bool document_budget_left(uint32_t stream);
+  void judge_operators();
   void warn(uint32_t stream, size_t offset, const std::string& message);
   void incomplete(uint32_t stream, size_t offset, const std::string& message);
   bool numbers(const Operation& op, size_t count, double* out, uint32_t stream);
@@ -188,6 +189,7 @@ class Interpreter {
   std::vector<bool> marked_off_;
   int off_depth_ = 0;
   size_t operations_ = 0;
+  size_t unknown_operators_ = 0;  // outside BX ... EX
   size_t forms_run_ = 0;
   size_t items_parsed_ = 0;  // operations and operands parsed for this page
   size_t warnings_ = 0;

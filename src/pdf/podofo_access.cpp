@@ -99,16 +99,22 @@ bool ObjectReader::image_filter(const std::string& filter) {
 
 std::vector<ObjectReader::FilterStep> ObjectReader::filters(const PdfObject* stream) const {
   std::vector<FilterStep> chain;
-  const PdfObject* filter = get(stream, "Filter");
-  const PdfObject* parms = get(stream, "DecodeParms");
+  // A key that is null (directly or through a reference) is no key, as
+  // poppler and MuPDF read it.
+  auto entry = [&](const char* key) -> const PdfObject* {
+    const PdfObject* value = get(stream, key);
+    return value && !value->IsNull() ? value : nullptr;
+  };
+  const PdfObject* filter = entry("Filter");
+  const PdfObject* parms = entry("DecodeParms");
   // Without them, poppler and MuPDF take the abbreviations inline images use
   // (/F, /DP): so does redact, or it reads compressed bytes as text. (/F is
   // otherwise a file specification: a string or dictionary, not taken.)
   if (!filter) {
-    const PdfObject* abbreviated = get(stream, "F");
+    const PdfObject* abbreviated = entry("F");
     if (abbreviated && (abbreviated->IsName() || abbreviated->IsArray())) filter = abbreviated;
   }
-  if (!parms) parms = get(stream, "DP");
+  if (!parms) parms = entry("DP");
   if (filter && filter->IsArray()) {
     for (size_t i = 0; i < size(filter); ++i) {
       chain.push_back({name(item(filter, i)), parms && parms->IsArray() ? item(parms, i) : nullptr});

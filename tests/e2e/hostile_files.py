@@ -283,6 +283,18 @@ def cases():
     yield ("filters.abbreviated_dp",
            write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode /DP << /Predictor 12 /Columns %d >>" % len(TEXT),
                                                         flate(rows)))), {0, 1}, "no-leak")
+    # A null /DecodeParms (or /Filter) is no entry at all to poppler and
+    # MuPDF, which then take /DP (or /F): redact read the data unpredicted,
+    # found nothing, and published the text.
+    yield ("filters.null_decodeparms_then_dp",
+           write_pdf(page_objects(content_object=stream(b"/Filter /FlateDecode /DecodeParms null /DP << /Predictor 12 /Columns %d >>"
+                                                        % len(TEXT), flate(rows)))), {0, 1}, "no-leak")
+    yield ("filters.null_filter_then_f",
+           write_pdf(page_objects(content_object=stream(b"/Filter null /F /FlateDecode", flate(TEXT)))), {0, 1}, "no-leak")
+    # Content that is not content (compressed bytes with no filter named):
+    # nothing redact reads there can be trusted, so the page is incomplete.
+    yield ("content.encoded_bytes_read_as_content",
+           write_pdf(page_objects(content_object=stream(b"", flate(TEXT * 40, times=2)))), {1}, "not PDF operators")
     yield ("filters.abbreviated_f_on_a_form",
            write_pdf(page_objects(content=b"/X1 Do", resources=b"/XObject << /X1 6 0 R >>",
                                   more=[(6, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
