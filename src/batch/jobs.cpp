@@ -11,29 +11,72 @@ namespace fs = std::filesystem;
 
 namespace redact::batch {
 
-std::vector<Job> plan_jobs(const std::vector<std::string>& arguments, const fs::path& out) {
+namespace {
+
+// The name a path will have on disk: two spellings of one file ("out/a.pdf",
+// "out/./a.pdf", a symbolic link to it) are one name.
+fs::path on_disk(const fs::path& path) { return fs::weakly_canonical(fs::absolute(path)).lexically_normal(); }
+
+bool inside(const fs::path& path, const fs::path& folder) {
+  auto p = path.begin();
+  for (auto f = folder.begin(); f != folder.end(); ++f, ++p) {
+    if (f->empty()) continue;  // the trailing "" of "dir/"
+    if (p == path.end() || *p != *f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+JobPlan plan_jobs(const std::vector<std::string>& arguments, const fs::path& out) {
+  const fs::path out_folder = on_disk(out);
   for (const std::string& argument : arguments) {
     std::error_code ec;
     if (fs::equivalent(argument, out, ec)) {
       throw Error(ErrorKind::usage, Location(argument), "is the output folder; give another with -o");
     }
   }
-  std::vector<Job> jobs;
-  // Outputs by the name they will have on disk: two spellings of one path
-  // ("out/a.pdf", "out/./a.pdf") are one file.
-  std::map<fs::path, std::string> writer;
+  JobPlan plan;
+  std::map<fs::path, std::string> writer;  // output on disk -> the input writing it
+  std::map<fs::path, std::string> read;    // input on disk -> as given
   for (const Input& input : find_pdfs(arguments)) {
+    const fs::path source = on_disk(input.path);
+    // What an earlier run wrote into an output folder inside an input
+    // folder is not an input of this one (a file named as such still is).
+    if (input.in_folder && inside(source, out_folder)) {
+      plan.skipped.push_back(input.path);
+      continue;
+    }
     Job job{input.path, (out / input.relative).string()};
-    const fs::path key = fs::weakly_canonical(fs::absolute(job.output)).lexically_normal();
-    auto [at, fresh] = writer.emplace(key, job.input);
+    const fs::path target = on_disk(job.output);
+    auto [at, fresh] = writer.emplace(target, job.input);
     if (!fresh) {
+      if (on_disk(at->second) == source) continue;  // one file named twice ("in", "in/")
       throw Error(ErrorKind::usage, Location(job.input),
                   "would be written to " + job.output + ", as " + at->second +
                       " would: give them separate runs or folders, or rename one");
     }
-    jobs.push_back(std::move(job));
+    read.emplace(source, job.input);
+    plan.jobs.push_back(std::move(job));
   }
-  return jobs;
+  for (const Job& job : plan.jobs) {
+    if (auto it = read.find(on_disk(job.output)); it != read.end()) {
+      throw Error(ErrorKind::usage, Location(it->second),
+                  "would be overwritten by the output of " + job.input + ": give another output folder with -o");
+    }
+  }
+  return plan;
+}
+
+void refuse_overwriting(const JobPlan& plan, const std::string& path, const std::string& what) {
+  const fs::path target = on_disk(path);
+  for (const Job& job : plan.jobs) {
+    if (on_disk(job.input) == target || on_disk(job.output) == target) {
+      throw Error(ErrorKind::usage, Location(path),
+                  std::string("is ") + (on_disk(job.input) == target ? "an input" : "an output") +
+                      " of this run; give the " + what + " another name");
+    }
+  }
 }
 
 Shard parse_shard(const std::string& text) {

@@ -13,12 +13,24 @@ struct Job {
   std::string output;
 };
 
-// One job per PDF the arguments name (batch/inputs.h: files as given, folders
-// searched), each written under `out` (a file to OUT/<its name>, a folder's
-// PDFs at their paths under OUT). Throws redact::Error (usage) naming both
-// inputs when two would write the same output, and when an input is the
-// output folder.
-std::vector<Job> plan_jobs(const std::vector<std::string>& arguments, const std::filesystem::path& out);
+struct JobPlan {
+  std::vector<Job> jobs;
+  // PDFs found inside the output folder (an earlier run's outputs, when the
+  // output folder lies inside an input folder): not inputs of this run.
+  std::vector<std::string> skipped;
+};
+
+// One job per PDF the arguments name (batch/inputs.h: files as given,
+// folders searched), each written under `out` (a file to OUT/<its name>, a
+// folder's PDFs at their paths under OUT); one file named twice is one job.
+// Throws redact::Error (usage), naming the files, when two inputs would
+// write the same output, when an output would overwrite an input, and when
+// an input is the output folder.
+JobPlan plan_jobs(const std::vector<std::string>& arguments, const std::filesystem::path& out);
+
+// Throws redact::Error (usage) when `path` (the audit log: `what`) is an
+// input or an output of `plan`.
+void refuse_overwriting(const JobPlan& plan, const std::string& path, const std::string& what);
 
 // "K/N" (1 <= K <= N): the K-th of N shards. Throws redact::Error (usage)
 // for anything else.

@@ -1,10 +1,14 @@
 #include "cli/run_command.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -71,14 +75,23 @@ constexpr const char* kUsage =
 
 // Removes the temporary files (".redact-tmp") that an earlier run, killed
 // while it wrote, left in the folders this run writes to: each is an
-// unverified output. Each folder is listed once.
+// unverified output. One whose process is still running here (another
+// shard writing to the same folder) is left alone. Each folder is listed once.
 void remove_stale_temporaries(const std::vector<batch::Job>& jobs) {
   std::set<fs::path> folders;
   for (const batch::Job& job : jobs) folders.insert(fs::path(job.output).parent_path());
+  const auto running = [](const std::string& name) {  // NAME.PID-N.redact-tmp
+    const std::string stem = name.substr(0, name.size() - std::string_view(".redact-tmp").size());
+    const size_t dot = stem.rfind('.');
+    if (dot == std::string::npos) return false;
+    const long pid = std::strtol(stem.c_str() + dot + 1, nullptr, 10);
+    return pid > 0 && pid != ::getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+  };
   for (const fs::path& folder : folders) {
     std::error_code ec;
     for (fs::directory_iterator it(folder.empty() ? fs::path(".") : folder, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().filename().string().ends_with(".redact-tmp")) fs::remove(it->path(), ec);
+      const std::string name = it->path().filename().string();
+      if (name.ends_with(".redact-tmp") && !running(name)) fs::remove(it->path(), ec);
     }
   }
 }
@@ -104,7 +117,7 @@ nlohmann::json file_sha256(const std::string& path) {
 // What a worker sends back for one document: the outcome, with each
 // region's withheld text replaced by its keyed HMAC (or nothing), so that
 // the text never leaves the worker; and the input's hash.
-std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const std::string& input) {
+std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const nlohmann::json& input_sha256) {
   nlohmann::json regions = nlohmann::json::array();
   for (const apply::Region& r : outcome.regions) {
     regions.push_back({{"page", r.page},
@@ -125,7 +138,7 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
                         {"signatures_removed", outcome.signatures_removed},
                         {"output_sha256", outcome.output_sha256},
                         {"input_notes", outcome.input_notes},
-                        {"input_sha256", file_sha256(input)}}
+                        {"input_sha256", input_sha256}}
       .dump();
 }
 
@@ -175,6 +188,35 @@ void remove_temporaries_of(const std::string& output, int pid) {
   }
 }
 
+// `text` with control characters written as \xNN: a file name cannot start
+// a line of its own in what redact prints.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// An existing file at the audit log's path must be an audit log (it is
+// replaced): never a PDF or anything else named by mistake.
+void refuse_foreign_log(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;
+  std::string first;
+  std::getline(in, first);
+  const nlohmann::json record = nlohmann::json::parse(first, nullptr, false);
+  if (!first.empty() && (record.is_discarded() || !record.is_object() || !record.contains("prev"))) {
+    throw Error(ErrorKind::usage, Location(path), "exists and is not an audit log; give the audit log another name");
+  }
+}
+
 // For tests only (tests/e2e/batch_runs.py): REDACT_TEST_FAULT=abort:NAME
 // makes the worker for the input named NAME leave a temporary output behind
 // and abort, as one killed while writing would; sleep:NAME makes it hang.
@@ -200,8 +242,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       "audit-key", po::value<std::string>(), "file holding a secret: redaction records get text_hmac")(
       "no-label", "do not label the boxes with their exemptions")(
       "dry-run", "decide and report everything, write nothing (no outputs, no audit log)")(
-      "jobs,j", po::value<unsigned>(), "documents at once, each in its own worker process (default: CPUs)")(
-      "timeout", po::value<unsigned>()->default_value(300), "seconds a document may take (0: no limit)")(
+      "jobs,j", po::value<long long>(), "documents at once, each in its own worker process (default: CPUs)")(
+      "timeout", po::value<long long>()->default_value(300), "seconds a document may take (0: no limit)")(
       "shard", po::value<std::string>(), "K/N: run only the K-th of N parts of the job list")(
       "progress", po::value<std::string>()->default_value("auto"), "auto, bar, plain or none (on stderr)")(
       "quiet,q", "print only held and failed documents and the summary");
@@ -219,14 +261,22 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       quiet ? batch::ProgressMode::none : batch::parse_progress(vm["progress"].as<std::string>());
   if (!progress_mode) return command.usage_error(console, "--progress takes auto, bar, plain or none");
   batch::WorkerOptions workers;
-  workers.workers = vm.count("jobs") ? vm["jobs"].as<unsigned>() : std::max(1u, std::thread::hardware_concurrency());
-  if (workers.workers == 0) return command.usage_error(console, "-j takes a number of documents at once, 1 or more");
-  workers.timeout = vm["timeout"].as<unsigned>();
+  const long long jobs_at_once = vm.count("jobs") ? vm["jobs"].as<long long>() : std::max(1u, std::thread::hardware_concurrency());
+  if (jobs_at_once < 1 || jobs_at_once > 1024) {
+    return command.usage_error(console, "-j takes a number of documents at once, from 1 to 1024");
+  }
+  const long long timeout = vm["timeout"].as<long long>();
+  if (timeout < 0 || timeout > 7 * 24 * 3600) {
+    return command.usage_error(console, "--timeout takes seconds, from 0 (no limit) to a week");
+  }
+  workers.workers = static_cast<unsigned>(jobs_at_once);
+  workers.timeout = static_cast<unsigned>(timeout);
 
   std::unique_ptr<match::Matcher> matcher;
   MatchingConfig config;
   std::string key;
   std::vector<batch::Job> jobs;
+  std::string audit_path;
   try {
     config = matching_config(vm);
     matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
@@ -234,14 +284,27 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       key = read_file(vm["audit-key"].as<std::string>()).value_or("");
       if (key.empty()) throw Error(ErrorKind::usage, Location(vm["audit-key"].as<std::string>()), "the audit key file is empty or unreadable");
     }
-    jobs = batch::plan_jobs(inputs, out);
-    if (vm.count("shard")) jobs = batch::shard_of(std::move(jobs), batch::parse_shard(vm["shard"].as<std::string>()));
+    batch::JobPlan plan = batch::plan_jobs(inputs, out);
+    if (!plan.skipped.empty()) {
+      console.warning("skipped " + std::to_string(plan.skipped.size()) + " PDF(s) inside the output folder " +
+                      out.string() + " (an earlier run's outputs), such as " + printable(plan.skipped.front()));
+    }
+    // Each shard keeps its own log, so that shards can share one output folder.
+    std::string default_log = "audit.jsonl";
+    if (vm.count("shard")) {
+      const batch::Shard shard = batch::parse_shard(vm["shard"].as<std::string>());
+      plan.jobs = batch::shard_of(std::move(plan.jobs), shard);
+      default_log = "audit." + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".jsonl";
+    }
+    audit_path = vm.count("audit") ? vm["audit"].as<std::string>() : (out / default_log).string();
+    batch::refuse_overwriting(plan, audit_path, "audit log");
+    if (!dry_run) refuse_foreign_log(audit_path);
+    jobs = std::move(plan.jobs);
   } catch (const Error& e) {
     console.error(e.what());
     return kExitUsage;
   }
 
-  const std::string audit_path = vm.count("audit") ? vm["audit"].as<std::string>() : (out / "audit.jsonl").string();
   std::unique_ptr<audit::AuditLog> log;
   try {
     if (!dry_run) {
@@ -282,7 +345,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   const auto work = [&](size_t i) {
     const batch::Job& job = jobs[i];
     test_fault(job);
-    return outcome_to_json(apply::redact_document(job.input, job.output, *matcher, options), key, job.input);
+    const nlohmann::json input_sha256 = file_sha256(job.input);  // before anything is written
+    return outcome_to_json(apply::redact_document(job.input, job.output, *matcher, options), key, input_sha256);
   };
   // As each ends, in any order: the progress line.
   const auto finished = [&](size_t, const batch::JobEnd& end) {
@@ -373,14 +437,14 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
     }
     if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) return;
-    std::string line = std::string(apply::to_string(outcome.status)) + ": " + job.input;
+    std::string line = std::string(apply::to_string(outcome.status)) + ": " + printable(job.input);
     if (written) {
-      line += " -> " + job.output + " (" + std::to_string(outcome.regions.size()) + " redactions";
+      line += " -> " + printable(job.output) + " (" + std::to_string(outcome.regions.size()) + " redactions";
       if (!outcome.string_changes.empty()) line += ", " + std::to_string(outcome.string_changes.size()) + " strings edited";
       if (!outcome.signatures_removed.empty()) line += ", " + std::to_string(outcome.signatures_removed.size()) + " signatures removed";
       line += ")";
     }
-    if (!outcome.reason.empty()) line += ": " + outcome.reason;
+    if (!outcome.reason.empty()) line += ": " + printable(outcome.reason);
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     progress.print(line + "\n");
   };

@@ -10,8 +10,12 @@
   failed with that reason; the audit log of both runs verifies;
 - two inputs that would write one output are refused (exit 2) naming both,
   before anything is written;
-- --shard 1/2 and 2/2 split the job list into two disjoint parts whose
-  documents and output bytes are those of one run of the whole;
+- --shard 1/2 and 2/2, into one folder, split the job list into two
+  disjoint parts whose documents and output bytes are those of one run of
+  the whole, each with its own audit log; bad -j, --timeout are refused;
+- an output or audit log over an input, and an audit log over a file that
+  is not one, are refused; outputs inside an input folder are skipped, with
+  a warning, the next time; a newline in a file name is printed escaped;
 - on a pseudo-terminal the progress bar is drawn on stderr; through a pipe it
   is not (plain lines come only every ten seconds); --quiet prints only held
   and failed documents and the summary.
@@ -33,9 +37,9 @@ def run(redact, *args, env=None):
     return subprocess.run([redact, "run", *args], capture_output=True, text=True, env=env)
 
 
-def documents(out):
-    """{file name: record} for the document records of OUT/audit.jsonl."""
-    with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+def documents(out, log="audit.jsonl"):
+    """{file name: record} for the document records of OUT/audit.jsonl (or `log`)."""
+    with open(os.path.join(out, log), encoding="utf-8") as f:
         records = [json.loads(line) for line in f]
     return {os.path.basename(r["document"]): r for r in records if r["type"] == "document"}
 
@@ -122,19 +126,51 @@ def main():
               r.stderr[-300:])
         check("... before anything is written", not os.path.exists(collided))
 
-        # Shards.
-        first, second = os.path.join(tmp, "shard1"), os.path.join(tmp, "shard2")
-        run(redact, fixtures, "-o", first, "--shard", "1/2")
-        run(redact, fixtures, "-o", second, "--shard", "2/2")
-        d1, d2, whole = documents(first), documents(second), documents(one)
+        # Shards, into one output folder, each with its own log.
+        shared = os.path.join(tmp, "shared")
+        run(redact, fixtures, "-o", shared, "--shard", "1/2")
+        run(redact, fixtures, "-o", shared, "--shard", "2/2")
+        d1, d2, whole = documents(shared, "audit.1-of-2.jsonl"), documents(shared, "audit.2-of-2.jsonl"), documents(one)
         check("shards are disjoint and cover the job list", not (d1.keys() & d2.keys()) and (d1.keys() | d2.keys()) == whole.keys()
               and d1 and d2, f"{sorted(d1)} {sorted(d2)}")
-        merged = {**hashes(first), **hashes(second)}
-        check("shards write what one run writes", merged == hashes(one), str(set(merged.items()) ^ set(hashes(one).items()))[:300])
+        check("shards sharing a folder write what one run writes", hashes(shared) == hashes(one),
+              str(set(hashes(shared).items()) ^ set(hashes(one).items()))[:300])
         check("the shard is in the run record",
-              json.loads(open(os.path.join(first, "audit.jsonl")).readline()).get("shard") == "1/2")
+              json.loads(open(os.path.join(shared, "audit.1-of-2.jsonl")).readline()).get("shard") == "1/2")
         bad = run(redact, fixtures, "-o", os.path.join(tmp, "bad"), "--shard", "3/2")
         check("--shard 3/2 is a usage error", bad.returncode == 2 and "--shard" in bad.stderr, bad.stderr[-200:])
+        for option in (["-j", "-1"], ["-j", "0"], ["--timeout", "-1"]):
+            bad = run(redact, fixtures, "-o", os.path.join(tmp, "bad"), *option)
+            check(f"{' '.join(option)} is a usage error", bad.returncode == 2, bad.stderr[-200:])
+
+        # What a run must never write over.
+        own = os.path.join(tmp, "own")
+        os.makedirs(own)
+        shutil.copy(os.path.join(fixtures, "libreoffice-letter.pdf"), os.path.join(own, "a.pdf"))
+        before = open(os.path.join(own, "a.pdf"), "rb").read()
+        r = run(redact, os.path.join(own, "a.pdf"), "-o", own)
+        check("an output that would overwrite its input is refused", r.returncode == 2
+              and open(os.path.join(own, "a.pdf"), "rb").read() == before, r.stderr[-200:])
+        r = run(redact, os.path.join(own, "a.pdf"), "-o", os.path.join(tmp, "own-out"), "--audit", os.path.join(own, "a.pdf"))
+        check("an audit log that would overwrite an input is refused", r.returncode == 2
+              and open(os.path.join(own, "a.pdf"), "rb").read() == before, r.stderr[-200:])
+        other_pdf = os.path.join(tmp, "not-a-log.pdf")
+        shutil.copy(os.path.join(fixtures, "groff-memo.pdf"), other_pdf)
+        r = run(redact, os.path.join(own, "a.pdf"), "-o", os.path.join(tmp, "own-out"), "--audit", other_pdf)
+        check("an audit log over a file that is not one is refused", r.returncode == 2 and "not an audit log" in r.stderr,
+              r.stderr[-200:])
+        nested = os.path.join(own, "out")
+        run(redact, own, "-o", nested)
+        r = run(redact, own, "-o", nested)
+        check("outputs inside an input folder are not read as inputs the next time", r.returncode == 0
+              and not os.path.exists(os.path.join(nested, "out")) and "skipped 1 PDF" in r.stderr,
+              f"{r.returncode} {r.stderr[-200:]}")
+        odd = os.path.join(tmp, "odd")
+        os.makedirs(odd)
+        shutil.copy(os.path.join(fixtures, "libreoffice-letter.pdf"), os.path.join(odd, "a\nclean: forged.pdf"))
+        r = run(redact, odd, "-o", os.path.join(tmp, "odd-out"))
+        check("a newline in a file name cannot forge a line", "\nclean: forged" not in r.stdout and "\\x0Aclean" in r.stdout,
+              r.stdout[:200])
 
         # Progress.
         barred = os.path.join(tmp, "barred")
