@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,40 @@ namespace redact::batch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The signal (SIGINT, SIGTERM) that asked the run to stop, or 0.
+volatile sig_atomic_t stop_signal = 0;
+void on_stop_signal(int sig) { stop_signal = sig; }
+
+// SIGINT and SIGTERM set stop_signal while alive (not restarting poll, so
+// the loop sees it at once); the handlers before are put back after.
+class StopSignals {
+ public:
+  StopSignals() {
+    stop_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &old_int_);
+    ::sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopSignals() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  // In a worker: the default actions, and death with the parent.
+  void in_worker(pid_t parent) const {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);  // the parent ended before prctl took hold
+  }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
 
 struct Running {
   size_t index = 0;
@@ -69,10 +104,12 @@ std::string describe_end(int status) {
 
 }  // namespace
 
-void run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<std::string(size_t)>& work,
-                    const std::function<void(size_t, const JobEnd&)>& finished,
-                    const std::function<void(size_t, const JobEnd&)>& deliver) {
+int run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<std::string(size_t)>& work,
+                   const std::function<void(size_t, const JobEnd&)>& finished,
+                   const std::function<void(size_t, const JobEnd&)>& deliver) {
   const unsigned workers = std::max(1u, options.workers);
+  const StopSignals signals;
+  const pid_t parent = ::getpid();
   std::vector<Running> running;
   std::map<size_t, JobEnd> ended;  // finished, not yet delivered
   size_t next = 0, next_delivery = 0;
@@ -94,6 +131,7 @@ void run_in_workers(size_t jobs, const WorkerOptions& options, const std::functi
     }
     const pid_t pid = ::fork();
     if (pid == 0) {
+      signals.in_worker(parent);
       ::close(fds[0]);
       be_worker(index, fds[1], work);
     }
@@ -111,18 +149,21 @@ void run_in_workers(size_t jobs, const WorkerOptions& options, const std::functi
     running.push_back(std::move(r));
   };
   // Reaps a worker whose pipe has ended (or that is killed first).
-  const auto reap = [&](size_t slot, bool timed_out) {
+  enum class Why { done, timed_out, stopped };
+  const auto reap = [&](size_t slot, Why why) {
     Running r = std::move(running[slot]);
     running.erase(running.begin() + static_cast<std::ptrdiff_t>(slot));
-    if (timed_out) ::kill(r.pid, SIGKILL);
+    if (why != Why::done) ::kill(r.pid, SIGKILL);
     ::close(r.fd);
     int status = 0;
     while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
     }
     JobEnd end;
     end.pid = r.pid;
-    if (timed_out) {
+    if (why == Why::timed_out) {
       end.failure = "took longer than " + std::to_string(options.timeout) + " s (--timeout) and was stopped";
+    } else if (why == Why::stopped) {
+      end.failure = "the run was stopped by signal " + std::to_string(stop_signal) + " before this document ended";
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       end.ok = true;
       end.result = std::move(r.data);
@@ -135,6 +176,15 @@ void run_in_workers(size_t jobs, const WorkerOptions& options, const std::functi
   };
 
   while (next < jobs || !running.empty()) {
+    if (stop_signal != 0) {
+      // Every job ends on the record: those running are stopped, those not
+      // started are not run; what finished is delivered all the same.
+      while (!running.empty()) reap(running.size() - 1, Why::stopped);
+      for (; next < jobs; ++next) {
+        end_job(next, JobEnd{false, "", "not run: the run was stopped by signal " + std::to_string(stop_signal), 0});
+      }
+      break;
+    }
     while (next < jobs && running.size() < workers) start(next++);
     if (running.empty()) continue;
     std::vector<pollfd> polled;
@@ -159,13 +209,14 @@ void run_in_workers(size_t jobs, const WorkerOptions& options, const std::functi
         if (n > 0) {
           r.data.append(buffer, static_cast<size_t>(n));
         } else if (n == 0 || errno != EINTR) {
-          reap(slot, false);
+          reap(slot, Why::done);
           continue;
         }
       }
-      if (Clock::now() >= r.deadline) reap(slot, true);
+      if (Clock::now() >= r.deadline) reap(slot, Why::timed_out);
     }
   }
+  return stop_signal;
 }
 
 }  // namespace redact::batch

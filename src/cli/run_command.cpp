@@ -341,6 +341,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   batch::Progress progress(*progress_mode, jobs.size(), [](std::string_view text) { Console::write_stderr(text); },
                            [&](std::string_view text) { console.out(text); });
 
+  const fs::file_time_type run_started = fs::file_time_type::clock::now();
   // In the worker: one document, start to end.
   const auto work = [&](size_t i) {
     const batch::Job& job = jobs[i];
@@ -372,6 +373,10 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     } else {
       result.outcome.reason = end.failure;
       remove_temporaries_of(job.output, end.pid);
+      // A worker stopped between publishing its output and reporting it:
+      // an output the record does not vouch for is not left behind.
+      std::error_code ec;
+      if (end.pid != 0 && fs::last_write_time(job.output, ec) >= run_started && !ec) fs::remove(job.output, ec);
     }
     if (result.input_sha256.is_null() && !end.ok) result.input_sha256 = file_sha256(job.input);
     const apply::Outcome& outcome = result.outcome;
@@ -448,14 +453,19 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     progress.print(line + "\n");
   };
+  int stopped_by = 0;
   try {
-    batch::run_in_workers(jobs.size(), workers, work, finished, deliver);
+    stopped_by = batch::run_in_workers(jobs.size(), workers, work, finished, deliver);
   } catch (const Error& e) {
     progress.finish();
     console.error(e.what());
     return kExitFailed;
   }
   progress.finish();
+  if (stopped_by != 0) {
+    console.error("stopped by signal " + std::to_string(stopped_by) +
+                  "; documents not finished are failed in the audit log and left unwritten");
+  }
 
   std::ostringstream summary;
   summary << "\n" << jobs.size() << " documents: " << by_status[apply::Status::redacted] << " redacted, "

@@ -7,7 +7,9 @@
 - a worker that aborts (a test-only hook, REDACT_TEST_FAULT) fails its
   document with the signal named, leaves no temporary file, and the other
   documents are written; a worker that hangs is stopped by --timeout and
-  failed with that reason; the audit log of both runs verifies;
+  failed with that reason; a run stopped by SIGTERM records every document
+  and leaves no worker, and a run killed outright takes its workers with
+  it; the audit log of each run verifies;
 - two inputs that would write one output are refused (exit 2) naming both,
   before anything is written;
 - --shard 1/2 and 2/2, into one folder, split the job list into two
@@ -25,10 +27,12 @@ import json
 import os
 import pty
 import select
+import signal
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from pdf_inputs import Checks, argument_parser
 
@@ -60,6 +64,12 @@ def comparable(out):
 def hashes(out):
     return {name: hashlib.sha256(open(os.path.join(out, name), "rb").read()).hexdigest()
             for name in sorted(os.listdir(out)) if name.endswith(".pdf")}
+
+
+def workers_of(out):
+    """The processes still running a batch into `out`."""
+    found = subprocess.run(["pgrep", "-f", "--", out], capture_output=True, text=True).stdout.split()
+    return [pid for pid in found if int(pid) != os.getpid()]
 
 
 def verifies(redact, out):
@@ -114,6 +124,29 @@ def main():
               and "--timeout" in (records["a.pdf"].get("reason") or ""), str(records.get("a.pdf"))[:300])
         check("... the others written", all(records.get(n, {}).get("status") == "redacted" for n in ("b.pdf", "c.pdf")))
         check("... and its audit log verifies", verifies(redact, hung))
+
+        # The run stopped by SIGTERM, and killed outright.
+        stopped = os.path.join(tmp, "stopped")
+        process = subprocess.Popen([redact, "run", batch, "-o", stopped, "-j", "2"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=dict(os.environ, REDACT_TEST_FAULT="sleep:b.pdf"))
+        time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        records = documents(stopped)
+        check("a run stopped by SIGTERM ends with exit 3", process.returncode == 3, f"{process.returncode} {err[-200:]}")
+        check("... every document is on the record", sorted(records) == ["a.pdf", "b.pdf", "c.pdf"], str(sorted(records)))
+        check("... the one running failed as stopped", "stopped by signal 15" in (records.get("b.pdf", {}).get("reason") or ""),
+              str(records.get("b.pdf"))[:200])
+        check("... its worker is gone", not workers_of(stopped))
+        check("... and its audit log verifies", verifies(redact, stopped))
+        killed = os.path.join(tmp, "killed")
+        process = subprocess.Popen([redact, "run", batch, "-o", killed, "-j", "2"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=dict(os.environ, REDACT_TEST_FAULT="sleep:a.pdf"))
+        time.sleep(2)
+        process.kill()
+        process.wait()
+        time.sleep(1)
+        check("a worker dies with its run when the run is killed", not workers_of(killed))
 
         # Two inputs, one output.
         other = os.path.join(tmp, "other")
