@@ -136,7 +136,7 @@ namespace {
 // A match in one reading of a page, with its normalized text.
 struct Found {
   plan::Located located;
-  std::string withheld;
+  std::shared_ptr<const std::string> withheld;
 };
 
 // Matches every reading of the page (layout, content order, letter spacing
@@ -148,7 +148,8 @@ std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::M
     for (const auto& [name, text] : extract::all_readings(read)) {
       const normalize::NormalizedText normalized = normalize::normalize(text.text);
       for (plan::Located& located : plan::locate(read, text, normalized, matcher.find(normalized.text))) {
-        std::string withheld = normalized.text.substr(located.match.begin, located.match.end - located.match.begin);
+        auto withheld = std::make_shared<const std::string>(
+            normalized.text.substr(located.match.begin, located.match.end - located.match.begin));
         out.push_back({std::move(located), std::move(withheld)});
       }
     }
@@ -399,6 +400,11 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
   for (int number = 1; number <= page_count; ++number) {
     Diagnostics ignored;
     const pdf::PageContent now = document.read_page(number, ignored);
+    // What a reading that stopped short did not see drawn is not unused.
+    if (!now.complete) {
+      throw NeedsReview{"page " + std::to_string(number) + ": the page could not be read again after redaction" +
+                        (now.incomplete_reason.empty() ? "" : " (" + now.incomplete_reason + ")")};
+    }
     std::vector<std::string> drawn;
     for (const pdf::StreamUse& use : now.streams) {
       if (!use.object.empty()) drawn.push_back(use.object);

@@ -307,6 +307,7 @@ class Checker {
     page.height = frame.height;
     page.page_from_user = frame.page_from_user;
     page.complete = frame.complete;
+    page.incomplete_reason = frame.incomplete_reason;
     for (const pdf::StreamUse& use : page.streams) {
       if (!use.object.empty()) walked.insert(use.object);
     }

@@ -124,7 +124,7 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
                        {"box", {r.box.x0, r.box.y0, r.box.x1, r.box.y1}},
                        {"pattern", r.pattern},
                        {"chars", r.chars},
-                       {"text_hmac", key.empty() ? "" : hmac_sha256_hex(key, r.withheld)}});
+                       {"text_hmac", key.empty() || !r.withheld ? "" : hmac_sha256_hex(key, *r.withheld)}});
   }
   nlohmann::json strings = nlohmann::json::array();
   for (const apply::StringChange& c : outcome.string_changes) {
@@ -143,7 +143,8 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
 }
 
 struct Result {
-  apply::Outcome outcome;  // regions' `withheld` holds the text_hmac ("" without a key)
+  apply::Outcome outcome;  // regions without their withheld text
+  std::vector<std::string> text_hmacs;  // by region ("" without a key)
   nlohmann::json input_sha256;
 };
 
@@ -161,7 +162,7 @@ Result outcome_from_json(const std::string& text) {
     region.box = Rect{b.at(0).get<double>(), b.at(1).get<double>(), b.at(2).get<double>(), b.at(3).get<double>()};
     region.pattern = r.at("pattern").get<size_t>();
     region.chars = r.at("chars").get<size_t>();
-    region.withheld = r.at("text_hmac").get<std::string>();
+    result.text_hmacs.push_back(r.at("text_hmac").get<std::string>());
     o.regions.push_back(std::move(region));
   }
   for (const nlohmann::json& c : j.at("strings")) {
@@ -383,7 +384,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     ++by_status[outcome.status];
     const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean);
     const nlohmann::json output = written ? nlohmann::json(job.output) : nlohmann::json(nullptr);
-    for (const apply::Region& region : outcome.regions) {
+    for (size_t r = 0; r < outcome.regions.size(); ++r) {
+      const apply::Region& region = outcome.regions[r];
       const match::Pattern& pattern = matcher->patterns()[region.pattern];
       ++by_category[pattern.category];
       for (const std::string& e : pattern.exemptions) ++by_exemption[e];
@@ -398,7 +400,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                                {"pattern", pattern.id},
                                {"exemptions", pattern.exemptions},
                                {"chars", region.chars}};
-      if (!key.empty()) record["text_hmac"] = region.withheld;  // the worker's HMAC, never the text
+      if (!key.empty()) record["text_hmac"] = result.text_hmacs[r];  // the worker's HMAC, never the text
       log->append(std::move(record));
     }
     for (const apply::StringChange& change : outcome.string_changes) {
