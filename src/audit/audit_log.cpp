@@ -10,8 +10,16 @@ const std::string kFirstPrev(64, '0');
 
 }  // namespace
 
-AuditLog::AuditLog(const std::string& path) : path_(path), out_(path, std::ios::binary | std::ios::trunc),
-                                              prev_(kFirstPrev) {
+AuditLog::AuditLog(const std::string& path, Mode mode) : path_(path), prev_(kFirstPrev) {
+  if (mode == Mode::resume) {
+    const VerifyResult chain = verify(path);
+    if (!chain.ok) {
+      throw Error(ErrorKind::usage, Location(path, 0, "line " + std::to_string(chain.first_bad_line)),
+                  "the audit log to resume does not verify: " + chain.reason);
+    }
+    prev_ = chain.head;
+  }
+  out_.open(path, std::ios::binary | (mode == Mode::resume ? std::ios::app : std::ios::trunc));
   if (!out_) throw Error(ErrorKind::io, Location(path), "cannot write the audit log");
 }
 

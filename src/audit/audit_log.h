@@ -17,8 +17,11 @@ namespace redact::audit {
 
 class AuditLog {
  public:
-  // Creates (or truncates) `path`. Throws redact::Error (io) when it cannot.
-  explicit AuditLog(const std::string& path);
+  enum class Mode { create, resume };
+  // create: creates (or truncates) `path`. resume: appends to the log at
+  // `path`, continuing its chain; throws redact::Error (usage) when that log
+  // does not verify. Throws redact::Error (io) when it cannot write.
+  explicit AuditLog(const std::string& path, Mode mode = Mode::create);
 
   // Adds "prev", writes the record as one line and flushes it.
   void append(nlohmann::json record);

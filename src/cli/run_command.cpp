@@ -41,7 +41,7 @@ constexpr const char* kUsage =
     "                  [--terms-file F] [--term-exemption E]... [--keep PHRASE]...\n"
     "                  [--keep-file F] [--audit FILE] [--audit-key FILE] [--no-label] [--dry-run]\n"
     "                  [--password-file F] [-j N] [--timeout SECONDS] [--shard K/N]\n"
-    "                  [--progress auto|bar|plain|none] [--quiet]\n"
+    "                  [--progress auto|bar|plain|none] [--quiet] [--resume]\n"
     "\n"
     "Redacts each PDF (folders are searched for *.pdf): the matched glyphs are\n"
     "removed from the content streams (pages, forms, annotation appearances), a\n"
@@ -67,7 +67,10 @@ constexpr const char* kUsage =
     "N parts of the job list (by input path), for running one batch on many\n"
     "machines (README \"Batch runs\"). Progress goes to stderr: a bar on a\n"
     "terminal, a line every ten seconds otherwise; --quiet prints only held and\n"
-    "failed documents and the summary.\n"
+    "failed documents and the summary. --resume skips each document the audit\n"
+    "log says an earlier run wrote, when its input, its output and the settings\n"
+    "(patterns, terms, keep phrases, labels, version) are unchanged since, and\n"
+    "appends to that log's chain.\n"
     "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
     "review (a person must look: do not retry), 2 usage or configuration error,\n"
@@ -218,6 +221,45 @@ void refuse_foreign_log(const std::string& path) {
   }
 }
 
+// What an earlier run into the same audit log wrote and can stand: the
+// document records of written outputs, by input, with the settings of
+// their run. The log must verify (AuditLog::Mode::resume checks it again).
+struct Done {
+  std::string input_sha256, output, output_sha256, settings_sha256;
+};
+std::map<std::string, Done> written_before(const std::string& log) {
+  std::map<std::string, Done> done;
+  std::ifstream in(log, std::ios::binary);
+  std::string line, patterns;
+  while (std::getline(in, line)) {
+    const nlohmann::json r = nlohmann::json::parse(line, nullptr, false);
+    if (!r.is_object()) continue;
+    const std::string type = r.value("type", "");
+    if (type == "run") patterns = r.value("settings_sha256", "");
+    if (type != "document") continue;
+    const std::string document = r.value("document", "");
+    const std::string status = r.value("status", "");
+    if ((status == "redacted" || status == "clean") && r["output"].is_string() && r["input_sha256"].is_string() &&
+        r["output_sha256"].is_string()) {
+      done[document] = {r["input_sha256"], r["output"], r["output_sha256"], patterns};
+    } else {
+      done.erase(document);  // the latest record of a document decides
+    }
+  }
+  return done;
+}
+
+// Whether `job` is done already: its output is the file the log recorded,
+// its input the same bytes, its settings the same.
+bool done_already(const std::map<std::string, Done>& done, const batch::Job& job, const std::string& settings_sha256) {
+  const auto it = done.find(job.input);
+  if (it == done.end() || it->second.output != job.output || it->second.settings_sha256 != settings_sha256) return false;
+  const std::optional<std::string> output = read_file(job.output);
+  if (!output || sha256_hex(*output) != it->second.output_sha256) return false;
+  const nlohmann::json input = file_sha256(job.input);
+  return input.is_string() && input.get<std::string>() == it->second.input_sha256;
+}
+
 // For tests only (tests/e2e/batch_runs.py): REDACT_TEST_FAULT=abort:NAME
 // makes the worker for the input named NAME leave a temporary output behind
 // and abort, as one killed while writing would; sleep:NAME makes it hang.
@@ -247,7 +289,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       "timeout", po::value<long long>()->default_value(300), "seconds a document may take (0: no limit)")(
       "shard", po::value<std::string>(), "K/N: run only the K-th of N parts of the job list")(
       "progress", po::value<std::string>()->default_value("auto"), "auto, bar, plain or none (on stderr)")(
-      "quiet,q", "print only held and failed documents and the summary");
+      "quiet,q", "print only held and failed documents and the summary")(
+      "resume", "skip documents the audit log says were written, unchanged since, with these patterns; append to it");
   add_matching_options(command.options());
   command.add_password();
   if (auto status = command.parse(args, console)) return *status;
@@ -277,7 +320,9 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   MatchingConfig config;
   std::string key;
   std::vector<batch::Job> jobs;
-  std::string audit_path;
+  std::vector<batch::Job> done_before;  // --resume: written by an earlier run, skipped
+  const bool resume = vm.count("resume") > 0;
+  std::string audit_path, settings;
   try {
     config = matching_config(vm);
     matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
@@ -285,6 +330,15 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       key = read_file(vm["audit-key"].as<std::string>()).value_or("");
       if (key.empty()) throw Error(ErrorKind::usage, Location(vm["audit-key"].as<std::string>()), "the audit key file is empty or unreadable");
     }
+    // Everything that decides an output's bytes, as one hash (terms and keep
+    // phrases only inside it): what --resume compares.
+    settings = sha256_hex(nlohmann::json{{"version", REDACT_VERSION},
+                                         {"patterns_sha256", config.patterns.sha256},
+                                         {"terms", config.matcher.terms},
+                                         {"term_exemptions", config.matcher.term_exemptions},
+                                         {"keep", config.matcher.keep},
+                                         {"labels", !vm.count("no-label")}}
+                              .dump());
     batch::JobPlan plan = batch::plan_jobs(inputs, out);
     if (!plan.skipped.empty()) {
       console.warning("skipped " + std::to_string(plan.skipped.size()) + " PDF(s) inside the output folder " +
@@ -301,6 +355,19 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     batch::refuse_overwriting(plan, audit_path, "audit log");
     if (!dry_run) refuse_foreign_log(audit_path);
     jobs = std::move(plan.jobs);
+    if (resume && fs::exists(audit_path)) {
+      const auto chain = audit::verify(audit_path);
+      if (!chain.ok) {
+        throw Error(ErrorKind::usage, Location(audit_path, 0, "line " + std::to_string(chain.first_bad_line)),
+                    "the audit log to resume does not verify: " + chain.reason);
+      }
+      const std::map<std::string, Done> done = written_before(audit_path);
+      std::erase_if(jobs, [&](const batch::Job& job) {
+        if (!done_already(done, job, settings)) return false;
+        done_before.push_back(job);
+        return true;
+      });
+    }
   } catch (const Error& e) {
     console.error(e.what());
     return kExitUsage;
@@ -312,11 +379,13 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       fs::create_directories(out);
       remove_stale_temporaries(jobs);
       if (fs::path(audit_path).has_parent_path()) fs::create_directories(fs::path(audit_path).parent_path());
-      log = std::make_unique<audit::AuditLog>(audit_path);
+      const bool append = resume && fs::exists(audit_path);
+      log = std::make_unique<audit::AuditLog>(audit_path, append ? audit::AuditLog::Mode::resume : audit::AuditLog::Mode::create);
       nlohmann::json run = {{"type", "run"},
                             {"version", REDACT_VERSION},
                             {"patterns", config.patterns.patterns.empty() ? "" : config.patterns.patterns.front().file},
                             {"patterns_sha256", config.patterns.sha256},
+                            {"settings_sha256", settings},
                             {"options",
                              {{"labels", !vm.count("no-label")},
                               {"terms", config.matcher.terms.size()},
@@ -325,6 +394,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                               {"text_hmac", !key.empty()}}},
                             {"started", now_iso8601()}};
       if (vm.count("shard")) run["shard"] = vm["shard"].as<std::string>();
+      if (append) run["resumed"] = {{"skipped", done_before.size()}};
       log->append(std::move(run));
     }
   } catch (const std::exception& e) {
@@ -455,6 +525,11 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     progress.print(line + "\n");
   };
+  if (!quiet) {
+    for (const batch::Job& job : done_before) {
+      progress.print("done earlier: " + printable(job.input) + " -> " + printable(job.output) + " (unchanged; --resume)\n");
+    }
+  }
   int stopped_by = 0;
   try {
     stopped_by = batch::run_in_workers(jobs.size(), workers, work, finished, deliver);
@@ -472,7 +547,9 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   std::ostringstream summary;
   summary << "\n" << jobs.size() << " documents: " << by_status[apply::Status::redacted] << " redacted, "
           << by_status[apply::Status::clean] << " clean, " << by_status[apply::Status::needs_review]
-          << " needing review, " << by_status[apply::Status::failed] << " failed" << (dry_run ? " (dry run: nothing written)" : "") << "\n";
+          << " needing review, " << by_status[apply::Status::failed] << " failed" << (dry_run ? " (dry run: nothing written)" : "");
+  if (!done_before.empty()) summary << "; " << done_before.size() << " done in an earlier run, skipped";
+  summary << "\n";
   for (const auto& [category, n] : by_category) summary << "  " << category << ": " << n << "\n";
   for (const auto& [exemption, n] : by_exemption) summary << "  under " << exemption << ": " << n << "\n";
   if (log) summary << "audit log: " << log->path() << " (head " << log->head() << ")\n";

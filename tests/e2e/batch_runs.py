@@ -18,6 +18,9 @@
 - an output or audit log over an input, and an audit log over a file that
   is not one, are refused; outputs inside an input folder are skipped, with
   a warning, the next time; a newline in a file name is printed escaped;
+- --resume skips exactly the documents whose output, input and settings are
+  unchanged since the log recorded them, and appends to its chain; other
+  settings skip nothing; a log that does not verify is refused;
 - on a pseudo-terminal the progress bar is drawn on stderr; through a pipe it
   is not (plain lines come only every ten seconds); --quiet prints only held
   and failed documents and the summary.
@@ -158,6 +161,33 @@ def main():
         check("... naming both", os.path.join(batch, "a.pdf") in r.stderr and os.path.join(other, "a.pdf") in r.stderr,
               r.stderr[-300:])
         check("... before anything is written", not os.path.exists(collided))
+
+        # Resume: exactly the documents done and unchanged are skipped.
+        again = os.path.join(tmp, "again")
+        shutil.copytree(batch, os.path.join(tmp, "again-in"))
+        again_in = os.path.join(tmp, "again-in")
+        run(redact, again_in, "-o", again)
+        first_a = open(os.path.join(again, "a.pdf"), "rb").read()
+        shutil.copy(os.path.join(fixtures, "groff-memo.pdf"), os.path.join(again_in, "b.pdf"))  # changed input
+        os.remove(os.path.join(again, "c.pdf"))                                             # lost output
+        r = run(redact, again_in, "-o", again, "--resume")
+        lines = r.stdout.splitlines()
+        check("--resume skips exactly the documents done and unchanged",
+              any(l.startswith("done earlier: ") and l.split(" -> ")[0].endswith("a.pdf") for l in lines)
+              and any(l.startswith("redacted: ") and "b.pdf" in l for l in lines)
+              and any(l.startswith("redacted: ") and "c.pdf" in l for l in lines)
+              and "1 done in an earlier run, skipped" in r.stdout, r.stdout[:400])
+        check("... leaves the skipped output as it was", open(os.path.join(again, "a.pdf"), "rb").read() == first_a)
+        with open(os.path.join(again, "audit.jsonl"), encoding="utf-8") as f:
+            kinds = [json.loads(l)["type"] for l in f]
+        check("... and appends to the log's chain", kinds.count("run") == 2 and verifies(redact, again), str(kinds.count("run")))
+        r = run(redact, again_in, "-o", again, "--resume", "--term", "Officers", "--term-exemption", "s40(2)")
+        check("... but not with other settings (a --term)", "done earlier" not in r.stdout and verifies(redact, again),
+              r.stdout[:300])
+        with open(os.path.join(again, "audit.jsonl"), "a", encoding="utf-8") as f:
+            f.write('{"type": "run", "prev": "forged"}\n')
+        r = run(redact, again_in, "-o", again, "--resume")
+        check("--resume refuses a log that does not verify", r.returncode == 2 and "does not verify" in r.stderr, r.stderr[-200:])
 
         # Shards, into one output folder, each with its own log.
         shared = os.path.join(tmp, "shared")

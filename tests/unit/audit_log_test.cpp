@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/diagnostics.h"
 #include "core/hash.h"
 #include "unit/test_pdf.h"
 
@@ -81,6 +82,30 @@ TEST(AuditLog, HmacIsTheStandardOne) {
   // RFC 4231, test case 2.
   EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(AuditLog, ResumingContinuesTheChain) {
+  const std::string path = write_log();
+  const std::string head = verify(path).head;
+  {
+    AuditLog log(path, AuditLog::Mode::resume);
+    EXPECT_EQ(log.head(), head);
+    log.append({{"type", "run"}, {"version", "test"}});
+    log.append({{"type", "document"}, {"status", "clean"}});
+  }
+  const VerifyResult result = verify(path);
+  EXPECT_TRUE(result.ok) << result.reason;
+  EXPECT_EQ(result.lines, 5u);
+  EXPECT_EQ(nlohmann::json::parse(lines_of(path)[3])["prev"], head);
+}
+
+TEST(AuditLog, ResumingABrokenLogIsRefused) {
+  const std::string path = write_log();
+  std::vector<std::string> lines = lines_of(path);
+  lines[1].replace(lines[1].find("country"), 7, "COUNTRY");
+  write_lines(path, lines);
+  EXPECT_THROW(AuditLog(path, AuditLog::Mode::resume), Error);
+  EXPECT_EQ(lines_of(path), lines);  // untouched
 }
 
 }  // namespace
