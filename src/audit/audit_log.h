@@ -12,6 +12,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace redact::audit {
 
@@ -48,5 +49,15 @@ struct VerifyResult {
 
 // Checks the chain of a log. Throws redact::Error (io) when it cannot be read.
 VerifyResult verify(const std::string& path);
+
+// Joins the logs of the shards of one batch (`redact run --shard`) into one
+// chain at `out`: a "run" record naming each log, its head and its record
+// count ("merged"), then every record of each log in the order given, each
+// with a new "prev". Returns the new head. Throws redact::Error (usage)
+// naming the log when one does not verify, when the logs' runs had other
+// settings (settings_sha256), when a document is in two of them, or when
+// `out` is one of them; (io) when a file cannot be read or written. `out`
+// is written whole or not at all.
+std::string merge(const std::vector<std::string>& logs, const std::string& out);
 
 }  // namespace redact::audit

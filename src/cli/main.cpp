@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
     "  patterns test|list [--patterns P]       check a pattern set against its examples, or list it\n"
     "  audit verify LOG                        check the hash chain of an audit log\n"
+    "  audit merge LOG... -o MERGED            join the logs of a batch's shards into one chain\n"
     "\n"
     "  redact --help | --version\n"
     "\n"

@@ -14,7 +14,9 @@
   before anything is written;
 - --shard 1/2 and 2/2, into one folder, split the job list into two
   disjoint parts whose documents and output bytes are those of one run of
-  the whole, each with its own audit log; bad -j, --timeout are refused;
+  the whole, each with its own audit log, and `audit merge` joins the two
+  logs into one chain holding one run's records (a document in two logs is
+  refused); bad -j, --timeout are refused;
 - an output or audit log over an input, and an audit log over a file that
   is not one, are refused; outputs inside an input folder are skipped, with
   a warning, the next time; a newline in a file name is printed escaped;
@@ -200,6 +202,22 @@ def main():
               str(set(hashes(shared).items()) ^ set(hashes(one).items()))[:300])
         check("the shard is in the run record",
               json.loads(open(os.path.join(shared, "audit.1-of-2.jsonl")).readline()).get("shard") == "1/2")
+        merged = os.path.join(tmp, "merged.jsonl")
+        m = subprocess.run([redact, "audit", "merge", os.path.join(shared, "audit.1-of-2.jsonl"),
+                            os.path.join(shared, "audit.2-of-2.jsonl"), "-o", merged], capture_output=True, text=True)
+        def document_records(path, out):
+            with open(path, encoding="utf-8") as f:
+                records = [json.loads(l) for l in f]
+            return sorted(json.dumps({k: v for k, v in r.items() if k != "prev"}, sort_keys=True).replace(out + "/", "OUT/")
+                          for r in records if r["type"] != "run")
+        check("two shard logs merge into one chain", m.returncode == 0 and
+              subprocess.run([redact, "audit", "verify", merged], capture_output=True).returncode == 0, m.stderr[-200:])
+        check("... whose records are those of one run of the whole",
+              document_records(merged, shared) == document_records(os.path.join(one, "audit.jsonl"), one))
+        m = subprocess.run([redact, "audit", "merge", os.path.join(shared, "audit.1-of-2.jsonl"),
+                            os.path.join(one, "audit.jsonl"), "-o", os.path.join(tmp, "twice.jsonl")], capture_output=True, text=True)
+        check("... a document in two logs is refused", m.returncode == 2 and "another log" in m.stderr
+              and not os.path.exists(os.path.join(tmp, "twice.jsonl")), m.stderr[-200:])
         bad = run(redact, fixtures, "-o", os.path.join(tmp, "bad"), "--shard", "3/2")
         check("--shard 3/2 is a usage error", bad.returncode == 2 and "--shard" in bad.stderr, bad.stderr[-200:])
         for option in (["-j", "-1"], ["-j", "0"], ["--timeout", "-1"]):
