@@ -3,9 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -230,18 +229,18 @@ struct Done {
 std::map<std::string, Done> written_before(const std::string& log) {
   std::map<std::string, Done> done;
   std::ifstream in(log, std::ios::binary);
-  std::string line, patterns;
+  std::string line, settings;
   while (std::getline(in, line)) {
     const nlohmann::json r = nlohmann::json::parse(line, nullptr, false);
     if (!r.is_object()) continue;
     const std::string type = r.value("type", "");
-    if (type == "run") patterns = r.value("settings_sha256", "");
+    if (type == "run") settings = r.value("settings_sha256", "");
     if (type != "document") continue;
     const std::string document = r.value("document", "");
     const std::string status = r.value("status", "");
     if ((status == "redacted" || status == "clean") && r["output"].is_string() && r["input_sha256"].is_string() &&
         r["output_sha256"].is_string()) {
-      done[document] = {r["input_sha256"], r["output"], r["output_sha256"], patterns};
+      done[document] = {r["input_sha256"], r["output"], r["output_sha256"], settings};
     } else {
       done.erase(document);  // the latest record of a document decides
     }
@@ -290,7 +289,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       "shard", po::value<std::string>(), "K/N: run only the K-th of N parts of the job list")(
       "progress", po::value<std::string>()->default_value("auto"), "auto, bar, plain or none (on stderr)")(
       "quiet,q", "print only held and failed documents and the summary")(
-      "resume", "skip documents the audit log says were written, unchanged since, with these patterns; append to it");
+      "resume", "skip documents the audit log says were written, unchanged since, with these settings; append to it");
   add_matching_options(command.options());
   command.add_password();
   if (auto status = command.parse(args, console)) return *status;
