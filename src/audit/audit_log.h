@@ -50,14 +50,20 @@ struct VerifyResult {
 // Checks the chain of a log. Throws redact::Error (io) when it cannot be read.
 VerifyResult verify(const std::string& path);
 
+// Whether the file at `path` is absent, empty, or starts with an audit
+// record: what may be replaced by a log.
+bool looks_like_a_log(const std::string& path);
+
 // Joins the logs of the shards of one batch (`redact run --shard`) into one
 // chain at `out`: a "run" record naming each log, its head and its record
 // count ("merged"), then every record of each log in the order given, each
-// with a new "prev". Returns the new head. Throws redact::Error (usage)
-// naming the log when one does not verify, when the logs' runs had other
-// settings (settings_sha256), when a document is in two of them, or when
-// `out` is one of them; (io) when a file cannot be read or written. `out`
-// is written whole or not at all.
+// with a new "prev" (the records verified, read once). Returns the new
+// head. Throws redact::Error (usage) naming the log when one does not
+// verify, when the logs' runs had other settings (settings_sha256) or are
+// not shards K/N of one N, when a shard is missing or repeated, when a
+// document is in two of them, or when `out` is one of them or a file that
+// is not a log; (io) when a file cannot be read or written. `out` is
+// written whole or not at all.
 std::string merge(const std::vector<std::string>& logs, const std::string& out);
 
 }  // namespace redact::audit

@@ -31,7 +31,7 @@ std::vector<Input> find_pdfs(const std::vector<std::string>& arguments) {
       if (it->is_regular_file(ec) && is_pdf(it->path())) found.push_back(it->path());
     }
     std::sort(found.begin(), found.end());
-    for (const fs::path& p : found) out.push_back({p.string(), fs::relative(p, argument), true});
+    for (const fs::path& p : found) out.push_back({p.string(), fs::relative(p, argument)});
   }
   return out;
 }

@@ -11,7 +11,6 @@ namespace redact::batch {
 struct Input {
   std::string path;                // as given, or found under a folder
   std::filesystem::path relative;  // its path under the folder given, or its file name
-  bool in_folder = false;          // found by searching a folder given
 };
 
 std::vector<Input> find_pdfs(const std::vector<std::string>& arguments);

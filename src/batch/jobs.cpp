@@ -35,18 +35,18 @@ JobPlan plan_jobs(const std::vector<std::string>& arguments, const fs::path& out
     if (fs::equivalent(argument, out, ec)) {
       throw Error(ErrorKind::usage, Location(argument), "is the output folder; give another with -o");
     }
+    // Outputs written inside a folder being read would be read by the next
+    // run, and could not be told from the originals there.
+    if (fs::is_directory(argument, ec) && inside(out_folder, on_disk(argument))) {
+      throw Error(ErrorKind::usage, Location(argument),
+                  "holds the output folder " + out.string() + "; give an output folder outside it");
+    }
   }
   JobPlan plan;
   std::map<fs::path, std::string> writer;  // output on disk -> the input writing it
   std::map<fs::path, std::string> read;    // input on disk -> as given
   for (const Input& input : find_pdfs(arguments)) {
     const fs::path source = on_disk(input.path);
-    // What an earlier run wrote into an output folder inside an input
-    // folder is not an input of this one (a file named as such still is).
-    if (input.in_folder && inside(source, out_folder)) {
-      plan.skipped.push_back(input.path);
-      continue;
-    }
     Job job{input.path, (out / input.relative).string()};
     const fs::path target = on_disk(job.output);
     auto [at, fresh] = writer.emplace(target, job.input);

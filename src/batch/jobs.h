@@ -15,9 +15,6 @@ struct Job {
 
 struct JobPlan {
   std::vector<Job> jobs;
-  // PDFs found inside the output folder (an earlier run's outputs, when the
-  // output folder lies inside an input folder): not inputs of this run.
-  std::vector<std::string> skipped;
 };
 
 // One job per PDF the arguments name (batch/inputs.h: files as given,
@@ -25,7 +22,7 @@ struct JobPlan {
 // folder's PDFs at their paths under OUT); one file named twice is one job.
 // Throws redact::Error (usage), naming the files, when two inputs would
 // write the same output, when an output would overwrite an input, and when
-// an input is the output folder.
+// an input folder is or holds the output folder.
 JobPlan plan_jobs(const std::vector<std::string>& arguments, const std::filesystem::path& out);
 
 // Throws redact::Error (usage) when `path` (the audit log: `what`) is an

@@ -21,12 +21,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The signal (SIGINT, SIGTERM) that asked the run to stop, or 0.
+// The first signal (SIGINT, SIGTERM, SIGHUP) that asked the run to stop, or 0.
 volatile sig_atomic_t stop_signal = 0;
-void on_stop_signal(int sig) { stop_signal = sig; }
+void on_stop_signal(int sig) {
+  if (stop_signal == 0) stop_signal = sig;
+}
 
-// SIGINT and SIGTERM set stop_signal while alive (not restarting poll, so
-// the loop sees it at once); the handlers before are put back after.
+// SIGINT, SIGTERM and SIGHUP (a closed terminal) set stop_signal while
+// alive (not restarting poll, so the loop sees it at once). The handlers
+// before are put back after.
 class StopSignals {
  public:
   StopSignals() {
@@ -36,23 +39,25 @@ class StopSignals {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, &old_int_);
     ::sigaction(SIGTERM, &action, &old_term_);
+    ::sigaction(SIGHUP, &action, &old_hup_);
   }
-  ~StopSignals() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
+  ~StopSignals() { restore(); }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
   // In a worker: the default actions, and death with the parent.
   void in_worker(pid_t parent) const {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
+    restore();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);  // the parent ended before prctl took hold
   }
 
  private:
-  struct sigaction old_int_ {}, old_term_ {};
+  void restore() const {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::sigaction(SIGHUP, &old_hup_, nullptr);
+  }
+  struct sigaction old_int_ {}, old_term_ {}, old_hup_ {};
 };
 
 struct Running {

@@ -33,8 +33,8 @@ struct JobEnd {
 // Runs `work(i)` for i in [0, jobs) in workers. `finished(i, end)` is
 // called as each job ends (any order: for progress); `deliver(i, end)` in
 // job order. `work` runs in the child only; the callbacks in the parent.
-// A worker dies with the parent (PR_SET_PDEATHSIG). SIGINT or SIGTERM stops
-// the run: running jobs are killed and failed, jobs not started are failed
+// A worker dies with the parent (PR_SET_PDEATHSIG). SIGINT, SIGTERM or
+// SIGHUP stops the run: running jobs are killed and failed, jobs not started are failed
 // as not run, and every job is still delivered; returns that signal (0 when
 // the run was not stopped). Throws redact::Error (io) when poll fails.
 int run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<std::string(size_t)>& work,

@@ -82,18 +82,33 @@ constexpr const char* kUsage =
 void remove_stale_temporaries(const std::vector<batch::Job>& jobs) {
   std::set<fs::path> folders;
   for (const batch::Job& job : jobs) folders.insert(fs::path(job.output).parent_path());
-  const auto running = [](const std::string& name) {  // NAME.PID-N.redact-tmp
-    const std::string stem = name.substr(0, name.size() - std::string_view(".redact-tmp").size());
-    const size_t dot = stem.rfind('.');
-    if (dot == std::string::npos) return false;
-    const long pid = std::strtol(stem.c_str() + dot + 1, nullptr, 10);
-    return pid > 0 && pid != ::getpid() && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+  // NAME.PID-N.redact-tmp, and nothing else: the PID of the run that wrote it.
+  const auto writer = [](const std::string& name) -> long {
+    constexpr std::string_view kSuffix = ".redact-tmp";
+    if (!name.ends_with(kSuffix)) return 0;
+    const std::string stem = name.substr(0, name.size() - kSuffix.size());
+    const size_t dot = stem.rfind('.'), dash = stem.rfind('-');
+    if (dot == std::string::npos || dash == std::string::npos || dash < dot + 2 || dash + 1 == stem.size()) return 0;
+    const std::string pid = stem.substr(dot + 1, dash - dot - 1), n = stem.substr(dash + 1);
+    const auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), ::isdigit); };
+    if (!digits(pid) || !digits(n) || pid.size() > 9) return 0;
+    return std::stol(pid);
+  };
+  // Running here and not a zombie (a worker whose run was killed, not yet reaped).
+  const auto running = [](long pid) {
+    if (pid == ::getpid()) return true;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;  // no such process
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    const size_t paren = line.rfind(')');
+    return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] != 'Z';
   };
   for (const fs::path& folder : folders) {
     std::error_code ec;
     for (fs::directory_iterator it(folder.empty() ? fs::path(".") : folder, ec), end; !ec && it != end; it.increment(ec)) {
-      const std::string name = it->path().filename().string();
-      if (name.ends_with(".redact-tmp") && !running(name)) fs::remove(it->path(), ec);
+      const long pid = writer(it->path().filename().string());
+      if (pid > 0 && !running(pid)) fs::remove(it->path(), ec);
     }
   }
 }
@@ -210,12 +225,7 @@ std::string printable(const std::string& text) {
 // An existing file at the audit log's path must be an audit log (it is
 // replaced): never a PDF or anything else named by mistake.
 void refuse_foreign_log(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return;
-  std::string first;
-  std::getline(in, first);
-  const nlohmann::json record = nlohmann::json::parse(first, nullptr, false);
-  if (!first.empty() && (record.is_discarded() || !record.is_object() || !record.contains("prev"))) {
+  if (!audit::looks_like_a_log(path)) {
     throw Error(ErrorKind::usage, Location(path), "exists and is not an audit log; give the audit log another name");
   }
 }
@@ -278,6 +288,9 @@ void test_fault(const batch::Job& job) {
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, Console& console) {
+  // Stdout piped into `head` that closes early must not end a batch off the
+  // record: the lines are lost (writes fail quietly), the audit log is not.
+  ::signal(SIGPIPE, SIG_IGN);
   CommandLine command("run", kUsage);
   command.options().add_options()("output,o", po::value<std::string>(), "output folder (required)")(
       "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
@@ -339,10 +352,6 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                                          {"labels", !vm.count("no-label")}}
                               .dump());
     batch::JobPlan plan = batch::plan_jobs(inputs, out);
-    if (!plan.skipped.empty()) {
-      console.warning("skipped " + std::to_string(plan.skipped.size()) + " PDF(s) inside the output folder " +
-                      out.string() + " (an earlier run's outputs), such as " + printable(plan.skipped.front()));
-    }
     // Each shard keeps its own log, so that shards can share one output folder.
     std::string default_log = "audit.jsonl";
     if (vm.count("shard")) {
@@ -376,7 +385,9 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   try {
     if (!dry_run) {
       fs::create_directories(out);
-      remove_stale_temporaries(jobs);
+      std::vector<batch::Job> every_job = jobs;
+      every_job.insert(every_job.end(), done_before.begin(), done_before.end());
+      remove_stale_temporaries(every_job);
       if (fs::path(audit_path).has_parent_path()) fs::create_directories(fs::path(audit_path).parent_path());
       const bool append = resume && fs::exists(audit_path);
       log = std::make_unique<audit::AuditLog>(audit_path, append ? audit::AuditLog::Mode::resume : audit::AuditLog::Mode::create);
@@ -411,7 +422,6 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   batch::Progress progress(*progress_mode, jobs.size(), [](std::string_view text) { Console::write_stderr(text); },
                            [&](std::string_view text) { console.out(text); });
 
-  const fs::file_time_type run_started = fs::file_time_type::clock::now();
   // In the worker: one document, start to end.
   const auto work = [&](size_t i) {
     const batch::Job& job = jobs[i];
@@ -443,16 +453,22 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     } else {
       result.outcome.reason = end.failure;
       remove_temporaries_of(job.output, end.pid);
-      // A worker stopped between publishing its output and reporting it:
-      // an output the record does not vouch for is not left behind.
-      std::error_code ec;
-      if (end.pid != 0 && fs::last_write_time(job.output, ec) >= run_started && !ec) fs::remove(job.output, ec);
     }
-    if (result.input_sha256.is_null() && !end.ok) result.input_sha256 = file_sha256(job.input);
+    // A worker that started read the input; one never started did not (and
+    // a stopped run must end quickly: no hashing of what it never read).
+    if (result.input_sha256.is_null() && !end.ok && end.pid != 0) result.input_sha256 = file_sha256(job.input);
     const apply::Outcome& outcome = result.outcome;
     ++by_status[outcome.status];
     const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean);
     const nlohmann::json output = written ? nlohmann::json(job.output) : nlohmann::json(nullptr);
+    // A held or failed document leaves no output behind: not one an earlier
+    // run wrote under this name (this run's record does not vouch for it),
+    // nor one a worker published before it was stopped.
+    bool removed_earlier = false;
+    if (!written && !dry_run) {
+      std::error_code ec;
+      removed_earlier = fs::remove(job.output, ec);
+    }
     for (size_t r = 0; r < outcome.regions.size(); ++r) {
       const apply::Region& region = outcome.regions[r];
       const match::Pattern& pattern = matcher->patterns()[region.pattern];
@@ -510,7 +526,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
                    {"signatures_removed", outcome.signatures_removed.size()},
                    {"input_sha256", result.input_sha256},
                    {"input_notes", outcome.input_notes},
-                   {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)}});
+                   {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)},
+                   {"earlier_output_removed", removed_earlier}});
     }
     if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) return;
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + printable(job.input);
@@ -521,6 +538,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       line += ")";
     }
     if (!outcome.reason.empty()) line += ": " + printable(outcome.reason);
+    if (removed_earlier) line += " (the output an earlier run wrote there was removed)";
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     progress.print(line + "\n");
   };

@@ -10,19 +10,24 @@
   failed with that reason; a run stopped by SIGTERM records every document
   and leaves no worker, and a run killed outright takes its workers with
   it; the audit log of each run verifies;
+- a held document leaves no output behind, not even one an earlier run
+  wrote under its name;
 - two inputs that would write one output are refused (exit 2) naming both,
   before anything is written;
 - --shard 1/2 and 2/2, into one folder, split the job list into two
   disjoint parts whose documents and output bytes are those of one run of
   the whole, each with its own audit log, and `audit merge` joins the two
-  logs into one chain holding one run's records (a document in two logs is
+  logs into one chain holding one run's records (a shard in two logs, a
+  missing shard, a log not of a shard, a merged log over another file are
   refused); bad -j, --timeout are refused;
-- an output or audit log over an input, and an audit log over a file that
-  is not one, are refused; outputs inside an input folder are skipped, with
-  a warning, the next time; a newline in a file name is printed escaped;
+- an output or audit log over an input, an audit log over a file that is
+  not one, and an output folder inside an input folder are refused; a
+  newline in a file name is printed escaped; a closed stdout does not stop
+  the run off the record;
 - --resume skips exactly the documents whose output, input and settings are
   unchanged since the log recorded them, and appends to its chain; other
-  settings skip nothing; a log that does not verify is refused;
+  settings skip nothing; a log cut before its last newline is continued;
+  a log that does not verify is refused;
 - on a pseudo-terminal the progress bar is drawn on stderr; through a pipe it
   is not (plain lines come only every ten seconds); --quiet prints only held
   and failed documents and the summary.
@@ -101,6 +106,17 @@ def main():
         in_order = [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n]
         check("records come document by document in the order of the inputs", in_order == sorted(set(names)), str(in_order))
 
+        # A held document leaves no output behind, not even an earlier run's.
+        stale_out = os.path.join(tmp, "stale-out")
+        os.makedirs(stale_out)
+        with open(os.path.join(stale_out, "scan-page.pdf"), "wb") as f:
+            f.write(b"%PDF-1.7 an earlier run's output")
+        r = run(redact, os.path.join(fixtures, "scan-page.pdf"), "-o", stale_out)
+        records = documents(stale_out)
+        check("a held document's earlier output is removed", r.returncode == 1 and
+              not os.path.exists(os.path.join(stale_out, "scan-page.pdf")) and
+              records.get("scan-page.pdf", {}).get("earlier_output_removed") is True, r.stdout[:300])
+
         # A worker that crashes, and one that hangs.
         batch = os.path.join(tmp, "batch")
         os.makedirs(batch)
@@ -153,6 +169,16 @@ def main():
         time.sleep(1)
         check("a worker dies with its run when the run is killed", not workers_of(killed))
 
+        # Stdout closed early (| head -1): the run goes on, on the record.
+        piped = os.path.join(tmp, "piped")
+        process = subprocess.Popen([redact, "run", batch, "-o", piped, "-j", "1"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+        process.stdout.readline()
+        process.stdout.close()
+        process.wait(timeout=120)
+        check("a closed stdout does not end the run off the record", process.returncode == 0 and
+              sorted(documents(piped)) == ["a.pdf", "b.pdf", "c.pdf"] and verifies(redact, piped), str(process.returncode))
+
         # Two inputs, one output.
         other = os.path.join(tmp, "other")
         os.makedirs(other)
@@ -186,7 +212,15 @@ def main():
         r = run(redact, again_in, "-o", again, "--resume", "--term", "Officers", "--term-exemption", "s40(2)")
         check("... but not with other settings (a --term)", "done earlier" not in r.stdout and verifies(redact, again),
               r.stdout[:300])
-        with open(os.path.join(again, "audit.jsonl"), "a", encoding="utf-8") as f:
+        log = os.path.join(again, "audit.jsonl")
+        with open(log, "rb") as f:
+            cut = f.read().rstrip(b"\n")
+        with open(log, "wb") as f:
+            f.write(cut)  # a run killed between a record and its newline
+        r = run(redact, again_in, "-o", again, "--resume")
+        check("--resume continues a log cut before its last newline", r.returncode == 0 and verifies(redact, again),
+              r.stderr[-200:])
+        with open(log, "a", encoding="utf-8") as f:
             f.write('{"type": "run", "prev": "forged"}\n')
         r = run(redact, again_in, "-o", again, "--resume")
         check("--resume refuses a log that does not verify", r.returncode == 2 and "does not verify" in r.stderr, r.stderr[-200:])
@@ -214,10 +248,20 @@ def main():
               subprocess.run([redact, "audit", "verify", merged], capture_output=True).returncode == 0, m.stderr[-200:])
         check("... whose records are those of one run of the whole",
               document_records(merged, shared) == document_records(os.path.join(one, "audit.jsonl"), one))
+        copy = os.path.join(tmp, "copy-of-1.jsonl")
+        shutil.copy(os.path.join(shared, "audit.1-of-2.jsonl"), copy)
+        for logs, why in (([os.path.join(shared, "audit.1-of-2.jsonl"), copy], "a shard in two logs"),
+                          ([os.path.join(shared, "audit.1-of-2.jsonl")], "a missing shard"),
+                          ([os.path.join(shared, "audit.1-of-2.jsonl"), os.path.join(one, "audit.jsonl")], "a log not of a shard")):
+            target = os.path.join(tmp, "refused.jsonl")
+            m = subprocess.run([redact, "audit", "merge", *logs, "-o", target], capture_output=True, text=True)
+            check(f"... {why} is refused", m.returncode == 2 and not os.path.exists(target), m.stderr[-200:])
+        victim = os.path.join(tmp, "victim.pdf")
+        shutil.copy(os.path.join(fixtures, "groff-memo.pdf"), victim)
         m = subprocess.run([redact, "audit", "merge", os.path.join(shared, "audit.1-of-2.jsonl"),
-                            os.path.join(one, "audit.jsonl"), "-o", os.path.join(tmp, "twice.jsonl")], capture_output=True, text=True)
-        check("... a document in two logs is refused", m.returncode == 2 and "another log" in m.stderr
-              and not os.path.exists(os.path.join(tmp, "twice.jsonl")), m.stderr[-200:])
+                            os.path.join(shared, "audit.2-of-2.jsonl"), "-o", victim], capture_output=True, text=True)
+        check("... and so is a merged log over a file that is not one", m.returncode == 2 and
+              open(victim, "rb").read() == open(os.path.join(fixtures, "groff-memo.pdf"), "rb").read(), m.stderr[-200:])
         bad = run(redact, fixtures, "-o", os.path.join(tmp, "bad"), "--shard", "3/2")
         check("--shard 3/2 is a usage error", bad.returncode == 2 and "--shard" in bad.stderr, bad.stderr[-200:])
         for option in (["-j", "-1"], ["-j", "0"], ["--timeout", "-1"]):
@@ -240,12 +284,9 @@ def main():
         r = run(redact, os.path.join(own, "a.pdf"), "-o", os.path.join(tmp, "own-out"), "--audit", other_pdf)
         check("an audit log over a file that is not one is refused", r.returncode == 2 and "not an audit log" in r.stderr,
               r.stderr[-200:])
-        nested = os.path.join(own, "out")
-        run(redact, own, "-o", nested)
-        r = run(redact, own, "-o", nested)
-        check("outputs inside an input folder are not read as inputs the next time", r.returncode == 0
-              and not os.path.exists(os.path.join(nested, "out")) and "skipped 1 PDF" in r.stderr,
-              f"{r.returncode} {r.stderr[-200:]}")
+        r = run(redact, own, "-o", os.path.join(own, "out"))
+        check("an output folder inside an input folder is refused", r.returncode == 2 and "holds the output folder" in r.stderr
+              and not os.path.exists(os.path.join(own, "out")), f"{r.returncode} {r.stderr[-200:]}")
         odd = os.path.join(tmp, "odd")
         os.makedirs(odd)
         shutil.copy(os.path.join(fixtures, "libreoffice-letter.pdf"), os.path.join(odd, "a\nclean: forged.pdf"))
