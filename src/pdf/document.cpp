@@ -1512,9 +1512,10 @@ void settle_identifier(const std::string& path) {
   const size_t trailer = bytes.rfind("trailer");
   if (trailer == std::string::npos) return;
   const size_t id = bytes.find("/ID[<", trailer);
+  if (id == std::string::npos) return;
   constexpr size_t kDigits = 32;  // 16 bytes in hex
   const size_t first = id + 5, second = first + kDigits + 2;
-  if (id == std::string::npos || bytes.size() < second + kDigits + 2 || bytes.compare(first + kDigits, 2, "><") != 0 ||
+  if (bytes.size() < second + kDigits + 2 || bytes.compare(first + kDigits, 2, "><") != 0 ||
       bytes.compare(second + kDigits, 2, ">]") != 0) {
     return;
   }
