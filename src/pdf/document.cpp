@@ -258,7 +258,10 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
   impl->path = path;
   std::string damage;  // why PoDoFo's own reading is not enough
   try {
-    impl->pdf.Load(path.c_str());
+    // From the mapped bytes (PoDoFo copies them): reading the file itself,
+    // PoDoFo seeks and asks the position for every object, three system
+    // calls a time (a fifth of the time on a file of 65,000 objects).
+    impl->pdf.LoadFromBuffer(file.bytes().data(), static_cast<long>(file.bytes().size()));
     // An encrypted file goes through qpdf even when PoDoFo opens it: PoDoFo
     // would encrypt the output again, with no way to drop it.
     if (impl->pdf.GetEncrypted()) {
