@@ -185,11 +185,23 @@ std::vector<Point> kept_page_text(const pdf::PageContent& page, const std::set<u
   return out;
 }
 
+// The streams (forms, appearances) a reading of a page drew.
+std::vector<std::string> drawn_streams(const pdf::PageContent& page) {
+  std::vector<std::string> drawn;
+  for (const pdf::StreamUse& use : page.streams) {
+    if (!use.object.empty()) drawn.push_back(use.object);
+  }
+  return drawn;
+}
+
 // Everything decided before the document is touched.
 struct DocumentPlan {
   std::map<int, PagePlan> pages_to_change;
   std::map<int, pdf::PageContent> pages;  // the readings of pages_to_change, without glyphs
   std::map<int, std::string> expected_text;  // the glyphs each page must keep (annotations aside)
+  // For each page left as it is: the streams its reading drew (forms and
+  // appearances), which apply does not change, so it need not read it again.
+  std::map<int, std::vector<std::string>> drawn_unchanged;
   bool outlines_match = false;
 };
 
@@ -271,6 +283,8 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
       out.pages_to_change[number] = std::move(plan);
       std::vector<pdf::Glyph>().swap(page.glyphs);  // `= {}` would keep the capacity
       out.pages[number] = std::move(page);
+    } else {
+      out.drawn_unchanged[number] = drawn_streams(page);
     }
   }
   // Outlines: titles holding a match take the outlines with them.
@@ -397,7 +411,14 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
   }
   // Forms the pages no longer draw (originals replaced by copies, or never
   // drawn at all) leave the resources, so the sweep takes them.
+  // A page left as it is draws what its plan reading saw (copies are made
+  // for the pages that change, the originals stay); a changed page is read
+  // again.
   for (int number = 1; number <= page_count; ++number) {
+    if (auto unchanged = plan.drawn_unchanged.find(number); unchanged != plan.drawn_unchanged.end()) {
+      document.remove_unused_forms(number, unchanged->second, copies[number]);
+      continue;
+    }
     Diagnostics ignored;
     const pdf::PageContent now = document.read_page(number, ignored);
     // What a reading that stopped short did not see drawn is not unused.
@@ -405,11 +426,7 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
       throw NeedsReview{"page " + std::to_string(number) + ": the page could not be read again after redaction" +
                         (now.incomplete_reason.empty() ? "" : " (" + now.incomplete_reason + ")")};
     }
-    std::vector<std::string> drawn;
-    for (const pdf::StreamUse& use : now.streams) {
-      if (!use.object.empty()) drawn.push_back(use.object);
-    }
-    document.remove_unused_forms(number, drawn, copies[number]);
+    document.remove_unused_forms(number, drawn_streams(now), copies[number]);
   }
   if (plan.outlines_match) document.remove_outlines();
   document.scrub(options.producer);
