@@ -75,6 +75,20 @@ constexpr const char* kUsage =
     "review (a person must look: do not retry), 2 usage or configuration error,\n"
     "3 some could not be read (retrying may help if a worker was killed).\n";
 
+// The process that wrote a temporary output, NAME.PID-N.redact-tmp (as
+// apply/redactor.cpp names them), or 0 for a name that is not one.
+long temporary_writer(const std::string& name) {
+  constexpr std::string_view kSuffix = ".redact-tmp";
+  if (!name.ends_with(kSuffix)) return 0;
+  const std::string stem = name.substr(0, name.size() - kSuffix.size());
+  const size_t dot = stem.rfind('.'), dash = stem.rfind('-');
+  if (dot == std::string::npos || dash == std::string::npos || dash < dot + 2 || dash + 1 == stem.size()) return 0;
+  const std::string pid = stem.substr(dot + 1, dash - dot - 1), n = stem.substr(dash + 1);
+  const auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), ::isdigit); };
+  if (!digits(pid) || !digits(n) || pid.size() > 9) return 0;
+  return std::stol(pid);
+}
+
 // Removes the temporary files (".redact-tmp") that an earlier run, killed
 // while it wrote, left in the folders this run writes to: each is an
 // unverified output. One whose process is still running here (another
@@ -82,18 +96,6 @@ constexpr const char* kUsage =
 void remove_stale_temporaries(const std::vector<batch::Job>& jobs) {
   std::set<fs::path> folders;
   for (const batch::Job& job : jobs) folders.insert(fs::path(job.output).parent_path());
-  // NAME.PID-N.redact-tmp, and nothing else: the PID of the run that wrote it.
-  const auto writer = [](const std::string& name) -> long {
-    constexpr std::string_view kSuffix = ".redact-tmp";
-    if (!name.ends_with(kSuffix)) return 0;
-    const std::string stem = name.substr(0, name.size() - kSuffix.size());
-    const size_t dot = stem.rfind('.'), dash = stem.rfind('-');
-    if (dot == std::string::npos || dash == std::string::npos || dash < dot + 2 || dash + 1 == stem.size()) return 0;
-    const std::string pid = stem.substr(dot + 1, dash - dot - 1), n = stem.substr(dash + 1);
-    const auto digits = [](const std::string& t) { return std::all_of(t.begin(), t.end(), ::isdigit); };
-    if (!digits(pid) || !digits(n) || pid.size() > 9) return 0;
-    return std::stol(pid);
-  };
   // Running here and not a zombie (a worker whose run was killed, not yet reaped).
   const auto running = [](long pid) {
     if (pid == ::getpid()) return true;
@@ -107,7 +109,7 @@ void remove_stale_temporaries(const std::vector<batch::Job>& jobs) {
   for (const fs::path& folder : folders) {
     std::error_code ec;
     for (fs::directory_iterator it(folder.empty() ? fs::path(".") : folder, ec), end; !ec && it != end; it.increment(ec)) {
-      const long pid = writer(it->path().filename().string());
+      const long pid = temporary_writer(it->path().filename().string());
       if (pid > 0 && !running(pid)) fs::remove(it->path(), ec);
     }
   }
@@ -202,7 +204,7 @@ void remove_temporaries_of(const std::string& output, int pid) {
   const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.starts_with(prefix) && name.ends_with(".redact-tmp")) fs::remove(it->path(), ec);
+    if (name.starts_with(prefix) && temporary_writer(name) == pid) fs::remove(it->path(), ec);
   }
 }
 
@@ -263,10 +265,7 @@ std::map<std::string, Done> written_before(const std::string& log) {
 bool done_already(const std::map<std::string, Done>& done, const batch::Job& job, const std::string& settings_sha256) {
   const auto it = done.find(job.input);
   if (it == done.end() || it->second.output != job.output || it->second.settings_sha256 != settings_sha256) return false;
-  const std::optional<std::string> output = read_file(job.output);
-  if (!output || sha256_hex(*output) != it->second.output_sha256) return false;
-  const nlohmann::json input = file_sha256(job.input);
-  return input.is_string() && input.get<std::string>() == it->second.input_sha256;
+  return file_sha256(job.output) == it->second.output_sha256 && file_sha256(job.input) == it->second.input_sha256;
 }
 
 // For tests only (tests/e2e/batch_runs.py): REDACT_TEST_FAULT=abort:NAME
