@@ -503,7 +503,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   Outcome outcome;
   std::unique_ptr<pdf::Document> document;
   try {
-    document = pdf::Document::open(input, options.password);
+    document = pdf::Document::open(input, options.password, &outcome.input_sha256);
   } catch (const Error& e) {
     outcome.status = Status::failed;
     outcome.reason = e.without_file();
@@ -559,6 +559,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     const std::optional<std::string> bytes = read_file(temporary);
     if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
     outcome.output_sha256 = sha256_hex(*bytes);
+    outcome.output_size = bytes->size();
     std::filesystem::rename(temporary, output);
     return outcome;
   } catch (const NeedsReview& review) {

@@ -57,7 +57,9 @@ struct Outcome {
   std::vector<Region> regions;
   std::vector<StringChange> string_changes;
   std::vector<std::string> signatures_removed;  // the signature fields ("12 0") that lost their signature
-  std::string output_sha256;
+  std::string input_sha256;   // of the bytes read ("" when none could be)
+  std::string output_sha256;  // "" when nothing was written
+  size_t output_size = 0;
   std::vector<std::string> input_notes;  // what reading the input took: "repaired by libqpdf (...)", "decrypted ..."
 };
 

@@ -1,68 +1,204 @@
 #include "cli/audit_command.h"
 
+#include <optional>
+
 #include "audit/audit_log.h"
+#include "audit/review.h"
 #include "cli/command_line.h"
 #include "core/diagnostics.h"
+#include "core/signature.h"
+
+namespace po = boost::program_options;
 
 namespace redact::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "Usage: redact audit verify LOG\n"
-    "       redact audit merge LOG... -o MERGED\n"
+    "Usage: redact audit verify LOG... [--key FILE] [--public-key PUB.pem] [--no-outputs]\n"
+    "       redact audit summary LOG... [--format text|json|csv] [--key FILE] [--public-key PUB.pem]\n"
+    "       redact audit schedule LOG... [--format csv|md] [--key FILE] [--public-key PUB.pem]\n"
+    "       redact audit confirm LOG... --key FILE --document D --page N --text TEXT\n"
+    "       redact audit merge LOG... -o MERGED [--key FILE] [--sign KEY.pem]\n"
     "\n"
-    "verify:\n"
-    "Checks that every record's \"prev\" is the SHA-256 of the line before it,\n"
-    "and prints the chain's head (the SHA-256 of the last line): compare it with\n"
-    "the head printed when the log was written, since a chain cannot show a\n"
-    "change to its own last line.\n"
+    "Every command first verifies each log as `verify` does, and refuses one\n"
+    "that does not verify.\n"
+    "\n"
+    "verify: checks every record against its type and its link to the line\n"
+    "before it, and prints the chain's head. A log written with --audit-key is\n"
+    "chained with HMAC-SHA256 under that key: give it with --key (a log edited\n"
+    "and re-chained by someone without it fails). A log written with\n"
+    "--audit-sign ends with a seal, an Ed25519 signature of every byte before\n"
+    "it: with --public-key the log must end with a seal made by that key, and\n"
+    "then a keyed log verifies without its key. Without a seal, a chain cannot\n"
+    "show a change to its own last line: compare the head with the one printed\n"
+    "when the log was written. Each output the log records that is present\n"
+    "(paths as recorded, from the current folder) must still have the SHA-256\n"
+    "recorded; --no-outputs skips that.\n"
+    "\n"
+    "summary: documents by status; withheld boxes and strings by exemption,\n"
+    "category and pattern; held and failed documents with their reasons; each\n"
+    "document's counts. A document run again (--resume) counts as its latest run.\n"
+    "\n"
+    "schedule: the schedule of redactions to attach to a refusal notice or send\n"
+    "to the Information Commissioner: one row per redaction of each published\n"
+    "document, in page order (top to bottom), with its page, box, exemptions,\n"
+    "category and what decided it; then the document's edited strings.\n"
+    "Documents held or failed published nothing and have no rows.\n"
+    "\n"
+    "confirm: whether a box on page N of document D (its input or output name)\n"
+    "hid TEXT: the text is normalized as redact normalizes withheld text and its\n"
+    "HMAC under the key compared with each redaction's text_hmac (written by\n"
+    "`run --audit-key`). The log never holds the text.\n"
     "\n"
     "merge: joins the logs of the shards of one batch (redact run --shard K/N)\n"
-    "into one chain: a run record naming each log with its head, then each\n"
+    "into one chain: a merge record naming each log with its head, then each\n"
     "log's records in the order given. Every log must verify, their runs must\n"
-    "have the same settings, and no document may be in two of them.\n"
+    "have the same settings, and no document may be in two of them. Keyed logs\n"
+    "need --key, and the merged log is chained under it; --sign seals it.\n"
     "\n"
-    "Exit status: 0 the chain holds (merged), 1 it is broken (the first line\n"
-    "where it breaks is named), 2 usage error (for merge: a log that does not\n"
-    "verify or does not belong), 3 a log cannot be read or written.\n";
+    "Exit status: 0 the logs verify (merged; confirm: yes), 1 a log does not\n"
+    "verify or an output changed (the first line where it breaks is named;\n"
+    "confirm: no), 2 usage error (merge: a log that does not belong), 3 a file\n"
+    "cannot be read or written.\n";
+
+std::optional<audit::Format> parse_format(const std::string& text) {
+  if (text == "text") return audit::Format::text;
+  if (text == "json") return audit::Format::json;
+  if (text == "csv") return audit::Format::csv;
+  if (text == "md") return audit::Format::md;
+  return std::nullopt;
+}
+
+int exit_for(const Error& e) { return e.kind() == ErrorKind::usage ? kExitUsage : kExitFailed; }
 
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("audit", kUsage);
-  command.options().add_options()("output,o", boost::program_options::value<std::string>(), "merged log (merge)");
+  command.options().add_options()("output,o", po::value<std::string>(), "merged log (merge)")(
+      "key", po::value<std::string>(), "file holding the --audit-key the log was written with")(
+      "public-key", po::value<std::string>(), "Ed25519 public key (PEM) the log's seal must verify with")(
+      "sign", po::value<std::string>(), "Ed25519 private key (PEM) to seal the merged log with (merge)")(
+      "no-outputs", "verify: do not check the outputs' SHA-256")(
+      "format", po::value<std::string>(), "summary: text, json or csv; schedule: csv or md")(
+      "document", po::value<std::string>(), "confirm: the document (input or output name)")(
+      "page", po::value<int>(), "confirm: the page")(
+      "text", po::value<std::string>(), "confirm: the text to test");
   if (auto status = command.parse(args, console)) return *status;
+  const po::variables_map& vm = command.values();
   const auto positionals = command.positionals();
-  if (!positionals.empty() && positionals[0] == "merge") {
-    const std::vector<std::string> logs(positionals.begin() + 1, positionals.end());
-    if (logs.empty()) return command.usage_error(console, "say 'merge LOG... -o MERGED'");
-    if (!command.values().count("output")) return command.usage_error(console, "give the merged log with -o MERGED");
-    const std::string out = command.values()["output"].as<std::string>();
+  if (positionals.empty()) return command.usage_error(console, "say verify, summary, schedule, confirm or merge");
+  const std::string& verb = positionals[0];
+  const std::vector<std::string> logs(positionals.begin() + 1, positionals.end());
+  if (verb != "verify" && verb != "summary" && verb != "schedule" && verb != "confirm" && verb != "merge") {
+    return command.usage_error(console, "say verify, summary, schedule, confirm or merge, not '" + verb + "'");
+  }
+  if (logs.empty()) return command.usage_error(console, "name at least one log after '" + verb + "'");
+
+  audit::VerifyOptions options;
+  options.check_outputs = verb == "verify" && !vm.count("no-outputs");
+  std::optional<Ed25519Key> public_key, signing;
+  std::optional<audit::Format> format;
+  try {
+    if (vm.count("key")) options.key = audit::read_key(vm["key"].as<std::string>());
+    if (vm.count("public-key")) public_key = Ed25519Key::load(vm["public-key"].as<std::string>(), false);
+    if (vm.count("sign")) signing = Ed25519Key::load(vm["sign"].as<std::string>(), true);
+  } catch (const Error& e) {
+    console.error(e.what());
+    return kExitUsage;
+  }
+  if (public_key) options.public_key = &*public_key;
+  if (verb == "summary" || verb == "schedule") {
+    const std::string given = vm.count("format") ? vm["format"].as<std::string>() : verb == "summary" ? "text" : "csv";
+    format = parse_format(given);
+    const bool fits = format && (verb == "summary" ? *format != audit::Format::md : (*format == audit::Format::csv || *format == audit::Format::md));
+    if (!fits) {
+      return command.usage_error(console, verb == "summary" ? "--format takes text, json or csv" : "--format takes csv or md");
+    }
+  }
+
+  if (verb == "merge") {
+    if (!vm.count("output")) return command.usage_error(console, "give the merged log with -o MERGED");
+    const std::string out = vm["output"].as<std::string>();
     try {
-      const std::string head = audit::merge(logs, out);
+      const std::string head = audit::merge(logs, out, options, signing ? &*signing : nullptr);
       console.out(out + ": " + std::to_string(logs.size()) + " logs merged, head " + head + "\n");
       return kExitOk;
     } catch (const Error& e) {
       console.error(e.what());
-      return e.kind() == ErrorKind::usage ? kExitUsage : kExitFailed;
+      return exit_for(e);
     }
   }
-  if (positionals.size() != 2 || positionals[0] != "verify") {
-    return command.usage_error(console, "say 'verify LOG' or 'merge LOG... -o MERGED'");
-  }
-  const std::string& path = positionals[1];
-  try {
-    audit::VerifyResult result = audit::verify(path);
-    if (!result.ok) {
-      console.out(path + ":" + std::to_string(result.first_bad_line) + ": " + result.reason + "\n");
-      return kExitFound;
+  if (verb == "confirm") {
+    if (options.key.empty() || !vm.count("document") || !vm.count("page") || !vm.count("text")) {
+      return command.usage_error(console, "confirm needs --key FILE --document D --page N --text TEXT");
     }
-    console.out(path + ": " + std::to_string(result.lines) + " records, chain intact, head " + result.head + "\n");
+  }
+
+  // Every log verified first; records kept for what reads them.
+  std::vector<audit::ReadLog> read;
+  bool all_ok = true;
+  for (const std::string& path : logs) {
+    audit::ReadLog log{path, {}, {}};
+    try {
+      log.verified = audit::verify(path, options, verb == "verify" ? nullptr : &log.records);
+    } catch (const Error& e) {
+      console.error(e.what());
+      return exit_for(e);
+    }
+    const audit::VerifyResult& v = log.verified;
+    if (!v.ok) {
+      console.out(path + ":" + std::to_string(v.first_bad_line) + ": " + v.reason + "\n");
+      all_ok = false;
+      continue;
+    }
+    if (verb == "verify") {
+      std::string line = path + ": " + std::to_string(v.lines) + " records, ";
+      line += v.chain_checked ? (v.keyed ? "chain intact (HMAC under the key)" : "chain intact")
+                              : "chain keyed, not checked without the key";
+      if (v.ends_sealed) line += v.seals_checked ? ", sealed by the key given" : ", sealed (give --public-key to check the seal)";
+      line += ", head " + v.head;
+      if (options.check_outputs) {
+        line += "\n  " + std::to_string(v.outputs_checked) + " outputs unchanged since the run";
+        if (!v.outputs_missing.empty()) {
+          line += ", " + std::to_string(v.outputs_missing.size()) + " not found from here (not checked):";
+          for (const std::string& missing : v.outputs_missing) line += "\n    " + missing;
+        }
+      }
+      console.out(line + "\n");
+    }
+    read.push_back(std::move(log));
+  }
+  if (!all_ok) return kExitFound;
+  if (verb == "verify") return kExitOk;
+  if (verb == "summary") {
+    console.out(audit::summary(read, *format));
     return kExitOk;
-  } catch (const Error& e) {
-    console.error(e.what());
-    return kExitFailed;
   }
+  if (verb == "schedule") {
+    console.out(audit::schedule(read, *format));
+    return kExitOk;
+  }
+  // confirm
+  const std::string document = vm["document"].as<std::string>();
+  const int page = vm["page"].as<int>();
+  size_t recorded = 0;
+  const auto found = audit::confirm(read, options.key, document, page, vm["text"].as<std::string>(), &recorded);
+  if (recorded == 0) {
+    console.error("the logs hold no redaction with a text_hmac on page " + std::to_string(page) + " of " + document +
+                  " (was the run given --audit-key?)");
+    return kExitUsage;
+  }
+  if (found.empty()) {
+    console.out("no: none of the " + std::to_string(recorded) + " redactions on page " + std::to_string(page) + " of " +
+                document + " hid that text\n");
+    return kExitFound;
+  }
+  for (const audit::RedactionRecord& r : found) {
+    console.out("yes: page " + std::to_string(page) + " of " + document + ", box " + audit::box_text(r.box) + " (" +
+                r.category + ", " + r.pattern + ") hid that text\n");
+  }
+  return kExitOk;
 }
 
 }  // namespace redact::cli

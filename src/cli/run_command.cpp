@@ -28,6 +28,9 @@
 #include "core/diagnostics.h"
 #include "core/file.h"
 #include "core/hash.h"
+#include "core/signature.h"
+
+#include <unicode/uvernum.h>
 
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
@@ -38,7 +41,8 @@ namespace {
 constexpr const char* kUsage =
     "Usage: redact run INPUT... -o OUT [--patterns P | --no-patterns] [--term PHRASE]...\n"
     "                  [--terms-file F] [--term-exemption E]... [--keep PHRASE]...\n"
-    "                  [--keep-file F] [--audit FILE] [--audit-key FILE] [--no-label] [--dry-run]\n"
+    "                  [--keep-file F] [--audit FILE] [--audit-key FILE] [--audit-sign KEY.pem]\n"
+    "                  [--no-label] [--dry-run]\n"
     "                  [--password-file F] [-j N] [--timeout SECONDS] [--shard K/N]\n"
     "                  [--progress auto|bar|plain|none] [--quiet] [--resume]\n"
     "\n"
@@ -70,6 +74,11 @@ constexpr const char* kUsage =
     "log says an earlier run wrote, when its input, its output and the settings\n"
     "(patterns, terms, keep phrases, labels, version) are unchanged since, and\n"
     "appends to that log's chain.\n"
+    "\n"
+    "The audit log (--audit, default OUT/audit.jsonl) records every decision\n"
+    "and never the withheld text. --audit-key FILE chains it with HMAC-SHA256\n"
+    "under that secret and gives each redaction a text_hmac; --audit-sign\n"
+    "KEY.pem ends it with an Ed25519 seal (see `redact audit --help`).\n"
     "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
     "review (a person must look: do not retry), 2 usage or configuration error,\n"
@@ -136,7 +145,7 @@ nlohmann::json file_sha256(const std::string& path) {
 // What a worker sends back for one document: the outcome, with each
 // region's withheld text replaced by its keyed HMAC (or nothing), so that
 // the text never leaves the worker; and the input's hash.
-std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const nlohmann::json& input_sha256) {
+std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key) {
   nlohmann::json regions = nlohmann::json::array();
   for (const apply::Region& r : outcome.regions) {
     regions.push_back({{"page", r.page},
@@ -156,15 +165,15 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
                         {"strings", strings},
                         {"signatures_removed", outcome.signatures_removed},
                         {"output_sha256", outcome.output_sha256},
+                        {"output_size", outcome.output_size},
                         {"input_notes", outcome.input_notes},
-                        {"input_sha256", input_sha256}}
+                        {"input_sha256", outcome.input_sha256}}
       .dump();
 }
 
 struct Result {
   apply::Outcome outcome;  // regions without their withheld text
   std::vector<std::string> text_hmacs;  // by region ("" without a key)
-  nlohmann::json input_sha256;
 };
 
 Result outcome_from_json(const std::string& text) {
@@ -191,7 +200,8 @@ Result outcome_from_json(const std::string& text) {
   o.signatures_removed = j.at("signatures_removed").get<std::vector<std::string>>();
   o.output_sha256 = j.at("output_sha256").get<std::string>();
   o.input_notes = j.at("input_notes").get<std::vector<std::string>>();
-  result.input_sha256 = j.at("input_sha256");
+  o.output_size = j.at("output_size").get<size_t>();
+  o.input_sha256 = j.at("input_sha256").get<std::string>();
   return result;
 }
 
@@ -234,27 +244,22 @@ void refuse_foreign_log(const std::string& path) {
 
 // What an earlier run into the same audit log wrote and can stand: the
 // document records of written outputs, by input, with the settings of
-// their run. The log must verify (AuditLog::Mode::resume checks it again).
+// their run, from the records of the log (verified).
 struct Done {
   std::string input_sha256, output, output_sha256, settings_sha256;
 };
-std::map<std::string, Done> written_before(const std::string& log) {
+std::map<std::string, Done> written_before(const std::vector<audit::Record>& records) {
   std::map<std::string, Done> done;
-  std::ifstream in(log, std::ios::binary);
-  std::string line, settings;
-  while (std::getline(in, line)) {
-    const nlohmann::json r = nlohmann::json::parse(line, nullptr, false);
-    if (!r.is_object()) continue;
-    const std::string type = r.value("type", "");
-    if (type == "run") settings = r.value("settings_sha256", "");
-    if (type != "document") continue;
-    const std::string document = r.value("document", "");
-    const std::string status = r.value("status", "");
-    if ((status == "redacted" || status == "clean") && r["output"].is_string() && r["input_sha256"].is_string() &&
-        r["output_sha256"].is_string()) {
-      done[document] = {r["input_sha256"], r["output"], r["output_sha256"], settings};
+  std::string settings;
+  for (const audit::Record& record : records) {
+    if (const auto* run = std::get_if<audit::RunRecord>(&record)) settings = run->settings_sha256;
+    if (const auto* merge = std::get_if<audit::MergeRecord>(&record)) settings = merge->settings_sha256;
+    const auto* d = std::get_if<audit::DocumentRecord>(&record);
+    if (!d) continue;
+    if (d->output && d->input_sha256 && d->output_sha256) {
+      done[d->document] = {*d->input_sha256, *d->output, *d->output_sha256, settings};
     } else {
-      done.erase(document);  // the latest record of a document decides
+      done.erase(d->document);  // the latest record of a document decides
     }
   }
   return done;
@@ -293,7 +298,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("run", kUsage);
   command.options().add_options()("output,o", po::value<std::string>(), "output folder (required)")(
       "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
-      "audit-key", po::value<std::string>(), "file holding a secret: redaction records get text_hmac")(
+      "audit-key", po::value<std::string>(), "file holding a secret: the log is chained under it (HMAC) and redactions get text_hmac")(
+      "audit-sign", po::value<std::string>(), "Ed25519 private key (PEM): the log is sealed with its signature at the end")(
       "no-label", "do not label the boxes with their exemptions")(
       "dry-run", "decide and report everything, write nothing (no outputs, no audit log)")(
       "jobs,j", po::value<long long>(), "documents at once, each in its own worker process (default: CPUs)")(
@@ -330,6 +336,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   std::unique_ptr<match::Matcher> matcher;
   MatchingConfig config;
   std::string key;
+  std::optional<Ed25519Key> signing;
   std::vector<batch::Job> jobs;
   std::vector<batch::Job> done_before;  // --resume: written by an earlier run, skipped
   const bool resume = vm.count("resume") > 0;
@@ -337,10 +344,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   try {
     config = matching_config(vm);
     matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
-    if (vm.count("audit-key")) {
-      key = read_file(vm["audit-key"].as<std::string>()).value_or("");
-      if (key.empty()) throw Error(ErrorKind::usage, Location(vm["audit-key"].as<std::string>()), "the audit key file is empty or unreadable");
-    }
+    if (vm.count("audit-key")) key = audit::read_key(vm["audit-key"].as<std::string>());
+    if (vm.count("audit-sign")) signing = Ed25519Key::load(vm["audit-sign"].as<std::string>(), true);
     // Everything that decides an output's bytes, as one hash (terms and keep
     // phrases only inside it): what --resume compares.
     settings = sha256_hex(nlohmann::json{{"version", REDACT_VERSION},
@@ -363,12 +368,16 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     if (!dry_run) refuse_foreign_log(audit_path);
     jobs = std::move(plan.jobs);
     if (resume && fs::exists(audit_path)) {
-      const auto chain = audit::verify(audit_path);
+      audit::VerifyOptions options;
+      options.key = key;
+      options.check_outputs = false;  // each output is compared below
+      std::vector<audit::Record> records;
+      const auto chain = audit::verify(audit_path, options, &records);
       if (!chain.ok) {
         throw Error(ErrorKind::usage, Location(audit_path, 0, "line " + std::to_string(chain.first_bad_line)),
                     "the audit log to resume does not verify: " + chain.reason);
       }
-      const std::map<std::string, Done> done = written_before(audit_path);
+      const std::map<std::string, Done> done = written_before(records);
       std::erase_if(jobs, [&](const batch::Job& job) {
         if (!done_already(done, job, settings)) return false;
         done_before.push_back(job);
@@ -389,22 +398,20 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       remove_stale_temporaries(every_job);
       if (fs::path(audit_path).has_parent_path()) fs::create_directories(fs::path(audit_path).parent_path());
       const bool append = resume && fs::exists(audit_path);
-      log = std::make_unique<audit::AuditLog>(audit_path, append ? audit::AuditLog::Mode::resume : audit::AuditLog::Mode::create);
-      nlohmann::json run = {{"type", "run"},
-                            {"version", REDACT_VERSION},
-                            {"patterns", config.patterns.patterns.empty() ? "" : config.patterns.patterns.front().file},
-                            {"patterns_sha256", config.patterns.sha256},
-                            {"settings_sha256", settings},
-                            {"options",
-                             {{"labels", !vm.count("no-label")},
-                              {"terms", config.matcher.terms.size()},
-                              {"term_exemptions", config.matcher.term_exemptions},
-                              {"keep", config.matcher.keep},
-                              {"text_hmac", !key.empty()}}},
-                            {"started", now_iso8601()}};
-      if (vm.count("shard")) run["shard"] = vm["shard"].as<std::string>();
-      if (append) run["resumed"] = {{"skipped", done_before.size()}};
-      log->append(std::move(run));
+      log = std::make_unique<audit::AuditLog>(audit_path, append ? audit::AuditLog::Mode::resume : audit::AuditLog::Mode::create, key);
+      audit::RunRecord run;
+      run.version = REDACT_VERSION;
+      run.icu = U_ICU_VERSION;
+      run.patterns = config.patterns.patterns.empty() ? "" : config.patterns.patterns.front().file;
+      run.patterns_sha256 = config.patterns.sha256;
+      run.settings_sha256 = settings;
+      run.chain = key.empty() ? audit::kChainSha256 : audit::kChainHmac;
+      run.options = {!vm.count("no-label"), config.matcher.terms.size(), config.matcher.term_exemptions,
+                     config.matcher.keep, !key.empty()};
+      run.started = now_iso8601();
+      if (vm.count("shard")) run.shard = vm["shard"].as<std::string>();
+      if (append) run.resumed_skipped = done_before.size();
+      log->append(run);
     }
   } catch (const std::exception& e) {
     console.error(std::string("cannot start the audit log: ") + e.what());
@@ -425,8 +432,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   const auto work = [&](size_t i) {
     const batch::Job& job = jobs[i];
     test_fault(job);
-    const nlohmann::json input_sha256 = file_sha256(job.input);  // before anything is written
-    return outcome_to_json(apply::redact_document(job.input, job.output, *matcher, options), key, input_sha256);
+    return outcome_to_json(apply::redact_document(job.input, job.output, *matcher, options), key);
   };
   // As each ends, in any order: the progress line.
   const auto finished = [&](size_t, const batch::JobEnd& end) {
@@ -453,13 +459,10 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       result.outcome.reason = end.failure;
       remove_temporaries_of(job.output, end.pid);
     }
-    // A worker that started read the input; one never started did not (and
-    // a stopped run must end quickly: no hashing of what it never read).
-    if (result.input_sha256.is_null() && !end.ok && end.pid != 0) result.input_sha256 = file_sha256(job.input);
     const apply::Outcome& outcome = result.outcome;
     ++by_status[outcome.status];
     const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean);
-    const nlohmann::json output = written ? nlohmann::json(job.output) : nlohmann::json(nullptr);
+    const std::optional<std::string> output = written ? std::optional(job.output) : std::nullopt;
     // A held or failed document leaves no output behind: not one an earlier
     // run wrote under this name (this run's record does not vouch for it),
     // nor one a worker published before it was stopped.
@@ -474,59 +477,55 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       ++by_category[pattern.category];
       for (const std::string& e : pattern.exemptions) ++by_exemption[e];
       if (!log) continue;
-      nlohmann::json record = {{"type", "redaction"},
-                               {"document", job.input},
-                               {"output", output},
-                               {"page", region.page},
-                               {"box", {round2(region.box.x0), round2(region.box.y0), round2(region.box.x1),
-                                        round2(region.box.y1)}},
-                               {"category", pattern.category},
-                               {"pattern", pattern.id},
-                               {"exemptions", pattern.exemptions},
-                               {"chars", region.chars}};
-      if (!key.empty()) record["text_hmac"] = result.text_hmacs[r];  // the worker's HMAC, never the text
-      log->append(std::move(record));
+      audit::RedactionRecord record;
+      record.document = job.input;
+      record.output = output;
+      record.page = region.page;
+      record.box = {round2(region.box.x0), round2(region.box.y0), round2(region.box.x1), round2(region.box.y1)};
+      record.category = pattern.category;
+      record.pattern = pattern.id;
+      record.rule = pattern.file == "--term" ? "term" : "pattern";
+      record.patterns_sha256 = config.patterns.sha256;
+      record.exemptions = pattern.exemptions;
+      record.chars = region.chars;
+      if (!key.empty()) record.text_hmac = result.text_hmacs[r];  // the worker's HMAC, never the text
+      log->append(record);
     }
     for (const apply::StringChange& change : outcome.string_changes) {
       const match::Pattern& pattern = matcher->patterns()[change.pattern];
       ++by_category[pattern.category];
       for (const std::string& e : pattern.exemptions) ++by_exemption[e];
       if (!log) continue;
-      log->append({{"type", "string"},
-                   {"document", job.input},
-                   {"output", output},
-                   {"object", change.object},
-                   {"key", change.key},
-                   {"action", change.action},
-                   {"category", pattern.category},
-                   {"pattern", pattern.id},
-                   {"exemptions", pattern.exemptions}});
+      log->append(audit::StringRecord{job.input, output, change.object, change.key, change.action, pattern.category,
+                                      pattern.id, pattern.exemptions});
     }
     for (const std::string& field : outcome.signatures_removed) {
       if (!log) break;
-      log->append({{"type", "signature"},
-                   {"document", job.input},
-                   {"output", output},
-                   {"object", field},
-                   {"action", "removed"},
-                   {"why", outcome.regions.empty() && outcome.string_changes.empty()
-                               ? "its strings hold withheld text"
-                               : "the document was redacted: what was signed is no longer there"}});
+      log->append(audit::SignatureRecord{job.input, output, field, "removed",
+                                         outcome.regions.empty() && outcome.string_changes.empty()
+                                             ? "its strings hold withheld text"
+                                             : "the document was redacted: what was signed is no longer there"});
     }
     if (log) {
-      log->append({{"type", "document"},
-                   {"document", job.input},
-                   {"output", output},
-                   {"status", apply::to_string(outcome.status)},
-                   {"reason", outcome.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.reason)},
-                   {"pages", outcome.pages},
-                   {"redactions", outcome.regions.size()},
-                   {"strings_changed", outcome.string_changes.size()},
-                   {"signatures_removed", outcome.signatures_removed.size()},
-                   {"input_sha256", result.input_sha256},
-                   {"input_notes", outcome.input_notes},
-                   {"output_sha256", outcome.output_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(outcome.output_sha256)},
-                   {"earlier_output_removed", removed_earlier}});
+      audit::DocumentRecord record;
+      record.document = job.input;
+      record.output = output;
+      record.status = apply::to_string(outcome.status);
+      if (!outcome.reason.empty()) record.reason = outcome.reason;
+      record.pages = outcome.pages;
+      record.redactions = outcome.regions.size();
+      record.strings_changed = outcome.string_changes.size();
+      record.signatures_removed = outcome.signatures_removed.size();
+      // Of the bytes the worker read; none when it read none or did not say
+      // (a worker that crashed or was stopped).
+      if (!outcome.input_sha256.empty()) record.input_sha256 = outcome.input_sha256;
+      record.input_notes = outcome.input_notes;
+      if (written) {
+        record.output_sha256 = outcome.output_sha256;
+        record.output_size = outcome.output_size;
+      }
+      record.earlier_output_removed = removed_earlier;
+      log->append(record);
     }
     if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) return;
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + printable(job.input);
@@ -558,6 +557,16 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   if (stopped_by != 0) {
     console.error("stopped by signal " + std::to_string(stopped_by) +
                   "; documents not finished are failed in the audit log and left unwritten");
+  }
+
+  // Sealed last: the signature covers every record of this run.
+  if (log && signing) {
+    try {
+      log->seal(*signing);
+    } catch (const Error& e) {
+      console.error(e.what());
+      return kExitFailed;
+    }
   }
 
   std::ostringstream summary;

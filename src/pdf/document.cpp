@@ -234,7 +234,8 @@ std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
 
 }  // namespace
 
-std::unique_ptr<Document> Document::open(const std::string& path, const std::string& password) try {
+std::unique_ptr<Document> Document::open(const std::string& path, const std::string& password,
+                                         std::string* bytes_sha256) try {
   quiet_podofo_once();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -242,6 +243,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
   }
   if (!std::ifstream(path, std::ios::binary)) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
   const MappedFile file(path);
+  if (bytes_sha256) *bytes_sha256 = sha256_hex(file.bytes());
   refuse_bad_shape(file.bytes(), path);
 
   // What PoDoFo and qpdf inflate while they load (object and cross-reference
@@ -278,7 +280,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     // qpdf repairs what PoDoFo cannot read, or says why not.
     detail::RescuedFile rescued;
     try {
-      rescued = detail::rescue_with_qpdf(path, password);
+      rescued = detail::rescue_with_qpdf(path, file.bytes(), password);
     } catch (const Error&) {
       refuse_if_spent();
       throw;

@@ -22,8 +22,11 @@ class Document {
   // `password` ("" for none), and loaded from memory; opening_notes() says
   // what was done. Throws redact::Error: `io` when it cannot be read,
   // `encrypted` when it needs a password, `damaged` when neither PoDoFo nor
-  // qpdf can parse it.
-  static std::unique_ptr<Document> open(const std::string& path, const std::string& password = "");
+  // qpdf can parse it. The file is read once (mapped): `bytes_sha256`, when
+  // given, is set to the SHA-256 of the bytes read as soon as they are, so
+  // that it names what was parsed even when parsing fails.
+  static std::unique_ptr<Document> open(const std::string& path, const std::string& password = "",
+                                        std::string* bytes_sha256 = nullptr);
   // Opens the file as it was when its first `length` bytes were all of it:
   // an earlier revision of a file with incremental updates.
   static std::unique_ptr<Document> open_prefix(const std::string& path, size_t length);

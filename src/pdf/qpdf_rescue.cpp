@@ -34,12 +34,8 @@ std::string detail_of(const QPDFExc& e) {
 // - in a file with incremental updates, a catalog other than the one the
 //   last trailer names (qpdf took an earlier revision: r01 of the hostile
 //   review). Readers agree that a later definition of an object wins.
-std::string ambiguity_of(const std::string& path, int root_number, int root_generation) {
+std::string ambiguity_of(std::string_view data, int root_number, int root_generation) {
   constexpr size_t kMaxScan = size_t{1} << 30;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string data = buffer.str();
   if (data.size() > kMaxScan) return "too large to check for a second revision";
   size_t revisions = 0;
   for (size_t at = data.find("startxref"); at != std::string::npos; at = data.find("startxref", at + 1)) ++revisions;
@@ -53,7 +49,7 @@ std::string ambiguity_of(const std::string& path, int root_number, int root_gene
     auto back_digits = [&] {
       const size_t end = i;
       while (i > 0 && std::isdigit(static_cast<unsigned char>(data[i - 1]))) --i;
-      return i < end && end - i <= 10 ? data.substr(i, end - i) : std::string();
+      return i < end && end - i <= 10 ? std::string(data.substr(i, end - i)) : std::string();
     };
     back_space();
     const std::string generation = back_digits();
@@ -70,7 +66,7 @@ std::string ambiguity_of(const std::string& path, int root_number, int root_gene
   if (revisions > 1) {
     // The catalog the last trailer (or cross-reference stream) names.
     const size_t at = data.rfind("/Root");
-    std::istringstream rest(at == std::string::npos ? std::string() : data.substr(at + 5, 40));
+    std::istringstream rest(at == std::string::npos ? std::string() : std::string(data.substr(at + 5, 40)));
     int number = -1, generation = -1;
     std::string r;
     rest >> number >> generation >> r;
@@ -84,13 +80,13 @@ std::string ambiguity_of(const std::string& path, int root_number, int root_gene
 
 }  // namespace
 
-RescuedFile rescue_with_qpdf(const std::string& path, const std::string& password) {
+RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, const std::string& password) {
   RescuedFile rescued;
   try {
     QPDF qpdf;
     qpdf.setSuppressWarnings(true);
     qpdf.setAttemptRecovery(true);
-    qpdf.processFile(path.c_str(), password.c_str());
+    qpdf.processMemoryFile(path.c_str(), bytes.data(), bytes.size(), password.c_str());
 
     int revision = 0;
     int permissions = 0;
@@ -114,7 +110,7 @@ RescuedFile rescue_with_qpdf(const std::string& path, const std::string& passwor
     const std::vector<QPDFExc> warnings = qpdf.getWarnings();
     if (!warnings.empty()) {
       const QPDFObjGen root = qpdf.getRoot().getObjGen();
-      rescued.ambiguity = ambiguity_of(path, root.getObj(), root.getGen());
+      rescued.ambiguity = ambiguity_of(bytes, root.getObj(), root.getGen());
       rescued.notes.insert(rescued.notes.begin(), "repaired by libqpdf (" + std::to_string(warnings.size()) +
                                                       (warnings.size() == 1 ? " problem" : " problems") +
                                                       ", the first: " + detail_of(warnings.front()) + ")");

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redact::pdf::detail {
@@ -19,10 +20,10 @@ struct RescuedFile {
   std::string ambiguity;
 };
 
-// Reads `path` with libqpdf and writes it again. `password` is tried as
+// Reads `bytes`, the file at `path`, with libqpdf and writes it again. `password` is tried as
 // the user and the owner password ("" for none). Throws redact::Error:
 // `encrypted` when the password is missing or wrong, `damaged` when qpdf
 // cannot make a PDF of it either.
-RescuedFile rescue_with_qpdf(const std::string& path, const std::string& password);
+RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, const std::string& password);
 
 }  // namespace redact::pdf::detail

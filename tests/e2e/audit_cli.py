@@ -1,55 +1,276 @@
 #!/usr/bin/env python3
-"""`redact audit verify` on logs written here with Python's hashlib, so the
-chain format is checked by code we did not write: a fresh log verifies (exit
-0, with its head), a copy with one altered line fails (exit 1) naming the
-line where the chain breaks, an unreadable log is exit 3."""
+"""The audit log and its review commands, refereed by code we did not write:
+Python's hashlib and hmac recompute every link, the `cryptography` package
+checks the Ed25519 seal, and pdftotext says which page a phrase is on.
+
+- `audit verify` accepts an untouched log, and rejects an edited, a reordered
+  and a deleted record, a record of the wrong shape (even with its chain
+  recomputed), a log rewritten with a recomputed SHA-256 chain when a key or
+  a seal was used, and an output changed after the run;
+- `audit confirm` says yes for the text a box hid and no for another;
+- `audit summary` and `audit schedule` agree with the log's own records.
+"""
+import csv
 import hashlib
+import hmac
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from pdf_inputs import Checks, argument_parser
 
+KEY = b"a secret only the disclosure team holds"
+PHRASE = "Ms Patel"  # on page 1 of libreoffice-letter.pdf (pdftotext says so below)
 
-def write_log(path, records):
-    prev = "0" * 64
-    lines = []
-    for record in records:
-        record = dict(record, prev=prev)
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        lines.append(line)
-        prev = hashlib.sha256(line.encode()).hexdigest()
+
+def read_lines(path):
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8").splitlines()
+
+
+def write_lines(path, lines):
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
-    return lines, prev
+
+
+def dump(record):
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def rechain(records, link):
+    """The lines of `records` linked again, as someone editing the log would."""
+    prev, lines = "0" * 64, []
+    for record in records:
+        line = dump(dict(record, prev=prev))
+        lines.append(line)
+        prev = link(line.encode())
+    return lines
+
+
+def sha_link(line):
+    return hashlib.sha256(line).hexdigest()
+
+
+def keyed_link(line):
+    chain_key = hmac.new(KEY, b"redact audit chain v1", hashlib.sha256).hexdigest().encode()
+    return hmac.new(chain_key, line, hashlib.sha256).hexdigest()
 
 
 def main():
     args = argument_parser(__doc__).parse_args()
     check = Checks()
+    redact = args.redact
+    fixtures = os.path.join(args.fixtures, "pdf")
+
+    def audit(*argv):
+        return subprocess.run([redact, "audit", *argv], capture_output=True, text=True)
 
     with tempfile.TemporaryDirectory() as tmp:
-        log = os.path.join(tmp, "audit.jsonl")
-        lines, head = write_log(log, [
-            {"type": "run", "version": "test"},
-            {"type": "redaction", "document": "a.pdf", "page": 2, "box": [1, 2, 3, 4], "category": "country"},
-            {"type": "redaction", "document": "a.pdf", "page": 3, "box": [5, 6, 7, 8], "category": "cost"},
-            {"type": "document", "document": "a.pdf", "status": "redacted"},
-        ])
-        r = subprocess.run([args.redact, "audit", "verify", log], capture_output=True, text=True)
-        check("fresh log", r.returncode == 0 and head in r.stdout, r.stdout.strip())
+        key_file = os.path.join(tmp, "audit.key")
+        with open(key_file, "wb") as f:
+            f.write(KEY)
+        private = Ed25519PrivateKey.generate()
+        private_pem, public_pem = os.path.join(tmp, "seal.pem"), os.path.join(tmp, "seal.pub.pem")
+        with open(private_pem, "wb") as f:
+            f.write(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+        with open(public_pem, "wb") as f:
+            f.write(private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                      serialization.PublicFormat.SubjectPublicKeyInfo))
 
-        lines[1] = lines[1].replace('"page":2', '"page":9')
-        with open(log, "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-        r = subprocess.run([args.redact, "audit", "verify", log], capture_output=True, text=True)
-        check("altered line", r.returncode == 1 and f"{log}:3:" in r.stdout and "line 2" in r.stdout, r.stdout.strip())
+        letter = os.path.join(fixtures, "libreoffice-letter.pdf")
+        page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", letter, "-"], capture_output=True, text=True).stdout
+        check("the phrase is on page 1 by pdftotext", PHRASE in " ".join(page1.split()))
 
-        r = subprocess.run([args.redact, "audit", "verify", os.path.join(tmp, "missing.jsonl")], capture_output=True,
-                           text=True)
-        check("missing log", r.returncode == 3, r.stderr.strip())
+        out = os.path.join(tmp, "out")
+        r = subprocess.run([redact, "run", letter, os.path.join(fixtures, "chromium-table.pdf"),
+                            os.path.join(fixtures, "scan-page.pdf"), "-o", out, "--term", PHRASE,
+                            "--term-exemption", "s40(2)", "--audit-key", key_file, "--audit-sign", private_pem,
+                            "--progress", "none"], capture_output=True, text=True)
+        log = os.path.join(out, "audit.jsonl")
+        check("a keyed, sealed run (one held for review)", r.returncode == 1 and os.path.exists(log), r.stderr[-300:])
+        lines = read_lines(log)
+        records = [json.loads(l) for l in lines]
+
+        # The format, by hand: every link is the HMAC of the line before
+        # under the derived key; the seal signs every byte before it.
+        prev, linked = "0" * 64, True
+        for line, record in zip(lines, records):
+            linked = linked and record["prev"] == prev
+            prev = keyed_link(line.encode())
+        check("every link is HMAC-SHA256 under the derived key (Python's hmac)", linked)
+        seal = records[-1]
+        before = ("\n".join(lines[:-1]) + "\n").encode()
+        sealed = seal.get("type") == "seal" and seal.get("log_sha256") == hashlib.sha256(before).hexdigest()
+        try:
+            private.public_key().verify(bytes.fromhex(seal["signature"]),
+                                        b"redact audit seal v1\n" + seal["log_sha256"].encode())
+        except Exception:  # noqa: BLE001 - any failure is a bad seal
+            sealed = False
+        check("the seal is an Ed25519 signature of every byte before it (cryptography)", sealed, str(seal)[:200])
+        check("no record holds the withheld phrase", PHRASE not in "\n".join(lines) and "Patel" not in "\n".join(lines))
+
+        r = audit("verify", log, "--key", key_file, "--public-key", public_pem)
+        check("the untouched log verifies with its key and seal", r.returncode == 0 and prev in r.stdout and
+              "sealed by the key given" in r.stdout and "2 outputs unchanged" in r.stdout, r.stdout + r.stderr)
+        r = audit("verify", log, "--public-key", public_pem)
+        check("... and with the public key alone", r.returncode == 0 and "not checked without the key" in r.stdout, r.stdout)
+        r = audit("verify", log)
+        check("... but not with neither", r.returncode == 2 and "--key" in r.stderr, r.stderr)
+
+        def rejected(label, edited, *extra, expect_line=None, expect=""):
+            forged = os.path.join(tmp, "forged.jsonl")
+            write_lines(forged, edited)
+            r = audit("verify", forged, "--no-outputs", *extra)
+            ok = r.returncode == 1 and expect in r.stdout
+            if expect_line is not None:
+                ok = ok and f"{forged}:{expect_line}:" in r.stdout
+            check(label, ok, (r.stdout + r.stderr)[-300:])
+
+        redaction_lines = [i for i, rec in enumerate(records) if rec["type"] == "redaction"]
+        i, j = redaction_lines[0], redaction_lines[1]
+        edited = list(lines)
+        edited[i] = edited[i].replace('"page":', '"page":1', 1)
+        rejected("an edited record", edited, "--key", key_file, expect_line=i + 2)
+        swapped = list(lines)
+        swapped[i], swapped[j] = swapped[j], swapped[i]
+        rejected("reordered records", swapped, "--key", key_file, expect_line=i + 1)
+        rejected("a deleted record", lines[:i] + lines[i + 1:], "--key", key_file, expect_line=i + 1)
+        rejected("a deleted record, under the seal", lines[:i] + lines[i + 1:], "--public-key", public_pem,
+                 expect="seal")
+
+        # Rewritten whole by someone without the key: a SHA-256 chain.
+        forged = [dict(rec, chain="sha256") if rec["type"] == "run" else rec for rec in records if rec["type"] != "seal"]
+        forged = [{k: v for k, v in rec.items() if k != "prev"} for rec in forged]
+        for rec in forged:
+            if rec["type"] == "redaction":
+                rec["exemptions"] = ["s23(1)"]
+        rejected("a log rewritten with a SHA-256 chain fails under the key", rechain(forged, sha_link), "--key", key_file,
+                 expect_line=1, expect="not chained under a key")
+        rejected("... and under the public key (not sealed)", rechain(forged, sha_link), "--public-key", public_pem,
+                 expect="not sealed")
+        old_seal = {k: v for k, v in records[-1].items() if k != "prev"}
+        rejected("... even keeping the old seal", rechain(forged + [old_seal], sha_link), "--public-key", public_pem,
+                 expect="seal does not describe")
+
+        # The wrong shape, even with a chain that holds (an unkeyed log).
+        plain = os.path.join(tmp, "plain")
+        subprocess.run([redact, "run", letter, "-o", plain, "--progress", "none"], capture_output=True)
+        plain_records = [{k: v for k, v in json.loads(l).items() if k != "prev"} for l in read_lines(os.path.join(plain, "audit.jsonl"))]
+        r = audit("verify", os.path.join(plain, "audit.jsonl"))
+        check("an unkeyed log verifies", r.returncode == 0, r.stdout + r.stderr)
+        k = next(n for n, rec in enumerate(plain_records) if rec["type"] == "redaction")
+        shaped = [dict(rec) for rec in plain_records]
+        shaped[k]["text"] = "the withheld words"
+        rejected("a record with a field its type does not have", rechain(shaped, sha_link), expect_line=k + 1,
+                 expect="wrong shape")
+        shaped = [dict(rec) for rec in plain_records]
+        shaped[k]["box"] = [1, 2, 3]
+        rejected("a box that is not four numbers", rechain(shaped, sha_link), expect_line=k + 1, expect="box")
+        rejected("a status no document record can have, chain recomputed",
+                 rechain(plain_records[:-1] + [dict(plain_records[-1], status="published")], sha_link),
+                 expect="status")
+
+        # An output changed after the run.
+        output = os.path.join(out, "libreoffice-letter.pdf")
+        shutil.copy(output, output + ".kept")
+        with open(output, "ab") as f:
+            f.write(b"\n% appended after the run\n")
+        r = audit("verify", log, "--key", key_file)
+        check("an output changed after the run fails verify", r.returncode == 1 and "changed after the run" in r.stdout,
+              r.stdout)
+        shutil.move(output + ".kept", output)
+
+        # confirm, refereed by Python's hmac.
+        term_records = [rec for rec in records if rec["type"] == "redaction" and rec["rule"] == "term"]
+        expected_hmac = hmac.new(KEY, PHRASE.encode(), hashlib.sha256).hexdigest()
+        check("the term's boxes are on page 1 with Python's HMAC of the phrase",
+              term_records and all(rec["page"] == 1 and rec["text_hmac"] == expected_hmac for rec in term_records),
+              str(term_records)[:300])
+        r = audit("confirm", log, "--key", key_file, "--document", letter, "--page", "1", "--text", PHRASE)
+        check("confirm: yes for the phrase the box hid", r.returncode == 0 and r.stdout.startswith("yes"), r.stdout + r.stderr)
+        r = audit("confirm", log, "--key", key_file, "--document", output, "--page", "1", "--text", PHRASE)
+        check("... by the output's name too", r.returncode == 0, r.stdout + r.stderr)
+        r = audit("confirm", log, "--key", key_file, "--document", letter, "--page", "1", "--text", "Ms Smith")
+        check("confirm: no for another", r.returncode == 1 and r.stdout.startswith("no"), r.stdout + r.stderr)
+        wrong_key = os.path.join(tmp, "wrong.key")
+        with open(wrong_key, "wb") as f:
+            f.write(b"not the key")
+        r = audit("confirm", log, "--key", wrong_key, "--document", letter, "--page", "1", "--text", PHRASE)
+        check("confirm with another key: the log does not verify", r.returncode == 1, r.stdout + r.stderr)
+
+        # summary and schedule against the records.
+        documents = {}
+        pending = {}
+        for rec in records:
+            if rec["type"] == "redaction":
+                pending.setdefault(rec["document"], []).append(rec)
+            if rec["type"] == "document":
+                documents[rec["document"]] = (rec, pending.pop(rec["document"], []))
+        r = audit("summary", log, "--key", key_file, "--format", "json")
+        summary = json.loads(r.stdout) if r.returncode == 0 else {}
+        by_status = {}
+        for rec, _ in documents.values():
+            by_status[rec["status"]] = by_status.get(rec["status"], 0) + 1
+        check("summary --format json: documents by status", summary.get("by_status") == by_status, r.stdout[:300])
+        check("... boxes per document", {d["document"]: d["redactions"] for d in summary.get("documents", [])} ==
+              {name: len(boxes) for name, (_, boxes) in documents.items()})
+        exemptions = {}
+        for _, boxes in documents.values():
+            for rec in boxes:
+                for e in rec["exemptions"]:
+                    exemptions[e] = exemptions.get(e, 0) + 1
+        check("... by exemption", summary.get("redactions", {}).get("by_exemption") == exemptions)
+        r = audit("summary", log, "--key", key_file)
+        check("summary as text names the held document and its reason",
+              r.returncode == 0 and "scan-page.pdf" in r.stdout and "no text layer" in r.stdout, r.stdout[-400:])
+        r = audit("summary", log, "--key", key_file, "--format", "csv")
+        rows = list(csv.reader(io.StringIO(r.stdout)))
+        check("summary --format csv: a row per document", r.returncode == 0 and
+              sum(1 for row in rows if row[0] == "document") == len(documents), r.stdout[:300])
+
+        r = audit("schedule", log, "--key", key_file)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        expected = sorted((rec["document"], str(rec["page"]), rec["category"], "; ".join(rec["exemptions"]))
+                          for rec, boxes in documents.values() if rec["status"] in ("redacted", "clean")
+                          for rec in boxes)
+        got = sorted((row["document"], row["page"], row["category"], row["exemptions"]) for row in rows)
+        check("schedule: one row per redaction of each published document", r.returncode == 0 and got == expected,
+              f"{len(got)} rows, {len(expected)} records")
+        pages = [(row["document"], int(row["page"])) for row in rows]
+        check("... in page order", all(a <= b for a, b in zip(pages, pages[1:]) if a[0] == b[0]))
+        check("... decided by the term or a pattern",
+              {row["decided_by"] for row in rows if row["category"] == "term"} == {"a --term phrase"})
+        r = audit("schedule", log, "--key", key_file, "--format", "md")
+        table = [line for line in r.stdout.splitlines() if line.startswith("| ")]
+        check("schedule --format md: the same rows", r.returncode == 0 and len(table) == len(rows) + 1, r.stdout[:200])
+
+        # Shards of a keyed run merged, and the merged log sealed.
+        shards = os.path.join(tmp, "shards")
+        for k in ("1/2", "2/2"):
+            subprocess.run([redact, "run", fixtures, "-o", shards, "--shard", k, "--audit-key", key_file,
+                            "--progress", "none"], capture_output=True)
+        merged = os.path.join(tmp, "merged.jsonl")
+        logs = [os.path.join(shards, "audit.1-of-2.jsonl"), os.path.join(shards, "audit.2-of-2.jsonl")]
+        r = audit("merge", *logs, "-o", merged)
+        check("keyed shard logs do not merge without the key", r.returncode == 2 and not os.path.exists(merged), r.stderr)
+        r = audit("merge", *logs, "-o", merged, "--key", key_file, "--sign", private_pem)
+        check("... and merge with it, sealed", r.returncode == 0, r.stderr)
+        r = audit("verify", merged, "--public-key", public_pem)
+        check("the merged log verifies by its seal", r.returncode == 0 and "sealed by the key given" in r.stdout,
+              r.stdout + r.stderr)
+        r = audit("verify", merged, "--key", key_file)
+        check("... and by its key", r.returncode == 0, r.stdout + r.stderr)
+
+        r = audit("verify", os.path.join(tmp, "missing.jsonl"))
+        check("a missing log", r.returncode == 3, r.stderr.strip())
     return check.exit_status()
 
 

@@ -1,0 +1,269 @@
+#include "audit/review.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "core/hash.h"
+#include "normalize/normalizer.h"
+
+namespace redact::audit {
+namespace {
+
+using nlohmann::json;
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", v);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
+// A CSV cell (RFC 4180). A text cell a spreadsheet would take for a formula
+// (=, +, -, @ first) starts with a quote mark instead: a file name chosen by
+// whoever sent the document must not run in the reviewer's spreadsheet.
+std::string csv_cell(const std::string& text, bool is_number = false) {
+  std::string cell = text;
+  if (!is_number && !cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
+    cell = "'" + cell;
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string csv_row(std::initializer_list<std::pair<std::string, bool>> cells) {
+  std::string row;
+  for (const auto& [text, is_number] : cells) row += (row.empty() ? "" : ",") + csv_cell(text, is_number);
+  return row + "\r\n";
+}
+
+// A Markdown table cell: no pipe, line break or HTML of its own.
+std::string md_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '|': out += "\\|"; break;
+      case '\\': out += "\\\\"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n': case '\r': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string decided_by(const RedactionRecord& r) {
+  return r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
+}
+
+bool written(const DocumentRecord& d) { return d.status == "redacted" || d.status == "clean"; }
+
+}  // namespace
+
+std::string box_text(const std::array<double, 4>& box) {
+  return number(box[0]) + " " + number(box[1]) + " " + number(box[2]) + " " + number(box[3]);
+}
+
+std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs) {
+  std::vector<DocumentOutcome> documents;
+  std::map<std::string, size_t> index;            // document -> into documents
+  std::map<std::string, DocumentOutcome> pending;  // records before their document record
+  for (const ReadLog& log : logs) {
+    for (const Record& record : log.records) {
+      if (const auto* r = std::get_if<RedactionRecord>(&record)) pending[r->document].redactions.push_back(*r);
+      if (const auto* r = std::get_if<StringRecord>(&record)) pending[r->document].strings.push_back(*r);
+      if (const auto* r = std::get_if<SignatureRecord>(&record)) pending[r->document].signatures.push_back(*r);
+      if (const auto* d = std::get_if<DocumentRecord>(&record)) {
+        DocumentOutcome outcome = std::move(pending[d->document]);
+        pending.erase(d->document);
+        outcome.document = *d;
+        std::stable_sort(outcome.redactions.begin(), outcome.redactions.end(),
+                         [](const RedactionRecord& a, const RedactionRecord& b) {
+                           if (a.page != b.page) return a.page < b.page;
+                           if (a.box[3] != b.box[3]) return a.box[3] > b.box[3];  // top of the page first
+                           return a.box[0] < b.box[0];
+                         });
+        const auto [it, added] = index.emplace(d->document, documents.size());
+        if (added) {
+          documents.push_back(std::move(outcome));
+        } else {
+          documents[it->second] = std::move(outcome);
+        }
+      }
+    }
+  }
+  return documents;
+}
+
+std::string summary(const std::vector<ReadLog>& logs, Format format) {
+  const std::vector<DocumentOutcome> documents = documents_of(logs);
+  std::map<std::string, size_t> by_status, by_exemption, by_category, by_pattern;
+  size_t redactions = 0, strings = 0;
+  for (const DocumentOutcome& d : documents) {
+    ++by_status[d.document.status];
+    for (const RedactionRecord& r : d.redactions) {
+      ++redactions;
+      ++by_category[r.category];
+      ++by_pattern[r.rule == "term" ? "term" : r.pattern];
+      for (const std::string& e : r.exemptions) ++by_exemption[e];
+    }
+    for (const StringRecord& s : d.strings) {
+      ++strings;
+      ++by_category[s.category];
+      ++by_pattern[s.pattern];
+      for (const std::string& e : s.exemptions) ++by_exemption[e];
+    }
+  }
+  const auto held = [](const DocumentOutcome& d) { return !written(d.document); };
+
+  if (format == Format::json) {
+    json out = {{"logs", json::array()}, {"documents", json::array()}};
+    for (const ReadLog& log : logs) {
+      out["logs"].push_back({{"log", log.path},
+                             {"records", log.verified.lines},
+                             {"head", log.verified.head},
+                             {"keyed", log.verified.keyed},
+                             {"sealed", log.verified.ends_sealed}});
+    }
+    out["by_status"] = by_status;
+    out["redactions"] = {{"boxes", redactions},
+                         {"strings", strings},
+                         {"by_exemption", by_exemption},
+                         {"by_category", by_category},
+                         {"by_pattern", by_pattern}};
+    for (const DocumentOutcome& d : documents) {
+      out["documents"].push_back({{"document", d.document.document},
+                                  {"status", d.document.status},
+                                  {"reason", d.document.reason ? json(*d.document.reason) : json(nullptr)},
+                                  {"pages", d.document.pages},
+                                  {"redactions", d.redactions.size()},
+                                  {"strings_changed", d.strings.size()},
+                                  {"signatures_removed", d.signatures.size()},
+                                  {"output", d.document.output ? json(*d.document.output) : json(nullptr)},
+                                  {"output_sha256", d.document.output_sha256 ? json(*d.document.output_sha256) : json(nullptr)}});
+    }
+    return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  }
+  if (format == Format::csv) {
+    // One table: kind, name, count, detail.
+    std::string out = csv_row({{"kind", false}, {"name", false}, {"count", false}, {"detail", false}});
+    const auto rows = [&](const char* kind, const std::map<std::string, size_t>& counts) {
+      for (const auto& [name, n] : counts) out += csv_row({{kind, false}, {name, false}, {std::to_string(n), true}, {"", false}});
+    };
+    rows("status", by_status);
+    rows("exemption", by_exemption);
+    rows("category", by_category);
+    rows("pattern", by_pattern);
+    for (const DocumentOutcome& d : documents) {
+      std::string detail = d.document.status + (d.document.reason ? ": " + *d.document.reason : "");
+      out += csv_row({{"document", false}, {d.document.document, false}, {std::to_string(d.redactions.size()), true},
+                      {detail, false}});
+    }
+    return out;
+  }
+  std::ostringstream out;
+  for (const ReadLog& log : logs) {
+    out << log.path << ": " << log.verified.lines << " records, chain "
+        << (log.verified.chain_checked ? (log.verified.keyed ? "intact (keyed)" : "intact") : "keyed, not checked")
+        << (log.verified.ends_sealed ? (log.verified.seals_checked ? ", sealed and signature checked" : ", sealed (give --public-key to check)")
+                                     : "")
+        << ", head " << log.verified.head << "\n";
+  }
+  out << "\n" << documents.size() << " documents:";
+  for (const char* status : {"redacted", "clean", "needs_review", "failed"}) out << " " << by_status[status] << " " << status << ",";
+  out.seekp(-1, std::ios::cur);
+  out << "\n" << redactions << " boxes and " << strings << " strings withheld\n";
+  const auto section = [&](const char* title, const std::map<std::string, size_t>& counts) {
+    if (counts.empty()) return;
+    out << "\nby " << title << ":\n";
+    for (const auto& [name, n] : counts) out << "  " << name << ": " << n << "\n";
+  };
+  section("exemption", by_exemption);
+  section("category", by_category);
+  section("pattern", by_pattern);
+  if (std::any_of(documents.begin(), documents.end(), held)) {
+    out << "\nheld or failed (nothing published):\n";
+    for (const DocumentOutcome& d : documents) {
+      if (held(d)) out << "  " << d.document.status << ": " << d.document.document << ": " << d.document.reason.value_or("") << "\n";
+    }
+  }
+  out << "\ndocuments:\n";
+  for (const DocumentOutcome& d : documents) {
+    out << "  " << d.document.document << ": " << d.document.status << ", " << d.document.pages
+        << (d.document.pages == 1 ? " page, " : " pages, ") << d.redactions.size() << (d.redactions.size() == 1 ? " box" : " boxes");
+    if (!d.strings.empty()) out << ", " << d.strings.size() << " strings";
+    if (!d.signatures.empty()) out << ", " << d.signatures.size() << " signatures removed";
+    if (d.document.output) out << " -> " << *d.document.output;
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string schedule(const std::vector<ReadLog>& logs, Format format) {
+  const bool md = format == Format::md;
+  std::string out;
+  if (md) {
+    out += "| Document | Item | Page | Box (x0 y0 x1 y1, pt) | Exemption(s) | Category | Decided by | Characters |\n";
+    out += "|---|---:|---:|---|---|---|---|---:|\n";
+  } else {
+    out += csv_row({{"document", false}, {"item", false}, {"page", false}, {"box", false}, {"exemptions", false},
+                    {"category", false}, {"decided_by", false}, {"characters", false}});
+  }
+  for (const DocumentOutcome& d : documents_of(logs)) {
+    if (!written(d.document)) continue;  // nothing of it was published
+    size_t item = 0;
+    const auto row = [&](const std::string& page, const std::string& box, const std::vector<std::string>& exemptions,
+                         const std::string& category, const std::string& decided, const std::string& chars) {
+      ++item;
+      if (md) {
+        out += "| " + md_cell(d.document.document) + " | " + std::to_string(item) + " | " + page + " | " + md_cell(box) +
+               " | " + md_cell(join(exemptions, ", ")) + " | " + md_cell(category) + " | " + md_cell(decided) + " | " +
+               chars + " |\n";
+      } else {
+        out += csv_row({{d.document.document, false}, {std::to_string(item), true}, {page, true}, {box, true},
+                        {join(exemptions, "; "), false}, {category, false}, {decided, false}, {chars, true}});
+      }
+    };
+    for (const RedactionRecord& r : d.redactions) {
+      row(std::to_string(r.page), box_text(r.box), r.exemptions, r.category, decided_by(r), std::to_string(r.chars));
+    }
+    for (const StringRecord& s : d.strings) {
+      row("", "string " + s.key + " of object " + s.object + " " + s.action, s.exemptions, s.category,
+          "pattern " + s.pattern, "");
+    }
+  }
+  return out;
+}
+
+std::vector<RedactionRecord> confirm(const std::vector<ReadLog>& logs, const std::string& key,
+                                     const std::string& document, int page, const std::string& text,
+                                     size_t* recorded) {
+  const std::string hmac = hmac_sha256_hex(key, normalize::normalized(text));
+  std::vector<RedactionRecord> found;
+  *recorded = 0;
+  for (const DocumentOutcome& d : documents_of(logs)) {
+    if (d.document.document != document && d.document.output != document) continue;
+    for (const RedactionRecord& r : d.redactions) {
+      if (r.page != page || !r.text_hmac) continue;
+      ++*recorded;
+      if (*r.text_hmac == hmac) found.push_back(r);
+    }
+  }
+  return found;
+}
+
+}  // namespace redact::audit
