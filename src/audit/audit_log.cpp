@@ -17,9 +17,14 @@ namespace {
 
 const std::string kFirstPrev(64, '0');
 
-// The link to `line` under the chain's key ("" for SHA-256).
-std::string link(const std::string& key, const std::string& line) {
-  return key.empty() ? sha256_hex(line) : hmac_sha256_hex(key, line);
+// A record as one line, exactly as the log writes it (keys sorted, no
+// spaces): verify refuses any line that is not written this way.
+std::string canonical(const nlohmann::json& record) {
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool is_hex64(const std::string& text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 }  // namespace
@@ -30,10 +35,14 @@ std::string read_key(const std::string& path) {
   return key;
 }
 
-std::string chain_key(const std::string& key) { return hmac_sha256_hex(key, "redact audit chain v1"); }
+std::string mac_key(const std::string& key) { return hmac_sha256_hex(key, "redact audit record v1"); }
+
+std::string text_hmac(const std::string& key, std::string_view normalized_text) {
+  return hmac_sha256_hex(hmac_sha256_hex(key, "redact audit text v1"), normalized_text);
+}
 
 AuditLog::AuditLog(const std::string& path, Mode mode, const std::string& key)
-    : path_(path), chain_key_(key.empty() ? "" : chain_key(key)), prev_(kFirstPrev) {
+    : path_(path), mac_key_(key.empty() ? "" : mac_key(key)), prev_(kFirstPrev) {
   std::string existing;
   if (mode == Mode::resume) {
     VerifyOptions options;
@@ -78,12 +87,13 @@ void AuditLog::seal(const Ed25519Key& key) {
 void AuditLog::write_line(const nlohmann::json& record) {
   nlohmann::json linked = record;
   linked["prev"] = prev_;
-  const std::string line = linked.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (keyed()) linked["mac"] = hmac_sha256_hex(mac_key_, canonical(linked));
+  const std::string line = canonical(linked);
   const std::string with_newline = line + '\n';  // one write: a record is never left without its newline
   out_.write(with_newline.data(), static_cast<std::streamsize>(with_newline.size()));
   out_.flush();
   if (!out_) throw Error(ErrorKind::io, Location(path_), "writing the audit log failed");
-  prev_ = link(chain_key_, line);
+  prev_ = sha256_hex(line);
   bytes_.update(with_newline);
   ++lines_;
 }
@@ -95,7 +105,7 @@ namespace {
 VerifyResult verify_stream(std::istream& in, const std::string& path, const VerifyOptions& options,
                            std::vector<Record>* kept) {
   VerifyResult result;
-  const std::string key = options.key.empty() ? "" : chain_key(options.key);
+  const std::string key = options.key.empty() ? "" : mac_key(options.key);
   std::string expected = kFirstPrev, line;
   std::string chain;  // of the first record
   Sha256 bytes;       // of the lines before this one
@@ -117,6 +127,11 @@ VerifyResult verify_stream(std::istream& in, const std::string& path, const Veri
     const nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
     if (json.is_discarded() || !json.is_object()) return fail("not a JSON object");
     if (!json.contains("prev") || !json["prev"].is_string()) return fail("no \"prev\"");
+    // One way to write each record: no key twice, no spacing, escapes or
+    // order of keys of its own, nowhere for anything to hide.
+    if (canonical(json) != line) {
+      return fail("the line is not written as redact writes records (a key twice, or other spacing, escapes or order)");
+    }
     std::optional<Record> record;
     try {
       record = record_from_json(json);
@@ -132,23 +147,37 @@ VerifyResult verify_stream(std::istream& in, const std::string& path, const Veri
       result.keyed = chain == kChainHmac;
       if (result.keyed && key.empty() && !options.public_key) {
         throw Error(ErrorKind::usage, Location(path),
-                    "is chained under a key (--audit-key): give the key with --key FILE, or the public key of its "
+                    "is written under a key (--audit-key): give the key with --key FILE, or the public key of its "
                     "seal with --public-key FILE");
       }
       if (!result.keyed && !key.empty()) {
-        return fail("the log is not chained under a key (its first record says \"" + chain +
+        return fail("the log is not written under a key (its first record says \"" + chain +
                     "\"): it was written without --audit-key, or rewritten by someone without the key");
       }
-      result.chain_checked = !result.keyed || !key.empty();
+      result.macs_checked = result.keyed && !key.empty();
     } else if (record_chain && *record_chain != chain) {
-      return fail("this run's records are chained otherwise (\"" + *record_chain + "\") than the log's first (\"" +
+      return fail("this run's records are linked otherwise (\"" + *record_chain + "\") than the log's first (\"" +
                   chain + "\")");
     }
-    if (result.chain_checked && json["prev"].get<std::string>() != expected) {
+    if (json["prev"].get<std::string>() != expected) {
       return fail(result.lines == 1 ? "\"prev\" of the first line is not 64 zeros: lines before it were removed"
-                                    : "\"prev\" does not match the link to line " + std::to_string(result.lines - 1) +
-                                          ": that line or this one was changed, or lines were removed or moved" +
-                                          (result.keyed ? ", or the key is not the one the log was written with" : ""));
+                                    : "\"prev\" does not match the SHA-256 of line " + std::to_string(result.lines - 1) +
+                                          ": that line or this one was changed, or lines were removed or moved");
+    }
+    // Under a key, each line carries the MAC of itself (without the MAC):
+    // the last line too, and nobody without the key can make one.
+    const auto mac = json.find("mac");
+    if (!result.keyed && mac != json.end()) return fail("a \"mac\" in a log not written under a key");
+    if (result.keyed) {
+      if (mac == json.end() || !mac->is_string() || !is_hex64(mac->get<std::string>())) return fail("no \"mac\"");
+      if (result.macs_checked) {
+        nlohmann::json unsigned_line = json;
+        unsigned_line.erase("mac");
+        if (hmac_sha256_hex(key, canonical(unsigned_line)) != mac->get<std::string>()) {
+          return fail("the line's \"mac\" is not its HMAC under the key: the line was changed, or the key is not the "
+                      "one the log was written with");
+        }
+      }
     }
     if (const auto* seal = std::get_if<SealRecord>(&*record)) {
       ++result.seals;
@@ -167,7 +196,7 @@ VerifyResult verify_stream(std::istream& in, const std::string& path, const Veri
     if (const auto* document = std::get_if<DocumentRecord>(&*record)) {
       outputs[document->document] = {document->output, document->output_sha256.value_or(""), result.lines};
     }
-    expected = link(key, line);
+    expected = sha256_hex(line);
     bytes.update(line);
     bytes.update("\n");
     result.ends_sealed = std::holds_alternative<SealRecord>(*record);
@@ -208,6 +237,13 @@ VerifyResult verify_stream(std::istream& in, const std::string& path, const Veri
 
 }  // namespace
 
+std::string describe(const VerifyResult& v) {
+  std::string text = "chain intact";
+  if (v.keyed) text += v.macs_checked ? ", every line's MAC checked under the key" : ", MACs not checked without the key";
+  if (v.ends_sealed) text += v.seals_checked ? ", sealed (signature checked)" : ", sealed (give --public-key to check the seal)";
+  return text;
+}
+
 VerifyResult verify(const std::string& path, const VerifyOptions& options, std::vector<Record>* records) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::io, Location(path), "cannot read the audit log");
@@ -247,8 +283,13 @@ std::string merge(const std::vector<std::string>& logs, const std::string& out, 
       throw Error(ErrorKind::usage, Location(log, 0, "line " + std::to_string(chain.first_bad_line)),
                   "does not verify: " + chain.reason);
     }
-    if (!chain.chain_checked) {
-      throw Error(ErrorKind::usage, Location(log), "is chained under a key: give it with --key to merge");
+    if (chain.keyed && !chain.macs_checked) {
+      throw Error(ErrorKind::usage, Location(log), "is written under a key: give it with --key to merge");
+    }
+    // A seal vouches for nothing until it is checked; merged, it would be
+    // replaced by a new one over whatever its log now says.
+    if (chain.seals > 0 && !chain.seals_checked) {
+      throw Error(ErrorKind::usage, Location(log), "is sealed: give the public key of its seal with --public-key to merge");
     }
     if (i > 0 && chain.keyed != keyed) {
       throw Error(ErrorKind::usage, Location(log), "is chained otherwise than " + logs.front() + ": not shards of one batch");

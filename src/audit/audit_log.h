@@ -1,22 +1,25 @@
 // The audit log: JSON Lines, one typed record per line (audit/records.h),
-// each carrying "prev", the link to the previous line exactly as written
-// (64 zeros for the first), so that altering, removing or reordering a line
-// breaks the chain. The link is the line's SHA-256, or with a key
-// (`--audit-key`) its HMAC-SHA256 under a key derived from it
-// (chain_key), which nobody without the key can recompute after editing
-// the log. A seal record (`--audit-sign`) signs every byte before it with
-// Ed25519, so that anyone with the public key can check the log, its last
-// line included, and nobody without the private key can forge one.
+// each written one way only (keys sorted, no spaces: verify refuses any
+// other), each carrying "prev", the SHA-256 of the previous line exactly as
+// written (64 zeros for the first), so that altering, removing or
+// reordering a line breaks the chain. Anyone can recompute such a chain
+// after editing the log, so with a key (`--audit-key`) every line also
+// carries "mac": the HMAC-SHA256, under a key derived from it (mac_key), of
+// the line without its "mac"; the last line is as covered as any. A seal
+// record (`--audit-sign`) signs every byte before it with Ed25519, so that
+// anyone with the public key can check the lines before it, and nobody
+// without the private key can make one. Neither shows a log cut short after
+// a line or a seal: compare the head with the one the run printed.
 //
 // Records never hold withheld text. With a key, a redaction may carry
-// "text_hmac": the HMAC-SHA256 under the key itself of the normalized
-// withheld text, so a reviewer who holds the key can confirm what a box hid
-// (`redact audit confirm`).
+// "text_hmac" (text_hmac()), so a reviewer who holds the key can confirm
+// what a box hid (`redact audit confirm`).
 #pragma once
 
 #include <fstream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/records.h"
@@ -25,9 +28,13 @@
 
 namespace redact::audit {
 
-// The key the chain's links are made with: HMAC-SHA256(key, "redact audit
-// chain v1"), so that a link is never the text_hmac of anything.
-std::string chain_key(const std::string& key);
+// The keys derived from a log's key, one per use, so that no MAC of one
+// kind is ever a MAC (or a key) of the other: a record's "mac" is made
+// under HMAC-SHA256(key, "redact audit record v1"); a text_hmac is
+// HMAC-SHA256 under HMAC-SHA256(key, "redact audit text v1") of the
+// normalized withheld text.
+std::string mac_key(const std::string& key);
+std::string text_hmac(const std::string& key, std::string_view normalized_text);
 
 // The secret in a key file (--audit-key, --key). Throws redact::Error
 // (usage) when it is empty or cannot be read.
@@ -39,7 +46,7 @@ class AuditLog {
   // create: creates (or truncates) `path`. resume: appends to the log at
   // `path`, continuing its chain; throws redact::Error (usage) when that log
   // does not verify under `key`. Throws redact::Error (io) when it cannot
-  // write. `key` empty: the chain is SHA-256; else HMAC under chain_key(key).
+  // write. `key` not empty: every line carries its "mac" under mac_key(key).
   AuditLog(const std::string& path, Mode mode = Mode::create, const std::string& key = "");
 
   // Adds "prev", writes the record as one line and flushes it.
@@ -48,15 +55,15 @@ class AuditLog {
   void seal(const Ed25519Key& key);
 
   const std::string& path() const { return path_; }
-  // The link to the last line written (the chain's head).
+  // The SHA-256 of the last line written (the chain's head).
   const std::string& head() const { return prev_; }
-  bool keyed() const { return !chain_key_.empty(); }
+  bool keyed() const { return !mac_key_.empty(); }
 
  private:
   void write_line(const nlohmann::json& record);
 
   std::string path_;
-  std::string chain_key_;
+  std::string mac_key_;
   std::ofstream out_;
   std::string prev_;
   size_t lines_ = 0;
@@ -64,7 +71,7 @@ class AuditLog {
 };
 
 struct VerifyOptions {
-  std::string key;                         // the chain is checked as HMAC under it
+  std::string key;                         // every line's "mac" is checked under it
   const Ed25519Key* public_key = nullptr;  // the log must end with a seal; every seal is checked
   bool check_outputs = true;               // outputs present must still have their recorded SHA-256
 };
@@ -74,12 +81,11 @@ struct VerifyResult {
   size_t lines = 0;
   size_t first_bad_line = 0;  // 1-based, when !ok
   std::string reason;
-  // The link of the last line. Without a seal, a chain cannot show a change
-  // to its own last line: compare this with the head printed when the log
-  // was written.
+  // The SHA-256 of the last line. A log cut short after a line still
+  // verifies: compare this with the head printed when the log was written.
   std::string head;
-  bool keyed = false;          // the chain is HMAC under a key
-  bool chain_checked = false;  // the links were checked (not: keyed, no key given)
+  bool keyed = false;         // every line carries a "mac"
+  bool macs_checked = false;  // against the key given
   size_t seals = 0;
   bool seals_checked = false;  // against the public key given
   bool ends_sealed = false;    // the last line is a seal
@@ -87,7 +93,11 @@ struct VerifyResult {
   std::vector<std::string> outputs_missing;  // recorded, not found from here
 };
 
-// Checks a log: every record's shape and link, the seals, and that every
+// What a verification vouches for, in words: "chain intact, every line's
+// MAC checked under the key, sealed (signature checked)".
+std::string describe(const VerifyResult& result);
+
+// Checks a log: every line's form, record shape, link and MAC, the seals, and that every
 // output the log recorded and that is present still has its SHA-256. When
 // `records` is given, the records read (only when the log verifies).
 // Throws redact::Error (usage) when the log is keyed and neither a key nor a
@@ -103,9 +113,9 @@ bool looks_like_a_log(const std::string& path);
 // chain at `out`: a "merge" record naming each log, its head and its record
 // count, then every record of each log in the order given (seals aside:
 // they sign the shard's bytes), each with a new link. The records merged are
-// the ones verified, read once, under `options` (their key: the merged log
-// is chained under it too; seals are checked when a public key is given);
-// with `sign`, the merged log is sealed. Returns the new head. Throws
+// the ones verified, read once, under `options`: logs written under a key
+// need it (the merged log is written under it too), sealed logs need the
+// public key of their seal; with `sign`, the merged log is sealed. Returns the new head. Throws
 // redact::Error (usage) naming the log when one does not verify, when the
 // logs' runs had other settings (settings_sha256) or are not shards K/N of
 // one N, when a shard is missing or repeated, when a document is in two of

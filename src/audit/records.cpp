@@ -100,7 +100,7 @@ class Fields {
   // Every field read (and "type", "prev")?
   void done() {
     for (const auto& [name, value] : object_.items()) {
-      if (name != "type" && name != "prev" && !read_.contains(name)) {
+      if (name != "type" && name != "prev" && name != "mac" && !read_.contains(name)) {
         throw RecordError(std::string("a \"") + type_ + "\" record has no field \"" + name + "\"");
       }
     }

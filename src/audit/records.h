@@ -18,9 +18,9 @@
 
 namespace redact::audit {
 
-// How each record is linked to the line before it ("prev"): SHA-256, or
-// HMAC-SHA256 under a key (`--audit-key`), which nobody without the key can
-// recompute after editing the log.
+// How the log's lines are linked: "prev" (the SHA-256 of the line before)
+// alone, or with a "mac" on every line, HMAC-SHA256 under a key
+// (`--audit-key`), which nobody without the key can make (audit_log.h).
 inline constexpr const char* kChainSha256 = "sha256";
 inline constexpr const char* kChainHmac = "hmac-sha256";
 
@@ -123,9 +123,9 @@ class RecordError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The record's JSON form, without "prev" (AuditLog::append adds it).
+// The record's JSON form, without "prev" and "mac" (AuditLog adds them).
 nlohmann::json to_json(const Record& record);
-// Reads a record (its "prev" aside). Throws RecordError.
+// Reads a record ("prev" and "mac" aside). Throws RecordError.
 Record record_from_json(const nlohmann::json& json);
 
 // The record's "type".

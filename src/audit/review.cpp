@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
 #include "core/hash.h"
+#include "core/unicode.h"
 #include "normalize/normalizer.h"
 
 namespace redact::audit {
@@ -22,6 +24,10 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
 
 std::string number(double v) {
   char buffer[32];
+  if (std::abs(v) >= 1e9) {  // only in a log nobody's page made
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    return buffer;
+  }
   std::snprintf(buffer, sizeof buffer, "%.2f", v);
   std::string text = buffer;
   while (text.back() == '0') text.pop_back();
@@ -29,12 +35,20 @@ std::string number(double v) {
   return text == "-0" ? "0" : text;
 }
 
-// A CSV cell (RFC 4180). A text cell a spreadsheet would take for a formula
-// (=, +, -, @ first) starts with a quote mark instead: a file name chosen by
-// whoever sent the document must not run in the reviewer's spreadsheet.
-std::string csv_cell(const std::string& text, bool is_number = false) {
+bool is_number(const std::string& text) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && text.find_first_not_of("0123456789.-") == std::string::npos;
+}
+
+// A CSV cell (RFC 4180). A cell a spreadsheet would take for a formula (=,
+// +, -, @ first, but a plain number) starts with a quote mark instead: a
+// file name chosen by whoever sent the document must not run in the
+// reviewer's spreadsheet.
+std::string csv_cell(const std::string& text) {
   std::string cell = text;
-  if (!is_number && !cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
+  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos && !is_number(cell)) {
     cell = "'" + cell;
   }
   if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
@@ -43,25 +57,25 @@ std::string csv_cell(const std::string& text, bool is_number = false) {
   return quoted + "\"";
 }
 
-std::string csv_row(std::initializer_list<std::pair<std::string, bool>> cells) {
+std::string csv_row(std::initializer_list<std::string> cells) {
   std::string row;
-  for (const auto& [text, is_number] : cells) row += (row.empty() ? "" : ",") + csv_cell(text, is_number);
+  for (const std::string& text : cells) row += (row.empty() ? "" : ",") + csv_cell(text);
   return row + "\r\n";
 }
 
-// A Markdown table cell: no pipe, line break or HTML of its own.
+// A Markdown table cell: plain text, whatever it holds. The marks that
+// make links, images, emphasis, code or a new cell are escaped, HTML's
+// three written as entities, control characters dropped.
 std::string md_cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    switch (c) {
-      case '|': out += "\\|"; break;
-      case '\\': out += "\\\\"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n': case '\r': out += ' '; break;
-      default: out += c;
-    }
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (u < 0x20 || u == 0x7F) out += ' ';
+    else if (std::string_view("\\`*_[]!|~").find(c) != std::string_view::npos) out += std::string("\\") + c;
+    else out += c;
   }
   return out;
 }
@@ -81,8 +95,10 @@ std::string box_text(const std::array<double, 4>& box) {
 std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs) {
   std::vector<DocumentOutcome> documents;
   std::map<std::string, size_t> index;            // document -> into documents
-  std::map<std::string, DocumentOutcome> pending;  // records before their document record
   for (const ReadLog& log : logs) {
+    // Records before their document record; those of a run that ended
+    // before it (killed) belong to no outcome.
+    std::map<std::string, DocumentOutcome> pending;
     for (const Record& record : log.records) {
       if (const auto* r = std::get_if<RedactionRecord>(&record)) pending[r->document].redactions.push_back(*r);
       if (const auto* r = std::get_if<StringRecord>(&record)) pending[r->document].strings.push_back(*r);
@@ -160,9 +176,9 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
   }
   if (format == Format::csv) {
     // One table: kind, name, count, detail.
-    std::string out = csv_row({{"kind", false}, {"name", false}, {"count", false}, {"detail", false}});
+    std::string out = csv_row({"kind", "name", "count", "detail"});
     const auto rows = [&](const char* kind, const std::map<std::string, size_t>& counts) {
-      for (const auto& [name, n] : counts) out += csv_row({{kind, false}, {name, false}, {std::to_string(n), true}, {"", false}});
+      for (const auto& [name, n] : counts) out += csv_row({kind, name, std::to_string(n), ""});
     };
     rows("status", by_status);
     rows("exemption", by_exemption);
@@ -170,18 +186,14 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
     rows("pattern", by_pattern);
     for (const DocumentOutcome& d : documents) {
       std::string detail = d.document.status + (d.document.reason ? ": " + *d.document.reason : "");
-      out += csv_row({{"document", false}, {d.document.document, false}, {std::to_string(d.redactions.size()), true},
-                      {detail, false}});
+      out += csv_row({"document", d.document.document, std::to_string(d.redactions.size()), detail});
     }
     return out;
   }
   std::ostringstream out;
   for (const ReadLog& log : logs) {
-    out << log.path << ": " << log.verified.lines << " records, chain "
-        << (log.verified.chain_checked ? (log.verified.keyed ? "intact (keyed)" : "intact") : "keyed, not checked")
-        << (log.verified.ends_sealed ? (log.verified.seals_checked ? ", sealed and signature checked" : ", sealed (give --public-key to check)")
-                                     : "")
-        << ", head " << log.verified.head << "\n";
+    out << log.path << ": " << log.verified.lines << " records, " << describe(log.verified) << ", head "
+        << log.verified.head << "\n";
   }
   out << "\n" << documents.size() << " documents:";
   for (const char* status : {"redacted", "clean", "needs_review", "failed"}) out << " " << by_status[status] << " " << status << ",";
@@ -190,7 +202,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
   const auto section = [&](const char* title, const std::map<std::string, size_t>& counts) {
     if (counts.empty()) return;
     out << "\nby " << title << ":\n";
-    for (const auto& [name, n] : counts) out << "  " << name << ": " << n << "\n";
+    for (const auto& [name, n] : counts) out << "  " << printable(name) << ": " << n << "\n";
   };
   section("exemption", by_exemption);
   section("category", by_category);
@@ -198,16 +210,19 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
   if (std::any_of(documents.begin(), documents.end(), held)) {
     out << "\nheld or failed (nothing published):\n";
     for (const DocumentOutcome& d : documents) {
-      if (held(d)) out << "  " << d.document.status << ": " << d.document.document << ": " << d.document.reason.value_or("") << "\n";
+      if (held(d)) {
+        out << "  " << d.document.status << ": " << printable(d.document.document) << ": "
+            << printable(d.document.reason.value_or("")) << "\n";
+      }
     }
   }
   out << "\ndocuments:\n";
   for (const DocumentOutcome& d : documents) {
-    out << "  " << d.document.document << ": " << d.document.status << ", " << d.document.pages
+    out << "  " << printable(d.document.document) << ": " << d.document.status << ", " << d.document.pages
         << (d.document.pages == 1 ? " page, " : " pages, ") << d.redactions.size() << (d.redactions.size() == 1 ? " box" : " boxes");
     if (!d.strings.empty()) out << ", " << d.strings.size() << " strings";
     if (!d.signatures.empty()) out << ", " << d.signatures.size() << " signatures removed";
-    if (d.document.output) out << " -> " << *d.document.output;
+    if (d.document.output) out << " -> " << printable(*d.document.output);
     out << "\n";
   }
   return out.str();
@@ -220,8 +235,7 @@ std::string schedule(const std::vector<ReadLog>& logs, Format format) {
     out += "| Document | Item | Page | Box (x0 y0 x1 y1, pt) | Exemption(s) | Category | Decided by | Characters |\n";
     out += "|---|---:|---:|---|---|---|---|---:|\n";
   } else {
-    out += csv_row({{"document", false}, {"item", false}, {"page", false}, {"box", false}, {"exemptions", false},
-                    {"category", false}, {"decided_by", false}, {"characters", false}});
+    out += csv_row({"document", "item", "page", "box", "exemptions", "category", "decided_by", "characters"});
   }
   for (const DocumentOutcome& d : documents_of(logs)) {
     if (!written(d.document)) continue;  // nothing of it was published
@@ -234,8 +248,7 @@ std::string schedule(const std::vector<ReadLog>& logs, Format format) {
                " | " + md_cell(join(exemptions, ", ")) + " | " + md_cell(category) + " | " + md_cell(decided) + " | " +
                chars + " |\n";
       } else {
-        out += csv_row({{d.document.document, false}, {std::to_string(item), true}, {page, true}, {box, true},
-                        {join(exemptions, "; "), false}, {category, false}, {decided, false}, {chars, true}});
+        out += csv_row({d.document.document, std::to_string(item), page, box, join(exemptions, "; "), category, decided, chars});
       }
     };
     for (const RedactionRecord& r : d.redactions) {
@@ -249,21 +262,20 @@ std::string schedule(const std::vector<ReadLog>& logs, Format format) {
   return out;
 }
 
-std::vector<RedactionRecord> confirm(const std::vector<ReadLog>& logs, const std::string& key,
-                                     const std::string& document, int page, const std::string& text,
-                                     size_t* recorded) {
-  const std::string hmac = hmac_sha256_hex(key, normalize::normalized(text));
-  std::vector<RedactionRecord> found;
-  *recorded = 0;
+Confirmation confirm(const std::vector<ReadLog>& logs, const std::string& key, const std::string& document, int page,
+                     const std::string& text) {
+  const std::string hmac = text_hmac(key, normalize::normalized(text));
+  Confirmation result;
   for (const DocumentOutcome& d : documents_of(logs)) {
     if (d.document.document != document && d.document.output != document) continue;
+    result.document_found = true;
     for (const RedactionRecord& r : d.redactions) {
-      if (r.page != page || !r.text_hmac) continue;
-      ++*recorded;
-      if (*r.text_hmac == hmac) found.push_back(r);
+      if (r.page != page) continue;
+      ++result.on_page;
+      if (r.text_hmac == hmac) result.hid.push_back(r);
     }
   }
-  return found;
+  return result;
 }
 
 }  // namespace redact::audit

@@ -48,12 +48,16 @@ std::string summary(const std::vector<ReadLog>& logs, Format format);
 // the document that were edited. csv or md.
 std::string schedule(const std::vector<ReadLog>& logs, Format format);
 
-// The redactions of `document` (as the logs name it, or its output) on
-// `page` whose text_hmac is the HMAC under `key` of `text` normalized as
-// redact normalizes withheld text. `recorded` is set to how many
-// redactions of that page carry a text_hmac.
-std::vector<RedactionRecord> confirm(const std::vector<ReadLog>& logs, const std::string& key,
-                                     const std::string& document, int page, const std::string& text,
-                                     size_t* recorded);
+struct Confirmation {
+  bool document_found = false;  // the logs record the document
+  size_t on_page = 0;           // its redactions on the page
+  std::vector<RedactionRecord> hid;  // those whose text_hmac is the text's
+};
+
+// Which redactions of `document` (as the logs name it, or its output) on
+// `page` hid `text`: their text_hmac is text_hmac(key, text normalized as
+// redact normalizes withheld text).
+Confirmation confirm(const std::vector<ReadLog>& logs, const std::string& key, const std::string& document, int page,
+                     const std::string& text);
 
 }  // namespace redact::audit

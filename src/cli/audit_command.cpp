@@ -1,12 +1,15 @@
 #include "cli/audit_command.h"
 
 #include <optional>
+#include <set>
 
 #include "audit/audit_log.h"
+#include "audit/report.h"
 #include "audit/review.h"
 #include "cli/command_line.h"
 #include "core/diagnostics.h"
 #include "core/signature.h"
+#include "core/unicode.h"
 
 namespace po = boost::program_options;
 
@@ -17,23 +20,25 @@ constexpr const char* kUsage =
     "Usage: redact audit verify LOG... [--key FILE] [--public-key PUB.pem] [--no-outputs]\n"
     "       redact audit summary LOG... [--format text|json|csv] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit schedule LOG... [--format csv|md] [--key FILE] [--public-key PUB.pem]\n"
+    "       redact audit report LOG... -o REPORT.html [--dpi N] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit confirm LOG... --key FILE --document D --page N --text TEXT\n"
-    "       redact audit merge LOG... -o MERGED [--key FILE] [--sign KEY.pem]\n"
+    "       redact audit merge LOG... -o MERGED [--key FILE] [--public-key PUB.pem] [--sign KEY.pem]\n"
     "\n"
     "Every command first verifies each log as `verify` does, and refuses one\n"
     "that does not verify.\n"
     "\n"
-    "verify: checks every record against its type and its link to the line\n"
-    "before it, and prints the chain's head. A log written with --audit-key is\n"
-    "chained with HMAC-SHA256 under that key: give it with --key (a log edited\n"
-    "and re-chained by someone without it fails). A log written with\n"
-    "--audit-sign ends with a seal, an Ed25519 signature of every byte before\n"
-    "it: with --public-key the log must end with a seal made by that key, and\n"
-    "then a keyed log verifies without its key. Without a seal, a chain cannot\n"
-    "show a change to its own last line: compare the head with the one printed\n"
-    "when the log was written. Each output the log records that is present\n"
-    "(paths as recorded, from the current folder) must still have the SHA-256\n"
-    "recorded; --no-outputs skips that.\n"
+    "verify: checks that every line is a record of its type, written as redact\n"
+    "writes it, and linked to the line before (\"prev\", its SHA-256), and\n"
+    "prints the chain's head. In a log written with --audit-key every line also\n"
+    "carries its HMAC-SHA256 under that key (\"mac\"): give the key with --key,\n"
+    "and a line edited by someone without it fails, the last line too. A log\n"
+    "written with --audit-sign ends with a seal, an Ed25519 signature of every\n"
+    "byte before it: with --public-key the log must end with a seal made by that\n"
+    "key, and then a keyed log verifies without its key. A log cut short after\n"
+    "a line or a seal still verifies: compare the head with the one printed when\n"
+    "the log was written. Each output the log records that is present (paths as\n"
+    "recorded, from the current folder) must still have the SHA-256 recorded;\n"
+    "--no-outputs skips that.\n"
     "\n"
     "summary: documents by status; withheld boxes and strings by exemption,\n"
     "category and pattern; held and failed documents with their reasons; each\n"
@@ -45,6 +50,15 @@ constexpr const char* kUsage =
     "category and what decided it; then the document's edited strings.\n"
     "Documents held or failed published nothing and have no rows.\n"
     "\n"
+    "report: one self-contained HTML file for a reviewer (no script, loads\n"
+    "nothing from anywhere): the logs and their verification, a summary, the\n"
+    "held and failed documents with their reasons, then for each published\n"
+    "document every page that lost text, drawn from its output (which must\n"
+    "still have its recorded SHA-256) with each box outlined and labelled with\n"
+    "its item number, exemptions, category and what decided it, and the table of\n"
+    "its redactions, numbered as in the schedule. Outputs are found by the paths\n"
+    "recorded, from the current folder; one not found is named, not drawn.\n"
+    "\n"
     "confirm: whether a box on page N of document D (its input or output name)\n"
     "hid TEXT: the text is normalized as redact normalizes withheld text and its\n"
     "HMAC under the key compared with each redaction's text_hmac (written by\n"
@@ -53,12 +67,14 @@ constexpr const char* kUsage =
     "merge: joins the logs of the shards of one batch (redact run --shard K/N)\n"
     "into one chain: a merge record naming each log with its head, then each\n"
     "log's records in the order given. Every log must verify, their runs must\n"
-    "have the same settings, and no document may be in two of them. Keyed logs\n"
-    "need --key, and the merged log is chained under it; --sign seals it.\n"
+    "have the same settings, and no document may be in two of them. Logs\n"
+    "written under a key need --key (the merged log is written under it too),\n"
+    "sealed logs need --public-key; --sign seals the merged log.\n"
     "\n"
     "Exit status: 0 the logs verify (merged; confirm: yes), 1 a log does not\n"
     "verify or an output changed (the first line where it breaks is named;\n"
-    "confirm: no), 2 usage error (merge: a log that does not belong), 3 a file\n"
+    "confirm: no), 2 usage error (merge: a log that does not belong; confirm:\n"
+    "a log that does not verify, a document the logs do not name), 3 a file\n"
     "cannot be read or written.\n";
 
 std::optional<audit::Format> parse_format(const std::string& text) {
@@ -75,7 +91,8 @@ int exit_for(const Error& e) { return e.kind() == ErrorKind::usage ? kExitUsage 
 
 int audit_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("audit", kUsage);
-  command.options().add_options()("output,o", po::value<std::string>(), "merged log (merge)")(
+  command.options().add_options()("output,o", po::value<std::string>(), "merged log (merge), HTML file (report)")(
+      "dpi", po::value<double>()->default_value(96), "report: resolution of the page pictures (36 to 300)")(
       "key", po::value<std::string>(), "file holding the --audit-key the log was written with")(
       "public-key", po::value<std::string>(), "Ed25519 public key (PEM) the log's seal must verify with")(
       "sign", po::value<std::string>(), "Ed25519 private key (PEM) to seal the merged log with (merge)")(
@@ -87,16 +104,18 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
   if (auto status = command.parse(args, console)) return *status;
   const po::variables_map& vm = command.values();
   const auto positionals = command.positionals();
-  if (positionals.empty()) return command.usage_error(console, "say verify, summary, schedule, confirm or merge");
+  if (positionals.empty()) return command.usage_error(console, "say verify, summary, schedule, report, confirm or merge");
   const std::string& verb = positionals[0];
   const std::vector<std::string> logs(positionals.begin() + 1, positionals.end());
-  if (verb != "verify" && verb != "summary" && verb != "schedule" && verb != "confirm" && verb != "merge") {
-    return command.usage_error(console, "say verify, summary, schedule, confirm or merge, not '" + verb + "'");
+  const std::set<std::string> verbs = {"verify", "summary", "schedule", "report", "confirm", "merge"};
+  if (!verbs.contains(verb)) {
+    return command.usage_error(console, "say verify, summary, schedule, report, confirm or merge, not '" + verb + "'");
   }
   if (logs.empty()) return command.usage_error(console, "name at least one log after '" + verb + "'");
 
   audit::VerifyOptions options;
-  options.check_outputs = verb == "verify" && !vm.count("no-outputs");
+  // The report draws outputs: they must be the files recorded.
+  options.check_outputs = (verb == "verify" && !vm.count("no-outputs")) || verb == "report";
   std::optional<Ed25519Key> public_key, signing;
   std::optional<audit::Format> format;
   try {
@@ -129,6 +148,11 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
       return exit_for(e);
     }
   }
+  if (verb == "report") {
+    if (!vm.count("output")) return command.usage_error(console, "give the report's file with -o REPORT.html");
+    const double dpi = vm["dpi"].as<double>();
+    if (!(dpi >= 36 && dpi <= 300)) return command.usage_error(console, "--dpi takes 36 to 300");
+  }
   if (verb == "confirm") {
     if (options.key.empty() || !vm.count("document") || !vm.count("page") || !vm.count("text")) {
       return command.usage_error(console, "confirm needs --key FILE --document D --page N --text TEXT");
@@ -148,28 +172,31 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
     }
     const audit::VerifyResult& v = log.verified;
     if (!v.ok) {
-      console.out(path + ":" + std::to_string(v.first_bad_line) + ": " + v.reason + "\n");
+      console.out(printable(path) + ":" + std::to_string(v.first_bad_line) + ": " + printable(v.reason) + "\n");
       all_ok = false;
       continue;
     }
     if (verb == "verify") {
-      std::string line = path + ": " + std::to_string(v.lines) + " records, ";
-      line += v.chain_checked ? (v.keyed ? "chain intact (HMAC under the key)" : "chain intact")
-                              : "chain keyed, not checked without the key";
-      if (v.ends_sealed) line += v.seals_checked ? ", sealed by the key given" : ", sealed (give --public-key to check the seal)";
-      line += ", head " + v.head;
+      std::string line = path + ": " + std::to_string(v.lines) + " records, " + audit::describe(v) + ", head " + v.head;
       if (options.check_outputs) {
         line += "\n  " + std::to_string(v.outputs_checked) + " outputs unchanged since the run";
         if (!v.outputs_missing.empty()) {
           line += ", " + std::to_string(v.outputs_missing.size()) + " not found from here (not checked):";
-          for (const std::string& missing : v.outputs_missing) line += "\n    " + missing;
+          for (const std::string& missing : v.outputs_missing) line += "\n    " + printable(missing);
         }
       }
       console.out(line + "\n");
     }
     read.push_back(std::move(log));
   }
-  if (!all_ok) return kExitFound;
+  if (!all_ok) {
+    // confirm cannot answer from a log it cannot trust: neither yes nor no.
+    if (verb == "confirm") {
+      console.error("cannot confirm anything from a log that does not verify (is --key the key it was written with?)");
+      return kExitUsage;
+    }
+    return kExitFound;
+  }
   if (verb == "verify") return kExitOk;
   if (verb == "summary") {
     console.out(audit::summary(read, *format));
@@ -179,24 +206,36 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
     console.out(audit::schedule(read, *format));
     return kExitOk;
   }
+  if (verb == "report") {
+    const std::string out = vm["output"].as<std::string>();
+    audit::ReportOptions report;
+    report.dpi = vm["dpi"].as<double>();
+    try {
+      const audit::ReportStats stats = audit::write_report(read, out, report);
+      for (const std::string& missing : stats.not_drawn) console.warning(missing + " (its pages are not drawn)");
+      console.out(out + ": " + std::to_string(stats.documents) + " documents, " + std::to_string(stats.pages_drawn) +
+                  " pages drawn\n");
+      return kExitOk;
+    } catch (const Error& e) {
+      console.error(e.what());
+      return exit_for(e);
+    }
+  }
   // confirm
   const std::string document = vm["document"].as<std::string>();
   const int page = vm["page"].as<int>();
-  size_t recorded = 0;
-  const auto found = audit::confirm(read, options.key, document, page, vm["text"].as<std::string>(), &recorded);
-  if (recorded == 0) {
-    console.error("the logs hold no redaction with a text_hmac on page " + std::to_string(page) + " of " + document +
-                  " (was the run given --audit-key?)");
+  const audit::Confirmation answer = audit::confirm(read, options.key, document, page, vm["text"].as<std::string>());
+  const std::string where = "page " + std::to_string(page) + " of " + printable(document);
+  if (!answer.document_found) {
+    console.error("the logs record no document " + printable(document) + " (name its input or its output as recorded)");
     return kExitUsage;
   }
-  if (found.empty()) {
-    console.out("no: none of the " + std::to_string(recorded) + " redactions on page " + std::to_string(page) + " of " +
-                document + " hid that text\n");
+  if (answer.hid.empty()) {
+    console.out("no: none of the " + std::to_string(answer.on_page) + " redactions on " + where + " hid that text\n");
     return kExitFound;
   }
-  for (const audit::RedactionRecord& r : found) {
-    console.out("yes: page " + std::to_string(page) + " of " + document + ", box " + audit::box_text(r.box) + " (" +
-                r.category + ", " + r.pattern + ") hid that text\n");
+  for (const audit::RedactionRecord& r : answer.hid) {
+    console.out("yes: " + where + ", box " + audit::box_text(r.box) + " (" + r.category + ", " + r.pattern + ") hid that text\n");
   }
   return kExitOk;
 }

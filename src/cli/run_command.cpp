@@ -29,6 +29,7 @@
 #include "core/file.h"
 #include "core/hash.h"
 #include "core/signature.h"
+#include "core/unicode.h"
 
 #include <unicode/uvernum.h>
 
@@ -76,8 +77,8 @@ constexpr const char* kUsage =
     "appends to that log's chain.\n"
     "\n"
     "The audit log (--audit, default OUT/audit.jsonl) records every decision\n"
-    "and never the withheld text. --audit-key FILE chains it with HMAC-SHA256\n"
-    "under that secret and gives each redaction a text_hmac; --audit-sign\n"
+    "and never the withheld text. --audit-key FILE gives every record its\n"
+    "HMAC-SHA256 under that secret and each redaction a text_hmac; --audit-sign\n"
     "KEY.pem ends it with an Ed25519 seal (see `redact audit --help`).\n"
     "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
@@ -152,7 +153,7 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
                        {"box", {r.box.x0, r.box.y0, r.box.x1, r.box.y1}},
                        {"pattern", r.pattern},
                        {"chars", r.chars},
-                       {"text_hmac", key.empty() || !r.withheld ? "" : hmac_sha256_hex(key, *r.withheld)}});
+                       {"text_hmac", key.empty() || !r.withheld ? "" : audit::text_hmac(key, *r.withheld)}});
   }
   nlohmann::json strings = nlohmann::json::array();
   for (const apply::StringChange& c : outcome.string_changes) {
@@ -216,22 +217,6 @@ void remove_temporaries_of(const std::string& output, int pid) {
     const std::string name = it->path().filename().string();
     if (name.starts_with(prefix) && temporary_writer(name) == pid) fs::remove(it->path(), ec);
   }
-}
-
-// `text` with control characters written as \xNN: a file name cannot start
-// a line of its own in what redact prints.
-std::string printable(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7F) {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
-      out += escaped;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 // An existing file at the audit log's path must be an audit log (it is
@@ -298,7 +283,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("run", kUsage);
   command.options().add_options()("output,o", po::value<std::string>(), "output folder (required)")(
       "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
-      "audit-key", po::value<std::string>(), "file holding a secret: the log is chained under it (HMAC) and redactions get text_hmac")(
+      "audit-key", po::value<std::string>(), "file holding a secret: every record gets its HMAC under it, and redactions a text_hmac")(
       "audit-sign", po::value<std::string>(), "Ed25519 private key (PEM): the log is sealed with its signature at the end")(
       "no-label", "do not label the boxes with their exemptions")(
       "dry-run", "decide and report everything, write nothing (no outputs, no audit log)")(

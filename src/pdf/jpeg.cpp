@@ -100,6 +100,7 @@ bool encode_into(const JpegImage& image, unsigned char** buffer, unsigned long* 
   cinfo.input_components = image.components;
   cinfo.in_color_space = image.components == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_set_defaults(&cinfo);
+  if (image.quality > 0) jpeg_set_quality(&cinfo, image.quality, TRUE);
   cinfo.optimize_coding = TRUE;
   // The original's tables, unscaled (100%): its quality, not a guess at it.
   for (size_t t = 0; t < image.quant_tables.size() && t < NUM_QUANT_TBLS; ++t) {

@@ -20,6 +20,7 @@ struct JpegImage {
   // table number; empty where the file defines none.
   std::vector<std::vector<unsigned>> quant_tables;
   std::vector<int> component_tables;  // the table each component uses
+  int quality = 0;  // without tables: libjpeg's quality scale (0: its default, 75)
 };
 
 // Decodes a baseline or progressive gray or RGB (YCbCr) JPEG. Nothing for a

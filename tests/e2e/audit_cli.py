@@ -58,9 +58,14 @@ def sha_link(line):
     return hashlib.sha256(line).hexdigest()
 
 
-def keyed_link(line):
-    chain_key = hmac.new(KEY, b"redact audit chain v1", hashlib.sha256).hexdigest().encode()
-    return hmac.new(chain_key, line, hashlib.sha256).hexdigest()
+def derived(purpose):
+    return hmac.new(KEY, purpose, hashlib.sha256).hexdigest().encode()
+
+
+def mac_of(record):
+    """A line's "mac": HMAC under the derived key of the line without it."""
+    unsigned = dump({k: v for k, v in record.items() if k != "mac"})
+    return hmac.new(derived(b"redact audit record v1"), unsigned.encode(), hashlib.sha256).hexdigest()
 
 
 def main():
@@ -99,13 +104,16 @@ def main():
         lines = read_lines(log)
         records = [json.loads(l) for l in lines]
 
-        # The format, by hand: every link is the HMAC of the line before
-        # under the derived key; the seal signs every byte before it.
-        prev, linked = "0" * 64, True
+        # The format, by hand: every line is linked to the one before by its
+        # SHA-256 and carries its own HMAC under the derived key; the seal
+        # signs every byte before it.
+        prev, linked, macs = "0" * 64, True, True
         for line, record in zip(lines, records):
-            linked = linked and record["prev"] == prev
-            prev = keyed_link(line.encode())
-        check("every link is HMAC-SHA256 under the derived key (Python's hmac)", linked)
+            linked = linked and record["prev"] == prev and dump(record) == line
+            macs = macs and record.get("mac") == mac_of(record)
+            prev = sha_link(line.encode())
+        check("every line is linked by the SHA-256 of the one before (hashlib)", linked)
+        check("every line carries its HMAC-SHA256 under the derived key (Python's hmac)", macs)
         seal = records[-1]
         before = ("\n".join(lines[:-1]) + "\n").encode()
         sealed = seal.get("type") == "seal" and seal.get("log_sha256") == hashlib.sha256(before).hexdigest()
@@ -119,9 +127,11 @@ def main():
 
         r = audit("verify", log, "--key", key_file, "--public-key", public_pem)
         check("the untouched log verifies with its key and seal", r.returncode == 0 and prev in r.stdout and
-              "sealed by the key given" in r.stdout and "2 outputs unchanged" in r.stdout, r.stdout + r.stderr)
+              "signature checked" in r.stdout and "MAC checked" in r.stdout and "2 outputs unchanged" in r.stdout,
+              r.stdout + r.stderr)
         r = audit("verify", log, "--public-key", public_pem)
-        check("... and with the public key alone", r.returncode == 0 and "not checked without the key" in r.stdout, r.stdout)
+        check("... and with the public key alone", r.returncode == 0 and "MACs not checked" in r.stdout and
+              prev in r.stdout, r.stdout)
         r = audit("verify", log)
         check("... but not with neither", r.returncode == 2 and "--key" in r.stderr, r.stderr)
 
@@ -138,25 +148,35 @@ def main():
         i, j = redaction_lines[0], redaction_lines[1]
         edited = list(lines)
         edited[i] = edited[i].replace('"page":', '"page":1', 1)
-        rejected("an edited record", edited, "--key", key_file, expect_line=i + 2)
+        rejected("an edited record", edited, "--key", key_file, expect_line=i + 1, expect="mac")
         swapped = list(lines)
         swapped[i], swapped[j] = swapped[j], swapped[i]
         rejected("reordered records", swapped, "--key", key_file, expect_line=i + 1)
         rejected("a deleted record", lines[:i] + lines[i + 1:], "--key", key_file, expect_line=i + 1)
         rejected("a deleted record, under the seal", lines[:i] + lines[i + 1:], "--public-key", public_pem,
-                 expect="seal")
+                 expect_line=i + 1, expect="prev")
 
-        # Rewritten whole by someone without the key: a SHA-256 chain.
+        # Rewritten whole by someone without the key: a SHA-256 chain and
+        # no MACs, or the old MACs kept.
         forged = [dict(rec, chain="sha256") if rec["type"] == "run" else rec for rec in records if rec["type"] != "seal"]
-        forged = [{k: v for k, v in rec.items() if k != "prev"} for rec in forged]
+        forged = [{k: v for k, v in rec.items() if k not in ("prev", "mac")} for rec in forged]
         for rec in forged:
             if rec["type"] == "redaction":
                 rec["exemptions"] = ["s23(1)"]
         rejected("a log rewritten with a SHA-256 chain fails under the key", rechain(forged, sha_link), "--key", key_file,
-                 expect_line=1, expect="not chained under a key")
+                 expect_line=1, expect="not written under a key")
+        kept_macs = [{k: v for k, v in rec.items() if k != "prev"} for rec in records]
+        kept_macs[i]["exemptions"] = ["s23(1)"]
+        rejected("... and keeping the old MACs", rechain(kept_macs, sha_link), "--key", key_file, expect_line=i + 1,
+                 expect="mac")
+        last = dict(records[-2])  # the last document record, before the seal
+        last.update(status="needs_review", output=None, output_sha256=None, output_size=None, reason="forged")
+        rejected("the last record edited, seal dropped, links recomputed", rechain(
+            [{k: v for k, v in rec.items() if k != "prev"} for rec in records[:-2] + [last]], sha_link),
+            "--key", key_file, expect="mac")
         rejected("... and under the public key (not sealed)", rechain(forged, sha_link), "--public-key", public_pem,
                  expect="not sealed")
-        old_seal = {k: v for k, v in records[-1].items() if k != "prev"}
+        old_seal = {k: v for k, v in records[-1].items() if k not in ("prev", "mac")}
         rejected("... even keeping the old seal", rechain(forged + [old_seal], sha_link), "--public-key", public_pem,
                  expect="seal does not describe")
 
@@ -190,7 +210,7 @@ def main():
 
         # confirm, refereed by Python's hmac.
         term_records = [rec for rec in records if rec["type"] == "redaction" and rec["rule"] == "term"]
-        expected_hmac = hmac.new(KEY, PHRASE.encode(), hashlib.sha256).hexdigest()
+        expected_hmac = hmac.new(derived(b"redact audit text v1"), PHRASE.encode(), hashlib.sha256).hexdigest()
         check("the term's boxes are on page 1 with Python's HMAC of the phrase",
               term_records and all(rec["page"] == 1 and rec["text_hmac"] == expected_hmac for rec in term_records),
               str(term_records)[:300])
@@ -204,7 +224,8 @@ def main():
         with open(wrong_key, "wb") as f:
             f.write(b"not the key")
         r = audit("confirm", log, "--key", wrong_key, "--document", letter, "--page", "1", "--text", PHRASE)
-        check("confirm with another key: the log does not verify", r.returncode == 1, r.stdout + r.stderr)
+        check("confirm with another key: no answer from a log that does not verify", r.returncode == 2 and
+              not r.stdout.startswith(("yes", "no")), r.stdout + r.stderr)
 
         # summary and schedule against the records.
         documents = {}
@@ -264,10 +285,42 @@ def main():
         r = audit("merge", *logs, "-o", merged, "--key", key_file, "--sign", private_pem)
         check("... and merge with it, sealed", r.returncode == 0, r.stderr)
         r = audit("verify", merged, "--public-key", public_pem)
-        check("the merged log verifies by its seal", r.returncode == 0 and "sealed by the key given" in r.stdout,
+        check("the merged log verifies by its seal", r.returncode == 0 and "signature checked" in r.stdout,
               r.stdout + r.stderr)
+        sealed_shards = os.path.join(tmp, "sealed-shards")
+        for k in ("1/2", "2/2"):
+            subprocess.run([redact, "run", fixtures, "-o", sealed_shards, "--shard", k, "--audit-sign", private_pem,
+                            "--progress", "none"], capture_output=True)
+        sealed_logs = [os.path.join(sealed_shards, "audit.1-of-2.jsonl"), os.path.join(sealed_shards, "audit.2-of-2.jsonl")]
+        merged2 = os.path.join(tmp, "merged2.jsonl")
+        r = audit("merge", *sealed_logs, "-o", merged2, "--sign", private_pem)
+        check("sealed shard logs do not merge unless their seals are checked", r.returncode == 2 and
+              "--public-key" in r.stderr and not os.path.exists(merged2), r.stderr)
+        r = audit("merge", *sealed_logs, "-o", merged2, "--public-key", public_pem, "--sign", private_pem)
+        check("... and merge when they are", r.returncode == 0, r.stderr)
         r = audit("verify", merged, "--key", key_file)
         check("... and by its key", r.returncode == 0, r.stdout + r.stderr)
+
+        # Names chosen by whoever sent the documents: no formula in the CSV,
+        # no link or image in the Markdown, no line of their own in the text.
+        hostile = os.path.join(tmp, "hostile")
+        os.makedirs(hostile)
+        names = ["=HYPERLINK(1).pdf", "![x](http:evil.example).pdf", "a\nredacted: fake.pdf"]
+        for name in names:
+            shutil.copy(letter, os.path.join(hostile, name))
+        subprocess.run([redact, "run", *names, "-o", "../hostile-out", "--progress", "none"], cwd=hostile, capture_output=True)
+        hostile_log = os.path.join(tmp, "hostile-out", "audit.jsonl")
+        r = audit("schedule", hostile_log)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        check("schedule csv: a name that is a formula starts with a quote mark",
+              rows and all(not row["document"].startswith(("=", "+", "-", "@")) for row in rows) and
+              any(row["document"] == "'=HYPERLINK(1).pdf" for row in rows), str({row["document"] for row in rows}))
+        r = audit("schedule", hostile_log, "--format", "md")
+        check("schedule md: no link or image of a name's making", r.returncode == 0 and "![x](" not in r.stdout and
+              "\\!\\[x\\](http:evil" in r.stdout, r.stdout[:400])
+        r = audit("summary", hostile_log)
+        check("summary text: a newline in a name cannot fake a line", r.returncode == 0 and
+              "\nredacted: fake.pdf" not in r.stdout and "a\\x0Aredacted: fake.pdf" in r.stdout, r.stdout[-400:])
 
         r = audit("verify", os.path.join(tmp, "missing.jsonl"))
         check("a missing log", r.returncode == 3, r.stderr.strip())

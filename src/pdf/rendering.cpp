@@ -1,0 +1,82 @@
+#include "pdf/rendering.h"
+
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "core/diagnostics.h"
+#include "pdf/jpeg.h"
+
+namespace redact::pdf {
+namespace {
+
+void quiet_poppler_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
+}
+
+}  // namespace
+
+struct Renderer::Impl {
+  std::unique_ptr<poppler::document> document;
+};
+
+Renderer::Renderer(const std::string& name, std::string_view bytes) : impl_(std::make_unique<Impl>()), name_(name) {
+  quiet_poppler_once();
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    throw Error(ErrorKind::limit, Location(name), "is too large to render");
+  }
+  impl_->document.reset(poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+  if (!impl_->document || impl_->document->is_locked()) {
+    throw Error(ErrorKind::damaged, Location(name), "cannot be opened by poppler to draw its pages");
+  }
+}
+
+Renderer::~Renderer() = default;
+
+int Renderer::page_count() const { return impl_->document->pages(); }
+
+RenderedPage Renderer::render(int number, double dpi, int max_pixels) const {
+  const Location where(name_, number);
+  std::unique_ptr<poppler::page> page(number >= 1 && number <= page_count() ? impl_->document->create_page(number - 1) : nullptr);
+  if (!page) throw Error(ErrorKind::damaged, where, "has no such page to draw");
+  const poppler::rectf box = page->page_rect(poppler::crop_box);
+  const bool sideways = page->orientation() == poppler::page::landscape || page->orientation() == poppler::page::seascape;
+  const double width = sideways ? box.height() : box.width(), height = sideways ? box.width() : box.height();
+  if (!(width > 0 && height > 0)) throw Error(ErrorKind::damaged, where, "has an empty page box");
+  const double largest = std::max(width, height) * dpi / 72.0;
+  if (largest > max_pixels) dpi *= max_pixels / largest;
+
+  poppler::page_renderer renderer;
+  renderer.set_render_hint(poppler::page_renderer::antialiasing);
+  renderer.set_render_hint(poppler::page_renderer::text_antialiasing);
+  renderer.set_image_format(poppler::image::format_rgb24);
+  const poppler::image image = renderer.render_page(page.get(), dpi, dpi);
+  if (!image.is_valid() || image.format() != poppler::image::format_rgb24) {
+    throw Error(ErrorKind::damaged, where, "cannot be drawn by poppler");
+  }
+  detail::JpegImage jpeg;
+  jpeg.width = static_cast<size_t>(image.width());
+  jpeg.height = static_cast<size_t>(image.height());
+  jpeg.components = 3;
+  jpeg.quality = 85;
+  jpeg.pixels.reserve(jpeg.width * jpeg.height * 3);
+  for (int row = 0; row < image.height(); ++row) {
+    jpeg.pixels.append(image.const_data() + static_cast<size_t>(row) * static_cast<size_t>(image.bytes_per_row()), jpeg.width * 3);
+  }
+  RenderedPage out;
+  out.jpeg = detail::encode_jpeg(jpeg);
+  if (out.jpeg.empty()) throw Error(ErrorKind::damaged, where, "cannot be encoded as JPEG");
+  out.width = image.width();
+  out.height = image.height();
+  out.scale = dpi / 72.0;
+  return out;
+}
+
+}  // namespace redact::pdf
