@@ -257,7 +257,7 @@ SignatureRecord signature_from(Fields& f) {
 }
 
 json to_json_of(const DocumentRecord& r) {
-  return {{"type", "document"},
+  json j = {{"type", "document"},
           {"document", r.document},
           {"output", optional_json(r.output)},
           {"status", r.status},
@@ -271,6 +271,8 @@ json to_json_of(const DocumentRecord& r) {
           {"output_sha256", optional_json(r.output_sha256)},
           {"output_size", r.output_size ? json(*r.output_size) : json(nullptr)},
           {"earlier_output_removed", r.earlier_output_removed}};
+  if (r.marked_copy) j["marked_copy"] = *r.marked_copy;
+  return j;
 }
 
 DocumentRecord document_from(Fields& f) {
@@ -288,6 +290,7 @@ DocumentRecord document_from(Fields& f) {
   r.output_sha256 = f.sha256_or_null("output_sha256");
   if (!f.at("output_size").is_null()) r.output_size = f.count("output_size");
   r.earlier_output_removed = f.boolean("earlier_output_removed");
+  if (f.has("marked_copy")) r.marked_copy = f.string("marked_copy");
   // What was written says how it came out; what was not has no output.
   const bool written = r.status == "redacted" || r.status == "clean";
   if (written && (!r.output || !r.output_sha256 || !r.output_size)) {

@@ -103,6 +103,7 @@ struct DocumentRecord {
   std::optional<std::string> output_sha256;
   std::optional<size_t> output_size;
   bool earlier_output_removed = false;
+  std::optional<std::string> marked_copy;  // --marked-copy: where it went (it holds the withheld text)
 };
 
 // An Ed25519 signature over every byte of the log before this line.

@@ -1,8 +1,11 @@
 #include "cli/audit_command.h"
 
+#include <filesystem>
 #include <optional>
 #include <set>
 
+#include "apply/marked_copy.h"
+#include "apply/redactor.h"
 #include "audit/audit_log.h"
 #include "audit/report.h"
 #include "audit/review.h"
@@ -21,6 +24,7 @@ constexpr const char* kUsage =
     "       redact audit summary LOG... [--format text|json|csv] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit schedule LOG... [--format csv|md] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit report LOG... -o REPORT.html [--dpi N] [--key FILE] [--public-key PUB.pem]\n"
+    "       redact audit marked-copy LOG... -o DIR [--password-file F] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit confirm LOG... --key FILE --document D --page N --text TEXT\n"
     "       redact audit merge LOG... -o MERGED [--key FILE] [--public-key PUB.pem] [--sign KEY.pem]\n"
     "\n"
@@ -59,6 +63,13 @@ constexpr const char* kUsage =
     "its redactions, numbered as in the schedule. Outputs are found by the paths\n"
     "recorded, from the current folder; one not found is named, not drawn.\n"
     "\n"
+    "marked-copy: for each published document, a copy of its original (the\n"
+    "input as recorded, from the current folder, which must still have its\n"
+    "recorded SHA-256) in which every redaction is outlined and labelled with its\n"
+    "exemptions while its text stays readable, every page stamped NOT FOR\n"
+    "PUBLICATION, written to DIR/<its output's path under the log's folder>\n"
+    ".marked.pdf. For internal review and the Information Commissioner only.\n"
+    "\n"
     "confirm: whether a box on page N of document D (its input or output name)\n"
     "hid TEXT: the text is normalized as redact normalizes withheld text and its\n"
     "HMAC under the key compared with each redaction's text_hmac (written by\n"
@@ -87,11 +98,74 @@ std::optional<audit::Format> parse_format(const std::string& text) {
 
 int exit_for(const Error& e) { return e.kind() == ErrorKind::usage ? kExitUsage : kExitFailed; }
 
+// `audit marked-copy`: the marked copy of each published document of the
+// logs, from its original, planned whole (names, originals) before any is
+// written.
+int marked_copies(const std::vector<audit::ReadLog>& logs, const std::string& dir, const std::string& password,
+                  Console& console) {
+  namespace fs = std::filesystem;
+  struct Copy {
+    std::string input, input_sha256, path;
+    std::vector<apply::MarkedBox> boxes;
+  };
+  std::vector<Copy> copies;
+  std::set<std::string> paths, recorded;
+  for (const audit::ReadLog& log : logs) {
+    const std::string root = fs::path(log.path).parent_path().string();
+    for (const audit::DocumentOutcome& d : audit::documents_of({log})) {
+      recorded.insert(d.document.document);
+      if (d.document.output) recorded.insert(*d.document.output);
+      if (!d.document.output) continue;  // held or failed: nothing published, nothing to mark
+      if (!apply::apart_from_published(dir, fs::path(*d.document.output).parent_path().string())) {
+        console.error(printable(dir) + ": the marked copies' folder must be apart from the folder of the published " +
+                      printable(*d.document.output) + ": they hold the withheld text");
+        return kExitUsage;
+      }
+      if (!d.document.input_sha256) {
+        console.error(printable(d.document.document) + ": the log holds no SHA-256 of its input, so no original can be "
+                      "shown to be the one redacted");
+        return kExitUsage;
+      }
+      Copy copy{d.document.document, *d.document.input_sha256, apply::marked_copy_path(*d.document.output, root, dir), {}};
+      for (const audit::RedactionRecord& r : d.redactions) {
+        copy.boxes.push_back({r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]},
+                              apply::label_text(r.exemptions) + " - " + r.category});
+      }
+      if (!paths.insert(fs::path(copy.path).lexically_normal().string()).second) {
+        console.error(printable(copy.path) + ": two documents would have this marked copy");
+        return kExitUsage;
+      }
+      copies.push_back(std::move(copy));
+    }
+  }
+  for (const Copy& copy : copies) {
+    std::error_code ec;
+    for (const std::string& other : recorded) {
+      if (fs::exists(other, ec) && fs::equivalent(other, copy.path, ec)) {
+        console.error(printable(copy.path) + ": is an input or an output the log records: not overwritten");
+        return kExitUsage;
+      }
+    }
+  }
+  int failed = 0;
+  for (const Copy& copy : copies) {
+    try {
+      apply::write_marked_copy(copy.input, password, copy.boxes, copy.path, copy.input_sha256);
+      console.out("marked copy (not for publication): " + printable(copy.path) + " (" + std::to_string(copy.boxes.size()) +
+                  " redactions outlined)\n");
+    } catch (const Error& e) {
+      console.error(e.what());
+      ++failed;
+    }
+  }
+  return failed ? kExitFailed : kExitOk;
+}
+
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("audit", kUsage);
-  command.options().add_options()("output,o", po::value<std::string>(), "merged log (merge), HTML file (report)")(
+  command.options().add_options()("output,o", po::value<std::string>(), "merged log (merge), HTML file (report), folder (marked-copy)")(
       "dpi", po::value<double>()->default_value(96), "report: resolution of the page pictures (36 to 300)")(
       "key", po::value<std::string>(), "file holding the --audit-key the log was written with")(
       "public-key", po::value<std::string>(), "Ed25519 public key (PEM) the log's seal must verify with")(
@@ -101,15 +175,19 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
       "document", po::value<std::string>(), "confirm: the document (input or output name)")(
       "page", po::value<int>(), "confirm: the page")(
       "text", po::value<std::string>(), "confirm: the text to test");
+  command.add_password();
   if (auto status = command.parse(args, console)) return *status;
   const po::variables_map& vm = command.values();
   const auto positionals = command.positionals();
-  if (positionals.empty()) return command.usage_error(console, "say verify, summary, schedule, report, confirm or merge");
+  if (positionals.empty()) {
+    return command.usage_error(console, "say verify, summary, schedule, report, marked-copy, confirm or merge");
+  }
   const std::string& verb = positionals[0];
   const std::vector<std::string> logs(positionals.begin() + 1, positionals.end());
-  const std::set<std::string> verbs = {"verify", "summary", "schedule", "report", "confirm", "merge"};
+  const std::set<std::string> verbs = {"verify", "summary", "schedule", "report", "marked-copy", "confirm", "merge"};
   if (!verbs.contains(verb)) {
-    return command.usage_error(console, "say verify, summary, schedule, report, confirm or merge, not '" + verb + "'");
+    return command.usage_error(console, "say verify, summary, schedule, report, marked-copy, confirm or merge, not '" +
+                                            verb + "'");
   }
   if (logs.empty()) return command.usage_error(console, "name at least one log after '" + verb + "'");
 
@@ -147,6 +225,9 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
       console.error(e.what());
       return exit_for(e);
     }
+  }
+  if (verb == "marked-copy" && !vm.count("output")) {
+    return command.usage_error(console, "give the marked copies' folder with -o DIR");
   }
   if (verb == "report") {
     if (!vm.count("output")) return command.usage_error(console, "give the report's file with -o REPORT.html");
@@ -221,6 +302,7 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
       return exit_for(e);
     }
   }
+  if (verb == "marked-copy") return marked_copies(read, vm["output"].as<std::string>(), command.password(), console);
   // confirm
   const std::string document = vm["document"].as<std::string>();
   const int page = vm["page"].as<int>();

@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "  audit summary LOG...                    documents by status, redactions by exemption\n"
     "  audit schedule LOG...                   the schedule of redactions (csv or md)\n"
     "  audit report LOG... -o REPORT.html      one HTML file: pages with every box outlined\n"
+    "  audit marked-copy LOG... -o DIR         originals with every redaction outlined (not for publication)\n"
     "  audit confirm LOG... --key K ...        whether a box hid a given text\n"
     "  audit merge LOG... -o MERGED            join the logs of a batch's shards into one chain\n"
     "\n"

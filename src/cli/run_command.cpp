@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "apply/marked_copy.h"
 #include "apply/redactor.h"
 #include "audit/audit_log.h"
 #include "batch/jobs.h"
@@ -43,7 +44,7 @@ constexpr const char* kUsage =
     "Usage: redact run INPUT... -o OUT [--patterns P | --no-patterns] [--term PHRASE]...\n"
     "                  [--terms-file F] [--term-exemption E]... [--keep PHRASE]...\n"
     "                  [--keep-file F] [--audit FILE] [--audit-key FILE] [--audit-sign KEY.pem]\n"
-    "                  [--no-label] [--dry-run]\n"
+    "                  [--marked-copy DIR] [--no-label] [--dry-run]\n"
     "                  [--password-file F] [-j N] [--timeout SECONDS] [--shard K/N]\n"
     "                  [--progress auto|bar|plain|none] [--quiet] [--resume]\n"
     "\n"
@@ -80,6 +81,12 @@ constexpr const char* kUsage =
     "and never the withheld text. --audit-key FILE gives every record its\n"
     "HMAC-SHA256 under that secret and each redaction a text_hmac; --audit-sign\n"
     "KEY.pem ends it with an Ed25519 seal (see `redact audit --help`).\n"
+    "\n"
+    "--marked-copy DIR writes, for each document written, a copy of the original\n"
+    "in which every redaction is outlined and labelled with its exemptions while\n"
+    "its text stays readable, every page stamped NOT FOR PUBLICATION, to\n"
+    "DIR/<its output's path>.marked.pdf; DIR must be apart from OUT. A copy that\n"
+    "cannot be written is named and makes the exit status 3.\n"
     "\n"
     "Exit status: 0 every document written (redacted or clean), 1 some held for\n"
     "review (a person must look: do not retry), 2 usage or configuration error,\n"
@@ -146,7 +153,13 @@ nlohmann::json file_sha256(const std::string& path) {
 // What a worker sends back for one document: the outcome, with each
 // region's withheld text replaced by its keyed HMAC (or nothing), so that
 // the text never leaves the worker; and the input's hash.
-std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key) {
+// What became of a document's marked copy (--marked-copy): its path, or why
+// it was not written.
+struct MarkedCopy {
+  std::string path, error;
+};
+
+std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const MarkedCopy& marked) {
   nlohmann::json regions = nlohmann::json::array();
   for (const apply::Region& r : outcome.regions) {
     regions.push_back({{"page", r.page},
@@ -168,13 +181,16 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
                         {"output_sha256", outcome.output_sha256},
                         {"output_size", outcome.output_size},
                         {"input_notes", outcome.input_notes},
-                        {"input_sha256", outcome.input_sha256}}
+                        {"input_sha256", outcome.input_sha256},
+                        {"marked_copy", marked.path},
+                        {"marked_copy_error", marked.error}}
       .dump();
 }
 
 struct Result {
   apply::Outcome outcome;  // regions without their withheld text
   std::vector<std::string> text_hmacs;  // by region ("" without a key)
+  MarkedCopy marked;
 };
 
 Result outcome_from_json(const std::string& text) {
@@ -203,6 +219,7 @@ Result outcome_from_json(const std::string& text) {
   o.input_notes = j.at("input_notes").get<std::vector<std::string>>();
   o.output_size = j.at("output_size").get<size_t>();
   o.input_sha256 = j.at("input_sha256").get<std::string>();
+  result.marked = {j.at("marked_copy").get<std::string>(), j.at("marked_copy_error").get<std::string>()};
   return result;
 }
 
@@ -285,6 +302,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
       "audit-key", po::value<std::string>(), "file holding a secret: every record gets its HMAC under it, and redactions a text_hmac")(
       "audit-sign", po::value<std::string>(), "Ed25519 private key (PEM): the log is sealed with its signature at the end")(
+      "marked-copy", po::value<std::string>(), "folder for marked copies: each original with its redactions outlined, NOT for publication")(
       "no-label", "do not label the boxes with their exemptions")(
       "dry-run", "decide and report everything, write nothing (no outputs, no audit log)")(
       "jobs,j", po::value<long long>(), "documents at once, each in its own worker process (default: CPUs)")(
@@ -302,6 +320,16 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   if (!vm.count("output")) return command.usage_error(console, "give the output folder with -o OUT");
   const fs::path out = vm["output"].as<std::string>();
   const bool dry_run = vm.count("dry-run") > 0;
+  // Marked copies hold the withheld text: never among what is published.
+  std::string marked_dir;
+  if (vm.count("marked-copy")) {
+    marked_dir = vm["marked-copy"].as<std::string>();
+    if (dry_run) return command.usage_error(console, "--dry-run writes nothing, --marked-copy writes copies: give one");
+    if (!apply::apart_from_published(marked_dir, out.string())) {
+      return command.usage_error(console, "the marked copies' folder must be apart from the output folder: they hold "
+                                          "the withheld text");
+    }
+  }
   const bool quiet = vm.count("quiet") > 0;
   std::optional<batch::ProgressMode> progress_mode =
       quiet ? batch::ProgressMode::none : batch::parse_progress(vm["progress"].as<std::string>());
@@ -410,6 +438,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   options.producer = std::string("redact ") + REDACT_VERSION;
   std::map<apply::Status, int> by_status;
   std::map<std::string, int> by_category, by_exemption;
+  int marked_failures = 0;
   batch::Progress progress(*progress_mode, jobs.size(), [](std::string_view text) { Console::write_stderr(text); },
                            [&](std::string_view text) { console.out(text); });
 
@@ -417,7 +446,23 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   const auto work = [&](size_t i) {
     const batch::Job& job = jobs[i];
     test_fault(job);
-    return outcome_to_json(apply::redact_document(job.input, job.output, *matcher, options), key);
+    const apply::Outcome outcome = apply::redact_document(job.input, job.output, *matcher, options);
+    MarkedCopy marked;
+    if (!marked_dir.empty() && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) {
+      std::vector<apply::MarkedBox> boxes;
+      for (const apply::Region& r : outcome.regions) {
+        const match::Pattern& pattern = matcher->patterns()[r.pattern];
+        boxes.push_back({r.page, r.box, apply::label_text(pattern.exemptions) + " - " + pattern.category});
+      }
+      marked.path = apply::marked_copy_path(job.output, out.string(), marked_dir);
+      try {
+        apply::write_marked_copy(job.input, options.password, boxes, marked.path, outcome.input_sha256);
+      } catch (const std::exception& e) {
+        marked.error = e.what();
+        marked.path.clear();
+      }
+    }
+    return outcome_to_json(outcome, key, marked);
   };
   // As each ends, in any order: the progress line.
   const auto finished = [&](size_t, const batch::JobEnd& end) {
@@ -510,9 +555,13 @@ int run_command(const std::vector<std::string>& args, Console& console) {
         record.output_size = outcome.output_size;
       }
       record.earlier_output_removed = removed_earlier;
+      if (!result.marked.path.empty()) record.marked_copy = result.marked.path;
       log->append(record);
     }
-    if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) return;
+    if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean) &&
+        result.marked.error.empty()) {
+      return;
+    }
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + printable(job.input);
     if (written) {
       line += " -> " + printable(job.output) + " (" + std::to_string(outcome.regions.size()) + " redactions";
@@ -522,6 +571,11 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     }
     if (!outcome.reason.empty()) line += ": " + printable(outcome.reason);
     if (removed_earlier) line += " (the output an earlier run wrote there was removed)";
+    if (!result.marked.path.empty()) line += "\n  marked copy (not for publication): " + printable(result.marked.path);
+    if (!result.marked.error.empty()) {
+      ++marked_failures;
+      line += "\n  marked copy NOT written: " + printable(result.marked.error);
+    }
     for (const std::string& note : outcome.input_notes) line += "\n  the input was " + note;
     progress.print(line + "\n");
   };
@@ -562,9 +616,10 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   summary << "\n";
   for (const auto& [category, n] : by_category) summary << "  " << category << ": " << n << "\n";
   for (const auto& [exemption, n] : by_exemption) summary << "  under " << exemption << ": " << n << "\n";
+  if (marked_failures > 0) summary << marked_failures << " marked copies could not be written\n";
   if (log) summary << "audit log: " << log->path() << " (head " << log->head() << ")\n";
   console.out(summary.str());
-  if (by_status[apply::Status::failed] > 0) return kExitFailed;
+  if (by_status[apply::Status::failed] > 0 || marked_failures > 0) return kExitFailed;
   if (by_status[apply::Status::needs_review] > 0) return kExitFound;
   return kExitOk;
 }

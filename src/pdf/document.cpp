@@ -686,6 +686,16 @@ void Document::add_standard_font(int number, const std::string& name, const std:
   impl_->translate("adding a font to page " + std::to_string(number));
 }
 
+void Document::set_page_box(int number, const Rect& box) try {
+  PoDoFo::PdfArray rect;
+  for (double v : {box.x0, box.y0, box.x1, box.y1}) rect.push_back(PoDoFo::PdfVariant(v));
+  PoDoFo::PdfDictionary& page = impl_->page(number)->GetDictionary();
+  page.AddKey(PdfName("MediaBox"), rect);
+  page.AddKey(PdfName("CropBox"), rect);
+} catch (...) {
+  impl_->translate("setting the box of page " + std::to_string(number));
+}
+
 std::string Document::stream_content(const std::string& object) try {
   try {
     return impl_->reader->decode(impl_->pdf.GetObjects().GetObject(parse_reference(object)));

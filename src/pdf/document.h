@@ -94,6 +94,8 @@ class Document {
   // Gives the page resources of its own (a copy of what it inherits or
   // shares with other pages) and adds a standard-14 font under `name`.
   void add_standard_font(int number, const std::string& name, const std::string& base_font);
+  // Sets the page's /MediaBox and /CropBox (default user space) to `box`.
+  void set_page_box(int number, const Rect& box);
   // The decoded bytes of the stream object "12 0" (a form's content).
   std::string stream_content(const std::string& object);
   // Copies the stream object `object` (a form or an appearance stream), to
