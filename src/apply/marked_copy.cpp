@@ -124,8 +124,13 @@ std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBo
 
 std::string marked_copy_path(const std::string& output, const std::string& outputs_root, const std::string& dir) {
   namespace fs = std::filesystem;
-  fs::path relative = fs::path(output).lexically_relative(outputs_root);
-  if (relative.empty() || *relative.begin() == "..") relative = fs::path(output).filename();
+  // Never outside `dir`, whatever a log names: no "..", no root.
+  fs::path relative = fs::path(output).lexically_normal().lexically_relative(fs::path(outputs_root).lexically_normal());
+  relative = relative.lexically_normal();
+  const bool escapes = relative.empty() || relative.is_absolute() ||
+                       std::any_of(relative.begin(), relative.end(), [](const fs::path& part) { return part == ".."; });
+  if (escapes) relative = fs::path(output).filename();
+  if (relative.empty() || relative == "." || relative == "..") relative = "document.pdf";
   relative.replace_extension(".marked.pdf");
   return (fs::path(dir) / relative).string();
 }

@@ -1,4 +1,5 @@
 // Whole-document redaction on small PDFs, each pinning one fail-closed rule.
+#include "apply/marked_copy.h"
 #include "apply/redactor.h"
 
 #include <gtest/gtest.h>
@@ -524,6 +525,22 @@ TEST(Redactor, UnreadableInputFails) {
 
 TEST(Redactor, LabelsNameTheExemptions) {
   EXPECT_EQ(label_text({"s27(1)(a)", "s31(1)(b)"}), "s.27(1)(a), s.31(1)(b)");
+}
+
+}  // namespace
+}  // namespace redact::apply
+
+namespace redact::apply {
+namespace {
+
+// A log anyone can write names the outputs: a marked copy never lands
+// outside its folder.
+TEST(MarkedCopy, ItsPathStaysInsideItsFolder) {
+  EXPECT_EQ(marked_copy_path("out/sub/a.pdf", "out", "m"), "m/sub/a.marked.pdf");
+  EXPECT_EQ(marked_copy_path("out/a/../../../etc/x.pdf", "out", "m"), "m/x.marked.pdf");
+  EXPECT_EQ(marked_copy_path("/etc/x.pdf", "out", "m"), "m/x.marked.pdf");
+  EXPECT_EQ(marked_copy_path("../x.pdf", "out", "m"), "m/x.marked.pdf");
+  EXPECT_EQ(marked_copy_path("out/..", "out", "m"), "m/document.marked.pdf");
 }
 
 }  // namespace
