@@ -77,7 +77,8 @@ std::string line_to(const Matrix& user_from_page, Point from, Point to) {
 // is and joined by a thin line to its label in the column, and the stamp
 // runs up the column's outer edge. Nothing is written over the page's own
 // text, so that no reader joins a label to the words it marks.
-std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBox*>& boxes) {
+std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBox*>& boxes,
+                  const std::vector<std::string>& notes) {
   const Matrix user_from_page = page.page_from_user.inverted();
   const double w = page.width, h = page.height;
   std::string out = "q 1 g\n";
@@ -94,9 +95,33 @@ std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBo
   std::stable_sort(ordered.begin(), ordered.end(), [](const MarkedBox* a, const MarkedBox* b) {
     return a->box.y0 + a->box.y1 < b->box.y0 + b->box.y1;
   });
-  double next = 0;  // the first free line of the column, page space
-  const double leading = kLabelSize * 1.2;
-  for (const MarkedBox* b : ordered) {
+  // Labels as large as lets every one of them fit in the column, each on
+  // lines of its own (a dense page gets smaller ones, never fewer).
+  double size = kLabelSize;
+  const auto height_needed = [&](double at) {
+    double lines = 0;
+    for (const std::string& note : notes) lines += static_cast<double>(wrap(note, at, kMargin - 12).size());
+    for (const MarkedBox* b : ordered) lines += static_cast<double>(wrap(b->label, at, kMargin - 30).size());
+    return lines * at * 1.2 + static_cast<double>(ordered.size() + notes.size());
+  };
+  while (size > 0.5 && height_needed(size) > h - 4) size *= 0.9;
+  const double leading = size * 1.2;
+  double next = 2;  // the first free line of the column, page space
+  for (const std::string& note : notes) {
+    for (const std::string& line : wrap(note, size, kMargin - 12)) {
+      out += text_at(user_from_page, page.rotation, Point{w + 6, next + size * 0.8}, size, line);
+      next += leading;
+    }
+    next += 1;
+  }
+  // What the labels from each one on need, so that each is placed where
+  // all those after it still fit.
+  std::vector<double> needed(ordered.size() + 1, 0);
+  for (size_t i = ordered.size(); i-- > 0;) {
+    needed[i] = needed[i + 1] + static_cast<double>(wrap(ordered[i]->label, size, kMargin - 30).size()) * leading + 1;
+  }
+  for (size_t n = 0; n < ordered.size(); ++n) {
+    const MarkedBox* b = ordered[n];
     out += "0.75 w\n";
     first = true;
     for (const Point& corner : {Point{b->box.x0, b->box.y0}, Point{b->box.x1, b->box.y0}, Point{b->box.x1, b->box.y1},
@@ -106,17 +131,19 @@ std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBo
       first = false;
     }
     out += "h S\n";
-    const std::vector<std::string> lines = wrap(b->label, kLabelSize, kMargin - 30);
-    const double top = std::max((b->box.y0 + b->box.y1) / 2 - kLabelSize / 2, next);
-    out += "0.4 w\n" + line_to(user_from_page, {b->box.x1, (b->box.y0 + b->box.y1) / 2}, {w + 4, top + kLabelSize * 0.4});
+    const std::vector<std::string> lines = wrap(b->label, size, kMargin - 30);
+    // Beside its box when there is room, else as high as the labels after
+    // it leave room for.
+    const double top = std::max(next, std::min((b->box.y0 + b->box.y1) / 2 - size / 2, h - 2 - needed[n]));
+    out += "0.4 w\n" + line_to(user_from_page, {b->box.x1, (b->box.y0 + b->box.y1) / 2}, {w + 4, top + size * 0.4});
     for (size_t i = 0; i < lines.size(); ++i) {
-      out += text_at(user_from_page, page.rotation, Point{w + 6, top + kLabelSize * 0.8 + i * leading}, kLabelSize, lines[i]);
+      out += text_at(user_from_page, page.rotation, Point{w + 6, top + size * 0.8 + i * leading}, size, lines[i]);
     }
     next = top + lines.size() * leading + 1;
   }
   // Up the outer edge, as large as fits.
-  const double size = std::min(kStampSize, (h - 12) / std::max(1.0, em_width(kMarkedCopyStamp)));
-  out += text_at(user_from_page, page.rotation, Point{w + kMargin - 6, h - 6}, size, kMarkedCopyStamp, 90);
+  const double stamp = std::min(kStampSize, (h - 12) / std::max(1.0, em_width(kMarkedCopyStamp)));
+  out += text_at(user_from_page, page.rotation, Point{w + kMargin - 6, h - 6}, stamp, kMarkedCopyStamp, 90);
   return out + "Q\n";
 }
 
@@ -135,7 +162,7 @@ std::string marked_copy_path(const std::string& output, const std::string& outpu
   return (fs::path(dir) / relative).string();
 }
 
-bool apart_from_published(const std::string& dir, const std::string& published) {
+bool apart(const std::string& dir, const std::string& published) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path a = fs::weakly_canonical(dir.empty() ? "." : dir, ec);
@@ -147,17 +174,29 @@ bool apart_from_published(const std::string& dir, const std::string& published) 
   return !inside(a, b) && !inside(b, a);
 }
 
-void write_marked_copy(const std::string& input, const std::string& password, const std::vector<MarkedBox>& boxes,
-                       const std::string& output, const std::string& input_sha256) {
+void write_marked_copy(const MarkedCopyRequest& request, const std::string& output) {
+  namespace fs = std::filesystem;
+  // Where it goes first, resolved through any link on the way: never in or
+  // over a folder of published outputs or of inputs.
+  const fs::path folder = fs::path(output).parent_path();
+  std::error_code ec;
+  fs::create_directories(folder.empty() ? fs::path(".") : folder, ec);
+  for (const std::string& other : request.keep_apart) {
+    if (!apart(folder.string(), other)) {
+      throw Error(ErrorKind::usage, Location(output),
+                  "would be written in " + other + " or over it (published outputs or inputs): a marked copy holds the "
+                  "withheld text");
+    }
+  }
   std::string read_sha256;
-  const std::unique_ptr<pdf::Document> document = pdf::Document::open(input, password, &read_sha256);
-  if (!input_sha256.empty() && read_sha256 != input_sha256) {
-    throw Error(ErrorKind::usage, Location(input), "is not the file the audit log recorded (its SHA-256 differs)");
+  const std::unique_ptr<pdf::Document> document = pdf::Document::open(request.input, request.password, &read_sha256);
+  if (!request.input_sha256.empty() && read_sha256 != request.input_sha256) {
+    throw Error(ErrorKind::usage, Location(request.input), "is not the file the audit log recorded (its SHA-256 differs)");
   }
   std::map<int, std::vector<const MarkedBox*>> by_page;
-  for (const MarkedBox& b : boxes) {
+  for (const MarkedBox& b : request.boxes) {
     if (b.page < 1 || b.page > document->page_count()) {
-      throw Error(ErrorKind::usage, Location(input, b.page), "has no such page for a redaction of the audit log");
+      throw Error(ErrorKind::usage, Location(request.input, b.page), "has no such page for a redaction of the audit log");
     }
     by_page[b.page].push_back(&b);
   }
@@ -166,25 +205,23 @@ void write_marked_copy(const std::string& input, const std::string& password, co
     const pdf::PageContent page = document->read_page(number, diagnostics);
     // Its content is drawn again from what was read: all of it, or no copy.
     if (!page.complete) {
-      throw Error(ErrorKind::unsupported, Location(input, number),
+      throw Error(ErrorKind::unsupported, Location(request.input, number),
                   "cannot be read completely (" + page.incomplete_reason + "): a marked copy would lose what was not read");
     }
     const auto ops = pdf::parse_content(page.content, nullptr);
     document->add_standard_font(number, kMarkFont, "Helvetica");
-    document->set_page_content(number, isolated(page.content, ops) + marks(page, by_page[number]));
+    document->set_page_content(number, isolated(page.content, ops) +
+                                           marks(page, by_page[number], number == 1 ? request.notes : std::vector<std::string>{}));
     // The page as displayed, a column wider (page space to user space).
     const Matrix user_from_page = page.page_from_user.inverted();
     document->set_page_box(number, user_from_page.apply(Rect{0, 0, page.width + kMargin, page.height}).bounds());
   }
-  const std::filesystem::path folder = std::filesystem::path(output).parent_path();
-  if (!folder.empty()) std::filesystem::create_directories(folder);
   // Beside the copy, then renamed: never a half-written one.
   const std::string temporary = output + ".marking";
   try {
     document->write(temporary);
     std::filesystem::rename(temporary, output);
   } catch (...) {
-    std::error_code ec;
     std::filesystem::remove(temporary, ec);
     throw;
   }

@@ -27,16 +27,25 @@ inline constexpr const char* kMarkedCopyStamp =
 // ".pdf" turned into ".marked.pdf".
 std::string marked_copy_path(const std::string& output, const std::string& outputs_root, const std::string& dir);
 
-// Whether the folder of marked copies `dir` is apart from `published` (a
-// folder of outputs): neither is the other, nor inside it. Marked copies
-// hold the withheld text; they are never written among what is published.
-bool apart_from_published(const std::string& dir, const std::string& published);
+// Whether two folders are apart: neither is the other nor inside it (links
+// resolved). Marked copies hold the withheld text: their folder is kept
+// apart from published outputs and from inputs.
+bool apart(const std::string& folder, const std::string& other);
 
-// Writes the marked copy of `input` (opened with `password`) to `output`,
-// whole or not at all. When `input_sha256` is given, the bytes read must
-// have that SHA-256 (the original the log recorded). Throws redact::Error
-// naming the file, page and object when it cannot.
-void write_marked_copy(const std::string& input, const std::string& password, const std::vector<MarkedBox>& boxes,
-                       const std::string& output, const std::string& input_sha256 = "");
+struct MarkedCopyRequest {
+  std::string input, password;
+  std::string input_sha256;  // the bytes read must have it: those redacted ("" to skip)
+  std::vector<MarkedBox> boxes;
+  // What was withheld elsewhere than on a page (a form value, a link),
+  // listed at the top of the column of page 1.
+  std::vector<std::string> notes;
+  // Folders the copy's own folder must be apart from (apart()), checked
+  // once that folder exists: published outputs, input folders.
+  std::vector<std::string> keep_apart;
+};
+
+// Writes the marked copy of `request.input` to `output`, whole or not at
+// all. Throws redact::Error naming the file, page and object when it cannot.
+void write_marked_copy(const MarkedCopyRequest& request, const std::string& output);
 
 }  // namespace redact::apply

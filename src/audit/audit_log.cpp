@@ -43,7 +43,6 @@ std::string text_hmac(const std::string& key, std::string_view normalized_text) 
 
 AuditLog::AuditLog(const std::string& path, Mode mode, const std::string& key)
     : path_(path), mac_key_(key.empty() ? "" : mac_key(key)), prev_(kFirstPrev) {
-  std::string existing;
   if (mode == Mode::resume) {
     VerifyOptions options;
     options.key = key;
@@ -54,20 +53,28 @@ AuditLog::AuditLog(const std::string& path, Mode mode, const std::string& key)
                   "the audit log to resume does not verify: " + chain.reason);
     }
     if (chain.keyed != keyed()) {
-      throw Error(ErrorKind::usage, Location(path), chain.keyed ? "the audit log to resume is chained under a key: give --audit-key"
-                                                                : "the audit log to resume is not chained under a key: "
+      throw Error(ErrorKind::usage, Location(path), chain.keyed ? "the audit log to resume is written under a key: give --audit-key"
+                                                                : "the audit log to resume is not written under a key: "
                                                                   "resume it without --audit-key, or start a new log");
     }
     prev_ = chain.head;
     lines_ = chain.lines;
-    existing = read_file(path).value_or("");
+  }
+  char last = '\n';
+  if (mode == Mode::resume) {
+    // Every byte so far, for the next seal, read a piece at a time.
+    std::ifstream in(path, std::ios::binary);
+    std::string piece(1 << 20, '\0');
+    while (in.read(piece.data(), static_cast<std::streamsize>(piece.size())) || in.gcount() > 0) {
+      bytes_.update(std::string_view(piece.data(), static_cast<size_t>(in.gcount())));
+      last = piece[static_cast<size_t>(in.gcount()) - 1];
+    }
   }
   out_.open(path, std::ios::binary | (mode == Mode::resume ? std::ios::app : std::ios::trunc));
   if (!out_) throw Error(ErrorKind::io, Location(path), "cannot write the audit log");
-  bytes_.update(existing);
   // A log cut after its last record's text but before its newline (a run
   // killed between the two) still verifies; the next record starts a line.
-  if (!existing.empty() && existing.back() != '\n') {
+  if (last != '\n') {
     out_ << '\n';
     bytes_.update("\n");
   }
@@ -227,7 +234,6 @@ VerifyResult verify_stream(std::istream& in, const std::string& path, const Veri
         result.first_bad_line = recorded.line;
         result.reason = "the output " + output + " was changed after the run: its SHA-256 is " + sha256 +
                         ", the log records " + recorded.sha256;
-        if (kept) kept->clear();
         return result;
       }
     }

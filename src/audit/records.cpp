@@ -50,6 +50,11 @@ class Fields {
     if (!is_hex(v, 64)) fail(name, "is not a SHA-256 in lower-case hex");
     return v;
   }
+  // "" for none (a run with --no-patterns has no pattern set).
+  std::string sha256_or_empty(const char* name) {
+    if (at(name).is_string() && at(name).get<std::string>().empty()) return "";
+    return sha256(name);
+  }
   std::optional<std::string> sha256_or_null(const char* name) {
     if (at(name).is_null()) return std::nullopt;
     return sha256(name);
@@ -151,7 +156,7 @@ RunRecord run_from(Fields& f) {
   r.version = f.string("version");
   r.icu = f.string("icu");
   r.patterns = f.string("patterns");
-  r.patterns_sha256 = f.sha256("patterns_sha256");
+  r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
   r.settings_sha256 = f.sha256("settings_sha256");
   r.chain = f.one_of("chain", {kChainSha256, kChainHmac});
   r.options = nested(f, "options", "run options", [](Fields& o) {
@@ -215,7 +220,7 @@ RedactionRecord redaction_from(Fields& f) {
   r.category = f.string("category");
   r.pattern = f.string("pattern");
   r.rule = f.one_of("rule", {"pattern", "term"});
-  r.patterns_sha256 = f.sha256("patterns_sha256");
+  r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
   r.exemptions = f.strings("exemptions");
   r.chars = f.count("chars");
   if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");

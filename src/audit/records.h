@@ -37,7 +37,7 @@ struct RunRecord {
   std::string version;          // of redact
   std::string icu;              // of ICU: normalization and the gazetteer's country names
   std::string patterns;         // the pattern file
-  std::string patterns_sha256;  // of its bytes
+  std::string patterns_sha256;  // of its bytes ("" with --no-patterns)
   std::string settings_sha256;  // of everything that decides an output's bytes (--resume)
   std::string chain = kChainSha256;
   RunOptions options;
@@ -66,7 +66,7 @@ struct RedactionRecord {
   std::string category;
   std::string pattern;          // its id ("term" for --term phrases)
   std::string rule;             // what decided it: "pattern" or "term"
-  std::string patterns_sha256;  // of the pattern set the pattern came from
+  std::string patterns_sha256;  // of the pattern set the pattern came from ("" with --no-patterns)
   std::vector<std::string> exemptions;
   size_t chars = 0;  // characters withheld
   std::optional<std::string> text_hmac;  // HMAC-SHA256 of the normalized text, with a key

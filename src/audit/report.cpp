@@ -3,11 +3,14 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/diagnostics.h"
 #include "core/file.h"
+#include "batch/workers.h"
 #include "core/hash.h"
 #include "pdf/rendering.h"
 
@@ -50,10 +53,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string decided_by(const RedactionRecord& r) {
-  return r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
-}
-
 constexpr const char* kStyle = R"(
 body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#1b1b1b}
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2.5em;border-top:2px solid #333;padding-top:.6em;word-break:break-all}
@@ -85,6 +84,40 @@ void document_header(std::string& html, const DocumentOutcome& d) {
   html += "</dl>\n";
 }
 
+// In a worker: the pictures of the pages of `d` that lost text, drawn from
+// its output when that is the file the log recorded, as JSON: {"pages":
+// [{page, width, height, scale, jpeg (base64)}], "error": why not}.
+std::string draw_pages(const DocumentOutcome& d, const ReportOptions& options) {
+  nlohmann::json out = {{"pages", nlohmann::json::array()}, {"error", ""}};
+  const DocumentRecord& r = d.document;
+  std::error_code ec;
+  // A regular file only: a FIFO or a device named by a log would block.
+  std::optional<std::string> bytes;
+  if (r.output && std::filesystem::is_regular_file(*r.output, ec)) bytes = read_file(*r.output);
+  if (!bytes) {
+    out["error"] = "the output is not found from here";
+  } else if (!r.output_sha256 || sha256_hex(*bytes) != *r.output_sha256) {
+    out["error"] = "the output is not the file the log recorded";  // verify fails first; never drawn
+  } else {
+    std::set<int> pages;
+    for (const RedactionRecord& box : d.redactions) pages.insert(box.page);
+    try {
+      const pdf::Renderer renderer(*r.output, *bytes);
+      for (int page : pages) {
+        const pdf::RenderedPage picture = renderer.render(page, options.dpi, options.max_pixels);
+        out["pages"].push_back({{"page", page},
+                                {"width", picture.width},
+                                {"height", picture.height},
+                                {"scale", picture.scale},
+                                {"jpeg", base64(picture.jpeg)}});
+      }
+    } catch (const std::exception& e) {
+      out["error"] = e.what();
+    }
+  }
+  return out.dump();
+}
+
 }  // namespace
 
 ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& out, const ReportOptions& options) {
@@ -98,6 +131,26 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
     boxes += d.redactions.size();
   }
   const auto written = [](const DocumentOutcome& d) { return d.document.status == "redacted" || d.document.status == "clean"; };
+
+  // Poppler draws in worker processes, each document within the time
+  // allowed: a page that takes forever to draw (a pattern of a thousandth of
+  // a point) or crashes poppler fails its pictures, never the report.
+  std::vector<const DocumentOutcome*> to_draw;
+  for (const DocumentOutcome& d : documents) {
+    if (written(d) && !d.redactions.empty()) to_draw.push_back(&d);
+  }
+  std::map<const DocumentOutcome*, nlohmann::json> pictures;
+  batch::WorkerOptions workers;
+  workers.workers = options.workers;
+  workers.timeout = options.timeout;
+  const int stopped = batch::run_in_workers(
+      to_draw.size(), workers, [&](size_t i) { return draw_pages(*to_draw[i], options); }, [](size_t, const batch::JobEnd&) {},
+      [&](size_t i, const batch::JobEnd& end) {
+        nlohmann::json result = end.ok ? nlohmann::json::parse(end.result, nullptr, false) : nlohmann::json();
+        if (!result.is_object()) result = {{"error", end.ok ? "the drawing worker's result cannot be read" : end.failure}};
+        pictures[to_draw[i]] = std::move(result);
+      });
+  if (stopped != 0) throw Error(ErrorKind::io, Location(out), "not written: stopped by signal " + std::to_string(stopped));
 
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -147,42 +200,31 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
     std::map<int, std::vector<size_t>> by_page;
     for (size_t i = 0; i < d.redactions.size(); ++i) by_page[d.redactions[i].page].push_back(i);
     std::string why_not;
-    std::optional<std::string> bytes;
-    if (!by_page.empty()) {
-      bytes = r.output ? read_file(*r.output) : std::nullopt;
-      if (!bytes) {
-        why_not = "the output is not found from here";
-      } else if (!r.output_sha256 || sha256_hex(*bytes) != *r.output_sha256) {
-        why_not = "the output is not the file the log recorded";  // verify fails first; never drawn
-        bytes.reset();
-      }
-    }
-    if (bytes) {
-      try {
-        const pdf::Renderer renderer(*r.output, *bytes);
-        for (const auto& [page, items] : by_page) {
-          const pdf::RenderedPage picture = renderer.render(page, options.dpi, options.max_pixels);
-          ++stats.pages_drawn;
-          const double width = picture.width / picture.scale, height = picture.height / picture.scale;  // points
-          html += "<figure class=\"page\" data-page=\"" + std::to_string(page) + "\"><figcaption>Page " +
-                  std::to_string(page) + " of " + std::to_string(r.pages) + "</figcaption><div class=\"sheet\">";
-          html += "<img alt=\"page " + std::to_string(page) + " of the output\" width=\"" + std::to_string(picture.width) +
-                  "\" height=\"" + std::to_string(picture.height) + "\" src=\"data:image/jpeg;base64," +
-                  base64(picture.jpeg) + "\">";
-          for (size_t i : items) {
-            const RedactionRecord& box = d.redactions[i];
-            const std::string detail = join(box.exemptions) + " · " + box.category + " · " + decided_by(box);
-            const std::string label = std::to_string(i + 1) + ". " + detail;
-            html += "<div class=\"box\" data-item=\"" + std::to_string(i + 1) + "\" data-box=\"" + box_text(box.box) +
-                    "\" title=\"" + escape(label) + "\" style=\"left:" + percent(box.box[0] / width) +
-                    ";top:" + percent(box.box[1] / height) + ";width:" + percent((box.box[2] - box.box[0]) / width) +
-                    ";height:" + percent((box.box[3] - box.box[1]) / height) + "\"><span>" + std::to_string(i + 1) +
-                    "<i> " + escape(detail) + "</i></span></div>";
-          }
-          html += "</div></figure>\n";
+    if (const auto drawn = pictures.find(&d); drawn != pictures.end()) {
+      const nlohmann::json& result = drawn->second;
+      why_not = result.value("error", "");
+      for (const nlohmann::json& picture : result.value("pages", nlohmann::json::array())) {
+        const int page = picture.at("page").get<int>();
+        const int pixels_wide = picture.at("width").get<int>(), pixels_high = picture.at("height").get<int>();
+        const double scale = picture.at("scale").get<double>();
+        const double width = pixels_wide / scale, height = pixels_high / scale;  // points
+        ++stats.pages_drawn;
+        html += "<figure class=\"page\" data-page=\"" + std::to_string(page) + "\"><figcaption>Page " +
+                std::to_string(page) + " of " + std::to_string(r.pages) + "</figcaption><div class=\"sheet\">";
+        html += "<img alt=\"page " + std::to_string(page) + " of the output\" width=\"" + std::to_string(pixels_wide) +
+                "\" height=\"" + std::to_string(pixels_high) + "\" src=\"data:image/jpeg;base64," +
+                picture.at("jpeg").get<std::string>() + "\">";
+        for (size_t i : by_page[page]) {
+          const RedactionRecord& box = d.redactions[i];
+          const std::string detail = join(box.exemptions) + " · " + box.category + " · " + decided_by(box);
+          const std::string label = std::to_string(i + 1) + ". " + detail;
+          html += "<div class=\"box\" data-item=\"" + std::to_string(i + 1) + "\" data-box=\"" + box_text(box.box) +
+                  "\" title=\"" + escape(label) + "\" style=\"left:" + percent(box.box[0] / width) +
+                  ";top:" + percent(box.box[1] / height) + ";width:" + percent((box.box[2] - box.box[0]) / width) +
+                  ";height:" + percent((box.box[3] - box.box[1]) / height) + "\"><span>" + std::to_string(i + 1) +
+                  "<i> " + escape(detail) + "</i></span></div>";
         }
-      } catch (const Error& e) {
-        why_not = e.what();
+        html += "</div></figure>\n";
       }
     }
     if (!why_not.empty()) {

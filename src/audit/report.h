@@ -17,13 +17,16 @@ namespace redact::audit {
 struct ReportOptions {
   double dpi = 96;
   int max_pixels = 1800;  // longest side of a page picture
+  unsigned workers = 1;   // documents drawn at once, each in a worker process
+  unsigned timeout = 120; // seconds to draw one document's pages (0: no limit)
 };
 
 struct ReportStats {
   size_t documents = 0;
   size_t pages_drawn = 0;
   // Published documents whose pages could not be drawn, with why (an output
-  // not found from here, or one poppler cannot open).
+  // not found from here, one poppler cannot open, or one it took too long
+  // to draw).
   std::vector<std::string> not_drawn;
 };
 

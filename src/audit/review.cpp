@@ -80,13 +80,13 @@ std::string md_cell(const std::string& text) {
   return out;
 }
 
-std::string decided_by(const RedactionRecord& r) {
-  return r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
-}
-
 bool written(const DocumentRecord& d) { return d.status == "redacted" || d.status == "clean"; }
 
 }  // namespace
+
+std::string decided_by(const RedactionRecord& r) {
+  return r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
+}
 
 std::string box_text(const std::array<double, 4>& box) {
   return number(box[0]) + " " + number(box[1]) + " " + number(box[2]) + " " + number(box[3]);
@@ -192,13 +192,14 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
   }
   std::ostringstream out;
   for (const ReadLog& log : logs) {
-    out << log.path << ": " << log.verified.lines << " records, " << describe(log.verified) << ", head "
+    out << printable(log.path) << ": " << log.verified.lines << " records, " << describe(log.verified) << ", head "
         << log.verified.head << "\n";
   }
-  out << "\n" << documents.size() << " documents:";
-  for (const char* status : {"redacted", "clean", "needs_review", "failed"}) out << " " << by_status[status] << " " << status << ",";
-  out.seekp(-1, std::ios::cur);
-  out << "\n" << redactions << " boxes and " << strings << " strings withheld\n";
+  std::vector<std::string> counts;
+  for (const char* status : {"redacted", "clean", "needs_review", "failed"}) {
+    counts.push_back(std::to_string(by_status[status]) + " " + status);
+  }
+  out << "\n" << documents.size() << " documents: " << join(counts, ", ") << "\n" << redactions << " boxes and " << strings << " strings withheld\n";
   const auto section = [&](const char* title, const std::map<std::string, size_t>& counts) {
     if (counts.empty()) return;
     out << "\nby " << title << ":\n";

@@ -33,6 +33,9 @@ struct DocumentOutcome {
 // The documents of `logs`, in the order they were first recorded.
 std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs);
 
+// What decided a redaction, in words: "pattern country.iso3166", "a --term phrase".
+std::string decided_by(const RedactionRecord& redaction);
+
 // "72 700.5 130 712": a box's corners in points, as printed.
 std::string box_text(const std::array<double, 4>& box);
 

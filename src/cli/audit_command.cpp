@@ -1,8 +1,10 @@
 #include "cli/audit_command.h"
 
 #include <filesystem>
+#include <algorithm>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "apply/marked_copy.h"
 #include "apply/redactor.h"
@@ -23,7 +25,7 @@ constexpr const char* kUsage =
     "Usage: redact audit verify LOG... [--key FILE] [--public-key PUB.pem] [--no-outputs]\n"
     "       redact audit summary LOG... [--format text|json|csv] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit schedule LOG... [--format csv|md] [--key FILE] [--public-key PUB.pem]\n"
-    "       redact audit report LOG... -o REPORT.html [--dpi N] [--key FILE] [--public-key PUB.pem]\n"
+    "       redact audit report LOG... -o REPORT.html [--dpi N] [--timeout S] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit marked-copy LOG... -o DIR [--password-file F] [--key FILE] [--public-key PUB.pem]\n"
     "       redact audit confirm LOG... --key FILE --document D --page N --text TEXT\n"
     "       redact audit merge LOG... -o MERGED [--key FILE] [--public-key PUB.pem] [--sign KEY.pem]\n"
@@ -58,17 +60,20 @@ constexpr const char* kUsage =
     "nothing from anywhere): the logs and their verification, a summary, the\n"
     "held and failed documents with their reasons, then for each published\n"
     "document every page that lost text, drawn from its output (which must\n"
-    "still have its recorded SHA-256) with each box outlined and labelled with\n"
-    "its item number, exemptions, category and what decided it, and the table of\n"
-    "its redactions, numbered as in the schedule. Outputs are found by the paths\n"
+    "still have its recorded SHA-256) with each box outlined and numbered as in\n"
+    "the schedule (pointing at it shows its exemptions, category and what\n"
+    "decided it), and the table of its redactions. Outputs are found by the paths\n"
     "recorded, from the current folder; one not found is named, not drawn.\n"
+    "Pages are drawn in worker processes, one document's within --timeout\n"
+    "seconds (default 120): a document past it is named and not drawn.\n"
     "\n"
     "marked-copy: for each published document, a copy of its original (the\n"
     "input as recorded, from the current folder, which must still have its\n"
-    "recorded SHA-256) in which every redaction is outlined and labelled with its\n"
-    "exemptions while its text stays readable, every page stamped NOT FOR\n"
-    "PUBLICATION, written to DIR/<its output's path under the log's folder>\n"
-    ".marked.pdf. For internal review and the Information Commissioner only.\n"
+    "recorded SHA-256) in which every redaction is outlined and led to its label\n"
+    "(exemptions, category) in a column added beside the page, its text still\n"
+    "readable, every page stamped NOT FOR PUBLICATION, written to DIR/<its\n"
+    "output's path under the log's folder>.marked.pdf; DIR must be apart from\n"
+    "the published outputs. For internal review and the Commissioner only.\n"
     "\n"
     "confirm: whether a box on page N of document D (its input or output name)\n"
     "hid TEXT: the text is normalized as redact normalizes withheld text and its\n"
@@ -105,37 +110,64 @@ int marked_copies(const std::vector<audit::ReadLog>& logs, const std::string& di
                   Console& console) {
   namespace fs = std::filesystem;
   struct Copy {
-    std::string input, input_sha256, path;
-    std::vector<apply::MarkedBox> boxes;
+    apply::MarkedCopyRequest request;
+    std::string path;
   };
   std::vector<Copy> copies;
   std::set<std::string> paths, recorded;
+  // Kept apart from every folder of published outputs and from the folder
+  // that holds them all.
+  std::vector<std::string> keep_apart;
+  std::optional<fs::path> root;
   for (const audit::ReadLog& log : logs) {
-    const std::string root = fs::path(log.path).parent_path().string();
+    const std::string log_folder = fs::path(log.path).parent_path().string();
+    std::error_code ec;
+    const fs::path log_home = fs::weakly_canonical(log_folder.empty() ? "." : log_folder, ec);
     for (const audit::DocumentOutcome& d : audit::documents_of({log})) {
       recorded.insert(d.document.document);
-      if (d.document.output) recorded.insert(*d.document.output);
       if (!d.document.output) continue;  // held or failed: nothing published, nothing to mark
-      if (!apply::apart_from_published(dir, fs::path(*d.document.output).parent_path().string())) {
-        console.error(printable(dir) + ": the marked copies' folder must be apart from the folder of the published " +
-                      printable(*d.document.output) + ": they hold the withheld text");
-        return kExitUsage;
+      recorded.insert(*d.document.output);
+      const fs::path folder = fs::weakly_canonical(fs::path(*d.document.output).parent_path(), ec);
+      keep_apart.push_back(folder.string());
+      // The log kept in the output folder (OUT/audit.jsonl): all of OUT is published.
+      if (!apply::apart(folder.string(), log_home.string())) keep_apart.push_back(log_home.string());
+      if (!root) {
+        root = folder;
+      } else {  // the longest path both start with
+        fs::path common;
+        for (auto a = root->begin(), b = folder.begin(); a != root->end() && b != folder.end() && *a == *b; ++a, ++b) {
+          common /= *a;
+        }
+        root = common;
       }
       if (!d.document.input_sha256) {
         console.error(printable(d.document.document) + ": the log holds no SHA-256 of its input, so no original can be "
                       "shown to be the one redacted");
         return kExitUsage;
       }
-      Copy copy{d.document.document, *d.document.input_sha256, apply::marked_copy_path(*d.document.output, root, dir), {}};
+      Copy copy{{d.document.document, password, *d.document.input_sha256, {}, {}, {}},
+                apply::marked_copy_path(*d.document.output, log_folder, dir)};
       for (const audit::RedactionRecord& r : d.redactions) {
-        copy.boxes.push_back({r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]},
-                              apply::label_text(r.exemptions) + " - " + r.category});
+        copy.request.boxes.push_back({r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]},
+                                      apply::label_text(r.exemptions) + " - " + r.category});
+      }
+      for (const audit::StringRecord& r : d.strings) {
+        copy.request.notes.push_back("Withheld from the file's strings: /" + r.key + " of object " + r.object + " " +
+                                     r.action + ", " + apply::label_text(r.exemptions) + " - " + r.category);
       }
       if (!paths.insert(fs::path(copy.path).lexically_normal().string()).second) {
         console.error(printable(copy.path) + ": two documents would have this marked copy");
         return kExitUsage;
       }
       copies.push_back(std::move(copy));
+    }
+  }
+  if (root) keep_apart.push_back(root->string());
+  for (const std::string& folder : keep_apart) {
+    if (!apply::apart(dir, folder)) {
+      console.error(printable(dir) + ": the marked copies' folder must be apart from the published outputs' folder " +
+                    printable(folder) + ": they hold the withheld text");
+      return kExitUsage;
     }
   }
   for (const Copy& copy : copies) {
@@ -148,11 +180,12 @@ int marked_copies(const std::vector<audit::ReadLog>& logs, const std::string& di
     }
   }
   int failed = 0;
-  for (const Copy& copy : copies) {
+  for (Copy& copy : copies) {
+    copy.request.keep_apart = keep_apart;
     try {
-      apply::write_marked_copy(copy.input, password, copy.boxes, copy.path, copy.input_sha256);
-      console.out("marked copy (not for publication): " + printable(copy.path) + " (" + std::to_string(copy.boxes.size()) +
-                  " redactions outlined)\n");
+      apply::write_marked_copy(copy.request, copy.path);
+      console.out("marked copy (not for publication): " + printable(copy.path) + " (" +
+                  std::to_string(copy.request.boxes.size()) + " redactions outlined)\n");
     } catch (const Error& e) {
       console.error(e.what());
       ++failed;
@@ -167,6 +200,7 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("audit", kUsage);
   command.options().add_options()("output,o", po::value<std::string>(), "merged log (merge), HTML file (report), folder (marked-copy)")(
       "dpi", po::value<double>()->default_value(96), "report: resolution of the page pictures (36 to 300)")(
+      "timeout", po::value<long long>()->default_value(120), "report: seconds to draw one document's pages (0: no limit)")(
       "key", po::value<std::string>(), "file holding the --audit-key the log was written with")(
       "public-key", po::value<std::string>(), "Ed25519 public key (PEM) the log's seal must verify with")(
       "sign", po::value<std::string>(), "Ed25519 private key (PEM) to seal the merged log with (merge)")(
@@ -233,6 +267,8 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
     if (!vm.count("output")) return command.usage_error(console, "give the report's file with -o REPORT.html");
     const double dpi = vm["dpi"].as<double>();
     if (!(dpi >= 36 && dpi <= 300)) return command.usage_error(console, "--dpi takes 36 to 300");
+    const long long timeout = vm["timeout"].as<long long>();
+    if (timeout < 0 || timeout > 24 * 3600) return command.usage_error(console, "--timeout takes seconds, from 0 (no limit) to a day");
   }
   if (verb == "confirm") {
     if (options.key.empty() || !vm.count("document") || !vm.count("page") || !vm.count("text")) {
@@ -291,9 +327,11 @@ int audit_command(const std::vector<std::string>& args, Console& console) {
     const std::string out = vm["output"].as<std::string>();
     audit::ReportOptions report;
     report.dpi = vm["dpi"].as<double>();
+    report.timeout = static_cast<unsigned>(vm["timeout"].as<long long>());
+    report.workers = std::max(1u, std::thread::hardware_concurrency());
     try {
       const audit::ReportStats stats = audit::write_report(read, out, report);
-      for (const std::string& missing : stats.not_drawn) console.warning(missing + " (its pages are not drawn)");
+      for (const std::string& missing : stats.not_drawn) console.warning(printable(missing) + " (its pages are not drawn)");
       console.out(out + ": " + std::to_string(stats.documents) + " documents, " + std::to_string(stats.pages_drawn) +
                   " pages drawn\n");
       return kExitOk;

@@ -320,14 +320,22 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   if (!vm.count("output")) return command.usage_error(console, "give the output folder with -o OUT");
   const fs::path out = vm["output"].as<std::string>();
   const bool dry_run = vm.count("dry-run") > 0;
-  // Marked copies hold the withheld text: never among what is published.
+  // Marked copies hold the withheld text: never among what is published,
+  // nor among inputs (a later run of the same folder would publish them).
   std::string marked_dir;
+  std::vector<std::string> keep_apart{out.string()};
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) keep_apart.push_back(input);
+  }
   if (vm.count("marked-copy")) {
     marked_dir = vm["marked-copy"].as<std::string>();
     if (dry_run) return command.usage_error(console, "--dry-run writes nothing, --marked-copy writes copies: give one");
-    if (!apply::apart_from_published(marked_dir, out.string())) {
-      return command.usage_error(console, "the marked copies' folder must be apart from the output folder: they hold "
-                                          "the withheld text");
+    for (const std::string& folder : keep_apart) {
+      if (!apply::apart(marked_dir, folder)) {
+        return command.usage_error(console, "the marked copies' folder must be apart from the output folder and the "
+                                            "input folders (" + folder + "): they hold the withheld text");
+      }
     }
   }
   const bool quiet = vm.count("quiet") > 0;
@@ -380,6 +388,17 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     batch::refuse_overwriting(plan, audit_path, "audit log");
     if (!dry_run) refuse_foreign_log(audit_path);
     jobs = std::move(plan.jobs);
+    if (!marked_dir.empty()) {
+      // No marked copy over an input named on its own.
+      std::set<fs::path> named;
+      for (const batch::Job& job : jobs) named.insert(fs::weakly_canonical(job.input));
+      for (const batch::Job& job : jobs) {
+        const std::string path = apply::marked_copy_path(job.output, out.string(), marked_dir);
+        if (named.contains(fs::weakly_canonical(path))) {
+          throw Error(ErrorKind::usage, Location(path), "is an input: the marked copy of " + job.input + " would replace it");
+        }
+      }
+    }
     if (resume && fs::exists(audit_path)) {
       audit::VerifyOptions options;
       options.key = key;
@@ -449,14 +468,19 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     const apply::Outcome outcome = apply::redact_document(job.input, job.output, *matcher, options);
     MarkedCopy marked;
     if (!marked_dir.empty() && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) {
-      std::vector<apply::MarkedBox> boxes;
+      apply::MarkedCopyRequest request{job.input, options.password, outcome.input_sha256, {}, {}, keep_apart};
       for (const apply::Region& r : outcome.regions) {
         const match::Pattern& pattern = matcher->patterns()[r.pattern];
-        boxes.push_back({r.page, r.box, apply::label_text(pattern.exemptions) + " - " + pattern.category});
+        request.boxes.push_back({r.page, r.box, apply::label_text(pattern.exemptions) + " - " + pattern.category});
+      }
+      for (const apply::StringChange& c : outcome.string_changes) {
+        const match::Pattern& pattern = matcher->patterns()[c.pattern];
+        request.notes.push_back("Withheld from the file's strings: /" + c.key + " of object " + c.object + " " + c.action +
+                                ", " + apply::label_text(pattern.exemptions) + " - " + pattern.category);
       }
       marked.path = apply::marked_copy_path(job.output, out.string(), marked_dir);
       try {
-        apply::write_marked_copy(job.input, options.password, boxes, marked.path, outcome.input_sha256);
+        apply::write_marked_copy(request, marked.path);
       } catch (const std::exception& e) {
         marked.error = e.what();
         marked.path.clear();

@@ -45,55 +45,7 @@ import sys
 import tempfile
 import zlib
 
-from pdf_inputs import Checks, argument_parser
-
-FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
-TEXT = b"BT /F1 12 Tf 72 720 Td (Officers were sent to France in May.) Tj ET"
-
-
-def stream(dictionary, data):
-    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
-
-
-def flate(data, times=1):
-    for _ in range(times):
-        data = zlib.compress(data, 9)
-    return data
-
-
-def write_pdf(objects, trailer=b"", hide=None):
-    """A classic cross-reference table over `objects` [(number, body)]; the
-    catalog is object 1. With `hide` (number, before, after), that object's
-    text is written between `before` and `after` (inside a comment, a
-    string, another stream's data), its offset pointing at it all the same."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for number, body in objects:
-        hidden = hide and hide[0] == number
-        if hidden:
-            out += hide[1]
-        offsets[number] = len(out)
-        out += b"%d 0 obj " % number + body + b" endobj" if hidden else b"%d 0 obj\n" % number + body + b"\nendobj\n"
-        if hidden:
-            out += hide[2]
-    size = max(offsets) + 1
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
-    for n in range(1, size):
-        out += b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (size, trailer, xref)
-    return bytes(out)
-
-
-def page_objects(content=TEXT, page_extra=b"", catalog_extra=b"", resources=b"/Font << /F1 5 0 R >>", more=(),
-                 content_object=None):
-    return [(1, b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>"),
-            (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-            (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << "
-             + resources + b" >> " + page_extra + b">>"),
-            (4, content_object or stream(b"", content)),
-            (5, FONT)] + list(more)
-
+from pdf_inputs import FONT, TEXT, Checks, argument_parser, flate, page_objects, read_ppm, stream, write_pdf
 
 def with_object_stream(loose, packed, hide=(b"", b"")):
     """A file whose objects `packed` [(number, body)] sit in one object
@@ -326,18 +278,9 @@ def cases():
 def pixel_at(pdf, x, y):
     """The RGB of page 1 of `pdf` at (x, y) points from the top left, as poppler renders it at 72 dpi."""
     ppm = subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", pdf], capture_output=True).stdout
-    fields, at = [], 0
-    while len(fields) < 4:  # P6 width height maxval, then one whitespace byte
-        while ppm[at:at + 1].isspace():
-            at += 1
-        end = at
-        while not ppm[end:end + 1].isspace():
-            end += 1
-        fields.append(ppm[at:end])
-        at = end
-    width = int(fields[1])
-    offset = at + 1 + 3 * (y * width + x)
-    return tuple(ppm[offset:offset + 3])
+    width, _, pixels = read_ppm(ppm)
+    offset = 3 * (y * width + x)
+    return tuple(pixels[offset:offset + 3])
 
 
 def run_measured(args, env):

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from pdf_inputs import Checks, argument_parser
+from pdf_inputs import Checks, argument_parser, read_ppm
 
 STAMP = "MARKED COPY - NOT FOR PUBLICATION - withheld text is readable and outlined"
 
@@ -28,21 +28,6 @@ def words_pdftotext(pdf):
 def words_mutool(pdf):
     return subprocess.run(["mutool", "draw", "-q", "-F", "txt", "-o", "-", pdf], capture_output=True,
                           text=True).stdout.split()
-
-
-def read_ppm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    fields, at = [], 0
-    while len(fields) < 4:  # P6 width height maxval, separated by whitespace
-        while data[at:at + 1].isspace():
-            at += 1
-        start = at
-        while not data[at:at + 1].isspace():
-            at += 1
-        fields.append(data[start:at])
-    width, height = int(fields[1]), int(fields[2])
-    return width, height, data[at + 1:]
 
 
 def page_size(pdf, page):
@@ -118,7 +103,8 @@ def main():
                 stem = os.path.join(tmp, "page")
                 subprocess.run(["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), "-singlefile", copy, stem],
                                check=True)
-                width, height, pixels = read_ppm(stem + ".ppm")
+                with open(stem + ".ppm", "rb") as f:
+                    width, height, pixels = read_ppm(f.read())
                 on_page = [b for b in boxes if b["page"] == page]
                 for b in on_page:
                     x0, y0, x1, y1 = b["box"]
@@ -160,6 +146,52 @@ def main():
                             os.path.join(tmp, "o2", "marked")], capture_output=True, text=True)
         check("run refuses marked copies inside the output folder", r.returncode == 2 and
               not os.path.exists(os.path.join(tmp, "o2")), r.stderr)
+        # Hostile review: the published folder's own subfolders, the input
+        # folder, a link inside the marked copies' folder.
+        nested_in, nested_out = os.path.join(tmp, "nested-in"), os.path.join(tmp, "nested-out")
+        os.makedirs(os.path.join(nested_in, "2024"))
+        shutil.copy(os.path.join(fixtures, "libreoffice-letter.pdf"), os.path.join(nested_in, "2024", "a.pdf"))
+        subprocess.run([redact, "run", nested_in, "-o", nested_out, "--progress", "none"], capture_output=True)
+        r = subprocess.run([redact, "audit", "marked-copy", os.path.join(nested_out, "audit.jsonl"), "-o",
+                            os.path.join(nested_out, "marked")], capture_output=True, text=True)
+        check("audit marked-copy refuses a folder inside the published one, beside its subfolders",
+              r.returncode == 2 and not os.path.exists(os.path.join(nested_out, "marked")), r.stderr)
+        before = sorted(os.listdir(originals))
+        r = subprocess.run([redact, "run", originals, "-o", os.path.join(tmp, "o3"), "--marked-copy", originals],
+                           capture_output=True, text=True)
+        check("run refuses marked copies among the inputs", r.returncode == 2 and sorted(os.listdir(originals)) == before,
+              r.stderr)
+        linked = os.path.join(tmp, "linked")
+        os.makedirs(os.path.join(tmp, "o4", "2024"))
+        os.makedirs(linked)
+        os.symlink(os.path.join(tmp, "o4", "2024"), os.path.join(linked, "2024"))
+        r = subprocess.run([redact, "run", nested_in, "-o", os.path.join(tmp, "o4"), "--marked-copy", linked,
+                            "--progress", "none"], capture_output=True, text=True)
+        check("a link inside the marked copies' folder does not lead them among the outputs",
+              r.returncode == 3 and "NOT written" in r.stdout and
+              not any(".marked." in n for n in os.listdir(os.path.join(tmp, "o4", "2024"))), r.stdout[-400:])
+
+        # A dense page: every box keeps its label (smaller), none runs off the page.
+        dense = os.path.join(tmp, "dense")
+        terms = ["the", "of", "to", "and", "in", "a", "for", "was", "officers", "information", "with", "by", "on", "at",
+                 "is", "be", "as", "that", "this", "from", "force", "request", "your", "you", "we", "are", "or", "not",
+                 "have", "has", "which", "will", "I", "our", "Act", "Constabulary", "Northshire", "November", "2023"]
+        subprocess.run([redact, "run", os.path.join(fixtures, "libreoffice-letter.pdf"), "-o", os.path.join(dense, "out"),
+                        "--no-patterns", "--term-exemption", "s40(2)", "--marked-copy", os.path.join(dense, "marked"),
+                        "--progress", "none"] +
+                       [a for t in terms for a in ("--term", t)], capture_output=True)
+        dense_records = [json.loads(line) for line in open(os.path.join(dense, "out", "audit.jsonl"), encoding="utf-8")]
+        copy = os.path.join(dense, "marked", "libreoffice-letter.marked.pdf")
+        per_page = collections.Counter(rec["page"] for rec in dense_records if rec["type"] == "redaction")
+        short = {}
+        for page, n in per_page.items():
+            column = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "595", "-y", "0", "-W", "160",
+                                     "-H", "842", copy, "-"], capture_output=True, text=True).stdout
+            if column.count("term") < n:
+                short[page] = (column.count("term"), n)
+        check(f"a dense page ({max(per_page.values()) if per_page else 0} boxes) keeps every label", per_page and
+              max(per_page.values()) > 100 and not short, str(short))
+
         with open(os.path.join(originals, "podofo-rotated.pdf"), "ab") as f:
             f.write(b"\n% changed since the run\n")
         third = os.path.join(tmp, "third")

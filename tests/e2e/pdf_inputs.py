@@ -5,6 +5,7 @@ import csv
 import os
 import subprocess
 import sys
+import zlib
 
 
 def text_pdfs(fixtures_dir, corpus_dir):
@@ -62,6 +63,13 @@ def read_pgm(path):
     return width, height, parts[4][-width * height:]
 
 
+def read_ppm(data):
+    """Width, height and RGB bytes of a binary PPM (P6), as pdftoppm writes it."""
+    parts = data.split(maxsplit=3)
+    width, height = int(parts[1]), int(parts[2])
+    return width, height, data[-3 * width * height:]
+
+
 def render(pdf, page, dpi, stem):
     """Page `page` of `pdf` rendered by poppler (pdftoppm) in gray."""
     # -cropbox: page space (the boxes of the audit log) is relative to the CropBox.
@@ -100,3 +108,52 @@ def compare_rendering(original, redacted, page, boxes, dpi, tmp):
                 outside += 1
                 changed += abs(a[i] - b[i]) > 40
     return changed, outside, dark, inside
+
+
+# Small PDFs written by hand, for the shapes no producer makes.
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+TEXT = b"BT /F1 12 Tf 72 720 Td (Officers were sent to France in May.) Tj ET"
+
+
+def stream(dictionary, data):
+    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def flate(data, times=1):
+    for _ in range(times):
+        data = zlib.compress(data, 9)
+    return data
+
+
+def write_pdf(objects, trailer=b"", hide=None):
+    """A classic cross-reference table over `objects` [(number, body)]; the
+    catalog is object 1. With `hide` (number, before, after), that object's
+    text is written between `before` and `after` (inside a comment, a
+    string, another stream's data), its offset pointing at it all the same."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number, body in objects:
+        hidden = hide and hide[0] == number
+        if hidden:
+            out += hide[1]
+        offsets[number] = len(out)
+        out += b"%d 0 obj " % number + body + b" endobj" if hidden else b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        if hidden:
+            out += hide[2]
+    size = max(offsets) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for n in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (size, trailer, xref)
+    return bytes(out)
+
+
+def page_objects(content=TEXT, page_extra=b"", catalog_extra=b"", resources=b"/Font << /F1 5 0 R >>", more=(),
+                 content_object=None):
+    return [(1, b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>"),
+            (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+            (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << "
+             + resources + b" >> " + page_extra + b">>"),
+            (4, content_object or stream(b"", content)),
+            (5, FONT)] + list(more)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from pdf_inputs import Checks, argument_parser
+from pdf_inputs import Checks, argument_parser, page_objects, stream, write_pdf
 
 # The test's own page: it loads the report in a frame and reads it, so that
 # what is checked does not depend on anything the report says of itself.
@@ -138,6 +138,42 @@ def main():
         check("a screenshot is kept as an artefact", os.path.exists(screenshot) and os.path.getsize(screenshot) > 10000,
               screenshot)
         shutil.copy(report, os.path.join(args.artefacts, "report.html"))
+
+        # Hostile review: poppler drew a page filled with a pattern of 0.03 pt
+        # cells for minutes, in the report's own process, with no limit.
+        slow = os.path.join(tmp, "slow")
+        os.makedirs(slow)
+        cell = b"0 0 0.015 0.015 re f"
+        content = (b"q /Pattern cs /P1 scn 0 0 612 792 re f Q "
+                   b"BT /F1 12 Tf 72 700 Td (Officers were sent to France.) Tj ET")
+        pattern = stream(b"/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 0.03 0.03] "
+                         b"/XStep 0.03 /YStep 0.03 /Resources << >>", cell)
+        with open(os.path.join(slow, "pattern.pdf"), "wb") as f:
+            f.write(write_pdf(page_objects(content, resources=b"/Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >>",
+                                           more=[(6, pattern)])))
+        subprocess.run([args.redact, "run", os.path.join(slow, "pattern.pdf"), "-o", os.path.join(slow, "out"),
+                        "--progress", "none"], capture_output=True)
+        try:
+            r = subprocess.run([args.redact, "audit", "report", os.path.join(slow, "out", "audit.jsonl"), "-o",
+                                os.path.join(slow, "report.html"), "--timeout", "3"], capture_output=True, text=True,
+                               timeout=60)
+            check("a page poppler draws too slowly is named, not drawn, and the report is written",
+                  r.returncode == 0 and "longer than 3 s" in r.stderr and os.path.exists(os.path.join(slow, "report.html")),
+                  r.stdout + r.stderr)
+        except subprocess.TimeoutExpired:
+            check("a page poppler draws too slowly is named, not drawn, and the report is written", False, "hung")
+
+        # An output that is a FIFO (a log names it; verify finds no file there).
+        fifo_output = documents[sorted(written)[1]]["output"]
+        os.remove(fifo_output)
+        os.mkfifo(fifo_output)
+        try:
+            r = subprocess.run([args.redact, "audit", "report", log, "-o", os.path.join(tmp, "fifo.html")],
+                               capture_output=True, text=True, timeout=60)
+            check("an output that is a FIFO is not found, not read", r.returncode == 0 and "not found" in r.stderr,
+                  r.stdout + r.stderr)
+        except subprocess.TimeoutExpired:
+            check("an output that is a FIFO is not found, not read", False, "hung")
 
         # An output changed after the run: no report drawn from it.
         output = documents[sorted(written)[0]]["output"]
