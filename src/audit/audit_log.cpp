@@ -154,8 +154,8 @@ VerifyResult verify_stream(std::istream& in, const std::string& path, const Veri
       result.keyed = chain == kChainHmac;
       if (result.keyed && key.empty() && !options.public_key) {
         throw Error(ErrorKind::usage, Location(path),
-                    "is written under a key (--audit-key): give the key with --key FILE, or the public key of its "
-                    "seal with --public-key FILE");
+                    "is written under a key (--audit-key): give the key it was written with (redact audit --key, "
+                    "redact run --audit-key), or the public key of its seal (--public-key)");
       }
       if (!result.keyed && !key.empty()) {
         return fail("the log is not written under a key (its first record says \"" + chain +

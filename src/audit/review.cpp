@@ -195,11 +195,11 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
     out << printable(log.path) << ": " << log.verified.lines << " records, " << describe(log.verified) << ", head "
         << log.verified.head << "\n";
   }
-  std::vector<std::string> counts;
+  std::vector<std::string> statuses;
   for (const char* status : {"redacted", "clean", "needs_review", "failed"}) {
-    counts.push_back(std::to_string(by_status[status]) + " " + status);
+    statuses.push_back(std::to_string(by_status[status]) + " " + status);
   }
-  out << "\n" << documents.size() << " documents: " << join(counts, ", ") << "\n" << redactions << " boxes and " << strings << " strings withheld\n";
+  out << "\n" << documents.size() << " documents: " << join(statuses, ", ") << "\n" << redactions << " boxes and " << strings << " strings withheld\n";
   const auto section = [&](const char* title, const std::map<std::string, size_t>& counts) {
     if (counts.empty()) return;
     out << "\nby " << title << ":\n";
