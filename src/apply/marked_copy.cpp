@@ -67,6 +67,18 @@ std::string text_at(const Matrix& user_from_page, int rotation, Point at, double
   return out + " Tj ET\n";
 }
 
+// The path of `r` (page space), closed, in user space: the page may be turned.
+std::string rectangle(const Matrix& user_from_page, const Rect& r) {
+  std::string out;
+  const char* op = " m\n";
+  for (const Point& corner : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x1, r.y1}, Point{r.x0, r.y1}}) {
+    const Point p = user_from_page.apply(corner);
+    out += pdf_number(p.x) + " " + pdf_number(p.y) + op;
+    op = " l\n";
+  }
+  return out + "h";
+}
+
 std::string line_to(const Matrix& user_from_page, Point from, Point to) {
   const Point a = user_from_page.apply(from), b = user_from_page.apply(to);
   return pdf_number(a.x) + " " + pdf_number(a.y) + " m " + pdf_number(b.x) + " " + pdf_number(b.y) + " l S\n";
@@ -83,13 +95,7 @@ std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBo
   const double w = page.width, h = page.height;
   std::string out = "q 1 g\n";
   // The column blank, whatever the original draws beyond its own edge.
-  bool first = true;
-  for (const Point& corner : {Point{w, 0}, Point{w + kMargin, 0}, Point{w + kMargin, h}, Point{w, h}}) {
-    const Point p = user_from_page.apply(corner);
-    out += pdf_number(p.x) + " " + pdf_number(p.y) + (first ? " m\n" : " l\n");
-    first = false;
-  }
-  out += "h f\n0.85 0 0 RG 0.85 0 0 rg [] 0 d 0.75 w\n";
+  out += rectangle(user_from_page, Rect{w, 0, w + kMargin, h}) + " f\n0.85 0 0 RG 0.85 0 0 rg [] 0 d 0.75 w\n";
   out += line_to(user_from_page, {w, 0}, {w, h});
   std::vector<const MarkedBox*> ordered = boxes;
   std::stable_sort(ordered.begin(), ordered.end(), [](const MarkedBox* a, const MarkedBox* b) {
@@ -122,15 +128,7 @@ std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBo
   }
   for (size_t n = 0; n < ordered.size(); ++n) {
     const MarkedBox* b = ordered[n];
-    out += "0.75 w\n";
-    first = true;
-    for (const Point& corner : {Point{b->box.x0, b->box.y0}, Point{b->box.x1, b->box.y0}, Point{b->box.x1, b->box.y1},
-                                Point{b->box.x0, b->box.y1}}) {
-      const Point p = user_from_page.apply(corner);
-      out += pdf_number(p.x) + " " + pdf_number(p.y) + (first ? " m\n" : " l\n");
-      first = false;
-    }
-    out += "h S\n";
+    out += "0.75 w\n" + rectangle(user_from_page, b->box) + " S\n";
     const std::vector<std::string> lines = wrap(b->label, size, kMargin - 30);
     // Beside its box when there is room, else as high as the labels after
     // it leave room for.
