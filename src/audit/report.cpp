@@ -12,6 +12,7 @@
 #include "core/file.h"
 #include "batch/workers.h"
 #include "core/hash.h"
+#include "core/text.h"
 #include "pdf/rendering.h"
 
 namespace redact::audit {
@@ -45,12 +46,6 @@ std::string percent(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f%%", v * 100.0);
   return buffer;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 constexpr const char* kStyle = R"(
@@ -216,7 +211,7 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
                 picture.at("jpeg").get<std::string>() + "\">";
         for (size_t i : by_page[page]) {
           const RedactionRecord& box = d.redactions[i];
-          const std::string detail = join(box.exemptions) + " · " + box.category + " · " + decided_by(box);
+          const std::string detail = join(box.exemptions, ", ") + " · " + box.category + " · " + decided_by(box);
           const std::string label = std::to_string(i + 1) + ". " + detail;
           html += "<div class=\"box\" data-item=\"" + std::to_string(i + 1) + "\" data-box=\"" + box_text(box.box) +
                   "\" title=\"" + escape(label) + "\" style=\"left:" + percent(box.box[0] / width) +
@@ -239,7 +234,7 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
         const RedactionRecord& box = d.redactions[i];
         html += "<tr data-item=\"" + std::to_string(i + 1) + "\"><td class=\"n\">" + std::to_string(i + 1) +
                 "</td><td class=\"n\">" + std::to_string(box.page) + "</td><td>" + box_text(box.box) + "</td><td>" +
-                escape(join(box.exemptions)) + "</td><td>" + escape(box.category) + "</td><td>" + escape(decided_by(box)) +
+                escape(join(box.exemptions, ", ")) + "</td><td>" + escape(box.category) + "</td><td>" + escape(decided_by(box)) +
                 "</td><td class=\"n\">" + std::to_string(box.chars) + "</td></tr>\n";
       }
       html += "</table>\n";
@@ -248,7 +243,7 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
       html += "<table class=\"strings\"><tr><th>Object</th><th>Key</th><th>Action</th><th>Exemption(s)</th><th>Category</th></tr>\n";
       for (const StringRecord& s : d.strings) {
         html += "<tr><td>" + escape(s.object) + "</td><td>" + escape(s.key) + "</td><td>" + escape(s.action) + "</td><td>" +
-                escape(join(s.exemptions)) + "</td><td>" + escape(s.category) + "</td></tr>\n";
+                escape(join(s.exemptions, ", ")) + "</td><td>" + escape(s.category) + "</td></tr>\n";
       }
       for (const SignatureRecord& s : d.signatures) {
         html += "<tr><td>" + escape(s.object) + "</td><td>signature</td><td>" + escape(s.action) + "</td><td colspan=\"2\">" +

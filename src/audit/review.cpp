@@ -8,19 +8,13 @@
 #include <sstream>
 
 #include "core/hash.h"
-#include "core/unicode.h"
+#include "core/text.h"
 #include "normalize/normalizer.h"
 
 namespace redact::audit {
 namespace {
 
 using nlohmann::json;
-
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
 
 std::string number(double v) {
   char buffer[32];

@@ -14,7 +14,7 @@
 #include "cli/command_line.h"
 #include "core/diagnostics.h"
 #include "core/signature.h"
-#include "core/unicode.h"
+#include "core/text.h"
 
 namespace po = boost::program_options;
 

@@ -7,6 +7,7 @@
 #include "cli/command_line.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
+#include "core/text.h"
 #include "match/matcher.h"
 #include "normalize/normalizer.h"
 
@@ -27,12 +28,6 @@ constexpr const char* kUsage =
     "list: prints every pattern with its category, exemptions and description.\n"
     "\n"
     "Exit status: 0 all examples pass, 1 some fail, 2 usage error or broken set.\n";
-
-std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
 
 int test(const match::PatternSet& set, Console& console) {
   match::Matcher matcher(set);

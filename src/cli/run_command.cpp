@@ -30,7 +30,7 @@
 #include "core/file.h"
 #include "core/hash.h"
 #include "core/signature.h"
-#include "core/unicode.h"
+#include "core/text.h"
 
 #include <unicode/uvernum.h>
 

@@ -1,7 +1,5 @@
 #include "core/unicode.h"
 
-#include <cstdio>
-
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
@@ -38,20 +36,6 @@ std::u32string decode_utf16be(std::string_view bytes) {
     out.push_back(U_IS_SURROGATE(cp) ? U'\uFFFD' : static_cast<char32_t>(cp));
   }
   if (bytes.size() % 2 != 0) out.push_back(U'\uFFFD');
-  return out;
-}
-
-std::string printable(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7F) {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
-      out += escaped;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
   return out;
 }
 

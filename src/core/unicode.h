@@ -15,8 +15,4 @@ std::string to_utf8(std::u32string_view text);
 // unpaired surrogates become U+FFFD.
 std::u32string decode_utf16be(std::string_view bytes);
 
-// `text` with control characters written as \xNN, for printing: a name
-// from a file cannot start a line of its own or drive the terminal.
-std::string printable(std::string_view text);
-
 }  // namespace redact
