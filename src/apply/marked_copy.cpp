@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "apply/content_rewriter.h"
+#include "apply/redactor.h"
 #include "core/diagnostics.h"
 #include "pdf/content_lexer.h"
 #include "pdf/document.h"
@@ -146,6 +147,16 @@ std::string marks(const pdf::PageContent& page, const std::vector<const MarkedBo
 }
 
 }  // namespace
+
+std::string marked_label(const std::vector<std::string>& exemptions, const std::string& category) {
+  return label_text(exemptions) + " - " + category;
+}
+
+std::string marked_string_note(const std::string& key, const std::string& object, const std::string& action,
+                               const std::vector<std::string>& exemptions, const std::string& category) {
+  return "Withheld from the file's strings: /" + key + " of object " + object + " " + action + ", " +
+         marked_label(exemptions, category);
+}
 
 std::string marked_copy_path(const std::string& output, const std::string& outputs_root, const std::string& dir) {
   namespace fs = std::filesystem;

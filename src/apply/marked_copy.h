@@ -32,6 +32,12 @@ std::string marked_copy_path(const std::string& output, const std::string& outpu
 // apart from published outputs and from inputs.
 bool apart(const std::string& folder, const std::string& other);
 
+// A box's label: "s.27(1)(a), s.27(1)(c) - country".
+std::string marked_label(const std::vector<std::string>& exemptions, const std::string& category);
+// The note for a string withheld elsewhere than on a page (a form value, a link).
+std::string marked_string_note(const std::string& key, const std::string& object, const std::string& action,
+                               const std::vector<std::string>& exemptions, const std::string& category);
+
 struct MarkedCopyRequest {
   std::string input, password;
   std::string input_sha256;  // the bytes read must have it: those redacted ("" to skip)

@@ -125,14 +125,13 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
     ++by_status[d.document.status];
     boxes += d.redactions.size();
   }
-  const auto written = [](const DocumentOutcome& d) { return d.document.status == "redacted" || d.document.status == "clean"; };
 
   // Poppler draws in worker processes, each document within the time
   // allowed: a page that takes forever to draw (a pattern of a thousandth of
   // a point) or crashes poppler fails its pictures, never the report.
   std::vector<const DocumentOutcome*> to_draw;
   for (const DocumentOutcome& d : documents) {
-    if (written(d) && !d.redactions.empty()) to_draw.push_back(&d);
+    if (published(d.document) && !d.redactions.empty()) to_draw.push_back(&d);
   }
   std::map<const DocumentOutcome*, nlohmann::json> pictures;
   batch::WorkerOptions workers;
@@ -175,7 +174,7 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
   html += "<h2 id=\"held\">Held for review or failed</h2>\n";
   size_t held = 0;
   for (const DocumentOutcome& d : documents) {
-    if (written(d)) continue;
+    if (published(d.document)) continue;
     ++held;
     html += "<div class=\"" + std::string(d.document.status == "failed" ? "failed" : "held") + "\" data-document=\"" +
             escape(d.document.document) + "\" data-status=\"" + escape(d.document.status) + "\"><strong>" +
@@ -185,7 +184,7 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
   if (held == 0) html += "<p>None.</p>\n";
 
   for (const DocumentOutcome& d : documents) {
-    if (!written(d)) continue;
+    if (!published(d.document)) continue;
     const DocumentRecord& r = d.document;
     html += "<section class=\"document\" data-document=\"" + escape(r.document) + "\" data-redactions=\"" +
             std::to_string(d.redactions.size()) + "\">\n<h2>" + escape(r.document) + "</h2>\n";

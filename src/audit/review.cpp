@@ -74,9 +74,9 @@ std::string md_cell(const std::string& text) {
   return out;
 }
 
-bool written(const DocumentRecord& d) { return d.status == "redacted" || d.status == "clean"; }
-
 }  // namespace
+
+bool published(const DocumentRecord& d) { return d.status == "redacted" || d.status == "clean"; }
 
 std::string decided_by(const RedactionRecord& r) {
   return r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
@@ -138,7 +138,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
       for (const std::string& e : s.exemptions) ++by_exemption[e];
     }
   }
-  const auto held = [](const DocumentOutcome& d) { return !written(d.document); };
+  const auto held = [](const DocumentOutcome& d) { return !published(d.document); };
 
   if (format == Format::json) {
     json out = {{"logs", json::array()}, {"documents", json::array()}};
@@ -233,7 +233,7 @@ std::string schedule(const std::vector<ReadLog>& logs, Format format) {
     out += csv_row({"document", "item", "page", "box", "exemptions", "category", "decided_by", "characters"});
   }
   for (const DocumentOutcome& d : documents_of(logs)) {
-    if (!written(d.document)) continue;  // nothing of it was published
+    if (!published(d.document)) continue;  // nothing of it was published
     size_t item = 0;
     const auto row = [&](const std::string& page, const std::string& box, const std::vector<std::string>& exemptions,
                          const std::string& category, const std::string& decided, const std::string& chars) {

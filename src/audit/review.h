@@ -30,6 +30,10 @@ struct DocumentOutcome {
   std::vector<SignatureRecord> signatures;
 };
 
+// Whether the document was written (redacted or clean): published, as
+// against held for review or failed.
+bool published(const DocumentRecord& document);
+
 // The documents of `logs`, in the order they were first recorded.
 std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs);
 

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "apply/marked_copy.h"
-#include "apply/redactor.h"
 #include "audit/audit_log.h"
 #include "audit/report.h"
 #include "audit/review.h"
@@ -148,12 +147,11 @@ int marked_copies(const std::vector<audit::ReadLog>& logs, const std::string& di
       Copy copy{{d.document.document, password, *d.document.input_sha256, {}, {}, {}},
                 apply::marked_copy_path(*d.document.output, log_folder, dir)};
       for (const audit::RedactionRecord& r : d.redactions) {
-        copy.request.boxes.push_back({r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]},
-                                      apply::label_text(r.exemptions) + " - " + r.category});
+        copy.request.boxes.push_back(
+            {r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]}, apply::marked_label(r.exemptions, r.category)});
       }
       for (const audit::StringRecord& r : d.strings) {
-        copy.request.notes.push_back("Withheld from the file's strings: /" + r.key + " of object " + r.object + " " +
-                                     r.action + ", " + apply::label_text(r.exemptions) + " - " + r.category);
+        copy.request.notes.push_back(apply::marked_string_note(r.key, r.object, r.action, r.exemptions, r.category));
       }
       if (!paths.insert(fs::path(copy.path).lexically_normal().string()).second) {
         console.error(printable(copy.path) + ": two documents would have this marked copy");

@@ -471,12 +471,11 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       apply::MarkedCopyRequest request{job.input, options.password, outcome.input_sha256, {}, {}, keep_apart};
       for (const apply::Region& r : outcome.regions) {
         const match::Pattern& pattern = matcher->patterns()[r.pattern];
-        request.boxes.push_back({r.page, r.box, apply::label_text(pattern.exemptions) + " - " + pattern.category});
+        request.boxes.push_back({r.page, r.box, apply::marked_label(pattern.exemptions, pattern.category)});
       }
       for (const apply::StringChange& c : outcome.string_changes) {
         const match::Pattern& pattern = matcher->patterns()[c.pattern];
-        request.notes.push_back("Withheld from the file's strings: /" + c.key + " of object " + c.object + " " + c.action +
-                                ", " + apply::label_text(pattern.exemptions) + " - " + pattern.category);
+        request.notes.push_back(apply::marked_string_note(c.key, c.object, c.action, pattern.exemptions, pattern.category));
       }
       marked.path = apply::marked_copy_path(job.output, out.string(), marked_dir);
       try {
