@@ -101,6 +101,7 @@ std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs) {
         DocumentOutcome outcome = std::move(pending[d->document]);
         pending.erase(d->document);
         outcome.document = *d;
+        outcome.log = &log;
         std::stable_sort(outcome.redactions.begin(), outcome.redactions.end(),
                          [](const RedactionRecord& a, const RedactionRecord& b) {
                            if (a.page != b.page) return a.page < b.page;

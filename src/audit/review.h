@@ -28,6 +28,7 @@ struct DocumentOutcome {
   std::vector<RedactionRecord> redactions;  // in page order, top to bottom
   std::vector<StringRecord> strings;
   std::vector<SignatureRecord> signatures;
+  const ReadLog* log = nullptr;  // the log that holds the document record
 };
 
 // Whether the document was written (redacted or clean): published, as

@@ -118,47 +118,47 @@ int marked_copies(const std::vector<audit::ReadLog>& logs, const std::string& di
   // that holds them all.
   std::vector<std::string> keep_apart;
   std::optional<fs::path> root;
-  for (const audit::ReadLog& log : logs) {
-    const std::string log_folder = fs::path(log.path).parent_path().string();
+  // Each document as the logs last recorded it (a document run again is
+  // marked once, from its latest run), beside the log that recorded it.
+  for (const audit::DocumentOutcome& d : audit::documents_of(logs)) {
+    const std::string log_folder = fs::path(d.log->path).parent_path().string();
     std::error_code ec;
     const fs::path log_home = fs::weakly_canonical(log_folder.empty() ? "." : log_folder, ec);
-    for (const audit::DocumentOutcome& d : audit::documents_of({log})) {
-      recorded.insert(d.document.document);
-      if (!d.document.output) continue;  // held or failed: nothing published, nothing to mark
-      recorded.insert(*d.document.output);
-      const fs::path folder = fs::weakly_canonical(fs::path(*d.document.output).parent_path(), ec);
-      keep_apart.push_back(folder.string());
-      // The log kept in the output folder (OUT/audit.jsonl): all of OUT is published.
-      if (!apply::apart(folder.string(), log_home.string())) keep_apart.push_back(log_home.string());
-      if (!root) {
-        root = folder;
-      } else {  // the longest path both start with
-        fs::path common;
-        for (auto a = root->begin(), b = folder.begin(); a != root->end() && b != folder.end() && *a == *b; ++a, ++b) {
-          common /= *a;
-        }
-        root = common;
+    recorded.insert(d.document.document);
+    if (!d.document.output) continue;  // held or failed: nothing published, nothing to mark
+    recorded.insert(*d.document.output);
+    const fs::path folder = fs::weakly_canonical(fs::path(*d.document.output).parent_path(), ec);
+    keep_apart.push_back(folder.string());
+    // The log kept in the output folder (OUT/audit.jsonl): all of OUT is published.
+    if (!apply::apart(folder.string(), log_home.string())) keep_apart.push_back(log_home.string());
+    if (!root) {
+      root = folder;
+    } else {  // the longest path both start with
+      fs::path common;
+      for (auto a = root->begin(), b = folder.begin(); a != root->end() && b != folder.end() && *a == *b; ++a, ++b) {
+        common /= *a;
       }
-      if (!d.document.input_sha256) {
-        console.error(printable(d.document.document) + ": the log holds no SHA-256 of its input, so no original can be "
-                      "shown to be the one redacted");
-        return kExitUsage;
-      }
-      Copy copy{{d.document.document, password, *d.document.input_sha256, {}, {}, {}},
-                apply::marked_copy_path(*d.document.output, log_folder, dir)};
-      for (const audit::RedactionRecord& r : d.redactions) {
-        copy.request.boxes.push_back(
-            {r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]}, apply::marked_label(r.exemptions, r.category)});
-      }
-      for (const audit::StringRecord& r : d.strings) {
-        copy.request.notes.push_back(apply::marked_string_note(r.key, r.object, r.action, r.exemptions, r.category));
-      }
-      if (!paths.insert(fs::path(copy.path).lexically_normal().string()).second) {
-        console.error(printable(copy.path) + ": two documents would have this marked copy");
-        return kExitUsage;
-      }
-      copies.push_back(std::move(copy));
+      root = common;
     }
+    if (!d.document.input_sha256) {
+      console.error(printable(d.document.document) + ": the log holds no SHA-256 of its input, so no original can be "
+                    "shown to be the one redacted");
+      return kExitUsage;
+    }
+    Copy copy{{d.document.document, password, *d.document.input_sha256, {}, {}, {}},
+              apply::marked_copy_path(*d.document.output, log_folder, dir)};
+    for (const audit::RedactionRecord& r : d.redactions) {
+      copy.request.boxes.push_back(
+          {r.page, Rect{r.box[0], r.box[1], r.box[2], r.box[3]}, apply::marked_label(r.exemptions, r.category)});
+    }
+    for (const audit::StringRecord& r : d.strings) {
+      copy.request.notes.push_back(apply::marked_string_note(r.key, r.object, r.action, r.exemptions, r.category));
+    }
+    if (!paths.insert(fs::path(copy.path).lexically_normal().string()).second) {
+      console.error(printable(copy.path) + ": two documents would have this marked copy");
+      return kExitUsage;
+    }
+    copies.push_back(std::move(copy));
   }
   if (root) keep_apart.push_back(root->string());
   for (const std::string& folder : keep_apart) {
