@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/diagnostics.h"
+#include "core/text.h"
 
 namespace redact::apply {
 namespace {
@@ -74,17 +75,6 @@ std::string rewritten_array(const pdf::Operation& op, const std::vector<Removal>
 }
 
 }  // namespace
-
-std::string pdf_number(double value) {
-  if (!std::isfinite(value)) throw Error(ErrorKind::unsupported, Location(), "a number to write is not finite");
-  if (std::abs(value) < 5e-5) return "0";
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 4);
-  std::string text(buffer, result.ptr);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text == "-0" ? "0" : text;
-}
 
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
                           std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn) {

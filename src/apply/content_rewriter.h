@@ -46,7 +46,4 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
 // (unsupported) for content that ends inside an inline image.
 std::string isolated(std::string_view content, const std::vector<pdf::Operation>& ops);
 
-// A number as PDF content wants it: no exponent, no locale, trailing zeros cut.
-std::string pdf_number(double value);
-
 }  // namespace redact::apply

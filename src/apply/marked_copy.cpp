@@ -11,6 +11,7 @@
 #include "pdf/content_lexer.h"
 #include "pdf/document.h"
 #include "pdf/standard_tables.h"
+#include "core/text.h"
 
 namespace redact::apply {
 namespace {

@@ -1,10 +1,12 @@
 #include "apply/redactor.h"
 
-#include <new>
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <new>
+#include <optional>
 #include <set>
 
 #include <unistd.h>
@@ -21,7 +23,10 @@
 #include "pdf/document.h"
 #include "pdf/standard_tables.h"
 #include "pdf/text_string.h"
+#include "core/text.h"
+#include "plan/cover.h"
 #include "plan/locate.h"
+#include "plan/proposals.h"
 
 namespace redact::apply {
 namespace {
@@ -116,6 +121,7 @@ const char* to_string(Status status) {
   switch (status) {
     case Status::redacted: return "redacted";
     case Status::clean: return "clean";
+    case Status::marked: return "marked";
     case Status::needs_review: return "needs_review";
     case Status::failed: return "failed";
   }
@@ -205,9 +211,123 @@ struct DocumentPlan {
   bool outlines_match = false;
 };
 
-// Reads every page and plans its redaction; throws NeedsReview for anything
-// redact cannot be sure of.
-DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matcher, int page_count) {
+// What a page is to lose, as one way of deciding it says: the glyphs, and
+// the regions (one a line) with what decided them.
+struct PageDecision {
+  std::vector<uint32_t> glyphs;
+  std::vector<Region> regions;
+};
+using Decide = std::function<PageDecision(const pdf::PageContent& page, int number)>;
+
+// Decides by the matcher: every match in every reading of the page.
+PageDecision decide_by_matches(const pdf::PageContent& page, int number, const match::Matcher& matcher) {
+  PageDecision out;
+  std::set<uint32_t> planned;
+  for (const Found& found : find_in_readings(page, matcher)) {
+    const plan::Located& located = found.located;
+    const match::Pattern& pattern = matcher.patterns()[located.match.pattern];
+    // The same match seen by another reading: its glyphs are already planned.
+    if (std::all_of(located.glyphs.begin(), located.glyphs.end(), [&](uint32_t g) { return planned.contains(g); })) {
+      continue;
+    }
+    planned.insert(located.glyphs.begin(), located.glyphs.end());
+    out.glyphs.insert(out.glyphs.end(), located.glyphs.begin(), located.glyphs.end());
+    for (size_t line = 0; line < located.boxes.size(); ++line) {
+      Region region;
+      region.page = number;
+      region.box = located.boxes[line];
+      region.quad = located.quads[line];
+      region.label = label_text(pattern.exemptions);
+      region.category = pattern.category;
+      region.pattern = pattern.id;
+      region.rule = pattern.file == "--term" ? "term" : "pattern";
+      region.exemptions = pattern.exemptions;
+      region.withheld = found.withheld;
+      region.chars = located.match.end - located.match.begin;
+      out.regions.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+// What a reviewer decided about the proposals of `redact mark`, and the
+// marks of the file (its /Redact annotations, read before they were taken
+// off), by page.
+struct Review {
+  std::map<int, std::vector<pdf::Document::RedactMark>> marks;
+  std::optional<plan::Proposals> proposals;  // none when the file holds no list (marked by another tool)
+};
+
+// A label a box can show: the printable ASCII of `text` (the label font is
+// a standard one).
+std::string label_of(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= 0x20 && c < 0x7F) out += c;
+  }
+  return out;
+}
+
+// Decides by the marks: each mark's quads withhold the glyphs they cover
+// (plan::covered_glyphs); what decided it comes from its proposal, when it
+// is one, else from the mark (a reviewer's).
+PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Review& review) {
+  PageDecision out;
+  const auto marks = review.marks.find(number);
+  if (marks == review.marks.end()) return out;
+  for (const pdf::Document::RedactMark& mark : marks->second) {
+    const plan::Proposal* proposal = nullptr;
+    if (review.proposals && mark.name.starts_with(plan::kProposalPrefix)) {
+      for (const plan::Proposal& p : review.proposals->list) {
+        if (p.name == mark.name && p.page == number) proposal = &p;
+      }
+    }
+    const std::vector<std::vector<uint32_t>> covered = plan::covered_glyphs(page, mark.quads);
+    std::string text;
+    for (const auto& glyphs : covered) {
+      for (uint32_t g : glyphs) text += page.glyphs[g].text;
+    }
+    auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
+    for (size_t q = 0; q < mark.quads.size(); ++q) {
+      out.glyphs.insert(out.glyphs.end(), covered[q].begin(), covered[q].end());
+      Region region;
+      region.page = number;
+      region.quad = mark.quads[q];
+      region.box = mark.quads[q].bounds();
+      region.proposal = mark.name;
+      if (proposal) {
+        region.decision = plan::same_place(mark.quads, proposal->quads) ? plan::Decision::kept : plan::Decision::moved;
+        region.category = proposal->category;
+        region.pattern = proposal->pattern;
+        region.rule = proposal->rule;
+        region.exemptions = proposal->exemptions;
+        region.patterns_sha256 = review.proposals->patterns_sha256;
+        region.label = mark.overlay_text.empty() ? proposal->label : label_of(mark.overlay_text);
+      } else {
+        region.decision = plan::Decision::added;
+        region.category = "marked by a reviewer";
+        region.rule = "reviewer";
+        region.exemptions = plan::exemptions_in(mark.overlay_text);
+        region.label = label_of(mark.overlay_text);
+      }
+      if (region.decision != plan::Decision::kept) {
+        region.author = mark.author;
+        region.date = mark.date;
+      }
+      region.withheld = withheld;
+      region.chars = withheld->size();
+      out.regions.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+// Reads every page and plans its redaction as `decide` says; throws
+// NeedsReview for anything redact cannot be sure of.
+// With `removes` false (mark), nothing is to be removed: every glyph is
+// expected back.
+DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const match::Matcher& matcher, int page_count,
+                           bool removes) {
   DocumentPlan out;
   Diagnostics diagnostics;
   for (int number = 1; number <= page_count; ++number) {
@@ -224,43 +344,34 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
                         (page.incomplete_reason.empty() ? "" : " (" + page.incomplete_reason + ")")};
     }
     PagePlan plan;
-    std::set<uint32_t> removed, planned;
-    for (const Found& found : find_in_readings(page, matcher)) {
-      const plan::Located& located = found.located;
-      const match::Pattern& pattern = matcher.patterns()[located.match.pattern];
-      // The same match seen by another reading: its glyphs are already planned.
-      if (std::all_of(located.glyphs.begin(), located.glyphs.end(), [&](uint32_t g) { return planned.contains(g); })) {
-        continue;
+    std::set<uint32_t> removed;
+    PageDecision decision = decide(page, number);
+    for (uint32_t g : decision.glyphs) {
+      const pdf::Glyph& glyph = page.glyphs[g];
+      if (removed.insert(g).second) {
+        plan.removals[glyph.source.stream].push_back({glyph.source.op, glyph.source.string_index,
+                                                      glyph.source.byte_index, glyph.source.byte_count,
+                                                      glyph.removal_shift});
       }
-      planned.insert(located.glyphs.begin(), located.glyphs.end());
-      for (uint32_t g : located.glyphs) {
-        const pdf::Glyph& glyph = page.glyphs[g];
-        if (removed.insert(g).second) {
-          plan.removals[glyph.source.stream].push_back({glyph.source.op, glyph.source.string_index,
-                                                        glyph.source.byte_index, glyph.source.byte_count,
-                                                        glyph.removal_shift});
+    }
+    for (Region& region : decision.regions) {
+      const Rect& box = region.box;
+      for (const Rect& hidden : page.hidden_images) {
+        if (hidden.x0 < box.x1 && box.x0 < hidden.x1 && hidden.y0 < box.y1 && box.y0 < hidden.y1) {
+          throw NeedsReview{where + "an image drawn through a pattern or a soft mask lies under a region"};
         }
       }
-      for (size_t line = 0; line < located.boxes.size(); ++line) {
-        const Rect& box = located.boxes[line];
-        for (const Rect& hidden : page.hidden_images) {
-          if (hidden.x0 < box.x1 && box.x0 < hidden.x1 && hidden.y0 < box.y1 && box.y0 < hidden.y1) {
-            throw NeedsReview{where + "an image drawn through a pattern or a soft mask lies under a region"};
-          }
+      for (size_t i = 0; i < page.images.size(); ++i) {
+        const pdf::ImageUse& image = page.images[i];
+        if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
+          // An image XObject is painted in its own data, wherever it is
+          // drawn from (a form, an appearance): the quad is in page space.
+          if (image.object.empty()) throw NeedsReview{where + "an inline image lies under a region"};
+          plan.images.insert(i);
         }
-        for (size_t i = 0; i < page.images.size(); ++i) {
-          const pdf::ImageUse& image = page.images[i];
-          if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
-            // An image XObject is painted in its own data, wherever it is
-            // drawn from (a form, an appearance): the quad is in page space.
-            if (image.object.empty()) throw NeedsReview{where + "an inline image lies under a region"};
-            plan.images.insert(i);
-          }
-        }
-        plan.regions.push_back({number, box, located.quads[line], located.match.pattern, found.withheld,
-                                located.match.end - located.match.begin});
-        plan.labels.push_back(label_text(pattern.exemptions));
       }
+      plan.labels.push_back(region.label);
+      plan.regions.push_back(std::move(region));
     }
     if (std::any_of(page.streams.begin(), page.streams.end(), [](const pdf::StreamUse& u) { return !u.annotation.empty(); })) {
       plan.kept_text = kept_page_text(page, removed);
@@ -271,7 +382,7 @@ DocumentPlan plan_document(pdf::Document& document, const match::Matcher& matche
     std::string kept;
     for (size_t g = 0; g < page.glyphs.size(); ++g) {
       const pdf::Glyph& glyph = page.glyphs[g];
-      if (page.streams[glyph.source.stream].annotation.empty() && !removed.contains(static_cast<uint32_t>(g))) {
+      if (page.streams[glyph.source.stream].annotation.empty() && (!removes || !removed.contains(static_cast<uint32_t>(g)))) {
         kept += glyph.text;
       }
     }
@@ -470,7 +581,10 @@ bool left_on_purpose(const check::Finding& finding) {
 // Reads the written file back: every glyph outside the regions must still
 // be there, and `redact check`, with the run's own matcher, must find no
 // leak and no risk but what the run leaves on purpose (the gate).
-void verify_output(const std::string& path, const DocumentPlan& plan, const match::Matcher& matcher, int page_count) {
+// In `apply`, the text of a proposal a reviewer deleted or moved away stays
+// on purpose: a leak found there is what the reviewer decided (`left`).
+void verify_output(const std::string& path, const DocumentPlan& plan, const match::Matcher& matcher, int page_count,
+                   const std::vector<Region>& left) {
   auto written = pdf::Document::open(path);
   Diagnostics again;
   if (written->page_count() != page_count) throw NeedsReview{"verification: the page count changed"};
@@ -489,13 +603,150 @@ void verify_output(const std::string& path, const DocumentPlan& plan, const matc
   // Read once, checked by check's own walks (opening the file again cost as
   // much as the rest of the run on files of many objects).
   const check::Report report = check::check_document(*written, matcher);
+  const auto kept_by_reviewer = [&](const check::Finding& f) {
+    if (f.severity != check::Severity::leak || f.kind != "text" || !f.box) return false;
+    const Point centre{(f.box->x0 + f.box->x1) / 2, (f.box->y0 + f.box->y1) / 2};
+    return std::any_of(left.begin(), left.end(), [&](const Region& r) {
+      return r.page == f.page && centre.x >= r.box.x0 - 1 && centre.x <= r.box.x1 + 1 && centre.y >= r.box.y0 - 1 &&
+             centre.y <= r.box.y1 + 1;
+    });
+  };
   for (const check::Finding& f : report.findings) {
-    if (f.severity == check::Severity::info || left_on_purpose(f)) continue;
+    if (f.severity == check::Severity::info || left_on_purpose(f) || kept_by_reviewer(f)) continue;
     throw NeedsReview{"check: " + (f.page > 0 ? "page " + std::to_string(f.page) + ", " : std::string()) + f.object + ": " +
                       check::to_string(f.severity) + " " + f.kind + ": " + f.message};
   }
 }
 
+
+// `apply`: the marks of every page and the proposals list, read, then taken
+// off the document (a mark is applied, not left for a viewer).
+Review take_marks(pdf::Document& document, int page_count) {
+  Review review;
+  for (int number = 1; number <= page_count; ++number) {
+    std::vector<pdf::Document::RedactMark> marks = document.redact_marks(number);
+    if (!marks.empty()) review.marks[number] = std::move(marks);
+  }
+  if (const std::optional<std::string> list = document.catalog_text(plan::kProposalsKey)) {
+    review.proposals = plan::proposals_from_json(*list);
+  }
+  document.remove_redact_marks();
+  document.set_catalog_text(plan::kProposalsKey, "");
+  return review;
+}
+
+// Where the reviewer decided that text stays: the places of the proposals
+// they deleted or moved away, as the proposals list has them (page space).
+std::vector<Region> left_by_reviewer(const Review& review) {
+  std::vector<Region> out;
+  if (!review.proposals) return out;
+  std::map<std::pair<int, std::string>, const pdf::Document::RedactMark*> carried;
+  for (const auto& [number, marks] : review.marks) {
+    for (const pdf::Document::RedactMark& mark : marks) carried[{number, mark.name}] = &mark;
+  }
+  for (const plan::Proposal& p : review.proposals->list) {
+    const auto it = carried.find({p.page, p.name});
+    if (it != carried.end() && plan::same_place(it->second->quads, p.quads)) continue;
+    for (const Quad& quad : p.quads) {
+      Region region;
+      region.page = p.page;
+      region.quad = quad;
+      region.box = quad.bounds();
+      out.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+// The proposals no mark carries any more: deleted by the reviewer.
+std::vector<Region> declined_proposals(const Review& review) {
+  std::vector<Region> out;
+  if (!review.proposals) return out;
+  std::set<std::pair<int, std::string>> carried;
+  for (const auto& [number, marks] : review.marks) {
+    for (const pdf::Document::RedactMark& mark : marks) carried.insert({number, mark.name});
+  }
+  for (const plan::Proposal& p : review.proposals->list) {
+    if (carried.contains({p.page, p.name})) continue;
+    for (const Quad& quad : p.quads) {
+      Region region;
+      region.page = p.page;
+      region.quad = quad;
+      region.box = quad.bounds();
+      region.label = p.label;
+      region.category = p.category;
+      region.pattern = p.pattern;
+      region.rule = p.rule;
+      region.exemptions = p.exemptions;
+      region.patterns_sha256 = review.proposals->patterns_sha256;
+      region.proposal = p.name;
+      region.chars = p.chars;
+      out.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+// `mark`: names each match's proposal (the lines of one match share its
+// withheld text), in document order; returns how many there are.
+size_t name_proposals(std::vector<Region>& regions) {
+  size_t count = 0;
+  for (size_t i = 0; i < regions.size(); ++i) {
+    if (i == 0 || regions[i].page != regions[i - 1].page || regions[i].withheld != regions[i - 1].withheld) ++count;
+    regions[i].proposal = plan::kProposalPrefix + std::to_string(count);
+  }
+  return count;
+}
+
+// `mark`: each proposal a /Redact annotation (one quad a line), and the
+// list of proposals in the catalog; the content is not touched.
+void add_proposals(pdf::Document& document, const std::vector<Region>& regions, const std::string& patterns_sha256) {
+  plan::Proposals proposals;
+  proposals.patterns_sha256 = patterns_sha256;
+  for (size_t i = 0; i < regions.size();) {
+    size_t end = i + 1;
+    while (end < regions.size() && regions[end].proposal == regions[i].proposal) ++end;
+    const Region& first = regions[i];
+    plan::Proposal proposal{first.proposal, first.page, {}, first.label, first.category, first.pattern, first.rule,
+                            first.exemptions, first.chars};
+    for (size_t r = i; r < end; ++r) proposal.quads.push_back(regions[r].quad);
+    pdf::Document::NewMark mark;
+    mark.quads = proposal.quads;
+    mark.overlay_text = first.label;
+    mark.contents = "Proposed by redact: " + first.category + " (" +
+                    (first.rule == "term" ? std::string("a --term phrase") : "pattern " + first.pattern) + ")" +
+                    (first.label.empty() ? std::string() : ", " + first.label);
+    mark.name = proposal.name;
+    mark.author = plan::kProposalAuthor;
+    document.add_redact_mark(first.page, mark);
+    proposals.list.push_back(std::move(proposal));
+    i = end;
+  }
+  document.set_catalog_text(plan::kProposalsKey, plan::to_json(proposals));
+}
+
+// `mark`: the written copy reads as the input did (every glyph of every
+// page), and carries every proposal.
+void verify_marked(const std::string& path, const DocumentPlan& plan, size_t proposals, int page_count) {
+  auto written = pdf::Document::open(path);
+  if (written->page_count() != page_count) throw NeedsReview{"verification: the page count changed"};
+  Diagnostics again;
+  size_t marks = 0;
+  for (int number = 1; number <= page_count; ++number) {
+    const pdf::PageContent page = written->read_page(number, again);
+    std::string text;
+    for (const pdf::Glyph& g : page.glyphs) {
+      if (page.streams[g.source.stream].annotation.empty()) text += g.text;
+    }
+    if (text != plan.expected_text.at(number)) {
+      throw NeedsReview{"verification: page " + std::to_string(number) + " of the marked copy reads otherwise"};
+    }
+    for (const pdf::Document::RedactMark& mark : written->redact_marks(number)) {
+      if (mark.name.starts_with(plan::kProposalPrefix)) ++marks;
+    }
+  }
+  if (marks != proposals) throw NeedsReview{"verification: the marked copy does not carry every proposal"};
+}
 }  // namespace
 
 Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,
@@ -525,9 +776,33 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   static std::atomic<unsigned> written{0};
   const std::string temporary = output + "." + std::to_string(::getpid()) + "-" + std::to_string(written++) + ".redact-tmp";
   try {
-    DocumentPlan plan = plan_document(*document, matcher, outcome.pages);
+    Review review;
+    if (options.mode == Mode::apply) review = take_marks(*document, outcome.pages);
+    const Decide decide = [&](const pdf::PageContent& page, int number) {
+      return options.mode == Mode::apply ? decide_by_marks(page, number, review) : decide_by_matches(page, number, matcher);
+    };
+    DocumentPlan plan = plan_document(*document, decide, matcher, outcome.pages, options.mode != Mode::mark);
     for (const auto& [number, page_plan] : plan.pages_to_change) {
       for (const Region& r : page_plan.regions) outcome.regions.push_back(r);
+    }
+    outcome.declined = declined_proposals(review);
+    // Written beside the output, verified, then renamed: never a partial file.
+    const std::filesystem::path folder = std::filesystem::path(output).parent_path();
+    if (options.mode == Mode::mark) {
+      outcome.status = Status::marked;
+      const size_t proposals = name_proposals(outcome.regions);
+      if (options.dry_run) return outcome;
+      add_proposals(*document, outcome.regions, options.patterns_sha256);
+      std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
+      document->write(temporary);
+      document.reset();
+      verify_marked(temporary, plan, proposals, outcome.pages);
+      const std::optional<std::string> bytes = read_file(temporary);
+      if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
+      outcome.output_sha256 = sha256_hex(*bytes);
+      outcome.output_size = bytes->size();
+      std::filesystem::rename(temporary, output);
+      return outcome;
     }
     // Strings holding a match, outside the page content (a field's value or
     // tooltip, a link, an annotation's text): removed or blanked in memory,
@@ -550,12 +825,10 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     if (options.dry_run) return outcome;
 
     apply_plan(*document, plan, options, outcome.pages);
-    // Written beside the output, verified, then renamed: never a partial file.
-    const std::filesystem::path folder = std::filesystem::path(output).parent_path();
     std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
     document->write(temporary);
     document.reset();
-    verify_output(temporary, plan, matcher, outcome.pages);
+    verify_output(temporary, plan, matcher, outcome.pages, left_by_reviewer(review));
     const std::optional<std::string> bytes = read_file(temporary);
     if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
     outcome.output_sha256 = sha256_hex(*bytes);
@@ -578,6 +851,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   std::error_code ignored;
   std::filesystem::remove(temporary, ignored);  // a file that did not pass is never left behind
   outcome.regions.clear();
+  outcome.declined.clear();
   outcome.string_changes.clear();
   outcome.signatures_removed.clear();
   return outcome;

@@ -23,20 +23,11 @@
 
 #include "core/geometry.h"
 #include "match/matcher.h"
+#include "plan/region.h"
 
 namespace redact::apply {
 
-struct Region {
-  int page = 0;
-  Rect box;             // page space, one line of one match
-  Quad quad;            // the same line turned with its text (the box for upright text): what is painted
-  size_t pattern = 0;   // into Matcher::patterns()
-  // The normalized text of the whole match, for an HMAC only, never
-  // written; one copy for all the lines of a match (a match over 388 lines
-  // of 1,000 characters held 150 MB in copies).
-  std::shared_ptr<const std::string> withheld;
-  size_t chars = 0;     // characters of the match
-};
+using Region = plan::Region;
 
 // A string outside the page content that held a match: a field's value or
 // tooltip, a link's URI, an annotation's text, an alternative text.
@@ -47,7 +38,8 @@ struct StringChange {
   size_t pattern = 0;   // into Matcher::patterns()
 };
 
-enum class Status { redacted, clean, needs_review, failed };
+// `marked`: `redact mark` wrote the marked copy (proposals, for review).
+enum class Status { redacted, clean, needs_review, failed, marked };
 const char* to_string(Status status);
 
 struct Outcome {
@@ -55,6 +47,9 @@ struct Outcome {
   std::string reason;
   int pages = 0;
   std::vector<Region> regions;
+  // `apply`: the proposals of `redact mark` a reviewer deleted (one region
+  // a line, as proposed), which stay in the document.
+  std::vector<Region> declined;
   std::vector<StringChange> string_changes;
   std::vector<std::string> signatures_removed;  // the signature fields ("12 0") that lost their signature
   std::string input_sha256;   // of the bytes read ("" when none could be)
@@ -63,9 +58,21 @@ struct Outcome {
   std::vector<std::string> input_notes;  // what reading the input took: "repaired by libqpdf (...)", "decrypted ..."
 };
 
+// What redact_document does with the regions it plans:
+// - redact: finds them with the matcher and removes them (`redact run`);
+// - mark: finds them with the matcher and writes a copy of the input with
+//   each match a /Redact annotation, the content untouched (`redact mark`);
+// - apply: takes them from the input's /Redact annotations, whoever made
+//   them, and removes them like `redact` (`redact apply`). The matcher then
+//   cuts strings and is the gate's, which lets the text of a proposal a
+//   reviewer deleted stay.
+enum class Mode { redact, mark, apply };
+
 struct RedactOptions {
+  Mode mode = Mode::redact;
   bool labels = true;
   bool dry_run = false;  // decide everything, write nothing
+  std::string patterns_sha256;  // of the matcher's pattern set, for the proposals of `mark`
   std::string producer = "redact";
   std::string password;  // for encrypted inputs ("" for none)
 };

@@ -146,6 +146,7 @@ json to_json_of(const RunRecord& r) {
               {"keep", r.options.keep},
               {"text_hmac", r.options.text_hmac}}},
             {"started", r.started}};
+  if (r.command) j["command"] = *r.command;
   if (r.shard) j["shard"] = *r.shard;
   if (r.resumed_skipped) j["resumed"] = {{"skipped", *r.resumed_skipped}};
   return j;
@@ -169,6 +170,7 @@ RunRecord run_from(Fields& f) {
     return options;
   });
   r.started = f.string("started");
+  if (f.has("command")) r.command = f.one_of("command", {"mark", "apply"});
   if (f.has("shard")) r.shard = f.string("shard");
   if (f.has("resumed")) r.resumed_skipped = nested(f, "resumed", "run resumed", [](Fields& o) { return o.count("skipped"); });
   return r;
@@ -208,6 +210,10 @@ json to_json_of(const RedactionRecord& r) {
             {"exemptions", r.exemptions},
             {"chars", r.chars}};
   if (r.text_hmac) j["text_hmac"] = *r.text_hmac;
+  if (r.decision) j["decision"] = *r.decision;
+  if (r.proposal) j["proposal"] = *r.proposal;
+  if (r.author) j["author"] = *r.author;
+  if (r.date) j["date"] = *r.date;
   return j;
 }
 
@@ -219,10 +225,51 @@ RedactionRecord redaction_from(Fields& f) {
   r.box = f.box("box");
   r.category = f.string("category");
   r.pattern = f.string("pattern");
+  r.rule = f.one_of("rule", {"pattern", "term", "reviewer"});
+  r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
+  r.exemptions = f.strings("exemptions");
+  r.chars = f.count("chars");
+  if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");
+  if (f.has("decision")) r.decision = f.one_of("decision", {"kept", "moved", "added"});
+  if (f.has("proposal")) r.proposal = f.string("proposal");
+  if (f.has("author")) r.author = f.string("author");
+  if (f.has("date")) r.date = f.string("date");
+  if ((r.rule == "reviewer") != (r.decision == "added")) f.fail("rule", "and \"decision\" disagree (a reviewer's mark is \"added\")");
+  return r;
+}
+
+json to_json_of(const ProposalRecord& r) {
+  json j = {{"type", "proposal"},
+            {"document", r.document},
+            {"output", optional_json(r.output)},
+            {"page", r.page},
+            {"box", r.box},
+            {"category", r.category},
+            {"pattern", r.pattern},
+            {"rule", r.rule},
+            {"patterns_sha256", r.patterns_sha256},
+            {"exemptions", r.exemptions},
+            {"chars", r.chars},
+            {"proposal", r.proposal},
+            {"decision", r.decision}};
+  if (r.text_hmac) j["text_hmac"] = *r.text_hmac;
+  return j;
+}
+
+ProposalRecord proposal_from(Fields& f) {
+  ProposalRecord r;
+  r.document = f.string("document");
+  r.output = f.string_or_null("output");
+  r.page = f.positive("page");
+  r.box = f.box("box");
+  r.category = f.string("category");
+  r.pattern = f.string("pattern");
   r.rule = f.one_of("rule", {"pattern", "term"});
   r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
   r.exemptions = f.strings("exemptions");
   r.chars = f.count("chars");
+  r.proposal = f.string("proposal");
+  r.decision = f.one_of("decision", {"proposed", "declined"});
   if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");
   return r;
 }
@@ -284,7 +331,7 @@ DocumentRecord document_from(Fields& f) {
   DocumentRecord r;
   r.document = f.string("document");
   r.output = f.string_or_null("output");
-  r.status = f.one_of("status", {"redacted", "clean", "needs_review", "failed"});
+  r.status = f.one_of("status", {"redacted", "clean", "marked", "needs_review", "failed"});
   r.reason = f.string_or_null("reason");
   r.pages = f.count_int("pages");
   r.redactions = f.count("redactions");
@@ -297,7 +344,7 @@ DocumentRecord document_from(Fields& f) {
   r.earlier_output_removed = f.boolean("earlier_output_removed");
   if (f.has("marked_copy")) r.marked_copy = f.string("marked_copy");
   // What was written says how it came out; what was not has no output.
-  const bool written = r.status == "redacted" || r.status == "clean";
+  const bool written = r.status == "redacted" || r.status == "clean" || r.status == "marked";
   if (written && (!r.output || !r.output_sha256 || !r.output_size)) {
     f.fail("output", "is missing for a document that was written");
   }
@@ -331,7 +378,7 @@ nlohmann::json to_json(const Record& record) {
 }
 
 const char* type_of(const Record& record) {
-  static constexpr const char* kNames[] = {"run", "merge", "redaction", "string", "signature", "document", "seal"};
+  static constexpr const char* kNames[] = {"run", "merge", "redaction", "string", "signature", "document", "seal", "proposal"};
   return kNames[record.index()];
 }
 
@@ -353,6 +400,7 @@ Record record_from_json(const nlohmann::json& j) {
   if (name == "signature") return read("signature", signature_from);
   if (name == "document") return read("document", document_from);
   if (name == "seal") return read("seal", seal_from);
+  if (name == "proposal") return read("proposal", proposal_from);
   throw RecordError("a record of a type the log has no place for (\"" + name + "\")");
 }
 

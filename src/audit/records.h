@@ -32,8 +32,9 @@ struct RunOptions {
   bool text_hmac = false;         // redactions carry text_hmac
 };
 
-// One `redact run` into this log.
+// One `redact run` (or `mark`, or `apply`) into this log.
 struct RunRecord {
+  std::optional<std::string> command;  // "mark" or "apply"; none for `run`
   std::string version;          // of redact
   std::string icu;              // of ICU: normalization and the gazetteer's country names
   std::string patterns;         // the pattern file
@@ -65,11 +66,31 @@ struct RedactionRecord {
   std::array<double, 4> box{};  // x0 y0 x1 y1, PDF points in page space
   std::string category;
   std::string pattern;          // its id ("term" for --term phrases)
-  std::string rule;             // what decided it: "pattern" or "term"
+  std::string rule;             // what decided it: "pattern", "term" or "reviewer" (a mark of a person's)
   std::string patterns_sha256;  // of the pattern set the pattern came from ("" with --no-patterns)
   std::vector<std::string> exemptions;
   size_t chars = 0;  // characters withheld
   std::optional<std::string> text_hmac;  // HMAC-SHA256 of the normalized text, with a key
+  // `redact apply`: what the reviewer did with the region: "kept" (a
+  // proposal left as it was), "moved" (a proposal moved or resized), "added"
+  // (a mark of the reviewer's or another tool's); the mark's /NM, and for a
+  // mark a person touched its /T (author) and /M (date) where it has them.
+  std::optional<std::string> decision, proposal, author, date;
+};
+// A region `redact mark` proposed (decision "proposed", in the marked
+// file as the /Redact annotation `proposal`), or one a reviewer deleted
+// before `redact apply` ("declined": its text stays in the output).
+struct ProposalRecord {
+  std::string document;
+  std::optional<std::string> output;
+  int page = 1;
+  std::array<double, 4> box{};
+  std::string category, pattern, rule, patterns_sha256;
+  std::vector<std::string> exemptions;
+  size_t chars = 0;
+  std::optional<std::string> text_hmac;
+  std::string proposal;  // the annotation's /NM
+  std::string decision;  // "proposed" or "declined"
 };
 
 // A string of the document (a form value, a link, a bookmark...) edited.
@@ -94,7 +115,7 @@ struct SignatureRecord {
 struct DocumentRecord {
   std::string document;
   std::optional<std::string> output;
-  std::string status;  // redacted, clean, needs_review, failed
+  std::string status;  // redacted, clean, marked (`redact mark`), needs_review, failed
   std::optional<std::string> reason;
   int pages = 0;
   size_t redactions = 0, strings_changed = 0, signatures_removed = 0;
@@ -116,7 +137,7 @@ struct SealRecord {
 inline constexpr const char* kSealContext = "redact audit seal v1\n";
 
 using Record = std::variant<RunRecord, MergeRecord, RedactionRecord, StringRecord, SignatureRecord, DocumentRecord,
-                            SealRecord>;
+                            SealRecord, ProposalRecord>;
 
 // A record that does not have the shape of its type: what is wrong with it.
 class RecordError : public std::runtime_error {

@@ -79,7 +79,11 @@ std::string md_cell(const std::string& text) {
 bool published(const DocumentRecord& d) { return d.status == "redacted" || d.status == "clean"; }
 
 std::string decided_by(const RedactionRecord& r) {
-  return r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
+  if (r.rule == "reviewer") return "a reviewer's mark" + (r.author ? " (" + *r.author + ")" : std::string());
+  const std::string rule = r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
+  if (r.decision == "kept") return rule + ", kept by a reviewer";
+  if (r.decision == "moved") return rule + ", moved by a reviewer";
+  return rule;
 }
 
 std::string box_text(const std::array<double, 4>& box) {
@@ -97,6 +101,7 @@ std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs) {
       if (const auto* r = std::get_if<RedactionRecord>(&record)) pending[r->document].redactions.push_back(*r);
       if (const auto* r = std::get_if<StringRecord>(&record)) pending[r->document].strings.push_back(*r);
       if (const auto* r = std::get_if<SignatureRecord>(&record)) pending[r->document].signatures.push_back(*r);
+      if (const auto* r = std::get_if<ProposalRecord>(&record)) pending[r->document].proposals.push_back(*r);
       if (const auto* d = std::get_if<DocumentRecord>(&record)) {
         DocumentOutcome outcome = std::move(pending[d->document]);
         pending.erase(d->document);
@@ -122,16 +127,18 @@ std::vector<DocumentOutcome> documents_of(const std::vector<ReadLog>& logs) {
 
 std::string summary(const std::vector<ReadLog>& logs, Format format) {
   const std::vector<DocumentOutcome> documents = documents_of(logs);
-  std::map<std::string, size_t> by_status, by_exemption, by_category, by_pattern;
+  std::map<std::string, size_t> by_status, by_exemption, by_category, by_pattern, by_decision;
   size_t redactions = 0, strings = 0;
   for (const DocumentOutcome& d : documents) {
     ++by_status[d.document.status];
     for (const RedactionRecord& r : d.redactions) {
       ++redactions;
       ++by_category[r.category];
-      ++by_pattern[r.rule == "term" ? "term" : r.pattern];
+      ++by_pattern[r.rule == "pattern" ? r.pattern : r.rule];
+      if (r.decision) ++by_decision[*r.decision];
       for (const std::string& e : r.exemptions) ++by_exemption[e];
     }
+    for (const ProposalRecord& p : d.proposals) ++by_decision[p.decision];
     for (const StringRecord& s : d.strings) {
       ++strings;
       ++by_category[s.category];
@@ -139,7 +146,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
       for (const std::string& e : s.exemptions) ++by_exemption[e];
     }
   }
-  const auto held = [](const DocumentOutcome& d) { return !published(d.document); };
+  const auto held = [](const DocumentOutcome& d) { return !published(d.document) && d.document.status != "marked"; };
 
   if (format == Format::json) {
     json out = {{"logs", json::array()}, {"documents", json::array()}};
@@ -155,7 +162,8 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
                          {"strings", strings},
                          {"by_exemption", by_exemption},
                          {"by_category", by_category},
-                         {"by_pattern", by_pattern}};
+                         {"by_pattern", by_pattern},
+                         {"by_decision", by_decision}};
     for (const DocumentOutcome& d : documents) {
       out["documents"].push_back({{"document", d.document.document},
                                   {"status", d.document.status},
@@ -179,6 +187,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
     rows("exemption", by_exemption);
     rows("category", by_category);
     rows("pattern", by_pattern);
+    rows("decision", by_decision);
     for (const DocumentOutcome& d : documents) {
       std::string detail = d.document.status + (d.document.reason ? ": " + *d.document.reason : "");
       out += csv_row({"document", d.document.document, std::to_string(d.redactions.size()), detail});
@@ -191,7 +200,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
         << log.verified.head << "\n";
   }
   std::vector<std::string> statuses;
-  for (const char* status : {"redacted", "clean", "needs_review", "failed"}) {
+  for (const char* status : {"redacted", "clean", "marked", "needs_review", "failed"}) {
     statuses.push_back(std::to_string(by_status[status]) + " " + status);
   }
   out << "\n" << documents.size() << " documents: " << join(statuses, ", ") << "\n" << redactions << " boxes and " << strings << " strings withheld\n";
@@ -203,6 +212,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
   section("exemption", by_exemption);
   section("category", by_category);
   section("pattern", by_pattern);
+  section("reviewer's decision (kept, moved, added; proposed by mark, declined)", by_decision);
   if (std::any_of(documents.begin(), documents.end(), held)) {
     out << "\nheld or failed (nothing published):\n";
     for (const DocumentOutcome& d : documents) {

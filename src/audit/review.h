@@ -28,6 +28,8 @@ struct DocumentOutcome {
   std::vector<RedactionRecord> redactions;  // in page order, top to bottom
   std::vector<StringRecord> strings;
   std::vector<SignatureRecord> signatures;
+  // `mark`: what it proposed; `apply`: the proposals a reviewer declined.
+  std::vector<ProposalRecord> proposals;
   const ReadLog* log = nullptr;  // the log that holds the document record
 };
 

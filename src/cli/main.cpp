@@ -19,6 +19,8 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  run INPUT... -o OUT [...]               redact PDFs and folders into OUT, with an audit log\n"
+    "  mark INPUT... -o OUT [...]              propose redactions as /Redact annotations, for review\n"
+    "  apply MARKED... -o OUT [...]            apply every /Redact annotation (a reviewed file's)\n"
     "  check FILE|FOLDER... [...]              can anything withheld or hidden still be read? (exit 1 if so)\n"
     "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
     "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (command == "run") return run_command(rest, console);
+    if (command == "mark") return mark_command(rest, console);
+    if (command == "apply") return apply_command(rest, console);
     if (command == "check") return check_command(rest, console);
     if (command == "extract") return extract_command(rest, console);
     if (command == "scan") return scan_command(rest, console);

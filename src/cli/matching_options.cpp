@@ -49,7 +49,7 @@ void add_matching_options(po::options_description& options) {
       ("keep-file", po::value<strings>()->composing(), "never redact the phrases in this file, one a line");
 }
 
-MatchingConfig matching_config(const po::variables_map& vm) {
+MatchingConfig matching_config(const po::variables_map& vm, bool may_match_nothing) {
   using strings = std::vector<std::string>;
   MatchingConfig config;
   if (vm.count("no-patterns") && vm.count("patterns")) {
@@ -69,7 +69,7 @@ MatchingConfig matching_config(const po::variables_map& vm) {
   if (!config.matcher.terms.empty() && config.matcher.term_exemptions.empty()) {
     throw Error(ErrorKind::usage, Location(), "--term and --terms-file need --term-exemption: every redaction names its exemption");
   }
-  if (vm.count("no-patterns") && config.matcher.terms.empty()) {
+  if (vm.count("no-patterns") && config.matcher.terms.empty() && !may_match_nothing) {
     throw Error(ErrorKind::usage, Location(), "--no-patterns needs --term or --terms-file: there would be nothing to match");
   }
   config.matcher.keep = value_or<strings>(vm, "keep", {});

@@ -24,6 +24,8 @@ struct MatchingConfig {
 };
 
 // Throws redact::Error (usage) naming the file and line of what is wrong.
-MatchingConfig matching_config(const boost::program_options::variables_map& vm);
+// `may_match_nothing`: --no-patterns without a term is allowed (`apply`,
+// where the marks decide).
+MatchingConfig matching_config(const boost::program_options::variables_map& vm, bool may_match_nothing = false);
 
 }  // namespace redact::cli

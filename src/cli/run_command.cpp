@@ -92,6 +92,58 @@ constexpr const char* kUsage =
     "review (a person must look: do not retry), 2 usage or configuration error,\n"
     "3 some could not be read (retrying may help if a worker was killed).\n";
 
+constexpr const char* kMarkUsage =
+    "Usage: redact mark INPUT... -o OUT [--patterns P | --no-patterns] [--term PHRASE]...\n"
+    "                   [--terms-file F] [--term-exemption E]... [--keep PHRASE]...\n"
+    "                   [--keep-file F] [--audit FILE] [--audit-key FILE] [--audit-sign KEY.pem]\n"
+    "                   [--dry-run] [--password-file F] [-j N] [--timeout SECONDS]\n"
+    "                   [--shard K/N] [--progress auto|bar|plain|none] [--quiet] [--resume]\n"
+    "\n"
+    "Proposes redactions for a person to review in any PDF viewer: writes a copy\n"
+    "of each PDF in which everything `redact run` would remove is a standard\n"
+    "/Redact annotation (one per match, a quad per line, outlined in red, its\n"
+    "exemptions as /OverlayText, category and rule in /Contents), to OUT as\n"
+    "`run` names outputs. The page content is not changed: the copy holds the\n"
+    "withheld text and is NOT for publication. The reviewer deletes, moves or\n"
+    "resizes proposals and adds marks of their own, saves, and runs\n"
+    "`redact apply` on the saved file (README \"Review before publishing\").\n"
+    "\n"
+    "Documents are read, held and failed as by `redact run` (same rules, same\n"
+    "batch options). The audit log (default OUT/audit.jsonl) records each\n"
+    "proposal (\"proposal\" records, decision \"proposed\") and never its text.\n"
+    "\n"
+    "Exit status: 0 every document marked, 1 some held for review, 2 usage or\n"
+    "configuration error, 3 some could not be read.\n";
+
+constexpr const char* kApplyUsage =
+    "Usage: redact apply MARKED... -o OUT [--patterns P | --no-patterns] [--term PHRASE]...\n"
+    "                    [--terms-file F] [--term-exemption E]... [--keep PHRASE]...\n"
+    "                    [--keep-file F] [--audit FILE] [--audit-key FILE] [--audit-sign KEY.pem]\n"
+    "                    [--marked-copy DIR] [--no-label] [--dry-run]\n"
+    "                    [--password-file F] [-j N] [--timeout SECONDS] [--shard K/N]\n"
+    "                    [--progress auto|bar|plain|none] [--quiet] [--resume]\n"
+    "\n"
+    "Applies every /Redact annotation of each PDF, whoever made it (`redact\n"
+    "mark`, Acrobat, Okular, MuPDF...), with the removal engine, the rules and\n"
+    "the gate of `redact run`: the glyphs each mark covers (those whose box lies\n"
+    "mostly inside one of its quads) are removed from the content streams,\n"
+    "image pixels under it are blacked out, a black box is painted over it,\n"
+    "labelled with its /OverlayText (for a proposal: its exemptions), and the\n"
+    "marks themselves are taken out. Outputs are named and written as by `run`.\n"
+    "\n"
+    "The audit log records every region with what a person decided: a proposal\n"
+    "of `redact mark` kept or moved, a mark added (with its /T author and /M\n"
+    "date), and each proposal deleted (\"declined\": its text stays).\n"
+    "\n"
+    "The output must pass `redact check` with the patterns given (default: the\n"
+    "pattern set, as `run`); the text of a proposal the reviewer deleted may\n"
+    "stay. A match nobody marked holds the document for review: for files\n"
+    "marked by another tool, give --no-patterns to apply the marks alone.\n"
+    "Strings (form values, links, annotations' text) holding a match are cut\n"
+    "as by `run`.\n"
+    "\n"
+    "Exit status: as `redact run`.\n";
+
 // The process that wrote a temporary output, NAME.PID-N.redact-tmp (as
 // apply/redactor.cpp names them), or 0 for a name that is not one.
 long temporary_writer(const std::string& name) {
@@ -159,15 +211,54 @@ struct MarkedCopy {
   std::string path, error;
 };
 
-std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const MarkedCopy& marked) {
-  nlohmann::json regions = nlohmann::json::array();
-  for (const apply::Region& r : outcome.regions) {
-    regions.push_back({{"page", r.page},
-                       {"box", {r.box.x0, r.box.y0, r.box.x1, r.box.y1}},
-                       {"pattern", r.pattern},
-                       {"chars", r.chars},
-                       {"text_hmac", key.empty() || !r.withheld ? "" : audit::text_hmac(key, *r.withheld)}});
+nlohmann::json regions_to_json(const std::vector<apply::Region>& regions, const std::string& key) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const apply::Region& r : regions) {
+    out.push_back({{"page", r.page},
+                   {"box", {r.box.x0, r.box.y0, r.box.x1, r.box.y1}},
+                   {"label", r.label},
+                   {"category", r.category},
+                   {"pattern", r.pattern},
+                   {"rule", r.rule},
+                   {"exemptions", r.exemptions},
+                   {"patterns_sha256", r.patterns_sha256},
+                   {"decision", static_cast<int>(r.decision)},
+                   {"proposal", r.proposal},
+                   {"author", r.author},
+                   {"date", r.date},
+                   {"chars", r.chars},
+                   {"text_hmac", key.empty() || !r.withheld ? "" : audit::text_hmac(key, *r.withheld)}});
   }
+  return out;
+}
+
+// The regions of a worker's result, and each one's text_hmac ("" for none).
+std::vector<apply::Region> regions_from_json(const nlohmann::json& j, std::vector<std::string>& text_hmacs) {
+  std::vector<apply::Region> out;
+  for (const nlohmann::json& r : j) {
+    apply::Region region;
+    region.page = r.at("page").get<int>();
+    const auto& b = r.at("box");
+    region.box = Rect{b.at(0).get<double>(), b.at(1).get<double>(), b.at(2).get<double>(), b.at(3).get<double>()};
+    region.label = r.at("label").get<std::string>();
+    region.category = r.at("category").get<std::string>();
+    region.pattern = r.at("pattern").get<std::string>();
+    region.rule = r.at("rule").get<std::string>();
+    region.exemptions = r.at("exemptions").get<std::vector<std::string>>();
+    region.patterns_sha256 = r.at("patterns_sha256").get<std::string>();
+    region.decision = static_cast<plan::Decision>(r.at("decision").get<int>());
+    region.proposal = r.at("proposal").get<std::string>();
+    region.author = r.at("author").get<std::string>();
+    region.date = r.at("date").get<std::string>();
+    region.chars = r.at("chars").get<size_t>();
+    text_hmacs.push_back(r.at("text_hmac").get<std::string>());
+    out.push_back(std::move(region));
+  }
+  return out;
+}
+
+std::string outcome_to_json(const apply::Outcome& outcome, const std::string& key, const MarkedCopy& marked) {
+  const nlohmann::json regions = regions_to_json(outcome.regions, key);
   nlohmann::json strings = nlohmann::json::array();
   for (const apply::StringChange& c : outcome.string_changes) {
     strings.push_back({{"object", c.object}, {"key", c.key}, {"action", c.action}, {"pattern", c.pattern}});
@@ -176,6 +267,7 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
                         {"reason", outcome.reason},
                         {"pages", outcome.pages},
                         {"regions", regions},
+                        {"declined", regions_to_json(outcome.declined, key)},
                         {"strings", strings},
                         {"signatures_removed", outcome.signatures_removed},
                         {"output_sha256", outcome.output_sha256},
@@ -190,6 +282,7 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
 struct Result {
   apply::Outcome outcome;  // regions without their withheld text
   std::vector<std::string> text_hmacs;  // by region ("" without a key)
+  std::vector<std::string> declined_hmacs;
   MarkedCopy marked;
 };
 
@@ -200,16 +293,8 @@ Result outcome_from_json(const std::string& text) {
   o.status = static_cast<apply::Status>(j.at("status").get<int>());
   o.reason = j.at("reason").get<std::string>();
   o.pages = j.at("pages").get<int>();
-  for (const nlohmann::json& r : j.at("regions")) {
-    apply::Region region;
-    region.page = r.at("page").get<int>();
-    const auto& b = r.at("box");
-    region.box = Rect{b.at(0).get<double>(), b.at(1).get<double>(), b.at(2).get<double>(), b.at(3).get<double>()};
-    region.pattern = r.at("pattern").get<size_t>();
-    region.chars = r.at("chars").get<size_t>();
-    result.text_hmacs.push_back(r.at("text_hmac").get<std::string>());
-    o.regions.push_back(std::move(region));
-  }
+  o.regions = regions_from_json(j.at("regions"), result.text_hmacs);
+  o.declined = regions_from_json(j.at("declined"), result.declined_hmacs);
   for (const nlohmann::json& c : j.at("strings")) {
     o.string_changes.push_back({c.at("object").get<std::string>(), c.at("key").get<std::string>(),
                                 c.at("action").get<std::string>(), c.at("pattern").get<size_t>()});
@@ -293,11 +378,13 @@ void test_fault(const batch::Job& job) {
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& args, Console& console) {
+// `run`, `mark` and `apply`: the same batch, one way of deciding each.
+static int batch_command(apply::Mode mode, const std::vector<std::string>& args, Console& console) {
   // Stdout piped into `head` that closes early must not end a batch off the
   // record: the lines are lost (writes fail quietly), the audit log is not.
   ::signal(SIGPIPE, SIG_IGN);
-  CommandLine command("run", kUsage);
+  const char* name = mode == apply::Mode::mark ? "mark" : mode == apply::Mode::apply ? "apply" : "run";
+  CommandLine command(name, mode == apply::Mode::mark ? kMarkUsage : mode == apply::Mode::apply ? kApplyUsage : kUsage);
   command.options().add_options()("output,o", po::value<std::string>(), "output folder (required)")(
       "audit", po::value<std::string>(), "audit log (default: OUT/audit.jsonl)")(
       "audit-key", po::value<std::string>(), "file holding a secret: every record gets its HMAC under it, and redactions a text_hmac")(
@@ -327,6 +414,9 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   for (const std::string& input : inputs) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) keep_apart.push_back(input);
+  }
+  if (mode == apply::Mode::mark && (vm.count("marked-copy") || vm.count("no-label"))) {
+    return command.usage_error(console, "mark writes review copies itself: --marked-copy and --no-label are for run and apply");
   }
   if (vm.count("marked-copy")) {
     marked_dir = vm["marked-copy"].as<std::string>();
@@ -363,13 +453,14 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   const bool resume = vm.count("resume") > 0;
   std::string audit_path, settings;
   try {
-    config = matching_config(vm);
+    config = matching_config(vm, mode == apply::Mode::apply);
     matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
     if (vm.count("audit-key")) key = audit::read_key(vm["audit-key"].as<std::string>());
     if (vm.count("audit-sign")) signing = Ed25519Key::load(vm["audit-sign"].as<std::string>(), true);
     // Everything that decides an output's bytes, as one hash (terms and keep
     // phrases only inside it): what --resume compares.
     settings = sha256_hex(nlohmann::json{{"version", REDACT_VERSION},
+                                         {"command", name},
                                          {"patterns_sha256", config.patterns.sha256},
                                          {"terms", config.matcher.terms},
                                          {"term_exemptions", config.matcher.term_exemptions},
@@ -441,6 +532,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       run.options = {!vm.count("no-label"), config.matcher.terms.size(), config.matcher.term_exemptions,
                      config.matcher.keep, !key.empty()};
       run.started = now_iso8601();
+      if (mode != apply::Mode::redact) run.command = name;
       if (vm.count("shard")) run.shard = vm["shard"].as<std::string>();
       if (append) run.resumed_skipped = done_before.size();
       log->append(run);
@@ -453,10 +545,12 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   apply::RedactOptions options;
   options.labels = !vm.count("no-label");
   options.dry_run = dry_run;
+  options.mode = mode;
+  options.patterns_sha256 = config.patterns.sha256;
   options.password = command.password();
   options.producer = std::string("redact ") + REDACT_VERSION;
   std::map<apply::Status, int> by_status;
-  std::map<std::string, int> by_category, by_exemption;
+  std::map<std::string, int> by_category, by_exemption, by_decision;
   int marked_failures = 0;
   batch::Progress progress(*progress_mode, jobs.size(), [](std::string_view text) { Console::write_stderr(text); },
                            [&](std::string_view text) { console.out(text); });
@@ -470,8 +564,7 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     if (!marked_dir.empty() && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean)) {
       apply::MarkedCopyRequest request{job.input, options.password, outcome.input_sha256, {}, {}, keep_apart};
       for (const apply::Region& r : outcome.regions) {
-        const match::Pattern& pattern = matcher->patterns()[r.pattern];
-        request.boxes.push_back({r.page, r.box, apply::marked_label(pattern.exemptions, pattern.category)});
+        request.boxes.push_back({r.page, r.box, apply::marked_label(r.exemptions, r.category)});
       }
       for (const apply::StringChange& c : outcome.string_changes) {
         const match::Pattern& pattern = matcher->patterns()[c.pattern];
@@ -514,7 +607,8 @@ int run_command(const std::vector<std::string>& args, Console& console) {
     }
     const apply::Outcome& outcome = result.outcome;
     ++by_status[outcome.status];
-    const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean);
+    const bool written = !dry_run && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean ||
+                                      outcome.status == apply::Status::marked);
     const std::optional<std::string> output = written ? std::optional(job.output) : std::nullopt;
     // A held or failed document leaves no output behind: not one an earlier
     // run wrote under this name (this run's record does not vouch for it),
@@ -524,25 +618,51 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       std::error_code ec;
       removed_earlier = fs::remove(job.output, ec);
     }
+    const auto box_of = [](const apply::Region& region) {
+      return std::array<double, 4>{round2(region.box.x0), round2(region.box.y0), round2(region.box.x1), round2(region.box.y1)};
+    };
     for (size_t r = 0; r < outcome.regions.size(); ++r) {
       const apply::Region& region = outcome.regions[r];
-      const match::Pattern& pattern = matcher->patterns()[region.pattern];
-      ++by_category[pattern.category];
-      for (const std::string& e : pattern.exemptions) ++by_exemption[e];
+      ++by_category[region.category];
+      for (const std::string& e : region.exemptions) ++by_exemption[e];
+      if (region.decision != plan::Decision::matched) ++by_decision[plan::to_string(region.decision)];
       if (!log) continue;
+      // What `mark` proposed is no redaction yet: a proposal, in the file it marked.
+      if (mode == apply::Mode::mark) {
+        audit::ProposalRecord record{job.input,        output,           region.page,      box_of(region),
+                                     region.category,  region.pattern,   region.rule,      config.patterns.sha256,
+                                     region.exemptions, region.chars,    std::nullopt,     region.proposal,
+                                     "proposed"};
+        if (!key.empty()) record.text_hmac = result.text_hmacs[r];
+        log->append(record);
+        continue;
+      }
       audit::RedactionRecord record;
       record.document = job.input;
       record.output = output;
       record.page = region.page;
-      record.box = {round2(region.box.x0), round2(region.box.y0), round2(region.box.x1), round2(region.box.y1)};
-      record.category = pattern.category;
-      record.pattern = pattern.id;
-      record.rule = pattern.file == "--term" ? "term" : "pattern";
-      record.patterns_sha256 = config.patterns.sha256;
-      record.exemptions = pattern.exemptions;
+      record.box = box_of(region);
+      record.category = region.category;
+      record.pattern = region.pattern;
+      record.rule = region.rule;
+      record.patterns_sha256 = region.decision == plan::Decision::matched ? config.patterns.sha256 : region.patterns_sha256;
+      record.exemptions = region.exemptions;
       record.chars = region.chars;
       if (!key.empty()) record.text_hmac = result.text_hmacs[r];  // the worker's HMAC, never the text
+      if (region.decision != plan::Decision::matched) {
+        record.decision = plan::to_string(region.decision);
+        record.proposal = region.proposal;
+        if (!region.author.empty()) record.author = region.author;
+        if (!region.date.empty()) record.date = region.date;
+      }
       log->append(record);
+    }
+    for (const apply::Region& region : outcome.declined) {
+      ++by_decision["declined"];
+      if (!log) continue;
+      log->append(audit::ProposalRecord{job.input, output, region.page, box_of(region), region.category,
+                                        region.pattern, region.rule, region.patterns_sha256, region.exemptions, region.chars,
+                                        std::nullopt, region.proposal, "declined"});
     }
     for (const apply::StringChange& change : outcome.string_changes) {
       const match::Pattern& pattern = matcher->patterns()[change.pattern];
@@ -581,13 +701,16 @@ int run_command(const std::vector<std::string>& args, Console& console) {
       if (!result.marked.path.empty()) record.marked_copy = result.marked.path;
       log->append(record);
     }
-    if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean) &&
+    if (quiet && (outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean ||
+                  outcome.status == apply::Status::marked) &&
         result.marked.error.empty()) {
       return;
     }
     std::string line = std::string(apply::to_string(outcome.status)) + ": " + printable(job.input);
     if (written) {
-      line += " -> " + printable(job.output) + " (" + std::to_string(outcome.regions.size()) + " redactions";
+      line += " -> " + printable(job.output) + " (" + std::to_string(outcome.regions.size()) +
+              (mode == apply::Mode::mark ? " proposed boxes, NOT for publication" : " redactions");
+      if (!outcome.declined.empty()) line += ", " + std::to_string(outcome.declined.size()) + " proposed boxes declined";
       if (!outcome.string_changes.empty()) line += ", " + std::to_string(outcome.string_changes.size()) + " strings edited";
       if (!outcome.signatures_removed.empty()) line += ", " + std::to_string(outcome.signatures_removed.size()) + " signatures removed";
       line += ")";
@@ -632,19 +755,37 @@ int run_command(const std::vector<std::string>& args, Console& console) {
   }
 
   std::ostringstream summary;
-  summary << "\n" << jobs.size() << " documents: " << by_status[apply::Status::redacted] << " redacted, "
-          << by_status[apply::Status::clean] << " clean, " << by_status[apply::Status::needs_review]
+  summary << "\n" << jobs.size() << " documents: ";
+  if (mode == apply::Mode::mark) {
+    summary << by_status[apply::Status::marked] << " marked for review, ";
+  } else {
+    summary << by_status[apply::Status::redacted] << " redacted, " << by_status[apply::Status::clean] << " clean, ";
+  }
+  summary << by_status[apply::Status::needs_review]
           << " needing review, " << by_status[apply::Status::failed] << " failed" << (dry_run ? " (dry run: nothing written)" : "");
   if (!done_before.empty()) summary << "; " << done_before.size() << " done in an earlier run, skipped";
   summary << "\n";
   for (const auto& [category, n] : by_category) summary << "  " << category << ": " << n << "\n";
   for (const auto& [exemption, n] : by_exemption) summary << "  under " << exemption << ": " << n << "\n";
+  for (const auto& [decision, n] : by_decision) summary << "  " << decision << " by the reviewer: " << n << "\n";
   if (marked_failures > 0) summary << marked_failures << " marked copies could not be written\n";
   if (log) summary << "audit log: " << log->path() << " (head " << log->head() << ")\n";
   console.out(summary.str());
   if (by_status[apply::Status::failed] > 0 || marked_failures > 0) return kExitFailed;
   if (by_status[apply::Status::needs_review] > 0) return kExitFound;
   return kExitOk;
+}
+
+int run_command(const std::vector<std::string>& args, Console& console) {
+  return batch_command(apply::Mode::redact, args, console);
+}
+
+int mark_command(const std::vector<std::string>& args, Console& console) {
+  return batch_command(apply::Mode::mark, args, console);
+}
+
+int apply_command(const std::vector<std::string>& args, Console& console) {
+  return batch_command(apply::Mode::apply, args, console);
 }
 
 }  // namespace redact::cli

@@ -1,6 +1,10 @@
 #include "core/text.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+
+#include "core/diagnostics.h"
 
 namespace redact {
 
@@ -26,5 +30,17 @@ std::string printable(std::string_view text) {
   }
   return out;
 }
+
+std::string pdf_number(double value) {
+  if (!std::isfinite(value)) throw Error(ErrorKind::unsupported, Location(), "a number to write is not finite");
+  if (std::abs(value) < 5e-5) return "0";
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 4);
+  std::string text(buffer, result.ptr);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text == "-0" ? "0" : text;
+}
+
 
 }  // namespace redact

@@ -14,4 +14,8 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 // from a file cannot start a line of its own or drive the terminal.
 std::string printable(std::string_view text);
 
+// A number as PDF content wants it: no exponent, no locale, trailing zeros
+// cut. Throws redact::Error (unsupported) for one that is not finite.
+std::string pdf_number(double value);
+
 }  // namespace redact

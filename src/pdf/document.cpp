@@ -26,6 +26,7 @@
 #include "core/hash.h"
 #include "core/unicode.h"
 #include "pdf/text_string.h"
+#include "core/text.h"
 
 namespace redact::pdf {
 
@@ -92,6 +93,34 @@ const PdfObject* inherited(const ObjectReader& reader, const PdfObject* page, co
     page = reader.get_dict(page, "Parent");
   }
   return nullptr;
+}
+
+// The page's geometry (PageContent: rotation, crop_box, page_from_user,
+// width, height): the CropBox within the MediaBox, turned by /Rotate, as
+// MuPDF shows it. False when the page has no valid /MediaBox (US Letter is
+// taken).
+bool set_geometry(const ObjectReader& reader, const PdfObject* dict, PageContent& page) {
+  std::optional<Rect> media = reader.rect(inherited(reader, dict, "MediaBox"));
+  const bool valid = media.has_value();
+  if (!media) media = Rect{0, 0, 612, 792};
+  Rect crop = *media;
+  if (auto c = reader.rect(inherited(reader, dict, "CropBox"))) {
+    Rect clipped{std::max(c->x0, media->x0), std::max(c->y0, media->y0), std::min(c->x1, media->x1),
+                 std::min(c->y1, media->y1)};
+    if (!clipped.empty()) crop = clipped;
+  }
+  double rotate = ObjectReader::number(inherited(reader, dict, "Rotate")).value_or(0);
+  // Snapped to the nearest quarter turn, as MuPDF does.
+  int rotation = static_cast<int>(std::lround(std::fmod(rotate, 360.0) / 90.0)) * 90 % 360;
+  if (rotation < 0) rotation += 360;
+  page.rotation = rotation;
+  page.crop_box = crop;
+  Matrix m = Matrix::rotate(-rotation) * Matrix::scale(1, -1);
+  Rect turned = m.apply(crop).bounds();
+  page.page_from_user = m * Matrix::translate(-turned.x0, -turned.y0);
+  page.width = turned.width();
+  page.height = turned.height();
+  return valid;
 }
 
 // Refuses bytes whose shape PoDoFo cannot survive (pdf/shape_scan.h), read
@@ -441,29 +470,7 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
   try {
     const PdfObject* dict = impl_->page(number);
 
-    // Geometry: the CropBox within the MediaBox, turned by /Rotate, as MuPDF shows it.
-    std::optional<Rect> media = reader.rect(inherited(reader, dict, "MediaBox"));
-    if (!media) {
-      diagnostics.warn(where, "page has no valid /MediaBox; using US Letter");
-      media = Rect{0, 0, 612, 792};
-    }
-    Rect crop = *media;
-    if (auto c = reader.rect(inherited(reader, dict, "CropBox"))) {
-      Rect clipped{std::max(c->x0, media->x0), std::max(c->y0, media->y0), std::min(c->x1, media->x1),
-                   std::min(c->y1, media->y1)};
-      if (!clipped.empty()) crop = clipped;
-    }
-    double rotate = ObjectReader::number(inherited(reader, dict, "Rotate")).value_or(0);
-    // Snapped to the nearest quarter turn, as MuPDF does.
-    int rotation = static_cast<int>(std::lround(std::fmod(rotate, 360.0) / 90.0)) * 90 % 360;
-    if (rotation < 0) rotation += 360;
-    page.rotation = rotation;
-    page.crop_box = crop;
-    Matrix m = Matrix::rotate(-rotation) * Matrix::scale(1, -1);
-    Rect turned = m.apply(crop).bounds();
-    page.page_from_user = m * Matrix::translate(-turned.x0, -turned.y0);
-    page.width = turned.width();
-    page.height = turned.height();
+    if (!set_geometry(reader, dict, page)) diagnostics.warn(where, "page has no valid /MediaBox; using US Letter");
 
     if (const std::string overspent = impl_->caches.overspent(); !overspent.empty()) {
       fail(where, detail::budget_spent_message(overspent));  // before decoding anything
@@ -1547,6 +1554,209 @@ void settle_identifier(const std::string& path) {
 }
 
 }  // namespace
+
+namespace {
+
+// A text string for `utf8`: PDFDocEncoding's ASCII part as it is, anything
+// else as UTF-16BE (PoDoFo converts).
+PoDoFo::PdfString text_string(const std::string& utf8) {
+  const bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return ascii ? PoDoFo::PdfString(utf8) : PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(utf8.c_str()));
+}
+
+// The four corners of a /QuadPoints quadrilateral as a Quad. Writers differ
+// in the order of the corners (Acrobat, MuPDF and pdf.js write upper-left,
+// upper-right, lower-left, lower-right; the standard's figure goes round):
+// the corners are taken round their centre, and the one nearest the top
+// left of the page (page space: y down) is the quad's upper left.
+Quad quad_of(const std::array<Point, 4>& corners) {
+  Point centre{0, 0};
+  for (const Point& p : corners) centre = Point{centre.x + p.x / 4, centre.y + p.y / 4};
+  std::array<Point, 4> round = corners;
+  std::sort(round.begin(), round.end(), [&](const Point& a, const Point& b) {
+    return std::atan2(a.y - centre.y, a.x - centre.x) < std::atan2(b.y - centre.y, b.x - centre.x);
+  });
+  size_t first = 0;
+  for (size_t i = 1; i < 4; ++i) {
+    if (round[i].x + round[i].y < round[first].x + round[first].y) first = i;
+  }
+  // In page space (y down), increasing angle goes clockwise on the screen:
+  // upper left, upper right, lower right, lower left.
+  return Quad{round[first], round[(first + 1) % 4], round[(first + 3) % 4], round[(first + 2) % 4]};
+}
+
+bool has_area(const Quad& q) {
+  const Rect b = q.bounds();
+  return b.width() > 1e-3 && b.height() > 1e-3;
+}
+
+constexpr size_t kMaxMarkQuads = 100000;
+
+}  // namespace
+
+std::vector<Document::RedactMark> Document::redact_marks(int number) try {
+  const ObjectReader& reader = *impl_->reader;
+  PageContent frame;
+  set_geometry(reader, impl_->page(number), frame);
+  const Matrix& page_from_user = frame.page_from_user;
+  const PdfObject* annots = reader.get_array(impl_->page(number), "Annots");
+  std::vector<RedactMark> marks;
+  for (size_t i = 0; i < reader.size(annots); ++i) {
+    const PdfObject* annot = reader.item(annots, i);
+    if (!annot || !annot->IsDictionary() || reader.get_name(annot, "Subtype") != "Redact") continue;
+    RedactMark mark;
+    mark.object = ObjectReader::id(annot);
+    mark.page = number;
+    const std::string where = mark.object.empty() ? "a direct /Redact annotation" : "/Redact annotation " + mark.object;
+    const PdfObject* points = reader.get_array(annot, "QuadPoints");
+    const size_t count = reader.size(points);
+    if (count > 8 * kMaxMarkQuads) throw Error(ErrorKind::limit, Location(impl_->path, number, where), "has too many /QuadPoints");
+    for (size_t q = 0; q + 8 <= count; q += 8) {
+      std::array<Point, 4> corners;
+      bool numbers = true;
+      for (size_t c = 0; c < 4; ++c) {
+        const auto x = ObjectReader::number(reader.item(points, q + 2 * c));
+        const auto y = ObjectReader::number(reader.item(points, q + 2 * c + 1));
+        numbers = numbers && x && y && std::isfinite(*x) && std::isfinite(*y);
+        if (numbers) corners[c] = page_from_user.apply(Point{*x, *y});
+      }
+      if (numbers && has_area(quad_of(corners))) mark.quads.push_back(quad_of(corners));
+    }
+    // Without /QuadPoints the mark is its /Rect (12.5.6.23).
+    if (mark.quads.empty() && count == 0) {
+      if (const std::optional<Rect> rect = reader.rect(reader.get_array(annot, "Rect"))) {
+        const Quad q = page_from_user.apply(*rect);
+        if (has_area(q)) mark.quads.push_back(quad_of({q.ul, q.ur, q.lr, q.ll}));
+      }
+    }
+    if (mark.quads.empty()) {
+      throw Error(ErrorKind::unsupported, Location(impl_->path, number, where),
+                  "marks no area (its /QuadPoints and /Rect are missing, malformed or empty): what it withholds cannot be told");
+    }
+    mark.overlay_text = text_of(reader.get(annot, "OverlayText"));
+    mark.name = text_of(reader.get(annot, "NM"));
+    mark.author = text_of(reader.get(annot, "T"));
+    mark.date = text_of(reader.get(annot, "M"));
+    marks.push_back(std::move(mark));
+  }
+  return marks;
+} catch (...) {
+  impl_->translate("reading the /Redact annotations of page " + std::to_string(number));
+}
+
+void Document::remove_redact_marks() try {
+  const ObjectReader& reader = *impl_->reader;
+  for (int number = 1; number <= page_count(); ++number) {
+    PdfObject* page = impl_->page(number);
+    const PdfObject* annots = reader.get_array(page, "Annots");
+    if (!annots) continue;
+    PoDoFo::PdfArray kept;
+    bool removed = false;
+    for (size_t i = 0; i < annots->GetArray().size(); ++i) {
+      const PdfObject& entry = annots->GetArray()[i];
+      const PdfObject* annot = reader.resolve(&entry);
+      if (annot && annot->IsDictionary() && reader.get_name(annot, "Subtype") == "Redact") {
+        removed = true;
+      } else {
+        kept.push_back(entry);
+      }
+    }
+    // The page's own array, so that one shared with another page (which
+    // lists the same marks) is not changed behind that page.
+    if (removed) page->GetDictionary().AddKey(PdfName("Annots"), kept);
+  }
+} catch (...) {
+  impl_->translate("removing the /Redact annotations");
+}
+
+void Document::add_redact_mark(int number, const NewMark& mark) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  PageContent frame;
+  set_geometry(*impl_->reader, impl_->page(number), frame);
+  const Matrix user_from_page = frame.page_from_user.inverted();
+  PoDoFo::PdfArray points;
+  std::string outline = "q 1 0 0 RG 1 w\n";
+  std::optional<Rect> bounds;
+  for (const Quad& quad : mark.quads) {
+    // Upper left, upper right, lower left, lower right, as Acrobat writes them.
+    const Point ul = user_from_page.apply(quad.ul), ur = user_from_page.apply(quad.ur);
+    const Point ll = user_from_page.apply(quad.ll), lr = user_from_page.apply(quad.lr);
+    for (const Point& p : {ul, ur, ll, lr}) {
+      points.push_back(PoDoFo::PdfVariant(p.x));
+      points.push_back(PoDoFo::PdfVariant(p.y));
+    }
+    outline += pdf_number(ul.x) + " " + pdf_number(ul.y) + " m " + pdf_number(ur.x) + " " + pdf_number(ur.y) + " l " +
+               pdf_number(lr.x) + " " + pdf_number(lr.y) + " l " + pdf_number(ll.x) + " " + pdf_number(ll.y) + " l s\n";
+    const Rect r = Quad{ul, ur, ll, lr}.bounds();
+    bounds = bounds ? Rect{std::min(bounds->x0, r.x0), std::min(bounds->y0, r.y0), std::max(bounds->x1, r.x1),
+                           std::max(bounds->y1, r.y1)}
+                    : r;
+  }
+  if (!bounds) throw Error(ErrorKind::usage, Location(impl_->path, number), "a mark needs at least one quad");
+  outline += "Q\n";
+  // Half the outline's width beyond the quads, so that it is not clipped.
+  const Rect rect{bounds->x0 - 1, bounds->y0 - 1, bounds->x1 + 1, bounds->y1 + 1};
+  PoDoFo::PdfArray rect_array;
+  for (double v : {rect.x0, rect.y0, rect.x1, rect.y1}) rect_array.push_back(PoDoFo::PdfVariant(v));
+
+  PoDoFo::PdfDictionary form;
+  form.AddKey(PdfName("Type"), PdfName("XObject"));
+  form.AddKey(PdfName("Subtype"), PdfName("Form"));
+  form.AddKey(PdfName("BBox"), rect_array);
+  PdfObject* appearance = objects.CreateObject(form);
+  appearance->GetStream()->Set(outline.data(), static_cast<PoDoFo::pdf_long>(outline.size()));
+  PoDoFo::PdfDictionary ap;
+  ap.AddKey(PdfName("N"), appearance->Reference());
+
+  PoDoFo::PdfArray red, black;
+  for (double v : {1.0, 0.0, 0.0}) red.push_back(PoDoFo::PdfVariant(v));
+  for (int i = 0; i < 3; ++i) black.push_back(PoDoFo::PdfVariant(0.0));
+  PoDoFo::PdfDictionary annot;
+  annot.AddKey(PdfName("Type"), PdfName("Annot"));
+  annot.AddKey(PdfName("Subtype"), PdfName("Redact"));
+  annot.AddKey(PdfName("Rect"), rect_array);
+  annot.AddKey(PdfName("QuadPoints"), points);
+  annot.AddKey(PdfName("F"), PoDoFo::PdfVariant(static_cast<PoDoFo::pdf_int64>(4)));  // Print
+  annot.AddKey(PdfName("C"), red);
+  annot.AddKey(PdfName("IC"), black);
+  annot.AddKey(PdfName("AP"), ap);
+  if (!mark.overlay_text.empty()) {
+    annot.AddKey(PdfName("OverlayText"), text_string(mark.overlay_text));
+    annot.AddKey(PdfName("DA"), PoDoFo::PdfString("1 g /Helv 0 Tf"));
+  }
+  if (!mark.contents.empty()) annot.AddKey(PdfName("Contents"), text_string(mark.contents));
+  if (!mark.name.empty()) annot.AddKey(PdfName("NM"), text_string(mark.name));
+  if (!mark.author.empty()) annot.AddKey(PdfName("T"), text_string(mark.author));
+  annot.AddKey(PdfName("P"), impl_->page(number)->Reference());
+  const PdfReference added = objects.CreateObject(annot)->Reference();
+
+  PdfObject* page = impl_->page(number);
+  const PdfObject* current = impl_->reader->get_array(page, "Annots");
+  PoDoFo::PdfArray annots = current ? current->GetArray() : PoDoFo::PdfArray();
+  annots.push_back(added);
+  page->GetDictionary().AddKey(PdfName("Annots"), annots);
+} catch (...) {
+  impl_->translate("adding a /Redact annotation to page " + std::to_string(number));
+}
+
+std::optional<std::string> Document::catalog_text(const std::string& key) try {
+  const PdfObject* value = impl_->reader->get(impl_->pdf.GetCatalog(), key.c_str());
+  if (!value || !(value->IsString() || value->IsHexString())) return std::nullopt;
+  return text_of(value);
+} catch (...) {
+  impl_->translate("reading /" + key + " of the catalog");
+}
+
+void Document::set_catalog_text(const std::string& key, const std::string& text) try {
+  PoDoFo::PdfDictionary& catalog = impl_->pdf.GetCatalog()->GetDictionary();
+  if (text.empty()) {
+    catalog.RemoveKey(PdfName(key));
+  } else {
+    catalog.AddKey(PdfName(key), text_string(text));
+  }
+} catch (...) {
+  impl_->translate("setting /" + key + " of the catalog");
+}
 
 void Document::write(const std::string& path) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();

@@ -189,6 +189,37 @@ class Document {
   };
   std::vector<StringValue> strings();
 
+  // Redact annotations (ISO 32000-1 12.5.6.23): regions marked for
+  // redaction, by `redact mark`, a reviewer in a PDF viewer, or another tool.
+  struct RedactMark {
+    std::string object;        // "12 0"
+    int page = 0;
+    std::vector<Quad> quads;   // page space: /QuadPoints, or the /Rect when it has none
+    std::string overlay_text;  // /OverlayText, UTF-8 ("" for none)
+    std::string name;          // /NM
+    std::string author;        // /T
+    std::string date;          // /M, as written
+  };
+  // Every /Redact annotation of page `number`. A mark with no area-bearing quad
+  // (no /QuadPoints and no /Rect, or only degenerate ones) is an Error
+  // naming it: what it marks cannot be told.
+  std::vector<RedactMark> redact_marks(int number);
+  // Takes every /Redact annotation off every page (the marks are applied
+  // by removing what they cover, not left for a viewer).
+  void remove_redact_marks();
+  // Adds a /Redact annotation to page `number` over `quads` (page space):
+  // /QuadPoints, /OverlayText, /Contents, /NM, /T, an appearance that
+  // outlines each quad in red without hiding the text under it.
+  struct NewMark {
+    std::vector<Quad> quads;
+    std::string overlay_text, contents, name, author;
+  };
+  void add_redact_mark(int number, const NewMark& mark);
+  // A text string of the catalog under a private key (redact's own data in
+  // a file it marks); nullopt when absent. Setting "" removes the key.
+  std::optional<std::string> catalog_text(const std::string& key);
+  void set_catalog_text(const std::string& key, const std::string& text);
+
   // Removes every object that cannot be reached from the document's catalog
   // and Info (PoDoFo keeps them, with the text they hold), then writes the
   // whole file to `path`. Throws redact::Error (io) when writing fails.

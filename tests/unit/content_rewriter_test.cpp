@@ -13,6 +13,7 @@
 #include "core/diagnostics.h"
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
+#include "core/text.h"
 
 namespace redact::apply {
 namespace {

@@ -47,7 +47,7 @@ TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   ASSERT_EQ(o.regions.size(), 1u);
-  EXPECT_EQ(matcher().patterns()[o.regions[0].pattern].category, "country");
+  EXPECT_EQ(o.regions[0].category, "country");
   ASSERT_TRUE(std::filesystem::exists(output));
   EXPECT_EQ(temporaries_beside(output), 0) << "a temporary file is left beside the output";
   EXPECT_EQ(o.output_sha256.size(), 64u);
@@ -521,6 +521,46 @@ TEST(Redactor, UnreadableInputFails) {
   Outcome o = redact("not a pdf");
   EXPECT_EQ(o.status, Status::failed);
   EXPECT_NE(o.reason.find("damaged"), std::string::npos) << o.reason;
+}
+
+// The page's glyph text, annotations aside.
+std::string page_text(const std::string& path, int number = 1) {
+  auto doc = pdf::Document::open(path);
+  Diagnostics d;
+  const pdf::PageContent page = doc->read_page(number, d);
+  std::string text;
+  for (const pdf::Glyph& g : page.glyphs) {
+    if (page.streams[g.source.stream].annotation.empty()) text += g.text;
+  }
+  return text;
+}
+
+TEST(Redactor, MarkThenApplyRemovesWhatRunRemoves) {
+  const std::string input = test::write_temp(
+      "review.pdf", build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Officers were sent to France and Spain.) Tj "
+                                        "0 -20 Td (Costs were 12,000 pounds.) Tj ET"}}));
+  RedactOptions mark;
+  mark.mode = Mode::mark;
+  const Outcome marked = redact_document(input, input + ".marked.pdf", matcher(), mark);
+  ASSERT_EQ(marked.status, Status::marked) << marked.reason;
+  ASSERT_GE(marked.regions.size(), 2u);
+  EXPECT_EQ(page_text(input + ".marked.pdf"), page_text(input)) << "mark changes no content";
+  for (const Region& r : marked.regions) EXPECT_TRUE(r.proposal.starts_with("redact-proposal-")) << r.proposal;
+
+  RedactOptions apply;
+  apply.mode = Mode::apply;
+  const Outcome applied = redact_document(input + ".marked.pdf", input + ".applied.pdf", matcher(), apply);
+  ASSERT_EQ(applied.status, Status::redacted) << applied.reason;
+  const Outcome run = redact_document(input, input + ".run.pdf", matcher(), RedactOptions{});
+  ASSERT_EQ(run.status, Status::redacted) << run.reason;
+  EXPECT_EQ(page_text(input + ".applied.pdf"), page_text(input + ".run.pdf"));
+  ASSERT_EQ(applied.regions.size(), run.regions.size());
+  for (size_t i = 0; i < run.regions.size(); ++i) {
+    EXPECT_EQ(applied.regions[i].decision, plan::Decision::kept);
+    EXPECT_EQ(applied.regions[i].category, run.regions[i].category);
+    EXPECT_EQ(applied.regions[i].exemptions, run.regions[i].exemptions);
+  }
+  EXPECT_TRUE(applied.declined.empty());
 }
 
 TEST(Redactor, LabelsNameTheExemptions) {

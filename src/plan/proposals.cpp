@@ -1,0 +1,113 @@
+#include "plan/proposals.h"
+
+#include <cctype>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "core/diagnostics.h"
+
+namespace redact::plan {
+namespace {
+
+using nlohmann::json;
+
+json quad_json(const Quad& q) { return {q.ul.x, q.ul.y, q.ur.x, q.ur.y, q.ll.x, q.ll.y, q.lr.x, q.lr.y}; }
+
+Quad quad_from(const json& j) {
+  if (!j.is_array() || j.size() != 8) throw std::runtime_error("a quad is not 8 numbers");
+  double v[8];
+  for (size_t i = 0; i < 8; ++i) {
+    v[i] = j.at(i).get<double>();
+    if (!std::isfinite(v[i])) throw std::runtime_error("a quad has a number that is not finite");
+  }
+  return Quad{{v[0], v[1]}, {v[2], v[3]}, {v[4], v[5]}, {v[6], v[7]}};
+}
+
+bool near(const Point& a, const Point& b) { return std::abs(a.x - b.x) <= 0.5 && std::abs(a.y - b.y) <= 0.5; }
+
+}  // namespace
+
+std::string to_json(const Proposals& proposals) {
+  json list = json::array();
+  for (const Proposal& p : proposals.list) {
+    json quads = json::array();
+    for (const Quad& q : p.quads) quads.push_back(quad_json(q));
+    list.push_back({{"name", p.name},
+                    {"page", p.page},
+                    {"quads", quads},
+                    {"label", p.label},
+                    {"category", p.category},
+                    {"pattern", p.pattern},
+                    {"rule", p.rule},
+                    {"exemptions", p.exemptions},
+                    {"chars", p.chars}});
+  }
+  return json{{"version", 1}, {"patterns_sha256", proposals.patterns_sha256}, {"proposals", list}}.dump();
+}
+
+Proposals proposals_from_json(const std::string& text) try {
+  const json j = json::parse(text);
+  if (j.at("version").get<int>() != 1) throw std::runtime_error("version " + j.at("version").dump() + " is not 1");
+  Proposals out;
+  out.patterns_sha256 = j.at("patterns_sha256").get<std::string>();
+  if (!out.patterns_sha256.empty() &&
+      (out.patterns_sha256.size() != 64 || out.patterns_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    throw std::runtime_error("patterns_sha256 is not a SHA-256");
+  }
+  for (const json& p : j.at("proposals")) {
+    Proposal proposal;
+    proposal.name = p.at("name").get<std::string>();
+    proposal.page = p.at("page").get<int>();
+    for (const json& q : p.at("quads")) proposal.quads.push_back(quad_from(q));
+    proposal.label = p.at("label").get<std::string>();
+    proposal.category = p.at("category").get<std::string>();
+    proposal.pattern = p.at("pattern").get<std::string>();
+    proposal.rule = p.at("rule").get<std::string>();
+    proposal.exemptions = p.at("exemptions").get<std::vector<std::string>>();
+    proposal.chars = p.at("chars").get<size_t>();
+    if (proposal.rule != "pattern" && proposal.rule != "term") throw std::runtime_error("proposal " + proposal.name + " has no rule");
+    if (proposal.page < 1 || proposal.quads.empty()) throw std::runtime_error("proposal " + proposal.name + " has no page or quad");
+    out.list.push_back(std::move(proposal));
+  }
+  return out;
+} catch (const std::exception& e) {
+  throw Error(ErrorKind::damaged, Location(), std::string("the list of proposals (/") + kProposalsKey +
+                                                  ") cannot be read: " + e.what());
+}
+
+bool same_place(const std::vector<Quad>& a, const std::vector<Quad>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!near(a[i].ul, b[i].ul) || !near(a[i].ur, b[i].ur) || !near(a[i].ll, b[i].ll) || !near(a[i].lr, b[i].lr)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> exemptions_in(const std::string& label) {
+  // "s" or "S", an optional "." or space, digits, then "(x)" groups.
+  std::vector<std::string> out;
+  for (size_t i = 0; i < label.size(); ++i) {
+    const bool starts_word = i == 0 || !std::isalnum(static_cast<unsigned char>(label[i - 1]));
+    if (!starts_word || (label[i] != 's' && label[i] != 'S')) continue;
+    size_t at = i + 1;
+    if (at < label.size() && (label[at] == '.' || label[at] == ' ')) ++at;
+    const size_t digits = at;
+    while (at < label.size() && std::isdigit(static_cast<unsigned char>(label[at]))) ++at;
+    if (at == digits || at - digits > 3) continue;
+    std::string exemption = "s" + label.substr(digits, at - digits);
+    while (at < label.size() && label[at] == '(') {
+      const size_t close = label.find(')', at);
+      if (close == std::string::npos || close - at > 6) break;
+      exemption += label.substr(at, close - at + 1);
+      at = close + 1;
+    }
+    out.push_back(exemption);
+    i = at - 1;
+  }
+  return out;
+}
+
+}  // namespace redact::plan
