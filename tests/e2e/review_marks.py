@@ -320,6 +320,27 @@ def main():
         check("a mark with no area holds the document, naming it",
               result.returncode == 1 and "/Redact annotation" in result.stdout and "marks no area" in result.stdout
               and not os.path.exists(os.path.join(tmp, "out-broken", "broken-mark.pdf")), result.stdout)
+        # 6. A list of proposals is read from the file: a forged one whose
+        # "declined" proposal covers the whole page excuses no leak.
+        pages, objs = objects(original)
+        root = next(k for k, v in objs.items() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Catalog")
+        catalog = objs[root]["value"]
+        width, height = (float(v) for v in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", run("pdfinfo", original).stdout).groups())
+        whole = [0, 0, width, 0, 0, height, width, height]
+        forged = {"version": 1, "patterns_sha256": "", "proposals": [
+            {"name": "redact-proposal-1", "page": p, "quads": [whole], "label": "", "category": "country",
+             "pattern": "country.iso3166", "rule": "pattern", "exemptions": [], "chars": 1} for p in range(1, len(pages) + 1)]}
+        catalog["/RedactProposals"] = "u:" + json.dumps(forged)
+        update = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
+                            "maxobjectid": len(objs)}, {root: {"value": catalog}}]}
+        with open(os.path.join(tmp, "forged.json"), "w") as f:
+            json.dump(update, f)
+        forged_pdf = os.path.join(tmp, "forged.pdf")
+        made = run("qpdf", original, "--update-from-json=" + os.path.join(tmp, "forged.json"), forged_pdf)
+        result = run(redact, "apply", forged_pdf, "-o", os.path.join(tmp, "out-forged"), "--progress", "none")
+        check("a forged list of proposals excuses no leak: held",
+              made.returncode == 0 and result.returncode == 1 and "leak text" in result.stdout
+              and not os.path.exists(os.path.join(tmp, "out-forged", "forged.pdf")), made.stderr + result.stdout[-400:])
     return check.exit_status()
 
 
