@@ -782,6 +782,11 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   try {
     Review review;
     if (options.mode == Mode::apply) review = take_marks(*document, outcome.pages);
+    // Marked twice, its proposals would carry the same names twice, and
+    // apply could not tell what the reviewer did with which.
+    if (options.mode == Mode::mark && document->catalog_text(plan::kProposalsKey)) {
+      throw NeedsReview{"the file is a copy redact mark wrote already: apply it, or mark the original"};
+    }
     const Decide decide = [&](const pdf::PageContent& page, int number) {
       return options.mode == Mode::apply ? decide_by_marks(page, number, review) : decide_by_matches(page, number, matcher);
     };

@@ -107,7 +107,7 @@ def warnings(command):
     return [l for l in (command.stderr or "").splitlines() if l.strip() and "ICC support" not in l]
 
 
-def check_removed_exactly(check, label, original, output, applied, kept_rects=()):
+def check_removed_exactly(check, label, original, output, applied, kept_rects=(), words_under=True):
     """Words of `original` under `applied` rectangles (by page) are gone from
     `output` (pdftotext and mutool); every other word is still there."""
     words = bbox_words(original)
@@ -124,7 +124,8 @@ def check_removed_exactly(check, label, original, output, applied, kept_rects=()
         outside = collections.Counter(core(w) for w in stays.elements())
         found = collections.Counter(core(w) for w in out.elements())
         left = sorted({w for p, w in gone if core(w) and found[core(w)] > outside[core(w)]})
-        check(f"{label}: the words under the marks are gone ({reader})", gone and not left, f"still there: {left[:10]}")
+        if words_under:
+            check(f"{label}: the words under the marks are gone ({reader})", gone and not left, f"still there: {left[:10]}")
     for p, rect in kept_rects:
         kept = [w for q, w, box in words if q == p and under(box, [rect])]
         out = collections.Counter(words_pdftotext(output))
@@ -169,32 +170,33 @@ def main():
 
         # The page with the most proposals is the one the reviewer edits.
         busiest = collections.Counter(p for p, k, a in proposals).most_common(1)[0][0]
-        # The proposals are drawn: red on each quad's edge, the text inside still dark.
+        # The proposals are drawn on every page: red on each quad's edge, the
+        # text inside still dark.
         dpi = 100
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(busiest), "-l", str(busiest), marked, os.path.join(tmp, "page")],
-                       check=True)
-        ppm = [f for f in os.listdir(tmp) if f.startswith("page") and f.endswith(".ppm")][0]
-        with open(os.path.join(tmp, ppm), "rb") as f:
-            width, height, pixels = read_ppm(f.read())
         page_height = float(re.search(r"Page size:\s+[\d.]+ x ([\d.]+)", run("pdfinfo", marked).stdout).group(1))
-
-        def pixel(x, y):
-            px, py = int(x * dpi / 72), int((page_height - y) * dpi / 72)
-            i = 3 * (py * width + px)
-            return pixels[i:i + 3]
-
         drawn = dark = 0
-        first_page = [a for p, k, a in proposals if p == busiest]
-        for a in first_page:
-            x0, y0, x1, y1 = quads(a)[0]
-            ys = [y0 + (y1 - y0) * t / 10 for t in range(1, 10)]
-            if any(r > 150 and g < 100 and b < 100 for r, g, b in (pixel(x0, y) for y in ys)):
-                drawn += 1
-            inside = [pixel(x0 + (x1 - x0) * s / 20, y0 + (y1 - y0) * t / 10) for s in range(2, 19) for t in range(2, 9)]
-            if any(max(p) < 110 for p in inside):
-                dark += 1
-        check(f"pdftoppm draws every proposal of page {busiest} in red", drawn == len(first_page), f"{drawn}/{len(first_page)}")
-        check("the text under each proposal still shows", dark == len(first_page), f"{dark}/{len(first_page)}")
+        for number in sorted({p for p, k, a in proposals}):
+            stem = os.path.join(tmp, f"page{number}")
+            subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile", marked, stem],
+                           check=True)
+            with open(stem + ".ppm", "rb") as f:
+                width, height, pixels = read_ppm(f.read())
+
+            def pixel(x, y):
+                px, py = int(x * dpi / 72), int((page_height - y) * dpi / 72)
+                i = 3 * (py * width + px)
+                return pixels[i:i + 3]
+
+            for a in [a for p, k, a in proposals if p == number]:
+                x0, y0, x1, y1 = quads(a)[0]
+                ys = [y0 + (y1 - y0) * t / 10 for t in range(1, 10)]
+                if any(r > 150 and g < 100 and b < 100 for r, g, b in (pixel(x0, y) for y in ys)):
+                    drawn += 1
+                inside = [pixel(x0 + (x1 - x0) * s / 20, y0 + (y1 - y0) * t / 10) for s in range(2, 19) for t in range(2, 9)]
+                if any(max(p) < 110 for p in inside):
+                    dark += 1
+        check("pdftoppm draws every proposal in red", drawn == len(proposals), f"{drawn}/{len(proposals)}")
+        check("the text under each proposal still shows", dark == len(proposals), f"{dark}/{len(proposals)}")
 
         # 2. A reviewer's edits, as a viewer writes them.
         pages, objs = objects(marked)
@@ -320,6 +322,44 @@ def main():
         check("a mark with no area holds the document, naming it",
               result.returncode == 1 and "/Redact annotation" in result.stdout and "marks no area" in result.stdout
               and not os.path.exists(os.path.join(tmp, "out-broken", "broken-mark.pdf")), result.stdout)
+        # 7. A mark over an image: the image's own pixels under it go black
+        # (pdfimages reads them out of the output), the words elsewhere stay.
+        scan = os.path.join(args.fixtures, "pdf", "ocr-scan.pdf")
+        script = os.path.join(tmp, "image.js")
+        with open(script, "w") as f:
+            f.write("var doc = new PDFDocument(scriptArgs[0]);\nvar page = doc.loadPage(0);\n"
+                    "var a = page.createAnnotation('Redact');\na.setRect([300, 400, 400, 450]);\na.update();\n"
+                    "doc.save(scriptArgs[1], '');\n")
+        over_image = os.path.join(tmp, "over-image.pdf")
+        made = run("mutool", "run", script, scan, over_image)
+        result = run(redact, "apply", over_image, "-o", os.path.join(tmp, "out-image"), "--no-patterns", "--progress", "none")
+        output = os.path.join(tmp, "out-image", "over-image.pdf")
+        check("a mark over an image is applied", made.returncode == 0 and result.returncode == 0, made.stderr + result.stdout)
+        def under_mark(pdf, stem):
+            """The image's own pixels under the mark: black or not, read by pdfimages."""
+            subprocess.run(["pdfimages", pdf, os.path.join(tmp, stem)], check=True)
+            name = sorted(f for f in os.listdir(tmp) if f.startswith(stem + "-"))[0]
+            with open(os.path.join(tmp, name), "rb") as f:
+                data = f.read()
+            kind, width, height = data[:2], *map(int, data.split(maxsplit=3)[1:3])
+            body = data[-((width + 7) // 8) * height:] if kind == b"P4" else data[-width * height:]
+
+            def black(x, y):
+                if kind == b"P4":
+                    return body[y * ((width + 7) // 8) + x // 8] >> (7 - x % 8) & 1 == 1
+                return body[y * width + x] < 40
+
+            scale = width / 595.0  # the scan covers the whole A4 page
+            return [black(x, y) for x in range(int(300 * scale) + 3, int(400 * scale) - 3, 5)
+                    for y in range(int(400 * scale) + 3, int(450 * scale) - 3, 5)]
+
+        if os.path.exists(output):
+            before, after = under_mark(scan, "before"), under_mark(output, "after")
+            check("the image's pixels under the mark are black in the image itself",
+                  not all(before) and after and all(after), f"before {sum(before)}/{len(before)}, after {sum(after)}/{len(after)}")
+            check_removed_exactly(check, "a mark over an image", scan, output, {1: [(300, 842 - 450, 400, 842 - 400)]},
+                                  words_under=False)
+
         # 6. A list of proposals is read from the file: a forged one whose
         # "declined" proposal covers the whole page excuses no leak.
         pages, objs = objects(original)

@@ -561,6 +561,12 @@ TEST(Redactor, MarkThenApplyRemovesWhatRunRemoves) {
     EXPECT_EQ(applied.regions[i].exemptions, run.regions[i].exemptions);
   }
   EXPECT_TRUE(applied.declined.empty());
+
+  // A marked copy is not marked again: its proposals' names would repeat.
+  const Outcome twice = redact_document(input + ".marked.pdf", input + ".twice.pdf", matcher(), mark);
+  EXPECT_EQ(twice.status, Status::needs_review);
+  EXPECT_NE(twice.reason.find("redact mark wrote already"), std::string::npos) << twice.reason;
+  EXPECT_FALSE(std::filesystem::exists(input + ".twice.pdf"));
 }
 
 TEST(Redactor, LabelsNameTheExemptions) {
