@@ -16,6 +16,7 @@
 #include "pdf/content_consumer.h"
 #include "pdf/document.h"
 #include "pdf/text_string.h"
+#include "plan/cover.h"
 #include "plan/locate.h"
 
 namespace redact::check {
@@ -44,7 +45,6 @@ constexpr double kSqueezed = 0.05;        // an advance under this share of the 
 constexpr double kDarkFill = 0.35;        // lightness at or below which a fill hides what is under it
 constexpr double kLightText = 0.92;       // lightness at or above which text is white-ish
 constexpr double kLightBackground = 0.8;  // a paint lighter than this does not make white text readable
-constexpr double kCovered = 0.5;          // share of a glyph's box that a box must cover to hide it
 constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
 constexpr size_t kMaxCoverTests = 50'000'000; // glyph-under-box tests per page
@@ -431,6 +431,7 @@ class Checker {
       // A hairline (a table rule) covers no glyph.
       if (!(paint.image || paint.rectangle) || std::min(paint.box.width(), paint.box.height()) < 0.5) continue;
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
+      const Quad cover = Matrix{}.apply(paint.box);
       auto test = [&](uint32_t g) {
         if (++tests > kMaxCoverTests) {
           exhausted = true;
@@ -438,7 +439,7 @@ class Checker {
         }
         const GlyphFacts& facts = inspector.facts[g];
         const Rect& box = page.glyphs[g].box;
-        if (area(box) <= 0 || area(intersection(box, paint.box)) < kCovered * area(box)) return;
+        if (area(box) <= 0 || !plan::hides(cover, page.glyphs[g])) return;
         // Text on an image, in either order: an OCR layer when invisible.
         if (paint.image) under_image[g] = true;
         if (covered[g] || !paint.opaque) return;

@@ -60,29 +60,48 @@ bool contains(const Polygon& p, const Point& x) {
   return true;
 }
 
+// `subject` cut to the inside of the convex polygon `clip_by` (its corners
+// in order round it, either way).
+Polygon clip_to(Polygon subject, const Polygon& clip_by) {
+  // Which side is inside: that of the polygon's centre.
+  Point c{0, 0};
+  for (const Point& v : clip_by) c = Point{c.x + v.x / clip_by.size(), c.y + v.y / clip_by.size()};
+  for (size_t i = 0; i < clip_by.size() && subject.size() >= 3; ++i) {
+    const Point a = clip_by[i], b = clip_by[(i + 1) % clip_by.size()];
+    const auto side = [&](const Point& p) { return (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x); };
+    const double inward = side(c) >= 0 ? 1 : -1;
+    subject = clip(
+        subject, [&](const Point& p) { return inward * side(p) >= 0; },
+        [&](const Point& p, const Point& q) {
+          const double sp = side(p), sq = side(q);
+          const double t = sp / (sp - sq);
+          return Point{p.x + (q.x - p.x) * t, p.y + (q.y - p.y) * t};
+        });
+  }
+  return subject;
+}
+
+Point lerp(const Point& a, const Point& b, double t) { return Point{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+
 }  // namespace
 
-double share_inside(const Rect& box, const Quad& quad) {
-  const double whole = box.width() * box.height();
-  if (!(whole > 0)) return 0;
-  Polygon p = round_of(quad);
-  const auto x_cut = [](double x) {
-    return [x](const Point& a, const Point& b) { return Point{x, a.y + (b.y - a.y) * (x - a.x) / (b.x - a.x)}; };
-  };
-  const auto y_cut = [](double y) {
-    return [y](const Point& a, const Point& b) { return Point{a.x + (b.x - a.x) * (y - a.y) / (b.y - a.y), y}; };
-  };
-  p = clip(p, [&](const Point& v) { return v.x >= box.x0; }, x_cut(box.x0));
-  p = clip(p, [&](const Point& v) { return v.x <= box.x1; }, x_cut(box.x1));
-  p = clip(p, [&](const Point& v) { return v.y >= box.y0; }, y_cut(box.y0));
-  p = clip(p, [&](const Point& v) { return v.y <= box.y1; }, y_cut(box.y1));
-  return p.size() < 3 ? 0 : std::min(1.0, area(p) / whole);
+bool hides(const Quad& cover, const pdf::Glyph& glyph) {
+  const Quad& q = glyph.quad;
+  const Polygon band{lerp(q.ul, q.ll, 0.3), lerp(q.ur, q.lr, 0.3), lerp(q.ur, q.lr, 0.7), lerp(q.ul, q.ll, 0.7)};
+  const double whole = area(band);
+  const Polygon outline = round_of(cover);
+  if (!(whole > 1e-9)) {
+    const Rect& b = glyph.box;
+    return contains(outline, Point{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2});
+  }
+  return area(clip_to(band, outline)) > 0.5 * whole;
 }
 
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {
   std::vector<std::vector<uint32_t>> out(quads.size());
-  // Glyphs by the height of their centre: a glyph mostly inside a quad has
-  // its centre within the quad's bounds, so each quad looks only at those.
+  // Glyphs by the height of their centre: a glyph whose middle band is
+  // mostly inside a quad has its centre within the quad's bounds, so each
+  // quad looks only at those.
   std::vector<uint32_t> by_height(page.glyphs.size());
   for (uint32_t i = 0; i < by_height.size(); ++i) by_height[i] = i;
   const auto centre_y = [&](uint32_t g) { return (page.glyphs[g].box.y0 + page.glyphs[g].box.y1) / 2; };
@@ -90,17 +109,14 @@ std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, 
   std::vector<int> owner(page.glyphs.size(), -1);
   for (size_t q = 0; q < quads.size(); ++q) {
     const Rect bounds = quads[q].bounds();
-    const Polygon polygon = round_of(quads[q]);
     auto it = std::lower_bound(by_height.begin(), by_height.end(), bounds.y0,
                                [&](uint32_t g, double y) { return centre_y(g) < y; });
     for (; it != by_height.end() && centre_y(*it) <= bounds.y1; ++it) {
       const uint32_t g = *it;
       if (owner[g] >= 0) continue;
       const Rect& box = page.glyphs[g].box;
-      const Point centre{(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2};
-      if (centre.x < bounds.x0 || centre.x > bounds.x1) continue;
-      const bool covered = box.width() * box.height() > 0 ? share_inside(box, quads[q]) > 0.5 : contains(polygon, centre);
-      if (covered) owner[g] = static_cast<int>(q);
+      if (box.x1 < bounds.x0 || box.x0 > bounds.x1) continue;
+      if (hides(quads[q], page.glyphs[g])) owner[g] = static_cast<int>(q);
     }
   }
   for (uint32_t g = 0; g < owner.size(); ++g) {

@@ -11,43 +11,59 @@ namespace {
 
 Quad upright(double x0, double y0, double x1, double y1) { return Quad{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}}; }
 
+// An upright glyph whose box (descent to ascent) is x0..x1, y0..y1 in page
+// space (y down).
 pdf::Glyph glyph(double x0, double y0, double x1, double y1) {
   pdf::Glyph g;
   g.box = Rect{x0, y0, x1, y1};
+  g.quad = Quad{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}};
   g.text = "x";
   return g;
 }
 
-TEST(Cover, ShareInsideAnyConvexQuad) {
-  EXPECT_DOUBLE_EQ(share_inside(Rect{10, 10, 20, 20}, upright(0, 0, 100, 100)), 1.0);
-  EXPECT_DOUBLE_EQ(share_inside(Rect{10, 10, 20, 20}, upright(15, 0, 100, 100)), 0.5);
-  EXPECT_DOUBLE_EQ(share_inside(Rect{10, 10, 20, 20}, upright(30, 0, 100, 100)), 0.0);
-  // Corners given in the order Acrobat writes them, or round: the same quad.
-  const Quad round{{15, 0}, {100, 0}, {100, 100}, {15, 100}};
-  EXPECT_DOUBLE_EQ(share_inside(Rect{10, 10, 20, 20}, round), 0.5);
-  // A diamond: the square's centre quarter... a rotated quad cuts corners.
-  const Quad diamond{{15, 5}, {25, 15}, {5, 15}, {15, 25}};
-  EXPECT_NEAR(share_inside(Rect{10, 10, 20, 20}, diamond), 1.0, 1e-9);
-  EXPECT_NEAR(share_inside(Rect{5, 5, 25, 25}, diamond), 0.5, 1e-9);
-}
-
-TEST(Cover, AGlyphIsCoveredWhenMoreThanHalfOfItIsInside) {
+TEST(Cover, AGlyphIsHiddenWhenMoreThanHalfOfItsMiddleBandIsInside) {
   pdf::PageContent page;
   page.glyphs = {glyph(0, 0, 10, 10), glyph(10, 0, 20, 10), glyph(20, 0, 30, 10), glyph(30, 0, 40, 10),
                  glyph(0, 50, 10, 60)};
-  // 0..26: glyphs 0 and 1 wholly, glyph 2 at 60%; glyph 3 not at all.
+  // 0..26: glyphs 0 and 1 wholly, glyph 2 at 60% of its advance; glyph 3 not at all.
   auto covered = covered_glyphs(page, {upright(0, 0, 26, 10)});
   EXPECT_EQ(covered[0], (std::vector<uint32_t>{0, 1, 2}));
   // 0..24: glyph 2 at 40% stays.
   covered = covered_glyphs(page, {upright(0, 0, 24, 10)});
   EXPECT_EQ(covered[0], (std::vector<uint32_t>{0, 1}));
-  // A quad that takes only the top 40% of a line covers none of it.
+  // The top 40% of a line (a box over the line above that reaches into it)
+  // hides none of it; the middle does, though it is far less than half the box.
   covered = covered_glyphs(page, {upright(0, 0, 40, 4)});
   EXPECT_TRUE(covered[0].empty());
+  covered = covered_glyphs(page, {upright(0, 2.5, 40, 6.5)});
+  EXPECT_EQ(covered[0], (std::vector<uint32_t>{0, 1, 2, 3}));
   // A glyph goes to the first quad that covers it.
   covered = covered_glyphs(page, {upright(0, 0, 15, 10), upright(0, 0, 40, 60)});
   EXPECT_EQ(covered[0], (std::vector<uint32_t>{0}));
   EXPECT_EQ(covered[1], (std::vector<uint32_t>{1, 2, 3, 4}));
+}
+
+TEST(Cover, ABoxTightRoundLowercaseInkHidesAStandard14Glyph) {
+  // Helvetica at 10 pt: the box runs from the descent (-3) to the ascent
+  // (10.7) of URW's metrics; lowercase ink from the baseline to the x-height (5.2).
+  const double baseline = 100;
+  const pdf::Glyph e = glyph(0, baseline - 10.7, 5.6, baseline + 3);
+  EXPECT_TRUE(hides(upright(-0.5, baseline - 5.4, 6, baseline + 0.2), e));
+  // Drawn over the line above, reaching down to the x-height: no.
+  EXPECT_FALSE(hides(upright(-0.5, baseline - 30, 6, baseline - 7), e));
+}
+
+TEST(Cover, TurnedGlyphsAndTurnedMarks) {
+  // A glyph turned a quarter: its advance runs down the page.
+  pdf::Glyph g;
+  g.quad = Quad{{10, 0}, {10, 10}, {0, 0}, {0, 10}};  // ascent side at x 10, descent at x 0
+  g.box = Rect{0, 0, 10, 10};
+  EXPECT_TRUE(hides(upright(3, 0, 7, 10), g)) << "its middle band is the middle of x";
+  EXPECT_FALSE(hides(upright(0, 0, 10, 4), g)) << "40% of its advance";
+  // A mark turned 45 degrees round the glyph's middle.
+  const pdf::Glyph upright_glyph = glyph(0, 0, 10, 10);
+  EXPECT_TRUE(hides(Quad{{5, -6}, {16, 5}, {-6, 5}, {5, 16}}, upright_glyph));
+  EXPECT_FALSE(hides(Quad{{15, -6}, {26, 5}, {4, 5}, {15, 16}}, upright_glyph));
 }
 
 TEST(Cover, AGlyphWithoutAreaIsCoveredByItsCentre) {
