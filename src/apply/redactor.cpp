@@ -270,8 +270,9 @@ std::string label_of(const std::string& text) {
 
 // Decides by the marks: each mark's quads withhold the glyphs they cover
 // (plan::covered_glyphs); what decided it comes from its proposal, when it
-// is one, else from the mark (a reviewer's).
-PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Review& review) {
+// is one, else from the mark (a reviewer's). Counts in `empty` the marks
+// that cover no glyph and meet no image.
+PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Review& review, size_t& empty) {
   PageDecision out;
   const auto marks = review.marks.find(number);
   if (marks == review.marks.end()) return out;
@@ -287,6 +288,13 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
     for (const auto& glyphs : covered) {
       for (uint32_t g : glyphs) text += page.glyphs[g].text;
     }
+    const auto meets_image = [&](const Quad& q) {
+      const Rect b = q.bounds();
+      return std::any_of(page.images.begin(), page.images.end(), [&](const pdf::ImageUse& i) {
+        return i.box.x0 < b.x1 && b.x0 < i.box.x1 && i.box.y0 < b.y1 && b.y0 < i.box.y1;
+      });
+    };
+    if (text.empty() && std::none_of(mark.quads.begin(), mark.quads.end(), meets_image)) ++empty;
     auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
     for (size_t q = 0; q < mark.quads.size(); ++q) {
       out.glyphs.insert(out.glyphs.end(), covered[q].begin(), covered[q].end());
@@ -296,13 +304,17 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
       region.box = mark.quads[q].bounds();
       region.proposal = mark.name;
       if (proposal) {
-        region.decision = plan::same_place(mark.quads, proposal->quads) ? plan::Decision::kept : plan::Decision::moved;
+        const std::string label = mark.overlay_text.empty() ? proposal->label : label_of(mark.overlay_text);
+        const bool relabelled = label != proposal->label;
+        region.decision = plan::same_place(mark.quads, proposal->quads) && !relabelled ? plan::Decision::kept
+                                                                                        : plan::Decision::changed;
         region.category = proposal->category;
         region.pattern = proposal->pattern;
         region.rule = proposal->rule;
-        region.exemptions = proposal->exemptions;
+        // A new label is the reviewer's word on what the box withholds under.
+        region.exemptions = relabelled ? plan::exemptions_in(label) : proposal->exemptions;
         region.patterns_sha256 = review.proposals->patterns_sha256;
-        region.label = mark.overlay_text.empty() ? proposal->label : label_of(mark.overlay_text);
+        region.label = label;
       } else {
         region.decision = plan::Decision::added;
         region.category = "marked by a reviewer";
@@ -311,7 +323,8 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
         region.label = label_of(mark.overlay_text);
       }
       if (region.decision != plan::Decision::kept) {
-        region.author = mark.author;
+        // A proposal keeps the author mark gave it: not the reviewer's name.
+        if (!(proposal && mark.author == plan::kProposalAuthor)) region.author = mark.author;
         region.date = mark.date;
       }
       region.withheld = withheld;
@@ -623,16 +636,53 @@ void verify_output(const std::string& path, const DocumentPlan& plan, const matc
 }
 
 
+// `mark`: a file that already carries /Redact annotations is not marked:
+// marked twice, its proposals would carry the same names twice; and marks
+// it came with (perhaps hidden) would pass to `apply` as a reviewer's.
+void refuse_to_mark(pdf::Document& document, int page_count) {
+  if (document.catalog_text(plan::kProposalsKey)) {
+    throw NeedsReview{"the file is a copy redact mark wrote already: apply it, or mark the original"};
+  }
+  for (int number = 1; number <= page_count; ++number) {
+    if (!document.redact_marks(number).empty()) {
+      throw NeedsReview{"page " + std::to_string(number) +
+                        ": the file already carries /Redact annotations (redactions marked, not applied): apply "
+                        "them (redact apply) or remove them before marking"};
+    }
+  }
+}
+
+// `mark`: what `run` would hold the document for once its matches were
+// gone: text that check finds hidden, clipped, too small or unreadable
+// (its risks about page text), outside every proposal.
+void hold_like_run(pdf::Document& document, const match::Matcher& matcher, const std::vector<Region>& regions) {
+  static const std::set<std::string> kTextRisks = {
+      "text-under-box",    "invisible-text",   "hidden-colour-text", "tiny-text",        "text-outside-crop",
+      "clipped-text",      "singular-matrix",  "optional-content-off", "unreadable-text", "hidden-annotation"};
+  check::CheckOptions options;
+  options.revisions = false;  // an output is written whole: no earlier revision goes with it
+  for (const check::Finding& f : check::check_document(document, matcher, options).findings) {
+    if (f.severity != check::Severity::risk || !kTextRisks.contains(f.kind)) continue;
+    const bool proposed = f.box && std::any_of(regions.begin(), regions.end(), [&](const Region& r) {
+      return r.page == f.page && f.box->x0 >= r.box.x0 - 1 && f.box->x1 <= r.box.x1 + 1 && f.box->y0 >= r.box.y0 - 1 &&
+             f.box->y1 <= r.box.y1 + 1;
+    });
+    if (proposed) continue;
+    throw NeedsReview{"check: " + (f.page > 0 ? "page " + std::to_string(f.page) + ", " : std::string()) + f.object + ": " +
+                      check::to_string(f.severity) + " " + f.kind + ": " + f.message};
+  }
+}
+
 // `apply`: the marks of every page and the proposals list, read, then taken
 // off the document (a mark is applied, not left for a viewer).
-Review take_marks(pdf::Document& document, int page_count) {
+Review take_marks(pdf::Document& document, int page_count, const std::string& key) {
   Review review;
   for (int number = 1; number <= page_count; ++number) {
     std::vector<pdf::Document::RedactMark> marks = document.redact_marks(number);
     if (!marks.empty()) review.marks[number] = std::move(marks);
   }
   if (const std::optional<std::string> list = document.catalog_text(plan::kProposalsKey)) {
-    review.proposals = plan::proposals_from_json(*list);
+    review.proposals = plan::proposals_from_json(*list, key);
   }
   document.remove_redact_marks();
   document.set_catalog_text(plan::kProposalsKey, "");
@@ -704,7 +754,8 @@ size_t name_proposals(std::vector<Region>& regions) {
 
 // `mark`: each proposal a /Redact annotation (one quad a line), and the
 // list of proposals in the catalog; the content is not touched.
-void add_proposals(pdf::Document& document, const std::vector<Region>& regions, const std::string& patterns_sha256) {
+void add_proposals(pdf::Document& document, const std::vector<Region>& regions, const std::string& patterns_sha256,
+                   const std::string& key) {
   plan::Proposals proposals;
   proposals.patterns_sha256 = patterns_sha256;
   for (size_t i = 0; i < regions.size();) {
@@ -726,7 +777,7 @@ void add_proposals(pdf::Document& document, const std::vector<Region>& regions, 
     proposals.list.push_back(std::move(proposal));
     i = end;
   }
-  document.set_catalog_text(plan::kProposalsKey, plan::to_json(proposals));
+  document.set_catalog_text(plan::kProposalsKey, plan::to_json(proposals, key));
 }
 
 // `mark`: the written copy reads as the input did (every glyph of every
@@ -781,27 +832,31 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   const std::string temporary = output + "." + std::to_string(::getpid()) + "-" + std::to_string(written++) + ".redact-tmp";
   try {
     Review review;
-    if (options.mode == Mode::apply) review = take_marks(*document, outcome.pages);
-    // Marked twice, its proposals would carry the same names twice, and
-    // apply could not tell what the reviewer did with which.
-    if (options.mode == Mode::mark && document->catalog_text(plan::kProposalsKey)) {
-      throw NeedsReview{"the file is a copy redact mark wrote already: apply it, or mark the original"};
-    }
+    if (options.mode == Mode::apply) review = take_marks(*document, outcome.pages, options.audit_key);
+    if (options.mode == Mode::mark) refuse_to_mark(*document, outcome.pages);
+    size_t empty_marks = 0;
     const Decide decide = [&](const pdf::PageContent& page, int number) {
-      return options.mode == Mode::apply ? decide_by_marks(page, number, review) : decide_by_matches(page, number, matcher);
+      return options.mode == Mode::apply ? decide_by_marks(page, number, review, empty_marks)
+                                         : decide_by_matches(page, number, matcher);
     };
     DocumentPlan plan = plan_document(*document, decide, matcher, outcome.pages, options.mode != Mode::mark);
     for (const auto& [number, page_plan] : plan.pages_to_change) {
       for (const Region& r : page_plan.regions) outcome.regions.push_back(r);
     }
     outcome.declined = declined_proposals(review);
+    // A mark that withholds nothing is not silent: a drawing, or a mark placed off its text?
+    if (empty_marks > 0) {
+      outcome.reason = std::to_string(empty_marks) + (empty_marks == 1 ? " mark covers" : " marks cover") +
+                       " no text and no image: only a box is painted there (a drawing, or a mark placed off its text?)";
+    }
     // Written beside the output, verified, then renamed: never a partial file.
     const std::filesystem::path folder = std::filesystem::path(output).parent_path();
     if (options.mode == Mode::mark) {
       outcome.status = Status::marked;
       const size_t proposals = name_proposals(outcome.regions);
+      hold_like_run(*document, matcher, outcome.regions);
       if (options.dry_run) return outcome;
-      add_proposals(*document, outcome.regions, options.patterns_sha256);
+      add_proposals(*document, outcome.regions, options.patterns_sha256, options.audit_key);
       std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
       document->write(temporary);
       document.reset();
@@ -818,7 +873,15 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     // which a dry run may do too, since it writes nothing.
     for (const pdf::Document::StringRemoval& r : document->remove_matching_strings(
              [&](const std::string& text) { return cut_matches(text, matcher); })) {
-      outcome.string_changes.push_back({r.object, r.key, r.action, r.tag});
+      const match::Pattern& pattern = matcher.patterns()[r.tag];
+      outcome.string_changes.push_back({r.object, r.key, r.action, pattern.category, pattern.id, pattern.exemptions});
+    }
+    // Under a mark, an annotation's own text goes too (whatever it says).
+    for (const Region& region : outcome.regions) {
+      if (options.mode != Mode::apply) break;
+      for (const pdf::Document::StringRemoval& r : document->blank_annotations_under(region.page, {region.box})) {
+        outcome.string_changes.push_back({r.object, r.key, r.action, region.category, region.pattern, region.exemptions});
+      }
     }
     // A signature no longer holds for a document that lost anything: it goes,
     // on the record; so does one whose own strings hold a match.

@@ -29,13 +29,17 @@ namespace redact::apply {
 
 using Region = plan::Region;
 
-// A string outside the page content that held a match: a field's value or
-// tooltip, a link's URI, an annotation's text, an alternative text.
+// A string outside the page content that held a match, or (`apply`) of an
+// annotation under a mark: a field's value or tooltip, a link's URI, an
+// annotation's text, an alternative text.
 struct StringChange {
   std::string object;   // "12 0"
   std::string key;      // "V", "TU", "URI", "Contents", ...
-  std::string action;   // "removed" or "blanked"
-  size_t pattern = 0;   // into Matcher::patterns()
+  std::string action;   // "cut" (the rest kept), "removed" or "blanked"
+  // What decided it: the pattern found in it, or (`apply`) the mark over
+  // its annotation.
+  std::string category, pattern;
+  std::vector<std::string> exemptions;
 };
 
 // `marked`: `redact mark` wrote the marked copy (proposals, for review).
@@ -73,6 +77,9 @@ struct RedactOptions {
   bool labels = true;
   bool dry_run = false;  // decide everything, write nothing
   std::string patterns_sha256;  // of the matcher's pattern set, for the proposals of `mark`
+  // The team's audit key (--audit-key), "" for none: `mark` signs its list
+  // of proposals with it, and `apply` trusts a list only under it.
+  std::string audit_key;
   std::string producer = "redact";
   std::string password;  // for encrypted inputs ("" for none)
 };

@@ -230,7 +230,7 @@ RedactionRecord redaction_from(Fields& f) {
   r.exemptions = f.strings("exemptions");
   r.chars = f.count("chars");
   if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");
-  if (f.has("decision")) r.decision = f.one_of("decision", {"kept", "moved", "added"});
+  if (f.has("decision")) r.decision = f.one_of("decision", {"kept", "changed", "added"});
   if (f.has("proposal")) r.proposal = f.string("proposal");
   if (f.has("author")) r.author = f.string("author");
   if (f.has("date")) r.date = f.string("date");
@@ -286,7 +286,7 @@ StringRecord string_from(Fields& f) {
   r.output = f.string_or_null("output");
   r.object = f.string("object");
   r.key = f.string("key");
-  r.action = f.one_of("action", {"removed", "blanked"});
+  r.action = f.one_of("action", {"cut", "removed", "blanked"});
   r.category = f.string("category");
   r.pattern = f.string("pattern");
   r.exemptions = f.strings("exemptions");

@@ -72,7 +72,7 @@ struct RedactionRecord {
   size_t chars = 0;  // characters withheld
   std::optional<std::string> text_hmac;  // HMAC-SHA256 of the normalized text, with a key
   // `redact apply`: what the reviewer did with the region: "kept" (a
-  // proposal left as it was), "moved" (a proposal moved or resized), "added"
+  // proposal left as it was), "changed" (a proposal moved, resized or relabelled), "added"
   // (a mark of the reviewer's or another tool's); the mark's /NM, and for a
   // mark a person touched its /T (author) and /M (date) where it has them.
   std::optional<std::string> decision, proposal, author, date;
@@ -99,7 +99,7 @@ struct StringRecord {
   std::optional<std::string> output;
   std::string object;  // "12 0"
   std::string key;     // "V", "URI", ...
-  std::string action;  // "removed" or "blanked"
+  std::string action;  // "cut" (the rest kept), "removed" or "blanked"
   std::string category, pattern;
   std::vector<std::string> exemptions;
 };

@@ -82,7 +82,7 @@ std::string decided_by(const RedactionRecord& r) {
   if (r.rule == "reviewer") return "a reviewer's mark" + (r.author ? " (" + *r.author + ")" : std::string());
   const std::string rule = r.rule == "term" ? std::string("a --term phrase") : "pattern " + r.pattern;
   if (r.decision == "kept") return rule + ", kept by a reviewer";
-  if (r.decision == "moved") return rule + ", moved by a reviewer";
+  if (r.decision == "changed") return rule + ", changed by a reviewer";
   return rule;
 }
 
@@ -212,7 +212,7 @@ std::string summary(const std::vector<ReadLog>& logs, Format format) {
   section("exemption", by_exemption);
   section("category", by_category);
   section("pattern", by_pattern);
-  section("reviewer's decision (kept, moved, added; proposed by mark, declined)", by_decision);
+  section("reviewer's decision (kept, changed, added; proposed by mark, declined)", by_decision);
   if (std::any_of(documents.begin(), documents.end(), held)) {
     out << "\nheld or failed (nothing published):\n";
     for (const DocumentOutcome& d : documents) {

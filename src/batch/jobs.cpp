@@ -29,6 +29,10 @@ bool inside(const fs::path& path, const fs::path& folder) {
 }  // namespace
 
 JobPlan plan_jobs(const std::vector<std::string>& arguments, const fs::path& out) {
+  if (out.empty()) throw Error(ErrorKind::usage, Location(), "the output folder (-o) is an empty name");
+  for (const std::string& argument : arguments) {
+    if (argument.empty()) throw Error(ErrorKind::usage, Location(), "an input is an empty name");
+  }
   const fs::path out_folder = on_disk(out);
   for (const std::string& argument : arguments) {
     std::error_code ec;

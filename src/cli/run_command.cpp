@@ -132,7 +132,7 @@ constexpr const char* kApplyUsage =
     "marks themselves are taken out. Outputs are named and written as by `run`.\n"
     "\n"
     "The audit log records every region with what a person decided: a proposal\n"
-    "of `redact mark` kept or moved, a mark added (with its /T author and /M\n"
+    "of `redact mark` kept or changed, a mark added (with its /T author and /M\n"
     "date), and each proposal deleted (\"declined\": its text stays).\n"
     "\n"
     "The output must pass `redact check` with the patterns given (default: the\n"
@@ -261,7 +261,12 @@ std::string outcome_to_json(const apply::Outcome& outcome, const std::string& ke
   const nlohmann::json regions = regions_to_json(outcome.regions, key);
   nlohmann::json strings = nlohmann::json::array();
   for (const apply::StringChange& c : outcome.string_changes) {
-    strings.push_back({{"object", c.object}, {"key", c.key}, {"action", c.action}, {"pattern", c.pattern}});
+    strings.push_back({{"object", c.object},
+                       {"key", c.key},
+                       {"action", c.action},
+                       {"category", c.category},
+                       {"pattern", c.pattern},
+                       {"exemptions", c.exemptions}});
   }
   return nlohmann::json{{"status", static_cast<int>(outcome.status)},
                         {"reason", outcome.reason},
@@ -297,7 +302,8 @@ Result outcome_from_json(const std::string& text) {
   o.declined = regions_from_json(j.at("declined"), result.declined_hmacs);
   for (const nlohmann::json& c : j.at("strings")) {
     o.string_changes.push_back({c.at("object").get<std::string>(), c.at("key").get<std::string>(),
-                                c.at("action").get<std::string>(), c.at("pattern").get<size_t>()});
+                                c.at("action").get<std::string>(), c.at("category").get<std::string>(),
+                                c.at("pattern").get<std::string>(), c.at("exemptions").get<std::vector<std::string>>()});
   }
   o.signatures_removed = j.at("signatures_removed").get<std::vector<std::string>>();
   o.output_sha256 = j.at("output_sha256").get<std::string>();
@@ -547,6 +553,7 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
   options.dry_run = dry_run;
   options.mode = mode;
   options.patterns_sha256 = config.patterns.sha256;
+  options.audit_key = key;
   options.password = command.password();
   options.producer = std::string("redact ") + REDACT_VERSION;
   std::map<apply::Status, int> by_status;
@@ -567,8 +574,7 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
         request.boxes.push_back({r.page, r.box, apply::marked_label(r.exemptions, r.category)});
       }
       for (const apply::StringChange& c : outcome.string_changes) {
-        const match::Pattern& pattern = matcher->patterns()[c.pattern];
-        request.notes.push_back(apply::marked_string_note(c.key, c.object, c.action, pattern.exemptions, pattern.category));
+        request.notes.push_back(apply::marked_string_note(c.key, c.object, c.action, c.exemptions, c.category));
       }
       marked.path = apply::marked_copy_path(job.output, out.string(), marked_dir);
       try {
@@ -665,12 +671,11 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
                                         std::nullopt, region.proposal, "declined"});
     }
     for (const apply::StringChange& change : outcome.string_changes) {
-      const match::Pattern& pattern = matcher->patterns()[change.pattern];
-      ++by_category[pattern.category];
-      for (const std::string& e : pattern.exemptions) ++by_exemption[e];
+      ++by_category[change.category];
+      for (const std::string& e : change.exemptions) ++by_exemption[e];
       if (!log) continue;
-      log->append(audit::StringRecord{job.input, output, change.object, change.key, change.action, pattern.category,
-                                      pattern.id, pattern.exemptions});
+      log->append(audit::StringRecord{job.input, output, change.object, change.key, change.action, change.category,
+                                      change.pattern, change.exemptions});
     }
     for (const std::string& field : outcome.signatures_removed) {
       if (!log) break;

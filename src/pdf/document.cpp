@@ -1601,26 +1601,38 @@ std::vector<Document::RedactMark> Document::redact_marks(int number) try {
   const Matrix& page_from_user = frame.page_from_user;
   const PdfObject* annots = reader.get_array(impl_->page(number), "Annots");
   std::vector<RedactMark> marks;
+  std::set<const PdfObject*> seen;
   for (size_t i = 0; i < reader.size(annots); ++i) {
     const PdfObject* annot = reader.item(annots, i);
     if (!annot || !annot->IsDictionary() || reader.get_name(annot, "Subtype") != "Redact") continue;
+    if (!seen.insert(annot).second) continue;  // listed twice: one mark
     RedactMark mark;
     mark.object = ObjectReader::id(annot);
     mark.page = number;
     const std::string where = mark.object.empty() ? "a direct /Redact annotation" : "/Redact annotation " + mark.object;
+    const auto refuse = [&](const std::string& why) {
+      throw Error(ErrorKind::unsupported, Location(impl_->path, number, where), why);
+    };
+    // A mark nobody could see is nobody's decision.
+    const auto flags = static_cast<long long>(ObjectReader::number(reader.get(annot, "F")).value_or(0));
+    if (flags & (2 | 32)) refuse("is Hidden or NoView (/F " + std::to_string(flags) + "): no reviewer could have seen it");
     const PdfObject* points = reader.get_array(annot, "QuadPoints");
     const size_t count = reader.size(points);
     if (count > 8 * kMaxMarkQuads) throw Error(ErrorKind::limit, Location(impl_->path, number, where), "has too many /QuadPoints");
+    // Every quad must be one: a quad dropped would leave its text.
+    if (count % 8 != 0) refuse("has /QuadPoints that are not quads of four points (" + std::to_string(count) + " numbers)");
     for (size_t q = 0; q + 8 <= count; q += 8) {
       std::array<Point, 4> corners;
-      bool numbers = true;
       for (size_t c = 0; c < 4; ++c) {
         const auto x = ObjectReader::number(reader.item(points, q + 2 * c));
         const auto y = ObjectReader::number(reader.item(points, q + 2 * c + 1));
-        numbers = numbers && x && y && std::isfinite(*x) && std::isfinite(*y);
-        if (numbers) corners[c] = page_from_user.apply(Point{*x, *y});
+        if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y) || std::abs(*x) > 1e7 || std::abs(*y) > 1e7) {
+          refuse("has a quad (" + std::to_string(q / 8 + 1) + ") whose corners are not numbers on the page");
+        }
+        corners[c] = page_from_user.apply(Point{*x, *y});
       }
-      if (numbers && has_area(quad_of(corners))) mark.quads.push_back(quad_of(corners));
+      if (!has_area(quad_of(corners))) refuse("has a quad (" + std::to_string(q / 8 + 1) + ") without area");
+      mark.quads.push_back(quad_of(corners));
     }
     // Without /QuadPoints the mark is its /Rect (12.5.6.23).
     if (mark.quads.empty() && count == 0) {
@@ -1739,6 +1751,61 @@ void Document::add_redact_mark(int number, const NewMark& mark) try {
   impl_->translate("adding a /Redact annotation to page " + std::to_string(number));
 }
 
+std::vector<Document::StringRemoval> Document::blank_annotations_under(int number, const std::vector<Rect>& boxes) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  PageContent frame;
+  set_geometry(reader, impl_->page(number), frame);
+  std::vector<StringRemoval> done;
+  std::set<const PdfObject*> seen;
+  const PdfObject* annots = reader.get_array(impl_->page(number), "Annots");
+  // Blanks `keys` of `dict` (held by `holder`, an object), removing rich
+  // text and /URI-like keys, emptying the others.
+  const auto blank = [&](PdfObject* holder, PdfObject* dict, std::initializer_list<const char*> keys) {
+    if (!dict || !dict->IsDictionary()) return;
+    for (const char* key : keys) {
+      const PdfObject* value = dict->GetDictionary().GetKey(PdfName(key));
+      if (!value) continue;
+      const PdfObject* resolved = reader.resolve(value);
+      const bool empty = resolved && (resolved->IsString() || resolved->IsHexString()) && text_of(resolved).empty();
+      if (empty) continue;
+      const bool goes = std::string_view(key) == "RC" || !(resolved && (resolved->IsString() || resolved->IsHexString()));
+      if (goes) {
+        dict->GetDictionary().RemoveKey(PdfName(key));
+      } else {
+        dict->GetDictionary().AddKey(PdfName(key), PoDoFo::PdfString(""));
+      }
+      done.push_back({ObjectReader::id(holder), key, goes ? "removed" : "blanked", 0});
+    }
+  };
+  for (size_t i = 0; i < reader.size(annots); ++i) {
+    PdfObject* annot = resolve_mutable(objects, const_cast<PdfObject*>(reader.item(annots, i)));
+    if (!annot || !annot->IsDictionary() || !seen.insert(annot).second) continue;
+    const std::string subtype = reader.get_name(annot, "Subtype");
+    if (subtype == "Redact" || subtype == "Popup") continue;
+    const std::optional<Rect> rect = reader.rect(reader.get_array(annot, "Rect"));
+    if (!rect) continue;
+    const Rect shown = frame.page_from_user.apply(*rect).bounds();
+    if (std::none_of(boxes.begin(), boxes.end(), [&](const Rect& r) {
+          return shown.x0 < r.x1 && r.x0 < shown.x1 && shown.y0 < r.y1 && r.y0 < shown.y1;
+        })) {
+      continue;
+    }
+    blank(annot, annot, {"Contents", "RC", "V", "DV", "TU", "TM"});
+    // A field's value sits in the field, the widget's parent (up the chain).
+    PdfObject* field = annot;
+    for (int level = 0; level < 32; ++level) {
+      field = resolve_mutable(objects, field->GetDictionary().GetKey(PdfName("Parent")));
+      if (!field || !field->IsDictionary()) break;
+      blank(field, field, {"V", "DV", "TU", "TM"});
+    }
+    blank(annot, dict_entry(objects, annot, "A"), {"URI"});
+  }
+  return done;
+} catch (...) {
+  impl_->translate("blanking the annotations under the marks of page " + std::to_string(number));
+}
+
 std::optional<std::string> Document::catalog_text(const std::string& key) try {
   const PdfObject* value = impl_->reader->get(impl_->pdf.GetCatalog(), key.c_str());
   if (!value || !(value->IsString() || value->IsHexString())) return std::nullopt;
@@ -1773,6 +1840,16 @@ void Document::write(const std::string& path) try {
     // file claiming /Size 8388000 would come out 168 MB of them. The objects
     // kept need none (gaps between them are written free anyway).
     const_cast<PoDoFo::TPdfReferenceList&>(objects.GetFreeObjects()).clear();
+    // Numbers between the objects kept are written free, as one table with
+    // no gaps (poppler rebuilds some tables that skip numbers, with a
+    // warning): when there are not many more of them than objects.
+    std::set<PoDoFo::pdf_objnum> kept;
+    for (PdfObject* object : objects) kept.insert(object->Reference().ObjectNumber());
+    if (!kept.empty() && *kept.rbegin() <= 2 * kept.size() + 1024) {
+      for (PoDoFo::pdf_objnum n = 1; n < *kept.rbegin(); ++n) {
+        if (!kept.contains(n)) objects.AddFreeObject(PdfReference(n, 1));
+      }
+    }
     // Objects were removed: nothing cached may point at them.
     detail::DocumentCaches fresh;
     fresh.budget = impl_->caches.budget;

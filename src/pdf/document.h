@@ -215,6 +215,14 @@ class Document {
     std::string overlay_text, contents, name, author;
   };
   void add_redact_mark(int number, const NewMark& mark);
+  // Blanks the text an annotation carries besides its appearance, for
+  // every annotation of page `number` (but /Redact and /Popup) whose /Rect
+  // meets one of `boxes` (page space): /Contents, /RC, a field's /V, /DV,
+  // /TU, /TM (its own or its parent field's), a link's /URI. A viewer shows
+  // them in its comments panel, exports them with the form's data, or
+  // draws the appearance again from them; the marks over an annotation
+  // withhold them too. Returns what was done.
+  std::vector<StringRemoval> blank_annotations_under(int number, const std::vector<Rect>& boxes);
   // A text string of the catalog under a private key (redact's own data in
   // a file it marks); nullopt when absent. Setting "" removes the key.
   std::optional<std::string> catalog_text(const std::string& key);

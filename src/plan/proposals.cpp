@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/diagnostics.h"
+#include "core/hash.h"
 
 namespace redact::plan {
 namespace {
@@ -26,28 +27,15 @@ Quad quad_from(const json& j) {
 
 bool near(const Point& a, const Point& b) { return std::abs(a.x - b.x) <= 0.5 && std::abs(a.y - b.y) <= 0.5; }
 
-}  // namespace
-
-std::string to_json(const Proposals& proposals) {
-  json list = json::array();
-  for (const Proposal& p : proposals.list) {
-    json quads = json::array();
-    for (const Quad& q : p.quads) quads.push_back(quad_json(q));
-    list.push_back({{"name", p.name},
-                    {"page", p.page},
-                    {"quads", quads},
-                    {"label", p.label},
-                    {"category", p.category},
-                    {"pattern", p.pattern},
-                    {"rule", p.rule},
-                    {"exemptions", p.exemptions},
-                    {"chars", p.chars}});
-  }
-  return json{{"version", 1}, {"patterns_sha256", proposals.patterns_sha256}, {"proposals", list}}.dump();
+// The HMAC of a list (its JSON without "mac") under the team key.
+std::string list_mac(const std::string& key, const json& list) {
+  json unsigned_list = list;
+  unsigned_list.erase("mac");
+  return hmac_sha256_hex(hmac_sha256_hex(key, "redact proposals v1"), unsigned_list.dump());
 }
 
-Proposals proposals_from_json(const std::string& text) try {
-  const json j = json::parse(text);
+// The list's fields, each checked.
+Proposals read_proposals(const json& j) try {
   if (j.at("version").get<int>() != 1) throw std::runtime_error("version " + j.at("version").dump() + " is not 1");
   Proposals out;
   out.patterns_sha256 = j.at("patterns_sha256").get<std::string>();
@@ -74,6 +62,46 @@ Proposals proposals_from_json(const std::string& text) try {
 } catch (const std::exception& e) {
   throw Error(ErrorKind::damaged, Location(), std::string("the list of proposals (/") + kProposalsKey +
                                                   ") cannot be read: " + e.what());
+}
+
+}  // namespace
+
+std::string to_json(const Proposals& proposals, const std::string& key) {
+  json list = json::array();
+  for (const Proposal& p : proposals.list) {
+    json quads = json::array();
+    for (const Quad& q : p.quads) quads.push_back(quad_json(q));
+    list.push_back({{"name", p.name},
+                    {"page", p.page},
+                    {"quads", quads},
+                    {"label", p.label},
+                    {"category", p.category},
+                    {"pattern", p.pattern},
+                    {"rule", p.rule},
+                    {"exemptions", p.exemptions},
+                    {"chars", p.chars}});
+  }
+  json out{{"version", 1}, {"patterns_sha256", proposals.patterns_sha256}, {"proposals", list}};
+  if (!key.empty()) out["mac"] = list_mac(key, out);
+  return out.dump();
+}
+
+Proposals proposals_from_json(const std::string& text, const std::string& key) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::damaged, Location(), std::string("the list of proposals (/") + kProposalsKey +
+                                                    ") cannot be read: " + e.what());
+  }
+  if (!key.empty() && (!j.is_object() || !j.contains("mac") || !j["mac"].is_string() ||
+                       j["mac"].get<std::string>() != list_mac(key, j))) {
+    throw Error(ErrorKind::unsupported, Location(),
+                std::string("the list of proposals (/") + kProposalsKey +
+                    ") does not carry its HMAC under this --audit-key: it is not the list redact mark wrote with "
+                    "that key, and what it calls declined cannot be trusted");
+  }
+  return read_proposals(j);
 }
 
 bool same_place(const std::vector<Quad>& a, const std::vector<Quad>& b) {

@@ -1,5 +1,5 @@
 // The proposals `redact mark` leaves in the file it marks, for `redact
-// apply` to tell what a reviewer did with each: kept it, moved it, deleted
+// apply` to tell what a reviewer did with each: kept it, changed it, deleted
 // it, or added a mark of their own. Each proposal is one match: one /Redact
 // annotation (named by its /NM) with one quad per line. The list sits in
 // the marked file's catalog as one JSON text (Document::catalog_text under
@@ -34,9 +34,16 @@ struct Proposals {
   std::vector<Proposal> list;
 };
 
-std::string to_json(const Proposals& proposals);
-// Throws redact::Error (damaged) for a text that is not such a list.
-Proposals proposals_from_json(const std::string& text);
+// With a team `key` (the audit key, `--audit-key`), the list carries its
+// HMAC-SHA256 under HMAC(key, "redact proposals v1"), so that `apply` with
+// the same key knows the list is the one `mark` wrote: a list is read from
+// the file, and the text of a proposal it calls declined is let through
+// the gate. Without a key the list is taken as it stands.
+std::string to_json(const Proposals& proposals, const std::string& key = "");
+// Throws redact::Error: damaged for a text that is not such a list;
+// unsupported when `key` is given and the list does not carry its HMAC
+// under it.
+Proposals proposals_from_json(const std::string& text, const std::string& key = "");
 
 // Whether two lists of quads are the same within half a point: a proposal
 // the reviewer left where it was.

@@ -6,7 +6,7 @@ const char* to_string(Decision decision) {
   switch (decision) {
     case Decision::matched: return "matched";
     case Decision::kept: return "kept";
-    case Decision::moved: return "moved";
+    case Decision::changed: return "changed";
     case Decision::added: return "added";
   }
   return "matched";

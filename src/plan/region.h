@@ -16,7 +16,7 @@ namespace redact::plan {
 enum class Decision {
   matched,  // found by a pattern or a term (`run`, or a proposal of `mark`)
   kept,     // proposed by `mark`, left as it was by the reviewer, applied
-  moved,    // proposed by `mark`, moved or resized by the reviewer, applied
+  changed,  // proposed by `mark`, moved, resized or relabelled by the reviewer, applied
   added,    // marked by a reviewer (or another tool), applied
 };
 const char* to_string(Decision decision);

@@ -55,6 +55,12 @@ def main():
         expect("readable", run(args.redact, "extract", copy), 0, "")
         scan = os.path.join(args.fixtures, "pdf", "scan-page.pdf")
         expect("scan warns", run(args.redact, "extract", scan), 0, "page 1: page has images but no text layer")
+        out = os.path.join(tmp, "out")
+        for command in ("run", "mark", "apply"):
+            expect(f"{command}: an empty input name", run(args.redact, command, "", "-o", out), 2, "an input is an empty name")
+            expect(f"{command}: an empty output name", run(args.redact, command, copy, "-o", ""), 2, "(-o) is an empty name")
+        expect("mark takes no --marked-copy", run(args.redact, "mark", copy, "-o", out, "--marked-copy", tmp), 2,
+               "--marked-copy")
     if failures:
         print(f"{len(failures)} case(s) failed")
         return 1

@@ -12,7 +12,7 @@ refereed by tools redact does not share code with.
   marks left (pdftotext -bbox says which words lie under each quad): every
   other word of the original is still there for pdftotext and mutool, the
   deleted proposal's and the moved one's first words too. The audit log says
-  kept, moved (with the proposal's name), added (author and date) and
+  kept, changed (a proposal moved, with its name), added (author and date) and
   declined.
 - /Redact annotations made by MuPDF (`mutool run`, as PyMuPDF's tests make
   them) are applied with --no-patterns: their words gone, every other word
@@ -218,6 +218,11 @@ def main():
         moved_value = objs[moved_key]["value"]
         moved_value["/Rect"], moved_value["/QuadPoints"] = annotation_box(target_move[1])
         moved_value["/M"] = "u:D:20261202101500Z"
+        # A third proposal keeps its place and gets a new label: changed,
+        # recorded under what the new label names.
+        relabelled_key, relabelled = page1[2]
+        relabelled_value = objs[relabelled_key]["value"]
+        relabelled_value["/OverlayText"] = "u:s.43(2)"
         new_number = max(int(k.split(":")[1].split()[0]) for k in objs if k.startswith("obj:")) + 1
         rect, points = annotation_box(target_add[1])
         added = {"/Type": "/Annot", "/Subtype": "/Redact", "/Rect": rect, "/QuadPoints": points, "/T": "u:A. Reviewer",
@@ -227,6 +232,7 @@ def main():
         update = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
                             "maxobjectid": new_number},
                            {page_key: {"value": page}, moved_key: {"value": moved_value},
+                            relabelled_key: {"value": relabelled_value},
                             f"obj:{new_number} 0 R": {"value": added}}]}
         with open(os.path.join(tmp, "edits.json"), "w") as f:
             json.dump(update, f)
@@ -260,8 +266,12 @@ def main():
             redactions = [r for r in log if r["type"] == "redaction"]
             decisions = collections.Counter(r.get("decision") for r in redactions)
             check("every region applied has a decision", None not in decisions, str(decisions))
-            check("the moved proposal is recorded as moved, by name",
-                  [r["proposal"] for r in redactions if r.get("decision") == "moved"] == [moved["/NM"][2:]])
+            check("the moved proposal is recorded as changed, by name",
+                  moved["/NM"][2:] in [r["proposal"] for r in redactions if r.get("decision") == "changed"])
+            relabels = [r for r in redactions if r.get("proposal") == relabelled["/NM"][2:]]
+            check("the relabelled proposal is recorded as changed, under its new label's exemption",
+                  relabels and all(r["decision"] == "changed" and r["exemptions"] == ["s43(2)"] and "author" not in r
+                                   for r in relabels), str(relabels))
             adds = [r for r in redactions if r.get("decision") == "added"]
             check("the reviewer's mark is recorded as added, with author, date and exemption",
                   len(adds) == 1 and adds[0]["author"] == "A. Reviewer" and adds[0]["date"] == "D:20261202101800Z"
@@ -270,7 +280,7 @@ def main():
             check("the deleted proposal is recorded as declined",
                   [(r["decision"], r["proposal"]) for r in declined] == [("declined", deleted["/NM"][2:])] * len(quads(deleted)),
                   str(declined))
-            check("the kept proposals are recorded as kept", decisions["kept"] >= len(proposals) - 2, str(decisions))
+            check("the kept proposals are recorded as kept", decisions["kept"] >= len(proposals) - 3, str(decisions))
             check("no record holds the withheld text", core(target_add[0]) not in json.dumps(log))
             verify = run(redact, "audit", "verify", os.path.join(out_dir, "audit.jsonl"))
             check("the apply log verifies", verify.returncode == 0, verify.stdout + verify.stderr)
@@ -320,7 +330,7 @@ def main():
         run("qpdf", original, "--update-from-json=" + os.path.join(tmp, "broken.json"), broken)
         result = run(redact, "apply", broken, "-o", os.path.join(tmp, "out-broken"), "--no-patterns", "--progress", "none")
         check("a mark with no area holds the document, naming it",
-              result.returncode == 1 and "/Redact annotation" in result.stdout and "marks no area" in result.stdout
+              result.returncode == 1 and "/Redact annotation" in result.stdout and "not quads of four points" in result.stdout
               and not os.path.exists(os.path.join(tmp, "out-broken", "broken-mark.pdf")), result.stdout)
         # 7. A mark over an image: the image's own pixels under it go black
         # (pdfimages reads them out of the output), the words elsewhere stay.
@@ -360,6 +370,43 @@ def main():
             check_removed_exactly(check, "a mark over an image", scan, output, {1: [(300, 842 - 450, 400, 842 - 400)]},
                                   words_under=False)
 
+        # 8. An annotation under a mark loses its own text too (a viewer's
+        # comments panel shows /Contents); a hidden mark is nobody's
+        # decision; a file that carries marks is not marked again.
+        script = os.path.join(tmp, "freetext.js")
+        with open(script, "w") as f:
+            f.write("var doc = new PDFDocument(scriptArgs[0]);\nvar page = doc.loadPage(0);\n"
+                    "var t = page.createAnnotation('FreeText');\nt.setRect([330, 700, 530, 730]);\n"
+                    "t.setContents('Freetextsecret note');\nt.update();\n"
+                    "var a = page.createAnnotation('Redact');\na.setRect([325, 695, 535, 735]);\na.update();\n"
+                    "doc.save(scriptArgs[1], '');\n")
+        freetext = os.path.join(tmp, "freetext.pdf")
+        made = run("mutool", "run", script, original, freetext)
+        result = run(redact, "apply", freetext, "-o", os.path.join(tmp, "out-freetext"), "--no-patterns", "--progress", "none")
+        output = os.path.join(tmp, "out-freetext", "freetext.pdf")
+        check("a mark over a FreeText annotation is applied", made.returncode == 0 and result.returncode == 0,
+              made.stderr + result.stdout)
+        if os.path.exists(output):
+            raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", output, "-"], capture_output=True).stdout
+            check("the annotation's own text is gone from the file (qpdf)", raw and b"Freetextsecret" not in raw)
+            log = [json.loads(line) for line in open(os.path.join(tmp, "out-freetext", "audit.jsonl"))]
+            check("the blanked text is on the record",
+                  any(r["type"] == "string" and r["key"] == "Contents" and r["action"] == "blanked" for r in log))
+        pages, objs = objects(by_mupdf)
+        first = redact_annotations(by_mupdf)[0][1]
+        hidden_value = objs[first]["value"]
+        hidden_value["/F"] = 2
+        with open(os.path.join(tmp, "hidden.json"), "w") as f:
+            json.dump({"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
+                                 "maxobjectid": len(objs)}, {first: {"value": hidden_value}}]}, f)
+        hidden = os.path.join(tmp, "hidden-mark.pdf")
+        run("qpdf", by_mupdf, "--update-from-json=" + os.path.join(tmp, "hidden.json"), hidden)
+        result = run(redact, "apply", hidden, "-o", os.path.join(tmp, "out-hidden"), "--no-patterns", "--progress", "none")
+        check("a hidden mark holds the document", result.returncode == 1 and "Hidden or NoView" in result.stdout, result.stdout)
+        result = run(redact, "mark", by_mupdf, "-o", os.path.join(tmp, "marked-again"), "--progress", "none")
+        check("a file that carries /Redact annotations is not marked",
+              result.returncode == 1 and "already carries /Redact annotations" in result.stdout, result.stdout)
+
         # 6. A list of proposals is read from the file: a forged one whose
         # "declined" proposal covers the whole page excuses no leak.
         pages, objs = objects(original)
@@ -381,6 +428,18 @@ def main():
         check("a forged list of proposals excuses no leak: held",
               made.returncode == 0 and result.returncode == 1 and "leak text" in result.stdout
               and not os.path.exists(os.path.join(tmp, "out-forged", "forged.pdf")), made.stderr + result.stdout[-400:])
+        # Under the team's key, only the list mark wrote with it is trusted.
+        key = os.path.join(tmp, "team.key")
+        with open(key, "wb") as f:
+            f.write(os.urandom(32))
+        result = run(redact, "apply", forged_pdf, "-o", os.path.join(tmp, "out-forged-key"), "--audit-key", key,
+                     "--no-patterns", "--progress", "none")
+        check("under --audit-key, a list mark did not sign holds the document",
+              result.returncode == 1 and "does not carry its HMAC" in result.stdout, result.stdout[-300:])
+        run(redact, "mark", original, "-o", os.path.join(tmp, "marked-key"), "--audit-key", key, "--progress", "none")
+        result = run(redact, "apply", os.path.join(tmp, "marked-key", FIXTURE), "-o", os.path.join(tmp, "out-key"),
+                     "--audit-key", key, "--progress", "none")
+        check("under --audit-key, the list mark signed is applied", result.returncode == 0, result.stdout[-300:])
     return check.exit_status()
 
 

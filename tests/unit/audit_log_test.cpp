@@ -182,10 +182,29 @@ TEST(AuditLog, EveryRecordReadsBackAsWritten) {
   run.options.term_exemptions = {"s40(2)"};
   RedactionRecord redaction = a_redaction(2);
   redaction.text_hmac = kSha;
+  RedactionRecord added = a_redaction(3);
+  added.rule = "reviewer";
+  added.pattern = "";
+  added.decision = "added";
+  added.proposal = "3f2c";
+  added.author = "A. Reviewer";
+  added.date = "D:20261202101800Z";
+  RunRecord apply = a_run(kChainSha256);
+  apply.command = "apply";
+  DocumentRecord marked = a_document("redacted");
+  marked.status = "marked";
   const std::vector<Record> records = {run,
+                                       apply,
                                        MergeRecord{{{"a.jsonl", kSha, 3}}, kSha, kChainSha256},
                                        redaction,
+                                       added,
+                                       ProposalRecord{"a.pdf", "out/a.pdf", 1, {1, 2, 3, 4}, "country", "country.iso3166",
+                                                      "pattern", kSha, {"s27(1)(a)"}, 6, kSha, "redact-proposal-1", "declined"},
+                                       marked,
+                                       // Every action redact takes on a string (a cut kept the rest).
                                        StringRecord{"a.pdf", "out/a.pdf", "12 0", "V", "blanked", "name", "person", {"s40(2)"}},
+                                       StringRecord{"a.pdf", "out/a.pdf", "12 0", "TU", "cut", "name", "person", {"s40(2)"}},
+                                       StringRecord{"a.pdf", "out/a.pdf", "12 0", "Alt", "removed", "name", "person", {"s40(2)"}},
                                        SignatureRecord{"a.pdf", std::nullopt, "7 0", "removed", "why"},
                                        a_document("needs_review"),
                                        SealRecord{kSha, 5, kSha, std::string(128, 'b')}};

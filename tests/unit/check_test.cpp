@@ -32,6 +32,18 @@ TEST(Check, AToUnicodeMapThatLiesIsReadByTheFontsEncodingToo) {
   ASSERT_TRUE(has(r, "text"));
 }
 
+TEST(Check, ABoxTightRoundLowercaseInkHidesText) {
+  // "were" in Helvetica 12 at baseline 700: its glyph boxes run from the
+  // descent to the ascent (about 16 pt); the box covers only the ink, from
+  // the baseline to the x-height (6.2 pt), drawn after the text: a bad
+  // redaction, though it covers under half of each glyph's box.
+  const Report tight = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (were) Tj ET 0 g 71 699.8 26 6.6 re f"}}));
+  EXPECT_TRUE(has(tight, "text-under-box"));
+  // A box over the line above, reaching only into the top of this one: none.
+  const Report above = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (were) Tj ET 0 g 71 710.5 26 14 re f"}}));
+  EXPECT_FALSE(has(above, "text-under-box"));
+}
+
 TEST(Check, InvisibleCodePointsDoNotHideAName) {
   const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (x) Tj ET"}}, {}, test::kHelvetica,
                                    "<< /Title <FEFF004600720061200D006E00630065> >>"));  // Fra<ZWJ>nce
