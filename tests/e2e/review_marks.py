@@ -440,6 +440,16 @@ def main():
         result = run(redact, "apply", os.path.join(tmp, "marked-key", FIXTURE), "-o", os.path.join(tmp, "out-key"),
                      "--audit-key", key, "--progress", "none")
         check("under --audit-key, the list mark signed is applied", result.returncode == 0, result.stdout[-300:])
+        # 9. A marked copy of another project's file that poppler once read
+        # with a warning (a table that skipped the numbers of objects dropped).
+        if args.corpus:
+            peer = os.path.join(args.corpus, "peer", "cpu__annotations__HighlightAnnotation.pdf")
+            if os.path.exists(peer):
+                result = run(redact, "mark", peer, "-o", os.path.join(tmp, "peer"), "--no-patterns", "--term", "This is",
+                             "--term-exemption", "s40(2)", "--progress", "none")
+                copy = os.path.join(tmp, "peer", os.path.basename(peer))
+                check("a peer file's marked copy reads without a warning (pdftotext)",
+                      result.returncode == 0 and not warnings(run("pdftotext", copy, "/dev/null")), result.stdout[-300:])
     return check.exit_status()
 
 
