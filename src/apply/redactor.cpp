@@ -802,6 +802,23 @@ void verify_marked(const std::string& path, const DocumentPlan& plan, size_t pro
   }
   if (marks != proposals) throw NeedsReview{"verification: the marked copy does not carry every proposal"};
 }
+// Writes the document beside its output, has `verify` read it back, then
+// renames it to the output: never a partial or unverified file under the
+// output's name. The document is closed (written objects are swept).
+void write_verified(std::unique_ptr<pdf::Document>& document, const std::string& temporary, const std::string& output,
+                    Outcome& outcome, const std::function<void()>& verify) {
+  const std::filesystem::path folder = std::filesystem::path(output).parent_path();
+  std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
+  document->write(temporary);
+  document.reset();
+  verify();
+  const std::optional<std::string> bytes = read_file(temporary);
+  if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
+  outcome.output_sha256 = sha256_hex(*bytes);
+  outcome.output_size = bytes->size();
+  std::filesystem::rename(temporary, output);
+}
+
 }  // namespace
 
 Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,
@@ -849,23 +866,13 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       outcome.reason = std::to_string(empty_marks) + (empty_marks == 1 ? " mark covers" : " marks cover") +
                        " no text and no image: only a box is painted there (a drawing, or a mark placed off its text?)";
     }
-    // Written beside the output, verified, then renamed: never a partial file.
-    const std::filesystem::path folder = std::filesystem::path(output).parent_path();
     if (options.mode == Mode::mark) {
       outcome.status = Status::marked;
       const size_t proposals = name_proposals(outcome.regions);
       hold_like_run(*document, matcher, outcome.regions);
       if (options.dry_run) return outcome;
       add_proposals(*document, outcome.regions, options.patterns_sha256, options.audit_key);
-      std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
-      document->write(temporary);
-      document.reset();
-      verify_marked(temporary, plan, proposals, outcome.pages);
-      const std::optional<std::string> bytes = read_file(temporary);
-      if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
-      outcome.output_sha256 = sha256_hex(*bytes);
-      outcome.output_size = bytes->size();
-      std::filesystem::rename(temporary, output);
+      write_verified(document, temporary, output, outcome, [&] { verify_marked(temporary, plan, proposals, outcome.pages); });
       return outcome;
     }
     // Strings holding a match, outside the page content (a field's value or
@@ -897,15 +904,8 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     if (options.dry_run) return outcome;
 
     apply_plan(*document, plan, options, outcome.pages);
-    std::filesystem::create_directories(folder.empty() ? std::filesystem::path(".") : folder);
-    document->write(temporary);
-    document.reset();
-    verify_output(temporary, plan, matcher, outcome.pages, left_by_reviewer(review));
-    const std::optional<std::string> bytes = read_file(temporary);
-    if (!bytes) throw Error(ErrorKind::io, Location(temporary), "cannot be read back");
-    outcome.output_sha256 = sha256_hex(*bytes);
-    outcome.output_size = bytes->size();
-    std::filesystem::rename(temporary, output);
+    write_verified(document, temporary, output, outcome,
+                   [&] { verify_output(temporary, plan, matcher, outcome.pages, left_by_reviewer(review)); });
     return outcome;
   } catch (const NeedsReview& review) {
     outcome.status = Status::needs_review;

@@ -197,19 +197,38 @@ MergeRecord merge_from(Fields& f) {
   return r;
 }
 
-json to_json_of(const RedactionRecord& r) {
-  json j = {{"type", "redaction"},
-            {"document", r.document},
-            {"output", optional_json(r.output)},
-            {"page", r.page},
-            {"box", r.box},
-            {"category", r.category},
-            {"pattern", r.pattern},
-            {"rule", r.rule},
-            {"patterns_sha256", r.patterns_sha256},
-            {"exemptions", r.exemptions},
-            {"chars", r.chars}};
+// The fields of a box, added to `j`.
+void add_box_fields(json& j, const BoxFields& r) {
+  j["document"] = r.document;
+  j["output"] = optional_json(r.output);
+  j["page"] = r.page;
+  j["box"] = r.box;
+  j["category"] = r.category;
+  j["pattern"] = r.pattern;
+  j["rule"] = r.rule;
+  j["patterns_sha256"] = r.patterns_sha256;
+  j["exemptions"] = r.exemptions;
+  j["chars"] = r.chars;
   if (r.text_hmac) j["text_hmac"] = *r.text_hmac;
+}
+
+void read_box_fields(Fields& f, BoxFields& r, std::initializer_list<const char*> rules) {
+  r.document = f.string("document");
+  r.output = f.string_or_null("output");
+  r.page = f.positive("page");
+  r.box = f.box("box");
+  r.category = f.string("category");
+  r.pattern = f.string("pattern");
+  r.rule = f.one_of("rule", rules);
+  r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
+  r.exemptions = f.strings("exemptions");
+  r.chars = f.count("chars");
+  if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");
+}
+
+json to_json_of(const RedactionRecord& r) {
+  json j = {{"type", "redaction"}};
+  add_box_fields(j, r);
   if (r.decision) j["decision"] = *r.decision;
   if (r.proposal) j["proposal"] = *r.proposal;
   if (r.author) j["author"] = *r.author;
@@ -219,17 +238,7 @@ json to_json_of(const RedactionRecord& r) {
 
 RedactionRecord redaction_from(Fields& f) {
   RedactionRecord r;
-  r.document = f.string("document");
-  r.output = f.string_or_null("output");
-  r.page = f.positive("page");
-  r.box = f.box("box");
-  r.category = f.string("category");
-  r.pattern = f.string("pattern");
-  r.rule = f.one_of("rule", {"pattern", "term", "reviewer"});
-  r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
-  r.exemptions = f.strings("exemptions");
-  r.chars = f.count("chars");
-  if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");
+  read_box_fields(f, r, {"pattern", "term", "reviewer"});
   if (f.has("decision")) r.decision = f.one_of("decision", {"kept", "changed", "added"});
   if (f.has("proposal")) r.proposal = f.string("proposal");
   if (f.has("author")) r.author = f.string("author");
@@ -239,38 +248,16 @@ RedactionRecord redaction_from(Fields& f) {
 }
 
 json to_json_of(const ProposalRecord& r) {
-  json j = {{"type", "proposal"},
-            {"document", r.document},
-            {"output", optional_json(r.output)},
-            {"page", r.page},
-            {"box", r.box},
-            {"category", r.category},
-            {"pattern", r.pattern},
-            {"rule", r.rule},
-            {"patterns_sha256", r.patterns_sha256},
-            {"exemptions", r.exemptions},
-            {"chars", r.chars},
-            {"proposal", r.proposal},
-            {"decision", r.decision}};
-  if (r.text_hmac) j["text_hmac"] = *r.text_hmac;
+  json j = {{"type", "proposal"}, {"proposal", r.proposal}, {"decision", r.decision}};
+  add_box_fields(j, r);
   return j;
 }
 
 ProposalRecord proposal_from(Fields& f) {
   ProposalRecord r;
-  r.document = f.string("document");
-  r.output = f.string_or_null("output");
-  r.page = f.positive("page");
-  r.box = f.box("box");
-  r.category = f.string("category");
-  r.pattern = f.string("pattern");
-  r.rule = f.one_of("rule", {"pattern", "term"});
-  r.patterns_sha256 = f.sha256_or_empty("patterns_sha256");
-  r.exemptions = f.strings("exemptions");
-  r.chars = f.count("chars");
+  read_box_fields(f, r, {"pattern", "term"});
   r.proposal = f.string("proposal");
   r.decision = f.one_of("decision", {"proposed", "declined"});
-  if (f.has("text_hmac")) r.text_hmac = f.sha256("text_hmac");
   return r;
 }
 

@@ -58,41 +58,38 @@ struct MergeRecord {
   std::string chain = kChainSha256;
 };
 
-// One box of withheld text removed from a page.
-struct RedactionRecord {
+// A box of text on a page, and what decided it: what a redaction and a
+// proposal record both say.
+struct BoxFields {
   std::string document;               // the input, as named on the command line
   std::optional<std::string> output;  // null when the document was not written
   int page = 1;
   std::array<double, 4> box{};  // x0 y0 x1 y1, PDF points in page space
   std::string category;
-  std::string pattern;          // its id ("term" for --term phrases)
+  std::string pattern;          // its id ("term" for --term phrases, "" for a reviewer's mark)
   std::string rule;             // what decided it: "pattern", "term" or "reviewer" (a mark of a person's)
   std::string patterns_sha256;  // of the pattern set the pattern came from ("" with --no-patterns)
   std::vector<std::string> exemptions;
   size_t chars = 0;  // characters withheld
   std::optional<std::string> text_hmac;  // HMAC-SHA256 of the normalized text, with a key
+};
+// One box of withheld text removed from a page.
+struct RedactionRecord : BoxFields {
   // `redact apply`: what the reviewer did with the region: "kept" (a
-  // proposal left as it was), "changed" (a proposal moved, resized or relabelled), "added"
-  // (a mark of the reviewer's or another tool's); the mark's /NM, and for a
-  // mark a person touched its /T (author) and /M (date) where it has them.
+  // proposal left as it was), "changed" (a proposal moved, resized or
+  // relabelled), "added" (a mark of the reviewer's or another tool's); the
+  // mark's /NM, and for a mark a person touched its /T (author) and /M
+  // (date) where it has them.
   std::optional<std::string> decision, proposal, author, date;
 };
 // A region `redact mark` proposed (decision "proposed", in the marked
 // file as the /Redact annotation `proposal`), or one a reviewer deleted
-// before `redact apply` ("declined": its text stays in the output).
-struct ProposalRecord {
-  std::string document;
-  std::optional<std::string> output;
-  int page = 1;
-  std::array<double, 4> box{};
-  std::string category, pattern, rule, patterns_sha256;
-  std::vector<std::string> exemptions;
-  size_t chars = 0;
-  std::optional<std::string> text_hmac;
+// before `redact apply` ("declined": its text stays in the output). Its
+// rule is "pattern" or "term".
+struct ProposalRecord : BoxFields {
   std::string proposal;  // the annotation's /NM
   std::string decision;  // "proposed" or "declined"
 };
-
 // A string of the document (a form value, a link, a bookmark...) edited.
 struct StringRecord {
   std::string document;

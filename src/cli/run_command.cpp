@@ -624,8 +624,21 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
       std::error_code ec;
       removed_earlier = fs::remove(job.output, ec);
     }
-    const auto box_of = [](const apply::Region& region) {
-      return std::array<double, 4>{round2(region.box.x0), round2(region.box.y0), round2(region.box.x1), round2(region.box.y1)};
+    // What a record says of a region: the worker's HMAC of its text, never the text.
+    const auto box_fields = [&](const apply::Region& region, const std::string& text_hmac) {
+      audit::BoxFields f;
+      f.document = job.input;
+      f.output = output;
+      f.page = region.page;
+      f.box = {round2(region.box.x0), round2(region.box.y0), round2(region.box.x1), round2(region.box.y1)};
+      f.category = region.category;
+      f.pattern = region.pattern;
+      f.rule = region.rule;
+      f.patterns_sha256 = region.decision == plan::Decision::matched ? config.patterns.sha256 : region.patterns_sha256;
+      f.exemptions = region.exemptions;
+      f.chars = region.chars;
+      if (!key.empty() && !text_hmac.empty()) f.text_hmac = text_hmac;
+      return f;
     };
     for (size_t r = 0; r < outcome.regions.size(); ++r) {
       const apply::Region& region = outcome.regions[r];
@@ -634,27 +647,12 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
       if (region.decision != plan::Decision::matched) ++by_decision[plan::to_string(region.decision)];
       if (!log) continue;
       // What `mark` proposed is no redaction yet: a proposal, in the file it marked.
+      audit::BoxFields fields = box_fields(region, result.text_hmacs[r]);
       if (mode == apply::Mode::mark) {
-        audit::ProposalRecord record{job.input,        output,           region.page,      box_of(region),
-                                     region.category,  region.pattern,   region.rule,      config.patterns.sha256,
-                                     region.exemptions, region.chars,    std::nullopt,     region.proposal,
-                                     "proposed"};
-        if (!key.empty()) record.text_hmac = result.text_hmacs[r];
-        log->append(record);
+        log->append(audit::ProposalRecord{fields, region.proposal, "proposed"});
         continue;
       }
-      audit::RedactionRecord record;
-      record.document = job.input;
-      record.output = output;
-      record.page = region.page;
-      record.box = box_of(region);
-      record.category = region.category;
-      record.pattern = region.pattern;
-      record.rule = region.rule;
-      record.patterns_sha256 = region.decision == plan::Decision::matched ? config.patterns.sha256 : region.patterns_sha256;
-      record.exemptions = region.exemptions;
-      record.chars = region.chars;
-      if (!key.empty()) record.text_hmac = result.text_hmacs[r];  // the worker's HMAC, never the text
+      audit::RedactionRecord record{fields};
       if (region.decision != plan::Decision::matched) {
         record.decision = plan::to_string(region.decision);
         record.proposal = region.proposal;
@@ -663,12 +661,11 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
       }
       log->append(record);
     }
-    for (const apply::Region& region : outcome.declined) {
+    for (size_t r = 0; r < outcome.declined.size(); ++r) {
       ++by_decision["declined"];
       if (!log) continue;
-      log->append(audit::ProposalRecord{job.input, output, region.page, box_of(region), region.category,
-                                        region.pattern, region.rule, region.patterns_sha256, region.exemptions, region.chars,
-                                        std::nullopt, region.proposal, "declined"});
+      const apply::Region& region = outcome.declined[r];
+      log->append(audit::ProposalRecord{box_fields(region, result.declined_hmacs[r]), region.proposal, "declined"});
     }
     for (const apply::StringChange& change : outcome.string_changes) {
       ++by_category[change.category];

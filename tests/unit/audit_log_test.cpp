@@ -198,8 +198,10 @@ TEST(AuditLog, EveryRecordReadsBackAsWritten) {
                                        MergeRecord{{{"a.jsonl", kSha, 3}}, kSha, kChainSha256},
                                        redaction,
                                        added,
-                                       ProposalRecord{"a.pdf", "out/a.pdf", 1, {1, 2, 3, 4}, "country", "country.iso3166",
-                                                      "pattern", kSha, {"s27(1)(a)"}, 6, kSha, "redact-proposal-1", "declined"},
+                                       ProposalRecord{{"a.pdf", "out/a.pdf", 1, {1, 2, 3, 4}, "country", "country.iso3166",
+                                                       "pattern", kSha, {"s27(1)(a)"}, 6, kSha},
+                                                      "redact-proposal-1",
+                                                      "declined"},
                                        marked,
                                        // Every action redact takes on a string (a cut kept the rest).
                                        StringRecord{"a.pdf", "out/a.pdf", "12 0", "V", "blanked", "name", "person", {"s40(2)"}},
