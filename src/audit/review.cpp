@@ -261,8 +261,11 @@ std::string schedule(const std::vector<ReadLog>& logs, Format format) {
       row(std::to_string(r.page), box_text(r.box), r.exemptions, r.category, decided_by(r), std::to_string(r.chars));
     }
     for (const StringRecord& s : d.strings) {
-      row("", "string " + s.key + " of object " + s.object + " " + s.action, s.exemptions, s.category,
-          "pattern " + s.pattern, "");
+      // A string of an annotation under a reviewer's mark names no pattern.
+      const std::string decided = s.pattern.empty()   ? std::string("a mark over its annotation")
+                                  : s.pattern == "term" ? std::string("a --term phrase")
+                                                        : "pattern " + s.pattern;
+      row("", "string " + s.key + " of object " + s.object + " " + s.action, s.exemptions, s.category, decided, "");
     }
   }
   return out;

@@ -284,6 +284,10 @@ def main():
             check("no record holds the withheld text", core(target_add[0]) not in json.dumps(log))
             verify = run(redact, "audit", "verify", os.path.join(out_dir, "audit.jsonl"))
             check("the apply log verifies", verify.returncode == 0, verify.stdout + verify.stderr)
+            schedule = run(redact, "audit", "schedule", os.path.join(out_dir, "audit.jsonl"), "--format", "csv").stdout
+            check("the schedule says what the reviewer decided",
+                  "kept by a reviewer" in schedule and "changed by a reviewer" in schedule
+                  and "a reviewer's mark (A. Reviewer)" in schedule, schedule[:300])
 
         # 4. Marks made by MuPDF, applied alone.
         words = [(w, box) for p, w, box in bbox_words(original) if p == 1 and len(core(w)) >= 4]
