@@ -271,7 +271,7 @@ std::string label_of(const std::string& text) {
 // Decides by the marks: each mark's quads withhold the glyphs they cover
 // (plan::covered_glyphs); what decided it comes from its proposal, when it
 // is one, else from the mark (a reviewer's). Counts in `empty` the marks
-// that cover no glyph and meet no image.
+// that cover no glyph and meet no image and no annotation.
 PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Review& review, size_t& empty) {
   PageDecision out;
   const auto marks = review.marks.find(number);
@@ -294,7 +294,17 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
         return i.box.x0 < b.x1 && b.x0 < i.box.x1 && i.box.y0 < b.y1 && b.y0 < i.box.y1;
       });
     };
-    if (text.empty() && std::none_of(mark.quads.begin(), mark.quads.end(), meets_image)) ++empty;
+    // An annotation under the mark loses its strings (blank_annotations_under).
+    const auto meets_annotation = [&](const Quad& q) {
+      const Rect b = q.bounds();
+      return std::any_of(page.streams.begin(), page.streams.end(), [&](const pdf::StreamUse& u) {
+        return !u.annotation.empty() && u.bounds.x0 < b.x1 && b.x0 < u.bounds.x1 && u.bounds.y0 < b.y1 && b.y0 < u.bounds.y1;
+      });
+    };
+    if (text.empty() && std::none_of(mark.quads.begin(), mark.quads.end(), meets_image) &&
+        std::none_of(mark.quads.begin(), mark.quads.end(), meets_annotation)) {
+      ++empty;
+    }
     auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
     for (size_t q = 0; q < mark.quads.size(); ++q) {
       out.glyphs.insert(out.glyphs.end(), covered[q].begin(), covered[q].end());
@@ -636,6 +646,27 @@ void verify_output(const std::string& path, const DocumentPlan& plan, const matc
 }
 
 
+// Whether `text`, read any way (pdf::other_readings), holds a match.
+bool holds_match(const match::Matcher& matcher, const std::string& text) {
+  if (!matcher.find(normalize::normalized(text)).empty()) return true;
+  for (const std::string& other : pdf::other_readings(text)) {
+    if (!matcher.find(normalize::normalized(other)).empty()) return true;
+  }
+  return false;
+}
+
+// What a mark says of itself goes into the audit log: its author (/T) and
+// name (/NM) only when they hold no match (a log must never hold withheld
+// text), its date (/M) only when it is a date.
+void keep_off_the_record(Region& region, const match::Matcher& matcher) {
+  for (std::string* text : {&region.author, &region.proposal}) {
+    if (holds_match(matcher, *text)) *text = "(not recorded: it holds withheld text)";
+  }
+  const bool date = region.date.size() >= 6 && region.date.size() <= 32 && region.date.starts_with("D:") &&
+                    region.date.find_first_not_of("0123456789+-Z' ", 2) == std::string::npos;
+  if (!date) region.date.clear();
+}
+
 // `mark`: a file that already carries /Redact annotations is not marked:
 // marked twice, its proposals would carry the same names twice; and marks
 // it came with (perhaps hidden) would pass to `apply` as a reviewer's.
@@ -861,10 +892,12 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       for (const Region& r : page_plan.regions) outcome.regions.push_back(r);
     }
     outcome.declined = declined_proposals(review);
+    for (Region& region : outcome.regions) keep_off_the_record(region, matcher);
     // A mark that withholds nothing is not silent: a drawing, or a mark placed off its text?
     if (empty_marks > 0) {
       outcome.reason = std::to_string(empty_marks) + (empty_marks == 1 ? " mark covers" : " marks cover") +
-                       " no text and no image: only a box is painted there (a drawing, or a mark placed off its text?)";
+                       " no text, no image and no annotation: only a box is painted there (a drawing, or a mark placed off "
+                       "its text?)";
     }
     if (options.mode == Mode::mark) {
       outcome.status = Status::marked;
@@ -893,13 +926,8 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     // A signature no longer holds for a document that lost anything: it goes,
     // on the record; so does one whose own strings hold a match.
     const bool changed = !outcome.regions.empty() || !outcome.string_changes.empty();
-    outcome.signatures_removed = document->remove_signatures(changed, [&](const std::string& text) {
-      if (!matcher.find(normalize::normalized(text)).empty()) return true;
-      for (const std::string& other : pdf::other_readings(text)) {
-        if (!matcher.find(normalize::normalized(other)).empty()) return true;
-      }
-      return false;
-    });
+    outcome.signatures_removed =
+        document->remove_signatures(changed, [&](const std::string& text) { return holds_match(matcher, text); });
     outcome.status = changed || !outcome.signatures_removed.empty() ? Status::redacted : Status::clean;
     if (options.dry_run) return outcome;
 

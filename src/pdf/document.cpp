@@ -1566,23 +1566,40 @@ PoDoFo::PdfString text_string(const std::string& utf8) {
 
 // The four corners of a /QuadPoints quadrilateral as a Quad. Writers differ
 // in the order of the corners (Acrobat, MuPDF and pdf.js write upper-left,
-// upper-right, lower-left, lower-right; the standard's figure goes round):
-// the corners are taken round their centre, and the one nearest the top
-// left of the page (page space: y down) is the quad's upper left.
+// upper-right, lower-left, lower-right; the standard's figure goes round),
+// and a quad may be drawn crossed or dented: the mark is the convex hull of
+// its corners (what is painted covers all that is removed), taken round,
+// and the corner nearest the top left of the page (page space: y down) is
+// the quad's upper left.
 Quad quad_of(const std::array<Point, 4>& corners) {
-  Point centre{0, 0};
-  for (const Point& p : corners) centre = Point{centre.x + p.x / 4, centre.y + p.y / 4};
-  std::array<Point, 4> round = corners;
-  std::sort(round.begin(), round.end(), [&](const Point& a, const Point& b) {
-    return std::atan2(a.y - centre.y, a.x - centre.x) < std::atan2(b.y - centre.y, b.x - centre.x);
-  });
+  std::array<Point, 4> sorted = corners;
+  std::sort(sorted.begin(), sorted.end(), [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  // Andrew's monotone chain: the hull, clockwise on the screen (y down).
+  const auto cross = [](const Point& o, const Point& a, const Point& b) {
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  };
+  std::vector<Point> hull;
+  for (int pass = 0; pass < 2; ++pass) {
+    const size_t start = hull.size();
+    for (int k = 0; k < 4; ++k) {
+      const Point& p = pass == 0 ? sorted[static_cast<size_t>(k)] : sorted[static_cast<size_t>(3 - k)];
+      while (hull.size() >= start + 2 && cross(hull[hull.size() - 2], hull.back(), p) <= 0) hull.pop_back();
+      hull.push_back(p);
+    }
+    hull.pop_back();
+  }
+  while (hull.size() < 4) hull.push_back(hull.back());  // a triangle (or less): a corner repeated
+  std::array<Point, 4> round{hull[0], hull[1], hull[2], hull[3]};
   size_t first = 0;
   for (size_t i = 1; i < 4; ++i) {
     if (round[i].x + round[i].y < round[first].x + round[first].y) first = i;
   }
-  // In page space (y down), increasing angle goes clockwise on the screen:
-  // upper left, upper right, lower right, lower left.
-  return Quad{round[first], round[(first + 1) % 4], round[(first + 3) % 4], round[(first + 2) % 4]};
+  // Both directions round: upper right is the neighbour further right and up.
+  const Point& next = round[(first + 1) % 4];
+  const Point& previous = round[(first + 3) % 4];
+  const bool forward = next.x - next.y >= previous.x - previous.y;
+  const auto at = [&](size_t step) { return round[forward ? (first + step) % 4 : (first + 4 - step) % 4]; };
+  return Quad{at(0), at(1), at(3), at(2)};
 }
 
 bool has_area(const Quad& q) {
@@ -1667,7 +1684,13 @@ void Document::remove_redact_marks() try {
     for (size_t i = 0; i < annots->GetArray().size(); ++i) {
       const PdfObject& entry = annots->GetArray()[i];
       const PdfObject* annot = reader.resolve(&entry);
-      if (annot && annot->IsDictionary() && reader.get_name(annot, "Subtype") == "Redact") {
+      const auto is_mark = [&](const PdfObject* a) {
+        return a && a->IsDictionary() && reader.get_name(a, "Subtype") == "Redact";
+      };
+      // A mark's comment popup (Acrobat writes one) goes with it: it
+      // points back at the mark, which would stay in the file through it.
+      if (is_mark(annot) || (annot && annot->IsDictionary() && reader.get_name(annot, "Subtype") == "Popup" &&
+                             is_mark(reader.get_dict(annot, "Parent")))) {
         removed = true;
       } else {
         kept.push_back(entry);
@@ -1751,33 +1774,103 @@ void Document::add_redact_mark(int number, const NewMark& mark) try {
   impl_->translate("adding a /Redact annotation to page " + std::to_string(number));
 }
 
+namespace {
+
+// Blanks every text string an annotation carries besides its appearance:
+// its own keys, the strings in its arrays (a list box's /Opt pairs), and
+// the dictionaries it holds for itself (/MK captions, /A and its /Next
+// chain, /AA actions, its /Popup, and, for a widget, the fields above it).
+// The default appearance (/DA, /DS) stays: it names a font, and viewers
+// need it to draw the field. Records what it did in `done`.
+class AnnotationBlanker {
+ public:
+  AnnotationBlanker(PoDoFo::PdfVecObjects& objects, const ObjectReader& reader,
+                    std::vector<Document::StringRemoval>& done)
+      : objects_(objects), reader_(reader), done_(done) {}
+
+  void annotation(PdfObject* annot) {
+    dictionary(annot, annot, "", 0);
+    if (PdfObject* popup = resolve_mutable(objects_, annot->GetDictionary().GetKey(PdfName("Popup")))) {
+      dictionary(popup, popup, "", 0);
+    }
+    // A widget's field, and the fields above it, hold its value and name.
+    PdfObject* field = annot;
+    for (int level = 0; level < 32 && reader_.get_name(annot, "Subtype") == "Widget"; ++level) {
+      field = resolve_mutable(objects_, field->GetDictionary().GetKey(PdfName("Parent")));
+      if (!field || !field->IsDictionary() || !seen_.insert(field).second) break;
+      dictionary(field, field, "", 0);
+    }
+  }
+
+ private:
+  static constexpr int kMaxDepth = 8;
+
+  void dictionary(PdfObject* holder, PdfObject* dict, const std::string& path, int depth) {
+    if (!dict || !dict->IsDictionary() || depth > kMaxDepth) return;
+    std::vector<std::pair<PdfName, PdfObject*>> entries;
+    for (auto& [key, value] : dict->GetDictionary().GetKeys()) entries.emplace_back(key, value);
+    for (auto& [key, value] : entries) {
+      const std::string& name = key.GetName();
+      const std::string where = path.empty() ? name : path + "/" + name;
+      if (name == "DA" || name == "DS" || !carries_text(name)) continue;
+      if (name == "RC") {  // rich text: a string or a stream
+        dict->GetDictionary().RemoveKey(key);
+        done_.push_back({ObjectReader::id(holder), where, "removed", 0});
+        continue;
+      }
+      if (value->IsString() || value->IsHexString()) {
+        if (text_of(value).empty()) continue;
+        dict->GetDictionary().AddKey(key, PoDoFo::PdfString(""));
+        done_.push_back({ObjectReader::id(holder), where, "blanked", 0});
+      } else if (value->IsArray()) {
+        array(holder, value, where, depth + 1);
+      } else if (name == "MK" || name == "A" || name == "AA" || name == "Next" || path == "AA" || path.ends_with("/AA")) {
+        PdfObject* target = resolve_mutable(objects_, value);
+        if (target && target->IsArray()) {
+          array(target == value ? holder : target, target, where, depth + 1);
+        } else if (target && seen_.insert(target).second) {
+          dictionary(target == value ? holder : target, target, target == value ? where : "", depth + 1);
+        }
+      }
+    }
+  }
+
+  void array(PdfObject* holder, PdfObject* list, const std::string& path, int depth) {
+    if (depth > kMaxDepth) return;
+    bool blanked = false;
+    for (PdfObject& item : list->GetArray()) {
+      if ((item.IsString() || item.IsHexString()) && !text_of(&item).empty()) {
+        item = PdfObject(PoDoFo::PdfString(""));
+        blanked = true;
+      } else if (item.IsArray()) {
+        array(holder, &item, path, depth + 1);
+      } else if (item.IsDictionary()) {
+        dictionary(holder, &item, path, depth + 1);  // actions in a /Next array
+      } else if (item.IsReference()) {
+        PdfObject* target = resolve_mutable(objects_, &item);
+        if (target && target->IsDictionary() && seen_.insert(target).second) dictionary(target, target, "", depth + 1);
+      }
+    }
+    if (blanked) done_.push_back({ObjectReader::id(holder), path, "blanked", 0});
+  }
+
+  PoDoFo::PdfVecObjects& objects_;
+  const ObjectReader& reader_;
+  std::vector<Document::StringRemoval>& done_;
+  std::set<const PdfObject*> seen_;
+};
+
+}  // namespace
+
 std::vector<Document::StringRemoval> Document::blank_annotations_under(int number, const std::vector<Rect>& boxes) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   PageContent frame;
   set_geometry(reader, impl_->page(number), frame);
   std::vector<StringRemoval> done;
+  AnnotationBlanker blanker(objects, reader, done);
   std::set<const PdfObject*> seen;
   const PdfObject* annots = reader.get_array(impl_->page(number), "Annots");
-  // Blanks `keys` of `dict` (held by `holder`, an object), removing rich
-  // text and /URI-like keys, emptying the others.
-  const auto blank = [&](PdfObject* holder, PdfObject* dict, std::initializer_list<const char*> keys) {
-    if (!dict || !dict->IsDictionary()) return;
-    for (const char* key : keys) {
-      const PdfObject* value = dict->GetDictionary().GetKey(PdfName(key));
-      if (!value) continue;
-      const PdfObject* resolved = reader.resolve(value);
-      const bool empty = resolved && (resolved->IsString() || resolved->IsHexString()) && text_of(resolved).empty();
-      if (empty) continue;
-      const bool goes = std::string_view(key) == "RC" || !(resolved && (resolved->IsString() || resolved->IsHexString()));
-      if (goes) {
-        dict->GetDictionary().RemoveKey(PdfName(key));
-      } else {
-        dict->GetDictionary().AddKey(PdfName(key), PoDoFo::PdfString(""));
-      }
-      done.push_back({ObjectReader::id(holder), key, goes ? "removed" : "blanked", 0});
-    }
-  };
   for (size_t i = 0; i < reader.size(annots); ++i) {
     PdfObject* annot = resolve_mutable(objects, const_cast<PdfObject*>(reader.item(annots, i)));
     if (!annot || !annot->IsDictionary() || !seen.insert(annot).second) continue;
@@ -1791,15 +1884,7 @@ std::vector<Document::StringRemoval> Document::blank_annotations_under(int numbe
         })) {
       continue;
     }
-    blank(annot, annot, {"Contents", "RC", "V", "DV", "TU", "TM"});
-    // A field's value sits in the field, the widget's parent (up the chain).
-    PdfObject* field = annot;
-    for (int level = 0; level < 32; ++level) {
-      field = resolve_mutable(objects, field->GetDictionary().GetKey(PdfName("Parent")));
-      if (!field || !field->IsDictionary()) break;
-      blank(field, field, {"V", "DV", "TU", "TM"});
-    }
-    blank(annot, dict_entry(objects, annot, "A"), {"URI"});
+    blanker.annotation(annot);
   }
   return done;
 } catch (...) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 
 namespace redact::plan {
 namespace {
@@ -87,36 +88,55 @@ Point lerp(const Point& a, const Point& b, double t) { return Point{a.x + (b.x -
 
 bool hides(const Quad& cover, const pdf::Glyph& glyph) {
   const Quad& q = glyph.quad;
-  const Polygon band{lerp(q.ul, q.ll, 0.3), lerp(q.ur, q.lr, 0.3), lerp(q.ur, q.lr, 0.7), lerp(q.ul, q.ll, 0.7)};
-  const double whole = area(band);
   const Polygon outline = round_of(cover);
-  if (!(whole > 1e-9)) {
+  const auto mostly_inside = [&](const Polygon& band) { return area(clip_to(band, outline)) > 0.5 * area(band); };
+  const Polygon band{lerp(q.ul, q.ll, 0.3), lerp(q.ur, q.lr, 0.3), lerp(q.ur, q.lr, 0.7), lerp(q.ul, q.ll, 0.7)};
+  if (!(area(band) > 1e-9)) {
     const Rect& b = glyph.box;
     return contains(outline, Point{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2});
   }
-  return area(clip_to(band, outline)) > 0.5 * whole;
+  if (mostly_inside(band)) return true;
+  // The same from the baseline, whatever the font says of its height: a
+  // font's /Ascent and /Descent can put its box far from its ink. The band
+  // from 0.05 to 0.45 of the font size above the baseline is lowercase ink
+  // in any font.
+  const Point up_side{q.ul.x - q.ll.x, q.ul.y - q.ll.y};
+  const double height = std::hypot(up_side.x, up_side.y);
+  if (!(height > 1e-9) || !(glyph.size > 0)) return false;
+  const Point up{up_side.x / height * glyph.size, up_side.y / height * glyph.size};
+  const auto above = [&](const Point& p, double t) { return Point{p.x + up.x * t, p.y + up.y * t}; };
+  const Polygon ink{above(glyph.origin, 0.45), above(glyph.end, 0.45), above(glyph.end, 0.05), above(glyph.origin, 0.05)};
+  return area(ink) > 1e-9 && mostly_inside(ink);
 }
 
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {
   std::vector<std::vector<uint32_t>> out(quads.size());
-  // Glyphs by the height of their centre: a glyph whose middle band is
-  // mostly inside a quad has its centre within the quad's bounds, so each
-  // quad looks only at those.
-  std::vector<uint32_t> by_height(page.glyphs.size());
-  for (uint32_t i = 0; i < by_height.size(); ++i) by_height[i] = i;
-  const auto centre_y = [&](uint32_t g) { return (page.glyphs[g].box.y0 + page.glyphs[g].box.y1) / 2; };
-  std::sort(by_height.begin(), by_height.end(), [&](uint32_t a, uint32_t b) { return centre_y(a) < centre_y(b); });
+  // A band of a glyph mostly inside a quad has its centre within the quad's
+  // bounds (a band is symmetric about its centre), so each quad looks only
+  // at the glyphs with one of their two bands' centres there: glyphs sorted
+  // by the height of each centre.
+  const auto band_centre = [&](uint32_t g) { return (page.glyphs[g].box.y0 + page.glyphs[g].box.y1) / 2; };
+  const auto ink_centre = [&](uint32_t g) {
+    const pdf::Glyph& glyph = page.glyphs[g];
+    const double dy = glyph.quad.ul.y - glyph.quad.ll.y, dx = glyph.quad.ul.x - glyph.quad.ll.x;
+    const double height = std::hypot(dx, dy);
+    const double up = height > 1e-9 ? dy / height * glyph.size : 0;
+    return (glyph.origin.y + glyph.end.y) / 2 + 0.25 * up;
+  };
   std::vector<int> owner(page.glyphs.size(), -1);
-  for (size_t q = 0; q < quads.size(); ++q) {
-    const Rect bounds = quads[q].bounds();
-    auto it = std::lower_bound(by_height.begin(), by_height.end(), bounds.y0,
-                               [&](uint32_t g, double y) { return centre_y(g) < y; });
-    for (; it != by_height.end() && centre_y(*it) <= bounds.y1; ++it) {
-      const uint32_t g = *it;
-      if (owner[g] >= 0) continue;
-      const Rect& box = page.glyphs[g].box;
-      if (box.x1 < bounds.x0 || box.x0 > bounds.x1) continue;
-      if (hides(quads[q], page.glyphs[g])) owner[g] = static_cast<int>(q);
+  for (const auto& centre : {std::function<double(uint32_t)>(band_centre), std::function<double(uint32_t)>(ink_centre)}) {
+    std::vector<std::pair<double, uint32_t>> by_height;
+    by_height.reserve(page.glyphs.size());
+    for (uint32_t g = 0; g < page.glyphs.size(); ++g) by_height.emplace_back(centre(g), g);
+    std::sort(by_height.begin(), by_height.end());
+    for (size_t q = 0; q < quads.size(); ++q) {
+      const Rect bounds = quads[q].bounds();
+      auto it = std::lower_bound(by_height.begin(), by_height.end(), std::pair<double, uint32_t>{bounds.y0, 0});
+      for (; it != by_height.end() && it->first <= bounds.y1; ++it) {
+        const uint32_t g = it->second;
+        if (owner[g] >= 0 && owner[g] <= static_cast<int>(q)) continue;  // the first quad that covers it keeps it
+        if (hides(quads[q], page.glyphs[g])) owner[g] = static_cast<int>(q);
+      }
     }
   }
   for (uint32_t g = 0; g < owner.size(); ++g) {

@@ -53,6 +53,17 @@ TEST(Cover, ABoxTightRoundLowercaseInkHidesAStandard14Glyph) {
   EXPECT_FALSE(hides(upright(-0.5, baseline - 30, 6, baseline - 7), e));
 }
 
+TEST(Cover, AFontWhoseMetricsLieIsCoveredByItsInk) {
+  // /Descent -3000: the glyph's box runs 30 sizes below the baseline (at
+  // 100, size 10), far from the letters a mark covers.
+  pdf::Glyph g = glyph(0, 100 - 1, 6, 100 + 300);
+  g.origin = Point{0, 100};
+  g.end = Point{6, 100};
+  g.size = 10;
+  EXPECT_TRUE(hides(upright(-1, 92, 7, 101), g));
+  EXPECT_FALSE(hides(upright(-1, 80, 7, 94), g)) << "above the ink";
+}
+
 TEST(Cover, TurnedGlyphsAndTurnedMarks) {
   // A glyph turned a quarter: its advance runs down the page.
   pdf::Glyph g;
