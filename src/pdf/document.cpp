@@ -1818,12 +1818,15 @@ class AnnotationBlanker {
         done_.push_back({ObjectReader::id(holder), where, "removed", 0});
         continue;
       }
-      if (value->IsString() || value->IsHexString()) {
-        if (text_of(value).empty()) continue;
+      // A string or an array may be an object of its own.
+      const PdfObject* resolved = reader_.resolve(value);
+      if (resolved && (resolved->IsString() || resolved->IsHexString())) {
+        if (text_of(resolved).empty()) continue;
         dict->GetDictionary().AddKey(key, PoDoFo::PdfString(""));
         done_.push_back({ObjectReader::id(holder), where, "blanked", 0});
-      } else if (value->IsArray()) {
-        array(holder, value, where, depth + 1);
+      } else if (resolved && resolved->IsArray()) {
+        PdfObject* list = resolve_mutable(objects_, value);
+        if (list == value || seen_.insert(list).second) array(list == value ? holder : list, list, where, depth + 1);
       } else if (name == "MK" || name == "A" || name == "AA" || name == "Next" || path == "AA" || path.ends_with("/AA")) {
         PdfObject* target = resolve_mutable(objects_, value);
         if (target && target->IsArray()) {

@@ -79,20 +79,21 @@ def main():
 
         # An annotation's strings under a mark.
         secrets = [b"Authorsecret", b"Subjsecret", b"Popupsecret", b"nextsecret", b"Optsecret", b"Capsecret",
-                   b"Buttonsecret", b"Rollsecret", b"Altsecret", b"JSsecret", b"Fieldnamesecret"]
+                   b"Buttonsecret", b"Rollsecret", b"Altsecret", b"JSsecret", b"Fieldnamesecret", b"Indirectsecret"]
         data = one_page(
             b"BT /F1 14 Tf 72 700 Td (Page text keep) Tj ET", b"6 0 R 7 0 R 8 0 R 9 0 R 10 0 R 11 0 R",
             [b"<< /Type /Annot /Subtype /Text /Rect [80 600 100 620] /Contents (note) /T (Authorsecret) "
              b"/Subj (Subjsecret) /Popup 7 0 R /F 4 >>",
              b"<< /Type /Annot /Subtype /Popup /Rect [120 600 260 620] /Parent 6 0 R /Contents (Popupsecret) /F 4 >>",
              b"<< /Type /Annot /Subtype /Link /Rect [80 550 260 570] /Border [0 0 0] /A << /S /URI /URI (http://ok.example/) "
-             b"/Next << /S /URI /URI (http://nextsecret.example/) >> >> /F 4 >>",
+             b"/Next << /S /URI /URI (http://nextsecret.example/) >> >> /F 4 /Contents 12 0 R >>",
              b"<< /Type /Annot /Subtype /Widget /FT /Ch /T (Fieldnamesecret) /Opt [(Optsecret1) [(e) (Optsecret2)]] "
              b"/V (Optsecret1) /Rect [80 480 260 530] /DA (/Helv 12 Tf 0 g) /F 4 /P 3 0 R /MK << /CA (Capsecret) >> >>",
              b"<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 65536 /T (btn) /Rect [80 440 260 470] /DA (/Helv 12 Tf 0 g) "
              b"/MK << /CA (Buttonsecret) /RC (Rollsecret) /AC (Altsecret) >> /F 4 /P 3 0 R "
              b"/AA << /E << /S /JavaScript /JS (app.alert\\('JSsecret'\\)) >> >> >>",
-             redact_mark(70, 430, 280, 625)],
+             redact_mark(70, 430, 280, 625),
+             b"(Indirectsecret)"],  # 12: a string that is an object of its own
             catalog=b"/AcroForm << /Fields [9 0 R 10 0 R] /NeedAppearances true /DA (/Helv 12 Tf 0 g) "
                     b"/DR << /Font << /Helv 4 0 R >> >> >>")
         result, output, log = apply("strings.pdf", data)
