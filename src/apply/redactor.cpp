@@ -256,6 +256,7 @@ PageDecision decide_by_matches(const pdf::PageContent& page, int number, const m
 struct Review {
   std::map<int, std::vector<pdf::Document::RedactMark>> marks;
   std::optional<plan::Proposals> proposals;  // none when the file holds no list (marked by another tool)
+  std::map<std::pair<int, std::string>, size_t> by_name;  // (page, /NM) -> its proposal in the list
 };
 
 // A label a box can show: the printable ASCII of `text` (the label font is
@@ -277,12 +278,8 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
   const auto marks = review.marks.find(number);
   if (marks == review.marks.end()) return out;
   for (const pdf::Document::RedactMark& mark : marks->second) {
-    const plan::Proposal* proposal = nullptr;
-    if (review.proposals && mark.name.starts_with(plan::kProposalPrefix)) {
-      for (const plan::Proposal& p : review.proposals->list) {
-        if (p.name == mark.name && p.page == number) proposal = &p;
-      }
-    }
+    const auto named = review.by_name.find({number, mark.name});
+    const plan::Proposal* proposal = named == review.by_name.end() ? nullptr : &review.proposals->list[named->second];
     const std::vector<std::vector<uint32_t>> covered = plan::covered_glyphs(page, mark.quads);
     std::string text;
     for (const auto& glyphs : covered) {
@@ -645,7 +642,6 @@ void verify_output(const std::string& path, const DocumentPlan& plan, const matc
   }
 }
 
-
 // Whether `text`, read any way (pdf::other_readings), holds a match.
 bool holds_match(const match::Matcher& matcher, const std::string& text) {
   if (!matcher.find(normalize::normalized(text)).empty()) return true;
@@ -714,6 +710,10 @@ Review take_marks(pdf::Document& document, int page_count, const std::string& ke
   }
   if (const std::optional<std::string> list = document.catalog_text(plan::kProposalsKey)) {
     review.proposals = plan::proposals_from_json(*list, key);
+    // The last of a name given twice, as the list is read.
+    for (size_t i = 0; i < review.proposals->list.size(); ++i) {
+      review.by_name[{review.proposals->list[i].page, review.proposals->list[i].name}] = i;
+    }
   }
   document.remove_redact_marks();
   document.set_catalog_text(plan::kProposalsKey, "");
@@ -893,6 +893,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     }
     outcome.declined = declined_proposals(review);
     for (Region& region : outcome.regions) keep_off_the_record(region, matcher);
+    for (Region& region : outcome.declined) keep_off_the_record(region, matcher);
     // A mark that withholds nothing is not silent: a drawing, or a mark placed off its text?
     if (empty_marks > 0) {
       outcome.reason = std::to_string(empty_marks) + (empty_marks == 1 ? " mark covers" : " marks cover") +
