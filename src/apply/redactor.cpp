@@ -257,6 +257,20 @@ struct Review {
   std::map<int, std::vector<pdf::Document::RedactMark>> marks;
   std::optional<plan::Proposals> proposals;  // none when the file holds no list (marked by another tool)
   std::map<std::pair<int, std::string>, size_t> by_name;  // (page, /NM) -> its proposal in the list
+
+  // The proposal a mark carries: by its name, or, for a mark without one
+  // (a viewer that drops /NM), the proposal of its page in the same place.
+  const plan::Proposal* proposal_of(const pdf::Document::RedactMark& mark) const {
+    if (!proposals) return nullptr;
+    if (const auto named = by_name.find({mark.page, mark.name}); named != by_name.end()) {
+      return &proposals->list[named->second];
+    }
+    if (!mark.name.empty()) return nullptr;
+    for (const plan::Proposal& p : proposals->list) {
+      if (p.page == mark.page && plan::same_place(mark.quads, p.quads)) return &p;
+    }
+    return nullptr;
+  }
 };
 
 // A label a box can show: the printable ASCII of `text` (the label font is
@@ -278,8 +292,7 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
   const auto marks = review.marks.find(number);
   if (marks == review.marks.end()) return out;
   for (const pdf::Document::RedactMark& mark : marks->second) {
-    const auto named = review.by_name.find({number, mark.name});
-    const plan::Proposal* proposal = named == review.by_name.end() ? nullptr : &review.proposals->list[named->second];
+    const plan::Proposal* proposal = review.proposal_of(mark);
     const std::vector<std::vector<uint32_t>> covered = plan::covered_glyphs(page, mark.quads);
     std::string text;
     for (const auto& glyphs : covered) {
@@ -715,6 +728,19 @@ Review take_marks(pdf::Document& document, int page_count, const std::string& ke
       review.by_name[{review.proposals->list[i].page, review.proposals->list[i].name}] = i;
     }
   }
+  // Marks named as redact's proposals with no list beside them: a viewer
+  // dropped it, and what the reviewer declined cannot be told.
+  if (!review.proposals) {
+    for (const auto& [number, marks] : review.marks) {
+      for (const pdf::Document::RedactMark& mark : marks) {
+        if (mark.name.starts_with(plan::kProposalPrefix)) {
+          throw NeedsReview{"page " + std::to_string(number) + ": " + mark.name +
+                            " is a proposal of redact mark, but the file no longer holds the list of proposals "
+                            "(/RedactProposals: a viewer dropped it?); what the reviewer declined cannot be told"};
+        }
+      }
+    }
+  }
   document.remove_redact_marks();
   document.set_catalog_text(plan::kProposalsKey, "");
   return review;
@@ -725,12 +751,12 @@ Review take_marks(pdf::Document& document, int page_count, const std::string& ke
 std::vector<Region> left_by_reviewer(const Review& review) {
   std::vector<Region> out;
   if (!review.proposals) return out;
-  std::map<std::pair<int, std::string>, const pdf::Document::RedactMark*> carried;
+  std::map<const plan::Proposal*, const pdf::Document::RedactMark*> carried;
   for (const auto& [number, marks] : review.marks) {
-    for (const pdf::Document::RedactMark& mark : marks) carried[{number, mark.name}] = &mark;
+    for (const pdf::Document::RedactMark& mark : marks) carried[review.proposal_of(mark)] = &mark;
   }
   for (const plan::Proposal& p : review.proposals->list) {
-    const auto it = carried.find({p.page, p.name});
+    const auto it = carried.find(&p);
     if (it != carried.end() && plan::same_place(it->second->quads, p.quads)) continue;
     for (const Quad& quad : p.quads) {
       Region region;
@@ -747,12 +773,12 @@ std::vector<Region> left_by_reviewer(const Review& review) {
 std::vector<Region> declined_proposals(const Review& review) {
   std::vector<Region> out;
   if (!review.proposals) return out;
-  std::set<std::pair<int, std::string>> carried;
+  std::set<const plan::Proposal*> carried;
   for (const auto& [number, marks] : review.marks) {
-    for (const pdf::Document::RedactMark& mark : marks) carried.insert({number, mark.name});
+    for (const pdf::Document::RedactMark& mark : marks) carried.insert(review.proposal_of(mark));
   }
   for (const plan::Proposal& p : review.proposals->list) {
-    if (carried.contains({p.page, p.name})) continue;
+    if (carried.contains(&p)) continue;
     for (const Quad& quad : p.quads) {
       Region region;
       region.page = p.page;

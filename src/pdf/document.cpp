@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
@@ -121,6 +122,41 @@ bool set_geometry(const ObjectReader& reader, const PdfObject* dict, PageContent
   page.width = turned.width();
   page.height = turned.height();
   return valid;
+}
+
+// What a save cut short leaves at the end of a file. A last `startxref`
+// with no `%%EOF` after it: PoDoFo then reads the revision before it, where
+// readers that repair (qpdf, MuPDF) read that last one, so the file goes
+// through qpdf ("unfinished"). Objects after the last `%%EOF`: an update
+// whose cross-reference section was lost, which every reader skips, showing
+// the revision before it: what a reviewer saved last may be lost
+// ("lost_update").
+struct Tail {
+  bool unfinished = false, lost_update = false;
+};
+
+constexpr const char* kUnfinished = "no %%EOF after the last startxref";
+
+Tail tail_of(std::string_view bytes) {
+  Tail tail;
+  const size_t startxref = bytes.rfind("startxref");
+  const size_t eof = bytes.rfind("%%EOF");
+  if (startxref == std::string_view::npos) return tail;
+  if (eof == std::string_view::npos || eof < startxref) {
+    tail.unfinished = true;
+    return tail;
+  }
+  // "N G obj" after the last %%EOF.
+  const std::string_view after = bytes.substr(eof + 5);
+  for (size_t at = after.find("obj"); at != std::string_view::npos; at = after.find("obj", at + 3)) {
+    size_t i = at;
+    while (i > 0 && (after[i - 1] == ' ' || after[i - 1] == '\r' || after[i - 1] == '\n' || after[i - 1] == '\t')) --i;
+    if (i < at && i > 0 && std::isdigit(static_cast<unsigned char>(after[i - 1]))) {
+      tail.lost_update = true;
+      break;
+    }
+  }
+  return tail;
 }
 
 // Refuses bytes whose shape PoDoFo cannot survive (pdf/shape_scan.h), read
@@ -297,6 +333,8 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     // would encrypt the output again, with no way to drop it.
     if (impl->pdf.GetEncrypted()) {
       damage = "encrypted";
+    } else if (tail_of(file.bytes()).unfinished) {
+      damage = kUnfinished;
     } else {
       refuse_bad_objects(file.bytes(), impl->pdf.GetObjects(), path);
       damage = load_every_object(impl->pdf.GetObjects());
@@ -318,6 +356,11 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     impl = std::make_unique<Impl>();
     impl->path = path;
     impl->opening_notes = std::move(rescued.notes);
+    if (damage == kUnfinished && std::none_of(impl->opening_notes.begin(), impl->opening_notes.end(),
+                                              [](const std::string& n) { return n.starts_with("repaired"); })) {
+      impl->opening_notes.insert(impl->opening_notes.begin(),
+                                 "repaired by libqpdf (no %%EOF after the last startxref: a save cut short?)");
+    }
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");
     }
@@ -334,6 +377,11 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
       throw Error(ErrorKind::damaged, Location{path},
                   "is damaged: PoDoFo cannot read even the copy libqpdf repaired (" + damage + ")");
     }
+  }
+  if (tail_of(file.bytes()).lost_update) {
+    impl->opening_notes.push_back(
+        "ambiguous: objects follow the last %%EOF with no cross-reference section (an update cut short?); readers show "
+        "the revision before them");
   }
   impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
   impl->collect_pages();

@@ -117,6 +117,15 @@ RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, co
     }
   } catch (const QPDFExc& e) {
     if (e.getErrorCode() == qpdf_e_password) {
+      // A password given for a batch does not stop a file that needs none
+      // (an empty user password) from opening, as it opens in any viewer.
+      if (!password.empty()) {
+        try {
+          return rescue_with_qpdf(path, bytes, "");
+        } catch (const Error& without) {
+          if (without.kind() != ErrorKind::encrypted) throw;
+        }
+      }
       throw Error(ErrorKind::encrypted, Location{path},
                   password.empty() ? "is encrypted and needs a password (--password-file)"
                                    : "is encrypted and the password given does not open it");

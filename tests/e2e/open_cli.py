@@ -132,6 +132,10 @@ def main():
         result = run(redact, "run", locked, "-o", os.path.join(tmp, "out3"), "--password-file", wrong)
         check("a wrong password: failed, said so", result.returncode == 3 and "does not open it" in result.stdout,
               result.stdout.strip())
+        # A batch's password does not stop a file that needs none from opening.
+        result = run(redact, "run", owner_only, "-o", os.path.join(tmp, "out5"), "--password-file", password)
+        check("a password given for the batch: the file with no user password is redacted all the same",
+              result.returncode == 0, result.stdout.strip()[-300:])
         result = run(redact, "run", locked, "-o", os.path.join(tmp, "out4"), "--password-file", os.path.join(tmp, "none"))
         check("a missing password file: usage error", result.returncode == 2, result.stderr.strip())
 

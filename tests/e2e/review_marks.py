@@ -24,6 +24,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -444,6 +445,58 @@ def main():
         result = run(redact, "apply", os.path.join(tmp, "marked-key", FIXTURE), "-o", os.path.join(tmp, "out-key"),
                      "--audit-key", key, "--progress", "none")
         check("under --audit-key, the list mark signed is applied", result.returncode == 0, result.stdout[-300:])
+        # 10. What viewers do to a marked copy. One drops the list of
+        # proposals: held, said. One drops every /NM: proposals are known by
+        # their place. A save cut short: the revision the viewer shows, or
+        # held when no reader can show the reviewer's.
+        pages, objs = objects(marked)
+        root = next(k for k, v in objs.items() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Catalog")
+        no_list = dict(objs[root]["value"])
+        no_list.pop("/RedactProposals", None)
+        no_names = {k: dict(v["value"]) for p, k, v in [(p, k, {"value": a}) for p, k, a in redact_annotations(marked)]}
+        for value in no_names.values():
+            value.pop("/NM", None)
+        for label, changes in (("dropped-list", {root: {"value": no_list}}),
+                               ("dropped-names", {k: {"value": v} for k, v in no_names.items()})):
+            with open(os.path.join(tmp, label + ".json"), "w") as f:
+                json.dump({"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
+                                     "maxobjectid": len(objs)}, changes]}, f)
+            run("qpdf", marked, "--update-from-json=" + os.path.join(tmp, label + ".json"), os.path.join(tmp, label + ".pdf"))
+        result = run(redact, "apply", os.path.join(tmp, "dropped-list.pdf"), "-o", os.path.join(tmp, "out-dl"), "--progress", "none")
+        check("a marked copy whose list of proposals a viewer dropped is held, saying so",
+              result.returncode == 1 and "no longer holds the list of proposals" in result.stdout, result.stdout[-300:])
+        result = run(redact, "apply", os.path.join(tmp, "dropped-names.pdf"), "-o", os.path.join(tmp, "out-dn"), "--progress", "none")
+        log = [json.loads(line) for line in open(os.path.join(tmp, "out-dn", "audit.jsonl"))] if result.returncode == 0 else []
+        check("proposals whose names a viewer dropped are known by their place: kept, none declined",
+              log and all(r.get("decision") == "kept" for r in log if r["type"] == "redaction")
+              and not [r for r in log if r["type"] == "proposal"], result.stdout[-300:])
+        script = os.path.join(tmp, "incremental.js")
+        with open(script, "w") as f:
+            f.write("var doc = new PDFDocument(scriptArgs[0]);\nvar page = doc.loadPage(0);\n"
+                    "var marks = page.getAnnotations();\npage.deleteAnnotation(marks[0]);\n"
+                    "doc.save(scriptArgs[1], 'incremental');\n")
+        incremental = os.path.join(tmp, "incremental.pdf")
+        shutil.copy(marked, incremental)
+        made = run("mutool", "run", script, incremental, incremental)
+        with open(incremental, "rb") as f:
+            saved = f.read()
+        first_page_marks = len([1 for p, k, a in proposals if p == 1])
+        for label, data in (("cut-eof", saved[:saved.rstrip().rfind(b"%%EOF")]),
+                            ("cut-xref", saved[:saved.rfind(b"xref", 0, saved.rfind(b"startxref"))])):
+            path = os.path.join(tmp, label + ".pdf")
+            with open(path, "wb") as f:
+                f.write(data)
+            result = run(redact, "apply", path, "-o", os.path.join(tmp, "out-" + label), "--no-patterns", "--progress", "none")
+            log_path = os.path.join(tmp, "out-" + label, "audit.jsonl")
+            declined = [r for r in map(json.loads, open(log_path)) if r["type"] == "proposal"] if os.path.exists(log_path) else []
+            if label == "cut-eof":
+                check("a save cut before its %%EOF is read at the reviewer's revision (as qpdf and MuPDF read it)",
+                      made.returncode == 0 and first_page_marks > 0 and result.returncode == 0 and len(declined) >= 1
+                      and "repaired by libqpdf" in result.stdout, result.stdout[-300:])
+            else:
+                check("a save whose cross-reference section is lost is held: every reader shows the revision before it",
+                      result.returncode == 1 and "objects follow the last %%EOF" in result.stdout, result.stdout[-300:])
+
         # 9. A marked copy of another project's file that poppler once read
         # with a warning (a table that skipped the numbers of objects dropped).
         if args.corpus:
