@@ -84,6 +84,17 @@ def redact_annotations(pdf):
     return out
 
 
+def qpdf_update(source, changes, max_object, out):
+    """`source` with the objects of `changes` ({"obj:N 0 R": {"value": ...}})
+    replaced or added, written to `out` by qpdf from its JSON, as a viewer
+    that edits annotations would write them."""
+    update = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
+                        "maxobjectid": max_object}, changes]}
+    with open(out + ".json", "w") as f:
+        json.dump(update, f)
+    return run("qpdf", source, "--update-from-json=" + out + ".json", out)
+
+
 def quads(annotation):
     points = annotation.get("/QuadPoints") or []
     out = []
@@ -230,15 +241,10 @@ def main():
                  "/M": "u:D:20261202101800Z", "/NM": "u:3f2c9a1e-reviewer", "/OverlayText": "u:s.40(2)", "/IC": [0, 0, 0],
                  "/P": pages[busiest - 1]["object"]}
         page["/Annots"].append(f"{new_number} 0 R")
-        update = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
-                            "maxobjectid": new_number},
-                           {page_key: {"value": page}, moved_key: {"value": moved_value},
-                            relabelled_key: {"value": relabelled_value},
-                            f"obj:{new_number} 0 R": {"value": added}}]}
-        with open(os.path.join(tmp, "edits.json"), "w") as f:
-            json.dump(update, f)
         reviewed = os.path.join(tmp, "reviewed.pdf")
-        edit = run("qpdf", marked, "--update-from-json=" + os.path.join(tmp, "edits.json"), reviewed)
+        edit = qpdf_update(marked, {page_key: {"value": page}, moved_key: {"value": moved_value},
+                                    relabelled_key: {"value": relabelled_value},
+                                    f"obj:{new_number} 0 R": {"value": added}}, new_number, reviewed)
         check("qpdf writes the reviewed file", edit.returncode == 0, edit.stderr)
 
         # 3. apply
@@ -325,14 +331,10 @@ def main():
         page = objs[page_key]["value"]
         number = max(int(k.split(":")[1].split()[0]) for k in objs if k.startswith("obj:")) + 1
         page.setdefault("/Annots", []).append(f"{number} 0 R")
-        update = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
-                            "maxobjectid": number},
-                           {page_key: {"value": page},
-                            f"obj:{number} 0 R": {"value": {"/Type": "/Annot", "/Subtype": "/Redact", "/QuadPoints": [1, 2, 3]}}}]}
-        with open(os.path.join(tmp, "broken.json"), "w") as f:
-            json.dump(update, f)
         broken = os.path.join(tmp, "broken-mark.pdf")
-        run("qpdf", original, "--update-from-json=" + os.path.join(tmp, "broken.json"), broken)
+        qpdf_update(original, {page_key: {"value": page},
+                               f"obj:{number} 0 R": {"value": {"/Type": "/Annot", "/Subtype": "/Redact",
+                                                               "/QuadPoints": [1, 2, 3]}}}, number, broken)
         result = run(redact, "apply", broken, "-o", os.path.join(tmp, "out-broken"), "--no-patterns", "--progress", "none")
         check("a mark with no area holds the document, naming it",
               result.returncode == 1 and "/Redact annotation" in result.stdout and "not quads of four points" in result.stdout
@@ -401,11 +403,8 @@ def main():
         first = redact_annotations(by_mupdf)[0][1]
         hidden_value = objs[first]["value"]
         hidden_value["/F"] = 2
-        with open(os.path.join(tmp, "hidden.json"), "w") as f:
-            json.dump({"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
-                                 "maxobjectid": len(objs)}, {first: {"value": hidden_value}}]}, f)
         hidden = os.path.join(tmp, "hidden-mark.pdf")
-        run("qpdf", by_mupdf, "--update-from-json=" + os.path.join(tmp, "hidden.json"), hidden)
+        qpdf_update(by_mupdf, {first: {"value": hidden_value}}, len(objs), hidden)
         result = run(redact, "apply", hidden, "-o", os.path.join(tmp, "out-hidden"), "--no-patterns", "--progress", "none")
         check("a hidden mark holds the document", result.returncode == 1 and "Hidden or NoView" in result.stdout, result.stdout)
         result = run(redact, "mark", by_mupdf, "-o", os.path.join(tmp, "marked-again"), "--progress", "none")
@@ -423,12 +422,8 @@ def main():
             {"name": "redact-proposal-1", "page": p, "quads": [whole], "label": "", "category": "country",
              "pattern": "country.iso3166", "rule": "pattern", "exemptions": [], "chars": 1} for p in range(1, len(pages) + 1)]}
         catalog["/RedactProposals"] = "u:" + json.dumps(forged)
-        update = {"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
-                            "maxobjectid": len(objs)}, {root: {"value": catalog}}]}
-        with open(os.path.join(tmp, "forged.json"), "w") as f:
-            json.dump(update, f)
         forged_pdf = os.path.join(tmp, "forged.pdf")
-        made = run("qpdf", original, "--update-from-json=" + os.path.join(tmp, "forged.json"), forged_pdf)
+        made = qpdf_update(original, {root: {"value": catalog}}, len(objs), forged_pdf)
         result = run(redact, "apply", forged_pdf, "-o", os.path.join(tmp, "out-forged"), "--progress", "none")
         check("a forged list of proposals excuses no leak: held",
               made.returncode == 0 and result.returncode == 1 and "leak text" in result.stdout
@@ -458,10 +453,7 @@ def main():
             value.pop("/NM", None)
         for label, changes in (("dropped-list", {root: {"value": no_list}}),
                                ("dropped-names", {k: {"value": v} for k, v in no_names.items()})):
-            with open(os.path.join(tmp, label + ".json"), "w") as f:
-                json.dump({"qpdf": [{"jsonversion": 2, "pushedinheritedpageresources": False, "calledgetallpages": False,
-                                     "maxobjectid": len(objs)}, changes]}, f)
-            run("qpdf", marked, "--update-from-json=" + os.path.join(tmp, label + ".json"), os.path.join(tmp, label + ".pdf"))
+            qpdf_update(marked, changes, len(objs), os.path.join(tmp, label + ".pdf"))
         result = run(redact, "apply", os.path.join(tmp, "dropped-list.pdf"), "-o", os.path.join(tmp, "out-dl"), "--progress", "none")
         check("a marked copy whose list of proposals a viewer dropped is held, saying so",
               result.returncode == 1 and "no longer holds the list of proposals" in result.stdout, result.stdout[-300:])
