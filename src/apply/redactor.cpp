@@ -247,6 +247,17 @@ PageDecision decide_by_matches(const pdf::PageContent& page, int number, const m
       out.regions.push_back(std::move(region));
     }
   }
+  // What the boxes hide goes with them, by the rule `apply` removes a
+  // mark's glyphs by: a glyph no reading put in a match (the space inside a
+  // letter-spaced "Tw o") would otherwise stay under a black box, and
+  // `mark` + `apply` would remove what `run` left.
+  std::vector<Quad> quads;
+  for (const Region& region : out.regions) quads.push_back(region.quad);
+  for (const std::vector<uint32_t>& covered : plan::covered_glyphs(page, quads)) {
+    for (uint32_t g : covered) {
+      if (planned.insert(g).second) out.glyphs.push_back(g);
+    }
+  }
   return out;
 }
 
@@ -293,7 +304,12 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
   if (marks == review.marks.end()) return out;
   for (const pdf::Document::RedactMark& mark : marks->second) {
     const plan::Proposal* proposal = review.proposal_of(mark);
-    const std::vector<std::vector<uint32_t>> covered = plan::covered_glyphs(page, mark.quads);
+    const std::string label = !proposal || !mark.overlay_text.empty() ? label_of(mark.overlay_text) : proposal->label;
+    const bool kept = proposal && label == proposal->label && plan::same_place(mark.quads, proposal->quads);
+    // A proposal left as it was is applied where the list puts it, to the
+    // full precision the annotation's numbers lost: as `run` would.
+    const std::vector<Quad>& quads = kept ? proposal->quads : mark.quads;
+    const std::vector<std::vector<uint32_t>> covered = plan::covered_glyphs(page, quads);
     std::string text;
     for (const auto& glyphs : covered) {
       for (uint32_t g : glyphs) text += page.glyphs[g].text;
@@ -311,36 +327,33 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
         return !u.annotation.empty() && u.bounds.x0 < b.x1 && b.x0 < u.bounds.x1 && u.bounds.y0 < b.y1 && b.y0 < u.bounds.y1;
       });
     };
-    if (text.empty() && std::none_of(mark.quads.begin(), mark.quads.end(), meets_image) &&
-        std::none_of(mark.quads.begin(), mark.quads.end(), meets_annotation)) {
+    if (text.empty() && std::none_of(quads.begin(), quads.end(), meets_image) &&
+        std::none_of(quads.begin(), quads.end(), meets_annotation)) {
       ++empty;
     }
     auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
-    for (size_t q = 0; q < mark.quads.size(); ++q) {
+    for (size_t q = 0; q < quads.size(); ++q) {
       out.glyphs.insert(out.glyphs.end(), covered[q].begin(), covered[q].end());
       Region region;
       region.page = number;
-      region.quad = mark.quads[q];
-      region.box = mark.quads[q].bounds();
+      region.quad = quads[q];
+      region.box = quads[q].bounds();
       region.proposal = mark.name;
+      region.label = label;
       if (proposal) {
-        const std::string label = mark.overlay_text.empty() ? proposal->label : label_of(mark.overlay_text);
         const bool relabelled = label != proposal->label;
-        region.decision = plan::same_place(mark.quads, proposal->quads) && !relabelled ? plan::Decision::kept
-                                                                                        : plan::Decision::changed;
+        region.decision = kept ? plan::Decision::kept : plan::Decision::changed;
         region.category = proposal->category;
         region.pattern = proposal->pattern;
         region.rule = proposal->rule;
         // A new label is the reviewer's word on what the box withholds under.
         region.exemptions = relabelled ? plan::exemptions_in(label) : proposal->exemptions;
         region.patterns_sha256 = review.proposals->patterns_sha256;
-        region.label = label;
       } else {
         region.decision = plan::Decision::added;
         region.category = "marked by a reviewer";
         region.rule = "reviewer";
         region.exemptions = plan::exemptions_in(mark.overlay_text);
-        region.label = label_of(mark.overlay_text);
       }
       if (region.decision != plan::Decision::kept) {
         // A proposal keeps the author mark gave it: not the reviewer's name.
@@ -741,7 +754,9 @@ Review take_marks(pdf::Document& document, int page_count, const std::string& ke
       }
     }
   }
-  document.remove_redact_marks();
+  std::set<int> annots_made;
+  if (review.proposals) annots_made.insert(review.proposals->annots_made.begin(), review.proposals->annots_made.end());
+  document.remove_redact_marks(annots_made);
   document.set_catalog_text(plan::kProposalsKey, "");
   return review;
 }
@@ -812,9 +827,10 @@ size_t name_proposals(std::vector<Region>& regions) {
 // `mark`: each proposal a /Redact annotation (one quad a line), and the
 // list of proposals in the catalog; the content is not touched.
 void add_proposals(pdf::Document& document, const std::vector<Region>& regions, const std::string& patterns_sha256,
-                   const std::string& key) {
+                   const match::Matcher& matcher, const std::string& key) {
   plan::Proposals proposals;
   proposals.patterns_sha256 = patterns_sha256;
+  proposals.matcher_sha256 = matcher.fingerprint();
   for (size_t i = 0; i < regions.size();) {
     size_t end = i + 1;
     while (end < regions.size() && regions[end].proposal == regions[i].proposal) ++end;
@@ -830,7 +846,7 @@ void add_proposals(pdf::Document& document, const std::vector<Region>& regions, 
                     (first.label.empty() ? std::string() : ", " + first.label);
     mark.name = proposal.name;
     mark.author = plan::kProposalAuthor;
-    document.add_redact_mark(first.page, mark);
+    if (document.add_redact_mark(first.page, mark)) proposals.annots_made.push_back(first.page);
     proposals.list.push_back(std::move(proposal));
     i = end;
   }
@@ -931,7 +947,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       const size_t proposals = name_proposals(outcome.regions);
       hold_like_run(*document, matcher, outcome.regions);
       if (options.dry_run) return outcome;
-      add_proposals(*document, outcome.regions, options.patterns_sha256, options.audit_key);
+      add_proposals(*document, outcome.regions, options.patterns_sha256, matcher, options.audit_key);
       write_verified(document, temporary, output, outcome, [&] { verify_marked(temporary, plan, proposals, outcome.pages); });
       return outcome;
     }
@@ -943,9 +959,14 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       const match::Pattern& pattern = matcher.patterns()[r.tag];
       outcome.string_changes.push_back({r.object, r.key, r.action, pattern.category, pattern.id, pattern.exemptions});
     }
-    // Under a mark, an annotation's own text goes too (whatever it says).
+    // Under a mark, an annotation's own text goes too (whatever it says);
+    // not under a proposal left as it was, applied with the matcher that
+    // proposed it: that matcher has just cut its match from those strings,
+    // as `run` does.
+    const bool proposing_matcher = review.proposals && review.proposals->matcher_sha256 == matcher.fingerprint();
     for (const Region& region : outcome.regions) {
       if (options.mode != Mode::apply) break;
+      if (region.decision == plan::Decision::kept && proposing_matcher) continue;
       for (const pdf::Document::StringRemoval& r : document->blank_annotations_under(region.page, {region.box})) {
         outcome.string_changes.push_back({r.object, r.key, r.action, region.category, region.pattern, region.exemptions});
       }

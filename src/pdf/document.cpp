@@ -58,6 +58,10 @@ struct Document::Impl {
 
   // The page's own resources dictionary: a copy of the inherited one if need be.
   PdfObject* own_resources(int number);
+  // The page's /Annots when it is an array of its own that is an object of
+  // its own (one to change in place); null when it is direct, missing or
+  // named by another page too.
+  PdfObject* own_annots(PdfObject* page);
 };
 
 namespace {
@@ -384,6 +388,10 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
         "the revision before them");
   }
   impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
+  // New objects are numbered after the file's, never in numbers its table
+  // left free: what they are numbered then depends on what the file holds,
+  // not on how it was saved (see renumber).
+  impl->pdf.GetObjects().SetCanReuseObjectNumbers(false);
   impl->collect_pages();
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 } catch (const std::bad_alloc&) {
@@ -413,6 +421,10 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
                 "the revision ending here cannot be read (" + damage + ")");
   }
   impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
+  // New objects are numbered after the file's, never in numbers its table
+  // left free: what they are numbered then depends on what the file holds,
+  // not on how it was saved (see renumber).
+  impl->pdf.GetObjects().SetCanReuseObjectNumbers(false);
   impl->collect_pages();
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 }
@@ -611,6 +623,53 @@ std::set<PdfReference> reachable(PoDoFo::PdfVecObjects& objects, const std::vect
   return seen;
 }
 
+// Sets an object's own number, which PoDoFo lets only its friends set: a
+// pointer to the protected member, formed through a class derived from
+// PdfObject, applies to any PdfObject.
+struct ObjectNumbering : PdfObject {
+  static void set(PdfObject& object, const PdfReference& reference) {
+    object.*(&ObjectNumbering::m_reference) = reference;
+  }
+};
+
+// Numbers the objects 1, 2, 3... (generation 0) in the order of their
+// numbers, and every reference in them and in the trailer with them, so
+// that an output's numbering depends on what it holds, not on which numbers
+// its input left free or a marked copy used for its marks (`run` and `mark`
+// + `apply` give the same bytes). A reference to no object becomes null,
+// what it meant (7.3.10), rather than naming whichever object takes its
+// number. PoDoFo's own RenumberObjects maps references wrongly (its lookup
+// keeps the references it does not find) and recurses.
+void renumber(PoDoFo::PdfVecObjects& objects, PdfObject* trailer) {
+  objects.Sort();
+  std::map<PdfReference, PdfReference> numbers;
+  for (PdfObject* object : objects) {
+    numbers.emplace(object->Reference(), PdfReference(static_cast<PoDoFo::pdf_objnum>(numbers.size() + 1), 0));
+  }
+  std::vector<PdfObject*> pending;
+  const auto follow = [&](PdfObject* root) {
+    pending.push_back(root);
+    while (!pending.empty()) {
+      PdfObject* object = pending.back();
+      pending.pop_back();
+      if (object->IsReference()) {
+        const auto found = numbers.find(object->GetReference());
+        static_cast<PoDoFo::PdfVariant&>(*object) =
+            found == numbers.end() ? PoDoFo::PdfVariant() : PoDoFo::PdfVariant(found->second);
+      } else if (object->IsDictionary()) {
+        for (const auto& entry : object->GetDictionary().GetKeys()) pending.push_back(entry.second);
+      } else if (object->IsArray()) {
+        for (PdfObject& item : object->GetArray()) pending.push_back(&item);
+      }
+    }
+  };
+  if (trailer) follow(trailer);
+  for (PdfObject* object : objects) {
+    ObjectNumbering::set(*object, numbers.at(object->Reference()));
+    follow(object);
+  }
+}
+
 // Removes what said how a stream's old data was stored (its filters and
 // their parameters, long or abbreviated), before new data goes in: PoDoFo
 // sets /Filter and /Length for what it writes, never the others.
@@ -711,6 +770,18 @@ static PdfObject* resource_kind(PoDoFo::PdfVecObjects& objects, PdfObject* resou
                                                                   : PdfObject(PoDoFo::PdfDictionary()));
   }
   return dict_entry(objects, resources, key);
+}
+
+PdfObject* Document::Impl::own_annots(PdfObject* page) {
+  const PdfObject* entry = page->GetDictionary().GetKey(PdfName("Annots"));
+  if (!entry || !entry->IsReference()) return nullptr;
+  const PdfReference ref = entry->GetReference();
+  for (PdfObject* other : pages) {
+    const PdfObject* theirs = other == page ? nullptr : other->GetDictionary().GetKey(PdfName("Annots"));
+    if (theirs && theirs->IsReference() && theirs->GetReference() == ref) return nullptr;
+  }
+  PdfObject* array = pdf.GetObjects().GetObject(ref);
+  return array && array->IsArray() ? array : nullptr;
 }
 
 PdfObject* Document::Impl::own_resources(int number) {
@@ -1721,7 +1792,7 @@ std::vector<Document::RedactMark> Document::redact_marks(int number) try {
   impl_->translate("reading the /Redact annotations of page " + std::to_string(number));
 }
 
-void Document::remove_redact_marks() try {
+void Document::remove_redact_marks(const std::set<int>& annots_made) try {
   const ObjectReader& reader = *impl_->reader;
   for (int number = 1; number <= page_count(); ++number) {
     PdfObject* page = impl_->page(number);
@@ -1744,15 +1815,23 @@ void Document::remove_redact_marks() try {
         kept.push_back(entry);
       }
     }
-    // The page's own array, so that one shared with another page (which
-    // lists the same marks) is not changed behind that page.
-    if (removed) page->GetDictionary().AddKey(PdfName("Annots"), kept);
+    if (!removed) continue;
+    // As the page was before it was marked: its own array changed in place;
+    // one shared with another page, which lists the same marks, not changed
+    // behind that page but replaced by the page's copy.
+    if (PdfObject* own = impl_->own_annots(page)) {
+      own->GetArray() = kept;
+    } else if (kept.empty() && annots_made.contains(number)) {
+      page->GetDictionary().RemoveKey(PdfName("Annots"));
+    } else {
+      page->GetDictionary().AddKey(PdfName("Annots"), kept);
+    }
   }
 } catch (...) {
   impl_->translate("removing the /Redact annotations");
 }
 
-void Document::add_redact_mark(int number, const NewMark& mark) try {
+bool Document::add_redact_mark(int number, const NewMark& mark) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PageContent frame;
   set_geometry(*impl_->reader, impl_->page(number), frame);
@@ -1814,10 +1893,16 @@ void Document::add_redact_mark(int number, const NewMark& mark) try {
   const PdfReference added = objects.CreateObject(annot)->Reference();
 
   PdfObject* page = impl_->page(number);
+  if (PdfObject* own = impl_->own_annots(page)) {
+    own->GetArray().push_back(added);
+    return false;
+  }
+  const bool made = !page->GetDictionary().HasKey(PdfName("Annots"));
   const PdfObject* current = impl_->reader->get_array(page, "Annots");
   PoDoFo::PdfArray annots = current ? current->GetArray() : PoDoFo::PdfArray();
   annots.push_back(added);
   page->GetDictionary().AddKey(PdfName("Annots"), annots);
+  return made;
 } catch (...) {
   impl_->translate("adding a /Redact annotation to page " + std::to_string(number));
 }
@@ -1974,18 +2059,9 @@ void Document::write(const std::string& path) try {
     for (const PdfReference& ref : unreachable) delete objects.RemoveObject(ref, false);
     // PoDoFo writes an xref entry for every free object it was told of: a
     // file claiming /Size 8388000 would come out 168 MB of them. The objects
-    // kept need none (gaps between them are written free anyway).
+    // kept, numbered without gaps, need none.
     const_cast<PoDoFo::TPdfReferenceList&>(objects.GetFreeObjects()).clear();
-    // Numbers between the objects kept are written free, as one table with
-    // no gaps (poppler rebuilds some tables that skip numbers, with a
-    // warning): when there are not many more of them than objects.
-    std::set<PoDoFo::pdf_objnum> kept;
-    for (PdfObject* object : objects) kept.insert(object->Reference().ObjectNumber());
-    if (!kept.empty() && *kept.rbegin() <= 2 * kept.size() + 1024) {
-      for (PoDoFo::pdf_objnum n = 1; n < *kept.rbegin(); ++n) {
-        if (!kept.contains(n)) objects.AddFreeObject(PdfReference(n, 1));
-      }
-    }
+    renumber(objects, const_cast<PdfObject*>(impl_->pdf.GetTrailer()));
     // Objects were removed: nothing cached may point at them.
     detail::DocumentCaches fresh;
     fresh.budget = impl_->caches.budget;

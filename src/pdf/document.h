@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -205,8 +206,11 @@ class Document {
   // naming it: what it marks cannot be told.
   std::vector<RedactMark> redact_marks(int number);
   // Takes every /Redact annotation off every page (the marks are applied
-  // by removing what they cover, not left for a viewer).
-  void remove_redact_marks();
+  // by removing what they cover, not left for a viewer), with a mark's
+  // /Popup. A page in `annots_made` (one `add_redact_mark` gave an /Annots)
+  // left with no annotation loses its /Annots again; any other page keeps
+  // its array, changed in place when it is an object of its own.
+  void remove_redact_marks(const std::set<int>& annots_made = {});
   // Adds a /Redact annotation to page `number` over `quads` (page space):
   // /QuadPoints, /OverlayText, /Contents, /NM, /T, an appearance that
   // outlines each quad in red without hiding the text under it.
@@ -214,7 +218,8 @@ class Document {
     std::vector<Quad> quads;
     std::string overlay_text, contents, name, author;
   };
-  void add_redact_mark(int number, const NewMark& mark);
+  // Returns whether the page had no /Annots before.
+  bool add_redact_mark(int number, const NewMark& mark);
   // Blanks the text an annotation carries besides its appearance, for
   // every annotation of page `number` (but /Redact and /Popup) whose /Rect
   // meets one of `boxes` (page space): /Contents, /RC, a field's /V, /DV,

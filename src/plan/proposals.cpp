@@ -43,6 +43,9 @@ Proposals read_proposals(const json& j) try {
       (out.patterns_sha256.size() != 64 || out.patterns_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
     throw std::runtime_error("patterns_sha256 is not a SHA-256");
   }
+  // Lists written before these two were kept hold neither.
+  out.matcher_sha256 = j.value("matcher_sha256", std::string());
+  out.annots_made = j.value("annots_made", std::vector<int>());
   for (const json& p : j.at("proposals")) {
     Proposal proposal;
     proposal.name = p.at("name").get<std::string>();
@@ -81,7 +84,11 @@ std::string to_json(const Proposals& proposals, const std::string& key) {
                     {"exemptions", p.exemptions},
                     {"chars", p.chars}});
   }
-  json out{{"version", 1}, {"patterns_sha256", proposals.patterns_sha256}, {"proposals", list}};
+  json out{{"version", 1},
+           {"patterns_sha256", proposals.patterns_sha256},
+           {"matcher_sha256", proposals.matcher_sha256},
+           {"proposals", list},
+           {"annots_made", proposals.annots_made}};
   if (!key.empty()) out["mac"] = list_mac(key, out);
   return out.dump();
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/file.h"
 #include "unit/test_pdf.h"
 
 namespace redact::pdf {
@@ -73,6 +74,40 @@ TEST(Document, PagesAreCountedAndReadInOrder) {
   ASSERT_EQ(doc->page_count(), 2);
   Diagnostics d;
   EXPECT_EQ(doc->read_page(2, d).glyphs.at(0).text, "i");
+}
+
+}  // namespace
+}  // namespace redact::pdf
+
+namespace redact::pdf {
+namespace {
+
+// An output is numbered 1, 2, 3... whatever numbers its input used or left
+// free, every reference following its object; a reference to no object is
+// written null, not left to name whichever object takes its number.
+TEST(Document, WriteNumbersTheObjectsKeptWithoutGaps) {
+  const std::string input = test::write_temp(
+      "numbering.pdf",
+      test::build_pdf({test::TestPage{"BT /F1 12 Tf 72 700 Td (Kept) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                      "/Bar 6 0 R /Foo 99 0 R"}},
+                      {"(nobody names this)", "(named by the page)"}));
+  auto document = Document::open(input);
+  const std::string output = input + ".out.pdf";
+  document->write(output);
+  const std::string bytes = read_file(output).value();
+  EXPECT_NE(bytes.find("5 0 obj"), std::string::npos);
+  EXPECT_EQ(bytes.find("8 0 obj"), std::string::npos) << "objects 6, 7, 8 (the page, its content) move down one";
+  EXPECT_EQ(bytes.find("nobody names this"), std::string::npos);
+  EXPECT_NE(bytes.find("/Bar 5 0 R"), std::string::npos);
+  EXPECT_NE(bytes.find("/Foo null"), std::string::npos);
+  const size_t xref = bytes.rfind("\nxref\n");
+  ASSERT_NE(xref, std::string::npos);
+  EXPECT_EQ(bytes.find(" f", bytes.find(" f", xref) + 1), std::string::npos) << "one free entry: object 0";
+  Diagnostics diagnostics;
+  const PageContent page = Document::open(output)->read_page(1, diagnostics);
+  std::string text;
+  for (const Glyph& g : page.glyphs) text += g.text;
+  EXPECT_EQ(text, "Kept");
 }
 
 }  // namespace

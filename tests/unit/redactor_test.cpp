@@ -9,6 +9,7 @@
 #include <iterator>
 #include <set>
 
+#include "core/file.h"
 #include "pdf/content_consumer.h"
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
@@ -554,6 +555,8 @@ TEST(Redactor, MarkThenApplyRemovesWhatRunRemoves) {
   const Outcome run = redact_document(input, input + ".run.pdf", matcher(), RedactOptions{});
   ASSERT_EQ(run.status, Status::redacted) << run.reason;
   EXPECT_EQ(page_text(input + ".applied.pdf"), page_text(input + ".run.pdf"));
+  // The one-step path and the two steps with no edits: the same file.
+  EXPECT_EQ(read_file(input + ".applied.pdf"), read_file(input + ".run.pdf"));
   ASSERT_EQ(applied.regions.size(), run.regions.size());
   for (size_t i = 0; i < run.regions.size(); ++i) {
     EXPECT_EQ(applied.regions[i].decision, plan::Decision::kept);
