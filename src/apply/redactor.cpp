@@ -232,6 +232,8 @@ PageDecision decide_by_matches(const pdf::PageContent& page, int number, const m
     }
     planned.insert(located.glyphs.begin(), located.glyphs.end());
     out.glyphs.insert(out.glyphs.end(), located.glyphs.begin(), located.glyphs.end());
+    auto sources = std::make_shared<std::vector<pdf::GlyphSource>>();
+    for (uint32_t g : located.glyphs) sources->push_back(page.glyphs[g].source);
     for (size_t line = 0; line < located.boxes.size(); ++line) {
       Region region;
       region.page = number;
@@ -244,6 +246,7 @@ PageDecision decide_by_matches(const pdf::PageContent& page, int number, const m
       region.exemptions = pattern.exemptions;
       region.withheld = found.withheld;
       region.chars = located.match.end - located.match.begin;
+      region.sources = sources;
       out.regions.push_back(std::move(region));
     }
   }
@@ -267,6 +270,9 @@ PageDecision decide_by_matches(const pdf::PageContent& page, int number, const m
 struct Review {
   std::map<int, std::vector<pdf::Document::RedactMark>> marks;
   std::optional<plan::Proposals> proposals;  // none when the file holds no list (marked by another tool)
+  // `apply --plan`: the proposals are a plan, applied as they stand (no
+  // marks; none declined).
+  bool from_plan = false;
   std::map<std::pair<int, std::string>, size_t> by_name;  // (page, /NM) -> its proposal in the list
 
   // The proposal a mark carries: by its name, or, for a mark without one
@@ -363,6 +369,61 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
       region.withheld = withheld;
       region.chars = withheld->size();
       out.regions.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+// Decides by a plan (`apply --plan`): each proposal of the page withholds
+// the glyphs it names, which must all be in this reading of the file, and
+// those its quads cover, as `run` would have.
+PageDecision decide_by_plan(const pdf::PageContent& page, int number, const Review& review) {
+  PageDecision out;
+  const auto key = [](const pdf::GlyphSource& s) {
+    return std::tuple(s.stream, s.op, s.op_offset, s.string_index, s.byte_index, s.byte_count);
+  };
+  std::map<decltype(key(pdf::GlyphSource{})), uint32_t> by_source;
+  std::set<uint32_t> planned;
+  std::vector<Quad> quads;
+  for (const plan::Proposal& proposal : review.proposals->list) {
+    if (proposal.page != number) continue;
+    if (by_source.empty()) {
+      for (uint32_t g = 0; g < page.glyphs.size(); ++g) by_source.emplace(key(page.glyphs[g].source), g);
+    }
+    std::string text;
+    for (const pdf::GlyphSource& source : proposal.glyphs) {
+      const auto found = by_source.find(key(source));
+      if (found == by_source.end()) {
+        throw NeedsReview{"page " + std::to_string(number) + ": " + proposal.name + " names a glyph (stream " +
+                          std::to_string(source.stream) + ", operation " + std::to_string(source.op) + ", byte " +
+                          std::to_string(source.byte_index) + ") this file does not draw there: the plan does not fit it"};
+      }
+      if (planned.insert(found->second).second) out.glyphs.push_back(found->second);
+      text += page.glyphs[found->second].text;
+    }
+    auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
+    for (const Quad& quad : proposal.quads) {
+      Region region;
+      region.page = number;
+      region.quad = quad;
+      region.box = quad.bounds();
+      region.label = proposal.label;
+      region.category = proposal.category;
+      region.pattern = proposal.pattern;
+      region.rule = proposal.rule;
+      region.exemptions = proposal.exemptions;
+      region.patterns_sha256 = review.proposals->patterns_sha256;
+      region.decision = plan::Decision::kept;
+      region.proposal = proposal.name;
+      region.withheld = withheld;
+      region.chars = proposal.chars;
+      out.regions.push_back(std::move(region));
+      quads.push_back(quad);
+    }
+  }
+  for (const std::vector<uint32_t>& covered : plan::covered_glyphs(page, quads)) {
+    for (uint32_t g : covered) {
+      if (planned.insert(g).second) out.glyphs.push_back(g);
     }
   }
   return out;
@@ -726,6 +787,39 @@ void hold_like_run(pdf::Document& document, const match::Matcher& matcher, const
   }
 }
 
+// `apply --plan`: the plan made for this very file by this very redact;
+// the file must carry no marks and no list of its own.
+Review plan_review(pdf::Document& document, int page_count, const std::string& input_sha256, const RedactOptions& options) {
+  const auto plan = options.plans->find(input_sha256);
+  if (plan == options.plans->end()) {
+    throw NeedsReview{"no plan given was made for this file (SHA-256 " + input_sha256 +
+                      "): it was planned as another file, or has changed since"};
+  }
+  if (plan->second.tool != options.producer) {
+    throw NeedsReview{"its plan was made by " + plan->second.tool + ", not " + options.producer +
+                      ": another version may read the file's glyphs otherwise"};
+  }
+  for (int number = 1; number <= page_count; ++number) {
+    if (!document.redact_marks(number).empty()) {
+      throw NeedsReview{"page " + std::to_string(number) +
+                        " carries /Redact annotations: apply them without --plan, or plan the file without them"};
+    }
+  }
+  if (document.catalog_text(plan::kProposalsKey)) {
+    throw NeedsReview{"the file is a marked copy (it holds redact mark's list of proposals): apply it without --plan"};
+  }
+  for (const plan::Proposal& proposal : plan->second.list) {
+    if (proposal.page > page_count) {
+      throw NeedsReview{proposal.name + " is on page " + std::to_string(proposal.page) + " of a file of " +
+                        std::to_string(page_count) + ": the plan does not fit it"};
+    }
+  }
+  Review review;
+  review.proposals = plan->second;
+  review.from_plan = true;
+  return review;
+}
+
 // `apply`: the marks of every page and the proposals list, read, then taken
 // off the document (a mark is applied, not left for a viewer).
 Review take_marks(pdf::Document& document, int page_count, const std::string& key) {
@@ -765,7 +859,7 @@ Review take_marks(pdf::Document& document, int page_count, const std::string& ke
 // they deleted or moved away, as the proposals list has them (page space).
 std::vector<Region> left_by_reviewer(const Review& review) {
   std::vector<Region> out;
-  if (!review.proposals) return out;
+  if (!review.proposals || review.from_plan) return out;
   std::map<const plan::Proposal*, const pdf::Document::RedactMark*> carried;
   for (const auto& [number, marks] : review.marks) {
     for (const pdf::Document::RedactMark& mark : marks) carried[review.proposal_of(mark)] = &mark;
@@ -787,7 +881,7 @@ std::vector<Region> left_by_reviewer(const Review& review) {
 // The proposals no mark carries any more: deleted by the reviewer.
 std::vector<Region> declined_proposals(const Review& review) {
   std::vector<Region> out;
-  if (!review.proposals) return out;
+  if (!review.proposals || review.from_plan) return out;
   std::set<const plan::Proposal*> carried;
   for (const auto& [number, marks] : review.marks) {
     for (const pdf::Document::RedactMark& mark : marks) carried.insert(review.proposal_of(mark));
@@ -813,42 +907,23 @@ std::vector<Region> declined_proposals(const Review& review) {
   return out;
 }
 
-// `mark`: names each match's proposal (the lines of one match share its
-// withheld text), in document order; returns how many there are.
-size_t name_proposals(std::vector<Region>& regions) {
-  size_t count = 0;
-  for (size_t i = 0; i < regions.size(); ++i) {
-    if (i == 0 || regions[i].page != regions[i - 1].page || regions[i].withheld != regions[i - 1].withheld) ++count;
-    regions[i].proposal = plan::kProposalPrefix + std::to_string(count);
-  }
-  return count;
-}
-
 // `mark`: each proposal a /Redact annotation (one quad a line), and the
 // list of proposals in the catalog; the content is not touched.
-void add_proposals(pdf::Document& document, const std::vector<Region>& regions, const std::string& patterns_sha256,
+void add_proposals(pdf::Document& document, plan::Proposals proposals, const std::string& patterns_sha256,
                    const match::Matcher& matcher, const std::string& key) {
-  plan::Proposals proposals;
   proposals.patterns_sha256 = patterns_sha256;
   proposals.matcher_sha256 = matcher.fingerprint();
-  for (size_t i = 0; i < regions.size();) {
-    size_t end = i + 1;
-    while (end < regions.size() && regions[end].proposal == regions[i].proposal) ++end;
-    const Region& first = regions[i];
-    plan::Proposal proposal{first.proposal, first.page, {}, first.label, first.category, first.pattern, first.rule,
-                            first.exemptions, first.chars};
-    for (size_t r = i; r < end; ++r) proposal.quads.push_back(regions[r].quad);
+  for (plan::Proposal& proposal : proposals.list) {
+    proposal.glyphs.clear();  // a plan's business: the marks say where they are
     pdf::Document::NewMark mark;
     mark.quads = proposal.quads;
-    mark.overlay_text = first.label;
-    mark.contents = "Proposed by redact: " + first.category + " (" +
-                    (first.rule == "term" ? std::string("a --term phrase") : "pattern " + first.pattern) + ")" +
-                    (first.label.empty() ? std::string() : ", " + first.label);
+    mark.overlay_text = proposal.label;
+    mark.contents = "Proposed by redact: " + proposal.category + " (" +
+                    (proposal.rule == "term" ? std::string("a --term phrase") : "pattern " + proposal.pattern) + ")" +
+                    (proposal.label.empty() ? std::string() : ", " + proposal.label);
     mark.name = proposal.name;
     mark.author = plan::kProposalAuthor;
-    if (document.add_redact_mark(first.page, mark)) proposals.annots_made.push_back(first.page);
-    proposals.list.push_back(std::move(proposal));
-    i = end;
+    if (document.add_redact_mark(proposal.page, mark)) proposals.annots_made.push_back(proposal.page);
   }
   document.set_catalog_text(plan::kProposalsKey, plan::to_json(proposals, key));
 }
@@ -922,12 +997,15 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   const std::string temporary = output + "." + std::to_string(::getpid()) + "-" + std::to_string(written++) + ".redact-tmp";
   try {
     Review review;
-    if (options.mode == Mode::apply) review = take_marks(*document, outcome.pages, options.audit_key);
+    if (options.mode == Mode::apply) {
+      review = options.plans ? plan_review(*document, outcome.pages, outcome.input_sha256, options)
+                             : take_marks(*document, outcome.pages, options.audit_key);
+    }
     if (options.mode == Mode::mark) refuse_to_mark(*document, outcome.pages);
     size_t empty_marks = 0;
     const Decide decide = [&](const pdf::PageContent& page, int number) {
-      return options.mode == Mode::apply ? decide_by_marks(page, number, review, empty_marks)
-                                         : decide_by_matches(page, number, matcher);
+      if (options.mode != Mode::apply) return decide_by_matches(page, number, matcher);
+      return review.from_plan ? decide_by_plan(page, number, review) : decide_by_marks(page, number, review, empty_marks);
     };
     DocumentPlan plan = plan_document(*document, decide, matcher, outcome.pages, options.mode != Mode::mark);
     for (const auto& [number, page_plan] : plan.pages_to_change) {
@@ -944,11 +1022,12 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     }
     if (options.mode == Mode::mark) {
       outcome.status = Status::marked;
-      const size_t proposals = name_proposals(outcome.regions);
+      plan::Proposals proposals = plan::proposals_of(outcome.regions);
       hold_like_run(*document, matcher, outcome.regions);
       if (options.dry_run) return outcome;
-      add_proposals(*document, outcome.regions, options.patterns_sha256, matcher, options.audit_key);
-      write_verified(document, temporary, output, outcome, [&] { verify_marked(temporary, plan, proposals, outcome.pages); });
+      const size_t count = proposals.list.size();
+      add_proposals(*document, std::move(proposals), options.patterns_sha256, matcher, options.audit_key);
+      write_verified(document, temporary, output, outcome, [&] { verify_marked(temporary, plan, count, outcome.pages); });
       return outcome;
     }
     // Strings holding a match, outside the page content (a field's value or

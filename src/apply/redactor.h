@@ -17,12 +17,14 @@
 // is renamed: no partial file is ever left under the output name.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/geometry.h"
 #include "match/matcher.h"
+#include "plan/proposals.h"
 #include "plan/region.h"
 
 namespace redact::apply {
@@ -82,6 +84,10 @@ struct RedactOptions {
   std::string audit_key;
   std::string producer = "redact";
   std::string password;  // for encrypted inputs ("" for none)
+  // `apply --plan`: the plans of `redact plan` by the SHA-256 of the file
+  // each was made for; `apply` then applies the plan of each input instead
+  // of marks (an input no plan was made for is held). Null otherwise.
+  std::shared_ptr<const std::map<std::string, plan::Proposals>> plans;
 };
 
 Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,

@@ -10,6 +10,7 @@
 #include "cli/extract_command.h"
 #include "cli/patterns_command.h"
 #include "cli/run_command.h"
+#include "cli/plan_command.h"
 #include "cli/scan_command.h"
 
 namespace {
@@ -21,6 +22,7 @@ constexpr const char* kUsage =
     "  run INPUT... -o OUT [...]               redact PDFs and folders into OUT, with an audit log\n"
     "  mark INPUT... -o OUT [...]              propose redactions as /Redact annotations, for review\n"
     "  apply MARKED... -o OUT [...]            apply every /Redact annotation (a reviewed file's)\n"
+    "  plan FILE... [...]                      print the redaction plan of each PDF as JSON lines\n"
     "  check FILE|FOLDER... [...]              can anything withheld or hidden still be read? (exit 1 if so)\n"
     "  extract FILE.pdf [--format text|json]   print the text layer of a PDF\n"
     "  scan FILE... [--patterns P] [...]       print what the patterns find (exit 1 if anything)\n"
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(rest, console);
     if (command == "mark") return mark_command(rest, console);
     if (command == "apply") return apply_command(rest, console);
+    if (command == "plan") return plan_command(rest, console);
     if (command == "check") return check_command(rest, console);
     if (command == "extract") return extract_command(rest, console);
     if (command == "scan") return scan_command(rest, console);

@@ -125,6 +125,7 @@ constexpr const char* kApplyUsage =
     "                    [--marked-copy DIR] [--no-label] [--dry-run]\n"
     "                    [--password-file F] [-j N] [--timeout SECONDS] [--shard K/N]\n"
     "                    [--progress auto|bar|plain|none] [--quiet] [--resume]\n"
+    "       redact apply --plan PLAN FILE... -o OUT [...]\n"
     "\n"
     "Applies every /Redact annotation of each PDF, whoever made it (`redact\n"
     "mark`, Acrobat, Okular, MuPDF...), with the removal engine, the rules and\n"
@@ -149,6 +150,13 @@ constexpr const char* kApplyUsage =
     "stay. A match nobody marked holds the document for review: for files\n"
     "marked by another tool, give --no-patterns to apply the marks alone.\n"
     "With --audit-key, the list of proposals must carry mark's HMAC under it.\n"
+    "\n"
+    "--plan PLAN applies, instead of marks, the plans `redact plan` printed\n"
+    "(JSON lines; a script may have deleted proposals first) to the very files\n"
+    "they were made for: each plan's glyphs, named by stream, operation and\n"
+    "byte, and those its quads cover, are removed. A file no plan fits (its\n"
+    "SHA-256), a plan made by another version, a glyph the file does not draw\n"
+    "where the plan says, or a file carrying /Redact marks is held.\n"
     "Strings (form values, links, annotations' text) holding a match are cut\n"
     "as by `run`.\n"
     "\n"
@@ -395,6 +403,45 @@ void test_fault(const batch::Job& job) {
 }  // namespace
 
 // `run`, `mark` and `apply`: the same batch, one way of deciding each.
+// The plans of `redact plan` in `files`, one JSON line each, by the SHA-256
+// of the file each was made for; `sha256` becomes the hash of all their
+// bytes. Throws Error (usage) naming the file and line of one that is not a
+// plan (or, with a `key`, does not carry its HMAC under it), and for two
+// plans of one file.
+static std::shared_ptr<std::map<std::string, plan::Proposals>> read_plans(const std::vector<std::string>& files,
+                                                                  const std::string& key, std::string& sha256) {
+  auto plans = std::make_shared<std::map<std::string, plan::Proposals>>();
+  std::string all;
+  for (const std::string& file : files) {
+    const std::optional<std::string> bytes = read_file(file);
+    if (!bytes) throw Error(ErrorKind::usage, Location(file), "cannot read the plan");
+    all += sha256_hex(*bytes);
+    size_t number = 0;
+    for (size_t at = 0; at < bytes->size();) {
+      size_t end = bytes->find('\n', at);
+      if (end == std::string::npos) end = bytes->size();
+      const std::string line = bytes->substr(at, end - at);
+      at = end + 1;
+      ++number;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      const std::string where = file + ":" + std::to_string(number);
+      plan::Proposals plan;
+      try {
+        plan = plan::proposals_from_json(line, key, "the plan");
+      } catch (const Error& e) {
+        throw Error(ErrorKind::usage, Location(where), e.what());
+      }
+      if (plan.input_sha256.empty()) throw Error(ErrorKind::usage, Location(where), "is not a plan: it names no input_sha256");
+      const std::string input = plan.input_sha256;
+      if (!plans->emplace(input, std::move(plan)).second) {
+        throw Error(ErrorKind::usage, Location(where), "a second plan for the file whose SHA-256 is " + input);
+      }
+    }
+  }
+  sha256 = sha256_hex(all);
+  return plans;
+}
+
 static int batch_command(apply::Mode mode, const std::vector<std::string>& args, Console& console) {
   // Stdout piped into `head` that closes early must not end a batch off the
   // record: the lines are lost (writes fail quietly), the audit log is not.
@@ -414,6 +461,10 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
       "progress", po::value<std::string>()->default_value("auto"), "auto, bar, plain or none (on stderr)")(
       "quiet,q", "print only held and failed documents and the summary")(
       "resume", "skip documents the audit log says were written, unchanged since, with these settings; append to it");
+  if (mode == apply::Mode::apply) {
+    command.options().add_options()("plan", po::value<std::vector<std::string>>()->composing(),
+                                    "apply the plans of `redact plan` in this file (JSON lines) instead of marks");
+  }
   add_matching_options(command.options());
   command.add_password();
   if (auto status = command.parse(args, console)) return *status;
@@ -468,11 +519,14 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
   std::vector<batch::Job> done_before;  // --resume: written by an earlier run, skipped
   const bool resume = vm.count("resume") > 0;
   std::string audit_path, settings;
+  std::shared_ptr<std::map<std::string, plan::Proposals>> plans;
+  std::string plans_sha256;  // of the plan files' bytes, for --resume
   try {
     config = matching_config(vm, mode == apply::Mode::apply);
     matcher = std::make_unique<match::Matcher>(config.patterns, config.matcher);
     if (vm.count("audit-key")) key = audit::read_key(vm["audit-key"].as<std::string>());
     if (vm.count("audit-sign")) signing = Ed25519Key::load(vm["audit-sign"].as<std::string>(), true);
+    if (vm.count("plan")) plans = read_plans(vm["plan"].as<std::vector<std::string>>(), key, plans_sha256);
     // Everything that decides an output's bytes, as one hash (terms and keep
     // phrases only inside it): what --resume compares.
     settings = sha256_hex(nlohmann::json{{"version", REDACT_VERSION},
@@ -481,7 +535,8 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
                                          {"terms", config.matcher.terms},
                                          {"term_exemptions", config.matcher.term_exemptions},
                                          {"keep", config.matcher.keep},
-                                         {"labels", !vm.count("no-label")}}
+                                         {"labels", !vm.count("no-label")},
+                                         {"plans", plans_sha256}}
                               .dump());
     batch::JobPlan plan = batch::plan_jobs(inputs, out);
     // Each shard keeps its own log, so that shards can share one output folder.
@@ -566,6 +621,7 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
   options.audit_key = key;
   options.password = command.password();
   options.producer = std::string("redact ") + REDACT_VERSION;
+  options.plans = plans;
   std::map<apply::Status, int> by_status;
   std::map<std::string, int> by_category, by_exemption, by_decision;
   int marked_failures = 0;

@@ -34,18 +34,41 @@ std::string list_mac(const std::string& key, const json& list) {
   return hmac_sha256_hex(hmac_sha256_hex(key, "redact proposals v1"), unsigned_list.dump());
 }
 
+bool is_sha256(const std::string& text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+json glyph_json(const pdf::GlyphSource& g) {
+  return {g.stream, g.op, g.op_offset, g.string_index, g.byte_index, g.byte_count};
+}
+
+pdf::GlyphSource glyph_from(const json& j) {
+  if (!j.is_array() || j.size() != 6) throw std::runtime_error("a glyph is not 6 numbers");
+  pdf::GlyphSource g;
+  g.stream = j.at(0).get<uint32_t>();
+  g.op = j.at(1).get<uint32_t>();
+  g.op_offset = j.at(2).get<uint32_t>();
+  g.string_index = j.at(3).get<uint32_t>();
+  g.byte_index = j.at(4).get<uint32_t>();
+  g.byte_count = j.at(5).get<uint8_t>();
+  if (g.byte_count < 1 || g.byte_count > 4) throw std::runtime_error("a glyph is 1 to 4 bytes long");
+  return g;
+}
+
 // The list's fields, each checked.
-Proposals read_proposals(const json& j) try {
+Proposals read_proposals(const json& j, const std::string& what) try {
   if (j.at("version").get<int>() != 1) throw std::runtime_error("version " + j.at("version").dump() + " is not 1");
   Proposals out;
   out.patterns_sha256 = j.at("patterns_sha256").get<std::string>();
-  if (!out.patterns_sha256.empty() &&
-      (out.patterns_sha256.size() != 64 || out.patterns_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+  if (!out.patterns_sha256.empty() && !is_sha256(out.patterns_sha256)) {
     throw std::runtime_error("patterns_sha256 is not a SHA-256");
   }
-  // Lists written before these two were kept hold neither.
+  // Lists written before these were kept hold none of them.
   out.matcher_sha256 = j.value("matcher_sha256", std::string());
   out.annots_made = j.value("annots_made", std::vector<int>());
+  out.input_sha256 = j.value("input_sha256", std::string());
+  out.tool = j.value("tool", std::string());
+  if (!out.input_sha256.empty() && !is_sha256(out.input_sha256)) throw std::runtime_error("input_sha256 is not a SHA-256");
   for (const json& p : j.at("proposals")) {
     Proposal proposal;
     proposal.name = p.at("name").get<std::string>();
@@ -57,14 +80,16 @@ Proposals read_proposals(const json& j) try {
     proposal.rule = p.at("rule").get<std::string>();
     proposal.exemptions = p.at("exemptions").get<std::vector<std::string>>();
     proposal.chars = p.at("chars").get<size_t>();
+    if (p.contains("glyphs")) {
+      for (const json& g : p.at("glyphs")) proposal.glyphs.push_back(glyph_from(g));
+    }
     if (proposal.rule != "pattern" && proposal.rule != "term") throw std::runtime_error("proposal " + proposal.name + " has no rule");
     if (proposal.page < 1 || proposal.quads.empty()) throw std::runtime_error("proposal " + proposal.name + " has no page or quad");
     out.list.push_back(std::move(proposal));
   }
   return out;
 } catch (const std::exception& e) {
-  throw Error(ErrorKind::damaged, Location(), std::string("the list of proposals (/") + kProposalsKey +
-                                                  ") cannot be read: " + e.what());
+  throw Error(ErrorKind::damaged, Location(), what + " cannot be read: " + e.what());
 }
 
 }  // namespace
@@ -83,32 +108,60 @@ std::string to_json(const Proposals& proposals, const std::string& key) {
                     {"rule", p.rule},
                     {"exemptions", p.exemptions},
                     {"chars", p.chars}});
+    if (!p.glyphs.empty()) {
+      json glyphs = json::array();
+      for (const pdf::GlyphSource& g : p.glyphs) glyphs.push_back(glyph_json(g));
+      list.back()["glyphs"] = std::move(glyphs);
+    }
   }
   json out{{"version", 1},
            {"patterns_sha256", proposals.patterns_sha256},
            {"matcher_sha256", proposals.matcher_sha256},
            {"proposals", list},
            {"annots_made", proposals.annots_made}};
+  if (!proposals.input_sha256.empty()) {
+    out["input_sha256"] = proposals.input_sha256;
+    out["tool"] = proposals.tool;
+  }
   if (!key.empty()) out["mac"] = list_mac(key, out);
   return out.dump();
 }
 
-Proposals proposals_from_json(const std::string& text, const std::string& key) {
+Proposals proposals_from_json(const std::string& text, const std::string& key, const std::string& what) {
   json j;
   try {
     j = json::parse(text);
   } catch (const std::exception& e) {
-    throw Error(ErrorKind::damaged, Location(), std::string("the list of proposals (/") + kProposalsKey +
-                                                    ") cannot be read: " + e.what());
+    throw Error(ErrorKind::damaged, Location(), what + " cannot be read: " + e.what());
   }
   if (!key.empty() && (!j.is_object() || !j.contains("mac") || !j["mac"].is_string() ||
                        j["mac"].get<std::string>() != list_mac(key, j))) {
     throw Error(ErrorKind::unsupported, Location(),
-                std::string("the list of proposals (/") + kProposalsKey +
-                    ") does not carry its HMAC under this --audit-key: it is not the list redact mark wrote with "
-                    "that key, and what it calls declined cannot be trusted");
+                what + " does not carry its HMAC under this --audit-key: it is not the list redact wrote with "
+                       "that key, and what it decides cannot be trusted");
   }
-  return read_proposals(j);
+  return read_proposals(j, what);
+}
+
+Proposals proposals_of(std::vector<Region>& regions) {
+  Proposals out;
+  for (size_t i = 0; i < regions.size();) {
+    size_t end = i + 1;
+    while (end < regions.size() && regions[end].page == regions[i].page && regions[end].withheld == regions[i].withheld) {
+      ++end;
+    }
+    const Region& first = regions[i];
+    Proposal proposal{kProposalPrefix + std::to_string(out.list.size() + 1), first.page, {}, first.label, first.category,
+                      first.pattern, first.rule, first.exemptions, first.chars, {}};
+    if (first.sources) proposal.glyphs = *first.sources;
+    for (size_t r = i; r < end; ++r) {
+      regions[r].proposal = proposal.name;
+      proposal.quads.push_back(regions[r].quad);
+    }
+    out.list.push_back(std::move(proposal));
+    i = end;
+  }
+  return out;
 }
 
 bool same_place(const std::vector<Quad>& a, const std::vector<Quad>& b) {

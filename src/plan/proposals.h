@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/geometry.h"
+#include "pdf/page_content.h"
+#include "plan/region.h"
 
 namespace redact::plan {
 
@@ -27,6 +29,10 @@ struct Proposal {
   std::string category, pattern, rule;
   std::vector<std::string> exemptions;
   size_t chars = 0;
+  // In a plan (`redact plan`): where the match's glyphs are (stream use,
+  // operation, its offset, string, byte, length, as the file is read).
+  // Empty in the list of a marked file.
+  std::vector<pdf::GlyphSource> glyphs;
 };
 
 struct Proposals {
@@ -39,7 +45,16 @@ struct Proposals {
   // The pages that had no /Annots before their marks were added (given
   // theirs back when the marks go).
   std::vector<int> annots_made;
+  // A plan: the SHA-256 of the file it was made for and the redact that
+  // read it ("redact 0.1.0"); a plan fits nothing else. "" in a marked
+  // file's list.
+  std::string input_sha256, tool;
 };
+
+// The proposals `regions` make: the lines of one match (one after another,
+// with one `withheld`) are one proposal, named redact-proposal-1, -2...
+// in order (each region's `proposal` is set to its name).
+Proposals proposals_of(std::vector<Region>& regions);
 
 // With a team `key` (the audit key, `--audit-key`), the list carries its
 // HMAC-SHA256 under HMAC(key, "redact proposals v1"), so that `apply` with
@@ -50,7 +65,9 @@ std::string to_json(const Proposals& proposals, const std::string& key = "");
 // Throws redact::Error: damaged for a text that is not such a list;
 // unsupported when `key` is given and the list does not carry its HMAC
 // under it.
-Proposals proposals_from_json(const std::string& text, const std::string& key = "");
+// `what` names the list in messages.
+Proposals proposals_from_json(const std::string& text, const std::string& key = "",
+                              const std::string& what = std::string("the list of proposals (/") + kProposalsKey + ")");
 
 // Whether two lists of quads are the same within half a point: a proposal
 // the reviewer left where it was.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/geometry.h"
+#include "pdf/page_content.h"
 
 namespace redact::plan {
 
@@ -41,6 +42,9 @@ struct Region {
   // of 1,000 characters held 150 MB in copies).
   std::shared_ptr<const std::string> withheld;
   size_t chars = 0;  // characters withheld
+  // Where the glyphs of the whole match are in the content (`run`, `mark`),
+  // for a plan (`redact plan`); one copy for all its lines. Null otherwise.
+  std::shared_ptr<const std::vector<pdf::GlyphSource>> sources;
 };
 
 }  // namespace redact::plan

@@ -59,6 +59,11 @@ def main():
         for command in ("run", "mark", "apply"):
             expect(f"{command}: an empty input name", run(args.redact, command, "", "-o", out), 2, "an input is an empty name")
             expect(f"{command}: an empty output name", run(args.redact, command, copy, "-o", ""), 2, "(-o) is an empty name")
+        expect("plan: no file", run(args.redact, "plan"), 2, "give at least one PDF")
+        expect("plan: missing", run(args.redact, "plan", missing), 3, missing + ": failed: no such file")
+        expect("plan: a scan is held", run(args.redact, "plan", scan), 1, "images but no text layer")
+        expect("plan: a missing plan file", run(args.redact, "apply", "--plan", missing, copy, "-o", out), 2,
+               missing + ": cannot read the plan")
         expect("mark takes no --marked-copy", run(args.redact, "mark", copy, "-o", out, "--marked-copy", tmp), 2,
                "--marked-copy")
     if failures:
