@@ -910,9 +910,8 @@ std::vector<Region> declined_proposals(const Review& review) {
 // `mark`: each proposal a /Redact annotation (one quad a line), and the
 // list of proposals in the catalog; the content is not touched.
 void add_proposals(pdf::Document& document, plan::Proposals proposals, const std::string& patterns_sha256,
-                   const match::Matcher& matcher, const std::string& key) {
+                   const std::string& key) {
   proposals.patterns_sha256 = patterns_sha256;
-  proposals.matcher_sha256 = matcher.fingerprint();
   for (plan::Proposal& proposal : proposals.list) {
     proposal.glyphs.clear();  // a plan's business: the marks say where they are
     pdf::Document::NewMark mark;
@@ -1026,7 +1025,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       hold_like_run(*document, matcher, outcome.regions);
       if (options.dry_run) return outcome;
       const size_t count = proposals.list.size();
-      add_proposals(*document, std::move(proposals), options.patterns_sha256, matcher, options.audit_key);
+      add_proposals(*document, std::move(proposals), options.patterns_sha256, options.audit_key);
       write_verified(document, temporary, output, outcome, [&] { verify_marked(temporary, plan, count, outcome.pages); });
       return outcome;
     }
@@ -1038,14 +1037,12 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       const match::Pattern& pattern = matcher.patterns()[r.tag];
       outcome.string_changes.push_back({r.object, r.key, r.action, pattern.category, pattern.id, pattern.exemptions});
     }
-    // Under a mark, an annotation's own text goes too (whatever it says);
-    // not under a proposal left as it was, applied with the matcher that
-    // proposed it: that matcher has just cut its match from those strings,
-    // as `run` does.
-    const bool proposing_matcher = review.proposals && review.proposals->matcher_sha256 == matcher.fingerprint();
+    // Under a box, an annotation's own text goes too, whatever it says: a
+    // viewer's comments panel, a form export or a widget drawn again shows
+    // what the box hides (and the patterns do not read "J a n e  D o e" in
+    // a string as they do on the page). `run` and `apply` alike, so that an
+    // unedited review writes what `run` writes.
     for (const Region& region : outcome.regions) {
-      if (options.mode != Mode::apply) break;
-      if (region.decision == plan::Decision::kept && proposing_matcher) continue;
       for (const pdf::Document::StringRemoval& r : document->blank_annotations_under(region.page, {region.box})) {
         outcome.string_changes.push_back({r.object, r.key, r.action, region.category, region.pattern, region.exemptions});
       }

@@ -83,8 +83,7 @@ int plan_command(const std::vector<std::string>& args, Console& console) {
     std::vector<apply::Region> regions = outcome.regions;
     plan::Proposals plan = plan::proposals_of(regions);
     plan.patterns_sha256 = config.patterns.sha256;
-    plan.matcher_sha256 = matcher->fingerprint();
-    plan.input_sha256 = outcome.input_sha256;
+      plan.input_sha256 = outcome.input_sha256;
     plan.tool = options.producer;
     console.out(plan::to_json(plan, key) + "\n");
   }

@@ -58,9 +58,10 @@ struct Document::Impl {
 
   // The page's own resources dictionary: a copy of the inherited one if need be.
   PdfObject* own_resources(int number);
-  // The page's /Annots when it is an array of its own that is an object of
-  // its own (one to change in place); null when it is direct, missing or
-  // named by another page too.
+  // The page's /Annots when it is an array of annotations of its own that
+  // is an object of its own (one to change in place); null when it is
+  // direct, missing, empty, named by another page too, or holds anything
+  // but annotations.
   PdfObject* own_annots(PdfObject* page);
 };
 
@@ -781,7 +782,17 @@ PdfObject* Document::Impl::own_annots(PdfObject* page) {
     if (theirs && theirs->IsReference() && theirs->GetReference() == ref) return nullptr;
   }
   PdfObject* array = pdf.GetObjects().GetObject(ref);
-  return array && array->IsArray() ? array : nullptr;
+  if (!array || !array->IsArray() || array->GetArray().empty()) return nullptr;
+  // An array that holds anything but annotations is something else's too
+  // (the page's /Contents, a /Kids): a mark added there would be read as a
+  // content stream or a page. Only a list of annotations is changed in place.
+  for (const PdfObject& item : array->GetArray()) {
+    const PdfObject* annotation = reader->resolve(&item);
+    if (!annotation || !annotation->IsDictionary() || annotation->HasStream()) return nullptr;
+    const std::string type = reader->get_name(annotation, "Type");
+    if (!type.empty() && type != "Annot") return nullptr;
+  }
+  return array;
 }
 
 PdfObject* Document::Impl::own_resources(int number) {

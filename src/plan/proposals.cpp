@@ -64,7 +64,6 @@ Proposals read_proposals(const json& j, const std::string& what) try {
     throw std::runtime_error("patterns_sha256 is not a SHA-256");
   }
   // Lists written before these were kept hold none of them.
-  out.matcher_sha256 = j.value("matcher_sha256", std::string());
   out.annots_made = j.value("annots_made", std::vector<int>());
   out.input_sha256 = j.value("input_sha256", std::string());
   out.tool = j.value("tool", std::string());
@@ -116,7 +115,6 @@ std::string to_json(const Proposals& proposals, const std::string& key) {
   }
   json out{{"version", 1},
            {"patterns_sha256", proposals.patterns_sha256},
-           {"matcher_sha256", proposals.matcher_sha256},
            {"proposals", list},
            {"annots_made", proposals.annots_made}};
   if (!proposals.input_sha256.empty()) {

@@ -37,10 +37,6 @@ struct Proposal {
 
 struct Proposals {
   std::string patterns_sha256;  // of the pattern set that proposed them ("" for none)
-  // match::Matcher::fingerprint of the matcher that proposed them: `apply`
-  // with the same one cuts the strings under a proposal left as it was
-  // as `run` does, instead of blanking the annotations there.
-  std::string matcher_sha256;
   std::vector<Proposal> list;
   // The pages that had no /Annots before their marks were added (given
   // theirs back when the marks go).

@@ -10,7 +10,11 @@ write, each found by a review and refereed by pdftotext, mutool and qpdf:
   appearance from them);
 - a mark with a comment popup (as Acrobat writes one) goes with it;
 - a mark whose author and name hold the withheld text puts neither in the
-  audit log, and a date that is no date is not recorded.
+  audit log, and a date that is no date is not recorded;
+- a name spelt out letter by letter in a note and a field under the box
+  ("J a n e  D o e", which the patterns do not read in a string) is left
+  by neither `run` nor an unedited `mark` + `apply`;
+- `mark` adds nothing into an /Annots array that is the page's /Contents too.
 """
 import json
 import os
@@ -126,6 +130,48 @@ def main():
         text = open(log).read() if os.path.exists(log) else ""
         check("the log holds no withheld text from a mark's author, name or date",
               result.returncode == 0 and "Jane" not in text and "07700" not in text, text[-400:])
+
+        # A name spelt out in an annotation's strings under the box, where
+        # the patterns do not read it ("J a n e  D o e"): `run`, and `mark`
+        # then `apply` unedited, leave none of those strings (qpdf), and
+        # pdftotext does not draw the field again from its value.
+        page = b"BT /F1 14 Tf 72 700 Td (The report was written by Jane Doe last year.) Tj ET"
+        notes = [b"<< /Type /Annot /Subtype /Text /Rect [150 690 250 720] /Contents (J a n e  D o e wrote this) >>",
+                 b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (f) /Rect [150 690 300 715] /V (J.a.n.e D.o.e) >>"]
+        data = one_page(page, b"6 0 R 7 0 R", notes, catalog=b"/AcroForm << /Fields [7 0 R] /NeedAppearances true >>")
+        path = os.path.join(tmp, "spelt.pdf")
+        with open(path, "wb") as f:
+            f.write(data)
+        terms = ["--no-patterns", "--term", "Jane Doe", "--term-exemption", "s40(2)", "--progress", "none"]
+        ran = run(redact, "run", path, "-o", os.path.join(tmp, "spelt-run"), *terms)
+        run(redact, "mark", path, "-o", os.path.join(tmp, "spelt-mark"), *terms)
+        applied = run(redact, "apply", os.path.join(tmp, "spelt-mark", "spelt.pdf"), "-o", os.path.join(tmp, "spelt-apply"),
+                      *terms)
+        for label, result, output in (("run", ran, os.path.join(tmp, "spelt-run", "spelt.pdf")),
+                                      ("mark + apply", applied, os.path.join(tmp, "spelt-apply", "spelt.pdf"))):
+            body = raw(output) if os.path.exists(output) else b""
+            shown = run("pdftotext", output, "-").stdout if body else ""
+            check(f"{label}: a name spelt out in a note and a field under the box is not left (qpdf, pdftotext)",
+                  result.returncode == 0 and body and b"J a n e" not in body and b"J.a.n.e" not in body
+                  and "J a n e" not in shown and "J.a.n.e" not in shown and "last year" in shown,
+                  result.stdout[-300:])
+
+        # A page whose /Annots is its /Contents array too: a mark is not
+        # added into the content (the reviewer would see an empty page).
+        objects = [(1, b"<< /Type /Catalog /Pages 2 0 R >>"), (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+                   (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+                       b"/Contents 6 0 R /Annots 6 0 R >>"),
+                   (4, HELVETICA), (5, stream(b"", b"BT /F1 14 Tf 72 700 Td (Officers went to France.) Tj ET")),
+                   (6, b"[5 0 R]")]
+        path = os.path.join(tmp, "shared.pdf")
+        with open(path, "wb") as f:
+            f.write(write_pdf(objects))
+        marked = run(redact, "mark", path, "-o", os.path.join(tmp, "shared-mark"), "--progress", "none")
+        copy = os.path.join(tmp, "shared-mark", "shared.pdf")
+        reading = run("pdftotext", copy, "-") if os.path.exists(copy) else None
+        check("a mark is not added into an /Annots that is the page's /Contents too",
+              marked.returncode == 0 and reading and "France" in reading.stdout and not reading.stderr.strip()
+              and not run("qpdf", "--check", copy).stderr.strip(), marked.stdout[-300:] + (reading.stderr if reading else ""))
     return check.exit_status()
 
 

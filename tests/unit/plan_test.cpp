@@ -87,18 +87,15 @@ TEST(Cover, AGlyphWithoutAreaIsCoveredByItsCentre) {
 TEST(Proposals, ReadBackAsWritten) {
   Proposals p;
   p.patterns_sha256 = std::string(64, 'a');
-  p.matcher_sha256 = std::string(64, 'b');
   p.annots_made = {2, 5};
   p.list.push_back({"redact-proposal-1", 2, {upright(1, 2, 3, 4), upright(5, 6, 7, 8)}, "s.27(1)(a)", "country",
                     "country.iso3166", "pattern", {"s27(1)(a)"}, 6});
   const Proposals q = proposals_from_json(to_json(p));
   ASSERT_EQ(q.list.size(), 1u);
   EXPECT_EQ(q.patterns_sha256, p.patterns_sha256);
-  EXPECT_EQ(q.matcher_sha256, p.matcher_sha256);
   EXPECT_EQ(q.annots_made, p.annots_made);
   // A list written before those two were kept reads with neither.
   const Proposals older = proposals_from_json(R"({"version":1,"patterns_sha256":"","proposals":[]})");
-  EXPECT_TRUE(older.matcher_sha256.empty());
   EXPECT_TRUE(older.annots_made.empty());
   EXPECT_EQ(q.list[0].name, "redact-proposal-1");
   EXPECT_EQ(q.list[0].page, 2);
