@@ -25,6 +25,7 @@
 #include "pdf/text_string.h"
 #include "core/text.h"
 #include "plan/cover.h"
+#include "plan/decide.h"
 #include "plan/locate.h"
 #include "plan/proposals.h"
 
@@ -128,50 +129,7 @@ const char* to_string(Status status) {
   return "failed";
 }
 
-std::string label_text(const std::vector<std::string>& exemptions) {
-  std::string out;
-  for (const std::string& e : exemptions) {
-    if (!out.empty()) out += ", ";
-    out += e.starts_with("s") ? "s." + e.substr(1) : e;
-  }
-  return out;
-}
-
 namespace {
-
-// A match in one reading of a page, with its normalized text.
-struct Found {
-  plan::Located located;
-  std::shared_ptr<const std::string> withheld;
-};
-
-// Matches every reading of the page (layout, content order, letter spacing
-// joined: extract/readings.h), so that what check would find is removed,
-// not only what the layout reading shows.
-std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
-  std::vector<Found> out;
-  auto find = [&](const pdf::PageContent& read) {
-    for (const auto& [name, text] : extract::all_readings(read)) {
-      const normalize::NormalizedText normalized = normalize::normalize(text.text);
-      for (plan::Located& located : plan::locate(read, text, normalized, matcher.find(normalized.text))) {
-        auto withheld = std::make_shared<const std::string>(
-            normalized.text.substr(located.match.begin, located.match.end - located.match.begin));
-        out.push_back({std::move(located), std::move(withheld)});
-      }
-    }
-  };
-  find(page);
-  // Codes another reader reads otherwise (pdf::Glyph::encoded_text): the
-  // page read that way too. Glyph indices are the same in both.
-  if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
-    pdf::PageContent other = page;
-    for (pdf::Glyph& g : other.glyphs) {
-      if (!g.encoded_text.empty()) g.text = g.encoded_text;
-    }
-    find(other);
-  }
-  return out;
-}
 
 // The centres of the glyphs of the page's own content (not an annotation's)
 // that stay, spaces aside. A glyph is under a box when its centre is: the
@@ -211,223 +169,9 @@ struct DocumentPlan {
   bool outlines_match = false;
 };
 
-// What a page is to lose, as one way of deciding it says: the glyphs, and
-// the regions (one a line) with what decided them.
-struct PageDecision {
-  std::vector<uint32_t> glyphs;
-  std::vector<Region> regions;
-};
+using plan::PageDecision;
+using plan::Review;
 using Decide = std::function<PageDecision(const pdf::PageContent& page, int number)>;
-
-// Decides by the matcher: every match in every reading of the page.
-PageDecision decide_by_matches(const pdf::PageContent& page, int number, const match::Matcher& matcher) {
-  PageDecision out;
-  std::set<uint32_t> planned;
-  for (const Found& found : find_in_readings(page, matcher)) {
-    const plan::Located& located = found.located;
-    const match::Pattern& pattern = matcher.patterns()[located.match.pattern];
-    // The same match seen by another reading: its glyphs are already planned.
-    if (std::all_of(located.glyphs.begin(), located.glyphs.end(), [&](uint32_t g) { return planned.contains(g); })) {
-      continue;
-    }
-    planned.insert(located.glyphs.begin(), located.glyphs.end());
-    out.glyphs.insert(out.glyphs.end(), located.glyphs.begin(), located.glyphs.end());
-    auto sources = std::make_shared<std::vector<pdf::GlyphSource>>();
-    for (uint32_t g : located.glyphs) sources->push_back(page.glyphs[g].source);
-    for (size_t line = 0; line < located.boxes.size(); ++line) {
-      Region region;
-      region.page = number;
-      region.box = located.boxes[line];
-      region.quad = located.quads[line];
-      region.label = label_text(pattern.exemptions);
-      region.category = pattern.category;
-      region.pattern = pattern.id;
-      region.rule = pattern.file == "--term" ? "term" : "pattern";
-      region.exemptions = pattern.exemptions;
-      region.withheld = found.withheld;
-      region.chars = located.match.end - located.match.begin;
-      region.sources = sources;
-      out.regions.push_back(std::move(region));
-    }
-  }
-  // What the boxes hide goes with them, by the rule `apply` removes a
-  // mark's glyphs by: a glyph no reading put in a match (the space inside a
-  // letter-spaced "Tw o") would otherwise stay under a black box, and
-  // `mark` + `apply` would remove what `run` left.
-  std::vector<Quad> quads;
-  for (const Region& region : out.regions) quads.push_back(region.quad);
-  for (const std::vector<uint32_t>& covered : plan::covered_glyphs(page, quads)) {
-    for (uint32_t g : covered) {
-      if (planned.insert(g).second) out.glyphs.push_back(g);
-    }
-  }
-  return out;
-}
-
-// What a reviewer decided about the proposals of `redact mark`, and the
-// marks of the file (its /Redact annotations, read before they were taken
-// off), by page.
-struct Review {
-  std::map<int, std::vector<pdf::Document::RedactMark>> marks;
-  std::optional<plan::Proposals> proposals;  // none when the file holds no list (marked by another tool)
-  // `apply --plan`: the proposals are a plan, applied as they stand (no
-  // marks; none declined).
-  bool from_plan = false;
-  std::map<std::pair<int, std::string>, size_t> by_name;  // (page, /NM) -> its proposal in the list
-
-  // The proposal a mark carries: by its name, or, for a mark without one
-  // (a viewer that drops /NM), the proposal of its page in the same place.
-  const plan::Proposal* proposal_of(const pdf::Document::RedactMark& mark) const {
-    if (!proposals) return nullptr;
-    if (const auto named = by_name.find({mark.page, mark.name}); named != by_name.end()) {
-      return &proposals->list[named->second];
-    }
-    if (!mark.name.empty()) return nullptr;
-    for (const plan::Proposal& p : proposals->list) {
-      if (p.page == mark.page && plan::same_place(mark.quads, p.quads)) return &p;
-    }
-    return nullptr;
-  }
-};
-
-// A label a box can show: the printable ASCII of `text` (the label font is
-// a standard one).
-std::string label_of(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c >= 0x20 && c < 0x7F) out += c;
-  }
-  return out;
-}
-
-// Decides by the marks: each mark's quads withhold the glyphs they cover
-// (plan::covered_glyphs); what decided it comes from its proposal, when it
-// is one, else from the mark (a reviewer's). Counts in `empty` the marks
-// that cover no glyph and meet no image and no annotation.
-PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Review& review, size_t& empty) {
-  PageDecision out;
-  const auto marks = review.marks.find(number);
-  if (marks == review.marks.end()) return out;
-  for (const pdf::Document::RedactMark& mark : marks->second) {
-    const plan::Proposal* proposal = review.proposal_of(mark);
-    const std::string label = !proposal || !mark.overlay_text.empty() ? label_of(mark.overlay_text) : proposal->label;
-    const bool kept = proposal && label == proposal->label && plan::same_place(mark.quads, proposal->quads);
-    // A proposal left as it was is applied where the list puts it, to the
-    // full precision the annotation's numbers lost: as `run` would.
-    const std::vector<Quad>& quads = kept ? proposal->quads : mark.quads;
-    const std::vector<std::vector<uint32_t>> covered = plan::covered_glyphs(page, quads);
-    std::string text;
-    for (const auto& glyphs : covered) {
-      for (uint32_t g : glyphs) text += page.glyphs[g].text;
-    }
-    const auto meets_image = [&](const Quad& q) {
-      const Rect b = q.bounds();
-      return std::any_of(page.images.begin(), page.images.end(), [&](const pdf::ImageUse& i) {
-        return i.box.x0 < b.x1 && b.x0 < i.box.x1 && i.box.y0 < b.y1 && b.y0 < i.box.y1;
-      });
-    };
-    // An annotation under the mark loses its strings (blank_annotations_under).
-    const auto meets_annotation = [&](const Quad& q) {
-      const Rect b = q.bounds();
-      return std::any_of(page.streams.begin(), page.streams.end(), [&](const pdf::StreamUse& u) {
-        return !u.annotation.empty() && u.bounds.x0 < b.x1 && b.x0 < u.bounds.x1 && u.bounds.y0 < b.y1 && b.y0 < u.bounds.y1;
-      });
-    };
-    if (text.empty() && std::none_of(quads.begin(), quads.end(), meets_image) &&
-        std::none_of(quads.begin(), quads.end(), meets_annotation)) {
-      ++empty;
-    }
-    auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
-    for (size_t q = 0; q < quads.size(); ++q) {
-      out.glyphs.insert(out.glyphs.end(), covered[q].begin(), covered[q].end());
-      Region region;
-      region.page = number;
-      region.quad = quads[q];
-      region.box = quads[q].bounds();
-      region.proposal = mark.name;
-      region.label = label;
-      if (proposal) {
-        const bool relabelled = label != proposal->label;
-        region.decision = kept ? plan::Decision::kept : plan::Decision::changed;
-        region.category = proposal->category;
-        region.pattern = proposal->pattern;
-        region.rule = proposal->rule;
-        // A new label is the reviewer's word on what the box withholds under.
-        region.exemptions = relabelled ? plan::exemptions_in(label) : proposal->exemptions;
-        region.patterns_sha256 = review.proposals->patterns_sha256;
-      } else {
-        region.decision = plan::Decision::added;
-        region.category = "marked by a reviewer";
-        region.rule = "reviewer";
-        region.exemptions = plan::exemptions_in(mark.overlay_text);
-      }
-      if (region.decision != plan::Decision::kept) {
-        // A proposal keeps the author mark gave it: not the reviewer's name.
-        if (!(proposal && mark.author == plan::kProposalAuthor)) region.author = mark.author;
-        region.date = mark.date;
-      }
-      region.withheld = withheld;
-      region.chars = withheld->size();
-      out.regions.push_back(std::move(region));
-    }
-  }
-  return out;
-}
-
-// Decides by a plan (`apply --plan`): each proposal of the page withholds
-// the glyphs it names, which must all be in this reading of the file, and
-// those its quads cover, as `run` would have.
-PageDecision decide_by_plan(const pdf::PageContent& page, int number, const Review& review) {
-  PageDecision out;
-  const auto key = [](const pdf::GlyphSource& s) {
-    return std::tuple(s.stream, s.op, s.op_offset, s.string_index, s.byte_index, s.byte_count);
-  };
-  std::map<decltype(key(pdf::GlyphSource{})), uint32_t> by_source;
-  std::set<uint32_t> planned;
-  std::vector<Quad> quads;
-  for (const plan::Proposal& proposal : review.proposals->list) {
-    if (proposal.page != number) continue;
-    if (by_source.empty()) {
-      for (uint32_t g = 0; g < page.glyphs.size(); ++g) by_source.emplace(key(page.glyphs[g].source), g);
-    }
-    std::string text;
-    for (const pdf::GlyphSource& source : proposal.glyphs) {
-      const auto found = by_source.find(key(source));
-      if (found == by_source.end()) {
-        throw NeedsReview{"page " + std::to_string(number) + ": " + proposal.name + " names a glyph (stream " +
-                          std::to_string(source.stream) + ", operation " + std::to_string(source.op) + ", byte " +
-                          std::to_string(source.byte_index) + ") this file does not draw there: the plan does not fit it"};
-      }
-      if (planned.insert(found->second).second) out.glyphs.push_back(found->second);
-      text += page.glyphs[found->second].text;
-    }
-    auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
-    for (const Quad& quad : proposal.quads) {
-      Region region;
-      region.page = number;
-      region.quad = quad;
-      region.box = quad.bounds();
-      region.label = proposal.label;
-      region.category = proposal.category;
-      region.pattern = proposal.pattern;
-      region.rule = proposal.rule;
-      region.exemptions = proposal.exemptions;
-      region.patterns_sha256 = review.proposals->patterns_sha256;
-      region.decision = plan::Decision::kept;
-      region.proposal = proposal.name;
-      region.withheld = withheld;
-      region.chars = proposal.chars;
-      out.regions.push_back(std::move(region));
-      quads.push_back(quad);
-    }
-  }
-  for (const std::vector<uint32_t>& covered : plan::covered_glyphs(page, quads)) {
-    for (uint32_t g : covered) {
-      if (planned.insert(g).second) out.glyphs.push_back(g);
-    }
-  }
-  return out;
-}
 
 // Reads every page and plans its redaction as `decide` says; throws
 // NeedsReview for anything redact cannot be sure of.
@@ -440,16 +184,7 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
   for (int number = 1; number <= page_count; ++number) {
     pdf::PageContent page = document.read_page(number, diagnostics);
     const std::string where = "page " + std::to_string(number) + ": ";
-    if (page.glyphs.empty() && !page.images.empty()) {
-      throw NeedsReview{where + "images but no text layer (a scan?); its text cannot be checked"};
-    }
-    if (page.unknown_glyphs > 0) {
-      throw NeedsReview{where + std::to_string(page.unknown_glyphs) + " glyphs whose Unicode is unknown"};
-    }
-    if (!page.complete) {
-      throw NeedsReview{where + "the page could not be read completely" +
-                        (page.incomplete_reason.empty() ? "" : " (" + page.incomplete_reason + ")")};
-    }
+    if (const std::string unsure = plan::unsure_reading(page); !unsure.empty()) throw NeedsReview{where + unsure};
     PagePlan plan;
     std::set<uint32_t> removed;
     PageDecision decision = decide(page, number);
@@ -789,7 +524,8 @@ void hold_like_run(pdf::Document& document, const match::Matcher& matcher, const
 
 // `apply --plan`: the plan made for this very file by this very redact;
 // the file must carry no marks and no list of its own.
-Review plan_review(pdf::Document& document, int page_count, const std::string& input_sha256, const RedactOptions& options) {
+Review plan_review(pdf::Document& document, int page_count, const std::string& input_sha256, const match::Matcher& matcher,
+                   const RedactOptions& options) {
   const auto plan = options.plans->find(input_sha256);
   if (plan == options.plans->end()) {
     throw NeedsReview{"no plan given was made for this file (SHA-256 " + input_sha256 +
@@ -798,6 +534,12 @@ Review plan_review(pdf::Document& document, int page_count, const std::string& i
   if (plan->second.tool != options.producer) {
     throw NeedsReview{"its plan was made by " + plan->second.tool + ", not " + options.producer +
                       ": another version may read the file's glyphs otherwise"};
+  }
+  // What lies outside the page content (strings, outlines) is cut by the
+  // matcher, not the plan: it must be the one that made the plan.
+  if (plan->second.matcher_sha256 != matcher.fingerprint()) {
+    throw NeedsReview{"its plan was made with other matching flags (patterns, terms, keep phrases): give apply the "
+                      "flags redact plan was given, so that strings and outlines are cut as the plan's matches were"};
   }
   for (int number = 1; number <= page_count; ++number) {
     if (!document.redact_marks(number).empty()) {
@@ -853,58 +595,6 @@ Review take_marks(pdf::Document& document, int page_count, const std::string& ke
   document.remove_redact_marks(annots_made);
   document.set_catalog_text(plan::kProposalsKey, "");
   return review;
-}
-
-// Where the reviewer decided that text stays: the places of the proposals
-// they deleted or moved away, as the proposals list has them (page space).
-std::vector<Region> left_by_reviewer(const Review& review) {
-  std::vector<Region> out;
-  if (!review.proposals || review.from_plan) return out;
-  std::map<const plan::Proposal*, const pdf::Document::RedactMark*> carried;
-  for (const auto& [number, marks] : review.marks) {
-    for (const pdf::Document::RedactMark& mark : marks) carried[review.proposal_of(mark)] = &mark;
-  }
-  for (const plan::Proposal& p : review.proposals->list) {
-    const auto it = carried.find(&p);
-    if (it != carried.end() && plan::same_place(it->second->quads, p.quads)) continue;
-    for (const Quad& quad : p.quads) {
-      Region region;
-      region.page = p.page;
-      region.quad = quad;
-      region.box = quad.bounds();
-      out.push_back(std::move(region));
-    }
-  }
-  return out;
-}
-
-// The proposals no mark carries any more: deleted by the reviewer.
-std::vector<Region> declined_proposals(const Review& review) {
-  std::vector<Region> out;
-  if (!review.proposals || review.from_plan) return out;
-  std::set<const plan::Proposal*> carried;
-  for (const auto& [number, marks] : review.marks) {
-    for (const pdf::Document::RedactMark& mark : marks) carried.insert(review.proposal_of(mark));
-  }
-  for (const plan::Proposal& p : review.proposals->list) {
-    if (carried.contains(&p)) continue;
-    for (const Quad& quad : p.quads) {
-      Region region;
-      region.page = p.page;
-      region.quad = quad;
-      region.box = quad.bounds();
-      region.label = p.label;
-      region.category = p.category;
-      region.pattern = p.pattern;
-      region.rule = p.rule;
-      region.exemptions = p.exemptions;
-      region.patterns_sha256 = review.proposals->patterns_sha256;
-      region.proposal = p.name;
-      region.chars = p.chars;
-      out.push_back(std::move(region));
-    }
-  }
-  return out;
 }
 
 // `mark`: each proposal a /Redact annotation (one quad a line), and the
@@ -997,20 +687,21 @@ Outcome redact_document(const std::string& input, const std::string& output, con
   try {
     Review review;
     if (options.mode == Mode::apply) {
-      review = options.plans ? plan_review(*document, outcome.pages, outcome.input_sha256, options)
+      review = options.plans ? plan_review(*document, outcome.pages, outcome.input_sha256, matcher, options)
                              : take_marks(*document, outcome.pages, options.audit_key);
     }
     if (options.mode == Mode::mark) refuse_to_mark(*document, outcome.pages);
     size_t empty_marks = 0;
     const Decide decide = [&](const pdf::PageContent& page, int number) {
-      if (options.mode != Mode::apply) return decide_by_matches(page, number, matcher);
-      return review.from_plan ? decide_by_plan(page, number, review) : decide_by_marks(page, number, review, empty_marks);
+      if (options.mode != Mode::apply) return plan::decide_by_matches(page, number, matcher);
+      return review.from_plan ? plan::decide_by_plan(page, number, review)
+                              : plan::decide_by_marks(page, number, review, empty_marks);
     };
     DocumentPlan plan = plan_document(*document, decide, matcher, outcome.pages, options.mode != Mode::mark);
     for (const auto& [number, page_plan] : plan.pages_to_change) {
       for (const Region& r : page_plan.regions) outcome.regions.push_back(r);
     }
-    outcome.declined = declined_proposals(review);
+    outcome.declined = plan::declined_proposals(review);
     for (Region& region : outcome.regions) keep_off_the_record(region, matcher);
     for (Region& region : outcome.declined) keep_off_the_record(region, matcher);
     // A mark that withholds nothing is not silent: a drawing, or a mark placed off its text?
@@ -1057,7 +748,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
 
     apply_plan(*document, plan, options, outcome.pages);
     write_verified(document, temporary, output, outcome,
-                   [&] { verify_output(temporary, plan, matcher, outcome.pages, left_by_reviewer(review)); });
+                   [&] { verify_output(temporary, plan, matcher, outcome.pages, plan::left_by_reviewer(review)); });
     return outcome;
   } catch (const NeedsReview& review) {
     outcome.status = Status::needs_review;

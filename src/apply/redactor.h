@@ -93,7 +93,6 @@ struct RedactOptions {
 Outcome redact_document(const std::string& input, const std::string& output, const match::Matcher& matcher,
                         const RedactOptions& options);
 
-// "s.27(1)(a), s.31(1)(b)" for a box label.
-std::string label_text(const std::vector<std::string>& exemptions);
+using plan::label_text;
 
 }  // namespace redact::apply

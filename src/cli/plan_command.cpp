@@ -28,14 +28,18 @@ constexpr const char* kUsage =
     "space), its label, category, pattern, rule, exemptions and length, and\n"
     "the glyphs it names ([stream, operation, operation offset, string,\n"
     "byte, length], as redact reads the file); never the withheld text. Each\n"
-    "line names the SHA-256 of the file it was made for (input_sha256) and\n"
-    "the redact that read it (tool); with --audit-key it carries its HMAC.\n"
+    "line names the SHA-256 of the file it was made for (input_sha256), the\n"
+    "redact that read it (tool) and the matching flags (matcher_sha256); with\n"
+    "--audit-key it carries its HMAC.\n"
     "\n"
     "`redact apply --plan PLAN FILE... -o OUT` applies each file's plan as it\n"
-    "stands (a script may delete proposals, or their glyphs, first): the\n"
-    "glyphs it names and those its quads cover are removed, and a file no plan\n"
-    "was made for, or read otherwise, is held. A plan applied with no edits\n"
-    "and the same matching flags writes the bytes `redact run` writes.\n"
+    "stands, with the matching flags it was made with: the glyphs it names\n"
+    "and those its quads cover are removed. A script may add proposals (quads\n"
+    "over other text); a proposal it deletes leaves its text, which the gate\n"
+    "holds (a reviewer's deletion belongs in `mark` + `apply`, on the\n"
+    "record). A file no plan was made for, a plan read otherwise, a named\n"
+    "glyph none of its proposal's quads covers, or a quad far off the page is\n"
+    "held. A plan applied with no edits writes the bytes `redact run` writes.\n"
     "\n"
     "A document `run` would hold for review or fail is said on stderr and\n"
     "has no plan line.\n"
@@ -83,8 +87,9 @@ int plan_command(const std::vector<std::string>& args, Console& console) {
     std::vector<apply::Region> regions = outcome.regions;
     plan::Proposals plan = plan::proposals_of(regions);
     plan.patterns_sha256 = config.patterns.sha256;
-      plan.input_sha256 = outcome.input_sha256;
+    plan.input_sha256 = outcome.input_sha256;
     plan.tool = options.producer;
+    plan.matcher_sha256 = matcher->fingerprint();
     console.out(plan::to_json(plan, key) + "\n");
   }
   if (failed) return kExitFailed;

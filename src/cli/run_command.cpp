@@ -151,11 +151,13 @@ constexpr const char* kApplyUsage =
     "With --audit-key, the list of proposals must carry mark's HMAC under it.\n"
     "\n"
     "--plan PLAN applies, instead of marks, the plans `redact plan` printed\n"
-    "(JSON lines; a script may have deleted proposals first) to the very files\n"
-    "they were made for: each plan's glyphs, named by stream, operation and\n"
-    "byte, and those its quads cover, are removed. A file no plan fits (its\n"
-    "SHA-256), a plan made by another version, a glyph the file does not draw\n"
-    "where the plan says, or a file carrying /Redact marks is held.\n"
+    "(JSON lines; a script may have added proposals) to the very files they\n"
+    "were made for, with the matching flags they were made with: each plan's\n"
+    "glyphs, named by stream, operation and byte, and those its quads cover,\n"
+    "are removed. A file no plan fits (its SHA-256), a plan made by another\n"
+    "version or with other flags, a glyph the file does not draw where the\n"
+    "plan says or that its quads do not cover, a quad far off the page, or a\n"
+    "file carrying /Redact marks is held.\n"
     "Strings (form values, links, annotations' text) holding a match are cut\n"
     "as by `run`.\n"
     "\n"
@@ -401,7 +403,6 @@ void test_fault(const batch::Job& job) {
 
 }  // namespace
 
-// `run`, `mark` and `apply`: the same batch, one way of deciding each.
 // The plans of `redact plan` in `files`, one JSON line each, by the SHA-256
 // of the file each was made for; `sha256` becomes the hash of all their
 // bytes. Throws Error (usage) naming the file and line of one that is not a
@@ -441,6 +442,7 @@ static std::shared_ptr<std::map<std::string, plan::Proposals>> read_plans(const 
   return plans;
 }
 
+// `run`, `mark` and `apply`: the same batch, one way of deciding each.
 static int batch_command(apply::Mode mode, const std::vector<std::string>& args, Console& console) {
   // Stdout piped into `head` that closes early must not end a batch off the
   // record: the lines are lost (writes fail quietly), the audit log is not.

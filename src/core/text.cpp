@@ -33,9 +33,13 @@ std::string printable(std::string_view text) {
 
 std::string pdf_number(double value) {
   if (!std::isfinite(value)) throw Error(ErrorKind::unsupported, Location(), "a number to write is not finite");
+  // Past the largest real a PDF reader takes (Annex C), and past what the
+  // buffer holds written out in full.
+  if (std::abs(value) > 3.4e38) throw Error(ErrorKind::unsupported, Location(), "a number to write is out of range");
   if (std::abs(value) < 5e-5) return "0";
   char buffer[64];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, 4);
+  if (result.ec != std::errc()) throw Error(ErrorKind::unsupported, Location(), "a number to write is out of range");
   std::string text(buffer, result.ptr);
   while (text.back() == '0') text.pop_back();
   if (text.back() == '.') text.pop_back();

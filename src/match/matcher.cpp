@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/diagnostics.h"
+#include "core/hash.h"
 #include "match/gazetteer.h"
 #include "normalize/normalizer.h"
 
@@ -67,8 +68,36 @@ struct Matcher::Compiled {
   std::unique_ptr<RE2> reject_after;
 };
 
+namespace {
 
-Matcher::Matcher(const PatternSet& set, const MatcherOptions& options) : patterns_(set.patterns) {
+// Each part with its length before it, so that no two lists of parts
+// read the same.
+std::string fingerprint_of(const PatternSet& set, const MatcherOptions& options) {
+  std::string parts;
+  const auto add = [&](const std::string& part) { parts += std::to_string(part.size()) + ":" + part; };
+  const auto add_all = [&](const std::vector<std::string>& list) {
+    add(std::to_string(list.size()));
+    for (const std::string& item : list) add(item);
+  };
+  add(set.sha256);
+  add_all(set.keep);
+  for (const Pattern& p : set.patterns) {
+    add_all({p.id, p.category, p.regex, p.reject_before, p.reject_after, p.gazetteer, p.case_insensitive ? "i" : "",
+             std::to_string(p.priority)});
+    add_all(p.exemptions);
+    add_all(p.aliases);
+    add_all(p.exclude);
+  }
+  add_all(options.terms);
+  add_all(options.term_exemptions);
+  add_all(options.keep);
+  return sha256_hex(parts);
+}
+
+}  // namespace
+
+Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
+    : patterns_(set.patterns), fingerprint_(fingerprint_of(set, options)) {
   if (!options.terms.empty()) {
     Pattern term;
     term.id = "term";

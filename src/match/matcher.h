@@ -52,12 +52,17 @@ class Matcher {
   std::vector<Match> find_with(size_t pattern, std::string_view normalized_text) const;
 
   const std::vector<Pattern>& patterns() const { return patterns_; }
+  // The SHA-256 of all that decides what this matcher finds: the set's file
+  // and patterns, the terms, their exemptions and the keep phrases. Two
+  // matchers with one fingerprint find the same matches.
+  const std::string& fingerprint() const { return fingerprint_; }
 
  private:
   struct Compiled;
   void candidates(size_t pattern, std::string_view text, std::vector<Match>& out) const;
 
   std::vector<Pattern> patterns_;
+  std::string fingerprint_;
   std::vector<std::unique_ptr<Compiled>> compiled_;
   std::unique_ptr<RE2::Set> prefilter_;
   std::unique_ptr<RE2> keep_;

@@ -36,6 +36,13 @@ using PoDoFo::PdfError;
 using PoDoFo::PdfObject;
 
 struct Document::Impl {
+  // New objects (PoDoFo's Info for a file with none, as it loads, too) are
+  // numbered after the file's, never in numbers its table left free: what
+  // they are numbered then depends on what the file holds, not on how it
+  // was saved (see renumber), and a reference to a freed number stays one
+  // to no object.
+  Impl() { pdf.GetObjects().SetCanReuseObjectNumbers(false); }
+
   std::string path;
   std::vector<std::string> opening_notes;
   PoDoFo::PdfMemDocument pdf;
@@ -48,6 +55,8 @@ struct Document::Impl {
 
   // Reads, once, which optional-content groups are off (before any walk).
   void read_optional_content();
+  // Once PoDoFo has loaded the file: the reader and the pages.
+  void loaded();
   void collect_pages();
   // The dictionary of page `number` (1-based); throws Error for no such page.
   PdfObject* page(int number) const;
@@ -228,6 +237,13 @@ void Document::set_work_budget(const WorkBudget& budget) { impl_->caches.budget 
 
 int Document::page_count() const { return static_cast<int>(impl_->pages.size()); }
 
+void Document::Impl::loaded() {
+  reader = std::make_unique<ObjectReader>(&pdf.GetObjects());
+  // Loading sets the objects up afresh: again, and forget the free list.
+  pdf.GetObjects().SetCanReuseObjectNumbers(false);
+  collect_pages();
+}
+
 void Document::Impl::collect_pages() {
   // Depth first without recursion; a node of the tree reached again (a loop,
   // or a subtree shared by two parents) is read once, and so is a page listed
@@ -388,12 +404,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
         "ambiguous: objects follow the last %%EOF with no cross-reference section (an update cut short?); readers show "
         "the revision before them");
   }
-  impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
-  // New objects are numbered after the file's, never in numbers its table
-  // left free: what they are numbered then depends on what the file holds,
-  // not on how it was saved (see renumber).
-  impl->pdf.GetObjects().SetCanReuseObjectNumbers(false);
-  impl->collect_pages();
+  impl->loaded();
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 } catch (const std::bad_alloc&) {
   throw Error(ErrorKind::limit, Location(path), "ran out of memory while opening");
@@ -421,12 +432,7 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
     throw Error(ErrorKind::damaged, Location{path, 0, "", static_cast<long long>(length)},
                 "the revision ending here cannot be read (" + damage + ")");
   }
-  impl->reader = std::make_unique<ObjectReader>(&impl->pdf.GetObjects());
-  // New objects are numbered after the file's, never in numbers its table
-  // left free: what they are numbered then depends on what the file holds,
-  // not on how it was saved (see renumber).
-  impl->pdf.GetObjects().SetCanReuseObjectNumbers(false);
-  impl->collect_pages();
+  impl->loaded();
   return std::unique_ptr<Document>(new Document(std::move(impl)));
 }
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -42,16 +43,33 @@ json glyph_json(const pdf::GlyphSource& g) {
   return {g.stream, g.op, g.op_offset, g.string_index, g.byte_index, g.byte_count};
 }
 
+// A whole number from `lowest` to `highest` (not negative), never one
+// wrapped to fit.
+int64_t whole(const json& j, int64_t lowest, int64_t highest, const char* what) {
+  if (!j.is_number_integer()) throw std::runtime_error(std::string(what) + " is not a whole number");
+  bool fits = true;
+  int64_t value = 0;
+  if (j.is_number_unsigned()) {
+    const uint64_t u = j.get<uint64_t>();
+    fits = u <= static_cast<uint64_t>(highest);
+    value = fits ? static_cast<int64_t>(u) : 0;
+  } else {
+    value = j.get<int64_t>();
+  }
+  if (!fits || value < lowest || value > highest) throw std::runtime_error(std::string(what) + " " + j.dump() + " is out of range");
+  return value;
+}
+
 pdf::GlyphSource glyph_from(const json& j) {
   if (!j.is_array() || j.size() != 6) throw std::runtime_error("a glyph is not 6 numbers");
+  constexpr int64_t kMax = UINT32_MAX;
   pdf::GlyphSource g;
-  g.stream = j.at(0).get<uint32_t>();
-  g.op = j.at(1).get<uint32_t>();
-  g.op_offset = j.at(2).get<uint32_t>();
-  g.string_index = j.at(3).get<uint32_t>();
-  g.byte_index = j.at(4).get<uint32_t>();
-  g.byte_count = j.at(5).get<uint8_t>();
-  if (g.byte_count < 1 || g.byte_count > 4) throw std::runtime_error("a glyph is 1 to 4 bytes long");
+  g.stream = static_cast<uint32_t>(whole(j.at(0), 0, kMax, "a glyph's stream"));
+  g.op = static_cast<uint32_t>(whole(j.at(1), 0, kMax, "a glyph's operation"));
+  g.op_offset = static_cast<uint32_t>(whole(j.at(2), 0, kMax, "a glyph's offset"));
+  g.string_index = static_cast<uint32_t>(whole(j.at(3), 0, kMax, "a glyph's string"));
+  g.byte_index = static_cast<uint32_t>(whole(j.at(4), 0, kMax, "a glyph's byte"));
+  g.byte_count = static_cast<uint8_t>(whole(j.at(5), 1, 4, "a glyph's length"));
   return g;
 }
 
@@ -67,18 +85,19 @@ Proposals read_proposals(const json& j, const std::string& what) try {
   out.annots_made = j.value("annots_made", std::vector<int>());
   out.input_sha256 = j.value("input_sha256", std::string());
   out.tool = j.value("tool", std::string());
+  out.matcher_sha256 = j.value("matcher_sha256", std::string());
   if (!out.input_sha256.empty() && !is_sha256(out.input_sha256)) throw std::runtime_error("input_sha256 is not a SHA-256");
   for (const json& p : j.at("proposals")) {
     Proposal proposal;
     proposal.name = p.at("name").get<std::string>();
-    proposal.page = p.at("page").get<int>();
+    proposal.page = static_cast<int>(whole(p.at("page"), 1, INT32_MAX, "a page"));
     for (const json& q : p.at("quads")) proposal.quads.push_back(quad_from(q));
     proposal.label = p.at("label").get<std::string>();
     proposal.category = p.at("category").get<std::string>();
     proposal.pattern = p.at("pattern").get<std::string>();
     proposal.rule = p.at("rule").get<std::string>();
     proposal.exemptions = p.at("exemptions").get<std::vector<std::string>>();
-    proposal.chars = p.at("chars").get<size_t>();
+    proposal.chars = static_cast<size_t>(whole(p.at("chars"), 0, INT64_MAX, "chars"));
     if (p.contains("glyphs")) {
       for (const json& g : p.at("glyphs")) proposal.glyphs.push_back(glyph_from(g));
     }
@@ -120,6 +139,7 @@ std::string to_json(const Proposals& proposals, const std::string& key) {
   if (!proposals.input_sha256.empty()) {
     out["input_sha256"] = proposals.input_sha256;
     out["tool"] = proposals.tool;
+    out["matcher_sha256"] = proposals.matcher_sha256;
   }
   if (!key.empty()) out["mac"] = list_mac(key, out);
   return out.dump();

@@ -41,10 +41,10 @@ struct Proposals {
   // The pages that had no /Annots before their marks were added (given
   // theirs back when the marks go).
   std::vector<int> annots_made;
-  // A plan: the SHA-256 of the file it was made for and the redact that
-  // read it ("redact 0.1.0"); a plan fits nothing else. "" in a marked
-  // file's list.
-  std::string input_sha256, tool;
+  // A plan: the SHA-256 of the file it was made for, the redact that read
+  // it ("redact 0.1.0") and the match::Matcher::fingerprint of the flags
+  // that matched it; a plan fits nothing else. "" in a marked file's list.
+  std::string input_sha256, tool, matcher_sha256;
 };
 
 // The proposals `regions` make: the lines of one match (one after another,

@@ -12,4 +12,13 @@ const char* to_string(Decision decision) {
   return "matched";
 }
 
+std::string label_text(const std::vector<std::string>& exemptions) {
+  std::string out;
+  for (const std::string& e : exemptions) {
+    if (!out.empty()) out += ", ";
+    out += e.starts_with("s") ? "s." + e.substr(1) : e;
+  }
+  return out;
+}
+
 }  // namespace redact::plan

@@ -22,6 +22,9 @@ enum class Decision {
 };
 const char* to_string(Decision decision);
 
+// What a box says for its exemptions: "s.27(1)(a), s.31(1)(b)".
+std::string label_text(const std::vector<std::string>& exemptions);
+
 struct Region {
   int page = 0;
   Rect box;   // page space, one line of one match (or one quad of a mark)

@@ -4,12 +4,15 @@ to the very file it was made for, and to no other.
 
 - Every fixture `run` writes has a plan (one JSON line, never the withheld
   text), and `apply --plan` of it unedited writes the bytes `run` writes.
-- A plan with one proposal deleted (as a script would) leaves exactly that
-  proposal's words (pdftotext -bbox words under its quads, for pdftotext and
-  mutool) and removes those of every other proposal.
+- A plan with a proposal added by a script (quads over a word, no glyphs)
+  removes that word and every proposal's (pdftotext -bbox words under the
+  quads, for pdftotext and mutool), and every other word stays.
 - Held, nothing written: the plan given for another file, a file changed
   by one byte since, a plan made by another version, a glyph moved in the
-  plan, a proposal past the last page; a plan line that is not one, or unsigned under --audit-key, is a
+  plan, a proposal past the last page, quads shrunk off the glyphs they
+  name, a quad far off the page, a proposal deleted (its text is a leak), a
+  plan applied with other matching flags; a plan line that is not one
+  (or a page number out of range), or unsigned under --audit-key, is a
   usage error naming the file and line.
 """
 import collections
@@ -97,30 +100,35 @@ def main():
         check("no word under a proposal is in the plan", under_any and not [w for w in under_any if w in bare],
               f"{sorted(under_any)[:8]}")
 
-        # A script deletes one proposal; --no-patterns applies the rest alone.
-        dropped = proposals[1]
-        edited = dict(plan, proposals=[p for p in proposals if p is not dropped])
-        path = os.path.join(tmp, "edited.jsonl")
+        # A script adds a proposal of its own (quads over a word no pattern
+        # matched, no glyphs): that word goes too, every other word stays.
+        all_words = page_words(source)
+        taken = [b for pg, w, b in all_words if pg == 1 and core(w) == "Dear"]
+        check("the letter has a word 'Dear' to take", bool(taken))
+        x0, y0, x1, y1 = taken[0]
+        added = dict(plan, proposals=proposals + [dict(proposals[0], name="added-by-script", page=1, glyphs=[],
+                                                       quads=[[x0, y0, x1, y0, x0, y1, x1, y1]])])
+        path = os.path.join(tmp, "added.jsonl")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(json.dumps(edited) + "\n")
-        out = os.path.join(tmp, "edited")
-        applied = run(redact, "apply", "--plan", path, source, "-o", out, "--no-patterns")
-        check("an edited plan applies", applied.returncode == 0, applied.stderr.strip()[-300:])
+            f.write(json.dumps(added) + "\n")
+        out = os.path.join(tmp, "added")
+        applied = run(redact, "apply", "--plan", path, source, "-o", out)
+        check("a plan with a proposal added applies", applied.returncode == 0, applied.stderr.strip()[-300:])
         output = os.path.join(out, FIXTURE)
         if os.path.exists(output):
             boxes = collections.defaultdict(list)
-            for p in edited["proposals"]:
+            for p in added["proposals"]:
                 boxes[p["page"]] += rects(p)
-            all_words = page_words(source)
-            kept = [w for pg, w, b in all_words if pg == dropped["page"] and under(b, rects(dropped))]
             gone = [w for pg, w, b in all_words if under(b, boxes[pg])]
             stays = collections.Counter(core(w) for pg, w, b in all_words if not under(b, boxes[pg]))
             for reader, read in (("pdftotext", words_pdftotext), ("mutool", words_mutool)):
                 found = collections.Counter(core(w) for w in read(output))
-                check(f"the deleted proposal's words ({' '.join(kept)}) stay ({reader})",
-                      kept and all(found[core(w)] > 0 for w in kept))
+                before = collections.Counter(core(w) for w in read(source))
+                missing = sorted(w for w in stays if w and found[w] < min(stays[w], before[w]))
+                check(f"every word outside the proposals stays ({reader})", not missing, f"missing {missing[:10]}")
                 left = sorted({w for w in gone if core(w) and found[core(w)] > stays[core(w)]})
-                check(f"every other proposal's words are gone ({reader})", gone and not left, f"still there: {left[:10]}")
+                check(f"the words under the proposals, the added one's too, are gone ({reader})",
+                      "Dear" in gone and not left, f"still there: {left[:10]}")
 
         # Plans that do not fit: held, nothing written.
         def held_case(label, plan_lines, target, reason):
@@ -147,6 +155,25 @@ def main():
         beyond = json.loads(json.dumps(plan))
         beyond["proposals"][-1]["page"] = 99
         held_case("a proposal past the last page", [beyond], source, "the plan does not fit it")
+        shrunk = json.loads(json.dumps(plan))
+        for q in shrunk["proposals"][0]["quads"]:
+            q[:] = [q[0], q[1], q[0] + 1, q[1], q[0], q[1] + 1, q[0] + 1, q[1] + 1]
+        held_case("quads shrunk off the glyphs they name", [shrunk], source, "that none of its quads covers")
+        huge = json.loads(json.dumps(plan))
+        huge["proposals"][0]["quads"][0][2] = huge["proposals"][0]["quads"][0][6] = 1e70
+        held_case("a quad far off the page", [huge], source, "far outside the page")
+        # Deleted proposals: their text is a leak to the same flags, and
+        # other flags (--no-patterns) would not cut what lies outside the
+        # page content as the plan's matches were.
+        fewer = dict(plan, proposals=proposals[1:])
+        held_case("a proposal deleted", [fewer], source, "leak")
+        path = os.path.join(tmp, "fewer.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(fewer) + "\n")
+        out = os.path.join(tmp, "other-flags")
+        result = run(redact, "apply", "--plan", path, source, "-o", out, "--no-patterns")
+        ok, detail = held(out, "other matching flags")
+        check("a plan applied with other matching flags is held", result.returncode == 1 and ok, detail)
 
         # Not a plan, or not signed under the key: usage errors naming the line.
         path = os.path.join(tmp, "bad.jsonl")
@@ -154,6 +181,13 @@ def main():
             f.write(json.dumps(plan) + "\n{not json\n")
         result = run(redact, "apply", "--plan", path, source, "-o", os.path.join(tmp, "bad"))
         check("a line that is not a plan is a usage error naming it", result.returncode == 2 and f"{path}:2" in result.stderr,
+              result.stderr.strip())
+        wrapped = json.loads(json.dumps(plan))
+        wrapped["proposals"][0]["page"] = 4294967297  # 1, were it wrapped to 32 bits
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(wrapped) + "\n")
+        result = run(redact, "apply", "--plan", path, source, "-o", os.path.join(tmp, "bad"))
+        check("a page number out of range is a usage error", result.returncode == 2 and "out of range" in result.stderr,
               result.stderr.strip())
         key = os.path.join(tmp, "key")
         with open(key, "w") as f:

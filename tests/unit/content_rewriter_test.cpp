@@ -147,6 +147,11 @@ TEST(ContentRewriter, NumbersIgnoreTheLocaleAndHaveNoExponent) {
   EXPECT_EQ(pdf_number(1e-9), "0");
   EXPECT_EQ(pdf_number(123456789.125), "123456789.125");
   EXPECT_EQ(pdf_number(-0.00001), "0");
+  // Written out in full, 1e70 did not fit the buffer, and what was in it
+  // went into the file (a hostile plan's quad).
+  EXPECT_EQ(pdf_number(3e38).size(), 39u);
+  EXPECT_THROW(pdf_number(1e70), Error);
+  EXPECT_THROW(pdf_number(-3.5e38), Error);
 }
 
 // From a hostile review: a stray Q popped the wrapper and the boxes drawn

@@ -110,5 +110,25 @@ TEST(Document, WriteNumbersTheObjectsKeptWithoutGaps) {
   EXPECT_EQ(text, "Kept");
 }
 
+// PoDoFo makes an Info dictionary as it loads a file with none: it must
+// not take a number the file's table left free, or a reference to that
+// number would come to name it.
+TEST(Document, AReferenceToAFreedNumberStaysOneToNoObject) {
+  std::string bytes = test::build_pdf({test::TestPage{"BT /F1 12 Tf 72 700 Td (Kept) Tj ET",
+                                                      "<< /Font << /F1 4 0 R >> >>", "/Foo 5 0 R"}},
+                                      {"(freed)"});
+  bytes.replace(bytes.find(" /Info 3 0 R"), 12, "");
+  const size_t table = bytes.find("\nxref\n");
+  size_t line = bytes.find('\n', bytes.find('\n', table + 1) + 1) + 1;  // the entry of object 0
+  line += 5 * 20;                                                           // of object 5
+  bytes.replace(line, 20, "0000000000 00001 f \n");
+  const std::string input = test::write_temp("freed.pdf", bytes);
+  auto document = Document::open(input);
+  const std::string output = input + ".out.pdf";
+  document->write(output);
+  const std::string written = read_file(output).value();
+  EXPECT_NE(written.find("/Foo null"), std::string::npos) << written.substr(0, 600);
+}
+
 }  // namespace
 }  // namespace redact::pdf

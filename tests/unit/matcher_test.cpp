@@ -90,3 +90,28 @@ TEST(Matcher, CaseInsensitivePatterns) {
 
 }  // namespace
 }  // namespace redact::match
+
+namespace redact::match {
+namespace {
+
+// apply --plan takes a plan only with the matcher that made it (what lies
+// outside the page content is cut by the matcher): anything that changes a
+// match changes the fingerprint.
+TEST(Matcher, FingerprintChangesWithAnythingThatDecidesAMatch) {
+  const auto fingerprint = [](std::vector<Pattern> patterns, MatcherOptions options, std::vector<std::string> keep = {}) {
+    return Matcher(set_of(std::move(patterns), std::move(keep)), options).fingerprint();
+  };
+  const Pattern a = regex_pattern("a", "country", "France");
+  const std::string base = fingerprint({a}, {});
+  EXPECT_EQ(base, fingerprint({a}, {}));
+  EXPECT_EQ(base.size(), 64u);
+  EXPECT_NE(base, fingerprint({regex_pattern("a", "country", "Spain")}, {}));
+  EXPECT_NE(base, fingerprint({a}, {}, {"France Telecom"}));
+  EXPECT_NE(base, fingerprint({a}, MatcherOptions{{"Jane Doe"}, {"s40(2)"}, {}}));
+  EXPECT_NE(fingerprint({a}, MatcherOptions{{"Jane Doe"}, {"s40(2)"}, {}}),
+            fingerprint({a}, MatcherOptions{{"Jane Doe"}, {"s40(1)"}, {}}));
+  EXPECT_NE(base, fingerprint({a}, MatcherOptions{{}, {}, {"France"}}));
+}
+
+}  // namespace
+}  // namespace redact::match

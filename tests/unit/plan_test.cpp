@@ -89,8 +89,17 @@ TEST(Proposals, ReadBackAsWritten) {
   p.patterns_sha256 = std::string(64, 'a');
   p.annots_made = {2, 5};
   p.list.push_back({"redact-proposal-1", 2, {upright(1, 2, 3, 4), upright(5, 6, 7, 8)}, "s.27(1)(a)", "country",
-                    "country.iso3166", "pattern", {"s27(1)(a)"}, 6});
+                    "country.iso3166", "pattern", {"s27(1)(a)"}, 6, {pdf::GlyphSource{0, 12, 345, 1, 2, 2}}});
+  p.input_sha256 = std::string(64, 'c');
+  p.tool = "redact 0.1.0";
+  p.matcher_sha256 = std::string(64, 'd');
   const Proposals q = proposals_from_json(to_json(p));
+  EXPECT_EQ(q.input_sha256, p.input_sha256);
+  EXPECT_EQ(q.tool, p.tool);
+  EXPECT_EQ(q.matcher_sha256, p.matcher_sha256);
+  ASSERT_EQ(q.list.at(0).glyphs.size(), 1u);
+  EXPECT_EQ(q.list[0].glyphs[0].op_offset, 345u);
+  EXPECT_EQ(q.list[0].glyphs[0].byte_count, 2u);
   ASSERT_EQ(q.list.size(), 1u);
   EXPECT_EQ(q.patterns_sha256, p.patterns_sha256);
   EXPECT_EQ(q.annots_made, p.annots_made);

@@ -1,0 +1,320 @@
+#include "plan/decide.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <tuple>
+
+#include "core/diagnostics.h"
+#include "extract/readings.h"
+#include "normalize/normalizer.h"
+#include "plan/cover.h"
+#include "plan/locate.h"
+
+namespace redact::plan {
+namespace {
+
+// A match in one reading of a page, with its normalized text.
+struct Found {
+  Located located;
+  std::shared_ptr<const std::string> withheld;
+};
+
+// Matches every reading of the page (layout, content order, letter spacing
+// joined: extract/readings.h), so that what check would find is removed,
+// not only what the layout reading shows.
+std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
+  std::vector<Found> out;
+  auto find = [&](const pdf::PageContent& read) {
+    for (const auto& [name, text] : extract::all_readings(read)) {
+      const normalize::NormalizedText normalized = normalize::normalize(text.text);
+      for (Located& located : locate(read, text, normalized, matcher.find(normalized.text))) {
+        auto withheld = std::make_shared<const std::string>(
+            normalized.text.substr(located.match.begin, located.match.end - located.match.begin));
+        out.push_back({std::move(located), std::move(withheld)});
+      }
+    }
+  };
+  find(page);
+  // Codes another reader reads otherwise (pdf::Glyph::encoded_text): the
+  // page read that way too. Glyph indices are the same in both.
+  if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
+    pdf::PageContent other = page;
+    for (pdf::Glyph& g : other.glyphs) {
+      if (!g.encoded_text.empty()) g.text = g.encoded_text;
+    }
+    find(other);
+  }
+  return out;
+}
+
+// A label a box can show: the printable ASCII of `text` (the label font is
+// a standard one).
+std::string label_of(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= 0x20 && c < 0x7F) out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+PageDecision decide_by_matches(const pdf::PageContent& page, int number, const match::Matcher& matcher) {
+  PageDecision out;
+  std::set<uint32_t> planned;
+  for (const Found& found : find_in_readings(page, matcher)) {
+    const Located& located = found.located;
+    const match::Pattern& pattern = matcher.patterns()[located.match.pattern];
+    // The same match seen by another reading: its glyphs are already planned.
+    if (std::all_of(located.glyphs.begin(), located.glyphs.end(), [&](uint32_t g) { return planned.contains(g); })) {
+      continue;
+    }
+    planned.insert(located.glyphs.begin(), located.glyphs.end());
+    out.glyphs.insert(out.glyphs.end(), located.glyphs.begin(), located.glyphs.end());
+    auto sources = std::make_shared<std::vector<pdf::GlyphSource>>();
+    for (uint32_t g : located.glyphs) sources->push_back(page.glyphs[g].source);
+    for (size_t line = 0; line < located.boxes.size(); ++line) {
+      Region region;
+      region.page = number;
+      region.box = located.boxes[line];
+      region.quad = located.quads[line];
+      region.label = label_text(pattern.exemptions);
+      region.category = pattern.category;
+      region.pattern = pattern.id;
+      region.rule = pattern.file == "--term" ? "term" : "pattern";
+      region.exemptions = pattern.exemptions;
+      region.withheld = found.withheld;
+      region.chars = located.match.end - located.match.begin;
+      region.sources = sources;
+      out.regions.push_back(std::move(region));
+    }
+  }
+  // What the boxes hide goes with them, by the rule `apply` removes a
+  // mark's glyphs by: a glyph no reading put in a match (the space inside a
+  // letter-spaced "Tw o") would otherwise stay under a black box, and
+  // `mark` + `apply` would remove what `run` left.
+  std::vector<Quad> quads;
+  for (const Region& region : out.regions) quads.push_back(region.quad);
+  for (const std::vector<uint32_t>& covered : covered_glyphs(page, quads)) {
+    for (uint32_t g : covered) {
+      if (planned.insert(g).second) out.glyphs.push_back(g);
+    }
+  }
+  return out;
+}
+
+const Proposal* Review::proposal_of(const pdf::Document::RedactMark& mark) const {
+  if (!proposals) return nullptr;
+  if (const auto named = by_name.find({mark.page, mark.name}); named != by_name.end()) {
+    return &proposals->list[named->second];
+  }
+  if (!mark.name.empty()) return nullptr;
+  for (const Proposal& p : proposals->list) {
+    if (p.page == mark.page && same_place(mark.quads, p.quads)) return &p;
+  }
+  return nullptr;
+}
+
+PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Review& review, size_t& empty) {
+  PageDecision out;
+  const auto marks = review.marks.find(number);
+  if (marks == review.marks.end()) return out;
+  for (const pdf::Document::RedactMark& mark : marks->second) {
+    const Proposal* proposal = review.proposal_of(mark);
+    const std::string label = !proposal || !mark.overlay_text.empty() ? label_of(mark.overlay_text) : proposal->label;
+    const bool kept = proposal && label == proposal->label && same_place(mark.quads, proposal->quads);
+    // A proposal left as it was is applied where the list puts it, to the
+    // full precision the annotation's numbers lost: as `run` would.
+    const std::vector<Quad>& quads = kept ? proposal->quads : mark.quads;
+    const std::vector<std::vector<uint32_t>> covered = covered_glyphs(page, quads);
+    std::string text;
+    for (const auto& glyphs : covered) {
+      for (uint32_t g : glyphs) text += page.glyphs[g].text;
+    }
+    const auto meets_image = [&](const Quad& q) {
+      const Rect b = q.bounds();
+      return std::any_of(page.images.begin(), page.images.end(), [&](const pdf::ImageUse& i) {
+        return i.box.x0 < b.x1 && b.x0 < i.box.x1 && i.box.y0 < b.y1 && b.y0 < i.box.y1;
+      });
+    };
+    // An annotation under the mark loses its strings (blank_annotations_under).
+    const auto meets_annotation = [&](const Quad& q) {
+      const Rect b = q.bounds();
+      return std::any_of(page.streams.begin(), page.streams.end(), [&](const pdf::StreamUse& u) {
+        return !u.annotation.empty() && u.bounds.x0 < b.x1 && b.x0 < u.bounds.x1 && u.bounds.y0 < b.y1 && b.y0 < u.bounds.y1;
+      });
+    };
+    if (text.empty() && std::none_of(quads.begin(), quads.end(), meets_image) &&
+        std::none_of(quads.begin(), quads.end(), meets_annotation)) {
+      ++empty;
+    }
+    auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
+    for (size_t q = 0; q < quads.size(); ++q) {
+      out.glyphs.insert(out.glyphs.end(), covered[q].begin(), covered[q].end());
+      Region region;
+      region.page = number;
+      region.quad = quads[q];
+      region.box = quads[q].bounds();
+      region.proposal = mark.name;
+      region.label = label;
+      if (proposal) {
+        const bool relabelled = label != proposal->label;
+        region.decision = kept ? Decision::kept : Decision::changed;
+        region.category = proposal->category;
+        region.pattern = proposal->pattern;
+        region.rule = proposal->rule;
+        // A new label is the reviewer's word on what the box withholds under.
+        region.exemptions = relabelled ? exemptions_in(label) : proposal->exemptions;
+        region.patterns_sha256 = review.proposals->patterns_sha256;
+      } else {
+        region.decision = Decision::added;
+        region.category = "marked by a reviewer";
+        region.rule = "reviewer";
+        region.exemptions = exemptions_in(mark.overlay_text);
+      }
+      if (region.decision != Decision::kept) {
+        // A proposal keeps the author mark gave it: not the reviewer's name.
+        if (!(proposal && mark.author == kProposalAuthor)) region.author = mark.author;
+        region.date = mark.date;
+      }
+      region.withheld = withheld;
+      region.chars = withheld->size();
+      out.regions.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+PageDecision decide_by_plan(const pdf::PageContent& page, int number, const Review& review) {
+  PageDecision out;
+  const auto key = [](const pdf::GlyphSource& s) {
+    return std::tuple(s.stream, s.op, s.op_offset, s.string_index, s.byte_index, s.byte_count);
+  };
+  std::map<decltype(key(pdf::GlyphSource{})), uint32_t> by_source;
+  std::set<uint32_t> planned;
+  std::vector<Quad> quads;
+  for (const Proposal& proposal : review.proposals->list) {
+    if (proposal.page != number) continue;
+    if (by_source.empty()) {
+      for (uint32_t g = 0; g < page.glyphs.size(); ++g) by_source.emplace(key(page.glyphs[g].source), g);
+    }
+    const std::string where = "page " + std::to_string(number) + ": " + proposal.name;
+    // A box far off the page paints nothing anyone sees (and its numbers
+    // may not even be written).
+    for (const Quad& quad : proposal.quads) {
+      for (const Point& p : {quad.ul, quad.ur, quad.ll, quad.lr}) {
+        if (p.x < -page.width || p.x > 2 * page.width || p.y < -page.height || p.y > 2 * page.height) {
+          throw Error(ErrorKind::unsupported, Location(), where + " has a quad far outside the page: the plan does not fit it");
+        }
+      }
+    }
+    std::string text;
+    for (const pdf::GlyphSource& source : proposal.glyphs) {
+      const auto found = by_source.find(key(source));
+      if (found == by_source.end()) {
+        throw Error(ErrorKind::unsupported, Location(),
+                    where + " names a glyph (stream " + std::to_string(source.stream) + ", operation " +
+                        std::to_string(source.op) + ", byte " + std::to_string(source.byte_index) +
+                        ") this file does not draw there: the plan does not fit it");
+      }
+      // Under its own box: a glyph taken out from under none would leave
+      // what draws it otherwise (the scan under an OCR layer) uncovered.
+      const pdf::Glyph& glyph = page.glyphs[found->second];
+      if (std::none_of(proposal.quads.begin(), proposal.quads.end(), [&](const Quad& q) { return hides(q, glyph); })) {
+        throw Error(ErrorKind::unsupported, Location(),
+                    where + " names a glyph (stream " + std::to_string(source.stream) + ", operation " +
+                        std::to_string(source.op) + ", byte " + std::to_string(source.byte_index) +
+                        ") that none of its quads covers: the plan does not fit it");
+      }
+      if (planned.insert(found->second).second) out.glyphs.push_back(found->second);
+      text += page.glyphs[found->second].text;
+    }
+    auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
+    for (const Quad& quad : proposal.quads) {
+      Region region;
+      region.page = number;
+      region.quad = quad;
+      region.box = quad.bounds();
+      region.label = proposal.label;
+      region.category = proposal.category;
+      region.pattern = proposal.pattern;
+      region.rule = proposal.rule;
+      region.exemptions = proposal.exemptions;
+      region.patterns_sha256 = review.proposals->patterns_sha256;
+      region.decision = Decision::matched;  // as planned: a script's edits are nobody's review
+      region.proposal = proposal.name;
+      region.withheld = withheld;
+      region.chars = proposal.chars;
+      out.regions.push_back(std::move(region));
+      quads.push_back(quad);
+    }
+  }
+  for (const std::vector<uint32_t>& covered : covered_glyphs(page, quads)) {
+    for (uint32_t g : covered) {
+      if (planned.insert(g).second) out.glyphs.push_back(g);
+    }
+  }
+  return out;
+}
+
+std::vector<Region> left_by_reviewer(const Review& review) {
+  std::vector<Region> out;
+  if (!review.proposals || review.from_plan) return out;
+  std::map<const Proposal*, const pdf::Document::RedactMark*> carried;
+  for (const auto& [number, marks] : review.marks) {
+    for (const pdf::Document::RedactMark& mark : marks) carried[review.proposal_of(mark)] = &mark;
+  }
+  for (const Proposal& p : review.proposals->list) {
+    const auto it = carried.find(&p);
+    if (it != carried.end() && same_place(it->second->quads, p.quads)) continue;
+    for (const Quad& quad : p.quads) {
+      Region region;
+      region.page = p.page;
+      region.quad = quad;
+      region.box = quad.bounds();
+      out.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+std::vector<Region> declined_proposals(const Review& review) {
+  std::vector<Region> out;
+  if (!review.proposals || review.from_plan) return out;
+  std::set<const Proposal*> carried;
+  for (const auto& [number, marks] : review.marks) {
+    for (const pdf::Document::RedactMark& mark : marks) carried.insert(review.proposal_of(mark));
+  }
+  for (const Proposal& p : review.proposals->list) {
+    if (carried.contains(&p)) continue;
+    for (const Quad& quad : p.quads) {
+      Region region;
+      region.page = p.page;
+      region.quad = quad;
+      region.box = quad.bounds();
+      region.label = p.label;
+      region.category = p.category;
+      region.pattern = p.pattern;
+      region.rule = p.rule;
+      region.exemptions = p.exemptions;
+      region.patterns_sha256 = review.proposals->patterns_sha256;
+      region.proposal = p.name;
+      region.chars = p.chars;
+      out.push_back(std::move(region));
+    }
+  }
+  return out;
+}
+
+std::string unsure_reading(const pdf::PageContent& page) {
+  if (page.glyphs.empty() && !page.images.empty()) return "images but no text layer (a scan?); its text cannot be checked";
+  if (page.unknown_glyphs > 0) return std::to_string(page.unknown_glyphs) + " glyphs whose Unicode is unknown";
+  if (!page.complete) {
+    return "the page could not be read completely" +
+           (page.incomplete_reason.empty() ? std::string() : " (" + page.incomplete_reason + ")");
+  }
+  return "";
+}
+
+}  // namespace redact::plan
