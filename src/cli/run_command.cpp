@@ -719,7 +719,8 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
         log->append(audit::ProposalRecord{fields, region.proposal, "proposed"});
         continue;
       }
-      audit::RedactionRecord record{fields};
+      audit::RedactionRecord record;
+      static_cast<audit::BoxFields&>(record) = fields;  // the rest set below, where it applies
       if (region.decision != plan::Decision::matched) {
         record.decision = plan::to_string(region.decision);
         record.proposal = region.proposal;

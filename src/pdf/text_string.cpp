@@ -176,6 +176,31 @@ std::string percent_decoded(std::string_view text) {
 
 // The printable runs (4 characters or more) of what base64 text holds, one
 // a line; "" when the text is not base64 of some length.
+// Letters spread out in a string ("J a n e  D o e", "J.a.n.e D.o.e"), as
+// readers show them and the letter-spacing reading of a page joins them:
+// a `separator` between two characters that stand alone (between
+// separators, spaces or the ends) dropped, then runs of spaces made one.
+std::string spread_joined(const std::string& text, char separator) {
+  std::vector<std::string> chars;  // code points, as UTF-8
+  for (size_t at = 0; at < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    const size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    chars.push_back(text.substr(at, length));
+    at += length;
+  }
+  const auto gap = [&](size_t i) { return chars[i] == " " || chars[i] == std::string(1, separator); };
+  const auto alone = [&](size_t i) {
+    return !gap(i) && (i == 0 || gap(i - 1)) && (i + 1 == chars.size() || gap(i + 1));
+  };
+  std::string out;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    if (chars[i] == std::string(1, separator) && i > 0 && i + 1 < chars.size() && alone(i - 1) && alone(i + 1)) continue;
+    if (chars[i] == " " && !out.empty() && out.back() == ' ') continue;
+    out += chars[i];
+  }
+  return out;
+}
+
 std::string base64_runs(std::string_view text) {
   std::string clean;
   for (char c : text) {
@@ -235,6 +260,9 @@ std::vector<std::string> other_readings(const std::string& text) {
     add(joined);
   }
   add(base64_runs(text));
+  for (char separator : {' ', '.', '-', '_', '*'}) {
+    if (text.find(separator) != std::string::npos) add(spread_joined(text, separator));
+  }
   return out;
 }
 

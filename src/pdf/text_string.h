@@ -38,8 +38,9 @@ std::string markup_text(std::string_view xml, std::string_view tag);
 // character references decoded), percent-escapes decoded (a URI), escape
 // sequences (ESC ... ESC, language codes) taken out, and the
 // printable runs of its base64 content (an application's private copy of
-// something, such as Apple's /AAPL:AKExtras). What a check or a redaction
-// must match besides the string itself.
+// something, such as Apple's /AAPL:AKExtras), and letters spread out
+// joined ("J a n e  D o e", "J.a.n.e D.o.e" read "Jane Doe"). What a check
+// or a redaction must match besides the string itself.
 std::vector<std::string> other_readings(const std::string& text);
 
 // Whether the value of dictionary key `key` is text a person can read (and

@@ -58,6 +58,23 @@ std::string label_of(const std::string& text) {
   return out;
 }
 
+// One line of a proposal as a region, with what decided the proposal.
+Region region_of(const Proposal& proposal, const Quad& quad, const std::string& patterns_sha256) {
+  Region region;
+  region.page = proposal.page;
+  region.quad = quad;
+  region.box = quad.bounds();
+  region.label = proposal.label;
+  region.category = proposal.category;
+  region.pattern = proposal.pattern;
+  region.rule = proposal.rule;
+  region.exemptions = proposal.exemptions;
+  region.patterns_sha256 = patterns_sha256;
+  region.proposal = proposal.name;
+  region.chars = proposal.chars;
+  return region;
+}
+
 }  // namespace
 
 PageDecision decide_by_matches(const pdf::PageContent& page, int number, const match::Matcher& matcher) {
@@ -232,20 +249,9 @@ PageDecision decide_by_plan(const pdf::PageContent& page, int number, const Revi
     }
     auto withheld = std::make_shared<const std::string>(normalize::normalized(text));
     for (const Quad& quad : proposal.quads) {
-      Region region;
-      region.page = number;
-      region.quad = quad;
-      region.box = quad.bounds();
-      region.label = proposal.label;
-      region.category = proposal.category;
-      region.pattern = proposal.pattern;
-      region.rule = proposal.rule;
-      region.exemptions = proposal.exemptions;
-      region.patterns_sha256 = review.proposals->patterns_sha256;
+      Region region = region_of(proposal, quad, review.proposals->patterns_sha256);
       region.decision = Decision::matched;  // as planned: a script's edits are nobody's review
-      region.proposal = proposal.name;
       region.withheld = withheld;
-      region.chars = proposal.chars;
       out.regions.push_back(std::move(region));
       quads.push_back(quad);
     }
@@ -288,21 +294,7 @@ std::vector<Region> declined_proposals(const Review& review) {
   }
   for (const Proposal& p : review.proposals->list) {
     if (carried.contains(&p)) continue;
-    for (const Quad& quad : p.quads) {
-      Region region;
-      region.page = p.page;
-      region.quad = quad;
-      region.box = quad.bounds();
-      region.label = p.label;
-      region.category = p.category;
-      region.pattern = p.pattern;
-      region.rule = p.rule;
-      region.exemptions = p.exemptions;
-      region.patterns_sha256 = review.proposals->patterns_sha256;
-      region.proposal = p.name;
-      region.chars = p.chars;
-      out.push_back(std::move(region));
-    }
+    for (const Quad& quad : p.quads) out.push_back(region_of(p, quad, review.proposals->patterns_sha256));
   }
   return out;
 }

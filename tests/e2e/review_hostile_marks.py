@@ -12,7 +12,7 @@ write, each found by a review and refereed by pdftotext, mutool and qpdf:
 - a mark whose author and name hold the withheld text puts neither in the
   audit log, and a date that is no date is not recorded;
 - a name spelt out letter by letter in a note and a field under the box
-  ("J a n e  D o e", which the patterns do not read in a string) is left
+  ("J a n e  D o e"), or in a field far from it with no appearance, is left
   by neither `run` nor an unedited `mark` + `apply`;
 - `mark` adds nothing into an /Annots array that is the page's /Contents too.
 """
@@ -137,8 +137,11 @@ def main():
         # pdftotext does not draw the field again from its value.
         page = b"BT /F1 14 Tf 72 700 Td (The report was written by Jane Doe last year.) Tj ET"
         notes = [b"<< /Type /Annot /Subtype /Text /Rect [150 690 250 720] /Contents (J a n e  D o e wrote this) >>",
-                 b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (f) /Rect [150 690 300 715] /V (J.a.n.e D.o.e) >>"]
-        data = one_page(page, b"6 0 R 7 0 R", notes, catalog=b"/AcroForm << /Fields [7 0 R] /NeedAppearances true >>")
+                 b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (f) /Rect [150 690 300 715] /V (J.a.n.e D.o.e) >>",
+                 # Far from any box, with no appearance: a viewer draws it from its value.
+                 b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (g) /Rect [150 400 300 425] /V (J a n e  D o e) >>"]
+        data = one_page(page, b"6 0 R 7 0 R 8 0 R", notes,
+                        catalog=b"/AcroForm << /Fields [7 0 R 8 0 R] /NeedAppearances true >>")
         path = os.path.join(tmp, "spelt.pdf")
         with open(path, "wb") as f:
             f.write(data)
@@ -151,7 +154,7 @@ def main():
                                       ("mark + apply", applied, os.path.join(tmp, "spelt-apply", "spelt.pdf"))):
             body = raw(output) if os.path.exists(output) else b""
             shown = run("pdftotext", output, "-").stdout if body else ""
-            check(f"{label}: a name spelt out in a note and a field under the box is not left (qpdf, pdftotext)",
+            check(f"{label}: a name spelt out in a note and fields is not left (qpdf, pdftotext)",
                   result.returncode == 0 and body and b"J a n e" not in body and b"J.a.n.e" not in body
                   and "J a n e" not in shown and "J.a.n.e" not in shown and "last year" in shown,
                   result.stdout[-300:])

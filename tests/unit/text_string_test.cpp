@@ -75,5 +75,20 @@ TEST(TextString, OnlyKeysThatCarryTextAreText) {
   EXPECT_TRUE(carries_text("SomethingAHostileFileMadeUp"));
 }
 
+// From a hostile review: a field's value "J a n e  D o e", with no
+// appearance, was published (pdftotext draws it again as "Jane Doe").
+TEST(TextString, LettersSpreadOutAreReadJoined) {
+  auto has = [](const std::vector<std::string>& readings, const std::string& text) {
+    return std::find(readings.begin(), readings.end(), text) != readings.end();
+  };
+  EXPECT_TRUE(has(other_readings("J a n e  D o e wrote this"), "Jane Doe wrote this"));
+  EXPECT_TRUE(has(other_readings("J.a.n.e D.o.e"), "Jane Doe"));
+  EXPECT_TRUE(has(other_readings("F-r-a-n-c-e"), "France"));
+  EXPECT_TRUE(has(other_readings("C \xC3\xB4 t e"), "C\xC3\xB4te")) << "a letter of two bytes is one letter";
+  // Words of their own stay apart.
+  EXPECT_FALSE(has(other_readings("I have a cat"), "I havea cat"));
+  EXPECT_TRUE(other_readings("Jane Doe wrote this").empty());
+}
+
 }  // namespace
 }  // namespace redact::pdf
