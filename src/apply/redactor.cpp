@@ -428,23 +428,23 @@ bool left_on_purpose(const check::Finding& finding) {
 void verify_output(const std::string& path, const DocumentPlan& plan, const match::Matcher& matcher, int page_count,
                    const std::vector<Region>& left) {
   auto written = pdf::Document::open(path);
-  Diagnostics again;
   if (written->page_count() != page_count) throw NeedsReview{"verification: the page count changed"};
-  for (int number = 1; number <= page_count; ++number) {
-    pdf::PageContent page = written->read_page(number, again);
+  // Read once, in check's own walk of each page (opening the file again, or
+  // walking its pages twice, cost as much as the rest of the run on files
+  // of many objects).
+  check::CheckOptions options;
+  options.page_read = [&](const pdf::PageContent& page) {
     std::string kept;
     for (const pdf::Glyph& g : page.glyphs) {
       if (page.streams[g.source.stream].annotation.empty() && page.fonts[g.font].resource != kLabelFont) {
         kept += g.text;
       }
     }
-    if (kept != plan.expected_text.at(number)) {
-      throw NeedsReview{"verification: page " + std::to_string(number) + " lost text outside the regions"};
+    if (kept != plan.expected_text.at(page.number)) {
+      throw NeedsReview{"verification: page " + std::to_string(page.number) + " lost text outside the regions"};
     }
-  }
-  // Read once, checked by check's own walks (opening the file again cost as
-  // much as the rest of the run on files of many objects).
-  const check::Report report = check::check_document(*written, matcher);
+  };
+  const check::Report report = check::check_document(*written, matcher, options);
   // The finding must fill the proposal's place, not merely lie in it: the
   // list of proposals is read from the file, and one place as large as the
   // page must not excuse every leak on it.

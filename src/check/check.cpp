@@ -311,6 +311,7 @@ class Checker {
     for (const pdf::StreamUse& use : page.streams) {
       if (!use.object.empty()) walked.insert(use.object);
     }
+    if (options_.page_read) options_.page_read(page);
     return inspect(page, inspector, number, true);
   }
 

@@ -23,6 +23,7 @@
 // is read-only; documents can be checked side by side.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@
 
 #include "core/geometry.h"
 #include "match/matcher.h"
+#include "pdf/page_content.h"
 
 namespace redact::pdf {
 class Document;
@@ -59,6 +61,10 @@ struct Finding {
 struct CheckOptions {
   bool revisions = true;  // also read each earlier revision
   std::string password;   // for an encrypted file ("" for none)
+  // Called with each page as check read it (every appearance of every
+  // annotation walked), so that a caller with its own question about the
+  // text (`run`'s verification) needs no second walk of the page.
+  std::function<void(const pdf::PageContent&)> page_read;
 };
 
 struct Report {
