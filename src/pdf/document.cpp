@@ -32,6 +32,7 @@
 namespace redact::pdf {
 
 using detail::ObjectReader;
+using detail::find_object;
 using PoDoFo::PdfError;
 using PoDoFo::PdfObject;
 
@@ -598,7 +599,7 @@ using PoDoFo::PdfReference;
 PdfObject* resolve_mutable(PoDoFo::PdfVecObjects& objects, PdfObject* object) {
   for (int hops = 0; object && object->IsReference(); ++hops) {
     if (hops > 32) return nullptr;
-    object = objects.GetObject(object->GetReference());
+    object = find_object(objects, object->GetReference());
   }
   return object;
 }
@@ -620,7 +621,7 @@ std::set<PdfReference> reachable(PoDoFo::PdfVecObjects& objects, const std::vect
     pending.pop_back();
     if (!object) continue;
     if (object->IsReference()) {
-      if (seen.insert(object->GetReference()).second) pending.push_back(objects.GetObject(object->GetReference()));
+      if (seen.insert(object->GetReference()).second) pending.push_back(find_object(objects, object->GetReference()));
     } else if (object->IsDictionary()) {
       for (const auto& [key, value] : object->GetDictionary().GetKeys()) pending.push_back(value);
     } else if (object->IsArray()) {
@@ -787,7 +788,7 @@ PdfObject* Document::Impl::own_annots(PdfObject* page) {
     const PdfObject* theirs = other == page ? nullptr : other->GetDictionary().GetKey(PdfName("Annots"));
     if (theirs && theirs->IsReference() && theirs->GetReference() == ref) return nullptr;
   }
-  PdfObject* array = pdf.GetObjects().GetObject(ref);
+  PdfObject* array = find_object(pdf.GetObjects(), ref);
   if (!array || !array->IsArray() || array->GetArray().empty()) return nullptr;
   // An array that holds anything but annotations is something else's too
   // (the page's /Contents, a /Kids): a mark added there would be read as a
@@ -841,7 +842,7 @@ void Document::set_page_box(int number, const Rect& box) try {
 
 std::string Document::stream_content(const std::string& object) try {
   try {
-    return impl_->reader->decode(impl_->pdf.GetObjects().GetObject(parse_reference(object)));
+    return impl_->reader->decode(find_object(impl_->pdf.GetObjects(), parse_reference(object)));
   } catch (const PdfError& e) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object),
                 std::string("stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
@@ -852,7 +853,7 @@ std::string Document::stream_content(const std::string& object) try {
 
 std::string Document::copy_stream(const std::string& object) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  const PdfObject* original = objects.GetObject(parse_reference(object));
+  const PdfObject* original = find_object(objects, parse_reference(object));
   if (!original || !original->IsDictionary() || !original->HasStream()) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream to copy");
   }
@@ -867,14 +868,14 @@ std::string Document::copy_stream(const std::string& object) try {
 }
 
 bool Document::has_resources(const std::string& object) try {
-  const PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
+  const PdfObject* stream = find_object(impl_->pdf.GetObjects(), parse_reference(object));
   return impl_->reader->get_dict(stream, "Resources") != nullptr;
 } catch (...) {
   impl_->translate("reading object " + object);
 }
 
 void Document::set_stream_content(const std::string& object, const std::string& content) try {
-  PdfObject* stream = impl_->pdf.GetObjects().GetObject(parse_reference(object));
+  PdfObject* stream = find_object(impl_->pdf.GetObjects(), parse_reference(object));
   if (!stream || !stream->IsDictionary()) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "object " + object), "not a stream");
   }
@@ -889,7 +890,7 @@ void Document::set_stream_content(const std::string& object, const std::string& 
 std::string Document::add_xobject(int number, const std::string& holder, const std::string& xobject) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PdfObject* resources = holder.empty() ? impl_->own_resources(number)
-                                        : dict_entry(objects, objects.GetObject(parse_reference(holder)), "Resources");
+                                        : dict_entry(objects, find_object(objects, parse_reference(holder)), "Resources");
   if (!resources || !resources->IsDictionary()) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, number, "object " + holder), "a copied form has no resources");
   }
@@ -904,7 +905,7 @@ std::string Document::add_xobject(int number, const std::string& holder, const s
 
 void Document::set_appearance(const std::string& annotation, const std::string& which, const std::string& stream) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  PdfObject* annot = objects.GetObject(parse_reference(annotation));
+  PdfObject* annot = find_object(objects, parse_reference(annotation));
   PdfObject* ap = dict_entry(objects, annot, "AP");
   if (!ap || !ap->IsDictionary()) {
     throw Error(ErrorKind::unsupported, Location(impl_->path, 0, "annotation " + annotation), "has no appearance to replace");
@@ -1171,7 +1172,7 @@ bool write_raster(Raster& raster) {
 bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
-  PdfObject* image = objects.GetObject(parse_reference(object));
+  PdfObject* image = find_object(objects, parse_reference(object));
   if (!image || !image->IsDictionary() || reader.get(image, "Mask") || reader.get(image, "ImageMask")) return false;
   std::optional<Raster> raster = read_raster(reader, image, paintable_components(reader, reader.get(image, "ColorSpace")));
   if (!raster) return false;
@@ -1280,7 +1281,7 @@ void Document::remove_unused_forms(int number, const std::vector<std::string>& d
     for (const std::string& name : on_page) own->GetDictionary().RemoveKey(PdfName(name));
   }
   for (const std::string& copy : copies) {
-    PdfObject* resources = dict_entry(objects, objects.GetObject(parse_reference(copy)), "Resources");
+    PdfObject* resources = dict_entry(objects, find_object(objects, parse_reference(copy)), "Resources");
     if (!resources || !resources->IsDictionary()) continue;
     const std::vector<std::string> unused = unused_in(reader.get_dict(resources, "XObject"));
     if (unused.empty()) continue;
@@ -1326,7 +1327,7 @@ void Document::scrub(const std::string& producer) try {
   // lose their alternates (/Alternates, /OPI: other versions of the same
   // picture, which a region's repainting does not reach).
   for (const PdfReference& ref : reachable(objects, {catalog})) {
-    PdfObject* object = objects.GetObject(ref);
+    PdfObject* object = find_object(objects, ref);
     if (!object || !object->IsDictionary()) continue;
     PoDoFo::PdfDictionary& dict = object->GetDictionary();
     dict.RemoveKey(PdfName("AA"));
@@ -1348,7 +1349,7 @@ std::vector<std::string> Document::remove_signatures(bool all, const std::functi
   PdfObject* catalog = impl_->pdf.GetCatalog();
   std::vector<std::string> removed;
   for (const PdfReference& ref : reachable(objects, {catalog})) {
-    PdfObject* field = objects.GetObject(ref);
+    PdfObject* field = find_object(objects, ref);
     const PdfObject* value = impl_->reader->get_dict(field, "V");
     if (!value || !(impl_->reader->get_name(value, "Type") == "Sig" || impl_->reader->get(value, "ByteRange"))) continue;
     bool matched = all;
@@ -1414,7 +1415,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       {"URI", false, Action::blank},
   };
   for (const PdfReference& ref : reachable(objects, roots)) {
-    PdfObject* object = objects.GetObject(ref);
+    PdfObject* object = find_object(objects, ref);
     // The object itself and the dictionaries nested in it (a /K array of
     // struct elements, marked-content property lists, an action).
     std::vector<PdfObject*> pending{object};
@@ -1523,7 +1524,7 @@ std::vector<Document::StringValue> Document::strings() try {
     for (size_t k = 0; k < reader.size(contents); ++k) not_text.insert(reader.item(contents, k));
   }
   for (const PdfReference& ref : all) {
-    const PdfObject* object = objects.GetObject(ref);
+    const PdfObject* object = find_object(objects, ref);
     for (const char* key : {"FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding", "UseCMap", "CIDToGIDMap"}) {
       not_text.insert(reader.get(object, key));
     }
@@ -1533,7 +1534,7 @@ std::vector<Document::StringValue> Document::strings() try {
   }
   std::vector<StringValue> out;
   for (const PdfReference& ref : all) {
-    const PdfObject* object = objects.GetObject(ref);
+    const PdfObject* object = find_object(objects, ref);
     if (!object) continue;
     const std::string where = "object " + std::to_string(ref.ObjectNumber()) + " " + std::to_string(ref.GenerationNumber());
     collect_strings(object, where, out);
@@ -1579,7 +1580,7 @@ std::vector<Document::ContentStream> Document::content_streams() try {
     if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.emplace(ObjectReader::id(o), resources_from);
   };
   for (const PdfReference& ref : reachable(objects, roots)) {
-    const PdfObject* object = objects.GetObject(ref);
+    const PdfObject* object = find_object(objects, ref);
     if (!object || !object->IsDictionary()) continue;
     if (object->HasStream() && (reader.get_name(object, "Subtype") == "Form" ||
                                 reader.get_number(object, "PatternType").value_or(0) == 1)) {
@@ -1609,11 +1610,11 @@ std::vector<Document::ContentStream> Document::content_streams() try {
 
 bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer, Diagnostics& diagnostics) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  const PdfObject* stream = objects.GetObject(parse_reference(which.object));
+  const PdfObject* stream = find_object(objects, parse_reference(which.object));
   if (!stream || !stream->HasStream()) return false;
   const PdfObject* resources =
       which.resources_from.empty() ? nullptr
-                                   : impl_->reader->get_dict(objects.GetObject(parse_reference(which.resources_from)), "Resources");
+                                   : impl_->reader->get_dict(find_object(objects, parse_reference(which.resources_from)), "Resources");
   impl_->read_optional_content();
   detail::Interpreter interpreter(*impl_->reader, impl_->caches, detail::PageFrame{0, Matrix{1, 0, 0, -1, 0, 0}},
                                   consumer, diagnostics, impl_->path, WalkOptions{true});
@@ -1634,7 +1635,7 @@ void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visi
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
   for (const PdfReference& ref : reachable(objects, roots)) {
-    const PdfObject* object = objects.GetObject(ref);
+    const PdfObject* object = find_object(objects, ref);
     if (!object) continue;
     const Object value = impl_->reader->to_object(object, false);
     visit(ObjectVisit{ObjectReader::id(object), value, object->HasStream()});

@@ -12,10 +12,19 @@
 
 namespace redact::pdf::detail {
 
+PdfObject* find_object(PoDoFo::PdfVecObjects& objects, const PoDoFo::PdfReference& reference) {
+  objects.Sort();  // a no-op once sorted
+  const auto at = std::lower_bound(objects.begin(), objects.end(), reference,
+                                   [](const PdfObject* object, const PoDoFo::PdfReference& wanted) {
+                                     return object->Reference() < wanted;
+                                   });
+  return at != objects.end() && (*at)->Reference() == reference ? *at : nullptr;
+}
+
 const PdfObject* ObjectReader::resolve(const PdfObject* object) const {
   for (int hops = 0; object && object->IsReference(); ++hops) {
     if (hops > 32 || !objects_) return nullptr;
-    object = objects_->GetObject(object->GetReference());
+    object = find_object(*objects_, object->GetReference());
   }
   return object;
 }
