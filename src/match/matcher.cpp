@@ -66,6 +66,7 @@ struct Matcher::Compiled {
   int span_group = 0;  // 0: the whole match; else the index of group `m`
   std::unique_ptr<RE2> reject_before;
   std::unique_ptr<RE2> reject_after;
+  std::unique_ptr<RE2> reject_inside;
 };
 
 namespace {
@@ -82,7 +83,7 @@ std::string fingerprint_of(const PatternSet& set, const MatcherOptions& options)
   add(set.sha256);
   add_all(set.keep);
   for (const Pattern& p : set.patterns) {
-    add_all({p.id, p.category, p.regex, p.reject_before, p.reject_after, p.gazetteer, p.case_insensitive ? "i" : "",
+    add_all({p.id, p.category, p.regex, p.reject_before, p.reject_after, p.reject_inside, p.gazetteer, p.case_insensitive ? "i" : "",
              std::to_string(p.priority)});
     add_all(p.exemptions);
     add_all(p.aliases);
@@ -127,6 +128,7 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     if (auto it = groups.find("m"); it != groups.end()) compiled->span_group = it->second;
     if (!p.reject_before.empty()) compiled->reject_before = std::make_unique<RE2>(p.reject_before, re2_options(false));
     if (!p.reject_after.empty()) compiled->reject_after = std::make_unique<RE2>(p.reject_after, re2_options(false));
+    if (!p.reject_inside.empty()) compiled->reject_inside = std::make_unique<RE2>(p.reject_inside, re2_options(false));
     std::string error;
     const std::string for_set = p.case_insensitive ? "(?i:" + regex + ")" : regex;
     if (prefilter_->Add(for_set, &error) < 0) {
@@ -160,6 +162,7 @@ void Matcher::candidates(size_t index, std::string_view text, std::vector<Match>
       rejected = RE2::PartialMatch(text.substr(from, begin - from), *c.reject_before);
     }
     if (!rejected && c.reject_after) rejected = RE2::PartialMatch(text.substr(end, 80), *c.reject_after);
+    if (!rejected && c.reject_inside) rejected = RE2::PartialMatch(text.substr(begin, end - begin), *c.reject_inside);
     if (!rejected) out.push_back({index, begin, end});
     // Go on after the span (not after the boundary characters around it).
     pos = end > pos ? end : pos + 1;

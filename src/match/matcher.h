@@ -5,8 +5,8 @@
 // pattern's span is its whole match, or its capture group `m` when it has one
 // (gazetteers use that to check word boundaries without consuming them).
 //
-// Then, in this order: a match that `reject_before`/`reject_after` of its
-// pattern rejects is dropped; a match inside an occurrence of a keep phrase
+// Then, in this order: a match that `reject_before`/`reject_after`/
+// `reject_inside` of its pattern rejects is dropped; a match inside an occurrence of a keep phrase
 // (pattern-set keep list and --keep, case-insensitive, whole words) is
 // dropped; overlapping matches are resolved deterministically: the longest
 // wins, then the higher priority, then the earlier start, then the earlier

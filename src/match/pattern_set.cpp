@@ -60,7 +60,8 @@ class Loader {
   Pattern pattern(const toml::table& table, const std::set<std::string>& categories) {
     static const std::set<std::string> known = {"id", "category", "exemptions", "description", "regex",
                                                 "gazetteer", "aliases", "exclude", "case_insensitive",
-                                                "priority", "reject_before", "reject_after", "match", "no_match"};
+                                                "priority", "reject_before", "reject_after", "reject_inside", "match",
+                                                "no_match"};
     Pattern p;
     p.file = path_;
     p.line = line_of(table);
@@ -100,9 +101,11 @@ class Loader {
     }
     p.reject_before = string_key(table, "reject_before", p.line, false);
     p.reject_after = string_key(table, "reject_after", p.line, false);
+    p.reject_inside = string_key(table, "reject_inside", p.line, false);
     if (!p.regex.empty()) check_regex(p.regex, line_of(*table.get("regex")), label + ": regex", p.case_insensitive);
     if (!p.reject_before.empty()) check_regex(p.reject_before, line_of(*table.get("reject_before")), label + ": reject_before", false);
     if (!p.reject_after.empty()) check_regex(p.reject_after, line_of(*table.get("reject_after")), label + ": reject_after", false);
+    if (!p.reject_inside.empty()) check_regex(p.reject_inside, line_of(*table.get("reject_inside")), label + ": reject_inside", false);
     p.must_match = strings(table.get("match"), label + ": 'match'", p.line);
     p.must_not_match = strings(table.get("no_match"), label + ": 'no_match'", p.line);
     return p;

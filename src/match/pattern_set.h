@@ -31,6 +31,7 @@ struct Pattern {
   int priority = 0;
   std::string reject_before;  // RE2 on the normalized text before a match
   std::string reject_after;   // RE2 on the normalized text after it
+  std::string reject_inside;  // RE2 on the match's own span
   std::vector<Example> must_match;
   std::vector<Example> must_not_match;
   std::string file;

@@ -69,6 +69,20 @@ TEST(Matcher, RejectBeforeAndAfterUseTheContext) {
             (std::vector<std::string>{"ambiguous:Georgia", "ambiguous:Chad"}));
 }
 
+TEST(Matcher, RejectInsideLooksAtTheSpanAlone) {
+  // The span is group m: the context before it ("deployed") is not looked at.
+  Pattern p = regex_pattern("purpose", "deployment_reason", R"(deployed (?P<m>to [a-z ]+))");
+  p.reject_inside = R"(^to (?:the|countries)\b|either assist)";
+  Matcher m(set_of({p}));
+  EXPECT_EQ(found(m, "deployed to train police."), (std::vector<std::string>{"purpose:to train police"}));
+  EXPECT_TRUE(found(m, "deployed to the region.").empty());
+  EXPECT_TRUE(found(m, "deployed to help or either assist.").empty());
+  // And the fingerprint that ties a plan to its matcher changes with it.
+  Pattern without = p;
+  without.reject_inside.clear();
+  EXPECT_NE(Matcher(set_of({p})).fingerprint(), Matcher(set_of({without})).fingerprint());
+}
+
 TEST(Matcher, KeepPhrasesAndTerms) {
   MatcherOptions options;
   options.terms = {"Operation Nightjar"};
