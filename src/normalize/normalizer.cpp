@@ -12,6 +12,14 @@ namespace {
 
 // What one source character becomes; `cp` is not a line break.
 void fold(char32_t cp, std::string& out) {
+  // Control characters (C0, DEL, C1) show nothing: a ToUnicode map can put
+  // one inside a word ("Fr\x01ance" drawn as "France"), where it would split
+  // the word for the patterns, so it goes like the invisible characters
+  // below. Tab, vertical tab and form feed are white space.
+  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+    if (cp == '\t' || cp == '\v' || cp == '\f') out.push_back(' ');
+    return;
+  }
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
     return;

@@ -24,6 +24,19 @@ TEST(Normalizer, SoftHyphensVanishAndLineEndHyphensJoin) {
   EXPECT_EQ(normalized("United States of\nAmerica"), "United States of America");
 }
 
+TEST(Normalizer, ControlCharactersShowNothing) {
+  // A ToUnicode map can give a glyph a control character: it must not split
+  // the word the page shows.
+  EXPECT_EQ(normalized("Fr\x01" "ance"), "France");
+  EXPECT_EQ(normalized("Fr\x1F" "an\x7F" "ce"), "France");
+  EXPECT_EQ(normalized("Fr\u0085" "ance"), "France");  // C1 (NEXT LINE) too
+  EXPECT_EQ(normalized("Fr\u200Dance"), "France");
+  EXPECT_EQ(normalized("a\tb\vc\fd"), "a b c d") << "tab, vertical tab and form feed are spaces";
+  const NormalizedText n = normalize("x\x02y");
+  ASSERT_EQ(n.text, "xy");
+  EXPECT_EQ(n.source_range(1, 2), (std::pair<size_t, size_t>{2, 3}));  // "y" maps past the control
+}
+
 TEST(Normalizer, ABlankLineIsABoundaryNoPatternCrosses) {
   EXPECT_EQ(normalized("9\n\nmilitary officers"), "9 \u2029military officers");
   EXPECT_EQ(normalized("9\r\n\r\nofficers"), "9 \u2029officers");
