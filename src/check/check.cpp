@@ -443,7 +443,8 @@ class Checker {
         if (area(box) <= 0 || !plan::hides(cover, page.glyphs[g])) return;
         // Text on an image, in either order: an OCR layer when invisible.
         if (paint.image) under_image[g] = true;
-        if (covered[g] || !paint.opaque) return;
+        // A box in a colour of no ink (/None) hides nothing.
+        if (covered[g] || !paint.opaque || (!paint.image && !paint.colour.paints)) return;
         const bool over = facts.sequence < paint.sequence;
         // Black on black: dark text drawn on a dark box.
         const bool same_colour = !over && dark && !paint.image && facts.state.fill.known &&
@@ -490,7 +491,8 @@ class Checker {
       if (on_page && !meets(glyph.box, Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
       if (!meets(glyph.box, state.clip) || state.clip.empty()) note("clipped-text", g);
       const bool fills = state.render_mode == 0 || state.render_mode == 2 || state.render_mode == 4 || state.render_mode == 6;
-      if (fills && state.fill.known && state.fill.lightness >= kLightText && !on_dark(page, inspector, g, tests)) {
+      if (fills && state.fill.known &&
+          (!state.fill.paints || (state.fill.lightness >= kLightText && !on_dark(page, inspector, g, tests)))) {
         note("hidden-colour-text", g);
       }
     }
@@ -502,7 +504,7 @@ class Checker {
         {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},
         {"clipped-text", "clipped away entirely"},
-        {"hidden-colour-text", "white (or nearly) on a blank background"},
+        {"hidden-colour-text", "white (or nearly) on a blank background, or in a colour that lays down no ink (/None)"},
     };
     for (const auto& [key, tally] : tallies) {
       Finding f;

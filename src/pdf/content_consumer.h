@@ -25,6 +25,10 @@ namespace redact::pdf {
 struct Colour {
   bool known = true;
   double lightness = 0;  // 0 black .. 1 white
+  // false: a /Separation or /DeviceN whose colorants are all /None, or a
+  // device space a /DefaultGray (RGB, CMYK) redefines as one: it lays down no
+  // ink at all (then `lightness` is 1: it hides nothing).
+  bool paints = true;
 };
 
 // The part of the graphics state a consumer can see at an event.

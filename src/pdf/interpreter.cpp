@@ -40,6 +40,13 @@ Colour colour_of(const double* v, int components, bool subtractive) {
   }
 }
 
+// A colour of `look` (see Interpreter::Look) from what its values say.
+Colour seen_as(Colour colour, bool no_ink, bool unknown) {
+  if (no_ink) return Colour{true, 1, false};
+  if (unknown) return Colour{false, 0};
+  return colour;
+}
+
 Rect intersect(const Rect& a, const Rect& b) {
   return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
 }
@@ -131,6 +138,7 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   items_parsed_ += items;
   for (const LexWarning& w : problems) warn(0, w.offset, w.message);
   if (truncated) incomplete(0, 0, "content has more than 2 million operations and operands; the rest is not read");
+  initial_colour(resources);
   run(ops, resources, 0, 0);
   consumer_.end_stream(0);
   run_annotations(annots, resources);
@@ -143,6 +151,8 @@ void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources
     consumer_.end_stream(0);
     return;
   }
+  const PdfObject* own = reader_.get_dict(stream, "Resources");
+  initial_colour(own ? own : resources);
   run_form(stream, form_matrix(stream), resources, 1);
   judge_operators();
 }
@@ -438,25 +448,69 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
   } else {
     (fill ? state_.fill_components : state_.stroke_components) = components;
     (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
+    (fill ? state_.fill_look : state_.stroke_look) = device_look(resources, components);
   }
   double v[4];
   if (!numbers(op, static_cast<size_t>(components), v, stream)) return;
-  (fill ? state_.fill : state_.stroke) = colour_of(v, components, subtractive);
+  const Look look = fill ? state_.fill_look : state_.stroke_look;
+  (fill ? state_.fill : state_.stroke) =
+      seen_as(colour_of(v, components, subtractive), look == Look::no_ink, look == Look::unknown);
+}
+
+Interpreter::Look Interpreter::look_of(const PdfObject* space) const {
+  space = reader_.resolve(space);
+  if (!space || !space->IsArray()) return Look::plain;
+  const std::string family = ObjectReader::name(reader_.item(space, 0));
+  const PdfObject* colorants = reader_.item(space, 1);
+  if (family == "Separation") return ObjectReader::name(colorants) == "None" ? Look::no_ink : Look::plain;
+  if (family == "DeviceN") {
+    const size_t n = reader_.size(colorants);
+    for (size_t i = 0; i < n; ++i) {
+      if (ObjectReader::name(reader_.item(colorants, i)) != "None") return Look::plain;
+    }
+    return n > 0 ? Look::no_ink : Look::plain;
+  }
+  return Look::plain;
+}
+
+// 8.6.5.6: a device colour space is remapped through /DefaultGray,
+// /DefaultRGB or /DefaultCMYK of the current resources. A calibrated or
+// ICC-based one looks as the values say; /None colorants paint nothing; any
+// other space's look cannot be told from the values.
+Interpreter::Look Interpreter::device_look(const PdfObject* resources, int components) const {
+  const char* key = components == 1 ? "DefaultGray" : components == 3 ? "DefaultRGB" : components == 4 ? "DefaultCMYK" : nullptr;
+  const PdfObject* space = key ? reader_.get(reader_.get_dict(resources, "ColorSpace"), key) : nullptr;
+  if (!space) return Look::plain;
+  const std::string family = space->IsArray() ? ObjectReader::name(reader_.item(space, 0)) : ObjectReader::name(space);
+  if (family == "ICCBased" || family == "CalGray" || family == "CalRGB" || family == "Lab") return Look::plain;
+  const Look look = look_of(space);
+  return look == Look::no_ink ? look : Look::unknown;
+}
+
+void Interpreter::initial_colour(const PdfObject* resources) {
+  const Look look = device_look(resources, 1);
+  state_.fill_look = state_.stroke_look = look;
+  state_.fill = state_.stroke = seen_as(Colour{true, 0}, look == Look::no_ink, look == Look::unknown);
 }
 
 void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObject* resources) {
   int components = 0;
   bool subtractive = false;
+  Look look = Look::plain;
   const std::string space = !op.operands.empty() && op.operands.back().is_name() ? op.operands.back().bytes : "";
   if (space == "DeviceGray" || space == "G" || space == "CalGray") {
     components = 1;
+    if (space != "CalGray") look = device_look(resources, 1);
   } else if (space == "DeviceRGB" || space == "RGB" || space == "CalRGB" || space == "Lab") {
     components = space == "Lab" ? 0 : 3;
+    if (components == 3 && space != "CalRGB") look = device_look(resources, 3);
   } else if (space == "DeviceCMYK" || space == "CMYK") {
     components = 4;
     subtractive = true;
+    look = device_look(resources, 4);
   } else if (const PdfObject* spaces = reader_.get_dict(resources, "ColorSpace")) {
     const PdfObject* entry = reader_.get(spaces, space.c_str());
+    look = look_of(entry);
     const std::string family = entry && entry->IsArray() ? ObjectReader::name(reader_.item(entry, 0)) : ObjectReader::name(entry);
     if (family == "ICCBased") {
       const auto n = reader_.get_number(reader_.item(entry, 1), "N").value_or(0);
@@ -477,7 +531,8 @@ void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObje
   // The initial colour of every space we judge is black (all inks for tints).
   (fill ? state_.fill_components : state_.stroke_components) = components;
   (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
-  (fill ? state_.fill : state_.stroke) = Colour{components != 0, 0};
+  (fill ? state_.fill_look : state_.stroke_look) = look;
+  (fill ? state_.fill : state_.stroke) = seen_as(Colour{components != 0, 0}, look == Look::no_ink, look == Look::unknown);
 }
 
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {
@@ -863,6 +918,8 @@ void Interpreter::run_appearance(const PdfObject* annot, size_t index, const Pdf
   }
   if (!drawable && !options_.every_appearance) return;
   state_ = GraphicsState{};
+  const PdfObject* own = reader_.get_dict(stream, "Resources");
+  initial_colour(own ? own : page_resources);
   begin_stream(StreamUse{ObjectReader::id(stream), -1, index, ObjectReader::id(annot), which, hidden || !drawable,
                          matrix * fit * frame_.page_from_user,
                          rect ? frame_.page_from_user.apply(*rect).bounds() : Rect{}});

@@ -98,11 +98,16 @@ class Interpreter {
     double rise = 0;
     int render_mode = 0;
   };
+  // How the colours of a space look: as their values say, not at all (only
+  // /None colorants), or in a way their values cannot tell (a device space a
+  // /Default... entry redefines as, say, an /Indexed one).
+  enum class Look { plain, no_ink, unknown };
   struct GraphicsState {
     Matrix ctm;
     TextState text;
     Colour fill, stroke;
     int fill_components = 1, stroke_components = 1;  // 0: a pattern or a space we cannot judge
+    Look fill_look = Look::plain, stroke_look = Look::plain;  // of the current colour space
     bool fill_subtractive = false, stroke_subtractive = false;  // Separation/DeviceN tints, CMYK
     Rect clip = DrawState{}.clip;
     double fill_alpha = 1;  // ExtGState /ca
@@ -131,6 +136,12 @@ class Interpreter {
   bool may_draw_images(const PdfObject* stream) const;
   bool scan_for_images(const PdfObject* stream) const;
   void set_colour_space(const Operation& op, bool fill, const PdfObject* resources);
+  // The look of a colour space entry (a name or an array), and of the device
+  // space of `components` under the /Default... entries of `resources`.
+  Look look_of(const PdfObject* space) const;
+  Look device_look(const PdfObject* resources, int components) const;
+  // The initial colour (DeviceGray black) of a stream run with `resources`.
+  void initial_colour(const PdfObject* resources);
   void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
   void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);
   bool optional_content_off(const PdfObject* group) const;

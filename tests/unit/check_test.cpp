@@ -50,6 +50,26 @@ TEST(Check, InvisibleCodePointsDoNotHideAName) {
   ASSERT_TRUE(has(r, "string"));
 }
 
+TEST(Check, TextInAColourOfNoInkIsHidden) {
+  // /DefaultGray as a /Separation /None: the initial black and `0 g` paint
+  // nothing (8.6.5.6), so the text shows to no one; a /None tint set by name
+  // too. Plain DeviceGray text on the same page is not hidden.
+  const std::string none = "[/Separation /None /DeviceGray << /FunctionType 2 /Domain [0 1] /C0 [1] /C1 [0] /N 1 >>]";
+  TestPage redefined{"BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET"};
+  redefined.resources = "<< /Font << /F1 4 0 R >> /ColorSpace << /DefaultGray " + none + " >> >>";
+  EXPECT_TRUE(has(check(build_pdf({redefined})), "hidden-colour-text"));
+  TestPage named{"/CS0 cs 1 scn BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET"};
+  named.resources = "<< /Font << /F1 4 0 R >> /ColorSpace << /CS0 " + none + " >> >>";
+  EXPECT_TRUE(has(check(build_pdf({named})), "hidden-colour-text"));
+  TestPage calibrated{"0 g BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET"};
+  calibrated.resources = "<< /Font << /F1 4 0 R >> /ColorSpace << /DefaultGray [/CalGray << /WhitePoint [1 1 1] >>] >> >>";
+  EXPECT_FALSE(has(check(build_pdf({calibrated})), "hidden-colour-text"));
+  // A box painted in it hides nothing: the text is not under a box.
+  TestPage boxed{"BT /F1 12 Tf 72 700 Td (Sent to France) Tj ET /CS0 cs 1 scn 60 690 200 30 re f"};
+  boxed.resources = named.resources;
+  EXPECT_FALSE(has(check(build_pdf({boxed})), "text-under-box"));
+}
+
 TEST(Check, AFormFanOutIsBoundedAndSaysSo) {
   // Ten forms deep, each drawing the next ten times: 10^10 draws if unbounded.
   std::vector<std::string> objects;
