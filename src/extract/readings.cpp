@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 namespace redact::extract {
 namespace {
@@ -141,6 +142,43 @@ bool has_letter_run(const PageText& text) {
   return false;
 }
 
+// The length of the control character (C0 but line breaks and tab, DEL,
+// C1 in UTF-8) at `at` of `text`, 0 if none is there.
+size_t control_at(const std::string& text, size_t at) {
+  const auto c = static_cast<unsigned char>(text[at]);
+  if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) return 1;
+  if (c == 0xC2 && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) >= 0x80 &&
+      static_cast<unsigned char>(text[at + 1]) < 0xA0) {
+    return 2;
+  }
+  return 0;
+}
+
+// `text` with its control characters read as nothing, not as the word breaks
+// normalizing makes them: each becomes a zero-width joiner (which
+// normalizing drops) of the same glyph, so a match across one still takes
+// the glyph that drew it.
+std::optional<PageText> controls_dropped(const PageText& text) {
+  size_t at = 0;
+  while (at < text.text.size() && control_at(text.text, at) == 0) ++at;
+  if (at == text.text.size()) return std::nullopt;
+  PageText out;
+  out.lines = text.lines;
+  for (size_t i = 0; i < text.text.size();) {
+    const size_t length = control_at(text.text, i);
+    if (length == 0) {
+      out.text += text.text[i];
+      out.text_glyphs.push_back(text.text_glyphs[i]);
+      ++i;
+      continue;
+    }
+    out.text += "\u200D";
+    out.text_glyphs.insert(out.text_glyphs.end(), 3, text.text_glyphs[i]);
+    i += length;
+  }
+  return out;
+}
+
 }  // namespace
 
 PageText content_order(const pdf::PageContent& page) { return in_content_order(page, kColumnGap); }
@@ -222,6 +260,13 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   // letters joined, in content order without the column break.
   const PageText spread = in_content_order(page, kSpreadGap);
   if (has_letter_run(spread)) add("spread letters", join_runs(page, spread, true));
+  // A control character inside a word ("Fr\x01ance"), which readers may show
+  // as nothing at all.
+  for (size_t i = 0; i < base; ++i) {
+    if (std::optional<PageText> dropped = controls_dropped(out[i].text)) {
+      add(i == 0 ? "controls dropped" : "controls dropped in another order", std::move(*dropped));
+    }
+  }
   return out;
 }
 

@@ -20,6 +20,9 @@
 // - spread letters (in all_readings): letters up to `kSpreadGap` font sizes
 //   apart, evenly or not, each run of single letters joined whole
 //   ("F   r a     n c e").
+// - controls dropped (in all_readings): a control character, which
+//   normalizing reads as a word break (a font's space glyph mapped to
+//   U+0003), read as nothing ("Fr\x01ance" is France).
 //
 // Both return a PageText over the same glyph indices, so plan::locate maps
 // their matches back to boxes.

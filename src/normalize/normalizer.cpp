@@ -12,12 +12,13 @@ namespace {
 
 // What one source character becomes; `cp` is not a line break.
 void fold(char32_t cp, std::string& out) {
-  // Control characters (C0, DEL, C1) show nothing: a ToUnicode map can put
-  // one inside a word ("Fr\x01ance" drawn as "France"), where it would split
-  // the word for the patterns, so it goes like the invisible characters
-  // below. Tab, vertical tab and form feed are white space.
+  // Control characters (C0, DEL, C1) are word breaks. A font can map its
+  // space glyph to one ("Two\x03officers"), and readers show a gap there;
+  // dropped, they would join the words and hide both from the patterns. One
+  // inside a word ("Fr\x01ance") is read with the controls dropped as well:
+  // extract::all_readings and pdf::other_readings.
   if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-    if (cp == '\t' || cp == '\v' || cp == '\f') out.push_back(' ');
+    out.push_back(' ');
     return;
   }
   if (cp < 0x80) {

@@ -248,7 +248,7 @@ std::vector<std::string> other_readings(const std::string& text) {
   // byte 1B decodes as a dot accent (U+02D9).
   std::string escapes = text;
   for (size_t at = escapes.find("\xCB\x99"); at != std::string::npos; at = escapes.find("\xCB\x99", at)) {
-    escapes.replace(at, 2, "\x1B");
+    escapes.replace(at, 2, 1, '\x1B');
   }
   if (escapes.find('\x1B') != std::string::npos) {
     std::string joined;
@@ -259,6 +259,20 @@ std::vector<std::string> other_readings(const std::string& text) {
     }
     add(joined);
   }
+  // Control characters, which normalizing reads as word breaks, read as
+  // nothing: "Fr\x01ance" is France to a reader that shows none.
+  std::string no_controls;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) continue;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      ++i;
+      continue;
+    }
+    no_controls += text[i];
+  }
+  add(no_controls);
   add(base64_runs(text));
   for (char separator : {' ', '.', '-', '_', '*'}) {
     if (text.find(separator) != std::string::npos) add(spread_joined(text, separator));

@@ -36,7 +36,8 @@ std::string markup_text(std::string_view xml, std::string_view tag);
 // Other ways a decoded string can be read, where they differ from it: its
 // markup taken out (rich text, XML: tags removed, and tags read as breaks;
 // character references decoded), percent-escapes decoded (a URI), escape
-// sequences (ESC ... ESC, language codes) taken out, and the
+// sequences (ESC ... ESC, language codes) taken out, control characters
+// taken out (normalizing reads them as word breaks), and the
 // printable runs of its base64 content (an application's private copy of
 // something, such as Apple's /AAPL:AKExtras), and letters spread out
 // joined ("J a n e  D o e", "J.a.n.e D.o.e" read "Jane Doe"). What a check

@@ -50,6 +50,25 @@ TEST(Check, InvisibleCodePointsDoNotHideAName) {
   ASSERT_TRUE(has(r, "string"));
 }
 
+TEST(Check, AControlCharacterDoesNotSplitAName) {
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (x) Tj ET"}}, {}, test::kHelvetica,
+                                   "<< /Title <FEFF0046007200010061006E00630065> >>"));  // Fr<U+0001>ance
+  ASSERT_TRUE(has(r, "string"));
+}
+
+TEST(Check, AControlCharacterInPageTextIsAGapAndNothing) {
+  // The font's ToUnicode maps its space to U+0003 and code 01 to U+0001:
+  // "Sent to Spain" must not read "SenttoSpain", nor "Fr\x01ance" miss
+  // France.
+  const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 5 0 R >>";
+  const std::string cmap = stream_object(
+      "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> "
+      "endcodespacerange 2 beginbfchar <01> <0001> <20> <0003> endbfchar 1 beginbfrange <21> <7E> <0021> endbfrange "
+      "endcmap end end");
+  EXPECT_TRUE(has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Sent to Spain) Tj ET"}}, {cmap}, font)), "text"));
+  EXPECT_TRUE(has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Sent to Fr\\001ance) Tj ET"}}, {cmap}, font)), "text"));
+}
+
 TEST(Check, TextInAColourOfNoInkIsHidden) {
   // /DefaultGray as a /Separation /None: the initial black and `0 g` paint
   // nothing (8.6.5.6), so the text shows to no one; a /None tint set by name

@@ -37,6 +37,8 @@ TEST(TextString, EscapeSequencesAreReadBothWays) {
   EXPECT_TRUE(has(other_readings(decode_text_string("Ber\x1B" "de\x1B" "lin")), "Berlin")) << "PDFDocEncoding too";
   EXPECT_TRUE(has(other_readings("Ber\x1B" "a-long-escape\x1B" "lin"), "Berlin")) << "any length";
   EXPECT_TRUE(has(other_readings("\x1B" "Berlin\x1B" " office"), " office"));
+  EXPECT_TRUE(has(other_readings("Ber\x01lin"), "Berlin")) << "a control character read as nothing";
+  EXPECT_TRUE(has(other_readings("Ber\u0085lin"), "Berlin")) << "a C1 one too";
 }
 
 TEST(TextString, OtherReadingsOfMarkupEscapesAndBase64) {
