@@ -67,6 +67,7 @@ struct Matcher::Compiled {
   std::unique_ptr<RE2> reject_before;
   std::unique_ptr<RE2> reject_after;
   std::unique_ptr<RE2> reject_inside;
+  int place_group = 0;  // the index of group `place` when the pattern has a place_category
 };
 
 namespace {
@@ -83,8 +84,8 @@ std::string fingerprint_of(const PatternSet& set, const MatcherOptions& options)
   add(set.sha256);
   add_all(set.keep);
   for (const Pattern& p : set.patterns) {
-    add_all({p.id, p.category, p.regex, p.reject_before, p.reject_after, p.reject_inside, p.gazetteer, p.case_insensitive ? "i" : "",
-             std::to_string(p.priority)});
+    add_all({p.id, p.category, p.regex, p.reject_before, p.reject_after, p.reject_inside, p.place_category, p.gazetteer,
+             p.case_insensitive ? "i" : "", std::to_string(p.priority)});
     add_all(p.exemptions);
     add_all(p.aliases);
     add_all(p.exclude);
@@ -126,6 +127,7 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     }
     const auto& groups = compiled->re->NamedCapturingGroups();
     if (auto it = groups.find("m"); it != groups.end()) compiled->span_group = it->second;
+    if (auto it = groups.find("place"); it != groups.end() && !p.place_category.empty()) compiled->place_group = it->second;
     if (!p.reject_before.empty()) compiled->reject_before = std::make_unique<RE2>(p.reject_before, re2_options(false));
     if (!p.reject_after.empty()) compiled->reject_after = std::make_unique<RE2>(p.reject_after, re2_options(false));
     if (!p.reject_inside.empty()) compiled->reject_inside = std::make_unique<RE2>(p.reject_inside, re2_options(false));
@@ -146,9 +148,10 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
 
 Matcher::~Matcher() = default;
 
-void Matcher::candidates(size_t index, std::string_view text, std::vector<Match>& out) const {
+void Matcher::candidates(size_t index, std::string_view text, const std::vector<Match>& places,
+                         std::vector<Match>& out) const {
   const Compiled& c = *compiled_[index];
-  const int groups = c.span_group + 1;
+  const int groups = std::max(c.span_group, c.place_group) + 1;
   std::vector<re2::StringPiece> found(static_cast<size_t>(groups));
   size_t pos = 0;
   while (pos <= text.size() &&
@@ -163,16 +166,54 @@ void Matcher::candidates(size_t index, std::string_view text, std::vector<Match>
     }
     if (!rejected && c.reject_after) rejected = RE2::PartialMatch(text.substr(end, 80), *c.reject_after);
     if (!rejected && c.reject_inside) rejected = RE2::PartialMatch(text.substr(begin, end - begin), *c.reject_inside);
-    if (!rejected) out.push_back({index, begin, end});
-    // Go on after the span (not after the boundary characters around it).
-    pos = end > pos ? end : pos + 1;
+    bool misplaced = false;
+    if (!rejected && c.place_group > 0 && found[static_cast<size_t>(c.place_group)].data() != nullptr) {
+      const re2::StringPiece place = found[static_cast<size_t>(c.place_group)];
+      const size_t place_begin = static_cast<size_t>(place.data() - text.data());
+      const size_t place_end = place_begin + place.size();
+      const std::string& category = patterns_[index].place_category;
+      misplaced = std::none_of(places.begin(), places.end(), [&](const Match& m) {
+        return m.begin >= place_begin && m.end <= place_end && patterns_[m.pattern].category == category;
+      });
+    }
+    if (!rejected && !misplaced) out.push_back({index, begin, end});
+    // Go on after the span (not after the boundary characters around it);
+    // after a match without a place, just after where it began: a later
+    // clause inside it ("went to Leeds after the match, then to Spain to
+    // ...") may have one.
+    const size_t next = misplaced ? static_cast<size_t>(found[0].data() - text.data()) + 1 : end;
+    pos = next > pos ? next : pos + 1;
     while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
   }
 }
 
+void Matcher::drop_kept(std::string_view text, std::vector<Match>& matches) const {
+  if (!keep_ || matches.empty()) return;
+  std::vector<std::pair<size_t, size_t>> kept;
+  re2::StringPiece found[2];
+  for (size_t pos = 0; pos <= text.size() && keep_->Match(text, pos, text.size(), RE2::UNANCHORED, found, 2);) {
+    const size_t begin = static_cast<size_t>(found[1].data() - text.data());
+    kept.emplace_back(begin, begin + found[1].size());
+    pos = begin + std::max<size_t>(found[1].size(), 1);
+  }
+  std::erase_if(matches, [&](const Match& m) {
+    return std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return m.begin >= k.first && m.end <= k.second; });
+  });
+}
+
 std::vector<Match> Matcher::find_with(size_t pattern, std::string_view text) const {
+  // A pattern with a place category needs that category's matches first.
+  std::vector<Match> places;
+  if (compiled_[pattern]->place_group > 0) {
+    for (size_t i = 0; i < patterns_.size(); ++i) {
+      if (compiled_[i]->place_group == 0 && patterns_[i].category == patterns_[pattern].place_category) {
+        candidates(i, text, {}, places);
+      }
+    }
+    drop_kept(text, places);
+  }
   std::vector<Match> out;
-  candidates(pattern, text, out);
+  candidates(pattern, text, places, out);
   return out;
 }
 
@@ -187,21 +228,19 @@ std::vector<Match> Matcher::find(std::string_view text) const {
     for (size_t i = 0; i < patterns_.size(); ++i) hits.push_back(static_cast<int>(i));
   }
   std::sort(hits.begin(), hits.end());
+  // Patterns with a place category run after the others, whose matches
+  // (keep phrases applied) are their places.
   std::vector<Match> all;
-  for (int index : hits) candidates(static_cast<size_t>(index), text, all);
-
-  if (keep_) {
-    std::vector<std::pair<size_t, size_t>> kept;
-    re2::StringPiece found[2];
-    for (size_t pos = 0; pos <= text.size() && keep_->Match(text, pos, text.size(), RE2::UNANCHORED, found, 2);) {
-      const size_t begin = static_cast<size_t>(found[1].data() - text.data());
-      kept.emplace_back(begin, begin + found[1].size());
-      pos = begin + std::max<size_t>(found[1].size(), 1);
-    }
-    std::erase_if(all, [&](const Match& m) {
-      return std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return m.begin >= k.first && m.end <= k.second; });
-    });
+  for (int index : hits) {
+    if (compiled_[static_cast<size_t>(index)]->place_group == 0) candidates(static_cast<size_t>(index), text, {}, all);
   }
+  drop_kept(text, all);
+  std::vector<Match> placed;
+  for (int index : hits) {
+    if (compiled_[static_cast<size_t>(index)]->place_group > 0) candidates(static_cast<size_t>(index), text, all, placed);
+  }
+  drop_kept(text, placed);
+  all.insert(all.end(), placed.begin(), placed.end());
 
   std::sort(all.begin(), all.end(), [this](const Match& a, const Match& b) {
     if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;

@@ -6,7 +6,10 @@
 // (gazetteers use that to check word boundaries without consuming them).
 //
 // Then, in this order: a match that `reject_before`/`reject_after`/
-// `reject_inside` of its pattern rejects is dropped; a match inside an occurrence of a keep phrase
+// `reject_inside` of its pattern rejects is dropped, and so is one of a
+// pattern with a `place_category` whose group `place` took part but holds
+// no match of that category (the other patterns run first; their matches,
+// keep phrases applied, are the places); a match inside an occurrence of a keep phrase
 // (pattern-set keep list and --keep, case-insensitive, whole words) is
 // dropped; overlapping matches are resolved deterministically: the longest
 // wins, then the higher priority, then the earlier start, then the earlier
@@ -47,7 +50,8 @@ class Matcher {
   Matcher& operator=(const Matcher&) = delete;
 
   std::vector<Match> find(std::string_view normalized_text) const;
-  // The matches of one pattern alone (keep phrases and overlaps not applied),
+  // The matches of one pattern alone (keep phrases and overlaps not applied
+  // to them; a place_category pattern's places are found as in `find`),
   // for `redact patterns test`.
   std::vector<Match> find_with(size_t pattern, std::string_view normalized_text) const;
 
@@ -59,7 +63,11 @@ class Matcher {
 
  private:
   struct Compiled;
-  void candidates(size_t pattern, std::string_view text, std::vector<Match>& out) const;
+  // The matches of one pattern (rejections applied); `places` holds the
+  // matches a place_category pattern's place must contain one of.
+  void candidates(size_t pattern, std::string_view text, const std::vector<Match>& places, std::vector<Match>& out) const;
+  // Drops the matches inside a keep phrase.
+  void drop_kept(std::string_view text, std::vector<Match>& matches) const;
 
   std::vector<Pattern> patterns_;
   std::string fingerprint_;

@@ -60,8 +60,8 @@ class Loader {
   Pattern pattern(const toml::table& table, const std::set<std::string>& categories) {
     static const std::set<std::string> known = {"id", "category", "exemptions", "description", "regex",
                                                 "gazetteer", "aliases", "exclude", "case_insensitive",
-                                                "priority", "reject_before", "reject_after", "reject_inside", "match",
-                                                "no_match"};
+                                                "priority", "reject_before", "reject_after", "reject_inside", "place_category",
+                                                "match", "no_match"};
     Pattern p;
     p.file = path_;
     p.line = line_of(table);
@@ -106,6 +106,18 @@ class Loader {
     if (!p.reject_before.empty()) check_regex(p.reject_before, line_of(*table.get("reject_before")), label + ": reject_before", false);
     if (!p.reject_after.empty()) check_regex(p.reject_after, line_of(*table.get("reject_after")), label + ": reject_after", false);
     if (!p.reject_inside.empty()) check_regex(p.reject_inside, line_of(*table.get("reject_inside")), label + ": reject_inside", false);
+    p.place_category = string_key(table, "place_category", p.line, false);
+    if (!p.place_category.empty()) {
+      if (!categories.contains(p.place_category)) {
+        error(p.line, label + ": unknown place_category '" + p.place_category + "' (not in 'categories')");
+      } else if (p.place_category == p.category) {
+        error(p.line, label + ": place_category must be another category than the pattern's own");
+      }
+      RE2 re(p.regex.empty() ? "x" : p.regex, RE2::Quiet);
+      if (re.ok() && !re.NamedCapturingGroups().contains("place")) {
+        error(p.line, label + ": place_category needs a capture group (?P<place>...) in the regex");
+      }
+    }
     p.must_match = strings(table.get("match"), label + ": 'match'", p.line);
     p.must_not_match = strings(table.get("no_match"), label + ": 'no_match'", p.line);
     return p;

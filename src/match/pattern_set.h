@@ -32,6 +32,10 @@ struct Pattern {
   std::string reject_before;  // RE2 on the normalized text before a match
   std::string reject_after;   // RE2 on the normalized text after it
   std::string reject_inside;  // RE2 on the match's own span
+  // When set, a match whose capture group `place` took part stands only if
+  // a match of this category (keep phrases applied) lies inside that group:
+  // a deployment's purpose is withheld only after a foreign destination.
+  std::string place_category;
   std::vector<Example> must_match;
   std::vector<Example> must_not_match;
   std::string file;

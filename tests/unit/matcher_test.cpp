@@ -83,6 +83,29 @@ TEST(Matcher, RejectInsideLooksAtTheSpanAlone) {
   EXPECT_NE(Matcher(set_of({p})).fingerprint(), Matcher(set_of({without})).fingerprint());
 }
 
+TEST(Matcher, APlaceMustHoldAMatchOfItsPlaceCategory) {
+  // The purpose after a destination stands when the destination holds a
+  // country that is not kept; without a `place` in the match, it stands.
+  Pattern purpose = regex_pattern("purpose", "deployment_reason",
+                                  R"(\b(?:went|sent) (?:(?:overseas|abroad)|(?P<place>[^.]{1,40}?)) (?P<m>to [a-z][a-z ]+))");
+  purpose.place_category = "country";
+  Matcher m(set_of({regex_pattern("country", "country", R"(\b(?:Spain|Scotland)\b)"), purpose}, {"Scotland"}));
+  EXPECT_EQ(found(m, "Two went to Spain to interview witnesses."),
+            (std::vector<std::string>{"country:Spain", "purpose:to interview witnesses"}));
+  EXPECT_EQ(found(m, "Two went abroad to interview witnesses."), (std::vector<std::string>{"purpose:to interview witnesses"}));
+  EXPECT_TRUE(found(m, "Two went to Court to give evidence.").empty());
+  EXPECT_TRUE(found(m, "Two went to Scotland to arrest a suspect.").empty()) << "a kept country is no place";
+  // A clause with no place does not hide a later one that has.
+  EXPECT_EQ(found(m, "One went to Leeds to see; two were sent to Spain to interview."),
+            (std::vector<std::string>{"country:Spain", "purpose:to interview"}));
+  const std::vector<Match> alone = m.find_with(1, normalize::normalized("Two went to Spain to interview."));
+  EXPECT_EQ(alone.size(), 1u) << "find_with finds the places too";
+  Pattern anywhere = purpose;
+  anywhere.place_category.clear();
+  EXPECT_NE(m.fingerprint(), Matcher(set_of({regex_pattern("country", "country", R"(\b(?:Spain|Scotland)\b)"), anywhere},
+                                           {"Scotland"})).fingerprint());
+}
+
 TEST(Matcher, KeepPhrasesAndTerms) {
   MatcherOptions options;
   options.terms = {"Operation Nightjar"};

@@ -80,6 +80,36 @@ colour = "red"
   EXPECT_NE(message.find(":15: unknown key 'colour'"), std::string::npos) << message;
 }
 
+TEST(PatternSet, APlaceCategoryNeedsAPlaceGroupAndAnotherKnownCategory) {
+  const std::string message = load_error(R"toml(version = 1
+categories = ["country", "reason"]
+[[pattern]]
+id = "no-group"
+category = "reason"
+exemptions = ["s27(1)(a)"]
+description = "x"
+regex = 'sent (?P<m>to [a-z]+)'
+place_category = "country"
+[[pattern]]
+id = "unknown"
+category = "reason"
+exemptions = ["s27(1)(a)"]
+description = "x"
+regex = 'sent (?P<place>\w+) (?P<m>to [a-z]+)'
+place_category = "city"
+[[pattern]]
+id = "itself"
+category = "country"
+exemptions = ["s27(1)(a)"]
+description = "x"
+regex = 'sent (?P<place>\w+)'
+place_category = "country"
+)toml");
+  EXPECT_NE(message.find(":3: pattern no-group: place_category needs a capture group (?P<place>"), std::string::npos) << message;
+  EXPECT_NE(message.find(":10: pattern unknown: unknown place_category 'city'"), std::string::npos) << message;
+  EXPECT_NE(message.find(":17: pattern itself: place_category must be another category"), std::string::npos) << message;
+}
+
 TEST(PatternSet, TomlSyntaxErrorsHaveALine) {
   const std::string message = load_error("version = 1\ncategories = [\"a\"\n[[pattern]]\n");
   EXPECT_NE(message.find("p.toml:"), std::string::npos) << message;
