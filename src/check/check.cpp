@@ -44,6 +44,7 @@ constexpr double kTinySize = 1.0;         // points: text smaller than this is n
 constexpr double kSqueezed = 0.05;        // an advance under this share of the size is squeezed flat
 constexpr double kDarkFill = 0.35;        // lightness at or below which a fill hides what is under it
 constexpr double kLightText = 0.92;       // lightness at or above which text is white-ish
+constexpr double kFaintAlpha = 0.1;       // opacity (/ca, /CA) below which text shows nothing
 constexpr double kLightBackground = 0.8;  // a paint lighter than this does not make white text readable
 constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
@@ -490,9 +491,17 @@ class Checker {
       if (glyph.size < kTinySize || (advance > 0 && advance < kSqueezed * glyph.size)) note("tiny-text", g);
       if (on_page && !meets(glyph.box, Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
       if (!meets(glyph.box, state.clip) || state.clip.empty()) note("clipped-text", g);
-      const bool fills = state.render_mode == 0 || state.render_mode == 2 || state.render_mode == 4 || state.render_mode == 6;
-      if (fills && state.fill.known &&
-          (!state.fill.paints || (state.fill.lightness >= kLightText && !on_dark(page, inspector, g, tests)))) {
+      // Filled, stroked or both: hidden when every way it is painted shows
+      // nothing (no ink, nearly transparent, or white on a blank ground).
+      const int mode = state.render_mode;
+      const bool fills = mode == 0 || mode == 2 || mode == 4 || mode == 6;
+      const bool strokes = mode == 1 || mode == 2 || mode == 5 || mode == 6;
+      const auto shows_nothing = [&](const pdf::Colour& colour, double alpha) {
+        return alpha < kFaintAlpha ||
+               (colour.known && (!colour.paints || (colour.lightness >= kLightText && !on_dark(page, inspector, g, tests))));
+      };
+      if ((fills || strokes) && (!fills || shows_nothing(state.fill, state.fill_alpha)) &&
+          (!strokes || shows_nothing(state.stroke, state.stroke_alpha))) {
         note("hidden-colour-text", g);
       }
     }
@@ -504,7 +513,7 @@ class Checker {
         {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},
         {"clipped-text", "clipped away entirely"},
-        {"hidden-colour-text", "white (or nearly) on a blank background, or in a colour that lays down no ink (/None)"},
+        {"hidden-colour-text", "white (or nearly) on a blank background, nearly transparent, or in a colour that lays down no ink (/None)"},
     };
     for (const auto& [key, tally] : tallies) {
       Finding f;

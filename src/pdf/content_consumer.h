@@ -44,6 +44,8 @@ struct DrawState {
   // Whether a fill hides what is under it: no fill alpha (/ca) below 1, no
   // blend mode but Normal, no soft mask (ExtGState).
   bool opaque = true;
+  double fill_alpha = 1;    // ExtGState /ca and /CA: 0 draws nothing
+  double stroke_alpha = 1;
   // Inside optional content that is off in the default configuration
   // (marked content /OC, or a form or image with /OC).
   bool optional_content_off = false;

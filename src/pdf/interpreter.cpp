@@ -101,6 +101,8 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.clip = state_.clip;
   d.render_mode = state_.text.render_mode;
   d.opaque = state_.fill_alpha >= 0.99 && state_.blend_normal && !state_.soft_mask;
+  d.fill_alpha = state_.fill_alpha;
+  d.stroke_alpha = state_.stroke_alpha;
   d.optional_content_off = off_depth_ > 0;
   d.stream = stream;
   return d;
@@ -939,6 +941,7 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
   const PdfObject* blend = reader_.get(gs, "BM");
   const PdfObject* mask = reader_.get(gs, "SMask");
   if (alpha) state_.fill_alpha = ObjectReader::number(alpha).value_or(1);
+  if (const PdfObject* stroke_alpha = reader_.get(gs, "CA")) state_.stroke_alpha = ObjectReader::number(stroke_alpha).value_or(1);
   if (blend) {
     const std::string mode = blend->IsArray() ? ObjectReader::name(reader_.item(blend, 0)) : ObjectReader::name(blend);
     state_.blend_normal = mode == "Normal" || mode == "Compatible";

@@ -110,7 +110,8 @@ class Interpreter {
     Look fill_look = Look::plain, stroke_look = Look::plain;  // of the current colour space
     bool fill_subtractive = false, stroke_subtractive = false;  // Separation/DeviceN tints, CMYK
     Rect clip = DrawState{}.clip;
-    double fill_alpha = 1;  // ExtGState /ca
+    double fill_alpha = 1;    // ExtGState /ca
+    double stroke_alpha = 1;  // ExtGState /CA
     bool blend_normal = true;  // /BM Normal or Compatible
     bool soft_mask = false;    // /SMask other than /None
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data

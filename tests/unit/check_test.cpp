@@ -89,6 +89,24 @@ TEST(Check, TextInAColourOfNoInkIsHidden) {
   EXPECT_FALSE(has(check(build_pdf({boxed})), "text-under-box"));
 }
 
+TEST(Check, StrokedOrTransparentTextThatShowsNothingIsHidden) {
+  const std::string none = "[/Separation /None /DeviceGray << /FunctionType 2 /Domain [0 1] /C0 [1] /C1 [0] /N 1 >>]";
+  TestPage stroked{"/CS0 CS 1 SC BT 1 Tr /F1 12 Tf 72 700 Td (Operation Nightjar) Tj ET"};
+  stroked.resources = "<< /Font << /F1 4 0 R >> /ColorSpace << /CS0 " + none + " >> >>";
+  EXPECT_TRUE(has(check(build_pdf({stroked})), "hidden-colour-text")) << "stroked in no ink";
+  EXPECT_TRUE(has(check(build_pdf({TestPage{"1 G BT 1 Tr /F1 12 Tf 72 700 Td (Operation Nightjar) Tj ET"}})),
+                  "hidden-colour-text")) << "stroked white";
+  TestPage both{"/CS0 CS 1 SC 0 g BT 2 Tr /F1 12 Tf 72 700 Td (Operation Nightjar) Tj ET"};
+  both.resources = stroked.resources;
+  EXPECT_FALSE(has(check(build_pdf({both})), "hidden-colour-text")) << "filled black, stroked in no ink: it shows";
+  TestPage clear{"/G0 gs BT /F1 12 Tf 72 700 Td (Operation Nightjar) Tj ET"};
+  clear.resources = "<< /Font << /F1 4 0 R >> /ExtGState << /G0 << /ca 0 >> >> >>";
+  EXPECT_TRUE(has(check(build_pdf({clear})), "hidden-colour-text")) << "/ca 0";
+  TestPage faint{"/G0 gs BT /F1 12 Tf 72 700 Td (Operation Nightjar) Tj ET"};
+  faint.resources = "<< /Font << /F1 4 0 R >> /ExtGState << /G0 << /ca 0.5 >> >> >>";
+  EXPECT_FALSE(has(check(build_pdf({faint})), "hidden-colour-text")) << "half transparent still shows";
+}
+
 TEST(Check, AFormFanOutIsBoundedAndSaysSo) {
   // Ten forms deep, each drawing the next ten times: 10^10 draws if unbounded.
   std::vector<std::string> objects;
