@@ -1,9 +1,12 @@
 #include "extract/readings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
+
+#include "core/unicode.h"
 
 namespace redact::extract {
 namespace {
@@ -91,8 +94,28 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
   return assemble(page, split, split_blocks);
 }
 
-// Joins runs of single-letter words: where the gaps are even (word gaps,
-// clearly wider, kept), or, with `whole_runs`, every run whatever its gaps.
+// The one letter (or digit) of a word that is a letter standing alone, with
+// any punctuation or control characters around it ("n.", "(S", "p\x01"):
+// its index in the word's glyphs, or -1 for any other word.
+int letter_of(const pdf::PageContent& page, const Word& word) {
+  int letter = -1;
+  for (size_t i = 0; i < word.glyphs.size(); ++i) {
+    const std::string& text = page.glyphs[word.glyphs[i]].text;
+    if (text.empty()) return -1;
+    size_t controls = 0;
+    while (controls < text.size() && control_length(text, controls) > 0) controls += control_length(text, controls);
+    if (controls == text.size()) continue;
+    const auto first = static_cast<unsigned char>(text[0]);
+    if (text.size() == 1 && first < 0x80 && std::ispunct(first)) continue;
+    if (letter >= 0) return -1;
+    letter = static_cast<int>(i);
+  }
+  return letter;
+}
+
+// Joins runs of single-letter words (letter_of): where the gaps are even
+// (word gaps, clearly wider, kept), or, with `whole_runs`, every run
+// whatever its gaps.
 PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whole_runs) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
@@ -101,9 +124,9 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
     new_blocks.push_back(line.new_block);
     const std::vector<Word>& words = line.words;
     for (size_t w = 0; w < words.size();) {
-      // A run of two or more single-glyph words.
+      // A run of two or more single-letter words.
       size_t end = w;
-      while (end < words.size() && words[end].glyphs.size() == 1) ++end;
+      while (end < words.size() && letter_of(page, words[end]) >= 0) ++end;
       if (end - w < 2) {
         if (!items.empty()) items.push_back(-1);
         for (uint32_t g : words[w].glyphs) items.push_back(g);
@@ -111,19 +134,20 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
         continue;
       }
       // Gaps between the letters of the run, along its direction.
+      const auto letter = [&](size_t k) -> const pdf::Glyph& {
+        return page.glyphs[words[k].glyphs[static_cast<size_t>(letter_of(page, words[k]))]];
+      };
       std::vector<double> gaps;
       for (size_t k = w + 1; k < end; ++k) {
-        const pdf::Glyph& a = page.glyphs[words[k - 1].glyphs[0]];
-        const pdf::Glyph& b = page.glyphs[words[k].glyphs[0]];
-        gaps.push_back(dot(reading_direction(a), sub(b.origin, a.end)));
+        const pdf::Glyph& a = letter(k - 1);
+        gaps.push_back(dot(reading_direction(a), sub(letter(k).origin, a.end)));
       }
       const double letter_gap = *std::min_element(gaps.begin(), gaps.end());
       if (!items.empty()) items.push_back(-1);
-      items.push_back(words[w].glyphs[0]);
+      for (uint32_t g : words[w].glyphs) items.push_back(g);
       for (size_t k = w + 1; k < end; ++k) {
-        const pdf::Glyph& b = page.glyphs[words[k].glyphs[0]];
-        if (!whole_runs && gaps[k - w - 1] > letter_gap + 0.2 * std::max(b.size, 1e-3)) items.push_back(-1);
-        items.push_back(words[k].glyphs[0]);
+        if (!whole_runs && gaps[k - w - 1] > letter_gap + 0.2 * std::max(letter(k).size, 1e-3)) items.push_back(-1);
+        for (uint32_t g : words[k].glyphs) items.push_back(g);
       }
       w = end;
     }
@@ -131,27 +155,15 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
   return assemble(page, lines, new_blocks);
 }
 
-// Whether a line has two single-glyph words in a row: the only thing
+// Whether a line has two single-letter words in a row: the only thing
 // join_letter_spacing changes.
-bool has_letter_run(const PageText& text) {
+bool has_letter_run(const pdf::PageContent& page, const PageText& text) {
   for (const Line& line : text.lines) {
     for (size_t w = 1; w < line.words.size(); ++w) {
-      if (line.words[w].glyphs.size() == 1 && line.words[w - 1].glyphs.size() == 1) return true;
+      if (letter_of(page, line.words[w]) >= 0 && letter_of(page, line.words[w - 1]) >= 0) return true;
     }
   }
   return false;
-}
-
-// The length of the control character (C0 but line breaks and tab, DEL,
-// C1 in UTF-8) at `at` of `text`, 0 if none is there.
-size_t control_at(const std::string& text, size_t at) {
-  const auto c = static_cast<unsigned char>(text[at]);
-  if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) return 1;
-  if (c == 0xC2 && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) >= 0x80 &&
-      static_cast<unsigned char>(text[at + 1]) < 0xA0) {
-    return 2;
-  }
-  return 0;
 }
 
 // `text` with its control characters read as nothing, not as the word breaks
@@ -160,12 +172,12 @@ size_t control_at(const std::string& text, size_t at) {
 // the glyph that drew it.
 std::optional<PageText> controls_dropped(const PageText& text) {
   size_t at = 0;
-  while (at < text.text.size() && control_at(text.text, at) == 0) ++at;
+  while (at < text.text.size() && control_length(text.text, at) == 0) ++at;
   if (at == text.text.size()) return std::nullopt;
   PageText out;
   out.lines = text.lines;
   for (size_t i = 0; i < text.text.size();) {
-    const size_t length = control_at(text.text, i);
+    const size_t length = control_length(text.text, i);
     if (length == 0) {
       out.text += text.text[i];
       out.text_glyphs.push_back(text.text_glyphs[i]);
@@ -252,19 +264,20 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   add("position", by_position(page));
   const size_t base = out.size();
   for (size_t i = 0; i < base; ++i) {
-    if (has_letter_run(out[i].text)) {
+    if (has_letter_run(page, out[i].text)) {
       add(i == 0 ? "letter spacing" : "letter spacing in content order", join_letter_spacing(page, out[i].text));
     }
   }
   // Letters spread wider than a column gap, or unevenly: every run of single
   // letters joined, in content order without the column break.
   const PageText spread = in_content_order(page, kSpreadGap);
-  if (has_letter_run(spread)) add("spread letters", join_runs(page, spread, true));
-  // A control character inside a word ("Fr\x01ance"), which readers may show
-  // as nothing at all.
-  for (size_t i = 0; i < base; ++i) {
+  if (has_letter_run(page, spread)) add("spread letters", join_runs(page, spread, true));
+  // A control character inside a word ("Fr\x01ance", or after each letter
+  // of a letter-spaced one), which readers may show as nothing at all.
+  const size_t readings = out.size();
+  for (size_t i = 0; i < readings; ++i) {
     if (std::optional<PageText> dropped = controls_dropped(out[i].text)) {
-      add(i == 0 ? "controls dropped" : "controls dropped in another order", std::move(*dropped));
+      add(i == 0 ? "controls dropped" : "controls dropped in another reading", std::move(*dropped));
     }
   }
   return out;

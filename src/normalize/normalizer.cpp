@@ -17,7 +17,7 @@ void fold(char32_t cp, std::string& out) {
   // dropped, they would join the words and hide both from the patterns. One
   // inside a word ("Fr\x01ance") is read with the controls dropped as well:
   // extract::all_readings and pdf::other_readings.
-  if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+  if (is_control(cp) || cp == '\t') {
     out.push_back(' ');
     return;
   }

@@ -260,17 +260,15 @@ std::vector<std::string> other_readings(const std::string& text) {
     add(joined);
   }
   // Control characters, which normalizing reads as word breaks, read as
-  // nothing: "Fr\x01ance" is France to a reader that shows none.
+  // nothing: "Fr\x01ance" is France to a reader that shows none. So are
+  // U+FFFD, which a byte PDFDocEncoding leaves undefined (01-17, 7F, 9F)
+  // decodes to, and which such a reader shows as that raw byte.
   std::string no_controls;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) continue;
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-        static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      ++i;
-      continue;
-    }
-    no_controls += text[i];
+  for (size_t i = 0; i < text.size();) {
+    size_t length = control_length(text, i);
+    if (length == 0 && text.compare(i, 3, "\xEF\xBF\xBD") == 0) length = 3;
+    if (length == 0) no_controls += text[i];
+    i += std::max<size_t>(length, 1);
   }
   add(no_controls);
   add(base64_runs(text));

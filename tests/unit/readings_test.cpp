@@ -47,6 +47,26 @@ TEST(Readings, LetterSpacingByPositioningIsJoinedWithItsWordGapsKept) {
   EXPECT_EQ(join_letter_spacing(page, text).text, "TO FRANCE");
 }
 
+TEST(Readings, ALetterSpacedWordWithPunctuationOrControlsAroundItsLettersIsJoined) {
+  // "(S p a i n)." letter by letter: the brackets and the stop belong to
+  // the letters beside them, and break no run.
+  EXPECT_TRUE(some_reading_finds(read_content("BT /F1 12 Tf 72 700 Td [(Sent to ) (\\(S) -900 (p) -900 (a) -900 (i) -900 (n\\).)] TJ ET"),
+                                 "country"));
+  // Each letter followed by a control character (a font's zero-width
+  // glyph mapped to U+0001).
+  const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 5 0 R >>";
+  const std::string cmap = test::stream_object(
+      "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> "
+      "endcodespacerange 1 beginbfchar <01> <0001> endbfchar 1 beginbfrange <20> <7E> <0020> endbfrange "
+      "endcmap end end");
+  auto doc = pdf::Document::open(test::write_temp(
+      "c.pdf", test::build_pdf({test::TestPage{"BT /F1 12 Tf 72 700 Td [(Sent to ) (S\\001) -900 (p\\001) -900 (a\\001) -900 "
+                                               "(i\\001) -900 (n\\001)] TJ ET"}},
+                               {cmap}, font)));
+  Diagnostics d;
+  EXPECT_TRUE(some_reading_finds(doc->read_page(1, d), "country"));
+}
+
 TEST(Readings, ContentOrderMeasuresGapsFromTheAdvanceWithTc) {
   const pdf::PageContent page = read_content("BT /F1 12 Tf 4 Tc 72 700 Td (FRANCE) Tj ET");
   EXPECT_EQ(content_order(page).text, "FRANCE");

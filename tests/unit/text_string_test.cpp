@@ -39,6 +39,8 @@ TEST(TextString, EscapeSequencesAreReadBothWays) {
   EXPECT_TRUE(has(other_readings("\x1B" "Berlin\x1B" " office"), " office"));
   EXPECT_TRUE(has(other_readings("Ber\x01lin"), "Berlin")) << "a control character read as nothing";
   EXPECT_TRUE(has(other_readings("Ber\u0085lin"), "Berlin")) << "a C1 one too";
+  EXPECT_TRUE(has(other_readings(decode_text_string("Ber\x01lin")), "Berlin")) << "PDFDocEncoding leaves 01 undefined";
+  EXPECT_TRUE(has(other_readings(decode_text_string("Ber\x7Flin")), "Berlin"));
 }
 
 TEST(TextString, OtherReadingsOfMarkupEscapesAndBase64) {
