@@ -349,7 +349,7 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
       const pdf::ImageUse& image = page.images[i];
       if (!document.black_out_image(image.object, image.quad, boxes)) {
         throw NeedsReview{"page " + std::to_string(number) + ": image object " + image.object +
-                          " lies under a region and cannot be cleaned (only 8-bit raw or Flate gray, RGB or CMYK can)"};
+                          " lies under a region and cannot be cleaned (an encoding or colour redact cannot repaint: README, holds)"};
       }
     }
     std::set<size_t> in_annotations;

@@ -18,6 +18,7 @@
 
 #include "pdf/interpreter.h"
 #include "pdf/ccitt.h"
+#include "pdf/jbig2.h"
 #include "pdf/jpeg.h"
 #include "pdf/podofo_access.h"
 #include "pdf/qpdf_rescue.h"
@@ -1054,6 +1055,16 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       p.byte_align = flag("EncodedByteAlign");
       if (p.columns != raster.width) return std::nullopt;
       std::optional<std::string> rows = detail::decode_ccitt(reader.raw(stream), p, kMaxImageBytes);
+      if (!rows) return std::nullopt;
+      raster.pixels = std::move(*rows);
+    } else if ((only == "JBIG2Decode") && one && bits == 1) {
+      // A JBIG2 scan, decoded by jbig2dec with its /JBIG2Globals, written
+      // back with Flate: lossless.
+      const PdfObject* globals = reader.get(chain[0].parms, "JBIG2Globals");
+      if (globals && !(globals->IsDictionary() && globals->HasStream())) return std::nullopt;
+      const std::string shared = globals ? reader.decode(globals, kMaxImageBytes) : std::string();
+      std::optional<std::string> rows =
+          detail::decode_jbig2(reader.raw(stream), shared, raster.width, raster.height, kMaxImageBytes);
       if (!rows) return std::nullopt;
       raster.pixels = std::move(*rows);
     } else {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "pdf/ccitt.h"
+#include "pdf/jbig2.h"
 #include "pdf/flate.h"
 #include "pdf/inflate_budget.h"
 #include "pdf/jpeg.h"
@@ -209,6 +210,20 @@ TEST(Ccitt, DamagedOrUnreadableDataIsRefused) {
   p.byte_align = false;
   p.rows = 1u << 21;
   EXPECT_FALSE(decode_ccitt(std::string(40, '\0'), p, 1 << 20)) << "over the budget";
+}
+
+// A JBIG2 scan is decoded end to end by e2e.jbig2_scan_pixels_under_a_box_go_black
+// (pdf.js's test image, embedded and with /JBIG2Globals); here, what must
+// not pass for an image.
+TEST(Jbig2, CutOrUnreadableDataIsRefused) {
+  EXPECT_FALSE(decode_jbig2("", "", 8, 8, 1 << 20)) << "no page at all";
+  EXPECT_FALSE(decode_jbig2(std::string(40, '\x7F'), "", 8, 8, 1 << 20)) << "no segments";
+  // A page information segment (number 0, type 48, page 1) that says 19
+  // bytes follow, and only 3 do.
+  const std::string cut("\0\0\0\0\x30\0\x01\0\0\0\x13\0\0\0", 14);
+  EXPECT_FALSE(decode_jbig2(cut, "", 8, 8, 1 << 20)) << "a segment cut short";
+  EXPECT_FALSE(decode_jbig2("", cut, 8, 8, 1 << 20)) << "globals cut short";
+  EXPECT_FALSE(decode_jbig2("", "", 1u << 20, 1u << 20, 1 << 20)) << "over the budget";
 }
 
 }  // namespace
