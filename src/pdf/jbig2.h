@@ -13,7 +13,9 @@ namespace redact::pdf::detail {
 // /JBIG2Globals stream, or empty) as 1-bit samples in the PDF's sense (0 is
 // black: JBIG2's own 1 is black, and the filter's output inverts it), rows
 // starting on a byte. Nothing when the data (or the globals) is not whole
-// segments (cut short), when jbig2dec reports an error or a warning, when
+// segments (cut short), when the data is not exactly one page (readers
+// differ on which to draw) or the globals hold a page, when jbig2dec
+// reports an error or a warning, when
 // the page is not `width` x `height`, or when decoding would allocate more
 // than `max_bytes`.
 std::optional<std::string> decode_jbig2(std::string_view data, std::string_view globals, size_t width, size_t height,

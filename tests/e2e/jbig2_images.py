@@ -8,7 +8,7 @@ scanners and Acrobat write it. `redact run --term JBIG2` must write the page
 with the word gone for pdftotext, the image's own pixels under the box black
 and the rest of them as they were (read back by poppler's pdfimages, a
 decoder that is not ours), and the rest of the text kept. Damaged JBIG2
-data holds the document with the reason named.
+data, and a stream of two pages, hold the document with the reason named.
 """
 import os
 import subprocess
@@ -54,6 +54,20 @@ def with_globals(data):
         else:
             page += header + body
     return page, shared
+
+
+def two_pages(data):
+    """The stream followed by a copy of itself as page 2 (segment numbers
+    and references moved on): readers differ on which page they draw."""
+    parts = segments(data)
+    shift = len(parts)
+    second = b""
+    for header, body in parts:
+        count = header[5] >> 5
+        number = int.from_bytes(header[:4], "big") + shift
+        refs = bytes(r + shift for r in header[6:6 + count])
+        second += number.to_bytes(4, "big") + header[4:6] + refs + b"\x02" + header[-4:] + body
+    return data + second
 
 
 def write_input(path, data, globals_data=None):
@@ -130,15 +144,17 @@ def main():
             check(f"{label}: the image's other pixels are as they were", len(before) == len(after) and not changed,
                   f"{len(changed)} of {len(far)} changed")
 
-        # Damaged data: held, the image named, nothing written.
-        damaged = os.path.join(tmp, "damaged.pdf")
-        write_input(damaged, raw[:-12])
-        out = os.path.join(tmp, "out-damaged")
-        result = subprocess.run([args.redact, "run", damaged, "-o", out, "--no-patterns", "--term", "JBIG2", "--term-exemption", "s40(2)",
-                                 "--progress", "none"], capture_output=True, text=True)
-        check("damaged JBIG2 data under a box holds the document, naming the image",
-              result.returncode == 1 and "cannot be cleaned" in result.stdout
-              and not os.path.exists(os.path.join(out, "damaged.pdf")), result.stdout + result.stderr)
+        # Damaged data, and a stream of two pages (poppler draws the last,
+        # jbig2dec and MuPDF the first): held, the image named, nothing written.
+        for stem, data in [("damaged", raw[:-12]), ("two-pages", two_pages(raw))]:
+            pdf = os.path.join(tmp, stem + ".pdf")
+            write_input(pdf, data)
+            out = os.path.join(tmp, "out-" + stem)
+            result = subprocess.run([args.redact, "run", pdf, "-o", out, "--no-patterns", "--term", "JBIG2",
+                                     "--term-exemption", "s40(2)", "--progress", "none"], capture_output=True, text=True)
+            check(f"{stem} JBIG2 data under a box holds the document, naming the image",
+                  result.returncode == 1 and "cannot be cleaned" in result.stdout
+                  and not os.path.exists(os.path.join(out, stem + ".pdf")), result.stdout + result.stderr)
     return check.exit_status()
 
 
