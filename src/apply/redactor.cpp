@@ -345,10 +345,12 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
     // Images under a region lose the covered pixels in their own data.
     std::vector<Rect> boxes;
     for (const Region& r : page_plan.regions) boxes.push_back(r.box);
-    for (size_t i : page_plan.images) {
-      const pdf::ImageUse& image = page.images[i];
-      if (!document.black_out_image(image.object, image.quad, boxes)) {
-        throw NeedsReview{"page " + std::to_string(number) + ": image object " + image.object +
+    // Each image once, for all its uses on the page.
+    std::map<std::string, std::vector<Quad>> uses;
+    for (size_t i : page_plan.images) uses[page.images[i].object].push_back(page.images[i].quad);
+    for (const auto& [object, quads] : uses) {
+      if (!document.black_out_image(object, quads, boxes)) {
+        throw NeedsReview{"page " + std::to_string(number) + ": image object " + object +
                           " lies under a region and cannot be cleaned (an encoding or colour redact cannot repaint: README, holds)"};
       }
     }

@@ -1112,30 +1112,44 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
 // wide as a region cannot show the text under it (a 1 x 1 image stretched
 // over a page is a colour fill): it stays. Returns whether any changed.
 bool paint(Raster& raster, const Quad& quad, const std::vector<Rect>& regions, std::string_view value) {
-  auto at = [&](double u, double v) {
-    return Point{quad.ll.x + u * (quad.lr.x - quad.ll.x) + v * (quad.ul.x - quad.ll.x),
-                 quad.ll.y + u * (quad.lr.y - quad.ll.y) + v * (quad.ul.y - quad.ll.y)};
-  };
+  const Point e1{quad.lr.x - quad.ll.x, quad.lr.y - quad.ll.y}, e2{quad.ul.x - quad.ll.x, quad.ul.y - quad.ll.y};
+  auto at = [&](double u, double v) { return Point{quad.ll.x + u * e1.x + v * e2.x, quad.ll.y + u * e1.y + v * e2.y}; };
   const size_t w = raster.width, h = raster.height;
   const Rect one = Quad{at(0, 0), at(1.0 / static_cast<double>(w), 0), at(0, 1.0 / static_cast<double>(h)),
                         at(1.0 / static_cast<double>(w), 1.0 / static_cast<double>(h))}.bounds();
-  std::vector<Rect> legible;
-  for (const Rect& r : regions) {
-    if (one.width() < r.width() || one.height() < r.height()) legible.push_back(r);
-  }
+  const double det = e1.x * e2.y - e1.y * e2.x;
   bool changed = false;
-  for (size_t row = 0; row < h; ++row) {
-    for (size_t col = 0; col < w; ++col) {
-      const double u0 = static_cast<double>(col) / static_cast<double>(w), u1 = static_cast<double>(col + 1) / static_cast<double>(w);
-      const double v1 = 1.0 - static_cast<double>(row) / static_cast<double>(h), v0 = 1.0 - static_cast<double>(row + 1) / static_cast<double>(h);
-      const Point a = at(u0, v0), b = at(u1, v0), c = at(u0, v1), d = at(u1, v1);
-      const Rect pixel{std::min({a.x, b.x, c.x, d.x}), std::min({a.y, b.y, c.y, d.y}), std::max({a.x, b.x, c.x, d.x}),
-                       std::max({a.y, b.y, c.y, d.y})};
-      for (const Rect& r : legible) {
+  for (const Rect& r : regions) {
+    if (!(one.width() < r.width() || one.height() < r.height())) continue;  // a pixel as large as the box
+    // The pixels to look at: those whose (u, v) cell lies near the region's
+    // preimage (the image's map is affine), two pixels of margin for the
+    // bounds of a turned pixel; every pixel of a flat image.
+    size_t col0 = 0, col1 = w, row0 = 0, row1 = h;
+    if (std::abs(det) > 1e-12) {
+      double u_min = 1e300, u_max = -1e300, v_min = 1e300, v_max = -1e300;
+      for (const Point& p : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x0, r.y1}, Point{r.x1, r.y1}}) {
+        const double dx = p.x - quad.ll.x, dy = p.y - quad.ll.y;
+        const double u = (dx * e2.y - dy * e2.x) / det, v = (e1.x * dy - e1.y * dx) / det;
+        u_min = std::min(u_min, u), u_max = std::max(u_max, u), v_min = std::min(v_min, v), v_max = std::max(v_max, v);
+      }
+      const auto clamp_to = [](double x, size_t limit) {
+        return static_cast<size_t>(std::clamp(x, 0.0, static_cast<double>(limit)));
+      };
+      col0 = clamp_to(std::floor(u_min * static_cast<double>(w)) - 2, w);
+      col1 = clamp_to(std::ceil(u_max * static_cast<double>(w)) + 2, w);
+      row0 = clamp_to(std::floor((1.0 - v_max) * static_cast<double>(h)) - 2, h);
+      row1 = clamp_to(std::ceil((1.0 - v_min) * static_cast<double>(h)) + 2, h);
+    }
+    for (size_t row = row0; row < row1; ++row) {
+      for (size_t col = col0; col < col1; ++col) {
+        const double u0 = static_cast<double>(col) / static_cast<double>(w), u1 = static_cast<double>(col + 1) / static_cast<double>(w);
+        const double v1 = 1.0 - static_cast<double>(row) / static_cast<double>(h), v0 = 1.0 - static_cast<double>(row + 1) / static_cast<double>(h);
+        const Point a = at(u0, v0), b = at(u1, v0), c = at(u0, v1), d = at(u1, v1);
+        const Rect pixel{std::min({a.x, b.x, c.x, d.x}), std::min({a.y, b.y, c.y, d.y}), std::max({a.x, b.x, c.x, d.x}),
+                         std::max({a.y, b.y, c.y, d.y})};
         if (pixel.x0 < r.x1 && r.x0 < pixel.x1 && pixel.y0 < r.y1 && r.y0 < pixel.y1) {
           raster.pixels.replace((row * w + col) * static_cast<size_t>(raster.components), value.size(), value);
           changed = true;
-          break;
         }
       }
     }
@@ -1180,7 +1194,7 @@ bool write_raster(Raster& raster) {
 
 }  // namespace
 
-bool Document::black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions) try {
+bool Document::black_out_image(const std::string& object, const std::vector<Quad>& quads, const std::vector<Rect>& regions) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   PdfObject* image = find_object(objects, parse_reference(object));
@@ -1198,8 +1212,13 @@ bool Document::black_out_image(const std::string& object, const Quad& quad, cons
   }
   const std::string black = raster->components == 4 ? std::string("\0\0\0\xFF", 4)
                                                      : std::string(static_cast<size_t>(raster->components), '\0');
-  if (paint(*raster, quad, regions, black) && !write_raster(*raster)) return false;
-  if (mask && paint(*mask, quad, regions, "\xFF") && !write_raster(*mask)) return false;
+  bool changed = false, mask_changed = false;
+  for (const Quad& quad : quads) {
+    changed = paint(*raster, quad, regions, black) || changed;
+    if (mask) mask_changed = paint(*mask, quad, regions, "\xFF") || mask_changed;
+  }
+  if (changed && !write_raster(*raster)) return false;
+  if (mask_changed && !write_raster(*mask)) return false;
   return true;
 } catch (...) {
   impl_->translate("blacking out image " + object);

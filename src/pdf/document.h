@@ -119,10 +119,10 @@ class Document {
   void set_appearance(const std::string& annotation, const std::string& which, const std::string& stream);
   // Paints black, in the image's own data, every pixel of image XObject
   // `object` that meets any of `regions` (page space), the image drawn as
-  // `quad` (its unit square in page space). Only 8-bit DeviceGray, DeviceRGB
-  // and DeviceCMYK images, stored raw or with FlateDecode, can be cleaned;
-  // returns false (and changes nothing) for any other image.
-  bool black_out_image(const std::string& object, const Quad& quad, const std::vector<Rect>& regions);
+  // each of `quads` (its unit square in page space): decoded and written
+  // once for all of its uses on a page. The encodings and colours it can
+  // clean are the README's; returns false for any other image.
+  bool black_out_image(const std::string& object, const std::vector<Quad>& quads, const std::vector<Rect>& regions);
   // Why boxes painted black on page `number` might not show black, or "":
   // a default colour space (/DefaultGray, /DefaultRGB, /DefaultCMYK) in the
   // page's resources or an annotation appearance's that is not a calibrated
