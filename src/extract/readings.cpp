@@ -1,7 +1,9 @@
 #include "extract/readings.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -94,6 +96,22 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
   return assemble(page, split, split_blocks);
 }
 
+// Whether every character of a glyph's text is punctuation or a symbol:
+// quotes and apostrophes of any kind, brackets, dashes, an ellipsis, a
+// bullet, a degree sign.
+bool punctuation(const std::string& text) {
+  int32_t at = 0;
+  const auto length = static_cast<int32_t>(text.size());
+  while (at < length) {
+    UChar32 c;
+    U8_NEXT(text.data(), at, length, c);
+    if (c < 0) return false;
+    const auto kind = U_GET_GC_MASK(c);
+    if (!(kind & (U_GC_P_MASK | U_GC_S_MASK))) return false;
+  }
+  return length > 0;
+}
+
 // The one letter (or digit) of a word that is a letter standing alone, with
 // any punctuation or control characters around it ("n.", "(S", "p\x01"):
 // its index in the word's glyphs, or -1 for any other word.
@@ -105,8 +123,7 @@ int letter_of(const pdf::PageContent& page, const Word& word) {
     size_t controls = 0;
     while (controls < text.size() && control_length(text, controls) > 0) controls += control_length(text, controls);
     if (controls == text.size()) continue;
-    const auto first = static_cast<unsigned char>(text[0]);
-    if (text.size() == 1 && first < 0x80 && std::ispunct(first)) continue;
+    if (punctuation(text)) continue;
     if (letter >= 0) return -1;
     letter = static_cast<int>(i);
   }

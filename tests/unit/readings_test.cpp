@@ -52,6 +52,10 @@ TEST(Readings, ALetterSpacedWordWithPunctuationOrControlsAroundItsLettersIsJoine
   // the letters beside them, and break no run.
   EXPECT_TRUE(some_reading_finds(read_content("BT /F1 12 Tf 72 700 Td [(Sent to ) (\\(S) -900 (p) -900 (a) -900 (i) -900 (n\\).)] TJ ET"),
                                  "country"));
+  // Typographic quotes (WinAnsi 93, 94) and a dash (97) around the letters.
+  EXPECT_TRUE(some_reading_finds(
+      read_content("BT /F1 12 Tf 72 700 Td [(Sent to ) (\\223S) -900 (p) -900 (a) -900 (i) -900 (n\\224\\227) ( then home.)] TJ ET"),
+      "country"));
   // Each letter followed by a control character (a font's zero-width
   // glyph mapped to U+0001).
   const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 5 0 R >>";
