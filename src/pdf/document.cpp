@@ -1057,7 +1057,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       std::optional<std::string> rows = detail::decode_ccitt(reader.raw(stream), p, kMaxImageBytes);
       if (!rows) return std::nullopt;
       raster.pixels = std::move(*rows);
-    } else if ((only == "JBIG2Decode") && one && bits == 1) {
+    } else if (only == "JBIG2Decode" && one && bits == 1) {
       // A JBIG2 scan, decoded by jbig2dec with its /JBIG2Globals, written
       // back with Flate: lossless.
       const PdfObject* globals = reader.get(chain[0].parms, "JBIG2Globals");

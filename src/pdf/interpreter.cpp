@@ -40,13 +40,6 @@ Colour colour_of(const double* v, int components, bool subtractive) {
   }
 }
 
-// A colour of `look` (see Interpreter::Look) from what its values say.
-Colour seen_as(Colour colour, bool no_ink, bool unknown) {
-  if (no_ink) return Colour{true, 1, false};
-  if (unknown) return Colour{false, 0};
-  return colour;
-}
-
 Rect intersect(const Rect& a, const Rect& b) {
   return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
 }
@@ -456,7 +449,13 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
   if (!numbers(op, static_cast<size_t>(components), v, stream)) return;
   const Look look = fill ? state_.fill_look : state_.stroke_look;
   (fill ? state_.fill : state_.stroke) =
-      seen_as(colour_of(v, components, subtractive), look == Look::no_ink, look == Look::unknown);
+      seen_as(colour_of(v, components, subtractive), look);
+}
+
+Colour Interpreter::seen_as(Colour colour, Look look) {
+  if (look == Look::no_ink) return Colour{true, 1, false};
+  if (look == Look::unknown) return Colour{false, 0};
+  return colour;
 }
 
 Interpreter::Look Interpreter::look_of(const PdfObject* space) const {
@@ -492,7 +491,7 @@ Interpreter::Look Interpreter::device_look(const PdfObject* resources, int compo
 void Interpreter::initial_colour(const PdfObject* resources) {
   const Look look = device_look(resources, 1);
   state_.fill_look = state_.stroke_look = look;
-  state_.fill = state_.stroke = seen_as(Colour{true, 0}, look == Look::no_ink, look == Look::unknown);
+  state_.fill = state_.stroke = seen_as(Colour{true, 0}, look);
 }
 
 void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObject* resources) {
@@ -534,7 +533,7 @@ void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObje
   (fill ? state_.fill_components : state_.stroke_components) = components;
   (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
   (fill ? state_.fill_look : state_.stroke_look) = look;
-  (fill ? state_.fill : state_.stroke) = seen_as(Colour{components != 0, 0}, look == Look::no_ink, look == Look::unknown);
+  (fill ? state_.fill : state_.stroke) = seen_as(Colour{components != 0, 0}, look);
 }
 
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {

@@ -140,6 +140,8 @@ class Interpreter {
   // The look of a colour space entry (a name or an array), and of the device
   // space of `components` under the /Default... entries of `resources`.
   Look look_of(const PdfObject* space) const;
+  // A colour whose values say `colour`, in a space of `look`.
+  static Colour seen_as(Colour colour, Look look);
   Look device_look(const PdfObject* resources, int components) const;
   // The initial colour (DeviceGray black) of a stream run with `resources`.
   void initial_colour(const PdfObject* resources);
