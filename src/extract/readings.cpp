@@ -140,10 +140,12 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
     std::vector<int64_t>& items = lines.emplace_back();
     new_blocks.push_back(line.new_block);
     const std::vector<Word>& words = line.words;
+    std::vector<int> letters;  // letter_of each word
+    for (const Word& word : words) letters.push_back(letter_of(page, word));
     for (size_t w = 0; w < words.size();) {
       // A run of two or more single-letter words.
       size_t end = w;
-      while (end < words.size() && letter_of(page, words[end]) >= 0) ++end;
+      while (end < words.size() && letters[end] >= 0) ++end;
       if (end - w < 2) {
         if (!items.empty()) items.push_back(-1);
         for (uint32_t g : words[w].glyphs) items.push_back(g);
@@ -152,7 +154,7 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
       }
       // Gaps between the letters of the run, along its direction.
       const auto letter = [&](size_t k) -> const pdf::Glyph& {
-        return page.glyphs[words[k].glyphs[static_cast<size_t>(letter_of(page, words[k]))]];
+        return page.glyphs[words[k].glyphs[static_cast<size_t>(letters[k])]];
       };
       std::vector<double> gaps;
       for (size_t k = w + 1; k < end; ++k) {
@@ -176,8 +178,11 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
 // join_letter_spacing changes.
 bool has_letter_run(const pdf::PageContent& page, const PageText& text) {
   for (const Line& line : text.lines) {
-    for (size_t w = 1; w < line.words.size(); ++w) {
-      if (letter_of(page, line.words[w]) >= 0 && letter_of(page, line.words[w - 1]) >= 0) return true;
+    bool after_letter = false;
+    for (const Word& word : line.words) {
+      const bool letter = letter_of(page, word) >= 0;
+      if (letter && after_letter) return true;
+      after_letter = letter;
     }
   }
   return false;
