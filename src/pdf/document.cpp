@@ -1121,17 +1121,24 @@ bool paint(Raster& raster, const Quad& quad, const std::vector<Rect>& regions, s
   bool changed = false;
   for (const Rect& r : regions) {
     if (!(one.width() < r.width() || one.height() < r.height())) continue;  // a pixel as large as the box
-    // The pixels to look at: those whose (u, v) cell lies near the region's
-    // preimage (the image's map is affine), two pixels of margin for the
-    // bounds of a turned pixel; every pixel of a flat image.
+    // The pixels to look at: those whose (u, v) cell lies within two pixels
+    // of the region's preimage (the image's map is affine), which holds
+    // every pixel whose own area meets the region (a pixel of a skewed image
+    // whose bounds alone reach the region may be left). Every pixel when
+    // the map cannot be inverted in doubles: a flat image, or one scaled
+    // past the range of a double (an infinite determinant made every
+    // preimage NaN, and the range empty).
     size_t col0 = 0, col1 = w, row0 = 0, row1 = h;
-    if (std::abs(det) > 1e-12) {
-      double u_min = 1e300, u_max = -1e300, v_min = 1e300, v_max = -1e300;
-      for (const Point& p : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x0, r.y1}, Point{r.x1, r.y1}}) {
-        const double dx = p.x - quad.ll.x, dy = p.y - quad.ll.y;
-        const double u = (dx * e2.y - dy * e2.x) / det, v = (e1.x * dy - e1.y * dx) / det;
-        u_min = std::min(u_min, u), u_max = std::max(u_max, u), v_min = std::min(v_min, v), v_max = std::max(v_max, v);
-      }
+    double u_min = 1e300, u_max = -1e300, v_min = 1e300, v_max = -1e300;
+    bool invertible = std::isfinite(det) && std::abs(det) > 1e-12;
+    for (const Point& p : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x0, r.y1}, Point{r.x1, r.y1}}) {
+      if (!invertible) break;
+      const double dx = p.x - quad.ll.x, dy = p.y - quad.ll.y;
+      const double u = (dx * e2.y - dy * e2.x) / det, v = (e1.x * dy - e1.y * dx) / det;
+      invertible = std::isfinite(u) && std::isfinite(v);
+      u_min = std::min(u_min, u), u_max = std::max(u_max, u), v_min = std::min(v_min, v), v_max = std::max(v_max, v);
+    }
+    if (invertible) {
       const auto clamp_to = [](double x, size_t limit) {
         return static_cast<size_t>(std::clamp(x, 0.0, static_cast<double>(limit)));
       };

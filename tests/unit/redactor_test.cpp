@@ -507,6 +507,32 @@ TEST(Redactor, ImagePixelsUnderARegionGoBlack) {
   EXPECT_GT(white, 500u);
 }
 
+TEST(Redactor, AnImageScaledPastDoubleRangeStillLosesItsPixelsUnderTheBox) {
+  // A white 10 x 50 image scaled 1e308 wide (PDF writes no exponent): the
+  // placement's determinant overflows to infinity, and the pixels near the
+  // box cannot be found by inverting it. Column 0 (x from 100 on) lies under
+  // the box over "France".
+  const std::string image = stream_object(std::string(500, '\xFF'),
+                                          "/Type /XObject /Subtype /Image /Width 10 /Height 50 /BitsPerComponent 8 "
+                                          "/ColorSpace /DeviceGray");
+  const std::string huge = "1" + std::string(308, '0');
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"q " + huge + " 0 0 100 100 650 cm /Im1 Do Q BT /F1 12 Tf 150 690 Td (Sent to France) Tj ET",
+                                         "<< /Font << /F1 4 0 R >> /XObject << /Im1 5 0 R >> >>"}},
+                               {image}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  pdf::PageContent page = doc->read_page(1, d);
+  ASSERT_EQ(page.images.size(), 1u);
+  const std::string pixels = doc->stream_content(page.images[0].object);
+  ASSERT_EQ(pixels.size(), 500u);
+  size_t black = 0;
+  for (size_t row = 0; row < 50; ++row) black += pixels[row * 10] == '\0';
+  EXPECT_GT(black, 5u) << "column 0's pixels under the box are painted";
+}
+
 TEST(Redactor, ImagesThatCannotBeCleanedAreHeldForReview) {
   const std::string image = stream_object(std::string(100, '\xFF'),
                                           "/Type /XObject /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 "
