@@ -12,13 +12,19 @@
 
 namespace redact::pdf::detail {
 
-PdfObject* find_object(PoDoFo::PdfVecObjects& objects, const PoDoFo::PdfReference& reference) {
+std::optional<size_t> object_index(PoDoFo::PdfVecObjects& objects, const PoDoFo::PdfReference& reference) {
   objects.Sort();  // a no-op once sorted
   const auto at = std::lower_bound(objects.begin(), objects.end(), reference,
                                    [](const PdfObject* object, const PoDoFo::PdfReference& wanted) {
                                      return object->Reference() < wanted;
                                    });
-  return at != objects.end() && (*at)->Reference() == reference ? *at : nullptr;
+  if (at == objects.end() || (*at)->Reference() != reference) return std::nullopt;
+  return static_cast<size_t>(at - objects.begin());
+}
+
+PdfObject* find_object(PoDoFo::PdfVecObjects& objects, const PoDoFo::PdfReference& reference) {
+  const std::optional<size_t> index = object_index(objects, reference);
+  return index ? objects[*index] : nullptr;
 }
 
 const PdfObject* ObjectReader::resolve(const PdfObject* object) const {
