@@ -40,6 +40,7 @@ struct Finding {
   std::string file;
   int page;
   const match::Pattern* pattern;
+  std::vector<std::string> exemptions;  // the pattern's and those of the matches it absorbed
   std::string text;
   std::vector<Rect> boxes;
 };
@@ -50,14 +51,14 @@ nlohmann::json to_json(const Finding& f) {
   nlohmann::json boxes = nlohmann::json::array();
   for (const Rect& r : f.boxes) boxes.push_back({round2(r.x0), round2(r.y0), round2(r.x1), round2(r.y1)});
   return {{"file", f.file},         {"page", f.page},       {"category", f.pattern->category},
-          {"pattern", f.pattern->id}, {"exemptions", f.pattern->exemptions}, {"text", f.text},
+          {"pattern", f.pattern->id}, {"exemptions", f.exemptions}, {"text", f.text},
           {"boxes", std::move(boxes)}};
 }
 
 std::string to_text(const Finding& f) {
   std::ostringstream out;
   out << f.file << ":" << f.page << ": " << f.pattern->category << " " << f.pattern->id << " [";
-  for (size_t i = 0; i < f.pattern->exemptions.size(); ++i) out << (i ? " " : "") << f.pattern->exemptions[i];
+  for (size_t i = 0; i < f.exemptions.size(); ++i) out << (i ? " " : "") << f.exemptions[i];
   std::string text = f.text;  // one finding, one line
   std::replace(text.begin(), text.end(), '\n', ' ');
   out << "] \"" << text << "\"";
@@ -78,7 +79,7 @@ void scan_text_file(const std::string& path, const match::Matcher& matcher, std:
     normalize::NormalizedText text = normalize::normalize(std::string_view(all).substr(start, end - start));
     for (const match::Match& m : matcher.find(text.text)) {
       auto [b, e] = text.source_range(m.begin, m.end);
-      out.push_back({path, page, &matcher.patterns()[m.pattern], all.substr(start + b, e - b), {}});
+      out.push_back({path, page, &matcher.patterns()[m.pattern], matcher.exemptions(m), all.substr(start + b, e - b), {}});
     }
     start = end + 1;
   }
@@ -108,7 +109,8 @@ void scan_pdf(const std::string& path, const std::string& password, const match:
     ++stats.pages;
     for (const plan::Located& found : located) {
       auto [b, e] = normalized.source_range(found.match.begin, found.match.end);
-      out.push_back({path, number, &matcher.patterns()[found.match.pattern], text.text.substr(b, e - b), found.boxes});
+      out.push_back({path, number, &matcher.patterns()[found.match.pattern], matcher.exemptions(found.match),
+                     text.text.substr(b, e - b), found.boxes});
     }
     // Scanning is not publishing, but a reader must know what it could not see.
     const Location where(path, number);

@@ -250,14 +250,60 @@ std::vector<Match> Matcher::find(std::string_view text) const {
     if (a.begin != b.begin) return a.begin < b.begin;
     return a.pattern < b.pattern;
   });
-  std::vector<Match> chosen;
+  // Overlapping matches become one: the longest (then the highest priority)
+  // names it and grows to cover the others, which it records, so that no
+  // part of any match is published (a term running past the end of a
+  // longer clause kept its tail) and its box cites every exemption.
+  const auto absorb = [](Match& into, const Match& from) {
+    into.begin = std::min(into.begin, from.begin);
+    into.end = std::max(into.end, from.end);
+    std::vector<size_t> taken{from.pattern};
+    taken.insert(taken.end(), from.absorbed.begin(), from.absorbed.end());
+    for (size_t pattern : taken) {
+      if (pattern != into.pattern && std::find(into.absorbed.begin(), into.absorbed.end(), pattern) == into.absorbed.end()) {
+        into.absorbed.push_back(pattern);
+      }
+    }
+  };
+  std::vector<Match> chosen;  // the strongest first
   for (const Match& m : all) {
-    const bool overlaps = std::any_of(chosen.begin(), chosen.end(),
-                                      [&](const Match& c) { return m.begin < c.end && c.begin < m.end; });
-    if (!overlaps) chosen.push_back(m);
+    const auto into = std::find_if(chosen.begin(), chosen.end(),
+                                   [&](const Match& c) { return m.begin < c.end && c.begin < m.end; });
+    if (into == chosen.end()) {
+      chosen.push_back(m);
+    } else {
+      absorb(*into, m);
+    }
   }
-  std::sort(chosen.begin(), chosen.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
-  return chosen;
+  // A match that grew may now overlap another: the stronger takes it in.
+  std::vector<size_t> order(chosen.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return chosen[a].begin < chosen[b].begin; });
+  std::vector<size_t> merged;  // indices into `chosen`, by position
+  for (size_t i : order) {
+    if (merged.empty() || chosen[i].begin >= chosen[merged.back()].end) {
+      merged.push_back(i);
+    } else if (i < merged.back()) {
+      absorb(chosen[i], chosen[merged.back()]);
+      merged.back() = i;
+    } else {
+      absorb(chosen[merged.back()], chosen[i]);
+    }
+  }
+  std::vector<Match> out;
+  out.reserve(merged.size());
+  for (size_t i : merged) out.push_back(std::move(chosen[i]));
+  return out;
+}
+
+std::vector<std::string> Matcher::exemptions(const Match& match) const {
+  std::vector<std::string> out = patterns_[match.pattern].exemptions;
+  for (size_t pattern : match.absorbed) {
+    for (const std::string& e : patterns_[pattern].exemptions) {
+      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+    }
+  }
+  return out;
 }
 
 }  // namespace redact::match

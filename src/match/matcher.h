@@ -33,6 +33,9 @@ struct Match {
   size_t pattern = 0;  // index into Matcher::patterns()
   size_t begin = 0;    // byte range in the normalized text
   size_t end = 0;
+  // The other patterns whose matches overlapped this one and were taken
+  // into it (`find`), first found first: the span covers them all.
+  std::vector<size_t> absorbed;
 };
 
 struct MatcherOptions {
@@ -56,6 +59,9 @@ class Matcher {
   std::vector<Match> find_with(size_t pattern, std::string_view normalized_text) const;
 
   const std::vector<Pattern>& patterns() const { return patterns_; }
+  // Every exemption a match falls under: its pattern's, then those of the
+  // patterns it absorbed, each once.
+  std::vector<std::string> exemptions(const Match& match) const;
   // The SHA-256 of all that decides what this matcher finds: the set's file
   // and patterns, the terms, their exemptions and the keep phrases. Two
   // matchers with one fingerprint find the same matches.

@@ -96,11 +96,11 @@ PageDecision decide_by_matches(const pdf::PageContent& page, int number, const m
       region.page = number;
       region.box = located.boxes[line];
       region.quad = located.quads[line];
-      region.label = label_text(pattern.exemptions);
       region.category = pattern.category;
       region.pattern = pattern.id;
       region.rule = pattern.file == "--term" ? "term" : "pattern";
-      region.exemptions = pattern.exemptions;
+      region.exemptions = matcher.exemptions(located.match);
+      region.label = label_text(region.exemptions);
       region.withheld = found.withheld;
       region.chars = located.match.end - located.match.begin;
       region.sources = sources;

@@ -59,6 +59,33 @@ TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {
             (std::vector<std::string>{"long:£5 million", "tie.high:3 officers"}));
 }
 
+TEST(Matcher, OverlappingMatchesBecomeOneThatCoversThemAndCitesEveryExemption) {
+  // A term running past the end of a longer clause: its tail was published.
+  Pattern clause = regex_pattern("clause", "deployment_reason", R"(to mentor the [A-Za-z ]+ in Serbia)");
+  clause.exemptions = {"s31(1)(a)", "s27(1)(a)"};
+  Pattern term = regex_pattern("term", "term", R"(Serbia\. Next week)");
+  term.exemptions = {"s40(2)", "s31(1)(a)"};
+  Pattern week = regex_pattern("week", "cost", R"(week they)");
+  week.exemptions = {"s43(2)"};
+  Matcher m(set_of({clause, term, week}));
+  const std::string text = normalize::normalized("Sent to mentor the Kosovo Police in Serbia. Next week they return.");
+  const std::vector<Match> matches = m.find(text);
+  ASSERT_EQ(matches.size(), 1u);
+  // The longest names it; the others, one of them reached only through the
+  // term, are taken in, and each exemption is cited once.
+  EXPECT_EQ(m.patterns()[matches[0].pattern].id, "clause");
+  EXPECT_EQ(text.substr(matches[0].begin, matches[0].end - matches[0].begin),
+            "to mentor the Kosovo Police in Serbia. Next week they");
+  ASSERT_EQ(matches[0].absorbed.size(), 2u);
+  EXPECT_EQ(m.patterns()[matches[0].absorbed[0]].id, "term");
+  EXPECT_EQ(m.patterns()[matches[0].absorbed[1]].id, "week");
+  EXPECT_EQ(m.exemptions(matches[0]), (std::vector<std::string>{"s31(1)(a)", "s27(1)(a)", "s40(2)", "s43(2)"}));
+  // Without the clause, the term is the longest and takes the rest in.
+  EXPECT_EQ(found(m, "Serbia. Next week they"), (std::vector<std::string>{"term:Serbia. Next week they"}));
+  // Matches that only touch stay apart.
+  EXPECT_EQ(found(m, "week theyweek they"), (std::vector<std::string>{"week:week they", "week:week they"}));
+}
+
 TEST(Matcher, RejectBeforeAndAfterUseTheContext) {
   Pattern p = regex_pattern("ambiguous", "country", R"(\b(?:Chad|Jersey|Georgia)\b)");
   p.reject_before = R"(New\s+$)";
