@@ -387,18 +387,35 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
   document.scrub(options.producer);
 }
 
-// `text` without what the matcher finds in it, and the first match's
-// pattern; nothing when it holds no match. Cut again until nothing matches
-// (a cut can join two halves into a new match); past a few rounds, nothing
-// is kept.
-std::optional<pdf::Document::StringEdit> cut_matches(const std::string& text, const match::Matcher& matcher) {
+// What decided a string's edit, for the record: the first match's pattern
+// and the exemptions of every match cut from it.
+struct StringCut {
+  size_t pattern = 0;
+  std::vector<std::string> exemptions;
+};
+
+// `text` without what the matcher finds in it, tagged with the index of
+// its StringCut in `cuts`; nothing when it holds no match. Cut again until
+// nothing matches (a cut can join two halves into a new match); past a few
+// rounds, nothing is kept.
+std::optional<pdf::Document::StringEdit> cut_matches(const std::string& text, const match::Matcher& matcher,
+                                                     std::vector<StringCut>& cuts) {
   std::optional<pdf::Document::StringEdit> edit;
   std::string kept = text;
   for (int round = 0; round < 8; ++round) {
     const normalize::NormalizedText normalized = normalize::normalize(kept);
     const std::vector<match::Match> found = matcher.find(normalized.text);
     if (found.empty()) return edit;
-    if (!edit) edit = pdf::Document::StringEdit{"", found.front().pattern};
+    if (!edit) {
+      edit = pdf::Document::StringEdit{"", cuts.size()};
+      cuts.push_back({found.front().pattern, {}});
+    }
+    for (const match::Match& m : found) {
+      for (const std::string& e : matcher.exemptions(m)) {
+        std::vector<std::string>& cited = cuts[edit->tag].exemptions;
+        if (std::find(cited.begin(), cited.end(), e) == cited.end()) cited.push_back(e);
+      }
+    }
     std::vector<std::pair<size_t, size_t>> ranges;
     for (const match::Match& m : found) ranges.push_back(normalized.source_range(m.begin, m.end));
     std::sort(ranges.begin(), ranges.end());
@@ -725,10 +742,16 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     // Strings holding a match, outside the page content (a field's value or
     // tooltip, a link, an annotation's text): removed or blanked in memory,
     // which a dry run may do too, since it writes nothing.
+    std::vector<StringCut> cuts;
     for (const pdf::Document::StringRemoval& r : document->remove_matching_strings(
-             [&](const std::string& text) { return cut_matches(text, matcher); })) {
-      const match::Pattern& pattern = matcher.patterns()[r.tag];
-      outcome.string_changes.push_back({r.object, r.key, r.action, pattern.category, pattern.id, pattern.exemptions});
+             [&](const std::string& text) { return cut_matches(text, matcher, cuts); })) {
+      if (r.tag == pdf::Document::kUnreadTag) {
+        outcome.string_changes.push_back({r.object, r.key, r.action, "unreadable", "", {}});
+        continue;
+      }
+      const StringCut& cut = cuts.at(r.tag);
+      const match::Pattern& pattern = matcher.patterns()[cut.pattern];
+      outcome.string_changes.push_back({r.object, r.key, r.action, pattern.category, pattern.id, cut.exemptions});
     }
     // Under a box, an annotation's own text goes too, whatever it says: a
     // viewer's comments panel, a form export or a widget drawn again shows

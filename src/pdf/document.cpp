@@ -1532,7 +1532,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
               inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + impl_->reader->decode(resolved)), k});
             } catch (const PdfError&) {
               inside.push_back({"", "", k});
-              tag = 0;  // unreadable private data goes too
+              tag = kUnreadTag;  // unreadable private data goes too
             }
           }
           for (const StringValue& v : inside) {

@@ -160,6 +160,9 @@ class Document {
     std::string kept;  // UTF-8
     size_t tag = 0;
   };
+  // The tag of an application's private data that could not be decoded,
+  // removed unread.
+  static constexpr size_t kUnreadTag = static_cast<size_t>(-1);
   struct StringRemoval {
     std::string object;  // "12 0": the object holding the dictionary
     std::string key;

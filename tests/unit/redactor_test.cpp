@@ -188,6 +188,43 @@ TEST(Redactor, StringsHoldingAMatchLoseItAndKeepTheRest) {
   EXPECT_NE(bytes.find("(Logo)"), std::string::npos) << "alternatives without a match stay";
 }
 
+// The record of a string's edit cites every match cut from it, not only the
+// first one's pattern.
+TEST(Redactor, AStringEditCitesTheExemptionsOfEveryMatchCut) {
+  const std::string annot = "<< /Type /Annot /Subtype /Text /Rect [10 10 20 20] /Contents (Chad: we spent £5,000) >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R]"}},
+                               {annot}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  ASSERT_EQ(o.string_changes.size(), 1u);
+  const StringChange& change = o.string_changes[0];
+  EXPECT_EQ(change.category, "country");
+  const std::set<std::string> cited(change.exemptions.begin(), change.exemptions.end());
+  EXPECT_TRUE(cited.contains("s27(1)(a)") && cited.contains("s31(1)(a)")) << ::testing::PrintToString(change.exemptions);
+  const std::string bytes = file_bytes(output);
+  EXPECT_EQ(bytes.find("Chad"), std::string::npos);
+  EXPECT_EQ(bytes.find("5,000"), std::string::npos);
+}
+
+// An application's private data that cannot be decoded goes unread, and
+// the record says so rather than naming a pattern nothing matched.
+TEST(Redactor, UnreadablePrivateDataGoesOnTheRecordAsUnreadable) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/PieceInfo 5 0 R"}},
+                               {stream_object("not flate at all", "/Filter /FlateDecode")}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  ASSERT_EQ(o.string_changes.size(), 1u);
+  EXPECT_EQ(o.string_changes[0].key, "PieceInfo");
+  EXPECT_EQ(o.string_changes[0].action, "removed");
+  EXPECT_EQ(o.string_changes[0].category, "unreadable");
+  EXPECT_EQ(o.string_changes[0].pattern, "");
+  EXPECT_EQ(file_bytes(output).find("/PieceInfo"), std::string::npos);
+}
+
 TEST(Redactor, FieldValuesTooltipsAndLinksHoldingAMatchAreCutOrBlanked) {
   const std::string field = "<< /FT /Tx /T (where) /V (Posted to France) /TU (France or Chad) >>";
   const std::string link = "<< /Type /Annot /Subtype /Link /Rect [10 10 20 20] /A << /S /URI /URI (https://example.org/Chad/report) >> >>";
