@@ -213,6 +213,59 @@ std::optional<PageText> controls_dropped(const PageText& text) {
   return out;
 }
 
+// `text` with the marks between spread-out letters read as nothing: three or
+// more letters standing alone, each parted from the next by one and the
+// same punctuation mark or symbol ("S-p-a-i-n", "S.p.a.i.n.", and "S. p. a.
+// i. n." once the letter-spacing reading has joined it) read as the word
+// ("Spain"), as a person reads them. Each mark becomes a zero-width joiner
+// of its glyph (normalizing drops it), so a match across it still takes
+// the glyph that drew it. Digits are left alone (dates, section numbers).
+std::optional<PageText> separators_dropped(const PageText& text) {
+  struct CodePoint {
+    size_t at, length;
+    UChar32 c;
+  };
+  std::vector<CodePoint> points;
+  for (int32_t at = 0; at < static_cast<int32_t>(text.text.size());) {
+    const int32_t start = at;
+    UChar32 c;
+    U8_NEXT(text.text.data(), at, static_cast<int32_t>(text.text.size()), c);
+    points.push_back({static_cast<size_t>(start), static_cast<size_t>(at - start), c});
+  }
+  const auto letter = [&](size_t i) { return i < points.size() && points[i].c >= 0 && u_isalpha(points[i].c); };
+  const auto mark = [&](size_t i) {
+    return i < points.size() && points[i].c >= 0 && (U_GET_GC_MASK(points[i].c) & (U_GC_P_MASK | U_GC_S_MASK));
+  };
+  std::vector<bool> dropped(points.size());
+  bool any = false;
+  for (size_t i = 0; i < points.size(); ++i) {
+    // A letter standing alone at the start of a run: nothing word-like before it.
+    if (!letter(i) || (i > 0 && (letter(i - 1) || (points[i - 1].c >= 0 && u_isdigit(points[i - 1].c))))) continue;
+    if (!mark(i + 1)) continue;
+    const UChar32 separator = points[i + 1].c;
+    size_t end = i;  // the run's last letter
+    while (end + 2 < points.size() && points[end + 1].c == separator && letter(end + 2) && !letter(end + 3)) end += 2;
+    if (end - i < 4) continue;  // fewer than three letters
+    for (size_t k = i + 1; k < end; k += 2) dropped[k] = true;
+    any = true;
+    i = end;
+  }
+  if (!any) return std::nullopt;
+  PageText out;
+  out.lines = text.lines;
+  for (size_t p = 0; p < points.size(); ++p) {
+    if (dropped[p]) {
+      out.text += "\u200D";
+      out.text_glyphs.insert(out.text_glyphs.end(), 3, text.text_glyphs[points[p].at]);
+      continue;
+    }
+    out.text.append(text.text, points[p].at, points[p].length);
+    out.text_glyphs.insert(out.text_glyphs.end(), text.text_glyphs.begin() + static_cast<std::ptrdiff_t>(points[p].at),
+                           text.text_glyphs.begin() + static_cast<std::ptrdiff_t>(points[p].at + points[p].length));
+  }
+  return out;
+}
+
 }  // namespace
 
 PageText content_order(const pdf::PageContent& page) { return in_content_order(page, kColumnGap); }
@@ -299,7 +352,14 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   const size_t readings = out.size();
   for (size_t i = 0; i < readings; ++i) {
     if (std::optional<PageText> dropped = controls_dropped(out[i].text)) {
-      add(i == 0 ? "controls dropped" : "controls dropped in another reading", std::move(*dropped));
+      add(i == 0 ? "controls dropped" : "controls dropped from another", std::move(*dropped));
+    }
+  }
+  // Letters parted by marks ("S-p-a-i-n"), in any reading so far.
+  const size_t marked = out.size();
+  for (size_t i = 0; i < marked; ++i) {
+    if (std::optional<PageText> dropped = separators_dropped(out[i].text)) {
+      add(i == 0 ? "separators dropped" : "separators dropped from another", std::move(*dropped));
     }
   }
   return out;

@@ -71,6 +71,21 @@ TEST(Readings, ALetterSpacedWordWithPunctuationOrControlsAroundItsLettersIsJoine
   EXPECT_TRUE(some_reading_finds(doc->read_page(1, d), "country"));
 }
 
+TEST(Readings, LettersPartedByOneMarkReadAsTheWord) {
+  // "S-p-a-i-n" and "S.p.a.i.n" in one string, "S. p. a. i. n." spread by
+  // its spaces: each reads as Spain.
+  for (const char* shown : {"(Sent to S-p-a-i-n then home.)", "(Sent to S.p.a.i.n then home.)",
+                            "(Sent to S. p. a. i. n. then home.)", "(SENT TO S/P/A/I/N)"}) {
+    EXPECT_TRUE(some_reading_finds(read_content(std::string("BT /F1 12 Tf 72 700 Td ") + shown + " Tj ET"), "country"))
+        << shown;
+  }
+  // Two letters, mixed marks, a letter in a word, digits: no reading.
+  for (const char* shown : {"(U.K and e.g.)", "(S-p.a-i.n)", "(x-y and z)", "(Version 1.2.3, 2-0-2-3)"}) {
+    const pdf::PageContent page = read_content(std::string("BT /F1 12 Tf 72 700 Td ") + shown + " Tj ET");
+    for (const auto& [name, text] : all_readings(page)) EXPECT_NE(std::string(name), "separators dropped") << shown;
+  }
+}
+
 TEST(Readings, ContentOrderMeasuresGapsFromTheAdvanceWithTc) {
   const pdf::PageContent page = read_content("BT /F1 12 Tf 4 Tc 72 700 Td (FRANCE) Tj ET");
   EXPECT_EQ(content_order(page).text, "FRANCE");
