@@ -130,6 +130,12 @@ int letter_of(const pdf::PageContent& page, const Word& word) {
   return letter;
 }
 
+// Whether a word is one mark standing alone: one glyph of punctuation or
+// a symbol (",", "£", "/").
+bool is_mark(const pdf::PageContent& page, const Word& word) {
+  return word.glyphs.size() == 1 && punctuation(page.glyphs[word.glyphs[0]].text);
+}
+
 // Joins runs of single-letter words (letter_of): where the gaps are even
 // (word gaps, clearly wider, kept), or, with `whole_runs`, every run
 // whatever its gaps.
@@ -143,9 +149,18 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
     std::vector<int> letters;  // letter_of each word
     for (const Word& word : words) letters.push_back(letter_of(page, word));
     for (size_t w = 0; w < words.size();) {
-      // A run of two or more single-letter words.
+      // A run of two or more single-letter words, and the marks standing
+      // alone between two of them ("1 2 , 0 0 0": the comma is part of the
+      // amount, not its end).
       size_t end = w;
-      while (end < words.size() && letters[end] >= 0) ++end;
+      while (end < words.size() && letters[end] >= 0) {
+        ++end;
+        if (end + 1 < words.size() && letters[end] < 0 && letters[end + 1] >= 0 && end - w >= 1 &&
+            is_mark(page, words[end])) {
+          letters[end] = 0;
+          ++end;
+        }
+      }
       if (end - w < 2) {
         if (!items.empty()) items.push_back(-1);
         for (uint32_t g : words[w].glyphs) items.push_back(g);

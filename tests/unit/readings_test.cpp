@@ -71,6 +71,16 @@ TEST(Readings, ALetterSpacedWordWithPunctuationOrControlsAroundItsLettersIsJoine
   EXPECT_TRUE(some_reading_finds(doc->read_page(1, d), "country"));
 }
 
+TEST(Readings, AMarkStandingAloneInsideARunOfLettersJoinsIt) {
+  // "1 2 , 0 0 0": the comma once ended the run, and the cost matched was
+  // "000 pounds", leaving "1 2 ," on the page.
+  const pdf::PageContent page = read_content("BT /F1 12 Tf 72 700 Td (Costs were 1 2 , 0 0 0 pounds, \243 5 0 0 .) Tj ET");
+  EXPECT_EQ(join_letter_spacing(page, layout(page)).text, "Costs were 12,000 pounds, \u00A3 500 .");
+  // A mark after a run stays apart from it; one between two letters joins them.
+  const pdf::PageContent other = read_content("BT /F1 12 Tf 72 700 Td (A B , and C - D E) Tj ET");
+  EXPECT_EQ(join_letter_spacing(other, layout(other)).text, "AB , and C-DE");
+}
+
 TEST(Readings, LettersPartedByOneMarkReadAsTheWord) {
   // "S-p-a-i-n" and "S.p.a.i.n" in one string, "S. p. a. i. n." spread by
   // its spaces: each reads as Spain.
