@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "core/diagnostics.h"
@@ -59,7 +60,57 @@ std::string gazetteer_regex(const Pattern& p) {
   return whole_words({folded.begin(), folded.end()});
 }
 
+bool ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
+
 }  // namespace
+
+std::optional<std::string> sentence_cased(std::string_view text) {
+  // Words: runs of ASCII letters. A stretch is a run of words none of which
+  // has a small letter; it is shouted when three of them have two capitals
+  // or more.
+  struct Word {
+    size_t begin, end;
+    bool capitals, shouted;
+  };
+  std::vector<Word> words;
+  for (size_t i = 0; i < text.size();) {
+    if (!ascii_upper(text[i]) && !ascii_lower(text[i])) {
+      ++i;
+      continue;
+    }
+    Word w{i, i, true, false};
+    size_t upper = 0;
+    for (; i < text.size() && (ascii_upper(text[i]) || ascii_lower(text[i])); ++i) {
+      if (ascii_lower(text[i])) w.capitals = false;
+      upper += ascii_upper(text[i]) ? 1 : 0;
+    }
+    w.end = i;
+    w.shouted = w.capitals && upper >= 2;
+    words.push_back(w);
+  }
+  std::string out(text);
+  bool changed = false;
+  for (size_t w = 0; w < words.size();) {
+    size_t end = w, shouted = 0;
+    while (end < words.size() && words[end].capitals) shouted += words[end++].shouted ? 1 : 0;
+    if (shouted >= 3) {
+      for (size_t k = w; k < end; ++k) {
+        // A sentence starts at the start of the text, of a line, or after
+        // a full stop, a question or an exclamation mark.
+        size_t before = words[k].begin;
+        while (before > 0 && text[before - 1] == ' ') --before;
+        const bool starts = before == 0 || text[before - 1] == '\n' || text[before - 1] == '.' ||
+                            text[before - 1] == '!' || text[before - 1] == '?';
+        for (size_t i = words[k].begin + (starts ? 1 : 0); i < words[k].end; ++i) out[i] = static_cast<char>(out[i] - 'A' + 'a');
+      }
+      changed = true;
+    }
+    w = std::max(end, w + 1);
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
 
 struct Matcher::Compiled {
   std::unique_ptr<RE2> re;
@@ -217,11 +268,11 @@ std::vector<Match> Matcher::find_with(size_t pattern, std::string_view text) con
   return out;
 }
 
-std::vector<Match> Matcher::find(std::string_view text) const {
+void Matcher::all_candidates(std::string_view text, const std::vector<Match>& places, std::vector<Match>& all) const {
   std::vector<int> hits;
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
   if (!prefilter_->Match(text, &hits, &error)) {
-    if (error.kind == RE2::Set::kNoError) return {};
+    if (error.kind == RE2::Set::kNoError) return;
     // The prefilter gave up (its DFA ran out of memory): it must not turn
     // into "nothing found". Every pattern runs on its own instead.
     hits.clear();
@@ -230,17 +281,33 @@ std::vector<Match> Matcher::find(std::string_view text) const {
   std::sort(hits.begin(), hits.end());
   // Patterns with a place category run after the others, whose matches
   // (keep phrases applied) are their places.
-  std::vector<Match> all;
+  std::vector<Match> found;
   for (int index : hits) {
-    if (compiled_[static_cast<size_t>(index)]->place_group == 0) candidates(static_cast<size_t>(index), text, {}, all);
+    if (compiled_[static_cast<size_t>(index)]->place_group == 0) candidates(static_cast<size_t>(index), text, {}, found);
   }
-  drop_kept(text, all);
+  drop_kept(text, found);
+  std::vector<Match> known = found;
+  known.insert(known.end(), places.begin(), places.end());
   std::vector<Match> placed;
   for (int index : hits) {
-    if (compiled_[static_cast<size_t>(index)]->place_group > 0) candidates(static_cast<size_t>(index), text, all, placed);
+    if (compiled_[static_cast<size_t>(index)]->place_group > 0) candidates(static_cast<size_t>(index), text, known, placed);
   }
   drop_kept(text, placed);
+  all.insert(all.end(), found.begin(), found.end());
   all.insert(all.end(), placed.begin(), placed.end());
+}
+
+std::vector<Match> Matcher::find(std::string_view text) const {
+  std::vector<Match> all;
+  all_candidates(text, {}, all);
+  // Text in capitals is read again in sentence case (the same bytes, so
+  // the same offsets): the patterns read a sentence by its small letters
+  // ("TWO OFFICERS WERE SENT TO SPAIN TO INTERVIEW A SUSPECT"). What the
+  // capitals read as are places too ("SPAIN").
+  if (const std::optional<std::string> cased = sentence_cased(text)) {
+    const std::vector<Match> places = all;
+    all_candidates(*cased, places, all);
+  }
 
   std::sort(all.begin(), all.end(), [this](const Match& a, const Match& b) {
     if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;

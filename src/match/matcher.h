@@ -20,6 +20,7 @@
 #include <re2/set.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,12 @@ struct MatcherOptions {
   std::vector<std::string> term_exemptions;
   std::vector<std::string> keep;   // phrases never redacted, besides the set's own
 };
+
+// `text` with every stretch in capitals (three or more words of two capital
+// letters or more, with no small letter between them) in sentence case:
+// ASCII letters made small but the first of a sentence, every byte where it
+// was. nullopt when the text has no such stretch.
+std::optional<std::string> sentence_cased(std::string_view text);
 
 class Matcher {
  public:
@@ -69,6 +76,10 @@ class Matcher {
 
  private:
   struct Compiled;
+  // Every pattern's matches in `text` (rejections, places and keep phrases
+  // applied), overlaps not resolved, added to `all`. `places` may hold a
+  // place for a place_category pattern besides those found here.
+  void all_candidates(std::string_view text, const std::vector<Match>& places, std::vector<Match>& all) const;
   // The matches of one pattern (rejections applied); `places` holds the
   // matches a place_category pattern's place must contain one of.
   void candidates(size_t pattern, std::string_view text, const std::vector<Match>& places, std::vector<Match>& out) const;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "normalize/normalizer.h"
+#include "unit/test_pdf.h"
 
 namespace redact::match {
 namespace {
@@ -84,6 +85,21 @@ TEST(Matcher, OverlappingMatchesBecomeOneThatCoversThemAndCitesEveryExemption) {
   EXPECT_EQ(found(m, "Serbia. Next week they"), (std::vector<std::string>{"term:Serbia. Next week they"}));
   // Matches that only touch stay apart.
   EXPECT_EQ(found(m, "week theyweek they"), (std::vector<std::string>{"week:week they", "week:week they"}));
+}
+
+TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
+  EXPECT_EQ(sentence_cased("DEPLOYMENT TO FRANCE"), "Deployment to france");
+  EXPECT_EQ(sentence_cased("TWO WERE SENT. THEY WENT HOME\nNEXT LINE HERE"), "Two were sent. They went home\nNext line here");
+  EXPECT_EQ(sentence_cased("Call now: NOW PLEASE OK then"), "Call now: now please ok then");
+  // Two words in capitals, or capitals inside a sentence in small letters, are names.
+  EXPECT_EQ(sentence_cased("The UK and US agreed with NATO."), std::nullopt);
+  EXPECT_EQ(sentence_cased("Deployed to Spain A B C"), std::nullopt);
+  // A sentence in capitals holds a purpose the patterns read in small letters.
+  const Matcher& m = test::shipped_matcher();
+  const std::string text = normalize::normalized("TWO OFFICERS WERE DEPLOYED TO SPAIN TO ASSIST WITH A KIDNAP NEGOTIATION.");
+  std::vector<std::string> spans;
+  for (const Match& match : m.find(text)) spans.push_back(text.substr(match.begin, match.end - match.begin));
+  EXPECT_EQ(spans, (std::vector<std::string>{"TWO OFFICERS", "SPAIN", "TO ASSIST WITH A KIDNAP NEGOTIATION"}));
 }
 
 TEST(Matcher, RejectBeforeAndAfterUseTheContext) {
