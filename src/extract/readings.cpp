@@ -130,10 +130,12 @@ int letter_of(const pdf::PageContent& page, const Word& word) {
   return letter;
 }
 
-// Whether a word is one mark standing alone: one glyph of punctuation or
-// a symbol (",", "£", "/").
+// Whether a word is a mark standing alone: one to three glyphs of
+// punctuation or symbols (",", "£", "/", "--").
 bool is_mark(const pdf::PageContent& page, const Word& word) {
-  return word.glyphs.size() == 1 && punctuation(page.glyphs[word.glyphs[0]].text);
+  return !word.glyphs.empty() && word.glyphs.size() <= 3 &&
+         std::all_of(word.glyphs.begin(), word.glyphs.end(),
+                     [&](uint32_t g) { return punctuation(page.glyphs[g].text); });
 }
 
 // Joins runs of single-letter words (letter_of): where the gaps are even
@@ -189,15 +191,15 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
   return assemble(page, lines, new_blocks);
 }
 
-// Whether a line has two single-letter words in a row: the only thing
-// join_letter_spacing changes.
+// Whether a line has two single-letter words in a row, or with one mark
+// standing alone between them ("S - p"): the only thing join_runs changes.
 bool has_letter_run(const pdf::PageContent& page, const PageText& text) {
   for (const Line& line : text.lines) {
-    bool after_letter = false;
-    for (const Word& word : line.words) {
-      const bool letter = letter_of(page, word) >= 0;
-      if (letter && after_letter) return true;
-      after_letter = letter;
+    const std::vector<Word>& words = line.words;
+    for (size_t w = 0; w + 1 < words.size(); ++w) {
+      if (letter_of(page, words[w]) < 0) continue;
+      if (letter_of(page, words[w + 1]) >= 0) return true;
+      if (w + 2 < words.size() && is_mark(page, words[w + 1]) && letter_of(page, words[w + 2]) >= 0) return true;
     }
   }
   return false;
@@ -229,12 +231,13 @@ std::optional<PageText> controls_dropped(const PageText& text) {
 }
 
 // `text` with the marks between spread-out letters read as nothing: three or
-// more letters standing alone, each parted from the next by one and the
-// same punctuation mark or symbol ("S-p-a-i-n", "S.p.a.i.n.", and "S. p. a.
-// i. n." once the letter-spacing reading has joined it) read as the word
-// ("Spain"), as a person reads them. Each mark becomes a zero-width joiner
-// of its glyph (normalizing drops it), so a match across it still takes
-// the glyph that drew it. Digits are left alone (dates, section numbers).
+// more letters standing alone, each parted from the next by one to three
+// marks (punctuation, symbols, a soft hyphen: "S-p-a-i-n", "S.p.a.i.n.",
+// "S--p--a", "S-p.a-i-n", and "S. p. a. i. n." once the letter-spacing
+// reading has joined it) read as the word ("Spain"), as a person reads
+// them. Each mark becomes a zero-width joiner of its glyph (normalizing
+// drops it), so a match across it still takes the glyph that drew it.
+// Digits are left alone (dates, section numbers).
 std::optional<PageText> separators_dropped(const PageText& text) {
   struct CodePoint {
     size_t at, length;
@@ -248,22 +251,33 @@ std::optional<PageText> separators_dropped(const PageText& text) {
     points.push_back({static_cast<size_t>(start), static_cast<size_t>(at - start), c});
   }
   const auto letter = [&](size_t i) { return i < points.size() && points[i].c >= 0 && u_isalpha(points[i].c); };
+  const auto word_like = [&](size_t i) { return letter(i) || (i < points.size() && points[i].c >= 0 && u_isdigit(points[i].c)); };
   const auto mark = [&](size_t i) {
-    return i < points.size() && points[i].c >= 0 && (U_GET_GC_MASK(points[i].c) & (U_GC_P_MASK | U_GC_S_MASK));
+    return i < points.size() && points[i].c >= 0 &&
+           (points[i].c == 0xAD || (U_GET_GC_MASK(points[i].c) & (U_GC_P_MASK | U_GC_S_MASK)));
+  };
+  // The letter after the marks that follow letter `i` (and a line break
+  // after them: "S-p-a-" at the end of a line, "i-n" on the next), or 0.
+  const auto next_letter = [&](size_t i) -> size_t {
+    size_t k = i + 1;
+    while (k < points.size() && k - i <= 3 && mark(k)) ++k;
+    if (k == i + 1 || k - i > 4) return 0;
+    if (k < points.size() && points[k].c == '\n') ++k;
+    return letter(k) && !word_like(k + 1) ? k : 0;
   };
   std::vector<bool> dropped(points.size());
   bool any = false;
   for (size_t i = 0; i < points.size(); ++i) {
     // A letter standing alone at the start of a run: nothing word-like before it.
-    if (!letter(i) || (i > 0 && (letter(i - 1) || (points[i - 1].c >= 0 && u_isdigit(points[i - 1].c))))) continue;
-    if (!mark(i + 1)) continue;
-    const UChar32 separator = points[i + 1].c;
-    size_t end = i;  // the run's last letter
-    while (end + 2 < points.size() && points[end + 1].c == separator && letter(end + 2) && !letter(end + 3)) end += 2;
-    if (end - i < 4) continue;  // fewer than three letters
-    for (size_t k = i + 1; k < end; k += 2) dropped[k] = true;
+    if (!letter(i) || (i > 0 && word_like(i - 1))) continue;
+    std::vector<size_t> run{i};
+    for (size_t k = next_letter(i); k != 0; k = next_letter(k)) run.push_back(k);
+    if (run.size() < 3) continue;
+    for (size_t r = 0; r + 1 < run.size(); ++r) {
+      for (size_t k = run[r] + 1; k < run[r + 1]; ++k) dropped[k] = true;
+    }
     any = true;
-    i = end;
+    i = run.back();
   }
   if (!any) return std::nullopt;
   PageText out;

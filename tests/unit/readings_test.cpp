@@ -82,15 +82,18 @@ TEST(Readings, AMarkStandingAloneInsideARunOfLettersJoinsIt) {
 }
 
 TEST(Readings, LettersPartedByOneMarkReadAsTheWord) {
-  // "S-p-a-i-n" and "S.p.a.i.n" in one string, "S. p. a. i. n." spread by
-  // its spaces: each reads as Spain.
+  // "S-p-a-i-n" and "S.p.a.i.n" in one string, "S. p. a. i. n." and
+  // "S - p - a - i - n" spread by their spaces, marks doubled or mixed, a
+  // soft hyphen (WinAnsi 0xAD) among hyphens: each reads as Spain.
   for (const char* shown : {"(Sent to S-p-a-i-n then home.)", "(Sent to S.p.a.i.n then home.)",
-                            "(Sent to S. p. a. i. n. then home.)", "(SENT TO S/P/A/I/N)"}) {
+                            "(Sent to S. p. a. i. n. then home.)", "(SENT TO S/P/A/I/N)",
+                            "(Sent to S - p - a - i - n then home.)", "(Sent to S -- p -- a -- i -- n.)",
+                            "(Sent to S--p--a--i--n.)", "(Sent to S-p.a-i-n.)", "(Sent to S-p\\255a-i-n.)"}) {
     EXPECT_TRUE(some_reading_finds(read_content(std::string("BT /F1 12 Tf 72 700 Td ") + shown + " Tj ET"), "country"))
         << shown;
   }
-  // Two letters, mixed marks, a letter in a word, digits: no reading.
-  for (const char* shown : {"(U.K and e.g.)", "(S-p.a-i.n)", "(x-y and z)", "(Version 1.2.3, 2-0-2-3)"}) {
+  // Two letters, a letter in a word or a number, digits: no reading.
+  for (const char* shown : {"(U.K and e.g.)", "(x-y and z)", "(Version 1.2.3, 2-0-2-3)", "(a-b-c1 and 1a-b-c)"}) {
     const pdf::PageContent page = read_content(std::string("BT /F1 12 Tf 72 700 Td ") + shown + " Tj ET");
     for (const auto& [name, text] : all_readings(page)) EXPECT_NE(std::string(name), "separators dropped") << shown;
   }
