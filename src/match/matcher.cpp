@@ -18,7 +18,9 @@ namespace redact::match {
 namespace {
 
 // Letters and digits on either side of a name mean it is part of a longer
-// word: "Omani" is not "Oman". The name itself is capture group `m`.
+// word: "Omani" is not "Oman". The name itself is capture group `m`. The
+// spaces of a name may be missing ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D"
+// with its marks read as nothing) or be any run of white space.
 std::string whole_words(const std::vector<std::string>& phrases) {
   std::vector<std::string> sorted = phrases;
   // Longest first, so that "Dominican Republic" wins over "Dominica".
@@ -29,7 +31,15 @@ std::string whole_words(const std::vector<std::string>& phrases) {
   for (const std::string& phrase : sorted) {
     if (phrase.empty()) continue;
     if (!alternation.empty()) alternation += '|';
-    alternation += RE2::QuoteMeta(phrase);
+    const std::string quoted = RE2::QuoteMeta(phrase);
+    for (size_t i = 0; i < quoted.size(); ++i) {
+      if (quoted.compare(i, 2, "\\ ") == 0) {
+        alternation += "\\s*";
+        ++i;
+      } else {
+        alternation += quoted[i];
+      }
+    }
   }
   return R"((?:^|[^\pL\pN])(?P<m>)" + alternation + R"()(?:[^\pL\pN]|$))";
 }

@@ -50,6 +50,9 @@ TEST(Matcher, GazetteerMatchesWholeNamesWithAndWithoutDiacritics) {
   EXPECT_EQ(found(m, "the Dominican Republic"), (std::vector<std::string>{"country:Dominican Republic"}));
   EXPECT_EQ(found(m, "DEPLOYMENT TO FRANCE"), (std::vector<std::string>{"country:FRANCE"}));
   EXPECT_EQ(found(m, "Guinea-\nBissau"), (std::vector<std::string>{"country:Guinea-Bissau"}));
+  // A name's spaces may be missing (letters written out and joined) or many.
+  EXPECT_EQ(found(m, "SIERRALEONE, NewZealand, New  Zealand"),
+            (std::vector<std::string>{"country:SIERRALEONE", "country:NewZealand", "country:New  Zealand"}));
 }
 
 TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {
@@ -157,6 +160,8 @@ TEST(Matcher, KeepPhrasesAndTerms) {
   Matcher m(set_of({regex_pattern("count", "officer_count", R"(\d+ officers)")}, {"United Kingdom"}), options);
   EXPECT_EQ(found(m, "49 officers; 12 officers on operation nightjar"),
             (std::vector<std::string>{"count:12 officers", "term:operation nightjar"}));
+  // A term with its spaces missing, as a name.
+  EXPECT_EQ(found(m, "OperationNightjar"), (std::vector<std::string>{"term:OperationNightjar"}));
   EXPECT_EQ(m.patterns().back().category, "term");
   EXPECT_EQ(m.patterns().back().exemptions, (std::vector<std::string>{"s31(1)(a)"}));
 }
