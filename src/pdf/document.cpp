@@ -56,6 +56,12 @@ struct Document::Impl {
   // GetPage walks from the root for each page and trusts /Count).
   std::vector<PdfObject*> pages;
 
+  // The file's own Info dictionary, or null: one PoDoFo made up as it
+  // loaded a file without one (its Producer "PoDoFo - http://podofo.sf.net"
+  // and a CreationDate of now) is none of the file's, and check must not
+  // report it.
+  PdfObject* file_info = nullptr;
+
   // Reads, once, which optional-content groups are off (before any walk).
   void read_optional_content();
   // Once PoDoFo has loaded the file: the reader and the pages.
@@ -242,6 +248,15 @@ int Document::page_count() const { return static_cast<int>(impl_->pages.size());
 
 void Document::Impl::loaded() {
   reader = std::make_unique<ObjectReader>(&pdf.GetObjects());
+  if (PoDoFo::PdfInfo* info = pdf.GetInfo(); info && info->GetObject()->IsDictionary()) {
+    PdfObject* object = info->GetObject();
+    const PoDoFo::PdfDictionary& dict = object->GetDictionary();
+    const PdfObject* producer = dict.GetKey(PoDoFo::PdfName("Producer"));
+    const bool made_up = dynamic_cast<const PoDoFo::PdfParserObject*>(object) == nullptr &&
+                         dict.GetKeys().size() == 2 && dict.HasKey(PoDoFo::PdfName("CreationDate")) && producer &&
+                         producer->IsString() && producer->GetString().GetStringUtf8().starts_with("PoDoFo");
+    if (!made_up) file_info = object;
+  }
   // Loading sets the objects up afresh: again, and forget the free list.
   pdf.GetObjects().SetCanReuseObjectNumbers(false);
   collect_pages();
@@ -1563,7 +1578,7 @@ void Document::remove_outlines() try {
 std::vector<Document::StringValue> Document::strings() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
-  if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
+  if (impl_->file_info) roots.push_back(impl_->file_info);
   const ObjectReader& reader = *impl_->reader;
   const std::vector<PdfObject*> all = reachable(objects, roots);
   // Streams whose bytes are no text: content (walked by the interpreter),
@@ -1680,7 +1695,7 @@ bool Document::walk_stream(const ContentStream& which, ContentConsumer& consumer
 void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visit) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
-  if (impl_->pdf.GetInfo()) roots.push_back(impl_->pdf.GetInfo()->GetObject());
+  if (impl_->file_info) roots.push_back(impl_->file_info);
   for (const PdfObject* object : reachable(objects, roots)) {
     const Object value = impl_->reader->to_object(object, false);
     visit(ObjectVisit{ObjectReader::id(object), value, object->HasStream()});
@@ -1696,7 +1711,7 @@ std::string Document::catalog_id() try {
 }
 
 std::string Document::info_id() try {
-  return impl_->pdf.GetInfo() ? ObjectReader::id(impl_->pdf.GetInfo()->GetObject()) : "";
+  return ObjectReader::id(impl_->file_info);
 } catch (...) {
   impl_->translate("reading the Info dictionary");
 }

@@ -22,6 +22,19 @@ bool has(const Report& r, const std::string& kind) {
   return std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.kind == kind; });
 }
 
+// PoDoFo gives a file with no Info dictionary one as it loads (Producer
+// "PoDoFo ..."): check reported it as the file's, naming an object the file
+// does not have.
+TEST(Check, AFileWithoutInfoHasNoProducer) {
+  std::string pdf = build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}});
+  const size_t at = pdf.rfind("/Info 3 0 R");
+  ASSERT_NE(at, std::string::npos);
+  pdf.replace(at, 11, 11, ' ');  // the xref's offsets stay right
+  EXPECT_FALSE(has(check(pdf), "producer"));
+  // With its own Info, the producer is reported.
+  EXPECT_TRUE(has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}})), "producer"));
+}
+
 TEST(Check, AToUnicodeMapThatLiesIsReadByTheFontsEncodingToo) {
   // Helvetica draws "France"; its ToUnicode says every letter is "x".
   const std::string font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 5 0 R >>";
