@@ -314,9 +314,17 @@ std::vector<Match> Matcher::find(std::string_view text) const {
   // the same offsets): the patterns read a sentence by its small letters
   // ("TWO OFFICERS WERE SENT TO SPAIN TO INTERVIEW A SUSPECT"). What the
   // capitals read as are places too ("SPAIN").
+  // A word alone that starts a sentence is left with its capital there:
+  // what the capitals did not read as (a name, "JORDAN HENDERSON SCORED")
+  // it does not read as either.
   if (const std::optional<std::string> cased = sentence_cased(text)) {
-    const std::vector<Match> places = all;
-    all_candidates(*cased, places, all);
+    std::vector<Match> more;
+    all_candidates(*cased, all, more);
+    for (const Match& m : more) {
+      const std::string_view span = std::string_view(*cased).substr(m.begin, m.end - m.begin);
+      const bool first_word = !span.empty() && ascii_upper(span.front()) && span.find(' ') == std::string_view::npos;
+      if (!first_word) all.push_back(m);
+    }
   }
 
   std::sort(all.begin(), all.end(), [this](const Match& a, const Match& b) {

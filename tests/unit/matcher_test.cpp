@@ -103,6 +103,9 @@ TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
   std::vector<std::string> spans;
   for (const Match& match : m.find(text)) spans.push_back(text.substr(match.begin, match.end - match.begin));
   EXPECT_EQ(spans, (std::vector<std::string>{"TWO OFFICERS", "SPAIN", "TO ASSIST WITH A KIDNAP NEGOTIATION"}));
+  // A name that starts a sentence in capitals stays a name ("Jordan henderson"
+  // would read as the country).
+  EXPECT_TRUE(m.find(normalize::normalized("JORDAN HENDERSON SCORED TWICE. CHAD SMITH WAS THERE.")).empty());
 }
 
 TEST(Matcher, RejectBeforeAndAfterUseTheContext) {
