@@ -18,10 +18,12 @@ namespace redact::match {
 namespace {
 
 // Letters and digits on either side of a name mean it is part of a longer
-// word: "Omani" is not "Oman". The name itself is capture group `m`. The
-// spaces of a name may be missing ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D"
-// with its marks read as nothing) or be any run of white space.
-std::string whole_words(const std::vector<std::string>& phrases) {
+// word: "Omani" is not "Oman". The name itself is capture group `m`. Its
+// spaces may be any run of white space; with `joined`, none at all
+// ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D" with its marks read as nothing):
+// for country names, set in capitals or title case, not for terms matched
+// in any case ("Will Power" is not "willpower").
+std::string whole_words(const std::vector<std::string>& phrases, bool joined) {
   std::vector<std::string> sorted = phrases;
   // Longest first, so that "Dominican Republic" wins over "Dominica".
   std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
@@ -34,7 +36,7 @@ std::string whole_words(const std::vector<std::string>& phrases) {
     const std::string quoted = RE2::QuoteMeta(phrase);
     for (size_t i = 0; i < quoted.size(); ++i) {
       if (quoted.compare(i, 2, "\\ ") == 0) {
-        alternation += "\\s*";
+        alternation += joined ? "\\s*" : "\\s+";
         ++i;
       } else {
         alternation += quoted[i];
@@ -67,7 +69,7 @@ std::string gazetteer_regex(const Pattern& p) {
     icu::UnicodeString::fromUTF8(n).toUpper(icu::Locale::getEnglish()).toUTF8String(upper);
     folded.insert(upper);
   }
-  return whole_words({folded.begin(), folded.end()});
+  return whole_words({folded.begin(), folded.end()}, true);
 }
 
 bool ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -106,13 +108,22 @@ std::optional<std::string> sentence_cased(std::string_view text) {
     while (end < words.size() && words[end].capitals) shouted += words[end++].shouted ? 1 : 0;
     if (shouted >= 3) {
       for (size_t k = w; k < end; ++k) {
-        // A sentence starts at the start of the text, of a line, or after
-        // a full stop, a question or an exclamation mark.
+        // A sentence starts at the start of the text, of a line or a
+        // paragraph, or after a full stop, a question or an exclamation
+        // mark, a semicolon or a colon. A title before a full stop keeps its
+        // capital, as the patterns read it ("MR. SMITH" is "Mr. Smith").
         size_t before = words[k].begin;
         while (before > 0 && text[before - 1] == ' ') --before;
-        const bool starts = before == 0 || text[before - 1] == '\n' || text[before - 1] == '.' ||
-                            text[before - 1] == '!' || text[before - 1] == '?';
-        for (size_t i = words[k].begin + (starts ? 1 : 0); i < words[k].end; ++i) out[i] = static_cast<char>(out[i] - 'A' + 'a');
+        const bool starts = before == 0 || std::string_view(".!?;:\n").find(text[before - 1]) != std::string_view::npos ||
+                            (before >= 3 && text.substr(before - 3, 3) == "\u2029");
+        static constexpr std::string_view kTitles[] = {"MR", "MRS", "MS", "DR", "ST", "NO", "NOS", "SGT",
+                                                      "INSP", "SUPT", "PROF", "CAPT", "REV", "DET"};
+        const std::string_view word = text.substr(words[k].begin, words[k].end - words[k].begin);
+        const bool abbreviation = words[k].end < text.size() && text[words[k].end] == '.' &&
+                                  std::find(std::begin(kTitles), std::end(kTitles), word) != std::end(kTitles);
+        for (size_t i = words[k].begin + (starts || abbreviation ? 1 : 0); i < words[k].end; ++i) {
+          out[i] = static_cast<char>(out[i] - 'A' + 'a');
+        }
       }
       changed = true;
     }
@@ -169,7 +180,7 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     term.description = "phrases given with --term or --terms-file";
     std::vector<std::string> phrases;
     for (const std::string& t : options.terms) phrases.push_back(normalize::normalized(t));
-    term.regex = whole_words(phrases);
+    term.regex = whole_words(phrases, false);
     term.case_insensitive = true;
     term.priority = 1000;  // what the officer names explicitly wins a tie
     term.file = "--term";
@@ -204,7 +215,7 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
   std::vector<std::string> keep;
   for (const std::string& k : set.keep) keep.push_back(normalize::normalized(k));
   for (const std::string& k : options.keep) keep.push_back(normalize::normalized(k));
-  if (!keep.empty()) keep_ = std::make_unique<RE2>(whole_words(keep), re2_options(true));
+  if (!keep.empty()) keep_ = std::make_unique<RE2>(whole_words(keep, true), re2_options(true));
 }
 
 Matcher::~Matcher() = default;

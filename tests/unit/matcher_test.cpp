@@ -93,7 +93,7 @@ TEST(Matcher, OverlappingMatchesBecomeOneThatCoversThemAndCitesEveryExemption) {
 TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
   EXPECT_EQ(sentence_cased("DEPLOYMENT TO FRANCE"), "Deployment to france");
   EXPECT_EQ(sentence_cased("TWO WERE SENT. THEY WENT HOME\nNEXT LINE HERE"), "Two were sent. They went home\nNext line here");
-  EXPECT_EQ(sentence_cased("Call now: NOW PLEASE OK then"), "Call now: now please ok then");
+  EXPECT_EQ(sentence_cased("Call now: NOW PLEASE OK then"), "Call now: Now please ok then");
   // Two words in capitals, or capitals inside a sentence in small letters, are names.
   EXPECT_EQ(sentence_cased("The UK and US agreed with NATO."), std::nullopt);
   EXPECT_EQ(sentence_cased("Deployed to Spain A B C"), std::nullopt);
@@ -106,6 +106,11 @@ TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
   // A name that starts a sentence in capitals stays a name ("Jordan henderson"
   // would read as the country).
   EXPECT_TRUE(m.find(normalize::normalized("JORDAN HENDERSON SCORED TWICE. CHAD SMITH WAS THERE.")).empty());
+  // Abbreviations keep their capital, and a sentence starts after a
+  // paragraph break or a semicolon too.
+  EXPECT_EQ(sentence_cased("SENT TO INTERVIEW MR. SMITH AT NO. 4"), "Sent to interview Mr. Smith at No. 4");
+  EXPECT_EQ(sentence_cased("DEPLOYMENT DETAILS\u2029TO ASSIST THEM; TO HELP THEM"),
+            "Deployment details\u2029To assist them; To help them");
 }
 
 TEST(Matcher, RejectBeforeAndAfterUseTheContext) {
@@ -163,8 +168,10 @@ TEST(Matcher, KeepPhrasesAndTerms) {
   Matcher m(set_of({regex_pattern("count", "officer_count", R"(\d+ officers)")}, {"United Kingdom"}), options);
   EXPECT_EQ(found(m, "49 officers; 12 officers on operation nightjar"),
             (std::vector<std::string>{"count:12 officers", "term:operation nightjar"}));
-  // A term with its spaces missing, as a name.
-  EXPECT_EQ(found(m, "OperationNightjar"), (std::vector<std::string>{"term:OperationNightjar"}));
+  // A term's spaces may be many but not missing: it matches in any case,
+  // and "Will Power" is not "willpower".
+  EXPECT_EQ(found(m, "Operation   Nightjar"), (std::vector<std::string>{"term:Operation   Nightjar"}));
+  EXPECT_TRUE(found(m, "OperationNightjar").empty());
   EXPECT_EQ(m.patterns().back().category, "term");
   EXPECT_EQ(m.patterns().back().exemptions, (std::vector<std::string>{"s31(1)(a)"}));
 }
