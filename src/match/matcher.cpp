@@ -85,22 +85,29 @@ std::optional<std::string> sentence_cased(std::string_view text) {
     size_t begin, end;
     bool capitals, shouted;
   };
+  const auto for_each_word = [&](const auto& visit) {
+    for (size_t i = 0; i < text.size();) {
+      if (!ascii_upper(text[i]) && !ascii_lower(text[i])) {
+        ++i;
+        continue;
+      }
+      Word w{i, i, true, false};
+      size_t upper = 0;
+      for (; i < text.size() && (ascii_upper(text[i]) || ascii_lower(text[i])); ++i) {
+        if (ascii_lower(text[i])) w.capitals = false;
+        upper += ascii_upper(text[i]) ? 1 : 0;
+      }
+      w.end = i;
+      w.shouted = w.capitals && upper >= 2;
+      visit(w);
+    }
+  };
+  // Most texts shout nothing: they are not copied.
+  size_t shouted_words = 0;
+  for_each_word([&](const Word& w) { shouted_words += w.shouted ? 1 : 0; });
+  if (shouted_words < 3) return std::nullopt;
   std::vector<Word> words;
-  for (size_t i = 0; i < text.size();) {
-    if (!ascii_upper(text[i]) && !ascii_lower(text[i])) {
-      ++i;
-      continue;
-    }
-    Word w{i, i, true, false};
-    size_t upper = 0;
-    for (; i < text.size() && (ascii_upper(text[i]) || ascii_lower(text[i])); ++i) {
-      if (ascii_lower(text[i])) w.capitals = false;
-      upper += ascii_upper(text[i]) ? 1 : 0;
-    }
-    w.end = i;
-    w.shouted = w.capitals && upper >= 2;
-    words.push_back(w);
-  }
+  for_each_word([&](const Word& w) { words.push_back(w); });
   std::string out(text);
   bool changed = false;
   for (size_t w = 0; w < words.size();) {
@@ -220,42 +227,143 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
 
 Matcher::~Matcher() = default;
 
+namespace {
+
+// RE2 finds where a match begins and ends with its DFAs, fast, but its
+// groups with its NFA over the whole match, slowly. A match may run to
+// the end of the text (a clause with no full stop), and a pattern that
+// tries again just after each match it rejects (a purpose after a place
+// at home) pays for the rest of the text each time: minutes for a page of
+// "sent to Leeds to assist and then went to ...". So:
+// - each search reads a window of kWindow bytes (and kContext before it,
+//   for \b), and trusts what begins in its first half and ends before its
+//   end: what begins later is read again from the second half on. A match
+//   that reaches the end of its window is read again from where it begins;
+//   one that still reaches it is longer than a window: where it ends in
+//   the text the DFA alone finds, and all of it is withheld (a purpose
+//   clause of 100 KB with no stop, from its first word to the end of the
+//   text). A match longer than half a window may otherwise be read shorter
+//   than it is, as it reads in the window;
+// - a long match's place is read from its first kProbe bytes: a place at
+//   home is rejected without reading the rest. This is exact for a pattern
+//   whose match, once its place is read, always goes on to some end (the
+//   purpose clauses end at a stop, a colon... or the end of the text).
+constexpr size_t kWindow = 2048;
+constexpr size_t kContext = 16;
+constexpr size_t kProbe = 192;
+
+// The first byte of the character at `pos`, or of the one after it.
+size_t char_start(std::string_view text, size_t pos) {
+  while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
+  return pos;
+}
+size_t char_after(std::string_view text, size_t pos) {
+  while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  return pos;
+}
+
+template <typename T>
+void add_once(std::vector<T>& list, const T& value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+size_t offset_in(std::string_view text, re2::StringPiece piece) { return static_cast<size_t>(piece.data() - text.data()); }
+
+}  // namespace
+
+bool Matcher::misplaced(size_t index, std::string_view text, re2::StringPiece place,
+                        const std::vector<Match>& places) const {
+  const size_t place_begin = offset_in(text, place);
+  const size_t place_end = place_begin + place.size();
+  const std::string& category = patterns_[index].place_category;
+  auto m = std::lower_bound(places.begin(), places.end(), place_begin,
+                            [](const Match& p, size_t at) { return p.begin < at; });
+  for (; m != places.end() && m->begin < place_end; ++m) {
+    if (m->end <= place_end && patterns_[m->pattern].category == category) return false;
+  }
+  return true;
+}
+
 void Matcher::candidates(size_t index, std::string_view text, const std::vector<Match>& places,
                          std::vector<Match>& out) const {
   const Compiled& c = *compiled_[index];
   const int groups = std::max(c.span_group, c.place_group) + 1;
   std::vector<re2::StringPiece> found(static_cast<size_t>(groups));
   size_t pos = 0;
-  while (pos <= text.size() &&
-         c.re->Match(text, pos, text.size(), RE2::UNANCHORED, found.data(), groups)) {
+  while (pos <= text.size()) {
+    const size_t from = char_start(text, pos > kContext ? pos - kContext : 0);
+    const size_t to = std::min(text.size(), from + kContext + kWindow);
+    // Where the window's second half begins: what begins before it and is
+    // no longer than half a window, the window holds whole.
+    const size_t half = to == text.size() ? to : char_after(text, to - kWindow / 2);
+    const std::string_view window = text.substr(from, to - from);
+    re2::StringPiece whole;
+    if (!c.re->Match(window, pos - from, window.size(), RE2::UNANCHORED, &whole, 1)) {
+      if (to == text.size()) break;
+      pos = half;
+      continue;
+    }
+    const size_t whole_begin = offset_in(text, whole);
+    const size_t whole_end = whole_begin + whole.size();
+    if (whole_begin >= half) {
+      // It may be a shorter reading of a match the window cuts ("Guinea"
+      // of "Guinea-Bissau"), and one beginning before it may not show.
+      pos = half;
+      continue;
+    }
+    if (whole_end == to && to < text.size() && whole_begin > pos) {
+      // It runs to the window's end: read it again from where it begins.
+      pos = whole_begin;
+      continue;
+    }
+    // Anchored where the search found it, the match is the same one.
+    const size_t probe_end = char_start(text, whole_begin + kProbe);
+    if (c.place_group > 0 && whole_end > probe_end) {
+      const std::string_view probe = text.substr(from, probe_end - from);
+      if (c.re->Match(probe, whole_begin - from, probe.size(), RE2::ANCHOR_START, found.data(), groups) &&
+          offset_in(text, found[0]) + found[0].size() == probe_end) {
+        const re2::StringPiece place = found[static_cast<size_t>(c.place_group)];
+        if (place.data() != nullptr && offset_in(text, place) + place.size() < probe_end &&
+            misplaced(index, text, place, places)) {
+          pos = char_after(text, whole_begin + 1);
+          continue;
+        }
+      }
+    }
+    if (!c.re->Match(window, whole_begin - from, window.size(), RE2::ANCHOR_START, found.data(), groups)) {
+      // Not expected (the same match, anchored): withhold all of it.
+      out.push_back({index, whole_begin, whole_end});
+      pos = char_after(text, std::max(whole_end, pos + 1));
+      continue;
+    }
     const re2::StringPiece span = found[static_cast<size_t>(c.span_group)];
-    const size_t begin = static_cast<size_t>(span.data() - text.data());
+    const size_t begin = offset_in(text, span);
     const size_t end = begin + span.size();
     bool rejected = span.empty();
     if (!rejected && c.reject_before) {
-      const size_t from = begin > 80 ? begin - 80 : 0;
-      rejected = RE2::PartialMatch(text.substr(from, begin - from), *c.reject_before);
+      const size_t before = begin > 80 ? begin - 80 : 0;
+      rejected = RE2::PartialMatch(text.substr(before, begin - before), *c.reject_before);
     }
     if (!rejected && c.reject_after) rejected = RE2::PartialMatch(text.substr(end, 80), *c.reject_after);
     if (!rejected && c.reject_inside) rejected = RE2::PartialMatch(text.substr(begin, end - begin), *c.reject_inside);
-    bool misplaced = false;
-    if (!rejected && c.place_group > 0 && found[static_cast<size_t>(c.place_group)].data() != nullptr) {
-      const re2::StringPiece place = found[static_cast<size_t>(c.place_group)];
-      const size_t place_begin = static_cast<size_t>(place.data() - text.data());
-      const size_t place_end = place_begin + place.size();
-      const std::string& category = patterns_[index].place_category;
-      misplaced = std::none_of(places.begin(), places.end(), [&](const Match& m) {
-        return m.begin >= place_begin && m.end <= place_end && patterns_[m.pattern].category == category;
-      });
+    const re2::StringPiece place = c.place_group > 0 ? found[static_cast<size_t>(c.place_group)] : re2::StringPiece();
+    const bool wrong_place = !rejected && place.data() != nullptr && misplaced(index, text, place, places);
+    size_t span_end = end;
+    if (!rejected && !wrong_place && end == to && to < text.size()) {
+      // Longer than a window: where the whole match ends in the text, its
+      // DFA alone finds (cheaply), and all of it up to there is withheld.
+      re2::StringPiece all_of_it;
+      if (c.re->Match(text, whole_begin, text.size(), RE2::ANCHOR_START, &all_of_it, 1)) {
+        span_end = std::max(end, whole_begin + all_of_it.size());
+      }
     }
-    if (!rejected && !misplaced) out.push_back({index, begin, end});
+    if (!rejected && !wrong_place) out.push_back({index, begin, span_end});
     // Go on after the span (not after the boundary characters around it);
     // after a match without a place, just after where it began: a later
     // clause inside it ("went to Leeds after the match, then to Spain to
     // ...") may have one.
-    const size_t next = misplaced ? static_cast<size_t>(found[0].data() - text.data()) + 1 : end;
-    pos = next > pos ? next : pos + 1;
-    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+    const size_t next = wrong_place ? whole_begin + 1 : span_end;
+    pos = char_after(text, next > pos ? next : pos + 1);
   }
 }
 
@@ -268,8 +376,11 @@ void Matcher::drop_kept(std::string_view text, std::vector<Match>& matches) cons
     kept.emplace_back(begin, begin + found[1].size());
     pos = begin + std::max<size_t>(found[1].size(), 1);
   }
+  // The kept phrases are found in order and apart: only the last one
+  // beginning at or before a match can hold it.
   std::erase_if(matches, [&](const Match& m) {
-    return std::any_of(kept.begin(), kept.end(), [&](const auto& k) { return m.begin >= k.first && m.end <= k.second; });
+    auto k = std::upper_bound(kept.begin(), kept.end(), m.begin, [](size_t at, const auto& p) { return at < p.first; });
+    return k != kept.begin() && m.end <= std::prev(k)->second;
   });
 }
 
@@ -283,6 +394,7 @@ std::vector<Match> Matcher::find_with(size_t pattern, std::string_view text) con
       }
     }
     drop_kept(text, places);
+    std::sort(places.begin(), places.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
   }
   std::vector<Match> out;
   candidates(pattern, text, places, out);
@@ -309,6 +421,7 @@ void Matcher::all_candidates(std::string_view text, const std::vector<Match>& pl
   drop_kept(text, found);
   std::vector<Match> known = found;
   known.insert(known.end(), places.begin(), places.end());
+  std::sort(known.begin(), known.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
   std::vector<Match> placed;
   for (int index : hits) {
     if (compiled_[static_cast<size_t>(index)]->place_group > 0) candidates(static_cast<size_t>(index), text, known, placed);
@@ -338,7 +451,17 @@ std::vector<Match> Matcher::find(std::string_view text) const {
     }
   }
 
-  std::sort(all.begin(), all.end(), [this](const Match& a, const Match& b) {
+  // Overlapping matches become one, so that no part of any match is
+  // published (a term running past the end of a longer clause kept its
+  // tail) and its box cites every exemption: each run of matches that
+  // overlap one another, directly or through others, is one match, named
+  // by the strongest (the longest, then the highest priority) and
+  // recording the others' patterns, strongest first.
+  std::vector<size_t> rank(all.size());
+  for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  std::sort(rank.begin(), rank.end(), [&](size_t x, size_t y) {
+    const Match& a = all[x];
+    const Match& b = all[y];
     if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;
     if (patterns_[a.pattern].priority != patterns_[b.pattern].priority) {
       return patterns_[a.pattern].priority > patterns_[b.pattern].priority;
@@ -346,58 +469,32 @@ std::vector<Match> Matcher::find(std::string_view text) const {
     if (a.begin != b.begin) return a.begin < b.begin;
     return a.pattern < b.pattern;
   });
-  // Overlapping matches become one: the longest (then the highest priority)
-  // names it and grows to cover the others, which it records, so that no
-  // part of any match is published (a term running past the end of a
-  // longer clause kept its tail) and its box cites every exemption.
-  const auto absorb = [](Match& into, const Match& from) {
-    into.begin = std::min(into.begin, from.begin);
-    into.end = std::max(into.end, from.end);
-    std::vector<size_t> taken{from.pattern};
-    taken.insert(taken.end(), from.absorbed.begin(), from.absorbed.end());
-    for (size_t pattern : taken) {
-      if (pattern != into.pattern && std::find(into.absorbed.begin(), into.absorbed.end(), pattern) == into.absorbed.end()) {
-        into.absorbed.push_back(pattern);
-      }
-    }
-  };
-  std::vector<Match> chosen;  // the strongest first
-  for (const Match& m : all) {
-    const auto into = std::find_if(chosen.begin(), chosen.end(),
-                                   [&](const Match& c) { return m.begin < c.end && c.begin < m.end; });
-    if (into == chosen.end()) {
-      chosen.push_back(m);
-    } else {
-      absorb(*into, m);
-    }
-  }
-  // A match that grew may now overlap another: the stronger takes it in.
-  std::vector<size_t> order(chosen.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return chosen[a].begin < chosen[b].begin; });
-  std::vector<size_t> merged;  // indices into `chosen`, by position
-  for (size_t i : order) {
-    if (merged.empty() || chosen[i].begin >= chosen[merged.back()].end) {
-      merged.push_back(i);
-    } else if (i < merged.back()) {
-      absorb(chosen[i], chosen[merged.back()]);
-      merged.back() = i;
-    } else {
-      absorb(chosen[merged.back()], chosen[i]);
-    }
-  }
+  std::vector<size_t> strength(all.size());
+  for (size_t r = 0; r < rank.size(); ++r) strength[rank[r]] = r;
+  std::vector<size_t> by_position = rank;
+  std::stable_sort(by_position.begin(), by_position.end(), [&](size_t x, size_t y) { return all[x].begin < all[y].begin; });
+
   std::vector<Match> out;
-  out.reserve(merged.size());
-  for (size_t i : merged) out.push_back(std::move(chosen[i]));
+  for (size_t i = 0; i < by_position.size();) {
+    size_t j = i + 1, end = all[by_position[i]].end;
+    while (j < by_position.size() && all[by_position[j]].begin < end) end = std::max(end, all[by_position[j++]].end);
+    std::vector<size_t> members(by_position.begin() + static_cast<std::ptrdiff_t>(i),
+                                by_position.begin() + static_cast<std::ptrdiff_t>(j));
+    std::sort(members.begin(), members.end(), [&](size_t x, size_t y) { return strength[x] < strength[y]; });
+    Match one{all[members.front()].pattern, all[by_position[i]].begin, end, {}};
+    for (size_t k = 1; k < members.size(); ++k) {
+      if (all[members[k]].pattern != one.pattern) add_once(one.absorbed, all[members[k]].pattern);
+    }
+    out.push_back(std::move(one));
+    i = j;
+  }
   return out;
 }
 
 std::vector<std::string> Matcher::exemptions(const Match& match) const {
   std::vector<std::string> out = patterns_[match.pattern].exemptions;
   for (size_t pattern : match.absorbed) {
-    for (const std::string& e : patterns_[pattern].exemptions) {
-      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
-    }
+    for (const std::string& e : patterns_[pattern].exemptions) add_once(out, e);
   }
   return out;
 }

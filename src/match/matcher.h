@@ -35,7 +35,7 @@ struct Match {
   size_t begin = 0;    // byte range in the normalized text
   size_t end = 0;
   // The other patterns whose matches overlapped this one and were taken
-  // into it (`find`), first found first: the span covers them all.
+  // into it (`find`), strongest first: the span covers them all.
   std::vector<size_t> absorbed;
 };
 
@@ -81,8 +81,12 @@ class Matcher {
   // place for a place_category pattern besides those found here.
   void all_candidates(std::string_view text, const std::vector<Match>& places, std::vector<Match>& all) const;
   // The matches of one pattern (rejections applied); `places` holds the
-  // matches a place_category pattern's place must contain one of.
+  // matches (sorted by where each begins) a place_category pattern's place
+  // must contain one of.
   void candidates(size_t pattern, std::string_view text, const std::vector<Match>& places, std::vector<Match>& out) const;
+  // Whether a place holds no match of the pattern's place_category;
+  // `places` is sorted by where each begins.
+  bool misplaced(size_t pattern, std::string_view text, re2::StringPiece place, const std::vector<Match>& places) const;
   // Drops the matches inside a keep phrase.
   void drop_kept(std::string_view text, std::vector<Match>& matches) const;
 

@@ -160,6 +160,41 @@ TEST(Matcher, APlaceMustHoldAMatchOfItsPlaceCategory) {
                                            {"Scotland"})).fingerprint());
 }
 
+TEST(Matcher, MatchesAcrossTheSearchWindowsAreFoundWhole) {
+  // The matcher searches a long text a window at a time: a name that
+  // straddles where one window ends is still read whole, wherever it falls.
+  Matcher m(set_of({regex_pattern("country", "country", R"(\bGuinea(?:-Bissau)?\b)")}));
+  for (size_t lead = 1000; lead < 5200; lead += 7) {
+    const std::string text = std::string(lead, 'x') + " Guinea-Bissau and Guinea.";
+    ASSERT_EQ(found(m, text), (std::vector<std::string>{"country:Guinea-Bissau", "country:Guinea"})) << lead;
+  }
+}
+
+TEST(Matcher, AClauseWithNoStopIsReadAClauseAtATime) {
+  // Clauses after places at home, thousands of them with no full stop,
+  // before one after a country: each rejected clause runs to the end of
+  // the text, and the one that counts is still found, to its end.
+  Pattern purpose = regex_pattern("purpose", "deployment_reason",
+                                  R"(\b(?:went|sent) (?P<place>[^.]{1,40}?) (?P<m>to [a-z][a-z ]+)(?:\.|$))");
+  purpose.place_category = "country";
+  Matcher m(set_of({regex_pattern("country", "country", R"(\bSpain\b)"), purpose}));
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "sent to Leeds to assist and then went to Bradford to help and ";
+  text += "two were sent to Spain to interview a suspect";
+  const std::vector<std::string> all = found(m, text);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], "country:Spain");
+  EXPECT_EQ(all[1], "purpose:to interview a suspect");
+  // A clause longer than a search window is withheld whole, to its stop.
+  std::string long_clause = "Two were sent to Spain to interview";
+  for (int i = 0; i < 4000; ++i) long_clause += " a witness";
+  const std::string n = normalize::normalized(long_clause + ". Then more.");
+  const std::vector<Match> matches = m.find(n);
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(matches[1].begin, n.find("to interview"));
+  EXPECT_EQ(n.substr(matches[1].end - 10, 10), "a witness.");
+}
+
 TEST(Matcher, KeepPhrasesAndTerms) {
   MatcherOptions options;
   options.terms = {"Operation Nightjar"};
