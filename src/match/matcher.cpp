@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -140,6 +141,34 @@ std::optional<std::string> sentence_cased(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// RE2 finds where a match begins and ends with its DFAs, fast, but its
+// groups with its NFA over the whole match, slowly. A match may run to
+// the end of the text (a clause with no full stop), and a pattern that
+// tries again just after each match it rejects (a purpose after a place
+// at home) pays for the rest of the text each time: minutes for a page of
+// "sent to Leeds to assist and then went to ...". So:
+// - each search reads a window of kWindow bytes (and kContext before it,
+//   for \b), and trusts what begins in its first half and ends before its
+//   end: what begins later is read again from the second half on. A match
+//   that reaches the end of its window is read again from where it begins;
+//   one that still reaches it is longer than a window: where it ends in
+//   the text the DFA alone finds, and all of it is withheld (a purpose
+//   clause of 100 KB with no stop, from its first word to the end of the
+//   text). A match longer than half a window may otherwise be read shorter
+//   than it is, as it reads in the window;
+// - a long match's place is read from its first kProbe bytes (a run of
+//   white space counting as one): a place at home is rejected without
+//   reading the rest. What a pattern reads before its place ends must fit
+//   in them ("deployed overseas" or "sent to Spain and Portugal").
+// A term's window holds four times the longest term.
+constexpr size_t kWindow = 2048;
+constexpr size_t kContext = 16;
+constexpr size_t kProbe = 192;
+
+}  // namespace
+
 struct Matcher::Compiled {
   std::unique_ptr<RE2> re;
   int span_group = 0;  // 0: the whole match; else the index of group `m`
@@ -147,6 +176,7 @@ struct Matcher::Compiled {
   std::unique_ptr<RE2> reject_after;
   std::unique_ptr<RE2> reject_inside;
   int place_group = 0;  // the index of group `place` when the pattern has a place_category
+  size_t window = kWindow;  // bytes each search reads (candidates)
 };
 
 namespace {
@@ -179,6 +209,7 @@ std::string fingerprint_of(const PatternSet& set, const MatcherOptions& options)
 
 Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     : patterns_(set.patterns), fingerprint_(fingerprint_of(set, options)) {
+  size_t longest_term = 0;
   if (!options.terms.empty()) {
     Pattern term;
     term.id = "term";
@@ -186,7 +217,10 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     term.exemptions = options.term_exemptions;
     term.description = "phrases given with --term or --terms-file";
     std::vector<std::string> phrases;
-    for (const std::string& t : options.terms) phrases.push_back(normalize::normalized(t));
+    for (const std::string& t : options.terms) {
+      phrases.push_back(normalize::normalized(t));
+      longest_term = std::max(longest_term, phrases.back().size());
+    }
     term.regex = whole_words(phrases, false);
     term.case_insensitive = true;
     term.priority = 1000;  // what the officer names explicitly wins a tie
@@ -207,6 +241,7 @@ Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     const auto& groups = compiled->re->NamedCapturingGroups();
     if (auto it = groups.find("m"); it != groups.end()) compiled->span_group = it->second;
     if (auto it = groups.find("place"); it != groups.end() && !p.place_category.empty()) compiled->place_group = it->second;
+    if (p.id == "term" && p.file == "--term") compiled->window = std::max(kWindow, 4 * longest_term + 64);
     if (!p.reject_before.empty()) compiled->reject_before = std::make_unique<RE2>(p.reject_before, re2_options(false));
     if (!p.reject_after.empty()) compiled->reject_after = std::make_unique<RE2>(p.reject_after, re2_options(false));
     if (!p.reject_inside.empty()) compiled->reject_inside = std::make_unique<RE2>(p.reject_inside, re2_options(false));
@@ -229,28 +264,6 @@ Matcher::~Matcher() = default;
 
 namespace {
 
-// RE2 finds where a match begins and ends with its DFAs, fast, but its
-// groups with its NFA over the whole match, slowly. A match may run to
-// the end of the text (a clause with no full stop), and a pattern that
-// tries again just after each match it rejects (a purpose after a place
-// at home) pays for the rest of the text each time: minutes for a page of
-// "sent to Leeds to assist and then went to ...". So:
-// - each search reads a window of kWindow bytes (and kContext before it,
-//   for \b), and trusts what begins in its first half and ends before its
-//   end: what begins later is read again from the second half on. A match
-//   that reaches the end of its window is read again from where it begins;
-//   one that still reaches it is longer than a window: where it ends in
-//   the text the DFA alone finds, and all of it is withheld (a purpose
-//   clause of 100 KB with no stop, from its first word to the end of the
-//   text). A match longer than half a window may otherwise be read shorter
-//   than it is, as it reads in the window;
-// - a long match's place is read from its first kProbe bytes: a place at
-//   home is rejected without reading the rest. This is exact for a pattern
-//   whose match, once its place is read, always goes on to some end (the
-//   purpose clauses end at a stop, a colon... or the end of the text).
-constexpr size_t kWindow = 2048;
-constexpr size_t kContext = 16;
-constexpr size_t kProbe = 192;
 
 // The first byte of the character at `pos`, or of the one after it.
 size_t char_start(std::string_view text, size_t pos) {
@@ -289,13 +302,37 @@ void Matcher::candidates(size_t index, std::string_view text, const std::vector<
   const Compiled& c = *compiled_[index];
   const int groups = std::max(c.span_group, c.place_group) + 1;
   std::vector<re2::StringPiece> found(static_cast<size_t>(groups));
+  // What the groups in `found` make of a match: its span, and whether it
+  // is rejected by its context or by its place.
+  struct Verdict {
+    size_t begin = 0, end = 0;
+    bool rejected = false, wrong_place = false;
+  };
+  const auto judge = [&]() {
+    Verdict v;
+    const re2::StringPiece span = found[static_cast<size_t>(c.span_group)];
+    v.begin = offset_in(text, span);
+    v.end = v.begin + span.size();
+    v.rejected = span.empty();
+    if (!v.rejected && c.reject_before) {
+      const size_t before = v.begin > 80 ? v.begin - 80 : 0;
+      v.rejected = RE2::PartialMatch(text.substr(before, v.begin - before), *c.reject_before);
+    }
+    if (!v.rejected && c.reject_after) v.rejected = RE2::PartialMatch(text.substr(v.end, 80), *c.reject_after);
+    if (!v.rejected && c.reject_inside) {
+      v.rejected = RE2::PartialMatch(text.substr(v.begin, v.end - v.begin), *c.reject_inside);
+    }
+    const re2::StringPiece place = c.place_group > 0 ? found[static_cast<size_t>(c.place_group)] : re2::StringPiece();
+    v.wrong_place = !v.rejected && place.data() != nullptr && misplaced(index, text, place, places);
+    return v;
+  };
   size_t pos = 0;
   while (pos <= text.size()) {
     const size_t from = char_start(text, pos > kContext ? pos - kContext : 0);
-    const size_t to = std::min(text.size(), from + kContext + kWindow);
+    const size_t to = char_start(text, std::min(text.size(), from + kContext + c.window));
     // Where the window's second half begins: what begins before it and is
     // no longer than half a window, the window holds whole.
-    const size_t half = to == text.size() ? to : char_after(text, to - kWindow / 2);
+    const size_t half = to == text.size() ? to : char_after(text, to - c.window / 2);
     const std::string_view window = text.substr(from, to - from);
     re2::StringPiece whole;
     if (!c.re->Match(window, pos - from, window.size(), RE2::UNANCHORED, &whole, 1)) {
@@ -311,13 +348,21 @@ void Matcher::candidates(size_t index, std::string_view text, const std::vector<
       pos = half;
       continue;
     }
-    if (whole_end == to && to < text.size() && whole_begin > pos) {
+    const bool cut = whole_end == to && to < text.size();
+    if (cut && whole_begin > pos) {
       // It runs to the window's end: read it again from where it begins.
       pos = whole_begin;
       continue;
     }
-    // Anchored where the search found it, the match is the same one.
-    const size_t probe_end = char_start(text, whole_begin + kProbe);
+    // Anchored where the search found it, the match is the same one. A
+    // run of white space counts as one byte of the probe.
+    size_t probe_end = whole_begin;
+    for (size_t counted = 0; probe_end < to && counted < kProbe; ++probe_end) {
+      const bool repeated = probe_end > whole_begin && std::isspace(static_cast<unsigned char>(text[probe_end])) &&
+                            std::isspace(static_cast<unsigned char>(text[probe_end - 1]));
+      counted += repeated ? 0 : 1;
+    }
+    probe_end = char_start(text, probe_end);
     if (c.place_group > 0 && whole_end > probe_end) {
       const std::string_view probe = text.substr(from, probe_end - from);
       if (c.re->Match(probe, whole_begin - from, probe.size(), RE2::ANCHOR_START, found.data(), groups) &&
@@ -336,33 +381,19 @@ void Matcher::candidates(size_t index, std::string_view text, const std::vector<
       pos = char_after(text, std::max(whole_end, pos + 1));
       continue;
     }
-    const re2::StringPiece span = found[static_cast<size_t>(c.span_group)];
-    const size_t begin = offset_in(text, span);
-    const size_t end = begin + span.size();
-    bool rejected = span.empty();
-    if (!rejected && c.reject_before) {
-      const size_t before = begin > 80 ? begin - 80 : 0;
-      rejected = RE2::PartialMatch(text.substr(before, begin - before), *c.reject_before);
+    Verdict v = judge();
+    if (cut && !v.rejected && !v.wrong_place &&
+        c.re->Match(text, whole_begin, text.size(), RE2::ANCHOR_START, found.data(), groups)) {
+      // Longer than a window, and it stands as far as the window reads it:
+      // read it whole, once (a clause with no stop for 100 KB).
+      v = judge();
     }
-    if (!rejected && c.reject_after) rejected = RE2::PartialMatch(text.substr(end, 80), *c.reject_after);
-    if (!rejected && c.reject_inside) rejected = RE2::PartialMatch(text.substr(begin, end - begin), *c.reject_inside);
-    const re2::StringPiece place = c.place_group > 0 ? found[static_cast<size_t>(c.place_group)] : re2::StringPiece();
-    const bool wrong_place = !rejected && place.data() != nullptr && misplaced(index, text, place, places);
-    size_t span_end = end;
-    if (!rejected && !wrong_place && end == to && to < text.size()) {
-      // Longer than a window: where the whole match ends in the text, its
-      // DFA alone finds (cheaply), and all of it up to there is withheld.
-      re2::StringPiece all_of_it;
-      if (c.re->Match(text, whole_begin, text.size(), RE2::ANCHOR_START, &all_of_it, 1)) {
-        span_end = std::max(end, whole_begin + all_of_it.size());
-      }
-    }
-    if (!rejected && !wrong_place) out.push_back({index, begin, span_end});
+    if (!v.rejected && !v.wrong_place) out.push_back({index, v.begin, v.end});
     // Go on after the span (not after the boundary characters around it);
     // after a match without a place, just after where it began: a later
     // clause inside it ("went to Leeds after the match, then to Spain to
     // ...") may have one.
-    const size_t next = wrong_place ? whole_begin + 1 : span_end;
+    const size_t next = v.wrong_place ? whole_begin + 1 : v.end;
     pos = char_after(text, next > pos ? next : pos + 1);
   }
 }

@@ -195,7 +195,42 @@ TEST(Matcher, AClauseWithNoStopIsReadAClauseAtATime) {
   const std::vector<Match> matches = m.find(n);
   ASSERT_EQ(matches.size(), 2u);
   EXPECT_EQ(matches[1].begin, n.find("to interview"));
-  EXPECT_EQ(n.substr(matches[1].end - 10, 10), "a witness.");
+  EXPECT_EQ(n.substr(matches[1].end - 10, 11), " a witness.");
+}
+
+TEST(Matcher, LongMatchesAreFoundWholeWhereverTheWindowsFall) {
+  // Hostile review: a window that ended inside a character lost a purpose
+  // clause written in Cyrillic; a term longer than half a window was never
+  // found; a run of spaces after "overseas" pushed the purpose past where
+  // its place was read.
+  const Matcher& shipped = test::shipped_matcher();
+  std::string names;
+  for (int i = 0; i < 40; ++i) names += "Иван Петров и Мария Петрова, ";
+  const std::string clause = "to interview the family of " + names + "in Krakow";
+  for (size_t pad = 0; pad < 48; ++pad) {
+    const std::string n = normalize::normalized(std::string(pad, 'x') + " Two detectives went to Poland " + clause +
+                                                ". The file was closed.");
+    const std::vector<Match> matches = shipped.find(n);
+    ASSERT_FALSE(matches.empty()) << pad;
+    EXPECT_EQ(n.substr(matches.back().begin, matches.back().end - matches.back().begin), clause) << pad;
+  }
+  std::string phrase;
+  for (int i = 0; i < 20; ++i) phrase += (i ? " " : "") + std::string("Operation Nightjar concerned the joint team");
+  MatcherOptions options;
+  options.terms = {phrase};
+  options.term_exemptions = {"s40(2)"};
+  const Matcher with_term(match::PatternSet{}, options);
+  for (size_t pad = 500; pad <= 1100; pad += 50) {
+    EXPECT_EQ(found(with_term, std::string(pad, 'x') + " said " + phrase + " then."),
+              (std::vector<std::string>{"term:" + phrase}))
+        << pad;
+  }
+  const std::string spaced = normalize::normalized("Officers were deployed from Leeds to help the team and then overseas" +
+                                                   std::string(150, ' ') + "to assist the national police.");
+  const std::vector<Match> spaced_matches = shipped.find(spaced);
+  ASSERT_EQ(spaced_matches.size(), 1u);
+  EXPECT_EQ(spaced.substr(spaced_matches[0].begin, spaced_matches[0].end - spaced_matches[0].begin),
+            "to assist the national police");
 }
 
 TEST(Matcher, KeepPhrasesAndTerms) {
