@@ -485,7 +485,8 @@ std::vector<Match> Matcher::find(std::string_view text) const {
   // Overlapping matches become one, so that no part of any match is
   // published (a term running past the end of a longer clause kept its
   // tail) and its box cites every exemption: each run of matches that
-  // overlap one another, directly or through others, is one match, named
+  // overlap or touch one another ("£5" and "-7k" of "£5-7k"), directly or
+  // through others, is one match, named
   // by the strongest (the longest, then the highest priority) and
   // recording the others' patterns, strongest first.
   std::vector<size_t> rank(all.size());
@@ -508,7 +509,7 @@ std::vector<Match> Matcher::find(std::string_view text) const {
   std::vector<Match> out;
   for (size_t i = 0; i < by_position.size();) {
     size_t j = i + 1, end = all[by_position[i]].end;
-    while (j < by_position.size() && all[by_position[j]].begin < end) end = std::max(end, all[by_position[j++]].end);
+    while (j < by_position.size() && all[by_position[j]].begin <= end) end = std::max(end, all[by_position[j++]].end);
     std::vector<size_t> members(by_position.begin() + static_cast<std::ptrdiff_t>(i),
                                 by_position.begin() + static_cast<std::ptrdiff_t>(j));
     std::sort(members.begin(), members.end(), [&](size_t x, size_t y) { return strength[x] < strength[y]; });

@@ -86,8 +86,9 @@ TEST(Matcher, OverlappingMatchesBecomeOneThatCoversThemAndCitesEveryExemption) {
   EXPECT_EQ(m.exemptions(matches[0]), (std::vector<std::string>{"s31(1)(a)", "s27(1)(a)", "s40(2)", "s43(2)"}));
   // Without the clause, the term is the longest and takes the rest in.
   EXPECT_EQ(found(m, "Serbia. Next week they"), (std::vector<std::string>{"term:Serbia. Next week they"}));
-  // Matches that only touch stay apart.
-  EXPECT_EQ(found(m, "week theyweek they"), (std::vector<std::string>{"week:week they", "week:week they"}));
+  // Matches that touch become one too: "£5" and "-7k" are one figure.
+  EXPECT_EQ(found(m, "week theyweek they"), (std::vector<std::string>{"week:week theyweek they"}));
+  EXPECT_EQ(found(m, "week they week they"), (std::vector<std::string>{"week:week they", "week:week they"}));
 }
 
 TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
