@@ -21,7 +21,9 @@ namespace {
 // Letters and digits on either side of a name mean it is part of a longer
 // word: "Omani" is not "Oman". The name itself is capture group `m`. Its
 // spaces may be any run of white space; with `joined`, none at all
-// ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D" with its marks read as nothing):
+// ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D" with its marks read as nothing),
+// or the marks that stand for a space in names and links ("Sierra-Leone",
+// "Saudi_Arabia", "South+Africa", "New%20Zealand", "Dominican.Republic"):
 // for country names, set in capitals or title case, not for terms matched
 // in any case ("Will Power" is not "willpower").
 std::string whole_words(const std::vector<std::string>& phrases, bool joined) {
@@ -37,7 +39,7 @@ std::string whole_words(const std::vector<std::string>& phrases, bool joined) {
     const std::string quoted = RE2::QuoteMeta(phrase);
     for (size_t i = 0; i < quoted.size(); ++i) {
       if (quoted.compare(i, 2, "\\ ") == 0) {
-        alternation += joined ? "\\s*" : "\\s+";
+        alternation += joined ? R"((?:[\s\-_+.]|%20)*)" : "\\s+";
         ++i;
       } else {
         alternation += quoted[i];

@@ -53,6 +53,10 @@ TEST(Matcher, GazetteerMatchesWholeNamesWithAndWithoutDiacritics) {
   // A name's spaces may be missing (letters written out and joined) or many.
   EXPECT_EQ(found(m, "SIERRALEONE, NewZealand, New  Zealand"),
             (std::vector<std::string>{"country:SIERRALEONE", "country:NewZealand", "country:New  Zealand"}));
+  // Or the marks that stand for a space in names and links.
+  EXPECT_EQ(found(m, "Sierra-Leone; to=New%20Zealand&x=Saudi_Arabia+South+Africa"),
+            (std::vector<std::string>{"country:Sierra-Leone", "country:New%20Zealand", "country:Saudi_Arabia",
+                                      "country:South+Africa"}));
 }
 
 TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {
