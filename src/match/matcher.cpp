@@ -155,17 +155,17 @@ namespace {
 //   for \b), and trusts what begins in its first half and ends before its
 //   end: what begins later is read again from the second half on. A match
 //   that reaches the end of its window is read again from where it begins;
-//   one that still reaches it is longer than a window: where it ends in
-//   the text the DFA alone finds, and all of it is withheld (a purpose
-//   clause of 100 KB with no stop, from its first word to the end of the
-//   text). A match longer than half a window may otherwise be read shorter
-//   than it is, as it reads in the window;
-// - a long match's place is read from its first kProbe bytes (a run of
-//   white space counting as one): a place at home is rejected without
+//   one that still reaches it is longer than a window, and is read whole
+//   over the text once, if it stands (a purpose clause of 100 KB with no
+//   stop). A match that needs more than half a window before it can end
+//   may be missed or read shorter (4 KB of aside between a place and its
+//   purpose);
+// - a long match's place is read from its first kProbe characters (a run
+//   of white space counting as one): a place at home is rejected without
 //   reading the rest. What a pattern reads before its place ends must fit
 //   in them ("deployed overseas" or "sent to Spain and Portugal").
 // A term's window holds four times the longest term.
-constexpr size_t kWindow = 2048;
+constexpr size_t kWindow = 8192;
 constexpr size_t kContext = 16;
 constexpr size_t kProbe = 192;
 
@@ -356,13 +356,15 @@ void Matcher::candidates(size_t index, std::string_view text, const std::vector<
       pos = whole_begin;
       continue;
     }
-    // Anchored where the search found it, the match is the same one. A
-    // run of white space counts as one byte of the probe.
+    // Anchored where the search found it, the match is the same one. The
+    // probe counts characters (patterns count them), and a run of white
+    // space as one.
     size_t probe_end = whole_begin;
     for (size_t counted = 0; probe_end < to && counted < kProbe; ++probe_end) {
-      const bool repeated = probe_end > whole_begin && std::isspace(static_cast<unsigned char>(text[probe_end])) &&
+      const unsigned char byte = static_cast<unsigned char>(text[probe_end]);
+      const bool repeated = probe_end > whole_begin && std::isspace(byte) &&
                             std::isspace(static_cast<unsigned char>(text[probe_end - 1]));
-      counted += repeated ? 0 : 1;
+      counted += repeated || (byte & 0xC0) == 0x80 ? 0 : 1;
     }
     probe_end = char_start(text, probe_end);
     if (c.place_group > 0 && whole_end > probe_end) {

@@ -230,6 +230,23 @@ TEST(Matcher, LongMatchesAreFoundWholeWhereverTheWindowsFall) {
               (std::vector<std::string>{"term:" + phrase}))
         << pad;
   }
+  // Second review: the part before the purpose ran past the window (a
+  // place with a long aside, a run of tabs), and characters of four bytes
+  // pushed "overseas" out of the place probe.
+  std::string aside;
+  for (int i = 0; i < 46; ++i) aside += "Madrid and Barcelona, ";
+  std::string emoji;
+  for (int i = 0; i < 50; ++i) emoji += "\U0001F600";
+  for (const std::string& text :
+       {std::string(1016, 'x') + " Officers were deployed to Spain (" + aside + ") to interview a suspect.",
+        std::string(994, 'x') + "\nOfficers were deployed to Spain" + std::string(1100, '\t') + "to interview a suspect.",
+        "Officers were deployed a to help " + emoji + " overseas to interview a suspect."}) {
+    const std::string n = normalize::normalized(text);
+    const std::vector<Match> matches = shipped.find(n);
+    ASSERT_FALSE(matches.empty());
+    EXPECT_EQ(n.substr(matches.back().begin, matches.back().end - matches.back().begin), "to interview a suspect")
+        << text.substr(text.size() - 60);
+  }
   const std::string spaced = normalize::normalized("Officers were deployed from Leeds to help the team and then overseas" +
                                                    std::string(150, ' ') + "to assist the national police.");
   const std::vector<Match> spaced_matches = shipped.find(spaced);
