@@ -54,9 +54,9 @@ TEST(Matcher, GazetteerMatchesWholeNamesWithAndWithoutDiacritics) {
   EXPECT_EQ(found(m, "SIERRALEONE, NewZealand, New  Zealand"),
             (std::vector<std::string>{"country:SIERRALEONE", "country:NewZealand", "country:New  Zealand"}));
   // Or the marks that stand for a space in names and links.
-  EXPECT_EQ(found(m, "Sierra-Leone; to=New%20Zealand&x=Saudi_Arabia+South+Africa"),
+  EXPECT_EQ(found(m, "Sierra-Leone; to=New%20Zealand&x=Saudi_Arabia+South+Africa; Guinea Bissau"),
             (std::vector<std::string>{"country:Sierra-Leone", "country:New%20Zealand", "country:Saudi_Arabia",
-                                      "country:South+Africa"}));
+                                      "country:South+Africa", "country:Guinea Bissau"}));
 }
 
 TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {
