@@ -267,7 +267,6 @@ Matcher::~Matcher() = default;
 
 namespace {
 
-
 // The first byte of the character at `pos`, or of the one after it.
 size_t char_start(std::string_view text, size_t pos) {
   while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
@@ -491,9 +490,9 @@ std::vector<Match> Matcher::find(std::string_view text) const {
   // published (a term running past the end of a longer clause kept its
   // tail) and its box cites every exemption: each run of matches that
   // overlap or touch one another ("£5" and "-7k" of "£5-7k"), directly or
-  // through others, is one match, named
-  // by the strongest (the longest, then the highest priority) and
-  // recording the others' patterns, strongest first.
+  // through others, is one match, named by the strongest (the longest,
+  // then the highest priority) and recording the others' patterns,
+  // strongest first.
   std::vector<size_t> rank(all.size());
   for (size_t i = 0; i < rank.size(); ++i) rank[i] = i;
   std::sort(rank.begin(), rank.end(), [&](size_t x, size_t y) {

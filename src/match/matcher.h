@@ -34,7 +34,7 @@ struct Match {
   size_t pattern = 0;  // index into Matcher::patterns()
   size_t begin = 0;    // byte range in the normalized text
   size_t end = 0;
-  // The other patterns whose matches overlapped this one and were taken
+  // The other patterns whose matches overlapped or touched this one and were taken
   // into it (`find`), strongest first: the span covers them all.
   std::vector<size_t> absorbed;
 };
