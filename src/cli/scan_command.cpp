@@ -7,16 +7,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "cli/command_line.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
-#include "extract/layout.h"
 #include "normalize/normalizer.h"
 #include "pdf/document.h"
+#include "plan/decide.h"
 #include "plan/locate.h"
 
 namespace po = boost::program_options;
@@ -31,10 +33,14 @@ constexpr const char* kUsage =
     "\n"
     "Prints every match in the PDFs (or UTF-8 .txt files, pages split by form\n"
     "feeds): file, page, category, pattern, exemptions, the matched text and its\n"
-    "boxes (points, top-left origin, one box per line). Nothing is changed.\n"
+    "boxes (points, top-left origin, one box per line). Each page is read every\n"
+    "way `run` reads it (layout, content order, letter spacing joined...), and a\n"
+    "match is listed once, as its longest reading has it. Nothing is changed.\n"
     "\n"
     "Exit status: 0 nothing found, 1 something found, 2 usage or configuration\n"
     "error, 3 a file could not be read.\n";
+
+constexpr std::string_view kJoiner = "\u200D";
 
 struct Finding {
   std::string file;
@@ -99,18 +105,41 @@ void scan_pdf(const std::string& path, const std::string& password, const match:
   for (int number = 1; number <= document->page_count(); ++number) {
     const auto start = clock::now();
     pdf::PageContent page = document->read_page(number, diagnostics);
-    extract::PageText text = extract::layout(page);
     const auto extracted = clock::now();
-    normalize::NormalizedText normalized = normalize::normalize(text.text);
-    std::vector<match::Match> matches = matcher.find(normalized.text);
-    std::vector<plan::Located> located = plan::locate(page, text, normalized, matches);
+    // Every reading, as `run` matches them: what scan lists is what run
+    // removes ("£ 7 , 5 0 0" set letter-spaced is read as "£7,500").
+    const std::vector<plan::ReadingMatch> found = plan::match_readings(page, matcher);
     stats.extraction += extracted - start;
     stats.matching += clock::now() - extracted;
     ++stats.pages;
-    for (const plan::Located& found : located) {
-      auto [b, e] = normalized.source_range(found.match.begin, found.match.end);
-      out.push_back({path, number, &matcher.patterns()[found.match.pattern], matcher.exemptions(found.match),
-                     text.text.substr(b, e - b), found.boxes});
+    // The longest reading of each match ("£ 7,500", not the "£ 7" of the
+    // reading that parts the letters), once, in the order the page draws
+    // them.
+    std::vector<const plan::ReadingMatch*> longest;
+    for (const plan::ReadingMatch& one : found) longest.push_back(&one);
+    std::stable_sort(longest.begin(), longest.end(), [](const plan::ReadingMatch* a, const plan::ReadingMatch* b) {
+      return a->located.glyphs.size() > b->located.glyphs.size();
+    });
+    std::set<uint32_t> listed;
+    std::vector<const plan::ReadingMatch*> listing;
+    for (const plan::ReadingMatch* one : longest) {
+      const std::vector<uint32_t>& glyphs = one->located.glyphs;
+      if (std::all_of(glyphs.begin(), glyphs.end(), [&](uint32_t g) { return listed.contains(g); })) continue;
+      listed.insert(glyphs.begin(), glyphs.end());
+      listing.push_back(one);
+    }
+    const auto first_glyph = [](const plan::ReadingMatch* m) {
+      return m->located.glyphs.empty() ? UINT32_MAX : *std::min_element(m->located.glyphs.begin(), m->located.glyphs.end());
+    };
+    std::stable_sort(listing.begin(), listing.end(),
+                     [&](const plan::ReadingMatch* a, const plan::ReadingMatch* b) { return first_glyph(a) < first_glyph(b); });
+    for (const plan::ReadingMatch* one : listing) {
+      const match::Match& m = one->located.match;
+      // A reading stands a zero-width joiner in for what it reads as
+      // nothing ("S-p-a-i-n"): the listing shows the word.
+      std::string text = one->text;
+      for (size_t at = text.find(kJoiner); at != std::string::npos; at = text.find(kJoiner, at)) text.erase(at, kJoiner.size());
+      out.push_back({path, number, &matcher.patterns()[m.pattern], matcher.exemptions(m), text, one->located.boxes});
     }
     // Scanning is not publishing, but a reader must know what it could not see.
     const Location where(path, number);
@@ -130,7 +159,7 @@ void scan_pdf(const std::string& path, const std::string& password, const match:
 int scan_command(const std::vector<std::string>& args, Console& console) {
   CommandLine command("scan", kUsage);
   command.add_format();
-  command.options().add_options()("stats", "print to stderr the time spent extracting and matching PDF pages");
+  command.options().add_options()("stats", "print to stderr the time spent extracting PDF pages and reading them every way and matching them");
   add_matching_options(command.options());
   command.add_password();
   if (auto status = command.parse(args, console)) return *status;

@@ -14,40 +14,6 @@
 namespace redact::plan {
 namespace {
 
-// A match in one reading of a page, with its normalized text.
-struct Found {
-  Located located;
-  std::shared_ptr<const std::string> withheld;
-};
-
-// Matches every reading of the page (layout, content order, letter spacing
-// joined: extract/readings.h), so that what check would find is removed,
-// not only what the layout reading shows.
-std::vector<Found> find_in_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
-  std::vector<Found> out;
-  auto find = [&](const pdf::PageContent& read) {
-    for (const auto& [name, text] : extract::all_readings(read)) {
-      const normalize::NormalizedText normalized = normalize::normalize(text.text);
-      for (Located& located : locate(read, text, normalized, matcher.find(normalized.text))) {
-        auto withheld = std::make_shared<const std::string>(
-            normalized.text.substr(located.match.begin, located.match.end - located.match.begin));
-        out.push_back({std::move(located), std::move(withheld)});
-      }
-    }
-  };
-  find(page);
-  // Codes another reader reads otherwise (pdf::Glyph::encoded_text): the
-  // page read that way too. Glyph indices are the same in both.
-  if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
-    pdf::PageContent other = page;
-    for (pdf::Glyph& g : other.glyphs) {
-      if (!g.encoded_text.empty()) g.text = g.encoded_text;
-    }
-    find(other);
-  }
-  return out;
-}
-
 // A label a box can show: the printable ASCII of `text` (the label font is
 // a standard one).
 std::string label_of(const std::string& text) {
@@ -77,10 +43,36 @@ Region region_of(const Proposal& proposal, const Quad& quad, const std::string& 
 
 }  // namespace
 
+std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
+  std::vector<ReadingMatch> out;
+  auto find = [&](const pdf::PageContent& read) {
+    for (const auto& [name, text] : extract::all_readings(read)) {
+      const normalize::NormalizedText normalized = normalize::normalize(text.text);
+      for (Located& located : locate(read, text, normalized, matcher.find(normalized.text))) {
+        auto withheld = std::make_shared<const std::string>(
+            normalized.text.substr(located.match.begin, located.match.end - located.match.begin));
+        const auto [begin, end] = normalized.source_range(located.match.begin, located.match.end);
+        out.push_back({std::move(located), text.text.substr(begin, end - begin), std::move(withheld)});
+      }
+    }
+  };
+  find(page);
+  // Codes another reader reads otherwise (pdf::Glyph::encoded_text): the
+  // page read that way too. Glyph indices are the same in both.
+  if (std::any_of(page.glyphs.begin(), page.glyphs.end(), [](const pdf::Glyph& g) { return !g.encoded_text.empty(); })) {
+    pdf::PageContent other = page;
+    for (pdf::Glyph& g : other.glyphs) {
+      if (!g.encoded_text.empty()) g.text = g.encoded_text;
+    }
+    find(other);
+  }
+  return out;
+}
+
 PageDecision decide_by_matches(const pdf::PageContent& page, int number, const match::Matcher& matcher) {
   PageDecision out;
   std::set<uint32_t> planned;
-  for (const Found& found : find_in_readings(page, matcher)) {
+  for (const ReadingMatch& found : match_readings(page, matcher)) {
     const Located& located = found.located;
     const match::Pattern& pattern = matcher.patterns()[located.match.pattern];
     // The same match seen by another reading: its glyphs are already planned.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "match/matcher.h"
 #include "pdf/document.h"
 #include "pdf/page_content.h"
+#include "plan/locate.h"
 #include "plan/proposals.h"
 #include "plan/region.h"
 
@@ -26,6 +28,19 @@ struct PageDecision {
   std::vector<uint32_t> glyphs;
   std::vector<Region> regions;
 };
+// A match in one reading of a page: where it is, its text as that reading
+// has it, and as the patterns saw it (normalized).
+struct ReadingMatch {
+  Located located;
+  std::string text;
+  std::shared_ptr<const std::string> withheld;
+};
+// Every match in every reading of the page (layout, content order, letter
+// spacing joined...: extract/readings.h), and in the page read with the
+// codes another reader reads otherwise: what `run` removes and `scan` lists.
+// The same match is found by each reading that has it.
+std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const match::Matcher& matcher);
+
 // Decides by the matcher: every match in every reading of the page
 // (extract/readings.h), so that what check would find is removed, and every
 // glyph the boxes of those matches cover (`hides`).

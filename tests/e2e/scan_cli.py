@@ -71,6 +71,18 @@ def main():
                 check(f"box of {m['text']!r} covers poppler's {part!r}", False, f"{box} vs {[w for w, _ in candidates]}")
     check("boxes compared with poppler", checked >= 10, f"({checked} words)")
 
+    # scan reads every page every way run does, and lists each match once,
+    # whole: letters parted by marks ("S-p-a-i-n" and "I/T/A/L/Y" to
+    # pdftotext) are found as the words, a letter-spaced heading once.
+    for name, wanted in [("letter-spacing-css.pdf", ["FRANCE"]), ("separated-letters-chromium.pdf", ["FRANCE", "Spain", "ITALY"])]:
+        pdf = os.path.join(args.fixtures, "check", "pdf", name)
+        result = run(args.redact, "scan", "--format", "json", pdf)
+        countries = [m["text"] for m in json.loads(result.stdout or "[]") if m["category"] == "country"]
+        check(f"{name}: each country listed once, whole", sorted(countries) == sorted(wanted), str(countries))
+    separated = os.path.join(args.fixtures, "check", "pdf", "separated-letters-chromium.pdf")
+    poppler = subprocess.run(["pdftotext", separated, "-"], capture_output=True, text=True).stdout
+    check("poppler reads the parted letters as they are drawn", "S-p-a-i-n" in poppler and "I/T/A/L/Y" in poppler, poppler[:300])
+
     with tempfile.TemporaryDirectory() as tmp:
         clean = os.path.join(tmp, "clean.txt")
         with open(clean, "w", encoding="utf-8") as f:
