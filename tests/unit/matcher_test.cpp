@@ -108,12 +108,15 @@ TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
   std::vector<std::string> spans;
   for (const Match& match : m.find(text)) spans.push_back(text.substr(match.begin, match.end - match.begin));
   EXPECT_EQ(spans, (std::vector<std::string>{"TWO OFFICERS", "SPAIN", "TO ASSIST WITH A KIDNAP NEGOTIATION"}));
-  // In capitals a name cannot be told from the country it spells: it is
-  // withheld (over-redaction, never a leak), unless a title says it is one.
-  const std::string names = normalize::normalized("JORDAN HENDERSON SCORED TWICE. MR CHAD SMITH WAS THERE.");
+  // In capitals, the words around a name say whether it is the country:
+  // a place after TO, a person before another name or in "SURNAME, NAME"
+  // before a date.
+  const std::string names = normalize::normalized(
+      "JORDAN HENDERSON SCORED TWICE. MR CHAD SMITH WAS THERE. RASMUSSEN, JORDAN 5/3/2017. TWO WENT TO JORDAN IN MAY.");
   spans.clear();
   for (const Match& match : m.find(names)) spans.push_back(names.substr(match.begin, match.end - match.begin));
   EXPECT_EQ(spans, (std::vector<std::string>{"JORDAN"}));
+  EXPECT_EQ(names.rfind("JORDAN"), m.find(names).back().begin);
   // Abbreviations keep their capital, and a sentence starts after a
   // paragraph break or a semicolon too.
   EXPECT_EQ(sentence_cased("SENT TO INTERVIEW MR. SMITH AT NO. 4"), "Sent to interview Mr. Smith at No. 4");
