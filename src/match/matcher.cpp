@@ -23,7 +23,8 @@ namespace {
 // spaces may be any run of white space; with `joined`, none at all
 // ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D" with its marks read as nothing),
 // or the marks that stand for a space in names and links ("Sierra-Leone",
-// "Saudi_Arabia", "South+Africa", "New%20Zealand", "Dominican.Republic"),
+// "Saudi_Arabia", "South+Africa", "New%20Zealand", "Dominican.Republic":
+// one dot alone, not a sentence's end, "South. Africa"),
 // and a name's own hyphen may be any of them ("Guinea Bissau"):
 // for country names, set in capitals or title case, not for terms matched
 // in any case ("Will Power" is not "willpower").
@@ -40,7 +41,7 @@ std::string whole_words(const std::vector<std::string>& phrases, bool joined) {
     const std::string quoted = RE2::QuoteMeta(phrase);
     for (size_t i = 0; i < quoted.size(); ++i) {
       if (quoted.compare(i, 2, "\\ ") == 0 || (joined && quoted.compare(i, 2, "\\-") == 0)) {
-        alternation += joined ? R"((?:[\s\-_+.]|%20)*)" : "\\s+";
+        alternation += joined ? R"((?:(?:[\s\-_+]|%20)*|\.))" : "\\s+";
         ++i;
       } else {
         alternation += quoted[i];

@@ -57,6 +57,8 @@ TEST(Matcher, GazetteerMatchesWholeNamesWithAndWithoutDiacritics) {
   EXPECT_EQ(found(m, "Sierra-Leone; to=New%20Zealand&x=Saudi_Arabia+South+Africa; Guinea Bissau"),
             (std::vector<std::string>{"country:Sierra-Leone", "country:New%20Zealand", "country:Saudi_Arabia",
                                       "country:South+Africa", "country:Guinea Bissau"}));
+  EXPECT_EQ(found(m, "Dominican.Republic; went South. Africa was next"),
+            (std::vector<std::string>{"country:Dominican.Republic"}));
 }
 
 TEST(Matcher, OverlapsGoToTheLongestThenThePriority) {
@@ -109,10 +111,10 @@ TEST(Matcher, CapitalsAreReadInSentenceCaseToo) {
   for (const Match& match : m.find(text)) spans.push_back(text.substr(match.begin, match.end - match.begin));
   EXPECT_EQ(spans, (std::vector<std::string>{"TWO OFFICERS", "SPAIN", "TO ASSIST WITH A KIDNAP NEGOTIATION"}));
   // In capitals, the words around a name say whether it is the country:
-  // a place after TO, a person before another name or in "SURNAME, NAME"
-  // before a date.
+  // a place after TO, a person before another name, after a comma too
+  // ("SURNAME, NAME MIDDLE").
   const std::string names = normalize::normalized(
-      "JORDAN HENDERSON SCORED TWICE. MR CHAD SMITH WAS THERE. RASMUSSEN, JORDAN 5/3/2017. TWO WENT TO JORDAN IN MAY.");
+      "JORDAN HENDERSON SCORED TWICE. MR CHAD SMITH WAS THERE. RASMUSSEN, JORDAN PETER. TWO WENT TO JORDAN IN MAY.");
   spans.clear();
   for (const Match& match : m.find(names)) spans.push_back(names.substr(match.begin, match.end - match.begin));
   EXPECT_EQ(spans, (std::vector<std::string>{"JORDAN"}));
