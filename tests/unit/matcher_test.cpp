@@ -173,6 +173,27 @@ TEST(Matcher, APlaceMustHoldAMatchOfItsPlaceCategory) {
                                            {"Scotland"})).fingerprint());
 }
 
+TEST(Matcher, WarmingUpChangesNoResult) {
+  // A batch warms the matcher up before it forks its workers: what a warm
+  // matcher finds is what a cold one finds, on text its examples never held.
+  const PatternSet set = load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
+  const Matcher cold(set);
+  const Matcher warm(set);
+  warm.warm_up();
+  const std::string text =
+      "Officers travelled to TURKEY and Sierra-Leone at a cost of £12,400 (3 and 5 officers). Two detectives "
+      "were sent to Spain to interview a witness; CONTACT US. Contact us about the UNITED STATES visit.";
+  const std::string n = normalize::normalized(text);
+  const std::vector<Match> a = cold.find(n), b = warm.find(n);
+  ASSERT_FALSE(a.empty());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].pattern, b[i].pattern);
+    EXPECT_EQ(a[i].begin, b[i].begin);
+    EXPECT_EQ(a[i].end, b[i].end);
+  }
+}
+
 TEST(Matcher, MatchesAcrossTheSearchWindowsAreFoundWhole) {
   // The matcher searches a long text a window at a time: a name that
   // straddles where one window ends is still read whole, wherever it falls.
