@@ -18,8 +18,11 @@
 namespace redact::match {
 namespace {
 
-// Letters and digits on either side of a name mean it is part of a longer
-// word: "Omani" is not "Oman". The name itself is capture group `m`. Its
+// Letters on either side of a name mean it is part of a longer word:
+// "Omani" is not "Oman". Digits do too for a term, but not with `joined`: a
+// country in a file name or a tag ("Deployment_Spain2019.xlsx",
+// "#NewZealand2019", "£4,000Spain") is still the country. The name itself is
+// capture group `m`. Its
 // spaces may be any run of white space; with `joined`, none at all
 // ("NewZealand", or "N-E-W-Z-E-A-L-A-N-D" with its marks read as nothing),
 // or the marks that stand for a space in names and links ("Sierra-Leone",
@@ -48,7 +51,8 @@ std::string whole_words(const std::vector<std::string>& phrases, bool joined) {
       }
     }
   }
-  return R"((?:^|[^\pL\pN])(?P<m>)" + alternation + R"()(?:[^\pL\pN]|$))";
+  const std::string edge = joined ? R"([^\pL])" : R"([^\pL\pN])";
+  return "(?:^|" + edge + ")(?P<m>" + alternation + ")(?:" + edge + "|$)";
 }
 
 RE2::Options re2_options(bool case_insensitive) {
