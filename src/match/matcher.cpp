@@ -289,6 +289,8 @@ void add_once(std::vector<T>& list, const T& value) {
 
 size_t offset_in(std::string_view text, re2::StringPiece piece) { return static_cast<size_t>(piece.data() - text.data()); }
 
+bool begins_before(const Match& a, const Match& b) { return a.begin < b.begin; }
+
 }  // namespace
 
 bool Matcher::misplaced(size_t index, std::string_view text, re2::StringPiece place,
@@ -412,7 +414,7 @@ void Matcher::drop_kept(std::string_view text, std::vector<Match>& matches) cons
   std::vector<std::pair<size_t, size_t>> kept;
   re2::StringPiece found[2];
   for (size_t pos = 0; pos <= text.size() && keep_->Match(text, pos, text.size(), RE2::UNANCHORED, found, 2);) {
-    const size_t begin = static_cast<size_t>(found[1].data() - text.data());
+    const size_t begin = offset_in(text, found[1]);
     kept.emplace_back(begin, begin + found[1].size());
     pos = begin + std::max<size_t>(found[1].size(), 1);
   }
@@ -434,7 +436,7 @@ std::vector<Match> Matcher::find_with(size_t pattern, std::string_view text) con
       }
     }
     drop_kept(text, places);
-    std::sort(places.begin(), places.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
+    std::sort(places.begin(), places.end(), begins_before);
   }
   std::vector<Match> out;
   candidates(pattern, text, places, out);
@@ -461,7 +463,7 @@ void Matcher::all_candidates(std::string_view text, const std::vector<Match>& pl
   drop_kept(text, found);
   std::vector<Match> known = found;
   known.insert(known.end(), places.begin(), places.end());
-  std::sort(known.begin(), known.end(), [](const Match& a, const Match& b) { return a.begin < b.begin; });
+  std::sort(known.begin(), known.end(), begins_before);
   std::vector<Match> placed;
   for (int index : hits) {
     if (compiled_[static_cast<size_t>(index)]->place_group > 0) candidates(static_cast<size_t>(index), text, known, placed);

@@ -17,7 +17,7 @@ std::vector<Located> locate(const pdf::PageContent& page, const extract::PageTex
   }
   std::vector<Located> out;
   for (const match::Match& m : matches) {
-    Located found{m, {}, {}};
+    Located found{m, {}, {}, {}};
     auto [begin, end] = normalized.source_range(m.begin, m.end);
     int32_t last = -1;
     for (size_t i = begin; i < end && i < text.text_glyphs.size(); ++i) {
