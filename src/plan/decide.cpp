@@ -43,7 +43,10 @@ Region region_of(const Proposal& proposal, const Quad& quad, const std::string& 
 
 }  // namespace
 
-std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
+namespace {
+
+// Every match in every reading of `page` (the first round of match_readings).
+std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::Matcher& matcher) {
   std::vector<ReadingMatch> out;
   auto find = [&](const pdf::PageContent& read) {
     for (const auto& [name, text] : extract::all_readings(read)) {
@@ -65,6 +68,54 @@ std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const mat
       if (!g.encoded_text.empty()) g.text = g.encoded_text;
     }
     find(other);
+  }
+  return out;
+}
+
+// How many times a page is read again without what the rounds before
+// found. Two joins in a row are rare; past these, check of the output
+// still holds what is left.
+constexpr int kRemovalRounds = 3;
+
+}  // namespace
+
+std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
+  std::vector<ReadingMatch> out = matches_in(page, matcher);
+  // Taking glyphs out brings together what they kept apart: a row "Total
+  // 7" above "Spain" above "Officers visited..." reads "7 Officers" once
+  // "Spain" is gone, and check of the output would hold the page for it. So
+  // the page is read again without the glyphs found so far, as the output
+  // will read, and what that finds is withheld too.
+  std::vector<bool> taken(page.glyphs.size(), false);
+  size_t counted = 0;
+  for (int round = 0; round < kRemovalRounds; ++round) {
+    bool more = false;
+    for (; counted < out.size(); ++counted) {
+      for (uint32_t g : out[counted].located.glyphs) {
+        if (!taken[g]) more = taken[g] = true;
+      }
+    }
+    if (!more) break;
+    pdf::PageContent rest;
+    rest.number = page.number;
+    rest.width = page.width;
+    rest.height = page.height;
+    rest.rotation = page.rotation;
+    rest.crop_box = page.crop_box;
+    rest.page_from_user = page.page_from_user;
+    rest.fonts = page.fonts;
+    std::vector<uint32_t> original;  // index in `rest` -> index in `page`
+    for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
+      if (taken[g]) continue;
+      rest.glyphs.push_back(page.glyphs[g]);
+      original.push_back(g);
+    }
+    std::vector<ReadingMatch> found = matches_in(rest, matcher);
+    if (found.empty()) break;
+    for (ReadingMatch& m : found) {
+      for (uint32_t& g : m.located.glyphs) g = original[g];
+      out.push_back(std::move(m));
+    }
   }
   return out;
 }

@@ -38,7 +38,9 @@ struct ReadingMatch {
 // Every match in every reading of the page (layout, content order, letter
 // spacing joined...: extract/readings.h), and in the page read with the
 // codes another reader reads otherwise: what `run` removes and `scan` lists.
-// The same match is found by each reading that has it.
+// The same match is found by each reading that has it. Then the page is
+// read again without the glyphs found (a few rounds), as the output will
+// read: what taking them out brings together is a match too.
 std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const match::Matcher& matcher);
 
 // Decides by the matcher: every match in every reading of the page

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -59,6 +60,30 @@ TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
   EXPECT_EQ(text.find("France"), std::string::npos) << text;
   EXPECT_NE(text.find("Officers were sent to"), std::string::npos) << text;
   EXPECT_EQ(text.find("s.27"), std::string::npos) << "a label too wide for its box is left out";
+}
+
+// Taking "Spain" out brings "7" and "Officers" together: the output reads
+// "Total 7 Officers visited ...", a count. The planner reads the page again
+// as the output will read and withholds that too, instead of leaving the
+// check of the output to hold the document.
+TEST(Redactor, WhatARemovalBringsTogetherIsWithheldToo) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Total 7) Tj 0 -14 Td (Spain) Tj "
+                                         "0 -14 Td (Officers visited the region in May.) Tj ET"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::vector<std::string> categories;
+  for (const plan::Region& r : o.regions) categories.push_back(r.category);
+  EXPECT_NE(std::find(categories.begin(), categories.end(), "country"), categories.end());
+  EXPECT_NE(std::find(categories.begin(), categories.end(), "officer_count"), categories.end());
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  std::string text;
+  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  EXPECT_EQ(text.find("Spain"), std::string::npos) << text;
+  EXPECT_EQ(text.find('7'), std::string::npos) << text;
+  EXPECT_NE(text.find("Total"), std::string::npos) << text;
+  EXPECT_NE(text.find("visited the region in May."), std::string::npos) << text;
 }
 
 // The gate: what the planner does not remove, check still finds in the
