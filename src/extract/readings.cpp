@@ -299,12 +299,20 @@ std::optional<PageText> separators_dropped(const PageText& text) {
 
 PageText content_order(const pdf::PageContent& page) { return in_content_order(page, kColumnGap); }
 
-PageText by_position(const pdf::PageContent& page) {
-  struct Placed {
-    size_t glyph;
-    double across, along, end, size;
-  };
-  // Per direction (the four upright ones, any other angle by the degree).
+namespace {
+
+// A glyph by its place along its direction group: `across` down the page
+// (its baseline), `along` where it starts and `end` where it ends.
+struct Placed {
+  size_t glyph;
+  double across, along, end, size;
+};
+
+// The glyphs of the page that are not spaces, by direction (the four
+// upright ones, any other angle by the degree), in lines of glyphs whose
+// baselines lie within 0.6 font sizes of each other, each line in order
+// along it, the lines from top to bottom: as pdftotext groups a page.
+std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageContent& page) {
   std::map<long, std::vector<Placed>> groups;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     const pdf::Glyph& g = page.glyphs[i];
@@ -316,9 +324,9 @@ PageText by_position(const pdf::PageContent& page) {
     const Point down{-reference.y, reference.x};
     groups[key].push_back({i, dot(down, g.origin), dot(reference, g.origin), dot(reference, g.end), std::max(g.size, 1e-3)});
   }
-  std::vector<std::vector<int64_t>> lines;
-  std::vector<bool> new_blocks;
+  std::vector<std::vector<std::vector<Placed>>> out;
   for (auto& [key, placed] : groups) {
+    out.emplace_back();
     std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.across < b.across; });
     for (size_t first = 0; first < placed.size();) {
       size_t last = first + 1;
@@ -329,6 +337,20 @@ PageText by_position(const pdf::PageContent& page) {
       }
       std::vector<Placed> line(placed.begin() + static_cast<std::ptrdiff_t>(first), placed.begin() + static_cast<std::ptrdiff_t>(last));
       std::stable_sort(line.begin(), line.end(), [](const Placed& a, const Placed& b) { return a.along < b.along; });
+      out.back().push_back(std::move(line));
+      first = last;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PageText by_position(const pdf::PageContent& page) {
+  std::vector<std::vector<int64_t>> lines;
+  std::vector<bool> new_blocks;
+  for (const auto& group : position_lines(page)) {
+    for (const std::vector<Placed>& line : group) {
       // Every line is a block of its own (the layout and content-order
       // readings join lines that go on from one another), and so is every
       // part of it past a column gap: two columns sharing baselines are not
@@ -347,10 +369,69 @@ PageText by_position(const pdf::PageContent& page) {
         }
         lines.back().push_back(static_cast<int64_t>(line[k].glyph));
       }
-      first = last;
     }
   }
   return assemble(page, lines, new_blocks);
+}
+
+PageText stacked_letters(const pdf::PageContent& page) {
+  std::vector<std::vector<int64_t>> lines;
+  for (const auto& group : position_lines(page)) {
+    // The glyphs alone on their line: no other within kStackAlone font
+    // sizes before or after them along it.
+    std::vector<Placed> alone;
+    for (const std::vector<Placed>& line : group) {
+      for (size_t k = 0; k < line.size(); ++k) {
+        const double size = line[k].size;
+        const bool after = k + 1 < line.size() && line[k + 1].along - line[k].end < kStackAlone * size;
+        const bool before = k > 0 && line[k].along - line[k - 1].end < kStackAlone * size;
+        if (!after && !before) alone.push_back(line[k]);
+      }
+    }
+    // Top to bottom, a glyph goes on the stack whose last glyph overlaps it
+    // along and stands 0.3 to 2 font sizes above it. At most kOpenStacks
+    // are looked at, the most recent first, so that a hostile page of
+    // scattered glyphs costs a bounded amount per glyph.
+    std::vector<std::vector<Placed>> stacks;
+    std::vector<size_t> open;  // indices into stacks, oldest first
+    for (const Placed& g : alone) {
+      std::optional<size_t> home;
+      for (size_t o = open.size(); o-- > 0 && open.size() - o <= kOpenStacks;) {
+        const Placed& top = stacks[open[o]].back();
+        const double step = g.across - top.across;
+        const double size = std::max(g.size, top.size);
+        if (step >= 0.3 * size && step <= 2.0 * size && std::min(g.end, top.end) > std::max(g.along, top.along)) {
+          home = o;
+          break;
+        }
+      }
+      if (home) {
+        const size_t index = open[*home];
+        stacks[index].push_back(g);
+        open.erase(open.begin() + static_cast<std::ptrdiff_t>(*home));
+        open.push_back(index);
+      } else {
+        stacks.push_back({g});
+        open.push_back(stacks.size() - 1);
+      }
+    }
+    // Letters stacked in a cell keep one pitch: a step that differs from
+    // the one before by more than kStackPitch font sizes (the next row's
+    // cell below) is a word break.
+    for (const std::vector<Placed>& stack : stacks) {
+      if (stack.size() < 3) continue;
+      lines.emplace_back();
+      for (size_t k = 0; k < stack.size(); ++k) {
+        if (k >= 2) {
+          const double step = stack[k].across - stack[k - 1].across;
+          const double before = stack[k - 1].across - stack[k - 2].across;
+          if (std::abs(step - before) > kStackPitch * stack[k].size) lines.back().push_back(-1);
+        }
+        lines.back().push_back(static_cast<int64_t>(stack[k].glyph));
+      }
+    }
+  }
+  return assemble(page, lines, std::vector<bool>(lines.size(), true));
 }
 
 PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) { return join_runs(page, text, false); }
@@ -376,6 +457,8 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   // letters joined, in content order without the column break.
   const PageText spread = in_content_order(page, kSpreadGap);
   if (has_letter_run(page, spread)) add("spread letters", join_runs(page, spread, true));
+  // Letters stacked one above another, each alone on its line.
+  if (PageText stacks = stacked_letters(page); !stacks.text.empty()) add("stacked letters", std::move(stacks));
   // A control character inside a word ("Fr\x01ance", or after each letter
   // of a letter-spaced one), which readers may show as nothing at all.
   const size_t readings = out.size();

@@ -99,6 +99,30 @@ TEST(Readings, LettersPartedByOneMarkReadAsTheWord) {
   }
 }
 
+TEST(Readings, LettersStackedOneAboveAnotherReadAsTheWord) {
+  // A header cell in stacked orientation: "Spain" a letter a line (left
+  // aligned, so the narrow "i" overlaps the wide "S" only in part), with
+  // "Officers" a third of a size beside its third letter (the next cell),
+  // the next row's cell below it, and "£7,500" down a margin, centred.
+  // pdftotext prints a letter a line.
+  const pdf::PageContent page = read_content(
+      "BT /F1 12 Tf 72 700 Td (S) Tj 0 -14 Td (p) Tj 0 -14 Td (a) Tj 0 -14 Td (i) Tj 0 -14 Td (n) Tj "
+      "1 0 0 1 83 672 Tm (Officers) Tj 1 0 0 1 72 626 Tm (x) Tj 1 0 0 1 83 626 Tm (2) Tj "
+      "1 0 0 1 400 700 Tm (\243) Tj 1 0 0 1 400.3 686 Tm (7) Tj 1 0 0 1 401.7 672 Tm (,) Tj "
+      "1 0 0 1 400.3 658 Tm (5) Tj 1 0 0 1 400.3 644 Tm (0) Tj 1 0 0 1 400.3 630 Tm (0) Tj ET");
+  EXPECT_EQ(stacked_letters(page).text, "Spain x\n\n\u00A37,500");
+  EXPECT_TRUE(some_reading_finds(page, "country"));
+  EXPECT_TRUE(some_reading_finds(page, "cost"));
+  // Lines of words, a column of list numbers beside text, two letters
+  // stacked, letters farther apart than two lines: no stack.
+  const pdf::PageContent text = read_content(
+      "BT /F1 12 Tf 72 700 Td (Officers were sent) Tj 0 -14 Td (to the region.) Tj 0 -14 Td (I am a) Tj "
+      "1 0 0 1 72 600 Tm (1) Tj 1 0 0 1 100 600 Tm (First item) Tj 1 0 0 1 72 586 Tm (2) Tj 1 0 0 1 100 586 Tm (Second) Tj "
+      "1 0 0 1 300 500 Tm (O) Tj 1 0 0 1 300 486 Tm (K) Tj "
+      "1 0 0 1 400 500 Tm (P) Tj 1 0 0 1 400 470 Tm (e) Tj 1 0 0 1 400 440 Tm (r) Tj 1 0 0 1 400 410 Tm (u) Tj ET");
+  EXPECT_EQ(stacked_letters(text).text, "");
+}
+
 TEST(Readings, ContentOrderMeasuresGapsFromTheAdvanceWithTc) {
   const pdf::PageContent page = read_content("BT /F1 12 Tf 4 Tc 72 700 Td (FRANCE) Tj ET");
   EXPECT_EQ(content_order(page).text, "FRANCE");
