@@ -311,8 +311,9 @@ struct Placed {
 // The glyphs of the page that are not spaces, by direction (the four
 // upright ones, any other angle by the degree), in lines of glyphs whose
 // baselines lie within 0.6 font sizes of each other, each line in order
-// along it, the lines from top to bottom: as pdftotext groups a page.
-std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageContent& page) {
+// along it, the lines from top to bottom: as pdftotext groups a page
+// with a `tolerance` of 0.6.
+std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageContent& page, double tolerance) {
   std::map<long, std::vector<Placed>> groups;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     const pdf::Glyph& g = page.glyphs[i];
@@ -331,7 +332,7 @@ std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageCont
     for (size_t first = 0; first < placed.size();) {
       size_t last = first + 1;
       double size = placed[first].size;
-      while (last < placed.size() && placed[last].across - placed[first].across <= 0.6 * std::max(size, placed[last].size)) {
+      while (last < placed.size() && placed[last].across - placed[first].across <= tolerance * std::max(size, placed[last].size)) {
         size = std::max(size, placed[last].size);
         ++last;
       }
@@ -349,7 +350,7 @@ std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageCont
 PageText by_position(const pdf::PageContent& page) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
-  for (const auto& group : position_lines(page)) {
+  for (const auto& group : position_lines(page, 0.6)) {
     for (const std::vector<Placed>& line : group) {
       // Every line is a block of its own (the layout and content-order
       // readings join lines that go on from one another), and so is every
@@ -376,7 +377,10 @@ PageText by_position(const pdf::PageContent& page) {
 
 PageText stacked_letters(const pdf::PageContent& page) {
   std::vector<std::vector<int64_t>> lines;
-  for (const auto& group : position_lines(page)) {
+  // Lines of baselines within kStackBaseline font sizes: the letters of
+  // two stacked header cells side by side, half a line apart, are not on
+  // one line.
+  for (const auto& group : position_lines(page, kStackBaseline)) {
     // The glyphs alone on their line: no other within kStackAlone font
     // sizes before or after them along it.
     std::vector<Placed> alone;

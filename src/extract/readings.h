@@ -21,7 +21,8 @@
 //   apart, evenly or not, each run of single letters joined whole
 //   ("F   r a     n c e").
 // - stacked_letters: glyphs each alone on its line (nothing within
-//   `kStackAlone` font sizes along it) and stacked one above another, each
+//   `kStackAlone` font sizes along it on a baseline within
+//   `kStackBaseline`) and stacked one above another, each
 //   overlapping the one above along and 0.3 to 2 font sizes below it: each
 //   stack of three or more read top to bottom, a block of its own, words
 //   broken where the step between letters changes (the next cell below). A header cell set in stacked orientation, a figure written down a
@@ -49,7 +50,8 @@ constexpr double kPositionColumnGap = 1.25;
 PageText content_order(const pdf::PageContent& page);
 PageText by_position(const pdf::PageContent& page);
 PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text);
-constexpr double kStackAlone = 0.25;  // font sizes: wider than a word gap
+constexpr double kStackAlone = kSpaceGap;  // font sizes: a word gap
+constexpr double kStackBaseline = 0.2;  // font sizes: baselines closer than this share a line
 constexpr double kStackPitch = 0.15;  // font sizes: a change of step that breaks a stacked word
 constexpr size_t kOpenStacks = 1024;
 PageText stacked_letters(const pdf::PageContent& page);
