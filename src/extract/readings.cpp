@@ -310,9 +310,9 @@ struct Placed {
 
 // The glyphs of the page that are not spaces, by direction (the four
 // upright ones, any other angle by the degree), in lines of glyphs whose
-// baselines lie within 0.6 font sizes of each other, each line in order
-// along it, the lines from top to bottom: as pdftotext groups a page
-// with a `tolerance` of 0.6.
+// baselines lie within `tolerance` font sizes of each other (0.6: as
+// pdftotext groups a page), each line in order along it, the lines from
+// top to bottom.
 std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageContent& page, double tolerance) {
   std::map<long, std::vector<Placed>> groups;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {

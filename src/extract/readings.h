@@ -22,12 +22,12 @@
 //   ("F   r a     n c e").
 // - stacked_letters: glyphs each alone on its line (nothing within
 //   `kStackAlone` font sizes along it on a baseline within
-//   `kStackBaseline`) and stacked one above another, each
-//   overlapping the one above along and 0.3 to 2 font sizes below it: each
-//   stack of three or more read top to bottom, a block of its own, words
-//   broken where the step between letters changes (the next cell below). A header cell set in stacked orientation, a figure written down a
-//   margin: pdftotext and mutool print a letter a line, a person reads
-//   "Spain".
+//   `kStackBaseline`) and stacked one above another, each overlapping the
+//   one above along and 0.3 to 2 font sizes below it: each stack of three
+//   or more read top to bottom, a block of its own, words broken where the
+//   step between letters changes (the next cell below). A header cell set
+//   in stacked orientation, a figure written down a margin: pdftotext and
+//   mutool print a letter a line, a person reads "Spain".
 // - controls dropped (in all_readings): a control character, which
 //   normalizing reads as a word break (a font's space glyph mapped to
 //   U+0003), read as nothing ("Fr\x01ance" is France).
