@@ -16,6 +16,7 @@
 #include "cli/command_line.h"
 #include "cli/matching_options.h"
 #include "core/diagnostics.h"
+#include "extract/readings.h"
 #include "normalize/normalizer.h"
 #include "pdf/document.h"
 #include "plan/decide.h"
@@ -39,8 +40,6 @@ constexpr const char* kUsage =
     "\n"
     "Exit status: 0 nothing found, 1 something found, 2 usage or configuration\n"
     "error, 3 a file could not be read.\n";
-
-constexpr std::string_view kJoiner = "\u200D";
 
 struct Finding {
   std::string file;
@@ -137,8 +136,9 @@ void scan_pdf(const std::string& path, const std::string& password, const match:
       const match::Match& m = one->located.match;
       // A reading stands a zero-width joiner in for what it reads as
       // nothing ("S-p-a-i-n"): the listing shows the word.
+      constexpr std::string_view nothing = extract::kReadAsNothing;
       std::string text = one->text;
-      for (size_t at = text.find(kJoiner); at != std::string::npos; at = text.find(kJoiner, at)) text.erase(at, kJoiner.size());
+      for (size_t at = text.find(nothing); at != std::string::npos; at = text.find(nothing, at)) text.erase(at, nothing.size());
       out.push_back({path, number, &matcher.patterns()[m.pattern], matcher.exemptions(m), text, one->located.boxes});
     }
     // Scanning is not publishing, but a reader must know what it could not see.

@@ -223,8 +223,8 @@ std::optional<PageText> controls_dropped(const PageText& text) {
       ++i;
       continue;
     }
-    out.text += "\u200D";
-    out.text_glyphs.insert(out.text_glyphs.end(), 3, text.text_glyphs[i]);
+    out.text += kReadAsNothing;
+    out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), text.text_glyphs[i]);
     i += length;
   }
   return out;
@@ -284,8 +284,8 @@ std::optional<PageText> separators_dropped(const PageText& text) {
   out.lines = text.lines;
   for (size_t p = 0; p < points.size(); ++p) {
     if (dropped[p]) {
-      out.text += "\u200D";
-      out.text_glyphs.insert(out.text_glyphs.end(), 3, text.text_glyphs[points[p].at]);
+      out.text += kReadAsNothing;
+      out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), text.text_glyphs[points[p].at]);
       continue;
     }
     out.text.append(text.text, points[p].at, points[p].length);

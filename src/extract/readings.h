@@ -36,9 +36,16 @@
 // their matches back to boxes.
 #pragma once
 
+#include <string_view>
+
 #include "extract/layout.h"
 
 namespace redact::extract {
+
+// What a reading puts in place of a glyph it reads as nothing (a control
+// character, a mark between letters): a zero-width joiner, which the
+// normalizer ignores, mapped to that glyph so that a match still takes it.
+inline constexpr std::string_view kReadAsNothing = "\u200D";
 
 constexpr double kOperationGap = 0.08;
 constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters may be
