@@ -114,6 +114,7 @@ int run_in_workers(size_t jobs, const WorkerOptions& options, const std::functio
                    const std::function<void(size_t, const JobEnd&)>& deliver) {
   const unsigned workers = std::max(1u, options.workers);
   const StopSignals signals;
+  if (options.prepare) options.prepare();
   const pid_t parent = ::getpid();
   std::vector<Running> running;
   std::map<size_t, JobEnd> ended;  // finished, not yet delivered

@@ -20,6 +20,10 @@ namespace redact::batch {
 struct WorkerOptions {
   unsigned workers = 1;      // processes at once
   unsigned timeout = 300;    // seconds a job may take; 0 for no limit
+  // Run once in the parent before the first worker starts, with the stop
+  // signals already caught (so that a run stopped while it runs still puts
+  // every job on the record): work every worker inherits through fork().
+  std::function<void()> prepare;
 };
 
 // What became of one job.

@@ -801,8 +801,9 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
     }
   }
   int stopped_by = 0;
+  // Once here, not once in every worker.
+  if (jobs.size() > 1) workers.prepare = [&] { matcher->warm_up(); };
   try {
-    if (jobs.size() > 1) matcher->warm_up();  // once here, not once in every worker
     stopped_by = batch::run_in_workers(jobs.size(), workers, work, finished, deliver);
   } catch (const Error& e) {
     progress.finish();

@@ -82,6 +82,16 @@ def workers_of(out):
     return [pid for pid in found if int(pid) != os.getpid()]
 
 
+def wait_for(path, seconds):
+    """Whether `path` exists within `seconds` (a slow sanitizer build needs more than a fixed sleep)."""
+    end = time.monotonic() + seconds
+    while not os.path.exists(path):
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def verifies(redact, out):
     return subprocess.run([redact, "audit", "verify", os.path.join(out, "audit.jsonl")], capture_output=True).returncode == 0
 
@@ -155,7 +165,8 @@ def main():
         stopped = os.path.join(tmp, "stopped")
         process = subprocess.Popen([redact, "run", batch, "-o", stopped, "-j", "2"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env=dict(os.environ, REDACT_TEST_FAULT="sleep:b.pdf"))
-        time.sleep(3)
+        # a.pdf and b.pdf start together: once a.pdf is written, b.pdf's worker hangs.
+        check("... (a.pdf is written first)", wait_for(os.path.join(stopped, "a.pdf"), 120))
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)
         records = documents(stopped)
@@ -168,10 +179,14 @@ def main():
         killed = os.path.join(tmp, "killed")
         process = subprocess.Popen([redact, "run", batch, "-o", killed, "-j", "2"], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, env=dict(os.environ, REDACT_TEST_FAULT="sleep:a.pdf"))
-        time.sleep(2)
+        # Once b.pdf is written, a.pdf's worker hangs.
+        check("... (b.pdf is written while a.pdf's worker hangs)", wait_for(os.path.join(killed, "b.pdf"), 120)
+              and len(workers_of(killed)) >= 2)
         process.kill()
         process.wait()
-        time.sleep(1)
+        end = time.monotonic() + 10
+        while workers_of(killed) and time.monotonic() < end:
+            time.sleep(0.1)
         check("a worker dies with its run when the run is killed", not workers_of(killed))
 
         # Stdout closed early (| head -1): the run goes on, on the record.
