@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/diagnostics.h"
 #include "extract/layout.h"
@@ -281,8 +282,12 @@ class Checker {
 
   void match_string(const std::string& text, int number, const std::string& kind, const std::string& object,
                     const std::string& where) {
+    if (holds_nothing_.contains(text)) return;
     const std::vector<match::Match> matches = matcher_.find(normalize::normalized(text));
-    if (matches.empty()) return;
+    if (matches.empty()) {
+      if (holds_nothing_.size() < kMaxRemembered && text.size() <= kMaxRememberedSize) holds_nothing_.insert(text);
+      return;
+    }
     const match::Pattern& pattern = matcher_.patterns()[matches.front().pattern];
     Finding f;
     f.kind = kind;
@@ -712,6 +717,10 @@ class Checker {
   CheckOptions options_;
   Report report_;
   std::set<std::tuple<int, std::string, long long, long long>> leaks_seen_;
+  // Texts found to hold no match (a file may repeat one link 30,000 times);
+  // bounded, so that a file of many distinct strings does not keep them all.
+  static constexpr size_t kMaxRemembered = 4096, kMaxRememberedSize = 1024;
+  std::unordered_set<std::string> holds_nothing_;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "pdf/interpreter.h"
 #include "pdf/ccitt.h"
@@ -1481,7 +1482,22 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       {"TM", false, Action::cut},         {"V", false, Action::cut},    {"DV", false, Action::cut},
       {"URI", false, Action::blank},
   };
+  // Texts found to hold nothing, read every way; bounded, so that a file
+  // of many distinct strings does not keep them all.
+  std::unordered_set<std::string> holds_nothing;
+  constexpr size_t kMaxRemembered = 4096, kMaxRememberedSize = 1024;
+  // Whether `text` holds a match read any way (other_readings): the tag.
+  const auto held = [&](const std::string& text) -> std::optional<size_t> {
+    if (holds_nothing.contains(text)) return std::nullopt;
+    if (auto cut = edit(text)) return cut->tag;
+    for (const std::string& other : other_readings(text)) {
+      if (auto cut = edit(other)) return cut->tag;
+    }
+    if (holds_nothing.size() < kMaxRemembered && text.size() <= kMaxRememberedSize) holds_nothing.insert(text);
+    return std::nullopt;
+  };
   for (PdfObject* object : reachable(objects, roots)) {
+    const std::string id = ObjectReader::id(object);
     // The object itself and the dictionaries nested in it (a /K array of
     // struct elements, marked-content property lists, an action).
     std::vector<PdfObject*> pending{object};
@@ -1495,16 +1511,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       }
       if (!o->IsDictionary()) continue;
       PoDoFo::PdfDictionary& dict = o->GetDictionary();
-      const std::string id = ObjectReader::id(object);
       bool edited = false;
-      // Whether `text` holds a match read any way (other_readings): the tag.
-      auto held = [&](const std::string& text) -> std::optional<size_t> {
-        if (auto cut = edit(text)) return cut->tag;
-        for (const std::string& other : other_readings(text)) {
-          if (auto cut = edit(other)) return cut->tag;
-        }
-        return std::nullopt;
-      };
       for (const Key& key : kKeys) {
         PdfObject* value = dict.GetKey(PdfName(key.name));
         if (!value || !(value->IsString() || value->IsHexString())) continue;
