@@ -83,6 +83,10 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
     // Laid out in page space (as displayed), drawn in user space turned by
     // the page's /Rotate, so that a label reads upright on any page.
     const Matrix turn = Matrix::rotate(rotation);
+    // A label that would lie over one already drawn is left out: two boxes
+    // on one place (two matches of one phrase, read two ways) would
+    // otherwise interleave their letters into text of their own.
+    std::vector<Rect> drawn;
     for (size_t i = 0; i < regions.size(); ++i) {
       const Rect& box = regions[i].box;
       const std::string& text = labels[i];
@@ -92,8 +96,11 @@ std::string overlay(const std::vector<Region>& regions, const std::vector<std::s
       double size = std::min(kMaxLabelSize, 0.75 * box.height());
       if (em > 0) size = std::min(size, (box.width() - 2) / em);
       if (size < kMinLabelSize) continue;  // it does not fit: the box stays unlabelled
-      const Point origin = user_from_page.apply(
-          Point{box.x0 + (box.width() - em * size) / 2, box.y1 - (box.height() - 0.7 * size) / 2});
+      const double left = box.x0 + (box.width() - em * size) / 2, baseline = box.y1 - (box.height() - 0.7 * size) / 2;
+      const Rect place{left, baseline - 0.75 * size, left + em * size, baseline + 0.25 * size};
+      if (std::any_of(drawn.begin(), drawn.end(), [&](const Rect& other) { return other.meets(place); })) continue;
+      drawn.push_back(place);
+      const Point origin = user_from_page.apply(Point{left, baseline});
       out += "BT 1 g /" + std::string(kLabelFont) + " " + pdf_number(size) + " Tf " + pdf_number(turn.a) + " " +
              pdf_number(turn.b) + " " + pdf_number(turn.c) + " " + pdf_number(turn.d) + " " + pdf_number(origin.x) +
              " " + pdf_number(origin.y) + " Tm ";
@@ -199,13 +206,13 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     for (Region& region : decision.regions) {
       const Rect& box = region.box;
       for (const Rect& hidden : page.hidden_images) {
-        if (hidden.x0 < box.x1 && box.x0 < hidden.x1 && hidden.y0 < box.y1 && box.y0 < hidden.y1) {
+        if (hidden.meets(box)) {
           throw NeedsReview{where + "an image drawn through a pattern or a soft mask lies under a region"};
         }
       }
       for (size_t i = 0; i < page.images.size(); ++i) {
         const pdf::ImageUse& image = page.images[i];
-        if (image.box.x0 < box.x1 && box.x0 < image.box.x1 && image.box.y0 < box.y1 && box.y0 < image.box.y1) {
+        if (image.box.meets(box)) {
           // An image XObject is painted in its own data, wherever it is
           // drawn from (a form, an appearance): the quad is in page space.
           if (image.object.empty()) throw NeedsReview{where + "an inline image lies under a region"};
@@ -259,7 +266,7 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
   std::string out;
   for (size_t i = 0; i < regions.size(); ++i) {
     const Region& region = regions[i];
-    auto meets = [&](const Rect& t) { return t.x0 < region.box.x1 && region.box.x0 < t.x1 && t.y0 < region.box.y1 && region.box.y0 < t.y1; };
+    auto meets = [&](const Rect& t) { return t.meets(region.box); };
     auto inside = [&](const Point& c) {
       return c.x >= region.box.x0 && c.x <= region.box.x1 && c.y >= region.box.y0 && c.y <= region.box.y1;
     };
@@ -295,7 +302,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     if (use.parent >= 0 || use.annotation.empty() || use.hidden) continue;
     for (const Region& r : regions) {
       const Rect& b = use.bounds;
-      if (b.x0 < r.box.x1 && r.box.x0 < b.x1 && b.y0 < r.box.y1 && r.box.y0 < b.y1) changed.insert(u);
+      if (b.meets(r.box)) changed.insert(u);
     }
   }
   std::map<uint32_t, std::string> copy_of;

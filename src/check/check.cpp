@@ -59,8 +59,6 @@ Rect intersection(const Rect& a, const Rect& b) {
   return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
 }
 
-bool meets(const Rect& a, const Rect& b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
-
 Point centre(const Rect& r) { return {(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2}; }
 
 bool contains(const Rect& r, Point p) { return p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1; }
@@ -494,8 +492,8 @@ class Checker {
       // whose advance is a sliver of its height).
       const double advance = std::hypot(glyph.end.x - glyph.origin.x, glyph.end.y - glyph.origin.y);
       if (glyph.size < kTinySize || (advance > 0 && advance < kSqueezed * glyph.size)) note("tiny-text", g);
-      if (on_page && !meets(glyph.box, Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
-      if (!meets(glyph.box, state.clip) || state.clip.empty()) note("clipped-text", g);
+      if (on_page && !glyph.box.meets(Rect{0, 0, page.width, page.height})) note("text-outside-crop", g);
+      if (!glyph.box.meets(state.clip) || state.clip.empty()) note("clipped-text", g);
       // Filled, stroked or both: hidden when every way it is painted shows
       // nothing (no ink, nearly transparent, or white on a blank ground).
       const int mode = state.render_mode;

@@ -24,6 +24,8 @@ struct Rect {
   double width() const { return x1 - x0; }
   double height() const { return y1 - y0; }
   bool empty() const { return x1 <= x0 || y1 <= y0; }
+  // Whether the two share some area (touching edges do not).
+  bool meets(const Rect& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
   Rect normalized() const {
     return {std::min(x0, x1), std::min(y0, y1), std::max(x0, x1), std::max(y0, y1)};
   }

@@ -1187,7 +1187,7 @@ bool paint(Raster& raster, const Quad& quad, const std::vector<Rect>& regions, s
         const Point a = at(u0, v0), b = at(u1, v0), c = at(u0, v1), d = at(u1, v1);
         const Rect pixel{std::min({a.x, b.x, c.x, d.x}), std::min({a.y, b.y, c.y, d.y}), std::max({a.x, b.x, c.x, d.x}),
                          std::max({a.y, b.y, c.y, d.y})};
-        if (pixel.x0 < r.x1 && r.x0 < pixel.x1 && pixel.y0 < r.y1 && r.y0 < pixel.y1) {
+        if (pixel.meets(r)) {
           raster.pixels.replace((row * w + col) * static_cast<size_t>(raster.components), value.size(), value);
           changed = true;
         }
@@ -1312,7 +1312,7 @@ int Document::drop_alternate_appearances(int number, const std::vector<Rect>& re
     if (!rect || !ap || !(reader.get(ap, "R") || reader.get(ap, "D"))) continue;
     const Rect shown = page_from_user.apply(*rect).bounds();
     if (std::none_of(regions.begin(), regions.end(), [&](const Rect& r) {
-          return shown.x0 < r.x1 && r.x0 < shown.x1 && shown.y0 < r.y1 && r.y0 < shown.y1;
+          return shown.meets(r);
         })) {
       continue;
     }
@@ -2101,7 +2101,7 @@ std::vector<Document::StringRemoval> Document::blank_annotations_under(int numbe
     if (!rect) continue;
     const Rect shown = frame.page_from_user.apply(*rect).bounds();
     if (std::none_of(boxes.begin(), boxes.end(), [&](const Rect& r) {
-          return shown.x0 < r.x1 && r.x0 < shown.x1 && shown.y0 < r.y1 && r.y0 < shown.y1;
+          return shown.meets(r);
         })) {
       continue;
     }

@@ -195,14 +195,14 @@ PageDecision decide_by_marks(const pdf::PageContent& page, int number, const Rev
     const auto meets_image = [&](const Quad& q) {
       const Rect b = q.bounds();
       return std::any_of(page.images.begin(), page.images.end(), [&](const pdf::ImageUse& i) {
-        return i.box.x0 < b.x1 && b.x0 < i.box.x1 && i.box.y0 < b.y1 && b.y0 < i.box.y1;
+        return i.box.meets(b);
       });
     };
     // An annotation under the mark loses its strings (blank_annotations_under).
     const auto meets_annotation = [&](const Quad& q) {
       const Rect b = q.bounds();
       return std::any_of(page.streams.begin(), page.streams.end(), [&](const pdf::StreamUse& u) {
-        return !u.annotation.empty() && u.bounds.x0 < b.x1 && b.x0 < u.bounds.x1 && u.bounds.y0 < b.y1 && b.y0 < u.bounds.y1;
+        return !u.annotation.empty() && u.bounds.meets(b);
       });
     };
     if (text.empty() && std::none_of(quads.begin(), quads.end(), meets_image) &&

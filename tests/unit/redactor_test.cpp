@@ -682,3 +682,34 @@ TEST(MarkedCopy, ItsPathStaysInsideItsFolder) {
 
 }  // namespace
 }  // namespace redact::apply
+
+namespace redact::apply {
+namespace {
+
+// A three-column row read two ways gives two matches, and so two boxes, on
+// one place. Two labels drawn there interleave their letters ("ss..2244"),
+// which the check of the output reads as text of its own: the second label
+// is left out.
+TEST(Redactor, OneLabelOnOnePlace) {
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 10 Tf 72 700 Td (Reason:) Tj 80 0 Td (to assist with a missing person search) Tj "
+                                         "240 0 Td (\\(a\\) Spain) Tj -320 -20 Td (Reason:) Tj 80 0 Td (witness protection) Tj "
+                                         "240 0 Td (1\\) 4 May 2023) Tj ET"}}),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::vector<Rect> boxes;
+  for (const Region& r : o.regions) boxes.push_back(r.box);
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  const pdf::PageContent page = doc->read_page(1, d);
+  std::vector<Rect> labels;
+  for (const pdf::Glyph& g : page.glyphs) {
+    if (page.fonts[g.font].resource != "RedactLabel") continue;
+    for (const Rect& other : labels) EXPECT_FALSE(other.meets(g.box)) << "two label glyphs overlap at '" << g.text << "'";
+    labels.push_back(g.box);
+  }
+  EXPECT_FALSE(labels.empty());
+}
+
+}  // namespace
+}  // namespace redact::apply
