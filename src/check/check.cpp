@@ -219,6 +219,10 @@ class Checker {
         add({"repaired", Severity::risk, 0, std::nullopt, "document", "the damaged file is " + note, "", "", ""});
         continue;
       }
+      if (note.starts_with("rewritten")) {  // the same objects, read from libqpdf's copy
+        add({"rewritten", Severity::info, 0, std::nullopt, "document", "the file was " + note, "", "", ""});
+        continue;
+      }
       const bool repaired = note.starts_with("repaired");
       add({repaired ? "repaired" : "encrypted", repaired ? Severity::risk : Severity::info, 0, std::nullopt, "document",
            repaired ? "the file is damaged and was " + note + ": other readers may rebuild it otherwise"

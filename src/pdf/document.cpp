@@ -160,6 +160,7 @@ struct Tail {
 };
 
 constexpr const char* kUnfinished = "no %%EOF after the last startxref";
+constexpr const char* kCostlyObjectStreams = "object streams too large for PoDoFo";
 
 Tail tail_of(std::string_view bytes) {
   Tail tail;
@@ -192,9 +193,20 @@ void refuse(const detail::ShapeProblem& problem, const std::string& path) {
   }
 }
 
-void refuse_bad_shape(std::string_view bytes, const std::string& path) {
+// Above this, PoDoFo's reading of a file's object streams (see
+// ShapeProblem::object_stream_cost) takes more than a few seconds and grows
+// with the square of their objects: libqpdf writes the file again with its
+// objects loose first. pdf.js's bug1978317.pdf, 65,542 objects in one
+// stream, costs 4 * 10^9, about a second.
+constexpr double kMaxObjectStreamCost = 1e10;
+
+// Refuses what PoDoFo cannot survive; returns whether its object streams
+// are too costly for PoDoFo to read.
+bool refuse_bad_shape(std::string_view bytes, const std::string& path) {
   refuse(detail::scan_shape(bytes), path);
-  refuse(detail::scan_trailers(bytes), path);
+  const detail::ShapeProblem trailers = detail::scan_trailers(bytes);
+  refuse(trailers, path);
+  return trailers.object_stream_cost > kMaxObjectStreamCost;
 }
 
 // The same for the objects PoDoFo has listed but not parsed yet, each read
@@ -349,7 +361,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
   if (!std::ifstream(path, std::ios::binary)) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
   const MappedFile file(path);
   if (bytes_sha256) *bytes_sha256 = sha256_hex(file.bytes());
-  refuse_bad_shape(file.bytes(), path);
+  const bool costly = refuse_bad_shape(file.bytes(), path);
 
   // What PoDoFo and qpdf inflate while they load (object and cross-reference
   // streams) is bounded as the shape scan bounds it.
@@ -368,10 +380,12 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     // From the mapped bytes (PoDoFo copies them): reading the file itself,
     // PoDoFo seeks and asks the position for every object, three system
     // calls a time (a fifth of the time on a file of 65,000 objects).
-    impl->pdf.LoadFromBuffer(file.bytes().data(), static_cast<long>(file.bytes().size()));
+    if (!costly) impl->pdf.LoadFromBuffer(file.bytes().data(), static_cast<long>(file.bytes().size()));
     // An encrypted file goes through qpdf even when PoDoFo opens it: PoDoFo
     // would encrypt the output again, with no way to drop it.
-    if (impl->pdf.GetEncrypted()) {
+    if (costly) {
+      damage = kCostlyObjectStreams;
+    } else if (impl->pdf.GetEncrypted()) {
       damage = "encrypted";
     } else if (tail_of(file.bytes()).unfinished) {
       damage = kUnfinished;
@@ -401,10 +415,17 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
       impl->opening_notes.insert(impl->opening_notes.begin(),
                                  "repaired by libqpdf (no %%EOF after the last startxref: a save cut short?)");
     }
+    if (damage == kCostlyObjectStreams) {
+      impl->opening_notes.insert(impl->opening_notes.begin(),
+                                 "rewritten by libqpdf with its objects out of their object streams (PoDoFo's reading of "
+                                 "object streams this large takes time growing with the square of their objects)");
+    }
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");
     }
-    refuse_bad_shape(rescued.bytes, path);
+    if (refuse_bad_shape(rescued.bytes, path)) {
+      throw Error(ErrorKind::limit, Location{path}, "is refused: even libqpdf's copy holds object streams too large to read");
+    }
     try {
       impl->pdf.LoadFromBuffer(rescued.bytes.data(), static_cast<long>(rescued.bytes.size()));
       refuse_bad_objects(rescued.bytes, impl->pdf.GetObjects(), path);
@@ -436,7 +457,10 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
   std::string data(length, '\0');
   in.read(data.data(), static_cast<std::streamsize>(length));
   if (static_cast<size_t>(in.gcount()) != length) throw Error(ErrorKind::io, Location{path}, "is shorter than expected");
-  refuse_bad_shape(data, path);
+  if (refuse_bad_shape(data, path)) {
+    throw Error(ErrorKind::limit, Location{path, 0, "", static_cast<long long>(length)},
+                "the revision ending here holds object streams too large to read");
+  }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   try {

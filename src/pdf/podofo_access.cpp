@@ -244,12 +244,14 @@ Object ObjectReader::to_object(const PdfObject* object, bool follow) const {
       into.bytes = string_bytes(o);
     } else if (o->IsArray()) {
       into.kind = Object::Kind::array;
+      into.items.reserve(std::min(o->GetArray().size(), budget));
       for (const PdfObject& item : o->GetArray()) {
         into.items.emplace_back();
         self(self, &item, into.items.back(), depth + 1);
       }
     } else if (o->IsDictionary()) {
       into.kind = Object::Kind::dict;
+      into.items.reserve(2 * std::min(o->GetDictionary().GetKeys().size(), budget));
       for (const auto& [key, value] : o->GetDictionary().GetKeys()) {
         Object k;
         k.kind = Object::Kind::name;

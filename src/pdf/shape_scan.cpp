@@ -126,6 +126,8 @@ class Scanner {
     if (row == 0) return;
     std::map<long long, long long> offsets;  // object number -> offset, for type 1 rows
     std::set<long long> streams;             // object streams named by type 2 rows
+    std::map<long long, double> named;       // object stream -> type 2 rows naming it (for the cost)
+    double entries = 0;
     size_t at = 0;
     for (size_t k = 0; k + 1 < index.size(); k += 2) {
       for (long long n = 0; n < index[k + 1] && at + row <= rows.size(); ++n, at += row) {
@@ -138,8 +140,13 @@ class Scanner {
         const long long second = field(at + static_cast<size_t>(widths[0]), widths[1]);
         if (type == 1) offsets[index[k] + n] = second;
         if (type == 2 && streams.size() < 100000) streams.insert(second);
+        if (type == 2 && (named.size() < 100000 || named.contains(second))) ++named[second];
+        ++entries;
       }
     }
+    const std::vector<long long> size = numbers_after(dict, "/Size");
+    if (!size.empty()) entries = std::max(entries, static_cast<double>(size.front()));
+    for (const auto& [stream, n] : named) problem_.object_stream_cost += entries + n * n;
     for (const long long number : streams) {
       const auto found = offsets.find(number);
 

@@ -21,6 +21,9 @@ with the outcome its class calls for, and within a memory bound.
 - content of operations with 4,096 operands each, or arrays of a million
   items (a small compressed stream that would take gigabytes parsed): held
   within the per-page budget of operations and operands;
+- 150,000 objects in one object stream (PoDoFo's reading takes time
+  growing with their square): read from libqpdf's copy with the objects
+  loose, and the audit log says so;
 - a page listed 200,000 times in the page tree: read once; an xref that
   claims 8,388,000 objects: no output of that many free entries;
 - a progressive JPEG of 30,000 empty scans under a match: libjpeg stops at
@@ -84,6 +87,43 @@ def with_object_stream(loose, packed, hide=(b"", b"")):
     xref_at = len(out)
     out += b"91 0 obj\n" + stream(b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % size, rows) + b"\nendobj\n"
     out += b"startxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def large_object_stream(count):
+    """The page of page_objects() and `count` small dictionaries, all
+    referenced from the catalog, in one object stream in falling order of
+    their numbers (PoDoFo inserts each into its sorted list of objects and
+    looks it up in the list of the stream's entries: time growing with
+    count^2)."""
+    first = 10
+    numbers = list(range(first + count - 1, first - 1, -1))
+    bodies = b"".join(b"<< /A %6d >>\n" % (n % 1000000) for n in numbers)  # 16 bytes each
+    header = b" ".join(b"%d %d" % (n, 16 * k) for k, n in enumerate(numbers)) + b"\n"
+    packed_at = first + count
+    loose = page_objects(catalog_extra=b"/Many [" + b" ".join(b"%d 0 R" % n for n in range(first, packed_at)) + b"] ")
+    loose.append((packed_at, stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (count, len(header)),
+                                    flate(header + bodies))))
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    where = {}
+    for n, body in loose:
+        where[n] = len(out)
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = packed_at + 1
+    rows = bytearray()
+    for n in range(xref + 1):
+        if n in where:
+            rows += b"\x01" + where[n].to_bytes(4, "big") + b"\x00\x00\x00\x00"
+        elif first <= n < packed_at:
+            rows += b"\x02" + packed_at.to_bytes(4, "big") + (first + count - 1 - n).to_bytes(4, "big")
+        elif n == xref:
+            rows += b"\x01" + len(out).to_bytes(4, "big") + b"\x00\x00\x00\x00"
+        else:
+            rows += b"\x00" * 9
+    at = len(out)
+    out += b"%d 0 obj\n" % xref + stream(b"/Type /XRef /Size %d /W [1 4 4] /Root 1 0 R /Filter /FlateDecode" % (xref + 1),
+                                         flate(bytes(rows))) + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % at
     return bytes(out)
 
 
@@ -263,6 +303,10 @@ def cases():
            write_pdf(page_objects(content=b"q 500 0 0 40 60 700 cm /Im1 Do Q " + TEXT,
                                   resources=b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>", more=[(6, image)])),
            {0, 1}, "no-leak red-at=500,89")
+    # 150,000 objects in one object stream, falling: PoDoFo alone takes a
+    # quarter of a minute (a minute for 400,000); read by way of libqpdf's
+    # copy with the objects loose.
+    yield "object_stream.of_150000_objects", large_object_stream(150000), {0, 1}, "notes=rewritten by libqpdf"
     # Form n draws form n+1 ten times; the last draws text.
     forms = []
     for n in range(15):
