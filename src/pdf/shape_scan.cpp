@@ -126,8 +126,6 @@ class Scanner {
     if (row == 0) return;
     std::map<long long, long long> offsets;  // object number -> offset, for type 1 rows
     std::set<long long> streams;             // object streams named by type 2 rows
-    std::map<long long, double> named;       // object stream -> type 2 rows naming it (for the cost)
-    double entries = 0;
     size_t at = 0;
     for (size_t k = 0; k + 1 < index.size(); k += 2) {
       for (long long n = 0; n < index[k + 1] && at + row <= rows.size(); ++n, at += row) {
@@ -140,13 +138,9 @@ class Scanner {
         const long long second = field(at + static_cast<size_t>(widths[0]), widths[1]);
         if (type == 1) offsets[index[k] + n] = second;
         if (type == 2 && streams.size() < 100000) streams.insert(second);
-        if (type == 2 && (named.size() < 100000 || named.contains(second))) ++named[second];
-        ++entries;
+        if (type == 2 && (named_.size() < 100000 || named_.contains(second))) ++named_[second];
       }
     }
-    const std::vector<long long> size = numbers_after(dict, "/Size");
-    if (!size.empty()) entries = std::max(entries, static_cast<double>(size.front()));
-    for (const auto& [stream, n] : named) problem_.object_stream_cost += entries + n * n;
     for (const long long number : streams) {
       const auto found = offsets.find(number);
 
@@ -378,6 +372,26 @@ class Scanner {
   size_t stopped_at_stream_ = 0;      // run_at: just after the `stream` it stopped at, or 0
   std::string_view stream_dict_;      // run_at: the text from the object's start to there
   std::vector<long long> named_offsets_;
+
+ public:
+  // PoDoFo's cost of reading the object streams the cross-reference
+  // streams read so far name, priced once every section is read: the
+  // streams of all sections together, each against the largest /Size the
+  // file says anywhere (PoDoFo's table has the newest trailer's /Size,
+  // whichever section holds the rows).
+  double object_stream_cost() const {
+    double largest = 0;
+    for (size_t at = file_.find("/Size"); at != std::string_view::npos; at = file_.find("/Size", at + 5)) {
+      const std::vector<long long> size = numbers_after(file_.substr(at, 64), "/Size");
+      if (!size.empty()) largest = std::max(largest, static_cast<double>(size.front()));
+    }
+    double cost = 0;
+    for (const auto& [stream, n] : named_) cost += largest + n * n;
+    return cost;
+  }
+
+ private:
+  std::map<long long, double> named_;  // object stream -> type 2 rows naming it, over every section
   bool object_stream_named_ = false;  // /ObjStm or /First since the object began
   size_t decoded_ = 0;
   int deepest_ = 0;   // in the current object
@@ -418,7 +432,9 @@ ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
     for (const long long next : scanner.run_at(static_cast<size_t>(offset))) pending.push_back(next);
     scanner.follow_cross_reference_stream();
   }
-  return scanner.problem();
+  ShapeProblem problem = scanner.problem();
+  problem.object_stream_cost = scanner.object_stream_cost();
+  return problem;
 }
 
 }  // namespace redact::pdf::detail

@@ -151,6 +151,13 @@ TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
   const ShapeProblem scanned = scan_trailers(file);
   EXPECT_EQ(scanned.message, "");
   EXPECT_DOUBLE_EQ(scanned.object_stream_cost, 10 + 3 * 3);
+  // A newer section (here a classic table) whose trailer says a larger
+  // /Size than the one holding the rows: PoDoFo's table has that size.
+  std::string updated = file.substr(0, file.find("startxref"));
+  const size_t classic = updated.size();
+  updated += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 8000000 /Prev 9 >>\nstartxref\n" + std::to_string(classic) +
+             "\n%%EOF\n";
+  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 8000000 + 3 * 3);
   EXPECT_DOUBLE_EQ(scan_trailers("%PDF-1.7\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF\n")
                        .object_stream_cost,
                    0);
