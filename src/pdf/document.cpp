@@ -418,7 +418,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     if (damage == kCostlyObjectStreams) {
       impl->opening_notes.insert(impl->opening_notes.begin(),
                                  "rewritten by libqpdf with its objects out of their object streams (PoDoFo's reading of "
-                                 "object streams this large takes time growing with the square of their objects)");
+                                 "these object streams would take too long, or could not be measured beforehand)");
     }
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");

@@ -1,6 +1,9 @@
 #include "pdf/shape_scan.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -67,7 +70,202 @@ std::vector<std::string> filters(std::string_view dict) {
   return names;
 }
 
+// Skips white space and comments from `at`, as PoDoFo's tokenizer does.
+size_t skip_space(std::string_view text, size_t at) {
+  while (at < text.size()) {
+    if (text[at] == '%') {
+      while (at < text.size() && text[at] != '\n' && text[at] != '\r') ++at;
+    } else if (is_space(static_cast<unsigned char>(text[at]))) {
+      ++at;
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+size_t token_end(std::string_view text, size_t at) {
+  while (at < text.size() && is_regular(static_cast<unsigned char>(text[at]))) ++at;
+  return at;
+}
+
+// Past the literal string that opens at `at` (balanced parentheses,
+// backslash escapes), or the end of `text`.
+size_t string_end(std::string_view text, size_t at) {
+  int parens = 0;
+  for (; at < text.size(); ++at) {
+    if (text[at] == '\\') ++at;
+    else if (text[at] == '(') ++parens;
+    else if (text[at] == ')' && --parens == 0) return at + 1;
+  }
+  return text.size();
+}
+
+// The token at `at` if it is an integer ([+-]digits), moving `at` past it.
+std::optional<long long> integer_at(std::string_view text, size_t& at) {
+  const size_t end = token_end(text, at);
+  const std::string_view token = text.substr(at, end - at);
+  const size_t sign = !token.empty() && (token[0] == '+' || token[0] == '-') ? 1 : 0;
+  if (token.size() == sign || token.size() - sign > 18 ||
+      !std::all_of(token.begin() + static_cast<long>(sign), token.end(), [](char d) { return d >= '0' && d <= '9'; })) {
+    return std::nullopt;
+  }
+  at = end;
+  return std::stoll(std::string(token));
+}
+
+// The integers of `key`'s value (one, or an array's) among the entries
+// `depth` dictionaries and arrays deep in an object's text (1: the
+// outermost dictionary), as PoDoFo reads them: names with #xx escapes
+// decoded, comments skipped, a repeated key's last value winning, a
+// reference ("5 0 R") no integer. Empty when absent or not integers.
+std::vector<long long> integers_of(std::string_view text, std::string_view key, int depth = 1) {
+  std::vector<long long> found;
+  int level = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    const bool pair = i + 1 < text.size() && text[i + 1] == c;
+    if (c == '%') {
+      i = skip_space(text, i);
+    } else if (c == '(') {
+      i = string_end(text, i);
+    } else if (c == '<' && pair) {
+      ++level, i += 2;
+    } else if (c == '<') {
+      i = std::min(text.size(), text.find('>', i));
+    } else if (c == '>' && pair) {
+      --level, i += 2;
+    } else if (c == '[' || c == ']') {
+      level += c == '[' ? 1 : -1, ++i;
+    } else if (c == '/') {
+      const size_t end = token_end(text, i + 1);
+      const bool wanted = level == depth && decode_name(text.substr(i + 1, end - i - 1)) == key;
+      i = end;
+      if (!wanted) continue;
+      std::vector<long long> value;
+      size_t at = skip_space(text, i);
+      if (at < text.size() && text[at] == '[') {
+        at = skip_space(text, at + 1);
+        for (std::optional<long long> n; value.size() < 4096 && (n = integer_at(text, at));) {
+          value.push_back(*n);
+          at = skip_space(text, at);
+        }
+      } else if (const std::optional<long long> n = integer_at(text, at)) {
+        size_t next = skip_space(text, at);
+        const bool reference = integer_at(text, next) && text.substr(skip_space(text, next), 1) == "R";
+        if (!reference) value.push_back(*n);
+      }
+      found = std::move(value);
+    } else {
+      ++i;
+    }
+  }
+  return found;
+}
+
+// Where the one value PoDoFo reads from `at` ends: a dictionary or array to
+// its close, a string, a name or a token. Nothing when that is more than
+// `limit` bytes on.
+std::optional<size_t> value_end(std::string_view data, size_t at, size_t limit) {
+  const size_t stop = data.size() - at > limit ? at + limit : data.size();
+  int level = 0;
+  for (size_t i = skip_space(data, at); i < stop;) {
+    const char c = data[i];
+    const bool pair = i + 1 < data.size() && data[i + 1] == c;
+    if (c == '%' || is_space(static_cast<unsigned char>(c))) {
+      i = skip_space(data, i);
+      continue;
+    }
+    if (c == '(') {
+      i = string_end(data, i);
+    } else if (c == '<' && pair) {
+      ++level, i += 2;
+    } else if (c == '<') {
+      i = std::min(data.size(), data.find('>', i) + 1);
+    } else if (c == '>' && pair) {
+      --level, i += 2;
+    } else if (c == '[' || c == ']') {
+      level += c == '[' ? 1 : -1, ++i;
+    } else if (c == '/') {
+      i = token_end(data, i + 1);
+    } else if (is_regular(static_cast<unsigned char>(c))) {
+      i = token_end(data, i);
+    } else {
+      ++i;
+    }
+    if (level <= 0) return i <= stop ? std::optional<size_t>(i) : std::nullopt;
+  }
+  return stop == data.size() ? std::optional<size_t>(data.size()) : std::nullopt;
+}
+
+// What PoDoFo 0.9.8's reading of one object stream costs beyond the entries
+// naming it (PdfObjectStreamParserObject::ReadObjectsFromStream): for each
+// of the header's /N pairs (read from the data's start as long as they are
+// integers, /First or not) it parses the value at /First + offset, whether
+// an entry names the object or not.
+struct Header {
+  double pairs = 0;
+  double parsed = 0;      // bytes parsed, over all pairs
+  bool measured = false;  // false: too many pairs or too much parsing to count
+};
+
+constexpr size_t kMaxHeaderPairs = 1000000;
+
+Header measure_header(std::string_view dict, std::string_view data) {
+  Header header;
+  const std::vector<long long> n = integers_of(dict, "N");
+  const std::vector<long long> first = integers_of(dict, "First");
+  // An absent /N is 0 to PoDoFo, but counting the pairs there are is safe.
+  const size_t wanted = n.size() == 1 ? static_cast<size_t>(std::max(0LL, n.front())) : SIZE_MAX;
+  const long long start = first.size() == 1 ? first.front() : 0;
+  // PoDoFo reads each number with strtol: a token that starts with one.
+  const auto number = [&](size_t& at) -> std::optional<long long> {
+    at = skip_space(data, at);
+    const size_t end = token_end(data, at);
+    const bool negative = at < end && data[at] == '-';
+    const size_t from = at < end && (data[at] == '+' || data[at] == '-') ? at + 1 : at;
+    size_t digits = from;
+    long long value = 0;
+    for (; digits < end && digits - from < 18 && data[digits] >= '0' && data[digits] <= '9'; ++digits) {
+      value = value * 10 + (data[digits] - '0');
+    }
+    if (digits == from) return std::nullopt;
+    at = end;
+    return negative ? -value : value;
+  };
+  std::vector<long long> offsets;
+  for (size_t at = 0; offsets.size() < wanted;) {
+    if (!number(at)) break;
+    const std::optional<long long> offset = number(at);
+    if (!offset) break;
+    if (offsets.size() == kMaxHeaderPairs) return header;
+    offsets.push_back(start + *offset);
+  }
+  header.pairs = static_cast<double>(offsets.size());
+  std::sort(offsets.begin(), offsets.end());
+  size_t budget = 8 * data.size() + (size_t{1} << 20);
+  for (size_t k = 0, same = 0; k < offsets.size(); k += same) {
+    for (same = 1; k + same < offsets.size() && offsets[k + same] == offsets[k];) ++same;
+    if (offsets[k] < 0 || static_cast<size_t>(offsets[k]) >= data.size()) continue;
+    const size_t at = static_cast<size_t>(offsets[k]);
+    const std::optional<size_t> end = value_end(data, at, budget);
+    if (!end) return header;
+    budget -= *end - at;
+    header.parsed += static_cast<double>(*end - at) * static_cast<double>(same);
+  }
+  header.measured = true;
+  return header;
+}
+
 class Scanner {
+  // A cross-reference section scan_trailers read.
+  struct Section {
+    size_t offset = 0;     // of the section (`xref`, or the stream object)
+    size_t stream_at = 0;  // a stream's: just after its `stream`; 0 for a classic table
+    std::string text;      // from `offset` to `stream` or `startxref`
+  };
+
  public:
   Scanner(std::string_view file, const ShapeLimits& limits) : file_(file), limits_(limits) {}
 
@@ -83,7 +281,7 @@ class Scanner {
     one_object_ = true;
     named_offsets_.clear();
     stopped_at_stream_ = 0;
-    stream_dict_ = {};
+    stopped_text_ = {};
     if (offset < file_.size()) scan(file_.substr(offset), offset, false);
     one_object_ = false;
     // Objects read from offsets may overlap (each starting a string that
@@ -96,60 +294,80 @@ class Scanner {
 
   const ShapeProblem& problem() const { return problem_; }
 
-  // After run_at stopped at a cross-reference stream: the object streams its
-  // rows name (PoDoFo parses them while it loads, wherever they lie) are
-  // read from their offsets, inflated and scanned as the front-to-back scan
-  // does for the object streams it sees.
-  void follow_cross_reference_stream() {
-    if (!stopped_at_stream_ || !problem_.message.empty()) return;
-    const std::string dict = unescaped(stream_dict_);
-    const std::vector<long long> widths = numbers_after(dict, "/W");
+  // scan_trailers, after run_at read the cross-reference section at
+  // `offset` (a classic table and its trailer, or a stream): its rows count
+  // the entries naming each object stream, and its /Size and rows say how
+  // large PoDoFo's table of entries grows.
+  void read_section(size_t offset) {
+    if (!problem_.message.empty()) return;
+    Section section{offset, stopped_at_stream_, std::string(stopped_text_)};
+    for (const long long size : integers_of(section.text, "Size")) table_size_ = std::max(table_size_, static_cast<double>(size));
+    rows_of(section, [&](long long object, int type, long long second) {
+      table_size_ = std::max(table_size_, static_cast<double>(object) + 1);
+      if (type != 2) return;
+      if (named_.size() >= kMaxObjectStreams && !named_.contains(second)) unmeasurable_ = true;
+      else ++named_[second];
+    });
+    sections_.push_back(std::move(section));
+  }
 
-    if (widths.size() != 3 || std::any_of(widths.begin(), widths.end(), [](long long w) { return w < 0 || w > 8; })) return;
-    std::vector<long long> index = numbers_after(dict, "/Index");
-    if (index.empty()) {
-      const std::vector<long long> size = numbers_after(dict, "/Size");
-      if (size.empty()) return;
-      index = {0, size.front()};
+  // Once every section is read: each object stream an entry names is read
+  // from every offset an entry of any section gives it (PoDoFo parses them
+  // all while it loads, wherever they lie), inflated and scanned as the
+  // front-to-back scan does, and its header measured.
+  void read_object_streams() {
+    std::map<long long, std::vector<long long>> located;
+    for (const Section& section : sections_) {
+      rows_of(section, [&](long long object, int type, long long second) {
+        if (type != 1 || !named_.contains(object)) return;
+        std::vector<long long>& offsets = located[object];
+        if (std::find(offsets.begin(), offsets.end(), second) != offsets.end()) return;
+        if (offsets.size() == 4) unmeasurable_ = true;
+        else offsets.push_back(second);
+      });
     }
-    std::string rows, filter;
-    if (stream_bytes(dict, stopped_at_stream_, size_t{64} << 20, rows, filter) != Read::ok) return;
-    const std::vector<long long> columns = numbers_after(dict, "/Columns");
-    const std::vector<long long> predictor = numbers_after(dict, "/Predictor");
-    if (!predictor.empty() && predictor.front() >= 10) {
-      std::optional<std::string> plain =
-          unpredict_png(rows, 1, 8, static_cast<int>(columns.empty() ? 1 : columns.front()));
-      if (!plain) return;
-      rows = std::move(*plain);
-    }
-    const size_t row = static_cast<size_t>(widths[0] + widths[1] + widths[2]);
-    if (row == 0) return;
-    std::map<long long, long long> offsets;  // object number -> offset, for type 1 rows
-    std::set<long long> streams;             // object streams named by type 2 rows
-    size_t at = 0;
-    for (size_t k = 0; k + 1 < index.size(); k += 2) {
-      for (long long n = 0; n < index[k + 1] && at + row <= rows.size(); ++n, at += row) {
-        auto field = [&](size_t from, long long width) {
-          long long v = 0;
-          for (long long b = 0; b < width; ++b) v = v << 8 | static_cast<unsigned char>(rows[from + static_cast<size_t>(b)]);
-          return v;
-        };
-        const long long type = widths[0] == 0 ? 1 : field(at, widths[0]);
-        const long long second = field(at + static_cast<size_t>(widths[0]), widths[1]);
-        if (type == 1) offsets[index[k] + n] = second;
-        if (type == 2 && streams.size() < 100000) streams.insert(second);
-        if (type == 2 && (named_.size() < 100000 || named_.contains(second))) ++named_[second];
+    for (const auto& [stream, entries] : named_) {
+      const auto found = located.find(stream);
+      // Named, but at no offset: PoDoFo cannot load it either, unless it
+      // reads an entry some other way than this scan does.
+      if (found == located.end()) unmeasurable_ = true;
+      if (found == located.end() || !problem_.message.empty()) continue;
+      for (const long long offset : found->second) {
+        if (offset <= 0 || static_cast<size_t>(offset) >= file_.size()) continue;
+        run_at(static_cast<size_t>(offset));
+        if (!stopped_at_stream_ || !problem_.message.empty()) continue;
+        Header header;
+        object_stream(stopped_text_, stopped_at_stream_, &header);
+        Header& worst = headers_[stream];
+        worst.pairs = std::max(worst.pairs, header.pairs);
+        worst.parsed = std::max(worst.parsed, header.parsed);
+        if (!header.measured) unmeasurable_ = true;
       }
     }
-    for (const long long number : streams) {
-      const auto found = offsets.find(number);
+  }
 
-      if (found == offsets.end() || found->second < 0 || static_cast<size_t>(found->second) >= file_.size()) continue;
-      run_at(static_cast<size_t>(found->second));
-      if (!stopped_at_stream_ || !problem_.message.empty()) continue;
-      object_stream(stream_dict_, stopped_at_stream_);
-      if (!problem_.message.empty()) return;
+  // The sections were more than scan_trailers reads.
+  void sections_left_unread() { unmeasurable_ = true; }
+
+  // PoDoFo 0.9.8's cost of reading the object streams the entries name
+  // (PdfParser::ReadObjectFromStream, PdfObjectStreamParserObject), in
+  // units of about a quarter of a nanosecond: for each stream, a pass over
+  // its whole table of entries; for each pair of the stream's header, a
+  // search of the n entries naming the stream, a parse of the value at its
+  // offset, and, past n pairs, an object removed and inserted again in its
+  // sorted list of objects. Infinite when the scan could not measure it.
+  double object_stream_cost() const {
+    if (unmeasurable_) return HUGE_VAL;
+    // Measured: 2,000 pairs each parsing one 590 KB array take 91 s.
+    constexpr double kParseCost = 300;  // a byte parsed, against one entry compared
+    double cost = 0;
+    for (const auto& [stream, n] : named_) {
+      const auto header = headers_.find(stream);
+      if (header == headers_.end()) continue;  // not a stream: PoDoFo stops there
+      const double pairs = header->second.pairs;
+      cost += table_size_ + pairs * n + std::max(0.0, pairs - n) * table_size_ + kParseCost * header->second.parsed;
     }
+    return cost;
   }
 
  private:
@@ -204,10 +422,8 @@ class Scanner {
         if (one_object_ && (word == "endobj" || word == "stream" || word == "startxref")) {
           finish_object(origin + i);
           scanned_ += i;
-          if (word == "stream") {
-            stopped_at_stream_ = origin + end;
-            stream_dict_ = data.substr(0, i);
-          }
+          if (word == "stream") stopped_at_stream_ = origin + end;
+          stopped_text_ = data.substr(0, i);
           return;
         }
         if (one_object_ && (last_name_ == "Prev" || last_name_ == "XRefStm") && word.size() < 19 &&
@@ -275,7 +491,9 @@ class Scanner {
   // of the deflate data on its own, so inflating from the stream's start
   // counts at least what PoDoFo will make, whatever /Length and any
   // "endstream" inside the data say. `after` is the end of its `stream`.
-  void object_stream(std::string_view raw_dict, size_t after) {
+  // With `header`, the header is measured too (a stream that does not
+  // inflate whole is not measured).
+  void object_stream(std::string_view raw_dict, size_t after, Header* header = nullptr) {
     const std::string dict = unescaped(raw_dict);
     const size_t offset = after_eol(after);
     if (dict.find("/DecodeParms") != std::string::npos) {
@@ -284,7 +502,8 @@ class Scanner {
     }
     const size_t limit = limits_.max_object_stream_bytes;
     std::string decoded, filter;
-    switch (stream_bytes(dict, after, limit - std::min(decoded_, limit), decoded, filter)) {
+    bool whole = true;
+    switch (stream_bytes(dict, after, limit - std::min(decoded_, limit), decoded, filter, &whole)) {
       case Read::unknown_filter:
         fail("an object stream is encoded with /" + filter + "; redact reads object streams only with /FlateDecode", offset);
         return;
@@ -299,6 +518,10 @@ class Scanner {
       fail("object streams hold more than " + std::to_string(limit >> 20) + " MiB", offset);
       return;
     }
+    if (header) {
+      *header = measure_header(raw_dict, decoded);
+      header->measured = header->measured && whole;
+    }
     scan(decoded, offset, false);
   }
 
@@ -309,35 +532,13 @@ class Scanner {
     return after;
   }
 
-  // The integers after `key` in a dictionary's text: one, or an array's.
-  static std::vector<long long> numbers_after(std::string_view dict, std::string_view key) {
-    std::vector<long long> out;
-    size_t at = dict.find(key);
-    while (at != std::string_view::npos && at + key.size() < dict.size() && is_regular(static_cast<unsigned char>(dict[at + key.size()]))) {
-      at = dict.find(key, at + 1);  // /W is not /Width
-    }
-    if (at == std::string_view::npos) return out;
-    at += key.size();
-    while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
-    const bool array = at < dict.size() && dict[at] == '[';
-    if (array) ++at;
-    while (at < dict.size() && out.size() < 4096) {
-      while (at < dict.size() && is_space(static_cast<unsigned char>(dict[at]))) ++at;
-      size_t end = at;
-      while (end < dict.size() && end - at < 18 && dict[end] >= '0' && dict[end] <= '9') ++end;
-      if (end == at) break;
-      out.push_back(std::stoll(std::string(dict.substr(at, end - at))));
-      at = end;
-      if (!array) break;
-    }
-    return out;
-  }
-
   // A stream's decoded bytes (Flate or none), its data starting past the end
   // of line after the `stream` keyword that ends at `after`, within `limit`.
   // For an unknown filter, `filter` names it.
   enum class Read { ok, unknown_filter, too_large };
-  Read stream_bytes(std::string_view dict, size_t after, size_t limit, std::string& out, std::string& filter) const {
+  // `whole` (if given) is cleared when Flate data ends early or is damaged.
+  Read stream_bytes(std::string_view dict, size_t after, size_t limit, std::string& out, std::string& filter,
+                    bool* whole = nullptr) const {
     std::string_view input = file_.substr(std::min(after_eol(after), file_.size()));
     const std::vector<std::string> names = filters(dict);
     if (names.empty()) {
@@ -352,10 +553,91 @@ class Scanner {
       }
       Inflated inflated = inflate(input, limit);
       if (inflated.over_limit) return Read::too_large;
+      if (whole && !inflated.complete) *whole = false;
       out = std::move(inflated.data);
       input = out;
     }
     return Read::ok;
+  }
+
+  // Calls row(object, type, second) for each entry of a cross-reference
+  // section, read as PoDoFo reads it: type 1 (in use, `second` its offset),
+  // 2 (in object stream `second`) or 0 (free). A classic table's entries
+  // are 20 bytes each after the subsection's two numbers, where 's' marks an
+  // entry in the object stream its generation names. An entry the scan
+  // cannot decode where PoDoFo might makes the cost unmeasurable.
+  template <typename Row>
+  void rows_of(const Section& section, Row row) {
+    if (section.stream_at) {
+      stream_rows(section, row);
+      return;
+    }
+    size_t at = skip_space(file_, section.offset);
+    if (file_.substr(at, 4) != "xref") return;
+    at += 4;
+    for (;;) {
+      at = skip_space(file_, at);
+      const std::optional<long long> first = integer_at(file_, at);
+      at = skip_space(file_, at);
+      const std::optional<long long> count = first ? integer_at(file_, at) : std::nullopt;
+      if (!count || *first < 0 || *count < 0 || *first > (1LL << 40) || *count > (1LL << 40)) return;
+      table_size_ = std::max(table_size_, static_cast<double>(*first + *count));
+      while (at < file_.size() && is_space(static_cast<unsigned char>(file_[at]))) ++at;
+      for (long long k = 0; k < *count; ++k, at += 20) {
+        if (at + 20 > file_.size()) return;
+        char entry[21];
+        std::memcpy(entry, file_.data() + at, 20);
+        entry[20] = '\0';
+        long long offset = 0, generation = 0;
+        char used = 0, end1 = 0, end2 = 0;
+        if (std::sscanf(entry, "%10lld %5lld %c%c%c", &offset, &generation, &used, &end1, &end2) != 5) return;
+        row(*first + k, used == 'n' ? 1 : used == 's' ? 2 : 0, used == 's' ? generation : offset);
+      }
+    }
+  }
+
+  template <typename Row>
+  void stream_rows(const Section& section, Row row) {
+    const std::vector<long long> widths = integers_of(section.text, "W");
+    if (widths.size() != 3 || std::any_of(widths.begin(), widths.end(), [](long long w) { return w < 0 || w > 8; })) return;
+    std::vector<long long> index = integers_of(section.text, "Index");
+    if (const std::vector<long long> size = integers_of(section.text, "Size"); index.empty() && size.size() == 1) {
+      index = {0, size.front()};
+    }
+    std::string rows, filter;
+    if (stream_bytes(unescaped(section.text), section.stream_at, size_t{64} << 20, rows, filter) != Read::ok) {
+      unmeasurable_ = true;
+      return;
+    }
+    // /DecodeParms is a dictionary, or an array of them.
+    std::vector<long long> predictor = integers_of(section.text, "Predictor", 2);
+    std::vector<long long> columns = integers_of(section.text, "Columns", 2);
+    if (predictor.empty()) predictor = integers_of(section.text, "Predictor", 3), columns = integers_of(section.text, "Columns", 3);
+    if (!predictor.empty() && predictor.front() >= 10) {
+      std::optional<std::string> plain = unpredict_png(rows, 1, 8, static_cast<int>(columns.empty() ? 1 : columns.front()));
+      if (!plain) {
+        unmeasurable_ = true;
+        return;
+      }
+      rows = std::move(*plain);
+    } else if (!predictor.empty() && predictor.front() > 1) {
+      unmeasurable_ = true;
+      return;
+    }
+    const size_t width = static_cast<size_t>(widths[0] + widths[1] + widths[2]);
+    if (width == 0) return;
+    const auto field = [&](size_t from, long long bytes) {
+      long long v = 0;
+      for (long long b = 0; b < bytes; ++b) v = v << 8 | static_cast<unsigned char>(rows[from + static_cast<size_t>(b)]);
+      return v;
+    };
+    size_t at = 0;
+    for (size_t k = 0; k + 1 < index.size(); k += 2) {
+      for (long long n = 0; n < index[k + 1] && at + width <= rows.size(); ++n, at += width) {
+        const long long type = widths[0] == 0 ? 1 : field(at, widths[0]);
+        if (type == 1 || type == 2) row(index[k] + n, static_cast<int>(type), field(at + static_cast<size_t>(widths[0]), widths[1]));
+      }
+    }
   }
 
   void fail(const std::string& message, size_t offset) {
@@ -370,28 +652,18 @@ class Scanner {
   bool one_object_ = false;           // run_at: stop at the end of one object
   size_t scanned_ = 0;                // bytes read by run_at so far
   size_t stopped_at_stream_ = 0;      // run_at: just after the `stream` it stopped at, or 0
-  std::string_view stream_dict_;      // run_at: the text from the object's start to there
+  std::string_view stopped_text_;     // run_at: the text from where it began to where it stopped
   std::vector<long long> named_offsets_;
 
- public:
-  // PoDoFo's cost of reading the object streams the cross-reference
-  // streams read so far name, priced once every section is read: the
-  // streams of all sections together, each against the largest /Size the
-  // file says anywhere (PoDoFo's table has the newest trailer's /Size,
-  // whichever section holds the rows).
-  double object_stream_cost() const {
-    double largest = 0;
-    for (size_t at = file_.find("/Size"); at != std::string_view::npos; at = file_.find("/Size", at + 5)) {
-      const std::vector<long long> size = numbers_after(file_.substr(at, 64), "/Size");
-      if (!size.empty()) largest = std::max(largest, static_cast<double>(size.front()));
-    }
-    double cost = 0;
-    for (const auto& [stream, n] : named_) cost += largest + n * n;
-    return cost;
-  }
+  // scan_trailers: what the cross-reference sections it read name.
+  static constexpr size_t kMaxObjectStreams = 100000;
+  std::vector<Section> sections_;
+  std::map<long long, double> named_;    // object stream -> entries naming it, over every section
+  std::map<long long, Header> headers_;  // object stream -> its header, the worst of its offsets
+  double table_size_ = 0;                // the largest /Size or entry of any section
+  bool unmeasurable_ = false;            // something PoDoFo may read that the scan could not count
 
  private:
-  std::map<long long, double> named_;  // object stream -> type 2 rows naming it, over every section
   bool object_stream_named_ = false;  // /ObjStm or /First since the object began
   size_t decoded_ = 0;
   int deepest_ = 0;   // in the current object
@@ -430,8 +702,10 @@ ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
     pending.pop_back();
     if (offset < 0 || static_cast<size_t>(offset) >= file.size() || !seen.insert(offset).second) continue;
     for (const long long next : scanner.run_at(static_cast<size_t>(offset))) pending.push_back(next);
-    scanner.follow_cross_reference_stream();
+    scanner.read_section(static_cast<size_t>(offset));
   }
+  if (!pending.empty()) scanner.sections_left_unread();
+  scanner.read_object_streams();
   ShapeProblem problem = scanner.problem();
   problem.object_stream_cost = scanner.object_stream_cost();
   return problem;

@@ -22,8 +22,9 @@ with the outcome its class calls for, and within a memory bound.
   items (a small compressed stream that would take gigabytes parsed): held
   within the per-page budget of operations and operands;
 - 120,000 objects in one object stream (PoDoFo's reading takes time
-  growing with their square): read from libqpdf's copy with the objects
-  loose, and the audit log says so;
+  growing with their square), and a stream whose header names one object
+  3,000 times (PoDoFo parses its value each time): read from libqpdf's copy
+  with the objects loose, and the audit log says so;
 - a page listed 200,000 times in the page tree: read once; an xref that
   claims 8,388,000 objects: no output of that many free entries;
 - a progressive JPEG of 30,000 empty scans under a match: libjpeg stops at
@@ -50,21 +51,24 @@ import zlib
 
 from pdf_inputs import FONT, TEXT, Checks, argument_parser, flate, page_objects, read_ppm, stream, write_pdf
 
-def with_object_stream(loose, packed, hide=(b"", b"")):
+def with_object_stream(loose, packed, hide=(b"", b""), pairs=None):
     """A file whose objects `packed` [(number, body)] sit in one object
     stream (object 90), with a cross-reference stream (object 91); `hide`
-    (before, after) is written around object 90."""
-    header = b" ".join(b"%d %d" % (n, 0) for n, _ in packed)
+    (before, after) is written around object 90. With `pairs`, the stream's
+    header names the first packed object that many times over."""
     bodies, offsets, at = b"", [], 0
     for n, body in packed:
         offsets.append(at)
         bodies += body + b"\n"
         at += len(body) + 1
     header = b" ".join(b"%d %d" % (n, o) for (n, _), o in zip(packed, offsets)) + b"\n"
+    if pairs:
+        header = b"%d 0 " % packed[0][0] * pairs + b"\n"
     data = flate(header + bodies)
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     where = {}
-    for n, body in loose + [(90, stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(packed), len(header)),
+    count = pairs or len(packed)
+    for n, body in loose + [(90, stream(b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (count, len(header)),
                                         data))]:
         if n == 90:
             out += hide[0]
@@ -307,6 +311,12 @@ def cases():
     # seconds (a minute for 400,000); read by way of libqpdf's
     # copy with the objects loose.
     yield "object_stream.of_120000_objects", large_object_stream(120000), {0, 1}, "notes=rewritten by libqpdf"
+    # One entry names object 80 in the stream, but its header names it
+    # 3,000 times; PoDoFo parses the value at its offset, an array of
+    # 300,000 numbers, for each: minutes, though the entries say one object.
+    yield ("object_stream.header_pairs_past_the_entries",
+           with_object_stream(page_objects(), [(80, b"[" + b"0 " * 300000 + b"]")], pairs=3000), {0, 1},
+           "notes=rewritten by libqpdf")
     # Form n draws form n+1 ten times; the last draws text.
     forms = []
     for n in range(15):

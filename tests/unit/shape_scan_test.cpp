@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cmath>
 #include <string>
 
 namespace redact::pdf::detail {
@@ -137,30 +138,86 @@ TEST(ShapeScan, ObjectStreamsAreInflatedWithALimitAndScanned) {
             "");
 }
 
-// PoDoFo goes through every cross-reference entry for each object stream,
-// and looks each of a stream's objects up among its entries: /Size + n^2 a
-// stream.
-TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
+// A file of object stream 7 (its dictionary `stream_dict`, its data
+// `data`), and a cross-reference stream (object 1, of `xref_dict` besides
+// /W and /Length) whose entries 2, 3 and 4 are in object stream `named`.
+std::string object_stream_file(const std::string& stream_dict, const std::string& data, const std::string& xref_dict = "/Size 10",
+                               char named = 7) {
+  std::string file = "%PDF-1.7\n";
+  const size_t stream_at = file.size();
+  file += "7 0 obj\n<< " + stream_dict + " /Length " + std::to_string(data.size()) + " >>\nstream\n" + data +
+          "\nendstream\nendobj\n";
+  const size_t xref_at = file.size();
   std::string rows;
   for (int n = 0; n < 10; ++n) {
-    const bool packed = n >= 2 && n <= 4;  // objects 2, 3 and 4 in object stream 7
-    rows += std::string{static_cast<char>(packed ? 2 : 0), static_cast<char>(packed ? 7 : 0), static_cast<char>(packed ? n - 2 : 0)};
+    const bool packed = n >= 2 && n <= 4;
+    const size_t at = n == 7 ? stream_at : n == 1 ? xref_at : 0;
+    rows += std::string{static_cast<char>(packed ? 2 : at ? 1 : 0), static_cast<char>(packed ? 0 : at >> 8),
+                        static_cast<char>(packed ? named : at & 0xff), static_cast<char>(packed ? n - 2 : 0)};
   }
-  const std::string file = "%PDF-1.7\n1 0 obj\n<< /Type /XRef /Size 10 /W [1 1 1] /Length 30 >>\nstream\n" + rows +
-                           "\nendstream\nendobj\nstartxref\n9\n%%EOF\n";
+  file += "1 0 obj\n<< /Type /XRef " + xref_dict + " /W [1 2 1] /Length 40 >>\nstream\n" + rows + "\nendstream\nendobj\n";
+  return file + "startxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+}
+
+// Three values of 3 bytes each, and the header pairs that name them.
+const std::string kValues = "[1][2][3]";
+const std::string kHeader = "2 0 3 3 4 6 ";
+
+// PoDoFo goes through every cross-reference entry for each object stream;
+// for each pair of the stream's header it parses the value at its offset
+// and looks the object up among the n entries naming the stream; a pair
+// past n removes and inserts an object again in a list of every object.
+TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
+  const std::string file = object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues);
   const ShapeProblem scanned = scan_trailers(file);
   EXPECT_EQ(scanned.message, "");
-  EXPECT_DOUBLE_EQ(scanned.object_stream_cost, 10 + 3 * 3);
+  EXPECT_DOUBLE_EQ(scanned.object_stream_cost, 10 + 3 * 3 + 300 * 9);
+
   // A newer section (here a classic table) whose trailer says a larger
-  // /Size than the one holding the rows: PoDoFo's table has that size.
+  // /Size than the one holding the entries: PoDoFo's table has that size.
   std::string updated = file.substr(0, file.find("startxref"));
   const size_t classic = updated.size();
-  updated += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 8000000 /Prev 9 >>\nstartxref\n" + std::to_string(classic) +
-             "\n%%EOF\n";
-  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 8000000 + 3 * 3);
+  const std::string xref_at = file.substr(file.find("startxref") + 10, file.find("\n%%EOF") - file.find("startxref") - 10);
+  updated += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 8000000 /Prev " + xref_at + " >>\nstartxref\n" +
+             std::to_string(classic) + "\n%%EOF\n";
+  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 8000000 + 3 * 3 + 300 * 9);
   EXPECT_DOUBLE_EQ(scan_trailers("%PDF-1.7\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF\n")
                        .object_stream_cost,
                    0);
+}
+
+// What an attacker does to make PoDoFo's reading cost more than the
+// entries say: each is counted all the same.
+TEST(ShapeScan, ObjectStreamCostsCannotHideFromTheScan) {
+  // Header pairs no entry names: 1,000 pairs, each parsing a value of 3
+  // bytes and searching 3 entries, 997 of them past the entries.
+  std::string header;
+  for (int k = 0; k < 1000; ++k) header += "2 0 ";
+  const std::string many = object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(header.size()), header + kValues);
+  EXPECT_DOUBLE_EQ(scan_trailers(many).object_stream_cost, 10 + 1000 * 3 + 997 * 10 + 300 * 3 * 1000);
+
+  // The same value parsed for every pair: a big one costs its size each time.
+  const std::string big = "[" + std::string(100000, '1') + "]";
+  const std::string repeated = object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(header.size()), header + big);
+  EXPECT_GT(scan_trailers(repeated).object_stream_cost, 300.0 * 1000 * 100000);
+
+  // /N and /First behind a comment or an escape, as PoDoFo reads them.
+  const std::string hidden = object_stream_file("/Type /ObjStm /N %\n 1000 /Fir#73t " + std::to_string(header.size()), header + big);
+  EXPECT_GT(scan_trailers(hidden).object_stream_cost, 300.0 * 1000 * 100000);
+
+  // /Size escaped or behind a comment in the trailer.
+  for (const std::string size : {"/Si#7Ae 8000000", "/Size %x\n8000000"}) {
+    EXPECT_DOUBLE_EQ(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues, size)).object_stream_cost,
+                     8000000 + 3 * 3 + 300 * 9)
+        << size;
+  }
+
+  // A stream the entries name that the scan cannot find, and one whose data
+  // does not inflate whole (encrypted, say): not measured, so infinite.
+  EXPECT_EQ(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues, "/Size 10", 8)).object_stream_cost,
+            HUGE_VAL);
+  const std::string garbled = object_stream_file("/Type /ObjStm /N 3 /First 12 /Filter /FlateDecode", "x\x9c garbage");
+  EXPECT_EQ(scan_trailers(garbled).object_stream_cost, HUGE_VAL);
 }
 
 }  // namespace
