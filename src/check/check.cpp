@@ -8,9 +8,9 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/diagnostics.h"
+#include "core/text.h"
 #include "extract/layout.h"
 #include "extract/readings.h"
 #include "normalize/normalizer.h"
@@ -287,7 +287,7 @@ class Checker {
     if (holds_nothing_.contains(text)) return;
     const std::vector<match::Match> matches = matcher_.find(normalize::normalized(text));
     if (matches.empty()) {
-      if (holds_nothing_.size() < kMaxRemembered && text.size() <= kMaxRememberedSize) holds_nothing_.insert(text);
+      holds_nothing_.remember(text);
       return;
     }
     const match::Pattern& pattern = matcher_.patterns()[matches.front().pattern];
@@ -719,10 +719,7 @@ class Checker {
   CheckOptions options_;
   Report report_;
   std::set<std::tuple<int, std::string, long long, long long>> leaks_seen_;
-  // Texts found to hold no match (a file may repeat one link 30,000 times);
-  // bounded, so that a file of many distinct strings does not keep them all.
-  static constexpr size_t kMaxRemembered = 4096, kMaxRememberedSize = 1024;
-  std::unordered_set<std::string> holds_nothing_;
+  HoldsNothing holds_nothing_;
 };
 
 }  // namespace

@@ -15,7 +15,6 @@
 #include <mutex>
 #include <map>
 #include <set>
-#include <unordered_set>
 
 #include "pdf/interpreter.h"
 #include "pdf/ccitt.h"
@@ -1506,10 +1505,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       {"TM", false, Action::cut},         {"V", false, Action::cut},    {"DV", false, Action::cut},
       {"URI", false, Action::blank},
   };
-  // Texts found to hold nothing, read every way; bounded, so that a file
-  // of many distinct strings does not keep them all.
-  std::unordered_set<std::string> holds_nothing;
-  constexpr size_t kMaxRemembered = 4096, kMaxRememberedSize = 1024;
+  HoldsNothing holds_nothing;  // read every way
   // Whether `text` holds a match read any way (other_readings): the tag.
   const auto held = [&](const std::string& text) -> std::optional<size_t> {
     if (holds_nothing.contains(text)) return std::nullopt;
@@ -1517,7 +1513,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
     for (const std::string& other : other_readings(text)) {
       if (auto cut = edit(other)) return cut->tag;
     }
-    if (holds_nothing.size() < kMaxRemembered && text.size() <= kMaxRememberedSize) holds_nothing.insert(text);
+    holds_nothing.remember(text);
     return std::nullopt;
   };
   for (PdfObject* object : reachable(objects, roots)) {
