@@ -199,13 +199,20 @@ void refuse(const detail::ShapeProblem& problem, const std::string& path) {
 // stream, costs 4 * 10^9, about a second.
 constexpr double kMaxObjectStreamCost = 1e10;
 
-// Refuses what PoDoFo cannot survive; returns whether its object streams
-// are too costly for PoDoFo to read.
-bool refuse_bad_shape(std::string_view bytes, const std::string& path) {
+// How a file that may go to PoDoFo should be read.
+enum class Reading {
+  podofo,     // PoDoFo reads the file itself
+  costly,     // its object streams cost PoDoFo too much: libqpdf's copy with the objects loose
+  encrypted,  // libqpdf's decrypted copy (PoDoFo would encrypt the output again)
+};
+
+// Refuses what PoDoFo cannot survive; says how the rest should be read.
+Reading refuse_bad_shape(std::string_view bytes, const std::string& path) {
   refuse(detail::scan_shape(bytes), path);
   const detail::ShapeProblem trailers = detail::scan_trailers(bytes);
   refuse(trailers, path);
-  return trailers.object_stream_cost > kMaxObjectStreamCost;
+  if (trailers.encrypted) return Reading::encrypted;
+  return trailers.object_stream_cost > kMaxObjectStreamCost ? Reading::costly : Reading::podofo;
 }
 
 // The same for the objects PoDoFo has listed but not parsed yet, each read
@@ -360,7 +367,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
   if (!std::ifstream(path, std::ios::binary)) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
   const MappedFile file(path);
   if (bytes_sha256) *bytes_sha256 = sha256_hex(file.bytes());
-  const bool costly = refuse_bad_shape(file.bytes(), path);
+  const Reading reading = refuse_bad_shape(file.bytes(), path);
 
   // What PoDoFo and qpdf inflate while they load (object and cross-reference
   // streams) is bounded as the shape scan bounds it.
@@ -379,12 +386,12 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     // From the mapped bytes (PoDoFo copies them): reading the file itself,
     // PoDoFo seeks and asks the position for every object, three system
     // calls a time (a fifth of the time on a file of 65,000 objects).
-    if (!costly) impl->pdf.LoadFromBuffer(file.bytes().data(), static_cast<long>(file.bytes().size()));
+    if (reading == Reading::podofo) impl->pdf.LoadFromBuffer(file.bytes().data(), static_cast<long>(file.bytes().size()));
     // An encrypted file goes through qpdf even when PoDoFo opens it: PoDoFo
     // would encrypt the output again, with no way to drop it.
-    if (costly) {
+    if (reading == Reading::costly) {
       damage = kCostlyObjectStreams;
-    } else if (impl->pdf.GetEncrypted()) {
+    } else if (reading == Reading::encrypted || impl->pdf.GetEncrypted()) {
       damage = "encrypted";
     } else if (tail_of(file.bytes()).unfinished) {
       damage = kUnfinished;
@@ -422,7 +429,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");
     }
-    if (refuse_bad_shape(rescued.bytes, path)) {
+    if (refuse_bad_shape(rescued.bytes, path) != Reading::podofo) {
       throw Error(ErrorKind::limit, Location{path}, "is refused: even libqpdf's copy holds object streams too large to read");
     }
     try {
@@ -456,9 +463,14 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
   std::string data(length, '\0');
   in.read(data.data(), static_cast<std::streamsize>(length));
   if (static_cast<size_t>(in.gcount()) != length) throw Error(ErrorKind::io, Location{path}, "is shorter than expected");
-  if (refuse_bad_shape(data, path)) {
-    throw Error(ErrorKind::limit, Location{path, 0, "", static_cast<long long>(length)},
-                "the revision ending here holds object streams too large to read");
+  if (refuse_bad_shape(data, path) != Reading::podofo) {
+    // Read from libqpdf's copy, decrypted and with its objects loose.
+    detail::RescuedFile rescued = detail::rescue_with_qpdf(path, data, "");
+    if (refuse_bad_shape(rescued.bytes, path) != Reading::podofo) {
+      throw Error(ErrorKind::limit, Location{path, 0, "", static_cast<long long>(length)},
+                  "the revision ending here holds object streams too large to read");
+    }
+    data = std::move(rescued.bytes);
   }
   auto impl = std::make_unique<Impl>();
   impl->path = path;

@@ -114,13 +114,12 @@ std::optional<long long> integer_at(std::string_view text, size_t& at) {
   return std::stoll(std::string(token));
 }
 
-// The integers of `key`'s value (one, or an array's) among the entries
-// `depth` dictionaries and arrays deep in an object's text (1: the
-// outermost dictionary), as PoDoFo reads them: names with #xx escapes
-// decoded, comments skipped, a repeated key's last value winning, a
-// reference ("5 0 R") no integer. Empty when absent or not integers.
-std::vector<long long> integers_of(std::string_view text, std::string_view key, int depth = 1) {
-  std::vector<long long> found;
+// Calls found(at) for each entry of `key` among the entries `depth`
+// dictionaries and arrays deep in an object's text (1: the outermost
+// dictionary), `at` just after the key, as PoDoFo reads them: names with #xx
+// escapes decoded, comments and strings skipped.
+template <typename Found>
+void find_key(std::string_view text, std::string_view key, int depth, Found found) {
   int level = 0;
   size_t i = 0;
   while (i < text.size()) {
@@ -142,25 +141,40 @@ std::vector<long long> integers_of(std::string_view text, std::string_view key, 
       const size_t end = token_end(text, i + 1);
       const bool wanted = level == depth && decode_name(text.substr(i + 1, end - i - 1)) == key;
       i = end;
-      if (!wanted) continue;
-      std::vector<long long> value;
-      size_t at = skip_space(text, i);
-      if (at < text.size() && text[at] == '[') {
-        at = skip_space(text, at + 1);
-        for (std::optional<long long> n; value.size() < 4096 && (n = integer_at(text, at));) {
-          value.push_back(*n);
-          at = skip_space(text, at);
-        }
-      } else if (const std::optional<long long> n = integer_at(text, at)) {
-        size_t next = skip_space(text, at);
-        const bool reference = integer_at(text, next) && text.substr(skip_space(text, next), 1) == "R";
-        if (!reference) value.push_back(*n);
-      }
-      found = std::move(value);
+      if (wanted) found(i);
     } else {
       ++i;
     }
   }
+}
+
+bool has_key(std::string_view text, std::string_view key) {
+  bool has = false;
+  find_key(text, key, 1, [&](size_t) { has = true; });
+  return has;
+}
+
+// The integers of `key`'s value (one, or an array's), as find_key finds
+// it, a repeated key's last value winning, a reference ("5 0 R") no
+// integer. Empty when absent or not integers.
+std::vector<long long> integers_of(std::string_view text, std::string_view key, int depth = 1) {
+  std::vector<long long> found;
+  find_key(text, key, depth, [&](size_t after) {
+    std::vector<long long> value;
+    size_t at = skip_space(text, after);
+    if (at < text.size() && text[at] == '[') {
+      at = skip_space(text, at + 1);
+      for (std::optional<long long> n; value.size() < 4096 && (n = integer_at(text, at));) {
+        value.push_back(*n);
+        at = skip_space(text, at);
+      }
+    } else if (const std::optional<long long> n = integer_at(text, at)) {
+      size_t next = skip_space(text, at);
+      const bool reference = integer_at(text, next) && text.substr(skip_space(text, next), 1) == "R";
+      if (!reference) value.push_back(*n);
+    }
+    found = std::move(value);
+  });
   return found;
 }
 
@@ -301,6 +315,7 @@ class Scanner {
   void read_section(size_t offset) {
     if (!problem_.message.empty()) return;
     Section section{offset, stopped_at_stream_, std::string(stopped_text_)};
+    encrypted_ = encrypted_ || has_key(section.text, "Encrypt");
     for (const long long size : integers_of(section.text, "Size")) table_size_ = std::max(table_size_, static_cast<double>(size));
     rows_of(section, [&](long long object, int type, long long second) {
       table_size_ = std::max(table_size_, static_cast<double>(object) + 1);
@@ -345,6 +360,8 @@ class Scanner {
       }
     }
   }
+
+  bool encrypted() const { return encrypted_; }
 
   // The sections were more than scan_trailers reads.
   void sections_left_unread() { unmeasurable_ = true; }
@@ -662,6 +679,7 @@ class Scanner {
   std::map<long long, Header> headers_;  // object stream -> its header, the worst of its offsets
   double table_size_ = 0;                // the largest /Size or entry of any section
   bool unmeasurable_ = false;            // something PoDoFo may read that the scan could not count
+  bool encrypted_ = false;               // a trailer names /Encrypt
 
  private:
   bool object_stream_named_ = false;  // /ObjStm or /First since the object began
@@ -708,6 +726,7 @@ ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
   scanner.read_object_streams();
   ShapeProblem problem = scanner.problem();
   problem.object_stream_cost = scanner.object_stream_cost();
+  problem.encrypted = scanner.encrypted();
   return problem;
 }
 

@@ -44,6 +44,10 @@ struct ShapeProblem {
   // (300 a byte). 400,000 objects in one stream (a 4 MB file) take PoDoFo a
   // minute. Infinite when the scan could not measure it.
   double object_stream_cost = 0;
+  // scan_trailers: a trailer (or cross-reference stream) names /Encrypt.
+  // Its object streams cannot be measured (their data is encrypted), but
+  // such a file is read from libqpdf's decrypted copy anyway.
+  bool encrypted = false;
 };
 
 ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits = {});

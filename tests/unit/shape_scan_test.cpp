@@ -186,6 +186,20 @@ TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
                    0);
 }
 
+// An encrypted file's object streams cannot be measured (their data is
+// encrypted); the file is read from libqpdf's decrypted copy instead.
+TEST(ShapeScan, AnEncryptedFileIsKnownByItsTrailer) {
+  const std::string data = "garbage that does not inflate";
+  EXPECT_FALSE(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues)).encrypted);
+  const ShapeProblem encrypted =
+      scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12 /Filter /FlateDecode", data, "/Size 10 /Encr#79pt 9 0 R"));
+  EXPECT_TRUE(encrypted.encrypted);
+  EXPECT_EQ(encrypted.message, "");
+  EXPECT_FALSE(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues, "/Size 10 /Info << /Encrypt 1 >>"))
+                   .encrypted)
+      << "a key of a dictionary inside the trailer";
+}
+
 // What an attacker does to make PoDoFo's reading cost more than the
 // entries say: each is counted all the same.
 TEST(ShapeScan, ObjectStreamCostsCannotHideFromTheScan) {
