@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 namespace redact::pdf::detail {
@@ -29,7 +30,10 @@ Inflated inflate(std::string_view compressed, size_t limit) {
     out.data.append(chunk.data(), produced);
     if (status == Z_BUF_ERROR && z.avail_in == 0) break;  // the data ends before the stream does
   }
-  out.complete = status == Z_STREAM_END;
+  // A wrong Adler-32 at the end: every byte is out, and poppler and MuPDF
+  // show them (MuPDF with a warning), so they are read here too.
+  const bool wrong_checksum = status == Z_DATA_ERROR && z.msg && std::string_view(z.msg) == "incorrect data check";
+  out.complete = status == Z_STREAM_END || (wrong_checksum && !out.over_limit);
   inflateEnd(&z);
   return out;
 }

@@ -17,7 +17,8 @@ struct Inflated {
 };
 
 // Inflates zlib-wrapped deflate data, stopping once more than `limit`
-// bytes would come out.
+// bytes would come out. Data whose only fault is a wrong Adler-32 at its
+// end is complete, as poppler and MuPDF read it.
 Inflated inflate(std::string_view compressed, size_t limit);
 
 // Undoes PNG prediction (Predictor 10 to 15: each row starts with its own

@@ -743,9 +743,16 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
                                const PdfObject* resources, uint32_t stream, int depth) {
   const PdfObject* xobjects = reader_.get_dict(resources, "XObject");
   const PdfObject* xobject = xobjects ? reader_.get(xobjects, name.c_str()) : nullptr;
-  if (!xobject || !xobject->IsDictionary()) {
-    // An image we cannot see might hold text: the page is not complete.
-    incomplete(stream, op.begin, "XObject /" + name + " is not in the resources");
+  if (!xobject || xobject->IsNull()) {
+    // No object by that name (or a reference to none): poppler, MuPDF and
+    // pdf.js draw nothing, and there is nothing to read.
+    warn(stream, op.begin, "XObject /" + name + " is not in the resources; nothing is drawn");
+    return;
+  }
+  if (!xobject->IsDictionary()) {
+    // Something we cannot read as an XObject might hold text: the page is
+    // not complete.
+    incomplete(stream, op.begin, "XObject /" + name + " is not a dictionary");
     return;
   }
   const std::string subtype = reader_.get_name(xobject, "Subtype");

@@ -45,6 +45,21 @@ TEST(Flate, DataCutShortIsIncompleteWithWhatCameBefore) {
   EXPECT_EQ(text.compare(0, out.data.size(), out.data), 0);
 }
 
+// mu__test_4505.pdf of MuPDF's tests: a content stream whose Adler-32 is
+// wrong. poppler and MuPDF show its text, so redact reads it too; a byte
+// damaged inside the deflate data is still incomplete.
+TEST(Flate, AWrongChecksumAloneStillInflatesWhole) {
+  const std::string text = "BT /F1 12 Tf 72 720 Td (Officers were sent to Spain.) Tj ET";
+  std::string z = deflate(text);
+  z.back() = static_cast<char>(z.back() ^ 0x55);
+  const Inflated out = inflate(z, 1 << 20);
+  EXPECT_TRUE(out.complete);
+  EXPECT_EQ(out.data, text);
+  std::string damaged = deflate(text);
+  damaged[2] = static_cast<char>(0xff);  // an invalid block type
+  EXPECT_FALSE(inflate(damaged, 1 << 20).complete);
+}
+
 TEST(Flate, StopsAtTheLimitNotAfterInflatingEverything) {
   const std::string bomb = deflate(std::string(50u << 20, '\0'));  // 50 MB from about 50 KB
   Inflated out = inflate(bomb, 1u << 20);

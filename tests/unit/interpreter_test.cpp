@@ -224,6 +224,19 @@ TEST(Interpreter, MalformedContentGivesWarningsWithPageAndStream) {
   EXPECT_FALSE(r.page.complete);
 }
 
+// An XObject named by no entry draws nothing in poppler, MuPDF or pdf.js
+// (MuPDF's mu__test_4505.pdf draws /RPDFX1, which its resources lack): a
+// warning, not an incomplete page. One that is there but no dictionary
+// could be anything: the page is incomplete.
+TEST(Interpreter, AMissingXObjectDrawsNothingButAnUnreadableOneIsIncomplete) {
+  Read missing = read_content("/X9 Do BT /F1 10 Tf (Hi) Tj ET");
+  EXPECT_TRUE(missing.page.complete);
+  EXPECT_TRUE(missing.warned("XObject /X9 is not in the resources; nothing is drawn"));
+  EXPECT_EQ(missing.page.glyphs.size(), 2u);
+  Read odd = read_content("/X1 Do", {}, "<< /XObject << /X1 12 >> >>");
+  EXPECT_FALSE(odd.page.complete);
+}
+
 TEST(Interpreter, DanglingFontMakesUnknownGlyphsAndAnIncompletePage) {
   Read r = read_content("BT /F9 10 Tf (Hi) Tj ET");
   EXPECT_FALSE(r.page.complete);
