@@ -106,12 +106,15 @@ std::optional<long long> integer_at(std::string_view text, size_t& at) {
   const size_t end = token_end(text, at);
   const std::string_view token = text.substr(at, end - at);
   const size_t sign = !token.empty() && (token[0] == '+' || token[0] == '-') ? 1 : 0;
-  if (token.size() == sign || token.size() - sign > 18 ||
-      !std::all_of(token.begin() + static_cast<long>(sign), token.end(), [](char d) { return d >= '0' && d <= '9'; })) {
+  std::string_view digits = token.substr(sign);
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char d) { return d >= '0' && d <= '9'; })) {
     return std::nullopt;
   }
+  while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);  // zeros in front count for nothing
+  if (digits.size() > 18) return std::nullopt;
   at = end;
-  return std::stoll(std::string(token));
+  const long long value = std::stoll(std::string(digits));
+  return token[0] == '-' ? -value : value;
 }
 
 // Calls found(at) for each entry of `key` among the entries `depth`
@@ -178,12 +181,17 @@ std::vector<long long> integers_of(std::string_view text, std::string_view key, 
   return found;
 }
 
-// Where the one value PoDoFo reads from `at` ends: a dictionary or array to
-// its close, a string, a name or a token. Nothing when that is more than
-// `limit` bytes on.
-std::optional<size_t> value_end(std::string_view data, size_t at, size_t limit) {
+// The one value PoDoFo reads from `at`: a dictionary or array to its close,
+// a string, a name or a token.
+struct Value {
+  size_t end = 0;
+  int depth = 0;  // of dictionaries and arrays
+};
+
+// Nothing when the value runs more than `limit` bytes on.
+std::optional<Value> value_at(std::string_view data, size_t at, size_t limit) {
   const size_t stop = data.size() - at > limit ? at + limit : data.size();
-  int level = 0;
+  int level = 0, deepest = 0;
   for (size_t i = skip_space(data, at); i < stop;) {
     const char c = data[i];
     const bool pair = i + 1 < data.size() && data[i + 1] == c;
@@ -196,7 +204,8 @@ std::optional<size_t> value_end(std::string_view data, size_t at, size_t limit) 
     } else if (c == '<' && pair) {
       ++level, i += 2;
     } else if (c == '<') {
-      i = std::min(data.size(), data.find('>', i) + 1);
+      const size_t close = data.find('>', i);
+      i = close == std::string_view::npos ? data.size() : close + 1;
     } else if (c == '>' && pair) {
       --level, i += 2;
     } else if (c == '[' || c == ']') {
@@ -208,9 +217,10 @@ std::optional<size_t> value_end(std::string_view data, size_t at, size_t limit) 
     } else {
       ++i;
     }
-    if (level <= 0) return i <= stop ? std::optional<size_t>(i) : std::nullopt;
+    deepest = std::max(deepest, level);
+    if (level <= 0) return i <= stop ? std::optional<Value>(Value{i, deepest}) : std::nullopt;
   }
-  return stop == data.size() ? std::optional<size_t>(data.size()) : std::nullopt;
+  return stop == data.size() ? std::optional<Value>(Value{data.size(), deepest}) : std::nullopt;
 }
 
 // What PoDoFo 0.9.8's reading of one object stream costs beyond the entries
@@ -220,8 +230,9 @@ std::optional<size_t> value_end(std::string_view data, size_t at, size_t limit) 
 // an entry names the object or not.
 struct Header {
   double pairs = 0;
-  double parsed = 0;      // bytes parsed, over all pairs
-  bool measured = false;  // false: too many pairs or too much parsing to count
+  double parsed = 0;       // bytes parsed, over all pairs
+  double depth_cubed = 0;  // the cube of each parsed value's depth, over all pairs
+  bool measured = false;   // false: too many pairs, too much parsing, or numbers the scan cannot read as PoDoFo does
 };
 
 constexpr size_t kMaxHeaderPairs = 1000000;
@@ -233,6 +244,9 @@ Header measure_header(std::string_view dict, std::string_view data) {
   // An absent /N is 0 to PoDoFo, but counting the pairs there are is safe.
   const size_t wanted = n.size() == 1 ? static_cast<size_t>(std::max(0LL, n.front())) : SIZE_MAX;
   const long long start = first.size() == 1 ? first.front() : 0;
+  // A /First PoDoFo reads (a reference it follows, a number strtol takes)
+  // but the scan cannot: the pairs would be measured in the wrong place.
+  bool unreadable = first.size() != 1 && has_key(dict, "First");
   // PoDoFo reads each number with strtol: a token that starts with one.
   const auto number = [&](size_t& at) -> std::optional<long long> {
     at = skip_space(data, at);
@@ -240,8 +254,14 @@ Header measure_header(std::string_view dict, std::string_view data) {
     const bool negative = at < end && data[at] == '-';
     const size_t from = at < end && (data[at] == '+' || data[at] == '-') ? at + 1 : at;
     size_t digits = from;
+    while (digits < end && data[digits] == '0') ++digits;  // zeros in front count for nothing
+    const size_t significant = digits;
     long long value = 0;
-    for (; digits < end && digits - from < 18 && data[digits] >= '0' && data[digits] <= '9'; ++digits) {
+    for (; digits < end && data[digits] >= '0' && data[digits] <= '9'; ++digits) {
+      if (digits - significant == 18) {
+        unreadable = true;  // strtol would read a number the scan cannot
+        return std::nullopt;
+      }
       value = value * 10 + (data[digits] - '0');
     }
     if (digits == from) return std::nullopt;
@@ -256,6 +276,7 @@ Header measure_header(std::string_view dict, std::string_view data) {
     if (offsets.size() == kMaxHeaderPairs) return header;
     offsets.push_back(start + *offset);
   }
+  if (unreadable) return header;
   header.pairs = static_cast<double>(offsets.size());
   std::sort(offsets.begin(), offsets.end());
   size_t budget = 8 * data.size() + (size_t{1} << 20);
@@ -263,10 +284,12 @@ Header measure_header(std::string_view dict, std::string_view data) {
     for (same = 1; k + same < offsets.size() && offsets[k + same] == offsets[k];) ++same;
     if (offsets[k] < 0 || static_cast<size_t>(offsets[k]) >= data.size()) continue;
     const size_t at = static_cast<size_t>(offsets[k]);
-    const std::optional<size_t> end = value_end(data, at, budget);
-    if (!end) return header;
-    budget -= *end - at;
-    header.parsed += static_cast<double>(*end - at) * static_cast<double>(same);
+    const std::optional<Value> value = value_at(data, at, budget);
+    if (!value) return header;
+    budget -= value->end - at;
+    const double depth = value->depth;
+    header.parsed += static_cast<double>(value->end - at) * static_cast<double>(same);
+    header.depth_cubed += depth * depth * depth * static_cast<double>(same);
   }
   header.measured = true;
   return header;
@@ -331,24 +354,30 @@ class Scanner {
   // all while it loads, wherever they lie), inflated and scanned as the
   // front-to-back scan does, and its header measured.
   void read_object_streams() {
+    // PoDoFo loads the object at each in-use entry's offset and knows it by
+    // the number its own `N G obj` says, whatever the entry's number: a
+    // stream is looked for under both.
     std::map<long long, std::vector<long long>> located;
+    const auto locate = [&](long long stream, long long offset) {
+      if (!named_.contains(stream)) return;
+      std::vector<long long>& offsets = located[stream];
+      if (std::find(offsets.begin(), offsets.end(), offset) != offsets.end()) return;
+      if (offsets.size() == 4) unmeasurable_ = true;
+      else offsets.push_back(offset);
+    };
     for (const Section& section : sections_) {
       rows_of(section, [&](long long object, int type, long long second) {
-        if (type != 1 || !named_.contains(object)) return;
-        std::vector<long long>& offsets = located[object];
-        if (std::find(offsets.begin(), offsets.end(), second) != offsets.end()) return;
-        if (offsets.size() == 4) unmeasurable_ = true;
-        else offsets.push_back(second);
+        if (type != 1 || second <= 0 || static_cast<size_t>(second) >= file_.size()) return;
+        locate(object, second);
+        size_t at = skip_space(file_, static_cast<size_t>(second));
+        const std::optional<long long> number = integer_at(file_, at);
+        if (number && *number != object) locate(*number, second);
       });
     }
     for (const auto& [stream, entries] : named_) {
       const auto found = located.find(stream);
-      // Named, but at no offset: PoDoFo cannot load it either, unless it
-      // reads an entry some other way than this scan does.
-      if (found == located.end()) unmeasurable_ = true;
       if (found == located.end() || !problem_.message.empty()) continue;
       for (const long long offset : found->second) {
-        if (offset <= 0 || static_cast<size_t>(offset) >= file_.size()) continue;
         run_at(static_cast<size_t>(offset));
         if (!stopped_at_stream_ || !problem_.message.empty()) continue;
         Header header;
@@ -356,8 +385,14 @@ class Scanner {
         Header& worst = headers_[stream];
         worst.pairs = std::max(worst.pairs, header.pairs);
         worst.parsed = std::max(worst.parsed, header.parsed);
+        worst.depth_cubed = std::max(worst.depth_cubed, header.depth_cubed);
         if (!header.measured) unmeasurable_ = true;
       }
+    }
+    // Named, but found nowhere as a stream: PoDoFo cannot load it either,
+    // unless it reads an entry some other way than this scan does.
+    for (const auto& [stream, entries] : named_) {
+      if (!headers_.contains(stream)) unmeasurable_ = true;
     }
   }
 
@@ -375,14 +410,15 @@ class Scanner {
   // sorted list of objects. Infinite when the scan could not measure it.
   double object_stream_cost() const {
     if (unmeasurable_) return HUGE_VAL;
-    // Measured: 2,000 pairs each parsing one 590 KB array take 91 s.
+    // Measured: 2,000 pairs each parsing one 590 KB array take 91 s; and a
+    // value nested d deep costs about d^3 (250 levels: a second).
     constexpr double kParseCost = 300;  // a byte parsed, against one entry compared
+    constexpr double kDepthCost = 256;  // a unit of depth^3
     double cost = 0;
     for (const auto& [stream, n] : named_) {
-      const auto header = headers_.find(stream);
-      if (header == headers_.end()) continue;  // not a stream: PoDoFo stops there
-      const double pairs = header->second.pairs;
-      cost += table_size_ + pairs * n + std::max(0.0, pairs - n) * table_size_ + kParseCost * header->second.parsed;
+      const Header& header = headers_.at(stream);
+      cost += table_size_ + header.pairs * n + std::max(0.0, header.pairs - n) * table_size_ + kParseCost * header.parsed +
+              kDepthCost * header.depth_cubed;
     }
     return cost;
   }
@@ -702,18 +738,41 @@ ShapeProblem scan_objects_at(std::string_view file, const std::vector<long long>
   return scanner.problem();
 }
 
+namespace {
+
+// Where PoDoFo may begin reading cross-reference sections. It looks for
+// `startxref` (or `startref`) in the 512 bytes before the last %%EOF; for
+// an offset past the end, for the last "xref" in the 2 KB before; in a
+// linearized file, for "xref" before the first page's /T. Rather than
+// follow each of those rules (a file built to make the scan and PoDoFo
+// disagree would show the scan one chain and PoDoFo another), the scan
+// reads from every place any rule could lead: each startxref's or
+// startref's number anywhere, and every "xref" in the file. Nothing when
+// there are too many to read.
+std::optional<std::vector<long long>> section_starts(std::string_view file) {
+  constexpr size_t kMaxStarts = 4096;
+  std::vector<long long> starts;
+  for (const std::string_view keyword : {"startxref", "startref"}) {
+    for (size_t at = file.find(keyword); at != std::string_view::npos; at = file.find(keyword, at + 1)) {
+      size_t number = skip_space(file, at + keyword.size());
+      if (const std::optional<long long> offset = integer_at(file, number)) starts.push_back(*offset);
+      if (starts.size() > kMaxStarts) return std::nullopt;
+    }
+  }
+  for (size_t at = file.find("xref"); at != std::string_view::npos; at = file.find("xref", at + 1)) {
+    starts.push_back(static_cast<long long>(at));
+    if (starts.size() > kMaxStarts) return std::nullopt;
+  }
+  return starts;
+}
+
+}  // namespace
+
 ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
   Scanner scanner(file, limits);
-  // The last startxref, as PoDoFo finds it from the end of the file.
-  const size_t at = file.rfind("startxref");
-  if (at == std::string_view::npos) return {};
-  size_t i = at + 9;
-  while (i < file.size() && is_space(static_cast<unsigned char>(file[i]))) ++i;
-  long long first = 0;
-  size_t digits = 0;
-  for (; i < file.size() && file[i] >= '0' && file[i] <= '9' && digits < 18; ++i, ++digits) first = first * 10 + (file[i] - '0');
-  if (digits == 0) return {};
-  std::vector<long long> pending{first};
+  std::optional<std::vector<long long>> starts = section_starts(file);
+  if (!starts) scanner.sections_left_unread();
+  std::vector<long long> pending = starts ? std::move(*starts) : std::vector<long long>{};
   std::set<long long> seen;
   while (!pending.empty() && seen.size() < 1024 && scanner.problem().message.empty()) {
     const long long offset = pending.back();

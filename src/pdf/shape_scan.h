@@ -55,8 +55,9 @@ ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits = {});
 // The same, read from where PoDoFo will read, since the scan above reads the
 // file front to back and an object can hide from it (its offset in a
 // comment, a string or another stream's data): the cross-reference sections
-// and trailers from the last `startxref` back through /Prev and /XRefStm,
-// with the object streams any section's entries name (PoDoFo parses all
+// and trailers from every `startxref` and `startref` number and every
+// "xref" in the file (wherever PoDoFo's rules could start) back through
+// /Prev and /XRefStm, with the object streams any section's entries name (PoDoFo parses all
 // of them while it loads), and each object at `offsets` (the
 // offsets PoDoFo found for the objects it has not parsed yet), each up to
 // its `stream` or `endobj`.

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace redact::pdf::detail {
 namespace {
@@ -165,13 +166,14 @@ const std::string kHeader = "2 0 3 3 4 6 ";
 
 // PoDoFo goes through every cross-reference entry for each object stream;
 // for each pair of the stream's header it parses the value at its offset
-// and looks the object up among the n entries naming the stream; a pair
-// past n removes and inserts an object again in a list of every object.
+// (300 a byte, 256 a level of depth cubed) and looks the object up among
+// the n entries naming the stream; a pair past n removes and inserts an
+// object again in a list of every object.
 TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
   const std::string file = object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues);
   const ShapeProblem scanned = scan_trailers(file);
   EXPECT_EQ(scanned.message, "");
-  EXPECT_DOUBLE_EQ(scanned.object_stream_cost, 10 + 3 * 3 + 300 * 9);
+  EXPECT_DOUBLE_EQ(scanned.object_stream_cost, 10 + 3 * 3 + 300 * 9 + 256 * 3);
 
   // A newer section (here a classic table) whose trailer says a larger
   // /Size than the one holding the entries: PoDoFo's table has that size.
@@ -180,7 +182,7 @@ TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
   const std::string xref_at = file.substr(file.find("startxref") + 10, file.find("\n%%EOF") - file.find("startxref") - 10);
   updated += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 8000000 /Prev " + xref_at + " >>\nstartxref\n" +
              std::to_string(classic) + "\n%%EOF\n";
-  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 8000000 + 3 * 3 + 300 * 9);
+  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 8000000 + 3 * 3 + 300 * 9 + 256 * 3);
   EXPECT_DOUBLE_EQ(scan_trailers("%PDF-1.7\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF\n")
                        .object_stream_cost,
                    0);
@@ -208,7 +210,7 @@ TEST(ShapeScan, ObjectStreamCostsCannotHideFromTheScan) {
   std::string header;
   for (int k = 0; k < 1000; ++k) header += "2 0 ";
   const std::string many = object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(header.size()), header + kValues);
-  EXPECT_DOUBLE_EQ(scan_trailers(many).object_stream_cost, 10 + 1000 * 3 + 997 * 10 + 300 * 3 * 1000);
+  EXPECT_DOUBLE_EQ(scan_trailers(many).object_stream_cost, 10 + 1000 * 3 + 997 * 10 + 300 * 3 * 1000 + 256 * 1000);
 
   // The same value parsed for every pair: a big one costs its size each time.
   const std::string big = "[" + std::string(100000, '1') + "]";
@@ -222,9 +224,48 @@ TEST(ShapeScan, ObjectStreamCostsCannotHideFromTheScan) {
   // /Size escaped or behind a comment in the trailer.
   for (const std::string size : {"/Si#7Ae 8000000", "/Size %x\n8000000"}) {
     EXPECT_DOUBLE_EQ(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues, size)).object_stream_cost,
-                     8000000 + 3 * 3 + 300 * 9)
+                     8000000 + 3 * 3 + 300 * 9 + 256 * 3)
         << size;
   }
+
+  // A value nested deep costs its depth cubed for every pair that parses it.
+  const std::string deep = std::string(200, '[') + std::string(200, ']');
+  EXPECT_GT(scan_trailers(object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(header.size()), header + deep))
+                .object_stream_cost,
+            256.0 * 1000 * 200 * 200 * 200);
+
+  // /First as a reference, with zeros in front, or as PoDoFo's strtol reads
+  // "93-": read where the scan reads it, or not measured.
+  const std::string first = std::to_string(header.size());
+  EXPECT_GT(scan_trailers(object_stream_file("/Type /ObjStm /N 1000 /First 000000000000000000000" + first, header + big))
+                .object_stream_cost,
+            300.0 * 1000 * 100000);
+  for (const std::string& unreadable : std::vector<std::string>{"9 0 R", first + "-"}) {
+    EXPECT_EQ(scan_trailers(object_stream_file("/Type /ObjStm /N 1000 /First " + unreadable, header + big)).object_stream_cost,
+              HUGE_VAL)
+        << unreadable;
+  }
+  // Header offsets longer than 18 digits, zeros in front.
+  std::string padded;
+  for (int k = 0; k < 1000; ++k) padded += "2 000000000000000000000000 ";
+  EXPECT_GT(scan_trailers(object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(padded.size()), padded + big))
+                .object_stream_cost,
+            300.0 * 1000 * 100000);
+
+  // The stream's entry says offset 0 (nothing there), but another entry's
+  // object begins "7 0 obj": PoDoFo knows objects by their own numbers.
+  std::string renumbered = object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(header.size()), header + big);
+  const size_t rows = renumbered.find("stream\n", renumbered.find("/Type /XRef")) + 7;
+  renumbered[rows + 4 * 7 + 1] = 0, renumbered[rows + 4 * 7 + 2] = 0;                          // object 7: offset 0
+  renumbered[rows + 4 * 5] = 1, renumbered[rows + 4 * 5 + 1] = 0, renumbered[rows + 4 * 5 + 2] = 9;  // object 5: "7 0 obj"
+  EXPECT_GT(scan_trailers(renumbered).object_stream_cost, 300.0 * 1000 * 100000);
+
+  // A startxref the scan would not follow from the end: a second one, and
+  // one after the last %%EOF, lead PoDoFo elsewhere; every one is read.
+  const std::string costly = object_stream_file("/Type /ObjStm /N 1000 /First " + std::to_string(header.size()), header + big);
+  const std::string decoy = costly + "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n" +
+                            std::to_string(costly.size()) + "\n%%EOF\n";
+  EXPECT_GT(scan_trailers(decoy).object_stream_cost, 300.0 * 1000 * 100000);
 
   // A stream the entries name that the scan cannot find, and one whose data
   // does not inflate whole (encrypted, say): not measured, so infinite.
