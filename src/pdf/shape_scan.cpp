@@ -717,7 +717,6 @@ class Scanner {
   bool unmeasurable_ = false;            // something PoDoFo may read that the scan could not count
   bool encrypted_ = false;               // a trailer names /Encrypt
 
- private:
   bool object_stream_named_ = false;  // /ObjStm or /First since the object began
   size_t decoded_ = 0;
   int deepest_ = 0;   // in the current object
