@@ -196,7 +196,7 @@ void refuse(const detail::ShapeProblem& problem, const std::string& path) {
 // ShapeProblem::object_stream_cost) takes more than a few seconds and grows
 // with the square of their objects: libqpdf writes the file again with its
 // objects loose first. pdf.js's bug1978317.pdf, 65,542 objects in one
-// stream, costs 4 * 10^9, about a second.
+// stream, costs about 8 * 10^9, a second or two.
 constexpr double kMaxObjectStreamCost = 1e10;
 
 // How a file that may go to PoDoFo should be read.
