@@ -338,15 +338,30 @@ class Scanner {
   void read_section(size_t offset) {
     if (!problem_.message.empty()) return;
     Section section{offset, stopped_at_stream_, std::string(stopped_text_)};
+    // One section reached from several starts (a stream's object from
+    // offsets in the white space before it) is read once.
+    if (!section_starts_.insert(section.stream_at ? section.stream_at : skip_space(file_, offset)).second) return;
     encrypted_ = encrypted_ || has_key(section.text, "Encrypt");
     for (const long long size : integers_of(section.text, "Size")) table_size_ = std::max(table_size_, static_cast<double>(size));
+    size_t in_use = 0;
     rows_of(section, [&](long long object, int type, long long second) {
+      ++entries_;
+      in_use += type != 0;
       table_size_ = std::max(table_size_, static_cast<double>(object) + 1);
       if (type != 2) return;
       if (named_.size() >= kMaxObjectStreams && !named_.contains(second)) unmeasurable_ = true;
       else ++named_[second];
     });
     sections_.push_back(std::move(section));
+    // Every object in use takes a few bytes of the file at least (more than
+    // two, even packed in an object stream): a section listing more is
+    // made to make readers set up millions of objects (PoDoFo and qpdf take
+    // a gigabyte for 8 million entries naming one object of a 61 KB file).
+    if (in_use > 100000 && in_use > file_.size() / 2) {
+      fail("a cross-reference section lists " + std::to_string(in_use) + " objects in use, more than a file of " +
+               std::to_string(file_.size()) + " bytes can hold",
+           offset);
+    }
   }
 
   // Once every section is read: each object stream an entry names is read
@@ -362,16 +377,22 @@ class Scanner {
       if (!named_.contains(stream)) return;
       std::vector<long long>& offsets = located[stream];
       if (std::find(offsets.begin(), offsets.end(), offset) != offsets.end()) return;
-      if (offsets.size() == 4) unmeasurable_ = true;
+      if (offsets.size() == kMaxOffsetsOfAStream) unmeasurable_ = true;
       else offsets.push_back(offset);
     };
+    // Objects whose own number is not their entry's: PoDoFo inserts each
+    // into its sorted list where that number goes, and many of them (one
+    // object given for a million entries) make that quadratic.
+    size_t renumbered = 0;
     for (const Section& section : sections_) {
       rows_of(section, [&](long long object, int type, long long second) {
         if (type != 1 || second <= 0 || static_cast<size_t>(second) >= file_.size()) return;
         locate(object, second);
         size_t at = skip_space(file_, static_cast<size_t>(second));
         const std::optional<long long> number = integer_at(file_, at);
-        if (number && *number != object) locate(*number, second);
+        if (!number || *number == object) return;
+        locate(*number, second);
+        if (++renumbered > kMaxRenumbered) unmeasurable_ = true;
       });
     }
     for (const auto& [stream, entries] : named_) {
@@ -410,6 +431,10 @@ class Scanner {
   // sorted list of objects. Infinite when the scan could not measure it.
   double object_stream_cost() const {
     if (unmeasurable_) return HUGE_VAL;
+    // A /Size far past the entries there are: PoDoFo sets up a table, a
+    // list and a free entry for every number (8,388,607 from a 444-byte
+    // file: 350 MB).
+    if (table_size_ > 1000000 && table_size_ > 16 * entries_) return HUGE_VAL;
     // Measured: 2,000 pairs each parsing one 590 KB array take 91 s; and a
     // value nested d deep costs about d^3 (250 levels: a second).
     constexpr double kParseCost = 300;  // a byte parsed, against one entry compared
@@ -638,6 +663,11 @@ class Scanner {
       while (at < file_.size() && is_space(static_cast<unsigned char>(file_[at]))) ++at;
       for (long long k = 0; k < *count; ++k, at += 20) {
         if (at + 20 > file_.size()) return;
+        if (rows_left_ < 20) {
+          unmeasurable_ = true;
+          return;
+        }
+        rows_left_ -= 20;
         char entry[21];
         std::memcpy(entry, file_.data() + at, 20);
         entry[20] = '\0';
@@ -658,10 +688,11 @@ class Scanner {
       index = {0, size.front()};
     }
     std::string rows, filter;
-    if (stream_bytes(unescaped(section.text), section.stream_at, size_t{64} << 20, rows, filter) != Read::ok) {
+    if (stream_bytes(unescaped(section.text), section.stream_at, std::min(size_t{64} << 20, rows_left_), rows, filter) != Read::ok) {
       unmeasurable_ = true;
       return;
     }
+    rows_left_ -= std::min(rows_left_, rows.size());
     // /DecodeParms is a dictionary, or an array of them.
     std::vector<long long> predictor = integers_of(section.text, "Predictor", 2);
     std::vector<long long> columns = integers_of(section.text, "Columns", 2);
@@ -688,7 +719,7 @@ class Scanner {
     for (size_t k = 0; k + 1 < index.size(); k += 2) {
       for (long long n = 0; n < index[k + 1] && at + width <= rows.size(); ++n, at += width) {
         const long long type = widths[0] == 0 ? 1 : field(at, widths[0]);
-        if (type == 1 || type == 2) row(index[k] + n, static_cast<int>(type), field(at + static_cast<size_t>(widths[0]), widths[1]));
+        row(index[k] + n, type == 1 || type == 2 ? static_cast<int>(type) : 0, field(at + static_cast<size_t>(widths[0]), widths[1]));
       }
     }
   }
@@ -710,6 +741,11 @@ class Scanner {
 
   // scan_trailers: what the cross-reference sections it read name.
   static constexpr size_t kMaxObjectStreams = 100000;
+  static constexpr size_t kMaxOffsetsOfAStream = 256;  // an object stream saved again in each of many updates
+  static constexpr size_t kMaxRenumbered = 1000;
+  std::set<size_t> section_starts_;
+  double entries_ = 0;                  // rows read, over every section
+  size_t rows_left_ = size_t{512} << 20;  // bytes of rows the scan still reads (both passes)
   std::vector<Section> sections_;
   std::map<long long, double> named_;    // object stream -> entries naming it, over every section
   std::map<long long, Header> headers_;  // object stream -> its header, the worst of its offsets
@@ -741,26 +777,38 @@ namespace {
 
 // Where PoDoFo may begin reading cross-reference sections. It looks for
 // `startxref` (or `startref`) in the 512 bytes before the last %%EOF; for
-// an offset past the end, for the last "xref" in the 2 KB before; in a
-// linearized file, for "xref" before the first page's /T. Rather than
-// follow each of those rules (a file built to make the scan and PoDoFo
-// disagree would show the scan one chain and PoDoFo another), the scan
-// reads from every place any rule could lead: each startxref's or
-// startref's number anywhere, and every "xref" in the file. Nothing when
-// there are too many to read.
+// an offset past the end, for the last "xref" in the 2 KB before the
+// number; in a linearized file, for "xref" in the 512 bytes before the
+// first page's /T, or /T itself. Rather than follow each of those rules (a
+// file built to make the scan and PoDoFo disagree would show the scan one
+// chain and PoDoFo another), the scan reads from every place any rule could
+// lead: each startxref's or startref's number anywhere, each "xref" before
+// one past the end, and a linearized file's. Nothing when there are too
+// many to read.
 std::optional<std::vector<long long>> section_starts(std::string_view file) {
   constexpr size_t kMaxStarts = 4096;
   std::vector<long long> starts;
+  const auto xrefs_before = [&](long long end, size_t window) {
+    const size_t to = static_cast<size_t>(std::clamp<long long>(end, 0, static_cast<long long>(file.size())));
+    const size_t from = to > window ? to - window : 0;
+    for (size_t at = file.find("xref", from); at != std::string_view::npos && at < to; at = file.find("xref", at + 1)) {
+      starts.push_back(static_cast<long long>(at));
+    }
+  };
   for (const std::string_view keyword : {"startxref", "startref"}) {
     for (size_t at = file.find(keyword); at != std::string_view::npos; at = file.find(keyword, at + 1)) {
       size_t number = skip_space(file, at + keyword.size());
-      if (const std::optional<long long> offset = integer_at(file, number)) starts.push_back(*offset);
+      const std::optional<long long> offset = integer_at(file, number);
+      if (offset) starts.push_back(*offset);
+      if (offset && *offset >= static_cast<long long>(file.size())) xrefs_before(static_cast<long long>(number), 2048);
       if (starts.size() > kMaxStarts) return std::nullopt;
     }
   }
-  for (size_t at = file.find("xref"); at != std::string_view::npos; at = file.find("xref", at + 1)) {
-    starts.push_back(static_cast<long long>(at));
-    if (starts.size() > kMaxStarts) return std::nullopt;
+  if (file.substr(0, 1024).find("/Linearized") != std::string_view::npos) {
+    for (const long long t : integers_of(file.substr(0, 1024), "T")) {
+      starts.push_back(t);
+      xrefs_before(t, 512);
+    }
   }
   return starts;
 }

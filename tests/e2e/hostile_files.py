@@ -26,7 +26,8 @@ with the outcome its class calls for, and within a memory bound.
   3,000 times (PoDoFo parses its value each time): read from libqpdf's copy
   with the objects loose, and the audit log says so;
 - a page listed 200,000 times in the page tree: read once; an xref that
-  claims 8,388,000 objects: no output of that many free entries;
+  claims 8,388,000 objects: no output of that many free entries; one that
+  lists 8,388,000 objects in use in 60 KB: refused;
 - a progressive JPEG of 30,000 empty scans under a match: libjpeg stops at
   500 scans, the document is held;
 - a damaged object (a stream whose /Length names no object: PoDoFo reads
@@ -127,6 +128,26 @@ def large_object_stream(count):
     at = len(out)
     out += b"%d 0 obj\n" % xref + stream(b"/Type /XRef /Size %d /W [1 4 4] /Root 1 0 R /Filter /FlateDecode" % (xref + 1),
                                          flate(bytes(rows))) + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % at
+    return bytes(out)
+
+
+def entries_naming_one_object(count):
+    """The page of page_objects(), and a cross-reference stream of `count`
+    entries in use, all past the page's objects giving the catalog's offset
+    (five bytes an entry, compressing a thousandfold): PoDoFo and qpdf set
+    up an object for each."""
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    where = {}
+    for n, body in page_objects():
+        where[n] = len(out)
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = max(where) + 1
+    rows = b"\x00" * 5 + b"".join(b"\x01" + where.get(n, where[1]).to_bytes(4, "big") for n in range(1, xref))
+    rows += b"\x01" + len(out).to_bytes(4, "big") + (b"\x01" + where[1].to_bytes(4, "big")) * (count - xref - 1)
+    at = len(out)
+    out += b"%d 0 obj\n" % xref + stream(b"/Type /XRef /Size %d /W [1 4 0] /Root 1 0 R /Filter /FlateDecode" % count,
+                                         flate(rows)) + b"\nendobj\n"
     out += b"startxref\n%d\n%%%%EOF\n" % at
     return bytes(out)
 
@@ -314,6 +335,10 @@ def cases():
     # One entry names object 80 in the stream, but its header names it
     # 3,000 times; PoDoFo parses the value at its offset, an array of
     # 300,000 numbers, for each: minutes, though the entries say one object.
+    # A cross-reference stream of 8,388,000 entries naming one object, in a
+    # file of 60 KB: refused before PoDoFo or qpdf sets them up (a
+    # gigabyte).
+    yield "xref.millions_of_entries_naming_one_object", entries_naming_one_object(8388000), {3}, "objects in use"
     yield ("object_stream.header_pairs_past_the_entries",
            with_object_stream(page_objects(), [(80, b"[" + b"0 " * 300000 + b"]")], pairs=3000), {0, 1},
            "notes=rewritten by libqpdf")

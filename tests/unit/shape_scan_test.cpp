@@ -180,9 +180,9 @@ TEST(ShapeScan, TheCostOfPoDoFosReadingOfObjectStreamsIsMeasured) {
   std::string updated = file.substr(0, file.find("startxref"));
   const size_t classic = updated.size();
   const std::string xref_at = file.substr(file.find("startxref") + 10, file.find("\n%%EOF") - file.find("startxref") - 10);
-  updated += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 8000000 /Prev " + xref_at + " >>\nstartxref\n" +
+  updated += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 90000 /Prev " + xref_at + " >>\nstartxref\n" +
              std::to_string(classic) + "\n%%EOF\n";
-  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 8000000 + 3 * 3 + 300 * 9 + 256 * 3);
+  EXPECT_DOUBLE_EQ(scan_trailers(updated).object_stream_cost, 90000 + 3 * 3 + 300 * 9 + 256 * 3);
   EXPECT_DOUBLE_EQ(scan_trailers("%PDF-1.7\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF\n")
                        .object_stream_cost,
                    0);
@@ -222,9 +222,9 @@ TEST(ShapeScan, ObjectStreamCostsCannotHideFromTheScan) {
   EXPECT_GT(scan_trailers(hidden).object_stream_cost, 300.0 * 1000 * 100000);
 
   // /Size escaped or behind a comment in the trailer.
-  for (const std::string size : {"/Si#7Ae 8000000", "/Size %x\n8000000"}) {
+  for (const std::string size : {"/Si#7Ae 90000", "/Size %x\n90000"}) {
     EXPECT_DOUBLE_EQ(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues, size)).object_stream_cost,
-                     8000000 + 3 * 3 + 300 * 9 + 256 * 3)
+                     90000 + 3 * 3 + 300 * 9 + 256 * 3)
         << size;
   }
 
@@ -266,6 +266,31 @@ TEST(ShapeScan, ObjectStreamCostsCannotHideFromTheScan) {
   const std::string decoy = costly + "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n" +
                             std::to_string(costly.size()) + "\n%%EOF\n";
   EXPECT_GT(scan_trailers(decoy).object_stream_cost, 300.0 * 1000 * 100000);
+
+  // A /Size far past the entries: PoDoFo sets up every number (8,388,607
+  // from a 444-byte file took 350 MB).
+  EXPECT_EQ(scan_trailers(object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues, "/Size 8000000")).object_stream_cost,
+            HUGE_VAL);
+
+  // Thousands of in-use entries all giving one object (whose own number is
+  // not theirs): PoDoFo's sorted insert of each is quadratic.
+  std::string shared = object_stream_file("/Type /ObjStm /N 3 /First 12", kHeader + kValues);
+  std::string one_object = shared.substr(0, shared.find("1 0 obj\n<< /Type /XRef"));
+  const size_t xref_at = one_object.size();
+  std::string entries;
+  for (int n = 0; n < 3000; ++n) entries += std::string{1, 0, 9, 0};  // every entry: offset 9, "7 0 obj"
+  one_object += "1 0 obj\n<< /Type /XRef /Size 3000 /W [1 2 1] /Length " + std::to_string(entries.size()) + " >>\nstream\n" + entries +
+                "\nendstream\nendobj\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
+  EXPECT_EQ(scan_trailers(one_object).object_stream_cost, HUGE_VAL);
+
+  // More objects in use than the file can hold: refused outright.
+  std::string millions = shared.substr(0, shared.find("1 0 obj\n<< /Type /XRef"));
+  const size_t millions_at = millions.size();
+  std::string in_use;
+  for (int n = 0; n < 200000; ++n) in_use += std::string{1, 0, 9, 0};
+  millions += "1 0 obj\n<< /Type /XRef /Size 200000 /W [1 2 1] /Filter /FlateDecode /Length " + std::to_string(compress(in_use).size()) +
+              " >>\nstream\n" + compress(in_use) + "\nendstream\nendobj\nstartxref\n" + std::to_string(millions_at) + "\n%%EOF\n";
+  EXPECT_NE(scan_trailers(millions).message.find("200000 objects in use"), std::string::npos) << scan_trailers(millions).message;
 
   // A stream the entries name that the scan cannot find, and one whose data
   // does not inflate whole (encrypted, say): not measured, so infinite.
