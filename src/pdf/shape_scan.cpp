@@ -135,7 +135,8 @@ void find_key(std::string_view text, std::string_view key, int depth, Found foun
     } else if (c == '<' && pair) {
       ++level, i += 2;
     } else if (c == '<') {
-      i = std::min(text.size(), text.find('>', i));
+      const size_t close = text.find('>', i);
+      i = close == std::string_view::npos ? text.size() : close + 1;
     } else if (c == '>' && pair) {
       --level, i += 2;
     } else if (c == '[' || c == ']') {
@@ -300,7 +301,7 @@ class Scanner {
   struct Section {
     size_t offset = 0;     // of the section (`xref`, or the stream object)
     size_t stream_at = 0;  // a stream's: just after its `stream`; 0 for a classic table
-    std::string text;      // from `offset` to `stream` or `startxref`
+    std::string text;      // a stream's dictionary; a classic table's trailer
   };
 
  public:
@@ -337,7 +338,10 @@ class Scanner {
   // large PoDoFo's table of entries grows.
   void read_section(size_t offset) {
     if (!problem_.message.empty()) return;
-    Section section{offset, stopped_at_stream_, std::string(stopped_text_)};
+    // A classic section's text is kept from its trailer on: its rows are
+    // read from the file.
+    const size_t trailer = stopped_at_stream_ ? 0 : stopped_text_.rfind("trailer");
+    Section section{offset, stopped_at_stream_, std::string(stopped_text_.substr(trailer == std::string_view::npos ? 0 : trailer))};
     // One section reached from several starts (a stream's object from
     // offsets in the white space before it) is read once.
     if (!section_starts_.insert(section.stream_at ? section.stream_at : skip_space(file_, offset)).second) return;
