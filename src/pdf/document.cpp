@@ -196,7 +196,7 @@ void refuse(const detail::ShapeProblem& problem, const std::string& path) {
 // ShapeProblem::object_stream_cost) takes more than a few seconds and grows
 // with the square of their objects: libqpdf writes the file again with its
 // objects loose first. pdf.js's bug1978317.pdf, 65,542 objects in one
-// stream, costs about 8 * 10^9, a second or two.
+// stream, costs about 4 * 10^9, a second or two.
 constexpr double kMaxObjectStreamCost = 1e10;
 
 // How a file that may go to PoDoFo should be read.
@@ -423,8 +423,8 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     }
     if (damage == kCostlyObjectStreams) {
       impl->opening_notes.insert(impl->opening_notes.begin(),
-                                 "rewritten by libqpdf with its objects out of their object streams (PoDoFo's reading of "
-                                 "these object streams would take too long, or could not be measured beforehand)");
+                                 "rewritten by libqpdf with its objects loose (PoDoFo's own reading of this file's object "
+                                 "streams or cross-reference data would take too long, or could not be measured beforehand)");
     }
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");

@@ -231,8 +231,8 @@ std::optional<Value> value_at(std::string_view data, size_t at, size_t limit) {
 // an entry names the object or not.
 struct Header {
   double pairs = 0;
-  double parsed = 0;       // bytes parsed, over all pairs
-  double depth_cubed = 0;  // the cube of each parsed value's depth, over all pairs
+  double parsed = 0;       // bytes parsed again (past one parse of each value), over all pairs
+  double depth_cubed = 0;  // the cube of each value's depth, for each parse again
   bool measured = false;   // false: too many pairs, too much parsing, or numbers the scan cannot read as PoDoFo does
 };
 
@@ -281,6 +281,7 @@ Header measure_header(std::string_view dict, std::string_view data) {
   header.pairs = static_cast<double>(offsets.size());
   std::sort(offsets.begin(), offsets.end());
   size_t budget = 8 * data.size() + (size_t{1} << 20);
+  size_t covered = 0;  // the end of the values parsed so far, in order of offset
   for (size_t k = 0, same = 0; k < offsets.size(); k += same) {
     for (same = 1; k + same < offsets.size() && offsets[k + same] == offsets[k];) ++same;
     if (offsets[k] < 0 || static_cast<size_t>(offsets[k]) >= data.size()) continue;
@@ -288,9 +289,14 @@ Header measure_header(std::string_view dict, std::string_view data) {
     const std::optional<Value> value = value_at(data, at, budget);
     if (!value) return header;
     budget -= value->end - at;
+    // Each value parsed once costs what the same objects loose would cost
+    // (libqpdf's copy saves nothing there); what is parsed again (a pair
+    // repeated, a value inside one parsed already) is the excess.
+    const double again = static_cast<double>(same) - (at >= covered ? 1 : 0);
     const double depth = value->depth;
-    header.parsed += static_cast<double>(value->end - at) * static_cast<double>(same);
-    header.depth_cubed += depth * depth * depth * static_cast<double>(same);
+    header.parsed += static_cast<double>(value->end - at) * again;
+    header.depth_cubed += depth * depth * depth * again;
+    covered = std::max(covered, value->end);
   }
   header.measured = true;
   return header;
@@ -431,8 +437,10 @@ class Scanner {
   // units of about a quarter of a nanosecond: for each stream, a pass over
   // its whole table of entries; for each pair of the stream's header, a
   // search of the n entries naming the stream, a parse of the value at its
-  // offset, and, past n pairs, an object removed and inserted again in its
-  // sorted list of objects. Infinite when the scan could not measure it.
+  // offset (priced when it parses a value again: once each costs what the
+  // objects loose would), and, past n pairs, an object removed and inserted
+  // again in its sorted list of objects. Infinite when the scan could not
+  // measure it.
   double object_stream_cost() const {
     if (unmeasurable_) return HUGE_VAL;
     // A /Size far past the entries there are: PoDoFo sets up a table, a
@@ -790,7 +798,7 @@ namespace {
 // one past the end, and a linearized file's. Nothing when there are too
 // many to read.
 std::optional<std::vector<long long>> section_starts(std::string_view file) {
-  constexpr size_t kMaxStarts = 4096;
+  constexpr size_t kMaxStarts = 16384;
   std::vector<long long> starts;
   const auto xrefs_before = [&](long long end, size_t window) {
     const size_t to = static_cast<size_t>(std::clamp<long long>(end, 0, static_cast<long long>(file.size())));
@@ -820,15 +828,28 @@ std::optional<std::vector<long long>> section_starts(std::string_view file) {
 }  // namespace
 
 ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
+  // A file saved thousands of times over has as many sections.
+  constexpr size_t kMaxSections = 8192;
   Scanner scanner(file, limits);
   std::optional<std::vector<long long>> starts = section_starts(file);
   if (!starts) scanner.sections_left_unread();
   std::vector<long long> pending = starts ? std::move(*starts) : std::vector<long long>{};
   std::set<long long> seen;
-  while (!pending.empty() && seen.size() < 1024 && scanner.problem().message.empty()) {
+  // A section is `xref` or an object, `N G obj`: any other start (the
+  // startxref of a PDF attached uncompressed, say) leads PoDoFo to no
+  // section and the scan nowhere.
+  const auto leads_to_a_section = [&](size_t at) {
+    at = skip_space(file, at);
+    if (file.substr(at, 4) == "xref") return true;
+    if (!integer_at(file, at) || !integer_at(file, at = skip_space(file, at))) return false;
+    at = skip_space(file, at);
+    return file.substr(at, 3) == "obj";
+  };
+  while (!pending.empty() && seen.size() < kMaxSections && scanner.problem().message.empty()) {
     const long long offset = pending.back();
     pending.pop_back();
     if (offset < 0 || static_cast<size_t>(offset) >= file.size() || !seen.insert(offset).second) continue;
+    if (!leads_to_a_section(static_cast<size_t>(offset))) continue;
     for (const long long next : scanner.run_at(static_cast<size_t>(offset))) pending.push_back(next);
     scanner.read_section(static_cast<size_t>(offset));
   }
