@@ -586,10 +586,6 @@ class Scanner {
   void object_stream(std::string_view raw_dict, size_t after, Header* header = nullptr) {
     const std::string dict = unescaped(raw_dict);
     const size_t offset = after_eol(after);
-    if (dict.find("/DecodeParms") != std::string::npos) {
-      fail("an object stream has /DecodeParms, which redact does not read before PoDoFo", offset);
-      return;
-    }
     const size_t limit = limits_.max_object_stream_bytes;
     std::string decoded, filter;
     bool whole = true;
@@ -606,6 +602,10 @@ class Scanner {
     decoded_ += decoded.size();
     if (decoded_ > limit) {
       fail("object streams hold more than " + std::to_string(limit >> 20) + " MiB", offset);
+      return;
+    }
+    if (!undo_prediction(raw_dict, decoded)) {
+      fail("an object stream's /DecodeParms names a prediction redact cannot undo before PoDoFo reads it", offset);
       return;
     }
     if (header) {
@@ -648,6 +648,27 @@ class Scanner {
       input = out;
     }
     return Read::ok;
+  }
+
+  // Undoes the prediction a stream's /DecodeParms (a dictionary, or an
+  // array of them) names, on its inflated data, as PoDoFo's filter does.
+  // False for one the scan cannot undo.
+  static bool undo_prediction(std::string_view text, std::string& data) {
+    int depth = 2;
+    std::vector<long long> predictor = integers_of(text, "Predictor", depth);
+    if (predictor.empty()) predictor = integers_of(text, "Predictor", depth = 3);
+    if (predictor.empty() || predictor.front() == 1) return true;
+    const auto parameter = [&](std::string_view key, long long otherwise) {
+      const std::vector<long long> value = integers_of(text, key, depth);
+      return static_cast<int>(std::clamp(value.empty() ? otherwise : value.front(), -1LL, 1LL << 30));
+    };
+    const int colors = parameter("Colors", 1), bits = parameter("BitsPerComponent", 8), columns = parameter("Columns", 1);
+    std::optional<std::string> plain = predictor.front() >= 10 ? unpredict_png(data, colors, bits, columns)
+                                       : predictor.front() == 2 ? unpredict_tiff(data, colors, bits, columns)
+                                                                : std::nullopt;
+    if (!plain) return false;
+    data = std::move(*plain);
+    return true;
   }
 
   // Calls row(object, type, second) for each entry of a cross-reference
@@ -705,18 +726,7 @@ class Scanner {
       return;
     }
     rows_left_ -= std::min(rows_left_, rows.size());
-    // /DecodeParms is a dictionary, or an array of them.
-    std::vector<long long> predictor = integers_of(section.text, "Predictor", 2);
-    std::vector<long long> columns = integers_of(section.text, "Columns", 2);
-    if (predictor.empty()) predictor = integers_of(section.text, "Predictor", 3), columns = integers_of(section.text, "Columns", 3);
-    if (!predictor.empty() && predictor.front() >= 10) {
-      std::optional<std::string> plain = unpredict_png(rows, 1, 8, static_cast<int>(columns.empty() ? 1 : columns.front()));
-      if (!plain) {
-        unmeasurable_ = true;
-        return;
-      }
-      rows = std::move(*plain);
-    } else if (!predictor.empty() && predictor.front() > 1) {
+    if (!undo_prediction(section.text, rows)) {
       unmeasurable_ = true;
       return;
     }

@@ -139,6 +139,28 @@ TEST(ShapeScan, ObjectStreamsAreInflatedWithALimitAndScanned) {
             "");
 }
 
+// An object stream whose data has a PNG predictor (PoDoFo undoes it): read
+// through it, not refused.
+TEST(ShapeScan, AnObjectStreamsPredictionIsUndone) {
+  const auto predicted = [](const std::string& data) {  // PNG "Sub" rows of 4 bytes: each byte less the one before
+    std::string padded = data + std::string((4 - data.size() % 4) % 4, ' '), rows;
+    for (size_t at = 0; at < padded.size(); at += 4) {
+      rows += '\1';
+      for (size_t k = 0; k < 4; ++k) rows += static_cast<char>(padded[at + k] - (k ? padded[at + k - 1] : 0));
+    }
+    return compress(rows);
+  };
+  const std::string dict = "5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >> >> stream\n";
+  EXPECT_EQ(scan_shape(dict + predicted("1 0 << /A [1 2] >>") + "\nendstream endobj").message, "");
+  EXPECT_NE(scan_shape(dict + predicted("1 0 " + nested(400)) + "\nendstream endobj").message.find("nested"), std::string::npos)
+      << "the nesting behind the predictor is found";
+  EXPECT_NE(scan_shape("5 0 obj << /Type /ObjStm /Filter /FlateDecode /DecodeParms << /Predictor 7 >> >> stream\n" + compress("1 0 1") +
+                       "\nendstream endobj")
+                .message,
+            "")
+      << "a prediction the scan cannot undo is refused";
+}
+
 // A file of object stream 7 (its dictionary `stream_dict`, its data
 // `data`), and a cross-reference stream (object 1, of `xref_dict` besides
 // /W and /Length) whose entries 2, 3 and 4 are in object stream `named`.
