@@ -117,6 +117,32 @@ std::optional<long long> integer_at(std::string_view text, size_t& at) {
   return token[0] == '-' ? -value : value;
 }
 
+// One step of a walk over an object's tokens from `i`, as PoDoFo's
+// tokenizer reads them: past white space and comments, a string, a hex
+// string, a name or a word, counting `level` up at `<<` and `[` and down at
+// `>>` and `]`. Returns where the walk goes on.
+size_t step(std::string_view text, size_t i, int& level) {
+  const char c = text[i];
+  const bool pair = i + 1 < text.size() && text[i + 1] == c;
+  if (c == '%' || is_space(static_cast<unsigned char>(c))) return skip_space(text, i);
+  if (c == '(') return string_end(text, i);
+  if ((c == '<' || c == '>') && pair) {
+    level += c == '<' ? 1 : -1;
+    return i + 2;
+  }
+  if (c == '<') {
+    const size_t close = text.find('>', i);
+    return close == std::string_view::npos ? text.size() : close + 1;
+  }
+  if (c == '[' || c == ']') {
+    level += c == '[' ? 1 : -1;
+    return i + 1;
+  }
+  if (c == '/') return token_end(text, i + 1);
+  if (is_regular(static_cast<unsigned char>(c))) return token_end(text, i);
+  return i + 1;
+}
+
 // Calls found(at) for each entry of `key` among the entries `depth`
 // dictionaries and arrays deep in an object's text (1: the outermost
 // dictionary), `at` just after the key, as PoDoFo reads them: names with #xx
@@ -124,31 +150,10 @@ std::optional<long long> integer_at(std::string_view text, size_t& at) {
 template <typename Found>
 void find_key(std::string_view text, std::string_view key, int depth, Found found) {
   int level = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    const bool pair = i + 1 < text.size() && text[i + 1] == c;
-    if (c == '%') {
-      i = skip_space(text, i);
-    } else if (c == '(') {
-      i = string_end(text, i);
-    } else if (c == '<' && pair) {
-      ++level, i += 2;
-    } else if (c == '<') {
-      const size_t close = text.find('>', i);
-      i = close == std::string_view::npos ? text.size() : close + 1;
-    } else if (c == '>' && pair) {
-      --level, i += 2;
-    } else if (c == '[' || c == ']') {
-      level += c == '[' ? 1 : -1, ++i;
-    } else if (c == '/') {
-      const size_t end = token_end(text, i + 1);
-      const bool wanted = level == depth && decode_name(text.substr(i + 1, end - i - 1)) == key;
-      i = end;
-      if (wanted) found(i);
-    } else {
-      ++i;
-    }
+  for (size_t i = 0; i < text.size();) {
+    const size_t next = step(text, i, level);
+    if (text[i] == '/' && level == depth && decode_name(text.substr(i + 1, next - i - 1)) == key) found(next);
+    i = next;
   }
 }
 
@@ -193,31 +198,8 @@ struct Value {
 std::optional<Value> value_at(std::string_view data, size_t at, size_t limit) {
   const size_t stop = data.size() - at > limit ? at + limit : data.size();
   int level = 0, deepest = 0;
-  for (size_t i = skip_space(data, at); i < stop;) {
-    const char c = data[i];
-    const bool pair = i + 1 < data.size() && data[i + 1] == c;
-    if (c == '%' || is_space(static_cast<unsigned char>(c))) {
-      i = skip_space(data, i);
-      continue;
-    }
-    if (c == '(') {
-      i = string_end(data, i);
-    } else if (c == '<' && pair) {
-      ++level, i += 2;
-    } else if (c == '<') {
-      const size_t close = data.find('>', i);
-      i = close == std::string_view::npos ? data.size() : close + 1;
-    } else if (c == '>' && pair) {
-      --level, i += 2;
-    } else if (c == '[' || c == ']') {
-      level += c == '[' ? 1 : -1, ++i;
-    } else if (c == '/') {
-      i = token_end(data, i + 1);
-    } else if (is_regular(static_cast<unsigned char>(c))) {
-      i = token_end(data, i);
-    } else {
-      ++i;
-    }
+  for (size_t i = skip_space(data, at); i < stop; i = skip_space(data, i)) {
+    i = step(data, i, level);
     deepest = std::max(deepest, level);
     if (level <= 0) return i <= stop ? std::optional<Value>(Value{i, deepest}) : std::nullopt;
   }
