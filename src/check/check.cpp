@@ -219,7 +219,7 @@ class Checker {
         add({"repaired", Severity::risk, 0, std::nullopt, "document", "the damaged file is " + note, "", "", ""});
         continue;
       }
-      if (note.starts_with("rewritten")) {  // the same objects, read from libqpdf's copy
+      if (note.starts_with("rewritten") || note.starts_with("renumbered")) {  // read from libqpdf's copy
         add({"rewritten", Severity::info, 0, std::nullopt, "document", "the file was " + note, "", "", ""});
         continue;
       }

@@ -421,10 +421,22 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
       impl->opening_notes.insert(impl->opening_notes.begin(),
                                  "repaired by libqpdf (no %%EOF after the last startxref: a save cut short?)");
     }
+    const bool noted = std::any_of(impl->opening_notes.begin(), impl->opening_notes.end(), [](const std::string& n) {
+      return n.starts_with("repaired") || n.starts_with("decrypted");
+    });
     if (damage == kCostlyObjectStreams) {
       impl->opening_notes.insert(impl->opening_notes.begin(),
                                  "rewritten by libqpdf with its objects loose (PoDoFo's own reading of this file's object "
                                  "streams or cross-reference data would take too long, or could not be measured beforehand)");
+    } else if (!noted && damage != "encrypted") {
+      // A file qpdf reads without a complaint that PoDoFo 0.9.8 cannot
+      // (its own limits): read from qpdf's copy, and said so.
+      impl->opening_notes.insert(impl->opening_notes.begin(),
+                                 "rewritten by libqpdf (PoDoFo 0.9.8 cannot read it: " + damage + "; qpdf reports no damage)");
+    }
+    if (rescued.renumbered) {
+      impl->opening_notes.push_back(
+          "renumbered by libqpdf (its object numbers are too sparse to keep): objects are named by the copy's numbers");
     }
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");

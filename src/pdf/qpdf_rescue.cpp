@@ -7,7 +7,9 @@
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFWriter.hh>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -18,6 +20,10 @@
 namespace redact::pdf::detail {
 
 namespace {
+
+// A table past a million numbers, 16 times as many as there are objects,
+// is what the shape scan reroutes (PoDoFo allocates by /Size).
+constexpr long long kMaxSparseSize = 1'000'000;
 
 // qpdf's own messages start with the file name and an offset; ours name the
 // file once, in the Location.
@@ -78,6 +84,103 @@ std::string ambiguity_of(std::string_view data, int root_number, int root_genera
   return "";
 }
 
+// The stream's dictionary as written loose: its /Length the raw bytes',
+// and no /Crypt filter (qpdf has decrypted the bytes), as QPDFWriter does.
+QPDFObjectHandle loose_stream_dictionary(QPDFObjectHandle stream, size_t length) {
+  QPDFObjectHandle dict = stream.getDict().shallowCopy();
+  dict.replaceKey("/Length", QPDFObjectHandle::newInteger(static_cast<long long>(length)));
+  QPDFObjectHandle filter = dict.getKey("/Filter");
+  if (filter.isName() && filter.getName() == "/Crypt") {
+    dict.removeKey("/Filter");
+    dict.removeKey("/DecodeParms");
+  } else if (filter.isArray()) {
+    std::vector<QPDFObjectHandle> filters = filter.getArrayAsVector();
+    QPDFObjectHandle parms = dict.getKey("/DecodeParms");
+    std::vector<QPDFObjectHandle> parameters = parms.isArray() ? parms.getArrayAsVector() : std::vector<QPDFObjectHandle>{};
+    for (size_t i = 0; i < filters.size(); ++i) {
+      if (!filters[i].isName() || filters[i].getName() != "/Crypt") continue;
+      filters.erase(filters.begin() + static_cast<long>(i));
+      if (i < parameters.size()) parameters.erase(parameters.begin() + static_cast<long>(i));
+      dict.replaceKey("/Filter", QPDFObjectHandle::newArray(filters));
+      if (parms.isArray()) dict.replaceKey("/DecodeParms", QPDFObjectHandle::newArray(parameters));
+      break;
+    }
+  }
+  return dict;
+}
+
+// The file again with every object under the number and generation it has
+// in the original, so that what redact says about "object 12 0" is about
+// the user's object 12 0 (QPDFWriter numbers objects afresh). Every object
+// qpdf knows is written, referenced or not, as PoDoFo would have read them;
+// a classic cross-reference table lists runs of numbers only. Returns ""
+// when the numbers cannot be kept: one number defined with two generations,
+// or numbers so sparse that the table PoDoFo sizes by /Size would dwarf the
+// objects (the shape scan reroutes such a file).
+std::string write_with_numbers_kept(QPDF& qpdf) {
+  std::vector<QPDFObjectHandle> objects = qpdf.getAllObjects();
+  std::sort(objects.begin(), objects.end(),
+            [](const QPDFObjectHandle& a, const QPDFObjectHandle& b) { return a.getObjGen() < b.getObjGen(); });
+  for (size_t i = 1; i < objects.size(); ++i) {
+    if (objects[i].getObjectID() == objects[i - 1].getObjectID()) return "";
+  }
+  const long long size = objects.empty() ? 1 : objects.back().getObjectID() + 1LL;
+  if (size > kMaxSparseSize && size > 16LL * static_cast<long long>(objects.size())) return "";
+
+  std::string out = "%PDF-" + qpdf.getPDFVersion() + "\n%\xe2\xe3\xcf\xd3\n";
+  struct Written {
+    int number;
+    int generation;
+    size_t offset;
+  };
+  std::vector<Written> written;
+  for (QPDFObjectHandle& object : objects) {
+    const QPDFObjGen id = object.getObjGen();
+    if (id.getObj() <= 0) continue;
+    written.push_back({id.getObj(), std::min(id.getGen(), 65535), out.size()});
+    out += std::to_string(id.getObj()) + " " + std::to_string(id.getGen()) + " obj\n";
+    if (object.isStream()) {
+      const std::shared_ptr<Buffer> data = object.getRawStreamData();
+      out += loose_stream_dictionary(object, data->getSize()).unparse();
+      out += "\nstream\n";
+      out.append(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+      out += "\nendstream";
+    } else {
+      out += object.unparseResolved();
+    }
+    out += "\nendobj\n";
+  }
+
+  // The table: object 0 (the head of the free list), then each run of
+  // consecutive numbers as a subsection.
+  const size_t xref = out.size();
+  out += "xref\n";
+  auto entry = [&](size_t offset, int generation, char kind) {
+    char line[21];
+    std::snprintf(line, sizeof line, "%010zu %05d %c\r\n", offset, generation, kind);
+    out.append(line, 20);
+  };
+  const bool zero_leads_a_run = !written.empty() && written.front().number == 1;
+  if (!zero_leads_a_run) out += "0 1\n", entry(0, 65535, 'f');
+  for (size_t run = 0; run < written.size();) {
+    size_t end = run + 1;
+    while (end < written.size() && written[end].number == written[end - 1].number + 1) ++end;
+    const bool with_zero = run == 0 && zero_leads_a_run;
+    out += std::to_string(with_zero ? 0 : written[run].number) + " " + std::to_string(end - run + (with_zero ? 1 : 0)) + "\n";
+    if (with_zero) entry(0, 65535, 'f');
+    for (size_t k = run; k < end; ++k) entry(written[k].offset, written[k].generation, 'n');
+    run = end;
+  }
+
+  QPDFObjectHandle trailer = qpdf.getTrailer().shallowCopy();
+  for (const char* key : {"/Prev", "/XRefStm", "/Encrypt", "/Type", "/W", "/Index", "/Length", "/Filter", "/DecodeParms"}) {
+    trailer.removeKey(key);
+  }
+  trailer.replaceKey("/Size", QPDFObjectHandle::newInteger(size));
+  out += "trailer\n" + trailer.unparse() + "\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
 }  // namespace
 
 RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, const std::string& password) {
@@ -96,16 +199,22 @@ RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, co
                               "); the output is not encrypted");
     }
 
-    QPDFWriter writer(qpdf);
-    writer.setOutputMemory();
-    writer.setPreserveEncryption(false);
-    writer.setObjectStreamMode(qpdf_o_disable);  // PoDoFo reads every object loose
-    writer.setDecodeLevel(qpdf_dl_none);         // streams keep their filters and bytes
-    writer.setCompressStreams(false);
-    writer.setDeterministicID(true);             // the same input gives the same bytes
-    writer.write();
-    const std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
-    rescued.bytes.assign(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+    // Every object loose (PoDoFo reads no object stream written by qpdf),
+    // streams with their filters and bytes.
+    rescued.bytes = write_with_numbers_kept(qpdf);
+    if (rescued.bytes.empty()) {
+      QPDFWriter writer(qpdf);
+      writer.setOutputMemory();
+      writer.setPreserveEncryption(false);
+      writer.setObjectStreamMode(qpdf_o_disable);
+      writer.setDecodeLevel(qpdf_dl_none);
+      writer.setCompressStreams(false);
+      writer.setDeterministicID(true);  // the same input gives the same bytes
+      writer.write();
+      const std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
+      rescued.bytes.assign(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+      rescued.renumbered = true;
+    }
 
     const std::vector<QPDFExc> warnings = qpdf.getWarnings();
     if (!warnings.empty()) {

@@ -2,7 +2,8 @@
 // is broken (qpdf rebuilds it from the objects, as poppler and MuPDF do), an
 // AES-256 revision 6 file, a file whose password the officer has. It writes
 // the file again, decrypted and with a sound cross-reference table, into
-// memory, for PoDoFo to load. Nothing is written to disk.
+// memory, for PoDoFo to load, with each object under its original number.
+// Nothing is written to disk.
 #pragma once
 
 #include <string>
@@ -18,6 +19,10 @@ struct RescuedFile {
   // revisions, an object defined twice): why; "" otherwise. Such a file
   // must not be published from qpdf's reading alone.
   std::string ambiguity;
+  // Whether objects have other numbers than in the original (QPDFWriter's
+  // copy, when the original's numbers cannot be kept): what redact says
+  // about an object then names the copy's.
+  bool renumbered = false;
 };
 
 // Reads `bytes`, the file at `path`, with libqpdf and writes it again. `password` is tried as

@@ -9,6 +9,8 @@
   failed without the password and with a wrong one, redacted with
   `--password-file`, and the output is not encrypted;
 - an AES-256 file with only an owner password: redacted, output not encrypted;
+- `check` names each object by its number in the file, whatever libqpdf did
+  to it (repaired, decrypted, or read where PoDoFo cannot: MuPDF's test 4505);
 - the broken LibreOffice letter with an incremental update appended whose
   trailer names a catalog that is not there (two revisions: readers may
   rebuild either): held for review, not written.
@@ -37,6 +39,18 @@ def pdftotext(path):
 def audit_documents(log):
     with open(log, encoding="utf-8") as f:
         return {os.path.basename(r["document"]): r for r in map(json.loads, f) if r["type"] == "document"}
+
+
+def info_object(path, *qpdf_args):
+    """The document information dictionary's object, as qpdf reads the file:
+    "object N G", or None."""
+    trailer = run("qpdf", *qpdf_args, "--show-object=trailer", path).stdout
+    found = re.search(r"/Info (\d+) (\d+) R", trailer)
+    return f"object {found.group(1)} {found.group(2)}" if found else None
+
+
+def producer_objects(report):
+    return {f["object"] for f in report["findings"] if f["kind"] == "producer"}
 
 
 def break_xref(data):
@@ -145,8 +159,13 @@ def main():
         kinds = {(f["kind"], f["severity"]) for f in report["findings"]}
         check("check: the broken file is a risk (repaired)", ("repaired", "risk") in kinds and result.returncode == 1,
               str(sorted(kinds)))
+        check("check: the broken file's objects keep their numbers (the producer is named where qpdf finds it)",
+              producer_objects(report) == {info_object(broken)}, f"{producer_objects(report)} {info_object(broken)}")
         result = run(redact, "check", "--format", "json", "--password-file", password, locked)
         report = json.loads(result.stdout)[0]
+        check("check: the decrypted file's objects keep their numbers",
+              producer_objects(report) == {info_object(locked, "--password=open-sesame")},
+              f"{producer_objects(report)} {info_object(locked, '--password=open-sesame')}")
         kinds = {(f["kind"], f["severity"]) for f in report["findings"]}
         check("check: the locked file opens with the password", "error" not in report and ("encrypted", "info") in kinds,
               str(sorted(kinds)))
@@ -154,6 +173,19 @@ def main():
         result = run(redact, "check", locked)
         check("check: without the password it cannot be checked (exit 3)",
               result.returncode == 3 and "needs a password" in result.stderr, result.stderr.strip())
+
+        # A file qpdf reads without a complaint and PoDoFo 0.9.8 cannot (its
+        # cross-reference entries end in one byte, not two: 19 bytes where
+        # PoDoFo reads 20): read from qpdf's copy, said so, and its objects
+        # named as in the file.
+        unusual = os.path.join(args.corpus, "peer", "mu__test_4505.pdf")
+        result = run(redact, "check", "--format", "json", unusual)
+        report = json.loads(result.stdout)[0]
+        rewritten = [f["message"] for f in report["findings"] if f["kind"] == "rewritten"]
+        check("check: a file only qpdf reads says it was read from qpdf's copy",
+              any("PoDoFo 0.9.8 cannot read it" in m for m in rewritten), str(rewritten))
+        check("check: and names its objects as the file does",
+              producer_objects(report) == {info_object(unusual)}, f"{producer_objects(report)} {info_object(unusual)}")
 
     sys.exit(check.exit_status())
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/file.h"
 #include "unit/test_pdf.h"
 
@@ -128,6 +130,50 @@ TEST(Document, AReferenceToAFreedNumberStaysOneToNoObject) {
   document->write(output);
   const std::string written = read_file(output).value();
   EXPECT_NE(written.find("/Foo null"), std::string::npos) << written.substr(0, 600);
+}
+
+// A file with no cross-reference table at all (PoDoFo cannot open it; qpdf
+// rebuilds the table from the objects), whose page draws form `form`.
+std::string file_without_a_table(long form) {
+  const std::string n = std::to_string(form);
+  return "%PDF-1.4\n"
+         "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+         "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+         "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /XObject << /X " +
+         n + " 0 R >> >> >>\nendobj\n"
+         "4 0 obj\n<< /Length 5 >>\nstream\n/X Do\nendstream\nendobj\n" +
+         n + " 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream\nendobj\n"
+         "trailer\n<< /Root 1 0 R /Size " + std::to_string(form + 1) + " >>\nstartxref\n0\n%%EOF\n";
+}
+
+std::vector<std::string> streams_of(Document& document) {
+  std::vector<std::string> objects;
+  for (const Document::ContentStream& stream : document.content_streams()) objects.push_back(stream.object);
+  return objects;
+}
+
+bool any_note_starts(const Document& document, const std::string& start) {
+  const std::vector<std::string>& notes = document.opening_notes();
+  return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.starts_with(start); });
+}
+
+// What redact says about "object 40 0" of a repaired file must be about the
+// user's object 40 0: libqpdf's copy keeps every number (QPDFWriter would
+// number them 1, 2, 3...).
+TEST(Document, ARepairedFileKeepsItsObjectNumbers) {
+  auto document = Document::open(test::write_temp("no-table.pdf", file_without_a_table(40)));
+  EXPECT_TRUE(any_note_starts(*document, "repaired by libqpdf"));
+  EXPECT_FALSE(any_note_starts(*document, "renumbered"));
+  EXPECT_EQ(streams_of(*document), std::vector<std::string>{"40 0"});
+}
+
+// Numbers too sparse to keep (a table of five million entries for five
+// objects): QPDFWriter's copy, and the notes say the numbers are the copy's.
+TEST(Document, ARepairedFileWithSparseNumbersIsRenumberedAndSaysSo) {
+  auto document = Document::open(test::write_temp("sparse.pdf", file_without_a_table(5'000'000)));
+  EXPECT_TRUE(any_note_starts(*document, "renumbered"));
+  EXPECT_EQ(streams_of(*document).size(), 1u);
+  EXPECT_NE(streams_of(*document), std::vector<std::string>{"5000000 0"});
 }
 
 }  // namespace
