@@ -258,12 +258,12 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
 // held: as much as one page (check's bound for the same streams).
 constexpr size_t kMaxUndrawnGlyphs = 400'000;
 
-// Streams no page draws as it is shown (a form left in resources that
-// nothing draws, an appearance a viewer does not show, a glyph procedure no
-// text uses, a pattern never painted): nobody sees them, so one that holds
-// a match, or cannot be read whole, is emptied (with the streams it draws),
-// on the record, instead of the document being held for it. A stream a
-// page draws is never emptied: what its glyphs hold is the page plan's.
+// Forms no page draws as it is shown (a form left in resources that
+// nothing draws, an appearance a viewer does not show): nobody sees them,
+// so one that holds a match, or cannot be read whole, is emptied (with the
+// forms it draws), on the record, instead of the document being held for
+// it. A stream a page draws is never emptied: what its glyphs hold is the
+// page plan's.
 std::vector<StringChange> empty_undrawn_streams(pdf::Document& document, const DocumentPlan& plan,
                                                 const match::Matcher& matcher) {
   std::set<std::string> drawn;
@@ -271,12 +271,8 @@ std::vector<StringChange> empty_undrawn_streams(pdf::Document& document, const D
     for (const pdf::StreamUse& use : page.streams) drawn.insert(use.object);
   }
   for (const auto& [number, objects] : plan.drawn_unchanged) drawn.insert(objects.begin(), objects.end());
-  std::vector<StringChange> changes;
-  std::set<std::string> emptied;
   size_t glyphs = 0;
-  for (const pdf::Document::ContentStream& stream : document.content_streams()) {
-    if (drawn.contains(stream.object) || emptied.contains(stream.object)) continue;
-    pdf::PageContent content;
+  auto walk = [&](const pdf::Document::ContentStream& stream, pdf::PageContent& content) {
     pdf::PageCollector collector(content);
     Diagnostics ignored;
     content.complete = document.walk_stream(stream, collector, ignored);
@@ -285,6 +281,23 @@ std::vector<StringChange> empty_undrawn_streams(pdf::Document& document, const D
       throw NeedsReview{"the streams no page draws hold more than " + std::to_string(kMaxUndrawnGlyphs) +
                         " glyphs together: more than redact reads"};
     }
+  };
+  // The walks of pages do not follow tiling patterns and Type 3 glyph
+  // procedures: those are never emptied, and what they draw counts as drawn.
+  const std::vector<pdf::Document::ContentStream> streams = document.content_streams();
+  for (const pdf::Document::ContentStream& stream : streams) {
+    if (stream.kind == pdf::Document::ContentStream::Kind::form) continue;
+    pdf::PageContent content;
+    walk(stream, content);
+    for (const pdf::StreamUse& use : content.streams) drawn.insert(use.object);
+  }
+  std::vector<StringChange> changes;
+  std::set<std::string> emptied;
+  for (const pdf::Document::ContentStream& stream : streams) {
+    if (stream.kind != pdf::Document::ContentStream::Kind::form) continue;
+    if (drawn.contains(stream.object) || emptied.contains(stream.object)) continue;
+    pdf::PageContent content;
+    walk(stream, content);
     // What check reports of such a stream: text that cannot be read, or a match.
     const bool unreadable = !content.complete || content.unknown_glyphs > 0;
     const std::vector<plan::ReadingMatch> found =

@@ -52,7 +52,7 @@ constexpr const char* kUsage =
     "removed from the content streams (pages, forms, annotation appearances), a\n"
     "black box labelled with the exemption is painted where they were, image\n"
     "pixels under it are blacked out, strings holding a match are cut (and an\n"
-    "annotation under a box loses all its own strings), a stream no page draws\n"
+    "annotation under a box loses all its own strings), a form no page draws\n"
     "that holds a match or cannot be read whole is emptied, signatures,\n"
     "metadata, JavaScript, embedded files and thumbnails are dropped, unreachable\n"
     "objects are swept, and the result is read again to verify it before it is\n"

@@ -1689,33 +1689,41 @@ std::vector<Document::ContentStream> Document::content_streams() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
-  std::map<std::string, std::string> found;  // object -> resources_from
-  auto add = [&](const PdfObject* o, const std::string& resources_from = "") {
-    if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.emplace(ObjectReader::id(o), resources_from);
+  using Kind = ContentStream::Kind;
+  std::map<std::string, ContentStream> found;  // by object
+  // A stream used more than one way is known by the way a page's walk does
+  // not follow (a pattern, a glyph procedure), if any.
+  auto add = [&](const PdfObject* o, Kind kind, const std::string& resources_from = "") {
+    if (!o || !o->HasStream() || ObjectReader::id(o).empty()) return;
+    auto [at, added] = found.emplace(ObjectReader::id(o), ContentStream{ObjectReader::id(o), resources_from, kind});
+    if (!added && at->second.kind == Kind::form) at->second.kind = kind;
   };
   for (const PdfObject* object : reachable(objects, roots)) {
     if (!object->IsDictionary()) continue;
-    if (object->HasStream() && (reader.get_name(object, "Subtype") == "Form" ||
-                                reader.get_number(object, "PatternType").value_or(0) == 1)) {
-      add(object);
+    if (object->HasStream() && reader.get_number(object, "PatternType").value_or(0) == 1) {
+      add(object, Kind::pattern);
+    } else if (object->HasStream() && reader.get_name(object, "Subtype") == "Form") {
+      add(object, Kind::form);
     }
     // Type 3 glyph procedures, and appearance streams (which need no /Subtype).
     if (const PdfObject* procs = reader.get_dict(object, "CharProcs")) {
-      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) add(reader.resolve(value), ObjectReader::id(object));
+      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) {
+        add(reader.resolve(value), Kind::glyph_procedure, ObjectReader::id(object));
+      }
     }
     if (const PdfObject* ap = reader.get_dict(object, "AP")) {
       for (const auto& [kind, value] : ap->GetDictionary().GetKeys()) {
         const PdfObject* appearance = reader.resolve(value);
         if (appearance && appearance->IsDictionary() && !appearance->HasStream()) {
-          for (const auto& [state, stream] : appearance->GetDictionary().GetKeys()) add(reader.resolve(stream));
+          for (const auto& [state, stream] : appearance->GetDictionary().GetKeys()) add(reader.resolve(stream), Kind::form);
         } else {
-          add(appearance);
+          add(appearance, Kind::form);
         }
       }
     }
   }
   std::vector<ContentStream> out;
-  for (const auto& [object, resources_from] : found) out.push_back({object, resources_from});
+  for (auto& [object, stream] : found) out.push_back(std::move(stream));
   return out;
 } catch (...) {
   impl_->translate("listing the content streams");

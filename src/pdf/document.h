@@ -69,6 +69,11 @@ class Document {
   struct ContentStream {
     std::string object;  // "12 0"
     std::string resources_from;
+    // How a page would draw it: a form or an appearance (a `Do` or an
+    // annotation, which the walks of pages follow), or as a tiling
+    // pattern's cell or a Type 3 glyph procedure (which they do not).
+    enum class Kind { form, pattern, glyph_procedure };
+    Kind kind = Kind::form;
   };
   std::vector<ContentStream> content_streams();
   // Walks one such stream on its own (page 0, its own space). Returns false
