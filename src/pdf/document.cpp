@@ -434,9 +434,9 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
       impl->opening_notes.insert(impl->opening_notes.begin(),
                                  "rewritten by libqpdf (PoDoFo 0.9.8 cannot read it: " + damage + "; qpdf reports no damage)");
     }
-    if (rescued.renumbered) {
-      impl->opening_notes.push_back(
-          "renumbered by libqpdf (its object numbers are too sparse to keep): objects are named by the copy's numbers");
+    if (!rescued.renumbered.empty()) {
+      impl->opening_notes.push_back("renumbered by libqpdf (" + rescued.renumbered +
+                                    "): objects are named by the copy's numbers");
     }
     if (!rescued.ambiguity.empty()) {
       impl->opening_notes.push_back("ambiguous: " + rescued.ambiguity + "; readers may rebuild a different document");

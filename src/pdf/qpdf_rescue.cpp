@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/diagnostics.h"
 
@@ -113,19 +114,27 @@ QPDFObjectHandle loose_stream_dictionary(QPDFObjectHandle stream, size_t length)
 // in the original, so that what redact says about "object 12 0" is about
 // the user's object 12 0 (QPDFWriter numbers objects afresh). Every object
 // qpdf knows is written, referenced or not, as PoDoFo would have read them;
-// a classic cross-reference table lists runs of numbers only. Returns ""
-// when the numbers cannot be kept: one number defined with two generations,
-// or numbers so sparse that the table PoDoFo sizes by /Size would dwarf the
-// objects (the shape scan reroutes such a file).
-std::string write_with_numbers_kept(QPDF& qpdf) {
+// a classic cross-reference table lists runs of numbers only. Returns "",
+// and says why in `why_not`, when the numbers cannot be kept: one number
+// defined with two generations, or numbers so sparse that the table PoDoFo
+// sizes by /Size would dwarf the objects (the shape scan reroutes such a
+// file).
+std::string write_with_numbers_kept(QPDF& qpdf, std::string& why_not) {
   std::vector<QPDFObjectHandle> objects = qpdf.getAllObjects();
   std::sort(objects.begin(), objects.end(),
             [](const QPDFObjectHandle& a, const QPDFObjectHandle& b) { return a.getObjGen() < b.getObjGen(); });
   for (size_t i = 1; i < objects.size(); ++i) {
-    if (objects[i].getObjectID() == objects[i - 1].getObjectID()) return "";
+    if (objects[i].getObjectID() == objects[i - 1].getObjectID()) {
+      why_not = "object " + std::to_string(objects[i].getObjectID()) + " has two generations";
+      return "";
+    }
   }
   const long long size = objects.empty() ? 1 : objects.back().getObjectID() + 1LL;
-  if (size > kMaxSparseSize && size > 16LL * static_cast<long long>(objects.size())) return "";
+  if (size > kMaxSparseSize && size > 16LL * static_cast<long long>(objects.size())) {
+    why_not = "object numbers up to " + std::to_string(size - 1) + " for " + std::to_string(objects.size()) +
+              " objects, too sparse to keep";
+    return "";
+  }
 
   std::string out = "%PDF-" + qpdf.getPDFVersion() + "\n%\xe2\xe3\xcf\xd3\n";
   struct Written {
@@ -186,24 +195,39 @@ std::string write_with_numbers_kept(QPDF& qpdf) {
 RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, const std::string& password) {
   RescuedFile rescued;
   try {
+    auto open = [&](QPDF& qpdf) {
+      qpdf.setSuppressWarnings(true);
+      qpdf.setAttemptRecovery(true);
+      qpdf.processMemoryFile(path.c_str(), bytes.data(), bytes.size(), password.c_str());
+    };
     QPDF qpdf;
-    qpdf.setSuppressWarnings(true);
-    qpdf.setAttemptRecovery(true);
-    qpdf.processMemoryFile(path.c_str(), bytes.data(), bytes.size(), password.c_str());
-
+    open(qpdf);
     int revision = 0;
     int permissions = 0;
-    const bool encrypted = qpdf.isEncrypted(revision, permissions);
-    if (encrypted) {
+    if (qpdf.isEncrypted(revision, permissions)) {
       rescued.notes.push_back("decrypted (standard security handler, revision " + std::to_string(revision) +
                               "); the output is not encrypted");
     }
+    // The catalog as qpdf finds it before anything else is resolved.
+    const QPDFObjGen root = qpdf.getRoot().getObjGen();
 
     // Every object loose (PoDoFo reads no object stream written by qpdf),
     // streams with their filters and bytes.
-    rescued.bytes = write_with_numbers_kept(qpdf);
+    std::vector<QPDFExc> warnings;
+    try {
+      rescued.bytes = write_with_numbers_kept(qpdf, rescued.renumbered);
+      // Resolving every object can make qpdf lose what it had found (a
+      // catalog past /Size): then its own writer, on a fresh reading.
+      if (qpdf.getRoot().getObjGen() != root) throw std::runtime_error("the catalog moved");
+      warnings = qpdf.getWarnings();
+    } catch (const std::exception& e) {
+      rescued.bytes.clear();
+      rescued.renumbered = std::string("qpdf could not give every object: ") + e.what();
+    }
     if (rescued.bytes.empty()) {
-      QPDFWriter writer(qpdf);
+      QPDF fresh;
+      open(fresh);
+      QPDFWriter writer(fresh);
       writer.setOutputMemory();
       writer.setPreserveEncryption(false);
       writer.setObjectStreamMode(qpdf_o_disable);
@@ -213,12 +237,10 @@ RescuedFile rescue_with_qpdf(const std::string& path, std::string_view bytes, co
       writer.write();
       const std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
       rescued.bytes.assign(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
-      rescued.renumbered = true;
+      warnings = fresh.getWarnings();
     }
 
-    const std::vector<QPDFExc> warnings = qpdf.getWarnings();
     if (!warnings.empty()) {
-      const QPDFObjGen root = qpdf.getRoot().getObjGen();
       rescued.ambiguity = ambiguity_of(bytes, root.getObj(), root.getGen());
       rescued.notes.insert(rescued.notes.begin(), "repaired by libqpdf (" + std::to_string(warnings.size()) +
                                                       (warnings.size() == 1 ? " problem" : " problems") +

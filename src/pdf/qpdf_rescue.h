@@ -19,10 +19,10 @@ struct RescuedFile {
   // revisions, an object defined twice): why; "" otherwise. Such a file
   // must not be published from qpdf's reading alone.
   std::string ambiguity;
-  // Whether objects have other numbers than in the original (QPDFWriter's
-  // copy, when the original's numbers cannot be kept): what redact says
-  // about an object then names the copy's.
-  bool renumbered = false;
+  // Why objects have other numbers than in the original, or "" when they
+  // keep theirs (QPDFWriter's copy, when the original's numbers cannot be
+  // kept): what redact says about an object then names the copy's.
+  std::string renumbered;
 };
 
 // Reads `bytes`, the file at `path`, with libqpdf and writes it again. `password` is tried as
