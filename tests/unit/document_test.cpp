@@ -176,5 +176,15 @@ TEST(Document, ARepairedFileWithSparseNumbersIsRenumberedAndSaysSo) {
   EXPECT_NE(streams_of(*document), std::vector<std::string>{"5000000 0"});
 }
 
+// qpdf's fuzz-16214.pdf (its catalog, 14 0, lies past /Size): resolving
+// every object made libqpdf lose the catalog when it had not been asked
+// for first, and the file was refused. It is asked for first; the file
+// opens with its numbers.
+TEST(Document, AFileWhoseCatalogLiesPastSizeOpensWithItsNumbers) {
+  auto document = Document::open(REDACT_SOURCE_DIR "/fuzz/crashes/qpdf-fuzz-16214-catalog-lost.pdf");
+  EXPECT_EQ(document->catalog_id(), "14 0");
+  EXPECT_FALSE(any_note_starts(*document, "renumbered"));
+}
+
 }  // namespace
 }  // namespace redact::pdf
