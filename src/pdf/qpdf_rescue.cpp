@@ -123,9 +123,14 @@ std::string write_with_numbers_kept(QPDF& qpdf, std::string& why_not) {
   std::vector<QPDFObjectHandle> objects = qpdf.getAllObjects();
   std::sort(objects.begin(), objects.end(),
             [](const QPDFObjectHandle& a, const QPDFObjectHandle& b) { return a.getObjGen() < b.getObjGen(); });
-  for (size_t i = 1; i < objects.size(); ++i) {
-    if (objects[i].getObjectID() == objects[i - 1].getObjectID()) {
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (i > 0 && objects[i].getObjectID() == objects[i - 1].getObjectID()) {
       why_not = "object " + std::to_string(objects[i].getObjectID()) + " has two generations";
+      return "";
+    }
+    if (objects[i].getGeneration() > 65535) {  // past what a table entry holds
+      why_not = "object " + std::to_string(objects[i].getObjectID()) + " has generation " +
+                std::to_string(objects[i].getGeneration());
       return "";
     }
   }
@@ -146,7 +151,7 @@ std::string write_with_numbers_kept(QPDF& qpdf, std::string& why_not) {
   for (QPDFObjectHandle& object : objects) {
     const QPDFObjGen id = object.getObjGen();
     if (id.getObj() <= 0) continue;
-    written.push_back({id.getObj(), std::min(id.getGen(), 65535), out.size()});
+    written.push_back({id.getObj(), id.getGen(), out.size()});
     out += std::to_string(id.getObj()) + " " + std::to_string(id.getGen()) + " obj\n";
     if (object.isStream()) {
       const std::shared_ptr<Buffer> data = object.getRawStreamData();
