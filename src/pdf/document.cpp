@@ -206,11 +206,14 @@ enum class Reading {
   encrypted,  // libqpdf's decrypted copy (PoDoFo would encrypt the output again)
 };
 
-// Refuses what PoDoFo cannot survive; says how the rest should be read.
-Reading refuse_bad_shape(std::string_view bytes, const std::string& path) {
+// Refuses what PoDoFo cannot survive; says how the rest should be read,
+// and the numbers of the object streams the cross-reference entries name.
+Reading refuse_bad_shape(std::string_view bytes, const std::string& path,
+                         std::vector<long long>* object_streams = nullptr) {
   refuse(detail::scan_shape(bytes), path);
-  const detail::ShapeProblem trailers = detail::scan_trailers(bytes);
+  detail::ShapeProblem trailers = detail::scan_trailers(bytes);
   refuse(trailers, path);
+  if (object_streams) *object_streams = std::move(trailers.object_streams);
   if (trailers.encrypted) return Reading::encrypted;
   return trailers.object_stream_cost > kMaxObjectStreamCost ? Reading::costly : Reading::podofo;
 }
@@ -337,6 +340,35 @@ namespace {
 // the first time anything touches an object, so a damaged one (a stream
 // whose /Length is wrong or missing) would otherwise fail whatever walk
 // reached it first. Returns what failed, or "".
+// Whether any object refers to one of `numbers` that PoDoFo does not hold:
+// an object stream it dropped once read, which a page may draw as a form
+// (viewers show it; PoDoFo would find nothing there). Non-recursive.
+bool refers_to_dropped(PoDoFo::PdfVecObjects& objects, const std::vector<long long>& numbers) {
+  std::set<long long> dropped;
+  for (const long long number : numbers) {
+    if (number > 0 && number < (1LL << 31) && !objects.GetObject(PoDoFo::PdfReference(static_cast<uint32_t>(number), 0))) {
+      dropped.insert(number);
+    }
+  }
+  if (dropped.empty()) return false;
+  std::vector<const PdfObject*> pending;
+  for (const PdfObject* object : objects) {
+    pending.push_back(object);
+    while (!pending.empty()) {
+      const PdfObject* value = pending.back();
+      pending.pop_back();
+      if (value->IsReference()) {
+        if (dropped.contains(value->GetReference().ObjectNumber())) return true;
+      } else if (value->IsDictionary()) {
+        for (const auto& [key, item] : value->GetDictionary().GetKeys()) pending.push_back(item);
+      } else if (value->IsArray()) {
+        for (const PdfObject& item : value->GetArray()) pending.push_back(&item);
+      }
+    }
+  }
+  return false;
+}
+
 std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
   // PoDoFo may keep both the old and the new version of an object an
   // incremental update replaced, and then writes both under one number
@@ -367,7 +399,8 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
   if (!std::ifstream(path, std::ios::binary)) throw Error(ErrorKind::io, Location{path}, "cannot be opened for reading");
   const MappedFile file(path);
   if (bytes_sha256) *bytes_sha256 = sha256_hex(file.bytes());
-  const Reading reading = refuse_bad_shape(file.bytes(), path);
+  std::vector<long long> object_streams;
+  const Reading reading = refuse_bad_shape(file.bytes(), path, &object_streams);
 
   // What PoDoFo and qpdf inflate while they load (object and cross-reference
   // streams) is bounded as the shape scan bounds it.
@@ -398,6 +431,9 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     } else {
       refuse_bad_objects(file.bytes(), impl->pdf.GetObjects(), path);
       damage = load_every_object(impl->pdf.GetObjects());
+      if (damage.empty() && refers_to_dropped(impl->pdf.GetObjects(), object_streams)) {
+        damage = "an object stream is also referred to as an object";
+      }
     }
   } catch (const PdfError& e) {
     damage = PdfError::ErrorName(e.GetError());
@@ -1685,6 +1721,111 @@ std::vector<Document::StringValue> Document::strings() try {
   impl_->translate("reading the strings");
 }
 
+namespace {
+
+// How a value is held, for telling the streams a page's walk follows (one a
+// `Do` draws by name from an /XObject dictionary; an annotation's
+// appearance) from those reached some other way.
+enum class Holding {
+  other,          // any other key, an array
+  names,          // an /XObject dictionary: its values are drawn by name
+  drawn,          // a value of one
+  appearances,    // an /AP dictionary
+  appearance,     // its /N, /R, /D: a stream, or a dictionary of states
+  states,         // a dictionary of states of an annotation with an /AS
+  states_no_as,   // of one without (which state shows is the viewer's guess)
+  state,          // a value of `states`
+};
+
+Holding held_by_key(Holding parent, const PdfName& key) {
+  switch (parent) {
+    case Holding::names:
+      return Holding::drawn;
+    case Holding::appearances:
+      return Holding::appearance;
+    case Holding::states:
+      return Holding::state;
+    case Holding::states_no_as:
+      return Holding::other;
+    default:
+      if (key == PdfName("XObject")) return Holding::names;
+      if (key == PdfName("AP")) return Holding::appearances;
+      return Holding::other;
+  }
+}
+
+// The streams referenced otherwise than as drawn by name or as an
+// annotation's appearance (a soft mask's /G, a button's /MK icon, a page's
+// /Contents, a state no /AS picks, an array, any other key): the walks of
+// pages follow only those two ways, so a stream reached another way may
+// show where they do not look. Non-recursive; each object's own value is
+// read once a round, and a round is repeated while indirect dictionaries
+// gain a role (an /AP dictionary names its state dictionaries), at most 4
+// rounds: a role found later leaves its streams counted as elsewhere.
+std::set<PdfReference> referenced_elsewhere(PoDoFo::PdfVecObjects& objects, const std::vector<PdfObject*>& all) {
+  // Indirect dictionaries held as names, appearances or states, with whether
+  // their annotation has an /AS.
+  std::map<PdfReference, std::pair<Holding, bool>> roles;
+  std::set<PdfReference> elsewhere;
+  for (int round = 0; round < 4; ++round) {
+    const size_t known = roles.size();
+    elsewhere.clear();
+    for (const PdfObject* object : all) {
+      const auto role = roles.find(object->Reference());
+      std::vector<std::tuple<const PdfObject*, Holding, bool>> pending;  // value, its holding, its annotation has /AS
+      if (role == roles.end()) {
+        pending.emplace_back(object, Holding::other, false);
+      } else {
+        pending.emplace_back(object, role->second.first, role->second.second);
+      }
+      while (!pending.empty()) {
+        auto [value, holding, has_as] = pending.back();
+        pending.pop_back();
+        if (value->IsReference()) {
+          const PdfReference& ref = value->GetReference();
+          switch (holding) {
+            case Holding::drawn:
+            case Holding::state:
+              break;
+            case Holding::names:
+            case Holding::appearances:
+              roles.emplace(ref, std::pair{holding, has_as});
+              break;
+            case Holding::appearance: {
+              // A stream, or an indirect dictionary of states.
+              const PdfObject* resolved = objects.GetObject(ref);
+              if (resolved && resolved->IsDictionary() && !resolved->HasStream()) {
+                roles.emplace(ref, std::pair{has_as ? Holding::states : Holding::states_no_as, has_as});
+              }
+              break;
+            }
+            default:
+              elsewhere.insert(ref);
+          }
+          continue;
+        }
+        if (value->IsDictionary()) {
+          if (holding == Holding::appearance) holding = has_as ? Holding::states : Holding::states_no_as;
+          if (holding == Holding::drawn || holding == Holding::state) holding = Holding::other;
+          if (holding == Holding::other) {
+            const PdfObject* as = value->GetDictionary().GetKey("AS");
+            has_as = as && as->IsName();
+          }
+          for (const auto& [key, item] : value->GetDictionary().GetKeys()) {
+            pending.emplace_back(item, held_by_key(holding, key), has_as);
+          }
+        } else if (value->IsArray()) {
+          for (const PdfObject& item : value->GetArray()) pending.emplace_back(&item, Holding::other, false);
+        }
+      }
+    }
+    if (roles.size() == known) break;
+  }
+  return elsewhere;
+}
+
+}  // namespace
+
 std::vector<Document::ContentStream> Document::content_streams() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
@@ -1698,7 +1839,8 @@ std::vector<Document::ContentStream> Document::content_streams() try {
     auto [at, added] = found.emplace(ObjectReader::id(o), ContentStream{ObjectReader::id(o), resources_from, kind});
     if (!added && at->second.kind == Kind::form) at->second.kind = kind;
   };
-  for (const PdfObject* object : reachable(objects, roots)) {
+  const std::vector<PdfObject*> all = reachable(objects, roots);
+  for (const PdfObject* object : all) {
     if (!object->IsDictionary()) continue;
     if (object->HasStream() && reader.get_number(object, "PatternType").value_or(0) == 1) {
       add(object, Kind::pattern);
@@ -1722,8 +1864,12 @@ std::vector<Document::ContentStream> Document::content_streams() try {
       }
     }
   }
+  const std::set<PdfReference> elsewhere = referenced_elsewhere(objects, all);
   std::vector<ContentStream> out;
-  for (auto& [object, stream] : found) out.push_back(std::move(stream));
+  for (auto& [object, stream] : found) {
+    if (stream.kind == Kind::form && elsewhere.contains(parse_reference(object))) stream.kind = Kind::elsewhere;
+    out.push_back(std::move(stream));
+  }
   return out;
 } catch (...) {
   impl_->translate("listing the content streams");

@@ -69,10 +69,12 @@ class Document {
   struct ContentStream {
     std::string object;  // "12 0"
     std::string resources_from;
-    // How a page would draw it: a form or an appearance (a `Do` or an
-    // annotation, which the walks of pages follow), or as a tiling
-    // pattern's cell or a Type 3 glyph procedure (which they do not).
-    enum class Kind { form, pattern, glyph_procedure };
+    // How it is drawn: as a form by name from an /XObject dictionary or as
+    // an annotation's appearance (the ways the walks of pages follow), as
+    // a tiling pattern's cell, a Type 3 glyph procedure, or (`elsewhere`) a
+    // form also referenced some other way: a soft mask's /G, a button's
+    // /MK icon, a page's /Contents, a state of an appearance with no /AS.
+    enum class Kind { form, pattern, glyph_procedure, elsewhere };
     Kind kind = Kind::form;
   };
   std::vector<ContentStream> content_streams();

@@ -410,6 +410,11 @@ class Scanner {
   }
 
   bool encrypted() const { return encrypted_; }
+  std::vector<long long> object_streams() const {
+    std::vector<long long> numbers;
+    for (const auto& [stream, entries] : named_) numbers.push_back(stream);
+    return numbers;
+  }
 
   // The sections were more than scan_trailers reads.
   void sections_left_unread() { unmeasurable_ = true; }
@@ -850,6 +855,7 @@ ShapeProblem scan_trailers(std::string_view file, const ShapeLimits& limits) {
   ShapeProblem problem = scanner.problem();
   problem.object_stream_cost = scanner.object_stream_cost();
   problem.encrypted = scanner.encrypted();
+  problem.object_streams = scanner.object_streams();
   return problem;
 }
 

@@ -48,6 +48,10 @@ struct ShapeProblem {
   // Its object streams cannot be measured (their data is encrypted), but
   // such a file is read from libqpdf's decrypted copy anyway.
   bool encrypted = false;
+  // scan_trailers: the numbers of the object streams the entries name.
+  // PoDoFo drops each once it has read the objects in it, so a reference
+  // to one (a page drawing it as a form, which viewers show) finds nothing.
+  std::vector<long long> object_streams;
 };
 
 ShapeProblem scan_shape(std::string_view file, const ShapeLimits& limits = {});

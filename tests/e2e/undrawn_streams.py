@@ -13,7 +13,15 @@ syntax), three streams nobody sees:
 record (key `stream`, action `emptied`), qpdf finds none of the three
 words anywhere in the output (every stream decoded), and pdftotext reads
 the output as it reads the output of the letter alone: nothing that shows
-was touched."""
+was touched.
+
+Two hostile files (a reviewer's) for streams reached other ways than the
+walks of pages follow:
+- a soft mask's /G form showing "Norway" through which the page paints:
+  never emptied (emptying it blanked the page);
+- an object stream that is also a form the page draws ("Norway" after its
+  objects), which PoDoFo drops once read: `check` finds the match that
+  pdftotext shows, and `run` removes it."""
 import base64
 import json
 import os
@@ -69,6 +77,72 @@ def with_undrawn_streams(source, target, tmp):
         sys.exit("qpdf could not make the input: " + result.stderr)
 
 
+def classic_pdf(objects):
+    """A PDF of `objects` (number -> body bytes) with a classic table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for n in sorted(objects):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n"
+    size = max(objects) + 1
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f\r\n" % size
+    for n in range(1, size):
+        out += b"%010d 00000 n\r\n" % offsets[n] if n in offsets else b"0000000000 00000 f\r\n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, table)
+    return bytes(out)
+
+
+def stream(data, extra=b""):
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+PAGES = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", 5: FONT}
+
+
+def soft_mask_pdf():
+    return classic_pdf({**PAGES,
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+           b"/Resources << /Font << /F1 5 0 R >> /ExtGState << /GS1 6 0 R >> >> >>",
+        4: stream(b"q /GS1 gs 0 0 1 rg 0 0 300 200 re f BT /F1 20 Tf 20 100 Td (Visible text here) Tj ET Q"),
+        6: b"<< /Type /ExtGState /SMask << /Type /Mask /S /Luminosity /G 7 0 R >> >>",
+        7: stream(b"1 g 0 0 300 200 re f 0 g BT /F1 30 Tf 10 20 Td (Norway) Tj ET",
+                  b"/Type /XObject /Subtype /Form /BBox [0 0 300 200] /Group << /S /Transparency /CS /DeviceGray >> "
+                  b"/Resources << /Font << /F1 5 0 R >> >>")})
+
+
+def object_stream_form_pdf():
+    """Object 10 is an object stream holding object 6, and a form the page
+    draws: its data goes on past the objects with text."""
+    import struct
+    packed = b"6 0 " + b"<< /Foo 1 >>\n" + b" BT /F1 30 Tf 10 40 Td (Norway) Tj ET"
+    data = zlib.compress(packed)
+    loose = {**PAGES,
+             3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 10 0 R >> >> >>",
+             4: stream(b"BT /F1 12 Tf 20 150 Td (Plain text) Tj ET /Fm0 Do"),
+             10: stream(data, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Subtype /Form /BBox [0 0 300 200] "
+                              b"/Resources << /Font << /F1 5 0 R >> >>")}
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for n in sorted(loose):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + loose[n] + b"\nendobj\n"
+    offsets[11] = len(out)
+    rows = b""
+    for n in range(12):
+        if n in offsets:
+            rows += struct.pack(">BIH", 1, offsets[n], 0)
+        elif n == 6:
+            rows += struct.pack(">BIH", 2, 10, 0)
+        else:
+            rows += struct.pack(">BIH", 0, 0, 65535 if n == 0 else 0)
+    out += b"11 0 obj\n" + stream(rows, b"/Type /XRef /Size 12 /W [1 4 2] /Root 1 0 R") + b"\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[11]
+    return bytes(out)
+
+
 def every_stream_decoded(path):
     """The file as qpdf writes it with every stream it can decode decoded."""
     return subprocess.run(["qpdf", "--qdf", "--object-streams=disable", "--decode-level=all", path, "-"],
@@ -111,6 +185,32 @@ def main():
                                                            "-").stdout)
         check("mutool reads the output without an error",
               "error" not in run("mutool", "draw", "-F", "txt", "-o", "/dev/null", written).stderr.lower())
+
+        # Streams reached other ways than the walks of pages follow.
+        masked = os.path.join(tmp, "soft-mask.pdf")
+        with open(masked, "wb") as f:
+            f.write(soft_mask_pdf())
+        out2 = os.path.join(tmp, "out2")
+        run(args.redact, "run", masked, "-o", out2, "--progress", "none")
+        with open(os.path.join(out2, "audit.jsonl"), encoding="utf-8") as f:
+            records = [json.loads(line) for line in f]
+        check("a soft mask's form is never emptied",
+              not any(r["type"] == "string" and r["action"] == "emptied" for r in records),
+              str([r["object"] for r in records if r["type"] == "string"]))
+
+        packed = os.path.join(tmp, "object-stream-form.pdf")
+        with open(packed, "wb") as f:
+            f.write(object_stream_form_pdf())
+        check("precondition: pdftotext shows the object stream drawn as a form",
+              "Norway" in run("pdftotext", packed, "-").stdout)
+        result = run(args.redact, "check", "--format", "json", packed)
+        leaks = [f for f in json.loads(result.stdout)[0]["findings"] if f["severity"] == "leak"]
+        check("check finds the match in an object stream drawn as a form", result.returncode == 1 and leaks,
+              result.stdout[:300])
+        out3 = os.path.join(tmp, "out3")
+        run(args.redact, "run", packed, "-o", out3, "--progress", "none")
+        shown = run("pdftotext", os.path.join(out3, "object-stream-form.pdf"), "-").stdout
+        check("run removes it, and keeps the rest", "Norway" not in shown and "Plain text" in shown, shown[:200])
     sys.exit(check.exit_status())
 
 
