@@ -254,82 +254,6 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
   return out;
 }
 
-// What the streams no page draws may hold together before the document is
-// held: as much as one page (check's bound for the same streams).
-constexpr size_t kMaxUndrawnGlyphs = 400'000;
-
-// Forms no page draws as it is shown (a form left in resources that
-// nothing draws, an appearance a viewer does not show): nobody sees them,
-// so one that holds a match, or cannot be read whole, is emptied (with the
-// forms it draws), on the record, instead of the document being held for
-// it. A stream a page draws is never emptied: what its glyphs hold is the
-// page plan's.
-std::vector<StringChange> empty_undrawn_streams(pdf::Document& document, const DocumentPlan& plan,
-                                                const match::Matcher& matcher) {
-  std::set<std::string> drawn;
-  for (const auto& [number, page] : plan.pages) {
-    for (const pdf::StreamUse& use : page.streams) drawn.insert(use.object);
-  }
-  for (const auto& [number, objects] : plan.drawn_unchanged) drawn.insert(objects.begin(), objects.end());
-  size_t glyphs = 0;
-  auto walk = [&](const pdf::Document::ContentStream& stream, pdf::PageContent& content) {
-    pdf::PageCollector collector(content);
-    Diagnostics ignored;
-    content.complete = document.walk_stream(stream, collector, ignored);
-    glyphs += content.glyphs.size();
-    if (glyphs > kMaxUndrawnGlyphs) {
-      throw NeedsReview{"the streams no page draws hold more than " + std::to_string(kMaxUndrawnGlyphs) +
-                        " glyphs together: more than redact reads"};
-    }
-  };
-  // The walks of pages do not follow tiling patterns and Type 3 glyph
-  // procedures: those are never emptied, and what they draw counts as drawn.
-  const std::vector<pdf::Document::ContentStream> streams = document.content_streams();
-  for (const pdf::Document::ContentStream& stream : streams) {
-    if (stream.kind == pdf::Document::ContentStream::Kind::form) continue;
-    pdf::PageContent content;
-    walk(stream, content);
-    for (const pdf::StreamUse& use : content.streams) drawn.insert(use.object);
-  }
-  std::vector<StringChange> changes;
-  std::set<std::string> emptied;
-  for (const pdf::Document::ContentStream& stream : streams) {
-    if (stream.kind != pdf::Document::ContentStream::Kind::form) continue;
-    if (drawn.contains(stream.object) || emptied.contains(stream.object)) continue;
-    pdf::PageContent content;
-    walk(stream, content);
-    // What check reports of such a stream: text that cannot be read, or a match.
-    const bool unreadable = !content.complete || content.unknown_glyphs > 0;
-    const std::vector<plan::ReadingMatch> found =
-        content.glyphs.empty() ? std::vector<plan::ReadingMatch>{} : plan::match_readings(content, matcher);
-    if (!unreadable && found.empty()) continue;
-    StringChange change{stream.object, "stream", "emptied", "unreadable", "", {}};
-    if (!found.empty()) {
-      const match::Pattern& pattern = matcher.patterns()[found.front().located.match.pattern];
-      change.category = pattern.category;
-      change.pattern = pattern.id;
-      for (const plan::ReadingMatch& m : found) {
-        for (const std::string& e : matcher.exemptions(m.located.match)) {
-          if (std::find(change.exemptions.begin(), change.exemptions.end(), e) == change.exemptions.end()) {
-            change.exemptions.push_back(e);
-          }
-        }
-      }
-    }
-    std::set<std::string> these{stream.object};
-    for (const pdf::StreamUse& use : content.streams) {
-      if (!use.object.empty() && !drawn.contains(use.object)) these.insert(use.object);
-    }
-    for (const std::string& object : these) {
-      if (!emptied.insert(object).second) continue;
-      document.set_stream_content(object, "");
-      change.object = object;
-      changes.push_back(change);
-    }
-  }
-  return changes;
-}
-
 // Black boxes, in the space of annotation appearance `root`, for the
 // regions that meet the annotation and no text of the page that stays: an
 // annotation is drawn over the page, and what it draws there (a form
@@ -614,9 +538,6 @@ void hold_like_run(pdf::Document& document, const match::Matcher& matcher, const
   options.revisions = false;  // an output is written whole: no earlier revision goes with it
   for (const check::Finding& f : check::check_document(document, matcher, options).findings) {
     if (f.severity != check::Severity::risk || !kTextRisks.contains(f.kind)) continue;
-    // A stream no page draws that cannot be read whole is emptied by apply,
-    // as by run (empty_undrawn_streams).
-    if (f.kind == "unreadable-text" && f.page == 0 && f.object.ends_with(check::kUndrawn)) continue;
     const bool proposed = f.box && std::any_of(regions.begin(), regions.end(), [&](const Region& r) {
       return r.page == f.page && f.box->x0 >= r.box.x0 - 1 && f.box->x1 <= r.box.x1 + 1 && f.box->y0 >= r.box.y0 - 1 &&
              f.box->y1 <= r.box.y1 + 1;
@@ -848,9 +769,6 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       for (const pdf::Document::StringRemoval& r : document->blank_annotations_under(region.page, {region.box})) {
         outcome.string_changes.push_back({r.object, r.key, r.action, region.category, region.pattern, region.exemptions});
       }
-    }
-    for (StringChange& change : empty_undrawn_streams(*document, plan, matcher)) {
-      outcome.string_changes.push_back(std::move(change));
     }
     // A signature no longer holds for a document that lost anything: it goes,
     // on the record; so does one whose own strings hold a match.

@@ -174,7 +174,7 @@ std::string stream_name(const pdf::PageContent& page, uint32_t stream) {
     return "annotation " + use.annotation + ", appearance " + use.appearance + (use.hidden ? " (not shown)" : "");
   }
   if (use.object.empty()) return "content stream";
-  return "object " + use.object + (use.parent < 0 ? std::string(kUndrawn) : " (form)");
+  return "object " + use.object + (use.parent < 0 ? " (drawn by no page)" : " (form)");
 }
 
 std::string describe(const Rect& r) {
@@ -337,7 +337,7 @@ class Checker {
     for (const pdf::Document::ContentStream& stream : document.content_streams()) {
       if (walked.contains(stream.object)) continue;
       if (glyphs > kMaxUndrawnGlyphs) {
-        add({"unreadable-text", Severity::risk, 0, std::nullopt, "object " + stream.object + std::string(kUndrawn),
+        add({"unreadable-text", Severity::risk, 0, std::nullopt, "object " + stream.object + " (drawn by no page)",
              "the streams no page draws hold more than " + std::to_string(kMaxUndrawnGlyphs) +
                  " glyphs together: the rest is not read, and what is not read cannot be checked",
              "", "", ""});
@@ -352,7 +352,7 @@ class Checker {
       inspect(page, inspector, 0, false);
       // What cannot be read cannot be checked, drawn or not.
       if (!page.complete || page.unknown_glyphs > 0) {
-        add({"unreadable-text", Severity::risk, 0, std::nullopt, "object " + stream.object + std::string(kUndrawn),
+        add({"unreadable-text", Severity::risk, 0, std::nullopt, "object " + stream.object + " (drawn by no page)",
              page.unknown_glyphs > 0 ? std::to_string(page.unknown_glyphs) + " glyphs have no known Unicode value: their text cannot be checked"
                                      : "the stream could not be read completely: what is not read cannot be checked",
              "", "", ""});

@@ -58,9 +58,6 @@ struct Finding {
   std::string text;       // for leaks: the matched text, for the officer's eyes (not for logs)
 };
 
-// How a finding's `object` ends for a stream no page draws.
-inline constexpr std::string_view kUndrawn = " (drawn by no page)";
-
 struct CheckOptions {
   bool revisions = true;  // also read each earlier revision
   std::string password;   // for an encrypted file ("" for none)

@@ -52,8 +52,7 @@ constexpr const char* kUsage =
     "removed from the content streams (pages, forms, annotation appearances), a\n"
     "black box labelled with the exemption is painted where they were, image\n"
     "pixels under it are blacked out, strings holding a match are cut (and an\n"
-    "annotation under a box loses all its own strings), a form no page draws\n"
-    "that holds a match or cannot be read whole is emptied, signatures,\n"
+    "annotation under a box loses all its own strings), signatures,\n"
     "metadata, JavaScript, embedded files and thumbnails are dropped, unreachable\n"
     "objects are swept, and the result is read again to verify it before it is\n"
     "kept. A file argument goes to OUT/<its name>; a folder's PDFs keep their\n"
@@ -782,13 +781,7 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
       line += " -> " + printable(job.output) + " (" + std::to_string(outcome.regions.size()) +
               (mode == apply::Mode::mark ? " proposed boxes, NOT for publication" : " redactions");
       if (!outcome.declined.empty()) line += ", " + std::to_string(outcome.declined.size()) + " proposed boxes declined";
-      const auto emptied = static_cast<size_t>(std::count_if(
-          outcome.string_changes.begin(), outcome.string_changes.end(),
-          [](const apply::StringChange& c) { return c.key == "stream" && c.action == "emptied"; }));
-      if (outcome.string_changes.size() > emptied) {
-        line += ", " + std::to_string(outcome.string_changes.size() - emptied) + " strings edited";
-      }
-      if (emptied > 0) line += ", " + std::to_string(emptied) + " undrawn streams emptied";
+      if (!outcome.string_changes.empty()) line += ", " + std::to_string(outcome.string_changes.size()) + " strings edited";
       if (!outcome.signatures_removed.empty()) line += ", " + std::to_string(outcome.signatures_removed.size()) + " signatures removed";
       line += ")";
     }

@@ -1721,155 +1721,37 @@ std::vector<Document::StringValue> Document::strings() try {
   impl_->translate("reading the strings");
 }
 
-namespace {
-
-// How a value is held, for telling the streams a page's walk follows (one a
-// `Do` draws by name from an /XObject dictionary; an annotation's
-// appearance) from those reached some other way.
-enum class Holding {
-  other,          // any other key, an array
-  names,          // an /XObject dictionary: its values are drawn by name
-  drawn,          // a value of one
-  appearances,    // an /AP dictionary
-  appearance,     // its /N, /R, /D: a stream, or a dictionary of states
-  states,         // a dictionary of states of an annotation with an /AS
-  states_no_as,   // of one without (which state shows is the viewer's guess)
-  state,          // a value of `states`
-};
-
-Holding held_by_key(Holding parent, const PdfName& key) {
-  switch (parent) {
-    case Holding::names:
-      return Holding::drawn;
-    case Holding::appearances:
-      return Holding::appearance;
-    case Holding::states:
-      return Holding::state;
-    case Holding::states_no_as:
-      return Holding::other;
-    default:
-      if (key == PdfName("XObject")) return Holding::names;
-      if (key == PdfName("AP")) return Holding::appearances;
-      return Holding::other;
-  }
-}
-
-// The streams referenced otherwise than as drawn by name or as an
-// annotation's appearance (a soft mask's /G, a button's /MK icon, a page's
-// /Contents, a state no /AS picks, an array, any other key): the walks of
-// pages follow only those two ways, so a stream reached another way may
-// show where they do not look. Non-recursive; each object's own value is
-// read once a round, and a round is repeated while indirect dictionaries
-// gain a role (an /AP dictionary names its state dictionaries), at most 4
-// rounds: a role found later leaves its streams counted as elsewhere.
-std::set<PdfReference> referenced_elsewhere(PoDoFo::PdfVecObjects& objects, const std::vector<PdfObject*>& all) {
-  // Indirect dictionaries held as names, appearances or states, with whether
-  // their annotation has an /AS.
-  std::map<PdfReference, std::pair<Holding, bool>> roles;
-  std::set<PdfReference> elsewhere;
-  for (int round = 0; round < 4; ++round) {
-    const size_t known = roles.size();
-    elsewhere.clear();
-    for (const PdfObject* object : all) {
-      const auto role = roles.find(object->Reference());
-      std::vector<std::tuple<const PdfObject*, Holding, bool>> pending;  // value, its holding, its annotation has /AS
-      if (role == roles.end()) {
-        pending.emplace_back(object, Holding::other, false);
-      } else {
-        pending.emplace_back(object, role->second.first, role->second.second);
-      }
-      while (!pending.empty()) {
-        auto [value, holding, has_as] = pending.back();
-        pending.pop_back();
-        if (value->IsReference()) {
-          const PdfReference& ref = value->GetReference();
-          switch (holding) {
-            case Holding::drawn:
-            case Holding::state:
-              break;
-            case Holding::names:
-            case Holding::appearances:
-              roles.emplace(ref, std::pair{holding, has_as});
-              break;
-            case Holding::appearance: {
-              // A stream, or an indirect dictionary of states.
-              const PdfObject* resolved = objects.GetObject(ref);
-              if (resolved && resolved->IsDictionary() && !resolved->HasStream()) {
-                roles.emplace(ref, std::pair{has_as ? Holding::states : Holding::states_no_as, has_as});
-              }
-              break;
-            }
-            default:
-              elsewhere.insert(ref);
-          }
-          continue;
-        }
-        if (value->IsDictionary()) {
-          if (holding == Holding::appearance) holding = has_as ? Holding::states : Holding::states_no_as;
-          if (holding == Holding::drawn || holding == Holding::state) holding = Holding::other;
-          if (holding == Holding::other) {
-            const PdfObject* as = value->GetDictionary().GetKey("AS");
-            has_as = as && as->IsName();
-          }
-          for (const auto& [key, item] : value->GetDictionary().GetKeys()) {
-            pending.emplace_back(item, held_by_key(holding, key), has_as);
-          }
-        } else if (value->IsArray()) {
-          for (const PdfObject& item : value->GetArray()) pending.emplace_back(&item, Holding::other, false);
-        }
-      }
-    }
-    if (roles.size() == known) break;
-  }
-  return elsewhere;
-}
-
-}  // namespace
-
 std::vector<Document::ContentStream> Document::content_streams() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
-  using Kind = ContentStream::Kind;
-  std::map<std::string, ContentStream> found;  // by object
-  // A stream used more than one way is known by the way a page's walk does
-  // not follow (a pattern, a glyph procedure), if any.
-  auto add = [&](const PdfObject* o, Kind kind, const std::string& resources_from = "") {
-    if (!o || !o->HasStream() || ObjectReader::id(o).empty()) return;
-    auto [at, added] = found.emplace(ObjectReader::id(o), ContentStream{ObjectReader::id(o), resources_from, kind});
-    if (!added && at->second.kind == Kind::form) at->second.kind = kind;
+  std::map<std::string, std::string> found;  // object -> resources_from
+  auto add = [&](const PdfObject* o, const std::string& resources_from = "") {
+    if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.emplace(ObjectReader::id(o), resources_from);
   };
-  const std::vector<PdfObject*> all = reachable(objects, roots);
-  for (const PdfObject* object : all) {
+  for (const PdfObject* object : reachable(objects, roots)) {
     if (!object->IsDictionary()) continue;
-    if (object->HasStream() && reader.get_number(object, "PatternType").value_or(0) == 1) {
-      add(object, Kind::pattern);
-    } else if (object->HasStream() && reader.get_name(object, "Subtype") == "Form") {
-      add(object, Kind::form);
+    if (object->HasStream() && (reader.get_name(object, "Subtype") == "Form" ||
+                                reader.get_number(object, "PatternType").value_or(0) == 1)) {
+      add(object);
     }
     // Type 3 glyph procedures, and appearance streams (which need no /Subtype).
     if (const PdfObject* procs = reader.get_dict(object, "CharProcs")) {
-      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) {
-        add(reader.resolve(value), Kind::glyph_procedure, ObjectReader::id(object));
-      }
+      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) add(reader.resolve(value), ObjectReader::id(object));
     }
     if (const PdfObject* ap = reader.get_dict(object, "AP")) {
       for (const auto& [kind, value] : ap->GetDictionary().GetKeys()) {
         const PdfObject* appearance = reader.resolve(value);
         if (appearance && appearance->IsDictionary() && !appearance->HasStream()) {
-          for (const auto& [state, stream] : appearance->GetDictionary().GetKeys()) add(reader.resolve(stream), Kind::form);
+          for (const auto& [state, stream] : appearance->GetDictionary().GetKeys()) add(reader.resolve(stream));
         } else {
-          add(appearance, Kind::form);
+          add(appearance);
         }
       }
     }
   }
-  const std::set<PdfReference> elsewhere = referenced_elsewhere(objects, all);
   std::vector<ContentStream> out;
-  for (auto& [object, stream] : found) {
-    if (stream.kind == Kind::form && elsewhere.contains(parse_reference(object))) stream.kind = Kind::elsewhere;
-    out.push_back(std::move(stream));
-  }
+  for (const auto& [object, resources_from] : found) out.push_back({object, resources_from});
   return out;
 } catch (...) {
   impl_->translate("listing the content streams");

@@ -69,13 +69,6 @@ class Document {
   struct ContentStream {
     std::string object;  // "12 0"
     std::string resources_from;
-    // How it is drawn: as a form by name from an /XObject dictionary or as
-    // an annotation's appearance (the ways the walks of pages follow), as
-    // a tiling pattern's cell, a Type 3 glyph procedure, or (`elsewhere`) a
-    // form also referenced some other way: a soft mask's /G, a button's
-    // /MK icon, a page's /Contents, a state of an appearance with no /AS.
-    enum class Kind { form, pattern, glyph_procedure, elsewhere };
-    Kind kind = Kind::form;
   };
   std::vector<ContentStream> content_streams();
   // Walks one such stream on its own (page 0, its own space). Returns false

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 
 #include "core/file.h"
 #include "unit/test_pdf.h"
@@ -185,33 +184,6 @@ TEST(Document, AFileWhoseCatalogLiesPastSizeOpensWithItsNumbers) {
   auto document = Document::open(REDACT_SOURCE_DIR "/fuzz/crashes/qpdf-fuzz-16214-catalog-lost.pdf");
   EXPECT_EQ(document->catalog_id(), "14 0");
   EXPECT_FALSE(any_note_starts(*document, "renumbered"));
-}
-
-// Which streams a page's walk follows (a form drawn by name, an annotation
-// appearance) and which are reached some other way, where the walks do not
-// look: a soft mask's /G, a button's /MK icon, the states of an appearance
-// with no /AS (which one shows is the viewer's guess).
-TEST(Document, ContentStreamsSayHowEachIsDrawn) {
-  auto form = [](const std::string& content) {
-    return test::stream_object(content, "/Type /XObject /Subtype /Form /BBox [0 0 100 100]");
-  };
-  auto document = Document::open(test::write_temp(
-      "kinds.pdf",
-      build_pdf({TestPage{"/X Do", "<< /XObject << /X 5 0 R >> /ExtGState << /G1 << /SMask << /S /Luminosity /G 6 0 R >> >> >> >>",
-                          "/Annots [11 0 R 12 0 R]"}},
-                {form("0 0 1 1 re f"), form("1 g 0 0 9 9 re f"), form("0 0 2 2 re f"), form("0 0 3 3 re f"),
-                 form("0 0 4 4 re f"), form("0 0 5 5 re f"),
-                 "<< /Type /Annot /Subtype /Widget /Rect [0 0 10 10] /AS /Off /AP << /N << /On 7 0 R /Off 8 0 R >> >> >>",
-                 "<< /Type /Annot /Subtype /Widget /Rect [0 0 10 10] /AP << /N << /On 9 0 R >> >> /MK << /I 10 0 R >> >>"})));
-  std::map<std::string, Document::ContentStream::Kind> kinds;
-  for (const Document::ContentStream& stream : document->content_streams()) kinds[stream.object] = stream.kind;
-  using Kind = Document::ContentStream::Kind;
-  EXPECT_EQ(kinds["5 0"], Kind::form);
-  EXPECT_EQ(kinds["6 0"], Kind::elsewhere) << "a soft mask";
-  EXPECT_EQ(kinds["7 0"], Kind::form) << "a state /AS does not pick";
-  EXPECT_EQ(kinds["8 0"], Kind::form);
-  EXPECT_EQ(kinds["9 0"], Kind::elsewhere) << "a state of an appearance with no /AS";
-  EXPECT_EQ(kinds["10 0"], Kind::elsewhere) << "a button's icon";
 }
 
 }  // namespace
