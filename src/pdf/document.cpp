@@ -336,10 +336,6 @@ void Document::Impl::translate(const std::string& doing) const {
 
 namespace {
 
-// Parses every object and reads every stream's bytes now: PoDoFo does both
-// the first time anything touches an object, so a damaged one (a stream
-// whose /Length is wrong or missing) would otherwise fail whatever walk
-// reached it first. Returns what failed, or "".
 // Whether any object refers to one of `numbers` that PoDoFo does not hold:
 // an object stream it dropped once read, which a page may draw as a form
 // (viewers show it; PoDoFo would find nothing there). Non-recursive.
@@ -369,6 +365,10 @@ bool refers_to_dropped(PoDoFo::PdfVecObjects& objects, const std::vector<long lo
   return false;
 }
 
+// Parses every object and reads every stream's bytes now: PoDoFo does both
+// the first time anything touches an object, so a damaged one (a stream
+// whose /Length is wrong or missing) would otherwise fail whatever walk
+// reached it first. Returns what failed, or "".
 std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
   // PoDoFo may keep both the old and the new version of an object an
   // incremental update replaced, and then writes both under one number
