@@ -53,7 +53,8 @@ std::vector<std::string> other_readings(const std::string& text);
 // Every other key counts: a hostile file can put text under any name.
 bool carries_text(std::string_view key);
 // The same for a decoded value: /Lang holds text unless it is a language tag
-// ("en-US" is a code; "France" under /Lang is text a hostile file hid).
+// ("en-US" is a code; "France" under /Lang is text a hostile file hid), and
+// /Ordering unless it names a character collection ("Japan1", "Identity").
 bool carries_text(std::string_view key, std::string_view value);
 
 }  // namespace redact::pdf

@@ -72,6 +72,12 @@ TEST(TextString, OnlyKeysThatCarryTextAreText) {
   EXPECT_FALSE(carries_text("Lang", "cy"));
   EXPECT_TRUE(carries_text("Lang", "France"));  // no language tag: text a hostile file hid
   EXPECT_TRUE(carries_text("S", "Germany"));
+  // A CIDFont's character collection is a code, not the country it names.
+  EXPECT_FALSE(carries_text("Ordering", "Japan1"));
+  EXPECT_FALSE(carries_text("Ordering", "Korea1"));
+  EXPECT_FALSE(carries_text("Ordering", "Identity"));
+  EXPECT_TRUE(carries_text("Ordering", "France"));  // no supplement number: text a hostile file hid
+  EXPECT_TRUE(carries_text("Ordering", "Jane Doe 1"));
   EXPECT_FALSE(carries_text("ID"));
   EXPECT_FALSE(carries_text("FontFamily"));
   EXPECT_TRUE(carries_text("ActualText"));
