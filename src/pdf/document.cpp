@@ -1491,6 +1491,25 @@ void Document::scrub(const std::string& producer) try {
         action && impl_->reader->get_name(action, "S") == "JavaScript") {
       dict.RemoveKey(PdfName("A"));
     }
+    // Attachments outside the names tree: a file specification, direct or
+    // not (a FileAttachment annotation's /FS, an /AF array), loses its
+    // embedded files (/EF, and /RF, their related files); the annotation
+    // and the file's name stay, its content goes with the sweep.
+    std::vector<PdfObject*> pending{object};
+    while (!pending.empty()) {
+      PdfObject* value = pending.back();
+      pending.pop_back();
+      if (value->IsDictionary()) {
+        PoDoFo::PdfDictionary& inner = value->GetDictionary();
+        if (inner.HasKey(PdfName("EF"))) {
+          inner.RemoveKey(PdfName("EF"));
+          inner.RemoveKey(PdfName("RF"));
+        }
+        for (const auto& [key, item] : inner.GetKeys()) pending.push_back(item);
+      } else if (value->IsArray()) {
+        for (PdfObject& item : value->GetArray()) pending.push_back(&item);
+      }
+    }
   }
 } catch (...) {
   impl_->translate("removing metadata, scripts and attachments");

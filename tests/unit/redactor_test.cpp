@@ -105,6 +105,26 @@ TEST(Redactor, AnOutputThatFailsCheckIsHeldWithTheFindingAsItsReason) {
   EXPECT_EQ(temporaries_beside(output), 0) << "a temporary file is left beside the output";
 }
 
+// Attachments outside the names tree (a FileAttachment annotation's file
+// specification, an /AF array) are dropped like those in it: check of the
+// output found them and every such document was held.
+TEST(Redactor, AnAnnotationsAttachmentIsDropped) {
+  const std::string annotation =
+      "<< /Type /Annot /Subtype /FileAttachment /Rect [300 600 320 620] /Contents (Notes) "
+      "/FS << /Type /Filespec /F (notes.txt) /UF (notes.txt) /EF << /F 6 0 R /UF 6 0 R >> >> >>";
+  const std::string attached = stream_object("Officers went to France.", "/Type /EmbeddedFile");
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R] /AF [<< /Type /Filespec /F (b.txt) /EF << /F 6 0 R >> >>]"}},
+                               {annotation, attached}),
+                     &output);
+  ASSERT_EQ(o.status, Status::clean) << o.reason;
+  const std::string bytes = read_file(output).value();
+  EXPECT_EQ(bytes.find("/EF"), std::string::npos);
+  EXPECT_EQ(bytes.find("EmbeddedFile"), std::string::npos);
+  EXPECT_NE(bytes.find("/FileAttachment"), std::string::npos) << "the annotation stays";
+}
+
 TEST(Redactor, LetterSpacedTextIsRemovedNotOnlyFound) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 4 Tc 72 700 Td (DEPLOYMENT TO FRANCE) Tj ET"}}), &output);
