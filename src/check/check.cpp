@@ -590,8 +590,18 @@ class Checker {
     };
     const std::string catalog = document.catalog_id();
     const std::string info = document.info_id();
+    // An /OpenAction that is a reference is judged by what it names once
+    // every object is visited: a destination (an array) or a GoTo opens a
+    // view, and a reference to no object (or to no action) does nothing.
+    std::string open_target;
+    std::map<std::string, bool> opens_a_view;  // objects that are arrays, or have an /S
     document.visit_objects([&](const pdf::Document::ObjectVisit& visit) {
       const std::string object = "object " + visit.id;
+      if (visit.value.is_array()) {
+        opens_a_view[visit.id] = true;
+      } else if (const pdf::Object* s = visit.value.is_dict() ? visit.value.find("S") : nullptr) {
+        opens_a_view[visit.id] = s->is_name() && s->bytes == "GoTo";
+      }
       std::function<void(const pdf::Object&, int)> look = [&](const pdf::Object& value, int depth) {
         if (depth > 8) return;
         if (value.is_array()) {
@@ -640,7 +650,9 @@ class Checker {
       look(visit.value, 0);
       if (visit.id == catalog && visit.value.is_dict()) {
         // A destination (the page to open at) is a view, not an action.
-        if (const pdf::Object* open = visit.value.find("OpenAction"); open && !open->is_array()) {
+        if (const pdf::Object* open = visit.value.find("OpenAction"); open && open->is_reference()) {
+          open_target = open->bytes;
+        } else if (open && !open->is_array()) {
           const pdf::Object* s = open->is_dict() ? open->find("S") : nullptr;
           const bool go_to = s && s->is_name() && s->bytes == "GoTo";
           if (!go_to) structural("open-action", Severity::risk, object, "an /OpenAction (something happens when the file opens)");
@@ -664,6 +676,9 @@ class Checker {
         if (!keys.empty()) structural("metadata", Severity::info, object, "document information " + keys);
       }
     });
+    if (const auto target = opens_a_view.find(open_target); target != opens_a_view.end() && !target->second) {
+      structural("open-action", Severity::risk, "object " + catalog, "an /OpenAction (something happens when the file opens)");
+    }
     for (const auto& [kind, count] : counts) {
       if (count > kMaxStructureFindings) {
         add({kind, Severity::info, 0, std::nullopt, "document",

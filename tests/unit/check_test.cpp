@@ -35,6 +35,23 @@ TEST(Check, AFileWithoutInfoHasNoProducer) {
   EXPECT_TRUE(has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}})), "producer"));
 }
 
+// An /OpenAction that is a reference is judged by what it names: a
+// destination or a GoTo opens a view, a reference to no object does
+// nothing (viewers read null), and anything else is an action.
+TEST(Check, AnOpenActionIsJudgedByWhatItsReferenceNames) {
+  const TestPage page{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"};
+  auto open_action = [&](const std::string& target) {
+    return has(check(build_pdf({page}, {target}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction 5 0 R")),
+               "open-action");
+  };
+  EXPECT_FALSE(open_action("[0 /Fit]"));
+  EXPECT_FALSE(open_action("<< /S /GoTo /D [0 /Fit] >>"));
+  EXPECT_TRUE(open_action("<< /S /Named /N /Print >>"));
+  EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction 99 0 R")),
+                   "open-action"))
+      << "a reference to no object";
+}
+
 // A CIDFont's character collection, /Ordering (Japan1), is a code, not
 // the country it names: every Japanese font made check, and so run, hold
 // the document for a "leak". The same word that is not a collection is
