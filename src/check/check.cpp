@@ -652,7 +652,7 @@ class Checker {
         // A destination (the page to open at) is a view, not an action.
         if (const pdf::Object* open = visit.value.find("OpenAction"); open && open->is_reference()) {
           open_target = open->bytes;
-        } else if (open && !open->is_array()) {
+        } else if (open && !open->is_array() && open->kind != pdf::Object::Kind::null) {
           const pdf::Object* s = open->is_dict() ? open->find("S") : nullptr;
           const bool go_to = s && s->is_name() && s->bytes == "GoTo";
           if (!go_to) structural("open-action", Severity::risk, object, "an /OpenAction (something happens when the file opens)");

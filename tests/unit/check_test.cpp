@@ -50,6 +50,9 @@ TEST(Check, AnOpenActionIsJudgedByWhatItsReferenceNames) {
   EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction 99 0 R")),
                    "open-action"))
       << "a reference to no object";
+  EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction null")),
+                   "open-action"))
+      << "as redact writes one";
 }
 
 // A CIDFont's character collection, /Ordering (Japan1), is a code, not
