@@ -590,18 +590,22 @@ class Checker {
     };
     const std::string catalog = document.catalog_id();
     const std::string info = document.info_id();
-    // An /OpenAction that is a reference is judged by what it names once
-    // every object is visited: a destination (an array) or a GoTo opens a
-    // view, and a reference to no object (or to no action) does nothing.
-    std::string open_target;
-    std::map<std::string, bool> opens_a_view;  // objects that are arrays, or have an /S
+    // What an /OpenAction does: a destination (an array) or a GoTo with no
+    // /Next opens a view, null does nothing; anything else (another action,
+    // a chain of them, a reference to a reference) is an action. One that
+    // is a reference is judged once every object is visited, by the object
+    // of that number; one naming no object read is a risk too (MuPDF finds
+    // an object of another generation). redact writes such a reference null.
+    const auto opens_a_view = [](const pdf::Object& value) {
+      if (value.is_array() || value.kind == pdf::Object::Kind::null) return true;
+      const pdf::Object* s = value.is_dict() ? value.find("S") : nullptr;
+      return s && s->is_name() && s->bytes == "GoTo" && !value.find("Next");
+    };
+    long long open_target = -1;
+    std::map<long long, bool> views;  // by object number: whether it only opens a view
     document.visit_objects([&](const pdf::Document::ObjectVisit& visit) {
       const std::string object = "object " + visit.id;
-      if (visit.value.is_array()) {
-        opens_a_view[visit.id] = true;
-      } else if (const pdf::Object* s = visit.value.is_dict() ? visit.value.find("S") : nullptr) {
-        opens_a_view[visit.id] = s->is_name() && s->bytes == "GoTo";
-      }
+      views[std::atoll(visit.id.c_str())] = !visit.stream && opens_a_view(visit.value);
       std::function<void(const pdf::Object&, int)> look = [&](const pdf::Object& value, int depth) {
         if (depth > 8) return;
         if (value.is_array()) {
@@ -651,11 +655,9 @@ class Checker {
       if (visit.id == catalog && visit.value.is_dict()) {
         // A destination (the page to open at) is a view, not an action.
         if (const pdf::Object* open = visit.value.find("OpenAction"); open && open->is_reference()) {
-          open_target = open->bytes;
-        } else if (open && !open->is_array() && open->kind != pdf::Object::Kind::null) {
-          const pdf::Object* s = open->is_dict() ? open->find("S") : nullptr;
-          const bool go_to = s && s->is_name() && s->bytes == "GoTo";
-          if (!go_to) structural("open-action", Severity::risk, object, "an /OpenAction (something happens when the file opens)");
+          open_target = std::atoll(open->bytes.c_str());
+        } else if (open && !opens_a_view(*open)) {
+          structural("open-action", Severity::risk, object, "an /OpenAction (something happens when the file opens)");
         }
         if (visit.value.find("AA")) structural("open-action", Severity::risk, object, "document additional actions (/AA)");
         if (visit.value.find("Metadata")) structural("metadata", Severity::info, object, "XMP metadata");
@@ -676,8 +678,15 @@ class Checker {
         if (!keys.empty()) structural("metadata", Severity::info, object, "document information " + keys);
       }
     });
-    if (const auto target = opens_a_view.find(open_target); target != opens_a_view.end() && !target->second) {
-      structural("open-action", Severity::risk, "object " + catalog, "an /OpenAction (something happens when the file opens)");
+    if (open_target >= 0) {
+      const auto target = views.find(open_target);
+      if (target == views.end()) {
+        structural("open-action", Severity::risk, "object " + catalog,
+                   "an /OpenAction naming an object redact does not read (another generation, or none: a viewer may "
+                   "find one)");
+      } else if (!target->second) {
+        structural("open-action", Severity::risk, "object " + catalog, "an /OpenAction (something happens when the file opens)");
+      }
     }
     for (const auto& [kind, count] : counts) {
       if (count > kMaxStructureFindings) {

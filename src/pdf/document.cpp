@@ -834,10 +834,16 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
       out.push_back({where, std::move(text), key});
     } else if (o->IsDictionary()) {
       // A signature's /Contents is its binary value: read for its clear runs.
-      const bool signature = o->GetDictionary().HasKey(PdfName("ByteRange"));
-      for (const auto& [name, value] : o->GetDictionary().GetKeys()) {
+      const PoDoFo::PdfDictionary& dict = o->GetDictionary();
+      const bool signature = dict.HasKey(PdfName("ByteRange"));
+      // A CIDFont's /CIDSystemInfo: its /Ordering names a character
+      // collection ("Japan1"), no text; the same key anywhere else is read.
+      const bool system_info = dict.HasKey(PdfName("Registry")) && dict.HasKey(PdfName("Supplement"));
+      for (const auto& [name, value] : dict.GetKeys()) {
         const std::string& k = name.GetName();
         if (signature && k == "Contents") pending.emplace_back(value, "Contents (signature)");
+        else if (system_info && k == "Ordering" && (value->IsString() || value->IsHexString()) &&
+                 names_a_character_collection(text_of(value))) continue;
         else if (carries_text(k)) pending.emplace_back(value, k);
       }
     } else if (o->IsArray()) {
@@ -1445,8 +1451,31 @@ void Document::remove_unused_forms(int number, const std::vector<std::string>& d
   impl_->translate("removing unused forms from page " + std::to_string(number));
 }
 
+namespace {
+
+// Every stream `value` (an /EF dictionary, an /RF dictionary of arrays)
+// refers to, at any depth of its direct values, by its "12 0".
+void collect_streams(PoDoFo::PdfVecObjects& objects, const PdfObject* value, std::set<std::string>& streams) {
+  std::vector<const PdfObject*> pending{value};
+  while (!pending.empty()) {
+    const PdfObject* item = pending.back();
+    pending.pop_back();
+    if (item->IsReference()) {
+      const PdfObject* target = objects.GetObject(item->GetReference());
+      if (target && target->HasStream()) streams.insert(ObjectReader::id(target));
+    } else if (item->IsDictionary()) {
+      for (const auto& [key, inner] : item->GetDictionary().GetKeys()) pending.push_back(inner);
+    } else if (item->IsArray()) {
+      for (const PdfObject& inner : item->GetArray()) pending.push_back(&inner);
+    }
+  }
+}
+
+}  // namespace
+
 void Document::scrub(const std::string& producer) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  std::set<std::string> attachments;  // the streams of attached files
   if (PoDoFo::PdfInfo* info = impl_->pdf.GetInfo()) {
     PoDoFo::PdfDictionary& dict = info->GetObject()->GetDictionary();
     std::vector<PdfName> keys;
@@ -1467,7 +1496,6 @@ void Document::scrub(const std::string& producer) try {
   }
   if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
     names->GetDictionary().RemoveKey(PdfName("JavaScript"));
-    names->GetDictionary().RemoveKey(PdfName("EmbeddedFiles"));
   }
   for (PdfObject* page_object : impl_->pages) {
     PoDoFo::PdfDictionary& page = page_object->GetDictionary();
@@ -1493,17 +1521,19 @@ void Document::scrub(const std::string& producer) try {
     }
     // Attachments outside the names tree: a file specification, direct or
     // not (a FileAttachment annotation's /FS, an /AF array), loses its
-    // embedded files (/EF, and /RF, their related files); the annotation
-    // and the file's name stay, its content goes with the sweep.
+    // embedded files (/EF) and related files (/RF); the annotation and the
+    // file's name stay.
     std::vector<PdfObject*> pending{object};
     while (!pending.empty()) {
       PdfObject* value = pending.back();
       pending.pop_back();
       if (value->IsDictionary()) {
         PoDoFo::PdfDictionary& inner = value->GetDictionary();
-        if (inner.HasKey(PdfName("EF"))) {
-          inner.RemoveKey(PdfName("EF"));
-          inner.RemoveKey(PdfName("RF"));
+        for (const char* key : {"EF", "RF"}) {
+          if (PdfObject* files = inner.GetKey(PdfName(key))) {
+            collect_streams(objects, files, attachments);
+            inner.RemoveKey(PdfName(key));
+          }
         }
         for (const auto& [key, item] : inner.GetKeys()) pending.push_back(item);
       } else if (value->IsArray()) {
@@ -1511,6 +1541,14 @@ void Document::scrub(const std::string& producer) try {
       }
     }
   }
+  // The names tree of attachments goes once its file specifications have
+  // given up their files (above); an attached file's stream is emptied
+  // too: whatever else refers to it (an application's private data) would
+  // keep it past the sweep.
+  if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
+    names->GetDictionary().RemoveKey(PdfName("EmbeddedFiles"));
+  }
+  for (const std::string& attachment : attachments) set_stream_content(attachment, "");
 } catch (...) {
   impl_->translate("removing metadata, scripts and attachments");
 }

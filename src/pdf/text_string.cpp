@@ -95,18 +95,15 @@ bool carries_text(std::string_view key, std::string_view value) {
     }
     return false;
   }
-  if (key == "Ordering") {
-    // A CIDFont's character collection (its /CIDSystemInfo): a name and a
-    // supplement number, "Japan1", "Korea1", "GB1", or "Identity". Such a
-    // code is no text ("Japan1" is no country); anything else is.
-    size_t i = 0;
-    while (i < value.size() && std::isalpha(static_cast<unsigned char>(value[i]))) ++i;
-    const size_t letters = i;
-    while (i < value.size() && std::isdigit(static_cast<unsigned char>(value[i]))) ++i;
-    const bool collection = letters >= 2 && letters <= 16 && i > letters && i == value.size();
-    return !(collection || value == "Identity");
-  }
   return carries_text(key);
+}
+
+bool names_a_character_collection(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size() && std::isalpha(static_cast<unsigned char>(value[i]))) ++i;
+  const size_t letters = i;
+  while (i < value.size() && std::isdigit(static_cast<unsigned char>(value[i]))) ++i;
+  return (letters >= 2 && letters <= 16 && i > letters && i == value.size()) || value == "Identity";
 }
 
 std::string printable_runs(std::string_view bytes) {

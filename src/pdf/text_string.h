@@ -53,8 +53,11 @@ std::vector<std::string> other_readings(const std::string& text);
 // Every other key counts: a hostile file can put text under any name.
 bool carries_text(std::string_view key);
 // The same for a decoded value: /Lang holds text unless it is a language tag
-// ("en-US" is a code; "France" under /Lang is text a hostile file hid), and
-// /Ordering unless it names a character collection ("Japan1", "Identity").
+// ("en-US" is a code; "France" under /Lang is text a hostile file hid).
 bool carries_text(std::string_view key, std::string_view value);
+// Whether a CIDFont's /CIDSystemInfo /Ordering names a character
+// collection, a code and no text: letters and a supplement number
+// ("Japan1", "Korea1", "GB1"), or "Identity". "Japan1" is no country.
+bool names_a_character_collection(std::string_view value);
 
 }  // namespace redact::pdf

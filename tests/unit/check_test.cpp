@@ -35,9 +35,10 @@ TEST(Check, AFileWithoutInfoHasNoProducer) {
   EXPECT_TRUE(has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}})), "producer"));
 }
 
-// An /OpenAction that is a reference is judged by what it names: a
-// destination or a GoTo opens a view, a reference to no object does
-// nothing (viewers read null), and anything else is an action.
+// An /OpenAction is judged by what it names: a destination or a GoTo with
+// no /Next opens a view; null does nothing (redact writes a reference to no
+// object so); anything else, a chain, or a reference to no object read is
+// a risk.
 TEST(Check, AnOpenActionIsJudgedByWhatItsReferenceNames) {
   const TestPage page{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"};
   auto open_action = [&](const std::string& target) {
@@ -47,9 +48,19 @@ TEST(Check, AnOpenActionIsJudgedByWhatItsReferenceNames) {
   EXPECT_FALSE(open_action("[0 /Fit]"));
   EXPECT_FALSE(open_action("<< /S /GoTo /D [0 /Fit] >>"));
   EXPECT_TRUE(open_action("<< /S /Named /N /Print >>"));
-  EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction 99 0 R")),
-                   "open-action"))
-      << "a reference to no object";
+  EXPECT_TRUE(open_action("<< /S /GoTo /D [0 /Fit] /Next << /S /Named /N /Print >> >>")) << "a chain";
+  EXPECT_TRUE(open_action("99 0 R")) << "a reference to a reference";
+  EXPECT_TRUE(has(check(build_pdf({page}, {"<< /S /Named /N /Print >>"}, test::kHelvetica, "<< /Producer (t) >>",
+                                  "/OpenAction 5 1 R")),
+                  "open-action"))
+      << "another generation of the same number: MuPDF reads object 5";
+  EXPECT_TRUE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>",
+                                  "/OpenAction << /S /GoTo /D [0 /Fit] /Next << /S /Named /N /Print >> >>")),
+                  "open-action"))
+      << "a direct chain";
+  EXPECT_TRUE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction 99 0 R")),
+                  "open-action"))
+      << "a reference to no object read: a viewer may find one";
   EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction null")),
                    "open-action"))
       << "as redact writes one";
@@ -73,6 +84,11 @@ TEST(Check, ACharacterCollectionIsNoCountry) {
   };
   EXPECT_EQ(leaks(check(with_ordering("Japan1"))), 0);
   EXPECT_EQ(leaks(check(with_ordering("Japan"))), 1) << "no supplement number: text a hostile file hid";
+  // Under /Ordering anywhere but a /CIDSystemInfo (a custom Info key,
+  // which pdfinfo shows), it is text.
+  EXPECT_EQ(leaks(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}}, {}, test::kHelvetica,
+                                  "<< /Producer (t) /Ordering (Norway2024) >>"))),
+            1);
 }
 
 TEST(Check, AToUnicodeMapThatLiesIsReadByTheFontsEncodingToo) {

@@ -73,11 +73,11 @@ TEST(TextString, OnlyKeysThatCarryTextAreText) {
   EXPECT_TRUE(carries_text("Lang", "France"));  // no language tag: text a hostile file hid
   EXPECT_TRUE(carries_text("S", "Germany"));
   // A CIDFont's character collection is a code, not the country it names.
-  EXPECT_FALSE(carries_text("Ordering", "Japan1"));
-  EXPECT_FALSE(carries_text("Ordering", "Korea1"));
-  EXPECT_FALSE(carries_text("Ordering", "Identity"));
-  EXPECT_TRUE(carries_text("Ordering", "France"));  // no supplement number: text a hostile file hid
-  EXPECT_TRUE(carries_text("Ordering", "Jane Doe 1"));
+  EXPECT_TRUE(names_a_character_collection("Japan1"));
+  EXPECT_TRUE(names_a_character_collection("Korea1"));
+  EXPECT_TRUE(names_a_character_collection("Identity"));
+  EXPECT_FALSE(names_a_character_collection("France"));  // no supplement number: text a hostile file hid
+  EXPECT_FALSE(names_a_character_collection("Jane Doe 1"));
   EXPECT_FALSE(carries_text("ID"));
   EXPECT_FALSE(carries_text("FontFamily"));
   EXPECT_TRUE(carries_text("ActualText"));
