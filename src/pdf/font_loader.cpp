@@ -1,9 +1,13 @@
 #include "pdf/font_loader.h"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <tuple>
 
@@ -160,6 +164,53 @@ std::optional<std::array<std::string, 256>> truetype_names(const ObjectReader& r
   return names;
 }
 
+// The number a glyph name ends in, read as poppler reads numeric names:
+// one or two letters, then decimal digits ("a97", "g100") or two hex
+// digits ("C6f"); both readings, or neither for any other shape.
+struct NumericName {
+  std::optional<unsigned> decimal, hex;
+};
+
+NumericName numeric_name(std::string_view name) {
+  size_t letters = 0;
+  while (letters < 2 && letters < name.size() && std::isalpha(static_cast<unsigned char>(name[letters]))) ++letters;
+  const std::string_view digits = name.substr(letters);
+  if (letters == 0 || digits.empty()) return {};
+  const auto read = [&](int base) -> std::optional<unsigned> {
+    unsigned v = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return v;
+  };
+  NumericName out;
+  out.decimal = read(10);
+  if (digits.size() == 2) out.hex = read(16);
+  return out;
+}
+
+// Codes whose glyph names are their own codes ("a97" at 97, as dvips names
+// the glyphs of bitmap fonts; "C6f" at 0x6F): such a font names each glyph
+// by the character its code is, and poppler and MuPDF read it so. Only when
+// every numeric name that no glyph list knows is its own code: a font that
+// numbers its glyphs otherwise ("g42" at 67, a glyph index) says nothing of
+// what they are, even where one number matches by chance. Control codes
+// stay unknown (dvips's ligatures at 11 to 15, which no reader reads).
+std::array<bool, 256> named_by_code(const std::array<std::string, 256>& names) {
+  std::array<bool, 256> out{};
+  bool any = false;
+  for (unsigned code = 0; code < 256; ++code) {
+    const std::string& name = names[code];
+    if (name.empty() || !glyph_name_to_unicode(name).empty()) continue;
+    const NumericName n = numeric_name(name);
+    if (!n.decimal && !n.hex) continue;
+    if (n.decimal != code && n.hex != code) return {};
+    const bool printable = (code >= 0x20 && code < 0x7F) || code >= 0xA0;
+    out[code] = printable;
+    any = any || printable;
+  }
+  return any ? out : std::array<bool, 256>{};
+}
+
 void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
                           const Standard14* standard, Font& font, const FontWarning& warn) {
   const PdfObject* encoding = reader.get(dict, "Encoding");
@@ -215,9 +266,14 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
       }
     }
   }
+  // ZapfDingbats and Symbol name their glyphs "a97" and the like too.
+  const std::array<bool, 256> code_named =
+      standard && standard->is_symbolic() ? std::array<bool, 256>{} : named_by_code(names);
   for (int code = 0; code < 256; ++code) {
     auto c = static_cast<size_t>(code);
-    if (!names[c].empty()) {
+    if (code_named[c]) {
+      font.simple_unicode[c] = std::u32string(1, static_cast<char32_t>(code));
+    } else if (!names[c].empty()) {
       font.simple_unicode[c] = glyph_name_to_unicode(names[c]);
     } else if (base) {
       if (char32_t u = base_encoding_unicode(*base, static_cast<uint8_t>(code))) font.simple_unicode[c] = std::u32string(1, u);

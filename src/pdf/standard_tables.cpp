@@ -9,6 +9,7 @@
 #include <array>
 #include <charconv>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace redact::pdf {
@@ -34,6 +35,48 @@ bool is_upper_hex(std::string_view text) {
 
 bool valid_scalar(uint32_t v) { return v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF); }
 
+// Glyph names of TeX's fonts (Computer Modern, AMS) that the Adobe Glyph
+// List lacks, as the TeX glyph list of LCDF Typetools reads them (MuPDF and
+// pdf.js carry the same list): pdfTeX documents name their symbols so, and a
+// name read as nothing would hold the document for one copyright sign.
+char32_t tex_glyph_name(std::string_view name) {
+  static constexpr std::pair<std::string_view, char32_t> names[] = {
+      {"angbracketleft", 0x27E8},   {"angbracketright", 0x27E9},  {"arrowhookleft", 0x21AA},
+      {"arrowhookright", 0x21A9},   {"arrowleftbothalf", 0x21BD}, {"arrowlefttophalf", 0x21BC},
+      {"arrownortheast", 0x2197},   {"arrownorthwest", 0x2196},   {"arrowrightbothalf", 0x21C1},
+      {"arrowrighttophalf", 0x21C0}, {"arrowsoutheast", 0x2198},  {"arrowsouthwest", 0x2199},
+      {"bardbl", 0x2016},           {"ceilingleft", 0x2308},      {"ceilingright", 0x2309},
+      {"circlecopyrt", 0x00A9},     {"circledivide", 0x2298},     {"contintegral", 0x222E},
+      {"coproduct", 0x2210},        {"diamondmath", 0x22C4},      {"epsilon1", 0x03F5},
+      {"equivasymptotic", 0x224D},  {"flat", 0x266D},             {"floorleft", 0x230A},
+      {"floorright", 0x230B},       {"follows", 0x227B},          {"followsequal", 0x2AB0},
+      {"greatermuch", 0x226B},      {"intercal", 0x22BA},         {"intersectionsq", 0x2293},
+      {"latticetop", 0x22A4},       {"lessmuch", 0x226A},         {"mapsto", 0x21A6},
+      {"minusplus", 0x2213},        {"natural", 0x266E},          {"negationslash", 0x0338},
+      {"owner", 0x220B},            {"pi1", 0x03D6},              {"precedes", 0x227A},
+      {"precedesequal", 0x2AAF},    {"prime", 0x2032},            {"rho1", 0x03F1},
+      {"sharp", 0x266F},            {"similarequal", 0x2243},     {"slurabove", 0x2322},
+      {"slurbelow", 0x2323},        {"square", 0x25A1},           {"star", 0x22C6},
+      {"subsetsqequal", 0x2291},    {"supersetsqequal", 0x2292},  {"tie", 0x2040},
+      {"triangle", 0x25B3},         {"triangleinv", 0x25BD},      {"triangleleft", 0x25C1},
+      {"triangleright", 0x25B7},    {"turnstileleft", 0x22A2},    {"turnstileright", 0x22A3},
+      {"unionmulti", 0x228E},       {"unionsq", 0x2294},          {"vector", 0x20D7},
+      {"visiblespace", 0x2423},     {"visualspace", 0x2423},
+  };
+  for (const auto& [n, c] : names) {
+    if (n == name) return c;
+  }
+  return 0;
+}
+
+// A name the Adobe Glyph List or TeX's list knows, or 0.
+char32_t agl_or_tex(std::string_view name) {
+  if (char32_t c = from_podofo(PoDoFo::PdfDifferenceEncoding::NameToUnicodeID(PoDoFo::PdfName(std::string(name))))) {
+    return c;
+  }
+  return tex_glyph_name(name);
+}
+
 // One component of a glyph name (AGL specification, section 2).
 std::u32string component_to_unicode(std::string_view name) {
   if (name.empty()) return {};
@@ -51,8 +94,15 @@ std::u32string component_to_unicode(std::string_view name) {
     if (parse_hex(name.substr(1), v) && valid_scalar(v)) return std::u32string(1, v);
     return {};
   }
-  char32_t c = from_podofo(PoDoFo::PdfDifferenceEncoding::NameToUnicodeID(PoDoFo::PdfName(std::string(name))));
-  if (c != 0) return std::u32string(1, c);
+  if (char32_t c = agl_or_tex(name)) return std::u32string(1, c);
+  // TeX's sized variants of one symbol ("parenleftbig", "summationtext",
+  // "tildewide" in CMEX): the symbol.
+  for (std::string_view size : {"bigg", "Bigg", "big", "Big", "display", "text", "widest", "wider", "wide"}) {
+    if (name.size() > size.size() && name.ends_with(size)) {
+      if (char32_t c = agl_or_tex(name.substr(0, name.size() - size.size()))) return std::u32string(1, c);
+      break;
+    }
+  }
   return {};
 }
 

@@ -1,7 +1,8 @@
 // The tables every PDF reader needs: glyph names to Unicode (the Adobe Glyph
-// List and its uniXXXX / uXXXXX forms), the standard simple encodings, and
-// the metrics of the standard 14 fonts. The data come from PoDoFo, whose
-// values are byte-swapped on little-endian machines; this header hides that.
+// List and its uniXXXX / uXXXXX forms, and TeX's names), the standard simple
+// encodings, and the metrics of the standard 14 fonts. Adobe's data come
+// from PoDoFo, whose values are byte-swapped on little-endian machines; this
+// header hides that. TeX's names are a table of ours.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,8 @@ namespace redact::pdf {
 enum class BaseEncoding { standard, win_ansi, mac_roman, mac_expert, symbol, zapf_dingbats };
 
 // The Unicode text of a glyph name ("A", "fi", "uni20AC", "u1F600", "f_f_i",
-// "a.sc"); empty when the name means nothing we know ("g42", "cid123").
+// "a.sc"; TeX's "circlecopyrt" and its sized symbols, "summationtext"); empty
+// when the name means nothing we know ("g42", "cid123").
 std::u32string glyph_name_to_unicode(std::string_view name);
 
 // The character of `code` in a standard encoding (WinAnsi's unused codes

@@ -165,6 +165,31 @@ TEST(Interpreter, DifferencesEncodingAndGlyphNames) {
   EXPECT_EQ(r.page.unknown_glyphs, 1u);
 }
 
+// dvips names the glyphs of its bitmap fonts by their codes ("a97" at 97),
+// and some producers in hex ("C6f" at 0x6F): poppler and MuPDF read such a
+// name as its code. A font whose numbers are not its codes (glyph indices)
+// is read as nothing, even where one number matches by chance, and a
+// control code stays unknown.
+TEST(Interpreter, GlyphsNamedByTheirCodesReadAsTheCode) {
+  const auto read_with = [](const std::string& differences, const std::string& shown) {
+    const std::string font4 =
+        "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 100 100] /FontMatrix [0.01 0 0 0.01 0 0] /FirstChar 0 "
+        "/LastChar 255 /Widths [] /Encoding << /Differences [" +
+        differences + "] >> /CharProcs << >> >>";
+    return read(build_pdf({TestPage{"BT /F1 20 Tf (" + shown + ") Tj ET"}}, {}, font4));
+  };
+  Read decimal = read_with("97 /a97 /a98 /a99 11 /a11", "abc\\013");
+  EXPECT_EQ(decimal.text().substr(0, 3), "abc");
+  EXPECT_EQ(decimal.page.unknown_glyphs, 1u);  // the ligature at 11
+
+  Read hex = read_with("80 /C50 114 /C72 111 /C6f", "Pro");
+  EXPECT_EQ(hex.text(), "Pro");
+  EXPECT_EQ(hex.page.unknown_glyphs, 0u);
+
+  Read indices = read_with("65 /g42 /g66 /g67", "ABC");
+  EXPECT_EQ(indices.page.unknown_glyphs, 3u);
+}
+
 TEST(Interpreter, SimpleFontWidthsFromWidthsArray) {
   const std::string font4 =
       "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Custom /FirstChar 65 /LastChar 66 /Widths [500 1000] "

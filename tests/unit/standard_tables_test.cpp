@@ -17,6 +17,20 @@ TEST(GlyphNames, AdobeGlyphListAndUniForms) {
   EXPECT_EQ(glyph_name_to_unicode("a.sc"), U"a");
 }
 
+// pdfTeX names Computer Modern's symbols by TeX's list, which the Adobe
+// Glyph List lacks: "Copyright (circlecopyrt) 2009" held a paper whole.
+TEST(GlyphNames, TexNamesAndTheirSizes) {
+  EXPECT_EQ(glyph_name_to_unicode("circlecopyrt"), U"\u00A9");
+  EXPECT_EQ(glyph_name_to_unicode("triangle"), U"\u25B3");
+  EXPECT_EQ(glyph_name_to_unicode("angbracketleft"), U"\u27E8");
+  EXPECT_EQ(glyph_name_to_unicode("summationtext"), U"\u2211");  // the Adobe name plus a size
+  EXPECT_EQ(glyph_name_to_unicode("parenleftBigg"), U"(");
+  EXPECT_EQ(glyph_name_to_unicode("coproductdisplay"), U"\u2210");  // TeX's name plus a size
+  EXPECT_EQ(glyph_name_to_unicode("circlecopyrt.alt"), U"\u00A9");
+  EXPECT_EQ(glyph_name_to_unicode("big"), U"");
+  EXPECT_EQ(glyph_name_to_unicode("g42text"), U"");
+}
+
 TEST(GlyphNames, MeaninglessNamesAreUnknown) {
   EXPECT_EQ(glyph_name_to_unicode("g42"), U"");
   EXPECT_EQ(glyph_name_to_unicode("cid00017"), U"");
