@@ -1490,9 +1490,15 @@ void Document::scrub(const std::string& producer) try {
   PoDoFo::PdfDictionary& root = catalog->GetDictionary();
   root.RemoveKey(PdfName("Metadata"));
   root.RemoveKey(PdfName("AA"));
-  if (const PdfObject* action = impl_->reader->get(catalog, "OpenAction");
-      action && action->IsDictionary() && impl_->reader->get_name(action, "S") == "JavaScript") {
-    root.RemoveKey(PdfName("OpenAction"));
+  // An /OpenAction that does more than open a view goes: a script, a
+  // print, a launch, a URI, a form's submission, a chain through /Next, or
+  // a reference to no object or to another reference (check judges each so).
+  if (const PdfObject* action = root.GetKey(PdfName("OpenAction"))) {
+    if (action->IsReference()) action = find_object(objects, action->GetReference());  // one hop, as check
+    const bool view = action && (action->IsArray() || (action->IsDictionary() &&
+                                                       impl_->reader->get_name(action, "S") == "GoTo" &&
+                                                       !action->GetDictionary().HasKey(PdfName("Next"))));
+    if (!view) root.RemoveKey(PdfName("OpenAction"));
   }
   if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
     names->GetDictionary().RemoveKey(PdfName("JavaScript"));

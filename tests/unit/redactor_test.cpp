@@ -129,6 +129,27 @@ TEST(Redactor, AnAnnotationsAttachmentIsDropped) {
   EXPECT_NE(bytes.find("/FileAttachment"), std::string::npos) << "the annotation stays";
 }
 
+// An /OpenAction that does more than open a view (check's risk) is
+// dropped, so that the output is written, not held; a view stays.
+TEST(Redactor, AnOpenActionThatDoesMoreThanOpenAViewIsDropped) {
+  const TestPage page{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"};
+  const auto written = [&](const std::vector<std::string>& objects, const std::string& open_action) {
+    std::string output;
+    Outcome o = redact(build_pdf({page}, objects, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction " + open_action),
+                       &output);
+    EXPECT_EQ(o.status, Status::clean) << open_action << ": " << o.reason;
+    return read_file(output).value_or("");
+  };
+  EXPECT_EQ(written({}, "<< /S /Named /N /Print >>").find("/OpenAction"), std::string::npos);
+  EXPECT_EQ(written({"<< /S /Launch /F (calc.exe) >>"}, "5 0 R").find("/OpenAction"), std::string::npos);
+  EXPECT_EQ(written({}, "<< /S /GoTo /D [0 /Fit] /Next << /S /URI /URI (http://x.example/) >> >>").find("/OpenAction"),
+            std::string::npos)
+      << "a chain";
+  EXPECT_EQ(written({"6 0 R", "<< /S /GoTo /D [0 /Fit] >>"}, "5 0 R").find("/OpenAction"), std::string::npos)
+      << "a reference to a reference";
+  EXPECT_NE(written({"<< /S /GoTo /D [0 /Fit] >>"}, "5 0 R").find("/OpenAction"), std::string::npos) << "a view stays";
+}
+
 TEST(Redactor, LetterSpacedTextIsRemovedNotOnlyFound) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 4 Tc 72 700 Td (DEPLOYMENT TO FRANCE) Tj ET"}}), &output);
