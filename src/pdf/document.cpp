@@ -660,8 +660,10 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
         continue;
       }
       try {
-        content += reader.decode(stream);
+        std::string cut_short;
+        content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
         content += '\n';
+        if (!cut_short.empty()) diagnostics.warn(Location{impl_->path, number, "object " + ObjectReader::id(stream)}, cut_short);
       } catch (const PdfError& e) {
         fail(Location{impl_->path, number, "object " + ObjectReader::id(stream)},
              std::string("content stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");

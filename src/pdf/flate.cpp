@@ -34,6 +34,7 @@ Inflated inflate(std::string_view compressed, size_t limit) {
   // show them (MuPDF with a warning), so they are read here too.
   const bool wrong_checksum = status == Z_DATA_ERROR && z.msg && std::string_view(z.msg) == "incorrect data check";
   out.complete = status == Z_STREAM_END || (wrong_checksum && !out.over_limit);
+  out.cut_short = !out.complete && !out.over_limit && status == Z_BUF_ERROR && z.avail_in == 0;
   inflateEnd(&z);
   return out;
 }

@@ -13,6 +13,10 @@ namespace redact::pdf::detail {
 struct Inflated {
   std::string data;
   bool complete = false;  // false: the data ends early or is damaged; `data` is what came before
+  // Not complete only because the data ends before the stream's end marker:
+  // every byte it holds is out, so no reader can show more than `data`.
+  // (Damage partway is not this: a lenient decoder may go on past it.)
+  bool cut_short = false;
   bool over_limit = false;
 };
 

@@ -803,8 +803,10 @@ std::shared_ptr<const std::vector<Operation>> Interpreter::form_operations(const
     std::vector<LexWarning> problems;
     bool truncated = false;
     const size_t room = kMaxParsedItemsPerPage - std::min(items_parsed_, kMaxParsedItemsPerPage);
-    *ops = parse_content(reader_.decode(form), &problems, room, &truncated, &items);
+    std::string cut_short;
+    *ops = parse_content(reader_.decode(form, ObjectReader::kMaxStreamBytes, &cut_short), &problems, room, &truncated, &items);
     items_parsed_ += items;
+    if (!cut_short.empty()) warn(stream, 0, cut_short);
     for (const LexWarning& w : problems) warn(stream, w.offset, w.message);
     if (truncated) {
       incomplete(stream, 0, "the page's streams hold more than 2 million operations and operands; the rest is not read");

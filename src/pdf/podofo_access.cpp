@@ -140,7 +140,7 @@ std::vector<ObjectReader::FilterStep> ObjectReader::filters(const PdfObject* str
   return chain;
 }
 
-std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
+std::string ObjectReader::decode(const PdfObject* stream, size_t limit, std::string* cut_short) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
   const auto too_large = [&] {
@@ -172,7 +172,11 @@ std::string ObjectReader::decode(const PdfObject* stream, size_t limit) const {
                                                          : lzw(data, limit, !step.parms || get_number(step.parms, "EarlyChange").value_or(1) != 0);
     spend(out.data.size(), stream);
     if (out.over_limit) throw too_large();
-    if (!out.complete) PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, ("the /" + f + " data is damaged or cut short").c_str());
+    if (!out.complete && out.cut_short && cut_short) {
+      *cut_short = "the /" + f + " data ends before its end marker; read as far as it goes, as every reader does";
+    } else if (!out.complete) {
+      PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_Flate, ("the /" + f + " data is damaged or cut short").c_str());
+    }
     data = std::move(out.data);
     const double p = predictor(step);
     if (p != 1) {

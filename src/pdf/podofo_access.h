@@ -57,8 +57,10 @@ class ObjectReader {
   // data is damaged, and redact::Error for any other filter (an image's) and
   // when the result would exceed `limit` or the document's streams together
   // `kMaxDocumentStreamBytes` (1,000 references to one large stream cost a
-  // thousand decodings).
-  std::string decode(const PdfObject* stream, size_t limit = kMaxStreamBytes) const;
+  // thousand decodings). With `cut_short`, FlateDecode data that ends before
+  // its end marker (a writer that never finished it, a file cut short) gives
+  // what it holds, every byte any reader can show, and says so there.
+  std::string decode(const PdfObject* stream, size_t limit = kMaxStreamBytes, std::string* cut_short = nullptr) const;
   // The stream's filters in order, each with its parameters (or null):
   // /Filter and /DecodeParms, or, without them, the abbreviations /F and /DP
   // that poppler and MuPDF honour there too.

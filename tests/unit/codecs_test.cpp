@@ -40,9 +40,35 @@ TEST(Flate, DataCutShortIsIncompleteWithWhatCameBefore) {
   const std::string z = deflate(text);
   Inflated out = inflate(z.substr(0, z.size() / 2), 1 << 20);
   EXPECT_FALSE(out.complete);
+  EXPECT_TRUE(out.cut_short) << "every byte there is out: no reader shows more";
   EXPECT_FALSE(out.over_limit);
   EXPECT_GT(out.data.size(), 0u);
   EXPECT_EQ(text.compare(0, out.data.size(), out.data), 0);
+}
+
+// pdf.js's comments.pdf: appearance streams flushed (Z_SYNC_FLUSH) but never
+// finished. Every byte is out, as poppler and MuPDF show it; a stream
+// damaged partway is not cut short (a lenient decoder may go on past it).
+TEST(Flate, DataNeverFinishedIsCutShortButDamageIsNot) {
+  const std::string text = "BT /F1 12 Tf 72 720 Td (Officers were sent to Spain.) Tj ET";
+  z_stream z{};
+  ASSERT_EQ(deflateInit(&z, Z_DEFAULT_COMPRESSION), Z_OK);
+  std::string flushed(256, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(flushed.data());
+  z.avail_out = static_cast<uInt>(flushed.size());
+  ASSERT_EQ(::deflate(&z, Z_SYNC_FLUSH), Z_OK);
+  flushed.resize(flushed.size() - z.avail_out);
+  deflateEnd(&z);
+  const Inflated out = inflate(flushed, 1 << 20);
+  EXPECT_FALSE(out.complete);
+  EXPECT_TRUE(out.cut_short);
+  EXPECT_EQ(out.data, text);
+
+  std::string damaged = deflate(text);
+  damaged[2] = static_cast<char>(0xff);  // an invalid block type
+  EXPECT_FALSE(inflate(damaged, 1 << 20).cut_short);
 }
 
 // mu__test_4505.pdf of MuPDF's tests: a content stream whose Adler-32 is

@@ -3,6 +3,7 @@
 #include "apply/redactor.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -276,6 +277,41 @@ TEST(Redactor, AStringEditCitesTheExemptionsOfEveryMatchCut) {
   const std::string bytes = file_bytes(output);
   EXPECT_EQ(bytes.find("Chad"), std::string::npos);
   EXPECT_EQ(bytes.find("5,000"), std::string::npos);
+}
+
+// A content stream whose Flate data ends before its end marker (flushed,
+// never finished: pdf.js's comments.pdf) is read as far as it goes, as
+// every reader shows it, and redacted; one damaged partway still holds.
+TEST(Redactor, AFlateStreamCutShortIsReadAsFarAsItGoes) {
+  const std::string content = "BT /F1 12 Tf 72 700 Td (Officers were sent to Spain.) Tj ET";
+  z_stream z{};
+  ASSERT_EQ(deflateInit(&z, Z_DEFAULT_COMPRESSION), Z_OK);
+  std::string flushed(512, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(content.data()));
+  z.avail_in = static_cast<uInt>(content.size());
+  z.next_out = reinterpret_cast<Bytef*>(flushed.data());
+  z.avail_out = static_cast<uInt>(flushed.size());
+  ASSERT_EQ(::deflate(&z, Z_SYNC_FLUSH), Z_OK);
+  flushed.resize(flushed.size() - z.avail_out);
+  deflateEnd(&z);
+  const auto run = [&](const std::string& data, std::string* output) {
+    return redact(build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents 5 0 R"}},
+                            {stream_object(data, "/Filter /FlateDecode")}),
+                  output);
+  };
+  std::string output;
+  Outcome o = run(flushed, &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics d;
+  std::string text;
+  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  EXPECT_EQ(text.find("Spain"), std::string::npos) << text;
+  EXPECT_NE(text.find("Officers were sent to"), std::string::npos) << text;
+
+  std::string damaged = flushed;
+  damaged[2] = static_cast<char>(0xff);  // an invalid block type
+  EXPECT_EQ(run(damaged, &output).status, Status::needs_review);
 }
 
 // An application's private data that cannot be decoded goes unread, and
