@@ -867,6 +867,34 @@ bool looks_like_text(std::string_view data) {
   return printable * 10 >= head.size() * 9;
 }
 
+// A data stream's bytes as UTF-8 text, or nothing when they do not look
+// like text: as they are (UTF-8, or a single-byte encoding), or UTF-16 as
+// XMP may be written (with a byte-order mark, or without one: a zero byte
+// at every other place of ASCII), read as a text string would be.
+std::optional<std::string> data_as_text(const std::string& data) {
+  if (looks_like_text(data)) return data;
+  const std::string_view head = std::string_view(data).substr(0, 4096 & ~size_t{1});
+  const size_t pairs = head.size() / 2;
+  std::string bom;
+  if (head.starts_with("\xFE\xFF") || head.starts_with("\xFF\xFE")) {
+    bom = "";
+  } else if (pairs >= 2) {
+    size_t zero_even = 0, zero_odd = 0;
+    for (size_t i = 0; i + 1 < head.size(); i += 2) {
+      zero_even += head[i] == '\0';
+      zero_odd += head[i + 1] == '\0';
+    }
+    if (zero_odd * 10 >= pairs * 8 && zero_even * 10 < pairs) bom = "\xFF\xFE";
+    else if (zero_even * 10 >= pairs * 8 && zero_odd * 10 < pairs) bom = "\xFE\xFF";
+    else return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  std::string text = decode_text_string(bom + data);
+  if (!looks_like_text(text)) return std::nullopt;
+  return text;
+}
+
 }  // namespace
 
 void Document::set_page_content(int number, const std::string& content) try {
@@ -1519,6 +1547,7 @@ void Document::scrub(const std::string& producer) try {
     if (!object->IsDictionary()) continue;
     PoDoFo::PdfDictionary& dict = object->GetDictionary();
     dict.RemoveKey(PdfName("AA"));
+    dict.RemoveKey(PdfName("Metadata"));  // an image's, a font's, a form's XMP: nothing a reader shows
     if (impl_->reader->get_name(object, "Subtype") == "Image") {
       dict.RemoveKey(PdfName("Alternates"));
       dict.RemoveKey(PdfName("OPI"));
@@ -1696,7 +1725,8 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
           collect_strings(resolved, "", inside);
           if (resolved && resolved->HasStream()) {
             try {
-              inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + impl_->reader->decode(resolved)), k});
+              const std::string data = impl_->reader->decode(resolved);
+              inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + data_as_text(data).value_or(data)), k});
             } catch (const PdfError&) {
               inside.push_back({"", "", k});
               tag = kUnreadTag;  // unreadable private data goes too
@@ -1769,7 +1799,8 @@ std::vector<Document::StringValue> Document::strings() try {
       throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
                   std::string("a data stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + "), so it cannot be read");
     }
-    if (!looks_like_text(data)) continue;
+    if (std::optional<std::string> text = data_as_text(data)) data = std::move(*text);
+    else continue;
     const bool xml = type == "Metadata" || data.find('<') < 64;
     const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
     if (xml) {

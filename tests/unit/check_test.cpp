@@ -208,6 +208,28 @@ TEST(Check, TextInADataStreamOrXmpIsRead) {
   EXPECT_TRUE(has(r, "string"));
 }
 
+// XMP may be written in UTF-16, with a byte-order mark or without one: an
+// image's metadata so said "Deployment to France" and check read nothing.
+TEST(Check, TextInAUtf16DataStreamIsRead) {
+  const auto utf16 = [](const std::string& ascii, bool little_endian) {
+    std::string out;
+    for (char c : ascii) out += little_endian ? std::string{c, '\0'} : std::string{'\0', c};
+    return out;
+  };
+  const std::string xmp = "<x:xmpmeta><dc:title>Deployment to France</dc:title></x:xmpmeta>";
+  for (const std::string& data : {utf16(xmp, true), utf16(xmp, false), "\xFF\xFE" + utf16(xmp, true),
+                                  "\xFE\xFF" + utf16(xmp, false)}) {
+    const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}},
+                                     {stream_object(data, "/Type /Metadata /Subtype /XML")}, test::kHelvetica,
+                                     "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
+    EXPECT_TRUE(has(r, "string")) << data.size();
+  }
+  const Report binary = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}},
+                                        {stream_object(std::string("\x01\x02\x03\x04\x05\x06", 6))}, test::kHelvetica,
+                                        "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
+  EXPECT_FALSE(has(binary, "string"));
+}
+
 TEST(Check, ALanguageTagIsNoTextButOtherTextUnderLangIs) {
   const Report tagged = check(build_pdf({TestPage{"/Span << /Lang (en-US) >> BDC BT /F1 12 Tf 72 700 Td (Hi) Tj ET EMC"}}));
   EXPECT_FALSE(has(tagged, "text"));

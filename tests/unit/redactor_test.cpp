@@ -279,6 +279,23 @@ TEST(Redactor, AStringEditCitesTheExemptionsOfEveryMatchCut) {
   EXPECT_EQ(bytes.find("5,000"), std::string::npos);
 }
 
+// XMP on any object (a font's, an image's) is dropped like the
+// document's: nothing a reader shows, and it may name anything.
+TEST(Redactor, EveryObjectsMetadataIsDropped) {
+  const std::string font =
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /Metadata 5 0 R >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"}},
+                               {stream_object("<x:xmpmeta><dc:title>Sent to France</dc:title></x:xmpmeta>",
+                                              "/Type /Metadata /Subtype /XML")},
+                               font),
+                     &output);
+  ASSERT_EQ(o.status, Status::clean) << o.reason;
+  const std::string bytes = file_bytes(output);
+  EXPECT_EQ(bytes.find("/Metadata"), std::string::npos);
+  EXPECT_EQ(bytes.find("France"), std::string::npos);
+}
+
 // A content stream whose Flate data ends before its end marker (flushed,
 // never finished: pdf.js's comments.pdf) is read as far as it goes, as
 // every reader shows it, and redacted; one damaged partway still holds.
