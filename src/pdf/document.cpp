@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 
+#include "pdf/content_lexer.h"
 #include "pdf/interpreter.h"
 #include "pdf/ccitt.h"
 #include "pdf/jbig2.h"
@@ -365,11 +366,38 @@ bool refers_to_dropped(PoDoFo::PdfVecObjects& objects, const std::vector<long lo
   return false;
 }
 
+// Whether the data of the stream whose object starts at `offset` of
+// `bytes` runs on past the `length` bytes PoDoFo read: something other than
+// white space before the next "endstream". MuPDF and qpdf then read up to
+// "endstream", so text there is shown though PoDoFo never sees it.
+bool length_too_short(std::string_view bytes, long long offset, size_t length) {
+  if (offset < 0 || static_cast<size_t>(offset) >= bytes.size()) return false;
+  // The `stream` keyword that ends the dictionary: followed by an end of line.
+  size_t at = static_cast<size_t>(offset);
+  for (;;) {
+    at = bytes.find("stream", at);
+    if (at == std::string_view::npos || at + 6 >= bytes.size()) return false;
+    const char before = at > 0 ? bytes[at - 1] : ' ';
+    const char after = bytes[at + 6];
+    if ((after == '\r' || after == '\n') && !std::isalnum(static_cast<unsigned char>(before))) break;
+    at += 6;
+  }
+  size_t start = at + 6;
+  if (bytes[start] == '\r') ++start;
+  if (start < bytes.size() && bytes[start] == '\n') ++start;
+  if (start + length > bytes.size()) return false;
+  const size_t end = bytes.find("endstream", start + length);
+  if (end == std::string_view::npos) return false;
+  return !std::all_of(bytes.begin() + static_cast<std::ptrdiff_t>(start + length),
+                      bytes.begin() + static_cast<std::ptrdiff_t>(end), [](char c) { return is_pdf_whitespace(c); });
+}
+
 // Parses every object and reads every stream's bytes now: PoDoFo does both
 // the first time anything touches an object, so a damaged one (a stream
 // whose /Length is wrong or missing) would otherwise fail whatever walk
-// reached it first. Returns what failed, or "".
-std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
+// reached it first. A stream whose /Length stops short of its data is
+// damage too (`bytes` are the file's). Returns what failed, or "".
+std::string load_every_object(PoDoFo::PdfVecObjects& objects, std::string_view bytes) {
   // PoDoFo may keep both the old and the new version of an object an
   // incremental update replaced, and then writes both under one number
   // (a broken cross-reference table): qpdf reads such a file as readers do.
@@ -379,7 +407,11 @@ std::string load_every_object(PoDoFo::PdfVecObjects& objects) {
   }
   for (PdfObject* object : objects) {
     try {
-      object->HasStream();  // DelayedLoad, then DelayedStreamLoad
+      if (!object->HasStream()) continue;  // DelayedLoad, then DelayedStreamLoad
+      const auto* parsed = dynamic_cast<const PoDoFo::PdfParserObject*>(object);
+      if (parsed && length_too_short(bytes, parsed->GetOffset(), static_cast<size_t>(object->GetStream()->GetLength()))) {
+        return "object " + ObjectReader::id(object) + " has a /Length that stops short of its data";
+      }
     } catch (const PdfError& e) {
       return "object " + ObjectReader::id(object) + " cannot be parsed (" + PdfError::ErrorName(e.GetError()) + ")";
     }
@@ -430,7 +462,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
       damage = kUnfinished;
     } else {
       refuse_bad_objects(file.bytes(), impl->pdf.GetObjects(), path);
-      damage = load_every_object(impl->pdf.GetObjects());
+      damage = load_every_object(impl->pdf.GetObjects(), file.bytes());
       if (damage.empty() && refers_to_dropped(impl->pdf.GetObjects(), object_streams)) {
         damage = "an object stream is also referred to as an object";
       }
@@ -483,7 +515,7 @@ std::unique_ptr<Document> Document::open(const std::string& path, const std::str
     try {
       impl->pdf.LoadFromBuffer(rescued.bytes.data(), static_cast<long>(rescued.bytes.size()));
       refuse_bad_objects(rescued.bytes, impl->pdf.GetObjects(), path);
-      damage = load_every_object(impl->pdf.GetObjects());
+      damage = load_every_object(impl->pdf.GetObjects(), rescued.bytes);
     } catch (const PdfError& e) {
       damage = PdfError::ErrorName(e.GetError());
     }
@@ -530,7 +562,7 @@ std::unique_ptr<Document> Document::open_prefix(const std::string& path, size_t 
                 std::string("the revision ending here cannot be read (") + PdfError::ErrorName(e.GetError()) + ")");
   }
   refuse_bad_objects(data, impl->pdf.GetObjects(), path);
-  if (std::string damage = load_every_object(impl->pdf.GetObjects()); !damage.empty()) {
+  if (std::string damage = load_every_object(impl->pdf.GetObjects(), data); !damage.empty()) {
     throw Error(ErrorKind::damaged, Location{path, 0, "", static_cast<long long>(length)},
                 "the revision ending here cannot be read (" + damage + ")");
   }

@@ -275,6 +275,13 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
       font.simple_unicode[c] = std::u32string(1, static_cast<char32_t>(code));
     } else if (!names[c].empty()) {
       font.simple_unicode[c] = glyph_name_to_unicode(names[c]);
+      // A name only TeX's list reads: poppler reads the code itself, and
+      // draws that letter from a font that has it. Both readings are matched.
+      const bool printable = (code >= 0x20 && code < 0x7F) || code >= 0xA0;
+      if (printable && !font.simple_unicode[c].empty() && adobe_glyph_name_to_unicode(names[c]).empty() &&
+          font.simple_unicode[c] != std::u32string(1, static_cast<char32_t>(code))) {
+        font.simple_alternative[c] = std::u32string(1, static_cast<char32_t>(code));
+      }
     } else if (base) {
       if (char32_t u = base_encoding_unicode(*base, static_cast<uint8_t>(code))) font.simple_unicode[c] = std::u32string(1, u);
     }

@@ -69,16 +69,17 @@ char32_t tex_glyph_name(std::string_view name) {
   return 0;
 }
 
-// A name the Adobe Glyph List or TeX's list knows, or 0.
-char32_t agl_or_tex(std::string_view name) {
+// A name the Adobe Glyph List (or, with `tex`, TeX's list) knows, or 0.
+char32_t agl_or_tex(std::string_view name, bool tex) {
   if (char32_t c = from_podofo(PoDoFo::PdfDifferenceEncoding::NameToUnicodeID(PoDoFo::PdfName(std::string(name))))) {
     return c;
   }
-  return tex_glyph_name(name);
+  return tex ? tex_glyph_name(name) : 0;
 }
 
-// One component of a glyph name (AGL specification, section 2).
-std::u32string component_to_unicode(std::string_view name) {
+// One component of a glyph name (AGL specification, section 2), with TeX's
+// names and sizes if `tex`.
+std::u32string component_to_unicode(std::string_view name, bool tex) {
   if (name.empty()) return {};
   if (name.starts_with("uni") && name.size() >= 7 && (name.size() - 3) % 4 == 0 && is_upper_hex(name.substr(3))) {
     std::u32string out;
@@ -94,12 +95,13 @@ std::u32string component_to_unicode(std::string_view name) {
     if (parse_hex(name.substr(1), v) && valid_scalar(v)) return std::u32string(1, v);
     return {};
   }
-  if (char32_t c = agl_or_tex(name)) return std::u32string(1, c);
+  if (char32_t c = agl_or_tex(name, tex)) return std::u32string(1, c);
+  if (!tex) return {};
   // TeX's sized variants of one symbol ("parenleftbig", "summationtext",
   // "tildewide" in CMEX): the symbol.
   for (std::string_view size : {"bigg", "Bigg", "big", "Big", "display", "text", "widest", "wider", "wide"}) {
     if (name.size() > size.size() && name.ends_with(size)) {
-      if (char32_t c = agl_or_tex(name.substr(0, name.size() - size.size()))) return std::u32string(1, c);
+      if (char32_t c = agl_or_tex(name.substr(0, name.size() - size.size()), true)) return std::u32string(1, c);
       break;
     }
   }
@@ -156,12 +158,14 @@ std::string standard14_name(std::string_view base_font) {
 
 }  // namespace
 
-std::u32string glyph_name_to_unicode(std::string_view name) {
+namespace {
+
+std::u32string name_to_unicode(std::string_view name, bool tex) {
   if (auto dot = name.find('.'); dot != std::string_view::npos) name = name.substr(0, dot);
   std::u32string out;
   while (!name.empty()) {
     size_t underscore = name.find('_');
-    std::u32string part = component_to_unicode(name.substr(0, underscore));
+    std::u32string part = component_to_unicode(name.substr(0, underscore), tex);
     if (part.empty()) return {};
     out += part;
     if (underscore == std::string_view::npos) break;
@@ -169,6 +173,12 @@ std::u32string glyph_name_to_unicode(std::string_view name) {
   }
   return out;
 }
+
+}  // namespace
+
+std::u32string glyph_name_to_unicode(std::string_view name) { return name_to_unicode(name, true); }
+
+std::u32string adobe_glyph_name_to_unicode(std::string_view name) { return name_to_unicode(name, false); }
 
 char32_t base_encoding_unicode(BaseEncoding encoding, uint8_t code) {
   const auto* simple = dynamic_cast<const PoDoFo::PdfSimpleEncoding*>(podofo_encoding(encoding));

@@ -29,6 +29,10 @@ TEST(GlyphNames, TexNamesAndTheirSizes) {
   EXPECT_EQ(glyph_name_to_unicode("circlecopyrt.alt"), U"\u00A9");
   EXPECT_EQ(glyph_name_to_unicode("big"), U"");
   EXPECT_EQ(glyph_name_to_unicode("g42text"), U"");
+  // What poppler knows: Adobe's names only.
+  EXPECT_EQ(adobe_glyph_name_to_unicode("triangle"), U"");
+  EXPECT_EQ(adobe_glyph_name_to_unicode("summationtext"), U"");
+  EXPECT_EQ(adobe_glyph_name_to_unicode("summation"), U"\u2211");
 }
 
 TEST(GlyphNames, MeaninglessNamesAreUnknown) {
