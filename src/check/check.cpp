@@ -596,10 +596,14 @@ class Checker {
     // is a reference is judged once every object is visited, by the object
     // of that number; one naming no object read is a risk too (MuPDF finds
     // an object of another generation). redact writes such a reference null.
+    // A GoTo's /D must be a destination (an array, or a name or string
+    // naming one), and its /S a name given directly.
     const auto opens_a_view = [](const pdf::Object& value) {
       if (value.is_array() || value.kind == pdf::Object::Kind::null) return true;
       const pdf::Object* s = value.is_dict() ? value.find("S") : nullptr;
-      return s && s->is_name() && s->bytes == "GoTo" && !value.find("Next");
+      const pdf::Object* d = value.is_dict() ? value.find("D") : nullptr;
+      return s && s->is_name() && s->bytes == "GoTo" && !value.find("Next") && d &&
+             (d->is_array() || d->is_name() || d->is_string());
     };
     long long open_target = -1;
     std::map<long long, bool> views;  // by object number: whether it only opens a view

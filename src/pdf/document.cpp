@@ -1557,9 +1557,12 @@ void Document::scrub(const std::string& producer) try {
   // a reference to no object or to another reference (check judges each so).
   if (const PdfObject* action = root.GetKey(PdfName("OpenAction"))) {
     if (action->IsReference()) action = find_object(objects, action->GetReference());  // one hop, as check
-    const bool view = action && (action->IsArray() || (action->IsDictionary() &&
-                                                       impl_->reader->get_name(action, "S") == "GoTo" &&
-                                                       !action->GetDictionary().HasKey(PdfName("Next"))));
+    const auto direct = [&](const char* key) { return action->GetDictionary().GetKey(PdfName(key)); };
+    const bool view =
+        action && (action->IsArray() ||
+                   (action->IsDictionary() && direct("S") && direct("S")->IsName() &&
+                    direct("S")->GetName().GetName() == "GoTo" && !direct("Next") && direct("D") &&
+                    (direct("D")->IsArray() || direct("D")->IsName() || direct("D")->IsString() || direct("D")->IsHexString())));
     if (!view) root.RemoveKey(PdfName("OpenAction"));
   }
   if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {

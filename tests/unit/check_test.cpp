@@ -50,6 +50,9 @@ TEST(Check, AnOpenActionIsJudgedByWhatItsReferenceNames) {
   EXPECT_TRUE(open_action("<< /S /Named /N /Print >>"));
   EXPECT_TRUE(open_action("<< /S /GoTo /D [0 /Fit] /Next << /S /Named /N /Print >> >>")) << "a chain";
   EXPECT_TRUE(open_action("99 0 R")) << "a reference to a reference";
+  EXPECT_TRUE(open_action("<< /S /GoTo /D << /S /URI /URI (http://x.example/) >> >>")) << "no destination";
+  EXPECT_TRUE(open_action("<< /S 6 0 R /D [0 /Fit] >>")) << "/S not given directly";
+  EXPECT_FALSE(open_action("<< /S /GoTo /D (chapter1) >>")) << "a named destination";
   EXPECT_TRUE(has(check(build_pdf({page}, {"<< /S /Named /N /Print >>"}, test::kHelvetica, "<< /Producer (t) >>",
                                   "/OpenAction 5 1 R")),
                   "open-action"))

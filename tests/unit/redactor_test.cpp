@@ -148,6 +148,11 @@ TEST(Redactor, AnOpenActionThatDoesMoreThanOpenAViewIsDropped) {
       << "a chain";
   EXPECT_EQ(written({"6 0 R", "<< /S /GoTo /D [0 /Fit] >>"}, "5 0 R").find("/OpenAction"), std::string::npos)
       << "a reference to a reference";
+  EXPECT_EQ(written({}, "<< /S /GoTo /D << /S /URI /URI (http://x.example/) >> >>").find("/OpenAction"),
+            std::string::npos)
+      << "a GoTo to no destination";
+  EXPECT_EQ(written({"/GoTo"}, "<< /S 5 0 R /D [0 /Fit] >>").find("/OpenAction"), std::string::npos)
+      << "/S not given directly";
   EXPECT_NE(written({"<< /S /GoTo /D [0 /Fit] >>"}, "5 0 R").find("/OpenAction"), std::string::npos) << "a view stays";
 }
 
