@@ -14,6 +14,7 @@
 #include "pdf/flate.h"
 #include "pdf/inflate_budget.h"
 #include "pdf/jpeg.h"
+#include "unit/test_pdf.h"
 
 namespace redact::pdf::detail {
 namespace {
@@ -51,17 +52,7 @@ TEST(Flate, DataCutShortIsIncompleteWithWhatCameBefore) {
 // damaged partway is not cut short (a lenient decoder may go on past it).
 TEST(Flate, DataNeverFinishedIsCutShortButDamageIsNot) {
   const std::string text = "BT /F1 12 Tf 72 720 Td (Officers were sent to Spain.) Tj ET";
-  z_stream z{};
-  ASSERT_EQ(deflateInit(&z, Z_DEFAULT_COMPRESSION), Z_OK);
-  std::string flushed(256, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(flushed.data());
-  z.avail_out = static_cast<uInt>(flushed.size());
-  ASSERT_EQ(::deflate(&z, Z_SYNC_FLUSH), Z_OK);
-  flushed.resize(flushed.size() - z.avail_out);
-  deflateEnd(&z);
-  const Inflated out = inflate(flushed, 1 << 20);
+  const Inflated out = inflate(test::deflate_unfinished(text), 1 << 20);
   EXPECT_FALSE(out.complete);
   EXPECT_TRUE(out.cut_short);
   EXPECT_EQ(out.data, text);

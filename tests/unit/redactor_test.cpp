@@ -3,7 +3,6 @@
 #include "apply/redactor.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -44,6 +43,16 @@ int temporaries_beside(const std::string& output) {
   return found;
 }
 
+// The text of every glyph of page `number` of the PDF at `path` (its
+// annotations' included), as redact reads it.
+std::string glyph_text(const std::string& path, int number = 1) {
+  auto doc = pdf::Document::open(path);
+  Diagnostics d;
+  std::string text;
+  for (const pdf::Glyph& g : doc->read_page(number, d).glyphs) text += g.text;
+  return text;
+}
+
 TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Officers were sent to France in May.) Tj ET"}}),
@@ -54,10 +63,7 @@ TEST(Redactor, RemovesTheMatchAndWritesTheFile) {
   ASSERT_TRUE(std::filesystem::exists(output));
   EXPECT_EQ(temporaries_beside(output), 0) << "a temporary file is left beside the output";
   EXPECT_EQ(o.output_sha256.size(), 64u);
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
-  std::string text;
-  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  const std::string text = glyph_text(output);
   EXPECT_EQ(text.find("France"), std::string::npos) << text;
   EXPECT_NE(text.find("Officers were sent to"), std::string::npos) << text;
   EXPECT_EQ(text.find("s.27"), std::string::npos) << "a label too wide for its box is left out";
@@ -77,10 +83,7 @@ TEST(Redactor, WhatARemovalBringsTogetherIsWithheldToo) {
   for (const plan::Region& r : o.regions) categories.push_back(r.category);
   EXPECT_NE(std::find(categories.begin(), categories.end(), "country"), categories.end());
   EXPECT_NE(std::find(categories.begin(), categories.end(), "officer_count"), categories.end());
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
-  std::string text;
-  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  const std::string text = glyph_text(output);
   EXPECT_EQ(text.find("Spain"), std::string::npos) << text;
   EXPECT_EQ(text.find('7'), std::string::npos) << text;
   EXPECT_NE(text.find("Total"), std::string::npos) << text;
@@ -160,10 +163,7 @@ TEST(Redactor, LetterSpacedTextIsRemovedNotOnlyFound) {
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 4 Tc 72 700 Td (DEPLOYMENT TO FRANCE) Tj ET"}}), &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
-  std::string text;
-  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  const std::string text = glyph_text(output);
   EXPECT_EQ(text.find("FRANCE"), std::string::npos) << text;
   EXPECT_NE(text.find("DEPLOYMENT"), std::string::npos) << text;
 }
@@ -174,10 +174,7 @@ TEST(Redactor, AWideBoxIsLabelledWithItsExemptions) {
                          "BT /F1 12 Tf 72 700 Td (They went to the Democratic Republic of the Congo.) Tj ET"}}),
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
-  std::string text;
-  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  const std::string text = glyph_text(output);
   EXPECT_NE(text.find("s.27(1)(a), s.27(1)(c)"), std::string::npos) << text;
   EXPECT_EQ(text.find("Congo"), std::string::npos) << text;
 }
@@ -295,10 +292,7 @@ TEST(Redactor, ATexNameAtALettersCodeIsReadBothWays) {
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Officers were sent to Spain.) Tj ET"}}, {}, font),
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
-  std::string text;
-  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  const std::string text = glyph_text(output);
   EXPECT_EQ(text.find("pain"), std::string::npos) << text;
   EXPECT_NE(text.find("Officers were sent to"), std::string::npos) << text;
 }
@@ -324,17 +318,7 @@ TEST(Redactor, EveryObjectsMetadataIsDropped) {
 // never finished: pdf.js's comments.pdf) is read as far as it goes, as
 // every reader shows it, and redacted; one damaged partway still holds.
 TEST(Redactor, AFlateStreamCutShortIsReadAsFarAsItGoes) {
-  const std::string content = "BT /F1 12 Tf 72 700 Td (Officers were sent to Spain.) Tj ET";
-  z_stream z{};
-  ASSERT_EQ(deflateInit(&z, Z_DEFAULT_COMPRESSION), Z_OK);
-  std::string flushed(512, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(content.data()));
-  z.avail_in = static_cast<uInt>(content.size());
-  z.next_out = reinterpret_cast<Bytef*>(flushed.data());
-  z.avail_out = static_cast<uInt>(flushed.size());
-  ASSERT_EQ(::deflate(&z, Z_SYNC_FLUSH), Z_OK);
-  flushed.resize(flushed.size() - z.avail_out);
-  deflateEnd(&z);
+  const std::string flushed = test::deflate_unfinished("BT /F1 12 Tf 72 700 Td (Officers were sent to Spain.) Tj ET");
   const auto run = [&](const std::string& data, std::string* output) {
     return redact(build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents 5 0 R"}},
                             {stream_object(data, "/Filter /FlateDecode")}),
@@ -343,10 +327,7 @@ TEST(Redactor, AFlateStreamCutShortIsReadAsFarAsItGoes) {
   std::string output;
   Outcome o = run(flushed, &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
-  std::string text;
-  for (const pdf::Glyph& g : doc->read_page(1, d).glyphs) text += g.text;
+  const std::string text = glyph_text(output);
   EXPECT_EQ(text.find("Spain"), std::string::npos) << text;
   EXPECT_NE(text.find("Officers were sent to"), std::string::npos) << text;
 
@@ -592,11 +573,8 @@ TEST(Redactor, TextInAFormIsRemovedFromACopyForThatUse) {
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   EXPECT_EQ(o.regions.size(), 2u);  // one per use
-  auto doc = pdf::Document::open(output);
-  Diagnostics d;
   for (int page = 1; page <= 2; ++page) {
-    std::string text;
-    for (const pdf::Glyph& g : doc->read_page(page, d).glyphs) text += g.text;
+    const std::string text = glyph_text(output, page);
     EXPECT_EQ(text.find("France"), std::string::npos) << text;
     EXPECT_NE(text.find("Paid in"), std::string::npos) << text;
   }

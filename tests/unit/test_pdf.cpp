@@ -1,6 +1,7 @@
 #include "unit/test_pdf.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,20 @@ const match::Matcher& shipped_matcher() {
   static const match::PatternSet set = match::load_pattern_set(REDACT_SOURCE_DIR "/patterns/uk-foi.toml");
   static const match::Matcher m(set);
   return m;
+}
+
+std::string deflate_unfinished(const std::string& data) {
+  z_stream z{};
+  if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) return "";
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 16, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  ::deflate(&z, Z_SYNC_FLUSH);
+  out.resize(out.size() - z.avail_out);
+  deflateEnd(&z);
+  return out;
 }
 
 std::string stream_object(const std::string& data, const std::string& extra_dict) {

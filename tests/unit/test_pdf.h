@@ -28,6 +28,10 @@ std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std:
                       const std::string& info = "<< /Producer (redact tests) >>",
                       const std::string& catalog_extra = "");
 
+// `data` deflated and flushed (Z_SYNC_FLUSH) but never finished: zlib data
+// with no end marker, as some writers leave their streams.
+std::string deflate_unfinished(const std::string& data);
+
 // The shipped pattern set (patterns/uk-foi.toml), compiled once.
 const match::Matcher& shipped_matcher();
 
