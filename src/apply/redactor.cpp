@@ -760,6 +760,11 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       const match::Pattern& pattern = matcher.patterns()[cut.pattern];
       outcome.string_changes.push_back({r.object, r.key, r.action, pattern.category, pattern.id, cut.exemptions});
     }
+    // Scripts, actions and attachments go from every published document,
+    // each on the record (an attachment may be half the response).
+    for (const pdf::Document::ContentRemoval& r : document->remove_active_content()) {
+      outcome.string_changes.push_back({r.object, r.key, "removed", r.what, "", {}});
+    }
     // Under a box, an annotation's own text goes too, whatever it says: a
     // viewer's comments panel, a form export or a widget drawn again shows
     // what the box hides (and the patterns do not read "J a n e  D o e" in

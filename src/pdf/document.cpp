@@ -1535,23 +1535,12 @@ void collect_streams(PoDoFo::PdfVecObjects& objects, const PdfObject* value, std
 
 }  // namespace
 
-void Document::scrub(const std::string& producer) try {
+std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  std::vector<ContentRemoval> removed;
   std::set<std::string> attachments;  // the streams of attached files
-  if (PoDoFo::PdfInfo* info = impl_->pdf.GetInfo()) {
-    PoDoFo::PdfDictionary& dict = info->GetObject()->GetDictionary();
-    std::vector<PdfName> keys;
-    // The dates go too: PoDoFo stamped the time of the run on loading (as
-    // /ModDate, and as /CreationDate where the file had no Info), and an
-    // output must be the same bytes whenever and wherever it is made.
-    for (const auto& [key, value] : dict.GetKeys()) keys.push_back(key);
-    for (const PdfName& key : keys) dict.RemoveKey(key);
-    dict.AddKey(PdfName("Producer"), PoDoFo::PdfString(producer));
-  }
   PdfObject* catalog = impl_->pdf.GetCatalog();
   PoDoFo::PdfDictionary& root = catalog->GetDictionary();
-  root.RemoveKey(PdfName("Metadata"));
-  root.RemoveKey(PdfName("AA"));
   // An /OpenAction that does more than open a view goes: a script, a
   // print, a launch, a URI, a form's submission, a chain through /Next, or
   // a reference to no object or to another reference (check judges each so).
@@ -1563,33 +1552,25 @@ void Document::scrub(const std::string& producer) try {
                    (action->IsDictionary() && direct("S") && direct("S")->IsName() &&
                     direct("S")->GetName().GetName() == "GoTo" && !direct("Next") && direct("D") &&
                     (direct("D")->IsArray() || direct("D")->IsName() || direct("D")->IsString() || direct("D")->IsHexString())));
-    if (!view) root.RemoveKey(PdfName("OpenAction"));
+    if (!view) {
+      root.RemoveKey(PdfName("OpenAction"));
+      removed.push_back({ObjectReader::id(catalog), "OpenAction", "action"});
+    }
   }
   if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
-    names->GetDictionary().RemoveKey(PdfName("JavaScript"));
+    if (names->GetDictionary().RemoveKey(PdfName("JavaScript"))) removed.push_back({ObjectReader::id(names), "JavaScript", "javascript"});
   }
-  for (PdfObject* page_object : impl_->pages) {
-    PoDoFo::PdfDictionary& page = page_object->GetDictionary();
-    page.RemoveKey(PdfName("Thumb"));
-    page.RemoveKey(PdfName("Metadata"));
-    page.RemoveKey(PdfName("AA"));
-  }
-  // Scripts of annotations and form fields: their additional actions, and
-  // an action that runs JavaScript (links to pages and URIs stay). Images
-  // lose their alternates (/Alternates, /OPI: other versions of the same
-  // picture, which a region's repainting does not reach).
+  // Additional actions of the document, its pages, annotations and fields,
+  // and an action that runs JavaScript (links to pages and URIs stay).
   for (PdfObject* object : reachable(objects, {catalog})) {
     if (!object->IsDictionary()) continue;
     PoDoFo::PdfDictionary& dict = object->GetDictionary();
-    dict.RemoveKey(PdfName("AA"));
-    dict.RemoveKey(PdfName("Metadata"));  // an image's, a font's, a form's XMP: nothing a reader shows
-    if (impl_->reader->get_name(object, "Subtype") == "Image") {
-      dict.RemoveKey(PdfName("Alternates"));
-      dict.RemoveKey(PdfName("OPI"));
-    }
+    const std::string id = ObjectReader::id(object);
+    if (dict.RemoveKey(PdfName("AA"))) removed.push_back({id, "AA", "action"});
     if (const PdfObject* action = impl_->reader->get(object, "A");
         action && impl_->reader->get_name(action, "S") == "JavaScript") {
       dict.RemoveKey(PdfName("A"));
+      removed.push_back({id, "A", "javascript"});
     }
     // Attachments outside the names tree: a file specification, direct or
     // not (a FileAttachment annotation's /FS, an /AF array), loses its
@@ -1605,6 +1586,7 @@ void Document::scrub(const std::string& producer) try {
           if (PdfObject* files = inner.GetKey(PdfName(key))) {
             collect_streams(objects, files, attachments);
             inner.RemoveKey(PdfName(key));
+            removed.push_back({id, key, "attachment"});
           }
         }
         for (const auto& [key, item] : inner.GetKeys()) pending.push_back(item);
@@ -1618,11 +1600,45 @@ void Document::scrub(const std::string& producer) try {
   // too: whatever else refers to it (an application's private data) would
   // keep it past the sweep.
   if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
-    names->GetDictionary().RemoveKey(PdfName("EmbeddedFiles"));
+    if (names->GetDictionary().RemoveKey(PdfName("EmbeddedFiles"))) {
+      removed.push_back({ObjectReader::id(names), "EmbeddedFiles", "attachment"});
+    }
   }
   for (const std::string& attachment : attachments) set_stream_content(attachment, "");
+  return removed;
 } catch (...) {
-  impl_->translate("removing metadata, scripts and attachments");
+  impl_->translate("removing scripts, actions and attachments");
+}
+
+void Document::scrub(const std::string& producer) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  if (PoDoFo::PdfInfo* info = impl_->pdf.GetInfo()) {
+    PoDoFo::PdfDictionary& dict = info->GetObject()->GetDictionary();
+    std::vector<PdfName> keys;
+    // The dates go too: PoDoFo stamped the time of the run on loading (as
+    // /ModDate, and as /CreationDate where the file had no Info), and an
+    // output must be the same bytes whenever and wherever it is made.
+    for (const auto& [key, value] : dict.GetKeys()) keys.push_back(key);
+    for (const PdfName& key : keys) dict.RemoveKey(key);
+    dict.AddKey(PdfName("Producer"), PoDoFo::PdfString(producer));
+  }
+  PdfObject* catalog = impl_->pdf.GetCatalog();
+  for (PdfObject* page_object : impl_->pages) page_object->GetDictionary().RemoveKey(PdfName("Thumb"));
+  // XMP of the document and of any object (an image's, a font's, a form's:
+  // nothing a reader shows); images lose their alternates (/Alternates,
+  // /OPI: other versions of the same picture, which a region's repainting
+  // does not reach).
+  for (PdfObject* object : reachable(objects, {catalog})) {
+    if (!object->IsDictionary()) continue;
+    PoDoFo::PdfDictionary& dict = object->GetDictionary();
+    dict.RemoveKey(PdfName("Metadata"));
+    if (impl_->reader->get_name(object, "Subtype") == "Image") {
+      dict.RemoveKey(PdfName("Alternates"));
+      dict.RemoveKey(PdfName("OPI"));
+    }
+  }
+} catch (...) {
+  impl_->translate("removing metadata");
 }
 
 std::vector<std::string> Document::remove_signatures(bool all, const std::function<bool(const std::string&)>& holds_match) try {

@@ -139,11 +139,21 @@ class Document {
   // page draws at any depth), so that a form left over with withheld text in
   // it is swept, not kept in the file.
   void remove_unused_forms(int number, const std::vector<std::string>& drawn, const std::vector<std::string>& copies);
-  // Drops what can hold text outside the pages and that a redacted document
-  // does not need: every Info entry, the dates too (Producer becomes
-  // `producer`), XMP metadata, JavaScript (the document's, and the actions
-  // and additional actions of annotations and fields), embedded files, page
-  // thumbnails, image alternates (/Alternates, /OPI).
+  // Removes what a published document must not do or carry unread, for the
+  // record: an /OpenAction that does more than open at a page, JavaScript
+  // (the document's, and annotations' and fields' actions), additional
+  // actions (/AA) anywhere, and attachments (every file specification's
+  // /EF and /RF, the names tree's, the attached files' streams emptied).
+  struct ContentRemoval {
+    std::string object;  // "12 0": the object holding the dictionary
+    std::string key;     // "OpenAction", "AA", "A", "JavaScript", "EF", "RF", "EmbeddedFiles"
+    std::string what;    // "action", "javascript" or "attachment"
+  };
+  std::vector<ContentRemoval> remove_active_content();
+  // Drops what can hold text outside the pages and that nothing shows:
+  // every Info entry, the dates too (Producer becomes `producer`), XMP
+  // metadata (the document's and any object's), page thumbnails, image
+  // alternates (/Alternates, /OPI).
   void scrub(const std::string& producer);
   // Edits every string that `edit` says holds withheld text, read any way
   // (other_readings: markup, escapes, base64), under a key whose loss a page

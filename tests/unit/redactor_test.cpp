@@ -126,23 +126,58 @@ TEST(Redactor, AnAnnotationsAttachmentIsDropped) {
                                          "/PieceInfo << /App << /Private 6 0 R >> >>"}},
                                {annotation, attached}),
                      &output);
-  ASSERT_EQ(o.status, Status::clean) << o.reason;
+  // Removed, and on the record: an attachment may be half a response.
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::set<std::string> records;
+  for (const StringChange& c : o.string_changes) records.insert(c.object + " " + c.key + " " + c.action + " " + c.category);
+  EXPECT_EQ(records, (std::set<std::string>{"5 0 EF removed attachment", "7 0 EF removed attachment"}));
   const std::string bytes = read_file(output).value();
   EXPECT_EQ(bytes.find("/EF"), std::string::npos);
   EXPECT_EQ(bytes.find("Officers"), std::string::npos) << "the file's stream, named from private data too, is emptied";
   EXPECT_NE(bytes.find("/FileAttachment"), std::string::npos) << "the annotation stays";
 }
 
+// Scripts and additional actions go from every output, each on the
+// record: a link's JavaScript, a page's /AA, the document's scripts.
+TEST(Redactor, ScriptsAndActionsAreRemovedOnTheRecord) {
+  const std::string link =
+      "<< /Type /Annot /Subtype /Link /Rect [10 10 20 20] /A << /S /JavaScript /JS (app.alert('Spain')) >> >>";
+  const std::string names = "<< /JavaScript << /Names [(a) << /S /JavaScript /JS (1) >>] >> >>";
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                         "/Annots [5 0 R] /AA << /O << /S /Named /N /Print >> >>"}},
+                               {link, names}, test::kHelvetica, "<< /Producer (t) >>", "/Names 6 0 R"),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::set<std::string> records;
+  for (const StringChange& c : o.string_changes) records.insert(c.object + " " + c.key + " " + c.action + " " + c.category);
+  EXPECT_EQ(records, (std::set<std::string>{"5 0 A removed javascript", "6 0 JavaScript removed javascript",
+                                            "7 0 AA removed action"}));
+  const std::string bytes = read_file(output).value();
+  EXPECT_EQ(bytes.find("JavaScript"), std::string::npos);
+  EXPECT_EQ(bytes.find("/AA"), std::string::npos);
+}
+
 // An /OpenAction that does more than open a view (check's risk) is
-// dropped, so that the output is written, not held; a view stays.
+// dropped, on the record, so that the output is written, not held; a view
+// stays.
 TEST(Redactor, AnOpenActionThatDoesMoreThanOpenAViewIsDropped) {
   const TestPage page{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"};
   const auto written = [&](const std::vector<std::string>& objects, const std::string& open_action) {
     std::string output;
     Outcome o = redact(build_pdf({page}, objects, test::kHelvetica, "<< /Producer (t) >>", "/OpenAction " + open_action),
                        &output);
-    EXPECT_EQ(o.status, Status::clean) << open_action << ": " << o.reason;
-    return read_file(output).value_or("");
+    const std::string bytes = read_file(output).value_or("");
+    const bool dropped = bytes.find("/OpenAction") == std::string::npos;
+    EXPECT_EQ(o.status, dropped ? Status::redacted : Status::clean) << open_action << ": " << o.reason;
+    if (dropped) {
+      EXPECT_EQ(o.string_changes.size(), 1u) << open_action;
+      if (!o.string_changes.empty()) {
+        EXPECT_EQ(o.string_changes[0].object + " " + o.string_changes[0].key + " " + o.string_changes[0].category,
+                  "1 0 OpenAction action");
+      }
+    }
+    return bytes;
   };
   EXPECT_EQ(written({}, "<< /S /Named /N /Print >>").find("/OpenAction"), std::string::npos);
   EXPECT_EQ(written({"<< /S /Launch /F (calc.exe) >>"}, "5 0 R").find("/OpenAction"), std::string::npos);
