@@ -186,5 +186,30 @@ TEST(Document, AFileWhoseCatalogLiesPastSizeOpensWithItsNumbers) {
   EXPECT_FALSE(any_note_starts(*document, "renumbered"));
 }
 
+// A stream whose /Length stops short of its data (pdfium's form_object.pdf,
+// /Length 0 on a page's content): PoDoFo reads /Length bytes, MuPDF and
+// qpdf read on to endstream and show the text, so the file is read from
+// libqpdf's copy, on the record. A /Length that only leaves out the end
+// of line is no damage.
+TEST(Document, AStreamLongerThanItsLengthIsReadWhole) {
+  const std::string content = "BT /F1 12 Tf 72 700 Td (Officers were sent) Tj 0 -14 Td (to Spain.) Tj ET";
+  const auto with_length = [&](size_t length) {
+    return build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents 5 0 R"}},
+                     {"<< /Length " + std::to_string(length) + " >>\nstream\n" + content + "\nendstream"});
+  };
+  auto text_of = [](Document& document) {
+    Diagnostics d;
+    std::string text;
+    for (const Glyph& g : document.read_page(1, d).glyphs) text += g.text;
+    return text;
+  };
+  auto short_length = Document::open(test::write_temp("short-length.pdf", with_length(20)));
+  EXPECT_TRUE(any_note_starts(*short_length, "repaired by libqpdf"));
+  EXPECT_NE(text_of(*short_length).find("Spain"), std::string::npos) << text_of(*short_length);
+  auto right = Document::open(test::write_temp("right-length.pdf", with_length(content.size())));
+  EXPECT_TRUE(right->opening_notes().empty());
+  EXPECT_NE(text_of(*right).find("Spain"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redact::pdf
