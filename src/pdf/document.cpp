@@ -1814,6 +1814,14 @@ std::vector<Document::StringValue> Document::strings() try {
   if (impl_->file_info) roots.push_back(impl_->file_info);
   const ObjectReader& reader = *impl_->reader;
   const std::vector<PdfObject*> all = reachable(objects, roots);
+  std::vector<StringValue> out;
+  // The names of the catalog's destinations (/Dests, PDF 1.1), which a
+  // viewer lists in its destinations panel: names, not strings, but text
+  // all the same (the names tree's are strings, read below).
+  if (const PdfObject* dests = reader.get_dict(impl_->pdf.GetCatalog(), "Dests")) {
+    const std::string where = "object " + ObjectReader::id(impl_->pdf.GetCatalog());
+    for (const auto& [name, value] : dests->GetDictionary().GetKeys()) out.push_back({where, name.GetName(), "Dests"});
+  }
   // Streams whose bytes are no text: content (walked by the interpreter),
   // fonts, glyph procedures, CMaps, images, colour profiles, functions.
   std::set<const PdfObject*> not_text;
@@ -1830,7 +1838,6 @@ std::vector<Document::StringValue> Document::strings() try {
       for (const auto& [key, value] : procs->GetDictionary().GetKeys()) not_text.insert(reader.resolve(value));
     }
   }
-  std::vector<StringValue> out;
   for (const PdfObject* object : all) {
     const std::string where = "object " + ObjectReader::id(object);
     collect_strings(object, where, out);

@@ -233,6 +233,17 @@ TEST(Check, TextInAUtf16DataStreamIsRead) {
   EXPECT_FALSE(has(binary, "string"));
 }
 
+// The names of the catalog's /Dests are names, not strings, but a viewer's
+// destinations panel lists them (a hostile review's /Spain).
+TEST(Check, TheNamesOfDestinationsAreRead) {
+  const auto dests = [](const std::string& name) {
+    return check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}}, {}, test::kHelvetica,
+                           "<< /Producer (t) >>", "/Dests << /" + name + " [0 /Fit] >>"));
+  };
+  EXPECT_TRUE(has(dests("Spain"), "string"));
+  EXPECT_FALSE(has(dests("section.1"), "string"));
+}
+
 TEST(Check, ALanguageTagIsNoTextButOtherTextUnderLangIs) {
   const Report tagged = check(build_pdf({TestPage{"/Span << /Lang (en-US) >> BDC BT /F1 12 Tf 72 700 Td (Hi) Tj ET EMC"}}));
   EXPECT_FALSE(has(tagged, "text"));
