@@ -1845,7 +1845,7 @@ std::vector<Document::StringValue> Document::strings() try {
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
     if (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || type == "ObjStm" ||
         type == "CMap" || reader.get(object, "PatternType") || reader.get(object, "FunctionType") ||
-        reader.get(object, "ShadingType") || reader.get(object, "N") || image_encoded(reader, object)) {
+        reader.get(object, "ShadingType") || image_encoded(reader, object)) {
       continue;
     }
     // Metadata, private application data, anything else a stream may hold:
@@ -1857,6 +1857,9 @@ std::vector<Document::StringValue> Document::strings() try {
       throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
                   std::string("a data stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + "), so it cannot be read");
     }
+    // An ICC profile (a colour space's stream, with its /N) says "acsp" at
+    // byte 36; any other stream with an /N is read like the rest.
+    if (data.size() >= 40 && data.compare(36, 4, "acsp") == 0) continue;
     if (std::optional<std::string> text = data_as_text(data)) data = std::move(*text);
     else continue;
     const bool xml = type == "Metadata" || data.find('<') < 64;

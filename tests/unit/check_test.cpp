@@ -227,6 +227,11 @@ TEST(Check, TextInAUtf16DataStreamIsRead) {
                                      "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
     EXPECT_TRUE(has(r, "string")) << data.size();
   }
+  // A stream with an /N (as an ICC profile has) is read all the same.
+  const Report with_n = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}},
+                                        {stream_object("Deployment to France", "/N 3")}, test::kHelvetica,
+                                        "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
+  EXPECT_TRUE(has(with_n, "string"));
   const Report binary = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}},
                                         {stream_object(std::string("\x01\x02\x03\x04\x05\x06", 6))}, test::kHelvetica,
                                         "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
