@@ -372,19 +372,22 @@ bool refers_to_dropped(PoDoFo::PdfVecObjects& objects, const std::vector<long lo
 // "endstream", so text there is shown though PoDoFo never sees it.
 bool length_too_short(std::string_view bytes, long long offset, size_t length) {
   if (offset < 0 || static_cast<size_t>(offset) >= bytes.size()) return false;
-  // The `stream` keyword that ends the dictionary: followed by an end of line.
+  // The `stream` keyword that ends the dictionary: a word of its own.
   size_t at = static_cast<size_t>(offset);
   for (;;) {
     at = bytes.find("stream", at);
     if (at == std::string_view::npos || at + 6 >= bytes.size()) return false;
     const char before = at > 0 ? bytes[at - 1] : ' ';
-    const char after = bytes[at + 6];
-    if ((after == '\r' || after == '\n') && !std::isalnum(static_cast<unsigned char>(before))) break;
+    if (is_pdf_whitespace(bytes[at + 6]) && !std::isalnum(static_cast<unsigned char>(before))) break;
     at += 6;
   }
+  // Where PoDoFo starts the data: past spaces, then one white-space
+  // character (a CR with the LF after it).
   size_t start = at + 6;
-  if (bytes[start] == '\r') ++start;
-  if (start < bytes.size() && bytes[start] == '\n') ++start;
+  while (start < bytes.size() && bytes[start] == ' ') ++start;
+  if (start < bytes.size() && is_pdf_whitespace(bytes[start])) {
+    if (bytes[start++] == '\r' && start < bytes.size() && bytes[start] == '\n') ++start;
+  }
   if (start + length > bytes.size()) return false;
   const size_t end = bytes.find("endstream", start + length);
   if (end == std::string_view::npos) return false;

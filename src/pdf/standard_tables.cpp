@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <memory>
 #include <utility>
@@ -77,11 +78,16 @@ char32_t agl_or_tex(std::string_view name, bool tex) {
   return tex ? tex_glyph_name(name) : 0;
 }
 
-// One component of a glyph name (AGL specification, section 2), with TeX's
-// names and sizes if `tex`.
+// One component of a glyph name (AGL specification, section 2). With
+// `tex`, also what MuPDF reads beyond it: TeX's names and sizes, and
+// "uni"/"u" forms in small letters ("uni0053").
 std::u32string component_to_unicode(std::string_view name, bool tex) {
   if (name.empty()) return {};
-  if (name.starts_with("uni") && name.size() >= 7 && (name.size() - 3) % 4 == 0 && is_upper_hex(name.substr(3))) {
+  const auto hex = [&](std::string_view digits) {
+    return tex ? std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })
+               : is_upper_hex(digits);
+  };
+  if (name.starts_with("uni") && name.size() >= 7 && (name.size() - 3) % 4 == 0 && hex(name.substr(3))) {
     std::u32string out;
     for (size_t i = 3; i < name.size(); i += 4) {
       uint32_t v;
@@ -90,9 +96,18 @@ std::u32string component_to_unicode(std::string_view name, bool tex) {
     }
     return out;
   }
-  if (name.size() >= 5 && name.size() <= 7 && name[0] == 'u' && is_upper_hex(name.substr(1))) {
+  if (name.size() >= 5 && name.size() <= 7 && name[0] == 'u' && hex(name.substr(1))) {
     uint32_t v;
     if (parse_hex(name.substr(1), v) && valid_scalar(v)) return std::u32string(1, v);
+    return {};
+  }
+  // Any other "uni" or "u" and hex digits ("uni41", "u53") is no name the
+  // lists hold, and PoDoFo's lookup reads its digits as decimal ("uni41" as
+  // ")"): nothing, as AGL says, so that the code is held, not misread.
+  const auto hex_digits = [](std::string_view digits) {
+    return !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  };
+  if ((name.starts_with("uni") && hex_digits(name.substr(3))) || (name.starts_with("u") && hex_digits(name.substr(1)))) {
     return {};
   }
   if (char32_t c = agl_or_tex(name, tex)) return std::u32string(1, c);

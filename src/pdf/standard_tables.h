@@ -18,8 +18,9 @@ enum class BaseEncoding { standard, win_ansi, mac_roman, mac_expert, symbol, zap
 // "a.sc"; TeX's "circlecopyrt" and its sized symbols, "summationtext"); empty
 // when the name means nothing we know ("g42", "cid123").
 std::u32string glyph_name_to_unicode(std::string_view name);
-// The same without TeX's names: what poppler knows. Where only TeX's list
-// reads a name, poppler reads the code itself ("triangle" at 83 is "S").
+// The same by the Adobe Glyph List alone (no TeX names, "uni" forms in
+// capitals only): what poppler knows. Where only the fuller reading knows a
+// name, poppler reads the code itself ("triangle" at 83 is "S").
 std::u32string adobe_glyph_name_to_unicode(std::string_view name);
 
 // The character of `code` in a standard encoding (WinAnsi's unused codes

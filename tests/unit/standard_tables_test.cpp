@@ -39,6 +39,13 @@ TEST(GlyphNames, MeaninglessNamesAreUnknown) {
   EXPECT_EQ(glyph_name_to_unicode("g42"), U"");
   EXPECT_EQ(glyph_name_to_unicode("cid00017"), U"");
   EXPECT_EQ(glyph_name_to_unicode("uniD800"), U"");  // a surrogate is no character
+  // Too few hex digits: PoDoFo's lookup read "uni41" as ")" (decimal 41).
+  EXPECT_EQ(glyph_name_to_unicode("uni41"), U"");
+  EXPECT_EQ(glyph_name_to_unicode("uni123"), U"");
+  EXPECT_EQ(glyph_name_to_unicode("u53"), U"");
+  // Small letters: MuPDF reads them, poppler does not (the code then).
+  EXPECT_EQ(glyph_name_to_unicode("uni00e9"), U"\u00E9");
+  EXPECT_EQ(adobe_glyph_name_to_unicode("uni00e9"), U"");
   EXPECT_EQ(glyph_name_to_unicode(""), U"");
 }
 
