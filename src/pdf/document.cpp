@@ -902,32 +902,51 @@ bool looks_like_text(std::string_view data) {
   return printable * 10 >= head.size() * 9;
 }
 
-// A data stream's bytes as UTF-8 text, or nothing when they do not look
-// like text: as they are (UTF-8, or a single-byte encoding), or UTF-16 as
-// XMP may be written (with a byte-order mark, or without one: a zero byte
-// at every other place of ASCII), read as a text string would be.
-std::optional<std::string> data_as_text(const std::string& data) {
-  if (looks_like_text(data)) return data;
-  const std::string_view head = std::string_view(data).substr(0, 4096 & ~size_t{1});
-  const size_t pairs = head.size() / 2;
-  std::string bom;
-  if (head.starts_with("\xFE\xFF") || head.starts_with("\xFF\xFE")) {
-    bom = "";
-  } else if (pairs >= 2) {
-    size_t zero_even = 0, zero_odd = 0;
-    for (size_t i = 0; i + 1 < head.size(); i += 2) {
-      zero_even += head[i] == '\0';
-      zero_odd += head[i + 1] == '\0';
+// `data` read as UTF-16 or UTF-32 (`width` 2 or 4 bytes a unit), little-
+// or big-endian, as UTF-8; a unit that is no character becomes U+FFFD.
+std::string decode_units(std::string_view data, size_t width, bool little) {
+  if (width == 2) {
+    std::string big(data.substr(0, data.size() & ~size_t{1}));
+    if (little) {
+      for (size_t i = 0; i + 1 < big.size(); i += 2) std::swap(big[i], big[i + 1]);
     }
-    if (zero_odd * 10 >= pairs * 8 && zero_even * 10 < pairs) bom = "\xFF\xFE";
-    else if (zero_even * 10 >= pairs * 8 && zero_odd * 10 < pairs) bom = "\xFE\xFF";
-    else return std::nullopt;
-  } else {
-    return std::nullopt;
+    return to_utf8(decode_utf16be(big));
   }
-  std::string text = decode_text_string(bom + data);
-  if (!looks_like_text(text)) return std::nullopt;
-  return text;
+  std::u32string units;
+  for (size_t i = 0; i + 4 <= data.size(); i += 4) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const auto byte = static_cast<unsigned char>(data[i + (little ? 3 - k : k)]);
+      v = (v << 8) | byte;
+    }
+    units.push_back(v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF) ? static_cast<char32_t>(v) : U'\uFFFD');
+  }
+  return to_utf8(units);
+}
+
+// The ways a data stream's bytes read as text (UTF-8), none when they do
+// not look like text: as they are (UTF-8, or a single-byte encoding), and,
+// where zero bytes are in them, as UTF-16 and UTF-32 of either byte order
+// (XMP may be written so, with or without a byte-order mark; text mostly
+// in Chinese is UTF-16 whose bytes look printable) wherever that reads as
+// text with few units that are no characters.
+std::vector<std::string> data_as_texts(const std::string& data) {
+  std::vector<std::string> out;
+  if (looks_like_text(data)) out.push_back(data);
+  const std::string_view head = std::string_view(data).substr(0, 4096);
+  if (head.find('\0') == std::string_view::npos) return out;
+  for (const size_t width : {size_t{2}, size_t{4}}) {
+    for (const bool little : {true, false}) {
+      std::string text = decode_units(data, width, little);
+      const std::string_view start = std::string_view(text).substr(0, 4096);
+      size_t replaced = 0;
+      for (size_t at = start.find("\xEF\xBF\xBD"); at != std::string_view::npos; at = start.find("\xEF\xBF\xBD", at + 3)) {
+        ++replaced;
+      }
+      if (replaced * 30 < start.size() && looks_like_text(text)) out.push_back(std::move(text));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -1780,7 +1799,10 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
           if (resolved && resolved->HasStream()) {
             try {
               const std::string data = impl_->reader->decode(resolved);
-              inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + data_as_text(data).value_or(data)), k});
+              inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + data), k});
+              for (const std::string& text : data_as_texts(data)) {
+                inside.push_back({"", decode_text_string("\xEF\xBB\xBF" + text), k});
+              }
             } catch (const PdfError&) {
               inside.push_back({"", "", k});
               tag = kUnreadTag;  // unreadable private data goes too
@@ -1863,17 +1885,17 @@ std::vector<Document::StringValue> Document::strings() try {
     // An ICC profile (a colour space's stream, with its /N) says "acsp" at
     // byte 36; any other stream with an /N is read like the rest.
     if (data.size() >= 40 && data.compare(36, 4, "acsp") == 0) continue;
-    if (std::optional<std::string> text = data_as_text(data)) data = std::move(*text);
-    else continue;
-    const bool xml = type == "Metadata" || data.find('<') < 64;
-    const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
-    if (xml) {
-      out.push_back({where, markup_text(data, " "), key});
-      out.push_back({where, markup_text(data, ""), key});
-    } else {
-      std::string text = decode_text_string("\xEF\xBB\xBF" + data);
-      for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
-      out.push_back({where, std::move(text), key});
+    for (const std::string& reading : data_as_texts(data)) {
+      const bool xml = type == "Metadata" || reading.find('<') < 64;
+      const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
+      if (xml) {
+        out.push_back({where, markup_text(reading, " "), key});
+        out.push_back({where, markup_text(reading, ""), key});
+      } else {
+        std::string text = decode_text_string("\xEF\xBB\xBF" + reading);
+        for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
+        out.push_back({where, std::move(text), key});
+      }
     }
   }
   return out;

@@ -219,9 +219,19 @@ TEST(Check, TextInAUtf16DataStreamIsRead) {
     for (char c : ascii) out += little_endian ? std::string{c, '\0'} : std::string{'\0', c};
     return out;
   };
+  const auto utf32 = [](const std::string& ascii, bool little_endian) {
+    std::string out;
+    for (char c : ascii) out += little_endian ? std::string{c, '\0', '\0', '\0'} : std::string{'\0', '\0', '\0', c};
+    return out;
+  };
   const std::string xmp = "<x:xmpmeta><dc:title>Deployment to France</dc:title></x:xmpmeta>";
+  // Mostly Chinese in UTF-16 (U+4E2D is the bytes 2D 4E): every byte looks
+  // printable, so the data passed for 8-bit text, zero bytes and all.
+  std::string chinese;
+  for (int i = 0; i < 200; ++i) chinese += "\x2D\x4E";
   for (const std::string& data : {utf16(xmp, true), utf16(xmp, false), "\xFF\xFE" + utf16(xmp, true),
-                                  "\xFE\xFF" + utf16(xmp, false)}) {
+                                  "\xFE\xFF" + utf16(xmp, false), utf32(xmp, true), utf32(xmp, false),
+                                  chinese + utf16(xmp, true)}) {
     const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}},
                                      {stream_object(data, "/Type /Metadata /Subtype /XML")}, test::kHelvetica,
                                      "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
