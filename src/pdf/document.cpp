@@ -372,14 +372,35 @@ bool refers_to_dropped(PoDoFo::PdfVecObjects& objects, const std::vector<long lo
 // "endstream", so text there is shown though PoDoFo never sees it.
 bool length_too_short(std::string_view bytes, long long offset, size_t length) {
   if (offset < 0 || static_cast<size_t>(offset) >= bytes.size()) return false;
-  // The `stream` keyword that ends the dictionary: a word of its own.
+  // The `stream` keyword that ends the dictionary: a word of its own, not
+  // in a string or a comment of the dictionary (a hostile review hid a
+  // false "stream ... endstream" in a string there).
   size_t at = static_cast<size_t>(offset);
   for (;;) {
-    at = bytes.find("stream", at);
-    if (at == std::string_view::npos || at + 6 >= bytes.size()) return false;
-    const char before = at > 0 ? bytes[at - 1] : ' ';
-    if (is_pdf_whitespace(bytes[at + 6]) && !std::isalnum(static_cast<unsigned char>(before))) break;
-    at += 6;
+    if (at >= bytes.size()) return false;
+    const char c = bytes[at];
+    if (c == '(') {  // a literal string, with its nesting and escapes
+      int depth = 0;
+      for (; at < bytes.size(); ++at) {
+        if (bytes[at] == '\\') ++at;
+        else if (bytes[at] == '(') ++depth;
+        else if (bytes[at] == ')' && --depth == 0) break;
+      }
+      ++at;
+    } else if (c == '%') {
+      while (at < bytes.size() && bytes[at] != '\r' && bytes[at] != '\n') ++at;
+    } else if (c == '<' && at + 1 < bytes.size() && bytes[at + 1] != '<') {
+      at = bytes.find('>', at);
+      if (at == std::string_view::npos) return false;
+      ++at;
+    } else if (bytes.compare(at, 6, "endobj") == 0) {
+      return false;
+    } else if (bytes.compare(at, 6, "stream") == 0 && at + 6 < bytes.size() && is_pdf_whitespace(bytes[at + 6]) &&
+               (at == 0 || !std::isalnum(static_cast<unsigned char>(bytes[at - 1])))) {
+      break;
+    } else {
+      ++at;
+    }
   }
   // Where PoDoFo starts the data: past spaces, then one white-space
   // character (a CR with the LF after it).
@@ -924,29 +945,50 @@ std::string decode_units(std::string_view data, size_t width, bool little) {
   return to_utf8(units);
 }
 
-// The ways a data stream's bytes read as text (UTF-8), none when they do
-// not look like text: as they are (UTF-8, or a single-byte encoding), and,
-// where zero bytes are in them, as UTF-16 and UTF-32 of either byte order
-// (XMP may be written so, with or without a byte-order mark; text mostly
-// in Chinese is UTF-16 whose bytes look printable) wherever that reads as
-// text with few units that are no characters.
+// The ways a data stream's bytes read as text (UTF-8): as they are (UTF-8,
+// or a single-byte encoding) when they look like text; where zero bytes
+// are in them, as UTF-16 and UTF-32 of either byte order (XMP may be
+// written so, with or without a byte-order mark; text mostly in Chinese is
+// UTF-16 whose bytes look printable), whole where that reads as text with
+// few units that are no characters, else its runs of printable ASCII; and
+// for data that does not look like text, its runs of printable ASCII (text
+// after binary bytes, as `strings` finds it).
 std::vector<std::string> data_as_texts(const std::string& data) {
   std::vector<std::string> out;
-  if (looks_like_text(data)) out.push_back(data);
-  const std::string_view head = std::string_view(data).substr(0, 4096);
-  if (head.find('\0') == std::string_view::npos) return out;
-  for (const size_t width : {size_t{2}, size_t{4}}) {
-    for (const bool little : {true, false}) {
-      std::string text = decode_units(data, width, little);
-      const std::string_view start = std::string_view(text).substr(0, 4096);
-      size_t replaced = 0;
-      for (size_t at = start.find("\xEF\xBF\xBD"); at != std::string_view::npos; at = start.find("\xEF\xBF\xBD", at + 3)) {
-        ++replaced;
+  const auto add = [&](std::string text) {
+    if (!text.empty()) out.push_back(std::move(text));
+  };
+  if (looks_like_text(data)) add(data);
+  else add(printable_runs(data));
+  if (data.find('\0') != std::string::npos) {
+    for (const size_t width : {size_t{2}, size_t{4}}) {
+      for (const bool little : {true, false}) {
+        for (size_t skip = 0; skip < (width == 2 ? 2 : 1); ++skip) {
+          std::string text = decode_units(std::string_view(data).substr(std::min(skip, data.size())), width, little);
+          const std::string_view start = std::string_view(text).substr(0, 4096);
+          size_t replaced = 0;
+          for (size_t at = start.find("\xEF\xBF\xBD"); at != std::string_view::npos;
+               at = start.find("\xEF\xBF\xBD", at + 3)) {
+            ++replaced;
+          }
+          if (skip == 0 && replaced * 30 < start.size() && looks_like_text(text)) add(std::move(text));
+          else if (width == 2) add(printable_runs(text));
+        }
       }
-      if (replaced * 30 < start.size() && looks_like_text(text)) out.push_back(std::move(text));
     }
   }
   return out;
+}
+
+// The size an ICC profile's header declares, when `data` starts with one
+// ("acsp" at byte 36, a size no larger than the data): what lies past it
+// is no part of the profile.
+std::optional<size_t> icc_profile_size(std::string_view data) {
+  if (data.size() < 132 || data.compare(36, 4, "acsp") != 0) return std::nullopt;
+  size_t size = 0;
+  for (size_t i = 0; i < 4; ++i) size = (size << 8) | static_cast<unsigned char>(data[i]);
+  if (size < 132 || size > data.size()) return std::nullopt;
+  return size;
 }
 
 }  // namespace
@@ -1845,11 +1887,17 @@ std::vector<Document::StringValue> Document::strings() try {
   // all the same (the names tree's are strings, read below).
   if (const PdfObject* dests = reader.get_dict(impl_->pdf.GetCatalog(), "Dests")) {
     const std::string where = "object " + ObjectReader::id(impl_->pdf.GetCatalog());
-    for (const auto& [name, value] : dests->GetDictionary().GetKeys()) out.push_back({where, name.GetName(), "Dests"});
+    // As UTF-8 and as a single-byte text string (pdfinfo shows /T#FCrkiye
+    // as "Türkiye").
+    for (const auto& [name, value] : dests->GetDictionary().GetKeys()) {
+      out.push_back({where, name.GetName(), "Dests"});
+      out.push_back({where, decode_text_string(name.GetName()), "Dests"});
+    }
   }
   // Streams whose bytes are no text: content (walked by the interpreter),
   // fonts, glyph procedures, CMaps, images, colour profiles, functions.
-  std::set<const PdfObject*> not_text;
+  std::set<const PdfObject*> not_text, metadata;
+  for (const PdfObject* object : all) metadata.insert(reader.get(object, "Metadata"));
   for (const PdfObject* page : impl_->pages) {
     const PdfObject* contents = reader.get(page, "Contents");
     not_text.insert(contents);
@@ -1868,9 +1916,12 @@ std::vector<Document::StringValue> Document::strings() try {
     collect_strings(object, where, out);
     if (!object->HasStream() || not_text.contains(object)) continue;
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
-    if (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || type == "ObjStm" ||
-        type == "CMap" || reader.get(object, "PatternType") || reader.get(object, "FunctionType") ||
-        reader.get(object, "ShadingType") || image_encoded(reader, object)) {
+    // What some dictionary names as its /Metadata is read whatever its own
+    // keys claim it to be (a hostile review's XMP typed /XRef).
+    if (!metadata.contains(object) &&
+        (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || type == "ObjStm" ||
+         type == "CMap" || reader.get(object, "PatternType") || reader.get(object, "FunctionType") ||
+         reader.get(object, "ShadingType") || image_encoded(reader, object))) {
       continue;
     }
     // Metadata, private application data, anything else a stream may hold:
@@ -1882,15 +1933,18 @@ std::vector<Document::StringValue> Document::strings() try {
       throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
                   std::string("a data stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + "), so it cannot be read");
     }
-    // An ICC profile (a colour space's stream, with its /N) says "acsp" at
-    // byte 36; any other stream with an /N is read like the rest.
-    if (data.size() >= 40 && data.compare(36, 4, "acsp") == 0) continue;
+    // An ICC profile is read only past the size its header declares: its
+    // own tags name the profile ("Japan Color 2001 Coated"), which no reader
+    // shows as the document's text.
+    if (const std::optional<size_t> size = icc_profile_size(data)) data.erase(0, *size);
     for (const std::string& reading : data_as_texts(data)) {
       const bool xml = type == "Metadata" || reading.find('<') < 64;
       const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
       if (xml) {
+        // Markup out, and in (attribute values, CDATA, a stray "<").
         out.push_back({where, markup_text(reading, " "), key});
         out.push_back({where, markup_text(reading, ""), key});
+        out.push_back({where, decode_text_string("\xEF\xBB\xBF" + reading), key});
       } else {
         std::string text = decode_text_string("\xEF\xBB\xBF" + reading);
         for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});

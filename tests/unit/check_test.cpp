@@ -242,6 +242,19 @@ TEST(Check, TextInAUtf16DataStreamIsRead) {
                                         {stream_object("Deployment to France", "/N 3")}, test::kHelvetica,
                                         "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
   EXPECT_TRUE(has(with_n, "string"));
+  // Text after binary bytes, after an ICC profile's declared size, in an
+  // XMP attribute, or after a stray "<".
+  std::string binary_first(5000, '\x01');
+  std::string icc(132, '\0');
+  icc[2] = '\x00', icc[3] = '\x84', icc.replace(36, 4, "acsp");
+  for (const std::string& data : {binary_first + "Deployment to France", icc + "Deployment to France",
+                                  std::string("<x:xmpmeta><rdf:Description pdf:Keywords=\"Sent to France\"/></x:xmpmeta>"),
+                                  std::string("a<b. Deployment to France, at a cost.")}) {
+    EXPECT_TRUE(has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}}, {stream_object(data)},
+                                    test::kHelvetica, "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>")),
+                    "string"))
+        << data.substr(0, 40);
+  }
   const Report binary = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}},
                                         {stream_object(std::string("\x01\x02\x03\x04\x05\x06", 6))}, test::kHelvetica,
                                         "<< /Producer (t) >>", "/PieceInfo << /A << /Private 5 0 R >> >>"));
@@ -256,6 +269,7 @@ TEST(Check, TheNamesOfDestinationsAreRead) {
                            "<< /Producer (t) >>", "/Dests << /" + name + " [0 /Fit] >>"));
   };
   EXPECT_TRUE(has(dests("Spain"), "string"));
+  EXPECT_TRUE(has(dests("T#FCrkiye"), "string")) << "a single-byte name, as pdfinfo shows it";
   EXPECT_FALSE(has(dests("section.1"), "string"));
 }
 

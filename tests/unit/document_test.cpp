@@ -193,9 +193,9 @@ TEST(Document, AFileWhoseCatalogLiesPastSizeOpensWithItsNumbers) {
 // of line is no damage.
 TEST(Document, AStreamLongerThanItsLengthIsReadWhole) {
   const std::string content = "BT /F1 12 Tf 72 700 Td (Officers were sent) Tj 0 -14 Td (to Spain.) Tj ET";
-  const auto with_length = [&](size_t length, const std::string& keyword = "stream\n") {
+  const auto with_length = [&](size_t length, const std::string& keyword = "stream\n", const std::string& note = "") {
     return build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents 5 0 R"}},
-                     {"<< /Length " + std::to_string(length) + " >>\n" + keyword + content + "\nendstream"});
+                     {"<< /Length " + std::to_string(length) + note + " >>\n" + keyword + content + "\nendstream"});
   };
   auto text_of = [](Document& document) {
     Diagnostics d;
@@ -212,6 +212,11 @@ TEST(Document, AStreamLongerThanItsLengthIsReadWhole) {
     EXPECT_TRUE(any_note_starts(*spaced, "repaired by libqpdf")) << keyword.size();
     EXPECT_NE(text_of(*spaced).find("Spain"), std::string::npos) << keyword.size();
   }
+  // A false "stream ... endstream" in a string of the dictionary.
+  const std::string decoy = " /Note (stream\n" + std::string(20, 'x') + "\nendstream)";
+  auto decoyed = Document::open(test::write_temp("decoy.pdf", with_length(20, "stream\n", decoy)));
+  EXPECT_TRUE(any_note_starts(*decoyed, "repaired by libqpdf"));
+  EXPECT_NE(text_of(*decoyed).find("Spain"), std::string::npos);
   auto right = Document::open(test::write_temp("right-length.pdf", with_length(content.size())));
   EXPECT_TRUE(right->opening_notes().empty());
   EXPECT_NE(text_of(*right).find("Spain"), std::string::npos);
