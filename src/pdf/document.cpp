@@ -923,6 +923,31 @@ bool looks_like_text(std::string_view data) {
   return printable * 10 >= head.size() * 9;
 }
 
+// The lines of `runs` (printable_runs) that read like prose: two words of
+// three letters or more, a space between. Binary data has runs of
+// printable bytes by chance ("@0$ 4"), which would match a cost; words it
+// seldom has.
+std::string prose_runs(std::string_view runs) {
+  std::string out;
+  while (!runs.empty()) {
+    const size_t end = std::min(runs.find('\n'), runs.size());
+    const std::string_view line = runs.substr(0, end);
+    runs.remove_prefix(std::min(end + 1, runs.size()));
+    size_t letters = 0, words = 0;
+    bool spaced = false;  // a space since the last word counted
+    for (char c : line) {
+      if (std::isalpha(static_cast<unsigned char>(c))) {
+        if (++letters == 3 && (words == 0 || spaced)) ++words, spaced = false;
+      } else {
+        letters = 0;
+        if (c == ' ' && words > 0) spaced = true;
+      }
+    }
+    if (words >= 2) out.append(line).push_back('\n');
+  }
+  return out;
+}
+
 // `data` read as UTF-16 or UTF-32 (`width` 2 or 4 bytes a unit), little-
 // or big-endian, as UTF-8; a unit that is no character becomes U+FFFD.
 std::string decode_units(std::string_view data, size_t width, bool little) {
@@ -959,7 +984,7 @@ std::vector<std::string> data_as_texts(const std::string& data) {
     if (!text.empty()) out.push_back(std::move(text));
   };
   if (looks_like_text(data)) add(data);
-  else add(printable_runs(data));
+  else add(prose_runs(printable_runs(data)));
   if (data.find('\0') != std::string::npos) {
     for (const size_t width : {size_t{2}, size_t{4}}) {
       for (const bool little : {true, false}) {
@@ -972,7 +997,7 @@ std::vector<std::string> data_as_texts(const std::string& data) {
             ++replaced;
           }
           if (skip == 0 && replaced * 30 < start.size() && looks_like_text(text)) add(std::move(text));
-          else if (width == 2) add(printable_runs(text));
+          else if (width == 2) add(prose_runs(printable_runs(text)));
         }
       }
     }
@@ -1903,12 +1928,25 @@ std::vector<Document::StringValue> Document::strings() try {
     not_text.insert(contents);
     for (size_t k = 0; k < reader.size(contents); ++k) not_text.insert(reader.item(contents, k));
   }
+  // In the objects and in the dictionaries nested in them (a Type0 font's
+  // direct descendant, its direct descriptor).
   for (const PdfObject* object : all) {
-    for (const char* key : {"FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding", "UseCMap", "CIDToGIDMap"}) {
-      not_text.insert(reader.get(object, key));
-    }
-    if (const PdfObject* procs = reader.get_dict(object, "CharProcs")) {
-      for (const auto& [key, value] : procs->GetDictionary().GetKeys()) not_text.insert(reader.resolve(value));
+    std::vector<const PdfObject*> pending{object};
+    while (!pending.empty()) {
+      const PdfObject* value = pending.back();
+      pending.pop_back();
+      if (value->IsArray()) {
+        for (const PdfObject& item : value->GetArray()) pending.push_back(&item);
+        continue;
+      }
+      if (!value->IsDictionary()) continue;
+      for (const char* key : {"FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding", "UseCMap", "CIDToGIDMap"}) {
+        not_text.insert(reader.get(value, key));
+      }
+      if (const PdfObject* procs = reader.get_dict(value, "CharProcs")) {
+        for (const auto& [key, item] : procs->GetDictionary().GetKeys()) not_text.insert(reader.resolve(item));
+      }
+      for (const auto& [key, item] : value->GetDictionary().GetKeys()) pending.push_back(item);
     }
   }
   for (const PdfObject* object : all) {
@@ -1941,10 +1979,18 @@ std::vector<Document::StringValue> Document::strings() try {
       const bool xml = type == "Metadata" || reading.find('<') < 64;
       const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
       if (xml) {
-        // Markup out, and in (attribute values, CDATA, a stray "<").
         out.push_back({where, markup_text(reading, " "), key});
         out.push_back({where, markup_text(reading, ""), key});
-        out.push_back({where, decode_text_string("\xEF\xBB\xBF" + reading), key});
+        // With its markup too: XMP's attribute values and CDATA, which
+        // pdfinfo shows; and wherever a "<" and ">" do not pair, the text a
+        // stray one would swallow. (Not a well-formed XFA form's locales,
+        // whose descriptions name countries.)
+        const bool xmp = type == "Metadata" || reading.find("xmpmeta") != std::string::npos ||
+                         reading.find("rdf:RDF") != std::string::npos;
+        const auto opened = std::count(reading.begin(), reading.end(), '<');
+        if (xmp || opened != std::count(reading.begin(), reading.end(), '>')) {
+          out.push_back({where, decode_text_string("\xEF\xBB\xBF" + reading), key});
+        }
       } else {
         std::string text = decode_text_string("\xEF\xBB\xBF" + reading);
         for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
