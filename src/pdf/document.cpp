@@ -389,7 +389,9 @@ bool length_too_short(std::string_view bytes, long long offset, size_t length) {
       ++at;
     } else if (c == '%') {
       while (at < bytes.size() && bytes[at] != '\r' && bytes[at] != '\n') ++at;
-    } else if (c == '<' && at + 1 < bytes.size() && bytes[at + 1] != '<') {
+    } else if (c == '<' && at + 1 < bytes.size() && bytes[at + 1] == '<') {
+      at += 2;  // a dictionary opens
+    } else if (c == '<') {  // a hex string
       at = bytes.find('>', at);
       if (at == std::string_view::npos) return false;
       ++at;
