@@ -86,6 +86,26 @@ struct Document::Impl {
 
 namespace {
 
+// Calls `visit` on `value` and on every value inside it, at any depth:
+// dictionary values and array items; a reference is a value, not followed.
+// What is inside a value is read after `visit` returns, so it may edit it.
+// Non-recursive. `Object` is PdfObject or const PdfObject.
+template <class Object, class Visit>
+void for_each_direct_value(Object* value, Visit&& visit) {
+  std::vector<Object*> pending{value};
+  while (!pending.empty()) {
+    Object* item = pending.back();
+    pending.pop_back();
+    if (!item) continue;
+    visit(*item);
+    if (item->IsDictionary()) {
+      for (const auto& [key, inner] : item->GetDictionary().GetKeys()) pending.push_back(inner);
+    } else if (item->IsArray()) {
+      for (auto& inner : item->GetArray()) pending.push_back(&inner);
+    }
+  }
+}
+
 // RC4 and AES-128 files need OpenSSL 3's legacy provider (see
 // shared/PODOFO-0.9.8.md); loading "legacy" hides "default" unless that is
 // loaded too. Both stay loaded for the life of the process.
@@ -348,20 +368,12 @@ bool refers_to_dropped(PoDoFo::PdfVecObjects& objects, const std::vector<long lo
     }
   }
   if (dropped.empty()) return false;
-  std::vector<const PdfObject*> pending;
+  bool found = false;
   for (const PdfObject* object : objects) {
-    pending.push_back(object);
-    while (!pending.empty()) {
-      const PdfObject* value = pending.back();
-      pending.pop_back();
-      if (value->IsReference()) {
-        if (dropped.contains(value->GetReference().ObjectNumber())) return true;
-      } else if (value->IsDictionary()) {
-        for (const auto& [key, item] : value->GetDictionary().GetKeys()) pending.push_back(item);
-      } else if (value->IsArray()) {
-        for (const PdfObject& item : value->GetArray()) pending.push_back(&item);
-      }
-    }
+    for_each_direct_value(object, [&](const PdfObject& value) {
+      found = found || (value.IsReference() && dropped.contains(value.GetReference().ObjectNumber()));
+    });
+    if (found) return true;
   }
   return false;
 }
@@ -831,22 +843,13 @@ void renumber(PoDoFo::PdfVecObjects& objects, PdfObject* trailer) {
   for (PdfObject* object : objects) {
     numbers.emplace(object->Reference(), PdfReference(static_cast<PoDoFo::pdf_objnum>(numbers.size() + 1), 0));
   }
-  std::vector<PdfObject*> pending;
   const auto follow = [&](PdfObject* root) {
-    pending.push_back(root);
-    while (!pending.empty()) {
-      PdfObject* object = pending.back();
-      pending.pop_back();
-      if (object->IsReference()) {
-        const auto found = numbers.find(object->GetReference());
-        static_cast<PoDoFo::PdfVariant&>(*object) =
-            found == numbers.end() ? PoDoFo::PdfVariant() : PoDoFo::PdfVariant(found->second);
-      } else if (object->IsDictionary()) {
-        for (const auto& entry : object->GetDictionary().GetKeys()) pending.push_back(entry.second);
-      } else if (object->IsArray()) {
-        for (PdfObject& item : object->GetArray()) pending.push_back(&item);
-      }
-    }
+    for_each_direct_value(root, [&](PdfObject& object) {
+      if (!object.IsReference()) return;
+      const auto found = numbers.find(object.GetReference());
+      static_cast<PoDoFo::PdfVariant&>(object) =
+          found == numbers.end() ? PoDoFo::PdfVariant() : PoDoFo::PdfVariant(found->second);
+    });
   };
   if (trailer) follow(trailer);
   for (PdfObject* object : objects) {
@@ -1609,19 +1612,11 @@ namespace {
 // Every stream `value` (an /EF dictionary, an /RF dictionary of arrays)
 // refers to, at any depth of its direct values, by its "12 0".
 void collect_streams(PoDoFo::PdfVecObjects& objects, const PdfObject* value, std::set<std::string>& streams) {
-  std::vector<const PdfObject*> pending{value};
-  while (!pending.empty()) {
-    const PdfObject* item = pending.back();
-    pending.pop_back();
-    if (item->IsReference()) {
-      const PdfObject* target = objects.GetObject(item->GetReference());
-      if (target && target->HasStream()) streams.insert(ObjectReader::id(target));
-    } else if (item->IsDictionary()) {
-      for (const auto& [key, inner] : item->GetDictionary().GetKeys()) pending.push_back(inner);
-    } else if (item->IsArray()) {
-      for (const PdfObject& inner : item->GetArray()) pending.push_back(&inner);
-    }
-  }
+  for_each_direct_value(value, [&](const PdfObject& item) {
+    if (!item.IsReference()) return;
+    const PdfObject* target = objects.GetObject(item.GetReference());
+    if (target && target->HasStream()) streams.insert(ObjectReader::id(target));
+  });
 }
 
 }  // namespace
@@ -1667,24 +1662,17 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
     // not (a FileAttachment annotation's /FS, an /AF array), loses its
     // embedded files (/EF) and related files (/RF); the annotation and the
     // file's name stay.
-    std::vector<PdfObject*> pending{object};
-    while (!pending.empty()) {
-      PdfObject* value = pending.back();
-      pending.pop_back();
-      if (value->IsDictionary()) {
-        PoDoFo::PdfDictionary& inner = value->GetDictionary();
-        for (const char* key : {"EF", "RF"}) {
-          if (PdfObject* files = inner.GetKey(PdfName(key))) {
-            collect_streams(objects, files, attachments);
-            inner.RemoveKey(PdfName(key));
-            removed.push_back({id, key, "attachment"});
-          }
+    for_each_direct_value(object, [&](PdfObject& value) {
+      if (!value.IsDictionary()) return;
+      PoDoFo::PdfDictionary& inner = value.GetDictionary();
+      for (const char* key : {"EF", "RF"}) {
+        if (PdfObject* files = inner.GetKey(PdfName(key))) {
+          collect_streams(objects, files, attachments);
+          inner.RemoveKey(PdfName(key));
+          removed.push_back({id, key, "attachment"});
         }
-        for (const auto& [key, item] : inner.GetKeys()) pending.push_back(item);
-      } else if (value->IsArray()) {
-        for (PdfObject& item : value->GetArray()) pending.push_back(&item);
       }
-    }
+    });
   }
   // The names tree of attachments goes once its file specifications have
   // given up their files (above); an attached file's stream is emptied
@@ -1933,23 +1921,15 @@ std::vector<Document::StringValue> Document::strings() try {
   // In the objects and in the dictionaries nested in them (a Type0 font's
   // direct descendant, its direct descriptor).
   for (const PdfObject* object : all) {
-    std::vector<const PdfObject*> pending{object};
-    while (!pending.empty()) {
-      const PdfObject* value = pending.back();
-      pending.pop_back();
-      if (value->IsArray()) {
-        for (const PdfObject& item : value->GetArray()) pending.push_back(&item);
-        continue;
-      }
-      if (!value->IsDictionary()) continue;
+    for_each_direct_value(object, [&](const PdfObject& value) {
+      if (!value.IsDictionary()) return;
       for (const char* key : {"FontFile", "FontFile2", "FontFile3", "ToUnicode", "Encoding", "UseCMap", "CIDToGIDMap"}) {
-        not_text.insert(reader.get(value, key));
+        not_text.insert(reader.get(&value, key));
       }
-      if (const PdfObject* procs = reader.get_dict(value, "CharProcs")) {
+      if (const PdfObject* procs = reader.get_dict(&value, "CharProcs")) {
         for (const auto& [key, item] : procs->GetDictionary().GetKeys()) not_text.insert(reader.resolve(item));
       }
-      for (const auto& [key, item] : value->GetDictionary().GetKeys()) pending.push_back(item);
-    }
+    });
   }
   for (const PdfObject* object : all) {
     const std::string where = "object " + ObjectReader::id(object);
