@@ -164,6 +164,10 @@ std::optional<std::array<std::string, 256>> truetype_names(const ObjectReader& r
   return names;
 }
 
+// A code read as the character of that number shows something: not a C0
+// or C1 control (dvips's ligatures at 11 to 15 read as controls).
+bool printable_code(unsigned code) { return (code >= 0x20 && code < 0x7F) || code >= 0xA0; }
+
 // The number a glyph name ends in, read as poppler reads numeric names:
 // one or two letters, then decimal digits ("a97", "g100") or two hex
 // digits ("C6f"); both readings, or neither for any other shape.
@@ -204,9 +208,8 @@ std::array<bool, 256> named_by_code(const std::array<std::string, 256>& names) {
     const NumericName n = numeric_name(name);
     if (!n.decimal && !n.hex) continue;
     if (n.decimal != code && n.hex != code) return {};
-    const bool printable = (code >= 0x20 && code < 0x7F) || code >= 0xA0;
-    out[code] = printable;
-    any = any || printable;
+    out[code] = printable_code(code);
+    any = any || out[code];
   }
   return any ? out : std::array<bool, 256>{};
 }
@@ -277,8 +280,7 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
       font.simple_unicode[c] = glyph_name_to_unicode(names[c]);
       // A name only TeX's list reads: poppler reads the code itself, and
       // draws that letter from a font that has it. Both readings are matched.
-      const bool printable = (code >= 0x20 && code < 0x7F) || code >= 0xA0;
-      if (printable && !font.simple_unicode[c].empty() && adobe_glyph_name_to_unicode(names[c]).empty() &&
+      if (printable_code(static_cast<unsigned>(code)) && !font.simple_unicode[c].empty() && adobe_glyph_name_to_unicode(names[c]).empty() &&
           font.simple_unicode[c] != std::u32string(1, static_cast<char32_t>(code))) {
         font.simple_alternative[c] = std::u32string(1, static_cast<char32_t>(code));
       }

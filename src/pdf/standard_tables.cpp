@@ -34,6 +34,10 @@ bool is_upper_hex(std::string_view text) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); });
 }
 
+bool is_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
 bool valid_scalar(uint32_t v) { return v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF); }
 
 // Glyph names of TeX's fonts (Computer Modern, AMS) that the Adobe Glyph
@@ -83,10 +87,7 @@ char32_t agl_or_tex(std::string_view name, bool tex) {
 // "uni"/"u" forms in small letters ("uni0053").
 std::u32string component_to_unicode(std::string_view name, bool tex) {
   if (name.empty()) return {};
-  const auto hex = [&](std::string_view digits) {
-    return tex ? std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })
-               : is_upper_hex(digits);
-  };
+  const auto hex = [&](std::string_view digits) { return tex ? is_hex(digits) : is_upper_hex(digits); };
   if (name.starts_with("uni") && name.size() >= 7 && (name.size() - 3) % 4 == 0 && hex(name.substr(3))) {
     std::u32string out;
     for (size_t i = 3; i < name.size(); i += 4) {
@@ -104,9 +105,7 @@ std::u32string component_to_unicode(std::string_view name, bool tex) {
   // Any other "uni" or "u" and hex digits ("uni41", "u53") is no name the
   // lists hold, and PoDoFo's lookup reads its digits as decimal ("uni41" as
   // ")"): nothing, as AGL says, so that the code is held, not misread.
-  const auto hex_digits = [](std::string_view digits) {
-    return !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-  };
+  const auto hex_digits = [](std::string_view digits) { return !digits.empty() && is_hex(digits); };
   if ((name.starts_with("uni") && hex_digits(name.substr(3))) || (name.starts_with("u") && hex_digits(name.substr(1)))) {
     return {};
   }
