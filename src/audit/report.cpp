@@ -138,7 +138,7 @@ ReportStats write_report(const std::vector<ReadLog>& logs, const std::string& ou
   workers.workers = options.workers;
   workers.timeout = options.timeout;
   const int stopped = batch::run_in_workers(
-      to_draw.size(), workers, [&](size_t i) { return draw_pages(*to_draw[i], options); }, [](size_t, const batch::JobEnd&) {},
+      to_draw.size(), workers, [&](size_t i) { return batch::Answer{draw_pages(*to_draw[i], options), false}; }, [](size_t, const batch::JobEnd&) {},
       [&](size_t i, const batch::JobEnd& end) {
         nlohmann::json result = end.ok ? nlohmann::json::parse(end.result, nullptr, false) : nlohmann::json();
         if (!result.is_object()) result = {{"error", end.ok ? "the drawing worker's result cannot be read" : end.failure}};

@@ -1,9 +1,10 @@
 #include "batch/workers.h"
 
-#include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -60,19 +63,37 @@ class StopSignals {
   struct sigaction old_int_ {}, old_term_ {}, old_hup_ {};
 };
 
-struct Running {
-  size_t index = 0;
+// A worker process and the job it runs, if any. The worker serves jobs one
+// after another over `fd` (one end of a socket pair): it reads a job's
+// index and answers with a frame, one Status byte and the length of what
+// follows (8 bytes).
+struct Worker {
   pid_t pid = 0;
-  int fd = -1;  // the read end of the worker's pipe
-  std::string data;
+  int fd = -1;
+  std::optional<size_t> job;
+  std::string data;  // what it has sent of the job's answer
   Clock::time_point deadline = Clock::time_point::max();
+  unsigned served = 0;  // jobs given to it
 };
 
-// Writes all of `data` to `fd`; false when the pipe broke.
-bool write_all(int fd, const std::string& data) {
+enum Status : char {
+  kDone = 0,        // the job's result follows; the worker takes another
+  kDoneRetired = 1, // the job's result follows; the worker ends (Answer::retire_worker)
+  kThrew = 2,       // why the job stopped follows; the worker ends
+};
+constexpr size_t kFrameHeader = 1 + sizeof(uint64_t);
+
+// Jobs one worker serves before a fresh one takes its place: a worker keeps
+// what it learned (the patterns' automata, fonts' tables) from one document
+// to the next, and this bounds what a leak in a library could gather.
+constexpr unsigned kJobsPerWorker = 64;
+
+// Sends all of `data` (no SIGPIPE when the other end is gone); false when
+// the connection broke.
+bool send_all(int fd, std::string_view data) {
   size_t done = 0;
   while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    const ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     done += static_cast<size_t>(n);
@@ -80,22 +101,47 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-// In the child: runs the job, sends its result, and ends without running
-// the parent's exit handlers or flushing its buffers.
-[[noreturn]] void be_worker(size_t index, int fd, const std::function<std::string(size_t)>& work) {
-  std::string result;
-  int status = 0;
-  try {
-    result = work(index);
-  } catch (const std::exception& e) {
-    result = std::string("the worker stopped: ") + e.what();
-    status = 2;
-  } catch (...) {
-    status = 2;
+// Reads exactly `size` bytes; false at the end of the connection.
+bool receive_all(int fd, void* into, size_t size) {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::recv(fd, static_cast<char*>(into) + done, size - done, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
   }
-  if (!write_all(fd, result)) status = 1;
-  ::close(fd);
-  ::_exit(status);
+  return true;
+}
+
+// In the child: runs the jobs it is given until the parent closes the
+// connection, then ends without running the parent's exit handlers or
+// flushing its buffers. A job that throws ends the worker after its answer:
+// whatever it left half done (an allocation that failed, say) is not
+// carried into the next document.
+[[noreturn]] void serve(int fd, const std::function<Answer(size_t)>& work) {
+  for (;;) {
+    uint64_t index = 0;
+    if (!receive_all(fd, &index, sizeof index)) ::_exit(0);
+    Status status = kDone;
+    std::string frame(kFrameHeader, '\0');
+    try {
+      Answer answer = work(static_cast<size_t>(index));
+      frame += answer.result;
+      if (answer.retire_worker) status = kDoneRetired;
+    } catch (const std::exception& e) {
+      frame += std::string("the worker stopped: ") + e.what();
+      status = kThrew;
+    } catch (...) {
+      frame += "the worker stopped on an exception that says nothing of itself";
+      status = kThrew;
+    }
+    frame[0] = status;
+    const uint64_t length = frame.size() - kFrameHeader;
+    std::memcpy(frame.data() + 1, &length, sizeof length);
+    if (!send_all(fd, frame)) ::_exit(1);
+    if (status != kDone) ::_exit(0);
+    ::malloc_trim(0);  // what one document needed is not held through the next
+  }
 }
 
 std::string describe_end(int status) {
@@ -109,14 +155,13 @@ std::string describe_end(int status) {
 
 }  // namespace
 
-int run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<std::string(size_t)>& work,
+int run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<Answer(size_t)>& work,
                    const std::function<void(size_t, const JobEnd&)>& finished,
                    const std::function<void(size_t, const JobEnd&)>& deliver) {
-  const unsigned workers = std::max(1u, options.workers);
+  const unsigned most = std::max(1u, options.workers);
   const StopSignals signals;
-  if (options.prepare) options.prepare();
   const pid_t parent = ::getpid();
-  std::vector<Running> running;
+  std::vector<Worker> pool;
   std::map<size_t, JobEnd> ended;  // finished, not yet delivered
   size_t next = 0, next_delivery = 0;
 
@@ -129,75 +174,112 @@ int run_in_workers(size_t jobs, const WorkerOptions& options, const std::functio
       ++next_delivery;
     }
   };
-  const auto start = [&](size_t index) {
+  // Starts a worker at the end of the pool; the reason when none can be started.
+  const auto spawn = [&]() -> std::optional<std::string> {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-      end_job(index, JobEnd{false, "", std::string("cannot start a worker: ") + std::strerror(errno), 0});
-      return;
-    }
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return std::strerror(errno);
     const pid_t pid = ::fork();
     if (pid == 0) {
       signals.in_worker(parent);
       ::close(fds[0]);
-      be_worker(index, fds[1], work);
+      // The other workers' connections, inherited: a worker must see its
+      // own end when the parent closes it, which a copy held here would stop.
+      for (const Worker& w : pool) ::close(w.fd);
+      serve(fds[1], work);
     }
-    ::close(fds[1]);  // so that the pipe ends when the worker does
+    const int error = errno;
+    ::close(fds[1]);
     if (pid < 0) {
       ::close(fds[0]);
-      end_job(index, JobEnd{false, "", std::string("cannot start a worker: ") + std::strerror(errno), 0});
-      return;
+      return std::strerror(error);
     }
-    Running r;
-    r.index = index;
-    r.pid = pid;
-    r.fd = fds[0];
-    if (options.timeout > 0) r.deadline = Clock::now() + std::chrono::seconds(options.timeout);
-    running.push_back(std::move(r));
+    Worker w;
+    w.pid = pid;
+    w.fd = fds[0];
+    pool.push_back(std::move(w));
+    return std::nullopt;
   };
-  // Reaps a worker whose pipe has ended (or that is killed first).
-  enum class Why { done, timed_out, stopped };
+  // Gives a job to an idle worker. Should the worker be gone, the job ends
+  // with it when its connection is seen closed.
+  const auto assign = [&](Worker& w, size_t index) {
+    w.job = index;
+    w.data.clear();
+    ++w.served;
+    w.deadline = options.timeout > 0 ? Clock::now() + std::chrono::seconds(options.timeout) : Clock::time_point::max();
+    const uint64_t i = index;
+    send_all(w.fd, std::string_view(reinterpret_cast<const char*>(&i), sizeof i));
+  };
+  // Ends the worker in `slot`: told to stop (an idle one, whose connection
+  // closing is its signal), killed, or already ended. Its job, if it had
+  // one, fails with `failure`, or else with how the worker ended.
+  enum class Why { retired, died, timed_out, stopped };
   const auto reap = [&](size_t slot, Why why) {
-    Running r = std::move(running[slot]);
-    running.erase(running.begin() + static_cast<std::ptrdiff_t>(slot));
-    if (why != Why::done) ::kill(r.pid, SIGKILL);
-    ::close(r.fd);
+    Worker w = std::move(pool[slot]);
+    pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(slot));
+    if (why == Why::timed_out || why == Why::stopped) ::kill(w.pid, SIGKILL);
+    ::close(w.fd);
     int status = 0;
-    while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
     }
+    if (!w.job) return;
     JobEnd end;
-    end.pid = r.pid;
+    end.pid = w.pid;
     if (why == Why::timed_out) {
       end.failure = "took longer than " + std::to_string(options.timeout) + " s (--timeout) and was stopped";
     } else if (why == Why::stopped) {
       end.failure = "the run was stopped by signal " + std::to_string(stop_signal) + " before this document ended";
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      end.ok = true;
-      end.result = std::move(r.data);
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && !r.data.empty()) {
-      end.failure = std::move(r.data);  // what the worker said before it stopped
     } else {
       end.failure = describe_end(status);
     }
-    end_job(r.index, std::move(end));
+    end_job(*w.job, std::move(end));
   };
+  // The job of the worker in `slot` has answered in full: it ends, and the
+  // worker is idle again, or gone when it said it ends.
+  const auto answered = [&](size_t slot) {
+    Worker& w = pool[slot];
+    const auto status = static_cast<Status>(w.data[0]);
+    JobEnd end;
+    end.pid = w.pid;
+    end.ok = status != kThrew;
+    (end.ok ? end.result : end.failure) = w.data.substr(kFrameHeader);
+    const size_t index = *w.job;
+    w.job.reset();
+    w.data.clear();
+    if (status != kDone) reap(slot, Why::retired);  // it ends by itself
+    end_job(index, std::move(end));
+  };
+  const auto busy = [&] { return std::any_of(pool.begin(), pool.end(), [](const Worker& w) { return w.job.has_value(); }); };
 
-  while (next < jobs || !running.empty()) {
+  while (next < jobs || busy()) {
     if (stop_signal != 0) {
       // Every job ends on the record: those running are stopped, those not
       // started are not run; what finished is delivered all the same.
-      while (!running.empty()) reap(running.size() - 1, Why::stopped);
+      while (!pool.empty()) reap(pool.size() - 1, Why::stopped);
       for (; next < jobs; ++next) {
         end_job(next, JobEnd{false, "", "not run: the run was stopped by signal " + std::to_string(stop_signal), 0});
       }
       break;
     }
-    while (next < jobs && running.size() < workers) start(next++);
-    if (running.empty()) continue;
+    // A worker that has served its share, or has nothing left to do, ends.
+    for (size_t slot = pool.size(); slot-- > 0;) {
+      if (!pool[slot].job && (next == jobs || pool[slot].served >= kJobsPerWorker)) reap(slot, Why::retired);
+    }
+    for (Worker& w : pool) {
+      if (!w.job && next < jobs) assign(w, next++);
+    }
+    while (next < jobs && pool.size() < most) {
+      if (const std::optional<std::string> error = spawn()) {
+        end_job(next++, JobEnd{false, "", "cannot start a worker: " + *error, 0});
+      } else {
+        assign(pool.back(), next++);
+      }
+    }
+    if (pool.empty()) continue;
     std::vector<pollfd> polled;
     Clock::time_point soonest = Clock::time_point::max();
-    for (const Running& r : running) {
-      polled.push_back({r.fd, POLLIN, 0});
-      soonest = std::min(soonest, r.deadline);
+    for (const Worker& w : pool) {
+      polled.push_back({w.fd, POLLIN, 0});
+      soonest = std::min(soonest, w.deadline);
     }
     int wait_ms = -1;
     if (soonest != Clock::time_point::max()) {
@@ -207,21 +289,30 @@ int run_in_workers(size_t jobs, const WorkerOptions& options, const std::functio
     const int ready = ::poll(polled.data(), polled.size(), wait_ms);
     if (ready < 0 && errno != EINTR) throw Error(ErrorKind::io, Location(), std::string("poll: ") + std::strerror(errno));
     // From the back, so that reaping does not move the slots still to read.
-    for (size_t slot = running.size(); slot-- > 0;) {
-      Running& r = running[slot];
+    for (size_t slot = pool.size(); slot-- > 0;) {
+      Worker& w = pool[slot];
       if (ready > 0 && (polled[slot].revents & (POLLIN | POLLHUP | POLLERR))) {
         char buffer[65536];
-        const ssize_t n = ::read(r.fd, buffer, sizeof buffer);
+        const ssize_t n = ::recv(w.fd, buffer, sizeof buffer, 0);
         if (n > 0) {
-          r.data.append(buffer, static_cast<size_t>(n));
+          w.data.append(buffer, static_cast<size_t>(n));
         } else if (n == 0 || errno != EINTR) {
-          reap(slot, Why::done);
+          reap(slot, Why::died);
           continue;
         }
+        uint64_t length = 0;
+        if (w.job && w.data.size() >= kFrameHeader) {
+          std::memcpy(&length, w.data.data() + 1, sizeof length);
+          if (w.data.size() - kFrameHeader >= length) {
+            answered(slot);
+            continue;
+          }
+        }
       }
-      if (Clock::now() >= r.deadline) reap(slot, Why::timed_out);
+      if (w.job && Clock::now() >= w.deadline) reap(slot, Why::timed_out);
     }
   }
+  while (!pool.empty()) reap(pool.size() - 1, Why::retired);
   return stop_signal;
 }
 

@@ -4,12 +4,15 @@
 // wall: the single-document path is itself bounded (README "Hostile and
 // broken files").
 //
-// Each job runs in a child made by fork() from the process that set up the
-// batch (patterns compiled, options read): nothing is shared afterwards, so
-// process-wide state in libraries (FreeType, PoDoFo, ICU) is the worker's
-// own. The child sends its result back through a pipe as bytes; the parent
-// gathers results and hands them on in job order, whatever order the
-// workers finish in.
+// The workers are children made by fork() from the process that set up the
+// batch (patterns compiled, options read), a few at a time. Each serves jobs
+// one after another, so that what it learned on one document (the automata
+// RE2 builds as it reads) speeds the next, and is then replaced by a fresh
+// one; one whose job crashed, hung or threw ends and is replaced at once.
+// Nothing is shared between workers, so process-wide state in libraries
+// (FreeType, PoDoFo, ICU) is each worker's own. A worker sends each result
+// back as bytes; the parent gathers results and hands them on in job order,
+// whatever order the workers finish in.
 #pragma once
 
 #include <functional>
@@ -20,16 +23,20 @@ namespace redact::batch {
 struct WorkerOptions {
   unsigned workers = 1;      // processes at once
   unsigned timeout = 300;    // seconds a job may take; 0 for no limit
-  // Run once in the parent before the first worker starts, with the stop
-  // signals already caught (so that a run stopped while it runs still puts
-  // every job on the record): work every worker inherits through fork().
-  std::function<void()> prepare;
+};
+
+// What a job sends back from its worker.
+struct Answer {
+  std::string result;
+  // The job met something (a damaged file, a hold) that its worker should
+  // not carry into another document: a fresh worker takes the next one.
+  bool retire_worker = false;
 };
 
 // What became of one job.
 struct JobEnd {
   bool ok = false;        // the worker finished and sent `result`
-  std::string result;     // what `work` returned
+  std::string result;     // what `work` answered
   std::string failure;    // why not: "the worker was killed by signal 11 (Segmentation fault)", ...
   int pid = 0;            // the worker's process id (its temporary files carry it)
 };
@@ -41,8 +48,8 @@ struct JobEnd {
 // SIGHUP stops the run: running jobs are killed and failed, jobs not started are failed
 // as not run, and every job is still delivered; returns that signal (0 when
 // the run was not stopped). Throws redact::Error (io) when poll fails.
-int run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<std::string(size_t)>& work,
-                    const std::function<void(size_t, const JobEnd&)>& finished,
+int run_in_workers(size_t jobs, const WorkerOptions& options, const std::function<Answer(size_t)>& work,
+                   const std::function<void(size_t, const JobEnd&)>& finished,
                     const std::function<void(size_t, const JobEnd&)>& deliver);
 
 }  // namespace redact::batch

@@ -652,7 +652,11 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
         marked.path.clear();
       }
     }
-    return outcome_to_json(outcome, key, marked);
+    // A document held or failed, or read from a repaired copy, may be a
+    // hostile one: the next document gets a fresh worker.
+    const bool written = outcome.status == apply::Status::redacted || outcome.status == apply::Status::clean ||
+                         outcome.status == apply::Status::marked;
+    return batch::Answer{outcome_to_json(outcome, key, marked), !written || !outcome.input_notes.empty()};
   };
   // As each ends, in any order: the progress line.
   const auto finished = [&](size_t, const batch::JobEnd& end) {
@@ -802,8 +806,6 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
     }
   }
   int stopped_by = 0;
-  // Once here, not once in every worker.
-  if (jobs.size() > 1) workers.prepare = [&] { matcher->warm_up(); };
   try {
     stopped_by = batch::run_in_workers(jobs.size(), workers, work, finished, deliver);
   } catch (const Error& e) {

@@ -473,22 +473,6 @@ void Matcher::all_candidates(std::string_view text, const std::vector<Match>& pl
   all.insert(all.end(), placed.begin(), placed.end());
 }
 
-void Matcher::warm_up() const {
-  for (const auto& c : compiled_) {
-    for (const RE2* re : {c->re.get(), c->reject_before.get(), c->reject_after.get(), c->reject_inside.get()}) {
-      if (re != nullptr) re->ReverseProgramSize();
-    }
-  }
-  if (keep_) keep_->ReverseProgramSize();
-  std::string examples;
-  for (const Pattern& p : patterns_) {
-    for (const auto* list : {&p.must_match, &p.must_not_match}) {
-      for (const Example& e : *list) examples += e.text + "\n\n";
-    }
-  }
-  find(examples);
-}
-
 std::vector<Match> Matcher::find(std::string_view text) const {
   std::vector<Match> all;
   all_candidates(text, {}, all);

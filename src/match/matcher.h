@@ -65,13 +65,6 @@ class Matcher {
   // for `redact patterns test`.
   std::vector<Match> find_with(size_t pattern, std::string_view normalized_text) const;
 
-  // Builds now what RE2 would build on first use: every pattern's reverse
-  // program (which finds where a match begins) and the DFA states the
-  // patterns' own examples reach. A batch calls it before it forks a worker
-  // per document, so that each worker inherits them instead of building its
-  // own and throwing it away. Changes no result.
-  void warm_up() const;
-
   const std::vector<Pattern>& patterns() const { return patterns_; }
   // Every exemption a match falls under: its pattern's, then those of the
   // patterns it absorbed, each once.
