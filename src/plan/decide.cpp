@@ -105,6 +105,8 @@ std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const mat
     rest.page_from_user = page.page_from_user;
     rest.fonts = page.fonts;
     std::vector<uint32_t> original;  // index in `rest` -> index in `page`
+    rest.glyphs.reserve(page.glyphs.size());
+    original.reserve(page.glyphs.size());
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
       if (taken[g]) continue;
       rest.glyphs.push_back(page.glyphs[g]);
