@@ -77,7 +77,8 @@ std::string rewritten_array(const pdf::Operation& op, const std::vector<Removal>
 }  // namespace
 
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
-                          std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn) {
+                          std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn,
+                          const std::vector<pdf::Comment>& comments) {
   std::sort(removals.begin(), removals.end(), [](const Removal& a, const Removal& b) {
     return std::tie(a.op, a.string_index, a.byte_index) < std::tie(b.op, b.string_index, b.byte_index);
   });
@@ -123,9 +124,21 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
 
   std::string out;
   out.reserve(content.size());
+  // Copies content[from, to) but its comments (the end of line after each
+  // stays, and parts what it parted).
+  size_t comment = 0;
+  const auto copy = [&](size_t from, size_t to) {
+    for (; comment < comments.size() && comments[comment].offset < to; ++comment) {
+      const pdf::Comment& c = comments[comment];
+      if (c.end() <= from) continue;
+      if (c.offset > from) out.append(content.substr(from, c.offset - from));
+      from = std::max(from, std::min(c.end(), to));
+    }
+    if (from < to) out.append(content.substr(from, to - from));
+  };
   size_t copied = 0;
   for (const auto& [index, text] : rewritten) {
-    out.append(content.substr(copied, ops[index].begin - copied));
+    copy(copied, ops[index].begin);
     // Every byte inserted is separated from what is copied: "0 Tw(x)'"
     // must not become "0 TwT* [...] TJ".
     if (!out.empty() && !pdf::is_pdf_whitespace(static_cast<unsigned char>(out.back()))) out += ' ';
@@ -133,7 +146,7 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
     copied = ops[index].end;
     if (copied < content.size() && !pdf::is_pdf_whitespace(static_cast<unsigned char>(content[copied]))) out += ' ';
   }
-  out.append(content.substr(copied));
+  copy(copied, content.size());
   return out;
 }
 

@@ -29,12 +29,15 @@ struct Removal {
 };
 
 // Returns the rewritten stream. `redrawn` maps the index of a `Do` to the
-// name of the XObject it must draw instead (a form's redacted copy). Throws
-// redact::Error (unsupported) when a removal names no code of a
+// name of the XObject it must draw instead (a form's redacted copy).
+// `comments` (the stream's, as parse_content reads them) are left out: no
+// reader draws them, and what they say is no part of what is published.
+// Throws redact::Error (unsupported) when a removal names no code of a
 // text-showing operation or has no finite shift, or a redrawn operation is
 // no `Do`: the caller must then not publish the document.
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
-                          std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn = {});
+                          std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn = {},
+                          const std::vector<pdf::Comment>& comments = {});
 
 // `content` wrapped so that nothing it does to the graphics state reaches
 // what is drawn after it: enough `q` before it for every `Q` it has too many

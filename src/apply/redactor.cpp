@@ -121,6 +121,9 @@ struct PagePlan {
   // but spaces), for the boxes an annotation paints: kept only for a page
   // with annotations, in place of its glyphs.
   std::vector<Point> kept_text;
+  // Stream uses with a comment holding a match: rewritten without their
+  // comments, whether they lose glyphs or not.
+  std::set<uint32_t> commented;
 };
 
 }  // namespace
@@ -174,6 +177,7 @@ struct DocumentPlan {
   // appearances), which apply does not change, so it need not read it again.
   std::map<int, std::vector<std::string>> drawn_unchanged;
   bool outlines_match = false;
+  std::vector<StringChange> comments_removed;  // one per comment holding a match
 };
 
 using plan::PageDecision;
@@ -225,6 +229,18 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     if (std::any_of(page.streams.begin(), page.streams.end(), [](const pdf::StreamUse& u) { return !u.annotation.empty(); })) {
       plan.kept_text = kept_page_text(page, removed);
     }
+    // A comment draws nothing, but anyone who reads the stream's bytes
+    // reads it: one holding a match goes, with every comment of its stream.
+    for (const pdf::StreamComment& comment : page.comments) {
+      if (!removes) break;
+      const std::vector<match::Match> found = matcher.find(normalize::normalized(comment.text));
+      if (found.empty()) continue;
+      plan.commented.insert(comment.stream);
+      const pdf::StreamUse& use = page.streams[comment.stream];
+      const match::Pattern& pattern = matcher.patterns()[found.front().pattern];
+      out.comments_removed.push_back({use.object.empty() ? "page " + std::to_string(number) + " content" : use.object,
+                                      "comment", "removed", pattern.category, pattern.id, matcher.exemptions(found.front())});
+    }
     if (!plan.regions.empty()) {
       if (const std::string trap = document.default_colour_trap(number); !trap.empty()) throw NeedsReview{where + trap};
     }
@@ -239,9 +255,10 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     // Only the pages to change are kept, and without their glyphs (a
     // 1,215-page run held 200 MB of them): apply needs their streams,
     // images and content, and the plan.
-    if (!plan.regions.empty()) {
+    if (!plan.regions.empty() || !plan.commented.empty()) {
       out.pages_to_change[number] = std::move(plan);
       std::vector<pdf::Glyph>().swap(page.glyphs);  // `= {}` would keep the capacity
+      std::vector<pdf::StreamComment>().swap(page.comments);
       out.pages[number] = std::move(page);
     } else {
       out.drawn_unchanged[number] = drawn_streams(page);
@@ -290,7 +307,9 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   std::map<uint32_t, std::vector<Removal>>& removals = plan.removals;
   const std::vector<Region>& regions = plan.regions;
   std::set<uint32_t> changed;
-  for (const auto& [use, unused] : removals) {
+  std::set<uint32_t> to_rewrite = plan.commented;
+  for (const auto& [use, unused] : removals) to_rewrite.insert(use);
+  for (uint32_t use : to_rewrite) {
     for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
          u = page.streams[static_cast<size_t>(u)].parent) {
     }
@@ -330,8 +349,9 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   }
   for (const auto& [u, copy] : copy_of) {
     const std::string content = document.stream_content(page.streams[u].object);
-    const auto ops = pdf::parse_content(content, nullptr);
-    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u]);
+    std::vector<pdf::Comment> comments;
+    const auto ops = pdf::parse_content(content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
+    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u], comments);
     if (page.streams[u].parent < 0) {
       if (const std::string boxes = annotation_boxes(page, u, regions, plan.kept_text, painted); !boxes.empty()) {
         rewritten = isolated(rewritten, ops) + boxes;
@@ -339,8 +359,9 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     }
     document.set_stream_content(copy, rewritten);
   }
-  const auto ops = pdf::parse_content(page.content, nullptr);
-  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0]), ops);
+  std::vector<pdf::Comment> comments;
+  const auto ops = pdf::parse_content(page.content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
+  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments), ops);
 }
 
 // Carries the plan out in memory: glyphs, forms, images, boxes, annotations,
@@ -765,6 +786,8 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     for (const pdf::Document::ContentRemoval& r : document->remove_active_content()) {
       outcome.string_changes.push_back({r.object, r.key, "removed", r.what, "", {}});
     }
+    // Comments of content streams holding a match (plan_document).
+    for (const StringChange& c : plan.comments_removed) outcome.string_changes.push_back(c);
     // Under a box, an annotation's own text goes too, whatever it says: a
     // viewer's comments panel, a form export or a widget drawn again shows
     // what the box hides (and the patterns do not read "J a n e  D o e" in

@@ -409,6 +409,11 @@ class Checker {
       match_string(s.text, number, "text", stream_name(page, s.stream) + ", offset " + std::to_string(s.offset),
                    "marked content /" + s.key + " on " + where_page);
     }
+    // Comments: drawn by no reader, read by anyone who reads the stream.
+    for (const pdf::StreamComment& c : page.comments) {
+      match_string(c.text, number, "text", stream_name(page, c.stream) + ", offset " + std::to_string(c.offset),
+                   "a comment of a content stream on " + where_page);
+    }
 
     // 2. Content hidden from the eye.
     struct Tally {

@@ -21,4 +21,8 @@ void PageCollector::image(const ImageUse& image, const DrawState&) { page_.image
 
 void PageCollector::hidden_image(const Rect& box, const DrawState&) { page_.hidden_images.push_back(box); }
 
+void PageCollector::comment(uint32_t stream, const Comment& comment) {
+  page_.comments.push_back({stream, comment.offset, comment.text});
+}
+
 }  // namespace redact::pdf

@@ -90,6 +90,9 @@ class ContentConsumer {
   // fills `box` (page space), or through a soft mask whose group covers it.
   // No one repaints it; a redaction over it must not be trusted.
   virtual void hidden_image(const Rect& box, const DrawState& state) { (void)box, (void)state; }
+  // A comment of the stream use `stream`: told once per use, before its
+  // first operation runs.
+  virtual void comment(uint32_t stream, const Comment& comment) { (void)stream, (void)comment; }
   virtual void begin_marked_content(const MarkedContent& marked) { (void)marked; }
   virtual void end_marked_content(uint32_t stream) { (void)stream; }
 };
@@ -112,6 +115,7 @@ class PageCollector : public ContentConsumer {
   void glyph(const Glyph& glyph, const DrawState& state) override;
   void image(const ImageUse& image, const DrawState& state) override;
   void hidden_image(const Rect& box, const DrawState& state) override;
+  void comment(uint32_t stream, const Comment& comment) override;
 
  private:
   PageContent& page_;

@@ -71,7 +71,13 @@ void ContentLexer::skip_whitespace_and_comments() {
     if (is_pdf_whitespace(c)) {
       ++pos_;
     } else if (c == '%') {
+      const size_t start = pos_++;
       while (pos_ < data_.size() && data_[pos_] != '\n' && data_[pos_] != '\r') ++pos_;
+      if (comments_.size() < max_comments_) {
+        comments_.push_back({start, std::string(data_.substr(start + 1, pos_ - start - 1))});
+      } else if (max_comments_ > 0) {
+        comments_overflowed_ = true;
+      }
     } else {
       break;
     }
@@ -422,22 +428,39 @@ size_t count_items(const Object& object) {
 }  // namespace
 
 std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings, size_t max_items,
-                                     bool* truncated, size_t* items) {
-  ContentLexer lexer(data);
+                                     bool* truncated, size_t* items, std::vector<Comment>* comments) {
+  // Comments cost an item each: as many as the budget holds are kept.
+  ContentLexer lexer(data, comments ? max_items : 0);
   std::vector<Operation> ops;
   Operation op;
-  size_t held = 0;
-  if (truncated) *truncated = false;
+  size_t held = 0, comments_held = 0;
+  bool cut = false;
   while (lexer.next(op)) {
-    size_t cost = 1;
+    size_t cost = 1 + lexer.comments().size() - comments_held;
     for (const Object& operand : op.operands) cost += count_items(operand);
-    if (held + cost > max_items) {
-      if (truncated) *truncated = true;
+    if (held + cost > max_items || lexer.comments_overflowed()) {
+      cut = true;
       break;
     }
     held += cost;
+    comments_held = lexer.comments().size();
     ops.push_back(std::move(op));
   }
+  // Comments after the last operation.
+  if (!cut) {
+    const size_t more = lexer.comments().size() - comments_held;
+    if (held + more > max_items || lexer.comments_overflowed()) {
+      cut = true;
+    } else {
+      held += more;
+      comments_held = lexer.comments().size();
+    }
+  }
+  if (comments) {
+    comments->insert(comments->end(), lexer.comments().begin(),
+                     lexer.comments().begin() + static_cast<std::ptrdiff_t>(comments_held));
+  }
+  if (truncated) *truncated = cut;
   if (items) *items = held;
   if (warnings) warnings->insert(warnings->end(), lexer.warnings().begin(), lexer.warnings().end());
   return ops;

@@ -56,6 +56,14 @@ struct Operation {
   size_t data_end = 0;
 };
 
+// A comment: from '%' to the end of its line. No reader draws it, but
+// anyone who reads the stream's bytes reads it.
+struct Comment {
+  size_t offset = 0;  // of the '%'
+  std::string text;   // what follows it on its line
+  size_t end() const { return offset + 1 + text.size(); }
+};
+
 struct LexWarning {
   size_t offset;
   std::string message;
@@ -67,13 +75,19 @@ class ContentLexer {
   static constexpr size_t kMaxOperands = 4096;
   static constexpr size_t kMaxArrayItems = 1 << 20;
 
-  explicit ContentLexer(std::string_view data) : data_(data) {}
+  // `max_comments`: how many of the comments read are kept (comments()).
+  explicit ContentLexer(std::string_view data, size_t max_comments = 0) : data_(data), max_comments_(max_comments) {}
 
   // Reads the next operation. Returns false at the end of the data; operands
   // left without an operator at the end are reported and dropped.
   bool next(Operation& out);
 
   const std::vector<LexWarning>& warnings() const { return warnings_; }
+  // The comments read so far, when kept, wherever they stood (between
+  // operations, operands, or the items of an array or dictionary).
+  const std::vector<Comment>& comments() const { return comments_; }
+  // Whether more comments were read than were kept.
+  bool comments_overflowed() const { return comments_overflowed_; }
 
  private:
   enum class TokenKind { eof, object, keyword, array_open, array_close, dict_open, dict_close };
@@ -98,6 +112,9 @@ class ContentLexer {
   std::string_view data_;
   size_t pos_ = 0;
   std::vector<LexWarning> warnings_;
+  size_t max_comments_ = 0;
+  std::vector<Comment> comments_;
+  bool comments_overflowed_ = false;
 };
 
 // Parses a whole stream, or as many operations as hold `max_items` items
@@ -105,9 +122,11 @@ class ContentLexer {
 // key and value one: an operand costs some 80 bytes held), then sets
 // `*truncated`: memory stays bounded however many operators or operands a
 // small compressed stream holds. Lexer warnings are appended to `warnings`;
-// `*items`, when given, is set to the items held.
+// `*items`, when given, is set to the items held. With `comments`, the
+// comments read are appended to it, each counted as one item.
 std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings,
-                                     size_t max_items = SIZE_MAX, bool* truncated = nullptr, size_t* items = nullptr);
+                                     size_t max_items = SIZE_MAX, bool* truncated = nullptr, size_t* items = nullptr,
+                                     std::vector<Comment>* comments = nullptr);
 
 // True for PDF whitespace (PDF 32000-1, table 1).
 constexpr bool is_pdf_whitespace(unsigned char c) {

@@ -658,6 +658,7 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
   frame.images = std::move(page.images);
   frame.hidden_images = std::move(page.hidden_images);
   frame.unknown_glyphs = page.unknown_glyphs;
+  frame.comments = std::move(page.comments);
   return frame;
 }
 

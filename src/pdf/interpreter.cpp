@@ -129,10 +129,12 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   std::vector<LexWarning> problems;
   bool truncated = false;
   size_t items = 0;
-  std::vector<Operation> ops = parse_content(content, &problems, kMaxParsedItemsPerPage, &truncated, &items);
+  std::vector<Comment> comments;
+  std::vector<Operation> ops = parse_content(content, &problems, kMaxParsedItemsPerPage, &truncated, &items, &comments);
   items_parsed_ += items;
   for (const LexWarning& w : problems) warn(0, w.offset, w.message);
-  if (truncated) incomplete(0, 0, "content has more than 2 million operations and operands; the rest is not read");
+  if (truncated) incomplete(0, 0, "content has more than 2 million operations, operands and comments; the rest is not read");
+  tell_comments(comments, 0);
   initial_colour(resources);
   run(ops, resources, 0, 0);
   consumer_.end_stream(0);
@@ -794,22 +796,23 @@ Matrix Interpreter::form_matrix(const PdfObject* form) const {
   return matrix.is_finite() ? matrix : Matrix{};
 }
 
-std::shared_ptr<const std::vector<Operation>> Interpreter::form_operations(const PdfObject* form, uint32_t stream) {
+std::shared_ptr<const ParsedForm> Interpreter::form_operations(const PdfObject* form, uint32_t stream) {
   auto cached = caches_.forms.find(form);
   if (cached != caches_.forms.end()) return cached->second;
-  auto ops = std::make_shared<std::vector<Operation>>();
-  size_t items = 0;  // what `ops` holds
+  auto parsed = std::make_shared<ParsedForm>();
+  size_t items = 0;  // what `parsed` holds
   try {
     std::vector<LexWarning> problems;
     bool truncated = false;
     const size_t room = kMaxParsedItemsPerPage - std::min(items_parsed_, kMaxParsedItemsPerPage);
     std::string cut_short;
-    *ops = parse_content(reader_.decode(form, ObjectReader::kMaxStreamBytes, &cut_short), &problems, room, &truncated, &items);
+    parsed->ops = parse_content(reader_.decode(form, ObjectReader::kMaxStreamBytes, &cut_short), &problems, room,
+                                &truncated, &items, &parsed->comments);
     items_parsed_ += items;
     if (!cut_short.empty()) warn(stream, 0, cut_short);
     for (const LexWarning& w : problems) warn(stream, w.offset, w.message);
     if (truncated) {
-      incomplete(stream, 0, "the page's streams hold more than 2 million operations and operands; the rest is not read");
+      incomplete(stream, 0, "the page's streams hold more than 2 million operations, operands and comments; the rest is not read");
     }
   } catch (const PoDoFo::PdfError& e) {
     incomplete(stream, 0, std::string("stream cannot be decoded (") + PoDoFo::PdfError::ErrorName(e.GetError()) + ")");
@@ -823,7 +826,19 @@ std::shared_ptr<const std::vector<Operation>> Interpreter::form_operations(const
     caches_.form_items = 0;
   }
   caches_.form_items += items;
-  return caches_.forms.emplace(form, std::move(ops)).first->second;
+  return caches_.forms.emplace(form, std::move(parsed)).first->second;
+}
+
+void Interpreter::tell_comments(const std::vector<Comment>& comments, uint32_t stream) {
+  for (const Comment& c : comments) {
+    if (++comments_told_ > kMaxCommentsPerPage) {
+      if (comments_told_ == kMaxCommentsPerPage + 1) {
+        incomplete(stream, c.offset, "the page's streams hold more than 2 million comments; the rest is not read");
+      }
+      return;
+    }
+    consumer_.comment(stream, c);
+  }
 }
 
 // Runs a form (a Form XObject or an appearance stream) whose StreamUse was
@@ -836,8 +851,9 @@ void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const Pd
     consumer_.end_stream(stream);
     return;
   }
-  const std::shared_ptr<const std::vector<Operation>> held = form_operations(form, stream);
-  const std::vector<Operation>& ops = *held;
+  const std::shared_ptr<const ParsedForm> held = form_operations(form, stream);
+  const std::vector<Operation>& ops = held->ops;
+  tell_comments(held->comments, stream);
 
   const GraphicsState saved_state = state_;
   const size_t saved_floor = stack_floor_;

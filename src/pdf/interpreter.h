@@ -30,10 +30,16 @@ namespace redact::pdf::detail {
 
 // What stays the same across the pages of a document: fonts, parsed forms,
 // and the optional-content groups that are off in the default configuration.
+// A form's operations and comments, parsed once.
+struct ParsedForm {
+  std::vector<Operation> ops;
+  std::vector<Comment> comments;
+};
+
 struct DocumentCaches {
   std::map<const PdfObject*, std::shared_ptr<const Font>> fonts;
-  std::map<const PdfObject*, std::shared_ptr<const std::vector<Operation>>> forms;  // and appearance streams
-  size_t form_items = 0;  // operations and operands held in `forms`
+  std::map<const PdfObject*, std::shared_ptr<const ParsedForm>> forms;  // and appearance streams
+  size_t form_items = 0;  // operations, operands and comments held in `forms`
   std::set<const PdfObject*> optional_content_off;
   // The work every walk of this document may do, and has done so far
   // (fields as in WorkBudget).
@@ -63,6 +69,9 @@ class Interpreter {
   // Four times the densest real page we have seen (107,000): each glyph read
   // costs a few hundred bytes here and as much again in the readings.
   static constexpr size_t kMaxGlyphsPerPage = 400'000;
+  // Comments told for one page, a form's for each use (each is held in the
+  // page's reading).
+  static constexpr size_t kMaxCommentsPerPage = 2'000'000;
   static constexpr int kMaxFormDepth = 16;
   static constexpr size_t kMaxStateDepth = 512;
   static constexpr size_t kMaxWarningsPerPage = 50;
@@ -125,7 +134,8 @@ class Interpreter {
   void draw_xobject(const std::string& name, const Operation& op, uint32_t op_index, const PdfObject* resources,
                     uint32_t stream, int depth);
   Matrix form_matrix(const PdfObject* form) const;
-  std::shared_ptr<const std::vector<Operation>> form_operations(const PdfObject* form, uint32_t stream);
+  std::shared_ptr<const ParsedForm> form_operations(const PdfObject* form, uint32_t stream);
+  void tell_comments(const std::vector<Comment>& comments, uint32_t stream);
   void run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth);
   void run_annotations(const PdfObject* annots, const PdfObject* page_resources);
   void run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream, const std::string& which,
@@ -171,6 +181,7 @@ class Interpreter {
   bool complete_ = true;
   std::string incomplete_reason_;
   size_t glyphs_ = 0;
+  size_t comments_told_ = 0;
 
   GraphicsState state_;
   std::vector<GraphicsState> stack_;

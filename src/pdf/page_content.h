@@ -95,6 +95,14 @@ struct WorkBudget {
   size_t glyphs = 60'000'000;       // glyphs shown
 };
 
+// A comment of a content stream (pdf::Comment), in the stream use that
+// walked it.
+struct StreamComment {
+  uint32_t stream = 0;  // index into PageContent::streams
+  size_t offset = 0;    // of the '%' in the decoded stream
+  std::string text;
+};
+
 struct PageContent {
   int number = 0;        // 1-based
   double width = 0;      // as displayed
@@ -110,6 +118,9 @@ struct PageContent {
   // (page space): no ImageUse, nothing redact can repaint.
   std::vector<Rect> hidden_images;
   size_t unknown_glyphs = 0;
+  // The comments of every stream use walked (a form drawn twice: its
+  // comments for each use).
+  std::vector<StreamComment> comments;
   // The page's own content as read: its /Contents streams, decoded and
   // joined by newlines. GlyphSource offsets of stream 0 point into it.
   std::string content;

@@ -21,6 +21,32 @@ TEST(ContentLexer, OperatorsWithOperandsAndByteRanges) {
   EXPECT_EQ(data.substr(ops[3].begin, ops[3].end - ops[3].begin), "(Hello) Tj");
 }
 
+TEST(ContentLexer, CommentsAreKeptWhereverTheyStandAndCountInTheBudget) {
+  const std::string data = "BT %first\r(50% done) Tj [(a) %in an array\n(b)] TJ ET %last";
+  std::vector<Comment> comments;
+  size_t items = 0;
+  bool truncated = true;
+  auto ops = parse_content(data, nullptr, SIZE_MAX, &truncated, &items, &comments);
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[1].operands[0].bytes, "50% done");  // a % inside a string is no comment
+  ASSERT_EQ(comments.size(), 3u);
+  EXPECT_EQ(comments[0].text, "first");
+  EXPECT_EQ(data.substr(comments[0].offset, comments[0].end() - comments[0].offset), "%first");
+  EXPECT_EQ(comments[1].text, "in an array");
+  EXPECT_EQ(comments[2].text, "last");
+  EXPECT_EQ(comments[2].end(), data.size());
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(items, 4u + 1u + 3u + 3u);  // operations, operands and array items, comments
+  // Without a place to put them, none are kept; past the budget, the parse stops.
+  EXPECT_EQ(parse(data).size(), 4u);
+  comments.clear();
+  std::string lines;
+  for (int i = 0; i < 500; ++i) lines += "%\n";
+  parse_content(lines, nullptr, 100, &truncated, nullptr, &comments);
+  EXPECT_TRUE(truncated);
+  EXPECT_LE(comments.size(), 100u);
+}
+
 TEST(ContentLexer, NumbersIncludingLenientForms) {
   auto ops = parse("1 -2 +3.5 .25 -.5 --4 1.2.3 5- 7 8 9 op");
   ASSERT_EQ(ops.size(), 1u);

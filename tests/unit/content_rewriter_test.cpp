@@ -104,6 +104,18 @@ TEST(ContentRewriter, InsertedOperatorsAreSeparatedFromCopiedBytes) {
   check_removal({"BT /F1 12 Tf 14 TL 72 700 Td (First line) Tj 99 3 1(Sent to France today)\" ET"}, "France");
 }
 
+TEST(ContentRewriter, CommentsOfARewrittenStreamAreLeftOut) {
+  const std::string content = "BT /F1 12 Tf % France\n72 700 Td (Sent to France) Tj%France again\r\n(x) Tj ET %France";
+  std::vector<pdf::Comment> comments;
+  const auto ops = pdf::parse_content(content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
+  ASSERT_EQ(comments.size(), 3u);
+  EXPECT_EQ(remove_glyphs(content, ops, {}, {}, comments), "BT /F1 12 Tf \n72 700 Td (Sent to France) Tj\r\n(x) Tj ET ");
+  // With a glyph removed in the operation before a comment, too.
+  const std::string out = remove_glyphs(content, ops, {Removal{3, 0, 8, 1, 600}}, {}, comments);
+  EXPECT_EQ(out.find('%'), std::string::npos) << out;
+  EXPECT_NE(out.find("(x) Tj ET"), std::string::npos) << out;
+}
+
 TEST(ContentRewriter, TwoByteCodesOfAType0Font) {
   Case c;
   c.font4 = "<< /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-H /DescendantFonts [5 0 R] "

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Comments in content streams ("% ..." to the end of a line): no viewer
+draws them, but anyone who reads a stream's bytes (qpdf --qdf, a text
+editor) reads them, and they were copied into the output as they were,
+while `check` called such a file clean.
+
+- `check` finds a match in a comment of the page's content, of a form the
+  page draws, of an annotation's appearance, and inside a TJ array;
+- `run` removes every comment of a stream that holds one with a match (a
+  `string` record each, key `comment`), writes a page whose text had no
+  match at all, keeps every other word for pdftotext and mutool, and no
+  stream qpdf decodes holds the term; its output passes `check`;
+- a comment with no match is no finding, and a `%` inside a string is no
+  comment.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from pdf_inputs import Checks, argument_parser, flate, stream, write_pdf
+
+TERM = ["--term", "Kestrel", "--term-exemption", "s31", "--no-patterns"]
+
+
+def run(*args):
+    return subprocess.run(list(args), capture_output=True, text=True)
+
+
+def commented_pdf():
+    """Page text with no match; the term only in comments: of the page's
+    content (one inside a TJ array), of a form it draws, of a link's
+    appearance; and a string holding a "%" that is no comment."""
+    content = (b"BT /F1 12 Tf 72 720 Td (Operation notes 50% done) Tj\n"
+               b"% Kestrel deployment, page content\n"
+               b"0 -20 Td [(Second) -250 % Kestrel inside an array\n (line)] TJ ET\n/Fm0 Do\n")
+    form = (b"BT /F1 12 Tf 72 600 Td (Form text) Tj ET % Kestrel in a form\n")
+    appearance = b"% Kestrel in an appearance\n0 0 1 rg 0 0 100 20 re f\n"
+    return write_pdf([
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Annots [7 0 R] "
+            b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> >>"),
+        (4, stream(b"/Filter /FlateDecode", flate(content))),
+        (5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
+        (6, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+                   b"/Filter /FlateDecode", flate(form))),
+        (7, b"<< /Type /Annot /Subtype /Link /Rect [72 100 172 120] /Border [0 0 0] /AP << /N 8 0 R >> >>"),
+        (8, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 100 20]", appearance)),
+    ])
+
+
+def decoded(path):
+    """Every stream of the file as qpdf decodes it."""
+    return subprocess.run(["qpdf", "--qdf", "--object-streams=disable", path, "-"], capture_output=True).stdout
+
+
+def shown(path):
+    return (run("pdftotext", path, "-").stdout, run("mutool", "draw", "-F", "txt", "-o", "-", path).stdout)
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    check = Checks()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "commented.pdf")
+        with open(source, "wb") as f:
+            f.write(commented_pdf())
+        check("precondition: no reader shows the term",
+              all("Kestrel" not in text for text in shown(source)), str(shown(source)))
+        check("precondition: qpdf's decoded streams hold it four times", decoded(source).count(b"Kestrel") == 4)
+
+        result = run(args.redact, "check", "--format", "json", *TERM, source)
+        findings = json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else []
+        comments = [f for f in findings if f["kind"] == "text" and "comment" in f["message"]]
+        check("check: a leak in each comment", result.returncode == 1 and len(comments) == 4
+              and all(f["severity"] == "leak" for f in comments), result.stdout[:600])
+        check("... naming the page's content, the form and the appearance",
+              {f["object"].rsplit(", offset", 1)[0] for f in comments}
+              == {"content stream", "object 6 0 (form)", "annotation 7 0, appearance N"},
+              str([f["object"] for f in comments]))
+        check("... and no finding for the '%' in a string",
+              not any("50" in (f.get("text") or "") for f in findings), str(findings)[:300])
+
+        out = os.path.join(tmp, "out")
+        result = run(args.redact, "run", source, "-o", out, "--progress", "none", *TERM)
+        written = os.path.join(out, "commented.pdf")
+        check("run writes it, redacted", result.returncode == 0 and os.path.exists(written)
+              and result.stdout.startswith("redacted:"), result.stdout[:300] + result.stderr[-300:])
+        if not os.path.exists(written):
+            sys.exit(check.exit_status())
+        check("no stream qpdf decodes holds the term", b"Kestrel" not in decoded(written))
+        for name, text in zip(("pdftotext", "mutool"), shown(written)):
+            words = " ".join(text.split())
+            check(f"{name}: every word kept", all(w in words for w in
+                  ("Operation notes 50% done", "Second line", "Form text")), words)
+        with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+            records = [json.loads(line) for line in f]
+        strings = [r for r in records if r["type"] == "string" and r["key"] == "comment"]
+        check("a string record per comment with a match, none holding the text",
+              len(strings) == 4 and all(r["action"] == "removed" and r["exemptions"] == ["s31"] for r in strings)
+              and not any("Kestrel" in json.dumps(r) for r in records), json.dumps(strings)[:400])
+        result = run(args.redact, "check", *TERM, written)
+        check("the output passes check", result.returncode == 0, result.stdout[:300])
+    sys.exit(check.exit_status())
+
+
+if __name__ == "__main__":
+    main()
