@@ -821,6 +821,23 @@ std::vector<PdfObject*> reachable(PoDoFo::PdfVecObjects& objects, const std::vec
   return out;
 }
 
+// The objects of the file that nothing reached from the trailer refers to
+// (an editor's leftovers: a deleted annotation, a replaced image), in the
+// order of their numbers: no viewer shows them, anyone reading the file can.
+std::vector<PdfObject*> unreferenced(PoDoFo::PdfVecObjects& objects, const PdfObject* trailer) {
+  const std::vector<PdfObject*> referenced = reachable(objects, {const_cast<PdfObject*>(trailer)});
+  std::vector<PdfObject*> out;
+  size_t k = 0;  // both lists are in the order of `objects`
+  for (size_t i = 0; i < objects.GetSize(); ++i) {
+    if (k < referenced.size() && referenced[k] == objects[i]) {
+      ++k;
+    } else {
+      out.push_back(objects[i]);
+    }
+  }
+  return out;
+}
+
 // Sets an object's own number, which PoDoFo lets only its friends set: a
 // pointer to the protected member, formed through a class derived from
 // PdfObject, applies to any PdfObject.
@@ -1896,7 +1913,14 @@ std::vector<Document::StringValue> Document::strings() try {
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->file_info) roots.push_back(impl_->file_info);
   const ObjectReader& reader = *impl_->reader;
-  const std::vector<PdfObject*> all = reachable(objects, roots);
+  // What the document refers to, then what nothing refers to.
+  std::vector<PdfObject*> all = reachable(objects, roots);
+  const std::vector<PdfObject*> orphans = unreferenced(objects, impl_->pdf.GetTrailer());
+  const std::set<const PdfObject*> orphaned(orphans.begin(), orphans.end());
+  all.insert(all.end(), orphans.begin(), orphans.end());
+  const auto name_of = [&](const PdfObject* object) {
+    return "object " + ObjectReader::id(object) + (orphaned.contains(object) ? " (referred to by nothing)" : "");
+  };
   std::vector<StringValue> out;
   // The names of the catalog's destinations (/Dests, PDF 1.1), which a
   // viewer lists in its destinations panel: names, not strings, but text
@@ -1933,7 +1957,7 @@ std::vector<Document::StringValue> Document::strings() try {
     });
   }
   for (const PdfObject* object : all) {
-    const std::string where = "object " + ObjectReader::id(object);
+    const std::string where = name_of(object);
     collect_strings(object, where, out);
     if (!object->HasStream() || not_text.contains(object)) continue;
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
@@ -1994,7 +2018,12 @@ std::vector<Document::ContentStream> Document::content_streams() try {
   auto add = [&](const PdfObject* o, const std::string& resources_from = "") {
     if (o && o->HasStream() && !ObjectReader::id(o).empty()) found.emplace(ObjectReader::id(o), resources_from);
   };
-  for (const PdfObject* object : reachable(objects, roots)) {
+  // What the document refers to, and what nothing refers to (a form, an
+  // annotation or a Type 3 font an editor left behind).
+  std::vector<PdfObject*> all = reachable(objects, roots);
+  const std::vector<PdfObject*> orphans = unreferenced(objects, impl_->pdf.GetTrailer());
+  all.insert(all.end(), orphans.begin(), orphans.end());
+  for (const PdfObject* object : all) {
     if (!object->IsDictionary()) continue;
     if (object->HasStream() && (reader.get_name(object, "Subtype") == "Form" ||
                                 reader.get_number(object, "PatternType").value_or(0) == 1)) {

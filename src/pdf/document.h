@@ -63,7 +63,7 @@ class Document {
                         const WalkOptions& options = {});
   // Every content stream the file holds besides pages: Form XObjects, tiling
   // patterns, Type 3 glyph procedures and appearance streams, drawn or not,
-  // for a reader that must see all of them. `resources_from` names the
+  // referred to or not, for a reader that must see all of them. `resources_from` names the
   // object whose /Resources a stream without its own uses (a Type 3 font for
   // its glyph procedures), or is "".
   struct ContentStream {
@@ -194,10 +194,12 @@ class Document {
   // The title of every outline item, for matching.
   std::vector<std::string> outline_titles();
 
-  // Every text string held by a reachable object (decode_text_string; keys
-  // that carry no text skipped, see carries_text), with the object and key it
-  // is under; and the text of XMP metadata streams. What a check for leftover
-  // text must read beyond the page content.
+  // Every text string held by an object (decode_text_string; keys that
+  // carry no text skipped, see carries_text), with the object and key it is
+  // under; and the text of metadata and other data streams. What a check for
+  // leftover text must read beyond the page content. Objects nothing refers
+  // to are read too (no viewer shows them, anyone reading the file can),
+  // named "object 12 0 (referred to by nothing)".
   struct StringValue {
     std::string object;  // "object 12 0"
     std::string text;

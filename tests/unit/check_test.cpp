@@ -273,6 +273,24 @@ TEST(Check, TheNamesOfDestinationsAreRead) {
   EXPECT_FALSE(has(dests("section.1"), "string"));
 }
 
+TEST(Check, ObjectsNothingRefersToAreRead) {
+  // An editor's leftovers, which no viewer shows and anyone reading the
+  // file can: a dictionary, a data stream, a form.
+  const auto orphan = [](const std::string& object) {
+    return check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"}}, {object}));
+  };
+  const Report note = orphan("<< /Note (Posted to Spain) >>");
+  ASSERT_TRUE(has(note, "string"));
+  EXPECT_TRUE(std::any_of(note.findings.begin(), note.findings.end(), [](const Finding& f) {
+    return f.kind == "string" && f.object.find("referred to by nothing") != std::string::npos;
+  }));
+  EXPECT_TRUE(has(orphan(stream_object("notes on the Spain visit")), "string"));
+  EXPECT_TRUE(has(orphan(stream_object("BT /F1 12 Tf 10 10 Td (Spain) Tj ET",
+                                       "/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >>")),
+                  "text"));
+  EXPECT_FALSE(has(orphan("<< /Note (Posted to Leeds) >>"), "string"));
+}
+
 TEST(Check, ALanguageTagIsNoTextButOtherTextUnderLangIs) {
   const Report tagged = check(build_pdf({TestPage{"/Span << /Lang (en-US) >> BDC BT /F1 12 Tf 72 700 Td (Hi) Tj ET EMC"}}));
   EXPECT_FALSE(has(tagged, "text"));
