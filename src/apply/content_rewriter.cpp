@@ -116,8 +116,8 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
     rewritten[index] = text + rewritten_array(op, op_removals) + " TJ";
   }
   for (const auto& [index, name] : redrawn) {
-    if (index >= ops.size() || ops[index].op != "Do" || rewritten.contains(index)) {
-      throw Error(ErrorKind::unsupported, Location(), "a form to redraw is not drawn by a Do operation");
+    if (index >= ops.size() || (ops[index].op != "Do" && ops[index].op != "BI") || rewritten.contains(index)) {
+      throw Error(ErrorKind::unsupported, Location(), "an XObject to draw instead is not in place of a Do or an inline image");
     }
     rewritten[index] = "/" + name + " Do";
   }

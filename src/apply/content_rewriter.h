@@ -29,7 +29,8 @@ struct Removal {
 };
 
 // Returns the rewritten stream. `redrawn` maps the index of a `Do` to the
-// name of the XObject it must draw instead (a form's redacted copy).
+// name of the XObject it must draw instead (a form's redacted copy), or of
+// an inline image (`BI ... EI`) to that of the image XObject made of it.
 // `comments` (the stream's, as parse_content reads them) are left out: no
 // reader draws them, and what they say is no part of what is published.
 // Throws redact::Error (unsupported) when a removal names no code of a

@@ -124,6 +124,9 @@ struct PagePlan {
   // Stream uses with a comment holding a match: rewritten without their
   // comments, whether they lose glyphs or not.
   std::set<uint32_t> commented;
+  // By stream use, then `BI` operation: the image XObject made of an inline
+  // image under a region, which a `Do` draws in its place (apply_plan).
+  std::map<uint32_t, std::map<uint32_t, std::string>> inline_images;
 };
 
 }  // namespace
@@ -219,7 +222,7 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
         if (image.box.meets(box)) {
           // An image XObject is painted in its own data, wherever it is
           // drawn from (a form, an appearance): the quad is in page space.
-          if (image.object.empty()) throw NeedsReview{where + "an inline image lies under a region"};
+          // An inline image is made one first (apply_plan).
           plan.images.insert(i);
         }
       }
@@ -233,7 +236,10 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     // reads it: one holding a match goes, with every comment of its stream.
     for (const pdf::StreamComment& comment : page.comments) {
       if (!removes) break;
-      const std::vector<match::Match> found = matcher.find(normalize::normalized(comment.text));
+      std::vector<match::Match> found;
+      for (const std::string& reading : pdf::comment_readings(comment.text)) {
+        if (!(found = matcher.find(normalize::normalized(reading))).empty()) break;
+      }
       if (found.empty()) continue;
       plan.commented.insert(comment.stream);
       const pdf::StreamUse& use = page.streams[comment.stream];
@@ -309,6 +315,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   std::set<uint32_t> changed;
   std::set<uint32_t> to_rewrite = plan.commented;
   for (const auto& [use, unused] : removals) to_rewrite.insert(use);
+  for (const auto& [use, unused] : plan.inline_images) to_rewrite.insert(use);
   for (uint32_t use : to_rewrite) {
     for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
          u = page.streams[static_cast<size_t>(u)].parent) {
@@ -347,6 +354,10 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
       document.set_appearance(use.annotation, use.appearance, copy_of[u]);
     }
   }
+  // Inline images made image XObjects: each drawn by a `Do` in its place.
+  for (const auto& [u, made] : plan.inline_images) {
+    for (const auto& [op, object] : made) redrawn[u][op] = document.add_xobject(number, holder(static_cast<int>(u)), object);
+  }
   for (const auto& [u, copy] : copy_of) {
     const std::string content = document.stream_content(page.streams[u].object);
     std::vector<pdf::Comment> comments;
@@ -364,6 +375,28 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments), ops);
 }
 
+// The image XObject made of the inline image `image` draws on page
+// `number` (pdf::Document::add_inline_image). Throws NeedsReview for one
+// that cannot be made.
+std::string inline_image_object(pdf::Document& document, int number, const pdf::PageContent& page,
+                                const pdf::ImageUse& image) {
+  const pdf::StreamUse& use = page.streams.at(image.stream);
+  const std::string content = image.stream == 0 ? page.content : document.stream_content(use.object);
+  const std::vector<pdf::Operation> ops = pdf::parse_content(content, nullptr);
+  std::string object;
+  if (image.op < ops.size() && ops[image.op].op == "BI" && ops[image.op].operands.size() == 1) {
+    const pdf::Operation& op = ops[image.op];
+    object = document.add_inline_image(number, use.object, op.operands[0],
+                                       std::string_view(content).substr(op.data_begin, op.data_end - op.data_begin));
+  }
+  if (object.empty()) {
+    throw NeedsReview{"page " + std::to_string(number) +
+                      ": an inline image lies under a region and cannot be made an image object (a key or a colour "
+                      "space its resources do not name)"};
+  }
+  return object;
+}
+
 // Carries the plan out in memory: glyphs, forms, images, boxes, annotations,
 // unused forms, outlines, alternative texts, metadata.
 void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions& options, int page_count) {
@@ -373,12 +406,25 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
     // Images under a region lose the covered pixels in their own data.
     std::vector<Rect> boxes;
     for (const Region& r : page_plan.regions) boxes.push_back(r.box);
-    // Each image once, for all its uses on the page.
+    // Each image once, for all its uses on the page; an inline image made
+    // an image XObject first, one for each place it is drawn.
     std::map<std::string, std::vector<Quad>> uses;
-    for (size_t i : page_plan.images) uses[page.images[i].object].push_back(page.images[i].quad);
+    std::set<std::string> made;
+    for (size_t i : page_plan.images) {
+      const pdf::ImageUse& image = page.images[i];
+      std::string object = image.object;
+      if (object.empty()) {
+        std::string& made_of = page_plan.inline_images[image.stream][image.op];
+        if (made_of.empty()) made_of = inline_image_object(document, number, page, image);
+        object = made_of;
+        made.insert(object);
+      }
+      uses[object].push_back(image.quad);
+    }
     for (const auto& [object, quads] : uses) {
       if (!document.black_out_image(object, quads, boxes)) {
-        throw NeedsReview{"page " + std::to_string(number) + ": image object " + object +
+        throw NeedsReview{"page " + std::to_string(number) + ": " +
+                          (made.contains(object) ? std::string("an inline image") : "image object " + object) +
                           " lies under a region and cannot be cleaned (an encoding or colour redact cannot repaint: README, holds)"};
       }
     }
@@ -393,7 +439,9 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
     document.drop_alternate_appearances(number, boxes, page.page_from_user);
   }
   // Forms the pages no longer draw (originals replaced by copies, or never
-  // drawn at all) leave the resources, so the sweep takes them.
+  // drawn at all) leave the resources, so the sweep takes them: each page's
+  // own, once none are inherited.
+  if (!plan.pages_to_change.empty()) document.settle_inherited_resources();
   // A page left as it is draws what its plan reading saw (copies are made
   // for the pages that change, the originals stay); a changed page is read
   // again.

@@ -411,8 +411,10 @@ class Checker {
     }
     // Comments: drawn by no reader, read by anyone who reads the stream.
     for (const pdf::StreamComment& c : page.comments) {
-      match_string(c.text, number, "text", stream_name(page, c.stream) + ", offset " + std::to_string(c.offset),
-                   "a comment of a content stream on " + where_page);
+      for (const std::string& reading : pdf::comment_readings(c.text)) {
+        match_string(reading, number, "text", stream_name(page, c.stream) + ", offset " + std::to_string(c.offset),
+                     "a comment of a content stream on " + where_page);
+      }
     }
 
     // 2. Content hidden from the eye.

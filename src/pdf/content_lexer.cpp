@@ -60,9 +60,10 @@ const Object* Object::find(std::string_view key) const {
   return nullptr;
 }
 
-void ContentLexer::warn(size_t offset, std::string message) {
-  // Garbage can produce one warning per byte; a hundred say enough.
-  if (warnings_.size() < 100) warnings_.push_back({offset, std::move(message)});
+void ContentLexer::warn(size_t offset, std::string message, bool loses_content) {
+  // Garbage can produce one warning per byte; a hundred say enough (but
+  // one that loses content is always kept).
+  if (warnings_.size() < 100 || loses_content) warnings_.push_back({offset, std::move(message), loses_content});
 }
 
 void ContentLexer::skip_whitespace_and_comments() {
@@ -352,18 +353,22 @@ void ContentLexer::read_inline_image(Operation& out) {
   if (pos_ < data_.size() && is_pdf_whitespace(static_cast<unsigned char>(data_[pos_]))) ++pos_;
   out.data_begin = pos_;
   // Find "EI" standing alone: preceded by whitespace and followed by
-  // whitespace or the end. Image data may hold "EI" by chance; requiring the
+  // whitespace, a delimiter ("EI/P BMC", "EI%", which poppler reads on
+  // from) or the end. Image data may hold "EI" by chance; requiring the
   // bytes after it to look like content-stream text avoids most false ends.
+  // With no end found, the rest of the stream is lost to the image: what a
+  // reader that finds an end there shows cannot be told.
   size_t search = pos_;
   for (;;) {
     size_t at = data_.find("EI", search);
     if (at == std::string_view::npos) {
-      warn(out.begin, "inline image without EI");
+      warn(out.begin, "inline image without EI: the rest of the stream cannot be read", true);
       out.data_end = out.end = pos_ = data_.size();
       break;
     }
     bool before_ok = at == out.data_begin || is_pdf_whitespace(static_cast<unsigned char>(data_[at - 1]));
-    bool after_ok = at + 2 >= data_.size() || is_pdf_whitespace(static_cast<unsigned char>(data_[at + 2]));
+    bool after_ok = at + 2 >= data_.size() || is_pdf_whitespace(static_cast<unsigned char>(data_[at + 2])) ||
+                    is_pdf_delimiter(static_cast<unsigned char>(data_[at + 2]));
     bool text_follows = true;
     for (size_t k = at + 2; k < data_.size() && k < at + 2 + 32; ++k) {
       unsigned char c = static_cast<unsigned char>(data_[k]);

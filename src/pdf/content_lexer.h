@@ -67,6 +67,9 @@ struct Comment {
 struct LexWarning {
   size_t offset;
   std::string message;
+  // What follows `offset` could not be read as content (an inline image
+  // whose end is not found): the stream is not read in full.
+  bool loses_content = false;
 };
 
 class ContentLexer {
@@ -107,7 +110,7 @@ class ContentLexer {
   Object read_name();
   std::string read_regular();
   void read_inline_image(Operation& out);
-  void warn(size_t offset, std::string message);
+  void warn(size_t offset, std::string message, bool loses_content = false);
 
   std::string_view data_;
   size_t pos_ = 0;

@@ -12,9 +12,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "pdf/content_lexer.h"
 #include "pdf/interpreter.h"
@@ -1184,6 +1186,123 @@ void Document::set_stream_content(const std::string& object, const std::string& 
   impl_->translate("replacing the data of object " + object);
 }
 
+namespace {
+
+// `value` as PoDoFo's; nullopt for a reference (an inline image may hold none).
+std::optional<PdfObject> to_podofo(const Object& value) {
+  switch (value.kind) {
+    case Object::Kind::null: return PdfObject(PoDoFo::PdfVariant::NullValue);
+    case Object::Kind::boolean: return PdfObject(value.boolean);
+    case Object::Kind::number:
+      if (value.number == std::floor(value.number) && std::abs(value.number) < 1e15) {
+        return PdfObject(static_cast<PoDoFo::pdf_int64>(value.number));
+      }
+      return PdfObject(value.number);
+    case Object::Kind::string:
+      return PdfObject(PoDoFo::PdfString(value.bytes.data(), static_cast<PoDoFo::pdf_long>(value.bytes.size()), value.hex));
+    case Object::Kind::name: return PdfObject(PdfName(value.bytes));
+    case Object::Kind::array: {
+      PoDoFo::PdfArray array;
+      for (const Object& item : value.items) {
+        std::optional<PdfObject> converted = to_podofo(item);
+        if (!converted) return std::nullopt;
+        array.push_back(*converted);
+      }
+      return PdfObject(array);
+    }
+    case Object::Kind::dict: {
+      PoDoFo::PdfDictionary dict;
+      for (size_t i = 0; i + 1 < value.items.size(); i += 2) {
+        std::optional<PdfObject> converted = to_podofo(value.items[i + 1]);
+        if (!converted || !value.items[i].is_name()) return std::nullopt;
+        dict.AddKey(PdfName(value.items[i].bytes), *converted);
+      }
+      return PdfObject(dict);
+    }
+    case Object::Kind::reference: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// The name an inline image abbreviates (PDF 32000-1 8.9.7, tables 93 and
+// 94), or `name` itself.
+std::string unabbreviated(const std::map<std::string, std::string>& table, const std::string& name) {
+  const auto it = table.find(name);
+  return it == table.end() ? name : it->second;
+}
+
+// An inline image's dictionary as an image XObject's: keys, colour spaces
+// and filters written out in full, a colour space named in `resources`
+// replaced by what it names. nullopt for a key no inline image has, a
+// colour space the resources do not name, or a reference.
+std::optional<PoDoFo::PdfDictionary> image_dictionary(const ObjectReader& reader, const Object& inline_dict,
+                                                      const PdfObject* resources) {
+  static const std::map<std::string, std::string> kKeys{
+      {"BPC", "BitsPerComponent"}, {"CS", "ColorSpace"}, {"D", "Decode"},       {"DP", "DecodeParms"},
+      {"F", "Filter"},             {"H", "Height"},      {"IM", "ImageMask"},   {"I", "Interpolate"},
+      {"W", "Width"},              {"L", "Length"}};
+  static const std::map<std::string, std::string> kSpaces{
+      {"G", "DeviceGray"}, {"RGB", "DeviceRGB"}, {"CMYK", "DeviceCMYK"}, {"I", "Indexed"}};
+  static const std::map<std::string, std::string> kFilters{
+      {"AHx", "ASCIIHexDecode"}, {"A85", "ASCII85Decode"}, {"LZW", "LZWDecode"}, {"Fl", "FlateDecode"},
+      {"RL", "RunLengthDecode"}, {"CCF", "CCITTFaxDecode"}, {"DCT", "DCTDecode"}};
+  static const std::set<std::string> kFull{"BitsPerComponent", "ColorSpace", "Decode", "DecodeParms", "Filter",
+                                           "Height", "ImageMask", "Interpolate", "Width", "Length", "Intent"};
+  if (!inline_dict.is_dict()) return std::nullopt;
+  PoDoFo::PdfDictionary out;
+  for (size_t i = 0; i + 1 < inline_dict.items.size(); i += 2) {
+    if (!inline_dict.items[i].is_name()) return std::nullopt;
+    const std::string key = unabbreviated(kKeys, inline_dict.items[i].bytes);
+    if (!kFull.contains(key)) return std::nullopt;
+    if (key == "Length") continue;  // of the data, which the stream now holds
+    Object value = inline_dict.items[i + 1];
+    if (key == "Filter") {
+      if (value.is_name()) value.bytes = unabbreviated(kFilters, value.bytes);
+      for (Object& f : value.items) {
+        if (f.is_name()) f.bytes = unabbreviated(kFilters, f.bytes);
+      }
+    }
+    if (key == "ColorSpace") {
+      Object* family = value.is_array() && !value.items.empty() ? &value.items[0] : value.is_name() ? &value : nullptr;
+      if (family && family->is_name()) family->bytes = unabbreviated(kSpaces, family->bytes);
+      if (value.is_array() && value.items.size() > 1 && value.items[1].is_name()) {
+        value.items[1].bytes = unabbreviated(kSpaces, value.items[1].bytes);  // an Indexed space's base
+      }
+      static const std::set<std::string> kDevice{"DeviceGray", "DeviceRGB", "DeviceCMYK"};
+      if (value.is_name() && !kDevice.contains(value.bytes)) {
+        const PdfObject* named = reader.get(reader.get_dict(resources, "ColorSpace"), value.bytes.c_str());
+        if (!named) return std::nullopt;
+        out.AddKey(PdfName(key), *named);
+        continue;
+      }
+    }
+    std::optional<PdfObject> converted = to_podofo(value);
+    if (!converted) return std::nullopt;
+    out.AddKey(PdfName(key), *converted);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Document::add_inline_image(int number, const std::string& stream, const Object& dict, std::string_view data) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  const PdfObject* resources =
+      stream.empty() ? nullptr : reader.get_dict(find_object(objects, parse_reference(stream)), "Resources");
+  if (!resources) resources = inherited(reader, impl_->page(number), "Resources");
+  std::optional<PoDoFo::PdfDictionary> image = image_dictionary(reader, dict, resources);
+  if (!image) return "";
+  image->AddKey(PdfName("Type"), PdfName("XObject"));
+  image->AddKey(PdfName("Subtype"), PdfName("Image"));
+  PdfObject* object = objects.CreateObject(*image);
+  PoDoFo::PdfMemoryInputStream input(data.data(), static_cast<PoDoFo::pdf_long>(data.size()));
+  object->GetStream()->SetRawData(&input, static_cast<PoDoFo::pdf_long>(data.size()));
+  return ObjectReader::id(object);
+} catch (...) {
+  impl_->translate("making an image of an inline image on page " + std::to_string(number));
+}
+
 std::string Document::add_xobject(int number, const std::string& holder, const std::string& xobject) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   PdfObject* resources = holder.empty() ? impl_->own_resources(number)
@@ -1591,6 +1710,25 @@ int Document::drop_alternate_appearances(int number, const std::vector<Rect>& re
   impl_->translate("reading the annotations of page " + std::to_string(number));
 }
 
+void Document::settle_inherited_resources() try {
+  const ObjectReader& reader = *impl_->reader;
+  std::set<PdfObject*> nodes;  // page tree nodes holding resources
+  for (int number = 1; number <= page_count(); ++number) {
+    PdfObject* page = impl_->page(number);
+    bool inherits = !reader.get(page, "Resources");
+    PdfObject* node = page;
+    for (int level = 0; level < 64; ++level) {
+      node = const_cast<PdfObject*>(reader.get_dict(node, "Parent"));
+      if (!node) break;
+      if (reader.get(node, "Resources")) nodes.insert(node);
+    }
+    if (inherits && inherited(reader, page, "Resources")) impl_->own_resources(number);
+  }
+  for (PdfObject* node : nodes) node->GetDictionary().RemoveKey(PdfName("Resources"));
+} catch (...) {
+  impl_->translate("giving each page its resources");
+}
+
 void Document::remove_unused_forms(int number, const std::vector<std::string>& drawn,
                                    const std::vector<std::string>& copies) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
@@ -1982,6 +2120,13 @@ std::vector<Document::StringValue> Document::strings() try {
     // own tags name the profile ("Japan Color 2001 Coated"), which no reader
     // shows as the document's text.
     if (const std::optional<size_t> size = icc_profile_size(data)) data.erase(0, *size);
+    // What nothing refers to is known by its data alone: a CMap or a Type 1
+    // font program left behind holds its maker's notices, no text of the
+    // document (as one a font refers to is not read).
+    if (orphaned.contains(object) && (data.find("begincmap") != std::string::npos || data.starts_with("%!PS-AdobeFont") ||
+                                      data.starts_with("%!FontType1"))) {
+      continue;
+    }
     for (const std::string& reading : data_as_texts(data)) {
       const bool xml = type == "Metadata" || reading.find('<') < 64;
       const std::string key = type == "Metadata" ? "Metadata" : "(stream)";

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -113,6 +114,14 @@ class Document {
   // `number` (its own copy of them) when `holder` is "", else of the stream
   // `holder` (a copy_stream copy). Returns the name.
   std::string add_xobject(int number, const std::string& holder, const std::string& xobject);
+  // An image XObject made of an inline image (`dict` and `data` as the
+  // lexer read them) drawn on page `number` by `stream` ("" for the page's
+  // content, else the form or appearance "12 0"), whose resources name its
+  // colour space if it names one. Returns its "12 0", or "" for an inline
+  // image that cannot be one (a key no inline image has, a colour space
+  // the resources do not name). Drawing it by `Do` in place of the inline
+  // image draws the same (PDF 32000-1 8.9.7).
+  std::string add_inline_image(int number, const std::string& stream, const Object& dict, std::string_view data);
   // Makes annotation `annotation` show `stream` as its appearance `which`
   // ("N", or "N On" for a state), and drops its rollover and down
   // appearances, which would show the original.
@@ -139,6 +148,11 @@ class Document {
   // page draws at any depth), so that a form left over with withheld text in
   // it is swept, not kept in the file.
   void remove_unused_forms(int number, const std::vector<std::string>& drawn, const std::vector<std::string>& copies);
+  // Gives every page that inherits its resources a copy of them, and takes
+  // them from the page tree's nodes: what a node holds, remove_unused_forms
+  // cannot take from one page without taking it from all, so a form whose
+  // copies pages now draw in its place would stay in the file.
+  void settle_inherited_resources();
   // Removes what a published document must not do or carry unread, for the
   // record: an /OpenAction that does more than open at a page, JavaScript
   // (the document's, and annotations' and fields' actions), additional

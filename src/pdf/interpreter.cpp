@@ -132,7 +132,13 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   std::vector<Comment> comments;
   std::vector<Operation> ops = parse_content(content, &problems, kMaxParsedItemsPerPage, &truncated, &items, &comments);
   items_parsed_ += items;
-  for (const LexWarning& w : problems) warn(0, w.offset, w.message);
+  for (const LexWarning& w : problems) {
+    if (w.loses_content) {
+      incomplete(0, w.offset, w.message);
+    } else {
+      warn(0, w.offset, w.message);
+    }
+  }
   if (truncated) incomplete(0, 0, "content has more than 2 million operations, operands and comments; the rest is not read");
   tell_comments(comments, 0);
   initial_colour(resources);
@@ -306,9 +312,10 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (name == "BI") {
     // A stencil mask paints only where its bits say: it covers nothing whole.
     bool stencil = false;
-    for (size_t k = 0; k + 1 < op.operands.size(); ++k) {
-      const Object& key = op.operands[k];
-      const Object& value = op.operands[k + 1];
+    const Object* dict = op.operands.empty() ? nullptr : &op.operands[0];  // the lexer's one operand
+    for (size_t k = 0; dict && k + 1 < dict->items.size(); k += 2) {
+      const Object& key = dict->items[k];
+      const Object& value = dict->items[k + 1];
       if (key.is_name() && (key.bytes == "IM" || key.bytes == "ImageMask") && value.kind == Object::Kind::boolean &&
           value.boolean) {
         stencil = true;
@@ -810,7 +817,13 @@ std::shared_ptr<const ParsedForm> Interpreter::form_operations(const PdfObject* 
                                 &truncated, &items, &parsed->comments);
     items_parsed_ += items;
     if (!cut_short.empty()) warn(stream, 0, cut_short);
-    for (const LexWarning& w : problems) warn(stream, w.offset, w.message);
+    for (const LexWarning& w : problems) {
+      if (w.loses_content) {
+        incomplete(stream, w.offset, w.message);
+      } else {
+        warn(stream, w.offset, w.message);
+      }
+    }
     if (truncated) {
       incomplete(stream, 0, "the page's streams hold more than 2 million operations, operands and comments; the rest is not read");
     }

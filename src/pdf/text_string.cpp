@@ -286,4 +286,15 @@ std::vector<std::string> other_readings(const std::string& text) {
   return out;
 }
 
+std::vector<std::string> comment_readings(std::string_view bytes) {
+  std::vector<std::string> out{decode_text_string("\xEF\xBB\xBF" + std::string(bytes))};
+  if (std::string single = decode_text_string(bytes); single != out[0]) out.push_back(std::move(single));
+  for (size_t i = 0, decoded = out.size(); i < decoded; ++i) {
+    for (std::string& other : other_readings(out[i])) {
+      if (std::find(out.begin(), out.end(), other) == out.end()) out.push_back(std::move(other));
+    }
+  }
+  return out;
+}
+
 }  // namespace redact::pdf

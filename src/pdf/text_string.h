@@ -44,6 +44,11 @@ std::string markup_text(std::string_view xml, std::string_view tag);
 // or a redaction must match besides the string itself.
 std::vector<std::string> other_readings(const std::string& text);
 
+// Every way the bytes of a content stream's comment can be read: as UTF-8
+// and as PDFDocEncoding where the two differ, and the other readings of
+// each (other_readings: "K e s t r e l", control characters taken out).
+std::vector<std::string> comment_readings(std::string_view bytes);
+
 // Whether the value of dictionary key `key` is text a person can read (and
 // so must be checked for withheld text). Keys whose strings are codes,
 // identifiers or binary data are not: /ID, the encryption /O /U /OE /UE

@@ -5,7 +5,8 @@ editor) reads them, and they were copied into the output as they were,
 while `check` called such a file clean.
 
 - `check` finds a match in a comment of the page's content, of a form the
-  page draws, of an annotation's appearance, and inside a TJ array;
+  page draws, of an annotation's appearance, and inside a TJ array, read
+  as strings are ("K e s t r e l");
 - `run` removes every comment of a stream that holds one with a match (a
   `string` record each, key `comment`), writes a page whose text had no
   match at all, keeps every other word for pdftotext and mutool, and no
@@ -33,7 +34,7 @@ def commented_pdf():
     content (one inside a TJ array), of a form it draws, of a link's
     appearance; and a string holding a "%" that is no comment."""
     content = (b"BT /F1 12 Tf 72 720 Td (Operation notes 50% done) Tj\n"
-               b"% Kestrel deployment, page content\n"
+               b"% Kestrel deployment, page content\n% K e s t r e l\n"
                b"0 -20 Td [(Second) -250 % Kestrel inside an array\n (line)] TJ ET\n/Fm0 Do\n")
     form = (b"BT /F1 12 Tf 72 600 Td (Form text) Tj ET % Kestrel in a form\n")
     appearance = b"% Kestrel in an appearance\n0 0 1 rg 0 0 100 20 re f\n"
@@ -74,7 +75,7 @@ def main():
         result = run(args.redact, "check", "--format", "json", *TERM, source)
         findings = json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else []
         comments = [f for f in findings if f["kind"] == "text" and "comment" in f["message"]]
-        check("check: a leak in each comment", result.returncode == 1 and len(comments) == 4
+        check("check: a leak in each comment, the spaced one too", result.returncode == 1 and len(comments) == 5
               and all(f["severity"] == "leak" for f in comments), result.stdout[:600])
         check("... naming the page's content, the form and the appearance",
               {f["object"].rsplit(", offset", 1)[0] for f in comments}
@@ -99,7 +100,7 @@ def main():
             records = [json.loads(line) for line in f]
         strings = [r for r in records if r["type"] == "string" and r["key"] == "comment"]
         check("a string record per comment with a match, none holding the text",
-              len(strings) == 4 and all(r["action"] == "removed" and r["exemptions"] == ["s31"] for r in strings)
+              len(strings) == 5 and all(r["action"] == "removed" and r["exemptions"] == ["s31"] for r in strings)
               and not any("Kestrel" in json.dumps(r) for r in records), json.dumps(strings)[:400])
         result = run(args.redact, "check", *TERM, written)
         check("the output passes check", result.returncode == 0, result.stdout[:300])

@@ -117,6 +117,26 @@ TEST(ContentLexer, InlineImageDataIsSkipped) {
   EXPECT_EQ(ops[4].operands[0].bytes, "after");
 }
 
+TEST(ContentLexer, AnInlineImageEndsAtAnEIADelimiterFollows) {
+  // poppler reads on after "EI/P BMC" and "EI%": so must a redactor.
+  for (const std::string after : {"/P BMC EMC", "%note\n", "[] 0 d", "(x) Tj"}) {
+    std::vector<LexWarning> warnings;
+    const auto ops = parse("BI /W 2 /H 1 /CS /G /BPC 8 ID \x01\x02 EI" + after + " BT (Kestrel) Tj ET", &warnings);
+    ASSERT_FALSE(ops.empty()) << after;
+    EXPECT_EQ(ops[0].op, "BI") << after;
+    EXPECT_EQ(ops.back().op, "ET") << after;
+    EXPECT_TRUE(warnings.empty()) << after;
+  }
+}
+
+TEST(ContentLexer, AnInlineImageWithoutItsEndLosesTheRest) {
+  std::vector<LexWarning> warnings;
+  const auto ops = parse("BI /W 2 /H 1 /CS /G /BPC 8 ID \x01\x02EIx BT (Kestrel) Tj ET", &warnings);
+  ASSERT_EQ(ops.size(), 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(warnings[0].loses_content);
+}
+
 TEST(ContentLexer, TruncatedStringIsReportedNotOverread) {
   std::vector<LexWarning> warnings;
   auto ops = parse("BT (unterminated Tj", &warnings);

@@ -619,6 +619,27 @@ TEST(Redactor, TextInAFormIsRemovedFromACopyForThatUse) {
   EXPECT_EQ(bytes.find("France"), std::string::npos);
 }
 
+// Resources on the page tree's node, which the pages inherit: the original
+// form, drawn now through its copy, does not stay in the file (check would
+// read its text and hold the document).
+TEST(Redactor, AFormInResourcesThePagesInheritIsSweptToo) {
+  const std::string form = stream_object("BT /F1 12 Tf (Paid in France) Tj ET",
+                                         "/Type /XObject /Subtype /Form /BBox [0 0 500 50] "
+                                         "/Resources << /Font << /F1 4 0 R >> >>");
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{"q 1 0 0 1 72 700 cm /X1 Do Q BT /F1 12 Tf 72 600 Td (Hello) Tj ET", ""},
+                                TestPage{"BT /F1 12 Tf 72 600 Td (Other page) Tj ET", ""}},
+                               {form}, test::kHelvetica, "<< /Producer (t) >>", "",
+                               "/Resources << /Font << /F1 4 0 R >> /XObject << /X1 5 0 R >> >>"),
+                     &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  const std::string first = glyph_text(output, 1), second = glyph_text(output, 2);
+  EXPECT_EQ(first.find("France"), std::string::npos) << first;
+  EXPECT_NE(first.find("Paid in"), std::string::npos) << first;
+  EXPECT_NE(second.find("Other page"), std::string::npos) << second;
+  EXPECT_EQ(file_bytes(output).find("France"), std::string::npos);
+}
+
 // A form drawn by a form drawn by the page: copies are made down the chain,
 // and another page drawing the outer form keeps the original whole.
 TEST(Redactor, MatchesInANestedFormAreRemovedFromCopiesDownTheChain) {

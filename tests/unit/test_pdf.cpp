@@ -36,13 +36,14 @@ std::string stream_object(const std::string& data, const std::string& extra_dict
 }
 
 std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects,
-                      const std::string& font4, const std::string& info, const std::string& catalog_extra) {
+                      const std::string& font4, const std::string& info, const std::string& catalog_extra,
+                      const std::string& pages_extra) {
   std::vector<std::string> all;
   all.push_back("<< /Type /Catalog /Pages 2 0 R " + catalog_extra + " >>");
   const size_t first_page = 5 + objects.size();
   std::string kids;
   for (size_t i = 0; i < pages.size(); ++i) kids += std::to_string(first_page + 2 * i) + " 0 R ";
-  all.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>");
+  all.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " " + pages_extra + " >>");
   all.push_back(info);
   all.push_back(font4);
   for (const std::string& o : objects) all.push_back(o);
@@ -52,8 +53,8 @@ std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std:
     const std::string contents = pages[i].extra.find("/Contents") == std::string::npos
                                      ? " /Contents " + std::to_string(number + 1) + " 0 R "
                                      : " ";
-    all.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources " + pages[i].resources +
-                  contents + pages[i].extra + " >>");
+    const std::string resources = pages[i].resources.empty() ? "" : " /Resources " + pages[i].resources;
+    all.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]" + resources + contents + pages[i].extra + " >>");
     all.push_back(stream_object(pages[i].content));
   }
   std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";

@@ -14,7 +14,7 @@ std::string stream_object(const std::string& data, const std::string& extra_dict
 
 struct TestPage {
   std::string content;                   // the page's content stream
-  std::string resources = "<< /Font << /F1 4 0 R >> >>";
+  std::string resources = "<< /Font << /F1 4 0 R >> >>";  // "": none (inherited)
   std::string extra = "";                // more page dictionary entries (may replace /Contents)
 };
 
@@ -26,7 +26,7 @@ inline const std::string kHelvetica = "<< /Type /Font /Subtype /Type1 /BaseFont 
 std::string build_pdf(const std::vector<TestPage>& pages, const std::vector<std::string>& objects = {},
                       const std::string& font4 = kHelvetica,
                       const std::string& info = "<< /Producer (redact tests) >>",
-                      const std::string& catalog_extra = "");
+                      const std::string& catalog_extra = "", const std::string& pages_extra = "");
 
 // `data` deflated and flushed (Z_SYNC_FLUSH) but never finished: zlib data
 // with no end marker, as some writers leave their streams.
