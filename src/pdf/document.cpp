@@ -2120,11 +2120,13 @@ std::vector<Document::StringValue> Document::strings() try {
     // own tags name the profile ("Japan Color 2001 Coated"), which no reader
     // shows as the document's text.
     if (const std::optional<size_t> size = icc_profile_size(data)) data.erase(0, *size);
-    // What nothing refers to is known by its data alone: a CMap or a Type 1
-    // font program left behind holds its maker's notices, no text of the
-    // document (as one a font refers to is not read).
-    if (orphaned.contains(object) && (data.find("begincmap") != std::string::npos || data.starts_with("%!PS-AdobeFont") ||
-                                      data.starts_with("%!FontType1"))) {
+    // What nothing refers to is known by its own keys and data alone: a
+    // CMap or a font program left behind holds its maker's notices, no text
+    // of the document (as one a font refers to is not read).
+    if (orphaned.contains(object) &&
+        (subtype == "Type1C" || subtype == "CIDFontType0C" || subtype == "OpenType" || reader.get(object, "Length1") ||
+         data.find("begincmap") != std::string::npos || data.starts_with("%!PS-AdobeFont") ||
+         data.starts_with("%!FontType1"))) {
       continue;
     }
     for (const std::string& reading : data_as_texts(data)) {

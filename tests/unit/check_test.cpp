@@ -289,6 +289,12 @@ TEST(Check, ObjectsNothingRefersToAreRead) {
                                        "/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >>")),
                   "text"));
   EXPECT_FALSE(has(orphan("<< /Note (Posted to Leeds) >>"), "string"));
+  // A font program or a CMap left behind says who made it, as one in use
+  // does ("... Adobe Systems Incorporated in the United States"): not read.
+  EXPECT_FALSE(has(orphan(stream_object("Copyright 1990 Adobe Systems Incorporated in the United States",
+                                        "/Subtype /Type1C")),
+                   "string"));
+  EXPECT_FALSE(has(orphan(stream_object("/CIDInit /ProcSet findresource begin begincmap % made in Spain")), "string"));
 }
 
 TEST(Check, ALanguageTagIsNoTextButOtherTextUnderLangIs) {
