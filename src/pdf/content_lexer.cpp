@@ -74,6 +74,8 @@ void ContentLexer::skip_whitespace_and_comments() {
     } else if (c == '%') {
       const size_t start = pos_++;
       while (pos_ < data_.size() && data_[pos_] != '\n' && data_[pos_] != '\r') ++pos_;
+      // Once each: a keyword handed back is read again with what is before it.
+      if (!comments_.empty() && start <= comments_.back().offset) continue;
       if (comments_.size() < max_comments_) {
         comments_.push_back({start, std::string(data_.substr(start + 1, pos_ - start - 1))});
       } else if (max_comments_ > 0) {

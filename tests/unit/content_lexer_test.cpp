@@ -37,6 +37,10 @@ TEST(ContentLexer, CommentsAreKeptWhereverTheyStandAndCountInTheBudget) {
   EXPECT_EQ(comments[2].end(), data.size());
   EXPECT_FALSE(truncated);
   EXPECT_EQ(items, 4u + 1u + 3u + 3u);  // operations, operands and array items, comments
+  // A comment before an operator an unclosed array hands back is kept once.
+  comments.clear();
+  parse_content("[(a) %once\n Tj", nullptr, SIZE_MAX, nullptr, nullptr, &comments);
+  EXPECT_EQ(comments.size(), 1u);
   // Without a place to put them, none are kept; past the budget, the parse stops.
   EXPECT_EQ(parse(data).size(), 4u);
   comments.clear();
