@@ -305,11 +305,13 @@ std::string annotation_boxes(const pdf::PageContent& page, uint32_t root, const 
 // the way from it up to the page or its annotation: a form is drawn from a
 // copy made for this use, down the whole chain of forms that draw it; an
 // annotation shows a copy of its appearance (its other text stays), with
-// the boxes of its regions (`painted`). Adds the copies made to `copies`
-// and returns the page's own new content, isolated (apply::isolated) so that
-// the boxes drawn after it land where they should.
+// the boxes of its regions (`painted`). Adds the copies made to `copies`,
+// sets `drawn` to the streams the page draws once rewritten (for each use,
+// its copy or the original), and returns the page's own new content,
+// isolated (apply::isolated) so that the boxes drawn after it land where
+// they should.
 std::string rewrite_streams(pdf::Document& document, int number, const pdf::PageContent& page, PagePlan& plan,
-                            std::vector<std::string>& copies, std::set<size_t>& painted) {
+                            std::vector<std::string>& copies, std::set<size_t>& painted, std::vector<std::string>& drawn) {
   std::map<uint32_t, std::vector<Removal>>& removals = plan.removals;
   const std::vector<Region>& regions = plan.regions;
   std::set<uint32_t> changed;
@@ -370,6 +372,11 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     }
     document.set_stream_content(copy, rewritten);
   }
+  drawn.clear();
+  for (uint32_t u = 1; u < page.streams.size(); ++u) {
+    const auto copy = copy_of.find(u);
+    drawn.push_back(copy != copy_of.end() ? copy->second : page.streams[u].object);
+  }
   std::vector<pdf::Comment> comments;
   const auto ops = pdf::parse_content(page.content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
   return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments), ops);
@@ -401,6 +408,7 @@ std::string inline_image_object(pdf::Document& document, int number, const pdf::
 // unused forms, outlines, alternative texts, metadata.
 void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions& options, int page_count) {
   std::map<int, std::vector<std::string>> copies;  // by page: the stream copies made for it
+  std::map<int, std::vector<std::string>> drawn;   // by page: the streams it draws once changed
   for (auto& [number, page_plan] : plan.pages_to_change) {
     const pdf::PageContent& page = plan.pages[number];
     // Images under a region lose the covered pixels in their own data.
@@ -429,7 +437,7 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
       }
     }
     std::set<size_t> in_annotations;
-    std::string content = rewrite_streams(document, number, page, page_plan, copies[number], in_annotations);
+    std::string content = rewrite_streams(document, number, page, page_plan, copies[number], in_annotations, drawn[number]);
     // A box an annotation paints over the page's hides the page's label.
     std::vector<std::string> labels = page_plan.labels;
     for (size_t i : in_annotations) labels[i].clear();
@@ -443,21 +451,13 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
   // own, once none are inherited.
   if (!plan.pages_to_change.empty()) document.settle_inherited_resources();
   // A page left as it is draws what its plan reading saw (copies are made
-  // for the pages that change, the originals stay); a changed page is read
-  // again.
+  // for the pages that change, the originals stay); a changed page draws
+  // for each use what rewrite_streams put there, and is not read again (the
+  // verification and the gate read it).
   for (int number = 1; number <= page_count; ++number) {
-    if (auto unchanged = plan.drawn_unchanged.find(number); unchanged != plan.drawn_unchanged.end()) {
-      document.remove_unused_forms(number, unchanged->second, copies[number]);
-      continue;
-    }
-    Diagnostics ignored;
-    const pdf::PageContent now = document.read_page(number, ignored);
-    // What a reading that stopped short did not see drawn is not unused.
-    if (!now.complete) {
-      throw NeedsReview{"page " + std::to_string(number) + ": the page could not be read again after redaction" +
-                        (now.incomplete_reason.empty() ? "" : " (" + now.incomplete_reason + ")")};
-    }
-    document.remove_unused_forms(number, drawn_streams(now), copies[number]);
+    const auto unchanged = plan.drawn_unchanged.find(number);
+    document.remove_unused_forms(number, unchanged != plan.drawn_unchanged.end() ? unchanged->second : drawn.at(number),
+                                 copies[number]);
   }
   if (plan.outlines_match) document.remove_outlines();
   document.scrub(options.producer);
