@@ -1,6 +1,11 @@
 #include "pdf/content_lexer.h"
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <optional>
 #include <utility>
 
 namespace redact::pdf {
@@ -332,6 +337,129 @@ void ContentLexer::skip_nested(size_t offset) {
   }
 }
 
+namespace {
+
+// The value of an inline image's key, under its full name or abbreviation.
+const Object* inline_value(const Object& dict, std::string_view full, std::string_view abbreviation) {
+  const Object* value = dict.find(full);
+  return value ? value : dict.find(abbreviation);
+}
+
+// How long a zlib stream at the start of `data` is, read to its end
+// (nullopt when it does not end, is damaged, or inflates past a bound).
+std::optional<size_t> zlib_length(std::string_view data) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), UINT32_MAX));
+  unsigned char sink[16384];
+  std::optional<size_t> length;
+  for (size_t produced = 0; produced < (size_t{256} << 20);) {
+    z.next_out = sink;
+    z.avail_out = sizeof sink;
+    const int status = inflate(&z, Z_NO_FLUSH);
+    produced += sizeof sink - z.avail_out;
+    if (status == Z_STREAM_END) {
+      length = static_cast<size_t>(z.total_in);
+      break;
+    }
+    if (status != Z_OK) break;
+  }
+  inflateEnd(&z);
+  return length;
+}
+
+// How long a JPEG at the start of `data` is, to its end-of-image marker:
+// marker segments are skipped by their lengths (an EXIF thumbnail inside
+// one has an end marker of its own), and coded data up to the next marker
+// that is neither a stuffed 0xFF nor a restart.
+std::optional<size_t> jpeg_length(std::string_view data) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(data[i]); };
+  if (data.size() < 4 || byte(0) != 0xFF || byte(1) != 0xD8) return std::nullopt;
+  size_t i = 2;
+  while (i + 1 < data.size()) {
+    if (byte(i) != 0xFF) return std::nullopt;
+    while (i + 1 < data.size() && byte(i + 1) == 0xFF) ++i;  // fill bytes
+    if (i + 1 >= data.size()) break;
+    const unsigned char marker = byte(i + 1);
+    if (marker == 0xD9) return i + 2;
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      i += 2;
+      continue;
+    }
+    if (i + 3 >= data.size()) break;
+    i += 2 + (static_cast<size_t>(byte(i + 2)) << 8 | byte(i + 3));
+    if (marker != 0xDA) continue;
+    while (i + 1 < data.size() &&
+           !(byte(i) == 0xFF && byte(i + 1) != 0x00 && !(byte(i + 1) >= 0xD0 && byte(i + 1) <= 0xD7))) {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
+// How many bytes an inline image's data takes at the start of `data`, as a
+// reader that decodes it finds (poppler reads that much, then looks for
+// "EI"): the end its first filter marks, or for data with no filter, the
+// rows its size and colours take. nullopt when that cannot be told here (a
+// colour space named in the resources, LZW or CCITT data).
+std::optional<size_t> inline_data_length(const Object& dict, std::string_view data) {
+  const Object* filter = inline_value(dict, "Filter", "F");
+  if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
+  if (filter) {
+    if (!filter->is_name()) return std::nullopt;
+    const std::string& f = filter->bytes;
+    size_t at = std::string_view::npos;
+    if (f == "AHx" || f == "ASCIIHexDecode") {
+      at = data.find('>');
+      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 1);
+    }
+    if (f == "A85" || f == "ASCII85Decode") {
+      at = data.find("~>");
+      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 2);
+    }
+    if (f == "Fl" || f == "FlateDecode") return zlib_length(data);
+    if (f == "DCT" || f == "DCTDecode") return jpeg_length(data);
+    if (f == "RL" || f == "RunLengthDecode") {
+      for (size_t i = 0; i < data.size();) {
+        const auto n = static_cast<unsigned char>(data[i]);
+        if (n == 128) return i + 1;
+        i += n < 128 ? n + 2 : 2;
+      }
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+  const Object* width = inline_value(dict, "Width", "W");
+  const Object* height = inline_value(dict, "Height", "H");
+  const Object* bits = inline_value(dict, "BitsPerComponent", "BPC");
+  const Object* mask = inline_value(dict, "ImageMask", "IM");
+  const Object* space = inline_value(dict, "ColorSpace", "CS");
+  const bool stencil = mask && mask->kind == Object::Kind::boolean && mask->boolean;
+  if (!width || !height || !width->is_number() || !height->is_number() || width->number < 1 || height->number < 1 ||
+      width->number > 1e6 || height->number > 1e6) {
+    return std::nullopt;
+  }
+  double components = 0, bpc = stencil ? 1 : 0;
+  if (!stencil && bits && bits->is_number()) bpc = bits->number;
+  if (stencil) {
+    components = 1;
+  } else if (space && space->is_name()) {
+    const std::string& n = space->bytes;
+    components = n == "G" || n == "DeviceGray" ? 1 : n == "RGB" || n == "DeviceRGB" ? 3 : n == "CMYK" || n == "DeviceCMYK" ? 4 : 0;
+  } else if (space && space->is_array() && !space->items.empty() && space->items[0].is_name() &&
+             (space->items[0].bytes == "I" || space->items[0].bytes == "Indexed")) {
+    components = 1;
+  }
+  if (components == 0 || (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 && bpc != 16)) return std::nullopt;
+  const double row = std::ceil(width->number * components * bpc / 8);
+  const double bytes = row * height->number;
+  if (bytes > static_cast<double>(data.size())) return std::nullopt;
+  return static_cast<size_t>(bytes);
+}
+
+}  // namespace
+
 void ContentLexer::read_inline_image(Operation& out) {
   // BI <key value ...> ID <one whitespace byte> data EI
   Object dict;
@@ -354,13 +482,33 @@ void ContentLexer::read_inline_image(Operation& out) {
   if (dict.items.size() % 2 != 0) dict.items.pop_back();
   if (pos_ < data_.size() && is_pdf_whitespace(static_cast<unsigned char>(data_[pos_]))) ++pos_;
   out.data_begin = pos_;
-  // Find "EI" standing alone: preceded by whitespace and followed by
-  // whitespace, a delimiter ("EI/P BMC", "EI%", which poppler reads on
-  // from) or the end. Image data may hold "EI" by chance; requiring the
-  // bytes after it to look like content-stream text avoids most false ends.
-  // With no end found, the rest of the stream is lost to the image: what a
-  // reader that finds an end there shows cannot be told.
+  // Where the data ends, as a reader that decodes it finds: then the first
+  // "EI" after it ends the image, whatever stands around it (poppler's rule).
+  if (const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_))) {
+    // A length the dictionary states otherwise is one poppler would take.
+    const Object* stated = inline_value(dict, "Length", "L");
+    if (stated && stated->is_number() && stated->number != static_cast<double>(*length)) {
+      warn(out.begin, "inline image whose /L is not the length of its data: the rest of the stream cannot be read", true);
+    }
+    out.data_end = pos_ + *length;
+    const size_t at = data_.find("EI", out.data_end);
+    if (at == std::string_view::npos) {
+      warn(out.begin, "inline image without EI: the rest of the stream cannot be read", true);
+      out.end = pos_ = data_.size();
+    } else {
+      out.end = pos_ = at + 2;
+    }
+    out.operands.push_back(std::move(dict));
+    return;
+  }
+  // Otherwise, "EI" standing alone: preceded by whitespace and followed by
+  // whitespace, a delimiter ("EI/P BMC", "EI%", which poppler reads on from)
+  // or the end, with text after it (image data may hold "EI" by chance).
+  // One passed over for the bytes after it (text starting with "Café") is
+  // an end a reader may take: what lies between is then read by no rule
+  // here, and the rest of the stream is lost. With no end found, so is it.
   size_t search = pos_;
+  bool passed_over = false;
   for (;;) {
     size_t at = data_.find("EI", search);
     if (at == std::string_view::npos) {
@@ -382,8 +530,13 @@ void ContentLexer::read_inline_image(Operation& out) {
     if (before_ok && after_ok && text_follows) {
       out.data_end = at > out.data_begin ? at - 1 : at;
       out.end = pos_ = at + 2;
+      if (passed_over) {
+        warn(out.begin, "inline image whose end cannot be told: the rest of the stream cannot be read", true);
+        out.end = pos_ = data_.size();
+      }
       break;
     }
+    passed_over = passed_over || (before_ok && after_ok);
     search = at + 1;
   }
   out.operands.push_back(std::move(dict));

@@ -1,6 +1,7 @@
 #include "pdf/content_lexer.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 namespace redact::pdf {
 namespace {
@@ -109,13 +110,13 @@ TEST(ContentLexer, CommentsAreSkipped) {
 }
 
 TEST(ContentLexer, InlineImageDataIsSkipped) {
-  const std::string data = std::string("q BI /W 2 /H 2 /BPC 8 /CS /G ID ") + std::string("\x00\xFF", 2) + "EI" +
+  const std::string data = std::string("q BI /W 3 /H 2 /BPC 8 /CS /G ID ") + std::string("\x00\xFF", 2) + "EI" +
                            "\x01\x02" + " EI Q BT (after) Tj ET";
   auto ops = parse(data);
   ASSERT_EQ(ops.size(), 6u);
   EXPECT_EQ(ops[1].op, "BI");
   ASSERT_TRUE(ops[1].operands[0].is_dict());
-  EXPECT_EQ(ops[1].operands[0].find("W")->number, 2);
+  EXPECT_EQ(ops[1].operands[0].find("W")->number, 3);
   EXPECT_EQ(data.substr(ops[1].data_begin, ops[1].data_end - ops[1].data_begin), std::string("\x00\xFF" "EI\x01\x02", 6));
   EXPECT_EQ(ops[2].op, "Q");
   EXPECT_EQ(ops[4].operands[0].bytes, "after");
@@ -131,6 +132,54 @@ TEST(ContentLexer, AnInlineImageEndsAtAnEIADelimiterFollows) {
     EXPECT_EQ(ops.back().op, "ET") << after;
     EXPECT_TRUE(warnings.empty()) << after;
   }
+}
+
+TEST(ContentLexer, AnInlineImagesDataEndsWhereDecodingItEnds) {
+  // Data holding " EI (" and text after the real end starting "Caf\xE9":
+  // a reader that decodes the data (poppler) ends it where the decoding
+  // does, then at the first "EI".
+  const std::string text = " EI (Caf\xE9 Spain) Tj";
+  // An APP1 segment holding an end marker of its own, coded data with a
+  // stuffed 0xFF and a restart marker, then the end of the image.
+  const char jpeg_bytes[] = "\xFF\xD8\xFF\xE1\x00\x06\xFF\xD9 E\xFF\xDA\x00\x02x EI (\xFF\x00\xFF\xD0" "y\xFF\xD9";
+  const std::string jpeg(jpeg_bytes, sizeof jpeg_bytes - 1);
+  const std::string flate = [] {
+    std::string out(64, '\0');
+    uLongf size = out.size();
+    const std::string raw = "a EI (((";
+    compress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()), raw.size());
+    out.resize(size);
+    return out;
+  }();
+  const std::vector<std::string> images{"/W 8 /H 1 /CS /G /BPC 8 ID x EI (((",
+                                        std::string("/W 2 /H 1 /CS /RGB /BPC 8 ID \x01") + "EI (\n\x02",
+                                        "/W 8 /H 1 /F /A85 ID 9j EI ((((~>",
+                                        "/W 8 /H 1 /F [/AHx /Fl] ID 4 EI (>",
+                                        std::string("/W 8 /H 1 /F /RL ID \x06") + "a EI ((\x80",
+                                        "/W 8 /H 1 /F /Fl ID " + flate,
+                                        "/W 8 /H 1 /F /DCT ID " + jpeg};
+  for (const std::string& image : images) {
+    std::vector<LexWarning> warnings;
+    const auto ops = parse("BI " + image + text, &warnings);
+    ASSERT_EQ(ops.size(), 2u) << image;
+    EXPECT_EQ(ops[1].op, "Tj") << image;
+    EXPECT_EQ(ops[1].operands[0].bytes, "Caf\xE9 Spain") << image;
+    EXPECT_TRUE(warnings.empty()) << image;
+  }
+}
+
+TEST(ContentLexer, AnInlineImageWhoseEndCannotBeToldLosesTheRest) {
+  // A colour space the resources name: the data's length cannot be told
+  // here. An "EI" passed over for the bytes after it may be the end.
+  std::vector<LexWarning> warnings;
+  auto ops = parse("BI /W 2 /H 1 /CS /CS0 /BPC 8 ID ab EI (Caf\xE9 Spain) Tj EI (x) Tj", &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(warnings[0].loses_content);
+  // So does an /L that is not the data's length.
+  warnings.clear();
+  ops = parse("BI /W 2 /H 1 /CS /G /BPC 8 /L 9 ID ab EI (x) Tj", &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(warnings[0].loses_content);
 }
 
 TEST(ContentLexer, AnInlineImageWithoutItsEndLosesTheRest) {
