@@ -2101,8 +2101,11 @@ std::vector<Document::StringValue> Document::strings() try {
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
     // What some dictionary names as its /Metadata is read whatever its own
     // keys claim it to be (a hostile review's XMP typed /XRef).
+    // An object stream nothing refers to is read as data: the objects in it
+    // were never loaded (the cross-reference names none of them there).
+    const bool packed = type == "ObjStm" && !orphaned.contains(object);
     if (!metadata.contains(object) &&
-        (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || type == "ObjStm" ||
+        (subtype == "Image" || subtype == "Form" || type == "EmbeddedFile" || type == "XRef" || packed ||
          type == "CMap" || reader.get(object, "PatternType") || reader.get(object, "FunctionType") ||
          reader.get(object, "ShadingType") || image_encoded(reader, object))) {
       continue;
