@@ -285,6 +285,9 @@ TEST(Check, ObjectsNothingRefersToAreRead) {
     return f.kind == "string" && f.object.find("referred to by nothing") != std::string::npos;
   }));
   EXPECT_TRUE(has(orphan(stream_object("notes on the Spain visit")), "string"));
+  // An object stream the cross-reference names for no object: none of its
+  // objects is loaded, so it is read as data.
+  EXPECT_TRUE(has(orphan(stream_object("7 0 (The Spain memo)", "/Type /ObjStm /N 1 /First 4")), "string"));
   EXPECT_TRUE(has(orphan(stream_object("BT /F1 12 Tf 10 10 Td (Spain) Tj ET",
                                        "/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >>")),
                   "text"));
