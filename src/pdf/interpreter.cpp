@@ -844,12 +844,13 @@ std::shared_ptr<const ParsedForm> Interpreter::form_operations(const PdfObject* 
 
 void Interpreter::tell_comments(const std::vector<Comment>& comments, uint32_t stream) {
   for (const Comment& c : comments) {
-    if (++comments_told_ > kMaxCommentsPerPage) {
-      if (comments_told_ == kMaxCommentsPerPage + 1) {
-        incomplete(stream, c.offset, "the page's streams hold more than 2 million comments; the rest is not read");
-      }
+    if (comments_told_ >= kMaxCommentsPerPage || c.text.size() > kMaxCommentBytesPerPage - comment_bytes_told_) {
+      incomplete(stream, c.offset, "the page's streams hold more than 2 million comments or 64 MiB of them; the rest is not read");
+      comments_told_ = kMaxCommentsPerPage;
       return;
     }
+    ++comments_told_;
+    comment_bytes_told_ += c.text.size();
     consumer_.comment(stream, c);
   }
 }

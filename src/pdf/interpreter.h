@@ -70,8 +70,9 @@ class Interpreter {
   // costs a few hundred bytes here and as much again in the readings.
   static constexpr size_t kMaxGlyphsPerPage = 400'000;
   // Comments told for one page, a form's for each use (each is held in the
-  // page's reading).
+  // page's reading), and their bytes.
   static constexpr size_t kMaxCommentsPerPage = 2'000'000;
+  static constexpr size_t kMaxCommentBytesPerPage = size_t{64} << 20;
   static constexpr int kMaxFormDepth = 16;
   static constexpr size_t kMaxStateDepth = 512;
   static constexpr size_t kMaxWarningsPerPage = 50;
@@ -182,6 +183,7 @@ class Interpreter {
   std::string incomplete_reason_;
   size_t glyphs_ = 0;
   size_t comments_told_ = 0;
+  size_t comment_bytes_told_ = 0;
 
   GraphicsState state_;
   std::vector<GraphicsState> stack_;

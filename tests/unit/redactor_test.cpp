@@ -619,6 +619,21 @@ TEST(Redactor, TextInAFormIsRemovedFromACopyForThatUse) {
   EXPECT_EQ(bytes.find("France"), std::string::npos);
 }
 
+// Comments are held in the page's reading once for each use of their form:
+// a long one drawn many times is bounded like any other part of a reading.
+TEST(Redactor, CommentsAFormRepeatsAreBounded) {
+  const std::string form = stream_object("% " + std::string(1 << 20, 'x') + "\nBT /F1 12 Tf (Hello) Tj ET",
+                                         "/Type /XObject /Subtype /Form /BBox [0 0 500 50] "
+                                         "/Resources << /Font << /F1 4 0 R >> >>");
+  std::string draws;
+  for (int i = 0; i < 80; ++i) draws += "/X1 Do ";
+  std::string output;
+  const Outcome o = redact(
+      build_pdf({TestPage{draws, "<< /Font << /F1 4 0 R >> /XObject << /X1 5 0 R >> >>"}}, {form}), &output);
+  EXPECT_EQ(o.status, Status::needs_review);
+  EXPECT_NE(o.reason.find("64 MiB"), std::string::npos) << o.reason;
+}
+
 // Resources on the page tree's node, which the pages inherit: the original
 // form, drawn now through its copy, does not stay in the file (check would
 // read its text and hold the document).
