@@ -1711,18 +1711,35 @@ int Document::drop_alternate_appearances(int number, const std::vector<Rect>& re
 }
 
 void Document::settle_inherited_resources() try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
+  // Each node's resources become one object, which the pages that inherit
+  // them refer to (a copy for every page would grow a long document by as
+  // many copies); a page that must change them makes its own copy then.
+  std::map<PdfObject*, PdfReference> shared;
   std::set<PdfObject*> nodes;  // page tree nodes holding resources
   for (int number = 1; number <= page_count(); ++number) {
     PdfObject* page = impl_->page(number);
-    bool inherits = !reader.get(page, "Resources");
+    PdfObject* from = nullptr;  // the nearest node whose resources the page inherits
     PdfObject* node = page;
     for (int level = 0; level < 64; ++level) {
       node = const_cast<PdfObject*>(reader.get_dict(node, "Parent"));
       if (!node) break;
-      if (reader.get(node, "Resources")) nodes.insert(node);
+      if (reader.get(node, "Resources")) {
+        nodes.insert(node);
+        if (!from) from = node;
+      }
     }
-    if (inherits && inherited(reader, page, "Resources")) impl_->own_resources(number);
+    if (!from || reader.get(page, "Resources")) continue;
+    auto it = shared.find(from);
+    if (it == shared.end()) {
+      const PdfObject* held = from->GetDictionary().GetKey(PdfName("Resources"));
+      const PdfObject* resources = reader.resolve(held);
+      if (!resources || !resources->IsDictionary()) continue;
+      const PdfReference reference = held->IsReference() ? held->GetReference() : objects.CreateObject(*resources)->Reference();
+      it = shared.emplace(from, reference).first;
+    }
+    page->GetDictionary().AddKey(PdfName("Resources"), it->second);
   }
   for (PdfObject* node : nodes) node->GetDictionary().RemoveKey(PdfName("Resources"));
 } catch (...) {

@@ -148,10 +148,11 @@ class Document {
   // page draws at any depth), so that a form left over with withheld text in
   // it is swept, not kept in the file.
   void remove_unused_forms(int number, const std::vector<std::string>& drawn, const std::vector<std::string>& copies);
-  // Gives every page that inherits its resources a copy of them, and takes
-  // them from the page tree's nodes: what a node holds, remove_unused_forms
-  // cannot take from one page without taking it from all, so a form whose
-  // copies pages now draw in its place would stay in the file.
+  // Makes every page that inherits its resources refer to them itself (one
+  // object for all the pages that share them), and takes them from the
+  // page tree's nodes: what a node holds, remove_unused_forms cannot take
+  // from one page without taking it from all, so a form whose copies pages
+  // now draw in its place would stay in the file.
   void settle_inherited_resources();
   // Removes what a published document must not do or carry unread, for the
   // record: an /OpenAction that does more than open at a page, JavaScript
