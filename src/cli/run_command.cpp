@@ -66,9 +66,11 @@ constexpr const char* kUsage =
     "cannot repaint, a damaged file readers rebuild differently, or an output\n"
     "that fails verification or `redact check` (the README lists every reason).\n"
     "\n"
-    "Documents run in worker processes, -j at a time (default: one per CPU): a\n"
-    "document that crashes, or runs past --timeout (default 300 s, 0 for none),\n"
-    "is failed with the reason and the batch goes on. Results, the audit log and\n"
+    "Documents run in worker processes, -j at a time (default: one per CPU),\n"
+    "each taking up to 64 documents in turn (a fresh one after any document held\n"
+    "or failed): a document that crashes its worker, or runs past --timeout\n"
+    "(default 300 s, 0 for none), is failed with the reason and the batch goes\n"
+    "on with a fresh worker. Results, the audit log and\n"
     "the outputs are the same for any -j. Two inputs that would write the same\n"
     "output are refused before anything is written. --shard K/N runs the K-th of\n"
     "N parts of the job list (by input path), for running one batch on many\n"
@@ -457,7 +459,7 @@ static int batch_command(apply::Mode mode, const std::vector<std::string>& args,
       "marked-copy", po::value<std::string>(), "folder for marked copies: each original with its redactions outlined, NOT for publication")(
       "no-label", "do not label the boxes with their exemptions")(
       "dry-run", "decide and report everything, write nothing (no outputs, no audit log)")(
-      "jobs,j", po::value<long long>(), "documents at once, each in its own worker process (default: CPUs)")(
+      "jobs,j", po::value<long long>(), "documents at once, in as many worker processes (default: CPUs)")(
       "timeout", po::value<long long>()->default_value(300), "seconds a document may take (0: no limit)")(
       "shard", po::value<std::string>(), "K/N: run only the K-th of N parts of the job list")(
       "progress", po::value<std::string>()->default_value("auto"), "auto, bar, plain or none (on stderr)")(
