@@ -485,13 +485,16 @@ void ContentLexer::read_inline_image(Operation& out) {
   // Where the data ends, as a reader that decodes it finds: then the first
   // "EI" after it ends the image, whatever stands around it (poppler's rule).
   if (const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_))) {
-    // A length the dictionary states otherwise is one poppler would take.
-    const Object* stated = inline_value(dict, "Length", "L");
-    if (stated && stated->is_number() && stated->number != static_cast<double>(*length)) {
-      warn(out.begin, "inline image whose /L is not the length of its data: the rest of the stream cannot be read", true);
-    }
     out.data_end = pos_ + *length;
     const size_t at = data_.find("EI", out.data_end);
+    // A length the dictionary states is the one poppler takes: where the
+    // "EI" after it is not this one, readers part ways.
+    const Object* stated = inline_value(dict, "Length", "L");
+    if (stated && stated->is_number() &&
+        (stated->number < 0 || stated->number > static_cast<double>(data_.size() - pos_) ||
+         data_.find("EI", pos_ + static_cast<size_t>(stated->number)) != at)) {
+      warn(out.begin, "inline image whose /L disagrees with its data: the rest of the stream cannot be read", true);
+    }
     if (at == std::string_view::npos) {
       warn(out.begin, "inline image without EI: the rest of the stream cannot be read", true);
       out.end = pos_ = data_.size();
@@ -512,6 +515,16 @@ void ContentLexer::read_inline_image(Operation& out) {
   for (;;) {
     size_t at = data_.find("EI", search);
     if (at == std::string_view::npos) {
+      // An "EI" with only whitespace after it, last in the stream, ends the
+      // image whatever is before it ("...@EI" closing a glyph procedure):
+      // nothing follows that could be read otherwise.
+      size_t last = data_.size();
+      while (last > out.data_begin && is_pdf_whitespace(static_cast<unsigned char>(data_[last - 1]))) --last;
+      if (!passed_over && last >= out.data_begin + 2 && data_.substr(last - 2, 2) == "EI") {
+        out.data_end = last - 2;
+        out.end = pos_ = last;
+        break;
+      }
       warn(out.begin, "inline image without EI: the rest of the stream cannot be read", true);
       out.data_end = out.end = pos_ = data_.size();
       break;

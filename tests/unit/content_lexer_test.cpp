@@ -175,11 +175,23 @@ TEST(ContentLexer, AnInlineImageWhoseEndCannotBeToldLosesTheRest) {
   auto ops = parse("BI /W 2 /H 1 /CS /CS0 /BPC 8 ID ab EI (Caf\xE9 Spain) Tj EI (x) Tj", &warnings);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_TRUE(warnings[0].loses_content);
-  // So does an /L that is not the data's length.
+  // So does an /L that puts the end elsewhere (poppler takes it)...
   warnings.clear();
   ops = parse("BI /W 2 /H 1 /CS /G /BPC 8 /L 9 ID ab EI (x) Tj", &warnings);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_TRUE(warnings[0].loses_content);
+  // ... but not one that ends at the same "EI" (pdf.js's issue14256).
+  warnings.clear();
+  ops = parse("BI /W 2 /H 1 /CS /G /BPC 8 /L 3 ID ab EI (x) Tj", &warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(ops.size(), 2u);
+  // An "EI" last in the stream ends the image whatever is before it (CCITT
+  // data in a Type 3 glyph procedure, pdf.js's issue19532).
+  warnings.clear();
+  ops = parse("BI /W 8 /H 1 /F /CCF /IM true ID \x01@EI\n", &warnings);
+  EXPECT_TRUE(warnings.empty());
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].data_end - ops[0].data_begin, 2u);
 }
 
 TEST(ContentLexer, AnInlineImageWithoutItsEndLosesTheRest) {
