@@ -404,6 +404,17 @@ std::optional<size_t> jpeg_length(std::string_view data) {
 // rows its size and colours take. nullopt when that cannot be told here (a
 // colour space named in the resources, LZW or CCITT data).
 std::optional<size_t> inline_data_length(const Object& dict, std::string_view data) {
+  // A key given twice (readers take different ones), or parameters poppler
+  // rejects (it then reads no data at all): no length to trust.
+  for (const auto& [full, abbreviation] : {std::pair{"Width", "W"}, {"Height", "H"}, {"BitsPerComponent", "BPC"},
+                                           {"ColorSpace", "CS"}, {"Filter", "F"}, {"ImageMask", "IM"},
+                                           {"DecodeParms", "DP"}, {"Length", "L"}, {"Decode", "D"}}) {
+    size_t count = 0;
+    for (size_t i = 0; i + 1 < dict.items.size(); i += 2) {
+      count += dict.items[i].bytes == full || dict.items[i].bytes == abbreviation;
+    }
+    if (count > 1) return std::nullopt;
+  }
   const Object* filter = inline_value(dict, "Filter", "F");
   if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
   if (filter) {
@@ -436,26 +447,63 @@ std::optional<size_t> inline_data_length(const Object& dict, std::string_view da
   const Object* mask = inline_value(dict, "ImageMask", "IM");
   const Object* space = inline_value(dict, "ColorSpace", "CS");
   const bool stencil = mask && mask->kind == Object::Kind::boolean && mask->boolean;
-  if (!width || !height || !width->is_number() || !height->is_number() || width->number < 1 || height->number < 1 ||
-      width->number > 1e6 || height->number > 1e6) {
+  const auto whole = [](const Object* o) { return o && o->is_number() && o->number == std::floor(o->number); };
+  if (!whole(width) || !whole(height) || width->number < 1 || height->number < 1 || width->number > 1e6 ||
+      height->number > 1e6 || (bits && !whole(bits)) || (stencil && bits && bits->number != 1)) {
     return std::nullopt;
   }
+  const auto device_components = [](const std::string& n) {
+    return n == "G" || n == "DeviceGray" ? 1 : n == "RGB" || n == "DeviceRGB" ? 3 : n == "CMYK" || n == "DeviceCMYK" ? 4 : 0;
+  };
   double components = 0, bpc = stencil ? 1 : 0;
-  if (!stencil && bits && bits->is_number()) bpc = bits->number;
+  if (!stencil && bits) bpc = bits->number;
   if (stencil) {
     components = 1;
   } else if (space && space->is_name()) {
-    const std::string& n = space->bytes;
-    components = n == "G" || n == "DeviceGray" ? 1 : n == "RGB" || n == "DeviceRGB" ? 3 : n == "CMYK" || n == "DeviceCMYK" ? 4 : 0;
-  } else if (space && space->is_array() && !space->items.empty() && space->items[0].is_name() &&
+    components = device_components(space->bytes);
+  } else if (space && space->is_array() && space->items.size() == 4 && space->items[0].is_name() &&
              (space->items[0].bytes == "I" || space->items[0].bytes == "Indexed")) {
-    components = 1;
+    // An Indexed space poppler accepts: a device base, a whole high value
+    // up to 255, a table that long.
+    const Object& base = space->items[1];
+    const Object& high = space->items[2];
+    const Object& table = space->items[3];
+    const int base_components = base.is_name() ? device_components(base.bytes) : 0;
+    if (base_components > 0 && whole(&high) && high.number >= 0 && high.number <= 255 && table.is_string() &&
+        table.bytes.size() >= static_cast<size_t>(high.number + 1) * static_cast<size_t>(base_components)) {
+      components = 1;
+    }
   }
   if (components == 0 || (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 && bpc != 16)) return std::nullopt;
   const double row = std::ceil(width->number * components * bpc / 8);
   const double bytes = row * height->number;
   if (bytes > static_cast<double>(data.size())) return std::nullopt;
   return static_cast<size_t>(bytes);
+}
+
+}  // namespace
+
+namespace {
+
+// Whether content that draws (text, or a form) could follow an "EI" inside
+// `data`'s byte range [begin, end): a reader that stops decoding an inline
+// image sooner than here (poppler and MuPDF read only what the image
+// needs) takes the first "EI" after where it stops for the image's end, and
+// what follows for content. Each such "EI" is read on to `end` (4 MiB of
+// reading at most, and 256 of them; past that, true).
+bool draws_after_an_ei(std::string_view data, size_t begin, size_t end) {
+  size_t read = 0, seen = 0;
+  for (size_t at = data.find("EI", begin); at != std::string_view::npos && at < end; at = data.find("EI", at + 1)) {
+    const size_t until = std::min(data.size(), std::max(end, at + 2) + 256);
+    read += until - (at + 2);
+    if (++seen > 256 || read > (size_t{4} << 20)) return true;
+    ContentLexer lexer(data.substr(at + 2, until - (at + 2)));
+    Operation op;
+    while (lexer.next(op)) {
+      if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"" || op.op == "Do") return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -487,6 +535,10 @@ void ContentLexer::read_inline_image(Operation& out) {
   if (const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_))) {
     out.data_end = pos_ + *length;
     const size_t at = data_.find("EI", out.data_end);
+    if (draws_after_an_ei(data_, pos_, out.data_end)) {
+      warn(out.begin, "inline image whose data holds an \"EI\" that drawing content follows: readers may end it there; "
+                      "the rest of the stream cannot be read", true);
+    }
     // A length the dictionary states is the one poppler takes: where the
     // "EI" after it is not this one, readers part ways.
     const Object* stated = inline_value(dict, "Length", "L");
@@ -496,7 +548,9 @@ void ContentLexer::read_inline_image(Operation& out) {
       warn(out.begin, "inline image whose /L disagrees with its data: the rest of the stream cannot be read", true);
     }
     if (at == std::string_view::npos) {
-      warn(out.begin, "inline image without EI: the rest of the stream cannot be read", true);
+      // With no "EI" at all, no reader reads anything after it as content.
+      const bool none = data_.find("EI", pos_) == std::string_view::npos;
+      warn(out.begin, none ? "inline image without EI" : "inline image without EI: the rest of the stream cannot be read", !none);
       out.end = pos_ = data_.size();
     } else {
       out.end = pos_ = at + 2;
@@ -525,7 +579,9 @@ void ContentLexer::read_inline_image(Operation& out) {
         out.end = pos_ = last;
         break;
       }
-      warn(out.begin, "inline image without EI: the rest of the stream cannot be read", true);
+      // With no "EI" at all, no reader reads anything after it as content.
+      const bool none = data_.find("EI", out.data_begin) == std::string_view::npos;
+      warn(out.begin, none ? "inline image without EI" : "inline image without EI: the rest of the stream cannot be read", !none);
       out.data_end = out.end = pos_ = data_.size();
       break;
     }
@@ -543,7 +599,7 @@ void ContentLexer::read_inline_image(Operation& out) {
     if (before_ok && after_ok && text_follows) {
       out.data_end = at > out.data_begin ? at - 1 : at;
       out.end = pos_ = at + 2;
-      if (passed_over) {
+      if (passed_over || draws_after_an_ei(data_, out.data_begin, out.data_end)) {
         warn(out.begin, "inline image whose end cannot be told: the rest of the stream cannot be read", true);
         out.end = pos_ = data_.size();
       }

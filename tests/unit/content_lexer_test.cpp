@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
+
 namespace redact::pdf {
 namespace {
 
@@ -196,10 +198,35 @@ TEST(ContentLexer, AnInlineImageWhoseEndCannotBeToldLosesTheRest) {
 
 TEST(ContentLexer, AnInlineImageWithoutItsEndLosesTheRest) {
   std::vector<LexWarning> warnings;
-  const auto ops = parse("BI /W 2 /H 1 /CS /G /BPC 8 ID \x01\x02EIx BT (Kestrel) Tj ET", &warnings);
+  auto ops = parse("BI /W 2 /H 2 /CS /CS0 /BPC 8 ID \x01\x02" "EIx BT (Kestrel) Tj ET", &warnings);
   ASSERT_EQ(ops.size(), 1u);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_TRUE(warnings[0].loses_content);
+  // With no "EI" at all, no reader reads on: nothing is lost (a file cut
+  // inside its last image, qpdf's eof-in-inline-image).
+  warnings.clear();
+  ops = parse("BI /W 2 /H 2 /CS /G /BPC 8 /F /Fl ID x\x9c", &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_FALSE(warnings[0].loses_content);
+}
+
+TEST(ContentLexer, DrawingContentAfterAnEIInsideTheDataHoldsThePage) {
+  // poppler and MuPDF read only the bytes the image needs, then take the
+  // first "EI": text there is theirs to show (a hostile review's files).
+  const std::string text = " EI Q BT /F1 24 Tf 150 500 Td (Spain) Tj ET q ";
+  for (const std::string& image : {"/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00" + text + "> EI",
+                                   "/W 1 /H 1 /BPC 8 /CS /G /F /A85 ID !!!!!" + text + "~> EI"}) {
+    std::vector<LexWarning> warnings;
+    parse("BI " + image, &warnings);
+    EXPECT_TRUE(std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; }))
+        << image;
+  }
+  // A key given twice: no length is trusted, and the first "EI" with text
+  // after it ends the image, as poppler ends it: the text is read.
+  const auto ops = parse("BI /W 100 /W 1 /H 1 /BPC 8 /CS /G ID" + text + std::string(100, 'x') + " EI");
+  EXPECT_TRUE(std::any_of(ops.begin(), ops.end(), [](const Operation& op) {
+    return op.op == "Tj" && op.operands.size() == 1 && op.operands[0].bytes == "Spain";
+  }));
 }
 
 TEST(ContentLexer, TruncatedStringIsReportedNotOverread) {
