@@ -346,19 +346,20 @@ const Object* inline_value(const Object& dict, std::string_view full, std::strin
 }
 
 // How long a zlib stream at the start of `data` is, read to its end
-// (nullopt when it does not end, is damaged, or inflates past a bound).
-std::optional<size_t> zlib_length(std::string_view data) {
+// (nullopt when it does not end, is damaged, or inflates to more than the
+// bytes `budget` has left, which it spends).
+std::optional<size_t> zlib_length(std::string_view data, size_t& budget) {
   z_stream z{};
   if (inflateInit(&z) != Z_OK) return std::nullopt;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), UINT32_MAX));
   unsigned char sink[16384];
   std::optional<size_t> length;
-  for (size_t produced = 0; produced < (size_t{256} << 20);) {
+  while (budget > 0) {
     z.next_out = sink;
     z.avail_out = sizeof sink;
     const int status = inflate(&z, Z_NO_FLUSH);
-    produced += sizeof sink - z.avail_out;
+    budget -= std::min(budget, sizeof sink - z.avail_out);
     if (status == Z_STREAM_END) {
       length = static_cast<size_t>(z.total_in);
       break;
@@ -403,7 +404,7 @@ std::optional<size_t> jpeg_length(std::string_view data) {
 // "EI"): the end its first filter marks, or for data with no filter, the
 // rows its size and colours take. nullopt when that cannot be told here (a
 // colour space named in the resources, LZW or CCITT data).
-std::optional<size_t> inline_data_length(const Object& dict, std::string_view data) {
+std::optional<size_t> inline_data_length(const Object& dict, std::string_view data, size_t& inflate_budget) {
   // A key given twice (readers take different ones), or parameters poppler
   // rejects (it then reads no data at all): no length to trust.
   for (const auto& [full, abbreviation] : {std::pair{"Width", "W"}, {"Height", "H"}, {"BitsPerComponent", "BPC"},
@@ -429,7 +430,7 @@ std::optional<size_t> inline_data_length(const Object& dict, std::string_view da
       at = data.find("~>");
       return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 2);
     }
-    if (f == "Fl" || f == "FlateDecode") return zlib_length(data);
+    if (f == "Fl" || f == "FlateDecode") return zlib_length(data, inflate_budget);
     if (f == "DCT" || f == "DCTDecode") return jpeg_length(data);
     if (f == "RL" || f == "RunLengthDecode") {
       for (size_t i = 0; i < data.size();) {
@@ -532,7 +533,7 @@ void ContentLexer::read_inline_image(Operation& out) {
   out.data_begin = pos_;
   // Where the data ends, as a reader that decodes it finds: then the first
   // "EI" after it ends the image, whatever stands around it (poppler's rule).
-  if (const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_))) {
+  if (const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_), inflate_budget_)) {
     out.data_end = pos_ + *length;
     const size_t at = data_.find("EI", out.data_end);
     if (draws_after_an_ei(data_, pos_, out.data_end)) {

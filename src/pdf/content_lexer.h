@@ -116,6 +116,10 @@ class ContentLexer {
   size_t pos_ = 0;
   std::vector<LexWarning> warnings_;
   size_t max_comments_ = 0;
+  // What inflating inline images' Flate data to find where it ends may
+  // produce in one stream; past it, their ends are found as for data of
+  // unknown length.
+  size_t inflate_budget_ = size_t{256} << 20;
   std::vector<Comment> comments_;
   bool comments_overflowed_ = false;
 };
