@@ -490,19 +490,30 @@ namespace {
 // `data`'s byte range [begin, end): a reader that stops decoding an inline
 // image sooner than here (poppler and MuPDF read only what the image
 // needs) takes the first "EI" after where it stops for the image's end, and
-// what follows for content. Each such "EI" is read on to `end` (4 MiB of
-// reading at most, and 256 of them; past that, true).
+// what follows for content. After each such "EI" the bytes are read as
+// content up to `end` or the first sign of garbage (image data read so is
+// garbage at once: an unbalanced bracket, a string not closed); 4 MiB of
+// such reading at most, and 4,096 of them, past which it is true.
 bool draws_after_an_ei(std::string_view data, size_t begin, size_t end) {
   size_t read = 0, seen = 0;
   for (size_t at = data.find("EI", begin); at != std::string_view::npos && at < end; at = data.find("EI", at + 1)) {
+    if (++seen > 4096 || read > (size_t{4} << 20)) return true;
     const size_t until = std::min(data.size(), std::max(end, at + 2) + 256);
-    read += until - (at + 2);
-    if (++seen > 256 || read > (size_t{4} << 20)) return true;
     ContentLexer lexer(data.substr(at + 2, until - (at + 2)));
     Operation op;
-    while (lexer.next(op)) {
-      if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"" || op.op == "Do") return true;
+    bool in_text = false;  // after a BT with no operand
+    while (lexer.next(op) && lexer.warnings().empty()) {
+      const std::vector<Object>& o = op.operands;
+      if (op.op == "BT" && o.empty()) in_text = true;
+      // Text shown inside a text object, or a form drawn, each with exactly
+      // the operands it takes.
+      const bool text = (op.op == "Tj" || op.op == "'") ? o.size() == 1 && o[0].is_string()
+                        : op.op == "\"" ? o.size() == 3 && o[0].is_number() && o[1].is_number() && o[2].is_string()
+                        : op.op == "TJ"  ? o.size() == 1 && o[0].is_array()
+                                         : false;
+      if ((text && in_text) || (op.op == "Do" && o.size() == 1 && o[0].is_name())) return true;
     }
+    read += lexer.offset();
   }
   return false;
 }

@@ -89,6 +89,8 @@ class ContentLexer {
   // The comments read so far, when kept, wherever they stood (between
   // operations, operands, or the items of an array or dictionary).
   const std::vector<Comment>& comments() const { return comments_; }
+  // How far it has read.
+  size_t offset() const { return pos_; }
   // Whether more comments were read than were kept.
   bool comments_overflowed() const { return comments_overflowed_; }
 
