@@ -112,6 +112,16 @@ void Interpreter::warn(uint32_t stream, size_t offset, const std::string& messag
                     message);
 }
 
+void Interpreter::lex_problems(const std::vector<LexWarning>& problems, uint32_t stream) {
+  for (const LexWarning& w : problems) {
+    if (w.loses_content) {
+      incomplete(stream, w.offset, w.message);
+    } else {
+      warn(stream, w.offset, w.message);
+    }
+  }
+}
+
 void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& message) {
   complete_ = false;
   if (incomplete_reason_.empty()) incomplete_reason_ = message;
@@ -132,13 +142,7 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   std::vector<Comment> comments;
   std::vector<Operation> ops = parse_content(content, &problems, kMaxParsedItemsPerPage, &truncated, &items, &comments);
   items_parsed_ += items;
-  for (const LexWarning& w : problems) {
-    if (w.loses_content) {
-      incomplete(0, w.offset, w.message);
-    } else {
-      warn(0, w.offset, w.message);
-    }
-  }
+  lex_problems(problems, 0);
   if (truncated) incomplete(0, 0, "content has more than 2 million operations, operands and comments; the rest is not read");
   tell_comments(comments, 0);
   initial_colour(resources);
@@ -817,13 +821,7 @@ std::shared_ptr<const ParsedForm> Interpreter::form_operations(const PdfObject* 
                                 &truncated, &items, &parsed->comments);
     items_parsed_ += items;
     if (!cut_short.empty()) warn(stream, 0, cut_short);
-    for (const LexWarning& w : problems) {
-      if (w.loses_content) {
-        incomplete(stream, w.offset, w.message);
-      } else {
-        warn(stream, w.offset, w.message);
-      }
-    }
+    lex_problems(problems, stream);
     if (truncated) {
       incomplete(stream, 0, "the page's streams hold more than 2 million operations, operands and comments; the rest is not read");
     }

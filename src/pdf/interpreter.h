@@ -169,6 +169,9 @@ class Interpreter {
   void judge_operators();
   void warn(uint32_t stream, size_t offset, const std::string& message);
   void incomplete(uint32_t stream, size_t offset, const std::string& message);
+  // The lexer's problems with a stream: a warning each, or the page
+  // incomplete for one that loses content.
+  void lex_problems(const std::vector<LexWarning>& problems, uint32_t stream);
   bool numbers(const Operation& op, size_t count, double* out, uint32_t stream);
 
   const ObjectReader& reader_;
