@@ -74,11 +74,31 @@ std::string rewritten_array(const pdf::Operation& op, const std::vector<Removal>
   return out + "]";
 }
 
+// Whether `o`, or a value inside it, is a string starting at `offset`.
+bool holds_string_at(const pdf::Object& o, size_t offset) {
+  if (o.is_string()) return o.offset == offset;
+  return std::any_of(o.items.begin(), o.items.end(), [&](const pdf::Object& item) { return holds_string_at(item, offset); });
+}
+
+// Whether `op` holds a string at `offset` that it does not show (as the
+// interpreter tells pdf::LooseString).
+bool loose_string_at(const pdf::Operation& op, size_t offset) {
+  if (op.operands.empty()) return false;
+  const pdf::Object& last = op.operands.back();
+  if ((op.op == "Tj" || op.op == "'" || op.op == "\"") && last.is_string() && last.offset == offset) return false;
+  if (op.op == "TJ" && last.is_array() &&
+      std::any_of(last.items.begin(), last.items.end(), [&](const pdf::Object& o) { return o.is_string() && o.offset == offset; })) {
+    return false;
+  }
+  return std::any_of(op.operands.begin(), op.operands.end(), [&](const pdf::Object& o) { return holds_string_at(o, offset); });
+}
+
 }  // namespace
 
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
                           std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn,
-                          const std::vector<pdf::Comment>& comments) {
+                          const std::vector<pdf::Comment>& comments,
+                          const std::map<uint32_t, std::vector<size_t>>& emptied) {
   std::sort(removals.begin(), removals.end(), [](const Removal& a, const Removal& b) {
     return std::tie(a.op, a.string_index, a.byte_index) < std::tie(b.op, b.string_index, b.byte_index);
   });
@@ -122,17 +142,40 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
     rewritten[index] = "/" + name + " Do";
   }
 
+  // What the copy leaves out: each comment (the end of line after it stays,
+  // and parts what it parted), and each string to empty, `()` in its place.
+  struct Cut {
+    size_t begin = 0, end = 0;
+    std::string_view with;
+  };
+  std::vector<Cut> cuts;
+  cuts.reserve(comments.size());
+  for (const pdf::Comment& c : comments) cuts.push_back({c.offset, c.end(), ""});
+  for (const auto& [index, offsets] : emptied) {
+    for (size_t offset : offsets) {
+      if (index >= ops.size() || !loose_string_at(ops[index], offset)) {
+        throw Error(ErrorKind::unsupported, Location("", 0, "", static_cast<long long>(offset)),
+                    "a string to empty is not one its operation leaves unshown, where the text layer put it");
+      }
+      cuts.push_back({offset, pdf::ContentLexer::string_end(content, offset), "()"});
+    }
+  }
+  std::sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.begin < b.begin; });
+  cuts.erase(std::unique(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.begin == b.begin; }), cuts.end());
+
   std::string out;
   out.reserve(content.size());
-  // Copies content[from, to) but its comments (the end of line after each
-  // stays, and parts what it parted).
-  size_t comment = 0;
+  // Copies content[from, to) but its cuts.
+  size_t cut = 0;
   const auto copy = [&](size_t from, size_t to) {
-    for (; comment < comments.size() && comments[comment].offset < to; ++comment) {
-      const pdf::Comment& c = comments[comment];
-      if (c.end() <= from) continue;
-      if (c.offset > from) out.append(content.substr(from, c.offset - from));
-      from = std::max(from, std::min(c.end(), to));
+    for (; cut < cuts.size() && cuts[cut].begin < to; ++cut) {
+      const Cut& c = cuts[cut];
+      if (c.end <= from) continue;
+      if (c.begin >= from) {
+        out.append(content.substr(from, c.begin - from));
+        out.append(c.with);
+      }
+      from = std::max(from, std::min(c.end, to));
     }
     if (from < to) out.append(content.substr(from, to - from));
   };

@@ -124,6 +124,9 @@ struct PagePlan {
   // Stream uses with a comment holding a match: rewritten without their
   // comments, whether they lose glyphs or not.
   std::set<uint32_t> commented;
+  // By stream use, then operation: the strings no operation shows that hold
+  // a match (their offsets), written `()` instead.
+  std::map<uint32_t, std::map<uint32_t, std::vector<size_t>>> emptied;
   // By stream use, then `BI` operation: the image XObject made of an inline
   // image under a region, which a `Do` draws in its place (apply_plan).
   std::map<uint32_t, std::map<uint32_t, std::string>> inline_images;
@@ -180,7 +183,7 @@ struct DocumentPlan {
   // appearances), which apply does not change, so it need not read it again.
   std::map<int, std::vector<std::string>> drawn_unchanged;
   bool outlines_match = false;
-  std::vector<StringChange> comments_removed;  // one per comment holding a match
+  std::vector<StringChange> unshown_removed;  // one per comment or loose string holding a match (and object)
 };
 
 using plan::PageDecision;
@@ -234,18 +237,31 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     }
     // A comment draws nothing, but anyone who reads the stream's bytes
     // reads it: one holding a match goes, with every comment of its stream.
-    for (const pdf::StreamComment& comment : page.comments) {
-      if (!removes) break;
+    // So does a string no operation shows: one holding a match is emptied.
+    // Each is a string record, once per object however often it is drawn.
+    std::set<std::pair<std::string, size_t>> recorded;
+    auto unshown = [&](std::string_view bytes, uint32_t stream, size_t offset, const char* key) {
       std::vector<match::Match> found;
-      for (const std::string& reading : pdf::comment_readings(comment.text)) {
+      for (const std::string& reading : pdf::comment_readings(bytes)) {
         if (!(found = matcher.find(normalize::normalized(reading))).empty()) break;
       }
-      if (found.empty()) continue;
-      plan.commented.insert(comment.stream);
-      const pdf::StreamUse& use = page.streams[comment.stream];
-      const match::Pattern& pattern = matcher.patterns()[found.front().pattern];
-      out.comments_removed.push_back({use.object.empty() ? "page " + std::to_string(number) + " content" : use.object,
-                                      "comment", "removed", pattern.category, pattern.id, matcher.exemptions(found.front())});
+      if (found.empty()) return false;
+      const pdf::StreamUse& use = page.streams[stream];
+      const std::string object = use.object.empty() ? "page " + std::to_string(number) + " content" : use.object;
+      if (recorded.emplace(object, offset).second) {
+        const match::Pattern& pattern = matcher.patterns()[found.front().pattern];
+        out.unshown_removed.push_back({object, key, "removed", pattern.category, pattern.id, matcher.exemptions(found.front())});
+      }
+      return true;
+    };
+    for (const pdf::StreamComment& comment : page.comments) {
+      if (removes && unshown(comment.text, comment.stream, comment.offset, "comment")) plan.commented.insert(comment.stream);
+    }
+    for (const pdf::LooseString& loose : page.loose_strings) {
+      if (removes && pdf::carries_text(loose.key, pdf::decode_text_string(loose.bytes)) &&
+          unshown(loose.bytes, loose.stream, loose.offset, "string")) {
+        plan.emptied[loose.stream][loose.op].push_back(loose.offset);
+      }
     }
     if (!plan.regions.empty()) {
       if (const std::string trap = document.default_colour_trap(number); !trap.empty()) throw NeedsReview{where + trap};
@@ -261,10 +277,11 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     // Only the pages to change are kept, and without their glyphs (a
     // 1,215-page run held 200 MB of them): apply needs their streams,
     // images and content, and the plan.
-    if (!plan.regions.empty() || !plan.commented.empty()) {
+    if (!plan.regions.empty() || !plan.commented.empty() || !plan.emptied.empty()) {
       out.pages_to_change[number] = std::move(plan);
       std::vector<pdf::Glyph>().swap(page.glyphs);  // `= {}` would keep the capacity
       std::vector<pdf::StreamComment>().swap(page.comments);
+      std::vector<pdf::LooseString>().swap(page.loose_strings);
       out.pages[number] = std::move(page);
     } else {
       out.drawn_unchanged[number] = drawn_streams(page);
@@ -317,6 +334,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   std::set<uint32_t> changed;
   std::set<uint32_t> to_rewrite = plan.commented;
   for (const auto& [use, unused] : removals) to_rewrite.insert(use);
+  for (const auto& [use, unused] : plan.emptied) to_rewrite.insert(use);
   for (const auto& [use, unused] : plan.inline_images) to_rewrite.insert(use);
   for (uint32_t use : to_rewrite) {
     for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
@@ -364,7 +382,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     const std::string content = document.stream_content(page.streams[u].object);
     std::vector<pdf::Comment> comments;
     const auto ops = pdf::parse_content(content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
-    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u], comments);
+    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u], comments, plan.emptied[u]);
     if (page.streams[u].parent < 0) {
       if (const std::string boxes = annotation_boxes(page, u, regions, plan.kept_text, painted); !boxes.empty()) {
         rewritten = isolated(rewritten, ops) + boxes;
@@ -379,7 +397,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   }
   std::vector<pdf::Comment> comments;
   const auto ops = pdf::parse_content(page.content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
-  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments), ops);
+  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments, plan.emptied[0]), ops);
 }
 
 // The image XObject made of the inline image `image` draws on page
@@ -835,7 +853,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
       outcome.string_changes.push_back({r.object, r.key, "removed", r.what, "", {}});
     }
     // Comments of content streams holding a match (plan_document).
-    for (const StringChange& c : plan.comments_removed) outcome.string_changes.push_back(c);
+    for (const StringChange& c : plan.unshown_removed) outcome.string_changes.push_back(c);
     // Under a box, an annotation's own text goes too, whatever it says: a
     // viewer's comments panel, a form export or a widget drawn again shows
     // what the box hides (and the patterns do not read "J a n e  D o e" in

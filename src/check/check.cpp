@@ -146,7 +146,8 @@ class Inspector : public pdf::PageCollector {
     }
   }
   void begin_marked_content(const pdf::MarkedContent& marked) override {
-    collect(marked.properties, "", marked);
+    // Properties written in the stream are its loose strings.
+    if (marked.named) collect(marked.properties, "", marked);
   }
 
   std::vector<GlyphFacts> facts;
@@ -282,13 +283,14 @@ class Checker {
     }
   }
 
-  void match_string(const std::string& text, int number, const std::string& kind, const std::string& object,
+  // Reports a leak when `text` holds a match; returns whether it did.
+  bool match_string(const std::string& text, int number, const std::string& kind, const std::string& object,
                     const std::string& where) {
-    if (holds_nothing_.contains(text)) return;
+    if (holds_nothing_.contains(text)) return false;
     const std::vector<match::Match> matches = matcher_.find(normalize::normalized(text));
     if (matches.empty()) {
       holds_nothing_.remember(text);
-      return;
+      return false;
     }
     const match::Pattern& pattern = matcher_.patterns()[matches.front().pattern];
     Finding f;
@@ -301,6 +303,7 @@ class Checker {
     f.text = text.size() > 200 ? text.substr(0, 200) + "..." : text;
     f.message = "a " + pattern.category + " match (pattern " + pattern.id + ") is in " + where;
     add(std::move(f));
+    return true;
   }
 
   // Reads one page every way; returns the text a viewer shows on it (for
@@ -410,10 +413,20 @@ class Checker {
                    "marked content /" + s.key + " on " + where_page);
     }
     // Comments: drawn by no reader, read by anyone who reads the stream.
-    for (const pdf::StreamComment& c : page.comments) {
-      for (const std::string& reading : pdf::comment_readings(c.text)) {
-        match_string(reading, number, "text", stream_name(page, c.stream) + ", offset " + std::to_string(c.offset),
-                     "a comment of a content stream on " + where_page);
+    // Comments, and strings no operation shows: one finding each, in the
+    // first reading that holds a match.
+    auto match_raw = [&](std::string_view bytes, uint32_t stream, size_t offset, const std::string& what) {
+      for (const std::string& reading : pdf::comment_readings(bytes)) {
+        if (match_string(reading, number, "text", stream_name(page, stream) + ", offset " + std::to_string(offset),
+                         what + " on " + where_page)) {
+          return;
+        }
+      }
+    };
+    for (const pdf::StreamComment& c : page.comments) match_raw(c.text, c.stream, c.offset, "a comment of a content stream");
+    for (const pdf::LooseString& l : page.loose_strings) {
+      if (pdf::carries_text(l.key, pdf::decode_text_string(l.bytes))) {
+        match_raw(l.bytes, l.stream, l.offset, "a string no operation shows, in a content stream");
       }
     }
 
@@ -583,7 +596,9 @@ class Checker {
   void check_strings(pdf::Document& document, const std::string& revision) {
     for (const pdf::Document::StringValue& s : document.strings()) {
       match_string(s.text, 0, "string", (revision.empty() ? "" : revision + ", ") + s.object + (s.key.empty() ? "" : ", /" + s.key),
-                   s.key == "Metadata" ? "XMP metadata" : "the string " + (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object);
+                   s.key == "Metadata" ? "XMP metadata"
+                                       : (s.name ? "the name " : "the string ") +
+                                             (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object);
     }
   }
 

@@ -25,4 +25,6 @@ void PageCollector::comment(uint32_t stream, const Comment& comment) {
   page_.comments.push_back({stream, comment.offset, comment.text});
 }
 
+void PageCollector::loose_string(const LooseString& string) { page_.loose_strings.push_back(string); }
+
 }  // namespace redact::pdf

@@ -68,6 +68,9 @@ struct PathPaint {
 struct MarkedContent {
   std::string tag;
   Object properties;
+  // Whether `properties` came from the resources' /Properties (a name in the
+  // stream), not from the stream itself (whose strings are LooseStrings).
+  bool named = false;
   uint32_t stream = 0;
   size_t offset = 0;
 };
@@ -93,6 +96,9 @@ class ContentConsumer {
   // A comment of the stream use `stream`: told once per use, before its
   // first operation runs.
   virtual void comment(uint32_t stream, const Comment& comment) { (void)stream, (void)comment; }
+  // A string no operation shows (LooseString), once per use, after its
+  // operation runs.
+  virtual void loose_string(const LooseString& string) { (void)string; }
   virtual void begin_marked_content(const MarkedContent& marked) { (void)marked; }
   virtual void end_marked_content(uint32_t stream) { (void)stream; }
 };
@@ -116,6 +122,7 @@ class PageCollector : public ContentConsumer {
   void image(const ImageUse& image, const DrawState& state) override;
   void hidden_image(const Rect& box, const DrawState& state) override;
   void comment(uint32_t stream, const Comment& comment) override;
+  void loose_string(const LooseString& string) override;
 
  private:
   PageContent& page_;

@@ -98,6 +98,18 @@ std::string ContentLexer::read_regular() {
   return std::string(data_.substr(start, pos_ - start));
 }
 
+size_t ContentLexer::string_end(std::string_view data, size_t offset) {
+  if (offset >= data.size() || (data[offset] != '(' && data[offset] != '<')) return offset;
+  ContentLexer lexer(data);
+  lexer.pos_ = offset;
+  if (data[offset] == '(') {
+    lexer.read_literal_string();
+  } else {
+    lexer.read_hex_string();
+  }
+  return lexer.pos_;
+}
+
 Object ContentLexer::read_literal_string() {
   Object out;
   out.kind = Object::Kind::string;
@@ -306,19 +318,23 @@ bool ContentLexer::read_value(Token token, Object& out, int depth) {
     }
     Object value;
     read_value(std::move(inner), value, depth + 1);
-    if (out.items.size() < kMaxArrayItems) out.items.push_back(std::move(value));
+    if (out.items.size() < kMaxArrayItems) {
+      out.items.push_back(std::move(value));
+    } else if (out.items.size() == kMaxArrayItems) {
+      // What is dropped is read by no one: a string there would pass unseen.
+      warn(token.offset, "array or dictionary of more than a million items; the rest is not read", true);
+      out.items.emplace_back();
+    }
   }
-  if (!is_array && out.items.size() % 2 != 0) {
-    warn(token.offset, "dictionary has a key without a value");
-    out.items.pop_back();
-  }
+  // The last value is kept (a string there is still in the stream).
+  if (!is_array && out.items.size() % 2 != 0) warn(token.offset, "dictionary has a key without a value");
   return true;
 }
 
 // Skips a value nested deeper than kMaxDepth, without recursion, up to the
 // closer that balances the opener just read (or an operator, or the end).
 void ContentLexer::skip_nested(size_t offset) {
-  warn(offset, "arrays or dictionaries nested too deeply; inner values dropped");
+  warn(offset, "arrays or dictionaries nested too deeply; inner values are not read", true);
   size_t open = 1;
   while (open > 0) {
     size_t before = pos_;
@@ -490,32 +506,46 @@ namespace {
 // `data`'s byte range [begin, end): a reader that stops decoding an inline
 // image sooner than here (poppler and MuPDF read only what the image
 // needs) takes the first "EI" after where it stops for the image's end, and
-// what follows for content. After each such "EI" the bytes are read as
-// content up to `end` or the first sign of garbage (image data read so is
-// garbage at once: an unbalanced bracket, a string not closed); 4 MiB of
-// such reading at most, and 4,096 of them, past which it is true.
+// what follows for content. After each such "EI" the next 64 operations
+// are read as readers read them, past any warning and unknown operator, in
+// a text object or not: `Tj` or `TJ` showing a string (its last operand, or
+// one in the array), or `Do` drawing a named form, is drawing (and ' or "
+// in a text object with exactly their operands). Image data read so is
+// garbage, in which a string shown by an operator standing alone is rare;
+// 4 MiB of such reading at most, and 4,096 of them, past which it is true.
 bool draws_after_an_ei(std::string_view data, size_t begin, size_t end) {
+  constexpr int kOperationsRead = 64;
   size_t read = 0, seen = 0;
   for (size_t at = data.find("EI", begin); at != std::string_view::npos && at < end; at = data.find("EI", at + 1)) {
     if (++seen > 4096 || read > (size_t{4} << 20)) return true;
-    const size_t until = std::min(data.size(), std::max(end, at + 2) + 256);
+    const size_t until = std::min(data.size(), std::max(end, at + 2) + 4096);
     ContentLexer lexer(data.substr(at + 2, until - (at + 2)));
     Operation op;
     bool in_text = false;  // after a BT with no operand
-    while (lexer.next(op) && lexer.warnings().empty()) {
+    for (int n = 0; n < kOperationsRead && lexer.next(op); ++n) {
       const std::vector<Object>& o = op.operands;
       if (op.op == "BT" && o.empty()) in_text = true;
-      // Text shown inside a text object, or a form drawn, each with exactly
-      // the operands it takes.
-      const bool text = (op.op == "Tj" || op.op == "'") ? o.size() == 1 && o[0].is_string()
-                        : op.op == "\"" ? o.size() == 3 && o[0].is_number() && o[1].is_number() && o[2].is_string()
-                        : op.op == "TJ"  ? o.size() == 1 && o[0].is_array()
-                                         : false;
-      if ((text && in_text) || (op.op == "Do" && o.size() == 1 && o[0].is_name())) return true;
+      if (o.empty()) continue;
+      const Object& last = o.back();
+      // ' and " are one character each, which image data spells often: they
+      // count in a text object, with exactly the operands they take.
+      const bool quote = in_text && ((op.op == "'" && o.size() == 1 && last.is_string()) ||
+                                     (op.op == "\"" && o.size() == 3 && o[0].is_number() && o[1].is_number() && last.is_string()));
+      const bool text = quote || (op.op == "Tj" && last.is_string()) ||
+                        (op.op == "TJ" && last.is_array() &&
+                         std::any_of(last.items.begin(), last.items.end(), [](const Object& i) { return i.is_string(); }));
+      if (text || (op.op == "Do" && last.is_name())) return true;
     }
     read += lexer.offset();
   }
   return false;
+}
+
+// Whether "EI" at `at` stands as MuPDF wants it: followed by whitespace, a
+// delimiter or the end of the data.
+bool ei_ends_for_mupdf(std::string_view data, size_t at) {
+  return at + 2 >= data.size() || is_pdf_whitespace(static_cast<unsigned char>(data[at + 2])) ||
+         is_pdf_delimiter(static_cast<unsigned char>(data[at + 2]));
 }
 
 }  // namespace
@@ -550,6 +580,17 @@ void ContentLexer::read_inline_image(Operation& out) {
     if (draws_after_an_ei(data_, pos_, out.data_end)) {
       warn(out.begin, "inline image whose data holds an \"EI\" that drawing content follows: readers may end it there; "
                       "the rest of the stream cannot be read", true);
+    }
+    // An "EI" glued to what follows ("EIx") ends the image for poppler, not
+    // for MuPDF, which reads on to one that stands alone: what follows that
+    // one is content to MuPDF alone.
+    if (at != std::string_view::npos && !ei_ends_for_mupdf(data_, at)) {
+      size_t next = data_.find("EI", at + 2);
+      while (next != std::string_view::npos && !ei_ends_for_mupdf(data_, next)) next = data_.find("EI", next + 2);
+      if (next != std::string_view::npos && draws_after_an_ei(data_, next, next + 1)) {
+        warn(out.begin, "inline image ending at an \"EI\" glued to what follows, which readers read differently: "
+                        "the rest of the stream cannot be read", true);
+      }
     }
     // A length the dictionary states is the one poppler takes: where the
     // "EI" after it is not this one, readers part ways.
@@ -598,8 +639,7 @@ void ContentLexer::read_inline_image(Operation& out) {
       break;
     }
     bool before_ok = at == out.data_begin || is_pdf_whitespace(static_cast<unsigned char>(data_[at - 1]));
-    bool after_ok = at + 2 >= data_.size() || is_pdf_whitespace(static_cast<unsigned char>(data_[at + 2])) ||
-                    is_pdf_delimiter(static_cast<unsigned char>(data_[at + 2]));
+    bool after_ok = ei_ends_for_mupdf(data_, at);
     bool text_follows = true;
     for (size_t k = at + 2; k < data_.size() && k < at + 2 + 32; ++k) {
       unsigned char c = static_cast<unsigned char>(data_[k]);
@@ -632,8 +672,12 @@ bool ContentLexer::next(Operation& out) {
     if (first) out.begin = token.offset;
     first = false;
     if (token.kind == TokenKind::eof) {
-      if (!out.operands.empty()) warn(out.begin, "operands without an operator at the end of the stream");
-      return false;
+      if (out.operands.empty()) return false;
+      // Handed back as an operation with no operator: no reader runs it,
+      // but its strings are in the stream all the same.
+      warn(out.begin, "operands without an operator at the end of the stream");
+      out.end = pos_;
+      return true;
     }
     if (token.kind == TokenKind::keyword) {
       if (token.keyword == "{" || token.keyword == "}" || token.keyword == ")") {
@@ -643,7 +687,7 @@ bool ContentLexer::next(Operation& out) {
       out.op = std::move(token.keyword);
       out.end = pos_;
       if (out.op == "BI") read_inline_image(out);
-      if (dropped_operands) warn(out.begin, "too many operands for '" + out.op + "'; extra ones dropped");
+      if (dropped_operands) warn(out.begin, "more than 4096 operands for '" + out.op + "'; the rest is not read", true);
       return true;
     }
     if (token.kind == TokenKind::array_close || token.kind == TokenKind::dict_close) {

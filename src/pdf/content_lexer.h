@@ -94,6 +94,10 @@ class ContentLexer {
   // Whether more comments were read than were kept.
   bool comments_overflowed() const { return comments_overflowed_; }
 
+  // One past the end of the string (literal or hex) whose '(' or '<' is at
+  // `offset` in `data`, as next() reads it; `offset` when none starts there.
+  static size_t string_end(std::string_view data, size_t offset);
+
  private:
   enum class TokenKind { eof, object, keyword, array_open, array_close, dict_open, dict_close };
   struct Token {

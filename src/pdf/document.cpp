@@ -661,6 +661,7 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
   frame.hidden_images = std::move(page.hidden_images);
   frame.unknown_glyphs = page.unknown_glyphs;
   frame.comments = std::move(page.comments);
+  frame.loose_strings = std::move(page.loose_strings);
   return frame;
 }
 
@@ -896,13 +897,36 @@ bool image_encoded(const ObjectReader& reader, const PdfObject* stream) {
 
 std::string text_of(const PdfObject* string) { return decode_text_string(ObjectReader::string_bytes(string)); }
 
-void collect_strings(const PdfObject* object, const std::string& where, std::vector<Document::StringValue>& out) {
+// The keys whose names are a person's words, not the file's structure: a
+// field's value and default (a radio button's export value, "/Spain"), a
+// widget's state, a choice's options.
+bool names_are_values(std::string_view key) { return key == "V" || key == "DV" || key == "AS" || key == "Opt"; }
+
+// A name read as text (its #xx escapes undone: "Jane#20Doe").
+std::string name_text(const PdfName& name) { return decode_text_string("\xEF\xBB\xBF" + name.GetName()); }
+
+// `reader`, when given, follows references to the names that carry values
+// (other objects are read on their own).
+void collect_strings(const PdfObject* object, const std::string& where, std::vector<Document::StringValue>& out,
+                     const ObjectReader* reader = nullptr) {
+  const auto resolve = [&](const PdfObject* o) { return reader ? reader->resolve(o) : o; };
   std::vector<std::pair<const PdfObject*, std::string>> pending{{object, ""}};
   while (!pending.empty()) {
     auto [o, key] = pending.back();
     pending.pop_back();
     if (!o) continue;
-    if (o->IsString() || o->IsHexString()) {
+    if (o->IsName()) {
+      if (names_are_values(key)) out.push_back({where, name_text(o->GetName()), key, true});
+    } else if (o->IsReference()) {
+      // A value given as an object of its own: a name, or an array of them.
+      const PdfObject* value = names_are_values(key) ? resolve(o) : nullptr;
+      if (value && value->IsName()) out.push_back({where, name_text(value->GetName()), key, true});
+      if (value && value->IsArray()) {
+        for (const PdfObject& item : value->GetArray()) {
+          if (item.IsName()) out.push_back({where, name_text(item.GetName()), key, true});
+        }
+      }
+    } else if (o->IsString() || o->IsHexString()) {
       if (key == "Contents (signature)") {
         // A signature's value is binary (PKCS #7), but its certificates name
         // people and places in clear: a viewer shows them.
@@ -928,6 +952,17 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
         else if (system_info && k == "Ordering" && (value->IsString() || value->IsHexString()) &&
                  names_a_character_collection(text_of(value))) continue;
         else if (carries_text(k)) pending.emplace_back(value, k);
+        // An annotation's appearance states are named by the values its
+        // field takes (a check box's or radio button's export value).
+        if (const PdfObject* ap = k == "AP" ? resolve(value) : nullptr; ap && ap->IsDictionary()) {
+          for (const auto& [kind, entry] : ap->GetDictionary().GetKeys()) {
+            const PdfObject* states = resolve(entry);
+            if (!states || !states->IsDictionary() || states->HasStream()) continue;
+            for (const auto& [state, unused] : states->GetDictionary().GetKeys()) {
+              out.push_back({where, name_text(state), "AP /" + kind.GetName(), true});
+            }
+          }
+        }
       }
     } else if (o->IsArray()) {
       for (const PdfObject& item : o->GetArray()) pending.emplace_back(&item, key);
@@ -2113,7 +2148,7 @@ std::vector<Document::StringValue> Document::strings() try {
   }
   for (const PdfObject* object : all) {
     const std::string where = name_of(object);
-    collect_strings(object, where, out);
+    collect_strings(object, where, out, &reader);
     if (!object->HasStream() || not_text.contains(object)) continue;
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
     // What some dictionary names as its /Metadata is read whatever its own

@@ -219,7 +219,10 @@ class Document {
     std::string object;  // "object 12 0"
     std::string text;
     std::string key;     // the dictionary key it is under ("" in an array)
+    bool name = false;   // a name read as text (a field's value: "/Spain")
   };
+  // Every string of the document (and the names that carry a field's
+  // values: document.cpp, names_are_values), read as text.
   std::vector<StringValue> strings();
 
   // Redact annotations (ISO 32000-1 12.5.6.23): regions marked for

@@ -165,14 +165,19 @@ void Interpreter::run_stream(const PdfObject* stream, const PdfObject* resources
 }
 
 void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resources, uint32_t stream, int depth) {
+  // A form or a Type 3 glyph runs inside an operation of the caller's.
+  const Object* const caller_shown = shown_;
   for (size_t i = 0; i < ops.size() && !stopped_; ++i) {
     if (++operations_ > kMaxOperationsPerPage) {
       stopped_ = true;
       incomplete(stream, ops[i].begin, "page executes more than 2 million operations; reading stopped");
       break;
     }
+    shown_ = nullptr;
     execute(ops[i], static_cast<uint32_t>(i), resources, stream, depth);
+    if (!ops[i].operands.empty()) tell_loose_strings(ops[i], static_cast<uint32_t>(i), stream);
   }
+  shown_ = caller_shown;
 }
 
 bool Interpreter::numbers(const Operation& op, size_t count, double* out, uint32_t stream) {
@@ -288,6 +293,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       warn(stream, op.begin, "operator '" + name + "' needs a string");
       return;
     }
+    shown_ = &op.operands.back();
     show_text(op.operands.back(), op, op_index, 0, stream);
   } else if (name == "TJ") {
     require_text();
@@ -295,6 +301,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       warn(stream, op.begin, "operator 'TJ' needs an array");
       return;
     }
+    shown_ = &op.operands.back();
     uint32_t string_index = 0;
     for (const Object& item : op.operands.back().items) {
       if (item.is_string()) {
@@ -387,6 +394,8 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     ++compatibility_;
   } else if (name == "EX") {
     if (compatibility_ > 0) --compatibility_;
+  } else if (name.empty()) {
+    // Operands the stream ends with (the lexer warned): nothing runs.
   } else if (compatibility_ == 0 && !known_operators().contains(name)) {
     ++unknown_operators_;
     warn(stream, op.begin, "unknown operator '" + name.substr(0, 32) + "'");
@@ -612,6 +621,7 @@ void Interpreter::begin_marked_content(const Operation& op, const PdfObject* res
     if (properties.is_dict()) {
       marked.properties = properties;
     } else if (properties.is_name()) {
+      marked.named = true;
       const PdfObject* named = reader_.get(reader_.get_dict(resources, "Properties"), properties.bytes.c_str());
       if (marked.tag == "OC") off = optional_content_off(named);
       marked.properties = reader_.to_object(named);
@@ -840,16 +850,51 @@ std::shared_ptr<const ParsedForm> Interpreter::form_operations(const PdfObject* 
   return caches_.forms.emplace(form, std::move(parsed)).first->second;
 }
 
+bool Interpreter::tell_budget_left(size_t bytes, uint32_t stream, size_t offset) {
+  if (comments_told_ >= kMaxCommentsPerPage || bytes > kMaxCommentBytesPerPage - comment_bytes_told_) {
+    if (comments_told_ < kMaxCommentsPerPage) {
+      incomplete(stream, offset,
+                 "the page's streams hold more than 2 million comments and strings no operation shows, or 64 MiB of "
+                 "them; the rest is not read");
+    }
+    comments_told_ = kMaxCommentsPerPage;
+    return false;
+  }
+  ++comments_told_;
+  comment_bytes_told_ += bytes;
+  return true;
+}
+
 void Interpreter::tell_comments(const std::vector<Comment>& comments, uint32_t stream) {
   for (const Comment& c : comments) {
-    if (comments_told_ >= kMaxCommentsPerPage || c.text.size() > kMaxCommentBytesPerPage - comment_bytes_told_) {
-      incomplete(stream, c.offset, "the page's streams hold more than 2 million comments or 64 MiB of them; the rest is not read");
-      comments_told_ = kMaxCommentsPerPage;
-      return;
-    }
-    ++comments_told_;
-    comment_bytes_told_ += c.text.size();
+    if (!tell_budget_left(c.text.size(), stream, c.offset)) return;
     consumer_.comment(stream, c);
+  }
+}
+
+void Interpreter::tell_loose_strings(const Operation& op, uint32_t op_index, uint32_t stream) {
+  // Depth first through arrays and dictionaries (the lexer caps their depth).
+  auto visit = [&](const Object& o, const std::string& key, auto&& self) -> void {
+    if (o.is_string()) {
+      if (tell_budget_left(o.bytes.size(), stream, o.offset)) {
+        consumer_.loose_string({stream, op_index, o.offset, o.bytes, key});
+      }
+    } else if (o.is_dict()) {
+      // Keys are names, but a malformed dictionary may hold anything.
+      for (size_t k = 0; k < o.items.size(); ++k) {
+        if (k % 2 == 0 && o.items[k].is_name()) continue;
+        self(o.items[k], k % 2 != 0 ? o.items[k - 1].bytes : std::string(), self);
+      }
+    } else if (o.is_array()) {
+      // A TJ array's strings are shown; anything else in it is not.
+      const bool shown_strings = &o == shown_;
+      for (const Object& item : o.items) {
+        if (!(shown_strings && item.is_string())) self(item, key, self);
+      }
+    }
+  };
+  for (const Object& operand : op.operands) {
+    if (&operand != shown_ || operand.is_array()) visit(operand, std::string(), visit);
   }
 }
 

@@ -69,8 +69,9 @@ class Interpreter {
   // Four times the densest real page we have seen (107,000): each glyph read
   // costs a few hundred bytes here and as much again in the readings.
   static constexpr size_t kMaxGlyphsPerPage = 400'000;
-  // Comments told for one page, a form's for each use (each is held in the
-  // page's reading), and their bytes.
+  // Comments and loose strings (strings no operation shows) told for one
+  // page, a form's for each use (each is held in the page's reading), and
+  // their bytes.
   static constexpr size_t kMaxCommentsPerPage = 2'000'000;
   static constexpr size_t kMaxCommentBytesPerPage = size_t{64} << 20;
   static constexpr int kMaxFormDepth = 16;
@@ -137,6 +138,11 @@ class Interpreter {
   Matrix form_matrix(const PdfObject* form) const;
   std::shared_ptr<const ParsedForm> form_operations(const PdfObject* form, uint32_t stream);
   void tell_comments(const std::vector<Comment>& comments, uint32_t stream);
+  // Tells the consumer the strings of `op` that it did not show.
+  void tell_loose_strings(const Operation& op, uint32_t op_index, uint32_t stream);
+  // Counts `bytes` more told (a comment, a loose string) in the page's
+  // bound; false, with the page incomplete, past it.
+  bool tell_budget_left(size_t bytes, uint32_t stream, size_t offset);
   void run_form(const PdfObject* form, const Matrix& matrix, const PdfObject* resources, int depth);
   void run_annotations(const PdfObject* annots, const PdfObject* page_resources);
   void run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream, const std::string& which,
@@ -185,8 +191,11 @@ class Interpreter {
   bool complete_ = true;
   std::string incomplete_reason_;
   size_t glyphs_ = 0;
-  size_t comments_told_ = 0;
+  size_t comments_told_ = 0;  // and loose strings
   size_t comment_bytes_told_ = 0;
+  // What the operation running shows: its string (Tj ' "), or its array (TJ)
+  // whose strings it shows; nullptr otherwise.
+  const Object* shown_ = nullptr;
 
   GraphicsState state_;
   std::vector<GraphicsState> stack_;

@@ -103,6 +103,19 @@ struct StreamComment {
   std::string text;
 };
 
+// A string a content stream holds that no operation shows: an operand of an
+// operator that takes no string (an unknown one, `(...) 3 Tz`), one too
+// many (`(a) (b) Tj` shows only "b"), or a value inside an operand (an
+// inline dictionary: marked-content properties, an inline image's keys).
+// No viewer draws it; anyone who reads the stream's bytes reads it.
+struct LooseString {
+  uint32_t stream = 0;  // index into PageContent::streams
+  uint32_t op = 0;      // index of its operation in that stream
+  size_t offset = 0;    // of its '(' or '<' in the decoded stream
+  std::string bytes;
+  std::string key;      // the dictionary key it is (in) the value of, "" if none
+};
+
 struct PageContent {
   int number = 0;        // 1-based
   double width = 0;      // as displayed
@@ -121,6 +134,8 @@ struct PageContent {
   // The comments of every stream use walked (a form drawn twice: its
   // comments for each use).
   std::vector<StreamComment> comments;
+  // Likewise the strings no operation shows (LooseString), per use.
+  std::vector<LooseString> loose_strings;
   // The page's own content as read: its /Contents streams, decoded and
   // joined by newlines. GlyphSource offsets of stream 0 point into it.
   std::string content;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "unit/test_pdf.h"
 
@@ -271,6 +272,35 @@ TEST(Check, TheNamesOfDestinationsAreRead) {
   EXPECT_TRUE(has(dests("Spain"), "string"));
   EXPECT_TRUE(has(dests("T#FCrkiye"), "string")) << "a single-byte name, as pdfinfo shows it";
   EXPECT_FALSE(has(dests("section.1"), "string"));
+}
+
+// The names that carry a field's value (a radio button's export value) are
+// read as text, given directly or as objects of their own; names of the
+// file's structure are not ("/Georgia" is a font).
+TEST(Check, NamesThatCarryAFieldsValueAreRead) {
+  const auto widget = [](const std::string& entries, const std::vector<std::string>& more = {}) {
+    std::vector<std::string> objects{"<< /Type /Annot /Subtype /Widget /FT /Btn /T (where) /Rect [72 600 92 620] " +
+                                     entries + " >>"};
+    objects.insert(objects.end(), more.begin(), more.end());
+    return check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET", "<< /Font << /F1 4 0 R >> >>",
+                                     "/Annots [5 0 R]"}},
+                           objects, test::kHelvetica, "<< /Producer (redact tests) >>", "/AcroForm << /Fields [5 0 R] >>"));
+  };
+  const auto names = [](const Report& r) {
+    std::set<std::string> out;
+    for (const Finding& f : r.findings) {
+      if (f.kind == "string" && f.message.find("the name") != std::string::npos) out.insert(f.object);
+    }
+    return out;
+  };
+  EXPECT_EQ(names(widget("/V /Spain /AS /Spain /AP << /N << /Spain 6 0 R /Off 6 0 R >> >>",
+                         {stream_object("0 g 0 0 20 20 re f", "/Subtype /Form /BBox [0 0 20 20]")})),
+            (std::set<std::string>{"object 5 0, /V", "object 5 0, /AS", "object 5 0, /AP /N"}));
+  EXPECT_EQ(names(widget("/V 6 0 R /Opt 7 0 R /AP 8 0 R",
+                         {"/Spain", "[/Leeds /Spain]", "<< /D 9 0 R >>", "<< /Spain#20Visit 10 0 R >>",
+                          stream_object("0 g 0 0 20 20 re f", "/Subtype /Form /BBox [0 0 20 20]")})),
+            (std::set<std::string>{"object 5 0, /V", "object 5 0, /Opt", "object 5 0, /AP /D"}));
+  EXPECT_TRUE(names(widget("/V /Off /AS /Yes /DA (/Georgia 12 Tf 0 g)", {"<< /Type /Font /BaseFont /Georgia >>"})).empty());
 }
 
 TEST(Check, ObjectsNothingRefersToAreRead) {

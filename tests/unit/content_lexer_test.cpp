@@ -104,6 +104,15 @@ TEST(ContentLexer, ArraysAndDictionaries) {
   EXPECT_EQ(dict.find("Missing"), nullptr);
 }
 
+TEST(ContentLexer, AStringEndsWhereTheLexerEndsIt) {
+  const std::string data = "(a (nested) one\\)) <4B 65> (open";
+  EXPECT_EQ(ContentLexer::string_end(data, 0), data.find(" <"));
+  EXPECT_EQ(ContentLexer::string_end(data, data.find('<')), data.find(" (open"));
+  EXPECT_EQ(ContentLexer::string_end(data, data.find("(open")), data.size());
+  EXPECT_EQ(ContentLexer::string_end(data, 2), 2u);  // no string starts there
+  EXPECT_EQ(ContentLexer::string_end(data, data.size() + 5), data.size() + 5);
+}
+
 TEST(ContentLexer, CommentsAreSkipped) {
   auto ops = parse("% a comment (not a string\n1 0 0 1 0 0 cm % trailing\nq");
   ASSERT_EQ(ops.size(), 2u);
@@ -213,13 +222,32 @@ TEST(ContentLexer, AnInlineImageWithoutItsEndLosesTheRest) {
 TEST(ContentLexer, DrawingContentAfterAnEIInsideTheDataHoldsThePage) {
   // poppler and MuPDF read only the bytes the image needs, then take the
   // first "EI": text there is theirs to show (a hostile review's files).
+  // Readers show text outside a text object (a font set before the image),
+  // with operands too many, after garbage that makes them warn, and after
+  // an "EI" glued to the data (LZW, whose length is not computed); MuPDF
+  // reads on past an "EI" glued to what follows (the second review's files).
   const std::string text = " EI Q BT /F1 24 Tf 150 500 Td (Spain) Tj ET q ";
-  for (const std::string& image : {"/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00" + text + "> EI",
-                                   "/W 1 /H 1 /BPC 8 /CS /G /F /A85 ID !!!!!" + text + "~> EI"}) {
+  for (const std::string& image : std::vector<std::string>{
+           "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00" + text + "> EI",
+        "/W 1 /H 1 /BPC 8 /CS /G /F /A85 ID !!!!!" + text + "~> EI",
+        "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 EI (Spain) Tj 0 g > EI",
+        "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 EI BT (a) (Spain) Tj ET > EI",
+        "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 EI <4g> pop BT 0 [(Spain)] TJ ET > EI",
+        "/W 1 /H 1 /BPC 8 /CS /G /F /LZW ID \x80\x0b\x60XEI BT (a) (Spain) Tj ET EI Q",
+           "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00> EIx ( EI BT <5370> Tj ET ) Tz"}) {
     std::vector<LexWarning> warnings;
     parse("BI " + image, &warnings);
     EXPECT_TRUE(std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; }))
         << image;
+  }
+  // A quote operator is one character, which image data spells often: it
+  // counts only in a text object with exactly its operands.
+  for (const std::string data : {"EI (x)'%", "EI BT (x) '"}) {
+    std::vector<LexWarning> warnings;
+    parse("BI /W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 " + data + " > EI Q", &warnings);
+    EXPECT_EQ(std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; }),
+              data.find("BT") != std::string::npos)
+        << data;
   }
   // A key given twice: no length is trusted, and the first "EI" with text
   // after it ends the image, as poppler ends it: the text is read.
@@ -234,7 +262,12 @@ TEST(ContentLexer, TruncatedStringIsReportedNotOverread) {
   auto ops = parse("BT (unterminated Tj", &warnings);
   ASSERT_FALSE(warnings.empty());
   EXPECT_NE(warnings[0].message.find("not terminated"), std::string::npos);
-  EXPECT_EQ(ops.size(), 1u);  // BT; the string has no operator after it
+  // BT, then the string with no operator after it, handed back as an
+  // operation with none: its bytes are in the stream all the same.
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[1].op, "");
+  ASSERT_EQ(ops[1].operands.size(), 1u);
+  EXPECT_EQ(ops[1].operands[0].bytes, "unterminated Tj");
 }
 
 TEST(ContentLexer, UnbalancedClosersAreWarnings) {
@@ -261,7 +294,9 @@ TEST(ContentLexer, DeepNestingIsBoundedWithoutRecursion) {
   std::vector<LexWarning> warnings;
   auto ops = parse(data, &warnings);
   ASSERT_EQ(ops.size(), 1u);
-  EXPECT_FALSE(warnings.empty());
+  // What is not read may hold a string: the page cannot be read in full.
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_TRUE(warnings[0].loses_content);
 }
 
 TEST(ContentLexer, OperandCountIsBounded) {
@@ -272,14 +307,19 @@ TEST(ContentLexer, OperandCountIsBounded) {
   auto ops = parse(data, &warnings);
   ASSERT_EQ(ops.size(), 1u);
   EXPECT_EQ(ops[0].operands.size(), ContentLexer::kMaxOperands);
-  EXPECT_FALSE(warnings.empty());
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_TRUE(warnings[0].loses_content);
 }
 
 TEST(ContentLexer, TrailingOperandsWithoutOperatorAreReported) {
   std::vector<LexWarning> warnings;
-  auto ops = parse("q 1 2 3", &warnings);
-  EXPECT_EQ(ops.size(), 1u);
+  auto ops = parse("q 1 2 (three)", &warnings);
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[1].op, "");
+  EXPECT_EQ(ops[1].operands.size(), 3u);
+  EXPECT_EQ(ops[1].end, 13u);
   ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_FALSE(warnings[0].loses_content);
 }
 
 }  // namespace

@@ -318,6 +318,32 @@ TEST(Interpreter, QuoteOperatorTakesItsLastThreeOperands) {
   EXPECT_NEAR(r.page.glyphs[1].origin.x - r.page.glyphs[0].origin.x, 7.22 + 1, 0.01);  // H's advance + ac
 }
 
+// Strings no operation shows are told, with their operation and offset:
+// operands of operators that take none, extra ones, values inside operands.
+// The strings an operation shows are not, nor are those of a form run by a
+// `Do` told as the `Do`'s.
+TEST(Interpreter, StringsNoOperationShowsAreLoose) {
+  const std::string content =
+      "BT /F1 10 Tf (a) (shown) Tj (b) 100 Tz [(shown) [(c)] <64>] TJ ET\n"
+      "BX (e) xyz EX /Span << /Alt (f) /K [(g)] >> BDC EMC 1 2 (h) \" /Fm0 Do (i) foo";
+  const std::string form = stream_object("BT /F1 10 Tf (shown) Tj (j) Tj ET () TL",
+                                         "/Subtype /Form /BBox [0 0 100 100] /Resources << /Font << /F1 4 0 R >> >>");
+  Read r = read_content(content, {form}, "<< /Font << /F1 4 0 R >> /XObject << /Fm0 5 0 R >> >>");
+  std::string told;
+  for (const LooseString& s : r.page.loose_strings) {
+    told += s.bytes + "@" + std::to_string(s.stream) + ":" + std::to_string(s.op) + " ";
+  }
+  // `<64>` is a TJ array's string, shown; `1 2 (h) "` shows "h"; the
+  // form's `(j) Tj` shows "j" and `() TL` holds an empty loose string.
+  EXPECT_EQ(told, "a@0:2 b@0:3 c@0:4 e@0:7 f@0:9 g@0:9 @1:5 i@0:13 ");
+  for (const LooseString& s : r.page.loose_strings) {
+    if (s.stream == 0) {
+      EXPECT_EQ(content.substr(s.offset, 1 + s.bytes.size()), "(" + s.bytes) << s.offset;
+    }
+  }
+  EXPECT_EQ(r.text(), "shownshowndhshownj");
+}
+
 // What a consumer of the walk sees besides glyphs.
 struct Recorder : ContentConsumer {
   std::vector<std::string> events;
