@@ -184,6 +184,13 @@ struct DocumentPlan {
   std::map<int, std::vector<std::string>> drawn_unchanged;
   bool outlines_match = false;
   std::vector<StringChange> unshown_removed;  // one per comment or loose string holding a match (and object)
+  // Streams no page draws whose comments or loose strings hold a match,
+  // edited in place: by object.
+  struct StreamEdit {
+    bool drop_comments = false;
+    std::map<uint32_t, std::vector<size_t>> emptied;  // by operation: loose strings' offsets
+  };
+  std::map<std::string, StreamEdit> undrawn_edits;
 };
 
 using plan::PageDecision;
@@ -198,6 +205,26 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
                            bool removes) {
   DocumentPlan out;
   Diagnostics diagnostics;
+  // A comment draws nothing, but anyone who reads the stream's bytes reads
+  // it: one holding a match goes, with every comment of its stream. So does
+  // a string no operation shows: one holding a match is emptied. Each is a
+  // string record, once per object however often it is drawn.
+  std::set<std::pair<std::string, size_t>> recorded;
+  auto unshown = [&](std::string_view bytes, const std::string& object, size_t offset, const char* key) {
+    std::vector<match::Match> found;
+    for (const std::string& reading : pdf::comment_readings(bytes)) {
+      if (!(found = matcher.find(normalize::normalized(reading))).empty()) break;
+    }
+    if (found.empty()) return false;
+    if (recorded.emplace(object, offset).second) {
+      const match::Pattern& pattern = matcher.patterns()[found.front().pattern];
+      out.unshown_removed.push_back({object, key, "removed", pattern.category, pattern.id, matcher.exemptions(found.front())});
+    }
+    return true;
+  };
+  const auto loose_text = [](const pdf::LooseString& loose) {
+    return pdf::carries_text(loose.key, pdf::decode_text_string(loose.bytes));
+  };
   for (int number = 1; number <= page_count; ++number) {
     pdf::PageContent page = document.read_page(number, diagnostics);
     const std::string where = "page " + std::to_string(number) + ": ";
@@ -235,31 +262,17 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     if (std::any_of(page.streams.begin(), page.streams.end(), [](const pdf::StreamUse& u) { return !u.annotation.empty(); })) {
       plan.kept_text = kept_page_text(page, removed);
     }
-    // A comment draws nothing, but anyone who reads the stream's bytes
-    // reads it: one holding a match goes, with every comment of its stream.
-    // So does a string no operation shows: one holding a match is emptied.
-    // Each is a string record, once per object however often it is drawn.
-    std::set<std::pair<std::string, size_t>> recorded;
-    auto unshown = [&](std::string_view bytes, uint32_t stream, size_t offset, const char* key) {
-      std::vector<match::Match> found;
-      for (const std::string& reading : pdf::comment_readings(bytes)) {
-        if (!(found = matcher.find(normalize::normalized(reading))).empty()) break;
-      }
-      if (found.empty()) return false;
-      const pdf::StreamUse& use = page.streams[stream];
-      const std::string object = use.object.empty() ? "page " + std::to_string(number) + " content" : use.object;
-      if (recorded.emplace(object, offset).second) {
-        const match::Pattern& pattern = matcher.patterns()[found.front().pattern];
-        out.unshown_removed.push_back({object, key, "removed", pattern.category, pattern.id, matcher.exemptions(found.front())});
-      }
-      return true;
+    const auto object_of = [&](uint32_t stream) {
+      const std::string& object = page.streams[stream].object;
+      return object.empty() ? "page " + std::to_string(number) + " content" : object;
     };
     for (const pdf::StreamComment& comment : page.comments) {
-      if (removes && unshown(comment.text, comment.stream, comment.offset, "comment")) plan.commented.insert(comment.stream);
+      if (removes && unshown(comment.text, object_of(comment.stream), comment.offset, "comment")) {
+        plan.commented.insert(comment.stream);
+      }
     }
     for (const pdf::LooseString& loose : page.loose_strings) {
-      if (removes && pdf::carries_text(loose.key, pdf::decode_text_string(loose.bytes)) &&
-          unshown(loose.bytes, loose.stream, loose.offset, "string")) {
+      if (removes && loose_text(loose) && unshown(loose.bytes, object_of(loose.stream), loose.offset, "string")) {
         plan.emptied[loose.stream][loose.op].push_back(loose.offset);
       }
     }
@@ -285,6 +298,38 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
       out.pages[number] = std::move(page);
     } else {
       out.drawn_unchanged[number] = drawn_streams(page);
+    }
+  }
+  // Streams no page's walk draws (Type 3 glyph procedures, tiling
+  // patterns, soft-mask groups, appearances not shown, forms nothing draws)
+  // are read on their own, as check reads them: their comments and loose
+  // strings holding a match are taken out in place. Nothing they draw
+  // changes, wherever they are drawn.
+  if (removes) {
+    std::set<std::string> drawn;
+    for (const auto& [number, streams] : out.drawn_unchanged) drawn.insert(streams.begin(), streams.end());
+    for (const auto& [number, page] : out.pages) {
+      for (const pdf::StreamUse& use : page.streams) drawn.insert(use.object);
+    }
+    for (const pdf::Document::ContentStream& stream : document.content_streams()) {
+      if (drawn.contains(stream.object)) continue;
+      pdf::PageContent walked;
+      pdf::PageCollector collector(walked);
+      document.walk_stream(stream, collector, diagnostics);
+      for (const pdf::StreamComment& comment : walked.comments) {
+        const std::string& object = walked.streams[comment.stream].object;
+        if (!drawn.contains(object) && unshown(comment.text, object, comment.offset, "comment")) {
+          out.undrawn_edits[object].drop_comments = true;
+        }
+      }
+      for (const pdf::LooseString& loose : walked.loose_strings) {
+        const std::string& object = walked.streams[loose.stream].object;
+        if (!drawn.contains(object) && loose_text(loose) && unshown(loose.bytes, object, loose.offset, "string")) {
+          std::vector<size_t>& offsets = out.undrawn_edits[object].emptied[loose.op];
+          if (std::find(offsets.begin(), offsets.end(), loose.offset) == offsets.end()) offsets.push_back(loose.offset);
+        }
+      }
+      for (const pdf::StreamUse& use : walked.streams) drawn.insert(use.object);
     }
   }
   // Outlines: titles holding a match take the outlines with them.
@@ -463,6 +508,13 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
     if (options.labels) document.add_standard_font(number, kLabelFont, "Helvetica");
     document.set_page_content(number, content);
     document.drop_alternate_appearances(number, boxes, page.page_from_user);
+  }
+  for (const auto& [object, edit] : plan.undrawn_edits) {
+    const std::string content = document.stream_content(object);
+    std::vector<pdf::Comment> comments;
+    const auto ops = pdf::parse_content(content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
+    if (!edit.drop_comments) comments.clear();
+    document.set_stream_content(object, remove_glyphs(content, ops, {}, {}, comments, edit.emptied));
   }
   // Forms the pages no longer draw (originals replaced by copies, or never
   // drawn at all) leave the resources, so the sweep takes them: each page's

@@ -651,6 +651,42 @@ TEST(Redactor, CommentsAFormRepeatsAreBounded) {
   EXPECT_NE(o.reason.find("64 MiB"), std::string::npos) << o.reason;
 }
 
+// Streams no page's walk draws (a Type 3 glyph procedure, a tiling
+// pattern's cell) are read on their own, as check reads them: a comment or
+// a loose string holding a match is taken out in place, on the record,
+// where the document used to be held.
+TEST(Redactor, UnshownTextOfStreamsNoPageDrawsIsTakenOutInPlace) {
+  const std::string type3 =
+      "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] "
+      "/CharProcs << /a 6 0 R >> /Encoding << /Type /Encoding /Differences [65 /a] >> /FirstChar 65 /LastChar 65 "
+      "/Widths [1000] >>";
+  const std::string glyph = stream_object("1000 0 d0 0 0 1000 1000 re f (France) foo % Sent to France\n");
+  const std::string pattern = stream_object("% France\n0 0 5 5 re f",
+                                            "/PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 10 10] /XStep 10 "
+                                            "/YStep 10 /Resources << >>");
+  std::string output;
+  const Outcome o = redact(
+      build_pdf({TestPage{"BT /T3 12 Tf 72 700 Td (A) Tj ET /Pattern cs /P1 scn 0 0 100 100 re f "
+                          "BT /F1 12 Tf 72 650 Td (Hello) Tj ET",
+                          "<< /Font << /F1 4 0 R /T3 5 0 R >> /Pattern << /P1 7 0 R >> >>"}},
+                {type3, glyph, pattern}),
+      &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::multiset<std::string> records;
+  for (const StringChange& c : o.string_changes) records.insert(c.object + " " + c.key);
+  EXPECT_EQ(records, (std::multiset<std::string>{"6 0 string", "6 0 comment", "7 0 comment"}));
+  auto doc = pdf::Document::open(output);
+  size_t streams = 0;
+  for (const pdf::Document::ContentStream& stream : doc->content_streams()) {
+    const std::string content = doc->stream_content(stream.object);
+    EXPECT_EQ(content.find("France"), std::string::npos) << content;
+    EXPECT_EQ(content.find('%'), std::string::npos) << content;
+    ++streams;
+  }
+  EXPECT_EQ(streams, 2u);
+  EXPECT_NE(glyph_text(output, 1).find("Hello"), std::string::npos);
+}
+
 // Resources on the page tree's node, which the pages inherit: the original
 // form, drawn now through its copy, does not stay in the file (check would
 // read its text and hold the document).
