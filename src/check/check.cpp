@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/diagnostics.h"
 #include "core/text.h"
@@ -145,6 +146,9 @@ class Inspector : public pdf::PageCollector {
       paints.push_back({intersection(image.box, state.clip), sequence_++, true, true, {}, state.opaque, state.stream});
     }
   }
+  void name(uint32_t stream, size_t offset, const std::string& name) override {
+    if (names_seen_.insert(name).second) names.push_back({stream, offset, "", name});
+  }
   void begin_marked_content(const pdf::MarkedContent& marked) override {
     // Properties written in the stream are its loose strings.
     if (marked.named) collect(marked.properties, "", marked);
@@ -153,8 +157,10 @@ class Inspector : public pdf::PageCollector {
   std::vector<GlyphFacts> facts;
   std::vector<Paint> paints;
   std::vector<MarkedString> marked_strings;
+  std::vector<MarkedString> names;  // each name the content holds, once
 
  private:
+  std::unordered_set<std::string> names_seen_;
   void collect(const pdf::Object& value, const std::string& key, const pdf::MarkedContent& marked) {
     if (value.is_string()) {
       std::string text = pdf::decode_text_string(value.bytes);
@@ -428,6 +434,13 @@ class Checker {
       if (pdf::carries_text(l.key, pdf::decode_text_string(l.bytes))) {
         match_raw(l.bytes, l.stream, l.offset, "a string no operation shows, in a content stream");
       }
+    }
+    // Names (a tag, a resource's name): run does not rename them, so one
+    // holding a match holds the document.
+    for (const MarkedString& n : inspector.names) {
+      match_string(pdf::decode_text_string("\xEF\xBB\xBF" + n.text), number, "text",
+                   stream_name(page, n.stream) + ", offset " + std::to_string(n.offset),
+                   "a name in a content stream on " + where_page);
     }
 
     // 2. Content hidden from the eye.

@@ -99,6 +99,10 @@ class ContentConsumer {
   // A string no operation shows (LooseString), once per use, after its
   // operation runs.
   virtual void loose_string(const LooseString& string) { (void)string; }
+  // A name an operation holds (a resource's, a marked-content tag, a key or
+  // value in an inline dictionary; `#xx` decoded), after it runs: no viewer
+  // shows it, anyone who reads the stream's bytes reads it.
+  virtual void name(uint32_t stream, size_t offset, const std::string& name) { (void)stream, (void)offset, (void)name; }
   virtual void begin_marked_content(const MarkedContent& marked) { (void)marked; }
   virtual void end_marked_content(uint32_t stream) { (void)stream; }
 };

@@ -175,7 +175,7 @@ void Interpreter::run(const std::vector<Operation>& ops, const PdfObject* resour
     }
     shown_ = nullptr;
     execute(ops[i], static_cast<uint32_t>(i), resources, stream, depth);
-    if (!ops[i].operands.empty()) tell_loose_strings(ops[i], static_cast<uint32_t>(i), stream);
+    if (!ops[i].operands.empty()) tell_operands(ops[i], static_cast<uint32_t>(i), stream);
   }
   shown_ = caller_shown;
 }
@@ -872,17 +872,18 @@ void Interpreter::tell_comments(const std::vector<Comment>& comments, uint32_t s
   }
 }
 
-void Interpreter::tell_loose_strings(const Operation& op, uint32_t op_index, uint32_t stream) {
+void Interpreter::tell_operands(const Operation& op, uint32_t op_index, uint32_t stream) {
   // Depth first through arrays and dictionaries (the lexer caps their depth).
   auto visit = [&](const Object& o, const std::string& key, auto&& self) -> void {
     if (o.is_string()) {
       if (tell_budget_left(o.bytes.size(), stream, o.offset)) {
         consumer_.loose_string({stream, op_index, o.offset, o.bytes, key});
       }
+    } else if (o.is_name()) {
+      if (tell_budget_left(o.bytes.size(), stream, o.offset)) consumer_.name(stream, o.offset, o.bytes);
     } else if (o.is_dict()) {
       // Keys are names, but a malformed dictionary may hold anything.
       for (size_t k = 0; k < o.items.size(); ++k) {
-        if (k % 2 == 0 && o.items[k].is_name()) continue;
         self(o.items[k], k % 2 != 0 ? o.items[k - 1].bytes : std::string(), self);
       }
     } else if (o.is_array()) {

@@ -69,9 +69,9 @@ class Interpreter {
   // Four times the densest real page we have seen (107,000): each glyph read
   // costs a few hundred bytes here and as much again in the readings.
   static constexpr size_t kMaxGlyphsPerPage = 400'000;
-  // Comments and loose strings (strings no operation shows) told for one
-  // page, a form's for each use (each is held in the page's reading), and
-  // their bytes.
+  // Comments, loose strings (strings no operation shows) and names told
+  // for one page, a form's for each use (each may be held in the page's
+  // reading), and their bytes.
   static constexpr size_t kMaxCommentsPerPage = 2'000'000;
   static constexpr size_t kMaxCommentBytesPerPage = size_t{64} << 20;
   static constexpr int kMaxFormDepth = 16;
@@ -138,8 +138,9 @@ class Interpreter {
   Matrix form_matrix(const PdfObject* form) const;
   std::shared_ptr<const ParsedForm> form_operations(const PdfObject* form, uint32_t stream);
   void tell_comments(const std::vector<Comment>& comments, uint32_t stream);
-  // Tells the consumer the strings of `op` that it did not show.
-  void tell_loose_strings(const Operation& op, uint32_t op_index, uint32_t stream);
+  // Tells the consumer the strings of `op` that it did not show, and the
+  // names it holds.
+  void tell_operands(const Operation& op, uint32_t op_index, uint32_t stream);
   // Counts `bytes` more told (a comment, a loose string) in the page's
   // bound; false, with the page incomplete, past it.
   bool tell_budget_left(size_t bytes, uint32_t stream, size_t offset);

@@ -303,6 +303,18 @@ TEST(Check, NamesThatCarryAFieldsValueAreRead) {
   EXPECT_TRUE(names(widget("/V /Off /AS /Yes /DA (/Georgia 12 Tf 0 g)", {"<< /Type /Font /BaseFont /Georgia >>"})).empty());
 }
 
+// A content stream's names (a tag, a resource's name, an inline
+// dictionary's key) are in its bytes for anyone to read.
+TEST(Check, NamesInAContentStreamAreRead) {
+  for (const std::string content : {"/Spain MP", "/Span << /Spain 1 >> BDC EMC", "/Spain#20visit BMC EMC"}) {
+    const Report r = check(build_pdf({TestPage{content + " BT /F1 12 Tf 72 700 Td (Hi) Tj ET"}}));
+    EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+      return f.kind == "text" && f.message.find("a name in a content stream") != std::string::npos;
+    })) << content;
+  }
+  EXPECT_FALSE(has(check(build_pdf({TestPage{"/Span << /MCID 0 >> BDC BT /F1 12 Tf 72 700 Td (Hi) Tj ET EMC"}})), "text"));
+}
+
 TEST(Check, ObjectsNothingRefersToAreRead) {
   // An editor's leftovers, which no viewer shows and anyone reading the
   // file can: a dictionary, a data stream, a form.
