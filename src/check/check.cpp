@@ -607,7 +607,14 @@ class Checker {
   }
 
   void check_strings(pdf::Document& document, const std::string& revision) {
-    for (const pdf::Document::StringValue& s : document.strings()) {
+    // A stream that cannot be decoded is a risk of its own; the rest is read.
+    std::vector<pdf::Document::Unreadable> unreadable;
+    const std::vector<pdf::Document::StringValue> strings = document.strings(&unreadable);
+    for (const pdf::Document::Unreadable& u : unreadable) {
+      add({"unreadable-text", Severity::risk, 0, std::nullopt, (revision.empty() ? "" : revision + ", ") + u.object,
+           u.reason + ": what it holds cannot be checked", "", "", ""});
+    }
+    for (const pdf::Document::StringValue& s : strings) {
       match_string(s.text, 0, "string", (revision.empty() ? "" : revision + ", ") + s.object + (s.key.empty() ? "" : ", /" + s.key),
                    s.key == "Metadata" ? "XMP metadata"
                                        : (s.name ? "the name " : "the string ") +

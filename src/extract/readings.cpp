@@ -364,7 +364,7 @@ PageText by_position(const pdf::PageContent& page) {
           if (gap >= kPositionColumnGap * line[k].size) {
             lines.emplace_back();
             new_blocks.push_back(true);
-          } else if (gap > kSpaceGap * line[k].size) {
+          } else if (gap > kPositionSpaceGap * line[k].size) {
             lines.back().push_back(-1);
           }
         }

@@ -12,7 +12,8 @@
 //   of glyphs whose baselines lie within 0.6 font sizes of each other (a
 //   word raised with Ts, a word drawn later back on its line), each read
 //   along its direction, lines from top to bottom; every line, and every
-//   part of one past `kPositionColumnGap`, a block of its own.
+//   part of one past `kPositionColumnGap`, a block of its own; words split
+//   where pdftotext splits them, `kPositionSpaceGap` apart.
 // - join_letter_spacing: a reading in which runs of single-letter words
 //   ("D E P L O Y M E N T  T O  F R A N C E", letter spacing made with
 //   positioning) are joined, with word breaks where a gap in the run is
@@ -53,6 +54,11 @@ constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters 
 // columns. pdftotext reads "United  States" 1.05 sizes apart as one line and
 // two columns 1.5 sizes apart as two.
 constexpr double kPositionColumnGap = 1.25;
+// Font sizes: pdftotext breaks words this far apart (poppler's
+// minWordBreakSpace): a name kerned 0.12 em from its neighbours in a TJ
+// array, "[(Mr) -120 (Kestrel) -120 (said)] TJ", is a word of its own to
+// it, where the layout reading (kSpaceGap) reads "MrKestrelsaid".
+constexpr double kPositionSpaceGap = 0.1;
 
 PageText content_order(const pdf::PageContent& page);
 PageText by_position(const pdf::PageContent& page);

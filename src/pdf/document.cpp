@@ -2098,7 +2098,7 @@ void Document::remove_outlines() try {
   impl_->translate("removing the outlines");
 }
 
-std::vector<Document::StringValue> Document::strings() try {
+std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* unreadable) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->file_info) roots.push_back(impl_->file_info);
@@ -2168,8 +2168,15 @@ std::vector<Document::StringValue> Document::strings() try {
     try {
       data = reader.decode(object);
     } catch (const PdfError& e) {
-      throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where),
-                  std::string("a data stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + "), so it cannot be read");
+      const std::string why = std::string("a data stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")";
+      if (!unreadable) throw Error(ErrorKind::unsupported, Location(impl_->path, 0, where), why + ", so it cannot be read");
+      unreadable->push_back({where, why});
+      continue;
+    } catch (const Error& e) {
+      // A filter redact does not decode.
+      if (!unreadable) throw;
+      unreadable->push_back({where, e.what()});
+      continue;
     }
     // An ICC profile is read only past the size its header declares: its
     // own tags name the profile ("Japan Color 2001 Coated"), which no reader

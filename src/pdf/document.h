@@ -222,8 +222,14 @@ class Document {
     bool name = false;   // a name read as text (a field's value: "/Spain")
   };
   // Every string of the document (and the names that carry a field's
-  // values: document.cpp, names_are_values), read as text.
-  std::vector<StringValue> strings();
+  // values: document.cpp, names_are_values), read as text. A data stream
+  // that cannot be decoded throws, or with `unreadable` is listed there and
+  // the rest is read.
+  struct Unreadable {
+    std::string object;  // as StringValue::object
+    std::string reason;
+  };
+  std::vector<StringValue> strings(std::vector<Unreadable>* unreadable = nullptr);
 
   // Redact annotations (ISO 32000-1 12.5.6.23): regions marked for
   // redaction, by `redact mark`, a reviewer in a PDF viewer, or another tool.

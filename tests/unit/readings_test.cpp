@@ -135,6 +135,18 @@ TEST(Readings, ContentOrderBreaksWordsInSeparateTextObjectsCloseTogether) {
   EXPECT_EQ(content_order(page).text, "Deployment France");
 }
 
+// Words kerned apart in a TJ array by less than the layout's word gap:
+// pdftotext splits them at 0.1 em, and so does the position reading, where
+// a country between them is found (a hostile review's file).
+TEST(Readings, WordsKernedApartAsPdftotextSplitsThemAreFound) {
+  const pdf::PageContent page =
+      read_content("BT /F1 12 Tf 72 700 Td [(deployed to) -120 (Afghanistan) -120 (in 2019)] TJ ET");
+  EXPECT_EQ(by_position(page).text, "deployed to Afghanistan in 2019");
+  EXPECT_TRUE(some_reading_finds(page, "country"));
+  // Kerning within a word (a few thousandths) splits nothing.
+  EXPECT_EQ(by_position(read_content("BT /F1 12 Tf 72 700 Td [(Af) -40 (gha) 30 (nistan)] TJ ET")).text, "Afghanistan");
+}
+
 // The real corpus's officer-count errors: a transcript's line number, a
 // table's row code, joined to the noun at the start of the next cell. A
 // column-wide gap starts a block in every reading, and no pattern crosses
