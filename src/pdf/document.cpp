@@ -938,6 +938,10 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
       std::string text = text_of(o);
       if (!carries_text(key, text)) continue;
       for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
+      // A string that starts with a byte-order mark, read as bytes too.
+      if (std::string plain = after_byte_order_mark(ObjectReader::string_bytes(o)); !plain.empty()) {
+        out.push_back({where, std::move(plain), key});
+      }
       out.push_back({where, std::move(text), key});
     } else if (o->IsDictionary()) {
       // A signature's /Contents is its binary value: read for its clear runs.

@@ -48,6 +48,19 @@ std::string decode_utf16(std::string_view bytes, bool big_endian) {
 
 }  // namespace
 
+namespace {
+
+std::string pdf_doc_text(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) {
+    const char32_t cp = pdf_doc_encoding(static_cast<unsigned char>(c));
+    append_utf8(out, cp == 0 ? 0xFFFD : cp);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string decode_text_string(std::string_view bytes) {
   if (bytes.starts_with("\xFE\xFF")) return decode_utf16(bytes.substr(2), true);
   if (bytes.starts_with("\xFF\xFE")) return decode_utf16(bytes.substr(2), false);
@@ -63,12 +76,7 @@ std::string decode_text_string(std::string_view bytes) {
     }
     return out;
   }
-  std::string out;
-  for (char c : bytes) {
-    const char32_t cp = pdf_doc_encoding(static_cast<unsigned char>(c));
-    append_utf8(out, cp == 0 ? 0xFFFD : cp);
-  }
-  return out;
+  return pdf_doc_text(bytes);
 }
 
 bool carries_text(std::string_view key) {
@@ -286,9 +294,17 @@ std::vector<std::string> other_readings(const std::string& text) {
   return out;
 }
 
+std::string after_byte_order_mark(std::string_view bytes) {
+  for (std::string_view mark : {"\xFE\xFF", "\xFF\xFE", "\xEF\xBB\xBF"}) {
+    if (bytes.starts_with(mark)) return pdf_doc_text(bytes.substr(mark.size()));
+  }
+  return "";
+}
+
 std::vector<std::string> comment_readings(std::string_view bytes) {
   std::vector<std::string> out{decode_text_string("\xEF\xBB\xBF" + std::string(bytes))};
   if (std::string single = decode_text_string(bytes); single != out[0]) out.push_back(std::move(single));
+  if (std::string plain = after_byte_order_mark(bytes); !plain.empty() && plain != out[0]) out.push_back(std::move(plain));
   for (size_t i = 0, decoded = out.size(); i < decoded; ++i) {
     for (std::string& other : other_readings(out[i])) {
       if (std::find(out.begin(), out.end(), other) == out.end()) out.push_back(std::move(other));

@@ -44,9 +44,16 @@ std::string markup_text(std::string_view xml, std::string_view tag);
 // or a redaction must match besides the string itself.
 std::vector<std::string> other_readings(const std::string& text);
 
-// Every way the bytes of a content stream's comment can be read: as UTF-8
-// and as PDFDocEncoding where the two differ, and the other readings of
-// each (other_readings: "K e s t r e l", control characters taken out).
+// The bytes after a byte-order mark read as PDFDocEncoding, as a reader of
+// the file's bytes sees them ("\xFE\xFF Kestrel " is no UTF-16 text, but
+// says "Kestrel" all the same); "" without a mark.
+std::string after_byte_order_mark(std::string_view bytes);
+
+// Every way the bytes of a content stream's comment (or of a string no
+// operation shows) can be read: as UTF-8 and as PDFDocEncoding where the
+// two differ, the bytes after a byte-order mark as PDFDocEncoding, and the
+// other readings of each (other_readings: "K e s t r e l", control
+// characters taken out).
 std::vector<std::string> comment_readings(std::string_view bytes);
 
 // Whether the value of dictionary key `key` is text a person can read (and

@@ -67,6 +67,16 @@ TEST(TextString, UnicodeForms) {
   EXPECT_EQ(decode_text_string(std::string("\xFE\xFF\xD8\x00", 4)), "\uFFFD");  // lone surrogate
 }
 
+// A byte-order mark before bytes that are no UTF-16 text: a reader of the
+// file's bytes still reads the rest (a hostile review's "\xFE\xFF Kestrel ").
+TEST(TextString, BytesAfterAByteOrderMarkAreReadToo) {
+  EXPECT_EQ(after_byte_order_mark("\xFE\xFF Kestrel "), " Kestrel ");
+  EXPECT_EQ(after_byte_order_mark("\xFF\xFE" "Caf\xE9"), "Caf\u00E9");
+  EXPECT_EQ(after_byte_order_mark("Kestrel"), "");
+  const std::vector<std::string> readings = comment_readings("\xFE\xFF Kestrel ");
+  EXPECT_NE(std::find(readings.begin(), readings.end(), " Kestrel "), readings.end());
+}
+
 TEST(TextString, OnlyKeysThatCarryTextAreText) {
   EXPECT_FALSE(carries_text("Lang", "en-US"));
   EXPECT_FALSE(carries_text("Lang", "cy"));
