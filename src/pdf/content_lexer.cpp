@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -415,14 +416,10 @@ std::optional<size_t> jpeg_length(std::string_view data) {
   return std::nullopt;
 }
 
-// How many bytes an inline image's data takes at the start of `data`, as a
-// reader that decodes it finds (poppler reads that much, then looks for
-// "EI"): the end its first filter marks, or for data with no filter, the
-// rows its size and colours take. nullopt when that cannot be told here (a
-// colour space named in the resources, LZW or CCITT data).
-std::optional<size_t> inline_data_length(const Object& dict, std::string_view data, size_t& inflate_budget) {
-  // A key given twice (readers take different ones), or parameters poppler
-  // rejects (it then reads no data at all): no length to trust.
+// Whether a key is given twice (readers take different ones), or
+// parameters poppler rejects (it then reads no data at all): no length to
+// trust.
+bool has_duplicate_keys(const Object& dict) {
   for (const auto& [full, abbreviation] : {std::pair{"Width", "W"}, {"Height", "H"}, {"BitsPerComponent", "BPC"},
                                            {"ColorSpace", "CS"}, {"Filter", "F"}, {"ImageMask", "IM"},
                                            {"DecodeParms", "DP"}, {"Length", "L"}, {"Decode", "D"}}) {
@@ -430,34 +427,15 @@ std::optional<size_t> inline_data_length(const Object& dict, std::string_view da
     for (size_t i = 0; i + 1 < dict.items.size(); i += 2) {
       count += dict.items[i].bytes == full || dict.items[i].bytes == abbreviation;
     }
-    if (count > 1) return std::nullopt;
+    if (count > 1) return true;
   }
-  const Object* filter = inline_value(dict, "Filter", "F");
-  if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
-  if (filter) {
-    if (!filter->is_name()) return std::nullopt;
-    const std::string& f = filter->bytes;
-    size_t at = std::string_view::npos;
-    if (f == "AHx" || f == "ASCIIHexDecode") {
-      at = data.find('>');
-      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 1);
-    }
-    if (f == "A85" || f == "ASCII85Decode") {
-      at = data.find("~>");
-      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 2);
-    }
-    if (f == "Fl" || f == "FlateDecode") return zlib_length(data, inflate_budget);
-    if (f == "DCT" || f == "DCTDecode") return jpeg_length(data);
-    if (f == "RL" || f == "RunLengthDecode") {
-      for (size_t i = 0; i < data.size();) {
-        const auto n = static_cast<unsigned char>(data[i]);
-        if (n == 128) return i + 1;
-        i += n < 128 ? n + 2 : 2;
-      }
-      return std::nullopt;
-    }
-    return std::nullopt;
-  }
+  return false;
+}
+
+// How many bytes of samples an inline image's size and colours take (its
+// rows, each whole bytes), or nullopt when that cannot be told here (a
+// colour space named in the resources, parameters poppler rejects).
+std::optional<double> sample_bytes(const Object& dict) {
   const Object* width = inline_value(dict, "Width", "W");
   const Object* height = inline_value(dict, "Height", "H");
   const Object* bits = inline_value(dict, "BitsPerComponent", "BPC");
@@ -492,10 +470,140 @@ std::optional<size_t> inline_data_length(const Object& dict, std::string_view da
     }
   }
   if (components == 0 || (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 && bpc != 16)) return std::nullopt;
-  const double row = std::ceil(width->number * components * bpc / 8);
-  const double bytes = row * height->number;
-  if (bytes > static_cast<double>(data.size())) return std::nullopt;
-  return static_cast<size_t>(bytes);
+  return std::ceil(width->number * components * bpc / 8) * height->number;
+}
+
+// The image's one filter's name ("" for none), or nullopt for a chain of
+// filters or parameters (what a decoder then reads is not told here).
+std::optional<std::string> single_filter(const Object& dict) {
+  if (inline_value(dict, "DecodeParms", "DP")) return std::nullopt;
+  const Object* filter = inline_value(dict, "Filter", "F");
+  if (filter && filter->is_array()) {
+    if (filter->items.size() > 1) return std::nullopt;
+    filter = filter->items.empty() ? nullptr : &filter->items[0];
+  }
+  if (!filter) return std::string();
+  if (!filter->is_name()) return std::nullopt;
+  return filter->bytes;
+}
+
+// Where a decoder of an inline image's data stops reading it (poppler's
+// and MuPDF's filters read byte by byte, and only as much as they must):
+// once its one filter, or none, has given the bytes the image needs, or at
+// the filter's end mark, whichever comes first. Both readers then take the
+// first "EI" after it for the image's end. nullopt where that cannot be told
+// exactly: a chain of filters or parameters, JPEG, LZW, CCITT, a key given
+// twice, a size or colour space not read here, data that does not decode.
+std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, size_t& inflate_budget) {
+  if (has_duplicate_keys(dict)) return std::nullopt;
+  const std::optional<std::string> filter = single_filter(dict);
+  const std::optional<double> wanted = sample_bytes(dict);
+  if (!filter || !wanted || *wanted > static_cast<double>(size_t{1} << 40)) return std::nullopt;
+  const auto needed = static_cast<size_t>(*wanted);
+  const std::string& f = *filter;
+  const auto white = [](char c) { return is_pdf_whitespace(static_cast<unsigned char>(c)); };
+  if (f.empty()) return needed <= data.size() ? std::optional<size_t>(needed) : std::nullopt;
+  if (f == "AHx" || f == "ASCIIHexDecode") {
+    size_t digits = 0;
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (data[i] == '>') return i + 1;
+      if (white(data[i])) continue;
+      if (!std::isxdigit(static_cast<unsigned char>(data[i]))) return std::nullopt;
+      if (++digits == 2 * needed) return i + 1;
+    }
+    return std::nullopt;
+  }
+  if (f == "A85" || f == "ASCII85Decode") {
+    size_t produced = 0, group = 0;
+    for (size_t i = 0; i < data.size(); ++i) {
+      const char c = data[i];
+      if (c == '~') return i + 1 < data.size() && data[i + 1] == '>' ? std::optional<size_t>(i + 2) : std::nullopt;
+      if (white(c)) continue;
+      if (c == 'z' && group == 0) {
+        produced += 4;
+      } else if (c >= '!' && c <= 'u') {
+        if (++group < 5) continue;
+        group = 0;
+        produced += 4;
+      } else {
+        return std::nullopt;
+      }
+      if (produced >= needed) return i + 1;
+    }
+    return std::nullopt;
+  }
+  if (f == "RL" || f == "RunLengthDecode") {
+    size_t produced = 0;
+    for (size_t i = 0; i < data.size();) {
+      const auto n = static_cast<unsigned char>(data[i]);
+      if (n == 128) return i + 1;
+      produced += n < 128 ? n + 1 : 257 - n;
+      i += n < 128 ? n + 2 : 2;
+      if (produced >= needed) return i <= data.size() ? std::optional<size_t>(i) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+  if (f == "Fl" || f == "FlateDecode") {
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK) return std::nullopt;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), UINT32_MAX));
+    unsigned char sink[16384];
+    std::optional<size_t> stops;
+    while (inflate_budget > 0) {
+      z.next_out = sink;
+      z.avail_out = static_cast<uInt>(std::min<size_t>(sizeof sink, needed - z.total_out));
+      const uInt asked = z.avail_out;
+      const int status = inflate(&z, Z_NO_FLUSH);
+      inflate_budget -= std::min<size_t>(inflate_budget, asked - z.avail_out);
+      if (status == Z_STREAM_END || z.total_out >= needed) {
+        stops = static_cast<size_t>(z.total_in);
+        break;
+      }
+      if (status != Z_OK) break;
+    }
+    inflateEnd(&z);
+    return stops;
+  }
+  return std::nullopt;
+}
+
+// How many bytes an inline image's data takes at the start of `data`, as a
+// reader that decodes it finds (poppler reads that much, then looks for
+// "EI"): the end its first filter marks, or for data with no filter, the
+// rows its size and colours take. nullopt when that cannot be told here (a
+// colour space named in the resources, LZW or CCITT data).
+std::optional<size_t> inline_data_length(const Object& dict, std::string_view data, size_t& inflate_budget) {
+  if (has_duplicate_keys(dict)) return std::nullopt;
+  const Object* filter = inline_value(dict, "Filter", "F");
+  if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
+  if (filter) {
+    if (!filter->is_name()) return std::nullopt;
+    const std::string& f = filter->bytes;
+    size_t at = std::string_view::npos;
+    if (f == "AHx" || f == "ASCIIHexDecode") {
+      at = data.find('>');
+      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 1);
+    }
+    if (f == "A85" || f == "ASCII85Decode") {
+      at = data.find("~>");
+      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 2);
+    }
+    if (f == "Fl" || f == "FlateDecode") return zlib_length(data, inflate_budget);
+    if (f == "DCT" || f == "DCTDecode") return jpeg_length(data);
+    if (f == "RL" || f == "RunLengthDecode") {
+      for (size_t i = 0; i < data.size();) {
+        const auto n = static_cast<unsigned char>(data[i]);
+        if (n == 128) return i + 1;
+        i += n < 128 ? n + 2 : 2;
+      }
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+  const std::optional<double> bytes = sample_bytes(dict);
+  if (!bytes || *bytes > static_cast<double>(data.size())) return std::nullopt;
+  return static_cast<size_t>(*bytes);
 }
 
 }  // namespace
@@ -572,12 +680,18 @@ void ContentLexer::read_inline_image(Operation& out) {
   if (dict.items.size() % 2 != 0) dict.items.pop_back();
   if (pos_ < data_.size() && is_pdf_whitespace(static_cast<unsigned char>(data_[pos_]))) ++pos_;
   out.data_begin = pos_;
-  // Where the data ends, as a reader that decodes it finds: then the first
-  // "EI" after it ends the image, whatever stands around it (poppler's rule).
-  if (const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_), inflate_budget_)) {
-    out.data_end = pos_ + *length;
-    const size_t at = data_.find("EI", out.data_end);
-    if (draws_after_an_ei(data_, pos_, out.data_end)) {
+  // Where a reader that decodes the data stops reading it: then the first
+  // "EI" after that ends the image, whatever stands around it (poppler's
+  // rule). Where the decoder's stop is told exactly, no "EI" before it can
+  // be taken and none after it is passed over; where only the end of the
+  // first filter is, an "EI" inside the data that drawing content follows
+  // holds the page.
+  const std::optional<size_t> stops = decoder_stops(dict, data_.substr(pos_), inflate_budget_);
+  const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_), inflate_budget_);
+  if (stops || length) {
+    const size_t at = data_.find("EI", pos_ + (stops ? *stops : *length));
+    out.data_end = length ? std::min(pos_ + *length, at) : at == std::string_view::npos ? data_.size() : at;
+    if (!stops && draws_after_an_ei(data_, pos_, out.data_end)) {
       warn(out.begin, "inline image whose data holds an \"EI\" that drawing content follows: readers may end it there; "
                       "the rest of the stream cannot be read", true);
     }

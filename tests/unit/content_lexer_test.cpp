@@ -219,21 +219,52 @@ TEST(ContentLexer, AnInlineImageWithoutItsEndLosesTheRest) {
   EXPECT_FALSE(warnings[0].loses_content);
 }
 
-TEST(ContentLexer, DrawingContentAfterAnEIInsideTheDataHoldsThePage) {
-  // poppler and MuPDF read only the bytes the image needs, then take the
-  // first "EI": text there is theirs to show (a hostile review's files).
-  // Readers show text outside a text object (a font set before the image),
-  // with operands too many, after garbage that makes them warn, and after
-  // an "EI" glued to the data (LZW, whose length is not computed); MuPDF
-  // reads on past an "EI" glued to what follows (the second review's files).
-  const std::string text = " EI Q BT /F1 24 Tf 150 500 Td (Spain) Tj ET q ";
+// poppler and MuPDF read only the bytes the image needs, then take the
+// first "EI" (the hostile reviews' files): where redact can tell where their
+// decoder stops (one filter of ASCIIHex, ASCII85, RunLength or Flate, or
+// none, and a size and colours it reads), it ends the image there too, and
+// text after that "EI" is content it reads, however padded or disguised.
+TEST(ContentLexer, AnInlineImageEndsAtTheFirstEIAfterWhatItsDecoderReads) {
+  const auto shows_spain = [](const std::vector<Operation>& ops) {
+    return std::any_of(ops.begin(), ops.end(), [](const Operation& op) {
+      return op.op == "Tj" && !op.operands.empty() && op.operands.back().bytes == "Spain";
+    });
+  };
+  std::string padding;
+  for (int i = 0; i < 200; ++i) padding += "0 0 m ";
+  const std::string text = " EI Q " + padding + "BT /F1 24 Tf 150 500 Td (a) (Spain) Tj ET q ";
   for (const std::string& image : std::vector<std::string>{
            "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00" + text + "> EI",
-        "/W 1 /H 1 /BPC 8 /CS /G /F /A85 ID !!!!!" + text + "~> EI",
-        "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 EI (Spain) Tj 0 g > EI",
-        "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 EI BT (a) (Spain) Tj ET > EI",
-        "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 EI <4g> pop BT 0 [(Spain)] TJ ET > EI",
-        "/W 1 /H 1 /BPC 8 /CS /G /F /LZW ID \x80\x0b\x60XEI BT (a) (Spain) Tj ET EI Q",
+           "/W 1 /H 1 /BPC 8 /CS /G /F /A85 ID !!!!!" + text + "~> EI",
+           "/W 1 /H 1 /BPC 8 /CS /G /F [/RL] ID \x01\x41\x41" + text + "\x80 EI",
+           "/W 1 /H 1 /BPC 8 /CS /G ID A" + text + "EI"}) {
+    std::vector<LexWarning> warnings;
+    const auto ops = parse("BI " + image, &warnings);
+    EXPECT_TRUE(shows_spain(ops)) << image;
+    EXPECT_FALSE(std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; }))
+        << image;
+  }
+  // Pixel bytes that spell "EI" before the image's rows are read are data.
+  const auto ops = parse("BI /W 4 /H 1 /BPC 8 /CS /G ID xEI( EI BT (Spain) Tj ET");
+  ASSERT_GE(ops.size(), 1u);
+  EXPECT_EQ(ops[0].data_end - ops[0].data_begin, 4u);
+  EXPECT_TRUE(shows_spain(ops));
+}
+
+// Where only the end of the first filter is known (a chain, parameters),
+// or no length at all (LZW), drawing content after an "EI" inside the data
+// holds the page: outside a text object (a font set before the image),
+// with operands too many, after garbage that makes readers warn, after an
+// "EI" glued to the data. MuPDF reads on past an "EI" glued to what follows.
+TEST(ContentLexer, DrawingContentAfterAnEIInsideTheDataHoldsThePage) {
+  const std::string text = " EI Q BT /F1 24 Tf 150 500 Td (Spain) Tj ET q ";
+  for (const std::string& image : std::vector<std::string>{
+           "/W 1 /H 1 /BPC 8 /CS /G /F /AHx /DP << >> ID 00" + text + "> EI",
+           "/W 1 /H 1 /BPC 8 /CS /G /F [/A85 /Fl] ID !!!!!" + text + "~> EI",
+           "/W 1 /H 1 /BPC 8 /CS /G /F /AHx /DP << >> ID 00 EI (Spain) Tj 0 g > EI",
+           "/W 1 /H 1 /BPC 8 /CS /G /F /AHx /DP << >> ID 00 EI BT (a) (Spain) Tj ET > EI",
+           "/W 1 /H 1 /BPC 8 /CS /G /F /AHx /DP << >> ID 00 EI <4g> pop BT 0 [(Spain)] TJ ET > EI",
+           "/W 1 /H 1 /BPC 8 /CS /G /F /LZW ID \x80\x0b\x60XEI BT (a) (Spain) Tj ET EI Q",
            "/W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00> EIx ( EI BT <5370> Tj ET ) Tz"}) {
     std::vector<LexWarning> warnings;
     parse("BI " + image, &warnings);
@@ -244,7 +275,7 @@ TEST(ContentLexer, DrawingContentAfterAnEIInsideTheDataHoldsThePage) {
   // counts only in a text object with exactly its operands.
   for (const std::string data : {"EI (x)'%", "EI BT (x) '"}) {
     std::vector<LexWarning> warnings;
-    parse("BI /W 1 /H 1 /BPC 8 /CS /G /F /AHx ID 00 " + data + " > EI Q", &warnings);
+    parse("BI /W 1 /H 1 /BPC 8 /CS /G /F /AHx /DP << >> ID 00 " + data + " > EI Q", &warnings);
     EXPECT_EQ(std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; }),
               data.find("BT") != std::string::npos)
         << data;
