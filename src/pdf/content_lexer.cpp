@@ -362,29 +362,31 @@ const Object* inline_value(const Object& dict, std::string_view full, std::strin
   return value ? value : dict.find(abbreviation);
 }
 
-// How long a zlib stream at the start of `data` is, read to its end
-// (nullopt when it does not end, is damaged, or inflates to more than the
+// How many bytes of a zlib stream at the start of `data` an inflater reads
+// to give `wanted` bytes, or to its end if it gives fewer (nullopt when it
+// ends first without its end, is damaged, or inflates to more than the
 // bytes `budget` has left, which it spends).
-std::optional<size_t> zlib_length(std::string_view data, size_t& budget) {
+std::optional<size_t> zlib_read(std::string_view data, size_t& budget, size_t wanted = SIZE_MAX) {
   z_stream z{};
   if (inflateInit(&z) != Z_OK) return std::nullopt;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), UINT32_MAX));
   unsigned char sink[16384];
-  std::optional<size_t> length;
+  std::optional<size_t> read;
   while (budget > 0) {
     z.next_out = sink;
-    z.avail_out = sizeof sink;
+    z.avail_out = static_cast<uInt>(std::min<size_t>(sizeof sink, wanted - z.total_out));
+    const uInt asked = z.avail_out;
     const int status = inflate(&z, Z_NO_FLUSH);
-    budget -= std::min(budget, sizeof sink - z.avail_out);
-    if (status == Z_STREAM_END) {
-      length = static_cast<size_t>(z.total_in);
+    budget -= std::min<size_t>(budget, asked - z.avail_out);
+    if (status == Z_STREAM_END || z.total_out >= wanted) {
+      read = static_cast<size_t>(z.total_in);
       break;
     }
     if (status != Z_OK) break;
   }
   inflateEnd(&z);
-  return length;
+  return read;
 }
 
 // How long a JPEG at the start of `data` is, to its end-of-image marker:
@@ -543,28 +545,7 @@ std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, s
     }
     return std::nullopt;
   }
-  if (f == "Fl" || f == "FlateDecode") {
-    z_stream z{};
-    if (inflateInit(&z) != Z_OK) return std::nullopt;
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), UINT32_MAX));
-    unsigned char sink[16384];
-    std::optional<size_t> stops;
-    while (inflate_budget > 0) {
-      z.next_out = sink;
-      z.avail_out = static_cast<uInt>(std::min<size_t>(sizeof sink, needed - z.total_out));
-      const uInt asked = z.avail_out;
-      const int status = inflate(&z, Z_NO_FLUSH);
-      inflate_budget -= std::min<size_t>(inflate_budget, asked - z.avail_out);
-      if (status == Z_STREAM_END || z.total_out >= needed) {
-        stops = static_cast<size_t>(z.total_in);
-        break;
-      }
-      if (status != Z_OK) break;
-    }
-    inflateEnd(&z);
-    return stops;
-  }
+  if (f == "Fl" || f == "FlateDecode") return zlib_read(data, inflate_budget, needed);
   return std::nullopt;
 }
 
@@ -589,7 +570,7 @@ std::optional<size_t> inline_data_length(const Object& dict, std::string_view da
       at = data.find("~>");
       return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 2);
     }
-    if (f == "Fl" || f == "FlateDecode") return zlib_length(data, inflate_budget);
+    if (f == "Fl" || f == "FlateDecode") return zlib_read(data, inflate_budget);
     if (f == "DCT" || f == "DCTDecode") return jpeg_length(data);
     if (f == "RL" || f == "RunLengthDecode") {
       for (size_t i = 0; i < data.size();) {
