@@ -904,7 +904,7 @@ Outcome redact_document(const std::string& input, const std::string& output, con
     for (const pdf::Document::ContentRemoval& r : document->remove_active_content()) {
       outcome.string_changes.push_back({r.object, r.key, "removed", r.what, "", {}});
     }
-    // Comments of content streams holding a match (plan_document).
+    // Comments and loose strings of content streams holding a match (plan_document).
     for (const StringChange& c : plan.unshown_removed) outcome.string_changes.push_back(c);
     // Under a box, an annotation's own text goes too, whatever it says: a
     // viewer's comments panel, a form export or a widget drawn again shows

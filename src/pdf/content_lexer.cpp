@@ -658,7 +658,8 @@ void ContentLexer::read_inline_image(Operation& out) {
       dict.items.push_back(std::move(value));
     }
   }
-  if (dict.items.size() % 2 != 0) dict.items.pop_back();
+  // A key without a value stays: a string there is still in the stream.
+  if (dict.items.size() % 2 != 0) warn(dict.offset, "inline image dictionary has a key without a value");
   if (pos_ < data_.size() && is_pdf_whitespace(static_cast<unsigned char>(data_[pos_]))) ++pos_;
   out.data_begin = pos_;
   // Where a reader that decodes the data stops reading it: then the first

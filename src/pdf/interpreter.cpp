@@ -854,8 +854,8 @@ bool Interpreter::tell_budget_left(size_t bytes, uint32_t stream, size_t offset)
   if (comments_told_ >= kMaxCommentsPerPage || bytes > kMaxCommentBytesPerPage - comment_bytes_told_) {
     if (comments_told_ < kMaxCommentsPerPage) {
       incomplete(stream, offset,
-                 "the page's streams hold more than 2 million comments and strings no operation shows, or 64 MiB of "
-                 "them; the rest is not read");
+                 "the page's streams hold more than 2 million comments, strings no operation shows and names, or "
+                 "64 MiB of them; the rest is not read");
     }
     comments_told_ = kMaxCommentsPerPage;
     return false;
