@@ -617,6 +617,8 @@ class Checker {
     for (const pdf::Document::StringValue& s : strings) {
       match_string(s.text, 0, "string", (revision.empty() ? "" : revision + ", ") + s.object + (s.key.empty() ? "" : ", /" + s.key),
                    s.key == "Metadata" ? "XMP metadata"
+                   : s.key == "XFA"    ? "the XFA form (drawn by Adobe Reader and pdf.js in place of the pages; redact does "
+                                         "not edit it) in " + s.object
                                        : (s.name ? "the name " : "the string ") +
                                              (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object);
     }

@@ -2130,8 +2130,14 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
   }
   // Streams whose bytes are no text: content (walked by the interpreter),
   // fonts, glyph procedures, CMaps, images, colour profiles, functions.
-  std::set<const PdfObject*> not_text, metadata;
+  std::set<const PdfObject*> not_text, metadata, xfa;
   for (const PdfObject* object : all) metadata.insert(reader.get(object, "Metadata"));
+  // An XFA form's packets (one stream, or names and streams in turn), which
+  // Adobe Reader and pdf.js draw in place of the pages.
+  if (const PdfObject* packets = reader.get(reader.get_dict(impl_->pdf.GetCatalog(), "AcroForm"), "XFA")) {
+    xfa.insert(packets);
+    for (size_t k = 0; k < reader.size(packets); ++k) xfa.insert(reader.item(packets, k));
+  }
   for (const PdfObject* page : impl_->pages) {
     const PdfObject* contents = reader.get(page, "Contents");
     not_text.insert(contents);
@@ -2197,7 +2203,7 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
     }
     for (const std::string& reading : data_as_texts(data)) {
       const bool xml = type == "Metadata" || reading.find('<') < 64;
-      const std::string key = type == "Metadata" ? "Metadata" : "(stream)";
+      const std::string key = type == "Metadata" ? "Metadata" : xfa.contains(object) ? "XFA" : "(stream)";
       if (xml) {
         out.push_back({where, markup_text(reading, " "), key});
         out.push_back({where, markup_text(reading, ""), key});

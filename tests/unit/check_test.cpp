@@ -303,6 +303,17 @@ TEST(Check, NamesThatCarryAFieldsValueAreRead) {
   EXPECT_TRUE(names(widget("/V /Off /AS /Yes /DA (/Georgia 12 Tf 0 g)", {"<< /Type /Font /BaseFont /Georgia >>"})).empty());
 }
 
+// An XFA form's packets (which Adobe Reader and pdf.js draw in place of the
+// pages) are read, and named as the XFA form.
+TEST(Check, AnXfaFormsDataIsReadAndNamed) {
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Please wait) Tj ET"}},
+                                   {stream_object("<xfa:datasets><data><dest>Spain</dest></data></xfa:datasets>")},
+                                   test::kHelvetica, "<< /Producer (t) >>", "/AcroForm << /Fields [] /XFA [(datasets) 5 0 R] >>"));
+  EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+    return f.kind == "string" && f.object == "object 5 0, /XFA" && f.message.find("the XFA form") != std::string::npos;
+  }));
+}
+
 // A content stream's names (a tag, a resource's name, an inline
 // dictionary's key) are in its bytes for anyone to read.
 TEST(Check, NamesInAContentStreamAreRead) {
