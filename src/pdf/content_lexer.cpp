@@ -490,13 +490,21 @@ std::optional<std::string> single_filter(const Object& dict) {
 }
 
 // Where a decoder of an inline image's data stops reading it (poppler's
-// and MuPDF's filters read byte by byte, and only as much as they must):
-// once its one filter, or none, has given the bytes the image needs, or at
-// the filter's end mark, whichever comes first. Both readers then take the
-// first "EI" after it for the image's end. nullopt where that cannot be told
-// exactly: a chain of filters or parameters, JPEG, LZW, CCITT, a key given
-// twice, a size or colour space not read here, data that does not decode.
-std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, size_t& inflate_budget) {
+// and MuPDF's ASCIIHex, ASCII85 and RunLength filters read byte by byte,
+// and only as much as they must): once its one filter, or none, has given
+// the bytes the image needs, or at the filter's end mark, whichever comes
+// first. Both readers then take the first "EI" after it for the image's
+// end. For Flate, where the first of them may stop (not exact). nullopt
+// where that cannot be told: a chain of filters or parameters, JPEG, LZW,
+// CCITT, a key given twice, a size or colour space not read here, data
+// that does not decode.
+struct DecoderStop {
+  size_t at = 0;
+  // Where both readers stop; else only where the first may (Flate: poppler
+  // reads a stored block whole, MuPDF to the end of the zlib stream).
+  bool exact = true;
+};
+std::optional<DecoderStop> decoder_stops(const Object& dict, std::string_view data, size_t& inflate_budget) {
   if (has_duplicate_keys(dict)) return std::nullopt;
   const std::optional<std::string> filter = single_filter(dict);
   const std::optional<double> wanted = sample_bytes(dict);
@@ -504,14 +512,14 @@ std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, s
   const auto needed = static_cast<size_t>(*wanted);
   const std::string& f = *filter;
   const auto white = [](char c) { return is_pdf_whitespace(static_cast<unsigned char>(c)); };
-  if (f.empty()) return needed <= data.size() ? std::optional<size_t>(needed) : std::nullopt;
+  if (f.empty()) return needed <= data.size() ? std::optional<DecoderStop>(DecoderStop{needed}) : std::nullopt;
   if (f == "AHx" || f == "ASCIIHexDecode") {
     size_t digits = 0;
     for (size_t i = 0; i < data.size(); ++i) {
-      if (data[i] == '>') return i + 1;
+      if (data[i] == '>') return DecoderStop{i + 1};
       if (white(data[i])) continue;
       if (!std::isxdigit(static_cast<unsigned char>(data[i]))) return std::nullopt;
-      if (++digits == 2 * needed) return i + 1;
+      if (++digits == 2 * needed) return DecoderStop{i + 1};
     }
     return std::nullopt;
   }
@@ -519,7 +527,7 @@ std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, s
     size_t produced = 0, group = 0;
     for (size_t i = 0; i < data.size(); ++i) {
       const char c = data[i];
-      if (c == '~') return i + 1 < data.size() && data[i + 1] == '>' ? std::optional<size_t>(i + 2) : std::nullopt;
+      if (c == '~') return i + 1 < data.size() && data[i + 1] == '>' ? std::optional<DecoderStop>(DecoderStop{i + 2}) : std::nullopt;
       if (white(c)) continue;
       if (c == 'z' && group == 0) {
         produced += 4;
@@ -530,7 +538,7 @@ std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, s
       } else {
         return std::nullopt;
       }
-      if (produced >= needed) return i + 1;
+      if (produced >= needed) return DecoderStop{i + 1};
     }
     return std::nullopt;
   }
@@ -538,14 +546,17 @@ std::optional<size_t> decoder_stops(const Object& dict, std::string_view data, s
     size_t produced = 0;
     for (size_t i = 0; i < data.size();) {
       const auto n = static_cast<unsigned char>(data[i]);
-      if (n == 128) return i + 1;
+      if (n == 128) return DecoderStop{i + 1};
       produced += n < 128 ? n + 1 : 257 - n;
       i += n < 128 ? n + 2 : 2;
-      if (produced >= needed) return i <= data.size() ? std::optional<size_t>(i) : std::nullopt;
+      if (produced >= needed) return i <= data.size() ? std::optional<DecoderStop>(DecoderStop{i}) : std::nullopt;
     }
     return std::nullopt;
   }
-  if (f == "Fl" || f == "FlateDecode") return zlib_read(data, inflate_budget, needed);
+  if (f == "Fl" || f == "FlateDecode") {
+    const std::optional<size_t> at = zlib_read(data, inflate_budget, needed);
+    return at ? std::optional<DecoderStop>(DecoderStop{*at, false}) : std::nullopt;
+  }
   return std::nullopt;
 }
 
@@ -595,15 +606,18 @@ namespace {
 // `data`'s byte range [begin, end): a reader that stops decoding an inline
 // image sooner than here (poppler and MuPDF read only what the image
 // needs) takes the first "EI" after where it stops for the image's end, and
-// what follows for content. After each such "EI" the next 64 operations
-// are read as readers read them, past any warning and unknown operator, in
-// a text object or not: `Tj` or `TJ` showing a string (its last operand, or
-// one in the array), or `Do` drawing a named form, is drawing (and ' or "
-// in a text object with exactly their operands). Image data read so is
-// garbage, in which a string shown by an operator standing alone is rare;
-// 4 MiB of such reading at most, and 4,096 of them, past which it is true.
-bool draws_after_an_ei(std::string_view data, size_t begin, size_t end) {
-  constexpr int kOperationsRead = 64;
+// what follows for content. After each such "EI" the next `operations`
+// that start before `content_end` (by default `end`: what follows is read
+// as content) are read as readers read them, past any warning
+// and unknown operator, in a text object or not: `Tj` or `TJ` showing a
+// string (its last operand, or one in the array), or `Do` drawing a named
+// form, is drawing (and ' or " in a text object with exactly their
+// operands). Image data read so is garbage, in which a string shown by an
+// operator standing alone is rare; 4 MiB of such reading at most, and 4,096
+// of them, past which it is true.
+bool draws_after_an_ei(std::string_view data, size_t begin, size_t end, size_t operations = 64,
+                       size_t content_end = 0) {
+  if (content_end < end) content_end = end;
   size_t read = 0, seen = 0;
   for (size_t at = data.find("EI", begin); at != std::string_view::npos && at < end; at = data.find("EI", at + 1)) {
     if (++seen > 4096 || read > (size_t{4} << 20)) return true;
@@ -611,7 +625,8 @@ bool draws_after_an_ei(std::string_view data, size_t begin, size_t end) {
     ContentLexer lexer(data.substr(at + 2, until - (at + 2)));
     Operation op;
     bool in_text = false;  // after a BT with no operand
-    for (int n = 0; n < kOperationsRead && lexer.next(op); ++n) {
+    // Only what starts before `end`: what follows it is read as content.
+    for (size_t n = 0; n < operations && lexer.next(op) && at + 2 + op.begin < content_end; ++n) {
       const std::vector<Object>& o = op.operands;
       if (op.op == "BT" && o.empty()) in_text = true;
       if (o.empty()) continue;
@@ -668,12 +683,22 @@ void ContentLexer::read_inline_image(Operation& out) {
   // be taken and none after it is passed over; where only the end of the
   // first filter is, an "EI" inside the data that drawing content follows
   // holds the page.
-  const std::optional<size_t> stops = decoder_stops(dict, data_.substr(pos_), inflate_budget_);
+  const std::optional<DecoderStop> stop = decoder_stops(dict, data_.substr(pos_), inflate_budget_);
   const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_), inflate_budget_);
-  if (stops || length) {
-    const size_t at = data_.find("EI", pos_ + (stops ? *stops : *length));
+  const bool exact = stop && stop->exact;
+  if (exact || length) {
+    const size_t at = data_.find("EI", pos_ + (exact ? stop->at : *length));
     out.data_end = length ? std::min(pos_ + *length, at) : at == std::string_view::npos ? data_.size() : at;
-    if (!stops && draws_after_an_ei(data_, pos_, out.data_end)) {
+    // Flate: the end is MuPDF's (the zlib stream's); poppler may stop from
+    // where the image's bytes are out, so every "EI" from there is judged,
+    // however far the content after it runs (normally only the stream's
+    // check value lies there).
+    // What lies before the "EI" taken is read by no rule here.
+    const size_t taken = at == std::string_view::npos ? data_.size() : at;
+    const bool drawing = exact  ? false
+                         : stop ? draws_after_an_ei(data_, pos_ + stop->at, taken, SIZE_MAX)
+                                : draws_after_an_ei(data_, pos_, taken);
+    if (drawing) {
       warn(out.begin, "inline image whose data holds an \"EI\" that drawing content follows: readers may end it there; "
                       "the rest of the stream cannot be read", true);
     }
@@ -683,7 +708,7 @@ void ContentLexer::read_inline_image(Operation& out) {
     if (at != std::string_view::npos && !ei_ends_for_mupdf(data_, at)) {
       size_t next = data_.find("EI", at + 2);
       while (next != std::string_view::npos && !ei_ends_for_mupdf(data_, next)) next = data_.find("EI", next + 2);
-      if (next != std::string_view::npos && draws_after_an_ei(data_, next, next + 1)) {
+      if (next != std::string_view::npos && draws_after_an_ei(data_, next, next + 1, 64, data_.size())) {
         warn(out.begin, "inline image ending at an \"EI\" glued to what follows, which readers read differently: "
                         "the rest of the stream cannot be read", true);
       }

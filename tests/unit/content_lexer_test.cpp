@@ -251,6 +251,48 @@ TEST(ContentLexer, AnInlineImageEndsAtTheFirstEIAfterWhatItsDecoderReads) {
   EXPECT_TRUE(shows_spain(ops));
 }
 
+// A zlib stream of one stored block holding `data` as it is.
+std::string stored_zlib(const std::string& data) {
+  std::string out = "\x78\x01\x01";
+  const auto n = static_cast<uint16_t>(data.size());
+  out += static_cast<char>(n & 0xFF);
+  out += static_cast<char>(n >> 8);
+  out += static_cast<char>(~n & 0xFF);
+  out += static_cast<char>((~n >> 8) & 0xFF);
+  out += data;
+  const uLong check = adler32(adler32(0, nullptr, 0), reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((check >> shift) & 0xFF);
+  return out;
+}
+
+// Flate: poppler reads a stored block whole, MuPDF to the end of the zlib
+// stream, so the image ends after the stream (the third review's files);
+// an "EI" inside the stream after the image's bytes, which poppler may take,
+// holds the page if drawing content follows it, however far.
+TEST(ContentLexer, AFlateImageEndsAfterItsStreamAndAnEIInsideItIsJudged) {
+  const auto shows_spain = [](const std::vector<Operation>& ops) {
+    return std::any_of(ops.begin(), ops.end(), [](const Operation& op) {
+      return op.op == "Tj" && !op.operands.empty() && op.operands.back().bytes == "Spain";
+    });
+  };
+  const auto loses = [](const std::vector<LexWarning>& warnings) {
+    return std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; });
+  };
+  std::vector<LexWarning> warnings;
+  const std::string fake = std::string(4, '\0') + " EI BI /W 61 /H 1 /BPC 8 /CS /G ID ";
+  auto ops = parse("BI /W 4 /H 1 /BPC 8 /CS /G /F /Fl ID " + stored_zlib(fake) + " EI Q BT (Spain) Tj ET q 0 0 m EI Q",
+                   &warnings);
+  EXPECT_TRUE(shows_spain(ops));
+  EXPECT_FALSE(loses(warnings));
+  std::string padding;
+  for (int i = 0; i < 200; ++i) padding += "0 0 m ";
+  warnings.clear();
+  parse("BI /W 4 /H 1 /BPC 8 /CS /G /F /Fl ID " + stored_zlib(std::string(4, '\0') + " EI " + padding + "BT (Spain) Tj ET ") +
+            " EI Q",
+        &warnings);
+  EXPECT_TRUE(loses(warnings));
+}
+
 // Where only the end of the first filter is known (a chain, parameters),
 // or no length at all (LZW), drawing content after an "EI" inside the data
 // holds the page: outside a text object (a font set before the image),
