@@ -268,6 +268,7 @@ ContentLexer::Token ContentLexer::read_token() {
     token.kind = TokenKind::object;
     token.object.kind = Object::Kind::number;
     token.object.number = number;
+    token.object.real = word.find('.') != std::string::npos;
   } else if (word == "true" || word == "false") {
     token.kind = TokenKind::object;
     token.object.kind = Object::Kind::boolean;
@@ -443,8 +444,10 @@ std::optional<double> sample_bytes(const Object& dict) {
   const Object* bits = inline_value(dict, "BitsPerComponent", "BPC");
   const Object* mask = inline_value(dict, "ImageMask", "IM");
   const Object* space = inline_value(dict, "ColorSpace", "CS");
+  const Object* decode = inline_value(dict, "Decode", "D");
   const bool stencil = mask && mask->kind == Object::Kind::boolean && mask->boolean;
-  const auto whole = [](const Object* o) { return o && o->is_number() && o->number == std::floor(o->number); };
+  // poppler wants integers: "8.0" is a real, and it rejects the image.
+  const auto whole = [](const Object* o) { return o && o->is_number() && !o->real && o->number == std::floor(o->number); };
   if (!whole(width) || !whole(height) || width->number < 1 || height->number < 1 || width->number > 1e6 ||
       height->number > 1e6 || (bits && !whole(bits)) || (stencil && bits && bits->number != 1)) {
     return std::nullopt;
@@ -472,6 +475,18 @@ std::optional<double> sample_bytes(const Object& dict) {
     }
   }
   if (components == 0 || (bpc != 1 && bpc != 2 && bpc != 4 && bpc != 8 && bpc != 16)) return std::nullopt;
+  // A /Decode poppler rejects (it then reads no data and resumes at the
+  // first "EI" inside it): no array, or for a colour image, not two numbers
+  // a component.
+  if (decode && decode->kind != Object::Kind::null) {
+    if (!decode->is_array()) return std::nullopt;
+    const auto number = [](const Object& o) { return o.is_number(); };
+    const auto wanted = static_cast<size_t>(2 * components);
+    if (!stencil && (decode->items.size() < wanted ||
+                     !std::all_of(decode->items.begin(), decode->items.begin() + static_cast<long>(wanted), number))) {
+      return std::nullopt;
+    }
+  }
   return std::ceil(width->number * components * bpc / 8) * height->number;
 }
 

@@ -29,6 +29,7 @@ struct Object {
   Kind kind = Kind::null;
   bool boolean = false;
   bool hex = false;           // a string written as <...>
+  bool real = false;          // a number written with a '.' ("8.0" is no integer)
   double number = 0;
   std::string bytes;          // string bytes, or a name without its '/' (#xx decoded)
   std::vector<Object> items;  // array items; for a dict, key (name) and value alternate

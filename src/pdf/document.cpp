@@ -719,7 +719,10 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
       fail(where, detail::budget_spent_message(overspent));  // before decoding anything
       return page;
     }
-    // Content: all /Contents streams, joined by a newline (7.8.2).
+    // Content: all /Contents streams, joined (7.8.2) by a space, as MuPDF
+    // joins them: a token ends at a stream's end, but a comment a stream
+    // ends with, with no end of line, runs on into the next stream's first
+    // line, as poppler and MuPDF read it (a newline would draw that line).
     std::string content;
     const PdfObject* contents = reader.get(dict, "Contents");
     std::vector<const PdfObject*> streams;
@@ -736,7 +739,7 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
       try {
         std::string cut_short;
         content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
-        content += '\n';
+        content += ' ';
         if (!cut_short.empty()) diagnostics.warn(Location{impl_->path, number, "object " + ObjectReader::id(stream)}, cut_short);
       } catch (const PdfError& e) {
         fail(Location{impl_->path, number, "object " + ObjectReader::id(stream)},

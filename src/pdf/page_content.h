@@ -137,7 +137,7 @@ struct PageContent {
   // Likewise the strings no operation shows (LooseString), per use.
   std::vector<LooseString> loose_strings;
   // The page's own content as read: its /Contents streams, decoded and
-  // joined by newlines. GlyphSource offsets of stream 0 point into it.
+  // joined by spaces. GlyphSource offsets of stream 0 point into it.
   std::string content;
   // False when some content could not be read (a stream that does not
   // decode, a form that loops, a limit reached): the glyphs are then not

@@ -133,7 +133,14 @@ std::string markup_text(std::string_view xml, std::string_view tag) {
   bool in_tag = false;
   for (size_t i = 0; i < xml.size(); ++i) {
     const char c = xml[i];
-    if (c == '<') {
+    if (c == '<' && xml.substr(i).starts_with("<![CDATA[")) {
+      // A CDATA section is text, as it stands: what it holds is read, and
+      // it parts no word ("Kes<![CDATA[trel]]>" is one).
+      const size_t end = xml.find("]]>", i + 9);
+      const size_t stop = end == std::string_view::npos ? xml.size() : end;
+      out.append(xml.substr(i + 9, stop - (i + 9)));
+      i = end == std::string_view::npos ? xml.size() : end + 2;
+    } else if (c == '<') {
       in_tag = true;
       out += tag;
     } else if (c == '>') {

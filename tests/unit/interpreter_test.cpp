@@ -310,6 +310,17 @@ TEST(Interpreter, ContentsArrayStreamsAreConcatenated) {
   EXPECT_TRUE(r.page.complete);
 }
 
+// Content streams are joined as MuPDF joins them, by a space: a comment a
+// stream ends with, with no end of line, runs on into the next stream's
+// first line, which neither poppler nor MuPDF draws (the fourth review's
+// file: a newline there made redact draw it, and its output showed it).
+TEST(Interpreter, ACommentAStreamEndsWithRunsIntoTheNextStream) {
+  const std::string first = stream_object("BT /F1 10 Tf (Hi) Tj ET % note");
+  const std::string second = stream_object("BT /F1 10 Tf (No) Tj ET\nBT /F1 10 Tf (Ok) Tj ET");
+  Read r = read(build_pdf({TestPage{"", "<< /Font << /F1 4 0 R >> >>", "/Contents [5 0 R 6 0 R]"}}, {first, second}));
+  EXPECT_EQ(r.text(), "HiOk");
+}
+
 // Regression: `99 3 1 (text) "` was read with aw 99 and ac 3, spreading the
 // word out; the spec and poppler take the last three operands.
 TEST(Interpreter, QuoteOperatorTakesItsLastThreeOperands) {

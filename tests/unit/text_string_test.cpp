@@ -50,6 +50,11 @@ TEST(TextString, OtherReadingsOfMarkupEscapesAndBase64) {
   EXPECT_TRUE(has(other_readings("<p>Ber<span>lin</span></p>"), "Berlin"));
   EXPECT_TRUE(has(other_readings("<p>Ber<span>lin</span></p>"), " Ber lin  "));
   EXPECT_TRUE(has(other_readings("Ber&#108;in &amp; co"), "Berlin & co"));
+  // A CDATA section is text as it stands, and parts no word (an XFA form's
+  // field value: the fourth review's file).
+  EXPECT_EQ(markup_text("<name><![CDATA[Kestrel]]></name>", " "), " Kestrel ");
+  EXPECT_EQ(markup_text("<v>Kes<![CDATA[trel <b>]]></v>", ""), "Kestrel <b>");
+  EXPECT_EQ(markup_text("<v><![CDATA[open", ""), "open");
   EXPECT_TRUE(has(other_readings("http://example.com/%42erlin"), "http://example.com/Berlin"));
   // Base64 of "bplist00 ... Comment Berlin Xi ...": the printable runs.
   const std::vector<std::string> b64 = other_readings("YnBsaXN0MDDUAQIDBAVDb21tZW50IEJlcmxpbiBYaQ==");
