@@ -36,6 +36,22 @@ def run(*args):
     return subprocess.run(list(args), capture_output=True, text=True)
 
 
+def page_with_form(content, form, page_extra=b"", more=()):
+    """A page drawing `content` (Flate) and the form Fm0 (`form`, Flate),
+    in Helvetica; `more` objects from 7 on."""
+    return write_pdf([
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R " + page_extra +
+            b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> >>"),
+        (4, stream(b"/Filter /FlateDecode", flate(content))),
+        (5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
+        (6, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+                   b"/Filter /FlateDecode", flate(form))),
+        *more,
+    ])
+
+
 def commented_pdf():
     """Page text with no match; the term only in comments: of the page's
     content (one inside a TJ array), of a form it draws, of a link's
@@ -45,15 +61,7 @@ def commented_pdf():
                b"0 -20 Td [(Second) -250 % Kestrel inside an array\n (line)] TJ ET\n/Fm0 Do\n")
     form = (b"BT /F1 12 Tf 72 600 Td (Form text) Tj ET % Kestrel in a form\n")
     appearance = b"% Kestrel in an appearance\n0 0 1 rg 0 0 100 20 re f\n"
-    return write_pdf([
-        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
-        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Annots [7 0 R] "
-            b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> >>"),
-        (4, stream(b"/Filter /FlateDecode", flate(content))),
-        (5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
-        (6, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
-                   b"/Filter /FlateDecode", flate(form))),
+    return page_with_form(content, form, b"/Annots [7 0 R] ", [
         (7, b"<< /Type /Annot /Subtype /Link /Rect [72 100 172 120] /Border [0 0 0] /AP << /N 8 0 R >> >>"),
         (8, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 100 20]", appearance)),
     ])
@@ -68,15 +76,7 @@ def loose_pdf():
                b"BX (Kestrel three) xyz EX\n"
                b"/Span << /Alt (Kestrel four) >> BDC BT /F1 12 Tf 72 660 Td (Third line) Tj ET EMC\n/Fm0 Do\n")
     form = b"BT /F1 12 Tf 72 600 Td (Form text) Tj ET (Kestrel five) 0 TL\n"
-    return write_pdf([
-        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
-        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
-        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> >>"),
-        (4, stream(b"/Filter /FlateDecode", flate(content))),
-        (5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
-        (6, stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>", form)),
-    ])
+    return page_with_form(content, form)
 
 
 def radio_pdf():
