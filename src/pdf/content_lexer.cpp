@@ -636,7 +636,11 @@ bool draws_after_an_ei(std::string_view data, size_t begin, size_t end, size_t o
   size_t read = 0, seen = 0;
   for (size_t at = data.find("EI", begin); at != std::string_view::npos && at < end; at = data.find("EI", at + 1)) {
     if (++seen > 4096 || read > (size_t{4} << 20)) return true;
-    const size_t until = std::min(data.size(), std::max(end, at + 2) + 4096);
+    // A window of 4 KiB after the "EI" (64 operations of garbage fit in
+    // it; a string opened in image data may run for megabytes), or to the
+    // end of what is judged when every operation counts.
+    const size_t reach = operations == SIZE_MAX ? std::max(content_end, at + 2) : at + 2;
+    const size_t until = std::min(data.size(), reach + 4096);
     ContentLexer lexer(data.substr(at + 2, until - (at + 2)));
     Operation op;
     bool in_text = false;  // after a BT with no operand

@@ -301,6 +301,46 @@ TEST(ContentLexer, AFlateImageEndsAfterItsStreamAndAnEIInsideItIsJudged) {
   EXPECT_TRUE(loses(warnings));
 }
 
+// ASCII85 of `data` (no "z" groups), ended by "~>".
+std::string ascii85(const std::string& data) {
+  std::string out;
+  for (size_t i = 0; i < data.size(); i += 4) {
+    uint32_t word = 0;
+    const size_t n = std::min<size_t>(4, data.size() - i);
+    for (size_t k = 0; k < 4; ++k) word = word << 8 | (k < n ? static_cast<unsigned char>(data[i + k]) : 0);
+    char group[5];
+    for (int k = 4; k >= 0; --k, word /= 85) group[k] = static_cast<char>('!' + word % 85);
+    out.append(group, n + 1);
+    if (i % 64 == 60) out += '\n';
+  }
+  return out + "~>";
+}
+
+// Regression: qpdf's large-inline-image, 2 MB of ASCII85 over Flate with
+// some 170 "EI"s in it, was held: a string opened in the data ran for
+// megabytes after each, and the reading's cap said "drawing". Each "EI" is
+// judged on the 4 KiB after it.
+TEST(ContentLexer, ALargeChainedImageWithEIsInItsDataIsNotHeld) {
+  std::string pixels(600 * 400 * 3, '\0');
+  uint32_t seed = 12345;
+  for (char& c : pixels) c = static_cast<char>((seed = seed * 1103515245 + 12345) >> 16);
+  uLongf size = compressBound(static_cast<uLong>(pixels.size()));
+  std::string packed(size, '\0');
+  ASSERT_EQ(compress(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(pixels.data()),
+                     static_cast<uLong>(pixels.size())),
+            Z_OK);
+  packed.resize(size);
+  const std::string data = ascii85(packed);
+  size_t eis = 0;
+  for (size_t at = data.find("EI"); at != std::string::npos; at = data.find("EI", at + 1)) ++eis;
+  ASSERT_GT(eis, 20u);
+  std::vector<LexWarning> warnings;
+  const auto ops = parse("q BI /W 600 /H 400 /BPC 8 /CS /RGB /F [/A85 /Fl] ID\n" + data + "\nEI Q BT (x) Tj ET", &warnings);
+  EXPECT_FALSE(std::any_of(warnings.begin(), warnings.end(), [](const LexWarning& w) { return w.loses_content; }));
+  ASSERT_EQ(ops.size(), 6u);
+  EXPECT_EQ(ops[1].op, "BI");
+}
+
 // Where only the end of the first filter is known (a chain, parameters),
 // or no length at all (LZW), drawing content after an "EI" inside the data
 // holds the page: outside a text object (a font set before the image),
