@@ -303,7 +303,18 @@ std::vector<std::string> other_readings(const std::string& text) {
 
 std::string after_byte_order_mark(std::string_view bytes) {
   for (std::string_view mark : {"\xFE\xFF", "\xFF\xFE", "\xEF\xBB\xBF"}) {
-    if (bytes.starts_with(mark)) return pdf_doc_text(bytes.substr(mark.size()));
+    if (!bytes.starts_with(mark)) continue;
+    const std::string_view rest = bytes.substr(mark.size());
+    // Only bytes the mark does not make text: what its encoding cannot
+    // decode (an odd length, a lone surrogate, bad UTF-8), or UTF-16 that
+    // is all printable ASCII bytes (no real UTF-16 text is: its Latin
+    // letters have a zero byte). A Japanese title's UTF-16 read as bytes is
+    // noise in which a pattern finds costs ("0\xA3\x30...").
+    const bool utf16 = mark.size() == 2;
+    const bool printable = std::all_of(rest.begin(), rest.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    const bool undecodable = (utf16 && rest.size() % 2 != 0) ||
+                             decode_text_string(bytes).find("\xEF\xBF\xBD") != std::string::npos;
+    return undecodable || (utf16 && printable) ? pdf_doc_text(rest) : "";
   }
   return "";
 }
