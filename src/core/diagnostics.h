@@ -65,6 +65,8 @@ class Error : public std::runtime_error {
         kind_(kind), where_(std::move(where)), message_(message) {}
   ErrorKind kind() const { return kind_; }
   const Location& where() const { return where_; }
+  // The message alone, without where.
+  const std::string& message() const { return message_; }
   // what() without the file name, for a line that names the file already:
   // "page 3, object 12 0: font /F2 ...".
   std::string without_file() const {

@@ -2188,7 +2188,7 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
     } catch (const Error& e) {
       // A filter redact does not decode.
       if (!unreadable) throw;
-      unreadable->push_back({where, e.what()});
+      unreadable->push_back({where, e.message()});
       continue;
     }
     // An ICC profile is read only past the size its header declares: its

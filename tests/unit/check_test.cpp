@@ -314,6 +314,19 @@ TEST(Check, AnXfaFormsDataIsReadAndNamed) {
   }));
 }
 
+// A data stream that cannot be decoded is a risk of its own, named; the
+// rest of the file is still read (it was "cannot be checked" for the whole
+// file: pdfium's bug_298, qpdf's indirect-filter).
+TEST(Check, AStreamThatCannotBeDecodedIsARiskAndTheRestIsRead) {
+  const Report r = check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}},
+                                   {stream_object("whatever", "/Filter /Potato"), "<< /Note (Posted to Spain) >>"}));
+  EXPECT_TRUE(std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+    return f.kind == "unreadable-text" && f.object.find("object 5 0") != std::string::npos &&
+           f.message.find("/Potato") != std::string::npos && f.message.find("object 5 0") == std::string::npos;
+  }));
+  EXPECT_TRUE(has(r, "string"));
+}
+
 // A content stream's names (a tag, a resource's name, an inline
 // dictionary's key) are in its bytes for anyone to read.
 TEST(Check, NamesInAContentStreamAreRead) {
