@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -31,8 +32,11 @@ void on_stop_signal(int sig) {
 }
 
 // SIGINT, SIGTERM and SIGHUP (a closed terminal) set stop_signal while
-// alive (not restarting poll, so the loop sees it at once). The handlers
-// before are put back after.
+// alive. They are blocked but while the loop waits (ppoll with wait_mask()),
+// so one that comes between the loop's look at stop_signal and its wait
+// ends the wait at once: it used to wait out the poll (up to a minute),
+// and a scheduler's SIGTERM went unheeded. The handlers and mask before
+// are put back after.
 class StopSignals {
  public:
   StopSignals() {
@@ -43,13 +47,30 @@ class StopSignals {
     ::sigaction(SIGINT, &action, &old_int_);
     ::sigaction(SIGTERM, &action, &old_term_);
     ::sigaction(SIGHUP, &action, &old_hup_);
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    ::pthread_sigmask(SIG_BLOCK, &stops, &old_mask_);
+    wait_mask_ = old_mask_;
+    sigdelset(&wait_mask_, SIGINT);
+    sigdelset(&wait_mask_, SIGTERM);
+    sigdelset(&wait_mask_, SIGHUP);
   }
-  ~StopSignals() { restore(); }
+  ~StopSignals() {
+    // A signal still pending is taken by this handler, then the old ones.
+    ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    restore();
+  }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
-  // In a worker: the default actions, and death with the parent.
+  // What the loop waits with: the three signals let through.
+  const sigset_t* wait_mask() const { return &wait_mask_; }
+  // In a worker: the default actions and mask, and death with the parent.
   void in_worker(pid_t parent) const {
     restore();
+    ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);  // the parent ended before prctl took hold
   }
@@ -61,6 +82,7 @@ class StopSignals {
     ::sigaction(SIGHUP, &old_hup_, nullptr);
   }
   struct sigaction old_int_ {}, old_term_ {}, old_hup_ {};
+  sigset_t old_mask_ {}, wait_mask_ {};
 };
 
 // A worker process and the job it runs, if any. The worker serves jobs one
@@ -281,13 +303,16 @@ int run_in_workers(size_t jobs, const WorkerOptions& options, const std::functio
       polled.push_back({w.fd, POLLIN, 0});
       soonest = std::min(soonest, w.deadline);
     }
-    int wait_ms = -1;
+    timespec wait{};
+    const timespec* waits = nullptr;  // no deadline: until a worker answers or a signal comes
     if (soonest != Clock::time_point::max()) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(soonest - Clock::now()).count();
-      wait_ms = static_cast<int>(std::clamp<long long>(left + 1, 0, 60'000));
+      const long long ms = std::clamp<long long>(left + 1, 0, 60'000);
+      wait = {static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1'000'000};
+      waits = &wait;
     }
-    const int ready = ::poll(polled.data(), polled.size(), wait_ms);
-    if (ready < 0 && errno != EINTR) throw Error(ErrorKind::io, Location(), std::string("poll: ") + std::strerror(errno));
+    const int ready = ::ppoll(polled.data(), polled.size(), waits, signals.wait_mask());
+    if (ready < 0 && errno != EINTR) throw Error(ErrorKind::io, Location(), std::string("ppoll: ") + std::strerror(errno));
     // From the back, so that reaping does not move the slots still to read.
     for (size_t slot = pool.size(); slot-- > 0;) {
       Worker& w = pool[slot];

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -86,6 +88,50 @@ TEST(Workers, AJobThatCrashesHangsOrThrowsFailsAloneAndAFreshWorkerGoesOn) {
   EXPECT_EQ(ends[0].pid, ends[1].pid);
   const std::set<int> pids{ends[0].pid, ends[1].pid, ends[2].pid, ends[3].pid, ends[4].pid};
   EXPECT_EQ(pids.size(), 4u);
+}
+
+// A stop signal that comes while the loop is busy, after its look at the
+// signal and before its wait, must end the wait at once: it used to wait
+// out the poll, up to a minute, while a worker hung (a scheduler's SIGTERM,
+// and the e2e test under load, waited for it). So the stop signals are
+// blocked while the loop works (here, as it delivers a result) and let
+// through only by its wait; a SIGTERM raised then ends the run, and the
+// mask is as it was after.
+TEST(Workers, AStopSignalBetweenTheLoopsLookAndItsWaitEndsTheRunAtOnce) {
+  const auto term_blocked = [] {
+    sigset_t mask;
+    ::pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+    return sigismember(&mask, SIGTERM) == 1;
+  };
+  ASSERT_FALSE(term_blocked());
+  bool blocked_while_delivering = false;
+  WorkerOptions options;
+  options.workers = 2;
+  options.timeout = 300;
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<JobEnd> ends;
+  const int stopped = run_in_workers(
+      2, options,
+      [](size_t i) {
+        if (i == 1) ::sleep(300);
+        return Answer{"done", false};
+      },
+      [](size_t, const JobEnd&) {},
+      [&](size_t, const JobEnd& end) {
+        if (ends.empty()) {
+          blocked_while_delivering = term_blocked();
+          ::raise(SIGTERM);
+        }
+        ends.push_back(end);
+      });
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(blocked_while_delivering);
+  EXPECT_FALSE(term_blocked());
+  EXPECT_EQ(stopped, SIGTERM);
+  ASSERT_EQ(ends.size(), 2u);
+  EXPECT_TRUE(ends[0].ok);
+  EXPECT_NE(ends[1].failure.find("stopped by signal 15"), std::string::npos) << ends[1].failure;
+  EXPECT_LT(waited, std::chrono::seconds(30));  // the old wait was 60 s
 }
 
 TEST(Workers, ResultsOfManyWorkersAreDeliveredInJobOrder) {
