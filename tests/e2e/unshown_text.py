@@ -103,19 +103,34 @@ def shown(path):
     return (run("pdftotext", path, "-").stdout, run("mutool", "draw", "-F", "txt", "-o", "-", path).stdout)
 
 
+def save(tmp, name, data):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def checked(redact, source):
+    """`check --format json` of `source`: the result and its findings."""
+    result = run(redact, "check", "--format", "json", *TERM, source)
+    return result, (json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else [])
+
+
+def audit_records(out):
+    with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
 def main():
     args = argument_parser(__doc__).parse_args()
     check = Checks()
     with tempfile.TemporaryDirectory() as tmp:
-        source = os.path.join(tmp, "commented.pdf")
-        with open(source, "wb") as f:
-            f.write(commented_pdf())
+        source = save(tmp, "commented.pdf", commented_pdf())
         check("precondition: no reader shows the term",
               all("Kestrel" not in text for text in shown(source)), str(shown(source)))
         check("precondition: qpdf's decoded streams hold it four times", decoded(source).count(b"Kestrel") == 4)
 
-        result = run(args.redact, "check", "--format", "json", *TERM, source)
-        findings = json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else []
+        result, findings = checked(args.redact, source)
         comments = [f for f in findings if f["kind"] == "text" and "comment" in f["message"]]
         check("check: a leak in each comment, the spaced one too", result.returncode == 1 and len(comments) == 5
               and all(f["severity"] == "leak" for f in comments), result.stdout[:600])
@@ -138,8 +153,7 @@ def main():
             words = " ".join(text.split())
             check(f"{name}: every word kept", all(w in words for w in
                   ("Operation notes 50% done", "Second line", "Form text")), words)
-        with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
-            records = [json.loads(line) for line in f]
+        records = audit_records(out)
         strings = [r for r in records if r["type"] == "string" and r["key"] == "comment"]
         check("a string record per comment with a match, none holding the text",
               len(strings) == 5 and all(r["action"] == "removed" and r["exemptions"] == ["s31"] for r in strings)
@@ -148,14 +162,11 @@ def main():
         check("the output passes check", result.returncode == 0, result.stdout[:300])
 
         # Strings no operation shows.
-        source = os.path.join(tmp, "loose.pdf")
-        with open(source, "wb") as f:
-            f.write(loose_pdf())
+        source = save(tmp, "loose.pdf", loose_pdf())
         check("precondition: no reader shows the term, where it is five times in the streams",
               all("Kestrel" not in text for text in shown(source)) and decoded(source).count(b"Kestrel") == 5,
               str(shown(source)))
-        result = run(args.redact, "check", "--format", "json", *TERM, source)
-        findings = json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else []
+        result, findings = checked(args.redact, source)
         loose = [f for f in findings if f["kind"] == "text" and "no operation shows" in f["message"]]
         check("check: a leak in each loose string, the form's too",
               result.returncode == 1 and len(loose) == 5 and {f["object"].rsplit(", offset", 1)[0] for f in loose}
@@ -171,20 +182,15 @@ def main():
             words = " ".join(text.split())
             check(f"{name}: every word kept", all(w in words for w in
                   ("Operation notes", "Second line", "Third line", "Form text")), words)
-        with open(os.path.join(out, "audit.jsonl"), encoding="utf-8") as f:
-            records = [json.loads(line) for line in f]
-        strings = [r for r in records if r["type"] == "string" and r["key"] == "string"]
+        strings = [r for r in audit_records(out) if r["type"] == "string" and r["key"] == "string"]
         check("a string record per loose string with a match",
               len(strings) == 5 and all(r["action"] == "removed" for r in strings), json.dumps(strings)[:400])
         result = run(args.redact, "check", *TERM, written)
         check("the output passes check", result.returncode == 0, result.stdout[:300])
 
         # A name that holds a field's value.
-        source = os.path.join(tmp, "radio.pdf")
-        with open(source, "wb") as f:
-            f.write(radio_pdf())
-        result = run(args.redact, "check", "--format", "json", *TERM, source)
-        findings = json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else []
+        source = save(tmp, "radio.pdf", radio_pdf())
+        result, findings = checked(args.redact, source)
         names = {f["object"] for f in findings if f["severity"] == "leak" and "the name" in f["message"]}
         check("check: the export value is a leak, where the field and its appearance name it",
               names == {"object 6 0, /V", "object 6 0, /AS", "object 6 0, /AP /N"}, result.stdout[:600])
