@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <span>
 #include <tuple>
 
 #include "core/diagnostics.h"
@@ -45,11 +46,34 @@ Region region_of(const Proposal& proposal, const Quad& quad, const std::string& 
 
 namespace {
 
-// Every match in every reading of `page` (the first round of match_readings).
-std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::Matcher& matcher) {
+// The lines of one reading: the glyphs of each, in reading order (a word
+// break's space glyph included).
+using ReadingLines = std::vector<std::vector<uint32_t>>;
+
+ReadingLines lines_of(const extract::PageText& text) {
+  ReadingLines lines(1);
+  for (size_t i = 0; i < text.text.size(); ++i) {
+    if (text.text[i] == '\n') {
+      if (!lines.back().empty()) lines.emplace_back();
+      continue;
+    }
+    const int32_t g = text.text_glyphs[i];
+    if (g >= 0 && (lines.back().empty() || lines.back().back() != static_cast<uint32_t>(g))) {
+      lines.back().push_back(static_cast<uint32_t>(g));
+    }
+  }
+  if (lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+// Every match in every reading of `page`; the lines of each reading go to
+// `lines` when it is given.
+std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::Matcher& matcher,
+                                     std::vector<ReadingLines>* lines = nullptr) {
   std::vector<ReadingMatch> out;
   auto find = [&](const pdf::PageContent& read) {
     for (const auto& [name, text] : extract::all_readings(read)) {
+      if (lines) lines->push_back(lines_of(text));
       const normalize::NormalizedText normalized = normalize::normalize(text.text);
       for (Located& located : locate(read, text, normalized, matcher.find(normalized.text))) {
         auto withheld = std::make_shared<const std::string>(
@@ -76,16 +100,87 @@ std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::
 // found. Two joins in a row are rare; past these, check of the output
 // still holds what is left.
 constexpr int kRemovalRounds = 3;
+// How many lines before and after a line that loses glyphs, in each
+// reading, a removal may bring together with it.
+constexpr ptrdiff_t kJoinedLines = 4;
+
+// The glyphs a removal of `taken` can bring together, in readings of the
+// page as it was (`lines`): in each reading, every line within
+// kJoinedLines of a line that loses a glyph; then, so that no reading of
+// these glyphs sees part of a line (the tail of "Somalia" reads "Mali"),
+// every line of any reading that holds one of them, until none is added.
+// Everything, when that comes to half the page or a taken glyph is on no
+// line: a dense table's rows and columns may join it all.
+std::vector<bool> joinable(const std::vector<ReadingLines>& lines, const std::vector<bool>& taken) {
+  const size_t n = taken.size();
+  // Each glyph's lines, as (reading, line): those of glyph g are
+  // places[first[g]] to places[first[g + 1]].
+  std::vector<uint32_t> first(n + 1, 0);
+  for (const ReadingLines& reading : lines) {
+    for (const std::vector<uint32_t>& line : reading) {
+      for (uint32_t g : line) {
+        if (g < n) ++first[g + 1];
+      }
+    }
+  }
+  for (size_t g = 0; g < n; ++g) first[g + 1] += first[g];
+  std::vector<std::pair<uint32_t, uint32_t>> places(first[n]);
+  std::vector<uint32_t> filled(first.begin(), first.end() - 1);
+  for (uint32_t r = 0; r < lines.size(); ++r) {
+    for (uint32_t l = 0; l < lines[r].size(); ++l) {
+      for (uint32_t g : lines[r][l]) {
+        if (g < n) places[filled[g]++] = {r, l};
+      }
+    }
+  }
+  auto lines_of_glyph = [&](uint32_t g) {
+    return std::span<const std::pair<uint32_t, uint32_t>>(places.data() + first[g], first[g + 1] - first[g]);
+  };
+  std::vector<bool> near(n, false);
+  std::vector<std::vector<bool>> added(lines.size());
+  for (size_t r = 0; r < lines.size(); ++r) added[r].assign(lines[r].size(), false);
+  std::vector<uint32_t> to_visit;
+  size_t count = 0;
+  auto add_line = [&](uint32_t r, uint32_t l) {
+    if (added[r][l]) return;
+    added[r][l] = true;
+    for (uint32_t g : lines[r][l]) {
+      if (g < n && !near[g]) {
+        near[g] = true;
+        ++count;
+        to_visit.push_back(g);
+      }
+    }
+  };
+  for (uint32_t g = 0; g < n; ++g) {
+    if (!taken[g]) continue;
+    if (lines_of_glyph(g).empty()) return std::vector<bool>(n, true);
+    for (const auto& [r, l] : lines_of_glyph(g)) {
+      const ptrdiff_t from = std::max<ptrdiff_t>(0, static_cast<ptrdiff_t>(l) - kJoinedLines);
+      const ptrdiff_t to = std::min<ptrdiff_t>(static_cast<ptrdiff_t>(lines[r].size()) - 1, l + kJoinedLines);
+      for (ptrdiff_t k = from; k <= to; ++k) add_line(r, static_cast<uint32_t>(k));
+    }
+  }
+  while (!to_visit.empty()) {
+    if (2 * count > n) return std::vector<bool>(n, true);
+    const uint32_t g = to_visit.back();
+    to_visit.pop_back();
+    for (const auto& [r, l] : lines_of_glyph(g)) add_line(r, l);
+  }
+  return near;
+}
 
 }  // namespace
 
 std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const match::Matcher& matcher) {
-  std::vector<ReadingMatch> out = matches_in(page, matcher);
+  std::vector<ReadingLines> lines;
+  std::vector<ReadingMatch> out = matches_in(page, matcher, &lines);
   // Taking glyphs out brings together what they kept apart: a row "Total
   // 7" above "Spain" above "Officers visited..." reads "7 Officers" once
   // "Spain" is gone, and check of the output would hold the page for it. So
-  // the page is read again without the glyphs found so far, as the output
-  // will read, and what that finds is withheld too.
+  // what a removal can bring together (joinable: the lines around it, not a
+  // dense page's every glyph) is read again without the glyphs found so far,
+  // as the output will read, and what that finds is withheld too.
   std::vector<bool> taken(page.glyphs.size(), false);
   size_t counted = 0;
   for (int round = 0; round < kRemovalRounds; ++round) {
@@ -96,6 +191,7 @@ std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const mat
       }
     }
     if (!more) break;
+    const std::vector<bool> near = joinable(lines, taken);
     pdf::PageContent rest;
     rest.number = page.number;
     rest.width = page.width;
@@ -105,10 +201,11 @@ std::vector<ReadingMatch> match_readings(const pdf::PageContent& page, const mat
     rest.page_from_user = page.page_from_user;
     rest.fonts = page.fonts;
     std::vector<uint32_t> original;  // index in `rest` -> index in `page`
-    rest.glyphs.reserve(page.glyphs.size());
-    original.reserve(page.glyphs.size());
+    const size_t kept = static_cast<size_t>(std::count(near.begin(), near.end(), true));
+    rest.glyphs.reserve(kept);
+    original.reserve(kept);
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
-      if (taken[g]) continue;
+      if (taken[g] || !near[g]) continue;
       rest.glyphs.push_back(page.glyphs[g]);
       original.push_back(g);
     }

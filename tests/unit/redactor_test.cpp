@@ -97,6 +97,30 @@ TEST(Redactor, WhatARemovalBringsTogetherIsWithheldToo) {
   EXPECT_NE(text.find("visited the region in May."), std::string::npos) << text;
 }
 
+// The page is read again only where a removal can join something (the
+// lines around it in each reading), not whole: here the three lines are
+// far apart on a page of other lines, and only their drawing order brings
+// "7" and "Officers" together once "Spain" is gone.
+TEST(Redactor, WhatARemovalBringsTogetherInDrawingOrderIsWithheldOnAFullPage) {
+  std::string content = "BT /F1 12 Tf 72 760 Td (Total 7) Tj 0 -360 Td (Spain) Tj 0 -340 Td "
+                        "(Officers visited the region in May.) Tj ET";
+  for (int i = 0; i < 50; ++i) {
+    content += " BT /F1 10 Tf 300 " + std::to_string(770 - 14 * i) + " Td (Minute " + std::to_string(i) +
+               " of the meeting.) Tj ET";
+  }
+  std::string output;
+  Outcome o = redact(build_pdf({TestPage{content}}), &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  std::vector<std::string> categories;
+  for (const plan::Region& r : o.regions) categories.push_back(r.category);
+  EXPECT_NE(std::find(categories.begin(), categories.end(), "officer_count"), categories.end());
+  const std::string text = glyph_text(output);
+  EXPECT_EQ(text.find("Spain"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Total 7"), std::string::npos) << text;
+  EXPECT_NE(text.find("Total"), std::string::npos) << text;
+  EXPECT_NE(text.find("Minute 49 of the meeting."), std::string::npos) << text;
+}
+
 // The gate: what the planner does not remove, check still finds in the
 // output, and the document is held with the finding as its reason.
 TEST(Redactor, AnOutputThatFailsCheckIsHeldWithTheFindingAsItsReason) {
