@@ -317,6 +317,8 @@ class Checker {
   std::string check_page(pdf::Document& document, int number, std::set<std::string>& walked) {
     pdf::PageContent page;
     Inspector inspector(page);
+    page.glyphs.reserve(document.glyphs_per_page());
+    inspector.facts.reserve(document.glyphs_per_page());
     Diagnostics diagnostics;
     const pdf::PageContent frame = document.walk_page(number, inspector, diagnostics, pdf::WalkOptions{true});
     page.number = number;

@@ -55,6 +55,7 @@ struct Document::Impl {
   std::unique_ptr<ObjectReader> reader;
   detail::DocumentCaches caches;
   bool optional_content_read = false;
+  size_t most_glyphs = 0;  // glyphs_per_page()
   // The leaves of the page tree, in order, walked once at opening (PoDoFo's
   // GetPage walks from the root for each page and trusts /Count).
   std::vector<PdfObject*> pages;
@@ -650,8 +651,11 @@ bool Document::linearized(const std::string& path) {
   return head.find("/Linearized") != std::string::npos;
 }
 
+size_t Document::glyphs_per_page() const { return impl_->most_glyphs; }
+
 PageContent Document::read_page(int number, Diagnostics& diagnostics) {
   PageContent page;
+  page.glyphs.reserve(glyphs_per_page());
   PageCollector collector(page);
   PageContent frame = walk_page(number, collector, diagnostics);
   frame.streams = std::move(page.streams);
@@ -749,6 +753,7 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
     detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user}, consumer,
                                     diagnostics, impl_->path, options);
     interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"));
+    impl_->most_glyphs = std::max(impl_->most_glyphs, interpreter.glyphs_shown());
     if (!interpreter.complete()) {
       page.complete = false;
       if (page.incomplete_reason.empty()) page.incomplete_reason = interpreter.incomplete_reason();

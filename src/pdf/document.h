@@ -62,6 +62,10 @@ class Document {
   // completeness, without glyphs or images: those went to the consumer.
   PageContent walk_page(int number, ContentConsumer& consumer, Diagnostics& diagnostics,
                         const WalkOptions& options = {});
+  // The most glyphs a page walked so far showed: room for a consumer to
+  // reserve, where growing a dense table's glyphs a doubling at a time
+  // copied them over and over.
+  size_t glyphs_per_page() const;
   // Every content stream the file holds besides pages: Form XObjects, tiling
   // patterns, Type 3 glyph procedures and appearance streams, drawn or not,
   // referred to or not, for a reader that must see all of them. `resources_from` names the

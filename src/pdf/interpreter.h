@@ -96,6 +96,7 @@ class Interpreter {
   bool complete() const { return complete_; }
   // The first thing that made it incomplete, or "".
   const std::string& incomplete_reason() const { return incomplete_reason_; }
+  size_t glyphs_shown() const { return glyphs_; }
 
  private:
   struct TextState {
