@@ -289,21 +289,20 @@ PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<in
                   const std::vector<bool>& new_blocks) {
   const auto& glyphs = page.glyphs;
   PageText out;
-  // Room for the text of every glyph item and a break between each: one
-  // allocation, where appending grew them a doubling at a time.
-  size_t bytes = 0;
-  for (const std::vector<int64_t>& line : lines) {
-    for (int64_t item : line) bytes += item >= 0 ? glyphs[static_cast<size_t>(item)].text.size() : 1;
-  }
-  out.text.reserve(bytes + 2 * lines.size());
-  out.text_glyphs.reserve(bytes + 2 * lines.size());
+  // Room for a byte a glyph item and a break between each, most glyphs'
+  // text being one byte: counting their bytes would read every glyph once
+  // more, out of order, for nothing else.
+  size_t items = 0;
+  for (const std::vector<int64_t>& line : lines) items += line.size();
+  out.text.reserve(items + 2 * lines.size());
+  out.text_glyphs.reserve(items + 2 * lines.size());
   out.lines.reserve(lines.size());
   auto append = [&out](const std::string& text, int32_t glyph) {
     out.text += text;
     out.text_glyphs.insert(out.text_glyphs.end(), text.size(), glyph);
   };
   for (size_t l = 0; l < lines.size(); ++l) {
-    const std::vector<int64_t>& items = lines[l];
+    const std::vector<int64_t>& items_of_line = lines[l];
     Line line;
     line.new_block = l < new_blocks.size() && new_blocks[l];
     Word word;
@@ -317,25 +316,39 @@ PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<in
       }
       separator = -1;
       for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
-      line.box = line.words.empty() ? word.box : line.box.united(word.box);
       line.words.push_back(std::move(word));
       word = Word{};
     };
-    for (int64_t item : items) {
+    for (int64_t item : items_of_line) {
       if (item < 0) {
         finish_word();
         if (item <= -2) separator = static_cast<int32_t>(-2 - item);
         continue;
       }
-      const pdf::Glyph& g = glyphs[static_cast<size_t>(item)];
-      word.text += g.text;
-      word.box = word.glyphs.empty() ? g.box : word.box.united(g.box);
       word.glyphs.push_back(static_cast<uint32_t>(item));
     }
     finish_word();
     if (!line.words.empty()) out.lines.push_back(std::move(line));
   }
   return out;
+}
+
+std::string text_of(const pdf::PageContent& page, const Word& word) {
+  std::string text;
+  for (uint32_t g : word.glyphs) text += page.glyphs[g].text;
+  return text;
+}
+
+Rect bounds_of(const pdf::PageContent& page, const Word& word) {
+  Rect box = page.glyphs[word.glyphs.front()].box;
+  for (uint32_t g : word.glyphs) box = box.united(page.glyphs[g].box);
+  return box;
+}
+
+Rect bounds_of(const pdf::PageContent& page, const Line& line) {
+  Rect box = bounds_of(page, line.words.front());
+  for (const Word& word : line.words) box = box.united(bounds_of(page, word));
+  return box;
 }
 
 }  // namespace redact::extract

@@ -26,17 +26,21 @@
 
 namespace redact::extract {
 
+// A word is its glyphs; its text and bounds are theirs (text_of, bounds_of),
+// worked out only where they are shown: a reading of a dense table makes
+// a hundred thousand words, and each reading only needs their glyphs.
 struct Word {
-  std::string text;
-  Rect box;
   std::vector<uint32_t> glyphs;  // indices into PageContent::glyphs
 };
 
 struct Line {
   std::vector<Word> words;
-  Rect box;
   bool new_block = false;  // starts a block: a paragraph, a table cell, a column
 };
+
+std::string text_of(const pdf::PageContent& page, const Word& word);
+Rect bounds_of(const pdf::PageContent& page, const Word& word);
+Rect bounds_of(const pdf::PageContent& page, const Line& line);
 
 struct PageText {
   std::vector<Line> lines;

@@ -53,9 +53,9 @@ nlohmann::json page_to_json(const pdf::PageContent& page, const PageText& text) 
   for (const Line& line : text.lines) {
     nlohmann::json words = nlohmann::json::array();
     for (const Word& w : line.words) {
-      words.push_back({{"text", w.text}, {"box", rect_json(w.box)}, {"glyphs", w.glyphs}});
+      words.push_back({{"text", text_of(page, w)}, {"box", rect_json(bounds_of(page, w))}, {"glyphs", w.glyphs}});
     }
-    lines.push_back({{"box", rect_json(line.box)}, {"words", std::move(words)}});
+    lines.push_back({{"box", rect_json(bounds_of(page, line))}, {"words", std::move(words)}});
   }
   out["lines"] = std::move(lines);
 
