@@ -34,6 +34,7 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       continue;
     }
     const double size = std::max(g.size, 1e-3);
+    const Point g_dir = reading_direction(g);
     bool new_line = last == nullptr;
     if (last) {
       const Point rel = sub(g.origin, last->next);
@@ -43,8 +44,8 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       // made with Ts) than text that could be the next line.
       const bool onward = along > -tolerance && along < column_gap * size;
       const double off_baseline = (onward ? 0.8 : 0.5) * std::max(size, last->size);
-      new_line = dot(reading_direction(g), dir) < 0.95 || std::abs(cross(dir, rel)) > off_baseline || !onward;
-      const bool turns = dot(reading_direction(g), dir) < 0.95;
+      const bool turns = dot(g_dir, dir) < 0.95;
+      new_line = turns || std::abs(cross(dir, rel)) > off_baseline || !onward;
       leap = new_line && (turns || (along >= std::max(column_gap, kBlockGap) * size && std::abs(cross(dir, rel)) <= off_baseline));
       if (!new_line) {
         const bool same_operation = g.source.stream == last->source.stream && g.source.op == last->source.op;
@@ -59,7 +60,7 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       lines.emplace_back();
       wide.emplace_back();
       new_blocks.push_back(leap);
-      dir = reading_direction(g);
+      dir = g_dir;
     }
     lines.back().push_back(static_cast<int64_t>(i));
     last = &g;

@@ -8,6 +8,7 @@ namespace redact::plan {
 
 std::vector<Located> locate(const pdf::PageContent& page, const extract::PageText& text,
                             const normalize::NormalizedText& normalized, const std::vector<match::Match>& matches) {
+  if (matches.empty()) return {};
   // Which line each glyph is on.
   std::vector<int32_t> line_of(page.glyphs.size(), -1);
   for (size_t l = 0; l < text.lines.size(); ++l) {
