@@ -364,30 +364,38 @@ const Object* inline_value(const Object& dict, std::string_view full, std::strin
 }
 
 // How many bytes of a zlib stream at the start of `data` an inflater reads
-// to give `wanted` bytes, or to its end if it gives fewer (nullopt when it
-// ends first without its end, is damaged, or inflates to more than the
-// bytes `budget` has left, which it spends).
-std::optional<size_t> zlib_read(std::string_view data, size_t& budget, size_t wanted = SIZE_MAX) {
+// to give `wanted` bytes (or all if it gives fewer), and to its end, in one
+// pass. Each is nullopt where the stream ends first without its end, is
+// damaged, or inflates to more than the bytes `budget` has left (which it
+// spends).
+struct ZlibReads {
+  std::optional<size_t> to_wanted;
+  std::optional<size_t> to_end;
+};
+ZlibReads zlib_reads(std::string_view data, size_t& budget, size_t wanted) {
+  ZlibReads out;
   z_stream z{};
-  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  if (inflateInit(&z) != Z_OK) return out;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(std::min<size_t>(data.size(), UINT32_MAX));
   unsigned char sink[16384];
-  std::optional<size_t> read;
   while (budget > 0) {
     z.next_out = sink;
-    z.avail_out = static_cast<uInt>(std::min<size_t>(sizeof sink, wanted - z.total_out));
+    // Up to `wanted` exactly, so that where it is reached is known.
+    const size_t room = out.to_wanted ? sizeof sink : std::min<size_t>(sizeof sink, wanted - z.total_out);
+    z.avail_out = static_cast<uInt>(room);
     const uInt asked = z.avail_out;
     const int status = inflate(&z, Z_NO_FLUSH);
     budget -= std::min<size_t>(budget, asked - z.avail_out);
-    if (status == Z_STREAM_END || z.total_out >= wanted) {
-      read = static_cast<size_t>(z.total_in);
+    if (!out.to_wanted && (status == Z_STREAM_END || z.total_out >= wanted)) out.to_wanted = static_cast<size_t>(z.total_in);
+    if (status == Z_STREAM_END) {
+      out.to_end = static_cast<size_t>(z.total_in);
       break;
     }
     if (status != Z_OK) break;
   }
   inflateEnd(&z);
-  return read;
+  return out;
 }
 
 // How long a JPEG at the start of `data` is, to its end-of-image marker:
@@ -504,113 +512,118 @@ std::optional<std::string> single_filter(const Object& dict) {
   return filter->bytes;
 }
 
-// Where a decoder of an inline image's data stops reading it (poppler's
-// and MuPDF's ASCIIHex, ASCII85 and RunLength filters read byte by byte,
-// and only as much as they must): once its one filter, or none, has given
-// the bytes the image needs, or at the filter's end mark, whichever comes
-// first. Both readers then take the first "EI" after it for the image's
-// end. For Flate, where the first of them may stop (not exact). nullopt
-// where that cannot be told: a chain of filters or parameters, JPEG, LZW,
-// CCITT, a key given twice, a size or colour space not read here, data
-// that does not decode.
-struct DecoderStop {
-  size_t at = 0;
-  // Where both readers stop; else only where the first may (Flate: poppler
-  // reads a stored block whole, MuPDF to the end of the zlib stream).
-  bool exact = true;
-};
-std::optional<DecoderStop> decoder_stops(const Object& dict, std::string_view data, size_t& inflate_budget) {
-  if (has_duplicate_keys(dict)) return std::nullopt;
-  const std::optional<std::string> filter = single_filter(dict);
-  const std::optional<double> wanted = sample_bytes(dict);
-  if (!filter || !wanted || *wanted > static_cast<double>(size_t{1} << 40)) return std::nullopt;
-  const auto needed = static_cast<size_t>(*wanted);
-  const std::string& f = *filter;
-  const auto white = [](char c) { return is_pdf_whitespace(static_cast<unsigned char>(c)); };
-  if (f.empty()) return needed <= data.size() ? std::optional<DecoderStop>(DecoderStop{needed}) : std::nullopt;
-  if (f == "AHx" || f == "ASCIIHexDecode") {
-    size_t digits = 0;
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (data[i] == '>') return DecoderStop{i + 1};
-      if (white(data[i])) continue;
-      if (!std::isxdigit(static_cast<unsigned char>(data[i]))) return std::nullopt;
-      if (++digits == 2 * needed) return DecoderStop{i + 1};
-    }
-    return std::nullopt;
-  }
-  if (f == "A85" || f == "ASCII85Decode") {
-    size_t produced = 0, group = 0;
-    for (size_t i = 0; i < data.size(); ++i) {
-      const char c = data[i];
-      if (c == '~') return i + 1 < data.size() && data[i + 1] == '>' ? std::optional<DecoderStop>(DecoderStop{i + 2}) : std::nullopt;
-      if (white(c)) continue;
-      if (c == 'z' && group == 0) {
-        produced += 4;
-      } else if (c >= '!' && c <= 'u') {
-        if (++group < 5) continue;
-        group = 0;
-        produced += 4;
-      } else {
-        return std::nullopt;
-      }
-      if (produced >= needed) return DecoderStop{i + 1};
-    }
-    return std::nullopt;
-  }
-  if (f == "RL" || f == "RunLengthDecode") {
-    size_t produced = 0;
-    for (size_t i = 0; i < data.size();) {
-      const auto n = static_cast<unsigned char>(data[i]);
-      if (n == 128) return DecoderStop{i + 1};
-      produced += n < 128 ? n + 1 : 257 - n;
-      i += n < 128 ? n + 2 : 2;
-      if (produced >= needed) return i <= data.size() ? std::optional<DecoderStop>(DecoderStop{i}) : std::nullopt;
-    }
-    return std::nullopt;
-  }
-  if (f == "Fl" || f == "FlateDecode") {
-    const std::optional<size_t> at = zlib_read(data, inflate_budget, needed);
-    return at ? std::optional<DecoderStop>(DecoderStop{*at, false}) : std::nullopt;
+// Where ASCIIHex, ASCII85 and RunLength decoders have given `needed`
+// bytes, or reach their end mark, whichever comes first.
+std::optional<size_t> hex_stop(std::string_view data, size_t needed) {
+  size_t digits = 0;
+  for (size_t i = 0; i < data.size(); ++i) {
+    if (data[i] == '>') return i + 1;
+    if (is_pdf_whitespace(static_cast<unsigned char>(data[i]))) continue;
+    if (!std::isxdigit(static_cast<unsigned char>(data[i]))) return std::nullopt;
+    if (++digits == 2 * needed) return i + 1;
   }
   return std::nullopt;
 }
 
-// How many bytes an inline image's data takes at the start of `data`, as a
-// reader that decodes it finds (poppler reads that much, then looks for
-// "EI"): the end its first filter marks, or for data with no filter, the
-// rows its size and colours take. nullopt when that cannot be told here (a
-// colour space named in the resources, LZW or CCITT data).
-std::optional<size_t> inline_data_length(const Object& dict, std::string_view data, size_t& inflate_budget) {
-  if (has_duplicate_keys(dict)) return std::nullopt;
-  const Object* filter = inline_value(dict, "Filter", "F");
-  if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
-  if (filter) {
-    if (!filter->is_name()) return std::nullopt;
-    const std::string& f = filter->bytes;
-    size_t at = std::string_view::npos;
-    if (f == "AHx" || f == "ASCIIHexDecode") {
-      at = data.find('>');
-      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 1);
-    }
-    if (f == "A85" || f == "ASCII85Decode") {
-      at = data.find("~>");
-      return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + 2);
-    }
-    if (f == "Fl" || f == "FlateDecode") return zlib_read(data, inflate_budget);
-    if (f == "DCT" || f == "DCTDecode") return jpeg_length(data);
-    if (f == "RL" || f == "RunLengthDecode") {
-      for (size_t i = 0; i < data.size();) {
-        const auto n = static_cast<unsigned char>(data[i]);
-        if (n == 128) return i + 1;
-        i += n < 128 ? n + 2 : 2;
-      }
+std::optional<size_t> ascii85_stop(std::string_view data, size_t needed) {
+  size_t produced = 0, group = 0;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const char c = data[i];
+    if (c == '~') return i + 1 < data.size() && data[i + 1] == '>' ? std::optional<size_t>(i + 2) : std::nullopt;
+    if (is_pdf_whitespace(static_cast<unsigned char>(c))) continue;
+    if (c == 'z' && group == 0) {
+      produced += 4;
+    } else if (c >= '!' && c <= 'u') {
+      if (++group < 5) continue;
+      group = 0;
+      produced += 4;
+    } else {
       return std::nullopt;
     }
-    return std::nullopt;
+    if (produced >= needed) return i + 1;
   }
-  const std::optional<double> bytes = sample_bytes(dict);
-  if (!bytes || *bytes > static_cast<double>(data.size())) return std::nullopt;
-  return static_cast<size_t>(*bytes);
+  return std::nullopt;
+}
+
+// With `needed` SIZE_MAX: the end mark.
+std::optional<size_t> run_length_stop(std::string_view data, size_t needed) {
+  size_t produced = 0;
+  for (size_t i = 0; i < data.size();) {
+    const auto n = static_cast<unsigned char>(data[i]);
+    if (n == 128) return i + 1;
+    produced += n < 128 ? n + 1 : 257 - n;
+    i += n < 128 ? n + 2 : 2;
+    if (produced >= needed) return i <= data.size() ? std::optional<size_t>(i) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// What readers that decode an inline image's data read of it, from one
+// reading of its filter (Flate inflated once):
+// - `stop`: where a decoder stops reading (poppler's and MuPDF's ASCIIHex,
+//   ASCII85 and RunLength filters read byte by byte, and only as much as
+//   they must): once its one filter, or none, has given the bytes the
+//   image needs, or at the filter's end mark, whichever comes first. Both
+//   readers then take the first "EI" after it for the image's end. For
+//   Flate, where the first of them may stop (not `exact`: poppler reads a
+//   stored block whole, MuPDF to the end of the zlib stream). nullopt
+//   where that cannot be told: a chain of filters or parameters, JPEG,
+//   LZW, CCITT, a size or colour space not read here, data that does not
+//   decode.
+// - `length`: how many bytes the data takes, as a reader that decodes it
+//   finds (poppler reads that much, then looks for "EI"): the end its first
+//   filter marks, or for data with no filter, the rows its size and colours
+//   take. nullopt when that cannot be told here (a colour space named in
+//   the resources, LZW or CCITT data).
+// Both nullopt for a key given twice.
+struct InlineDataEnds {
+  std::optional<size_t> stop;
+  bool exact = true;
+  std::optional<size_t> length;
+};
+InlineDataEnds inline_data_ends(const Object& dict, std::string_view data, size_t& inflate_budget) {
+  InlineDataEnds out;
+  if (has_duplicate_keys(dict)) return out;
+  const std::optional<std::string> single = single_filter(dict);
+  const std::optional<double> wanted = sample_bytes(dict);
+  // What the decoder needs, when its stop can be told.
+  std::optional<size_t> needed;
+  if (single && wanted && *wanted <= static_cast<double>(size_t{1} << 40)) needed = static_cast<size_t>(*wanted);
+  const Object* filter = inline_value(dict, "Filter", "F");
+  if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
+  if (!filter) {
+    if (wanted && *wanted <= static_cast<double>(data.size())) {
+      out.length = static_cast<size_t>(*wanted);
+      if (needed) out.stop = out.length;
+    }
+    return out;
+  }
+  if (!filter->is_name()) return out;
+  const std::string& f = filter->bytes;
+  const auto found = [&](std::string_view mark) -> std::optional<size_t> {
+    const size_t at = data.find(mark);
+    return at == std::string_view::npos ? std::nullopt : std::optional<size_t>(at + mark.size());
+  };
+  if (f == "AHx" || f == "ASCIIHexDecode") {
+    if (needed) out.stop = hex_stop(data, *needed);
+    out.length = found(">");
+  } else if (f == "A85" || f == "ASCII85Decode") {
+    if (needed) out.stop = ascii85_stop(data, *needed);
+    out.length = found("~>");
+  } else if (f == "RL" || f == "RunLengthDecode") {
+    if (needed) out.stop = run_length_stop(data, *needed);
+    out.length = run_length_stop(data, SIZE_MAX);
+  } else if (f == "Fl" || f == "FlateDecode") {
+    const ZlibReads reads = zlib_reads(data, inflate_budget, needed.value_or(SIZE_MAX));
+    if (needed) {
+      out.stop = reads.to_wanted;
+      out.exact = false;
+    }
+    out.length = reads.to_end;
+  } else if (f == "DCT" || f == "DCTDecode") {
+    out.length = jpeg_length(data);
+  }
+  return out;
 }
 
 }  // namespace
@@ -702,11 +715,12 @@ void ContentLexer::read_inline_image(Operation& out) {
   // be taken and none after it is passed over; where only the end of the
   // first filter is, an "EI" inside the data that drawing content follows
   // holds the page.
-  const std::optional<DecoderStop> stop = decoder_stops(dict, data_.substr(pos_), inflate_budget_);
-  const std::optional<size_t> length = inline_data_length(dict, data_.substr(pos_), inflate_budget_);
-  const bool exact = stop && stop->exact;
+  const InlineDataEnds ends = inline_data_ends(dict, data_.substr(pos_), inflate_budget_);
+  const std::optional<size_t>& stop = ends.stop;
+  const std::optional<size_t>& length = ends.length;
+  const bool exact = stop && ends.exact;
   if (exact || length) {
-    const size_t at = data_.find("EI", pos_ + (exact ? stop->at : *length));
+    const size_t at = data_.find("EI", pos_ + (exact ? *stop : *length));
     out.data_end = length ? std::min(pos_ + *length, at) : at == std::string_view::npos ? data_.size() : at;
     // Flate: the end is MuPDF's (the zlib stream's); poppler may stop from
     // where the image's bytes are out, so every "EI" from there is judged,
@@ -715,7 +729,7 @@ void ContentLexer::read_inline_image(Operation& out) {
     // What lies before the "EI" taken is read by no rule here.
     const size_t taken = at == std::string_view::npos ? data_.size() : at;
     const bool drawing = exact  ? false
-                         : stop ? draws_after_an_ei(data_, pos_ + stop->at, taken, SIZE_MAX)
+                         : stop ? draws_after_an_ei(data_, pos_ + *stop, taken, SIZE_MAX)
                                 : draws_after_an_ei(data_, pos_, taken);
     if (drawing) {
       warn(out.begin, "inline image whose data holds an \"EI\" that drawing content follows: readers may end it there; "
