@@ -202,7 +202,7 @@ std::string fingerprint_of(const PatternSet& set, const MatcherOptions& options)
   add_all(set.keep);
   for (const Pattern& p : set.patterns) {
     add_all({p.id, p.category, p.regex, p.reject_before, p.reject_after, p.reject_inside, p.place_category, p.gazetteer,
-             p.case_insensitive ? "i" : "", std::to_string(p.priority), p.rescan_span ? "rescan" : ""});
+             p.case_insensitive ? "i" : "", std::to_string(p.priority)});
     add_all(p.exemptions);
     add_all(p.aliases);
     add_all(p.exclude);
@@ -403,11 +403,8 @@ void Matcher::candidates(size_t index, std::string_view text, const std::vector<
     // Go on after the span (not after the boundary characters around it);
     // after a match without a place, just after where it began: a later
     // clause inside it ("went to Leeds after the match, then to Spain to
-    // ...") may have one. With rescan_span, from where the span begins
-    // (after the context before it, so always onward): the next item of a
-    // list has this one for its place.
-    const bool rescan = patterns_[index].rescan_span && v.begin > whole_begin;
-    const size_t next = v.wrong_place ? whole_begin + 1 : rescan ? v.begin : v.end;
+    // ...") may have one.
+    const size_t next = v.wrong_place ? whole_begin + 1 : v.end;
     pos = char_after(text, next > pos ? next : pos + 1);
   }
 }

@@ -8,9 +8,8 @@
 // Then, in this order: a match that `reject_before`/`reject_after`/
 // `reject_inside` of its pattern rejects is dropped, and so is one of a
 // pattern with a `place_category` whose group `place` took part but holds
-// no match of that category (the patterns without a place run first, the
-// pattern's own category's too; their matches, keep phrases applied, are
-// the places); a match inside an occurrence of a keep phrase
+// no match of that category (the other patterns run first; their matches,
+// keep phrases applied, are the places); a match inside an occurrence of a keep phrase
 // (pattern-set keep list and --keep, case-insensitive, whole words) is
 // dropped; overlapping matches are resolved deterministically: the longest
 // wins, then the higher priority, then the earlier start, then the earlier

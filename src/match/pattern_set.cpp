@@ -61,7 +61,7 @@ class Loader {
     static const std::set<std::string> known = {"id", "category", "exemptions", "description", "regex",
                                                 "gazetteer", "aliases", "exclude", "case_insensitive",
                                                 "priority", "reject_before", "reject_after", "reject_inside", "place_category",
-                                                "rescan_span", "match", "no_match"};
+                                                "match", "no_match"};
     Pattern p;
     p.file = path_;
     p.line = line_of(table);
@@ -110,15 +110,13 @@ class Loader {
     if (!p.place_category.empty()) {
       if (!categories.contains(p.place_category)) {
         error(p.line, label + ": unknown place_category '" + p.place_category + "' (not in 'categories')");
+      } else if (p.place_category == p.category) {
+        error(p.line, label + ": place_category must be another category than the pattern's own");
       }
       RE2 re(p.regex.empty() ? "x" : p.regex, RE2::Quiet);
       if (re.ok() && !re.NamedCapturingGroups().contains("place")) {
         error(p.line, label + ": place_category needs a capture group (?P<place>...) in the regex");
       }
-    }
-    if (const toml::node* rescan = table.get("rescan_span")) {
-      if (auto b = rescan->value<bool>()) p.rescan_span = *b;
-      else error(line_of(*rescan), label + ": 'rescan_span' must be true or false");
     }
     p.must_match = strings(table.get("match"), label + ": 'match'", p.line);
     p.must_not_match = strings(table.get("no_match"), label + ": 'no_match'", p.line);

@@ -36,11 +36,6 @@ struct Pattern {
   // a match of this category (keep phrases applied) lies inside that group:
   // a deployment's purpose is withheld only after a foreign destination.
   std::string place_category;
-  // The next match is looked for from where this one's span begins, not
-  // from where it ends: in a list whose items are each other's places
-  // ("SPAIN, JORDAN, CHAD"), the item a match withholds is the place of
-  // the next.
-  bool rescan_span = false;
   std::vector<Example> must_match;
   std::vector<Example> must_not_match;
   std::string file;

@@ -173,32 +173,6 @@ TEST(Matcher, APlaceMustHoldAMatchOfItsPlaceCategory) {
                                            {"Scotland"})).fingerprint());
 }
 
-TEST(Matcher, AListItemStandsAfterAPlaceAndTheNextAfterIt) {
-  // "SURNAME, FIRSTNAME" in a table of people reads like a list of places
-  // ("SPAIN, JORDAN"): only the item before the comma tells them apart. An
-  // item stands when what comes before it holds a country (of a pattern
-  // without a place), and, with rescan_span, each item is looked for from
-  // the one before, so that a list of names that need their context goes
-  // on from one to the next.
-  Pattern country = regex_pattern("country", "country", R"(\b(?:SPAIN|FRANCE)\b)");
-  Pattern pair = regex_pattern("pair", "country", R"(\b(?P<m>JORDAN|CHAD|GEORGIA)\s*,\s*(?:JORDAN|CHAD|GEORGIA)\b)");
-  Pattern item = regex_pattern("item", "country", R"((?P<place>\b[A-Z][A-Za-z'.-]*)\s*,\s*(?P<m>JORDAN|CHAD|GEORGIA)\b)");
-  item.place_category = "country";
-  item.rescan_span = true;
-  Matcher m(set_of({country, pair, item}));
-  EXPECT_TRUE(found(m, "RASMUSSEN, JORDAN 5/3/2017").empty());
-  EXPECT_EQ(found(m, "SPAIN, JORDAN 3 OFFICERS"), (std::vector<std::string>{"country:SPAIN", "item:JORDAN"}));
-  // CHAD is found by both (one match, named by the pattern first in the
-  // set), and is GEORGIA's place.
-  EXPECT_EQ(found(m, "FRANCE, CHAD, GEORGIA"), (std::vector<std::string>{"country:FRANCE", "pair:CHAD", "item:GEORGIA"}));
-  // Without rescan_span the search goes on after CHAD, and GEORGIA, whose
-  // place CHAD is, is not read.
-  item.rescan_span = false;
-  const Matcher once(set_of({country, pair, item}));
-  EXPECT_EQ(found(once, "FRANCE, CHAD, GEORGIA"), (std::vector<std::string>{"country:FRANCE", "pair:CHAD"}));
-  EXPECT_NE(m.fingerprint(), once.fingerprint());
-}
-
 TEST(Matcher, WhatItReadBeforeChangesNoResult) {
   // A batch's worker keeps its matcher from one document to the next, and
   // RE2 keeps the automata it built: what a matcher that has read other
