@@ -22,6 +22,7 @@
 #include "pdf/interpreter.h"
 #include "pdf/ccitt.h"
 #include "pdf/jbig2.h"
+#include "pdf/jpx.h"
 #include "pdf/jpeg.h"
 #include "pdf/podofo_access.h"
 #include "pdf/qpdf_rescue.h"
@@ -1422,6 +1423,10 @@ struct Raster {
   std::string packed;       // the samples as stored
   std::string unpainted;    // `pixels` as read
   unsigned paint_sample = 0;  // the stored sample painted pixels get
+  // JPEG 2000 written back with Flate: its depth is now 8 bits, and the
+  // colour space its data told (none where the dictionary names one).
+  bool from_jpx = false;
+  std::string space;
 };
 
 // Components of a colour space an image can be painted black in: gray, RGB,
@@ -1460,9 +1465,16 @@ std::optional<std::vector<double>> decode_array(const ObjectReader& reader, cons
 // bits with any /Decode, widened to 8 bits with the decoding applied (and
 // written back so). Otherwise 8 bits a component and the default /Decode.
 std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream, int components, bool mask = false) {
-  if (!stream || !stream->IsDictionary() || !stream->HasStream() || components == 0) return std::nullopt;
+  if (!stream || !stream->IsDictionary() || !stream->HasStream()) return std::nullopt;
+  const std::vector<ObjectReader::FilterStep> chain = reader.filters(stream);
+  const std::string only = chain.size() == 1 ? chain[0].filter : "";
+  // JPEG 2000 carries its own depth, and may carry its own colours (a
+  // dictionary without /ColorSpace), which its data then tells.
+  const bool jpx = only == "JPXDecode" && !mask;
+  const bool colours_in_data = jpx && !reader.get(stream, "ColorSpace");
+  if (components == 0 && !colours_in_data) return std::nullopt;
   const auto width = reader.get_number(stream, "Width"), height = reader.get_number(stream, "Height");
-  const auto bits_value = reader.get_number(stream, "BitsPerComponent");
+  const auto bits_value = jpx ? std::optional<double>(8) : reader.get_number(stream, "BitsPerComponent");
   if (!width || !height || *width < 1 || *height < 1 || *width > 20000 || *height > 20000 || !bits_value) return std::nullopt;
   const int bits = static_cast<int>(*bits_value);
   // One component (a soft mask, a gray scan) at 1, 2, 4 or 8 bits, with any
@@ -1477,8 +1489,6 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       if ((*decode)[i] != static_cast<double>(i % 2)) return std::nullopt;  // only the default [0 1 ...]
     }
   }
-  const std::vector<ObjectReader::FilterStep> chain = reader.filters(stream);
-  const std::string only = chain.size() == 1 ? chain[0].filter : "";
   const bool pixels_by_us = std::none_of(chain.begin(), chain.end(), [](const ObjectReader::FilterStep& step) {
     return ObjectReader::image_filter(step.filter);
   });
@@ -1487,10 +1497,26 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   raster.width = static_cast<size_t>(*width);
   raster.height = static_cast<size_t>(*height);
   raster.components = components;
-  const size_t bytes = raster.width * raster.height * static_cast<size_t>(components);
+  size_t bytes = raster.width * raster.height * static_cast<size_t>(std::max(components, 1));
   if (bytes > kMaxImageBytes) return std::nullopt;
   try {
-    if (only == "DCTDecode" || only == "DCT") {
+    if (jpx) {
+      // JPEG 2000, decoded by OpenJPEG, written back with Flate: lossless
+      // at 8 bits. /Decode is for masks only; an opacity channel in the
+      // data (/SMaskInData) is left to readers.
+      const auto in_data = reader.get_number(stream, "SMaskInData");
+      if (chain[0].parms || decode || (in_data && *in_data != 0)) return std::nullopt;
+      std::optional<detail::JpxImage> decoded = detail::decode_jpx(reader.raw(stream), kMaxImageBytes);
+      if (!decoded || decoded->width != raster.width || decoded->height != raster.height) return std::nullopt;
+      if (colours_in_data) {
+        components = raster.components = decoded->components;
+        raster.space = decoded->space;
+        bytes = raster.width * raster.height * static_cast<size_t>(components);
+      }
+      if (decoded->components != components) return std::nullopt;
+      raster.pixels = std::move(decoded->pixels);
+      raster.from_jpx = true;
+    } else if (only == "DCTDecode" || only == "DCT") {
       if (chain[0].parms || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
       raster.jpeg = detail::decode_jpeg(reader.raw(stream), kMaxImageBytes);
       if (!raster.jpeg || raster.jpeg->width != raster.width || raster.jpeg->height != raster.height ||
@@ -1642,6 +1668,11 @@ bool write_raster(Raster& raster) {
     return true;
   }
   forget_encoding(dict);
+  if (raster.from_jpx) {
+    dict.AddKey(PdfName("BitsPerComponent"), static_cast<PoDoFo::pdf_int64>(8));
+    if (!raster.space.empty()) dict.AddKey(PdfName("ColorSpace"), PdfName(raster.space));
+    dict.RemoveKey(PdfName("SMaskInData"));
+  }
   if (raster.widened) {
     const size_t row_bytes = (raster.width * static_cast<size_t>(raster.bits) + 7) / 8;
     const unsigned top = (1u << raster.bits) - 1;

@@ -14,6 +14,7 @@
 #include "pdf/flate.h"
 #include "pdf/inflate_budget.h"
 #include "pdf/jpeg.h"
+#include "pdf/jpx.h"
 #include "unit/test_pdf.h"
 
 namespace redact::pdf::detail {
@@ -256,6 +257,19 @@ TEST(Jbig2, CutOrUnreadableDataIsRefused) {
   EXPECT_FALSE(decode_jbig2(cut, "", 8, 8, 1 << 20)) << "a segment cut short";
   EXPECT_FALSE(decode_jbig2("", cut, 8, 8, 1 << 20)) << "globals cut short";
   EXPECT_FALSE(decode_jbig2("", "", 1u << 20, 1u << 20, 1 << 20)) << "over the budget";
+}
+
+// JPEG 2000 is decoded end to end by e2e.jpeg2000_pixels_under_a_box_go_black
+// (images made by OpenJPEG's encoder); here, what must not pass for an
+// image.
+TEST(Jpx, DataThatIsNoWholeImageIsRefused) {
+  EXPECT_FALSE(decode_jpx("", 1 << 20)) << "nothing";
+  EXPECT_FALSE(decode_jpx(std::string(64, 'x'), 1 << 20)) << "neither a JP2 file nor a codestream";
+  // SOC, then a SIZ marker whose segment is cut short.
+  EXPECT_FALSE(decode_jpx(std::string("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8), 1 << 20)) << "a codestream cut short";
+  // A JP2 signature box, then nothing a reader can use.
+  EXPECT_FALSE(decode_jpx(std::string("\0\0\0\x0CjP  \r\n\x87\n", 12) + std::string(40, '\0'), 1 << 20))
+      << "a JP2 file with no codestream";
 }
 
 }  // namespace
