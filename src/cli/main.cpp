@@ -1,7 +1,5 @@
 // redact: finds what a Freedom of Information response must withhold and
 // removes it from the PDF for real. See README.md.
-#include <malloc.h>
-
 #include <exception>
 #include <string>
 #include <vector>
@@ -45,20 +43,10 @@ constexpr const char* kUsage =
     "something, run held a document for review, or a pattern example failed,\n"
     "2 usage or configuration error, 3 a file could not be read.\n";
 
-// A page's glyphs and readings take tens of megabytes on a dense table,
-// and come and go page after page. By default glibc maps each block past
-// a threshold (32 MiB at most) afresh and unmaps it when freed, and trims
-// the top of its heap past twice that, so each page faults the same memory
-// in again: a tenth of a dense document's run. Up to this much, the heap
-// keeps what it had for the next page (peak memory is the same).
-constexpr int kKeptHeap = 256 << 20;
-
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace redact::cli;
-  mallopt(M_MMAP_THRESHOLD, kKeptHeap);
-  mallopt(M_TRIM_THRESHOLD, kKeptHeap);
   Console console;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
