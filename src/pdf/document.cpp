@@ -1489,9 +1489,11 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       if ((*decode)[i] != static_cast<double>(i % 2)) return std::nullopt;  // only the default [0 1 ...]
     }
   }
-  const bool pixels_by_us = std::none_of(chain.begin(), chain.end(), [](const ObjectReader::FilterStep& step) {
-    return ObjectReader::image_filter(step.filter);
-  });
+  const auto image_step = [](const ObjectReader::FilterStep& step) { return ObjectReader::image_filter(step.filter); };
+  const bool pixels_by_us = std::none_of(chain.begin(), chain.end(), image_step);
+  // JPEG, alone or last after filters of data.
+  const bool jpeg = !chain.empty() && (chain.back().filter == "DCTDecode" || chain.back().filter == "DCT") &&
+                    std::none_of(chain.begin(), chain.end() - 1, image_step);
   Raster raster;
   raster.stream = stream;
   raster.width = static_cast<size_t>(*width);
@@ -1516,9 +1518,12 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       if (decoded->components != components) return std::nullopt;
       raster.pixels = std::move(decoded->pixels);
       raster.from_jpx = true;
-    } else if (only == "DCTDecode" || only == "DCT") {
-      if (chain[0].parms || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
-      raster.jpeg = detail::decode_jpeg(reader.raw(stream), kMaxImageBytes);
+    } else if (jpeg) {
+      if (chain.back().parms || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
+      // Inside filters of data ([/FlateDecode /DCTDecode]), the JPEG they
+      // hold; written back as a JPEG alone.
+      const std::string data = chain.size() == 1 ? reader.raw(stream) : reader.decode_for_last_filter(stream, kMaxImageBytes);
+      raster.jpeg = detail::decode_jpeg(data, kMaxImageBytes);
       if (!raster.jpeg || raster.jpeg->width != raster.width || raster.jpeg->height != raster.height ||
           raster.jpeg->components != components) {
         return std::nullopt;
@@ -2038,6 +2043,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       {"ActualText", false, Action::cut}, {"Alt", false, Action::cut},  {"E", false, Action::cut},
       {"Contents", true, Action::cut},    {"Subj", true, Action::cut},  {"TU", false, Action::cut},
       {"TM", false, Action::cut},         {"V", false, Action::cut},    {"DV", false, Action::cut},
+      {"T", false, Action::cut},  // a field's name, a markup annotation's author
       {"URI", false, Action::blank},
   };
   HoldsNothing holds_nothing;  // read every way

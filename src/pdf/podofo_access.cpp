@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -141,6 +142,15 @@ std::vector<ObjectReader::FilterStep> ObjectReader::filters(const PdfObject* str
 }
 
 std::string ObjectReader::decode(const PdfObject* stream, size_t limit, std::string* cut_short) const {
+  return decode_steps(stream, SIZE_MAX, limit, cut_short);
+}
+
+std::string ObjectReader::decode_for_last_filter(const PdfObject* stream, size_t limit) const {
+  const size_t steps = filters(stream).size();
+  return decode_steps(stream, steps == 0 ? 0 : steps - 1, limit, nullptr);
+}
+
+std::string ObjectReader::decode_steps(const PdfObject* stream, size_t steps, size_t limit, std::string* cut_short) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
   const auto too_large = [&] {
@@ -159,7 +169,7 @@ std::string ObjectReader::decode(const PdfObject* stream, size_t limit, std::str
   static const std::set<std::string> kFilters{"FlateDecode", "Fl",  "ASCIIHexDecode",  "AHx", "ASCII85Decode",
                                               "A85",         "LZWDecode", "LZW", "RunLengthDecode", "RL"};
   std::string data = raw(stream);
-  for (const FilterStep& step : chain) {
+  for (const FilterStep& step : std::span(chain).first(std::min(steps, chain.size()))) {
     const std::string& f = step.filter;
     if (!kFilters.contains(f)) {
       throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},

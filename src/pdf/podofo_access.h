@@ -61,6 +61,10 @@ class ObjectReader {
   // its end marker (a writer that never finished it, a file cut short) gives
   // what it holds, every byte any reader can show, and says so there.
   std::string decode(const PdfObject* stream, size_t limit = kMaxStreamBytes, std::string* cut_short = nullptr) const;
+  // What the last filter of the stream's chain reads: the filters before it
+  // decoded as decode() decodes them ([/FlateDecode /DCTDecode]: the JPEG
+  // inside the Flate), for an image filter's own library to decode.
+  std::string decode_for_last_filter(const PdfObject* stream, size_t limit = kMaxStreamBytes) const;
   // The stream's filters in order, each with its parameters (or null):
   // /Filter and /DecodeParms, or, without them, the abbreviations /F and /DP
   // that poppler and MuPDF honour there too.
@@ -103,6 +107,8 @@ class ObjectReader {
 
   PoDoFo::PdfVecObjects* objects_;
   mutable size_t decoded_ = 0;
+  // decode() through the first `steps` filters of the chain.
+  std::string decode_steps(const PdfObject* stream, size_t steps, size_t limit, std::string* cut_short) const;
 };
 
 }  // namespace redact::pdf::detail
