@@ -20,12 +20,16 @@ struct JpxImage {
   std::string pixels;  // 8 bits a component, interleaved, rows top to bottom
 };
 
-// Decodes a JPEG 2000 codestream or JP2 file. Every component must be
-// unsigned, of the image's full size (no subsampling), a colour (no
-// opacity channel) and of 1 to 16 bits (scaled to 8). Nothing for YCC
-// colours (sYCC, e-YCC), a colour space OpenJPEG does not know without an
-// ICC profile, another number of components, data OpenJPEG reports an error on or finds cut short, or an
-// image larger than `max_pixel_bytes` once decoded.
+// Decodes a JPEG 2000 codestream or JP2 file (its palette and channel
+// definitions applied), to 8 bits a component as poppler and MuPDF draw it
+// (shifted). Every component must be unsigned, of the image's full size
+// (no subsampling), a colour (no opacity channel) and of 1 to 16 bits.
+// Nothing for YCC colours (sYCC, e-YCC), a colour space OpenJPEG does not
+// know (CIELab) without an ICC profile, another number of components than
+// 1, 3 or 4, a codestream that declares more than 4,096 tiles or leaves a
+// tile out (OpenJPEG would draw it as zeros), data OpenJPEG reports an
+// error on or finds cut short, or an image larger than `max_pixel_bytes`
+// once decoded.
 std::optional<JpxImage> decode_jpx(std::string_view data, size_t max_pixel_bytes);
 
 }  // namespace redact::pdf::detail

@@ -29,7 +29,8 @@ with the outcome its class calls for, and within a memory bound.
   claims 8,388,000 objects: no output of that many free entries; one that
   lists 8,388,000 objects in use in 60 KB: refused;
 - a progressive JPEG of 30,000 empty scans under a match: libjpeg stops at
-  500 scans, the document is held;
+  500 scans, the document is held; so is a JPEG 2000 codestream of 2 KB
+  declaring 65,535 tiles (OpenJPEG allocated gigabytes reading its header);
 - a damaged object (a stream whose /Length names no object: PoDoFo reads
   it only when first touched) reached only through the outlines, the form,
   the name tree, the structure tree, a thumbnail, an annotation, Info or
@@ -51,6 +52,7 @@ import tempfile
 import zlib
 
 from pdf_inputs import FONT, TEXT, Checks, argument_parser, flate, page_objects, read_ppm, stream, write_pdf
+from jpx_images import many_tiles
 
 def with_object_stream(loose, packed, hide=(b"", b""), pairs=None):
     """A file whose objects `packed` [(number, body)] sit in one object
@@ -240,6 +242,15 @@ def cases():
     image = stream(b"/Type /XObject /Subtype /Image /Width 65536 /Height 16384 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
                    b"/Filter /FlateDecode", deflate_bomb(3))
     yield ("bomb.image_under_a_match",
+           write_pdf(page_objects(content=b"q 500 0 0 100 60 700 cm /Im1 Do Q " + TEXT,
+                                  resources=b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>", more=[(6, image)])),
+           {1}, "")
+    # A JPEG 2000 codestream of 2 KB whose header declares 65,535 tiles of
+    # 4 components: OpenJPEG allocated 860 MB reading it (4.7 GB for 64
+    # components); redact refuses it from the header first.
+    image = stream(b"/Type /XObject /Subtype /Image /Width 255 /Height 257 /ColorSpace /DeviceCMYK /Filter /JPXDecode",
+                   many_tiles())
+    yield ("bomb.jpeg2000_tiles_under_a_match",
            write_pdf(page_objects(content=b"q 500 0 0 100 60 700 cm /Im1 Do Q " + TEXT,
                                   resources=b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>", more=[(6, image)])),
            {1}, "")

@@ -8,10 +8,15 @@ with an invisible OCR text layer over it, as scanning software writes it.
 `redact run --term KESTREL` must write the page with the word gone for
 pdftotext, the image's own pixels under the box black, the rest of them
 exactly as they were (both read back by poppler's pdfimages, a decoder that
-is not ours), and the rest of the text kept. Damaged data, and an opacity
-channel in the data (/SMaskInData), hold the document with the reason named.
+is not ours), and the rest of the text kept. A JP2 file with a palette
+(an index codestream and a pclr box, written here around OpenJPEG's
+codestream) is drawn in its palette's colours, before and after. Damaged
+data, a tile left out, YCC colours, an opacity channel (a cdef box, or
+/SMaskInData), and a codestream declaring 65,535 tiles (OpenJPEG allocated
+gigabytes for one) hold the document with the reason named.
 """
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -47,6 +52,52 @@ def encode(tmp, stem, components, suffix):
     # Three resolution levels: the default six want 32 pixels a side.
     subprocess.run(["opj_compress", "-i", source, "-o", target, "-n", "3"], check=True, capture_output=True)
     return open(target, "rb").read()
+
+
+def encode_raw(tmp, stem, samples, components, tiles=None):
+    """Planar 8-bit samples encoded as a bare codestream, in tiles if given."""
+    source = os.path.join(tmp, stem + ".raw")
+    with open(source, "wb") as f:
+        f.write(samples)
+    target = os.path.join(tmp, stem + ".j2k")
+    extra = ["-t", "%d,%d" % tiles] if tiles else []
+    subprocess.run(["opj_compress", "-i", source, "-o", target, "-n", "2", "-F", "%d,%d,%d,8,u" % (WIDTH, HEIGHT, components)]
+                   + extra, check=True, capture_output=True)
+    return open(target, "rb").read()
+
+
+def box(kind, body):
+    return struct.pack(">I", 8 + len(body)) + kind + body
+
+
+def jp2(codestream, components, colour, more=b""):
+    """A JP2 file around `codestream`: signature, file type, header (image
+    header, colour specification by enumerated space, `more` boxes)."""
+    header = box(b"ihdr", struct.pack(">IIHBBBB", HEIGHT, WIDTH, components, 7, 7, 0, 0))
+    header += box(b"colr", struct.pack(">BBBI", 1, 0, 0, colour)) + more
+    return (box(b"jP  ", b"\r\n\x87\n") + box(b"ftyp", b"jp2 " + struct.pack(">I", 0) + b"jp2 ")
+            + box(b"jp2h", header) + box(b"jp2c", codestream))
+
+
+def without_a_tile(codestream):
+    """The codestream with its second tile-part taken out (walked by Psot)."""
+    at = codestream.find(b"\xff\x90")
+    parts = []
+    while codestream[at:at + 2] == b"\xff\x90":
+        length = struct.unpack(">I", codestream[at + 6:at + 10])[0]
+        parts.append((at, at + length))
+        at += length
+    return codestream[:parts[1][0]] + codestream[parts[1][1]:]
+
+
+def many_tiles():
+    """A codestream's main header that declares a 255 x 257 image in 1 x 1
+    tiles of 4 components (65,535 tiles), and one tile-part."""
+    siz = struct.pack(">HHIIIIIIIIH", 38 + 3 * 4, 0, 255, 257, 0, 0, 1, 1, 0, 0, 4) + b"\x07\x01\x01" * 4
+    cod = struct.pack(">HBBHBBBBBB", 12, 0, 0, 1, 0, 0, 4, 4, 0, 1)
+    qcd = struct.pack(">HB", 4, 0x40) + b"\x40"
+    return b"\xff\x4f\xff\x51" + siz + b"\xff\x52" + cod + b"\xff\x5c" + qcd + \
+        b"\xff\x90" + struct.pack(">HHIBB", 10, 0, 14, 0, 1) + b"\xff\x93" + b"\xff\xd9"
 
 
 def write_input(path, data, dictionary):
@@ -141,9 +192,43 @@ def main():
             check(f"{label}: the image's other pixels are exactly as they were", after is not None and far and not changed,
                   f"{len(changed)} of {len(far)} changed")
 
-        # Data cut short, and an opacity channel left to readers: held, the
+        # A palette: a one-component index codestream, a pclr box of three
+        # 8-bit columns and a cmap box; sRGB. Drawn in the palette's colours
+        # by poppler before and after, every pixel not under the box as it was.
+        palette = [bytes([(i * 37) % 256, 255 - (i * 11) % 256, 60 + (i * 5) % 190]) for i in range(32)]
+        index = bytes((col // 4 + row) % 32 for row in range(HEIGHT) for col in range(WIDTH))
+        pclr = box(b"pclr", struct.pack(">HB", 32, 3) + b"\x07\x07\x07" + b"".join(palette))
+        cmap = box(b"cmap", b"".join(struct.pack(">HBB", 0, 1, i) for i in range(3)))
+        indexed = jp2(encode_raw(tmp, "index", index, 1), 1, 16, pclr + cmap)
+        pdf = os.path.join(tmp, "palette.pdf")
+        write_input(pdf, indexed, b"")
+        expected = b"".join(palette[i] for i in index)
+        before = image_samples(pdf, tmp, "palette-in", 3)
+        check("a palette: poppler draws the input in the palette's colours", before == expected)
+        out = os.path.join(tmp, "out-palette")
+        result = run(args.redact, pdf, out)
+        output = os.path.join(out, "palette.pdf")
+        check("a palette: redacted, not held", result.returncode == 0 and os.path.exists(output), result.stdout + result.stderr)
+        if os.path.exists(output):
+            after = image_samples(output, tmp, "palette-out", 3)
+            far = [i for i in range(WIDTH * HEIGHT) if X + (i % WIDTH) * W / WIDTH > 200]
+            check("a palette: the other pixels keep the palette's colours", after is not None
+                  and all(after[3 * i:3 * i + 3] == expected[3 * i:3 * i + 3] for i in far))
+
+        # Data cut short, a tile left out, YCC colours, an opacity channel
+        # (a channel definition, or /SMaskInData), too many tiles: held, the
         # image named, nothing written.
+        planes = picture(3)
+        planar = bytes(planes[i * 3 + c] for c in range(3) for i in range(WIDTH * HEIGHT))
+        tiled = encode_raw(tmp, "tiled", planar, 3, (40, 10))
+        rgba = encode_raw(tmp, "rgba", planar + bytes(WIDTH * HEIGHT), 4)
+        opacity = box(b"cdef", struct.pack(">H", 4) + b"".join(struct.pack(">HHH", c, 0, c + 1) for c in range(3))
+                      + struct.pack(">HHH", 3, 1, 0))
         for stem, data, dictionary in [("damaged", rgb[:len(rgb) // 2], b""),
+                                       ("tile-left-out", without_a_tile(tiled), b"/ColorSpace /DeviceRGB"),
+                                       ("sYCC", jp2(encode_raw(tmp, "ycc", planar, 3), 3, 18), b""),
+                                       ("opacity-channel", jp2(rgba, 4, 16, opacity), b""),
+                                       ("many-tiles", many_tiles(), b"/ColorSpace /DeviceCMYK"),
                                        ("smask-in-data", rgb, b"/SMaskInData 1")]:
             pdf = os.path.join(tmp, stem + ".pdf")
             write_input(pdf, data, dictionary)
