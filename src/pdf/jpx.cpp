@@ -117,7 +117,10 @@ std::optional<Codestream> read_codestream(std::string_view d) {
   if (x <= x0 || y <= y0 || tw == 0 || th == 0 || tx0 > x0 || ty0 > y0) return std::nullopt;
   out.width = x - x0;
   out.height = y - y0;
-  out.tiles = ((x - tx0 + tw - 1) / tw) * ((y - ty0 + th - 1) / th);
+  // Each count apart first: two of 2^32 would wrap their product to 0.
+  const uint64_t across = (x - tx0 + tw - 1) / tw, down = (y - ty0 + th - 1) / th;
+  if (across > kMaxTiles || down > kMaxTiles) return std::nullopt;
+  out.tiles = across * down;
   // Markers of the main header, each with its length, up to the first SOT.
   size_t at = siz + lsiz;
   while (at + 4 <= d.size() && big_endian(d, at, 2) != 0xFF90) {
@@ -144,7 +147,7 @@ std::optional<Codestream> read_codestream(std::string_view d) {
     if (length < 14 || length > d.size() - at) return std::nullopt;
     at += length;
   }
-  if (found != out.tiles) return std::nullopt;  // a tile left out, or parts that do not chain
+  if (found == 0 || found != out.tiles) return std::nullopt;  // a tile left out, or parts that do not chain
   out.bytes = d;
   return out;
 }
