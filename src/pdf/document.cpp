@@ -1461,6 +1461,29 @@ std::optional<std::vector<double>> decode_array(const ObjectReader& reader, cons
   return values;
 }
 
+// Whether a /Decode array is the default one, [0 1] a component.
+bool default_decode(const std::vector<double>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] != static_cast<double>(i % 2)) return false;
+  }
+  return true;
+}
+
+// Whether a JPEG's /DecodeParms say nothing: none, null, an empty
+// dictionary, or the /ColorTransform a JPEG of `components` has anyway
+// (1 for three, else 0).
+bool default_dct_parameters(const ObjectReader& reader, const PdfObject* parms, int components) {
+  parms = reader.resolve(parms);
+  if (!parms || parms->IsNull()) return true;
+  if (!parms->IsDictionary()) return false;
+  for (const auto& [key, value] : parms->GetDictionary().GetKeys()) {
+    if (key.GetName() != "ColorTransform") return false;
+    const std::optional<double> transform = ObjectReader::number(reader.resolve(value));
+    if (transform != (components == 3 ? 1.0 : 0.0)) return false;
+  }
+  return true;
+}
+
 // Reads an image's pixels. `mask` reads a soft mask: gray at 1, 2, 4 or 8
 // bits with any /Decode, widened to 8 bits with the decoding applied (and
 // written back so). Otherwise 8 bits a component and the default /Decode.
@@ -1519,7 +1542,12 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       raster.pixels = std::move(decoded->pixels);
       raster.from_jpx = true;
     } else if (jpeg) {
-      if (chain.back().parms || bits != 8 || (decode && mask)) return std::nullopt;  // a /ColorTransform of its own
+      // A /ColorTransform of its own, or a /Decode (the samples written
+      // back are the decoded ones: [1 0] came out a negative), is not
+      // repainted.
+      if (!default_dct_parameters(reader, chain.back().parms, components) || bits != 8 || (decode && !default_decode(*decode))) {
+        return std::nullopt;
+      }
       // Inside filters of data ([/FlateDecode /DCTDecode]), the JPEG they
       // hold; written back as a JPEG alone.
       const std::string data = chain.size() == 1 ? reader.raw(stream) : reader.decode_for_last_filter(stream, kMaxImageBytes);
@@ -2047,6 +2075,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       {"URI", false, Action::blank},
   };
   HoldsNothing holds_nothing;  // read every way
+  size_t renamed_fields = 0;
   // Whether `text` holds a match read any way (other_readings): the tag.
   const auto held = [&](const std::string& text) -> std::optional<size_t> {
     if (holds_nothing.contains(text)) return std::nullopt;
@@ -2085,14 +2114,23 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
         std::optional<StringEdit> cut = edit(text);
         // A match only another reading sees (split by markup, escaped), or
         // one the cut leaves readable: the value goes whole.
-        if (action == Action::cut && (!cut || held(cut->kept))) action = key.name[0] == 'V' || key.name[0] == 'D' ? Action::blank : Action::remove;
+        // A field's name stays a name, and one of its own: cut to nothing, or
+        // to what a sibling is called, two fields would become one, so a
+        // number is added to it.
+        const bool field_name = std::string_view(key.name) == "T" &&
+                                (dict.HasKey(PdfName("FT")) || dict.HasKey(PdfName("Kids")) || dict.HasKey(PdfName("Parent")) ||
+                                 impl_->reader->get_name(o, "Subtype") == "Widget");
+        if (action == Action::cut && (!cut || held(cut->kept))) {
+          action = key.name[0] == 'V' || key.name[0] == 'D' || field_name ? Action::blank : Action::remove;
+        }
         const char* done = action == Action::cut ? "cut" : action == Action::remove ? "removed" : "blanked";
         removed.push_back({id, key.name, done, *tag});
         edited = true;
         if (action == Action::remove) {
           dict.RemoveKey(PdfName(key.name));
         } else {
-          const std::string kept = action == Action::blank ? std::string() : cut->kept;
+          std::string kept = action == Action::blank ? std::string() : cut->kept;
+          if (field_name) kept += "#" + std::to_string(++renamed_fields);
           const bool ascii = std::all_of(kept.begin(), kept.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
           dict.AddKey(PdfName(key.name), ascii ? PoDoFo::PdfString(kept)
                                                : PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(kept.c_str())));

@@ -145,9 +145,11 @@ Inflated ascii85(std::string_view data, size_t limit) {
   Inflated out;
   uint64_t group = 0;
   int count = 0;
-  size_t i = 0;
-  if (data.substr(0, 2) == "<~") i = 2;
-  for (; i < data.size(); ++i) {
+  // No "<~" prefix is skipped (PostScript writes one, a PDF stream does
+  // not): poppler and MuPDF read '<' as a digit and '~' as the end, and
+  // show nothing of such data; read here whole, a rewritten output would
+  // show what the input did not.
+  for (size_t i = 0; i < data.size(); ++i) {
     const char c = data[i];
     if (is_white(c)) continue;
     if (c == '~') break;
