@@ -69,7 +69,6 @@ constexpr uint64_t kMaxTiles = 4096;
 // gigabytes; and it decodes a tile the data leaves out as zeros, even in
 // strict mode, so every tile must have a part.
 struct Codestream {
-  std::string_view bytes;  // from SOC on
   uint64_t width = 0, height = 0, components = 0, tiles = 0;
 };
 
@@ -148,7 +147,6 @@ std::optional<Codestream> read_codestream(std::string_view d) {
     at += length;
   }
   if (found == 0 || found != out.tiles) return std::nullopt;  // a tile left out, or parts that do not chain
-  out.bytes = d;
   return out;
 }
 
