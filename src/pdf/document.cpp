@@ -2136,6 +2136,24 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
                                                : PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(kept.c_str())));
         }
       }
+      // A form action's /Fields names fields by their full names (/SubmitForm,
+      // /ResetForm): a name holding a match goes from the list (the field
+      // itself is renamed above).
+      if (PdfObject* fields = dict.GetKey(PdfName("Fields")); fields && fields->IsArray()) {
+        PoDoFo::PdfArray& names = fields->GetArray();
+        std::optional<size_t> first_tag;
+        for (size_t i = names.size(); i-- > 0;) {
+          if (!(names[i].IsString() || names[i].IsHexString())) continue;
+          if (const std::optional<size_t> tag = held(text_of(&names[i]))) {
+            first_tag = tag;
+            names.erase(names.begin() + static_cast<std::ptrdiff_t>(i));
+          }
+        }
+        if (first_tag) {
+          removed.push_back({id, "Fields", "cut", *first_tag});
+          edited = true;
+        }
+      }
       // Rich text (a string or a stream) and an application's private copies
       // go with any edit of their dictionary; alone, when they hold a match.
       std::vector<PdfName> drop;

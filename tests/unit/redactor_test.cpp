@@ -437,7 +437,10 @@ TEST(Redactor, FieldValuesTooltipsAndLinksHoldingAMatchAreCutOrBlanked) {
   // number of its own, so that it cannot become a sibling's name (or none)
   // and two fields one.
   const std::string field = "<< /FT /Tx /T (where_France) /V (Posted to France) /TU (France or Chad) >>";
-  const std::string link = "<< /Type /Annot /Subtype /Link /Rect [10 10 20 20] /A << /S /URI /URI (https://example.org/Chad/report) >> >>";
+  // A link; and a button whose submit action names the field (a review
+  // found it held the document once the field was renamed).
+  const std::string link = "<< /Type /Annot /Subtype /Link /Rect [10 10 20 20] /A << /S /URI /URI (https://example.org/Chad/report) "
+                           "/Next << /S /SubmitForm /F (https://example.org/) /Fields [(where_France) (other)] >> >> >>";
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", "<< /Font << /F1 4 0 R >> >>",
                                          "/Annots [6 0 R] /PieceInfo << /Field 5 0 R >>"}},
@@ -446,12 +449,13 @@ TEST(Redactor, FieldValuesTooltipsAndLinksHoldingAMatchAreCutOrBlanked) {
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   std::set<std::string> done;
   for (const StringChange& c : o.string_changes) done.insert(c.key + " " + c.action);
-  EXPECT_EQ(done, (std::set<std::string>{"T cut", "V cut", "TU cut", "URI blanked"}));
+  EXPECT_EQ(done, (std::set<std::string>{"T cut", "V cut", "TU cut", "URI blanked", "Fields cut"}));
   const std::string bytes = file_bytes(output);
   EXPECT_EQ(bytes.find("France"), std::string::npos);
   EXPECT_EQ(bytes.find("Chad"), std::string::npos);
   EXPECT_NE(bytes.find("(Posted to )"), std::string::npos);
   EXPECT_NE(bytes.find("(where_#1)"), std::string::npos);
+  EXPECT_NE(bytes.find("(other)"), std::string::npos) << "the other name stays in the action's list";
 }
 
 // Found by a hostile review: a match that only another reading of a string
