@@ -1508,9 +1508,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   const std::optional<std::vector<double>> decode = decode_array(reader, stream, components);
   if (decode) {
     if (decode->empty()) return std::nullopt;
-    for (size_t i = 0; !one && i < decode->size(); ++i) {
-      if ((*decode)[i] != static_cast<double>(i % 2)) return std::nullopt;  // only the default [0 1 ...]
-    }
+    if (!one && !default_decode(*decode)) return std::nullopt;
   }
   const auto image_step = [](const ObjectReader::FilterStep& step) { return ObjectReader::image_filter(step.filter); };
   const bool pixels_by_us = std::none_of(chain.begin(), chain.end(), image_step);
