@@ -498,18 +498,12 @@ std::optional<double> sample_bytes(const Object& dict) {
   return std::ceil(width->number * components * bpc / 8) * height->number;
 }
 
-// The image's one filter's name ("" for none), or nullopt for a chain of
-// filters or parameters (what a decoder then reads is not told here).
-std::optional<std::string> single_filter(const Object& dict) {
-  if (inline_value(dict, "DecodeParms", "DP")) return std::nullopt;
+// Whether the image has one filter, or none, and no parameters: what a
+// decoder then reads is told here.
+bool one_filter_alone(const Object& dict) {
+  if (inline_value(dict, "DecodeParms", "DP")) return false;
   const Object* filter = inline_value(dict, "Filter", "F");
-  if (filter && filter->is_array()) {
-    if (filter->items.size() > 1) return std::nullopt;
-    filter = filter->items.empty() ? nullptr : &filter->items[0];
-  }
-  if (!filter) return std::string();
-  if (!filter->is_name()) return std::nullopt;
-  return filter->bytes;
+  return !filter || filter->is_name() || (filter->is_array() && filter->items.size() <= 1);
 }
 
 // Where ASCIIHex, ASCII85 and RunLength decoders have given `needed`
@@ -584,11 +578,12 @@ struct InlineDataEnds {
 InlineDataEnds inline_data_ends(const Object& dict, std::string_view data, size_t& inflate_budget) {
   InlineDataEnds out;
   if (has_duplicate_keys(dict)) return out;
-  const std::optional<std::string> single = single_filter(dict);
   const std::optional<double> wanted = sample_bytes(dict);
   // What the decoder needs, when its stop can be told.
   std::optional<size_t> needed;
-  if (single && wanted && *wanted <= static_cast<double>(size_t{1} << 40)) needed = static_cast<size_t>(*wanted);
+  if (one_filter_alone(dict) && wanted && *wanted <= static_cast<double>(size_t{1} << 40)) {
+    needed = static_cast<size_t>(*wanted);
+  }
   const Object* filter = inline_value(dict, "Filter", "F");
   if (filter && filter->is_array()) filter = filter->items.empty() ? nullptr : &filter->items[0];
   if (!filter) {
