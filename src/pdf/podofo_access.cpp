@@ -142,15 +142,14 @@ std::vector<ObjectReader::FilterStep> ObjectReader::filters(const PdfObject* str
 }
 
 std::string ObjectReader::decode(const PdfObject* stream, size_t limit, std::string* cut_short) const {
-  return decode_steps(stream, SIZE_MAX, limit, cut_short);
+  return decode_steps(stream, false, limit, cut_short);
 }
 
 std::string ObjectReader::decode_for_last_filter(const PdfObject* stream, size_t limit) const {
-  const size_t steps = filters(stream).size();
-  return decode_steps(stream, steps == 0 ? 0 : steps - 1, limit, nullptr);
+  return decode_steps(stream, true, limit, nullptr);
 }
 
-std::string ObjectReader::decode_steps(const PdfObject* stream, size_t steps, size_t limit, std::string* cut_short) const {
+std::string ObjectReader::decode_steps(const PdfObject* stream, bool all_but_last, size_t limit, std::string* cut_short) const {
   stream = resolve(stream);
   if (!stream || !stream->HasStream()) return "";
   const auto too_large = [&] {
@@ -169,7 +168,7 @@ std::string ObjectReader::decode_steps(const PdfObject* stream, size_t steps, si
   static const std::set<std::string> kFilters{"FlateDecode", "Fl",  "ASCIIHexDecode",  "AHx", "ASCII85Decode",
                                               "A85",         "LZWDecode", "LZW", "RunLengthDecode", "RL"};
   std::string data = raw(stream);
-  for (const FilterStep& step : std::span(chain).first(std::min(steps, chain.size()))) {
+  for (const FilterStep& step : std::span(chain).first(all_but_last && !chain.empty() ? chain.size() - 1 : chain.size())) {
     const std::string& f = step.filter;
     if (!kFilters.contains(f)) {
       throw Error(ErrorKind::unsupported, Location{"", 0, "object " + id(stream)},

@@ -107,8 +107,8 @@ class ObjectReader {
 
   PoDoFo::PdfVecObjects* objects_;
   mutable size_t decoded_ = 0;
-  // decode() through the first `steps` filters of the chain.
-  std::string decode_steps(const PdfObject* stream, size_t steps, size_t limit, std::string* cut_short) const;
+  // decode(), through every filter of the chain or all but the last.
+  std::string decode_steps(const PdfObject* stream, bool all_but_last, size_t limit, std::string* cut_short) const;
 };
 
 }  // namespace redact::pdf::detail
