@@ -17,7 +17,7 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pdf_inputs import Checks, argument_parser, page_objects, stream, write_pdf  # noqa: E402
+from pdf_inputs import Checks, argument_parser, page_objects, stream, text_of, write_pdf  # noqa: E402
 
 # The image: 132 x 14 pixels drawn at (48, 550), 500 x 53.03 points.
 X, Y, W, H = 48.0, 550.0, 500.0, 53.03
@@ -98,10 +98,6 @@ def image_pixels(pdf, tmp, stem):
         return [[body[y * row + x // 8] >> (7 - x % 8) & 1 == 1 for x in range(width)] for y in range(height)]
     body = data[-width * height:]
     return [[body[y * width + x] < 128 for x in range(width)] for y in range(height)]
-
-
-def text_of(pdf):
-    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
 
 
 def main():

@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pdf_inputs import Checks, argument_parser, page_objects, stream, write_pdf  # noqa: E402
+from pdf_inputs import Checks, argument_parser, page_objects, stream, text_of, write_pdf  # noqa: E402
 
 # The image: 120 x 20 pixels drawn at (48, 550), 480 x 80 points (4 points a pixel).
 X, Y, W, H = 48.0, 550.0, 480.0, 80.0
@@ -132,10 +132,6 @@ def image_dictionary(pdf):
         if b"/Subtype /Image" in part:
             return part[:part.find(b"stream")].decode("latin-1")
     return ""
-
-
-def text_of(pdf):
-    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
 
 
 def run(redact, pdf, out):

@@ -55,6 +55,11 @@ class Checks:
         return 1 if self.failures else 0
 
 
+def text_of(pdf):
+    """What pdftotext reads of a PDF."""
+    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+
+
 def read_pgm(path):
     with open(path, "rb") as f:
         data = f.read()
