@@ -1,7 +1,12 @@
 #include "extract/layout.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <cmath>
+
+#include "core/unicode.h"
 
 namespace redact::extract {
 
@@ -136,6 +141,46 @@ bool is_space(const std::string& text) {
   return text == " " || text == "\xC2\xA0" || text == "\t" || text == "\n" || text == "\r";
 }
 
+namespace {
+
+// Whether every character of a glyph's text is punctuation or a symbol.
+bool all_punctuation(const std::string& text) {
+  int32_t at = 0;
+  const auto length = static_cast<int32_t>(text.size());
+  while (at < length) {
+    UChar32 c;
+    U8_NEXT(text.data(), at, length, c);
+    if (c < 0) return false;
+    const auto kind = U_GET_GC_MASK(c);
+    if (!(kind & (U_GC_P_MASK | U_GC_S_MASK))) return false;
+  }
+  return length > 0;
+}
+
+bool all_controls(const std::string& text) {
+  size_t at = 0;
+  while (at < text.size() && control_length(text, at) > 0) at += control_length(text, at);
+  return !text.empty() && at == text.size();
+}
+
+}  // namespace
+
+GlyphFacts::GlyphFacts(const pdf::PageContent& page) {
+  const size_t n = page.glyphs.size();
+  directions_.reserve(n);
+  kinds_.reserve(n);
+  text_starts_.reserve(n + 1);
+  texts_.reserve(n);
+  for (const pdf::Glyph& g : page.glyphs) {
+    directions_.push_back(reading_direction(g));
+    kinds_.push_back(static_cast<uint8_t>((is_space(g.text) ? kSpace : 0) | (all_punctuation(g.text) ? kPunctuation : 0) |
+                                          (all_controls(g.text) ? kControls : 0)));
+    text_starts_.push_back(texts_.size());
+    texts_ += g.text;
+  }
+  text_starts_.push_back(texts_.size());
+}
+
 int direction_group(Point dir) {
   // 0 upright, then 90, 180, 270 degrees and anything else.
   double angle = std::atan2(dir.y, dir.x) * 180.0 / 3.14159265358979323846;
@@ -144,7 +189,9 @@ int direction_group(Point dir) {
   return (quarter % 4 + 4) % 4;
 }
 
-PageText layout(const pdf::PageContent& page) {
+PageText layout(const pdf::PageContent& page) { return layout(page, GlyphFacts(page)); }
+
+PageText layout(const pdf::PageContent& page, const GlyphFacts& facts) {
   const auto& glyphs = page.glyphs;
   std::vector<RawLine> raw;
   // A space glyph is a word break only where the glyphs around it do not
@@ -153,11 +200,11 @@ PageText layout(const pdf::PageContent& page) {
   int64_t pending_space = -1;  // the last space glyph since the previous letter
   for (size_t i = 0; i < glyphs.size(); ++i) {
     const pdf::Glyph& g = glyphs[i];
-    if (is_space(g.text)) {
+    if (facts.space(i)) {
       pending_space = static_cast<int64_t>(i);
       continue;
     }
-    const Point dir = reading_direction(g);
+    const Point dir = facts.direction(i);
     const double size = g.size > 0 ? g.size : 1;
     RawLine* line = raw.empty() ? nullptr : &raw.back();
     if (line) {
@@ -282,12 +329,11 @@ PageText layout(const pdf::PageContent& page) {
     }
     previous = &block;
   }
-  return assemble(page, lines, new_blocks);
+  return assemble(facts, lines, new_blocks);
 }
 
-PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines,
+PageText assemble(const GlyphFacts& facts, const std::vector<std::vector<int64_t>>& lines,
                   const std::vector<bool>& new_blocks) {
-  const auto& glyphs = page.glyphs;
   PageText out;
   // Room for a byte a glyph item and a break between each, most glyphs'
   // text being one byte: counting their bytes would read every glyph once
@@ -297,7 +343,7 @@ PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<in
   out.text.reserve(items + 2 * lines.size());
   out.text_glyphs.reserve(items + 2 * lines.size());
   out.lines.reserve(lines.size());
-  auto append = [&out](const std::string& text, int32_t glyph) {
+  auto append = [&out](std::string_view text, int32_t glyph) {
     out.text += text;
     out.text_glyphs.insert(out.text_glyphs.end(), text.size(), glyph);
   };
@@ -315,7 +361,7 @@ PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<in
         append(line.new_block ? "\n\n" : "\n", -1);
       }
       separator = -1;
-      for (uint32_t gi : word.glyphs) append(glyphs[gi].text, static_cast<int32_t>(gi));
+      for (uint32_t gi : word.glyphs) append(facts.text(gi), static_cast<int32_t>(gi));
       line.words.push_back(std::move(word));
       word = Word{};
     };

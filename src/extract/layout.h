@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/geometry.h"
@@ -60,8 +61,6 @@ constexpr double kColumnGap = 1.0;
 // "United     States" still reads as one name.
 constexpr double kBlockGap = 3.0;
 
-PageText layout(const pdf::PageContent& page);
-
 // Whether a glyph's text is a space (a word break, not a letter): space,
 // no-break space, tab, line feed, carriage return.
 bool is_space(const std::string& text);
@@ -69,6 +68,39 @@ bool is_space(const std::string& text);
 // The direction a glyph reads in, in page space (a unit vector): along its
 // baseline, or up its quad turned right for a zero-width or vertical glyph.
 Point reading_direction(const pdf::Glyph& glyph);
+
+// What the readings of a page look up about each glyph, worked out once per
+// page: all_readings passes over a dense table's glyphs a dozen times, and a
+// Glyph is 260 bytes with its text a string of its own, so each look at one
+// out of order is a cache miss.
+class GlyphFacts {
+ public:
+  explicit GlyphFacts(const pdf::PageContent& page);
+
+  // reading_direction of glyph `g`.
+  Point direction(size_t g) const { return directions_[g]; }
+  // is_space of its text.
+  bool space(size_t g) const { return kinds_[g] & kSpace; }
+  // Its text is all punctuation or symbols (quotes, brackets, dashes, a
+  // bullet, a degree sign), and not empty.
+  bool punctuation(size_t g) const { return kinds_[g] & kPunctuation; }
+  // Its text is all control characters (and not empty).
+  bool controls(size_t g) const { return kinds_[g] & kControls; }
+  bool empty(size_t g) const { return text_starts_[g] == text_starts_[g + 1]; }
+  std::string_view text(size_t g) const {
+    return std::string_view(texts_).substr(text_starts_[g], text_starts_[g + 1] - text_starts_[g]);
+  }
+
+ private:
+  static constexpr uint8_t kSpace = 1, kPunctuation = 2, kControls = 4;
+  std::vector<Point> directions_;
+  std::vector<uint8_t> kinds_;
+  std::string texts_;                // every glyph's text, one after another
+  std::vector<size_t> text_starts_;  // glyph g's is [text_starts_[g], text_starts_[g + 1])
+};
+
+PageText layout(const pdf::PageContent& page, const GlyphFacts& facts);
+PageText layout(const pdf::PageContent& page);
 
 // The direction group of a reading direction: 0 upright, then 90, 180, 270
 // degrees, and 4 for anything else.
@@ -79,7 +111,7 @@ int direction_group(Point dir);
 // left out. `new_blocks[i]` (when given) says line i starts a block: a blank
 // line goes before it, which the normalizer turns into a boundary no
 // pattern crosses. Every reading of a page (layout, readings.h) ends here.
-PageText assemble(const pdf::PageContent& page, const std::vector<std::vector<int64_t>>& lines,
+PageText assemble(const GlyphFacts& facts, const std::vector<std::vector<int64_t>>& lines,
                   const std::vector<bool>& new_blocks = {});
 
 }  // namespace redact::extract

@@ -19,7 +19,7 @@ namespace {
 // starts a block when it is kBlockGap or more. With a `column_gap` wider
 // than that (spread letters), such a gap still starts a block unless single
 // letters stand on both sides of it (the letters of a spread word).
-PageText in_content_order(const pdf::PageContent& page, double column_gap) {
+PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts, double column_gap) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
   std::vector<std::vector<size_t>> wide;  // per line: items that are gaps of kBlockGap or more
@@ -29,12 +29,12 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
   int64_t pending_space = -1;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     const pdf::Glyph& g = page.glyphs[i];
-    if (is_space(g.text)) {
+    if (facts.space(i)) {
       pending_space = static_cast<int64_t>(i);
       continue;
     }
     const double size = std::max(g.size, 1e-3);
-    const Point g_dir = reading_direction(g);
+    const Point g_dir = facts.direction(i);
     bool new_line = last == nullptr;
     if (last) {
       const Point rel = sub(g.origin, last->next);
@@ -66,7 +66,7 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
     last = &g;
     pending_space = -1;
   }
-  if (column_gap <= kBlockGap) return assemble(page, lines, new_blocks);
+  if (column_gap <= kBlockGap) return assemble(facts, lines, new_blocks);
 
   // Split at wide gaps that do not stand between two single letters.
   std::vector<std::vector<int64_t>> split;
@@ -94,37 +94,18 @@ PageText in_content_order(const pdf::PageContent& page, double column_gap) {
       split.back().push_back(items[k]);
     }
   }
-  return assemble(page, split, split_blocks);
-}
-
-// Whether every character of a glyph's text is punctuation or a symbol:
-// quotes and apostrophes of any kind, brackets, dashes, an ellipsis, a
-// bullet, a degree sign.
-bool punctuation(const std::string& text) {
-  int32_t at = 0;
-  const auto length = static_cast<int32_t>(text.size());
-  while (at < length) {
-    UChar32 c;
-    U8_NEXT(text.data(), at, length, c);
-    if (c < 0) return false;
-    const auto kind = U_GET_GC_MASK(c);
-    if (!(kind & (U_GC_P_MASK | U_GC_S_MASK))) return false;
-  }
-  return length > 0;
+  return assemble(facts, split, split_blocks);
 }
 
 // The one letter (or digit) of a word that is a letter standing alone, with
 // any punctuation or control characters around it ("n.", "(S", "p\x01"):
 // its index in the word's glyphs, or -1 for any other word.
-int letter_of(const pdf::PageContent& page, const Word& word) {
+int letter_of(const GlyphFacts& facts, const Word& word) {
   int letter = -1;
   for (size_t i = 0; i < word.glyphs.size(); ++i) {
-    const std::string& text = page.glyphs[word.glyphs[i]].text;
-    if (text.empty()) return -1;
-    size_t controls = 0;
-    while (controls < text.size() && control_length(text, controls) > 0) controls += control_length(text, controls);
-    if (controls == text.size()) continue;
-    if (punctuation(text)) continue;
+    const uint32_t g = word.glyphs[i];
+    if (facts.empty(g)) return -1;
+    if (facts.controls(g) || facts.punctuation(g)) continue;
     if (letter >= 0) return -1;
     letter = static_cast<int>(i);
   }
@@ -133,16 +114,15 @@ int letter_of(const pdf::PageContent& page, const Word& word) {
 
 // Whether a word is a mark standing alone: one to three glyphs of
 // punctuation or symbols (",", "£", "/", "--").
-bool is_mark(const pdf::PageContent& page, const Word& word) {
+bool is_mark(const GlyphFacts& facts, const Word& word) {
   return !word.glyphs.empty() && word.glyphs.size() <= 3 &&
-         std::all_of(word.glyphs.begin(), word.glyphs.end(),
-                     [&](uint32_t g) { return punctuation(page.glyphs[g].text); });
+         std::all_of(word.glyphs.begin(), word.glyphs.end(), [&](uint32_t g) { return facts.punctuation(g); });
 }
 
 // Joins runs of single-letter words (letter_of): where the gaps are even
 // (word gaps, clearly wider, kept), or, with `whole_runs`, every run
 // whatever its gaps.
-PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whole_runs) {
+PageText join_runs(const pdf::PageContent& page, const GlyphFacts& facts, const PageText& text, bool whole_runs) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
   for (const Line& line : text.lines) {
@@ -150,7 +130,7 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
     new_blocks.push_back(line.new_block);
     const std::vector<Word>& words = line.words;
     std::vector<int> letters;  // letter_of each word
-    for (const Word& word : words) letters.push_back(letter_of(page, word));
+    for (const Word& word : words) letters.push_back(letter_of(facts, word));
     for (size_t w = 0; w < words.size();) {
       // A run of two or more single-letter words, and the marks standing
       // alone between two of them ("1 2 , 0 0 0": the comma is part of the
@@ -159,7 +139,7 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
       while (end < words.size() && letters[end] >= 0) {
         ++end;
         if (end + 1 < words.size() && letters[end] < 0 && letters[end + 1] >= 0 && end - w >= 1 &&
-            is_mark(page, words[end])) {
+            is_mark(facts, words[end])) {
           letters[end] = 0;
           ++end;
         }
@@ -171,13 +151,12 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
         continue;
       }
       // Gaps between the letters of the run, along its direction.
-      const auto letter = [&](size_t k) -> const pdf::Glyph& {
-        return page.glyphs[words[k].glyphs[static_cast<size_t>(letters[k])]];
-      };
+      const auto letter_index = [&](size_t k) { return words[k].glyphs[static_cast<size_t>(letters[k])]; };
+      const auto letter = [&](size_t k) -> const pdf::Glyph& { return page.glyphs[letter_index(k)]; };
       std::vector<double> gaps;
       for (size_t k = w + 1; k < end; ++k) {
         const pdf::Glyph& a = letter(k - 1);
-        gaps.push_back(dot(reading_direction(a), sub(letter(k).origin, a.end)));
+        gaps.push_back(dot(facts.direction(letter_index(k - 1)), sub(letter(k).origin, a.end)));
       }
       const double letter_gap = *std::min_element(gaps.begin(), gaps.end());
       if (!items.empty()) items.push_back(-1);
@@ -189,18 +168,18 @@ PageText join_runs(const pdf::PageContent& page, const PageText& text, bool whol
       w = end;
     }
   }
-  return assemble(page, lines, new_blocks);
+  return assemble(facts, lines, new_blocks);
 }
 
 // Whether a line has two single-letter words in a row, or with one mark
 // standing alone between them ("S - p"): the only thing join_runs changes.
-bool has_letter_run(const pdf::PageContent& page, const PageText& text) {
+bool has_letter_run(const GlyphFacts& facts, const PageText& text) {
   for (const Line& line : text.lines) {
     const std::vector<Word>& words = line.words;
     for (size_t w = 0; w + 1 < words.size(); ++w) {
-      if (letter_of(page, words[w]) < 0) continue;
-      if (letter_of(page, words[w + 1]) >= 0) return true;
-      if (w + 2 < words.size() && is_mark(page, words[w + 1]) && letter_of(page, words[w + 2]) >= 0) return true;
+      if (letter_of(facts, words[w]) < 0) continue;
+      if (letter_of(facts, words[w + 1]) >= 0) return true;
+      if (w + 2 < words.size() && is_mark(facts, words[w + 1]) && letter_of(facts, words[w + 2]) >= 0) return true;
     }
   }
   return false;
@@ -298,7 +277,7 @@ std::optional<PageText> separators_dropped(const PageText& text) {
 
 }  // namespace
 
-PageText content_order(const pdf::PageContent& page) { return in_content_order(page, kColumnGap); }
+PageText content_order(const pdf::PageContent& page) { return in_content_order(page, GlyphFacts(page), kColumnGap); }
 
 namespace {
 
@@ -310,26 +289,36 @@ struct Placed {
 };
 
 // The glyphs of the page that are not spaces, by direction (the four
-// upright ones, any other angle by the degree), in lines of glyphs whose
-// baselines lie within `tolerance` font sizes of each other (0.6: as
-// pdftotext groups a page), each line in order along it, the lines from
-// top to bottom.
-std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageContent& page, double tolerance) {
+// upright ones, any other angle by the degree), each direction's from top
+// to bottom: what the position readings share.
+using Placements = std::vector<std::vector<Placed>>;
+Placements placements(const pdf::PageContent& page, const GlyphFacts& facts) {
   std::map<long, std::vector<Placed>> groups;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     const pdf::Glyph& g = page.glyphs[i];
-    if (is_space(g.text)) continue;
-    const Point dir = reading_direction(g);
+    if (facts.space(i)) continue;
+    const Point dir = facts.direction(i);
     const int group = direction_group(dir);
     const long key = group < 4 ? group : 4 + std::lround(std::atan2(dir.y, dir.x) * 180.0 / 3.14159265358979323846);
     const Point reference = group < 4 ? Point{std::round(dir.x), std::round(dir.y)} : dir;
     const Point down{-reference.y, reference.x};
     groups[key].push_back({i, dot(down, g.origin), dot(reference, g.origin), dot(reference, g.end), std::max(g.size, 1e-3)});
   }
-  std::vector<std::vector<std::vector<Placed>>> out;
+  Placements out;
   for (auto& [key, placed] : groups) {
-    out.emplace_back();
     std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.across < b.across; });
+    out.push_back(std::move(placed));
+  }
+  return out;
+}
+
+// The placements in lines of glyphs whose baselines lie within `tolerance`
+// font sizes of each other (0.6: as pdftotext groups a page), each line in
+// order along it, the lines from top to bottom.
+std::vector<std::vector<std::vector<Placed>>> position_lines(const Placements& groups, double tolerance) {
+  std::vector<std::vector<std::vector<Placed>>> out;
+  for (const std::vector<Placed>& placed : groups) {
+    out.emplace_back();
     for (size_t first = 0; first < placed.size();) {
       size_t last = first + 1;
       double size = placed[first].size;
@@ -346,12 +335,10 @@ std::vector<std::vector<std::vector<Placed>>> position_lines(const pdf::PageCont
   return out;
 }
 
-}  // namespace
-
-PageText by_position(const pdf::PageContent& page) {
+PageText by_position(const GlyphFacts& facts, const Placements& placed) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
-  for (const auto& group : position_lines(page, 0.6)) {
+  for (const auto& group : position_lines(placed, 0.6)) {
     for (const std::vector<Placed>& line : group) {
       // Every line is a block of its own (the layout and content-order
       // readings join lines that go on from one another), and so is every
@@ -373,15 +360,15 @@ PageText by_position(const pdf::PageContent& page) {
       }
     }
   }
-  return assemble(page, lines, new_blocks);
+  return assemble(facts, lines, new_blocks);
 }
 
-PageText stacked_letters(const pdf::PageContent& page) {
+PageText stacked_letters(const GlyphFacts& facts, const Placements& placed) {
   std::vector<std::vector<int64_t>> lines;
   // Lines of baselines within kStackBaseline font sizes: the letters of
   // two stacked header cells side by side, half a line apart, are not on
   // one line.
-  for (const auto& group : position_lines(page, kStackBaseline)) {
+  for (const auto& group : position_lines(placed, kStackBaseline)) {
     // The glyphs alone on their line: no other within kStackAlone font
     // sizes before or after them along it.
     std::vector<Placed> alone;
@@ -436,12 +423,28 @@ PageText stacked_letters(const pdf::PageContent& page) {
       }
     }
   }
-  return assemble(page, lines, std::vector<bool>(lines.size(), true));
+  return assemble(facts, lines, std::vector<bool>(lines.size(), true));
 }
 
-PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) { return join_runs(page, text, false); }
+}  // namespace
+
+PageText by_position(const pdf::PageContent& page) {
+  const GlyphFacts facts(page);
+  return by_position(facts, placements(page, facts));
+}
+
+PageText stacked_letters(const pdf::PageContent& page) {
+  const GlyphFacts facts(page);
+  return stacked_letters(facts, placements(page, facts));
+}
+
+PageText join_letter_spacing(const pdf::PageContent& page, const PageText& text) {
+  return join_runs(page, GlyphFacts(page), text, false);
+}
 
 std::vector<Reading> all_readings(const pdf::PageContent& page) {
+  const GlyphFacts facts(page);
+  const Placements placed = placements(page, facts);
   std::vector<Reading> out;
   auto add = [&](const char* name, PageText text) {
     for (const Reading& r : out) {
@@ -449,21 +452,21 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
     }
     out.push_back({name, std::move(text)});
   };
-  add("layout", layout(page));
-  add("content order", content_order(page));
-  add("position", by_position(page));
+  add("layout", layout(page, facts));
+  add("content order", in_content_order(page, facts, kColumnGap));
+  add("position", by_position(facts, placed));
   const size_t base = out.size();
   for (size_t i = 0; i < base; ++i) {
-    if (has_letter_run(page, out[i].text)) {
-      add(i == 0 ? "letter spacing" : "letter spacing in content order", join_letter_spacing(page, out[i].text));
+    if (has_letter_run(facts, out[i].text)) {
+      add(i == 0 ? "letter spacing" : "letter spacing in content order", join_runs(page, facts, out[i].text, false));
     }
   }
   // Letters spread wider than a column gap, or unevenly: every run of single
   // letters joined, in content order without the column break.
-  const PageText spread = in_content_order(page, kSpreadGap);
-  if (has_letter_run(page, spread)) add("spread letters", join_runs(page, spread, true));
+  const PageText spread = in_content_order(page, facts, kSpreadGap);
+  if (has_letter_run(facts, spread)) add("spread letters", join_runs(page, facts, spread, true));
   // Letters stacked one above another, each alone on its line.
-  if (PageText stacks = stacked_letters(page); !stacks.text.empty()) add("stacked letters", std::move(stacks));
+  if (PageText stacks = stacked_letters(facts, placed); !stacks.text.empty()) add("stacked letters", std::move(stacks));
   // A control character inside a word ("Fr\x01ance", or after each letter
   // of a letter-spaced one), which readers may show as nothing at all.
   const size_t readings = out.size();
