@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -860,6 +861,26 @@ size_t count_items(const Object& object) {
 }
 
 }  // namespace
+
+std::optional<size_t> literal_string_around(const std::vector<Operation>& ops, std::string_view data, size_t offset) {
+  // The operation around `offset`: the last to begin at or before it.
+  const auto after = std::upper_bound(ops.begin(), ops.end(), offset,
+                                      [](size_t at, const Operation& op) { return at < op.begin; });
+  if (after == ops.begin()) return std::nullopt;
+  const Operation& op = *std::prev(after);
+  if (offset >= op.end) return std::nullopt;
+  std::vector<const Object*> pending;  // nesting is bounded by the lexer
+  for (const Object& operand : op.operands) pending.push_back(&operand);
+  while (!pending.empty()) {
+    const Object* o = pending.back();
+    pending.pop_back();
+    if (o->is_string() && !o->hex && o->offset < offset && offset < ContentLexer::string_end(data, o->offset)) {
+      return o->offset;
+    }
+    for (const Object& item : o->items) pending.push_back(&item);
+  }
+  return std::nullopt;
+}
 
 std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings, size_t max_items,
                                      bool* truncated, size_t* items, std::vector<Comment>* comments) {

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,6 +142,11 @@ class ContentLexer {
 std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarning>* warnings,
                                      size_t max_items = SIZE_MAX, bool* truncated = nullptr, size_t* items = nullptr,
                                      std::vector<Comment>* comments = nullptr);
+
+// The literal string of `ops` (parsed from `data`, in order) that `offset`
+// lies inside, as the offset of its '(', or nullopt. A hex string does not
+// count: the white space inside one is read by no one.
+std::optional<size_t> literal_string_around(const std::vector<Operation>& ops, std::string_view data, size_t offset);
 
 // True for PDF whitespace (PDF 32000-1, table 1).
 constexpr bool is_pdf_whitespace(unsigned char c) {

@@ -729,6 +729,7 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
     // ends with, with no end of line, runs on into the next stream's first
     // line, as poppler and MuPDF read it (a newline would draw that line).
     std::string content;
+    std::vector<detail::ContentJoin> joins;
     const PdfObject* contents = reader.get(dict, "Contents");
     std::vector<const PdfObject*> streams;
     if (contents && contents->IsArray()) {
@@ -743,7 +744,9 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
       }
       try {
         std::string cut_short;
+        if (!joins.empty()) joins.back().after = ObjectReader::id(stream);
         content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
+        joins.push_back({content.size(), ObjectReader::id(stream), ""});
         content += ' ';
         if (!cut_short.empty()) diagnostics.warn(Location{impl_->path, number, "object " + ObjectReader::id(stream)}, cut_short);
       } catch (const PdfError& e) {
@@ -753,7 +756,8 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
     }
     detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user}, consumer,
                                     diagnostics, impl_->path, options);
-    interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"));
+    if (!joins.empty()) joins.pop_back();  // the space after the last stream joins nothing
+    interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"), joins);
     impl_->most_glyphs = std::max(impl_->most_glyphs, interpreter.glyphs_shown());
     if (!interpreter.complete()) {
       page.complete = false;

@@ -128,7 +128,8 @@ void Interpreter::incomplete(uint32_t stream, size_t offset, const std::string& 
   warn(stream, offset, message);
 }
 
-void Interpreter::run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots) {
+void Interpreter::run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots,
+                           const std::vector<ContentJoin>& joins) {
   StreamUse page;
   page.to_page = frame_.page_from_user;
   begin_stream(std::move(page));
@@ -144,6 +145,18 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   items_parsed_ += items;
   lex_problems(problems, 0);
   if (truncated) incomplete(0, 0, "content has more than 2 million operations, operands and comments; the rest is not read");
+  // PDF 32000 (7.8.2) divides a page's content between streams only
+  // between tokens. A string that one stream starts and the next finishes
+  // is read on across the division by poppler, and with the space MuPDF
+  // puts between streams by MuPDF ("KESTREL" against "KES TREL"), as here:
+  // what such a page shows cannot be known.
+  for (const ContentJoin& join : joins) {
+    if (const std::optional<size_t> string = literal_string_around(ops, content, join.offset)) {
+      incomplete(0, *string, "content streams " + join.before + " and " + join.after +
+                                 " split a string between them: poppler reads it whole, MuPDF with a space in it, "
+                                 "so what the page shows cannot be known");
+    }
+  }
   tell_comments(comments, 0);
   initial_colour(resources);
   run(ops, resources, 0, 0);

@@ -52,6 +52,14 @@ struct DocumentCaches {
 // Why a page is not read once the budget is spent.
 std::string budget_spent_message(const std::string& overspent);
 
+// Where a page's content streams were joined into one: the offset of the
+// space put between them (as MuPDF joins them), and the streams either side
+// ("4 0").
+struct ContentJoin {
+  size_t offset = 0;
+  std::string before, after;
+};
+
 // Where the page is: what the interpreter needs of its geometry.
 struct PageFrame {
   int number = 0;         // 1-based; 0 for a stream walked on its own
@@ -87,7 +95,10 @@ class Interpreter {
   // Runs the page's content (its /Contents streams, concatenated), then the
   // appearances of its annotations (those viewers show, or every one: see
   // WalkOptions).
-  void run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots);
+  // `joins`: where its streams were joined; a string across a join makes
+  // the page incomplete (readers read it differently).
+  void run_page(std::string_view content, const PdfObject* resources, const PdfObject* annots,
+                const std::vector<ContentJoin>& joins = {});
   // Runs one stream (a form, a pattern, a glyph procedure) on its own, in
   // its own space, with its own resources or `resources`.
   void run_stream(const PdfObject* stream, const PdfObject* resources);

@@ -443,5 +443,19 @@ TEST(ContentLexer, TrailingOperandsWithoutOperatorAreReported) {
   EXPECT_FALSE(warnings[0].loses_content);
 }
 
+TEST(ContentLexer, TheLiteralStringAroundAnOffsetIsFoundInsideArraysButNotInHexStrings) {
+  //                      0         1         2         3         4
+  //                      0123456789012345678901234567890123456789012
+  const std::string data = "(ab c) Tj [(x y) -5 (z)] TJ <41 42> Tj (e)";
+  const auto ops = parse(data, nullptr);
+  EXPECT_EQ(literal_string_around(ops, data, 3), 0u);   // inside "(ab c)"
+  EXPECT_EQ(literal_string_around(ops, data, 0), std::nullopt);  // its '(' starts it
+  EXPECT_EQ(literal_string_around(ops, data, 6), std::nullopt);  // between tokens
+  EXPECT_EQ(literal_string_around(ops, data, 13), 11u);  // inside "(x y)" in a TJ array
+  EXPECT_EQ(literal_string_around(ops, data, 31), std::nullopt);  // inside a hex string
+  EXPECT_EQ(literal_string_around(ops, data, 40), 39u);  // operands with no operator
+  EXPECT_EQ(literal_string_around(ops, data, 99), std::nullopt);
+}
+
 }  // namespace
 }  // namespace redact::pdf
