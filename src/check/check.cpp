@@ -290,15 +290,20 @@ class Checker {
   }
 
   // Reports a leak when `text` holds a match; returns whether it did.
+  // `terms_only`: a code or a font's name, where only the officer's own
+  // terms count (pdf::binary_data).
   bool match_string(const std::string& text, int number, const std::string& kind, const std::string& object,
-                    const std::string& where) {
+                    const std::string& where, bool terms_only = false) {
     if (holds_nothing_.contains(text)) return false;
     const std::vector<match::Match> matches = matcher_.find(normalize::normalized(text));
     if (matches.empty()) {
       holds_nothing_.remember(text);
       return false;
     }
-    const match::Pattern& pattern = matcher_.patterns()[matches.front().pattern];
+    const auto counted = std::find_if(matches.begin(), matches.end(),
+                                      [&](const match::Match& m) { return !terms_only || matcher_.names_a_term(m); });
+    if (counted == matches.end()) return false;
+    const match::Pattern& pattern = matcher_.patterns()[counted->pattern];
     Finding f;
     f.kind = kind;
     f.severity = Severity::leak;
@@ -622,7 +627,8 @@ class Checker {
                    : s.key == "XFA"    ? "the XFA form (drawn by Adobe Reader and pdf.js in place of the pages; redact does "
                                          "not edit it) in " + s.object
                                        : (s.name ? "the name " : "the string ") +
-                                             (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object);
+                                             (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object,
+                   s.code);
     }
   }
 

@@ -215,6 +215,11 @@ std::string fingerprint_of(const PatternSet& set, const MatcherOptions& options)
 
 }  // namespace
 
+bool Matcher::names_a_term(const Match& match) const {
+  const auto term = [&](size_t p) { return patterns_[p].id == "term" && patterns_[p].file == "--term"; };
+  return term(match.pattern) || std::any_of(match.absorbed.begin(), match.absorbed.end(), term);
+}
+
 Matcher::Matcher(const PatternSet& set, const MatcherOptions& options)
     : patterns_(set.patterns), fingerprint_(fingerprint_of(set, options)) {
   size_t longest_term = 0;

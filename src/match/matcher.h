@@ -66,6 +66,9 @@ class Matcher {
   std::vector<Match> find_with(size_t pattern, std::string_view normalized_text) const;
 
   const std::vector<Pattern>& patterns() const { return patterns_; }
+  // Whether a match is, or took in, one of the phrases given with --term
+  // or --terms-file (not a pattern file's).
+  bool names_a_term(const Match& match) const;
   // Every exemption a match falls under: its pattern's, then those of the
   // patterns it absorbed, each once.
   std::vector<std::string> exemptions(const Match& match) const;

@@ -929,7 +929,7 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
     pending.pop_back();
     if (!o) continue;
     if (o->IsName()) {
-      if (names_are_values(key)) out.push_back({where, name_text(o->GetName()), key, true});
+      out.push_back({where, name_text(o->GetName()), key, true, !names_are_values(key)});
     } else if (o->IsReference()) {
       // A value given as an object of its own: a name, or an array of them.
       const PdfObject* value = names_are_values(key) ? resolve(o) : nullptr;
@@ -949,7 +949,10 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
         continue;
       }
       std::string text = text_of(o);
-      if (!carries_text(key, text)) continue;
+      if (!carries_text(key, text)) {
+        if (!binary_data(key)) out.push_back({where, std::move(text), key, false, true});
+        continue;
+      }
       for (std::string& other : other_readings(text)) out.push_back({where, std::move(other), key});
       // A string that starts with a byte-order mark, read as bytes too.
       if (std::string plain = after_byte_order_mark(ObjectReader::string_bytes(o)); !plain.empty()) {
@@ -968,7 +971,7 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
         if (signature && k == "Contents") pending.emplace_back(value, "Contents (signature)");
         else if (system_info && k == "Ordering" && (value->IsString() || value->IsHexString()) &&
                  names_a_character_collection(text_of(value))) continue;
-        else if (carries_text(k)) pending.emplace_back(value, k);
+        else if (!binary_data(k)) pending.emplace_back(value, k);
         // An annotation's appearance states are named by the values its
         // field takes (a check box's or radio button's export value).
         if (const PdfObject* ap = k == "AP" ? resolve(value) : nullptr; ap && ap->IsDictionary()) {
@@ -2017,7 +2020,7 @@ std::vector<std::string> Document::remove_signatures(bool all, const std::functi
     if (!matched) {
       std::vector<StringValue> strings;
       collect_strings(value, "", strings);
-      matched = std::any_of(strings.begin(), strings.end(), [&](const StringValue& v) { return holds_match(v.text); });
+      matched = std::any_of(strings.begin(), strings.end(), [&](const StringValue& v) { return !v.code && holds_match(v.text); });
     }
     if (!matched) continue;
     removed.push_back(ObjectReader::id(field));
@@ -2181,7 +2184,7 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
             }
           }
           for (const StringValue& v : inside) {
-            if (!tag) tag = held(v.text);
+            if (!tag && !v.code) tag = held(v.text);
           }
           if (!tag) continue;
         }

@@ -224,9 +224,12 @@ class Document {
     std::string text;
     std::string key;     // the dictionary key it is under ("" in an array)
     bool name = false;   // a name read as text (a field's value: "/Spain")
+    // A code, an identifier or a font's name (/ID, /FontFamily, /BaseFont,
+    // any name but a field's value): matched against the terms only.
+    bool code = false;
   };
-  // Every string of the document (and the names that carry a field's
-  // values: document.cpp, names_are_values), read as text. A data stream
+  // Every string of the document and every name that is a value, read as
+  // text (codes as such: StringValue::code). A data stream
   // that cannot be decoded throws, or with `unreadable` is listed there and
   // the rest is read.
   struct Unreadable {

@@ -88,6 +88,11 @@ bool carries_text(std::string_view key) {
   return !codes.contains(key);
 }
 
+bool binary_data(std::string_view key) {
+  static const std::set<std::string_view> binary = {"O", "U", "OE", "UE", "Perms", "ByteRange", "CheckSum", "Cert"};
+  return binary.contains(key);
+}
+
 bool carries_text(std::string_view key, std::string_view value) {
   if (key == "Lang") {
     // A language tag (BCP 47): a primary subtag of 2 or 3 letters, then

@@ -67,6 +67,13 @@ bool carries_text(std::string_view key);
 // The same for a decoded value: /Lang holds text unless it is a language tag
 // ("en-US" is a code; "France" under /Lang is text a hostile file hid).
 bool carries_text(std::string_view key, std::string_view value);
+// Whether a value that carries no text (carries_text) is binary data: the
+// encryption /O /U /OE /UE /Perms, a signature's /ByteRange and /Cert,
+// /CheckSum. The others name codes, identifiers and fonts, which anyone
+// reading the file (a font list, the raw objects) reads all the same: no
+// place for the patterns ("Georgia" is a font family, no country), but one
+// for the officer's own terms.
+bool binary_data(std::string_view key);
 // Whether a CIDFont's /CIDSystemInfo /Ordering names a character
 // collection, a code and no text: letters and a supplement number
 // ("Japan1", "Korea1", "GB1"), or "Identity". "Japan1" is no country.

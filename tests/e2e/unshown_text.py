@@ -19,7 +19,11 @@ into the output as they were, while `check` called such a file clean.
   `string`), every word stays, no decoded stream holds the term, and the
   output passes `check`;
 - a radio button whose export value (a name: /V, /AS, its appearance
-  states) holds a match is a leak for `check`, and `run` holds the file.
+  states) holds a match is a leak for `check`, and `run` holds the file;
+- so is a term in a font's name (/BaseFont and /FontName, which pdffonts
+  lists), in its /FontFamily, in a page's /ID, or in any other name that is
+  a value (`/Foo /Kestrel`): codes and font names, read for the terms only,
+  so that a font family "Georgia" is no country for the shipped patterns.
 """
 import json
 import os
@@ -94,6 +98,23 @@ def radio_pdf():
     ])
 
 
+def font_named_pdf(name):
+    """A page whose font and its descriptor are named `name`, under a
+    subset tag; the page carries an /ID and a /Foo of it too, and a string
+    of it under /Bar (text)."""
+    return write_pdf([
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /ID (" + name + b") /Foo /"
+            + name + b" /Bar (Sent to " + name + b") /Resources << /Font << /F1 5 0 R >> >> >>"),
+        (4, stream(b"", b"BT /F1 12 Tf 72 720 Td (Operation notes) Tj ET")),
+        (5, b"<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+" + name + b" /FontDescriptor 6 0 R >>"),
+        (6, b"<< /Type /FontDescriptor /FontName /ABCDEF+" + name + b" /FontFamily (" + name
+            + b") /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 "
+            b"/StemV 80 >>"),
+    ])
+
+
 def decoded(path):
     """Every stream of the file as qpdf decodes it."""
     return subprocess.run(["qpdf", "--qdf", "--object-streams=disable", path, "-"], capture_output=True).stdout
@@ -110,9 +131,11 @@ def save(tmp, name, data):
     return path
 
 
-def checked(redact, source):
-    """`check --format json` of `source`: the result and its findings."""
-    result = run(redact, "check", "--format", "json", *TERM, source)
+def checked(redact, source, patterns=False):
+    """`check --format json` of `source` (with the shipped patterns too, or
+    not): the result and its findings."""
+    flags = [a for a in TERM if a != "--no-patterns"] if patterns else TERM
+    result = run(redact, "check", "--format", "json", *flags, source)
     return result, (json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else [])
 
 
@@ -197,6 +220,26 @@ def main():
         result = run(args.redact, "run", source, "-o", os.path.join(tmp, "out-radio"), "--progress", "none", *TERM)
         check("run holds it", result.returncode == 1 and result.stdout.startswith("needs_review:")
               and "the name" in result.stdout, result.stdout[:300])
+
+        # Codes and font names.
+        source = save(tmp, "font-named.pdf", font_named_pdf(b"Kestrel"))
+        check("precondition: pdffonts lists the font by the term",
+              "ABCDEF+Kestrel" in run("pdffonts", source).stdout, run("pdffonts", source).stdout)
+        result, findings = checked(args.redact, source)
+        leaks = {f["object"] for f in findings if f["severity"] == "leak" and f["kind"] == "string"}
+        check("check: a leak in each font name, the family, the page's /ID and /Foo (and /Bar's text)",
+              result.returncode == 1 and leaks == {"object 5 0, /BaseFont", "object 6 0, /FontName",
+                                                   "object 6 0, /FontFamily", "object 3 0, /ID", "object 3 0, /Foo",
+                                                   "object 3 0, /Bar"},
+              result.stdout[:900])
+        result = run(args.redact, "run", source, "-o", os.path.join(tmp, "out-font"), "--progress", "none", *TERM)
+        check("run holds it", result.returncode == 1 and result.stdout.startswith("needs_review:")
+              and "leak string" in result.stdout, result.stdout[:300])
+        source = save(tmp, "georgia.pdf", font_named_pdf(b"Georgia"))
+        result, findings = checked(args.redact, source, patterns=True)
+        leaks = {f["object"] for f in findings if f["severity"] == "leak" and f["kind"] == "string"}
+        check("the shipped patterns find the country in /Bar's text, not in the font's names, /ID or /Foo",
+              leaks == {"object 3 0, /Bar"}, result.stdout[:900])
     sys.exit(check.exit_status())
 
 
