@@ -300,6 +300,11 @@ bool ContentLexer::read_value(Token token, Object& out, int depth) {
     skip_nested(token.offset);
     return true;
   }
+  // Items gather in this depth's scratch vector and move into `out` at the
+  // end, in one allocation of their number: pushed one by one, a TJ array
+  // of fifty items was moved seven times over as it grew.
+  std::vector<Object>& items = scratch_[static_cast<size_t>(depth)];
+  items.clear();
   for (;;) {
     size_t before = pos_;
     Token inner = read_token();
@@ -321,17 +326,26 @@ bool ContentLexer::read_value(Token token, Object& out, int depth) {
     }
     Object value;
     read_value(std::move(inner), value, depth + 1);
-    if (out.items.size() < kMaxArrayItems) {
-      out.items.push_back(std::move(value));
-    } else if (out.items.size() == kMaxArrayItems) {
+    if (items.size() < kMaxArrayItems) {
+      items.push_back(std::move(value));
+    } else if (items.size() == kMaxArrayItems) {
       // What is dropped is read by no one: a string there would pass unseen.
       warn(token.offset, "array or dictionary of more than a million items; the rest is not read", true);
-      out.items.emplace_back();
+      items.emplace_back();
     }
   }
+  out.items = take(items);
   // The last value is kept (a string there is still in the stream).
   if (!is_array && out.items.size() % 2 != 0) warn(token.offset, "dictionary has a key without a value");
   return true;
+}
+
+std::vector<Object> ContentLexer::take(std::vector<Object>& scratch) {
+  std::vector<Object> out(std::make_move_iterator(scratch.begin()), std::make_move_iterator(scratch.end()));
+  scratch.clear();
+  // A hostile array of a million items leaves no such scratch behind.
+  if (scratch.capacity() > kKeptScratch) scratch = std::vector<Object>();
+  return out;
 }
 
 // Skips a value nested deeper than kMaxDepth, without recursion, up to the
@@ -817,12 +831,15 @@ bool ContentLexer::next(Operation& out) {
   out = Operation{};
   bool first = true;
   bool dropped_operands = false;
+  std::vector<Object>& operands = scratch_[kMaxDepth + 1];  // as an array's items (read_value)
+  operands.clear();
   for (;;) {
     Token token = read_token();
     if (first) out.begin = token.offset;
     first = false;
     if (token.kind == TokenKind::eof) {
-      if (out.operands.empty()) return false;
+      if (operands.empty()) return false;
+      out.operands = take(operands);
       // Handed back as an operation with no operator: no reader runs it,
       // but its strings are in the stream all the same.
       warn(out.begin, "operands without an operator at the end of the stream");
@@ -836,6 +853,7 @@ bool ContentLexer::next(Operation& out) {
       }
       out.op = std::move(token.keyword);
       out.end = pos_;
+      out.operands = take(operands);
       if (out.op == "BI") read_inline_image(out);
       if (dropped_operands) warn(out.begin, "more than 4096 operands for '" + out.op + "'; the rest is not read", true);
       return true;
@@ -846,7 +864,7 @@ bool ContentLexer::next(Operation& out) {
     }
     Object value;
     read_value(std::move(token), value, 0);
-    if (out.operands.size() < kMaxOperands) out.operands.push_back(std::move(value));
+    if (operands.size() < kMaxOperands) operands.push_back(std::move(value));
     else dropped_operands = true;
   }
 }

@@ -12,6 +12,7 @@
 // warning, so memory stays proportional to the input.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -119,8 +120,15 @@ class ContentLexer {
   std::string read_regular();
   void read_inline_image(Operation& out);
   void warn(size_t offset, std::string message, bool loses_content = false);
+  // `scratch`'s objects, moved into a vector of their number; `scratch` is
+  // left empty, its room kept unless it grew past kKeptScratch.
+  static std::vector<Object> take(std::vector<Object>& scratch);
+  static constexpr size_t kKeptScratch = 4096;
 
   std::string_view data_;
+  // Where the items of an array or dictionary at each depth gather (read_value),
+  // and, last, an operation's operands (next).
+  std::array<std::vector<Object>, kMaxDepth + 2> scratch_;
   size_t pos_ = 0;
   std::vector<LexWarning> warnings_;
   size_t max_comments_ = 0;
