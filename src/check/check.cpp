@@ -730,6 +730,15 @@ class Checker {
             if (v.is_string()) structural("producer", Severity::info, object, "produced by " + pdf::decode_text_string(v.bytes));
           }
           if (key != "CreationDate" && key != "ModDate" && key != "Producer") keys += (keys.empty() ? "/" : " /") + key;
+          // A key of its own is a custom property's name, which a viewer's
+          // document properties show ("Operation Kestrel": "Phase 2").
+          static const std::set<std::string_view> standard = {"Title",   "Author",       "Subject", "Keywords",
+                                                              "Creator", "CreationDate", "ModDate", "Producer",
+                                                              "Trapped"};
+          if (!standard.contains(key)) {
+            match_string(pdf::decode_text_string("\xEF\xBB\xBF" + key), 0, "string", object + ", /" + key,
+                         "the name of a custom property (document information) of " + object);
+          }
         }
         if (!keys.empty()) structural("metadata", Severity::info, object, "document information " + keys);
       }

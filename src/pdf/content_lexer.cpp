@@ -880,20 +880,23 @@ size_t count_items(const Object& object) {
 
 }  // namespace
 
-std::optional<size_t> literal_string_around(const std::vector<Operation>& ops, std::string_view data, size_t offset) {
+std::optional<TokenAround> token_around(const std::vector<Operation>& ops, std::string_view data, size_t offset) {
   // The operation around `offset`: the last to begin at or before it.
   const auto after = std::upper_bound(ops.begin(), ops.end(), offset,
                                       [](size_t at, const Operation& op) { return at < op.begin; });
   if (after == ops.begin()) return std::nullopt;
   const Operation& op = *std::prev(after);
   if (offset >= op.end) return std::nullopt;
+  // From an inline image's data to its "EI": past the data's end, every
+  // byte up to the "EI" taken is the image's too for some reader.
+  if (op.op == "BI" && op.data_begin <= offset) return TokenAround{op.data_begin, true};
   std::vector<const Object*> pending;  // nesting is bounded by the lexer
   for (const Object& operand : op.operands) pending.push_back(&operand);
   while (!pending.empty()) {
     const Object* o = pending.back();
     pending.pop_back();
     if (o->is_string() && !o->hex && o->offset < offset && offset < ContentLexer::string_end(data, o->offset)) {
-      return o->offset;
+      return TokenAround{o->offset, false};
     }
     for (const Object& item : o->items) pending.push_back(&item);
   }

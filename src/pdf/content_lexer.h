@@ -151,10 +151,16 @@ std::vector<Operation> parse_content(std::string_view data, std::vector<LexWarni
                                      size_t max_items = SIZE_MAX, bool* truncated = nullptr, size_t* items = nullptr,
                                      std::vector<Comment>* comments = nullptr);
 
-// The literal string of `ops` (parsed from `data`, in order) that `offset`
-// lies inside, as the offset of its '(', or nullopt. A hex string does not
-// count: the white space inside one is read by no one.
-std::optional<size_t> literal_string_around(const std::vector<Operation>& ops, std::string_view data, size_t offset);
+// What of `ops` (parsed from `data`, in order) `offset` lies inside where a
+// byte put there would be read: a literal string (from its '('), or an
+// inline image's data up to its "EI" (from its first byte), whose end a
+// byte put there may move. nullopt for anywhere else: between tokens, or
+// inside a hex string, whose white space no one reads.
+struct TokenAround {
+  size_t offset = 0;
+  bool image_data = false;
+};
+std::optional<TokenAround> token_around(const std::vector<Operation>& ops, std::string_view data, size_t offset);
 
 // True for PDF whitespace (PDF 32000-1, table 1).
 constexpr bool is_pdf_whitespace(unsigned char c) {

@@ -31,6 +31,7 @@
 #include "core/file.h"
 #include "core/hash.h"
 #include "core/unicode.h"
+#include "pdf/standard_tables.h"
 #include "pdf/text_string.h"
 #include "core/text.h"
 
@@ -915,6 +916,40 @@ std::string text_of(const PdfObject* string) { return decode_text_string(ObjectR
 // widget's state, a choice's options.
 bool names_are_values(std::string_view key) { return key == "V" || key == "DV" || key == "AS" || key == "Opt"; }
 
+// The keys whose names are the PDF's own vocabulary (/Type /Page, /S /Link,
+// /FontStretch /Normal, /Filter /FlateDecode): read for a term, every file
+// would hold for one that is also a surname ("Page", "Link"). What a person
+// named (a font, a destination, a field's value, a custom key's value) is
+// read; so are glyph names (glyph_names_unknown).
+bool names_vocabulary(std::string_view key) {
+  static const std::set<std::string_view> keys = {
+      "Type",      "Subtype",     "S",          "FT",          "Filter",         "ColorSpace", "CS",
+      "BaseEncoding", "Encoding", "BM",         "RI",          "Intent",         "FontStretch",
+      "Trapped",   "PageLayout",  "PageMode",   "NonFullScreenPageMode", "Direction", "ViewArea", "ViewClip",
+      "PrintArea", "PrintClip",   "PrintScaling", "Duplex",    "TR",             "TR2",        "BG",
+      "BG2",       "UCR",         "UCR2",       "SMask",       "Event",          "ListMode",   "H",
+      "IT",        "LE",          "O",          "Placement",   "WritingMode",    "TextAlign",  "BlockAlign",
+      "InlineAlign", "ListNumbering", "ProcSet", "BaseState",  "Category",       "Version",    "SubFilter",
+      "SpotFunction", "CIDToGIDMap", "Role",    "Checked",     "Tabs",           "Components"};
+  return keys.contains(key);
+}
+
+// The glyph names of a font's /Differences or /CharSet ("/A/B/sterling") that
+// name no character: a glyph named /sterling is a pound sign, no surname
+// Sterling, but one named /Kestrel names nothing else. Space-separated.
+std::string glyph_names_unknown(std::string_view names) {
+  std::string out;
+  size_t at = 0;
+  while (at < names.size()) {
+    const size_t start = names.find_first_not_of("/ \t\r\n", at);
+    if (start == std::string_view::npos) break;
+    at = std::min(names.find_first_of("/ \t\r\n", start), names.size());
+    const std::string_view name = names.substr(start, at - start);
+    if (glyph_name_to_unicode(name).empty()) out += (out.empty() ? "" : " ") + std::string(name);
+  }
+  return out;
+}
+
 // A name read as text (its #xx escapes undone: "Jane#20Doe").
 std::string name_text(const PdfName& name) { return decode_text_string("\xEF\xBB\xBF" + name.GetName()); }
 
@@ -929,7 +964,9 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
     pending.pop_back();
     if (!o) continue;
     if (o->IsName()) {
-      out.push_back({where, name_text(o->GetName()), key, true, !names_are_values(key)});
+      std::string text = name_text(o->GetName());
+      if (key == "Differences") text = glyph_names_unknown(text);
+      if (!names_vocabulary(key) && !text.empty()) out.push_back({where, std::move(text), key, true, !names_are_values(key)});
     } else if (o->IsReference()) {
       // A value given as an object of its own: a name, or an array of them.
       const PdfObject* value = names_are_values(key) ? resolve(o) : nullptr;
@@ -949,6 +986,13 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
         continue;
       }
       std::string text = text_of(o);
+      if (key == "CharSet") {
+        // Glyph names: those that name a character are the font's vocabulary.
+        if (std::string unknown = glyph_names_unknown(text); !unknown.empty()) {
+          out.push_back({where, std::move(unknown), key, false, true});
+        }
+        continue;
+      }
       if (!carries_text(key, text)) {
         if (!binary_data(key)) out.push_back({where, std::move(text), key, false, true});
         continue;

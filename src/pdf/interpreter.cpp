@@ -148,13 +148,16 @@ void Interpreter::run_page(std::string_view content, const PdfObject* resources,
   // PDF 32000 (7.8.2) divides a page's content between streams only
   // between tokens. A string that one stream starts and the next finishes
   // is read on across the division by poppler, and with the space MuPDF
-  // puts between streams by MuPDF ("KESTREL" against "KES TREL"), as here:
-  // what such a page shows cannot be known.
+  // puts between streams by MuPDF ("KESTREL" against "KES TREL"), as here;
+  // so is an inline image's data, where "E" + "I" is its end for poppler
+  // and more data for MuPDF, and what follows text for one and not the
+  // other: what such a page shows cannot be known.
   for (const ContentJoin& join : joins) {
-    if (const std::optional<size_t> string = literal_string_around(ops, content, join.offset)) {
-      incomplete(0, *string, "content streams " + join.before + " and " + join.after +
-                                 " split a string between them: poppler reads it whole, MuPDF with a space in it, "
-                                 "so what the page shows cannot be known");
+    if (const std::optional<TokenAround> split = token_around(ops, content, join.offset)) {
+      incomplete(0, split->offset, "content streams " + join.before + " and " + join.after + " split " +
+                                       (split->image_data ? "an inline image's data" : "a string") +
+                                       " between them: poppler reads it whole, MuPDF with a space in it, "
+                                       "so what the page shows cannot be known");
     }
   }
   tell_comments(comments, 0);

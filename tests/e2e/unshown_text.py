@@ -22,8 +22,12 @@ into the output as they were, while `check` called such a file clean.
   states) holds a match is a leak for `check`, and `run` holds the file;
 - so is a term in a font's name (/BaseFont and /FontName, which pdffonts
   lists), in its /FontFamily, in a page's /ID, or in any other name that is
-  a value (`/Foo /Kestrel`): codes and font names, read for the terms only,
-  so that a font family "Georgia" is no country for the shipped patterns.
+  a value (`/Foo /Kestrel`), or in the name of a custom property of the
+  document information: codes and font names, read for the terms only, so
+  that a font family "Georgia" is no country for the shipped patterns;
+- a term that is also the PDF's own vocabulary (a surname such as Page,
+  Link or Sterling: /Type /Page, /S /Link, a glyph named /sterling) finds
+  nothing in any fixture or corpus file.
 """
 import json
 import os
@@ -31,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 
-from pdf_inputs import Checks, argument_parser, flate, stream, write_pdf
+from pdf_inputs import Checks, argument_parser, flate, stream, text_pdfs, write_pdf
 
 TERM = ["--term", "Kestrel", "--term-exemption", "s31", "--no-patterns"]
 
@@ -112,7 +116,8 @@ def font_named_pdf(name):
         (6, b"<< /Type /FontDescriptor /FontName /ABCDEF+" + name + b" /FontFamily (" + name
             + b") /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 "
             b"/StemV 80 >>"),
-    ])
+        (7, b"<< /Title (Notes) /Sent#20to#20" + name + b" (Phase 2) >>"),
+    ], trailer=b"/Info 7 0 R ")
 
 
 def decoded(path):
@@ -230,7 +235,7 @@ def main():
         check("check: a leak in each font name, the family, the page's /ID and /Foo (and /Bar's text)",
               result.returncode == 1 and leaks == {"object 5 0, /BaseFont", "object 6 0, /FontName",
                                                    "object 6 0, /FontFamily", "object 3 0, /ID", "object 3 0, /Foo",
-                                                   "object 3 0, /Bar"},
+                                                   "object 3 0, /Bar", "object 7 0, /Sent to Kestrel"},
               result.stdout[:900])
         result = run(args.redact, "run", source, "-o", os.path.join(tmp, "out-font"), "--progress", "none", *TERM)
         check("run holds it", result.returncode == 1 and result.stdout.startswith("needs_review:")
@@ -238,8 +243,20 @@ def main():
         source = save(tmp, "georgia.pdf", font_named_pdf(b"Georgia"))
         result, findings = checked(args.redact, source, patterns=True)
         leaks = {f["object"] for f in findings if f["severity"] == "leak" and f["kind"] == "string"}
-        check("the shipped patterns find the country in /Bar's text, not in the font's names, /ID or /Foo",
-              leaks == {"object 3 0, /Bar"}, result.stdout[:900])
+        check("the shipped patterns find the country in /Bar's text and the custom property's name, not in the "
+              "font's names, /ID or /Foo", leaks == {"object 3 0, /Bar", "object 7 0, /Sent to Georgia"},
+              result.stdout[:900])
+
+        # Terms that are the PDF's own words.
+        vocabulary = ["--no-patterns", "--term-exemption", "s40"]
+        for word in ("Page", "Pages", "Catalog", "Image", "XObject", "Link", "Widget", "Sterling",
+                     "FlateDecode", "Form", "Annot"):
+            vocabulary += ["--term", word]
+        for pdf in text_pdfs(args.fixtures, args.corpus):
+            result = run(args.redact, "check", "--format", "json", *vocabulary, pdf)
+            findings = json.loads(result.stdout)[0]["findings"] if result.stdout.startswith("[") else []
+            named = [f["object"] for f in findings if f["kind"] == "string" and f["severity"] == "leak"]
+            check(f"{os.path.basename(pdf)}: the PDF's own words are no term's match", not named, str(named)[:300])
     sys.exit(check.exit_status())
 
 

@@ -443,18 +443,25 @@ TEST(ContentLexer, TrailingOperandsWithoutOperatorAreReported) {
   EXPECT_FALSE(warnings[0].loses_content);
 }
 
-TEST(ContentLexer, TheLiteralStringAroundAnOffsetIsFoundInsideArraysButNotInHexStrings) {
-  //                      0         1         2         3         4
-  //                      0123456789012345678901234567890123456789012
-  const std::string data = "(ab c) Tj [(x y) -5 (z)] TJ <41 42> Tj (e)";
+TEST(ContentLexer, TheTokenAroundAnOffsetIsAStringOrImageDataButNoHexString) {
+  //                      0         1         2         3         4         5         6
+  //                      0123456789012345678901234567890123456789012345678901234567890123
+  const std::string data = "(ab c) Tj [(x y) -5 (z)] TJ <41 42> Tj BI /W 2 /H 1 ID xy EI (e)";
   const auto ops = parse(data, nullptr);
-  EXPECT_EQ(literal_string_around(ops, data, 3), 0u);   // inside "(ab c)"
-  EXPECT_EQ(literal_string_around(ops, data, 0), std::nullopt);  // its '(' starts it
-  EXPECT_EQ(literal_string_around(ops, data, 6), std::nullopt);  // between tokens
-  EXPECT_EQ(literal_string_around(ops, data, 13), 11u);  // inside "(x y)" in a TJ array
-  EXPECT_EQ(literal_string_around(ops, data, 31), std::nullopt);  // inside a hex string
-  EXPECT_EQ(literal_string_around(ops, data, 40), 39u);  // operands with no operator
-  EXPECT_EQ(literal_string_around(ops, data, 99), std::nullopt);
+  const auto around = [&](size_t offset) -> std::optional<std::pair<size_t, bool>> {
+    const auto token = token_around(ops, data, offset);
+    if (!token) return std::nullopt;
+    return std::pair{token->offset, token->image_data};
+  };
+  EXPECT_EQ(around(3), std::pair(size_t{0}, false));  // inside "(ab c)"
+  EXPECT_EQ(around(0), std::nullopt);                 // its '(' starts it
+  EXPECT_EQ(around(6), std::nullopt);                 // between tokens
+  EXPECT_EQ(around(13), std::pair(size_t{11}, false));  // inside "(x y)" in a TJ array
+  EXPECT_EQ(around(31), std::nullopt);                // inside a hex string
+  EXPECT_EQ(around(56), std::pair(size_t{55}, true));   // inside the image's data "xy"
+  EXPECT_EQ(around(59), std::pair(size_t{55}, true));   // inside its "EI"
+  EXPECT_EQ(around(62), std::pair(size_t{61}, false));  // operands with no operator
+  EXPECT_EQ(around(99), std::nullopt);
 }
 
 }  // namespace
