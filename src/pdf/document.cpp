@@ -1016,6 +1016,15 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
         else if (system_info && k == "Ordering" && (value->IsString() || value->IsHexString()) &&
                  names_a_character_collection(text_of(value))) continue;
         else if (!binary_data(k)) pending.emplace_back(value, k);
+        // The structure types and attribute classes a file defines (a
+        // Word style's name, "Kestrel heading"), which a viewer's tags
+        // panel lists: names of a person's choosing, as keys.
+        if (const PdfObject* map = k == "RoleMap" || k == "ClassMap" ? resolve(value) : nullptr;
+            map && map->IsDictionary()) {
+          for (const auto& [type, unused] : map->GetDictionary().GetKeys()) {
+            out.push_back({where, name_text(type), k, true, true});
+          }
+        }
         // An annotation's appearance states are named by the values its
         // field takes (a check box's or radio button's export value).
         if (const PdfObject* ap = k == "AP" ? resolve(value) : nullptr; ap && ap->IsDictionary()) {

@@ -22,8 +22,9 @@ into the output as they were, while `check` called such a file clean.
   states) holds a match is a leak for `check`, and `run` holds the file;
 - so is a term in a font's name (/BaseFont and /FontName, which pdffonts
   lists), in its /FontFamily, in a page's /ID, or in any other name that is
-  a value (`/Foo /Kestrel`), or in the name of a custom property of the
-  document information: codes and font names, read for the terms only, so
+  a value (`/Foo /Kestrel`), in the name of a custom property of the
+  document information or of a structure type (a tags panel lists it):
+  codes and font names, read for the terms only, so
   that a font family "Georgia" is no country for the shipped patterns;
 - a term that is also the PDF's own vocabulary (a surname such as Page,
   Link or Sterling: /Type /Page, /S /Link, a glyph named /sterling) finds
@@ -105,9 +106,10 @@ def radio_pdf():
 def font_named_pdf(name):
     """A page whose font and its descriptor are named `name`, under a
     subset tag; the page carries an /ID and a /Foo of it too, and a string
-    of it under /Bar (text)."""
+    of it under /Bar (text); the structure tree has a type of its name."""
     return write_pdf([
-        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (1, b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot << /Type /StructTreeRoot /RoleMap << /" + name
+            + b"#20heading /H1 >> >> >>"),
         (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
         (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /ID (" + name + b") /Foo /"
             + name + b" /Bar (Sent to " + name + b") /Resources << /Font << /F1 5 0 R >> >> >>"),
@@ -235,7 +237,8 @@ def main():
         check("check: a leak in each font name, the family, the page's /ID and /Foo (and /Bar's text)",
               result.returncode == 1 and leaks == {"object 5 0, /BaseFont", "object 6 0, /FontName",
                                                    "object 6 0, /FontFamily", "object 3 0, /ID", "object 3 0, /Foo",
-                                                   "object 3 0, /Bar", "object 7 0, /Sent to Kestrel"},
+                                                   "object 3 0, /Bar", "object 7 0, /Sent to Kestrel",
+                                                   "object 1 0, /RoleMap"},
               result.stdout[:900])
         result = run(args.redact, "run", source, "-o", os.path.join(tmp, "out-font"), "--progress", "none", *TERM)
         check("run holds it", result.returncode == 1 and result.stdout.startswith("needs_review:")
