@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -1963,6 +1964,22 @@ void collect_streams(PoDoFo::PdfVecObjects& objects, const PdfObject* value, std
 
 }  // namespace
 
+namespace {
+
+// The kinds of action that run something or send something away: a script,
+// a program, a form's data to a URL, data into the form, media, a file
+// embedded elsewhere. A link to a page, another file's page or a URI, a
+// named menu command, hiding a field, resetting a form, a layer's state or
+// a thread do neither.
+bool runs_or_sends(std::string_view kind) {
+  static const std::set<std::string_view> kinds = {"JavaScript", "Launch", "SubmitForm", "ImportData",
+                                                   "Rendition",  "Movie",  "Sound",      "GoToE",
+                                                   "GoTo3DView", "RichMediaExecute"};
+  return kinds.contains(kind);
+}
+
+}  // namespace
+
 std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<ContentRemoval> removed;
@@ -1988,18 +2005,48 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   if (PdfObject* names = dict_entry(objects, catalog, "Names"); names && names->IsDictionary()) {
     if (names->GetDictionary().RemoveKey(PdfName("JavaScript"))) removed.push_back({ObjectReader::id(names), "JavaScript", "javascript"});
   }
+  // An action that runs or sends something goes with what it chains to:
+  // from `holder`'s /A or /Next, or from a /Next array. Chains are followed
+  // 32 deep; past that, the rest goes.
+  const std::function<void(PdfObject*, const char*, const std::string&, int)> prune =
+      [&](PdfObject* holder, const char* key, const std::string& id, int depth) {
+        PoDoFo::PdfDictionary& dict = holder->GetDictionary();
+        PdfObject* value = resolve_mutable(objects, dict.GetKey(PdfName(key)));
+        const auto kind = [&](const PdfObject* action) { return impl_->reader->get_name(action, "S"); };
+        const auto record = [&](const PdfObject* action) {
+          removed.push_back({id, key, kind(action) == "JavaScript" ? "javascript" : "action"});
+        };
+        if (!value) return;
+        if (value->IsDictionary() && (runs_or_sends(kind(value)) || depth >= 32)) {
+          record(value);  // before a direct value goes with its key
+          dict.RemoveKey(PdfName(key));
+          return;
+        }
+        if (value->IsDictionary()) {
+          if (value->GetDictionary().HasKey(PdfName("Next"))) prune(value, "Next", id, depth + 1);
+          return;
+        }
+        if (!value->IsArray() || std::string_view(key) != "Next") return;
+        PoDoFo::PdfArray& next = value->GetArray();
+        for (size_t i = next.size(); i-- > 0;) {
+          PdfObject* action = resolve_mutable(objects, &next[i]);
+          if (!action || !action->IsDictionary()) continue;
+          if (runs_or_sends(kind(action)) || depth >= 32) {
+            record(action);
+            next.erase(next.begin() + static_cast<std::ptrdiff_t>(i));
+          } else if (action->GetDictionary().HasKey(PdfName("Next"))) {
+            prune(action, "Next", id, depth + 1);
+          }
+        }
+      };
   // Additional actions of the document, its pages, annotations and fields,
-  // and an action that runs JavaScript (links to pages and URIs stay).
+  // and actions that run or send something (links to pages and URIs stay).
   for (PdfObject* object : reachable(objects, {catalog})) {
     if (!object->IsDictionary()) continue;
     PoDoFo::PdfDictionary& dict = object->GetDictionary();
     const std::string id = ObjectReader::id(object);
     if (dict.RemoveKey(PdfName("AA"))) removed.push_back({id, "AA", "action"});
-    if (const PdfObject* action = impl_->reader->get(object, "A");
-        action && impl_->reader->get_name(action, "S") == "JavaScript") {
-      dict.RemoveKey(PdfName("A"));
-      removed.push_back({id, "A", "javascript"});
-    }
+    if (dict.HasKey(PdfName("A"))) prune(object, "A", id, 0);
     // Attachments outside the names tree: a file specification, direct or
     // not (a FileAttachment annotation's /FS, an /AF array), loses its
     // embedded files (/EF) and related files (/RF); the annotation and the

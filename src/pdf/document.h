@@ -159,13 +159,16 @@ class Document {
   // now draw in its place would stay in the file.
   void settle_inherited_resources();
   // Removes what a published document must not do or carry unread, for the
-  // record: an /OpenAction that does more than open at a page, JavaScript
-  // (the document's, and annotations' and fields' actions), additional
-  // actions (/AA) anywhere, and attachments (every file specification's
-  // /EF and /RF, the names tree's, the attached files' streams emptied).
+  // record: an /OpenAction that does more than open at a page, the
+  // document's JavaScript, additional actions (/AA) anywhere, every action
+  // that runs or sends something (JavaScript, Launch, SubmitForm,
+  // ImportData, media, GoToE: runs_or_sends) with what it chains to, in an
+  // annotation's or field's /A or anywhere in its /Next chain (a link to a
+  // page or a URI stays), and attachments (every file specification's /EF
+  // and /RF, the names tree's, the attached files' streams emptied).
   struct ContentRemoval {
     std::string object;  // "12 0": the object holding the dictionary
-    std::string key;     // "OpenAction", "AA", "A", "JavaScript", "EF", "RF", "EmbeddedFiles"
+    std::string key;     // "OpenAction", "AA", "A", "Next", "JavaScript", "EF", "RF", "EmbeddedFiles"
     std::string what;    // "action", "javascript" or "attachment"
   };
   std::vector<ContentRemoval> remove_active_content();
