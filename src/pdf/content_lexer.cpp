@@ -889,7 +889,8 @@ std::optional<TokenAround> token_around(const std::vector<Operation>& ops, std::
   if (offset >= op.end) return std::nullopt;
   // From an inline image's data to its "EI": past the data's end, every
   // byte up to the "EI" taken is the image's too for some reader.
-  if (op.op == "BI" && op.data_begin <= offset) return TokenAround{op.data_begin, true};
+  // (An image with no ID has no data: data_begin is left at 0.)
+  if (op.op == "BI" && op.data_begin > op.begin && op.data_begin <= offset) return TokenAround{op.data_begin, true};
   std::vector<const Object*> pending;  // nesting is bounded by the lexer
   for (const Object& operand : op.operands) pending.push_back(&operand);
   while (!pending.empty()) {

@@ -462,6 +462,11 @@ TEST(ContentLexer, TheTokenAroundAnOffsetIsAStringOrImageDataButNoHexString) {
   EXPECT_EQ(around(59), std::pair(size_t{55}, true));   // inside its "EI"
   EXPECT_EQ(around(62), std::pair(size_t{61}, false));  // operands with no operator
   EXPECT_EQ(around(99), std::nullopt);
+  const std::string no_data = "q BI /W 2 /H 1 /T (ab c)";  // no ID: a dictionary, no data
+  const auto image = parse(no_data, nullptr);
+  EXPECT_EQ(token_around(image, no_data, 12), std::nullopt);
+  ASSERT_TRUE(token_around(image, no_data, 20));
+  EXPECT_FALSE(token_around(image, no_data, 20)->image_data);  // inside its string
 }
 
 }  // namespace
