@@ -2007,7 +2007,10 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   }
   // An action that runs or sends something goes with what it chains to:
   // from `holder`'s /A or /Next, or from a /Next array. Chains are followed
-  // 32 deep; past that, the rest goes.
+  // 32 deep; past that, the rest goes. Each action's /Next is followed
+  // once: a chain that loops back, or an array naming one action twice at
+  // every step, costs one visit an action, not two to the 32nd.
+  std::set<const PdfObject*> followed;
   const std::function<void(PdfObject*, const char*, const std::string&, int)> prune =
       [&](PdfObject* holder, const char* key, const std::string& id, int depth) {
         PoDoFo::PdfDictionary& dict = holder->GetDictionary();
@@ -2023,7 +2026,9 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
           return;
         }
         if (value->IsDictionary()) {
-          if (value->GetDictionary().HasKey(PdfName("Next"))) prune(value, "Next", id, depth + 1);
+          if (value->GetDictionary().HasKey(PdfName("Next")) && followed.insert(value).second) {
+            prune(value, "Next", id, depth + 1);
+          }
           return;
         }
         if (!value->IsArray() || std::string_view(key) != "Next") return;
@@ -2034,7 +2039,7 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
           if (runs_or_sends(kind(action)) || depth >= 32) {
             record(action);
             next.erase(next.begin() + static_cast<std::ptrdiff_t>(i));
-          } else if (action->GetDictionary().HasKey(PdfName("Next"))) {
+          } else if (action->GetDictionary().HasKey(PdfName("Next")) && followed.insert(action).second) {
             prune(action, "Next", id, depth + 1);
           }
         }

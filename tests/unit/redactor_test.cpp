@@ -199,16 +199,24 @@ TEST(Redactor, ActionsThatRunOrSendGoFromTheirChainsAndLinksStay) {
       "<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 65536 /T (send) /Rect [30 10 40 20] "
       "/A << /S /SubmitForm /F (https://example.org/collect) >> >>";
   const std::string named = "<< /Type /Annot /Subtype /Link /Rect [50 10 60 20] /A << /S /Named /N /NextPage >> >>";
+  // A chain that loops back through an array naming one action twice: each
+  // action is followed once (two to the 32nd visits otherwise), and only
+  // the launch goes.
+  const std::string looped = "<< /Type /Annot /Subtype /Link /Rect [70 10 80 20] /A 9 0 R >>";
+  const std::string go = "<< /S /GoTo /D [0 /Fit] /Next 10 0 R >>";
+  const std::string twice = "[9 0 R 9 0 R 11 0 R]";
+  const std::string on = "<< /S /GoTo /D [0 /Fit] /Next [9 0 R 11 0 R << /S /Launch /F (x.exe) >>] >>";
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET", "<< /Font << /F1 4 0 R >> >>",
-                                         "/Annots [5 0 R 6 0 R 7 0 R]"}},
-                               {chained, submit, named}),
+                                         "/Annots [5 0 R 6 0 R 7 0 R 8 0 R]"}},
+                               {chained, submit, named, looped, go, twice, on}),
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   EXPECT_EQ(changes_of(o), (std::set<std::string>{"5 0 Next removed javascript", "5 0 Next removed action",
-                                                  "6 0 A removed action"}));
+                                                  "6 0 A removed action", "8 0 Next removed action"}));
+  EXPECT_EQ(o.string_changes.size(), 4u);
   const std::string bytes = read_file(output).value();
-  for (const char* gone : {"JavaScript", "Launch", "calc.exe", "SubmitForm", "collect"}) {
+  for (const char* gone : {"JavaScript", "Launch", "calc.exe", "x.exe", "SubmitForm", "collect"}) {
     EXPECT_EQ(bytes.find(gone), std::string::npos) << gone;
   }
   for (const char* kept : {"/URI", "http://example.org/", "/GoTo", "/NextPage"}) {
