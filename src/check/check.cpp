@@ -16,6 +16,7 @@
 #include "extract/readings.h"
 #include "normalize/normalizer.h"
 #include "pdf/content_consumer.h"
+#include "pdf/content_lexer.h"
 #include "pdf/document.h"
 #include "pdf/text_string.h"
 #include "plan/cover.h"
@@ -661,9 +662,17 @@ class Checker {
     std::map<long long, bool> views;  // by object number: whether it only opens a view
     document.visit_objects([&](const pdf::Document::ObjectVisit& visit) {
       const std::string object = "object " + visit.id;
+      if (visit.cut) {
+        add({"unreadable-text", Severity::risk, 0, std::nullopt, object,
+             "its value is nested more than 32 levels deep or holds more than a million values: what lies past "
+             "that (an action, a string) cannot be checked",
+             "", "", ""});
+      }
       views[std::atoll(visit.id.c_str())] = !visit.stream && opens_a_view(visit.value);
+      // As deep as the lexer reads a value (a field's kids, outline items,
+      // given directly: an action 9 dictionaries down was passed over).
       std::function<void(const pdf::Object&, int)> look = [&](const pdf::Object& value, int depth) {
-        if (depth > 8) return;
+        if (depth > pdf::ContentLexer::kMaxDepth) return;
         if (value.is_array()) {
           for (const pdf::Object& item : value.items) look(item, depth + 1);
           return;

@@ -341,10 +341,12 @@ bool ContentLexer::read_value(Token token, Object& out, int depth) {
 }
 
 std::vector<Object> ContentLexer::take(std::vector<Object>& scratch) {
+  // A scratch grown past kKeptScratch (a hostile array of a million items)
+  // goes out whole, room and all: a copy of its number would hold the
+  // items twice at the peak.
+  if (scratch.capacity() > kKeptScratch) return std::exchange(scratch, std::vector<Object>());
   std::vector<Object> out(std::make_move_iterator(scratch.begin()), std::make_move_iterator(scratch.end()));
   scratch.clear();
-  // A hostile array of a million items leaves no such scratch behind.
-  if (scratch.capacity() > kKeptScratch) scratch = std::vector<Object>();
   return out;
 }
 

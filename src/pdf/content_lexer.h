@@ -120,8 +120,8 @@ class ContentLexer {
   std::string read_regular();
   void read_inline_image(Operation& out);
   void warn(size_t offset, std::string message, bool loses_content = false);
-  // `scratch`'s objects, moved into a vector of their number; `scratch` is
-  // left empty, its room kept unless it grew past kKeptScratch.
+  // `scratch`'s objects, moved into a vector of their number, and `scratch`
+  // left empty with its room; past kKeptScratch, `scratch` itself.
   static std::vector<Object> take(std::vector<Object>& scratch);
   static constexpr size_t kKeptScratch = 4096;
 

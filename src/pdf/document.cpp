@@ -2044,21 +2044,21 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
           }
         }
       };
-  // Additional actions of the document, its pages, annotations and fields,
+  // In every object and every dictionary written inside one (a field's
+  // kids, outline items, given directly, at any depth): additional actions,
   // and actions that run or send something (links to pages and URIs stay).
+  // Each dictionary is changed before what it holds is visited.
   for (PdfObject* object : reachable(objects, {catalog})) {
-    if (!object->IsDictionary()) continue;
-    PoDoFo::PdfDictionary& dict = object->GetDictionary();
     const std::string id = ObjectReader::id(object);
-    if (dict.RemoveKey(PdfName("AA"))) removed.push_back({id, "AA", "action"});
-    if (dict.HasKey(PdfName("A"))) prune(object, "A", id, 0);
-    // Attachments outside the names tree: a file specification, direct or
-    // not (a FileAttachment annotation's /FS, an /AF array), loses its
-    // embedded files (/EF) and related files (/RF); the annotation and the
-    // file's name stay.
     for_each_direct_value(object, [&](PdfObject& value) {
       if (!value.IsDictionary()) return;
       PoDoFo::PdfDictionary& inner = value.GetDictionary();
+      if (inner.RemoveKey(PdfName("AA"))) removed.push_back({id, "AA", "action"});
+      if (inner.HasKey(PdfName("A"))) prune(&value, "A", id, 0);
+      // Attachments outside the names tree: a file specification, direct
+      // or not (a FileAttachment annotation's /FS, an /AF array), loses its
+      // embedded files (/EF) and related files (/RF); the annotation and
+      // the file's name stay.
       for (const char* key : {"EF", "RF"}) {
         if (PdfObject* files = inner.GetKey(PdfName(key))) {
           collect_streams(objects, files, attachments);
@@ -2327,6 +2327,17 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
     return "object " + ObjectReader::id(object) + (orphaned.contains(object) ? " (referred to by nothing)" : "");
   };
   std::vector<StringValue> out;
+  // The trailer's /ID, the file's identifier: a code (redact writes its own).
+  if (const PdfObject* trailer = impl_->pdf.GetTrailer(); trailer && trailer->IsDictionary()) {
+    if (const PdfObject* id = reader.resolve(trailer->GetDictionary().GetKey(PdfName("ID"))); id && id->IsArray()) {
+      for (const PdfObject& part : id->GetArray()) {
+        const PdfObject* value = reader.resolve(&part);
+        if (value && (value->IsString() || value->IsHexString())) {
+          out.push_back({"the trailer", text_of(value), "ID", false, true});
+        }
+      }
+    }
+  }
   // The names of the catalog's destinations (/Dests, PDF 1.1), which a
   // viewer lists in its destinations panel: names, not strings, but text
   // all the same (the names tree's are strings, read below).
@@ -2508,8 +2519,9 @@ void Document::visit_objects(const std::function<void(const ObjectVisit&)>& visi
   std::vector<PdfObject*> roots{impl_->pdf.GetCatalog()};
   if (impl_->file_info) roots.push_back(impl_->file_info);
   for (const PdfObject* object : reachable(objects, roots)) {
-    const Object value = impl_->reader->to_object(object, false);
-    visit(ObjectVisit{ObjectReader::id(object), value, object->HasStream()});
+    bool cut = false;
+    const Object value = impl_->reader->to_object(object, false, &cut);
+    visit(ObjectVisit{ObjectReader::id(object), value, object->HasStream(), cut});
   }
 } catch (...) {
   impl_->translate("visiting the objects");

@@ -87,6 +87,9 @@ class Document {
     std::string id;
     const Object& value;
     bool stream;
+    // The value is nested deeper than 32 levels or holds more than a
+    // million values: what lies past that is not in `value`.
+    bool cut = false;
   };
   void visit_objects(const std::function<void(const ObjectVisit&)>& visit);
   std::string catalog_id();

@@ -229,11 +229,15 @@ std::string ObjectReader::string_bytes(const PdfObject* object) {
   return bytes;
 }
 
-Object ObjectReader::to_object(const PdfObject* object, bool follow) const {
+Object ObjectReader::to_object(const PdfObject* object, bool follow, bool* cut) const {
   Object out;
   size_t budget = ContentLexer::kMaxArrayItems;
   auto copy = [&](auto& self, const PdfObject* o, Object& into, int depth) -> void {
-    if (!o || depth > ContentLexer::kMaxDepth || budget == 0) return;
+    if (!o) return;
+    if (depth > ContentLexer::kMaxDepth || budget == 0) {
+      if (cut) *cut = true;
+      return;
+    }
     --budget;
     if (o->IsReference() && !follow) {
       into.kind = Object::Kind::reference;

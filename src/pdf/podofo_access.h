@@ -94,7 +94,10 @@ class ObjectReader {
   // arrays, names, numbers, strings), bounded in depth and size like the
   // lexer; null for what cannot be copied. With `follow`, references are
   // resolved (for a small property list); without, they stay references.
-  Object to_object(const PdfObject* object, bool follow = true) const;
+  // `cut`, when given, is set where the value is deeper than
+  // ContentLexer::kMaxDepth or has more than kMaxArrayItems values: what
+  // lies past that is left out.
+  Object to_object(const PdfObject* object, bool follow = true, bool* cut = nullptr) const;
 
   // Content streams, forms, fonts, CMaps, metadata: the 2 million operations
   // a page may have fit in far less.

@@ -21,7 +21,7 @@ into the output as they were, while `check` called such a file clean.
 - a radio button whose export value (a name: /V, /AS, its appearance
   states) holds a match is a leak for `check`, and `run` holds the file;
 - so is a term in a font's name (/BaseFont and /FontName, which pdffonts
-  lists), in its /FontFamily, in a page's /ID, or in any other name that is
+  lists), in its /FontFamily, in a page's /ID or the trailer's, or in any other name that is
   a value (`/Foo /Kestrel`), in the name of a custom property of the
   document information or of a structure type (a tags panel lists it):
   codes and font names, read for the terms only, so
@@ -106,7 +106,8 @@ def radio_pdf():
 def font_named_pdf(name):
     """A page whose font and its descriptor are named `name`, under a
     subset tag; the page carries an /ID and a /Foo of it too, and a string
-    of it under /Bar (text); the structure tree has a type of its name."""
+    of it under /Bar (text); the structure tree has a type of its name, and
+    the file's identifier is it."""
     return write_pdf([
         (1, b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot << /Type /StructTreeRoot /RoleMap << /" + name
             + b"#20heading /H1 >> >> >>"),
@@ -119,7 +120,7 @@ def font_named_pdf(name):
             + b") /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 "
             b"/StemV 80 >>"),
         (7, b"<< /Title (Notes) /Sent#20to#20" + name + b" (Phase 2) >>"),
-    ], trailer=b"/Info 7 0 R ")
+    ], trailer=b"/Info 7 0 R /ID [(" + name + b") (" + name + b")] ")
 
 
 def decoded(path):
@@ -238,7 +239,7 @@ def main():
               result.returncode == 1 and leaks == {"object 5 0, /BaseFont", "object 6 0, /FontName",
                                                    "object 6 0, /FontFamily", "object 3 0, /ID", "object 3 0, /Foo",
                                                    "object 3 0, /Bar", "object 7 0, /Sent to Kestrel",
-                                                   "object 1 0, /RoleMap"},
+                                                   "object 1 0, /RoleMap", "the trailer, /ID"},
               result.stdout[:900])
         result = run(args.redact, "run", source, "-o", os.path.join(tmp, "out-font"), "--progress", "none", *TERM)
         check("run holds it", result.returncode == 1 and result.stdout.startswith("needs_review:")

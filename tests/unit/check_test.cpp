@@ -70,6 +70,27 @@ TEST(Check, AnOpenActionIsJudgedByWhatItsReferenceNames) {
       << "as redact writes one";
 }
 
+// An action written directly, many dictionaries down (a field's kids given
+// inline), is found: check looked 8 levels deep, and run removed actions
+// only from objects' own dictionaries. A value nested past what is read
+// (32 levels) is a risk: what lies past it cannot be checked.
+TEST(Check, ActionsAreFoundAtAnyDepthReadAndDeeperValuesAreARisk) {
+  const TestPage page{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"};
+  auto nested = [](int levels, const std::string& inner) {
+    std::string value = inner;
+    for (int i = 0; i < levels; ++i) value = "<< /T (k" + std::to_string(i) + ") /Kids [" + value + "] >>";
+    return value;
+  };
+  const std::string launch = "<< /FT /Btn /T (x) /A << /S /Launch /F (x.exe) >> >>";
+  const Report deep = check(build_pdf({page}, {"<< /Fields [" + nested(10, launch) + "] >>"}, test::kHelvetica,
+                                      "<< /Producer (t) >>", "/AcroForm 5 0 R"));
+  EXPECT_TRUE(has(deep, "launch-action"));
+  EXPECT_FALSE(has(deep, "unreadable-text"));
+  const Report deeper = check(build_pdf({page}, {"<< /Fields [" + nested(20, launch) + "] >>"}, test::kHelvetica,
+                                        "<< /Producer (t) >>", "/AcroForm 5 0 R"));
+  EXPECT_TRUE(has(deeper, "unreadable-text")) << "40 levels: the launch lies past what is read";
+}
+
 // A CIDFont's character collection, /Ordering (Japan1), is a code, not
 // the country it names: every Japanese font made check, and so run, hold
 // the document for a "leak". The same word that is not a collection is

@@ -206,17 +206,24 @@ TEST(Redactor, ActionsThatRunOrSendGoFromTheirChainsAndLinksStay) {
   const std::string go = "<< /S /GoTo /D [0 /Fit] /Next 10 0 R >>";
   const std::string twice = "[9 0 R 9 0 R 11 0 R]";
   const std::string on = "<< /S /GoTo /D [0 /Fit] /Next [9 0 R 11 0 R << /S /Launch /F (x.exe) >>] >>";
+  // A field tree written inline: actions in dictionaries inside an object
+  // are found too (only an object's own dictionary was looked at).
+  const std::string form =
+      "<< /Fields [<< /T (a) /Kids [<< /T (b) /Kids [<< /T (c) /FT /Btn /AA << /C << /S /JavaScript /JS (1) >> >> "
+      "/A << /S /ImportData /F (data.fdf) >> >>] >>] >>] >>";
   std::string output;
   Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET", "<< /Font << /F1 4 0 R >> >>",
                                          "/Annots [5 0 R 6 0 R 7 0 R 8 0 R]"}},
-                               {chained, submit, named, looped, go, twice, on}),
+                               {chained, submit, named, looped, go, twice, on, form}, test::kHelvetica,
+                               "<< /Producer (t) >>", "/AcroForm 12 0 R"),
                      &output);
   ASSERT_EQ(o.status, Status::redacted) << o.reason;
   EXPECT_EQ(changes_of(o), (std::set<std::string>{"5 0 Next removed javascript", "5 0 Next removed action",
-                                                  "6 0 A removed action", "8 0 Next removed action"}));
-  EXPECT_EQ(o.string_changes.size(), 4u);
+                                                  "6 0 A removed action", "8 0 Next removed action",
+                                                  "12 0 AA removed action", "12 0 A removed action"}));
+  EXPECT_EQ(o.string_changes.size(), 6u);
   const std::string bytes = read_file(output).value();
-  for (const char* gone : {"JavaScript", "Launch", "calc.exe", "x.exe", "SubmitForm", "collect"}) {
+  for (const char* gone : {"JavaScript", "Launch", "calc.exe", "x.exe", "SubmitForm", "collect", "ImportData", "/AA"}) {
     EXPECT_EQ(bytes.find(gone), std::string::npos) << gone;
   }
   for (const char* kept : {"/URI", "http://example.org/", "/GoTo", "/NextPage"}) {
