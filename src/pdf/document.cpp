@@ -2010,11 +2010,17 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   // 32 deep; past that, the rest goes. Each action's /Next is followed
   // once: a chain that loops back, or an array naming one action twice at
   // every step, costs one visit an action, not two to the 32nd.
+  // Nothing is changed behind a reference to the object being visited
+  // (`walking`): the walk holds its values (for_each_direct_value), and a
+  // value taken from under it would be read after it is freed; its own
+  // visit prunes what it holds.
   std::set<const PdfObject*> followed;
+  const PdfObject* walking = nullptr;
   const std::function<void(PdfObject*, const char*, const std::string&, int)> prune =
       [&](PdfObject* holder, const char* key, const std::string& id, int depth) {
         PoDoFo::PdfDictionary& dict = holder->GetDictionary();
-        PdfObject* value = resolve_mutable(objects, dict.GetKey(PdfName(key)));
+        PdfObject* raw = dict.GetKey(PdfName(key));
+        PdfObject* value = resolve_mutable(objects, raw);
         const auto kind = [&](const PdfObject* action) { return impl_->reader->get_name(action, "S"); };
         const auto record = [&](const PdfObject* action) {
           removed.push_back({id, key, kind(action) == "JavaScript" ? "javascript" : "action"});
@@ -2025,6 +2031,7 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
           dict.RemoveKey(PdfName(key));
           return;
         }
+        if (raw->IsReference() && value == walking) return;
         if (value->IsDictionary()) {
           if (value->GetDictionary().HasKey(PdfName("Next")) && followed.insert(value).second) {
             prune(value, "Next", id, depth + 1);
@@ -2039,7 +2046,8 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
           if (runs_or_sends(kind(action)) || depth >= 32) {
             record(action);
             next.erase(next.begin() + static_cast<std::ptrdiff_t>(i));
-          } else if (action->GetDictionary().HasKey(PdfName("Next")) && followed.insert(action).second) {
+          } else if (!(next[i].IsReference() && action == walking) && action->GetDictionary().HasKey(PdfName("Next")) &&
+                     followed.insert(action).second) {
             prune(action, "Next", id, depth + 1);
           }
         }
@@ -2050,11 +2058,15 @@ std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   // Each dictionary is changed before what it holds is visited.
   for (PdfObject* object : reachable(objects, {catalog})) {
     const std::string id = ObjectReader::id(object);
+    walking = object;
     for_each_direct_value(object, [&](PdfObject& value) {
       if (!value.IsDictionary()) return;
       PoDoFo::PdfDictionary& inner = value.GetDictionary();
       if (inner.RemoveKey(PdfName("AA"))) removed.push_back({id, "AA", "action"});
       if (inner.HasKey(PdfName("A"))) prune(&value, "A", id, 0);
+      // An action's own chain (one that only a reference from inside the
+      // action itself leads to is pruned here).
+      if (inner.HasKey(PdfName("S")) && inner.HasKey(PdfName("Next"))) prune(&value, "Next", id, 0);
       // Attachments outside the names tree: a file specification, direct
       // or not (a FileAttachment annotation's /FS, an /AF array), loses its
       // embedded files (/EF) and related files (/RF); the annotation and
