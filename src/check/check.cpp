@@ -641,6 +641,10 @@ class Checker {
       if (++counts[kind] > kMaxStructureFindings) return;
       add({kind, severity, 0, std::nullopt, object, message, "", "", ""});
     };
+    if (const std::string form = document.xfa_acts(); !form.empty()) {
+      structural("javascript", Severity::risk, "object " + form,
+                 "an XFA form that holds a script, a submission or a call to a web service (or cannot be read)");
+    }
     const std::string catalog = document.catalog_id();
     const std::string info = document.info_id();
     // What an /OpenAction does: a destination (an array) or a GoTo with no

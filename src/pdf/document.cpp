@@ -1980,9 +1980,47 @@ bool runs_or_sends(std::string_view kind) {
 
 }  // namespace
 
+std::string Document::xfa_acts() try {
+  const ObjectReader& reader = *impl_->reader;
+  const PdfObject* form = reader.get_dict(impl_->pdf.GetCatalog(), "AcroForm");
+  const PdfObject* packets = reader.get(form, "XFA");
+  if (!packets) return "";
+  // An AcroForm given directly is the catalog's.
+  const std::string where = ObjectReader::id(form).empty() ? ObjectReader::id(impl_->pdf.GetCatalog()) : ObjectReader::id(form);
+  std::vector<const PdfObject*> streams{packets};
+  for (size_t k = 0; k < reader.size(packets); ++k) streams.push_back(reader.item(packets, k));
+  for (const PdfObject* stream : streams) {
+    if (!stream || !stream->HasStream()) continue;
+    std::string data;
+    try {
+      data = reader.decode(stream);
+    } catch (const PdfError&) {
+      return where;  // what cannot be read may act
+    }
+    std::transform(data.begin(), data.end(), data.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const char* element : {"script", "submit", "execute"}) {
+      // The element, with or without a namespace prefix: <script, <xfa:script.
+      for (size_t at = data.find(element); at != std::string::npos; at = data.find(element, at + 1)) {
+        if (at > 0 && (data[at - 1] == '<' || data[at - 1] == ':')) return where;
+      }
+    }
+  }
+  return "";
+} catch (...) {
+  impl_->translate("reading the XFA form");
+}
+
 std::vector<Document::ContentRemoval> Document::remove_active_content() try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   std::vector<ContentRemoval> removed;
+  // An XFA form that runs or sends something goes (Adobe Reader then draws
+  // the pages and the AcroForm's fields).
+  if (const std::string form = xfa_acts(); !form.empty()) {
+    if (PdfObject* acroform = dict_entry(objects, impl_->pdf.GetCatalog(), "AcroForm");
+        acroform && acroform->IsDictionary() && acroform->GetDictionary().RemoveKey(PdfName("XFA"))) {
+      removed.push_back({form, "XFA", "javascript"});
+    }
+  }
   std::set<std::string> attachments;  // the streams of attached files
   PdfObject* catalog = impl_->pdf.GetCatalog();
   PoDoFo::PdfDictionary& root = catalog->GetDictionary();

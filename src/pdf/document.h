@@ -175,6 +175,11 @@ class Document {
     std::string what;    // "action", "javascript" or "attachment"
   };
   std::vector<ContentRemoval> remove_active_content();
+  // The object of the AcroForm (or the catalog holding it) whose XFA form (drawn by Adobe Reader in
+  // place of the pages) holds a script, a submission or a call to a web
+  // service, or a packet that cannot be decoded; "" for none.
+  // remove_active_content drops such an /XFA (the AcroForm's fields stay).
+  std::string xfa_acts();
   // Drops what can hold text outside the pages and that nothing shows:
   // every Info entry, the dates too (Producer becomes `producer`), XMP
   // metadata (the document's and any object's), page thumbnails, image

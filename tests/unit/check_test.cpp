@@ -91,6 +91,19 @@ TEST(Check, ActionsAreFoundAtAnyDepthReadAndDeeperValuesAreARisk) {
   EXPECT_TRUE(has(deeper, "unreadable-text")) << "40 levels: the launch lies past what is read";
 }
 
+// An XFA form's script runs in Adobe Reader: a risk, as a JavaScript action
+// is; an XFA form of fields alone is none.
+TEST(Check, AnXfaFormsScriptIsARisk) {
+  const auto xfa = [](const std::string& packet) {
+    return has(check(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"}}, {stream_object(packet)},
+                               test::kHelvetica, "<< /Producer (t) >>", "/AcroForm << /Fields [] /XFA 5 0 R >>")),
+               "javascript");
+  };
+  EXPECT_TRUE(xfa("<xdp:xdp><template><event><script>app.alert(1)</script></event></template></xdp:xdp>"));
+  EXPECT_TRUE(xfa("<xdp:xdp><template><event><xfa:submit target=\"http://x.example/\"/></event></template></xdp:xdp>"));
+  EXPECT_FALSE(xfa("<xdp:xdp><template><subform><field name=\"a\"/></subform></template></xdp:xdp>"));
+}
+
 // A CIDFont's character collection, /Ordering (Japan1), is a code, not
 // the country it names: every Japanese font made check, and so run, hold
 // the document for a "leak". The same word that is not a collection is

@@ -253,6 +253,32 @@ TEST(Redactor, AChainThatLeadsBackIntoItsOwnObjectIsPrunedSafely) {
   EXPECT_NE(bytes.find("/GoTo"), std::string::npos);
 }
 
+// An XFA form is drawn by Adobe Reader in place of the pages, and its
+// scripts run there: one that holds a script (or a submission, or a call to
+// a web service) goes, on the record, and the AcroForm's fields stay; one
+// that only lays out fields stays. (A review found a script in a "clean"
+// output.)
+TEST(Redactor, AnXfaFormThatRunsScriptsGoesAndOneThatDoesNotStays) {
+  const auto written = [](const std::string& xfa, std::set<std::string> expected) {
+    std::string output;
+    Outcome o = redact(build_pdf({TestPage{"BT /F1 12 Tf 72 700 Td (Nothing to see.) Tj ET"}},
+                                 {test::stream_object(xfa)}, test::kHelvetica, "<< /Producer (t) >>",
+                                 "/AcroForm << /Fields [] /XFA 5 0 R >>"),
+                       &output);
+    EXPECT_EQ(changes_of(o), expected) << xfa;
+    return read_file(output).value_or("");
+  };
+  const std::string bytes = written(
+      "<xdp:xdp><template><subform><event activity=\"initialize\"><Script contentType=\"application/x-javascript\">"
+      "app.alert(1)</Script></event></subform></template></xdp:xdp>",
+      {"1 0 XFA removed javascript"});
+  EXPECT_EQ(bytes.find("/XFA"), std::string::npos);
+  EXPECT_NE(bytes.find("/AcroForm"), std::string::npos);
+  EXPECT_NE(written("<xdp:xdp><template><subform><field name=\"a\"/></subform></template></xdp:xdp>", {}).find("/XFA"),
+            std::string::npos)
+      << "kept";
+}
+
 // An /OpenAction that does more than open a view (check's risk) is
 // dropped, on the record, so that the output is written, not held; a view
 // stays.
