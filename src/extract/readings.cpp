@@ -275,6 +275,44 @@ std::optional<PageText> separators_dropped(const PageText& text) {
   return out;
 }
 
+// `text` with each hyphen that ends a word at the end of a line read as
+// nothing and the line break after it taken out, whatever the case of the
+// letter that goes on: poppler joins "KES-" and "TREL" into "KESTREL", where
+// normalizing joins only a small letter on ("deploy-" + "ment") and keeps
+// the hyphen of "Guinea-" + "Bissau". The hyphen becomes a zero-width joiner
+// of its glyph, so a match across it takes that glyph too. A dash standing
+// alone ("a list -") joins nothing.
+std::optional<PageText> hyphens_joined(const PageText& text) {
+  const std::string& s = text.text;
+  const auto hyphen_at = [&](size_t i) -> size_t {  // its length in bytes, or 0
+    if (s[i] == '-') return 1;
+    return s.compare(i, 3, "\u2010") == 0 ? 3 : 0;
+  };
+  PageText out;
+  bool any = false;
+  for (size_t i = 0; i < s.size();) {
+    const size_t hyphen = hyphen_at(i);
+    if (hyphen > 0 && i > 0 && s[i - 1] != ' ' && s[i - 1] != '\n' && text.text_glyphs[i] >= 0 &&
+        i + hyphen < s.size() && s[i + hyphen] == '\n') {
+      size_t next = i + hyphen;
+      while (next < s.size() && s[next] == '\n') ++next;
+      if (next < s.size() && s[next] != ' ') {
+        out.text += kReadAsNothing;
+        out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), text.text_glyphs[i]);
+        i = next;
+        any = true;
+        continue;
+      }
+    }
+    out.text += s[i];
+    out.text_glyphs.push_back(text.text_glyphs[i]);
+    ++i;
+  }
+  if (!any) return std::nullopt;
+  out.lines = text.lines;
+  return out;
+}
+
 }  // namespace
 
 PageText content_order(const pdf::PageContent& page) { return in_content_order(page, GlyphFacts(page), kColumnGap); }
@@ -480,6 +518,13 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   for (size_t i = 0; i < marked; ++i) {
     if (std::optional<PageText> dropped = separators_dropped(out[i].text)) {
       add(i == 0 ? "separators dropped" : "separators dropped from another", std::move(*dropped));
+    }
+  }
+  // Words hyphenated at a line end, joined whatever their case.
+  const size_t hyphenated = out.size();
+  for (size_t i = 0; i < hyphenated; ++i) {
+    if (std::optional<PageText> joined = hyphens_joined(out[i].text)) {
+      add(i == 0 ? "hyphens joined" : "hyphens joined in another", std::move(*joined));
     }
   }
   return out;

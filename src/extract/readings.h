@@ -29,6 +29,9 @@
 //   step between letters changes (the next cell below). A header cell set
 //   in stacked orientation, a figure written down a margin: pdftotext and
 //   mutool print a letter a line, a person reads "Spain".
+// - hyphens joined (in all_readings): a word hyphenated at the end of a
+//   line read whole whatever the case of the letter that goes on, as
+//   poppler reads "KES-" + "TREL"; the normalizer joins only a small letter.
 // - controls dropped (in all_readings): a control character, which
 //   normalizing reads as a word break (a font's space glyph mapped to
 //   U+0003), read as nothing ("Fr\x01ance" is France).
