@@ -79,18 +79,16 @@ std::string decode_text_string(std::string_view bytes) {
   return pdf_doc_text(bytes);
 }
 
-bool carries_text(std::string_view key) {
-  static const std::set<std::string_view> codes = {
-      "ID", "O", "U", "OE", "UE", "Perms", "ByteRange", "CheckSum", "Cert",
-      // Font descriptors name fonts, not text (a font family "Georgia" is
-      // no country).
-      "FontFamily", "FontStretch"};
-  return !codes.contains(key);
-}
-
 bool binary_data(std::string_view key) {
   static const std::set<std::string_view> binary = {"O", "U", "OE", "UE", "Perms", "ByteRange", "CheckSum", "Cert"};
   return binary.contains(key);
+}
+
+bool carries_text(std::string_view key) {
+  // Besides binary data, identifiers, and font descriptors' names of fonts
+  // (a font family "Georgia" is no country).
+  static const std::set<std::string_view> codes = {"ID", "FontFamily", "FontStretch"};
+  return !binary_data(key) && !codes.contains(key);
 }
 
 bool carries_text(std::string_view key, std::string_view value) {
