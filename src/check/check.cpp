@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -52,6 +53,7 @@ constexpr double kLightBackground = 0.8;  // a paint lighter than this does not 
 constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
 constexpr size_t kMaxCoverTests = 50'000'000; // glyph-under-box tests per page
+constexpr double kHairline = 0.5;             // points: a rule this thin covers no glyph
 
 bool is_blank(const std::string& text) { return text.empty() || extract::is_space(text); }
 
@@ -71,16 +73,38 @@ struct GlyphFacts {
   pdf::DrawState state;
 };
 
-// A fill or an image, in drawing order.
+// A fill, a stroke or an image, in drawing order.
 struct Paint {
-  Rect box;
+  Rect box;  // what it may cover: a stroke's reaches past its points by half the pen
   size_t sequence = 0;
   bool image = false;
   bool rectangle = false;
   pdf::Colour colour;
-  bool opaque = true;
+  bool opaque = true;  // hides what is under it (see `hides_under`)
   uint32_t stream = 0;
+  // A stroke: the pen's half width, and its segments in Inspector::trace.
+  double half_width = 0;
+  size_t first = 0, count = 0;
 };
+
+// Whether paint in `colour` hides what is under it: all ink, none of it let
+// through (alpha, soft mask), and laid down normally, or black in a blend
+// that keeps black black (a black highlighter).
+bool hides_under(const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
+  constexpr double kBlack = 0.1;
+  if (!colour.paints || alpha < 0.99 || state.soft_mask) return false;
+  return state.blend == pdf::DrawState::Blend::normal ||
+         (state.blend == pdf::DrawState::Blend::darkening && colour.known && colour.lightness <= kBlack);
+}
+
+Rect grown(const Rect& r, double by) { return {r.x0 - by, r.y0 - by, r.x1 + by, r.y1 + by}; }
+
+// A box far off the page, or without end (`sh` in no clip), as the band of
+// coordinates a page can have.
+Rect bounded(const Rect& r) {
+  constexpr double kFar = 1e5;
+  return {std::max(r.x0, -kFar), std::max(r.y0, -kFar), std::min(r.x1, kFar), std::min(r.y1, kFar)};
+}
 
 // Strings held by marked-content property lists in the content.
 struct MarkedString {
@@ -136,15 +160,31 @@ class Inspector : public pdf::PageCollector {
     facts.push_back({sequence_++, state});
   }
   void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
+    if (state.optional_content_off) return;  // drawn by no viewer
     // What shows of a paint is what its clip lets through.
     if (path.fill) {
-      paints.push_back({intersection(path.box, state.clip), sequence_++, false, path.rectangle, state.fill, state.opaque, state.stream});
+      paints.push_back({bounded(intersection(path.box, state.clip)), sequence_++, false, path.rectangle, state.fill,
+                        hides_under(state.fill, state.fill_alpha, state), state.stream});
+    }
+    // A pen narrower than a hairline hides nothing. One whose segments were
+    // not all kept is taken as filling its bounds.
+    if (path.stroke && path.line_width >= kHairline && !path.trace.empty()) {
+      const double half = path.line_width / 2;
+      Paint stroke{bounded(intersection(grown(path.box, half), state.clip)), sequence_++, false, !path.complete,
+                   state.stroke, hides_under(state.stroke, state.stroke_alpha, state), state.stream};
+      if (path.complete) {
+        stroke.half_width = half;
+        stroke.first = trace.size();
+        stroke.count = path.trace.size();
+        trace.insert(trace.end(), path.trace.begin(), path.trace.end());
+      }
+      paints.push_back(stroke);
     }
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
     if (!state.optional_content_off) {
-      paints.push_back({intersection(image.box, state.clip), sequence_++, true, true, {}, state.opaque, state.stream});
+      paints.push_back({bounded(intersection(image.box, state.clip)), sequence_++, true, true, {}, state.opaque, state.stream});
     }
   }
   void name(uint32_t stream, size_t offset, const std::string& name) override {
@@ -157,6 +197,7 @@ class Inspector : public pdf::PageCollector {
 
   std::vector<GlyphFacts> facts;
   std::vector<Paint> paints;
+  std::vector<pdf::Segment> trace;  // the strokes' segments
   std::vector<MarkedString> marked_strings;
   std::vector<MarkedString> names;  // each name the content holds, once
 
@@ -479,7 +520,9 @@ class Checker {
     for (uint32_t p = 0; p < inspector.paints.size() && !exhausted; ++p) {
       const Paint& paint = inspector.paints[p];
       // A hairline (a table rule) covers no glyph.
-      if (!(paint.image || paint.rectangle) || std::min(paint.box.width(), paint.box.height()) < 0.5) continue;
+      const bool stroke = paint.count > 0;
+      if (!(paint.image || paint.rectangle || stroke) || std::min(paint.box.width(), paint.box.height()) < kHairline) continue;
+      const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
       const Quad cover = Matrix{}.apply(paint.box);
       auto test = [&](uint32_t g) {
@@ -489,14 +532,21 @@ class Checker {
         }
         const GlyphFacts& facts = inspector.facts[g];
         const Rect& box = page.glyphs[g].box;
-        if (area(box) <= 0 || !plan::hides(cover, page.glyphs[g])) return;
+        if (area(box) <= 0) return;
+        // A stroke's test costs a test per segment.
+        if (stroke) {
+          tests += paint.count;
+          if (!plan::stroke_hides(trace, paint.half_width, page.glyphs[g])) return;
+        } else if (!plan::hides(cover, page.glyphs[g])) {
+          return;
+        }
         // Text on an image, in either order: an OCR layer when invisible.
         if (paint.image) under_image[g] = true;
         // A box in a colour of no ink (/None) hides nothing.
         if (covered[g] || !paint.opaque || (!paint.image && !paint.colour.paints)) return;
         const bool over = facts.sequence < paint.sequence;
         // Black on black: dark text drawn on a dark box.
-        const bool same_colour = !over && dark && !paint.image && facts.state.fill.known &&
+        const bool same_colour = !over && dark && !paint.image && !stroke && facts.state.fill.known &&
                                  facts.state.fill.lightness <= kDarkFill &&
                                  std::abs(facts.state.fill.lightness - paint.colour.lightness) < 0.15;
         if (!over && !same_colour) return;
@@ -609,6 +659,11 @@ class Checker {
     for (const Paint& paint : inspector.paints) {
       if (paint.sequence > inspector.facts[g].sequence || ++tests > kMaxCoverTests) break;
       if (!contains(paint.box, c)) continue;
+      if (paint.count > 0) {  // a stroke: under its pen, not only in its bounds
+        const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
+        tests += paint.count;
+        if (!plan::under_pen(trace, paint.half_width, c)) continue;
+      }
       if (paint.image || !paint.colour.known || paint.colour.lightness < kLightBackground) return true;
     }
     return false;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,12 @@ struct DrawState {
   // Whether a fill hides what is under it: no fill alpha (/ca) below 1, no
   // blend mode but Normal, no soft mask (ExtGState).
   bool opaque = true;
+  // The blend mode (/BM). `darkening`: Multiply, Darken, ColorBurn,
+  // HardLight or Luminosity, which paint black over anything as black (a
+  // black highlighter hides what it marks), and other colours not.
+  enum class Blend { normal, darkening, other };
+  Blend blend = Blend::normal;
+  bool soft_mask = false;  // an ExtGState /SMask other than /None
   double fill_alpha = 1;    // ExtGState /ca and /CA: 0 draws nothing
   double stroke_alpha = 1;
   // Inside optional content that is off in the default configuration
@@ -52,14 +59,27 @@ struct DrawState {
   uint32_t stream = 0;     // the stream use drawing (index into the walk's streams)
 };
 
-// A painted path: its bounds and how it is painted.
+// A straight piece of a stroked path, in page space.
+struct Segment {
+  Point a, b;
+};
+
+// A painted path: its bounds and how it is painted. `sh` is told as a
+// filled rectangle, the bounds of the clip, in a colour not known.
 struct PathPaint {
-  Rect box;                // bounds in page space
+  Rect box;                // bounds in page space (of the points; a stroke's pen reaches past)
   bool fill = false;
   bool stroke = false;
   bool rectangle = false;  // one axis-aligned rectangle (`re`, or four corners)
   uint32_t op = 0;         // the painting operation
   size_t offset = 0;       // its byte offset in the stream
+  // A stroke: the pen's width in page space (the line width scaled by the
+  // CTM), and the path as segments (curves flattened, closed subpaths
+  // closed); valid during the call. `complete` is false when the path had
+  // more segments than are kept (then `trace` is its first ones).
+  double line_width = 0;
+  std::span<const Segment> trace;
+  bool complete = true;
 };
 
 // A marked-content sequence opened by BMC or BDC. `properties` is the

@@ -93,7 +93,9 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.stroke = state_.stroke;
   d.clip = state_.clip;
   d.render_mode = state_.text.render_mode;
-  d.opaque = state_.fill_alpha >= 0.99 && state_.blend_normal && !state_.soft_mask;
+  d.opaque = state_.fill_alpha >= 0.99 && state_.blend == DrawState::Blend::normal && !state_.soft_mask;
+  d.blend = state_.blend;
+  d.soft_mask = state_.soft_mask;
   d.fill_alpha = state_.fill_alpha;
   d.stroke_alpha = state_.stroke_alpha;
   d.optional_content_off = off_depth_ > 0;
@@ -355,6 +357,11 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       if (name == "m") {
         ++path_.subpaths;
         path_.corners = 0;
+        path_.start = p;
+        path_.current = p;
+        path_.open = true;
+      } else {
+        trace_to(p);
       }
       if (path_.corners < 6) path_.corner[path_.corners] = p;
       ++path_.corners;
@@ -366,6 +373,17 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       const Matrix m = state_.ctm * frame_.page_from_user;
       for (size_t k = 0; k < count; k += 2) path_.add(m.apply(Point{n[k], n[k + 1]}));
       path_.curved = true;
+      // The Bezier curve as 8 straight pieces: within a fraction of a point
+      // of the curve at the sizes strokes are drawn.
+      const Point p0 = path_.current;
+      const Point p3 = m.apply(Point{n[count - 2], n[count - 1]});
+      const Point p1 = name == "v" ? p0 : m.apply(Point{n[0], n[1]});
+      const Point p2 = name == "c" ? m.apply(Point{n[2], n[3]}) : name == "v" ? m.apply(Point{n[0], n[1]}) : p3;
+      for (int k = 1; k <= 8; ++k) {
+        const double t = k / 8.0, u = 1 - t;
+        const double a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t;
+        trace_to(Point{a * p0.x + b * p1.x + c * p2.x + d * p3.x, a * p0.y + b * p1.y + c * p2.y + d * p3.y});
+      }
     }
   } else if (name == "re") {
     if (numbers(op, 4, n, stream)) {
@@ -375,16 +393,27 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       // Axis-aligned in page space unless the CTM turns it by other than quarter turns.
       if (std::abs(m.b) > 1e-9 && std::abs(m.a) > 1e-9) path_.curved = true;
       ++path_.rectangles;
+      // A closed subpath of its own: round it, back to its start.
+      path_.start = path_.current = q.ll;
+      path_.open = true;
+      for (Point p : {q.lr, q.ur, q.ul, q.ll}) trace_to(p);
     }
   } else if (name == "h") {
-    // Closing a subpath adds no point.
+    // Closing a subpath adds no point to the bounds, a segment to the trace.
+    if (path_.open) trace_to(path_.start);
+  } else if (name == "sh") {
+    paint_shading(last_name(), op, op_index, resources, stream);
+  } else if (name == "w") {
+    if (numbers(op, 1, n, stream)) state_.line_width = n[0];
   } else if (name == "W" || name == "W*") {
     pending_clip_ = true;
   } else if (name == "f" || name == "F" || name == "f*") {
     paint_path(op, op_index, stream, true, false);
   } else if (name == "S" || name == "s") {
+    if (name == "s" && path_.open) trace_to(path_.start);
     paint_path(op, op_index, stream, false, true);
   } else if (name == "B" || name == "B*" || name == "b" || name == "b*") {
+    if (name[0] == 'b' && path_.open) trace_to(path_.start);
     paint_path(op, op_index, stream, true, true);
   } else if (name == "n") {
     paint_path(op, op_index, stream, false, false);
@@ -592,7 +621,20 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
           rectangle = std::abs(a.x - b.x) < 1e-3 || std::abs(a.y - b.y) < 1e-3;
         }
       }
-      consumer_.path(PathPaint{box, fill, stroke, rectangle, op_index, op.begin}, draw_state(stream));
+      PathPaint paint;
+      paint.box = box;
+      paint.fill = fill;
+      paint.stroke = stroke;
+      paint.rectangle = rectangle;
+      paint.op = op_index;
+      paint.offset = op.begin;
+      if (stroke) {
+        const Matrix m = state_.ctm * frame_.page_from_user;
+        paint.line_width = std::abs(state_.line_width) * std::sqrt(std::abs(m.determinant()));
+        paint.trace = trace_;
+        paint.complete = trace_complete_;
+      }
+      consumer_.path(paint, draw_state(stream));
       if (fill && state_.fill_draws_images) consumer_.hidden_image(intersect(box, state_.clip), draw_state(stream));
     }
   } else if (pending_clip_) {
@@ -601,7 +643,43 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
     consumer_.clip(draw_state(stream));
   }
   path_ = Path{};
+  trace_.clear();
+  trace_complete_ = true;
   pending_clip_ = false;
+}
+
+void Interpreter::trace_to(Point p) {
+  if (!path_.open) return;  // no `m` yet: viewers draw nothing
+  if (trace_.size() < kMaxTrace) {
+    trace_.push_back(Segment{path_.current, p});
+  } else {
+    trace_complete_ = false;
+  }
+  path_.current = p;
+}
+
+// `sh`: the shading fills the clip (and its /BBox, when it has one). Its
+// colours are not judged: told as a fill of a colour not known.
+void Interpreter::paint_shading(const std::string* shading_name, const Operation& op, uint32_t op_index,
+                                const PdfObject* resources, uint32_t stream) {
+  const PdfObject* shading = shading_name ? reader_.get(reader_.get_dict(resources, "Shading"), shading_name->c_str()) : nullptr;
+  if (!shading) {
+    warn(stream, op.begin, "operator 'sh' names no shading in the resources");
+    return;
+  }
+  Rect box = state_.clip;
+  if (const std::optional<Rect> bbox = reader_.rect(reader_.get_array(shading, "BBox"))) {
+    box = intersect(box, (state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
+  }
+  DrawState draw = draw_state(stream);
+  draw.fill = Colour{false, 0, true};
+  PathPaint paint;
+  paint.box = box;
+  paint.fill = true;
+  paint.rectangle = true;
+  paint.op = op_index;
+  paint.offset = op.begin;
+  consumer_.path(paint, draw);
 }
 
 bool Interpreter::optional_content_off(const PdfObject* group) const {
@@ -1040,9 +1118,14 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
   const PdfObject* mask = reader_.get(gs, "SMask");
   if (alpha) state_.fill_alpha = ObjectReader::number(alpha).value_or(1);
   if (const PdfObject* stroke_alpha = reader_.get(gs, "CA")) state_.stroke_alpha = ObjectReader::number(stroke_alpha).value_or(1);
+  if (auto width = ObjectReader::number(reader_.get(gs, "LW")); width && std::isfinite(*width)) state_.line_width = *width;
   if (blend) {
     const std::string mode = blend->IsArray() ? ObjectReader::name(reader_.item(blend, 0)) : ObjectReader::name(blend);
-    state_.blend_normal = mode == "Normal" || mode == "Compatible";
+    state_.blend = mode == "Normal" || mode == "Compatible" ? DrawState::Blend::normal
+                   : mode == "Multiply" || mode == "Darken" || mode == "ColorBurn" || mode == "HardLight" ||
+                           mode == "Luminosity"
+                       ? DrawState::Blend::darkening
+                       : DrawState::Blend::other;
   }
   if (mask) {
     state_.soft_mask = !(mask->IsName() && ObjectReader::name(mask) == "None");

@@ -135,8 +135,9 @@ class Interpreter {
     Rect clip = DrawState{}.clip;
     double fill_alpha = 1;    // ExtGState /ca
     double stroke_alpha = 1;  // ExtGState /CA
-    bool blend_normal = true;  // /BM Normal or Compatible
+    DrawState::Blend blend = DrawState::Blend::normal;  // /BM
     bool soft_mask = false;    // /SMask other than /None
+    double line_width = 1;     // w, ExtGState /LW (user space)
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
 
@@ -176,6 +177,7 @@ class Interpreter {
   // The initial colour (DeviceGray black) of a stream run with `resources`.
   void initial_colour(const PdfObject* resources);
   void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
+  void paint_shading(const std::string* name, const Operation& op, uint32_t op_index, const PdfObject* resources, uint32_t stream);
   void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);
   bool optional_content_off(const PdfObject* group) const;
   DrawState draw_state(uint32_t stream) const;
@@ -232,9 +234,18 @@ class Interpreter {
     int corners = 0;         // points of the `m` subpath, up to 6
     Point corner[6];
     bool curved = false;     // c, v, y, or an `re` turned off the axes
+    Point current;           // the current point (page space)
+    Point start;             // of the current subpath
+    bool open = false;       // a subpath is started
     void add(Point p);
   };
   Path path_;
+  // The path as segments, for a stroke: kept apart from Path so that its
+  // storage is reused from path to path. At most kMaxTrace.
+  static constexpr size_t kMaxTrace = 65'536;
+  std::vector<Segment> trace_;
+  bool trace_complete_ = true;
+  void trace_to(Point p);
   bool pending_clip_ = false;
   // Marked content: for each open sequence, whether it switched optional
   // content off; `off_depth_` counts reasons the content is off now.

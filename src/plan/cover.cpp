@@ -6,6 +6,9 @@
 #include <functional>
 
 namespace redact::plan {
+
+using pdf::Segment;
+
 namespace {
 
 using Polygon = std::vector<Point>;
@@ -84,29 +87,73 @@ Polygon clip_to(Polygon subject, const Polygon& clip_by) {
 
 Point lerp(const Point& a, const Point& b, double t) { return Point{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
 
-}  // namespace
-
-bool hides(const Quad& cover, const pdf::Glyph& glyph) {
+// The two bands of a glyph `hides` and `stroke_hides` look at (empty when
+// the glyph has no area): its middle band, and the band of lowercase ink
+// above its baseline (empty when the glyph has no size).
+std::array<Polygon, 2> bands_of(const pdf::Glyph& glyph) {
   const Quad& q = glyph.quad;
-  const Polygon outline = round_of(cover);
-  const auto mostly_inside = [&](const Polygon& band) { return area(clip_to(band, outline)) > 0.5 * area(band); };
-  const Polygon band{lerp(q.ul, q.ll, 0.3), lerp(q.ur, q.lr, 0.3), lerp(q.ur, q.lr, 0.7), lerp(q.ul, q.ll, 0.7)};
-  if (!(area(band) > 1e-9)) {
-    const Rect& b = glyph.box;
-    return contains(outline, Point{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2});
-  }
-  if (mostly_inside(band)) return true;
+  Polygon band{lerp(q.ul, q.ll, 0.3), lerp(q.ur, q.lr, 0.3), lerp(q.ur, q.lr, 0.7), lerp(q.ul, q.ll, 0.7)};
+  if (!(area(band) > 1e-9)) return {};
   // The same from the baseline, whatever the font says of its height: a
   // font's /Ascent and /Descent can put its box far from its ink. The band
   // from 0.05 to 0.45 of the font size above the baseline is lowercase ink
   // in any font.
   const Point up_side{q.ul.x - q.ll.x, q.ul.y - q.ll.y};
   const double height = std::hypot(up_side.x, up_side.y);
-  if (!(height > 1e-9) || !(glyph.size > 0)) return false;
+  if (!(height > 1e-9) || !(glyph.size > 0)) return {band, {}};
   const Point up{up_side.x / height * glyph.size, up_side.y / height * glyph.size};
   const auto above = [&](const Point& p, double t) { return Point{p.x + up.x * t, p.y + up.y * t}; };
-  const Polygon ink{above(glyph.origin, 0.45), above(glyph.end, 0.45), above(glyph.end, 0.05), above(glyph.origin, 0.05)};
-  return area(ink) > 1e-9 && mostly_inside(ink);
+  Polygon ink{above(glyph.origin, 0.45), above(glyph.end, 0.45), above(glyph.end, 0.05), above(glyph.origin, 0.05)};
+  if (!(area(ink) > 1e-9)) ink.clear();
+  return {band, ink};
+}
+
+Point centre_of(const pdf::Glyph& glyph) {
+  const Rect& b = glyph.box;
+  return Point{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};
+}
+
+double distance_squared(const Point& p, const Segment& s) {
+  const double dx = s.b.x - s.a.x, dy = s.b.y - s.a.y;
+  const double length = dx * dx + dy * dy;
+  const double t = length > 0 ? std::clamp(((p.x - s.a.x) * dx + (p.y - s.a.y) * dy) / length, 0.0, 1.0) : 0;
+  const double x = s.a.x + t * dx - p.x, y = s.a.y + t * dy - p.y;
+  return x * x + y * y;
+}
+
+}  // namespace
+
+bool hides(const Quad& cover, const pdf::Glyph& glyph) {
+  const Polygon outline = round_of(cover);
+  const std::array<Polygon, 2> bands = bands_of(glyph);
+  if (bands[0].empty()) return contains(outline, centre_of(glyph));
+  return std::any_of(bands.begin(), bands.end(), [&](const Polygon& band) {
+    return !band.empty() && area(clip_to(band, outline)) > 0.5 * area(band);
+  });
+}
+
+bool under_pen(std::span<const Segment> trace, double half_width, Point p) {
+  const double reach = half_width * half_width;
+  return std::any_of(trace.begin(), trace.end(), [&](const Segment& s) { return distance_squared(p, s) <= reach; });
+}
+
+bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph) {
+  const auto inked = [&](const Point& p) { return under_pen(trace, half_width, p); };
+  const std::array<Polygon, 2> bands = bands_of(glyph);
+  if (bands[0].empty()) return inked(centre_of(glyph));
+  // The share of a band the pen inks, by points spread over it: 8 along the
+  // advance by 4 across, each the centre of its cell.
+  constexpr int kAlong = 8, kAcross = 4;
+  return std::any_of(bands.begin(), bands.end(), [&](const Polygon& band) {
+    if (band.empty()) return false;
+    int hit = 0;
+    for (int i = 0; i < kAlong; ++i) {
+      const double u = (i + 0.5) / kAlong;
+      const Point top = lerp(band[3], band[2], u), bottom = lerp(band[0], band[1], u);
+      for (int j = 0; j < kAcross; ++j) hit += inked(lerp(top, bottom, (j + 0.5) / kAcross)) ? 1 : 0;
+    }
+    return 2 * hit > kAlong * kAcross;
+  });
 }
 
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {

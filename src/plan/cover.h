@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/geometry.h"
+#include "pdf/content_consumer.h"
 #include "pdf/page_content.h"
 
 namespace redact::plan {
@@ -23,6 +25,16 @@ namespace redact::plan {
 // One rule for `apply` (which glyphs a mark removes) and `check` (which
 // glyphs a box hides).
 bool hides(const Quad& cover, const pdf::Glyph& glyph);
+
+// Whether a pen of width 2 * `half_width` drawn along `trace` (page space)
+// hides `glyph`: it inks more than half of one of the bands `hides` looks
+// at (told by points spread over the band), or the centre of a glyph
+// without area. Caps and joins are not drawn: a stroke hides no more than
+// its segments' width.
+bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph);
+
+// Whether `p` is within `half_width` of a segment of `trace`.
+bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p);
 
 // For each quad, the glyphs of `page` it covers (`hides`). A glyph goes to
 // the first quad that covers it. In content order.

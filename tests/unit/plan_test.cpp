@@ -84,6 +84,36 @@ TEST(Cover, AGlyphWithoutAreaIsCoveredByItsCentre) {
   EXPECT_EQ(covered[0], (std::vector<uint32_t>{0}));
 }
 
+TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
+  // Helvetica at 10 pt on the baseline at 100 (page space, y down): two
+  // glyphs side by side.
+  const double baseline = 100;
+  pdf::Glyph e = glyph(0, baseline - 10.7, 5.6, baseline + 3);
+  e.origin = Point{0, baseline};
+  e.end = Point{5.6, baseline};
+  e.size = 10;
+  const auto pen = [](std::vector<pdf::Segment> trace, double width, const pdf::Glyph& g) {
+    return stroke_hides(trace, width / 2, g);
+  };
+  // A marker 8 pt wide along the middle of the line; the same made of
+  // pieces (a freehand stroke) that each cross a part of the glyph.
+  EXPECT_TRUE(pen({{{-5, 97}, {20, 97}}}, 8, e));
+  EXPECT_TRUE(pen({{{-5, 98}, {1, 96}}, {{1, 96}, {3.5, 98}}, {{3.5, 98}, {7, 96}}}, 8, e));
+  // A rectangle narrower than its pen: `re S` with the pen 8 wide is solid.
+  EXPECT_TRUE(pen({{{-1, 96}, {7, 96}}, {{7, 96}, {7, 97}}, {{7, 97}, {-1, 97}}, {{-1, 97}, {-1, 96}}}, 8, e));
+  // An underline, a strike-through 1 pt wide, a rule above the line, a
+  // frame beside the glyph, a thick pen that ends before it: no.
+  EXPECT_FALSE(pen({{{-5, 101.5}, {20, 101.5}}}, 1, e));
+  EXPECT_FALSE(pen({{{-5, 97}, {20, 97}}}, 1, e));
+  EXPECT_FALSE(pen({{{-5, 86}, {20, 86}}}, 3, e));
+  EXPECT_FALSE(pen({{{7.5, 80}, {7.5, 120}}}, 3, e));
+  EXPECT_FALSE(pen({{{-20, 97}, {-4, 97}}}, 8, e));
+  // A pen along the glyph's left edge inks less than half of it.
+  EXPECT_FALSE(pen({{{0, 80}, {0, 120}}}, 5, e));
+  EXPECT_TRUE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{5, 1.5}));
+  EXPECT_FALSE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{12.5, 0}));
+}
+
 TEST(Proposals, ReadBackAsWritten) {
   Proposals p;
   p.patterns_sha256 = std::string(64, 'a');
