@@ -75,15 +75,19 @@ struct GlyphFacts {
 
 // A fill, a stroke or an image, in drawing order.
 struct Paint {
-  Rect box;  // what it may cover: a stroke's reaches past its points by half the pen
+  // What it covers: its box (an image, a rectangle, a path whose segments
+  // were not kept), the fill of its segments, or the band its pen draws
+  // along them. The segments are in Inspector::trace.
+  enum class Shape : uint8_t { box, fill, pen };
+  Rect box;  // bounds of what it may cover: a stroke's reach past its points by half the pen
   size_t sequence = 0;
   bool image = false;
-  bool rectangle = false;
+  Shape shape = Shape::box;
   pdf::Colour colour;
   bool opaque = true;  // hides what is under it (see `hides_under`)
   uint32_t stream = 0;
-  // A stroke: the pen's half width, and its segments in Inspector::trace.
-  double half_width = 0;
+  bool even_odd = false;  // a fill's rule
+  double half_width = 0;  // a pen's
   size_t first = 0, count = 0;
 };
 
@@ -161,30 +165,28 @@ class Inspector : public pdf::PageCollector {
   }
   void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
     if (state.optional_content_off) return;  // drawn by no viewer
-    // What shows of a paint is what its clip lets through.
+    // What shows of a paint is what its clip lets through. Only what hides
+    // what is under it needs its segments: a box of another colour is told
+    // by its bounds (for white text on it).
     if (path.fill) {
-      paints.push_back({bounded(intersection(path.box, state.clip)), sequence_++, false, path.rectangle, state.fill,
-                        hides_under(state.fill, state.fill_alpha, state), state.stream});
+      Paint fill{bounded(intersection(path.box, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
+                 hides_under(state.fill, state.fill_alpha, state), state.stream};
+      if (!path.rectangle && fill.opaque) keep(fill, Paint::Shape::fill, path, true);
+      paints.push_back(fill);
     }
-    // A pen narrower than a hairline hides nothing. One whose segments were
-    // not all kept is taken as filling its bounds.
+    // A pen narrower than a hairline hides nothing.
     if (path.stroke && path.line_width >= kHairline && !path.trace.empty()) {
-      const double half = path.line_width / 2;
-      Paint stroke{bounded(intersection(grown(path.box, half), state.clip)), sequence_++, false, !path.complete,
-                   state.stroke, hides_under(state.stroke, state.stroke_alpha, state), state.stream};
-      if (path.complete) {
-        stroke.half_width = half;
-        stroke.first = trace.size();
-        stroke.count = path.trace.size();
-        trace.insert(trace.end(), path.trace.begin(), path.trace.end());
-      }
+      Paint stroke{bounded(intersection(grown(path.box, path.line_width / 2), state.clip)), sequence_++, false,
+                   Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state), state.stream};
+      stroke.half_width = path.line_width / 2;
+      if (stroke.opaque) keep(stroke, Paint::Shape::pen, path, false);
       paints.push_back(stroke);
     }
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
     if (!state.optional_content_off) {
-      paints.push_back({bounded(intersection(image.box, state.clip)), sequence_++, true, true, {}, state.opaque, state.stream});
+      paints.push_back({bounded(intersection(image.box, state.clip)), sequence_++, true, Paint::Shape::box, {}, state.opaque, state.stream});
     }
   }
   void name(uint32_t stream, size_t offset, const std::string& name) override {
@@ -197,12 +199,25 @@ class Inspector : public pdf::PageCollector {
 
   std::vector<GlyphFacts> facts;
   std::vector<Paint> paints;
-  std::vector<pdf::Segment> trace;  // the strokes' segments
+  std::vector<pdf::Segment> trace;  // the segments of fills and strokes that may hide text
   std::vector<MarkedString> marked_strings;
   std::vector<MarkedString> names;  // each name the content holds, once
 
  private:
   std::unordered_set<std::string> names_seen_;
+  // Keeps the segments of `path` for `paint`. One whose segments were not
+  // all told, or past the page's budget, is taken as covering its bounds.
+  void keep(Paint& paint, Paint::Shape shape, const pdf::PathPaint& path, bool closed) {
+    constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
+    const size_t count = path.trace.size() + (closed ? path.closing.size() : 0);
+    if (!path.complete || trace.size() + count > kMaxSegments) return;
+    paint.shape = shape;
+    paint.even_odd = path.even_odd;
+    paint.first = trace.size();
+    paint.count = count;
+    trace.insert(trace.end(), path.trace.begin(), path.trace.end());
+    if (closed) trace.insert(trace.end(), path.closing.begin(), path.closing.end());
+  }
   void collect(const pdf::Object& value, const std::string& key, const pdf::MarkedContent& marked) {
     if (value.is_string()) {
       std::string text = pdf::decode_text_string(value.bytes);
@@ -520,8 +535,7 @@ class Checker {
     for (uint32_t p = 0; p < inspector.paints.size() && !exhausted; ++p) {
       const Paint& paint = inspector.paints[p];
       // A hairline (a table rule) covers no glyph.
-      const bool stroke = paint.count > 0;
-      if (!(paint.image || paint.rectangle || stroke) || std::min(paint.box.width(), paint.box.height()) < kHairline) continue;
+      if (std::min(paint.box.width(), paint.box.height()) < kHairline) continue;
       const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
       const Quad cover = Matrix{}.apply(paint.box);
@@ -531,25 +545,26 @@ class Checker {
           return;
         }
         const GlyphFacts& facts = inspector.facts[g];
-        const Rect& box = page.glyphs[g].box;
-        if (area(box) <= 0) return;
-        // A stroke's test costs a test per segment.
-        if (stroke) {
-          tests += paint.count;
-          if (!plan::stroke_hides(trace, paint.half_width, page.glyphs[g])) return;
-        } else if (!plan::hides(cover, page.glyphs[g])) {
-          return;
-        }
-        // Text on an image, in either order: an OCR layer when invisible.
-        if (paint.image) under_image[g] = true;
-        // A box in a colour of no ink (/None) hides nothing.
-        if (covered[g] || !paint.opaque || (!paint.image && !paint.colour.paints)) return;
+        const pdf::Glyph& glyph = page.glyphs[g];
+        if (area(glyph.box) <= 0) return;
         const bool over = facts.sequence < paint.sequence;
-        // Black on black: dark text drawn on a dark box.
-        const bool same_colour = !over && dark && !paint.image && !stroke && facts.state.fill.known &&
-                                 facts.state.fill.lightness <= kDarkFill &&
+        // Black on black: dark text drawn on a dark fill.
+        const bool same_colour = !over && dark && !paint.image && paint.shape != Paint::Shape::pen &&
+                                 facts.state.fill.known && facts.state.fill.lightness <= kDarkFill &&
                                  std::abs(facts.state.fill.lightness - paint.colour.lightness) < 0.15;
-        if (!over && !same_colour) return;
+        // Text on an image, in either order: an OCR layer when invisible.
+        // Any other paint hides only what it is drawn over, or dark text
+        // drawn on it in its own colour.
+        const bool hides = paint.opaque && !covered[g] && (over || same_colour);
+        if (!paint.image && !hides) return;
+        // A test against segments costs a test per segment.
+        tests += paint.count;
+        const bool inside = paint.shape == Paint::Shape::pen  ? plan::stroke_hides(trace, paint.half_width, glyph)
+                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, {}, paint.even_odd, glyph)
+                                                                : plan::hides(cover, glyph);
+        if (!inside) return;
+        if (paint.image) under_image[g] = true;
+        if (!hides) return;
         covered[g] = true;
         covering[g] = p;
       };
@@ -659,10 +674,13 @@ class Checker {
     for (const Paint& paint : inspector.paints) {
       if (paint.sequence > inspector.facts[g].sequence || ++tests > kMaxCoverTests) break;
       if (!contains(paint.box, c)) continue;
-      if (paint.count > 0) {  // a stroke: under its pen, not only in its bounds
+      if (paint.shape != Paint::Shape::box) {  // under its pen or inside its fill, not only in its bounds
         const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
         tests += paint.count;
-        if (!plan::under_pen(trace, paint.half_width, c)) continue;
+        if (paint.shape == Paint::Shape::pen ? !plan::under_pen(trace, paint.half_width, c)
+                                             : !plan::inside_fill(trace, {}, paint.even_odd, c)) {
+          continue;
+        }
       }
       if (paint.image || !paint.colour.known || paint.colour.lightness < kLightBackground) return true;
     }

@@ -73,13 +73,15 @@ struct PathPaint {
   bool rectangle = false;  // one axis-aligned rectangle (`re`, or four corners)
   uint32_t op = 0;         // the painting operation
   size_t offset = 0;       // its byte offset in the stream
-  // A stroke: the pen's width in page space (the line width scaled by the
-  // CTM), and the path as segments (curves flattened, closed subpaths
-  // closed); valid during the call. `complete` is false when the path had
-  // more segments than are kept (then `trace` is its first ones).
-  double line_width = 0;
+  // The path as segments, valid during the call: `trace` as a stroke draws
+  // it (curves flattened, subpaths closed by `h` closed), `closing` the
+  // segments a fill adds to close the others. `complete` is false when the
+  // path had more segments than are kept (then they are its first ones).
   std::span<const Segment> trace;
+  std::span<const Segment> closing;
   bool complete = true;
+  bool even_odd = false;    // f*, B*, b*: the even-odd rule; else nonzero winding
+  double line_width = 0;    // a stroke's pen in page space (the line width scaled by the CTM)
 };
 
 // A marked-content sequence opened by BMC or BDC. `properties` is the

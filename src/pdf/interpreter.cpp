@@ -357,6 +357,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       if (name == "m") {
         ++path_.subpaths;
         path_.corners = 0;
+        close_for_fill();
         path_.start = p;
         path_.current = p;
         path_.open = true;
@@ -394,6 +395,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
       if (std::abs(m.b) > 1e-9 && std::abs(m.a) > 1e-9) path_.curved = true;
       ++path_.rectangles;
       // A closed subpath of its own: round it, back to its start.
+      close_for_fill();
       path_.start = path_.current = q.ll;
       path_.open = true;
       for (Point p : {q.lr, q.ur, q.ul, q.ll}) trace_to(p);
@@ -628,11 +630,14 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       paint.rectangle = rectangle;
       paint.op = op_index;
       paint.offset = op.begin;
+      close_for_fill();
+      paint.trace = trace_;
+      paint.closing = closing_;
+      paint.complete = trace_complete_;
+      paint.even_odd = op.op.back() == '*';
       if (stroke) {
         const Matrix m = state_.ctm * frame_.page_from_user;
         paint.line_width = std::abs(state_.line_width) * std::sqrt(std::abs(m.determinant()));
-        paint.trace = trace_;
-        paint.complete = trace_complete_;
       }
       consumer_.path(paint, draw_state(stream));
       if (fill && state_.fill_draws_images) consumer_.hidden_image(intersect(box, state_.clip), draw_state(stream));
@@ -644,8 +649,21 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
   }
   path_ = Path{};
   trace_.clear();
+  closing_.clear();
   trace_complete_ = true;
   pending_clip_ = false;
+}
+
+void Interpreter::close_for_fill() {
+  if (!path_.open) return;
+  if (path_.current.x != path_.start.x || path_.current.y != path_.start.y) {
+    if (closing_.size() < kMaxTrace) {
+      closing_.push_back(Segment{path_.current, path_.start});
+    } else {
+      trace_complete_ = false;
+    }
+  }
+  path_.open = false;
 }
 
 void Interpreter::trace_to(Point p) {

@@ -244,8 +244,10 @@ class Interpreter {
   // storage is reused from path to path. At most kMaxTrace.
   static constexpr size_t kMaxTrace = 65'536;
   std::vector<Segment> trace_;
+  std::vector<Segment> closing_;  // what closes each subpath left open, for a fill
   bool trace_complete_ = true;
   void trace_to(Point p);
+  void close_for_fill();  // the current subpath ends: a fill closes it
   bool pending_clip_ = false;
   // Marked content: for each open sequence, whether it switched optional
   // content off; `off_depth_` counts reasons the content is off now.

@@ -137,11 +137,26 @@ bool under_pen(std::span<const Segment> trace, double half_width, Point p) {
   return std::any_of(trace.begin(), trace.end(), [&](const Segment& s) { return distance_squared(p, s) <= reach; });
 }
 
-bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph) {
-  const auto inked = [&](const Point& p) { return under_pen(trace, half_width, p); };
+bool inside_fill(std::span<const Segment> edges, std::span<const Segment> closing, bool even_odd, Point p) {
+  // The winding number of the path round p: each edge crossing the
+  // horizontal line through p, to its right, counts +1 upwards, -1 down.
+  int winding = 0;
+  for (const std::span<const Segment> part : {edges, closing}) {
+    for (const Segment& s : part) {
+      const bool up = s.a.y <= p.y && s.b.y > p.y, down = s.b.y <= p.y && s.a.y > p.y;
+      if (!up && !down) continue;
+      const double x = s.a.x + (p.y - s.a.y) / (s.b.y - s.a.y) * (s.b.x - s.a.x);
+      if (x > p.x) winding += up ? 1 : -1;
+    }
+  }
+  return even_odd ? winding % 2 != 0 : winding != 0;
+}
+
+template <typename Inked>
+bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
   const std::array<Polygon, 2> bands = bands_of(glyph);
   if (bands[0].empty()) return inked(centre_of(glyph));
-  // The share of a band the pen inks, by points spread over it: 8 along the
+  // The share of a band inked, by points spread over it: 8 along the
   // advance by 4 across, each the centre of its cell.
   constexpr int kAlong = 8, kAcross = 4;
   return std::any_of(bands.begin(), bands.end(), [&](const Polygon& band) {
@@ -154,6 +169,14 @@ bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::
     }
     return 2 * hit > kAlong * kAcross;
   });
+}
+
+bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph) {
+  return mostly_inked(glyph, [&](const Point& p) { return under_pen(trace, half_width, p); });
+}
+
+bool fill_hides(std::span<const Segment> edges, std::span<const Segment> closing, bool even_odd, const pdf::Glyph& glyph) {
+  return mostly_inked(glyph, [&](const Point& p) { return inside_fill(edges, closing, even_odd, p); });
 }
 
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {

@@ -33,8 +33,18 @@ bool hides(const Quad& cover, const pdf::Glyph& glyph);
 // its segments' width.
 bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph);
 
+// Whether a fill of the path whose edges are `edges` and `closing` (page
+// space; each subpath closed) hides `glyph`: it covers more than half of
+// one of the bands, told the same way. For fills other than one rectangle
+// (rounded corners, polygons, curves), which `hides` takes as quads.
+bool fill_hides(std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing, bool even_odd,
+                const pdf::Glyph& glyph);
+
 // Whether `p` is within `half_width` of a segment of `trace`.
 bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p);
+// Whether `p` is inside the fill of `edges` and `closing` (nonzero winding,
+// or even-odd).
+bool inside_fill(std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing, bool even_odd, Point p);
 
 // For each quad, the glyphs of `page` it covers (`hides`). A glyph goes to
 // the first quad that covers it. In content order.

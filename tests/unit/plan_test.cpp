@@ -114,6 +114,28 @@ TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
   EXPECT_FALSE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{12.5, 0}));
 }
 
+TEST(Cover, AFilledOutlineHidesWhatIsInsideIt) {
+  const double baseline = 100;
+  pdf::Glyph e = glyph(0, baseline - 10.7, 5.6, baseline + 3);
+  e.origin = Point{0, baseline};
+  e.end = Point{5.6, baseline};
+  e.size = 10;
+  // A diamond round the glyph, left open (a fill closes it); one beside it.
+  const std::vector<pdf::Segment> diamond{{{-6, 96}, {3, 84}}, {{3, 84}, {12, 96}}, {{12, 96}, {3, 108}}};
+  const std::vector<pdf::Segment> closing{{{3, 108}, {-6, 96}}};
+  EXPECT_TRUE(fill_hides(diamond, closing, false, e));
+  EXPECT_FALSE(inside_fill(diamond, closing, false, Point{-4, 104})) << "outside its closing edge";
+  const std::vector<pdf::Segment> beside{{{8, 90}, {20, 90}}, {{20, 90}, {20, 104}}, {{20, 104}, {8, 104}}, {{8, 104}, {8, 90}}};
+  EXPECT_FALSE(fill_hides(beside, {}, false, e));
+  // A frame: two squares, the inner a hole under even-odd, not under
+  // nonzero winding when both run the same way round.
+  std::vector<pdf::Segment> frame{{{-10, 80}, {20, 80}}, {{20, 80}, {20, 120}}, {{20, 120}, {-10, 120}}, {{-10, 120}, {-10, 80}},
+                                  {{-2, 88}, {8, 88}},   {{8, 88}, {8, 106}},   {{8, 106}, {-2, 106}},   {{-2, 106}, {-2, 88}}};
+  EXPECT_FALSE(fill_hides(frame, {}, true, e));
+  EXPECT_TRUE(fill_hides(frame, {}, false, e));
+  EXPECT_TRUE(inside_fill(frame, {}, true, Point{-5, 100}));
+}
+
 TEST(Proposals, ReadBackAsWritten) {
   Proposals p;
   p.patterns_sha256 = std::string(64, 'a');
