@@ -89,6 +89,7 @@ struct Paint {
   bool even_odd = false;  // a fill's rule
   double half_width = 0;  // a pen's
   size_t first = 0, count = 0;
+  int viewer = -1;  // drawn by viewers for an annotation with no appearance: Inspector::viewer_drawn[viewer]
 };
 
 // Whether paint in `colour` hides what is under it: all ink, none of it let
@@ -163,6 +164,13 @@ class Inspector : public pdf::PageCollector {
     PageCollector::glyph(glyph, state);
     facts.push_back({sequence_++, state});
   }
+  void drawn_by_viewers(const std::string& annotation, const pdf::PathPaint& path, const pdf::DrawState& state) override {
+    const size_t before = paints.size();
+    Inspector::path(path, state);
+    if (paints.size() == before) return;
+    if (viewer_drawn.empty() || viewer_drawn.back() != annotation) viewer_drawn.push_back(annotation);
+    for (size_t p = before; p < paints.size(); ++p) paints[p].viewer = static_cast<int>(viewer_drawn.size() - 1);
+  }
   void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
     if (state.optional_content_off) return;  // drawn by no viewer
     // What shows of a paint is what its clip lets through. Only what hides
@@ -200,6 +208,7 @@ class Inspector : public pdf::PageCollector {
   std::vector<GlyphFacts> facts;
   std::vector<Paint> paints;
   std::vector<pdf::Segment> trace;  // the segments of fills and strokes that may hide text
+  std::vector<std::string> viewer_drawn;  // annotations without an appearance that viewers draw
   std::vector<MarkedString> marked_strings;
   std::vector<MarkedString> names;  // each name the content holds, once
 
@@ -639,7 +648,11 @@ class Checker {
       f.message = std::to_string(tally.count) + " glyph" + (tally.count == 1 ? " is " : "s are ") + kWhat.at(kind);
       if (kind == "text-under-box") {
         const Paint& p = inspector.paints[paint];
-        f.message += "; the box, drawn by " + stream_name(page, p.stream) + ", is at " + describe(p.box);
+        f.message += "; the box, drawn by " +
+                     (p.viewer >= 0 ? "viewers for annotation " + inspector.viewer_drawn[static_cast<size_t>(p.viewer)] +
+                                          " (it has no appearance of its own)"
+                                    : stream_name(page, p.stream)) +
+                     ", is at " + describe(p.box);
       }
       add(std::move(f));
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <set>
 #include <string_view>
 
@@ -1069,6 +1070,7 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
     const bool not_shown = (flags & (2 | 32)) != 0;  // Hidden, NoView: viewers do not draw it
     if (not_shown && !options_.every_appearance) continue;
     const PdfObject* ap = reader_.get_dict(annot, "AP");
+    if (!reader_.get(ap, "N") && !not_shown) draw_without_appearance(annot, i);
     const std::string state = reader_.get_name(annot, "AS");
     for (const char* kind : {"N", "R", "D"}) {
       if (!options_.every_appearance && std::string_view(kind) != "N") break;
@@ -1090,6 +1092,126 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
         if (stopped_) break;
       }
     }
+  }
+}
+
+// 12.5.6: what poppler, MuPDF and pdf.js draw for an annotation that has no
+// normal appearance, from its dictionary: a border of /BS /W (or /Border's
+// third number; 1 by default) in /C, a fill in /IC, both at opacity /CA; a
+// Highlight fills its quads in /C, multiplied.
+void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) {
+  const std::string subtype = reader_.get_name(annot, "Subtype");
+  static const std::set<std::string> kDrawn = {"Square", "Circle", "Polygon", "PolyLine", "Line", "Ink", "Highlight"};
+  if (!kDrawn.contains(subtype)) return;
+  const auto colour = [&](const char* key) -> std::optional<Colour> {
+    const PdfObject* array = reader_.get_array(annot, key);
+    double v[4] = {0, 0, 0, 0};
+    const size_t n = reader_.size(array);
+    if (n != 1 && n != 3 && n != 4) return std::nullopt;  // none, or transparent (12.5.2)
+    for (size_t k = 0; k < n; ++k) v[k] = ObjectReader::number(reader_.item(array, k)).value_or(0);
+    return colour_of(v, static_cast<int>(n), n == 4);
+  };
+  double width = 1;
+  if (const PdfObject* border_style = reader_.get_dict(annot, "BS")) {
+    width = reader_.get_number(border_style, "W").value_or(1);
+  } else if (const PdfObject* border = reader_.get_array(annot, "Border"); reader_.size(border) >= 3) {
+    width = ObjectReader::number(reader_.item(border, 2)).value_or(1);
+  }
+  if (!std::isfinite(width) || width < 0) width = 1;
+  const std::optional<Colour> stroke = colour(subtype == "Highlight" ? "" : "C");
+  const std::optional<Colour> fill = colour(subtype == "Highlight" ? "C" : "IC");
+  state_ = GraphicsState{};
+  state_.fill_alpha = state_.stroke_alpha = clamp01(reader_.get_number(annot, "CA").value_or(1));
+  if (subtype == "Highlight") state_.blend = DrawState::Blend::darkening;
+  DrawState draw = draw_state(0);
+  if (fill) draw.fill = *fill;
+  if (stroke) draw.stroke = *stroke;
+  const Matrix& m = frame_.page_from_user;
+  const std::string id = ObjectReader::id(annot);
+  const std::string annotation = id.empty() ? "entry " + std::to_string(index + 1) + " of /Annots" : id;
+
+  // The points of a number array, in page space; at most kMaxTrace.
+  const auto points_of = [&](const PdfObject* array) {
+    std::vector<Point> points;
+    for (size_t k = 0; k + 1 < reader_.size(array) && points.size() < kMaxTrace; k += 2) {
+      const auto x = ObjectReader::number(reader_.item(array, k)), y = ObjectReader::number(reader_.item(array, k + 1));
+      if (x && y && std::isfinite(*x) && std::isfinite(*y)) points.push_back(m.apply(Point{*x, *y}));
+    }
+    return points;
+  };
+  // Paths as the walk tells them, through the same buffers.
+  const auto tell = [&](const std::vector<std::vector<Point>>& lines, bool closed, bool filled, bool rectangle) {
+    trace_.clear();
+    closing_.clear();
+    Rect box;
+    bool any = false;
+    for (const std::vector<Point>& line : lines) {
+      for (size_t k = 0; k < line.size(); ++k) {
+        box = any ? box.united(Rect{line[k].x, line[k].y, line[k].x, line[k].y}) : Rect{line[k].x, line[k].y, line[k].x, line[k].y};
+        any = true;
+        if (k > 0 && trace_.size() < kMaxTrace) trace_.push_back(Segment{line[k - 1], line[k]});
+      }
+      if (closed && line.size() > 2) trace_.push_back(Segment{line.back(), line.front()});
+    }
+    if (!any) return;
+    PathPaint paint;
+    paint.box = box;
+    paint.rectangle = rectangle;
+    paint.op = static_cast<uint32_t>(index);
+    paint.trace = trace_;
+    paint.line_width = width * std::sqrt(std::abs(m.determinant()));
+    if (filled && fill) {
+      paint.fill = true;
+      consumer_.drawn_by_viewers(annotation, paint, draw);
+      paint.fill = false;
+    }
+    if (stroke && width > 0) {
+      paint.stroke = true;
+      consumer_.drawn_by_viewers(annotation, paint, draw);
+    }
+    trace_.clear();
+  };
+
+  const std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
+  if ((subtype == "Square" || subtype == "Circle") && rect) {
+    // Inside the border, which is drawn within /Rect.
+    const double in = width / 2;
+    const Rect r{rect->x0 + in, rect->y0 + in, rect->x1 - in, rect->y1 - in};
+    if (r.x1 <= r.x0 || r.y1 <= r.y0) return;
+    std::vector<Point> outline;
+    if (subtype == "Square") {
+      for (Point p : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x1, r.y1}, Point{r.x0, r.y1}}) outline.push_back(m.apply(p));
+    } else {
+      const double cx = (r.x0 + r.x1) / 2, cy = (r.y0 + r.y1) / 2, rx = r.width() / 2, ry = r.height() / 2;
+      for (int k = 0; k < 32; ++k) {
+        const double a = k * 2 * std::numbers::pi / 32;
+        outline.push_back(m.apply(Point{cx + rx * std::cos(a), cy + ry * std::sin(a)}));
+      }
+    }
+    const bool upright = std::abs(m.b) < 1e-9 || std::abs(m.a) < 1e-9;
+    tell({outline}, true, true, subtype == "Square" && upright);
+  } else if (subtype == "Polygon" || subtype == "PolyLine") {
+    tell({points_of(reader_.get_array(annot, "Vertices"))}, subtype == "Polygon", subtype == "Polygon", false);
+  } else if (subtype == "Line") {
+    tell({points_of(reader_.get_array(annot, "L"))}, false, false, false);
+  } else if (subtype == "Ink") {
+    std::vector<std::vector<Point>> lines;
+    const PdfObject* ink = reader_.get_array(annot, "InkList");
+    for (size_t k = 0; k < reader_.size(ink) && k < 1024; ++k) lines.push_back(points_of(reader_.resolve(reader_.item(ink, k))));
+    tell(lines, false, false, false);
+  } else if (subtype == "Highlight") {
+    // Each quad's corners, in order round it whatever order they are written in.
+    const std::vector<Point> corners = points_of(reader_.get_array(annot, "QuadPoints"));
+    std::vector<std::vector<Point>> quads;
+    for (size_t k = 0; k + 4 <= corners.size(); k += 4) {
+      std::vector<Point> quad(corners.begin() + static_cast<long>(k), corners.begin() + static_cast<long>(k) + 4);
+      const Point c{(quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4};
+      std::sort(quad.begin(), quad.end(), [&](const Point& a, const Point& b) {
+        return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+      });
+      quads.push_back(std::move(quad));
+    }
+    tell(quads, true, true, false);
   }
 }
 

@@ -161,6 +161,7 @@ class Interpreter {
   void run_annotations(const PdfObject* annots, const PdfObject* page_resources);
   void run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream, const std::string& which,
                       bool hidden, const PdfObject* page_resources);
+  void draw_without_appearance(const PdfObject* annot, size_t index);
   uint32_t begin_stream(StreamUse use);
   void set_colour(const Operation& op, bool fill, const PdfObject* resources, uint32_t stream);
   // Whether a pattern's or a group's content may draw image data (an image

@@ -3,7 +3,8 @@
 
 - Each regression file of fixtures/check (one per class of hidden or missed
   text, named in cases.json) is flagged: every kind of finding it was built
-  to show is reported, and check exits 1; the tagged LibreOffice file whose
+  to show is reported, and check exits 1 (a file of several covers, "covers"
+  in cases.json, has one text-under-box finding for each); the tagged LibreOffice file whose
   marked content says /Lang (en-US) is not (no "US" found).
 - `redact run` never writes any of them with the entity readable: whatever
   it writes, pdftotext and mutool do not print the entity (whole word, any
@@ -93,6 +94,10 @@ def main():
             missing = set(case["kinds"]) - kinds
             check(f"check flags {case['file']} ({case['class']})", not missing and (status == 1) == bool(case["kinds"]),
                   f"exit {status}, missing {sorted(missing)}" if missing or (status == 1) != bool(case["kinds"]) else "")
+            if "covers" in case:  # each cover on its own: one text-under-box finding for each
+                boxes = [f for f in report["findings"] if f["kind"] == "text-under-box"] if report else []
+                check(f"check finds each of the {case['covers']} covers of {case['file']}", len(boxes) == case["covers"],
+                      f"{len(boxes)} text-under-box findings")
 
         # 2. run never writes one of them with the entity readable.
         out = os.path.join(tmp, "cases")
