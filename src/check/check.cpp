@@ -57,6 +57,14 @@ constexpr double kHairline = 0.5;             // points: a rule this thin covers
 
 bool is_blank(const std::string& text) { return text.empty() || extract::is_space(text); }
 
+// A character that is a solid box: █ (full block), ▓ (dark shade), ■ ◼ ◾ ⬛
+// (black squares), ▮ (black vertical rectangle). Typed over a word, it hides
+// it as a drawn box does.
+bool is_block(const std::string& text) {
+  static const std::unordered_set<std::string> kBlocks = {"\u2588", "\u2593", "\u25A0", "\u25FC", "\u25FE", "\u2B1B", "\u25AE"};
+  return text.size() == 3 && kBlocks.contains(text);
+}
+
 double area(const Rect& r) { return r.empty() ? 0 : r.width() * r.height(); }
 
 Rect intersection(const Rect& a, const Rect& b) {
@@ -163,6 +171,39 @@ class Inspector : public pdf::PageCollector {
   void glyph(const pdf::Glyph& glyph, const pdf::DrawState& state) override {
     PageCollector::glyph(glyph, state);
     facts.push_back({sequence_++, state});
+    // A block character (█, ■) typed over text is a box too. Its ink is
+    // taken as the band from just under its baseline to 0.7 of its size
+    // above it, whatever the font says of its height.
+    const bool block = is_block(glyph.text);
+    blocks.push_back(block);
+    const int mode = state.render_mode;
+    const bool fills = mode == 0 || mode == 2 || mode == 4 || mode == 6;
+    if (!block || !fills || state.optional_content_off) return;
+    const Point up_side{glyph.quad.ul.x - glyph.quad.ll.x, glyph.quad.ul.y - glyph.quad.ll.y};
+    const double height = std::hypot(up_side.x, up_side.y);
+    if (!(height > 1e-9) || !(glyph.size > 0)) return;
+    const Point up{up_side.x / height * glyph.size, up_side.y / height * glyph.size};
+    Rect ink;
+    bool first = true;
+    for (const Point& base : {glyph.origin, glyph.end}) {
+      for (double t : {-0.1, 0.7}) {
+        const Rect p{base.x + up.x * t, base.y + up.y * t, base.x + up.x * t, base.y + up.y * t};
+        ink = first ? p : ink.united(p);
+        first = false;
+      }
+    }
+    Paint paint{bounded(intersection(ink, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
+                hides_under(state.fill, state.fill_alpha, state), state.stream};
+    // A run of blocks, one after another, is one box.
+    if (last_block_ + 1 == facts.size() - 1 && !paints.empty() && paints.back().sequence + 1 == paint.sequence - 1 &&
+        paints.back().stream == paint.stream && paints.back().opaque == paint.opaque &&
+        grown(paints.back().box, 0.5).meets(paint.box)) {
+      paints.back().box = paints.back().box.united(paint.box);
+      paints.back().sequence = paint.sequence;
+    } else {
+      paints.push_back(paint);
+    }
+    last_block_ = facts.size() - 1;
   }
   void drawn_by_viewers(const std::string& annotation, const pdf::PathPaint& path, const pdf::DrawState& state) override {
     const size_t before = paints.size();
@@ -206,6 +247,7 @@ class Inspector : public pdf::PageCollector {
   }
 
   std::vector<GlyphFacts> facts;
+  std::vector<bool> blocks;  // for each glyph: a block character, which hides nothing of its own
   std::vector<Paint> paints;
   std::vector<pdf::Segment> trace;  // the segments of fills and strokes that may hide text
   std::vector<std::string> viewer_drawn;  // annotations without an appearance that viewers draw
@@ -214,6 +256,7 @@ class Inspector : public pdf::PageCollector {
 
  private:
   std::unordered_set<std::string> names_seen_;
+  size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
   // Keeps the segments of `path` for `paint`. One whose segments were not
   // all told, or past the page's budget, is taken as covering its bounds.
   void keep(Paint& paint, Paint::Shape shape, const pdf::PathPaint& path, bool closed) {
@@ -555,7 +598,7 @@ class Checker {
         }
         const GlyphFacts& facts = inspector.facts[g];
         const pdf::Glyph& glyph = page.glyphs[g];
-        if (area(glyph.box) <= 0) return;
+        if (area(glyph.box) <= 0 || inspector.blocks[g]) return;
         const bool over = facts.sequence < paint.sequence;
         // Black on black: dark text drawn on a dark fill.
         const bool same_colour = !over && dark && !paint.image && paint.shape != Paint::Shape::pen &&
