@@ -639,7 +639,7 @@ class Checker {
       const uint32_t s = glyph.source.stream;
       const bool shown_stream = s < group.size() && group[s] == 0;
       if (!shown_stream) continue;  // appearances not shown are reported with their annotation
-      const bool invisible = state.render_mode == 3 || state.render_mode == 7;
+      const bool invisible = glyph.invisible;
       const bool ocr = invisible && under_image[g];
       if (ocr) ++ocr_letters;
       else ++visible_letters;
@@ -673,7 +673,7 @@ class Checker {
     static const std::map<std::string, std::string> kWhat = {
         {"singular-matrix", "drawn under a singular matrix (nothing shows, the text is in the file)"},
         {"optional-content-off", "in optional content that is off (a layer a viewer hides)"},
-        {"invisible-text", "invisible (text render mode 3 or 7) and not the OCR layer of an image"},
+        {"invisible-text", "invisible (text render mode 3 or 7, or a Type3 glyph that paints nothing) and not the OCR layer of an image"},
         {"text-under-box", "hidden under a box or an image drawn over them, or dark on a dark box (a bad redaction?)"},
         {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},

@@ -46,6 +46,9 @@ struct Font {
   // symbolic TrueType font whose program names its glyphs): see
   // Glyph::encoded_text. Empty where the readings agree.
   std::array<std::u32string, 256> simple_alternative{};
+  // Type3 codes whose glyph procedure paints nothing (or that have none):
+  // text shown with them is read by every extractor and seen by no one.
+  std::array<bool, 256> simple_paints_nothing{};
   std::array<double, 256> simple_widths{};           // glyph space
   std::array<bool, 256> simple_has_width{};
   double missing_width = 0;                          // glyph space

@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <tuple>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "pdf/content_lexer.h"
 #include "pdf/standard_tables.h"
 
 namespace redact::pdf::detail {
@@ -214,8 +216,10 @@ std::array<bool, 256> named_by_code(const std::array<std::string, 256>& names) {
   return any ? out : std::array<bool, 256>{};
 }
 
-void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
-                          const Standard14* standard, Font& font, const FontWarning& warn) {
+// Returns the glyph name of each code, where /Differences or the font's
+// built-in encoding names it.
+std::array<std::string, 256> read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
+                                                  const Standard14* standard, Font& font, const FontWarning& warn) {
   const PdfObject* encoding = reader.get(dict, "Encoding");
   std::optional<BaseEncoding> base;
   std::array<std::string, 256> names;  // from /Differences, or a built-in encoding
@@ -287,6 +291,47 @@ void read_simple_encoding(const ObjectReader& reader, const PdfObject* dict, con
     } else if (base) {
       if (char32_t u = base_encoding_unicode(*base, static_cast<uint8_t>(code))) font.simple_unicode[c] = std::u32string(1, u);
     }
+  }
+  return names;
+}
+
+// Whether a Type3 glyph procedure paints nothing: none of its operations
+// fills, strokes, shades, draws an image or a form, or shows text. One that
+// cannot be read is taken as painting.
+bool paints_nothing(const ObjectReader& reader, const PdfObject* procedure) {
+  static const std::set<std::string_view> kPainting = {"f", "F", "f*", "B", "B*", "b", "b*", "S",  "s",
+                                                       "sh", "Do", "BI", "EI", "Tj", "TJ", "'", "\""};
+  constexpr size_t kMaxOperations = 10'000;
+  try {
+    const std::string content = reader.decode(procedure);
+    ContentLexer lexer(content);
+    Operation op;
+    for (size_t n = 0; lexer.next(op); ++n) {
+      if (n >= kMaxOperations || kPainting.contains(op.op)) return false;
+    }
+    return lexer.warnings().empty();
+  } catch (...) {
+    return false;
+  }
+}
+
+// Type3 codes whose glyph paints nothing: a procedure that paints nothing,
+// or no procedure under the code's name in /CharProcs (viewers draw
+// nothing). Codes without a name are not judged.
+void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, const std::array<std::string, 256>& names,
+                           Font& font) {
+  const PdfObject* procedures = reader.get_dict(dict, "CharProcs");
+  std::map<const PdfObject*, bool> judged;
+  for (size_t code = 0; code < 256; ++code) {
+    if (names[code].empty()) continue;
+    const PdfObject* procedure = reader.get_stream(procedures, names[code].c_str());
+    if (!procedure) {
+      font.simple_paints_nothing[code] = true;
+      continue;
+    }
+    auto [at, fresh] = judged.try_emplace(procedure, false);
+    if (fresh) at->second = paints_nothing(reader, procedure);
+    font.simple_paints_nothing[code] = at->second;
   }
 }
 
@@ -488,7 +533,8 @@ std::shared_ptr<const Font> load_font(const ObjectReader& reader, const PdfObjec
     } else {
       standard = Standard14::find(font->base_font);
     }
-    read_simple_encoding(reader, dict, descriptor, standard, *font, warn);
+    const std::array<std::string, 256> names = read_simple_encoding(reader, dict, descriptor, standard, *font, warn);
+    if (font->kind == Font::Kind::type3) read_type3_procedures(reader, dict, names, *font);
     read_simple_widths(reader, dict, descriptor, standard, *font, warn);
   }
   read_ascent_descent(reader, dict, descriptor, standard, *font);

@@ -838,7 +838,7 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
                font.simple_alternative[code] != text) {
       g.encoded_text = to_utf8(font.simple_alternative[code]);
     }
-    g.invisible = invisible;
+    g.invisible = invisible || (font.kind == Font::Kind::type3 && code < 256 && font.simple_paints_nothing[code]);
     g.code = code;
     g.font = ts.font_index;
     g.source = GlyphSource{stream, op_index, static_cast<uint32_t>(op.begin), string_index, static_cast<uint32_t>(pos),

@@ -50,7 +50,7 @@ struct Glyph {
   // check match both readings.
   std::string encoded_text;
   bool unknown = false;   // the font gives no Unicode for this code
-  bool invisible = false; // text render mode 3 or 7 (e.g. an OCR layer)
+  bool invisible = false; // text render mode 3 or 7 (e.g. an OCR layer), or a Type3 glyph that paints nothing
   uint32_t code = 0;
   uint32_t font = 0;      // index into PageContent::fonts
   Quad quad;              // ascent to descent, origin to advance
