@@ -54,6 +54,7 @@ constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the l
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
 constexpr size_t kMaxCoverTests = 50'000'000; // glyph-under-box tests per page
 constexpr double kHairline = 0.5;             // points: a rule this thin covers no glyph
+constexpr double kBlack = 0.1;                // lightness at or below which a colour is black
 
 bool is_blank(const std::string& text) { return text.empty() || extract::is_space(text); }
 
@@ -92,7 +93,11 @@ struct Paint {
   bool image = false;
   Shape shape = Shape::box;
   pdf::Colour colour;
-  bool opaque = true;  // hides what is under it (see `hides_under`)
+  // What it hides of what is under it (`hides_under`); whether it lays
+  // down its colour whole where nothing was before (dark text on it).
+  enum class Hides : uint8_t { nothing, everything, black_text };
+  Hides hides = Hides::everything;
+  bool solid = false;
   uint32_t stream = 0;
   bool even_odd = false;  // a fill's rule
   double half_width = 0;  // a pen's
@@ -100,14 +105,48 @@ struct Paint {
   int viewer = -1;  // drawn by viewers for an annotation with no appearance: Inspector::viewer_drawn[viewer]
 };
 
-// Whether paint in `colour` hides what is under it: all ink, none of it let
-// through (alpha, soft mask), and laid down normally, or black in a blend
-// that keeps black black (a black highlighter).
-bool hides_under(const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
-  constexpr double kBlack = 0.1;
-  if (!colour.paints || alpha < 0.99 || state.soft_mask) return false;
-  return state.blend == pdf::DrawState::Blend::normal ||
-         (state.blend == pdf::DrawState::Blend::darkening && colour.known && colour.lightness <= kBlack);
+// Whether paint in `colour` lays down all its ink: none of it let through
+// (an alpha under 0.95 lets the text show; a soft mask may).
+bool solid(const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
+  return colour.paints && alpha >= 0.95 && !state.soft_mask;
+}
+
+// What paint in `colour` hides of what is under it. Solid paint laid down
+// normally hides everything. In another blend mode what shows is the blend
+// of the paint with what is under it where something was painted, and the
+// paint itself elsewhere (the page is a transparent backdrop until its
+// group meets the paper): text is gone where the blend of its colour with
+// the paint's is the paint's (11.3.5). Black stays black over anything in
+// Multiply, Darken and ColorBurn (a black highlighter), white stays white
+// in Screen and Lighten, both in HardLight and Luminosity: they hide
+// everything. Over black text, black in any mode, and any colour in Screen,
+// Lighten, Difference and Exclusion, give the paint's own colour: they hide
+// black text.
+Paint::Hides hides_under(const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
+  using Blend = pdf::DrawState::Blend;
+  using Hides = Paint::Hides;
+  if (!solid(colour, alpha, state)) return Hides::nothing;
+  const bool black = colour.known && colour.lightness <= kBlack;
+  const bool white = colour.known && colour.lightness >= 1 - kBlack;
+  switch (state.blend) {
+    case Blend::normal:
+      return Hides::everything;
+    case Blend::multiply:
+    case Blend::darken:
+    case Blend::color_burn:
+      return black ? Hides::everything : Hides::nothing;
+    case Blend::screen:
+    case Blend::lighten:
+      return white ? Hides::everything : Hides::black_text;
+    case Blend::difference:
+    case Blend::exclusion:
+      return Hides::black_text;
+    case Blend::hard_light:
+    case Blend::luminosity:
+      return black || white ? Hides::everything : Hides::nothing;
+    default:
+      return black ? Hides::black_text : Hides::nothing;
+  }
 }
 
 Rect grown(const Rect& r, double by) { return {r.x0 - by, r.y0 - by, r.x1 + by, r.y1 + by}; }
@@ -193,10 +232,10 @@ class Inspector : public pdf::PageCollector {
       }
     }
     Paint paint{bounded(intersection(ink, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
-                hides_under(state.fill, state.fill_alpha, state), state.stream};
+                hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
     // A run of blocks, one after another, is one box.
     if (last_block_ + 1 == facts.size() - 1 && !paints.empty() && paints.back().sequence + 1 == paint.sequence - 1 &&
-        paints.back().stream == paint.stream && paints.back().opaque == paint.opaque &&
+        paints.back().stream == paint.stream && paints.back().hides == paint.hides &&
         grown(paints.back().box, 0.5).meets(paint.box)) {
       paints.back().box = paints.back().box.united(paint.box);
       paints.back().sequence = paint.sequence;
@@ -219,23 +258,25 @@ class Inspector : public pdf::PageCollector {
     // by its bounds (for white text on it).
     if (path.fill) {
       Paint fill{bounded(intersection(path.box, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
-                 hides_under(state.fill, state.fill_alpha, state), state.stream};
-      if (!path.rectangle && fill.opaque) keep(fill, Paint::Shape::fill, path, true);
+                 hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
+      if (!path.rectangle && (fill.hides != Paint::Hides::nothing || fill.solid)) keep(fill, Paint::Shape::fill, path, true);
       paints.push_back(fill);
     }
     // A pen narrower than a hairline hides nothing.
     if (path.stroke && path.line_width >= kHairline && !path.trace.empty()) {
       Paint stroke{bounded(intersection(grown(path.box, path.line_width / 2), state.clip)), sequence_++, false,
-                   Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state), state.stream};
+                   Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state),
+                   solid(state.stroke, state.stroke_alpha, state), state.stream};
       stroke.half_width = path.line_width / 2;
-      if (stroke.opaque) keep(stroke, Paint::Shape::pen, path, false);
+      if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path, false);
       paints.push_back(stroke);
     }
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
     if (!state.optional_content_off) {
-      paints.push_back({bounded(intersection(image.box, state.clip)), sequence_++, true, Paint::Shape::box, {}, state.opaque, state.stream});
+      paints.push_back({bounded(intersection(image.box, state.clip)), sequence_++, true, Paint::Shape::box, {},
+                        state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream});
     }
   }
   void name(uint32_t stream, size_t offset, const std::string& name) override {
@@ -586,8 +627,10 @@ class Checker {
     bool exhausted = false;
     for (uint32_t p = 0; p < inspector.paints.size() && !exhausted; ++p) {
       const Paint& paint = inspector.paints[p];
-      // A hairline (a table rule) covers no glyph.
+      // A hairline (a table rule) covers no glyph; what is not shown (an
+      // appearance of another state) covers nothing shown.
       if (std::min(paint.box.width(), paint.box.height()) < kHairline) continue;
+      if (paint.stream >= group.size() || group[paint.stream] != 0) continue;
       const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
       const bool dark = paint.colour.known && paint.colour.lightness <= kDarkFill;
       const Quad cover = Matrix{}.apply(paint.box);
@@ -601,13 +644,15 @@ class Checker {
         if (area(glyph.box) <= 0 || inspector.blocks[g]) return;
         const bool over = facts.sequence < paint.sequence;
         // Black on black: dark text drawn on a dark fill.
-        const bool same_colour = !over && dark && !paint.image && paint.shape != Paint::Shape::pen &&
-                                 facts.state.fill.known && facts.state.fill.lightness <= kDarkFill &&
-                                 std::abs(facts.state.fill.lightness - paint.colour.lightness) < 0.15;
+        const pdf::Colour& ink = facts.state.fill;
+        const bool same_colour = !over && dark && paint.solid && !paint.image && paint.shape != Paint::Shape::pen &&
+                                 ink.known && ink.lightness <= kDarkFill && std::abs(ink.lightness - paint.colour.lightness) < 0.15;
+        const bool hidden_by_paint = paint.hides == Paint::Hides::everything ||
+                                     (paint.hides == Paint::Hides::black_text && ink.known && ink.lightness <= kBlack);
         // Text on an image, in either order: an OCR layer when invisible.
         // Any other paint hides only what it is drawn over, or dark text
         // drawn on it in its own colour.
-        const bool hides = paint.opaque && !covered[g] && (over || same_colour);
+        const bool hides = !covered[g] && ((over && hidden_by_paint) || same_colour);
         if (!paint.image && !hides) return;
         // A test against segments costs a test per segment.
         tests += paint.count;

@@ -45,10 +45,12 @@ struct DrawState {
   // Whether a fill hides what is under it: no fill alpha (/ca) below 1, no
   // blend mode but Normal, no soft mask (ExtGState).
   bool opaque = true;
-  // The blend mode (/BM). `darkening`: Multiply, Darken, ColorBurn,
-  // HardLight or Luminosity, which paint black over anything as black (a
-  // black highlighter hides what it marks), and other colours not.
-  enum class Blend { normal, darkening, other };
+  // The blend mode (/BM; of an array, the first one known; Normal for a
+  // name not known, Compatible included).
+  enum class Blend {
+    normal, multiply, screen, overlay, darken, lighten, color_dodge, color_burn,
+    hard_light, soft_light, difference, exclusion, hue, saturation, color, luminosity
+  };
   Blend blend = Blend::normal;
   bool soft_mask = false;  // an ExtGState /SMask other than /None
   double fill_alpha = 1;    // ExtGState /ca and /CA: 0 draws nothing

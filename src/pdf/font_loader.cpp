@@ -355,7 +355,9 @@ void read_simple_widths(const ObjectReader& reader, const PdfObject* dict, const
     for (size_t code = 0; code < 256; ++code) {
       const std::u32string& text = font.simple_unicode[code];
       if (text.size() != 1) continue;
-      double w = standard->width(text[0]);
+      // Symbol's and ZapfDingbats' metrics are by code in their built-in
+      // encodings (PoDoFo's tables key them so), not by character.
+      double w = standard->width(standard->is_symbolic() ? static_cast<char32_t>(code) : text[0]);
       if (w >= 0) {
         font.simple_widths[code] = w;
         font.simple_has_width[code] = true;

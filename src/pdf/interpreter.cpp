@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numbers>
 #include <set>
 #include <string_view>
@@ -39,6 +40,16 @@ Colour colour_of(const double* v, int components, bool subtractive) {
     }
     default: return {false, 0};
   }
+}
+
+// How much a matrix shrinks lengths at least (its smaller singular value):
+// a pen's width through a matrix that stretches one way more than the
+// other, taken where it is thinnest.
+double least_scale(const Matrix& m) {
+  const double sum = m.a * m.a + m.b * m.b + m.c * m.c + m.d * m.d;
+  const double det = m.determinant();
+  const double gap = std::sqrt(std::max(0.0, sum * sum - 4 * det * det));
+  return std::sqrt(std::max(0.0, (sum - gap) / 2));
 }
 
 Rect intersect(const Rect& a, const Rect& b) {
@@ -638,7 +649,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       paint.even_odd = op.op.back() == '*';
       if (stroke) {
         const Matrix m = state_.ctm * frame_.page_from_user;
-        paint.line_width = std::abs(state_.line_width) * std::sqrt(std::abs(m.determinant()));
+        paint.line_width = std::abs(state_.line_width) * least_scale(m);
       }
       consumer_.path(paint, draw_state(stream));
       if (fill && state_.fill_draws_images) consumer_.hidden_image(intersect(box, state_.clip), draw_state(stream));
@@ -669,6 +680,8 @@ void Interpreter::close_for_fill() {
 
 void Interpreter::trace_to(Point p) {
   if (!path_.open) return;  // no `m` yet: viewers draw nothing
+  // A segment of no length draws nothing, but for a round cap's dot.
+  if (p.x == path_.current.x && p.y == path_.current.y) return;
   if (trace_.size() < kMaxTrace) {
     trace_.push_back(Segment{path_.current, p});
   } else {
@@ -690,6 +703,9 @@ void Interpreter::paint_shading(const std::string* shading_name, const Operation
   if (const std::optional<Rect> bbox = reader_.rect(reader_.get_array(shading, "BBox"))) {
     box = intersect(box, (state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
   }
+  // With neither clip nor /BBox, where it paints is the shading's own
+  // geometry (a band, a mesh), which is not read: told as painting nothing.
+  if (!std::isfinite(box.x0) || !std::isfinite(box.y0) || !std::isfinite(box.x1) || !std::isfinite(box.y1)) return;
   DrawState draw = draw_state(stream);
   draw.fill = Colour{false, 0, true};
   PathPaint paint;
@@ -1101,7 +1117,7 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
 // Highlight fills its quads in /C, multiplied.
 void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) {
   const std::string subtype = reader_.get_name(annot, "Subtype");
-  static const std::set<std::string> kDrawn = {"Square", "Circle", "Polygon", "PolyLine", "Line", "Ink", "Highlight"};
+  static const std::set<std::string> kDrawn = {"Square", "Circle", "Polygon", "PolyLine", "Line", "Ink", "Highlight", "FreeText"};
   if (!kDrawn.contains(subtype)) return;
   const auto colour = [&](const char* key) -> std::optional<Colour> {
     const PdfObject* array = reader_.get_array(annot, key);
@@ -1118,11 +1134,13 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
     width = ObjectReader::number(reader_.item(border, 2)).value_or(1);
   }
   if (!std::isfinite(width) || width < 0) width = 1;
-  const std::optional<Colour> stroke = colour(subtype == "Highlight" ? "" : "C");
-  const std::optional<Colour> fill = colour(subtype == "Highlight" ? "C" : "IC");
+  // A Highlight's /C and a FreeText's (its background) are fills.
+  const bool filled_by_c = subtype == "Highlight" || subtype == "FreeText";
+  const std::optional<Colour> stroke = colour(filled_by_c ? "" : "C");
+  const std::optional<Colour> fill = colour(filled_by_c ? "C" : "IC");
   state_ = GraphicsState{};
   state_.fill_alpha = state_.stroke_alpha = clamp01(reader_.get_number(annot, "CA").value_or(1));
-  if (subtype == "Highlight") state_.blend = DrawState::Blend::darkening;
+  if (subtype == "Highlight") state_.blend = DrawState::Blend::multiply;
   DrawState draw = draw_state(0);
   if (fill) draw.fill = *fill;
   if (stroke) draw.stroke = *stroke;
@@ -1159,7 +1177,7 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
     paint.rectangle = rectangle;
     paint.op = static_cast<uint32_t>(index);
     paint.trace = trace_;
-    paint.line_width = width * std::sqrt(std::abs(m.determinant()));
+    paint.line_width = width * least_scale(m);
     if (filled && fill) {
       paint.fill = true;
       consumer_.drawn_by_viewers(annotation, paint, draw);
@@ -1173,11 +1191,14 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   };
 
   const std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
-  if ((subtype == "Square" || subtype == "Circle") && rect) {
-    // Inside the border, which is drawn within /Rect.
-    const double in = width / 2;
+  if (subtype == "FreeText" && rect) {
+    const Quad q = m.apply(*rect);
+    tell({{q.ll, q.lr, q.ur, q.ul}}, true, true, std::abs(m.b) < 1e-9 || std::abs(m.a) < 1e-9);
+  } else if ((subtype == "Square" || subtype == "Circle") && rect) {
+    // Inside the border, which is drawn within /Rect: a border wider than
+    // the rectangle runs down its middle.
+    const double in = std::min({width / 2, rect->width() / 2, rect->height() / 2});
     const Rect r{rect->x0 + in, rect->y0 + in, rect->x1 - in, rect->y1 - in};
-    if (r.x1 <= r.x0 || r.y1 <= r.y0) return;
     std::vector<Point> outline;
     if (subtype == "Square") {
       for (Point p : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x1, r.y1}, Point{r.x0, r.y1}}) outline.push_back(m.apply(p));
@@ -1260,12 +1281,27 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
   if (const PdfObject* stroke_alpha = reader_.get(gs, "CA")) state_.stroke_alpha = ObjectReader::number(stroke_alpha).value_or(1);
   if (auto width = ObjectReader::number(reader_.get(gs, "LW")); width && std::isfinite(*width)) state_.line_width = *width;
   if (blend) {
-    const std::string mode = blend->IsArray() ? ObjectReader::name(reader_.item(blend, 0)) : ObjectReader::name(blend);
-    state_.blend = mode == "Normal" || mode == "Compatible" ? DrawState::Blend::normal
-                   : mode == "Multiply" || mode == "Darken" || mode == "ColorBurn" || mode == "HardLight" ||
-                           mode == "Luminosity"
-                       ? DrawState::Blend::darkening
-                       : DrawState::Blend::other;
+    static const std::map<std::string, DrawState::Blend, std::less<>> kModes = {
+        {"Normal", DrawState::Blend::normal},          {"Compatible", DrawState::Blend::normal},
+        {"Multiply", DrawState::Blend::multiply},      {"Screen", DrawState::Blend::screen},
+        {"Overlay", DrawState::Blend::overlay},        {"Darken", DrawState::Blend::darken},
+        {"Lighten", DrawState::Blend::lighten},        {"ColorDodge", DrawState::Blend::color_dodge},
+        {"ColorBurn", DrawState::Blend::color_burn},   {"HardLight", DrawState::Blend::hard_light},
+        {"SoftLight", DrawState::Blend::soft_light},   {"Difference", DrawState::Blend::difference},
+        {"Exclusion", DrawState::Blend::exclusion},    {"Hue", DrawState::Blend::hue},
+        {"Saturation", DrawState::Blend::saturation},  {"Color", DrawState::Blend::color},
+        {"Luminosity", DrawState::Blend::luminosity}};
+    // 11.3.5: of an array, the first mode the reader knows; a mode not
+    // known is Normal.
+    state_.blend = DrawState::Blend::normal;
+    const size_t count = blend->IsArray() ? std::min<size_t>(reader_.size(blend), 64) : 1;
+    for (size_t k = 0; k < count; ++k) {
+      const auto mode = kModes.find(ObjectReader::name(blend->IsArray() ? reader_.item(blend, k) : blend));
+      if (mode != kModes.end()) {
+        state_.blend = mode->second;
+        break;
+      }
+    }
   }
   if (mask) {
     state_.soft_mask = !(mask->IsName() && ObjectReader::name(mask) == "None");
