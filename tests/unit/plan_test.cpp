@@ -84,14 +84,18 @@ TEST(Cover, AGlyphWithoutAreaIsCoveredByItsCentre) {
   EXPECT_EQ(covered[0], (std::vector<uint32_t>{0}));
 }
 
-TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
-  // Helvetica at 10 pt on the baseline at 100 (page space, y down): two
-  // glyphs side by side.
+// Helvetica's "e" at 10 pt on the baseline at 100 (page space, y down).
+pdf::Glyph helvetica_e() {
   const double baseline = 100;
   pdf::Glyph e = glyph(0, baseline - 10.7, 5.6, baseline + 3);
   e.origin = Point{0, baseline};
   e.end = Point{5.6, baseline};
   e.size = 10;
+  return e;
+}
+
+TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
+  const pdf::Glyph e = helvetica_e();
   const auto pen = [](std::vector<pdf::Segment> trace, double width, const pdf::Glyph& g) {
     return stroke_hides(trace, width / 2, g);
   };
@@ -115,11 +119,7 @@ TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
 }
 
 TEST(Cover, AFilledOutlineHidesWhatIsInsideIt) {
-  const double baseline = 100;
-  pdf::Glyph e = glyph(0, baseline - 10.7, 5.6, baseline + 3);
-  e.origin = Point{0, baseline};
-  e.end = Point{5.6, baseline};
-  e.size = 10;
+  const pdf::Glyph e = helvetica_e();
   // A diamond round the glyph, left open (a fill closes it); one beside it.
   const std::vector<pdf::Segment> diamond{{{-6, 96}, {3, 84}}, {{3, 84}, {12, 96}}, {{12, 96}, {3, 108}}};
   const std::vector<pdf::Segment> closing{{{3, 108}, {-6, 96}}};
