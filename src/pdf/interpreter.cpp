@@ -1148,12 +1148,32 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   const std::string id = ObjectReader::id(annot);
   const std::string annotation = id.empty() ? "entry " + std::to_string(index + 1) + " of /Annots" : id;
 
-  // The points of a number array, in page space; at most kMaxTrace.
+  // The points of a number array, in page space; at most kMaxTrace for
+  // the annotation (an /InkList can name one long array a thousand times).
+  size_t points_left = kMaxTrace;
+  bool complete = true;
   const auto points_of = [&](const PdfObject* array) {
     std::vector<Point> points;
-    for (size_t k = 0; k + 1 < reader_.size(array) && points.size() < kMaxTrace; k += 2) {
+    for (size_t k = 0; k + 1 < reader_.size(array); k += 2) {
+      if (points_left == 0) {
+        complete = false;
+        break;
+      }
+      // The page's bound: annotations sharing one long array cannot make
+      // the walk long.
+      if (++viewer_points_ > kMaxViewerPoints) {
+        if (viewer_points_ == kMaxViewerPoints + 1) {
+          incomplete(0, 0, "annotations without an appearance draw more than 4 million points; they are not all read");
+        }
+        points_left = 0;
+        complete = false;
+        break;
+      }
       const auto x = ObjectReader::number(reader_.item(array, k)), y = ObjectReader::number(reader_.item(array, k + 1));
-      if (x && y && std::isfinite(*x) && std::isfinite(*y)) points.push_back(m.apply(Point{*x, *y}));
+      if (x && y && std::isfinite(*x) && std::isfinite(*y)) {
+        points.push_back(m.apply(Point{*x, *y}));
+        --points_left;
+      }
     }
     return points;
   };
@@ -1167,7 +1187,7 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
       for (size_t k = 0; k < line.size(); ++k) {
         box = any ? box.united(Rect{line[k].x, line[k].y, line[k].x, line[k].y}) : Rect{line[k].x, line[k].y, line[k].x, line[k].y};
         any = true;
-        if (k > 0 && trace_.size() < kMaxTrace) trace_.push_back(Segment{line[k - 1], line[k]});
+        if (k > 0) trace_.push_back(Segment{line[k - 1], line[k]});
       }
       if (closed && line.size() > 2) trace_.push_back(Segment{line.back(), line.front()});
     }
@@ -1177,6 +1197,7 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
     paint.rectangle = rectangle;
     paint.op = static_cast<uint32_t>(index);
     paint.trace = trace_;
+    paint.complete = complete;
     paint.line_width = width * least_scale(m);
     if (filled && fill) {
       paint.fill = true;
@@ -1218,7 +1239,9 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   } else if (subtype == "Ink") {
     std::vector<std::vector<Point>> lines;
     const PdfObject* ink = reader_.get_array(annot, "InkList");
-    for (size_t k = 0; k < reader_.size(ink) && k < 1024; ++k) lines.push_back(points_of(reader_.resolve(reader_.item(ink, k))));
+    for (size_t k = 0; k < reader_.size(ink) && points_left > 0; ++k) {
+      lines.push_back(points_of(reader_.resolve(reader_.item(ink, k))));
+    }
     tell(lines, false, false, false);
   } else if (subtype == "Highlight") {
     // Each quad's corners, in order round it whatever order they are written in.

@@ -244,6 +244,9 @@ class Interpreter {
   // The path as segments, for a stroke: kept apart from Path so that its
   // storage is reused from path to path. At most kMaxTrace.
   static constexpr size_t kMaxTrace = 65'536;
+  // Points read for annotations drawn without an appearance, on the page.
+  static constexpr size_t kMaxViewerPoints = 4'000'000;
+  size_t viewer_points_ = 0;
   std::vector<Segment> trace_;
   std::vector<Segment> closing_;  // what closes each subpath left open, for a fill
   bool trace_complete_ = true;
