@@ -17,7 +17,8 @@ with the outcome its class calls for, and within a memory bound.
 - a page tree whose /Count says 2,147,483,647 (one page) and one that loops:
   read as the pages it has;
 - forms that draw each other ten times over, fifteen deep: the page is held
-  within the per-page budget, not run 10^15 times;
+  within the per-page budget, not run 10^15 times; so is a page of Ink
+  annotations without an appearance that share one long array of points;
 - content of operations with 4,096 operands each, or arrays of a million
   items (a small compressed stream that would take gigabytes parsed): held
   within the per-page budget of operations and operands;
@@ -363,6 +364,15 @@ def cases():
     yield ("forms.fan_out",
            write_pdf(page_objects(content=b"/X Do", resources=b"/XObject << /X 10 0 R >>", more=forms)),
            {1}, "forms")
+    # Ink annotations without an appearance, each naming one array of
+    # 20,000 points four times: viewers draw them from the points, and so
+    # does the walk, within its bound.
+    points = b" ".join(b"%d %d" % (100 + k % 400, 700 - k % 7) for k in range(20000))
+    inks = b" ".join(b"<< /Type /Annot /Subtype /Ink /Rect [0 0 612 792] /C [0 0 0] /BS << /W 14 >> "
+                     b"/InkList [10 0 R 10 0 R 10 0 R 10 0 R] >>" for _ in range(70))
+    yield ("annotations.shared_ink_points",
+           write_pdf(page_objects(page_extra=b"/Annots [" + inks + b"] ", more=[(10, b"[" + points + b"]")])),
+           {1}, "draw more than 4 million points")
 
 
 def pixel_at(pdf, x, y):
