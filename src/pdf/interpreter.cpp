@@ -419,6 +419,12 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     paint_shading(last_name(), op, op_index, resources, stream);
   } else if (name == "w") {
     if (numbers(op, 1, n, stream)) state_.line_width = n[0];
+  } else if (name == "d") {
+    // A dash array of zeros only draws nothing in poppler or MuPDF.
+    const Object* dashes = op.operands.empty() ? nullptr : &op.operands[0];
+    state_.dashes_draw_nothing = dashes && dashes->is_array() && !dashes->items.empty() &&
+                                 std::all_of(dashes->items.begin(), dashes->items.end(),
+                                             [](const Object& d) { return d.is_number() && d.number == 0; });
   } else if (name == "W" || name == "W*") {
     pending_clip_ = true;
   } else if (name == "f" || name == "F" || name == "f*") {
@@ -649,7 +655,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       paint.even_odd = op.op.back() == '*';
       if (stroke) {
         const Matrix m = state_.ctm * frame_.page_from_user;
-        paint.line_width = std::abs(state_.line_width) * least_scale(m);
+        paint.line_width = state_.dashes_draw_nothing ? 0 : std::abs(state_.line_width) * least_scale(m);
       }
       consumer_.path(paint, draw_state(stream));
       if (fill && state_.fill_draws_images) consumer_.hidden_image(intersect(box, state_.clip), draw_state(stream));
@@ -1114,13 +1120,17 @@ void Interpreter::run_annotations(const PdfObject* annots, const PdfObject* page
 // 12.5.6: what poppler, MuPDF and pdf.js draw for an annotation that has no
 // normal appearance, from its dictionary: a border of /BS /W (or /Border's
 // third number; 1 by default) in /C, a fill in /IC, both at opacity /CA; a
-// Highlight fills its quads in /C, multiplied.
+// Highlight fills its quads in /C, multiplied; a FreeText its /Rect in /C;
+// a widget its /Rect in its /MK /BG.
 void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) {
   const std::string subtype = reader_.get_name(annot, "Subtype");
-  static const std::set<std::string> kDrawn = {"Square", "Circle", "Polygon", "PolyLine", "Line", "Ink", "Highlight", "FreeText"};
+  static const std::set<std::string> kDrawn = {"Square",    "Circle",   "Polygon", "PolyLine", "Line",
+                                               "Ink",       "Highlight", "FreeText", "Widget"};
   if (!kDrawn.contains(subtype)) return;
+  // A widget's background and border are in its /MK (12.5.6.19).
+  const PdfObject* characteristics = subtype == "Widget" ? reader_.get_dict(annot, "MK") : annot;
   const auto colour = [&](const char* key) -> std::optional<Colour> {
-    const PdfObject* array = reader_.get_array(annot, key);
+    const PdfObject* array = reader_.get_array(characteristics, key);
     double v[4] = {0, 0, 0, 0};
     const size_t n = reader_.size(array);
     if (n != 1 && n != 3 && n != 4) return std::nullopt;  // none, or transparent (12.5.2)
@@ -1136,8 +1146,8 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   if (!std::isfinite(width) || width < 0) width = 1;
   // A Highlight's /C and a FreeText's (its background) are fills.
   const bool filled_by_c = subtype == "Highlight" || subtype == "FreeText";
-  const std::optional<Colour> stroke = colour(filled_by_c ? "" : "C");
-  const std::optional<Colour> fill = colour(filled_by_c ? "C" : "IC");
+  const std::optional<Colour> stroke = colour(subtype == "Widget" ? "BC" : filled_by_c ? "" : "C");
+  const std::optional<Colour> fill = colour(subtype == "Widget" ? "BG" : filled_by_c ? "C" : "IC");
   state_ = GraphicsState{};
   state_.fill_alpha = state_.stroke_alpha = clamp01(reader_.get_number(annot, "CA").value_or(1));
   if (subtype == "Highlight") state_.blend = DrawState::Blend::multiply;
@@ -1212,7 +1222,7 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   };
 
   const std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
-  if (subtype == "FreeText" && rect) {
+  if ((subtype == "FreeText" || subtype == "Widget") && rect) {
     const Quad q = m.apply(*rect);
     tell({{q.ll, q.lr, q.ur, q.ul}}, true, true, std::abs(m.b) < 1e-9 || std::abs(m.a) < 1e-9);
   } else if ((subtype == "Square" || subtype == "Circle") && rect) {

@@ -138,6 +138,7 @@ class Interpreter {
     DrawState::Blend blend = DrawState::Blend::normal;  // /BM
     bool soft_mask = false;    // /SMask other than /None
     double line_width = 1;     // w, ExtGState /LW (user space)
+    bool dashes_draw_nothing = false;  // d with a dash array of zeros only
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
 
