@@ -259,7 +259,18 @@ class Inspector : public pdf::PageCollector {
     if (path.fill) {
       Paint fill{bounded(intersection(path.box, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
                  hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
-      if (!path.rectangle && (fill.hides != Paint::Hides::nothing || fill.solid)) keep(fill, Paint::Shape::fill, path, true);
+      if (fill.hides != Paint::Hides::nothing || fill.solid) {
+        const pdf::ClipOutline* clip = path.clip_outline;
+        const Rect& bounds = state.clip;
+        if (path.rectangle && clip && path.box.x0 <= bounds.x0 && path.box.y0 <= bounds.y0 && path.box.x1 >= bounds.x1 &&
+            path.box.y1 >= bounds.y1) {
+          // A box over all the clip (a circle, a window cut by even-odd)
+          // paints the clip's shape.
+          keep(fill, Paint::Shape::fill, clip->edges, {}, clip->even_odd, true);
+        } else if (!path.rectangle) {
+          keep(fill, Paint::Shape::fill, path.trace, path.closing, path.even_odd, path.complete);
+        }
+      }
       paints.push_back(fill);
     }
     // A pen narrower than a hairline hides nothing.
@@ -268,7 +279,7 @@ class Inspector : public pdf::PageCollector {
                    Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state),
                    solid(state.stroke, state.stroke_alpha, state), state.stream};
       stroke.half_width = path.line_width / 2;
-      if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path, false);
+      if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.trace, {}, false, path.complete);
       paints.push_back(stroke);
     }
   }
@@ -298,18 +309,20 @@ class Inspector : public pdf::PageCollector {
  private:
   std::unordered_set<std::string> names_seen_;
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
-  // Keeps the segments of `path` for `paint`. One whose segments were not
-  // all told, or past the page's budget, is taken as covering its bounds.
-  void keep(Paint& paint, Paint::Shape shape, const pdf::PathPaint& path, bool closed) {
+  // Keeps `edges` and `closing` as the segments of `paint`. A path whose
+  // segments were not all told (not `complete`), or past the page's
+  // budget, is taken as covering its bounds.
+  void keep(Paint& paint, Paint::Shape shape, std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing,
+            bool even_odd, bool complete) {
     constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
-    const size_t count = path.trace.size() + (closed ? path.closing.size() : 0);
-    if (!path.complete || trace.size() + count > kMaxSegments) return;
+    const size_t count = edges.size() + closing.size();
+    if (!complete || trace.size() + count > kMaxSegments) return;
     paint.shape = shape;
-    paint.even_odd = path.even_odd;
+    paint.even_odd = even_odd;
     paint.first = trace.size();
     paint.count = count;
-    trace.insert(trace.end(), path.trace.begin(), path.trace.end());
-    if (closed) trace.insert(trace.end(), path.closing.begin(), path.closing.end());
+    trace.insert(trace.end(), edges.begin(), edges.end());
+    trace.insert(trace.end(), closing.begin(), closing.end());
   }
   void collect(const pdf::Object& value, const std::string& key, const pdf::MarkedContent& marked) {
     if (value.is_string()) {
@@ -656,8 +669,8 @@ class Checker {
         if (!paint.image && !hides) return;
         // A test against segments costs a test per segment.
         tests += paint.count;
-        const bool inside = paint.shape == Paint::Shape::pen  ? plan::stroke_hides(trace, paint.half_width, glyph)
-                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, {}, paint.even_odd, glyph)
+        const bool inside = paint.shape == Paint::Shape::pen  ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box)
+                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, {}, paint.even_odd, glyph, paint.box)
                                                                 : plan::hides(cover, glyph);
         if (!inside) return;
         if (paint.image) under_image[g] = true;

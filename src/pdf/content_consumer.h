@@ -66,6 +66,13 @@ struct Segment {
   Point a, b;
 };
 
+// The outline of a clip that is not one rectangle (a circle, a window cut
+// by even-odd), in page space, each subpath closed.
+struct ClipOutline {
+  std::vector<Segment> edges;
+  bool even_odd = false;
+};
+
 // A painted path: its bounds and how it is painted. `sh` is told as a
 // filled rectangle, the bounds of the clip, in a colour not known.
 struct PathPaint {
@@ -84,6 +91,10 @@ struct PathPaint {
   bool complete = true;
   bool even_odd = false;    // f*, B*, b*: the even-odd rule; else nonzero winding
   double line_width = 0;    // a stroke's pen in page space (the line width scaled by the CTM)
+  // The latest clip set by a path that is not one rectangle, while it is in
+  // force (null when none is, or its outline had too many segments); valid
+  // during the call. Earlier clips are in DrawState::clip's bounds only.
+  const ClipOutline* clip_outline = nullptr;
 };
 
 // A marked-content sequence opened by BMC or BDC. `properties` is the

@@ -427,6 +427,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
                                              [](const Object& d) { return d.is_number() && d.number == 0; });
   } else if (name == "W" || name == "W*") {
     pending_clip_ = true;
+    pending_clip_even_odd_ = name == "W*";
   } else if (name == "f" || name == "F" || name == "f*") {
     paint_path(op, op_index, stream, true, false);
   } else if (name == "S" || name == "s") {
@@ -626,21 +627,35 @@ void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObje
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {
   if (!path_.empty) {
     const Rect box = path_.bounds;
+    // One `re`; or one subpath m l l l (l back to the start) whose edges
+    // all run along the axes.
+    bool rectangle = !path_.curved && path_.rectangles == 1 && path_.subpaths == 0;
+    if (!path_.curved && path_.rectangles == 0 && path_.subpaths == 1 && (path_.corners == 4 || path_.corners == 5)) {
+      rectangle = true;
+      for (int k = 0; k < path_.corners && rectangle; ++k) {
+        const Point a = path_.corner[k], b = path_.corner[(k + 1) % path_.corners];
+        rectangle = std::abs(a.x - b.x) < 1e-3 || std::abs(a.y - b.y) < 1e-3;
+      }
+    }
+    close_for_fill();
     if (pending_clip_) {
       state_.clip = intersect(state_.clip, box);
+      // A clip of another shape keeps its outline (a rectangle is its bounds).
+      if (!rectangle) {
+        constexpr size_t kMaxClipEdges = 4096;
+        if (trace_complete_ && trace_.size() + closing_.size() <= kMaxClipEdges) {
+          auto outline = std::make_shared<ClipOutline>();
+          outline->edges.assign(trace_.begin(), trace_.end());
+          outline->edges.insert(outline->edges.end(), closing_.begin(), closing_.end());
+          outline->even_odd = pending_clip_even_odd_;
+          state_.clip_outline = std::move(outline);
+        } else {
+          state_.clip_outline.reset();
+        }
+      }
       consumer_.clip(draw_state(stream));
     }
     if (fill || stroke) {
-      // One `re`; or one subpath m l l l (l back to the start) whose edges
-      // all run along the axes.
-      bool rectangle = !path_.curved && path_.rectangles == 1 && path_.subpaths == 0;
-      if (!path_.curved && path_.rectangles == 0 && path_.subpaths == 1 && (path_.corners == 4 || path_.corners == 5)) {
-        rectangle = true;
-        for (int k = 0; k < path_.corners && rectangle; ++k) {
-          const Point a = path_.corner[k], b = path_.corner[(k + 1) % path_.corners];
-          rectangle = std::abs(a.x - b.x) < 1e-3 || std::abs(a.y - b.y) < 1e-3;
-        }
-      }
       PathPaint paint;
       paint.box = box;
       paint.fill = fill;
@@ -648,9 +663,9 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       paint.rectangle = rectangle;
       paint.op = op_index;
       paint.offset = op.begin;
-      close_for_fill();
       paint.trace = trace_;
       paint.closing = closing_;
+      paint.clip_outline = state_.clip_outline.get();
       paint.complete = trace_complete_;
       paint.even_odd = op.op.back() == '*';
       if (stroke) {

@@ -139,6 +139,7 @@ class Interpreter {
     bool soft_mask = false;    // /SMask other than /None
     double line_width = 1;     // w, ExtGState /LW (user space)
     bool dashes_draw_nothing = false;  // d with a dash array of zeros only
+    std::shared_ptr<const ClipOutline> clip_outline;  // see PathPaint::clip_outline
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
 
@@ -254,6 +255,7 @@ class Interpreter {
   void trace_to(Point p);
   void close_for_fill();  // the current subpath ends: a fill closes it
   bool pending_clip_ = false;
+  bool pending_clip_even_odd_ = false;  // W*
   // Marked content: for each open sequence, whether it switched optional
   // content off; `off_depth_` counts reasons the content is off now.
   std::vector<bool> marked_off_;

@@ -108,6 +108,8 @@ std::array<Polygon, 2> bands_of(const pdf::Glyph& glyph) {
   return {band, ink};
 }
 
+bool contains(const Rect& r, const Point& p) { return p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1; }
+
 Point centre_of(const pdf::Glyph& glyph) {
   const Rect& b = glyph.box;
   return Point{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};
@@ -171,12 +173,13 @@ bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
   });
 }
 
-bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph) {
-  return mostly_inked(glyph, [&](const Point& p) { return under_pen(trace, half_width, p); });
+bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph, const Rect& within) {
+  return mostly_inked(glyph, [&](const Point& p) { return contains(within, p) && under_pen(trace, half_width, p); });
 }
 
-bool fill_hides(std::span<const Segment> edges, std::span<const Segment> closing, bool even_odd, const pdf::Glyph& glyph) {
-  return mostly_inked(glyph, [&](const Point& p) { return inside_fill(edges, closing, even_odd, p); });
+bool fill_hides(std::span<const Segment> edges, std::span<const Segment> closing, bool even_odd, const pdf::Glyph& glyph,
+                const Rect& within) {
+  return mostly_inked(glyph, [&](const Point& p) { return contains(within, p) && inside_fill(edges, closing, even_odd, p); });
 }
 
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {

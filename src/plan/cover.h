@@ -26,19 +26,24 @@ namespace redact::plan {
 // glyphs a box hides).
 bool hides(const Quad& cover, const pdf::Glyph& glyph);
 
+// All of page space, for `within` below.
+inline constexpr Rect kEverywhere{-1e300, -1e300, 1e300, 1e300};
+
 // Whether a pen of width 2 * `half_width` drawn along `trace` (page space)
 // hides `glyph`: it inks more than half of one of the bands `hides` looks
 // at (told by points spread over the band), or the centre of a glyph
 // without area. Caps and joins are not drawn: a stroke hides no more than
 // its segments' width.
-bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph);
+// Only points inside `within` (the paint's clip) count as inked.
+bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph,
+                  const Rect& within = kEverywhere);
 
 // Whether a fill of the path whose edges are `edges` and `closing` (page
 // space; each subpath closed) hides `glyph`: it covers more than half of
 // one of the bands, told the same way. For fills other than one rectangle
 // (rounded corners, polygons, curves), which `hides` takes as quads.
 bool fill_hides(std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing, bool even_odd,
-                const pdf::Glyph& glyph);
+                const pdf::Glyph& glyph, const Rect& within = kEverywhere);
 
 // Whether `p` is within `half_width` of a segment of `trace`.
 bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p);
