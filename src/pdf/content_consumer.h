@@ -61,7 +61,7 @@ struct DrawState {
   uint32_t stream = 0;     // the stream use drawing (index into the walk's streams)
 };
 
-// A straight piece of a stroked path, in page space.
+// A straight piece of a path (a curve flattened), in page space.
 struct Segment {
   Point a, b;
 };
@@ -140,9 +140,10 @@ class ContentConsumer {
   virtual void name(uint32_t stream, size_t offset, const std::string& name) { (void)stream, (void)offset, (void)name; }
   // An annotation with no normal appearance, of a kind viewers draw from
   // its dictionary (Square, Circle, Polygon, PolyLine, Line, Ink,
-  // Highlight, FreeText, Widget): the paths they paint, each fill and each stroke told on its
-  // own, in /Annots order among the appearances. `annotation` is its "12 0"
-  // (or where /Annots lists a direct one); `state.stream` is 0.
+  // Highlight, FreeText, Widget): the paths they paint, each fill and each
+  // stroke told on its own, in /Annots order among the appearances.
+  // `annotation` is its "12 0" (or where /Annots lists a direct one);
+  // `state.stream` is 0.
   virtual void drawn_by_viewers(const std::string& annotation, const PathPaint& path, const DrawState& state) {
     (void)annotation, (void)path, (void)state;
   }
