@@ -66,16 +66,6 @@ bool is_block(const std::string& text) {
   return text.size() == 3 && kBlocks.contains(text);
 }
 
-double area(const Rect& r) { return r.empty() ? 0 : r.width() * r.height(); }
-
-Rect intersection(const Rect& a, const Rect& b) {
-  return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
-}
-
-Point centre(const Rect& r) { return {(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2}; }
-
-bool contains(const Rect& r, Point p) { return p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1; }
-
 // What the walk told us of one glyph, besides the glyph itself.
 struct GlyphFacts {
   size_t sequence = 0;  // drawing order among glyphs, paints and images
@@ -149,7 +139,6 @@ Paint::Hides hides_under(const pdf::Colour& colour, double alpha, const pdf::Dra
   }
 }
 
-Rect grown(const Rect& r, double by) { return {r.x0 - by, r.y0 - by, r.x1 + by, r.y1 + by}; }
 
 // A box far off the page, or without end (`sh` in no clip), as the band of
 // coordinates a page can have.
@@ -218,25 +207,14 @@ class Inspector : public pdf::PageCollector {
     const int mode = state.render_mode;
     const bool fills = mode == 0 || mode == 2 || mode == 4 || mode == 6;
     if (!block || !fills || state.optional_content_off) return;
-    const Point up_side{glyph.quad.ul.x - glyph.quad.ll.x, glyph.quad.ul.y - glyph.quad.ll.y};
-    const double height = std::hypot(up_side.x, up_side.y);
-    if (!(height > 1e-9) || !(glyph.size > 0)) return;
-    const Point up{up_side.x / height * glyph.size, up_side.y / height * glyph.size};
-    Rect ink;
-    bool first = true;
-    for (const Point& base : {glyph.origin, glyph.end}) {
-      for (double t : {-0.1, 0.7}) {
-        const Rect p{base.x + up.x * t, base.y + up.y * t, base.x + up.x * t, base.y + up.y * t};
-        ink = first ? p : ink.united(p);
-        first = false;
-      }
-    }
-    Paint paint{bounded(intersection(ink, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
+    const std::optional<Quad> ink = plan::above_baseline(glyph, -0.1, 0.7);
+    if (!ink) return;
+    Paint paint{bounded(ink->bounds().intersected(state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
                 hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
     // A run of blocks, one after another, is one box.
     if (last_block_ + 1 == facts.size() - 1 && !paints.empty() && paints.back().sequence + 1 == paint.sequence - 1 &&
         paints.back().stream == paint.stream && paints.back().hides == paint.hides &&
-        grown(paints.back().box, 0.5).meets(paint.box)) {
+        paints.back().box.grown(0.5).meets(paint.box)) {
       paints.back().box = paints.back().box.united(paint.box);
       paints.back().sequence = paint.sequence;
     } else {
@@ -257,7 +235,7 @@ class Inspector : public pdf::PageCollector {
     // what is under it needs its segments: a box of another colour is told
     // by its bounds (for white text on it).
     if (path.fill) {
-      Paint fill{bounded(intersection(path.box, state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
+      Paint fill{bounded(path.box.intersected(state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
                  hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
       if (fill.hides != Paint::Hides::nothing || fill.solid) {
         const pdf::ClipOutline* clip = path.clip_outline;
@@ -275,7 +253,7 @@ class Inspector : public pdf::PageCollector {
     }
     // A pen narrower than a hairline hides nothing.
     if (path.stroke && path.line_width >= kHairline && !path.trace.empty()) {
-      Paint stroke{bounded(intersection(grown(path.box, path.line_width / 2), state.clip)), sequence_++, false,
+      Paint stroke{bounded(path.box.grown(path.line_width / 2).intersected(state.clip)), sequence_++, false,
                    Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state),
                    solid(state.stroke, state.stroke_alpha, state), state.stream};
       stroke.half_width = path.line_width / 2;
@@ -286,7 +264,7 @@ class Inspector : public pdf::PageCollector {
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
     if (!state.optional_content_off) {
-      paints.push_back({bounded(intersection(image.box, state.clip)), sequence_++, true, Paint::Shape::box, {},
+      paints.push_back({bounded(image.box.intersected(state.clip)), sequence_++, true, Paint::Shape::box, {},
                         state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream});
     }
   }
@@ -654,7 +632,7 @@ class Checker {
         }
         const GlyphFacts& facts = inspector.facts[g];
         const pdf::Glyph& glyph = page.glyphs[g];
-        if (area(glyph.box) <= 0 || inspector.blocks[g]) return;
+        if (glyph.box.area() <= 0 || inspector.blocks[g]) return;
         const bool over = facts.sequence < paint.sequence;
         // Black on black: dark text drawn on a dark fill.
         const pdf::Colour& ink = facts.state.fill;
@@ -670,7 +648,7 @@ class Checker {
         // A test against segments costs a test per segment.
         tests += paint.count;
         const bool inside = paint.shape == Paint::Shape::pen  ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box)
-                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, {}, paint.even_odd, glyph, paint.box)
+                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, paint.even_odd, glyph, paint.box)
                                                                 : plan::hides(cover, glyph);
         if (!inside) return;
         if (paint.image) under_image[g] = true;
@@ -678,7 +656,7 @@ class Checker {
         covered[g] = true;
         covering[g] = p;
       };
-      if (area(paint.box) > 4096 * GlyphGrid::kCell * GlyphGrid::kCell) {
+      if (paint.box.area() > 4096 * GlyphGrid::kCell * GlyphGrid::kCell) {
         for (uint32_t g = 0; g < page.glyphs.size() && !exhausted; ++g) test(g);
       } else {
         grid.query(paint.box, test);
@@ -784,15 +762,15 @@ class Checker {
   // (white text on a dark box is readable; on nothing, it is hidden).
   // Past the page's budget of tests, it says no: the text is reported.
   static bool on_dark(const pdf::PageContent& page, const Inspector& inspector, uint32_t g, size_t& tests) {
-    const Point c = centre(page.glyphs[g].box);
+    const Point c = page.glyphs[g].box.centre();
     for (const Paint& paint : inspector.paints) {
       if (paint.sequence > inspector.facts[g].sequence || ++tests > kMaxCoverTests) break;
-      if (!contains(paint.box, c)) continue;
+      if (!paint.box.contains(c)) continue;
       if (paint.shape != Paint::Shape::box) {  // under its pen or inside its fill, not only in its bounds
         const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
         tests += paint.count;
         if (paint.shape == Paint::Shape::pen ? !plan::under_pen(trace, paint.half_width, c)
-                                             : !plan::inside_fill(trace, {}, paint.even_odd, c)) {
+                                             : !plan::inside_fill(trace, paint.even_odd, c)) {
           continue;
         }
       }

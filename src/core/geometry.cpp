@@ -1,5 +1,6 @@
 #include "core/geometry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -8,6 +9,15 @@ namespace redact {
 Rect Quad::bounds() const {
   return {std::min({ul.x, ur.x, ll.x, lr.x}), std::min({ul.y, ur.y, ll.y, lr.y}),
           std::max({ul.x, ur.x, ll.x, lr.x}), std::max({ul.y, ur.y, ll.y, lr.y})};
+}
+
+std::array<Point, 4> Quad::round() const {
+  std::array<Point, 4> p{ul, ur, lr, ll};
+  const Point c{(ul.x + ur.x + ll.x + lr.x) / 4, (ul.y + ur.y + ll.y + lr.y) / 4};
+  std::sort(p.begin(), p.end(), [&](const Point& a, const Point& b) {
+    return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+  });
+  return p;
 }
 
 Matrix Matrix::rotate(double degrees) {

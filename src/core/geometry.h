@@ -32,6 +32,16 @@ struct Rect {
   Rect united(const Rect& o) const {
     return {std::min(x0, o.x0), std::min(y0, o.y0), std::max(x1, o.x1), std::max(y1, o.y1)};
   }
+  // The common part; empty() when the two do not meet.
+  Rect intersected(const Rect& o) const {
+    return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
+  }
+  // Wider by `by` on every side.
+  Rect grown(double by) const { return {x0 - by, y0 - by, x1 + by, y1 + by}; }
+  double area() const { return empty() ? 0 : width() * height(); }
+  Point centre() const { return {(x0 + x1) / 2, (y0 + y1) / 2}; }
+  // Whether p lies in the rectangle or on its edge.
+  bool contains(Point p) const { return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1; }
 };
 
 // Four corners of a transformed rectangle, in MuPDF's order: upper-left,
@@ -39,6 +49,9 @@ struct Rect {
 struct Quad {
   Point ul, ur, ll, lr;
   Rect bounds() const;
+  // The corners in order round their centre (counter-clockwise), whatever
+  // order they were given in: a convex quad's outline.
+  std::array<Point, 4> round() const;
 };
 
 // The affine matrix [a b c d e f] of PDF 32000-1 8.3.3.

@@ -52,10 +52,6 @@ double least_scale(const Matrix& m) {
   return std::sqrt(std::max(0.0, (sum - gap) / 2));
 }
 
-Rect intersect(const Rect& a, const Rect& b) {
-  return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
-}
-
 }  // namespace
 
 Interpreter::Interpreter(const ObjectReader& reader, DocumentCaches& caches, const PageFrame& frame,
@@ -639,7 +635,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
     }
     close_for_fill();
     if (pending_clip_) {
-      state_.clip = intersect(state_.clip, box);
+      state_.clip = state_.clip.intersected(box);
       // A clip of another shape keeps its outline (a rectangle is its bounds).
       if (!rectangle) {
         constexpr size_t kMaxClipEdges = 4096;
@@ -673,7 +669,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
         paint.line_width = state_.dashes_draw_nothing ? 0 : std::abs(state_.line_width) * least_scale(m);
       }
       consumer_.path(paint, draw_state(stream));
-      if (fill && state_.fill_draws_images) consumer_.hidden_image(intersect(box, state_.clip), draw_state(stream));
+      if (fill && state_.fill_draws_images) consumer_.hidden_image(box.intersected(state_.clip), draw_state(stream));
     }
   } else if (pending_clip_) {
     // A clip to an empty path hides everything after it.
@@ -722,7 +718,7 @@ void Interpreter::paint_shading(const std::string* shading_name, const Operation
   }
   Rect box = state_.clip;
   if (const std::optional<Rect> bbox = reader_.rect(reader_.get_array(shading, "BBox"))) {
-    box = intersect(box, (state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
+    box = box.intersected((state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
   }
   // With neither clip nor /BBox, where it paints is the shading's own
   // geometry (a band, a mesh), which is not read: told as painting nothing.
@@ -1075,7 +1071,7 @@ void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const Pd
   state_.ctm = matrix * state_.ctm;
   // A form is clipped to its /BBox (8.10.1).
   if (std::optional<Rect> bbox = reader_.rect(reader_.get_array(form, "BBox"))) {
-    state_.clip = intersect(state_.clip, (state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
+    state_.clip = state_.clip.intersected((state_.ctm * frame_.page_from_user).apply(*bbox).bounds());
   }
   const PdfObject* form_resources = reader_.get_dict(form, "Resources");
   form_stack_.push_back(form);
@@ -1161,7 +1157,7 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   if (!std::isfinite(width) || width < 0) width = 1;
   // A Highlight's /C and a FreeText's (its background) are fills.
   const bool filled_by_c = subtype == "Highlight" || subtype == "FreeText";
-  const std::optional<Colour> stroke = colour(subtype == "Widget" ? "BC" : filled_by_c ? "" : "C");
+  const std::optional<Colour> stroke = filled_by_c ? std::nullopt : colour(subtype == "Widget" ? "BC" : "C");
   const std::optional<Colour> fill = colour(subtype == "Widget" ? "BG" : filled_by_c ? "C" : "IC");
   state_ = GraphicsState{};
   state_.fill_alpha = state_.stroke_alpha = clamp01(reader_.get_number(annot, "CA").value_or(1));
@@ -1249,10 +1245,11 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
     if (subtype == "Square") {
       for (Point p : {Point{r.x0, r.y0}, Point{r.x1, r.y0}, Point{r.x1, r.y1}, Point{r.x0, r.y1}}) outline.push_back(m.apply(p));
     } else {
-      const double cx = (r.x0 + r.x1) / 2, cy = (r.y0 + r.y1) / 2, rx = r.width() / 2, ry = r.height() / 2;
+      const Point c = r.centre();
+      const double rx = r.width() / 2, ry = r.height() / 2;
       for (int k = 0; k < 32; ++k) {
         const double a = k * 2 * std::numbers::pi / 32;
-        outline.push_back(m.apply(Point{cx + rx * std::cos(a), cy + ry * std::sin(a)}));
+        outline.push_back(m.apply(Point{c.x + rx * std::cos(a), c.y + ry * std::sin(a)}));
       }
     }
     const bool upright = std::abs(m.b) < 1e-9 || std::abs(m.a) < 1e-9;
@@ -1273,12 +1270,8 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
     const std::vector<Point> corners = points_of(reader_.get_array(annot, "QuadPoints"));
     std::vector<std::vector<Point>> quads;
     for (size_t k = 0; k + 4 <= corners.size(); k += 4) {
-      std::vector<Point> quad(corners.begin() + static_cast<long>(k), corners.begin() + static_cast<long>(k) + 4);
-      const Point c{(quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4};
-      std::sort(quad.begin(), quad.end(), [&](const Point& a, const Point& b) {
-        return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
-      });
-      quads.push_back(std::move(quad));
+      const std::array<Point, 4> round = Quad{corners[k], corners[k + 1], corners[k + 2], corners[k + 3]}.round();
+      quads.emplace_back(round.begin(), round.end());
     }
     tell(quads, true, true, false);
   }

@@ -13,17 +13,6 @@ namespace {
 
 using Polygon = std::vector<Point>;
 
-// The quad's corners in order round its centre.
-Polygon round_of(const Quad& q) {
-  Polygon p{q.ul, q.ur, q.lr, q.ll};
-  Point c{0, 0};
-  for (const Point& v : p) c = Point{c.x + v.x / 4, c.y + v.y / 4};
-  std::sort(p.begin(), p.end(), [&](const Point& a, const Point& b) {
-    return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
-  });
-  return p;
-}
-
 double area(const Polygon& p) {
   double twice = 0;
   for (size_t i = 0; i < p.size(); ++i) {
@@ -98,21 +87,11 @@ std::array<Polygon, 2> bands_of(const pdf::Glyph& glyph) {
   // font's /Ascent and /Descent can put its box far from its ink. The band
   // from 0.05 to 0.45 of the font size above the baseline is lowercase ink
   // in any font.
-  const Point up_side{q.ul.x - q.ll.x, q.ul.y - q.ll.y};
-  const double height = std::hypot(up_side.x, up_side.y);
-  if (!(height > 1e-9) || !(glyph.size > 0)) return {band, {}};
-  const Point up{up_side.x / height * glyph.size, up_side.y / height * glyph.size};
-  const auto above = [&](const Point& p, double t) { return Point{p.x + up.x * t, p.y + up.y * t}; };
-  Polygon ink{above(glyph.origin, 0.45), above(glyph.end, 0.45), above(glyph.end, 0.05), above(glyph.origin, 0.05)};
+  const std::optional<Quad> strip = above_baseline(glyph, 0.05, 0.45);
+  if (!strip) return {band, {}};
+  Polygon ink{strip->ul, strip->ur, strip->lr, strip->ll};
   if (!(area(ink) > 1e-9)) ink.clear();
   return {band, ink};
-}
-
-bool contains(const Rect& r, const Point& p) { return p.x >= r.x0 && p.x <= r.x1 && p.y >= r.y0 && p.y <= r.y1; }
-
-Point centre_of(const pdf::Glyph& glyph) {
-  const Rect& b = glyph.box;
-  return Point{(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2};
 }
 
 double distance_squared(const Point& p, const Segment& s) {
@@ -125,10 +104,21 @@ double distance_squared(const Point& p, const Segment& s) {
 
 }  // namespace
 
+std::optional<Quad> above_baseline(const pdf::Glyph& glyph, double from, double to) {
+  const Quad& q = glyph.quad;
+  const Point up_side{q.ul.x - q.ll.x, q.ul.y - q.ll.y};
+  const double height = std::hypot(up_side.x, up_side.y);
+  if (!(height > 1e-9) || !(glyph.size > 0)) return std::nullopt;
+  const Point up{up_side.x / height * glyph.size, up_side.y / height * glyph.size};
+  const auto above = [&](const Point& p, double t) { return Point{p.x + up.x * t, p.y + up.y * t}; };
+  return Quad{above(glyph.origin, to), above(glyph.end, to), above(glyph.origin, from), above(glyph.end, from)};
+}
+
 bool hides(const Quad& cover, const pdf::Glyph& glyph) {
-  const Polygon outline = round_of(cover);
+  const std::array<Point, 4> corners = cover.round();
+  const Polygon outline(corners.begin(), corners.end());
   const std::array<Polygon, 2> bands = bands_of(glyph);
-  if (bands[0].empty()) return contains(outline, centre_of(glyph));
+  if (bands[0].empty()) return contains(outline, glyph.box.centre());
   return std::any_of(bands.begin(), bands.end(), [&](const Polygon& band) {
     return !band.empty() && area(clip_to(band, outline)) > 0.5 * area(band);
   });
@@ -139,17 +129,15 @@ bool under_pen(std::span<const Segment> trace, double half_width, Point p) {
   return std::any_of(trace.begin(), trace.end(), [&](const Segment& s) { return distance_squared(p, s) <= reach; });
 }
 
-bool inside_fill(std::span<const Segment> edges, std::span<const Segment> closing, bool even_odd, Point p) {
+bool inside_fill(std::span<const Segment> edges, bool even_odd, Point p) {
   // The winding number of the path round p: each edge crossing the
   // horizontal line through p, to its right, counts +1 upwards, -1 down.
   int winding = 0;
-  for (const std::span<const Segment> part : {edges, closing}) {
-    for (const Segment& s : part) {
-      const bool up = s.a.y <= p.y && s.b.y > p.y, down = s.b.y <= p.y && s.a.y > p.y;
-      if (!up && !down) continue;
-      const double x = s.a.x + (p.y - s.a.y) / (s.b.y - s.a.y) * (s.b.x - s.a.x);
-      if (x > p.x) winding += up ? 1 : -1;
-    }
+  for (const Segment& s : edges) {
+    const bool up = s.a.y <= p.y && s.b.y > p.y, down = s.b.y <= p.y && s.a.y > p.y;
+    if (!up && !down) continue;
+    const double x = s.a.x + (p.y - s.a.y) / (s.b.y - s.a.y) * (s.b.x - s.a.x);
+    if (x > p.x) winding += up ? 1 : -1;
   }
   return even_odd ? winding % 2 != 0 : winding != 0;
 }
@@ -157,7 +145,7 @@ bool inside_fill(std::span<const Segment> edges, std::span<const Segment> closin
 template <typename Inked>
 bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
   const std::array<Polygon, 2> bands = bands_of(glyph);
-  if (bands[0].empty()) return inked(centre_of(glyph));
+  if (bands[0].empty()) return inked(glyph.box.centre());
   // The share of a band inked, by points spread over it: 8 along the
   // advance by 4 across, each the centre of its cell.
   constexpr int kAlong = 8, kAcross = 4;
@@ -174,12 +162,11 @@ bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
 }
 
 bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph, const Rect& within) {
-  return mostly_inked(glyph, [&](const Point& p) { return contains(within, p) && under_pen(trace, half_width, p); });
+  return mostly_inked(glyph, [&](const Point& p) { return within.contains(p) && under_pen(trace, half_width, p); });
 }
 
-bool fill_hides(std::span<const Segment> edges, std::span<const Segment> closing, bool even_odd, const pdf::Glyph& glyph,
-                const Rect& within) {
-  return mostly_inked(glyph, [&](const Point& p) { return contains(within, p) && inside_fill(edges, closing, even_odd, p); });
+bool fill_hides(std::span<const Segment> edges, bool even_odd, const pdf::Glyph& glyph, const Rect& within) {
+  return mostly_inked(glyph, [&](const Point& p) { return within.contains(p) && inside_fill(edges, even_odd, p); });
 }
 
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -26,6 +27,12 @@ namespace redact::plan {
 // glyphs a box hides).
 bool hides(const Quad& cover, const pdf::Glyph& glyph);
 
+// The strip of `glyph` from `from` to `to` times its size above its
+// baseline (negative: below it), turned with the glyph and as long as its
+// advance; nullopt when the glyph has no size or no height. A font's
+// /Ascent and /Descent can put its box far from its ink; this cannot.
+std::optional<Quad> above_baseline(const pdf::Glyph& glyph, double from, double to);
+
 // All of page space, for `within` below.
 inline constexpr Rect kEverywhere{-1e300, -1e300, 1e300, 1e300};
 
@@ -38,18 +45,19 @@ inline constexpr Rect kEverywhere{-1e300, -1e300, 1e300, 1e300};
 bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph,
                   const Rect& within = kEverywhere);
 
-// Whether a fill of the path whose edges are `edges` and `closing` (page
-// space; each subpath closed) hides `glyph`: it covers more than half of
-// one of the bands, told the same way. For fills other than one rectangle
-// (rounded corners, polygons, curves), which `hides` takes as quads.
-bool fill_hides(std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing, bool even_odd,
-                const pdf::Glyph& glyph, const Rect& within = kEverywhere);
+// Whether a fill of the path whose edges are `edges` (page space, the
+// segments that close its subpaths among them: a path's `trace` and its
+// `closing`) hides `glyph`: it covers more than half of one of the bands,
+// told the same way. For fills other than one rectangle (rounded corners,
+// polygons, curves), which `hides` takes as quads.
+bool fill_hides(std::span<const pdf::Segment> edges, bool even_odd, const pdf::Glyph& glyph,
+                const Rect& within = kEverywhere);
 
 // Whether `p` is within `half_width` of a segment of `trace`.
 bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p);
-// Whether `p` is inside the fill of `edges` and `closing` (nonzero winding,
-// or even-odd).
-bool inside_fill(std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing, bool even_odd, Point p);
+// Whether `p` is inside the fill of `edges`, closed as for `fill_hides`
+// (nonzero winding, or even-odd).
+bool inside_fill(std::span<const pdf::Segment> edges, bool even_odd, Point p);
 
 // For each quad, the glyphs of `page` it covers (`hides`). A glyph goes to
 // the first quad that covers it. In content order.

@@ -120,20 +120,19 @@ TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
 
 TEST(Cover, AFilledOutlineHidesWhatIsInsideIt) {
   const pdf::Glyph e = helvetica_e();
-  // A diamond round the glyph, left open (a fill closes it); one beside it.
-  const std::vector<pdf::Segment> diamond{{{-6, 96}, {3, 84}}, {{3, 84}, {12, 96}}, {{12, 96}, {3, 108}}};
-  const std::vector<pdf::Segment> closing{{{3, 108}, {-6, 96}}};
-  EXPECT_TRUE(fill_hides(diamond, closing, false, e));
-  EXPECT_FALSE(inside_fill(diamond, closing, false, Point{-4, 104})) << "outside its closing edge";
+  // A diamond round the glyph, its closing edge among its edges; a box beside it.
+  const std::vector<pdf::Segment> diamond{{{-6, 96}, {3, 84}}, {{3, 84}, {12, 96}}, {{12, 96}, {3, 108}}, {{3, 108}, {-6, 96}}};
+  EXPECT_TRUE(fill_hides(diamond, false, e));
+  EXPECT_FALSE(inside_fill(diamond, false, Point{-4, 104})) << "outside its closing edge";
   const std::vector<pdf::Segment> beside{{{8, 90}, {20, 90}}, {{20, 90}, {20, 104}}, {{20, 104}, {8, 104}}, {{8, 104}, {8, 90}}};
-  EXPECT_FALSE(fill_hides(beside, {}, false, e));
+  EXPECT_FALSE(fill_hides(beside, false, e));
   // A frame: two squares, the inner a hole under even-odd, not under
   // nonzero winding when both run the same way round.
   std::vector<pdf::Segment> frame{{{-10, 80}, {20, 80}}, {{20, 80}, {20, 120}}, {{20, 120}, {-10, 120}}, {{-10, 120}, {-10, 80}},
                                   {{-2, 88}, {8, 88}},   {{8, 88}, {8, 106}},   {{8, 106}, {-2, 106}},   {{-2, 106}, {-2, 88}}};
-  EXPECT_FALSE(fill_hides(frame, {}, true, e));
-  EXPECT_TRUE(fill_hides(frame, {}, false, e));
-  EXPECT_TRUE(inside_fill(frame, {}, true, Point{-5, 100}));
+  EXPECT_FALSE(fill_hides(frame, true, e));
+  EXPECT_TRUE(fill_hides(frame, false, e));
+  EXPECT_TRUE(inside_fill(frame, true, Point{-5, 100}));
 }
 
 TEST(Proposals, ReadBackAsWritten) {
