@@ -49,6 +49,7 @@ constexpr double kSqueezed = 0.05;        // an advance under this share of the 
 constexpr double kDarkFill = 0.35;        // lightness at or below which a fill hides what is under it
 constexpr double kLightText = 0.92;       // lightness at or above which text is white-ish
 constexpr double kFaintAlpha = 0.1;       // opacity (/ca, /CA) below which text shows nothing
+constexpr double kBlendsIn = 0.08;        // text differing from its ground by no more in any channel shows nothing
 constexpr double kLightBackground = 0.8;  // a paint lighter than this does not make white text readable
 constexpr size_t kMaxStructureFindings = 20;  // per kind, for actions and the like
 constexpr size_t kMaxRevisions = 32;          // earlier revisions read; more is itself a risk
@@ -93,7 +94,27 @@ struct Paint {
   double half_width = 0;  // a pen's
   size_t first = 0, count = 0;
   int viewer = -1;  // drawn by viewers for an annotation with no appearance: Inspector::viewer_drawn[viewer]
+  // How it changes the colour of what is under it, for the ground text is
+  // read on (`ground_under`): laid over in its colour at `alpha`
+  // (Normal), multiplied in (Multiply), or in a way not worked out (an
+  // image, a shading or a pattern, another blend mode, a soft mask).
+  enum class Ground : uint8_t { over, multiply, unknown };
+  Ground ground = Ground::unknown;
+  double alpha = 1;
+  // Whether it paints all of `box`, `fill` or `pen`: not a curve or a
+  // stroke known only by its bounds, nor a box cut by a clip that is not
+  // a rectangle.
+  bool exact = true;
 };
+
+Paint::Ground ground_of(const pdf::Colour& colour, const pdf::DrawState& state) {
+  if (!colour.known || state.soft_mask) return Paint::Ground::unknown;
+  switch (state.blend) {
+    case pdf::DrawState::Blend::normal: return Paint::Ground::over;
+    case pdf::DrawState::Blend::multiply: return Paint::Ground::multiply;
+    default: return Paint::Ground::unknown;
+  }
+}
 
 // Whether paint in `colour` lays down all its ink: none of it let through
 // (an alpha under 0.95 lets the text show; a soft mask may).
@@ -157,34 +178,49 @@ struct MarkedString {
 
 // Glyph boxes in a coarse grid, to find the glyphs under a box without
 // comparing every glyph with every paint.
-class GlyphGrid {
+class BoxGrid {
  public:
   static constexpr double kCell = 48;
-  void add(uint32_t glyph, const Rect& box) {
-    if (!std::isfinite(box.x0) || !std::isfinite(box.y0) || !std::isfinite(box.x1) || !std::isfinite(box.y1)) return;
-    for_cells(box, [&](long long key) { cells_[key].push_back(glyph); });
+  // Whether a box is small enough to index: one larger than a poster (or
+  // far off the page, clamped to a band of cells) is not, and must be
+  // tested against everything.
+  static bool indexable(const Rect& box) {
+    if (!std::isfinite(box.x0) || !std::isfinite(box.y0) || !std::isfinite(box.x1) || !std::isfinite(box.y1)) return false;
+    const Cells c = cells_of(box);
+    return (c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1) <= 4096;
   }
-  // Calls f for each glyph whose box may meet `box` (a glyph may come twice).
+  // Indexes `id` under `box`, when indexable.
+  void add(uint32_t id, const Rect& box) {
+    if (!indexable(box)) return;
+    for_cells(box, [&](long long key) { cells_[key].push_back(id); });
+  }
+  // Calls f for each id whose box may meet `box` (an id may come twice),
+  // in the order they were added when `box` is within one cell. `box` must
+  // be indexable.
   template <typename F>
   void query(const Rect& box, F f) const {
     for_cells(box, [&](long long key) {
       auto it = cells_.find(key);
       if (it != cells_.end()) {
-        for (uint32_t g : it->second) f(g);
+        for (uint32_t id : it->second) f(id);
       }
     });
   }
 
  private:
+  struct Cells {
+    long long x0, y0, x1, y1;
+  };
+  static Cells cells_of(const Rect& box) {
+    // Clamped to a band of cells: a hostile coordinate cannot make a loop long.
+    auto cell = [](double v) { return static_cast<long long>(std::floor(std::clamp(v, -1e5, 1e5) / kCell)); };
+    return {cell(box.x0), cell(box.y0), cell(box.x1), cell(box.y1)};
+  }
   template <typename F>
   static void for_cells(const Rect& box, F f) {
-    // Boxes far off the page are clamped to a band of cells: a hostile
-    // coordinate cannot make the loop long.
-    auto cell = [](double v) { return static_cast<long long>(std::floor(std::clamp(v, -1e5, 1e5) / kCell)); };
-    const long long x0 = cell(box.x0), x1 = cell(box.x1), y0 = cell(box.y0), y1 = cell(box.y1);
-    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 4096) return;  // a box larger than a poster: checked below, not indexed
-    for (long long x = x0; x <= x1; ++x) {
-      for (long long y = y0; y <= y1; ++y) f(x * 1'000'003 + y);
+    const Cells c = cells_of(box);
+    for (long long x = c.x0; x <= c.x1; ++x) {
+      for (long long y = c.y0; y <= c.y1; ++y) f(x * 1'000'003 + y);
     }
   }
   std::unordered_map<long long, std::vector<uint32_t>> cells_;
@@ -211,6 +247,8 @@ class Inspector : public pdf::PageCollector {
     if (!ink) return;
     Paint paint{bounded(ink->bounds().intersected(state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
                 hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
+    paint.ground = ground_of(state.fill, state);
+    paint.alpha = state.fill_alpha;
     // A run of blocks, one after another, is one box.
     if (last_block_ + 1 == facts.size() - 1 && !paints.empty() && paints.back().sequence + 1 == paint.sequence - 1 &&
         paints.back().stream == paint.stream && paints.back().hides == paint.hides &&
@@ -249,6 +287,9 @@ class Inspector : public pdf::PageCollector {
           keep(fill, Paint::Shape::fill, path.trace, path.closing, path.even_odd, path.complete);
         }
       }
+      fill.ground = ground_of(state.fill, state);
+      fill.alpha = state.fill_alpha;
+      fill.exact = fill.shape != Paint::Shape::box || (path.rectangle && !path.clip_outline);
       paints.push_back(fill);
     }
     // A pen narrower than a hairline hides nothing.
@@ -258,6 +299,9 @@ class Inspector : public pdf::PageCollector {
                    solid(state.stroke, state.stroke_alpha, state), state.stream};
       stroke.half_width = path.line_width / 2;
       if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.trace, {}, false, path.complete);
+      stroke.ground = ground_of(state.stroke, state);
+      stroke.alpha = state.stroke_alpha;
+      stroke.exact = stroke.shape == Paint::Shape::pen;
       paints.push_back(stroke);
     }
   }
@@ -313,6 +357,82 @@ class Inspector : public pdf::PageCollector {
     }
   }
   size_t sequence_ = 0;
+};
+
+// The colour text is read on, at a point and a moment of the drawing: the
+// paper (white), then each paint drawn there before, laid over or
+// multiplied in.
+class Grounds {
+ public:
+  using Rgb = std::array<double, 3>;
+  // `shown`: for each stream, whether the page shows it (an appearance of
+  // another state paints no ground).
+  Grounds(const Inspector& inspector, const std::vector<bool>& shown) : inspector_(inspector) {
+    for (uint32_t p = 0; p < inspector.paints.size(); ++p) {
+      const Paint& paint = inspector.paints[p];
+      if (paint.stream >= shown.size() || !shown[paint.stream]) continue;
+      if (BoxGrid::indexable(paint.box)) {
+        grid_.add(p, paint.box);
+      } else {
+        everywhere_.push_back(p);
+      }
+    }
+  }
+
+  // The ground under `c` before the paint numbered `sequence`; nullopt
+  // where it cannot be told (an image, a shading, another blend mode, a
+  // shape known only by its bounds), or past the budget of `tests`.
+  std::optional<Rgb> under(const Point& c, size_t sequence, size_t& tests, bool& exhausted) {
+    // Within one cell the grid gives paints in drawing order.
+    here_.clear();
+    grid_.query(Rect{c.x, c.y, c.x, c.y}, [&](uint32_t p) { here_.push_back(p); });
+    merged_.clear();
+    std::merge(here_.begin(), here_.end(), everywhere_.begin(), everywhere_.end(), std::back_inserter(merged_));
+    Rgb ground{1, 1, 1};
+    bool known = true;
+    for (uint32_t p : merged_) {
+      const Paint& paint = inspector_.paints[p];
+      if (paint.sequence > sequence) break;
+      if (++tests > kMaxCoverTests) {
+        exhausted = true;
+        return std::nullopt;
+      }
+      if (!paint.box.contains(c)) continue;
+      if (paint.shape != Paint::Shape::box) {
+        const std::span<const pdf::Segment> trace(inspector_.trace.data() + paint.first, paint.count);
+        tests += paint.count;
+        if (paint.shape == Paint::Shape::pen ? !plan::under_pen(trace, paint.half_width, c)
+                                             : !plan::inside_fill(trace, paint.even_odd, c)) {
+          continue;
+        }
+      }
+      const pdf::Colour& colour = paint.colour;
+      if (paint.image || paint.ground == Paint::Ground::unknown || !paint.exact || !colour.hue_known) {
+        known = false;
+        continue;
+      }
+      if (!colour.paints) continue;  // no ink
+      const Rgb paint_rgb{colour.red, colour.green, colour.blue};
+      const double alpha = std::clamp(paint.alpha, 0.0, 1.0);
+      if (paint.ground == Paint::Ground::over && alpha >= 0.95) {
+        ground = paint_rgb;
+        known = true;
+        continue;
+      }
+      for (size_t k = 0; k < 3; ++k) {
+        const double laid = paint.ground == Paint::Ground::multiply ? ground[k] * paint_rgb[k] : paint_rgb[k];
+        ground[k] = alpha * laid + (1 - alpha) * ground[k];
+      }
+    }
+    if (!known) return std::nullopt;
+    return ground;
+  }
+
+ private:
+  const Inspector& inspector_;
+  BoxGrid grid_;
+  std::vector<uint32_t> everywhere_;  // paints too large to index
+  std::vector<uint32_t> here_, merged_;
 };
 
 std::string stream_name(const pdf::PageContent& page, uint32_t stream) {
@@ -606,8 +726,12 @@ class Checker {
       ++t.count;
     };
     std::vector<bool> under_image(page.glyphs.size(), false);  // on an image, before or after it
-    GlyphGrid grid;
-    for (uint32_t g = 0; g < page.glyphs.size(); ++g) grid.add(g, page.glyphs[g].box);
+    BoxGrid grid;
+    std::vector<uint32_t> unindexed;  // glyphs too large (or far) to index, tested by every paint
+    for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
+      if (BoxGrid::indexable(page.glyphs[g].box)) grid.add(g, page.glyphs[g].box);
+      else unindexed.push_back(g);
+    }
     // Glyphs a box or an image hides: an opaque one drawn over them (black,
     // or white as a "white-out"), or a dark one under dark text.
     std::vector<bool> covered(page.glyphs.size(), false);
@@ -656,17 +780,16 @@ class Checker {
         covered[g] = true;
         covering[g] = p;
       };
-      if (paint.box.area() > 4096 * GlyphGrid::kCell * GlyphGrid::kCell) {
+      if (!BoxGrid::indexable(paint.box)) {
         for (uint32_t g = 0; g < page.glyphs.size() && !exhausted; ++g) test(g);
       } else {
         grid.query(paint.box, test);
+        for (uint32_t g : unindexed) test(g);
       }
     }
-    if (exhausted) {
-      add({"unreadable-text", Severity::risk, number, std::nullopt, on_page ? "page content" : where_page,
-           "too many boxes over too much text to tell what they hide: the page cannot be checked for covered text",
-           "", "", ""});
-    }
+    std::vector<bool> shown_streams(page.streams.size());
+    for (size_t s = 0; s < shown_streams.size(); ++s) shown_streams[s] = s < group.size() && group[s] == 0;
+    Grounds grounds(inspector, shown_streams);
     size_t visible_letters = 0, ocr_letters = 0;
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
       const pdf::Glyph& glyph = page.glyphs[g];
@@ -697,14 +820,32 @@ class Checker {
       const int mode = state.render_mode;
       const bool fills = mode == 0 || mode == 2 || mode == 4 || mode == 6;
       const bool strokes = mode == 1 || mode == 2 || mode == 5 || mode == 6;
+      // Or in the colour of what it is drawn on: white on white, yellow on
+      // a yellow box, grey on a grey page.
+      std::optional<std::optional<Grounds::Rgb>> ground;
+      const auto blends_in = [&](const pdf::Colour& colour, double alpha) {
+        if (state.blend != pdf::DrawState::Blend::normal || state.soft_mask || !colour.hue_known) return false;
+        if (!ground) ground = grounds.under(glyph.box.centre(), inspector.facts[g].sequence, tests, exhausted);
+        if (!*ground) return false;
+        const Grounds::Rgb& under = **ground;
+        const double apart = std::max({std::abs(colour.red - under[0]), std::abs(colour.green - under[1]),
+                                       std::abs(colour.blue - under[2])});
+        return std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn;
+      };
       const auto shows_nothing = [&](const pdf::Colour& colour, double alpha) {
         return alpha < kFaintAlpha ||
-               (colour.known && (!colour.paints || (colour.lightness >= kLightText && !on_dark(page, inspector, g, tests))));
+               (colour.known && (!colour.paints || (colour.lightness >= kLightText && !on_dark(page, inspector, g, tests)) ||
+                                 blends_in(colour, alpha)));
       };
-      if ((fills || strokes) && (!fills || shows_nothing(state.fill, state.fill_alpha)) &&
+      if ((fills || strokes) && !covered[g] && (!fills || shows_nothing(state.fill, state.fill_alpha)) &&
           (!strokes || shows_nothing(state.stroke, state.stroke_alpha))) {
         note("hidden-colour-text", g);
       }
+    }
+    if (exhausted) {
+      add({"unreadable-text", Severity::risk, number, std::nullopt, on_page ? "page content" : where_page,
+           "too many boxes over too much text to tell what they hide: the page cannot be checked for covered text",
+           "", "", ""});
     }
     static const std::map<std::string, std::string> kWhat = {
         {"singular-matrix", "drawn under a singular matrix (nothing shows, the text is in the file)"},
@@ -714,7 +855,7 @@ class Checker {
         {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},
         {"clipped-text", "clipped away entirely"},
-        {"hidden-colour-text", "white (or nearly) on a blank background, nearly transparent, or in a colour that lays down no ink (/None)"},
+        {"hidden-colour-text", "in the colour of what they are drawn on (white on a blank page, yellow on a yellow box), nearly transparent, or in a colour that lays down no ink (/None)"},
     };
     for (const auto& [key, tally] : tallies) {
       Finding f;

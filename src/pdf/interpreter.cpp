@@ -29,14 +29,22 @@ double length(Point v) { return std::hypot(v.x, v.y); }
 double clamp01(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0; }
 
 // How light a colour of `components` values looks: gray as is, RGB by its
-// luma, CMYK and tints (subtractive) by how much ink they lay down.
+// luma, CMYK and tints (subtractive) by how much ink they lay down; and its
+// red, green and blue.
 Colour colour_of(const double* v, int components, bool subtractive) {
   switch (components) {
-    case 1: return {true, subtractive ? 1 - clamp01(v[0]) : clamp01(v[0])};
-    case 3: return {true, 0.3 * clamp01(v[0]) + 0.59 * clamp01(v[1]) + 0.11 * clamp01(v[2])};
+    case 1: {
+      const double grey = subtractive ? 1 - clamp01(v[0]) : clamp01(v[0]);
+      return {true, grey, true, grey, grey, grey, !subtractive};
+    }
+    case 3: {
+      const double r = clamp01(v[0]), g = clamp01(v[1]), b = clamp01(v[2]);
+      return {true, 0.3 * r + 0.59 * g + 0.11 * b, true, r, g, b};
+    }
     case 4: {
-      const double ink = 0.3 * clamp01(v[0]) + 0.59 * clamp01(v[1]) + 0.11 * clamp01(v[2]) + clamp01(v[3]);
-      return {true, 1 - std::min(1.0, ink)};
+      const double c = clamp01(v[0]), m = clamp01(v[1]), y = clamp01(v[2]), k = clamp01(v[3]);
+      const double ink = 0.3 * c + 0.59 * m + 0.11 * y + k;
+      return {true, 1 - std::min(1.0, ink), true, (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)};
     }
     default: return {false, 0};
   }
@@ -537,7 +545,7 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
 }
 
 Colour Interpreter::seen_as(Colour colour, Look look) {
-  if (look == Look::no_ink) return Colour{true, 1, false};
+  if (look == Look::no_ink) return Colour{true, 1, false, 1, 1, 1};
   if (look == Look::unknown) return Colour{false, 0};
   return colour;
 }
@@ -617,7 +625,7 @@ void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObje
   (fill ? state_.fill_components : state_.stroke_components) = components;
   (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
   (fill ? state_.fill_look : state_.stroke_look) = look;
-  (fill ? state_.fill : state_.stroke) = seen_as(Colour{components != 0, 0}, look);
+  (fill ? state_.fill : state_.stroke) = seen_as(Colour{components != 0, 0, true, 0, 0, 0, !(subtractive && components == 1)}, look);
 }
 
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {

@@ -4,7 +4,9 @@
 - Each regression file of fixtures/check (one per class of hidden or missed
   text, named in cases.json) is flagged: every kind of finding it was built
   to show is reported, and check exits 1 (a file of several covers, "covers"
-  in cases.json, has one text-under-box finding for each); the tagged LibreOffice file whose
+  in cases.json, has one text-under-box finding for each, and one of several
+  pages of hidden-colour text, "hidden", one hidden-colour-text finding a
+  page); the tagged LibreOffice file whose
   marked content says /Lang (en-US) is not (no "US" found).
 - `redact run` never writes any of them with the entity readable: whatever
   it writes, pdftotext and mutool do not print the entity (whole word, any
@@ -94,10 +96,14 @@ def main():
             missing = set(case["kinds"]) - kinds
             check(f"check flags {case['file']} ({case['class']})", not missing and (status == 1) == bool(case["kinds"]),
                   f"exit {status}, missing {sorted(missing)}" if missing or (status == 1) != bool(case["kinds"]) else "")
-            if "covers" in case:  # each cover on its own: one text-under-box finding for each
-                boxes = [f for f in report["findings"] if f["kind"] == "text-under-box"] if report else []
-                check(f"check finds each of the {case['covers']} covers of {case['file']}", len(boxes) == case["covers"],
-                      f"{len(boxes)} text-under-box findings")
+            # Each cover, each page of hidden-colour text, on its own: one
+            # finding for each, so that one recognised style cannot hide a
+            # missed one.
+            for count, kind in (("covers", "text-under-box"), ("hidden", "hidden-colour-text")):
+                if count in case:
+                    found = [f for f in report["findings"] if f["kind"] == kind] if report else []
+                    check(f"check finds each of the {case[count]} {count} of {case['file']}", len(found) == case[count],
+                          f"{len(found)} {kind} findings")
 
         # 2. run never writes one of them with the entity readable.
         out = os.path.join(tmp, "cases")
