@@ -77,8 +77,9 @@ struct GlyphFacts {
 struct Paint {
   // What it covers: its box (an image, a rectangle, a path whose segments
   // were not kept), the fill of its segments, or the band its pen draws
-  // along them. The segments are in Inspector::trace.
-  enum class Shape : uint8_t { box, fill, pen };
+  // along them (the segments are in Inspector::trace), or an image where
+  // its mask paints (Inspector::masked[first]).
+  enum class Shape : uint8_t { box, fill, pen, mask };
   Rect box;  // bounds of what it may cover: a stroke's reach past its points by half the pen
   size_t sequence = 0;
   bool image = false;
@@ -307,10 +308,19 @@ class Inspector : public pdf::PageCollector {
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
-    if (!state.optional_content_off) {
-      paints.push_back({bounded(image.box.intersected(state.clip)), sequence_++, true, Paint::Shape::box, {},
-                        state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream});
+    if (state.optional_content_off) return;
+    Paint paint{bounded(image.box.intersected(state.clip)), sequence_++, true, Paint::Shape::box, {},
+                state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream};
+    if (image.masked && !image.object.empty()) {
+      // Through its mask it hides what an image of its colour (a
+      // stencil's fill; another image's is not known) would hide
+      // unmasked, where the mask paints.
+      paint.shape = Paint::Shape::mask;
+      paint.hides = hides_under(image.stencil ? state.fill : pdf::Colour{false, 0}, state.fill_alpha, state);
+      paint.first = masked.size();
+      masked.push_back(image);
     }
+    paints.push_back(paint);
   }
   void name(uint32_t stream, size_t offset, const std::string& name) override {
     if (names_seen_.insert(name).second) names.push_back({stream, offset, "", name});
@@ -324,6 +334,19 @@ class Inspector : public pdf::PageCollector {
   std::vector<bool> blocks;  // for each glyph: a block character, which hides nothing of its own
   std::vector<Paint> paints;
   std::vector<pdf::Segment> trace;  // the segments of fills and strokes that may hide text
+  std::vector<pdf::ImageUse> masked;  // images drawn through a mask
+
+  // Whether `paint` may paint at `p`: under its pen or inside its fill, not
+  // only in its bounds (an image's mask is not read: its box). A test
+  // against segments costs `tests` a test per segment.
+  bool paints_at(const Paint& paint, Point p, size_t& tests) const {
+    if (!paint.box.contains(p)) return false;
+    if (paint.shape != Paint::Shape::pen && paint.shape != Paint::Shape::fill) return true;
+    const std::span<const pdf::Segment> segments(trace.data() + paint.first, paint.count);
+    tests += paint.count;
+    return paint.shape == Paint::Shape::pen ? plan::under_pen(segments, paint.half_width, p)
+                                            : plan::inside_fill(segments, paint.even_odd, p);
+  }
   std::vector<std::string> viewer_drawn;  // annotations without an appearance that viewers draw
   std::vector<MarkedString> marked_strings;
   std::vector<MarkedString> names;  // each name the content holds, once
@@ -397,15 +420,7 @@ class Grounds {
         exhausted = true;
         return std::nullopt;
       }
-      if (!paint.box.contains(c)) continue;
-      if (paint.shape != Paint::Shape::box) {
-        const std::span<const pdf::Segment> trace(inspector_.trace.data() + paint.first, paint.count);
-        tests += paint.count;
-        if (paint.shape == Paint::Shape::pen ? !plan::under_pen(trace, paint.half_width, c)
-                                             : !plan::inside_fill(trace, paint.even_odd, c)) {
-          continue;
-        }
-      }
+      if (!inspector_.paints_at(paint, c, tests)) continue;
       const pdf::Colour& colour = paint.colour;
       if (paint.image || paint.ground == Paint::Ground::unknown || !paint.exact || !colour.hue_known) {
         known = false;
@@ -461,6 +476,7 @@ class Checker {
   }
 
   Report run(pdf::Document& document) {
+    document_ = &document;
     report_.file = path_;
     report_.pages = document.page_count();
     check_opening(document);
@@ -580,7 +596,31 @@ class Checker {
 
   // Reads one page every way; returns the text a viewer shows on it (for
   // comparing revisions).
+  // Whether image `image`, clipped to `clip`, hides `glyph` where its
+  // mask paints (nearly) opaquely. A mask that cannot be read hides nothing.
+  bool mask_hides(const pdf::ImageUse& image, const Rect& clip, const pdf::Glyph& glyph) {
+    auto [at, fresh] = opacities_.try_emplace(image.object);
+    if (fresh) at->second = document_->image_opacity(image.object);
+    if (!at->second || at->second->width == 0 || at->second->height == 0) return false;
+    const pdf::Document::Opacity& o = *at->second;
+    // The unit square's corners: (0, 0) at ll, row 0 of the mask at its top.
+    const Quad& q = image.quad;
+    const Point e1 = sub(q.lr, q.ll), e2 = sub(q.ul, q.ll);
+    const double det = cross(e1, e2);
+    if (!(std::abs(det) > 1e-12)) return false;
+    return plan::inked_hides(glyph, [&](Point p) {
+      if (!clip.contains(p)) return false;
+      const Point d = sub(p, q.ll);
+      const double u = cross(d, e2) / det, v = cross(e1, d) / det;
+      if (!(u >= 0 && u < 1 && v >= 0 && v < 1)) return false;
+      const size_t col = std::min(o.width - 1, static_cast<size_t>(u * static_cast<double>(o.width)));
+      const size_t row = std::min(o.height - 1, static_cast<size_t>((1 - v) * static_cast<double>(o.height)));
+      return static_cast<unsigned char>(o.alpha[row * o.width + col]) >= 242;  // 0.95 opaque
+    });
+  }
+
   std::string check_page(pdf::Document& document, int number, std::set<std::string>& walked) {
+    opacities_.clear();  // masks are kept for one page
     pdf::PageContent page;
     Inspector inspector(page);
     page.glyphs.reserve(document.glyphs_per_page());
@@ -606,6 +646,7 @@ class Checker {
   static constexpr size_t kMaxUndrawnGlyphs = 400'000;
 
   void check_undrawn_streams(pdf::Document& document, std::set<std::string> walked) {
+    opacities_.clear();
     // Each stream is read once: one drawn by a stream read here is not read
     // again on its own, and all of them together get the glyph budget of one
     // page (forms that draw each other by the hundred, each walked on its
@@ -769,6 +810,16 @@ class Checker {
         // drawn on it in its own colour.
         const bool hides = !covered[g] && ((over && hidden_by_paint) || same_colour);
         if (!paint.image && !hides) return;
+        if (paint.shape == Paint::Shape::mask) {
+          // On the image's box, an OCR layer; hidden where its mask paints.
+          if (!plan::hides(cover, glyph)) return;
+          under_image[g] = true;
+          tests += 32;  // the points a band is told by
+          if (!hides || !mask_hides(inspector.masked[paint.first], paint.box, glyph)) return;
+          covered[g] = true;
+          covering[g] = p;
+          return;
+        }
         // A test against segments costs a test per segment.
         tests += paint.count;
         const bool inside = paint.shape == Paint::Shape::pen  ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box)
@@ -906,15 +957,7 @@ class Checker {
     const Point c = page.glyphs[g].box.centre();
     for (const Paint& paint : inspector.paints) {
       if (paint.sequence > inspector.facts[g].sequence || ++tests > kMaxCoverTests) break;
-      if (!paint.box.contains(c)) continue;
-      if (paint.shape != Paint::Shape::box) {  // under its pen or inside its fill, not only in its bounds
-        const std::span<const pdf::Segment> trace(inspector.trace.data() + paint.first, paint.count);
-        tests += paint.count;
-        if (paint.shape == Paint::Shape::pen ? !plan::under_pen(trace, paint.half_width, c)
-                                             : !plan::inside_fill(trace, paint.even_odd, c)) {
-          continue;
-        }
-      }
+      if (!inspector.paints_at(paint, c, tests)) continue;
       if (paint.image || !paint.colour.known || paint.colour.lightness < kLightBackground) return true;
     }
     return false;
@@ -1123,6 +1166,8 @@ class Checker {
   }
 
   std::string path_;
+  pdf::Document* document_ = nullptr;
+  std::map<std::string, std::optional<pdf::Document::Opacity>> opacities_;  // by image object, this page's
   const match::Matcher& matcher_;
   CheckOptions options_;
   Report report_;

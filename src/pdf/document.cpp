@@ -1558,7 +1558,10 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   const bool colours_in_data = jpx && !reader.get(stream, "ColorSpace");
   if (components == 0 && !colours_in_data) return std::nullopt;
   const auto width = reader.get_number(stream, "Width"), height = reader.get_number(stream, "Height");
-  const auto bits_value = jpx ? std::optional<double>(8) : reader.get_number(stream, "BitsPerComponent");
+  std::optional<double> bits_value = jpx ? std::optional<double>(8) : reader.get_number(stream, "BitsPerComponent");
+  // A stencil mask may leave its depth out: it is 1 bit (8.9.6.2).
+  const PdfObject* stencil = reader.resolve(reader.get(stream, "ImageMask"));
+  if (!bits_value && mask && stencil && stencil->IsBool() && stencil->GetBool()) bits_value = 1;
   if (!width || !height || *width < 1 || *height < 1 || *width > 20000 || *height > 20000 || !bits_value) return std::nullopt;
   const int bits = static_cast<int>(*bits_value);
   // One component (a soft mask, a gray scan) at 1, 2, 4 or 8 bits, with any
@@ -1814,6 +1817,36 @@ bool Document::black_out_image(const std::string& object, const std::vector<Quad
   return true;
 } catch (...) {
   impl_->translate("blacking out image " + object);
+}
+
+std::optional<Document::Opacity> Document::image_opacity(const std::string& object) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  PdfObject* image = find_object(objects, parse_reference(object));
+  if (!image || !image->IsDictionary()) return std::nullopt;
+  // A stencil, or an explicit mask (8.9.6.2, 8.9.6.3): a sample decoding
+  // to 0 paints, 1 does not. A soft mask: its samples are the opacity.
+  PdfObject* stream = nullptr;
+  bool inverted = true;
+  const PdfObject* stencil = reader.resolve(reader.get(image, "ImageMask"));
+  if (const PdfObject* smask = reader.get(image, "SMask")) {
+    stream = resolve_mutable(objects, const_cast<PdfObject*>(smask));
+    inverted = false;
+  } else if (stencil && stencil->IsBool() && stencil->GetBool()) {
+    stream = image;
+  } else if (const PdfObject* mask = reader.get(image, "Mask")) {
+    stream = resolve_mutable(objects, const_cast<PdfObject*>(mask));
+  }
+  if (!stream || !stream->IsDictionary() || !stream->HasStream()) return std::nullopt;
+  std::optional<Raster> raster = read_raster(reader, stream, 1, true);
+  if (!raster) return std::nullopt;
+  Opacity opacity{raster->width, raster->height, std::move(raster->pixels)};
+  if (inverted) {
+    for (char& a : opacity.alpha) a = static_cast<char>(255 - static_cast<unsigned char>(a));
+  }
+  return opacity;
+} catch (...) {
+  return std::nullopt;
 }
 
 std::string Document::default_colour_trap(int number) try {

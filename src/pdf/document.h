@@ -139,6 +139,17 @@ class Document {
   // once for all of its uses on a page. The encodings and colours it can
   // clean are the README's; returns false for any other image.
   bool black_out_image(const std::string& object, const std::vector<Quad>& quads, const std::vector<Rect>& regions);
+  // How opaquely image XObject `object` paints each pixel, as its mask
+  // says: its /SMask's samples, or 255 where its /ImageMask (a stencil,
+  // painted in the fill colour) or its /Mask stream lets paint through and
+  // 0 where it does not. Rows from the top of the image's unit square.
+  // nullopt for an image with no such mask, a colour-key /Mask, or a mask
+  // redact cannot decode.
+  struct Opacity {
+    size_t width = 0, height = 0;
+    std::string alpha;
+  };
+  std::optional<Opacity> image_opacity(const std::string& object);
   // Why boxes painted black on page `number` might not show black, or "":
   // a default colour space (/DefaultGray, /DefaultRGB, /DefaultCMYK) in the
   // page's resources or an annotation appearance's that is not a calibrated

@@ -366,7 +366,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
         stencil = true;
       }
     }
-    record_image("", stream, op_index, false, stencil);
+    record_image("", stream, op_index, false, stencil, stencil);
   } else if (name == "m" || name == "l") {
     if (numbers(op, 2, n, stream)) {
       const Point p = (state_.ctm * frame_.page_from_user).apply(Point{n[0], n[1]});
@@ -900,7 +900,7 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
   }
 }
 
-void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked) {
+void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked, bool stencil) {
   const Matrix to_page = state_.ctm * frame_.page_from_user;
   ImageUse image;
   image.quad = to_page.apply(Rect{0, 0, 1, 1});
@@ -908,6 +908,8 @@ void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_
   image.object = std::move(object);
   image.stream = stream;
   image.op = op_index;
+  image.masked = masked;
+  image.stencil = stencil;
   DrawState draw = draw_state(stream);
   draw.optional_content_off = draw.optional_content_off || off;
   // An image with a mask or a soft mask shows what is under it where the
@@ -935,10 +937,10 @@ void Interpreter::draw_xobject(const std::string& name, const Operation& op, uin
   const std::string subtype = reader_.get_name(xobject, "Subtype");
   const bool off = optional_content_off(reader_.get_dict(xobject, "OC"));
   if (subtype == "Image") {
-    const PdfObject* stencil = reader_.resolve(reader_.get(xobject, "ImageMask"));
-    const bool masked = reader_.get(xobject, "SMask") || reader_.get(xobject, "Mask") ||
-                        (stencil && stencil->IsBool() && stencil->GetBool());
-    record_image(ObjectReader::id(xobject), stream, op_index, off, masked);
+    const PdfObject* image_mask = reader_.resolve(reader_.get(xobject, "ImageMask"));
+    const bool stencil = image_mask && image_mask->IsBool() && image_mask->GetBool();
+    const bool masked = reader_.get(xobject, "SMask") || reader_.get(xobject, "Mask") || stencil;
+    record_image(ObjectReader::id(xobject), stream, op_index, off, masked, stencil);
     return;
   }
   if (subtype != "Form") {

@@ -80,6 +80,10 @@ struct ImageUse {
   std::string object;    // "" for an inline image
   uint32_t stream = 0;
   uint32_t op = 0;
+  // Drawn through a mask (/SMask, /Mask, or itself an /ImageMask): it
+  // shows what is under it where the mask says (Document::image_opacity).
+  bool masked = false;
+  bool stencil = false;  // an /ImageMask: painted in the fill colour
 };
 
 // What all the walks of one opened document may do together (`redact run`

@@ -169,6 +169,8 @@ bool fill_hides(std::span<const Segment> edges, bool even_odd, const pdf::Glyph&
   return mostly_inked(glyph, [&](const Point& p) { return within.contains(p) && inside_fill(edges, even_odd, p); });
 }
 
+bool inked_hides(const pdf::Glyph& glyph, const std::function<bool(Point)>& inked) { return mostly_inked(glyph, inked); }
+
 std::vector<std::vector<uint32_t>> covered_glyphs(const pdf::PageContent& page, const std::vector<Quad>& quads) {
   std::vector<std::vector<uint32_t>> out(quads.size());
   // A band of a glyph mostly inside a quad has its centre within the quad's

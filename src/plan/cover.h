@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -52,6 +53,12 @@ bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const 
 // polygons, curves), which `hides` takes as quads.
 bool fill_hides(std::span<const pdf::Segment> edges, bool even_odd, const pdf::Glyph& glyph,
                 const Rect& within = kEverywhere);
+
+// Whether what `inked` says is inked, at points spread over the bands
+// `hides` looks at, inks more than half of one of them (or the centre of a
+// glyph without area): the test `stroke_hides` and `fill_hides` make, for
+// any paint (an image through its mask).
+bool inked_hides(const pdf::Glyph& glyph, const std::function<bool(Point)>& inked);
 
 // Whether `p` is within `half_width` of a segment of `trace`.
 bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p);
