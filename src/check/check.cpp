@@ -402,20 +402,31 @@ class Grounds {
     }
   }
 
-  // The ground under `c` before the paint numbered `sequence`; nullopt
-  // where it cannot be told (an image, a shading, another blend mode, a
-  // shape known only by its bounds), or past the budget of `tests`.
-  std::optional<Rgb> under(const Point& c, size_t sequence, size_t& tests, bool& exhausted) {
-    // Within one cell the grid gives paints in drawing order.
+  // Takes the paints that may lie under `box` before the paint numbered
+  // `sequence`, for `at`.
+  void gather(const Rect& box, size_t sequence) {
     here_.clear();
-    grid_.query(Rect{c.x, c.y, c.x, c.y}, [&](uint32_t p) { here_.push_back(p); });
-    merged_.clear();
-    std::merge(here_.begin(), here_.end(), everywhere_.begin(), everywhere_.end(), std::back_inserter(merged_));
+    if (BoxGrid::indexable(box)) grid_.query(box, [&](uint32_t p) { here_.push_back(p); });
+    std::sort(here_.begin(), here_.end());
+    here_.erase(std::unique(here_.begin(), here_.end()), here_.end());
+    gathered_.clear();
+    std::merge(here_.begin(), here_.end(), everywhere_.begin(), everywhere_.end(), std::back_inserter(gathered_));
+    std::erase_if(gathered_, [&](uint32_t p) {
+      const Paint& paint = inspector_.paints[p];
+      const Rect& b = paint.box;  // touching counts: a point on its edge is on it
+      return paint.sequence > sequence || b.x1 < box.x0 || box.x1 < b.x0 || b.y1 < box.y0 || box.y1 < b.y0;
+    });
+  }
+  bool nothing_gathered() const { return gathered_.empty(); }
+
+  // The ground at `c` of the paints gathered; nullopt where it cannot be
+  // told (an image, a shading, another blend mode, a shape known only by
+  // its bounds), or past the budget of `tests`.
+  std::optional<Rgb> at(const Point& c, size_t& tests, bool& exhausted) const {
     Rgb ground{1, 1, 1};
     bool known = true;
-    for (uint32_t p : merged_) {
+    for (uint32_t p : gathered_) {
       const Paint& paint = inspector_.paints[p];
-      if (paint.sequence > sequence) break;
       if (++tests > kMaxCoverTests) {
         exhausted = true;
         return std::nullopt;
@@ -447,7 +458,7 @@ class Grounds {
   const Inspector& inspector_;
   BoxGrid grid_;
   std::vector<uint32_t> everywhere_;  // paints too large to index
-  std::vector<uint32_t> here_, merged_;
+  std::vector<uint32_t> here_, gathered_;
 };
 
 std::string stream_name(const pdf::PageContent& page, uint32_t stream) {
@@ -871,17 +882,22 @@ class Checker {
       const int mode = state.render_mode;
       const bool fills = mode == 0 || mode == 2 || mode == 4 || mode == 6;
       const bool strokes = mode == 1 || mode == 2 || mode == 5 || mode == 6;
-      // Or in the colour of what it is drawn on: white on white, yellow on
-      // a yellow box, grey on a grey page.
-      std::optional<std::optional<Grounds::Rgb>> ground;
+      // Or in the colour of what it is drawn on (white on white, yellow on
+      // a yellow box, grey on a grey page) at more than 3/4 of the points
+      // of its ink: a rule through it, or a speck, does not make it show.
+      // Where the ground cannot be told, it shows.
+      std::vector<std::optional<Grounds::Rgb>> ground;  // at each point, once a colour asks
       const auto blends_in = [&](const pdf::Colour& colour, double alpha) {
         if (state.blend != pdf::DrawState::Blend::normal || state.soft_mask || !colour.hue_known) return false;
-        if (!ground) ground = grounds.under(glyph.box.centre(), inspector.facts[g].sequence, tests, exhausted);
-        if (!*ground) return false;
-        const Grounds::Rgb& under = **ground;
-        const double apart = std::max({std::abs(colour.red - under[0]), std::abs(colour.green - under[1]),
-                                       std::abs(colour.blue - under[2])});
-        return std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn;
+        if (ground.empty()) ground = grounds_of(grounds, glyph, inspector.facts[g].sequence, tests, exhausted);
+        size_t alike = 0;
+        for (const std::optional<Grounds::Rgb>& under : ground) {
+          if (!under) continue;
+          const double apart = std::max({std::abs(colour.red - (*under)[0]), std::abs(colour.green - (*under)[1]),
+                                         std::abs(colour.blue - (*under)[2])});
+          if (std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn) ++alike;
+        }
+        return 4 * alike > 3 * ground.size();
       };
       const auto shows_nothing = [&](const pdf::Colour& colour, double alpha) {
         return alpha < kFaintAlpha ||
@@ -948,6 +964,36 @@ class Checker {
       }
     }
     return shown;
+  }
+
+  // The ground at points spread over the ink of `glyph` (8 along its
+  // advance by 3 across the band from 0.05 to 0.65 of its size above its
+  // baseline; its centre when it has no size), drawn before the paint
+  // numbered `sequence`.
+  static std::vector<std::optional<Grounds::Rgb>> grounds_of(Grounds& grounds, const pdf::Glyph& glyph, size_t sequence,
+                                                            size_t& tests, bool& exhausted) {
+    std::vector<Point> points;
+    if (const std::optional<Quad> ink = plan::above_baseline(glyph, 0.05, 0.65)) {
+      constexpr int kAlong = 8, kAcross = 3;
+      const auto lerp = [](Point a, Point b, double t) { return Point{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; };
+      for (int i = 0; i < kAlong; ++i) {
+        const double u = (i + 0.5) / kAlong;
+        const Point top = lerp(ink->ul, ink->ur, u), bottom = lerp(ink->ll, ink->lr, u);
+        for (int j = 0; j < kAcross; ++j) points.push_back(lerp(bottom, top, (j + 0.5) / kAcross));
+      }
+    } else {
+      points.push_back(glyph.box.centre());
+    }
+    Rect reach{points[0].x, points[0].y, points[0].x, points[0].y};
+    for (const Point& p : points) reach = reach.united(Rect{p.x, p.y, p.x, p.y});
+    grounds.gather(reach, sequence);
+    std::vector<std::optional<Grounds::Rgb>> found;
+    found.reserve(points.size());
+    for (const Point& p : points) {
+      found.push_back(grounds.nothing_gathered() ? std::optional<Grounds::Rgb>(Grounds::Rgb{1, 1, 1})
+                                                 : grounds.at(p, tests, exhausted));
+    }
+    return found;
   }
 
   // Whether something that is not light was painted under glyph g before it

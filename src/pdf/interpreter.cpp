@@ -42,12 +42,32 @@ Colour colour_of(const double* v, int components, bool subtractive) {
       return {true, 0.3 * r + 0.59 * g + 0.11 * b, true, r, g, b};
     }
     case 4: {
+      // Red, green and blue as MuPDF draws them.
       const double c = clamp01(v[0]), m = clamp01(v[1]), y = clamp01(v[2]), k = clamp01(v[3]);
       const double ink = 0.3 * c + 0.59 * m + 0.11 * y + k;
-      return {true, 1 - std::min(1.0, ink), true, (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)};
+      return {true, 1 - std::min(1.0, ink), true, 1 - std::min(1.0, c + k), 1 - std::min(1.0, m + k), 1 - std::min(1.0, y + k)};
     }
     default: return {false, 0};
   }
+}
+
+// L*, a*, b* (D50 white) in sRGB, by CIE's formulas and Bradford's D50 to
+// D65 adaptation, as viewers draw Lab.
+Colour lab_colour(double l, double a, double b) {
+  if (!std::isfinite(l) || !std::isfinite(a) || !std::isfinite(b)) return Colour{false, 0};
+  const double fy = (std::clamp(l, 0.0, 100.0) + 16) / 116, fx = fy + a / 500, fz = fy - b / 200;
+  const auto inverse = [](double t) { return t > 6.0 / 29 ? t * t * t : 3 * (6.0 / 29) * (6.0 / 29) * (t - 4.0 / 29); };
+  const double x = 0.9642 * inverse(fx), y = inverse(fy), z = 0.8249 * inverse(fz);
+  // XYZ (D50) to linear sRGB (D65), Bradford-adapted.
+  const double lr = 3.1338561 * x - 1.6168667 * y - 0.4906146 * z;
+  const double lg = -0.9787684 * x + 1.9161415 * y + 0.0334540 * z;
+  const double lb = 0.0719453 * x - 0.2289914 * y + 1.4052427 * z;
+  const auto gamma = [](double c) {
+    c = std::clamp(c, 0.0, 1.0);
+    return c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1 / 2.4) - 0.055;
+  };
+  const double v[3] = {gamma(lr), gamma(lg), gamma(lb)};
+  return colour_of(v, 3, false);
 }
 
 // How much a matrix shrinks lengths at least (its smaller singular value):
@@ -519,12 +539,10 @@ bool Interpreter::scan_for_images(const PdfObject* stream) const {
 void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* resources, uint32_t stream) {
   const std::string& name = op.op;
   if (fill) state_.fill_draws_images = false;
-  int components = name == "g" || name == "G" ? 1 : name == "rg" || name == "RG" ? 3 : name == "k" || name == "K" ? 4 : -1;
-  bool subtractive = components == 4;
-  if (components < 0) {  // sc, scn: in the current colour space
-    components = fill ? state_.fill_components : state_.stroke_components;
-    subtractive = fill ? state_.fill_subtractive : state_.stroke_subtractive;
-    if (components == 0 || (!op.operands.empty() && op.operands.back().is_name())) {
+  const int device = name == "g" || name == "G" ? 1 : name == "rg" || name == "RG" ? 3 : name == "k" || name == "K" ? 4 : -1;
+  ColourSpace& space = fill ? state_.fill_space : state_.stroke_space;
+  if (device < 0) {  // sc, scn: in the current colour space
+    if (space.components == 0 || (!op.operands.empty() && op.operands.back().is_name())) {
       (fill ? state_.fill : state_.stroke) = Colour{false, 0};  // a pattern
       if (fill && !op.operands.empty() && op.operands.back().is_name()) {
         const PdfObject* pattern = reader_.get(reader_.get_dict(resources, "Pattern"), op.operands.back().bytes.c_str());
@@ -533,15 +551,27 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
       return;
     }
   } else {
-    (fill ? state_.fill_components : state_.stroke_components) = components;
-    (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
-    (fill ? state_.fill_look : state_.stroke_look) = device_look(resources, components);
+    space = ColourSpace::of(device, device == 4, device_look(resources, device));
   }
   double v[4];
-  if (!numbers(op, static_cast<size_t>(components), v, stream)) return;
-  const Look look = fill ? state_.fill_look : state_.stroke_look;
-  (fill ? state_.fill : state_.stroke) =
-      seen_as(colour_of(v, components, subtractive), look);
+  if (!numbers(op, static_cast<size_t>(space.components), v, stream)) return;
+  (fill ? state_.fill : state_.stroke) = seen_as(colour_in(space, v), space.look);
+}
+
+// The colour `v` names in `space`: an /Indexed space's entry in its base
+// space, Lab by CIE's formulas into sRGB.
+Colour Interpreter::colour_in(const ColourSpace& space, const double* v) {
+  if (space.palette) {
+    const Palette& p = *space.palette;
+    const long index = std::isfinite(v[0]) ? std::clamp(std::lround(v[0]), 0L, static_cast<long>(p.hival)) : 0;
+    const size_t at = static_cast<size_t>(index) * static_cast<size_t>(p.components);
+    if (at + static_cast<size_t>(p.components) > p.lookup.size()) return Colour{false, 0};
+    double base[4];
+    for (int k = 0; k < p.components; ++k) base[k] = static_cast<unsigned char>(p.lookup[at + static_cast<size_t>(k)]) / 255.0;
+    return colour_of(base, p.components, p.subtractive);
+  }
+  if (space.lab) return lab_colour(v[0], v[1], v[2]);
+  return colour_of(v, space.components, space.subtractive);
 }
 
 Colour Interpreter::seen_as(Colour colour, Look look) {
@@ -582,50 +612,75 @@ Interpreter::Look Interpreter::device_look(const PdfObject* resources, int compo
 
 void Interpreter::initial_colour(const PdfObject* resources) {
   const Look look = device_look(resources, 1);
-  state_.fill_look = state_.stroke_look = look;
+  state_.fill_space.look = state_.stroke_space.look = look;
   state_.fill = state_.stroke = seen_as(Colour{true, 0}, look);
 }
 
 void Interpreter::set_colour_space(const Operation& op, bool fill, const PdfObject* resources) {
-  int components = 0;
-  bool subtractive = false;
-  Look look = Look::plain;
-  const std::string space = !op.operands.empty() && op.operands.back().is_name() ? op.operands.back().bytes : "";
-  if (space == "DeviceGray" || space == "G" || space == "CalGray") {
-    components = 1;
-    if (space != "CalGray") look = device_look(resources, 1);
-  } else if (space == "DeviceRGB" || space == "RGB" || space == "CalRGB" || space == "Lab") {
-    components = space == "Lab" ? 0 : 3;
-    if (components == 3 && space != "CalRGB") look = device_look(resources, 3);
-  } else if (space == "DeviceCMYK" || space == "CMYK") {
-    components = 4;
-    subtractive = true;
-    look = device_look(resources, 4);
-  } else if (const PdfObject* spaces = reader_.get_dict(resources, "ColorSpace")) {
-    const PdfObject* entry = reader_.get(spaces, space.c_str());
-    look = look_of(entry);
-    const std::string family = entry && entry->IsArray() ? ObjectReader::name(reader_.item(entry, 0)) : ObjectReader::name(entry);
-    if (family == "ICCBased") {
-      const auto n = reader_.get_number(reader_.item(entry, 1), "N").value_or(0);
-      components = n == 1 || n == 3 || n == 4 ? static_cast<int>(n) : 0;
-      subtractive = components == 4;
-    } else if (family == "Separation") {
-      components = 1;
-      subtractive = true;
-    } else if (family == "DeviceGray" || family == "CalGray") {
-      components = 1;
-    } else if (family == "DeviceRGB" || family == "CalRGB") {
-      components = 3;
-    } else if (family == "DeviceCMYK") {
-      components = 4;
-      subtractive = true;
+  const std::string name = !op.operands.empty() && op.operands.back().is_name() ? op.operands.back().bytes : "";
+  ColourSpace space = space_named(name, resources);
+  // The initial colour of every space we judge is black (a tint's full
+  // ink, CMYK's black), an /Indexed space's first entry, Lab's L* 0.
+  double initial[4] = {0, 0, 0, 0};
+  if (space.subtractive) initial[space.components == 1 ? 0 : 3] = 1;
+  (fill ? state_.fill : state_.stroke) = seen_as(space.components == 0 ? Colour{false, 0} : colour_in(space, initial), space.look);
+  (fill ? state_.fill_space : state_.stroke_space) = std::move(space);
+}
+
+Interpreter::ColourSpace Interpreter::space_named(const std::string& name, const PdfObject* resources) const {
+  if (name == "DeviceGray" || name == "G") return ColourSpace::of(1, false, device_look(resources, 1));
+  if (name == "DeviceRGB" || name == "RGB") return ColourSpace::of(3, false, device_look(resources, 3));
+  if (name == "DeviceCMYK" || name == "CMYK") return ColourSpace::of(4, true, device_look(resources, 4));
+  if (name == "CalGray") return ColourSpace::of(1, false);
+  if (name == "CalRGB") return ColourSpace::of(3, false);
+  const PdfObject* entry = reader_.get(reader_.get_dict(resources, "ColorSpace"), name.c_str());
+  return entry ? space_of(entry, 0) : ColourSpace::of(0);
+}
+
+// A colour space as a resource holds it. An /Indexed one's base is read one
+// level down (a base cannot be Indexed).
+Interpreter::ColourSpace Interpreter::space_of(const PdfObject* entry, int depth) const {
+  entry = reader_.resolve(entry);
+  const std::string family = entry && entry->IsArray() ? ObjectReader::name(reader_.item(entry, 0)) : ObjectReader::name(entry);
+  ColourSpace space = ColourSpace::of(0, false, look_of(entry));
+  if (family == "ICCBased") {
+    const auto n = reader_.get_number(reader_.item(entry, 1), "N").value_or(0);
+    space.components = n == 1 || n == 3 || n == 4 ? static_cast<int>(n) : 0;
+    space.subtractive = space.components == 4;
+  } else if (family == "Separation") {
+    space.components = 1;
+    space.subtractive = true;
+  } else if (family == "DeviceGray" || family == "CalGray" || family == "G") {
+    space.components = 1;
+  } else if (family == "DeviceRGB" || family == "CalRGB" || family == "RGB") {
+    space.components = 3;
+  } else if (family == "DeviceCMYK" || family == "CMYK") {
+    space.components = 4;
+    space.subtractive = true;
+  } else if (family == "Lab") {
+    space.components = 3;
+    space.lab = true;
+  } else if ((family == "Indexed" || family == "I") && depth == 0) {
+    const ColourSpace base = space_of(reader_.item(entry, 1), 1);
+    const std::optional<double> hival = ObjectReader::number(reader_.resolve(reader_.item(entry, 2)));
+    const PdfObject* table = reader_.resolve(reader_.item(entry, 3));
+    if (base.components == 0 || base.lab || base.palette || !hival || *hival < 0 || *hival > 255 || !table) return space;
+    auto palette = std::make_shared<Palette>();
+    palette->components = base.components;
+    palette->subtractive = base.subtractive;
+    palette->hival = static_cast<int>(*hival);
+    const size_t size = static_cast<size_t>(palette->hival + 1) * static_cast<size_t>(base.components);
+    if (table->IsDictionary() && table->HasStream()) {
+      palette->lookup = reader_.decode(table, size);
+    } else if (table->IsString() || table->IsHexString()) {
+      palette->lookup = ObjectReader::string_bytes(table);
     }
+    palette->lookup.resize(std::min(palette->lookup.size(), size));
+    space.components = 1;
+    space.look = base.look == Look::plain ? space.look : base.look;
+    space.palette = std::move(palette);
   }
-  // The initial colour of every space we judge is black (all inks for tints).
-  (fill ? state_.fill_components : state_.stroke_components) = components;
-  (fill ? state_.fill_subtractive : state_.stroke_subtractive) = subtractive;
-  (fill ? state_.fill_look : state_.stroke_look) = look;
-  (fill ? state_.fill : state_.stroke) = seen_as(Colour{components != 0, 0, true, 0, 0, 0, !(subtractive && components == 1)}, look);
+  return space;
 }
 
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {

@@ -125,13 +125,34 @@ class Interpreter {
   // /None colorants), or in a way their values cannot tell (a device space a
   // /Default... entry redefines as, say, an /Indexed one).
   enum class Look { plain, no_ink, unknown };
+  // An /Indexed space's colours: `hival` + 1 entries of `components`
+  // bytes in its base space.
+  struct Palette {
+    int components = 0;
+    bool subtractive = false;
+    int hival = 0;
+    std::string lookup;
+  };
+  // What a colour operator's values mean in the current colour space.
+  struct ColourSpace {
+    int components = 1;  // 0: a pattern or a space we cannot judge
+    bool subtractive = false;  // Separation/DeviceN tints, CMYK
+    Look look = Look::plain;
+    bool lab = false;  // L*, a*, b* (D50)
+    std::shared_ptr<const Palette> palette;  // /Indexed: one value, an index
+    static ColourSpace of(int components, bool subtractive = false, Look look = Look::plain) {
+      ColourSpace space;
+      space.components = components;
+      space.subtractive = subtractive;
+      space.look = look;
+      return space;
+    }
+  };
   struct GraphicsState {
     Matrix ctm;
     TextState text;
     Colour fill, stroke;
-    int fill_components = 1, stroke_components = 1;  // 0: a pattern or a space we cannot judge
-    Look fill_look = Look::plain, stroke_look = Look::plain;  // of the current colour space
-    bool fill_subtractive = false, stroke_subtractive = false;  // Separation/DeviceN tints, CMYK
+    ColourSpace fill_space, stroke_space;
     Rect clip = DrawState{}.clip;
     double fill_alpha = 1;    // ExtGState /ca
     double stroke_alpha = 1;  // ExtGState /CA
@@ -171,6 +192,9 @@ class Interpreter {
   bool may_draw_images(const PdfObject* stream) const;
   bool scan_for_images(const PdfObject* stream) const;
   void set_colour_space(const Operation& op, bool fill, const PdfObject* resources);
+  ColourSpace space_named(const std::string& name, const PdfObject* resources) const;
+  ColourSpace space_of(const PdfObject* entry, int depth) const;
+  static Colour colour_in(const ColourSpace& space, const double* v);
   // The look of a colour space entry (a name or an array), and of the device
   // space of `components` under the /Default... entries of `resources`.
   Look look_of(const PdfObject* space) const;
