@@ -95,6 +95,9 @@ struct Paint {
   double half_width = 0;  // a pen's
   size_t first = 0, count = 0;
   int viewer = -1;  // drawn by viewers for an annotation with no appearance: Inspector::viewer_drawn[viewer]
+  // The clip that is not a rectangle it is drawn in, for a pen, a fill of
+  // its own segments or a masked image: Inspector::clips[clip]; -1 none.
+  int clip = -1;
   // How it changes the colour of what is under it, for the ground text is
   // read on (`ground_under`): laid over in its colour at `alpha`
   // (Normal), multiplied in (Multiply), or in a way not worked out (an
@@ -277,20 +280,18 @@ class Inspector : public pdf::PageCollector {
       Paint fill{bounded(path.box.intersected(state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
                  hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
       if (fill.hides != Paint::Hides::nothing || fill.solid) {
-        const pdf::ClipOutline* clip = path.clip_outline;
-        const Rect& bounds = state.clip;
-        if (path.rectangle && clip && path.box.x0 <= bounds.x0 && path.box.y0 <= bounds.y0 && path.box.x1 >= bounds.x1 &&
-            path.box.y1 >= bounds.y1) {
-          // A box over all the clip (a circle, a window cut by even-odd)
-          // paints the clip's shape.
-          keep(fill, Paint::Shape::fill, clip->edges, {}, clip->even_odd, true);
+        if (path.rectangle && state.clip_outline) {
+          // A box in a clip that is not a rectangle (a circle, a window
+          // cut by even-odd) paints the clip's shape within the box.
+          keep(fill, Paint::Shape::fill, state.clip_outline->edges, {}, state.clip_outline->even_odd, true);
         } else if (!path.rectangle) {
           keep(fill, Paint::Shape::fill, path.trace, path.closing, path.even_odd, path.complete);
+          if (fill.shape == Paint::Shape::fill) fill.clip = clip_of(state);
         }
       }
       fill.ground = ground_of(state.fill, state);
       fill.alpha = state.fill_alpha;
-      fill.exact = fill.shape != Paint::Shape::box || (path.rectangle && !path.clip_outline);
+      fill.exact = fill.shape != Paint::Shape::box || (path.rectangle && !state.clip_outline);
       paints.push_back(fill);
     }
     // A pen narrower than a hairline hides nothing.
@@ -300,6 +301,7 @@ class Inspector : public pdf::PageCollector {
                    solid(state.stroke, state.stroke_alpha, state), state.stream};
       stroke.half_width = path.line_width / 2;
       if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.trace, {}, false, path.complete);
+      if (stroke.shape == Paint::Shape::pen) stroke.clip = clip_of(state);
       stroke.ground = ground_of(state.stroke, state);
       stroke.alpha = state.stroke_alpha;
       stroke.exact = stroke.shape == Paint::Shape::pen;
@@ -319,6 +321,10 @@ class Inspector : public pdf::PageCollector {
       paint.hides = hides_under(image.stencil ? state.fill : pdf::Colour{false, 0}, state.fill_alpha, state);
       paint.first = masked.size();
       masked.push_back(image);
+      paint.clip = clip_of(state);
+    } else if (state.clip_outline) {
+      // In a clip that is not a rectangle, the clip's shape within its box.
+      keep(paint, Paint::Shape::fill, state.clip_outline->edges, {}, state.clip_outline->even_odd, true);
     }
     paints.push_back(paint);
   }
@@ -336,11 +342,28 @@ class Inspector : public pdf::PageCollector {
   std::vector<pdf::Segment> trace;  // the segments of fills and strokes that may hide text
   std::vector<pdf::ImageUse> masked;  // images drawn through a mask
 
-  // Whether `paint` may paint at `p`: under its pen or inside its fill, not
-  // only in its bounds (an image's mask is not read: its box). A test
-  // against segments costs `tests` a test per segment.
+  // A clip that is not a rectangle, its edges in `trace`.
+  struct Clip {
+    size_t first = 0, count = 0;
+    bool even_odd = false;
+  };
+  std::vector<Clip> clips;
+  std::span<const pdf::Segment> clip_edges(const Paint& paint) const {
+    if (paint.clip < 0) return {};
+    const Clip& c = clips[static_cast<size_t>(paint.clip)];
+    return {trace.data() + c.first, c.count};
+  }
+  bool clip_even_odd(const Paint& paint) const { return paint.clip >= 0 && clips[static_cast<size_t>(paint.clip)].even_odd; }
+
+  // Whether `paint` may paint at `p`: under its pen or inside its fill, and
+  // inside its clip, not only in their bounds (an image's mask is not
+  // read: its box). A test against segments costs `tests` a test per
+  // segment.
   bool paints_at(const Paint& paint, Point p, size_t& tests) const {
     if (!paint.box.contains(p)) return false;
+    const std::span<const pdf::Segment> clip = clip_edges(paint);
+    tests += clip.size();
+    if (!clip.empty() && !plan::inside_fill(clip, clip_even_odd(paint), p)) return false;
     if (paint.shape != Paint::Shape::pen && paint.shape != Paint::Shape::fill) return true;
     const std::span<const pdf::Segment> segments(trace.data() + paint.first, paint.count);
     tests += paint.count;
@@ -354,12 +377,25 @@ class Inspector : public pdf::PageCollector {
  private:
   std::unordered_set<std::string> names_seen_;
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
+  uint64_t last_clip_serial_ = 0;  // the clip `clips.back()` copies
+  // The index in `clips` of the clip that is not a rectangle `state` is
+  // in, copied once while it is in force; -1 when there is none, or past
+  // the page's budget of segments (then the paint's bounds stand for it).
+  int clip_of(const pdf::DrawState& state) {
+    const pdf::ClipOutline* outline = state.clip_outline;
+    if (!outline) return -1;
+    if (!clips.empty() && last_clip_serial_ == outline->serial) return static_cast<int>(clips.size() - 1);
+    if (trace.size() + outline->edges.size() > kMaxSegments) return -1;
+    clips.push_back({trace.size(), outline->edges.size(), outline->even_odd});
+    trace.insert(trace.end(), outline->edges.begin(), outline->edges.end());
+    last_clip_serial_ = outline->serial;
+    return static_cast<int>(clips.size() - 1);
+  }
   // Keeps `edges` and `closing` as the segments of `paint`. A path whose
   // segments were not all told (not `complete`), or past the page's
   // budget, is taken as covering its bounds.
   void keep(Paint& paint, Paint::Shape shape, std::span<const pdf::Segment> edges, std::span<const pdf::Segment> closing,
             bool even_odd, bool complete) {
-    constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
     const size_t count = edges.size() + closing.size();
     if (!complete || trace.size() + count > kMaxSegments) return;
     paint.shape = shape;
@@ -380,6 +416,7 @@ class Inspector : public pdf::PageCollector {
     }
   }
   size_t sequence_ = 0;
+  static constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
 };
 
 // The colour text is read on, at a point and a moment of the drawing: the
@@ -607,9 +644,12 @@ class Checker {
 
   // Reads one page every way; returns the text a viewer shows on it (for
   // comparing revisions).
-  // Whether image `image`, clipped to `clip`, hides `glyph` where its
+  // Whether the masked image `paint` hides `glyph` in its clip, where its
   // mask paints (nearly) opaquely. A mask that cannot be read hides nothing.
-  bool mask_hides(const pdf::ImageUse& image, const Rect& clip, const pdf::Glyph& glyph) {
+  bool mask_hides(const Inspector& inspector, const Paint& paint, const pdf::Glyph& glyph) {
+    const pdf::ImageUse& image = inspector.masked[paint.first];
+    const std::span<const pdf::Segment> clip = inspector.clip_edges(paint);
+    const bool clip_even_odd = inspector.clip_even_odd(paint);
     auto [at, fresh] = opacities_.try_emplace(image.object);
     if (fresh) at->second = document_->image_opacity(image.object);
     if (!at->second || at->second->width == 0 || at->second->height == 0) return false;
@@ -620,7 +660,7 @@ class Checker {
     const double det = cross(e1, e2);
     if (!(std::abs(det) > 1e-12)) return false;
     return plan::inked_hides(glyph, [&](Point p) {
-      if (!clip.contains(p)) return false;
+      if (!paint.box.contains(p) || (!clip.empty() && !plan::inside_fill(clip, clip_even_odd, p))) return false;
       const Point d = sub(p, q.ll);
       const double u = cross(d, e2) / det, v = cross(e1, d) / det;
       if (!(u >= 0 && u < 1 && v >= 0 && v < 1)) return false;
@@ -826,15 +866,19 @@ class Checker {
           if (!plan::hides(cover, glyph)) return;
           under_image[g] = true;
           tests += 32;  // the points a band is told by
-          if (!hides || !mask_hides(inspector.masked[paint.first], paint.box, glyph)) return;
+          if (!hides || !mask_hides(inspector, paint, glyph)) return;
           covered[g] = true;
           covering[g] = p;
           return;
         }
         // A test against segments costs a test per segment.
         tests += paint.count;
-        const bool inside = paint.shape == Paint::Shape::pen  ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box)
-                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, paint.even_odd, glyph, paint.box)
+        const std::span<const pdf::Segment> clip = inspector.clip_edges(paint);
+        const bool clip_even_odd = inspector.clip_even_odd(paint);
+        tests += clip.size();
+        const bool inside = paint.shape == Paint::Shape::pen
+                                ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box, clip, clip_even_odd)
+                            : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, paint.even_odd, glyph, paint.box, clip, clip_even_odd)
                                                                 : plan::hides(cover, glyph);
         if (!inside) return;
         if (paint.image) under_image[g] = true;

@@ -38,6 +38,19 @@ struct Colour {
   bool hue_known = true;
 };
 
+// A straight piece of a path (a curve flattened), in page space.
+struct Segment {
+  Point a, b;
+};
+
+// The outline of a clip that is not one rectangle (a circle, a window cut
+// by even-odd), in page space, each subpath closed.
+struct ClipOutline {
+  std::vector<Segment> edges;
+  bool even_odd = false;
+  uint64_t serial = 0;  // distinct for each clip of a walk, from 1
+};
+
 // The part of the graphics state a consumer can see at an event.
 struct DrawState {
   Matrix ctm;              // user space -> page space (the CTM times page_from_user)
@@ -65,18 +78,10 @@ struct DrawState {
   // (marked content /OC, or a form or image with /OC).
   bool optional_content_off = false;
   uint32_t stream = 0;     // the stream use drawing (index into the walk's streams)
-};
-
-// A straight piece of a path (a curve flattened), in page space.
-struct Segment {
-  Point a, b;
-};
-
-// The outline of a clip that is not one rectangle (a circle, a window cut
-// by even-odd), in page space, each subpath closed.
-struct ClipOutline {
-  std::vector<Segment> edges;
-  bool even_odd = false;
+  // The latest clip set by a path that is not one rectangle, while it is in
+  // force (null when none is, or its outline had too many segments); valid
+  // during the call. Earlier clips are in `clip`'s bounds only.
+  const ClipOutline* clip_outline = nullptr;
 };
 
 // A painted path: its bounds and how it is painted. `sh` is told as a
@@ -97,10 +102,6 @@ struct PathPaint {
   bool complete = true;
   bool even_odd = false;    // f*, B*, b*: the even-odd rule; else nonzero winding
   double line_width = 0;    // a stroke's pen in page space (the line width scaled by the CTM)
-  // The latest clip set by a path that is not one rectangle, while it is in
-  // force (null when none is, or its outline had too many segments); valid
-  // during the call. Earlier clips are in DrawState::clip's bounds only.
-  const ClipOutline* clip_outline = nullptr;
 };
 
 // A marked-content sequence opened by BMC or BDC. `properties` is the

@@ -136,6 +136,7 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.stroke_alpha = state_.stroke_alpha;
   d.optional_content_off = off_depth_ > 0;
   d.stream = stream;
+  d.clip_outline = state_.clip_outline.get();
   return d;
 }
 
@@ -707,6 +708,7 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
           outline->edges.assign(trace_.begin(), trace_.end());
           outline->edges.insert(outline->edges.end(), closing_.begin(), closing_.end());
           outline->even_odd = pending_clip_even_odd_;
+          outline->serial = ++clip_serial_;
           state_.clip_outline = std::move(outline);
         } else {
           state_.clip_outline.reset();
@@ -724,7 +726,6 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       paint.offset = op.begin;
       paint.trace = trace_;
       paint.closing = closing_;
-      paint.clip_outline = state_.clip_outline.get();
       paint.complete = trace_complete_;
       paint.even_odd = op.op.back() == '*';
       if (stroke) {

@@ -160,7 +160,7 @@ class Interpreter {
     bool soft_mask = false;    // /SMask other than /None
     double line_width = 1;     // w, ExtGState /LW (user space)
     bool dashes_draw_nothing = false;  // d with a dash array of zeros only
-    std::shared_ptr<const ClipOutline> clip_outline;  // see PathPaint::clip_outline
+    std::shared_ptr<const ClipOutline> clip_outline;  // see DrawState::clip_outline
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
 
@@ -273,6 +273,7 @@ class Interpreter {
   // Points read for annotations drawn without an appearance, on the page.
   static constexpr size_t kMaxViewerPoints = 4'000'000;
   size_t viewer_points_ = 0;
+  uint64_t clip_serial_ = 0;  // the last ClipOutline::serial given
   std::vector<Segment> trace_;
   std::vector<Segment> closing_;  // what closes each subpath left open, for a fill
   bool trace_complete_ = true;

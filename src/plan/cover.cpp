@@ -161,12 +161,18 @@ bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
   });
 }
 
-bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph, const Rect& within) {
-  return mostly_inked(glyph, [&](const Point& p) { return within.contains(p) && under_pen(trace, half_width, p); });
+bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph, const Rect& within,
+                  std::span<const Segment> clip, bool clip_even_odd) {
+  return mostly_inked(glyph, [&](const Point& p) {
+    return within.contains(p) && (clip.empty() || inside_fill(clip, clip_even_odd, p)) && under_pen(trace, half_width, p);
+  });
 }
 
-bool fill_hides(std::span<const Segment> edges, bool even_odd, const pdf::Glyph& glyph, const Rect& within) {
-  return mostly_inked(glyph, [&](const Point& p) { return within.contains(p) && inside_fill(edges, even_odd, p); });
+bool fill_hides(std::span<const Segment> edges, bool even_odd, const pdf::Glyph& glyph, const Rect& within,
+                std::span<const Segment> clip, bool clip_even_odd) {
+  return mostly_inked(glyph, [&](const Point& p) {
+    return within.contains(p) && (clip.empty() || inside_fill(clip, clip_even_odd, p)) && inside_fill(edges, even_odd, p);
+  });
 }
 
 bool inked_hides(const pdf::Glyph& glyph, const std::function<bool(Point)>& inked) { return mostly_inked(glyph, inked); }

@@ -42,9 +42,11 @@ inline constexpr Rect kEverywhere{-1e300, -1e300, 1e300, 1e300};
 // at (told by points spread over the band), or the centre of a glyph
 // without area. Caps and joins are not drawn: a stroke hides no more than
 // its segments' width.
-// Only points inside `within` (the paint's clip) count as inked.
+// Only points inside `within` (the bounds of the paint's clip) count as
+// inked, and, where `clip` has edges (a clip that is not a rectangle), inside
+// its fill.
 bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph,
-                  const Rect& within = kEverywhere);
+                  const Rect& within = kEverywhere, std::span<const pdf::Segment> clip = {}, bool clip_even_odd = false);
 
 // Whether a fill of the path whose edges are `edges` (page space, the
 // segments that close its subpaths among them: a path's `trace` and its
@@ -52,7 +54,7 @@ bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const 
 // told the same way. For fills other than one rectangle (rounded corners,
 // polygons, curves), which `hides` takes as quads.
 bool fill_hides(std::span<const pdf::Segment> edges, bool even_odd, const pdf::Glyph& glyph,
-                const Rect& within = kEverywhere);
+                const Rect& within = kEverywhere, std::span<const pdf::Segment> clip = {}, bool clip_even_odd = false);
 
 // Whether what `inked` says is inked, at points spread over the bands
 // `hides` looks at, inks more than half of one of them (or the centre of a

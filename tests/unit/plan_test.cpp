@@ -133,6 +133,12 @@ TEST(Cover, AFilledOutlineHidesWhatIsInsideIt) {
   EXPECT_FALSE(fill_hides(frame, true, e));
   EXPECT_TRUE(fill_hides(frame, false, e));
   EXPECT_TRUE(inside_fill(frame, true, Point{-5, 100}));
+  // A clip beside the glyph leaves nothing of a fill or a pen over it.
+  EXPECT_FALSE(fill_hides(diamond, false, e, kEverywhere, beside));
+  EXPECT_TRUE(fill_hides(diamond, false, e, kEverywhere, diamond));
+  const std::vector<pdf::Segment> marker{{{-5, 100}, {20, 100}}};
+  EXPECT_TRUE(stroke_hides(marker, 12, e));
+  EXPECT_FALSE(stroke_hides(marker, 12, e, kEverywhere, beside));
 }
 
 TEST(Proposals, ReadBackAsWritten) {
