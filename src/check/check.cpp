@@ -425,6 +425,13 @@ class Inspector : public pdf::PageCollector {
 class Grounds {
  public:
   using Rgb = std::array<double, 3>;
+  // A colour under text, and whether anything was painted there: over the
+  // paper alone (a transparent backdrop) a blend mode shows the text's own
+  // colour (11.3.5).
+  struct Ground {
+    Rgb rgb{1, 1, 1};
+    bool painted = false;
+  };
   // `shown`: for each stream, whether the page shows it (an appearance of
   // another state paints no ground).
   Grounds(const Inspector& inspector, const std::vector<bool>& shown) : inspector_(inspector) {
@@ -459,9 +466,9 @@ class Grounds {
   // The ground at `c` of the paints gathered; nullopt where it cannot be
   // told (an image, a shading, another blend mode, a shape known only by
   // its bounds), or past the budget of `tests`.
-  std::optional<Rgb> at(const Point& c, size_t& tests, bool& exhausted) const {
+  std::optional<Ground> at(const Point& c, size_t& tests, bool& exhausted) const {
     Rgb ground{1, 1, 1};
-    bool known = true;
+    bool known = true, painted = false;
     for (uint32_t p : gathered_) {
       const Paint& paint = inspector_.paints[p];
       if (++tests > kMaxCoverTests) {
@@ -477,6 +484,7 @@ class Grounds {
       if (!colour.paints) continue;  // no ink
       const Rgb paint_rgb{colour.red, colour.green, colour.blue};
       const double alpha = std::clamp(paint.alpha, 0.0, 1.0);
+      painted = painted || alpha > 0;
       if (paint.ground == Paint::Ground::over && alpha >= 0.95) {
         ground = paint_rgb;
         known = true;
@@ -488,7 +496,7 @@ class Grounds {
       }
     }
     if (!known) return std::nullopt;
-    return ground;
+    return Ground{ground, painted};
   }
 
  private:
@@ -645,14 +653,16 @@ class Checker {
   // Reads one page every way; returns the text a viewer shows on it (for
   // comparing revisions).
   // Whether the masked image `paint` hides `glyph` in its clip, where its
-  // mask paints (nearly) opaquely. A mask that cannot be read hides nothing.
+  // mask paints (nearly) opaquely. A mask that cannot be read (16-bit
+  // samples, a filter redact does not decode) may paint anything: the image
+  // hides what is under its box.
   bool mask_hides(const Inspector& inspector, const Paint& paint, const pdf::Glyph& glyph) {
     const pdf::ImageUse& image = inspector.masked[paint.first];
     const std::span<const pdf::Segment> clip = inspector.clip_edges(paint);
     const bool clip_even_odd = inspector.clip_even_odd(paint);
     auto [at, fresh] = opacities_.try_emplace(image.object);
     if (fresh) at->second = document_->image_opacity(image.object);
-    if (!at->second || at->second->width == 0 || at->second->height == 0) return false;
+    if (!at->second || at->second->width == 0 || at->second->height == 0) return true;
     const pdf::Document::Opacity& o = *at->second;
     // The unit square's corners: (0, 0) at ll, row 0 of the mask at its top.
     const Quad& q = image.quad;
@@ -930,15 +940,30 @@ class Checker {
       // a yellow box, grey on a grey page) at more than 3/4 of the points
       // of its ink: a rule through it, or a speck, does not make it show.
       // Where the ground cannot be told, it shows.
-      std::vector<std::optional<Grounds::Rgb>> ground;  // at each point, once a colour asks
+      std::vector<std::optional<Grounds::Ground>> ground;  // at each point, once a colour asks
+      // In Multiply, Screen, Darken or Lighten what shows is the blend of
+      // its colour with the ground (white multiplied shows nothing).
+      using Blend = pdf::DrawState::Blend;
+      const bool blend_known = state.blend == Blend::normal || state.blend == Blend::multiply || state.blend == Blend::screen ||
+                               state.blend == Blend::darken || state.blend == Blend::lighten;
       const auto blends_in = [&](const pdf::Colour& colour, double alpha) {
-        if (state.blend != pdf::DrawState::Blend::normal || state.soft_mask || !colour.hue_known) return false;
+        if (!blend_known || state.soft_mask || !colour.hue_known) return false;
         if (ground.empty()) ground = grounds_of(grounds, glyph, inspector.facts[g].sequence, tests, exhausted);
         size_t alike = 0;
-        for (const std::optional<Grounds::Rgb>& under : ground) {
+        const double ink[3] = {colour.red, colour.green, colour.blue};
+        for (const std::optional<Grounds::Ground>& under : ground) {
           if (!under) continue;
-          const double apart = std::max({std::abs(colour.red - (*under)[0]), std::abs(colour.green - (*under)[1]),
-                                         std::abs(colour.blue - (*under)[2])});
+          double apart = 0;
+          for (size_t k = 0; k < 3; ++k) {
+            const double b = under->rgb[k], t = ink[k];
+            const double result = !under->painted                 ? t
+                                  : state.blend == Blend::multiply ? b * t
+                                 : state.blend == Blend::screen ? b + t - b * t
+                                 : state.blend == Blend::darken ? std::min(b, t)
+                                 : state.blend == Blend::lighten ? std::max(b, t)
+                                                                 : t;
+            apart = std::max(apart, std::abs(result - b));
+          }
           if (std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn) ++alike;
         }
         return 4 * alike > 3 * ground.size();
@@ -1014,7 +1039,7 @@ class Checker {
   // advance by 3 across the band from 0.05 to 0.65 of its size above its
   // baseline; its centre when it has no size), drawn before the paint
   // numbered `sequence`.
-  static std::vector<std::optional<Grounds::Rgb>> grounds_of(Grounds& grounds, const pdf::Glyph& glyph, size_t sequence,
+  static std::vector<std::optional<Grounds::Ground>> grounds_of(Grounds& grounds, const pdf::Glyph& glyph, size_t sequence,
                                                             size_t& tests, bool& exhausted) {
     std::vector<Point> points;
     if (const std::optional<Quad> ink = plan::above_baseline(glyph, 0.05, 0.65)) {
@@ -1031,10 +1056,10 @@ class Checker {
     Rect reach{points[0].x, points[0].y, points[0].x, points[0].y};
     for (const Point& p : points) reach = reach.united(Rect{p.x, p.y, p.x, p.y});
     grounds.gather(reach, sequence);
-    std::vector<std::optional<Grounds::Rgb>> found;
+    std::vector<std::optional<Grounds::Ground>> found;
     found.reserve(points.size());
     for (const Point& p : points) {
-      found.push_back(grounds.nothing_gathered() ? std::optional<Grounds::Rgb>(Grounds::Rgb{1, 1, 1})
+      found.push_back(grounds.nothing_gathered() ? std::optional<Grounds::Ground>(Grounds::Ground{})
                                                  : grounds.at(p, tests, exhausted));
     }
     return found;

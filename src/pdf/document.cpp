@@ -1819,6 +1819,36 @@ bool Document::black_out_image(const std::string& object, const std::vector<Quad
   impl_->translate("blacking out image " + object);
 }
 
+namespace {
+
+// Colour-key masking (8.9.6.4): a pixel whose every stored sample lies in
+// its range of `ranges` is not painted. Only 8-bit samples read without a
+// /Decode are judged.
+std::optional<Document::Opacity> colour_key_opacity(const ObjectReader& reader, PdfObject* image, const PdfObject* ranges) {
+  const int components = paintable_components(reader, reader.get(image, "ColorSpace"));
+  if (reader.get_number(image, "BitsPerComponent") != 8.0 || reader.get(image, "Decode") ||
+      reader.size(ranges) != 2 * static_cast<size_t>(std::max(components, 0))) {
+    return std::nullopt;
+  }
+  std::optional<Raster> raster = read_raster(reader, image, components);
+  if (!raster || raster->components != components) return std::nullopt;
+  std::vector<double> limits;
+  for (size_t i = 0; i < reader.size(ranges); ++i) limits.push_back(ObjectReader::number(reader.resolve(reader.item(ranges, i))).value_or(-1));
+  const size_t n = static_cast<size_t>(components), pixels = raster->width * raster->height;
+  Document::Opacity opacity{raster->width, raster->height, std::string(pixels, '\xFF')};
+  for (size_t p = 0; p < pixels; ++p) {
+    bool keyed = true;
+    for (size_t c = 0; c < n && keyed; ++c) {
+      const double v = static_cast<unsigned char>(raster->pixels[p * n + c]);
+      keyed = v >= limits[2 * c] && v <= limits[2 * c + 1];
+    }
+    if (keyed) opacity.alpha[p] = '\0';
+  }
+  return opacity;
+}
+
+}  // namespace
+
 std::optional<Document::Opacity> Document::image_opacity(const std::string& object) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
@@ -1836,6 +1866,7 @@ std::optional<Document::Opacity> Document::image_opacity(const std::string& obje
     stream = image;
   } else if (const PdfObject* mask = reader.get(image, "Mask")) {
     stream = resolve_mutable(objects, const_cast<PdfObject*>(mask));
+    if (stream && stream->IsArray()) return colour_key_opacity(reader, image, stream);
   }
   if (!stream || !stream->IsDictionary() || !stream->HasStream()) return std::nullopt;
   std::optional<Raster> raster = read_raster(reader, stream, 1, true);

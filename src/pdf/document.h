@@ -142,9 +142,9 @@ class Document {
   // How opaquely image XObject `object` paints each pixel, as its mask
   // says: its /SMask's samples, or 255 where its /ImageMask (a stencil,
   // painted in the fill colour) or its /Mask stream lets paint through and
-  // 0 where it does not. Rows from the top of the image's unit square.
-  // nullopt for an image with no such mask, a colour-key /Mask, or a mask
-  // redact cannot decode.
+  // 0 where it does not, or where its colour-key /Mask keys its colour out
+  // (8-bit samples). Rows from the top of the image's unit square. nullopt
+  // for an image with no mask, or a mask redact cannot decode.
   struct Opacity {
     size_t width = 0, height = 0;
     std::string alpha;

@@ -569,6 +569,7 @@ Colour Interpreter::colour_in(const ColourSpace& space, const double* v) {
     if (at + static_cast<size_t>(p.components) > p.lookup.size()) return Colour{false, 0};
     double base[4];
     for (int k = 0; k < p.components; ++k) base[k] = static_cast<unsigned char>(p.lookup[at + static_cast<size_t>(k)]) / 255.0;
+    if (p.lab) return lab_colour(base[0] * 100, base[1] * 200 - 100, base[2] * 200 - 100);
     return colour_of(base, p.components, p.subtractive);
   }
   if (space.lab) return lab_colour(v[0], v[1], v[2]);
@@ -665,10 +666,11 @@ Interpreter::ColourSpace Interpreter::space_of(const PdfObject* entry, int depth
     const ColourSpace base = space_of(reader_.item(entry, 1), 1);
     const std::optional<double> hival = ObjectReader::number(reader_.resolve(reader_.item(entry, 2)));
     const PdfObject* table = reader_.resolve(reader_.item(entry, 3));
-    if (base.components == 0 || base.lab || base.palette || !hival || *hival < 0 || *hival > 255 || !table) return space;
+    if (base.components == 0 || base.palette || !hival || *hival < 0 || *hival > 255 || !table) return space;
     auto palette = std::make_shared<Palette>();
     palette->components = base.components;
     palette->subtractive = base.subtractive;
+    palette->lab = base.lab;
     palette->hival = static_cast<int>(*hival);
     const size_t size = static_cast<size_t>(palette->hival + 1) * static_cast<size_t>(base.components);
     if (table->IsDictionary() && table->HasStream()) {

@@ -126,10 +126,11 @@ class Interpreter {
   // /Default... entry redefines as, say, an /Indexed one).
   enum class Look { plain, no_ink, unknown };
   // An /Indexed space's colours: `hival` + 1 entries of `components`
-  // bytes in its base space.
+  // bytes in its base space (Lab: L* over 0..100, a* and b* over -100..100).
   struct Palette {
     int components = 0;
     bool subtractive = false;
+    bool lab = false;
     int hival = 0;
     std::string lookup;
   };
