@@ -93,6 +93,7 @@ struct Paint {
   uint32_t stream = 0;
   bool even_odd = false;  // a fill's rule
   double half_width = 0;  // a pen's
+  bool capped = false;    // a pen's ends reach past its segments
   size_t first = 0, count = 0;
   int viewer = -1;  // drawn by viewers for an annotation with no appearance: Inspector::viewer_drawn[viewer]
   // The clip that is not a rectangle it is drawn in, for a pen, a fill of
@@ -295,12 +296,13 @@ class Inspector : public pdf::PageCollector {
       paints.push_back(fill);
     }
     // A pen narrower than a hairline hides nothing.
-    if (path.stroke && path.line_width >= kHairline && !path.trace.empty()) {
+    if (path.stroke && path.line_width >= kHairline && !path.pen.empty()) {
       Paint stroke{bounded(path.box.grown(path.line_width / 2).intersected(state.clip)), sequence_++, false,
                    Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state),
                    solid(state.stroke, state.stroke_alpha, state), state.stream};
       stroke.half_width = path.line_width / 2;
-      if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.trace, {}, false, path.complete);
+      stroke.capped = path.capped;
+      if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.pen, {}, false, path.complete);
       if (stroke.shape == Paint::Shape::pen) stroke.clip = clip_of(state);
       stroke.ground = ground_of(state.stroke, state);
       stroke.alpha = state.stroke_alpha;
@@ -367,7 +369,7 @@ class Inspector : public pdf::PageCollector {
     if (paint.shape != Paint::Shape::pen && paint.shape != Paint::Shape::fill) return true;
     const std::span<const pdf::Segment> segments(trace.data() + paint.first, paint.count);
     tests += paint.count;
-    return paint.shape == Paint::Shape::pen ? plan::under_pen(segments, paint.half_width, p)
+    return paint.shape == Paint::Shape::pen ? plan::under_pen(segments, paint.half_width, p, paint.capped)
                                             : plan::inside_fill(segments, paint.even_odd, p);
   }
   std::vector<std::string> viewer_drawn;  // annotations without an appearance that viewers draw
@@ -887,7 +889,7 @@ class Checker {
         const bool clip_even_odd = inspector.clip_even_odd(paint);
         tests += clip.size();
         const bool inside = paint.shape == Paint::Shape::pen
-                                ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box, clip, clip_even_odd)
+                                ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box, clip, clip_even_odd, paint.capped)
                             : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, paint.even_odd, glyph, paint.box, clip, clip_even_odd)
                                                                 : plan::hides(cover, glyph);
         if (!inside) return;

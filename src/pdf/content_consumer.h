@@ -99,9 +99,13 @@ struct PathPaint {
   // path had more segments than are kept (then they are its first ones).
   std::span<const Segment> trace;
   std::span<const Segment> closing;
+  // What a stroke's pen draws: `trace`, or the pieces of it its dashes draw
+  // (as long as `trace` when there are too many pieces to tell).
+  std::span<const Segment> pen;
   bool complete = true;
   bool even_odd = false;    // f*, B*, b*: the even-odd rule; else nonzero winding
   double line_width = 0;    // a stroke's pen in page space (the line width scaled by the CTM)
+  bool capped = false;      // round or square caps (J 1, 2): the pen reaches past each end
 };
 
 // A marked-content sequence opened by BMC or BDC. `properties` is the

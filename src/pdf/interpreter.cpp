@@ -444,12 +444,21 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     paint_shading(last_name(), op, op_index, resources, stream);
   } else if (name == "w") {
     if (numbers(op, 1, n, stream)) state_.line_width = n[0];
+  } else if (name == "J") {
+    if (numbers(op, 1, n, stream)) state_.line_cap = static_cast<int>(n[0]);
   } else if (name == "d") {
-    // A dash array of zeros only draws nothing in poppler or MuPDF.
-    const Object* dashes = op.operands.empty() ? nullptr : &op.operands[0];
-    state_.dashes_draw_nothing = dashes && dashes->is_array() && !dashes->items.empty() &&
-                                 std::all_of(dashes->items.begin(), dashes->items.end(),
-                                             [](const Object& d) { return d.is_number() && d.number == 0; });
+    const Object* dashes = op.operands.size() == 2 ? &op.operands[0] : nullptr;
+    state_.dashes.reset();
+    state_.dash_phase = 0;
+    if (dashes && dashes->is_array() && !dashes->items.empty() && dashes->items.size() <= 64) {
+      auto lengths = std::make_shared<std::vector<double>>();
+      for (const Object& d : dashes->items) {
+        if (!d.is_number() || !std::isfinite(d.number) || d.number < 0) return;  // an error: a solid line
+        lengths->push_back(d.number);
+      }
+      state_.dashes = std::move(lengths);
+      if (op.operands[1].is_number() && std::isfinite(op.operands[1].number)) state_.dash_phase = op.operands[1].number;
+    }
   } else if (name == "W" || name == "W*") {
     pending_clip_ = true;
     pending_clip_even_odd_ = name == "W*";
@@ -732,7 +741,14 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       paint.even_odd = op.op.back() == '*';
       if (stroke) {
         const Matrix m = state_.ctm * frame_.page_from_user;
-        paint.line_width = state_.dashes_draw_nothing ? 0 : std::abs(state_.line_width) * least_scale(m);
+        paint.line_width = std::abs(state_.line_width) * least_scale(m);
+        paint.capped = state_.line_cap == 1 || state_.line_cap == 2;
+        paint.pen = trace_;
+        if (state_.dashes) {
+          // Dash lengths are in user space: taken through the CTM's scale.
+          const double scale = std::sqrt(std::abs(m.determinant()));
+          if (dash(*state_.dashes, state_.dash_phase, scale)) paint.pen = dashed_;
+        }
       }
       consumer_.path(paint, draw_state(stream));
       if (fill && state_.fill_draws_images) consumer_.hidden_image(box.intersected(state_.clip), draw_state(stream));
@@ -747,6 +763,61 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
   closing_.clear();
   trace_complete_ = true;
   pending_clip_ = false;
+}
+
+// Cuts `trace_` into the pieces a pen dashed by `lengths` (dash, gap, dash
+// ... user space, times `scale`) from `phase` draws into `dashed_`, the
+// pattern starting again at each subpath (where a segment does not begin
+// where the last ended). False when the pieces would be too many to keep
+// (the pen is then taken as solid).
+bool Interpreter::dash(const std::vector<double>& lengths, double phase, double scale) {
+  dashed_.clear();
+  double total = 0;
+  for (double l : lengths) total += l * scale;
+  if (!(total > 0) || !std::isfinite(total)) {
+    return total == 0;  // dashes of no length draw nothing (poppler, MuPDF)
+  }
+  size_t index = 0;
+  double left = 0;  // of the current dash or gap
+  bool on = true;
+  const auto restart = [&] {
+    index = 0;
+    on = true;
+    double p = std::fmod(std::abs(phase) * scale, total);
+    left = lengths[0] * scale;
+    while (p >= left && p > 0) {
+      p -= left;
+      index = (index + 1) % lengths.size();
+      on = !on;
+      left = lengths[index] * scale;
+    }
+    left -= p;
+  };
+  size_t steps = 0;
+  const Segment* last = nullptr;
+  for (const Segment& s : trace_) {
+    if (!last || last->b.x != s.a.x || last->b.y != s.a.y) restart();
+    last = &s;
+    const double length = std::hypot(s.b.x - s.a.x, s.b.y - s.a.y);
+    const auto at = [&](double t) {
+      const double f = length > 0 ? t / length : 0;
+      return Point{s.a.x + (s.b.x - s.a.x) * f, s.a.y + (s.b.y - s.a.y) * f};
+    };
+    double done = 0;
+    while (done < length) {
+      if (++steps > 4 * kMaxTrace || dashed_.size() >= kMaxTrace) return false;
+      const double step = std::min(left, length - done);
+      if (on && step > 0) dashed_.push_back(Segment{at(done), at(done + step)});
+      done += step;
+      left -= step;
+      if (left <= 0) {
+        index = (index + 1) % lengths.size();
+        on = !on;
+        left = lengths[index] * scale;
+      }
+    }
+  }
+  return true;
 }
 
 void Interpreter::close_for_fill() {
@@ -1288,6 +1359,8 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
     paint.trace = trace_;
     paint.complete = complete;
     paint.line_width = width * least_scale(m);
+    paint.pen = trace_;
+    paint.capped = true;  // viewers draw round caps and joins
     if (filled && fill) {
       paint.fill = true;
       consumer_.drawn_by_viewers(annotation, paint, draw);
@@ -1389,6 +1462,7 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
   if (alpha) state_.fill_alpha = ObjectReader::number(alpha).value_or(1);
   if (const PdfObject* stroke_alpha = reader_.get(gs, "CA")) state_.stroke_alpha = ObjectReader::number(stroke_alpha).value_or(1);
   if (auto width = ObjectReader::number(reader_.get(gs, "LW")); width && std::isfinite(*width)) state_.line_width = *width;
+  if (auto cap = ObjectReader::number(reader_.get(gs, "LC")); cap && std::isfinite(*cap)) state_.line_cap = static_cast<int>(*cap);
   if (blend) {
     static const std::map<std::string, DrawState::Blend, std::less<>> kModes = {
         {"Normal", DrawState::Blend::normal},          {"Compatible", DrawState::Blend::normal},

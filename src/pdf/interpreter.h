@@ -160,7 +160,11 @@ class Interpreter {
     DrawState::Blend blend = DrawState::Blend::normal;  // /BM
     bool soft_mask = false;    // /SMask other than /None
     double line_width = 1;     // w, ExtGState /LW (user space)
-    bool dashes_draw_nothing = false;  // d with a dash array of zeros only
+    // d: the lengths of dashes and gaps in turn (user space), and where in
+    // them each subpath starts; none for a solid line.
+    std::shared_ptr<const std::vector<double>> dashes;
+    double dash_phase = 0;
+    int line_cap = 0;  // J, ExtGState /LC
     std::shared_ptr<const ClipOutline> clip_outline;  // see DrawState::clip_outline
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
@@ -205,6 +209,7 @@ class Interpreter {
   // The initial colour (DeviceGray black) of a stream run with `resources`.
   void initial_colour(const PdfObject* resources);
   void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
+  bool dash(const std::vector<double>& lengths, double phase, double scale);
   void paint_shading(const std::string* name, const Operation& op, uint32_t op_index, const PdfObject* resources, uint32_t stream);
   void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);
   bool optional_content_off(const PdfObject* group) const;
@@ -277,6 +282,7 @@ class Interpreter {
   uint64_t clip_serial_ = 0;  // the last ClipOutline::serial given
   std::vector<Segment> trace_;
   std::vector<Segment> closing_;  // what closes each subpath left open, for a fill
+  std::vector<Segment> dashed_;   // the pieces of `trace_` a dashed pen draws
   bool trace_complete_ = true;
   void trace_to(Point p);
   void close_for_fill();  // the current subpath ends: a fill closes it

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace redact::plan {
 
@@ -94,10 +95,16 @@ std::array<Polygon, 2> bands_of(const pdf::Glyph& glyph) {
   return {band, ink};
 }
 
-double distance_squared(const Point& p, const Segment& s) {
+// The square of p's distance from the segment: across it, or, `capped`,
+// from its nearer end where p lies past one; else infinite there (a pen's
+// butt ends draw nothing past them).
+double distance_squared(const Point& p, const Segment& s, bool capped) {
   const double dx = s.b.x - s.a.x, dy = s.b.y - s.a.y;
   const double length = dx * dx + dy * dy;
-  const double t = length > 0 ? std::clamp(((p.x - s.a.x) * dx + (p.y - s.a.y) * dy) / length, 0.0, 1.0) : 0;
+  if (!(length > 0)) return std::numeric_limits<double>::infinity();
+  double t = ((p.x - s.a.x) * dx + (p.y - s.a.y) * dy) / length;
+  if (capped) t = std::clamp(t, 0.0, 1.0);
+  if (t < 0 || t > 1) return std::numeric_limits<double>::infinity();
   const double x = s.a.x + t * dx - p.x, y = s.a.y + t * dy - p.y;
   return x * x + y * y;
 }
@@ -124,9 +131,9 @@ bool hides(const Quad& cover, const pdf::Glyph& glyph) {
   });
 }
 
-bool under_pen(std::span<const Segment> trace, double half_width, Point p) {
+bool under_pen(std::span<const Segment> trace, double half_width, Point p, bool capped) {
   const double reach = half_width * half_width;
-  return std::any_of(trace.begin(), trace.end(), [&](const Segment& s) { return distance_squared(p, s) <= reach; });
+  return std::any_of(trace.begin(), trace.end(), [&](const Segment& s) { return distance_squared(p, s, capped) <= reach; });
 }
 
 bool inside_fill(std::span<const Segment> edges, bool even_odd, Point p) {
@@ -162,9 +169,10 @@ bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
 }
 
 bool stroke_hides(std::span<const Segment> trace, double half_width, const pdf::Glyph& glyph, const Rect& within,
-                  std::span<const Segment> clip, bool clip_even_odd) {
+                  std::span<const Segment> clip, bool clip_even_odd, bool capped) {
   return mostly_inked(glyph, [&](const Point& p) {
-    return within.contains(p) && (clip.empty() || inside_fill(clip, clip_even_odd, p)) && under_pen(trace, half_width, p);
+    return within.contains(p) && (clip.empty() || inside_fill(clip, clip_even_odd, p)) &&
+           under_pen(trace, half_width, p, capped);
   });
 }
 

@@ -41,12 +41,15 @@ inline constexpr Rect kEverywhere{-1e300, -1e300, 1e300, 1e300};
 // hides `glyph`: it inks more than half of one of the bands `hides` looks
 // at (told by points spread over the band), or the centre of a glyph
 // without area. Caps and joins are not drawn: a stroke hides no more than
-// its segments' width.
+// its segments' width, unless `capped` (round or square caps, J 1 or 2,
+// and the caps and joins viewers draw for annotations): then the pen
+// reaches half its width past each end.
 // Only points inside `within` (the bounds of the paint's clip) count as
 // inked, and, where `clip` has edges (a clip that is not a rectangle), inside
 // its fill.
 bool stroke_hides(std::span<const pdf::Segment> trace, double half_width, const pdf::Glyph& glyph,
-                  const Rect& within = kEverywhere, std::span<const pdf::Segment> clip = {}, bool clip_even_odd = false);
+                  const Rect& within = kEverywhere, std::span<const pdf::Segment> clip = {}, bool clip_even_odd = false,
+                  bool capped = false);
 
 // Whether a fill of the path whose edges are `edges` (page space, the
 // segments that close its subpaths among them: a path's `trace` and its
@@ -63,7 +66,7 @@ bool fill_hides(std::span<const pdf::Segment> edges, bool even_odd, const pdf::G
 bool inked_hides(const pdf::Glyph& glyph, const std::function<bool(Point)>& inked);
 
 // Whether `p` is within `half_width` of a segment of `trace`.
-bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p);
+bool under_pen(std::span<const pdf::Segment> trace, double half_width, Point p, bool capped = false);
 // Whether `p` is inside the fill of `edges`, closed as for `fill_hides`
 // (nonzero winding, or even-odd).
 bool inside_fill(std::span<const pdf::Segment> edges, bool even_odd, Point p);

@@ -116,6 +116,9 @@ TEST(Cover, AThickPenHidesWhatItCrossesAndAThinOneNothing) {
   EXPECT_FALSE(pen({{{0, 80}, {0, 120}}}, 5, e));
   EXPECT_TRUE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{5, 1.5}));
   EXPECT_FALSE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{12.5, 0}));
+  // Butt ends draw nothing past the segment; round or square caps reach half the pen past it.
+  EXPECT_FALSE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{11, 0}));
+  EXPECT_TRUE(under_pen(std::vector<pdf::Segment>{{{0, 0}, {10, 0}}}, 2, Point{11, 0}, true));
 }
 
 TEST(Cover, AFilledOutlineHidesWhatIsInsideIt) {
