@@ -100,7 +100,7 @@ struct Paint {
   // its own segments or a masked image: Inspector::clips[clip]; -1 none.
   int clip = -1;
   // How it changes the colour of what is under it, for the ground text is
-  // read on (`ground_under`): laid over in its colour at `alpha`
+  // read on (`Grounds`): laid over in its colour at `alpha`
   // (Normal), multiplied in (Multiply), or in a way not worked out (an
   // image, a shading or a pattern, another blend mode, a soft mask).
   enum class Ground : uint8_t { over, multiply, unknown };
@@ -164,7 +164,6 @@ Paint::Hides hides_under(const pdf::Colour& colour, double alpha, const pdf::Dra
       return black ? Hides::black_text : Hides::nothing;
   }
 }
-
 
 // A box far off the page, or without end (`sh` in no clip), as the band of
 // coordinates a page can have.
@@ -652,8 +651,6 @@ class Checker {
     return true;
   }
 
-  // Reads one page every way; returns the text a viewer shows on it (for
-  // comparing revisions).
   // Whether the masked image `paint` hides `glyph` in its clip, where its
   // mask paints (nearly) opaquely. A mask that cannot be read (16-bit
   // samples, a filter redact does not decode) may paint anything: the image
@@ -682,6 +679,8 @@ class Checker {
     });
   }
 
+  // Reads one page every way; returns the text a viewer shows on it (for
+  // comparing revisions).
   std::string check_page(pdf::Document& document, int number, std::set<std::string>& walked) {
     opacities_.clear();  // masks are kept for one page
     pdf::PageContent page;
@@ -958,12 +957,12 @@ class Checker {
           double apart = 0;
           for (size_t k = 0; k < 3; ++k) {
             const double b = under->rgb[k], t = ink[k];
-            const double result = !under->painted                 ? t
+            const double result = !under->painted                  ? t
                                   : state.blend == Blend::multiply ? b * t
-                                 : state.blend == Blend::screen ? b + t - b * t
-                                 : state.blend == Blend::darken ? std::min(b, t)
-                                 : state.blend == Blend::lighten ? std::max(b, t)
-                                                                 : t;
+                                  : state.blend == Blend::screen   ? b + t - b * t
+                                  : state.blend == Blend::darken   ? std::min(b, t)
+                                  : state.blend == Blend::lighten  ? std::max(b, t)
+                                                                   : t;
             apart = std::max(apart, std::abs(result - b));
           }
           if (std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn) ++alike;

@@ -445,17 +445,17 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (name == "w") {
     if (numbers(op, 1, n, stream)) state_.line_width = n[0];
   } else if (name == "J") {
-    if (numbers(op, 1, n, stream)) state_.line_cap = static_cast<int>(n[0]);
+    if (numbers(op, 1, n, stream)) state_.line_cap = n[0] == 1 ? 1 : n[0] == 2 ? 2 : 0;
   } else if (name == "d") {
     const Object* dashes = op.operands.size() == 2 ? &op.operands[0] : nullptr;
     state_.dashes.reset();
     state_.dash_phase = 0;
-    if (dashes && dashes->is_array() && !dashes->items.empty() && dashes->items.size() <= 64) {
+    // A dash array that is not one of lengths is an error: a solid line.
+    const auto length = [](const Object& d) { return d.is_number() && std::isfinite(d.number) && d.number >= 0; };
+    if (dashes && dashes->is_array() && !dashes->items.empty() && dashes->items.size() <= 64 &&
+        std::all_of(dashes->items.begin(), dashes->items.end(), length)) {
       auto lengths = std::make_shared<std::vector<double>>();
-      for (const Object& d : dashes->items) {
-        if (!d.is_number() || !std::isfinite(d.number) || d.number < 0) return;  // an error: a solid line
-        lengths->push_back(d.number);
-      }
+      for (const Object& d : dashes->items) lengths->push_back(d.number);
       state_.dashes = std::move(lengths);
       if (op.operands[1].is_number() && std::isfinite(op.operands[1].number)) state_.dash_phase = op.operands[1].number;
     }
@@ -1462,7 +1462,7 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
   if (alpha) state_.fill_alpha = ObjectReader::number(alpha).value_or(1);
   if (const PdfObject* stroke_alpha = reader_.get(gs, "CA")) state_.stroke_alpha = ObjectReader::number(stroke_alpha).value_or(1);
   if (auto width = ObjectReader::number(reader_.get(gs, "LW")); width && std::isfinite(*width)) state_.line_width = *width;
-  if (auto cap = ObjectReader::number(reader_.get(gs, "LC")); cap && std::isfinite(*cap)) state_.line_cap = static_cast<int>(*cap);
+  if (auto cap = ObjectReader::number(reader_.get(gs, "LC"))) state_.line_cap = *cap == 1 ? 1 : *cap == 2 ? 2 : 0;
   if (blend) {
     static const std::map<std::string, DrawState::Blend, std::less<>> kModes = {
         {"Normal", DrawState::Blend::normal},          {"Compatible", DrawState::Blend::normal},

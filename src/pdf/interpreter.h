@@ -164,7 +164,7 @@ class Interpreter {
     // them each subpath starts; none for a solid line.
     std::shared_ptr<const std::vector<double>> dashes;
     double dash_phase = 0;
-    int line_cap = 0;  // J, ExtGState /LC
+    int line_cap = 0;  // J, ExtGState /LC: 0 butt, 1 round, 2 square
     std::shared_ptr<const ClipOutline> clip_outline;  // see DrawState::clip_outline
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
