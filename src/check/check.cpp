@@ -822,11 +822,16 @@ class Checker {
     };
     // By kind and stream; text under a box by kind and box.
     std::map<std::tuple<std::string, uint32_t, uint32_t>, Tally> tallies;
-    auto note = [&](const std::string& kind, uint32_t glyph, uint32_t paint = 0) {
-      const pdf::Glyph& g = page.glyphs[glyph];
-      Tally& t = tallies[{kind, g.source.stream, paint}];
-      t.box = t.count == 0 ? g.box : t.box.united(g.box);
-      ++t.count;
+    // Noted first, tallied once every glyph is judged (see `twin`).
+    struct Noted {
+      const char* kind;
+      uint32_t glyph, paint;
+    };
+    std::vector<Noted> noted;
+    std::vector<bool> unseen(page.glyphs.size(), false);  // with any note: hidden some way
+    auto note = [&](const char* kind, uint32_t glyph, uint32_t paint = 0) {
+      noted.push_back({kind, glyph, paint});
+      unseen[glyph] = true;
     };
     std::vector<bool> under_image(page.glyphs.size(), false);  // on an image, before or after it
     BoxGrid grid;
@@ -978,6 +983,35 @@ class Checker {
           (!strokes || shows_nothing(state.stroke, state.stroke_alpha))) {
         note("hidden-colour-text", g);
       }
+    }
+    // A hidden copy of text that is also shown, in the same place, hides
+    // nothing: Chromium draws a blurred text-shadow as a transparent copy
+    // of the text beside it, and outline text as a transparent fill under
+    // its stroke.
+    const auto twin = [&](uint32_t g) {
+      const pdf::Glyph& glyph = page.glyphs[g];
+      const double near = 0.35 * std::abs(glyph.size);
+      bool found = false;
+      if (!BoxGrid::indexable(glyph.box)) return false;
+      grid.query(glyph.box.grown(near), [&](uint32_t other) {
+        const pdf::Glyph& o = page.glyphs[other];
+        if (found || other == g || unseen[other] || o.text != glyph.text) return;
+        const uint32_t s = o.source.stream;
+        if (s >= group.size() || group[s] != 0) return;
+        // Its start and its end near: the same letter, the same way.
+        found = std::hypot(o.origin.x - glyph.origin.x, o.origin.y - glyph.origin.y) <= near &&
+                std::hypot(o.end.x - glyph.end.x, o.end.y - glyph.end.y) <= near &&
+                std::abs(o.size - glyph.size) <= 0.1 * std::abs(glyph.size);
+      });
+      return found;
+    };
+    for (const Noted& n : noted) {
+      const std::string_view kind = n.kind;
+      if ((kind == "hidden-colour-text" || kind == "invisible-text" || kind == "text-under-box") && twin(n.glyph)) continue;
+      const pdf::Glyph& g = page.glyphs[n.glyph];
+      Tally& t = tallies[{n.kind, g.source.stream, n.paint}];
+      t.box = t.count == 0 ? g.box : t.box.united(g.box);
+      ++t.count;
     }
     if (exhausted) {
       add({"unreadable-text", Severity::risk, number, std::nullopt, on_page ? "page content" : where_page,
