@@ -554,9 +554,10 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
   if (device < 0) {  // sc, scn: in the current colour space
     if (space.components == 0 || (!op.operands.empty() && op.operands.back().is_name())) {
       (fill ? state_.fill : state_.stroke) = Colour{false, 0};  // a pattern
-      if (fill && !op.operands.empty() && op.operands.back().is_name()) {
+      if (!op.operands.empty() && op.operands.back().is_name()) {
         const PdfObject* pattern = reader_.get(reader_.get_dict(resources, "Pattern"), op.operands.back().bytes.c_str());
-        state_.fill_draws_images = reader_.get_number(pattern, "PatternType").value_or(0) == 1 && may_draw_images(pattern);
+        (fill ? state_.fill : state_.stroke) = shading_colour(pattern);
+        if (fill) state_.fill_draws_images = reader_.get_number(pattern, "PatternType").value_or(0) == 1 && may_draw_images(pattern);
       }
       return;
     }
@@ -566,6 +567,53 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
   double v[4];
   if (!numbers(op, static_cast<size_t>(space.components), v, stream)) return;
   (fill ? state_.fill : state_.stroke) = seen_as(colour_in(space, v), space.look);
+}
+
+// How a shading pattern (PatternType 2) of an axial or radial shading
+// looks where it paints, from the colours its functions of type 2 (alone or
+// stitched by one of type 3) run between: as light as its lightest, its
+// hue known when they are all one colour (a CSS gradient from black to
+// black). Unknown for any other pattern.
+Colour Interpreter::shading_colour(const PdfObject* pattern) const {
+  if (reader_.get_number(pattern, "PatternType").value_or(0) != 2) return Colour{false, 0};
+  const PdfObject* shading = reader_.get(pattern, "Shading");
+  shading = reader_.resolve(shading);
+  if (!shading || !shading->IsDictionary() || shading->HasStream()) return Colour{false, 0};
+  const auto type = reader_.get_number(shading, "ShadingType").value_or(0);
+  if (type != 2 && type != 3) return Colour{false, 0};
+  const ColourSpace space = space_of(reader_.get(shading, "ColorSpace"), 0);
+  if (space.components == 0 || space.look != Look::plain) return Colour{false, 0};
+  std::vector<const PdfObject*> functions;
+  const PdfObject* function = reader_.resolve(reader_.get(shading, "Function"));
+  if (function && function->IsDictionary() && reader_.get_number(function, "FunctionType").value_or(-1) == 3) {
+    const PdfObject* parts = reader_.get_array(function, "Functions");
+    for (size_t k = 0; k < reader_.size(parts) && k < 64; ++k) functions.push_back(reader_.resolve(reader_.item(parts, k)));
+  } else {
+    functions.push_back(function);
+  }
+  std::vector<Colour> ends;
+  for (const PdfObject* f : functions) {
+    if (!f || !f->IsDictionary() || reader_.get_number(f, "FunctionType").value_or(-1) != 2) return Colour{false, 0};
+    for (const char* key : {"C0", "C1"}) {
+      double v[4] = {key[1] == '1' ? 1.0 : 0.0, 0, 0, 0};  // 0.0 and 1.0 by default (7.10.3)
+      const PdfObject* values = reader_.get_array(f, key);
+      if (values && reader_.size(values) != static_cast<size_t>(space.components)) return Colour{false, 0};
+      for (size_t k = 0; values && k < reader_.size(values); ++k) {
+        v[k] = ObjectReader::number(reader_.resolve(reader_.item(values, k))).value_or(0);
+      }
+      if (!values && space.components != 1) return Colour{false, 0};
+      ends.push_back(colour_in(space, v));
+    }
+  }
+  if (ends.empty()) return Colour{false, 0};
+  Colour look = ends[0];
+  for (const Colour& c : ends) {
+    if (!c.known || !c.paints) return Colour{false, 0};
+    look.lightness = std::max(look.lightness, c.lightness);
+    look.hue_known = look.hue_known && c.hue_known && std::abs(c.red - ends[0].red) < 0.02 &&
+                     std::abs(c.green - ends[0].green) < 0.02 && std::abs(c.blue - ends[0].blue) < 0.02;
+  }
+  return look;
 }
 
 // The colour `v` names in `space`: an /Indexed space's entry in its base
