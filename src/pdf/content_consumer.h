@@ -30,8 +30,8 @@ struct Colour {
   // device space a /DefaultGray (RGB, CMYK) redefines as one: it lays down no
   // ink at all (then `lightness` is 1: it hides nothing).
   bool paints = true;
-  // How it looks on screen, 0..1 a channel: gray and RGB as given, CMYK by
-  // naive conversion. White for a colour of no ink.
+  // How it looks on screen, 0..1 a channel: gray and RGB as given, CMYK as
+  // MuPDF converts it, Lab to sRGB. White for a colour of no ink.
   double red = 0, green = 0, blue = 0;
   // false: a spot colour's tint, whose hue is its alternate space's (red,
   // green and blue are then only its grey).
