@@ -249,10 +249,7 @@ class Inspector : public pdf::PageCollector {
     if (!block || !fills || state.optional_content_off) return;
     const std::optional<Quad> ink = plan::above_baseline(glyph, -0.1, 0.7);
     if (!ink) return;
-    Paint paint{bounded(ink->bounds().intersected(state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
-                hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
-    paint.ground = ground_of(state.fill, state);
-    paint.alpha = state.fill_alpha;
+    Paint paint = laid(ink->bounds(), state.fill, state.fill_alpha, state);
     // A run of blocks, one after another, is one box.
     if (last_block_ + 1 == facts.size() - 1 && !paints.empty() && paints.back().sequence + 1 == paint.sequence - 1 &&
         paints.back().stream == paint.stream && paints.back().hides == paint.hides &&
@@ -277,8 +274,7 @@ class Inspector : public pdf::PageCollector {
     // what is under it needs its segments: a box of another colour is told
     // by its bounds (for white text on it).
     if (path.fill) {
-      Paint fill{bounded(path.box.intersected(state.clip)), sequence_++, false, Paint::Shape::box, state.fill,
-                 hides_under(state.fill, state.fill_alpha, state), solid(state.fill, state.fill_alpha, state), state.stream};
+      Paint fill = laid(path.box, state.fill, state.fill_alpha, state);
       if (fill.hides != Paint::Hides::nothing || fill.solid) {
         if (path.rectangle && state.clip_outline) {
           // A box in a clip that is not a rectangle (a circle, a window
@@ -289,22 +285,16 @@ class Inspector : public pdf::PageCollector {
           if (fill.shape == Paint::Shape::fill) fill.clip = clip_of(state);
         }
       }
-      fill.ground = ground_of(state.fill, state);
-      fill.alpha = state.fill_alpha;
       fill.exact = fill.shape != Paint::Shape::box || (path.rectangle && !state.clip_outline);
       paints.push_back(fill);
     }
     // A pen narrower than a hairline hides nothing.
     if (path.stroke && path.line_width >= kHairline && !path.pen.empty()) {
-      Paint stroke{bounded(path.box.grown(path.line_width / 2).intersected(state.clip)), sequence_++, false,
-                   Paint::Shape::box, state.stroke, hides_under(state.stroke, state.stroke_alpha, state),
-                   solid(state.stroke, state.stroke_alpha, state), state.stream};
+      Paint stroke = laid(path.box.grown(path.line_width / 2), state.stroke, state.stroke_alpha, state);
       stroke.half_width = path.line_width / 2;
       stroke.capped = path.capped;
       if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.pen, {}, false, path.complete);
       if (stroke.shape == Paint::Shape::pen) stroke.clip = clip_of(state);
-      stroke.ground = ground_of(state.stroke, state);
-      stroke.alpha = state.stroke_alpha;
       stroke.exact = stroke.shape == Paint::Shape::pen;
       paints.push_back(stroke);
     }
@@ -379,6 +369,15 @@ class Inspector : public pdf::PageCollector {
   std::unordered_set<std::string> names_seen_;
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
   uint64_t last_clip_serial_ = 0;  // the clip `clips.back()` copies
+  // The next paint, over `box` in its clip, in `colour` at `alpha`: what
+  // it hides of what is under it, and how it changes its colour.
+  Paint laid(const Rect& box, const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
+    Paint paint{bounded(box.intersected(state.clip)), sequence_++, false, Paint::Shape::box, colour,
+                hides_under(colour, alpha, state), solid(colour, alpha, state), state.stream};
+    paint.ground = ground_of(colour, state);
+    paint.alpha = alpha;
+    return paint;
+  }
   // The index in `clips` of the clip that is not a rectangle `state` is
   // in, copied once while it is in force; -1 when there is none, or past
   // the page's budget of segments (then the paint's bounds stand for it).
@@ -1078,13 +1077,7 @@ class Checker {
                                                             size_t& tests, bool& exhausted) {
     std::vector<Point> points;
     if (const std::optional<Quad> ink = plan::above_baseline(glyph, 0.05, 0.65)) {
-      constexpr int kAlong = 8, kAcross = 3;
-      const auto lerp = [](Point a, Point b, double t) { return Point{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; };
-      for (int i = 0; i < kAlong; ++i) {
-        const double u = (i + 0.5) / kAlong;
-        const Point top = lerp(ink->ul, ink->ur, u), bottom = lerp(ink->ll, ink->lr, u);
-        for (int j = 0; j < kAcross; ++j) points.push_back(lerp(bottom, top, (j + 0.5) / kAcross));
-      }
+      for_cell_centres(ink->ll, ink->lr, ink->ul, ink->ur, 8, 3, [&](Point p) { points.push_back(p); });
     } else {
       points.push_back(glyph.box.centre());
     }

@@ -16,6 +16,19 @@ struct Point {
 inline Point sub(Point a, Point b) { return {a.x - b.x, a.y - b.y}; }
 inline double dot(Point a, Point b) { return a.x * b.x + a.y * b.y; }
 inline double cross(Point a, Point b) { return a.x * b.y - a.y * b.x; }
+// The point `t` of the way from a to b.
+inline Point lerp(Point a, Point b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+
+// Calls f at the centre of each cell of a grid `along` by `across` over the
+// quadrilateral between the edges a0 -> a1 and b0 -> b1 (which run along).
+template <typename F>
+void for_cell_centres(Point a0, Point a1, Point b0, Point b1, int along, int across, F f) {
+  for (int i = 0; i < along; ++i) {
+    const double u = (i + 0.5) / along;
+    const Point a = lerp(a0, a1, u), b = lerp(b0, b1, u);
+    for (int j = 0; j < across; ++j) f(lerp(a, b, (j + 0.5) / across));
+  }
+}
 
 // An axis-aligned rectangle; x0 <= x1 and y0 <= y1 once normalized.
 struct Rect {

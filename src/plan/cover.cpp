@@ -75,8 +75,6 @@ Polygon clip_to(Polygon subject, const Polygon& clip_by) {
   return subject;
 }
 
-Point lerp(const Point& a, const Point& b, double t) { return Point{a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
-
 // The two bands of a glyph `hides` and `stroke_hides` look at (empty when
 // the glyph has no area): its middle band, and the band of lowercase ink
 // above its baseline (empty when the glyph has no size).
@@ -159,11 +157,7 @@ bool mostly_inked(const pdf::Glyph& glyph, Inked inked) {
   return std::any_of(bands.begin(), bands.end(), [&](const Polygon& band) {
     if (band.empty()) return false;
     int hit = 0;
-    for (int i = 0; i < kAlong; ++i) {
-      const double u = (i + 0.5) / kAlong;
-      const Point top = lerp(band[3], band[2], u), bottom = lerp(band[0], band[1], u);
-      for (int j = 0; j < kAcross; ++j) hit += inked(lerp(top, bottom, (j + 0.5) / kAcross)) ? 1 : 0;
-    }
+    for_cell_centres(band[3], band[2], band[0], band[1], kAlong, kAcross, [&](Point p) { hit += inked(p) ? 1 : 0; });
     return 2 * hit > kAlong * kAcross;
   });
 }
