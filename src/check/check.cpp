@@ -78,7 +78,7 @@ struct Paint {
   // What it covers: its box (an image, a rectangle, a path whose segments
   // were not kept), the fill of its segments, or the band its pen draws
   // along them (the segments are in Inspector::trace), or an image where
-  // its mask paints (Inspector::masked[first]).
+  // its mask paints.
   enum class Shape : uint8_t { box, fill, pen, mask };
   Rect box;  // bounds of what it may cover: a stroke's reach past its points by half the pen
   size_t sequence = 0;
@@ -95,6 +95,7 @@ struct Paint {
   double half_width = 0;  // a pen's
   bool capped = false;    // a pen's ends reach past its segments
   size_t first = 0, count = 0;
+  uint32_t use = 0;  // an image's: its ImageUse in PageContent::images
   int viewer = -1;  // drawn by viewers for an annotation with no appearance: Inspector::viewer_drawn[viewer]
   // The clip that is not a rectangle it is drawn in, for a pen, a fill of
   // its own segments or a masked image: Inspector::clips[clip]; -1 none.
@@ -102,7 +103,8 @@ struct Paint {
   // How it changes the colour of what is under it, for the ground text is
   // read on (`Grounds`): laid over in its colour at `alpha`
   // (Normal), multiplied in (Multiply), or in a way not worked out (an
-  // image, a shading or a pattern, another blend mode, a soft mask).
+  // inline image, a shading or a pattern, another blend mode, a soft
+  // mask). An image's colour is its pixels', a stencil's its `colour`.
   enum class Ground : uint8_t { over, multiply, unknown };
   Ground ground = Ground::unknown;
   double alpha = 1;
@@ -304,14 +306,18 @@ class Inspector : public pdf::PageCollector {
     if (state.optional_content_off) return;
     Paint paint{bounded(image.box.intersected(state.clip)), sequence_++, true, Paint::Shape::box, {},
                 state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream};
+    paint.use = static_cast<uint32_t>(images_told_++);
+    // Its pixels are read for the ground (a stencil paints the fill
+    // colour); an inline image's are not.
+    if (image.stencil) paint.colour = state.fill;
+    paint.ground = image.object.empty() ? Paint::Ground::unknown : ground_of(paint.colour, state);
+    paint.alpha = state.fill_alpha;
     if (image.masked && !image.object.empty()) {
       // Through its mask it hides what an image of its colour (a
       // stencil's fill; another image's is not known) would hide
       // unmasked, where the mask paints.
       paint.shape = Paint::Shape::mask;
       paint.hides = hides_under(image.stencil ? state.fill : pdf::Colour{false, 0}, state.fill_alpha, state);
-      paint.first = masked.size();
-      masked.push_back(image);
       paint.clip = clip_of(state);
     } else if (state.clip_outline) {
       // In a clip that is not a rectangle, the clip's shape within its box.
@@ -331,7 +337,6 @@ class Inspector : public pdf::PageCollector {
   std::vector<bool> blocks;  // for each glyph: a block character, which hides nothing of its own
   std::vector<Paint> paints;
   std::vector<pdf::Segment> trace;  // the segments of fills and strokes that may hide text
-  std::vector<pdf::ImageUse> masked;  // images drawn through a mask
 
   // A clip that is not a rectangle, its edges in `trace`.
   struct Clip {
@@ -369,6 +374,7 @@ class Inspector : public pdf::PageCollector {
   std::unordered_set<std::string> names_seen_;
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
   uint64_t last_clip_serial_ = 0;  // the clip `clips.back()` copies
+  size_t images_told_ = 0;
   // The next paint, over `box` in its clip, in `colour` at `alpha`: what
   // it hides of what is under it, and how it changes its colour.
   Paint laid(const Rect& box, const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
@@ -419,6 +425,73 @@ class Inspector : public pdf::PageCollector {
   static constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
 };
 
+// The pixel at `p` of a raster `width` by `height` drawn as `quad` (its unit
+// square in page space: (0, 0) at ll, row 0 at the top), as an index into
+// its rows; nullopt outside it, or for a square squeezed flat.
+std::optional<size_t> pixel_at(const Quad& quad, Point p, size_t width, size_t height) {
+  const Point e1 = sub(quad.lr, quad.ll), e2 = sub(quad.ul, quad.ll);
+  const double det = cross(e1, e2);
+  if (!(std::abs(det) > 1e-12) || width == 0 || height == 0) return std::nullopt;
+  const Point d = sub(p, quad.ll);
+  const double u = cross(d, e2) / det, v = cross(e1, d) / det;
+  if (!(u >= 0 && u < 1 && v >= 0 && v < 1)) return std::nullopt;
+  const size_t col = std::min(width - 1, static_cast<size_t>(u * static_cast<double>(width)));
+  const size_t row = std::min(height - 1, static_cast<size_t>((1 - v) * static_cast<double>(height)));
+  return row * width + col;
+}
+
+// The masks and colours of a document's images, each read when first asked
+// for. Masks are kept for a page; colours (at most Document::kColoursSide
+// pixels a side) across pages, up to kKeptBytes of them.
+class Pictures {
+ public:
+  void start_page(pdf::Document& document) {
+    document_ = &document;
+    masks_.clear();
+  }
+  // The mask of an image drawn through one; nullptr where it cannot be read.
+  const pdf::Document::Opacity* mask(const pdf::ImageUse& image) {
+    auto [at, fresh] = masks_.try_emplace(image.object);
+    if (fresh) at->second = document_->image_opacity(image.object);
+    return at->second && at->second->width > 0 && at->second->height > 0 ? &*at->second : nullptr;
+  }
+  // How opaquely a masked image paints at `p`, 0 to 1 (0 outside it);
+  // nullopt where its mask cannot be read.
+  std::optional<double> opacity(const pdf::ImageUse& image, Point p) {
+    const pdf::Document::Opacity* m = mask(image);
+    if (!m) return std::nullopt;
+    const std::optional<size_t> at = pixel_at(image.quad, p, m->width, m->height);
+    return at ? static_cast<unsigned char>(m->alpha[*at]) / 255.0 : 0.0;
+  }
+  // The colour of an image's pixel at `p`: nullopt where its colours cannot
+  // be read, or `p` is not on it.
+  std::optional<std::array<double, 3>> colour(const pdf::ImageUse& image, Point p) {
+    auto [at, fresh] = colours_.try_emplace(image.object);
+    if (fresh) {
+      if (kept_ > kKeptBytes) {
+        colours_.clear();
+        kept_ = 0;
+        at = colours_.try_emplace(image.object).first;
+      }
+      at->second = document_->image_colours(image.object);
+      if (at->second) kept_ += at->second->rgb.size();
+    }
+    if (!at->second) return std::nullopt;
+    const pdf::Document::Colours& c = *at->second;
+    const std::optional<size_t> pixel = pixel_at(image.quad, p, c.width, c.height);
+    if (!pixel || c.rgb.size() < 3 * (*pixel + 1)) return std::nullopt;
+    const auto channel = [&](size_t k) { return static_cast<unsigned char>(c.rgb[3 * *pixel + k]) / 255.0; };
+    return std::array<double, 3>{channel(0), channel(1), channel(2)};
+  }
+
+ private:
+  static constexpr size_t kKeptBytes = 64u << 20;
+  pdf::Document* document_ = nullptr;
+  std::map<std::string, std::optional<pdf::Document::Opacity>> masks_;  // by image object
+  std::map<std::string, std::optional<pdf::Document::Colours>> colours_;
+  size_t kept_ = 0;
+};
+
 // The colour text is read on, at a point and a moment of the drawing: the
 // paper (white), then each paint drawn there before, laid over or
 // multiplied in.
@@ -433,8 +506,10 @@ class Grounds {
     bool painted = false;
   };
   // `shown`: for each stream, whether the page shows it (an appearance of
-  // another state paints no ground).
-  Grounds(const Inspector& inspector, const std::vector<bool>& shown) : inspector_(inspector) {
+  // another state paints no ground). `images`: the page's, whose colours
+  // `pictures` reads.
+  Grounds(const Inspector& inspector, const std::vector<bool>& shown, std::span<const pdf::ImageUse> images, Pictures& pictures)
+      : inspector_(inspector), images_(images), pictures_(pictures) {
     for (uint32_t p = 0; p < inspector.paints.size(); ++p) {
       const Paint& paint = inspector.paints[p];
       if (paint.stream >= shown.size() || !shown[paint.stream]) continue;
@@ -464,8 +539,9 @@ class Grounds {
   bool nothing_gathered() const { return gathered_.empty(); }
 
   // The ground at `c` of the paints gathered; nullopt where it cannot be
-  // told (an image, a shading, another blend mode, a shape known only by
-  // its bounds), or past the budget of `tests`.
+  // told (an image whose colours or mask are not read, a shading, another
+  // blend mode, a shape known only by its bounds), or past the budget of
+  // `tests`.
   std::optional<Ground> at(const Point& c, size_t& tests, bool& exhausted) const {
     Rgb ground{1, 1, 1};
     bool known = true, painted = false;
@@ -476,23 +552,25 @@ class Grounds {
         return std::nullopt;
       }
       if (!inspector_.paints_at(paint, c, tests)) continue;
-      const pdf::Colour& colour = paint.colour;
-      if (paint.image || paint.ground == Paint::Ground::unknown || !paint.exact || !colour.hue_known) {
+      const std::optional<std::pair<Rgb, double>> laid = paint.ground == Paint::Ground::unknown || !paint.exact
+                                                             ? std::nullopt
+                                                             : colour_at(paint, c);
+      if (!laid) {
         known = false;
         continue;
       }
-      if (!colour.paints) continue;  // no ink
-      const Rgb paint_rgb{colour.red, colour.green, colour.blue};
-      const double alpha = std::clamp(paint.alpha, 0.0, 1.0);
-      painted = painted || alpha > 0;
+      const auto& [paint_rgb, opacity] = *laid;
+      const double alpha = std::clamp(paint.alpha * opacity, 0.0, 1.0);
+      if (alpha <= 0) continue;  // no ink
+      painted = true;
       if (paint.ground == Paint::Ground::over && alpha >= 0.95) {
         ground = paint_rgb;
         known = true;
         continue;
       }
       for (size_t k = 0; k < 3; ++k) {
-        const double laid = paint.ground == Paint::Ground::multiply ? ground[k] * paint_rgb[k] : paint_rgb[k];
-        ground[k] = alpha * laid + (1 - alpha) * ground[k];
+        const double blend = paint.ground == Paint::Ground::multiply ? ground[k] * paint_rgb[k] : paint_rgb[k];
+        ground[k] = alpha * blend + (1 - alpha) * ground[k];
       }
     }
     if (!known) return std::nullopt;
@@ -500,7 +578,34 @@ class Grounds {
   }
 
  private:
+  // The colour `paint` lays at `c` and how much of it (a mask's opacity;
+  // 0 where it lays no ink); nullopt where that cannot be told.
+  std::optional<std::pair<Rgb, double>> colour_at(const Paint& paint, Point c) const {
+    const pdf::Colour& colour = paint.colour;
+    if (!paint.image || paint.use >= images_.size()) {
+      if (paint.image || !colour.hue_known) return std::nullopt;
+      return std::pair<Rgb, double>{{colour.red, colour.green, colour.blue}, colour.paints ? 1.0 : 0.0};
+    }
+    const pdf::ImageUse& image = images_[paint.use];
+    if (!pixel_at(image.quad, c, 1, 1)) return std::pair<Rgb, double>{{}, 0.0};  // off its square
+    double opacity = 1;
+    if (image.masked) {
+      const std::optional<double> o = pictures_.opacity(image, c);
+      if (!o) return std::nullopt;
+      opacity = *o;
+    }
+    if (image.stencil) {
+      if (!colour.hue_known) return std::nullopt;
+      return std::pair<Rgb, double>{{colour.red, colour.green, colour.blue}, colour.paints ? opacity : 0};
+    }
+    const std::optional<Rgb> rgb = pictures_.colour(image, c);
+    if (!rgb) return std::nullopt;
+    return std::pair<Rgb, double>{*rgb, opacity};
+  }
+
   const Inspector& inspector_;
+  std::span<const pdf::ImageUse> images_;
+  Pictures& pictures_;
   BoxGrid grid_;
   std::vector<uint32_t> everywhere_;  // paints too large to index
   std::vector<uint32_t> here_, gathered_;
@@ -654,34 +759,21 @@ class Checker {
   // mask paints (nearly) opaquely. A mask that cannot be read (16-bit
   // samples, a filter redact does not decode) may paint anything: the image
   // hides what is under its box.
-  bool mask_hides(const Inspector& inspector, const Paint& paint, const pdf::Glyph& glyph) {
-    const pdf::ImageUse& image = inspector.masked[paint.first];
+  bool mask_hides(const Inspector& inspector, const pdf::PageContent& page, const Paint& paint, const pdf::Glyph& glyph) {
+    const pdf::ImageUse& image = page.images[paint.use];
     const std::span<const pdf::Segment> clip = inspector.clip_edges(paint);
     const bool clip_even_odd = inspector.clip_even_odd(paint);
-    auto [at, fresh] = opacities_.try_emplace(image.object);
-    if (fresh) at->second = document_->image_opacity(image.object);
-    if (!at->second || at->second->width == 0 || at->second->height == 0) return true;
-    const pdf::Document::Opacity& o = *at->second;
-    // The unit square's corners: (0, 0) at ll, row 0 of the mask at its top.
-    const Quad& q = image.quad;
-    const Point e1 = sub(q.lr, q.ll), e2 = sub(q.ul, q.ll);
-    const double det = cross(e1, e2);
-    if (!(std::abs(det) > 1e-12)) return false;
+    if (!pictures_.mask(image)) return true;
     return plan::inked_hides(glyph, [&](Point p) {
       if (!paint.box.contains(p) || (!clip.empty() && !plan::inside_fill(clip, clip_even_odd, p))) return false;
-      const Point d = sub(p, q.ll);
-      const double u = cross(d, e2) / det, v = cross(e1, d) / det;
-      if (!(u >= 0 && u < 1 && v >= 0 && v < 1)) return false;
-      const size_t col = std::min(o.width - 1, static_cast<size_t>(u * static_cast<double>(o.width)));
-      const size_t row = std::min(o.height - 1, static_cast<size_t>((1 - v) * static_cast<double>(o.height)));
-      return static_cast<unsigned char>(o.alpha[row * o.width + col]) >= 242;  // 0.95 opaque
+      return pictures_.opacity(image, p).value_or(1) >= 242 / 255.0;  // 0.95 opaque, in a byte
     });
   }
 
   // Reads one page every way; returns the text a viewer shows on it (for
   // comparing revisions).
   std::string check_page(pdf::Document& document, int number, std::set<std::string>& walked) {
-    opacities_.clear();  // masks are kept for one page
+    pictures_.start_page(document);
     pdf::PageContent page;
     Inspector inspector(page);
     page.glyphs.reserve(document.glyphs_per_page());
@@ -707,7 +799,7 @@ class Checker {
   static constexpr size_t kMaxUndrawnGlyphs = 400'000;
 
   void check_undrawn_streams(pdf::Document& document, std::set<std::string> walked) {
-    opacities_.clear();
+    pictures_.start_page(document);
     // Each stream is read once: one drawn by a stream read here is not read
     // again on its own, and all of them together get the glyph budget of one
     // page (forms that draw each other by the hundred, each walked on its
@@ -881,7 +973,7 @@ class Checker {
           if (!plan::hides(cover, glyph)) return;
           under_image[g] = true;
           tests += 32;  // the points a band is told by
-          if (!hides || !mask_hides(inspector, paint, glyph)) return;
+          if (!hides || !mask_hides(inspector, page, paint, glyph)) return;
           covered[g] = true;
           covering[g] = p;
           return;
@@ -910,7 +1002,7 @@ class Checker {
     }
     std::vector<bool> shown_streams(page.streams.size());
     for (size_t s = 0; s < shown_streams.size(); ++s) shown_streams[s] = s < group.size() && group[s] == 0;
-    Grounds grounds(inspector, shown_streams);
+    Grounds grounds(inspector, shown_streams, page.images, pictures_);
     size_t visible_letters = 0, ocr_letters = 0;
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
       const pdf::Glyph& glyph = page.glyphs[g];
@@ -1025,7 +1117,7 @@ class Checker {
         {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},
         {"clipped-text", "clipped away entirely"},
-        {"hidden-colour-text", "in the colour of what they are drawn on (white on a blank page, yellow on a yellow box), nearly transparent, or in a colour that lays down no ink (/None)"},
+        {"hidden-colour-text", "in the colour of what they are drawn on (white on a blank page, yellow on a yellow box, black on a black picture), nearly transparent, or in a colour that lays down no ink (/None)"},
     };
     for (const auto& [key, tally] : tallies) {
       Finding f;
@@ -1310,7 +1402,7 @@ class Checker {
 
   std::string path_;
   pdf::Document* document_ = nullptr;
-  std::map<std::string, std::optional<pdf::Document::Opacity>> opacities_;  // by image object, this page's
+  Pictures pictures_;
   const match::Matcher& matcher_;
   CheckOptions options_;
   Report report_;

@@ -1880,6 +1880,36 @@ std::optional<Document::Opacity> Document::image_opacity(const std::string& obje
   return std::nullopt;
 }
 
+std::optional<Document::Colours> Document::image_colours(const std::string& object) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  const ObjectReader& reader = *impl_->reader;
+  PdfObject* image = find_object(objects, parse_reference(object));
+  if (!image || !image->IsDictionary()) return std::nullopt;
+  const PdfObject* stencil = reader.resolve(reader.get(image, "ImageMask"));
+  if (stencil && stencil->IsBool() && stencil->GetBool()) return std::nullopt;
+  const std::optional<Raster> raster = read_raster(reader, image, paintable_components(reader, reader.get(image, "ColorSpace")));
+  if (!raster || raster->width == 0 || raster->height == 0) return std::nullopt;
+  const int n = raster->components;
+  if (n != 1 && n != 3 && n != 4) return std::nullopt;
+  const size_t step = (std::max(raster->width, raster->height) + kColoursSide - 1) / kColoursSide;
+  Colours colours{(raster->width + step - 1) / step, (raster->height + step - 1) / step, {}};
+  colours.rgb.reserve(colours.width * colours.height * 3);
+  for (size_t row = 0; row < raster->height; row += step) {
+    for (size_t col = 0; col < raster->width; col += step) {
+      const auto* v = reinterpret_cast<const unsigned char*>(raster->pixels.data()) + (row * raster->width + col) * static_cast<size_t>(n);
+      if (n == 4) {
+        // As MuPDF converts CMYK: each of red, green and blue less its ink and the black.
+        for (int k = 0; k < 3; ++k) colours.rgb.push_back(static_cast<char>(255 - std::min(255, v[k] + v[3])));
+      } else {
+        for (int k = 0; k < 3; ++k) colours.rgb.push_back(static_cast<char>(v[n == 1 ? 0 : k]));
+      }
+    }
+  }
+  return colours;
+} catch (...) {
+  return std::nullopt;
+}
+
 std::string Document::default_colour_trap(int number) try {
   const ObjectReader& reader = *impl_->reader;
   const PdfObject* page = impl_->page(number);

@@ -150,6 +150,20 @@ class Document {
     std::string alpha;
   };
   std::optional<Opacity> image_opacity(const std::string& object);
+  // The colours image XObject `object` paints, as a viewer shows them: red,
+  // green and blue, a byte each, rows from the top of its unit square
+  // (gray as is, CMYK as MuPDF converts it). An image wider or taller than
+  // kColoursSide pixels comes back as every so many of its pixels, so that
+  // neither side is. nullopt for a stencil (it paints the fill colour), a
+  // colour space other than gray, RGB, CMYK or one calibrated or ICC-based
+  // as such (Indexed, Lab, spot colours), or samples redact cannot decode
+  // (black_out_image's encodings read them).
+  static constexpr size_t kColoursSide = 1024;
+  struct Colours {
+    size_t width = 0, height = 0;
+    std::string rgb;
+  };
+  std::optional<Colours> image_colours(const std::string& object);
   // Why boxes painted black on page `number` might not show black, or "":
   // a default colour space (/DefaultGray, /DefaultRGB, /DefaultCMYK) in the
   // page's resources or an annotation appearance's that is not a calibrated

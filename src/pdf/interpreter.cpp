@@ -569,14 +569,18 @@ void Interpreter::set_colour(const Operation& op, bool fill, const PdfObject* re
   (fill ? state_.fill : state_.stroke) = seen_as(colour_in(space, v), space.look);
 }
 
-// How a shading pattern (PatternType 2) of an axial or radial shading
-// looks where it paints, from the colours its functions of type 2 (alone or
-// stitched by one of type 3) run between: as light as its lightest, its
-// hue known when they are all one colour (a CSS gradient from black to
-// black). Unknown for any other pattern.
+// How a shading pattern (PatternType 2) looks where it paints: as its
+// shading does (shading_look). Unknown for any other pattern.
 Colour Interpreter::shading_colour(const PdfObject* pattern) const {
   if (reader_.get_number(pattern, "PatternType").value_or(0) != 2) return Colour{false, 0};
-  const PdfObject* shading = reader_.get(pattern, "Shading");
+  return shading_look(reader_.get(pattern, "Shading"));
+}
+
+// How an axial or radial shading looks where it paints, from the colours
+// its functions of type 2 (alone or stitched by one of type 3) run between:
+// as light as its lightest, its hue known when they are all one colour (a
+// CSS gradient from black to black). Unknown for any other shading.
+Colour Interpreter::shading_look(const PdfObject* shading) const {
   shading = reader_.resolve(shading);
   if (!shading || !shading->IsDictionary() || shading->HasStream()) return Colour{false, 0};
   const auto type = reader_.get_number(shading, "ShadingType").value_or(0);
@@ -909,7 +913,7 @@ void Interpreter::paint_shading(const std::string* shading_name, const Operation
   // geometry (a band, a mesh), which is not read: told as painting nothing.
   if (!std::isfinite(box.x0) || !std::isfinite(box.y0) || !std::isfinite(box.x1) || !std::isfinite(box.y1)) return;
   DrawState draw = draw_state(stream);
-  draw.fill = Colour{false, 0, true};
+  draw.fill = shading_look(shading);
   PathPaint paint;
   paint.box = box;
   paint.fill = true;

@@ -201,6 +201,7 @@ class Interpreter {
   ColourSpace space_of(const PdfObject* entry, int depth) const;
   static Colour colour_in(const ColourSpace& space, const double* v);
   Colour shading_colour(const PdfObject* pattern) const;
+  Colour shading_look(const PdfObject* shading) const;
   // The look of a colour space entry (a name or an array), and of the device
   // space of `components` under the /Default... entries of `resources`.
   Look look_of(const PdfObject* space) const;

@@ -708,8 +708,9 @@ TEST(Redactor, AlternateAppearancesImageAlternatesAndNamingSignaturesGo) {
   const std::string button = "<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 65536 /Rect [60 680 400 730] "
                              "/AP << /N 6 0 R /D 6 0 R >> >>";
   const std::string empty = stream_object("", "/Subtype /Form /BBox [0 0 340 50]");
-  const std::string image = stream_object(std::string(100, '\xFF'),
-                                          "/Type /XObject /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 8 "
+  // Pixels 3 pt wide: those the region meets reach no other letter.
+  const std::string image = stream_object(std::string(1000, '\xFF'),
+                                          "/Type /XObject /Subtype /Image /Width 100 /Height 10 /BitsPerComponent 8 "
                                           "/ColorSpace /DeviceGray /Alternates [<< /Image 5 0 R >>]");
   const std::string field = "<< /FT /Sig /T (S) /V << /Type /Sig /ByteRange [0 1 2 3] "
                             "/Contents <3082000130313030434E3D4368616420436F6E73756C617465> >> >>";
