@@ -112,7 +112,15 @@ struct Paint {
   // stroke known only by its bounds, nor a box cut by a clip that is not
   // a rectangle.
   bool exact = true;
+  // Drawn in the clip of a text object's glyphs (Tr 4 to 7): its serial
+  // (DrawState::text_clip), else 0. It paints those glyphs, not over them.
+  uint64_t text_clip = 0;
 };
+
+// The clip of text (Tr 4 to 7) that `state` paints in, or 0.
+uint64_t text_clip_of(const pdf::DrawState& state) {
+  return state.clip_outline && state.clip_outline->text ? state.clip_outline->serial : 0;
+}
 
 Paint::Ground ground_of(const pdf::Colour& colour, const pdf::DrawState& state) {
   if (!colour.known || state.soft_mask) return Paint::Ground::unknown;
@@ -312,6 +320,8 @@ class Inspector : public pdf::PageCollector {
     if (image.stencil) paint.colour = state.fill;
     paint.ground = image.object.empty() ? Paint::Ground::unknown : ground_of(paint.colour, state);
     paint.alpha = state.fill_alpha;
+    paint.text_clip = text_clip_of(state);
+    if (paint.text_clip != 0 && state.fill_alpha >= kFaintAlpha) show_through(paint);
     if (image.masked && !image.object.empty()) {
       // Through its mask it hides what an image of its colour (a
       // stencil's fill; another image's is not known) would hide
@@ -366,6 +376,13 @@ class Inspector : public pdf::PageCollector {
     return paint.shape == Paint::Shape::pen ? plan::under_pen(segments, paint.half_width, p, paint.capped)
                                             : plan::inside_fill(segments, paint.even_odd, p);
   }
+  // Whether ink was painted over `glyph` in the clip of text it makes (Tr
+  // 4 to 7): there it shows, though Tr 7 paints none itself.
+  bool shown_through_at(const pdf::Glyph& glyph, uint64_t text_clip) const {
+    const auto it = shown_through_.find(text_clip);
+    return text_clip != 0 && it != shown_through_.end() &&
+           std::any_of(it->second.begin(), it->second.end(), [&](const Rect& box) { return box.meets(glyph.box); });
+  }
   std::vector<std::string> viewer_drawn;  // annotations without an appearance that viewers draw
   std::vector<MarkedString> marked_strings;
   std::vector<MarkedString> names;  // each name the content holds, once
@@ -375,6 +392,14 @@ class Inspector : public pdf::PageCollector {
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
   uint64_t last_clip_serial_ = 0;  // the clip `clips.back()` copies
   size_t images_told_ = 0;
+  // Boxes of ink painted in each clip of text, by its serial: the first
+  // kMaxShownThrough of each (past them, its glyphs show nowhere more).
+  static constexpr size_t kMaxShownThrough = 256;
+  std::unordered_map<uint64_t, std::vector<Rect>> shown_through_;
+  void show_through(const Paint& paint) {
+    std::vector<Rect>& boxes = shown_through_[paint.text_clip];
+    if (boxes.size() < kMaxShownThrough) boxes.push_back(paint.box);
+  }
   // The next paint, over `box` in its clip, in `colour` at `alpha`: what
   // it hides of what is under it, and how it changes its colour.
   Paint laid(const Rect& box, const pdf::Colour& colour, double alpha, const pdf::DrawState& state) {
@@ -382,6 +407,10 @@ class Inspector : public pdf::PageCollector {
                 hides_under(colour, alpha, state), solid(colour, alpha, state), state.stream};
     paint.ground = ground_of(colour, state);
     paint.alpha = alpha;
+    paint.text_clip = text_clip_of(state);
+    // Ink that shows: what it paints in a text clip shows those glyphs.
+    const bool shows = alpha >= kFaintAlpha && colour.paints && !(colour.known && colour.lightness >= kLightText);
+    if (paint.text_clip != 0 && shows) show_through(paint);
     return paint;
   }
   // The index in `clips` of the clip that is not a rectangle `state` is
@@ -956,6 +985,7 @@ class Checker {
         const GlyphFacts& facts = inspector.facts[g];
         const pdf::Glyph& glyph = page.glyphs[g];
         if (glyph.box.area() <= 0 || inspector.blocks[g]) return;
+        if (paint.text_clip != 0 && paint.text_clip == facts.state.text_clip) return;  // it paints the glyph
         const bool over = facts.sequence < paint.sequence;
         // Black on black: dark text drawn on a dark fill.
         const pdf::Colour& ink = facts.state.fill;
@@ -1020,7 +1050,8 @@ class Checker {
         continue;
       }
       if (state.optional_content_off) note("optional-content-off", g);
-      if (invisible && !ocr) note("invisible-text", g);
+      // Text that clips (Tr 7) shows where ink is painted in its clip.
+      if (invisible && !ocr && !inspector.shown_through_at(glyph, state.text_clip)) note("invisible-text", g);
       if (covered[g] && !ocr) note("text-under-box", g, covering[g]);
       // Too small to read: under 1 pt, or squeezed flat (Tz 1: a glyph
       // whose advance is a sliver of its height).

@@ -49,6 +49,9 @@ struct ClipOutline {
   std::vector<Segment> edges;
   bool even_odd = false;
   uint64_t serial = 0;  // distinct for each clip of a walk, from 1
+  // The glyphs of a text object shown in a mode that clips (Tr 4 to 7),
+  // each by its quad: what is painted in it shows through their shapes.
+  bool text = false;
 };
 
 // The part of the graphics state a consumer can see at an event.
@@ -82,6 +85,9 @@ struct DrawState {
   // force (null when none is, or its outline had too many segments); valid
   // during the call. Earlier clips are in `clip`'s bounds only.
   const ClipOutline* clip_outline = nullptr;
+  // For a glyph shown in a mode that clips (Tr 4 to 7): the serial of the
+  // ClipOutline its text object adds it to at ET; 0 for any other.
+  uint64_t text_clip = 0;
 };
 
 // A painted path: its bounds and how it is painted. `sh` is told as a

@@ -137,6 +137,7 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.optional_content_off = off_depth_ > 0;
   d.stream = stream;
   d.clip_outline = state_.clip_outline.get();
+  d.text_clip = in_text_ && d.render_mode >= 4 && d.render_mode <= 7 ? text_clip_.serial : 0;
   return d;
 }
 
@@ -290,10 +291,12 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
     state_.ctm = Matrix{n[0], n[1], n[2], n[3], n[4], n[5]} * state_.ctm;
   } else if (name == "BT") {
     if (in_text_) warn(stream, op.begin, "BT inside BT ... ET");
+    text_clip_ = TextClip{};
     in_text_ = true;
     text_matrix_ = line_matrix_ = Matrix{};
   } else if (name == "ET") {
     if (!in_text_) warn(stream, op.begin, "ET without BT");
+    clip_to_text(stream);
     in_text_ = false;
   } else if (name == "Tf") {
     const std::string* font_name = op.operands.size() >= 2 && op.operands[op.operands.size() - 2].is_name()
@@ -747,6 +750,23 @@ Interpreter::ColourSpace Interpreter::space_of(const PdfObject* entry, int depth
   return space;
 }
 
+// At ET: what the text object showed in a mode that clips becomes the clip.
+void Interpreter::clip_to_text(uint32_t stream) {
+  if (text_clip_.serial == 0 || !text_clip_.any) return;
+  state_.clip = state_.clip.intersected(text_clip_.box);
+  if (text_clip_.complete) {
+    auto outline = std::make_shared<ClipOutline>();
+    outline->edges = std::move(text_clip_.edges);
+    outline->serial = text_clip_.serial;
+    outline->text = true;
+    state_.clip_outline = std::move(outline);
+  } else {
+    state_.clip_outline.reset();
+  }
+  text_clip_ = TextClip{};
+  consumer_.clip(draw_state(stream));
+}
+
 void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke) {
   if (!path_.empty) {
     const Rect box = path_.bounds;
@@ -765,7 +785,6 @@ void Interpreter::paint_path(const Operation& op, uint32_t op_index, uint32_t st
       state_.clip = state_.clip.intersected(box);
       // A clip of another shape keeps its outline (a rectangle is its bounds).
       if (!rectangle) {
-        constexpr size_t kMaxClipEdges = 4096;
         if (trace_complete_ && trace_.size() + closing_.size() <= kMaxClipEdges) {
           auto outline = std::make_shared<ClipOutline>();
           outline->edges.assign(trace_.begin(), trace_.end());
@@ -1023,6 +1042,8 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
   const std::string& bytes = string.bytes;
   const Matrix to_page = state_.ctm * frame_.page_from_user;
   const bool invisible = ts.render_mode == 3 || ts.render_mode == 7;
+  const bool clips = in_text_ && ts.render_mode >= 4 && ts.render_mode <= 7;
+  if (clips && text_clip_.serial == 0) text_clip_.serial = ++clip_serial_;
   const DrawState draw = draw_state(stream);
   for (size_t pos = 0; pos < bytes.size();) {
     if (glyphs_ >= kMaxGlyphsPerPage) {
@@ -1061,6 +1082,17 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
       g.encoded_text = to_utf8(font.simple_alternative[code]);
     }
     g.invisible = invisible || (font.kind == Font::Kind::type3 && code < 256 && font.simple_paints_nothing[code]);
+    if (clips) {
+      text_clip_.box = text_clip_.any ? text_clip_.box.united(g.box) : g.box;
+      text_clip_.any = true;
+      if (text_clip_.edges.size() + 4 > kMaxClipEdges) text_clip_.complete = false;
+      if (text_clip_.complete) {
+        const Quad& q = g.quad;
+        for (const Segment& s : {Segment{q.ll, q.lr}, Segment{q.lr, q.ur}, Segment{q.ur, q.ul}, Segment{q.ul, q.ll}}) {
+          text_clip_.edges.push_back(s);
+        }
+      }
+    }
     g.code = code;
     g.font = ts.font_index;
     g.source = GlyphSource{stream, op_index, static_cast<uint32_t>(op.begin), string_index, static_cast<uint32_t>(pos),

@@ -278,6 +278,8 @@ class Interpreter {
   // The path as segments, for a stroke: kept apart from Path so that its
   // storage is reused from path to path. At most kMaxTrace.
   static constexpr size_t kMaxTrace = 65'536;
+  // A clip of more segments is taken by its bounds (ClipOutline).
+  static constexpr size_t kMaxClipEdges = 4096;
   // Points read for annotations drawn without an appearance, on the page.
   static constexpr size_t kMaxViewerPoints = 4'000'000;
   size_t viewer_points_ = 0;
@@ -290,6 +292,18 @@ class Interpreter {
   void close_for_fill();  // the current subpath ends: a fill closes it
   bool pending_clip_ = false;
   bool pending_clip_even_odd_ = false;  // W*
+  // The glyphs of this text object shown in a mode that clips (Tr 4 to 7):
+  // at ET the clip becomes what they cover (9.3.6), their quads its outline
+  // (their bounds alone past kMaxClipEdges).
+  struct TextClip {
+    uint64_t serial = 0;  // reserved by the first such string, 0 when none
+    Rect box{0, 0, 0, 0};
+    bool any = false;
+    std::vector<Segment> edges;
+    bool complete = true;
+  };
+  TextClip text_clip_;
+  void clip_to_text(uint32_t stream);
   // Marked content: for each open sequence, whether it switched optional
   // content off; `off_depth_` counts reasons the content is off now.
   std::vector<bool> marked_off_;

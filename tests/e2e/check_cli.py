@@ -6,7 +6,7 @@
   to show is reported, and check exits 1 (a file of several covers, "covers"
   in cases.json, has one text-under-box finding for each, and one of several
   pages of hidden-colour text, "hidden", one hidden-colour-text finding a
-  page); the tagged LibreOffice file whose
+  page, and likewise "invisible" for invisible-text); the tagged LibreOffice file whose
   marked content says /Lang (en-US) is not (no "US" found).
 - `redact run` never writes any of them with the entity readable: whatever
   it writes, pdftotext and mutool do not print the entity (whole word, any
@@ -99,7 +99,8 @@ def main():
             # Each cover, each page of hidden-colour text, on its own: one
             # finding for each, so that one recognised style cannot hide a
             # missed one.
-            for count, kind in (("covers", "text-under-box"), ("hidden", "hidden-colour-text")):
+            for count, kind in (("covers", "text-under-box"), ("hidden", "hidden-colour-text"),
+                                ("invisible", "invisible-text")):
                 if count in case:
                     found = [f for f in report["findings"] if f["kind"] == kind] if report else []
                     check(f"check finds each of the {case[count]} {count} of {case['file']}", len(found) == case[count],

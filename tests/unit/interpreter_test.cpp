@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "pdf/document.h"
 #include "unit/test_pdf.h"
@@ -389,6 +390,44 @@ TEST(Interpreter, ConsumerSeesPathsClipsColoursAndMarkedContent) {
   ASSERT_EQ(recorder.glyph_states.size(), 1u);
   EXPECT_NEAR(recorder.glyph_states[0].fill.lightness, 1, 1e-9);
   EXPECT_NEAR(recorder.glyph_states[0].clip.y1, 792 - 10, 1e-6);  // page space: y down
+}
+
+// Text in a mode that clips (Tr 4 to 7) becomes the clip at ET: its
+// glyphs' quads, told to the glyphs as the clip they make; a paint after it
+// is in that clip, one after Q is not.
+TEST(Interpreter, TextThatClipsIsTheClipAfterItsTextObject) {
+  struct Clips : Recorder {
+    std::vector<std::optional<ClipOutline>> outlines;  // the pointer is valid during the call only
+    std::vector<Rect> boxes;
+    void path(const PathPaint& p, const DrawState& state) override {
+      Recorder::path(p, state);
+      outlines.push_back(state.clip_outline ? std::optional<ClipOutline>(*state.clip_outline) : std::nullopt);
+      boxes.push_back(state.clip);
+    }
+  };
+  const std::string pdf = build_pdf({TestPage{"q BT /F1 10 Tf 100 700 Td 7 Tr (Hi) Tj 0 Tr (j) Tj ET 0 0 612 792 re f Q "
+                                              "0 0 612 792 re f BT /F1 10 Tf 0 Tr (k) Tj ET"}});
+  auto doc = Document::open(test::write_temp("t.pdf", pdf));
+  Diagnostics d;
+  Clips clips;
+  doc->walk_page(1, clips, d);
+  const std::vector<std::string> expected = {"stream 0 ", "glyph H", "glyph i", "glyph j", "clip", "path fill rect dark",
+                                             "path fill rect dark", "glyph k"};
+  EXPECT_EQ(clips.events, expected);
+  ASSERT_EQ(clips.glyph_states.size(), 4u);
+  const uint64_t serial = clips.glyph_states[0].text_clip;
+  EXPECT_NE(serial, 0u);
+  EXPECT_EQ(clips.glyph_states[1].text_clip, serial);
+  EXPECT_EQ(clips.glyph_states[2].text_clip, 0u) << "shown in mode 0";
+  EXPECT_EQ(clips.glyph_states[3].text_clip, 0u);
+  ASSERT_EQ(clips.outlines.size(), 2u);
+  ASSERT_TRUE(clips.outlines[0].has_value());
+  EXPECT_TRUE(clips.outlines[0]->text);
+  EXPECT_EQ(clips.outlines[0]->serial, serial);
+  EXPECT_EQ(clips.outlines[0]->edges.size(), 8u) << "two glyphs, four edges each";
+  EXPECT_NEAR(clips.boxes[0].x0, 100, 1e-6);
+  EXPECT_LT(clips.boxes[0].x1, 115) << "the clip ends with \"Hi\", not \"j\"";
+  EXPECT_FALSE(clips.outlines[1].has_value()) << "Q restores the clip";
 }
 
 TEST(Interpreter, OptionalContentThatIsOffIsMarked) {
