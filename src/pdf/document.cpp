@@ -1880,6 +1880,40 @@ std::optional<Document::Opacity> Document::image_opacity(const std::string& obje
   return std::nullopt;
 }
 
+namespace {
+
+// The colour space of an image as image_colours reads it: the components
+// of a sample, and of a colour (gray 1, RGB 3, CMYK 4); for /Indexed, one
+// component and the palette, `hival` + 1 colours.
+struct ImageSpace {
+  int components = 0;  // 0: a space not read
+  int base = 0;
+  std::string palette;
+  int hival = -1;
+};
+
+ImageSpace image_space(const ObjectReader& reader, const PdfObject* entry) {
+  entry = reader.resolve(entry);
+  ImageSpace space;
+  if (entry && entry->IsArray() && reader.size(entry) == 4 && ObjectReader::name(reader.resolve(reader.item(entry, 0))) == "Indexed") {
+    const int base = paintable_components(reader, reader.item(entry, 1));
+    const std::optional<double> hival = ObjectReader::number(reader.resolve(reader.item(entry, 2)));
+    const PdfObject* table = reader.resolve(reader.item(entry, 3));
+    if (base == 0 || !hival || *hival < 0 || *hival > 255 || !table) return space;
+    const size_t size = (static_cast<size_t>(*hival) + 1) * static_cast<size_t>(base);
+    std::string lookup = table->IsDictionary() && table->HasStream()        ? reader.decode(table, size)
+                         : table->IsString() || table->IsHexString()      ? ObjectReader::string_bytes(table)
+                                                                          : std::string();
+    if (lookup.size() < size) return space;  // a palette cut short: readers differ on the rest
+    lookup.resize(size);
+    return ImageSpace{1, base, std::move(lookup), static_cast<int>(*hival)};
+  }
+  space.components = space.base = paintable_components(reader, entry);
+  return space;
+}
+
+}  // namespace
+
 std::optional<Document::Colours> Document::image_colours(const std::string& object) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
   const ObjectReader& reader = *impl_->reader;
@@ -1887,22 +1921,94 @@ std::optional<Document::Colours> Document::image_colours(const std::string& obje
   if (!image || !image->IsDictionary()) return std::nullopt;
   const PdfObject* stencil = reader.resolve(reader.get(image, "ImageMask"));
   if (stencil && stencil->IsBool() && stencil->GetBool()) return std::nullopt;
-  const std::optional<Raster> raster = read_raster(reader, image, paintable_components(reader, reader.get(image, "ColorSpace")));
-  if (!raster || raster->width == 0 || raster->height == 0) return std::nullopt;
-  const int n = raster->components;
-  if (n != 1 && n != 3 && n != 4) return std::nullopt;
-  const size_t step = (std::max(raster->width, raster->height) + kColoursSide - 1) / kColoursSide;
-  Colours colours{(raster->width + step - 1) / step, (raster->height + step - 1) / step, {}};
+  ImageSpace space = image_space(reader, reader.get(image, "ColorSpace"));
+  // The samples: read by us (raw, Flate, LZW...) at 1, 2, 4, 8 or 16 bits,
+  // or 8-bit pixels an image library decoded (read_raster; a gray one's
+  // /Decode applied).
+  std::string data;
+  size_t width = 0, height = 0;
+  int bits = 8;
+  std::vector<double> decode;
+  const std::vector<ObjectReader::FilterStep> chain = reader.filters(image);
+  const auto image_step = [](const ObjectReader::FilterStep& step) { return ObjectReader::image_filter(step.filter); };
+  if (std::none_of(chain.begin(), chain.end(), image_step)) {
+    if (space.components == 0) return std::nullopt;
+    const auto w = reader.get_number(image, "Width"), h = reader.get_number(image, "Height");
+    const auto depth = reader.get_number(image, "BitsPerComponent");
+    if (!w || !h || !depth || *w < 1 || *h < 1 || *w > 1e6 || *h > 1e6) return std::nullopt;
+    width = static_cast<size_t>(*w);
+    height = static_cast<size_t>(*h);
+    bits = static_cast<int>(*depth);
+    if (bits != 1 && bits != 2 && bits != 4 && bits != 8 && bits != 16) return std::nullopt;
+    const size_t row_bytes = (width * static_cast<size_t>(space.components) * static_cast<size_t>(bits) + 7) / 8;
+    if (row_bytes > kMaxImageBytes / height) return std::nullopt;
+    // Flate data that ends before its end marker gives what it holds, as
+    // viewers draw it; data too short for every row is not read (poppler
+    // draws the rest white, MuPDF black).
+    std::string cut_short;
+    data = reader.decode(image, row_bytes * height + height + 16, &cut_short);
+    if (data.size() < row_bytes * height) return std::nullopt;
+    if (const std::optional<std::vector<double>> values = decode_array(reader, image, space.components)) {
+      if (values->empty()) return std::nullopt;
+      decode = *values;
+    }
+  } else {
+    if (!space.palette.empty()) return std::nullopt;
+    std::optional<Raster> raster = read_raster(reader, image, space.components);
+    if (!raster || (raster->components != 1 && raster->components != 3 && raster->components != 4)) return std::nullopt;
+    width = raster->width;
+    height = raster->height;
+    space.components = space.base = raster->components;
+    data = std::move(raster->pixels);
+  }
+  const int n = space.components;
+  const unsigned top = bits == 16 ? 65535u : (1u << bits) - 1;
+  if (decode.empty()) {
+    for (int k = 0; k < n; ++k) decode.insert(decode.end(), {0.0, space.palette.empty() ? 1.0 : static_cast<double>(top)});
+  }
+  const size_t row_bytes = (width * static_cast<size_t>(n) * static_cast<size_t>(bits) + 7) / 8;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+  // Sample `index` of row `row`, through /Decode.
+  const auto value = [&](size_t row, size_t index, int k) {
+    const unsigned char* at = bytes + row * row_bytes;
+    unsigned sample = 0;
+    if (bits == 16) {
+      sample = static_cast<unsigned>(at[2 * index] << 8 | at[2 * index + 1]);
+    } else {
+      const size_t bit = index * static_cast<size_t>(bits);
+      sample = (at[bit / 8] >> (8 - bits - static_cast<int>(bit % 8))) & top;
+    }
+    const double d0 = decode[2 * static_cast<size_t>(k)], d1 = decode[2 * static_cast<size_t>(k) + 1];
+    return d0 + (d1 - d0) * sample / top;
+  };
+  // Each pixel kept is the mean of the step by step block it stands for,
+  // as the eye sees a dither or fine stripes: a grey, not whichever pixel
+  // of the pattern a sample lands on.
+  const size_t step = (std::max(width, height) + kColoursSide - 1) / kColoursSide;
+  Colours colours{(width + step - 1) / step, (height + step - 1) / step, {}};
   colours.rgb.reserve(colours.width * colours.height * 3);
-  for (size_t row = 0; row < raster->height; row += step) {
-    for (size_t col = 0; col < raster->width; col += step) {
-      const auto* v = reinterpret_cast<const unsigned char*>(raster->pixels.data()) + (row * raster->width + col) * static_cast<size_t>(n);
-      if (n == 4) {
-        // As MuPDF converts CMYK: each of red, green and blue less its ink and the black.
-        for (int k = 0; k < 3; ++k) colours.rgb.push_back(static_cast<char>(255 - std::min(255, v[k] + v[3])));
-      } else {
-        for (int k = 0; k < 3; ++k) colours.rgb.push_back(static_cast<char>(v[n == 1 ? 0 : k]));
+  for (size_t row = 0; row < height; row += step) {
+    for (size_t col = 0; col < width; col += step) {
+      double sum[3] = {0, 0, 0};
+      size_t count = 0;
+      for (size_t r = row; r < std::min(row + step, height); ++r) {
+        for (size_t c = col; c < std::min(col + step, width); ++c, ++count) {
+          double v[4] = {0, 0, 0, 0};
+          if (!space.palette.empty()) {
+            const long entry = std::clamp(std::lround(value(r, c, 0)), 0L, static_cast<long>(space.hival));
+            for (int k = 0; k < space.base; ++k) {
+              v[k] = static_cast<unsigned char>(space.palette[static_cast<size_t>(entry) * static_cast<size_t>(space.base) + static_cast<size_t>(k)]) / 255.0;
+            }
+          } else {
+            for (int k = 0; k < n; ++k) v[k] = std::clamp(value(r, c * static_cast<size_t>(n) + static_cast<size_t>(k), k), 0.0, 1.0);
+          }
+          for (int k = 0; k < 3; ++k) {
+            // CMYK as MuPDF converts it: each of red, green and blue less its ink and the black.
+            sum[k] += space.base == 4 ? 1 - std::min(1.0, v[k] + v[3]) : v[space.base == 1 ? 0 : k];
+          }
+        }
       }
+      for (double k : sum) colours.rgb.push_back(static_cast<char>(std::lround(255 * k / static_cast<double>(count))));
     }
   }
   return colours;

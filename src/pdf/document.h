@@ -152,12 +152,15 @@ class Document {
   std::optional<Opacity> image_opacity(const std::string& object);
   // The colours image XObject `object` paints, as a viewer shows them: red,
   // green and blue, a byte each, rows from the top of its unit square
-  // (gray as is, CMYK as MuPDF converts it). An image wider or taller than
-  // kColoursSide pixels comes back as every so many of its pixels, so that
-  // neither side is. nullopt for a stencil (it paints the fill colour), a
-  // colour space other than gray, RGB, CMYK or one calibrated or ICC-based
-  // as such (Indexed, Lab, spot colours), or samples redact cannot decode
-  // (black_out_image's encodings read them).
+  // (gray as is, CMYK as MuPDF converts it). Gray, RGB and CMYK (calibrated
+  // or ICC-based too) and /Indexed over them, at 1 to 16 bits with any
+  // /Decode, in data redact decodes itself (Flate cut short as viewers draw
+  // it); 8-bit pixels from JPEG, JPEG 2000, CCITT or JBIG2 as
+  // black_out_image reads them. An image wider or taller than kColoursSide
+  // pixels comes back shrunk so that neither side is, each pixel the mean
+  // of the block it stands for. nullopt for a stencil (it paints the fill
+  // colour), another colour space (Lab, spot colours), data too short for
+  // its size, or samples redact cannot decode.
   static constexpr size_t kColoursSide = 1024;
   struct Colours {
     size_t width = 0, height = 0;

@@ -582,7 +582,10 @@ Colour Interpreter::shading_colour(const PdfObject* pattern) const {
 // How an axial or radial shading looks where it paints, from the colours
 // its functions of type 2 (alone or stitched by one of type 3) run between:
 // as light as its lightest, its hue known when they are all one colour (a
-// CSS gradient from black to black). Unknown for any other shading.
+// CSS gradient from black to black) and it paints everywhere: extended at
+// both ends, and for a radial one, one circle inside the other. Else it
+// leaves some of what it is drawn in as it was, and what lies there is not
+// known. Unknown for any other shading.
 Colour Interpreter::shading_look(const PdfObject* shading) const {
   shading = reader_.resolve(shading);
   if (!shading || !shading->IsDictionary() || shading->HasStream()) return Colour{false, 0};
@@ -620,6 +623,20 @@ Colour Interpreter::shading_look(const PdfObject* shading) const {
     look.hue_known = look.hue_known && c.hue_known && std::abs(c.red - ends[0].red) < 0.02 &&
                      std::abs(c.green - ends[0].green) < 0.02 && std::abs(c.blue - ends[0].blue) < 0.02;
   }
+  const PdfObject* extend = reader_.get_array(shading, "Extend");
+  const auto extended = [&](size_t k) {
+    const PdfObject* e = reader_.resolve(reader_.item(extend, k));
+    return e && e->IsBool() && e->GetBool();
+  };
+  bool everywhere = reader_.size(extend) == 2 && extended(0) && extended(1);
+  if (everywhere && type == 3) {
+    const PdfObject* coords = reader_.get_array(shading, "Coords");
+    double c[6] = {0, 0, 0, 0, 0, 0};
+    for (size_t k = 0; k < 6 && k < reader_.size(coords); ++k) c[k] = ObjectReader::number(reader_.resolve(reader_.item(coords, k))).value_or(0);
+    const double apart = std::hypot(c[3] - c[0], c[4] - c[1]);
+    everywhere = reader_.size(coords) == 6 && (c[5] >= c[2] + apart || c[2] >= c[5] + apart);
+  }
+  look.hue_known = look.hue_known && everywhere;
   return look;
 }
 
