@@ -316,16 +316,17 @@ class Inspector : public pdf::PageCollector {
                 state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream};
     paint.use = static_cast<uint32_t>(images_told_++);
     // Its pixels are read for the ground (a stencil paints the fill
-    // colour); an inline image's are not.
+    // colour); those of an inline image whose data was not kept are not.
     if (image.stencil) paint.colour = state.fill;
-    paint.ground = image.object.empty() ? Paint::Ground::unknown : ground_of(paint.colour, state);
+    paint.ground = image.object.empty() && !image.inline_image ? Paint::Ground::unknown : ground_of(paint.colour, state);
     paint.alpha = state.fill_alpha;
     paint.text_clip = text_clip_of(state);
     if (paint.text_clip != 0 && state.fill_alpha >= kFaintAlpha) show_through(paint);
-    if (image.masked && !image.object.empty()) {
+    if (image.masked) {
       // Through its mask it hides what an image of its colour (a
       // stencil's fill; another image's is not known) would hide
-      // unmasked, where the mask paints.
+      // unmasked, where the mask paints (everywhere, for a mask that
+      // cannot be read: an inline stencil whose data was not kept).
       paint.shape = Paint::Shape::mask;
       paint.hides = hides_under(image.stencil ? state.fill : pdf::Colour{false, 0}, state.fill_alpha, state);
       paint.clip = clip_of(state);
@@ -470,19 +471,32 @@ std::optional<size_t> pixel_at(const Quad& quad, Point p, size_t width, size_t h
 }
 
 // The masks and colours of a document's images, each read when first asked
-// for. Masks are kept for a page; colours (at most Document::kColoursSide
-// pixels a side) across pages, up to kKeptBytes of them.
+// for. Masks, and inline images' colours, are kept for a page; XObjects'
+// colours (at most Document::kColoursSide pixels a side) across pages, up
+// to kKeptBytes of them.
 class Pictures {
  public:
-  void start_page(pdf::Document& document) {
+  // `number` is 0 for streams no page draws.
+  void start_page(pdf::Document& document, int number) {
     document_ = &document;
+    page_ = number;
     masks_.clear();
+    inline_masks_.clear();
+    inline_colours_.clear();
   }
   // The mask of an image drawn through one; nullptr where it cannot be read.
   const pdf::Document::Opacity* mask(const pdf::ImageUse& image) {
-    auto [at, fresh] = masks_.try_emplace(image.object);
-    if (fresh) at->second = document_->image_opacity(image.object);
-    return at->second && at->second->width > 0 && at->second->height > 0 ? &*at->second : nullptr;
+    std::optional<pdf::Document::Opacity>* read = nullptr;
+    if (image.object.empty()) {
+      auto [at, fresh] = inline_masks_.try_emplace(image.inline_image.get());
+      if (fresh && image.inline_image) at->second = document_->image_opacity(page_, *image.inline_image);
+      read = &at->second;
+    } else {
+      auto [at, fresh] = masks_.try_emplace(image.object);
+      if (fresh) at->second = document_->image_opacity(image.object);
+      read = &at->second;
+    }
+    return *read && (*read)->width > 0 && (*read)->height > 0 ? &**read : nullptr;
   }
   // How opaquely a masked image paints at `p`, 0 to 1 (0 outside it);
   // nullopt where its mask cannot be read.
@@ -495,6 +509,22 @@ class Pictures {
   // The colour of an image's pixel at `p`: nullopt where its colours cannot
   // be read, or `p` is not on it.
   std::optional<std::array<double, 3>> colour(const pdf::ImageUse& image, Point p) {
+    const std::optional<pdf::Document::Colours>& read = colours(image);
+    if (!read) return std::nullopt;
+    const pdf::Document::Colours& c = *read;
+    const std::optional<size_t> pixel = pixel_at(image.quad, p, c.width, c.height);
+    if (!pixel || c.rgb.size() < 3 * (*pixel + 1)) return std::nullopt;
+    const auto channel = [&](size_t k) { return static_cast<unsigned char>(c.rgb[3 * *pixel + k]) / 255.0; };
+    return std::array<double, 3>{channel(0), channel(1), channel(2)};
+  }
+
+ private:
+  const std::optional<pdf::Document::Colours>& colours(const pdf::ImageUse& image) {
+    if (image.object.empty()) {
+      auto [at, fresh] = inline_colours_.try_emplace(image.inline_image.get());
+      if (fresh && image.inline_image) at->second = document_->image_colours(page_, *image.inline_image);
+      return at->second;
+    }
     auto [at, fresh] = colours_.try_emplace(image.object);
     if (fresh) {
       if (kept_ > kKeptBytes) {
@@ -505,19 +535,17 @@ class Pictures {
       at->second = document_->image_colours(image.object);
       if (at->second) kept_ += at->second->rgb.size();
     }
-    if (!at->second) return std::nullopt;
-    const pdf::Document::Colours& c = *at->second;
-    const std::optional<size_t> pixel = pixel_at(image.quad, p, c.width, c.height);
-    if (!pixel || c.rgb.size() < 3 * (*pixel + 1)) return std::nullopt;
-    const auto channel = [&](size_t k) { return static_cast<unsigned char>(c.rgb[3 * *pixel + k]) / 255.0; };
-    return std::array<double, 3>{channel(0), channel(1), channel(2)};
+    return at->second;
   }
 
- private:
   static constexpr size_t kKeptBytes = 64u << 20;
   pdf::Document* document_ = nullptr;
+  int page_ = 0;
   std::map<std::string, std::optional<pdf::Document::Opacity>> masks_;  // by image object
   std::map<std::string, std::optional<pdf::Document::Colours>> colours_;
+  // Inline images, by the data their uses share (kept by the page's images).
+  std::map<const pdf::InlineImage*, std::optional<pdf::Document::Opacity>> inline_masks_;
+  std::map<const pdf::InlineImage*, std::optional<pdf::Document::Colours>> inline_colours_;
   size_t kept_ = 0;
 };
 
@@ -802,7 +830,7 @@ class Checker {
   // Reads one page every way; returns the text a viewer shows on it (for
   // comparing revisions).
   std::string check_page(pdf::Document& document, int number, std::set<std::string>& walked) {
-    pictures_.start_page(document);
+    pictures_.start_page(document, number);
     pdf::PageContent page;
     Inspector inspector(page);
     page.glyphs.reserve(document.glyphs_per_page());
@@ -828,7 +856,7 @@ class Checker {
   static constexpr size_t kMaxUndrawnGlyphs = 400'000;
 
   void check_undrawn_streams(pdf::Document& document, std::set<std::string> walked) {
-    pictures_.start_page(document);
+    pictures_.start_page(document, 0);
     // Each stream is read once: one drawn by a stream read here is not read
     // again on its own, and all of them together get the glyph budget of one
     // page (forms that draw each other by the hundred, each walked on its

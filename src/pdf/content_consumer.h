@@ -54,6 +54,16 @@ struct ClipOutline {
   bool text = false;
 };
 
+// An inline image as its content stream writes it (abbreviated keys and
+// names), for Document::image_colours and image_opacity.
+struct InlineImage {
+  Object dict;
+  std::shared_ptr<const std::string> data;
+  // The stream object ("12 0") whose resources name its colour space, ""
+  // for the page's content.
+  std::string resources_from;
+};
+
 // The part of the graphics state a consumer can see at an event.
 struct DrawState {
   Matrix ctm;              // user space -> page space (the CTM times page_from_user)

@@ -775,6 +775,7 @@ void ContentLexer::read_inline_image(Operation& out) {
       out.end = pos_ = at + 2;
     }
     out.operands.push_back(std::move(dict));
+    keep_image_data(out);
     return;
   }
   // Otherwise, "EI" standing alone: preceded by whitespace and followed by
@@ -827,6 +828,13 @@ void ContentLexer::read_inline_image(Operation& out) {
     search = at + 1;
   }
   out.operands.push_back(std::move(dict));
+  keep_image_data(out);
+}
+
+void ContentLexer::keep_image_data(Operation& out) const {
+  if (out.data_end >= out.data_begin && out.data_end - out.data_begin <= Operation::kMaxKeptImageData) {
+    out.image_data = std::make_shared<const std::string>(data_.substr(out.data_begin, out.data_end - out.data_begin));
+  }
 }
 
 bool ContentLexer::next(Operation& out) {

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,10 @@ struct Operation {
   size_t end = 0;        // one past the operator (for BI: one past "EI")
   size_t data_begin = 0;
   size_t data_end = 0;
+  // BI: a copy of its data, for readers of its pixels; null when there is
+  // more than kMaxKeptImageData of it.
+  static constexpr size_t kMaxKeptImageData = 1u << 20;
+  std::shared_ptr<const std::string> image_data;
 };
 
 // A comment: from '%' to the end of its line. No reader draws it, but
@@ -119,6 +124,8 @@ class ContentLexer {
   Object read_name();
   std::string read_regular();
   void read_inline_image(Operation& out);
+  // Copies the data of the inline image `out` reads into it (Operation::image_data).
+  void keep_image_data(Operation& out) const;
   void warn(size_t offset, std::string message, bool loses_content = false);
   // `scratch`'s objects, moved into a vector of their number, and `scratch`
   // left empty with its room; past kKeptScratch, `scratch` itself.

@@ -88,6 +88,16 @@ struct Document::Impl {
   // direct, missing, empty, named by another page too, or holds anything
   // but annotations.
   PdfObject* own_annots(PdfObject* page);
+  // A stream object of no document (made of an inline image drawn on page
+  // `number`, its colour space named in the resources it is drawn with),
+  // for the readers of image XObjects; `object` is null when its data was
+  // not kept or its dictionary cannot be one. (PoDoFo gives a stream only
+  // to an object some PdfVecObjects holds.)
+  struct Detached {
+    PoDoFo::PdfVecObjects holder;
+    PdfObject* object = nullptr;
+  };
+  std::unique_ptr<Detached> inline_object(int number, const InlineImage& image);
 };
 
 namespace {
@@ -1849,10 +1859,9 @@ std::optional<Document::Opacity> colour_key_opacity(const ObjectReader& reader, 
 
 }  // namespace
 
-std::optional<Document::Opacity> Document::image_opacity(const std::string& object) try {
-  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  const ObjectReader& reader = *impl_->reader;
-  PdfObject* image = find_object(objects, parse_reference(object));
+namespace {
+
+std::optional<Document::Opacity> opacity_of(PoDoFo::PdfVecObjects& objects, const ObjectReader& reader, PdfObject* image) {
   if (!image || !image->IsDictionary()) return std::nullopt;
   // A stencil, or an explicit mask (8.9.6.2, 8.9.6.3): a sample decoding
   // to 0 paints, 1 does not. A soft mask: its samples are the opacity.
@@ -1871,11 +1880,40 @@ std::optional<Document::Opacity> Document::image_opacity(const std::string& obje
   if (!stream || !stream->IsDictionary() || !stream->HasStream()) return std::nullopt;
   std::optional<Raster> raster = read_raster(reader, stream, 1, true);
   if (!raster) return std::nullopt;
-  Opacity opacity{raster->width, raster->height, std::move(raster->pixels)};
+  Document::Opacity opacity{raster->width, raster->height, std::move(raster->pixels)};
   if (inverted) {
     for (char& a : opacity.alpha) a = static_cast<char>(255 - static_cast<unsigned char>(a));
   }
   return opacity;
+}
+
+}  // namespace
+
+std::unique_ptr<Document::Impl::Detached> Document::Impl::inline_object(int number, const InlineImage& image) {
+  auto detached = std::make_unique<Detached>();
+  if (!image.data) return detached;
+  const PdfObject* resources =
+      image.resources_from.empty() ? nullptr : reader->get_dict(find_object(pdf.GetObjects(), parse_reference(image.resources_from)), "Resources");
+  if (!resources) resources = inherited(*reader, page(number), "Resources");
+  std::optional<PoDoFo::PdfDictionary> dict = image_dictionary(*reader, image.dict, resources);
+  if (!dict) return detached;
+  PdfObject* object = detached->holder.CreateObject(*dict);
+  PoDoFo::PdfMemoryInputStream input(image.data->data(), static_cast<PoDoFo::pdf_long>(image.data->size()));
+  object->GetStream()->SetRawData(&input, static_cast<PoDoFo::pdf_long>(image.data->size()));
+  detached->object = object;
+  return detached;
+}
+
+std::optional<Document::Opacity> Document::image_opacity(const std::string& object) try {
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  return opacity_of(objects, *impl_->reader, find_object(objects, parse_reference(object)));
+} catch (...) {
+  return std::nullopt;
+}
+
+std::optional<Document::Opacity> Document::image_opacity(int number, const InlineImage& image) try {
+  const std::unique_ptr<Impl::Detached> detached = impl_->inline_object(number, image);
+  return opacity_of(impl_->pdf.GetObjects(), *impl_->reader, detached->object);
 } catch (...) {
   return std::nullopt;
 }
@@ -1912,12 +1950,9 @@ ImageSpace image_space(const ObjectReader& reader, const PdfObject* entry) {
   return space;
 }
 
-}  // namespace
-
-std::optional<Document::Colours> Document::image_colours(const std::string& object) try {
-  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  const ObjectReader& reader = *impl_->reader;
-  PdfObject* image = find_object(objects, parse_reference(object));
+std::optional<Document::Colours> colours_of(const ObjectReader& reader, PdfObject* image) {
+  using Colours = Document::Colours;
+  constexpr size_t kColoursSide = Document::kColoursSide;
   if (!image || !image->IsDictionary()) return std::nullopt;
   const PdfObject* stencil = reader.resolve(reader.get(image, "ImageMask"));
   if (stencil && stencil->IsBool() && stencil->GetBool()) return std::nullopt;
@@ -2012,6 +2047,19 @@ std::optional<Document::Colours> Document::image_colours(const std::string& obje
     }
   }
   return colours;
+}
+
+}  // namespace
+
+std::optional<Document::Colours> Document::image_colours(const std::string& object) try {
+  return colours_of(*impl_->reader, find_object(impl_->pdf.GetObjects(), parse_reference(object)));
+} catch (...) {
+  return std::nullopt;
+}
+
+std::optional<Document::Colours> Document::image_colours(int number, const InlineImage& image) try {
+  const std::unique_ptr<Impl::Detached> detached = impl_->inline_object(number, image);
+  return colours_of(*impl_->reader, detached->object);
 } catch (...) {
   return std::nullopt;
 }

@@ -150,6 +150,9 @@ class Document {
     std::string alpha;
   };
   std::optional<Opacity> image_opacity(const std::string& object);
+  // The same of an inline image drawn on page `number` (nullopt for one
+  // whose data was not kept, or a key no inline image has).
+  std::optional<Opacity> image_opacity(int number, const InlineImage& image);
   // The colours image XObject `object` paints, as a viewer shows them: red,
   // green and blue, a byte each, rows from the top of its unit square
   // (gray as is, CMYK as MuPDF converts it). Gray, RGB and CMYK (calibrated
@@ -167,6 +170,7 @@ class Document {
     std::string rgb;
   };
   std::optional<Colours> image_colours(const std::string& object);
+  std::optional<Colours> image_colours(int number, const InlineImage& image);
   // Why boxes painted black on page `number` might not show black, or "":
   // a default colour space (/DefaultGray, /DefaultRGB, /DefaultCMYK) in the
   // page's resources or an annotation appearance's that is not a calibrated

@@ -390,7 +390,12 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
         stencil = true;
       }
     }
-    record_image("", stream, op_index, false, stencil, stencil);
+    std::shared_ptr<const InlineImage> inline_image;
+    if (dict && op.image_data) {
+      const std::string& holder = stream < streams_.size() ? streams_[stream].object : std::string();
+      inline_image = std::make_shared<const InlineImage>(InlineImage{*dict, op.image_data, holder});
+    }
+    record_image("", stream, op_index, false, stencil, stencil, std::move(inline_image));
   } else if (name == "m" || name == "l") {
     if (numbers(op, 2, n, stream)) {
       const Point p = (state_.ctm * frame_.page_from_user).apply(Point{n[0], n[1]});
@@ -1130,7 +1135,8 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
   }
 }
 
-void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked, bool stencil) {
+void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked, bool stencil,
+                               std::shared_ptr<const InlineImage> inline_image) {
   const Matrix to_page = state_.ctm * frame_.page_from_user;
   ImageUse image;
   image.quad = to_page.apply(Rect{0, 0, 1, 1});
@@ -1140,6 +1146,7 @@ void Interpreter::record_image(std::string object, uint32_t stream, uint32_t op_
   image.op = op_index;
   image.masked = masked;
   image.stencil = stencil;
+  image.inline_image = std::move(inline_image);
   DrawState draw = draw_state(stream);
   draw.optional_content_off = draw.optional_content_off || off;
   // An image with a mask or a soft mask shows what is under it where the

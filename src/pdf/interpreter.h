@@ -217,7 +217,8 @@ class Interpreter {
   bool optional_content_off(const PdfObject* group) const;
   DrawState draw_state(uint32_t stream) const;
   void apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op, uint32_t stream);
-  void record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked, bool stencil);
+  void record_image(std::string object, uint32_t stream, uint32_t op_index, bool off, bool masked, bool stencil,
+                    std::shared_ptr<const InlineImage> inline_image = nullptr);
   void next_line(double tx, double ty);
   // False, with the page marked incomplete, once the document's budget is
   // spent (DocumentCaches::overspent).

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,8 @@ struct FontUse {
   std::string kind;      // Type1, TrueType, Type3, Type0
 };
 
+struct InlineImage;  // pdf/content_consumer.h
+
 struct ImageUse {
   Quad quad;             // the unit square under the CTM, in page space
   Rect box;
@@ -84,6 +87,9 @@ struct ImageUse {
   // shows what is under it where the mask says (Document::image_opacity).
   bool masked = false;
   bool stencil = false;  // an /ImageMask: painted in the fill colour
+  // An inline image's dictionary and data (up to 1 MiB of it; null past
+  // that, and for an XObject), for a consumer that reads its pixels.
+  std::shared_ptr<const InlineImage> inline_image;
 };
 
 // What all the walks of one opened document may do together (`redact run`
