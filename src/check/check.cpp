@@ -244,7 +244,7 @@ class BoxGrid {
 // state of each glyph, the paints, and marked-content strings.
 class Inspector : public pdf::PageCollector {
  public:
-  explicit Inspector(pdf::PageContent& page) : PageCollector(page) {}
+  explicit Inspector(pdf::PageContent& page) : PageCollector(page), page_(page) {}
 
   void glyph(const pdf::Glyph& glyph, const pdf::DrawState& state) override {
     PageCollector::glyph(glyph, state);
@@ -314,7 +314,7 @@ class Inspector : public pdf::PageCollector {
     if (state.optional_content_off) return;
     Paint paint{bounded(image.box.intersected(state.clip)), sequence_++, true, Paint::Shape::box, {},
                 state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream};
-    paint.use = static_cast<uint32_t>(images_told_++);
+    paint.use = static_cast<uint32_t>(page_.images.size() - 1);  // PageCollector's, just told
     // Its pixels are read for the ground (a stencil paints the fill
     // colour); those of an inline image whose data was not kept are not.
     if (image.stencil) paint.colour = state.fill;
@@ -392,7 +392,7 @@ class Inspector : public pdf::PageCollector {
   std::unordered_set<std::string> names_seen_;
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
   uint64_t last_clip_serial_ = 0;  // the clip `clips.back()` copies
-  size_t images_told_ = 0;
+  const pdf::PageContent& page_;
   // Boxes of ink painted in each clip of text, by its serial: the first
   // kMaxShownThrough of each (past them, its glyphs show nowhere more).
   static constexpr size_t kMaxShownThrough = 256;
