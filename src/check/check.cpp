@@ -118,9 +118,7 @@ struct Paint {
 };
 
 // The clip of text (Tr 4 to 7) that `state` paints in, or 0.
-uint64_t text_clip_of(const pdf::DrawState& state) {
-  return state.clip_outline && state.clip_outline->text ? state.clip_outline->serial : 0;
-}
+uint64_t text_clip_of(const pdf::DrawState& state) { return state.in_text_clip; }
 
 Paint::Ground ground_of(const pdf::Colour& colour, const pdf::DrawState& state) {
   if (!colour.known || state.soft_mask) return Paint::Ground::unknown;
@@ -296,7 +294,7 @@ class Inspector : public pdf::PageCollector {
         }
       }
       fill.exact = fill.shape != Paint::Shape::box || (path.rectangle && !state.clip_outline);
-      paints.push_back(fill);
+      keep_paint(fill);
     }
     // A pen narrower than a hairline hides nothing.
     if (path.stroke && path.line_width >= kHairline && !path.pen.empty()) {
@@ -306,7 +304,7 @@ class Inspector : public pdf::PageCollector {
       if (stroke.hides != Paint::Hides::nothing) keep(stroke, Paint::Shape::pen, path.pen, {}, false, path.complete);
       if (stroke.shape == Paint::Shape::pen) stroke.clip = clip_of(state);
       stroke.exact = stroke.shape == Paint::Shape::pen;
-      paints.push_back(stroke);
+      keep_paint(stroke);
     }
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
@@ -321,7 +319,6 @@ class Inspector : public pdf::PageCollector {
     paint.ground = image.object.empty() && !image.inline_image ? Paint::Ground::unknown : ground_of(paint.colour, state);
     paint.alpha = state.fill_alpha;
     paint.text_clip = text_clip_of(state);
-    if (paint.text_clip != 0 && state.fill_alpha >= kFaintAlpha) show_through(paint);
     if (image.masked) {
       // Through its mask it hides what an image of its colour (a
       // stencil's fill; another image's is not known) would hide
@@ -334,7 +331,7 @@ class Inspector : public pdf::PageCollector {
       // In a clip that is not a rectangle, the clip's shape within its box.
       keep(paint, Paint::Shape::fill, state.clip_outline->edges, {}, state.clip_outline->even_odd, true);
     }
-    paints.push_back(paint);
+    keep_paint(paint);
   }
   void name(uint32_t stream, size_t offset, const std::string& name) override {
     if (names_seen_.insert(name).second) names.push_back({stream, offset, "", name});
@@ -377,12 +374,13 @@ class Inspector : public pdf::PageCollector {
     return paint.shape == Paint::Shape::pen ? plan::under_pen(segments, paint.half_width, p, paint.capped)
                                             : plan::inside_fill(segments, paint.even_odd, p);
   }
-  // Whether ink was painted over `glyph` in the clip of text it makes (Tr
-  // 4 to 7): there it shows, though Tr 7 paints none itself.
-  bool shown_through_at(const pdf::Glyph& glyph, uint64_t text_clip) const {
-    const auto it = shown_through_.find(text_clip);
-    return text_clip != 0 && it != shown_through_.end() &&
-           std::any_of(it->second.begin(), it->second.end(), [&](const Rect& box) { return box.meets(glyph.box); });
+  // The paints drawn in the clip of text `text_clip` makes (Tr 4 to 7),
+  // which show its glyphs where they lay ink, though Tr 7 paints none
+  // itself: the first kMaxShownThrough of them.
+  std::span<const uint32_t> painted_through(uint64_t text_clip) const {
+    const auto it = painted_through_.find(text_clip);
+    if (text_clip == 0 || it == painted_through_.end()) return {};
+    return it->second;
   }
   std::vector<std::string> viewer_drawn;  // annotations without an appearance that viewers draw
   std::vector<MarkedString> marked_strings;
@@ -393,13 +391,15 @@ class Inspector : public pdf::PageCollector {
   size_t last_block_ = SIZE_MAX;  // the last glyph that drew a block's box
   uint64_t last_clip_serial_ = 0;  // the clip `clips.back()` copies
   const pdf::PageContent& page_;
-  // Boxes of ink painted in each clip of text, by its serial: the first
-  // kMaxShownThrough of each (past them, its glyphs show nowhere more).
+  // The paints of each clip of text, by its serial (past the first
+  // kMaxShownThrough, its glyphs show nowhere more).
   static constexpr size_t kMaxShownThrough = 256;
-  std::unordered_map<uint64_t, std::vector<Rect>> shown_through_;
-  void show_through(const Paint& paint) {
-    std::vector<Rect>& boxes = shown_through_[paint.text_clip];
-    if (boxes.size() < kMaxShownThrough) boxes.push_back(paint.box);
+  std::unordered_map<uint64_t, std::vector<uint32_t>> painted_through_;
+  void keep_paint(const Paint& paint) {
+    paints.push_back(paint);
+    if (paint.text_clip == 0) return;
+    std::vector<uint32_t>& kept = painted_through_[paint.text_clip];
+    if (kept.size() < kMaxShownThrough) kept.push_back(static_cast<uint32_t>(paints.size() - 1));
   }
   // The next paint, over `box` in its clip, in `colour` at `alpha`: what
   // it hides of what is under it, and how it changes its colour.
@@ -409,9 +409,6 @@ class Inspector : public pdf::PageCollector {
     paint.ground = ground_of(colour, state);
     paint.alpha = alpha;
     paint.text_clip = text_clip_of(state);
-    // Ink that shows: what it paints in a text clip shows those glyphs.
-    const bool shows = alpha >= kFaintAlpha && colour.paints && !(colour.known && colour.lightness >= kLightText);
-    if (paint.text_clip != 0 && shows) show_through(paint);
     return paint;
   }
   // The index in `clips` of the clip that is not a rectangle `state` is
@@ -594,6 +591,17 @@ class Grounds {
     });
   }
   bool nothing_gathered() const { return gathered_.empty(); }
+
+  // Whether `paint` lays ink that shows at `c`: not white, not nearly
+  // transparent, inside its shape and clip (an image by its pixel and
+  // mask). Ink of a colour not known (a pattern, a shading) may show.
+  bool inks_at(const Paint& paint, Point c, size_t& tests) const {
+    if (!inspector_.paints_at(paint, c, tests)) return false;
+    const std::optional<std::pair<Rgb, double>> laid = colour_at(paint, c);
+    if (!laid) return paint.colour.paints;
+    const auto& [rgb, opacity] = *laid;
+    return paint.alpha * opacity >= kFaintAlpha && 0.3 * rgb[0] + 0.59 * rgb[1] + 0.11 * rgb[2] < kLightText;
+  }
 
   // The ground at `c` of the paints gathered; nullopt where it cannot be
   // told (an image whose colours or mask are not read, a shading, another
@@ -1079,7 +1087,7 @@ class Checker {
       }
       if (state.optional_content_off) note("optional-content-off", g);
       // Text that clips (Tr 7) shows where ink is painted in its clip.
-      if (invisible && !ocr && !inspector.shown_through_at(glyph, state.text_clip)) note("invisible-text", g);
+      if (invisible && !ocr && !shown_through(inspector, grounds, glyph, state.text_clip, tests)) note("invisible-text", g);
       if (covered[g] && !ocr) note("text-under-box", g, covering[g]);
       // Too small to read: under 1 pt, or squeezed flat (Tz 1: a glyph
       // whose advance is a sliver of its height).
@@ -1224,14 +1232,38 @@ class Checker {
   // advance by 3 across the band from 0.05 to 0.65 of its size above its
   // baseline; its centre when it has no size), drawn before the paint
   // numbered `sequence`.
-  static std::vector<std::optional<Grounds::Ground>> grounds_of(Grounds& grounds, const pdf::Glyph& glyph, size_t sequence,
-                                                            size_t& tests, bool& exhausted) {
+  // Points spread over a glyph's ink: 8 by 3 over the band from just above
+  // its baseline to 0.65 of its size, or its centre.
+  static std::vector<Point> ink_points(const pdf::Glyph& glyph) {
     std::vector<Point> points;
     if (const std::optional<Quad> ink = plan::above_baseline(glyph, 0.05, 0.65)) {
       for_cell_centres(ink->ll, ink->lr, ink->ul, ink->ur, 8, 3, [&](Point p) { points.push_back(p); });
     } else {
       points.push_back(glyph.box.centre());
     }
+    return points;
+  }
+
+  // Whether a glyph that clips (Tr 7) shows: ink was painted in the clip
+  // it makes at a quarter of the points over its ink or more.
+  static bool shown_through(const Inspector& inspector, const Grounds& grounds, const pdf::Glyph& glyph, uint64_t text_clip,
+                            size_t& tests) {
+    const std::span<const uint32_t> painted = inspector.painted_through(text_clip);
+    if (painted.empty()) return false;
+    const std::vector<Point> points = ink_points(glyph);
+    size_t inked = 0;
+    for (const Point& p : points) {
+      const bool any = std::any_of(painted.begin(), painted.end(), [&](uint32_t paint) {
+        return ++tests <= kMaxCoverTests && grounds.inks_at(inspector.paints[paint], p, tests);
+      });
+      if (any) ++inked;
+    }
+    return 4 * inked >= points.size();
+  }
+
+  static std::vector<std::optional<Grounds::Ground>> grounds_of(Grounds& grounds, const pdf::Glyph& glyph, size_t sequence,
+                                                            size_t& tests, bool& exhausted) {
+    const std::vector<Point> points = ink_points(glyph);
     Rect reach{points[0].x, points[0].y, points[0].x, points[0].y};
     for (const Point& p : points) reach = reach.united(Rect{p.x, p.y, p.x, p.y});
     grounds.gather(reach, sequence);

@@ -98,6 +98,9 @@ struct DrawState {
   // For a glyph shown in a mode that clips (Tr 4 to 7): the serial of the
   // ClipOutline its text object adds it to at ET; 0 for any other.
   uint64_t text_clip = 0;
+  // The serial of the latest clip of text in force (its outline may have
+  // been replaced by a later clip's, or be too large to keep); 0 for none.
+  uint64_t in_text_clip = 0;
 };
 
 // A painted path: its bounds and how it is painted. `sh` is told as a

@@ -138,6 +138,7 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.stream = stream;
   d.clip_outline = state_.clip_outline.get();
   d.text_clip = in_text_ && d.render_mode >= 4 && d.render_mode <= 7 ? text_clip_.serial : 0;
+  d.in_text_clip = state_.in_text_clip;
   return d;
 }
 
@@ -774,8 +775,10 @@ Interpreter::ColourSpace Interpreter::space_of(const PdfObject* entry, int depth
 
 // At ET: what the text object showed in a mode that clips becomes the clip.
 void Interpreter::clip_to_text(uint32_t stream) {
-  if (text_clip_.serial == 0 || !text_clip_.any) return;
-  state_.clip = state_.clip.intersected(text_clip_.box);
+  if (!text_clip_.shown) return;  // no glyph: the clip is as it was (as MuPDF has it)
+  // Only spaces (no outline): the clip is empty.
+  state_.clip = text_clip_.any ? state_.clip.intersected(text_clip_.box) : Rect{0, 0, 0, 0};
+  state_.in_text_clip = text_clip_.serial;
   if (text_clip_.complete) {
     auto outline = std::make_shared<ClipOutline>();
     outline->edges = std::move(text_clip_.edges);
@@ -1104,7 +1107,12 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
       g.encoded_text = to_utf8(font.simple_alternative[code]);
     }
     g.invisible = invisible || (font.kind == Font::Kind::type3 && code < 256 && font.simple_paints_nothing[code]);
-    if (clips) {
+    // A space has no outline, nor has a Type 3 glyph that paints nothing:
+    // they add nothing to the clip.
+    text_clip_.shown = text_clip_.shown || clips;
+    const bool outlined = text != U" " && text != U"\u00A0" && text != U"\t" && text != U"\n" && text != U"\r" &&
+                          !(font.kind == Font::Kind::type3 && code < 256 && font.simple_paints_nothing[code]);
+    if (clips && outlined) {
       text_clip_.box = text_clip_.any ? text_clip_.box.united(g.box) : g.box;
       text_clip_.any = true;
       if (text_clip_.edges.size() + 4 > kMaxClipEdges) text_clip_.complete = false;

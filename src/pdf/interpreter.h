@@ -166,6 +166,7 @@ class Interpreter {
     double dash_phase = 0;
     int line_cap = 0;  // J, ExtGState /LC: 0 butt, 1 round, 2 square
     std::shared_ptr<const ClipOutline> clip_outline;  // see DrawState::clip_outline
+    uint64_t in_text_clip = 0;                        // see DrawState::in_text_clip
     bool fill_draws_images = false;  // the fill colour is a tiling pattern that draws image data
   };
 
@@ -298,8 +299,9 @@ class Interpreter {
   // (their bounds alone past kMaxClipEdges).
   struct TextClip {
     uint64_t serial = 0;  // reserved by the first such string, 0 when none
+    bool shown = false;   // a glyph, a space included
     Rect box{0, 0, 0, 0};
-    bool any = false;
+    bool any = false;     // a glyph that is not a space
     std::vector<Segment> edges;
     bool complete = true;
   };
