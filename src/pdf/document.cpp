@@ -1557,8 +1557,11 @@ bool default_dct_parameters(const ObjectReader& reader, const PdfObject* parms, 
 
 // Reads an image's pixels. `mask` reads a soft mask: gray at 1, 2, 4 or 8
 // bits with any /Decode, widened to 8 bits with the decoding applied (and
-// written back so). Otherwise 8 bits a component and the default /Decode.
-std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream, int components, bool mask = false) {
+// written back so). Otherwise 8 bits a component and the default /Decode,
+// but for pixels only `read`, never written back: a JPEG's /Decode is then
+// applied to a gray one and left to the caller for more components.
+std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream, int components, bool mask = false,
+                                  bool read = false) {
   if (!stream || !stream->IsDictionary() || !stream->HasStream()) return std::nullopt;
   const std::vector<ObjectReader::FilterStep> chain = reader.filters(stream);
   const std::string only = chain.size() == 1 ? chain[0].filter : "";
@@ -1582,7 +1585,7 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
   const std::optional<std::vector<double>> decode = decode_array(reader, stream, components);
   if (decode) {
     if (decode->empty()) return std::nullopt;
-    if (!one && !default_decode(*decode)) return std::nullopt;
+    if (!one && !default_decode(*decode) && !read) return std::nullopt;
   }
   const auto image_step = [](const ObjectReader::FilterStep& step) { return ObjectReader::image_filter(step.filter); };
   const bool pixels_by_us = std::none_of(chain.begin(), chain.end(), image_step);
@@ -1617,7 +1620,8 @@ std::optional<Raster> read_raster(const ObjectReader& reader, PdfObject* stream,
       // A /ColorTransform of its own, or a /Decode (the samples written
       // back are the decoded ones: [1 0] came out a negative), is not
       // repainted.
-      if (!default_dct_parameters(reader, chain.back().parms, components) || bits != 8 || (decode && !default_decode(*decode))) {
+      if (!default_dct_parameters(reader, chain.back().parms, components) || bits != 8 ||
+          (decode && !default_decode(*decode) && !read)) {
         return std::nullopt;
       }
       // Inside filters of data ([/FlateDecode /DCTDecode]), the JPEG they
@@ -1989,8 +1993,15 @@ std::optional<Document::Colours> colours_of(const ObjectReader& reader, PdfObjec
     }
   } else {
     if (!space.palette.empty()) return std::nullopt;
-    std::optional<Raster> raster = read_raster(reader, image, space.components);
+    std::optional<Raster> raster = read_raster(reader, image, space.components, false, true);
     if (!raster || (raster->components != 1 && raster->components != 3 && raster->components != 4)) return std::nullopt;
+    // A gray image's /Decode is applied as it is read; another's here.
+    if (raster->components > 1 && !raster->from_jpx) {
+      if (const std::optional<std::vector<double>> values = decode_array(reader, image, raster->components)) {
+        if (values->empty()) return std::nullopt;
+        decode = *values;
+      }
+    }
     width = raster->width;
     height = raster->height;
     space.components = space.base = raster->components;
