@@ -821,9 +821,9 @@ class Checker {
   }
 
   // Whether the masked image `paint` hides `glyph` in its clip, where its
-  // mask paints (nearly) opaquely. A mask that cannot be read (16-bit
-  // samples, a filter redact does not decode) may paint anything: the image
-  // hides what is under its box.
+  // mask paints (nearly) opaquely. A mask that cannot be read (cut short,
+  // a filter redact does not decode) may paint anything: the image hides
+  // what is under its box.
   bool mask_hides(const Inspector& inspector, const pdf::PageContent& page, const Paint& paint, const pdf::Glyph& glyph) {
     const pdf::ImageUse& image = page.images[paint.use];
     const std::span<const pdf::Segment> clip = inspector.clip_edges(paint);

@@ -1865,6 +1865,8 @@ std::optional<Document::Opacity> colour_key_opacity(const ObjectReader& reader, 
 
 namespace {
 
+std::optional<Document::Colours> colours_of(const ObjectReader& reader, PdfObject* image);
+
 std::optional<Document::Opacity> opacity_of(PoDoFo::PdfVecObjects& objects, const ObjectReader& reader, PdfObject* image) {
   if (!image || !image->IsDictionary()) return std::nullopt;
   // A stencil, or an explicit mask (8.9.6.2, 8.9.6.3): a sample decoding
@@ -1883,6 +1885,15 @@ std::optional<Document::Opacity> opacity_of(PoDoFo::PdfVecObjects& objects, cons
   }
   if (!stream || !stream->IsDictionary() || !stream->HasStream()) return std::nullopt;
   std::optional<Raster> raster = read_raster(reader, stream, 1, true);
+  if (!raster && !inverted) {
+    // A soft mask read as a gray image is (16-bit samples, or wider than
+    // 20,000 pixels: shrunk), its gray the opacity.
+    std::optional<Document::Colours> gray = colours_of(reader, stream);
+    if (!gray) return std::nullopt;
+    Document::Opacity opacity{gray->width, gray->height, std::string(gray->width * gray->height, '\0')};
+    for (size_t p = 0; p < opacity.alpha.size() && 3 * p < gray->rgb.size(); ++p) opacity.alpha[p] = gray->rgb[3 * p];
+    return opacity;
+  }
   if (!raster) return std::nullopt;
   Document::Opacity opacity{raster->width, raster->height, std::move(raster->pixels)};
   if (inverted) {

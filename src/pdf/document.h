@@ -140,7 +140,9 @@ class Document {
   // clean are the README's; returns false for any other image.
   bool black_out_image(const std::string& object, const std::vector<Quad>& quads, const std::vector<Rect>& regions);
   // How opaquely image XObject `object` paints each pixel, as its mask
-  // says: its /SMask's samples, or 255 where its /ImageMask (a stencil,
+  // says: its /SMask's samples (of any depth, read as image_colours reads
+  // a gray image where they are not 1 to 8 bits), or 255 where its
+  // /ImageMask (a stencil,
   // painted in the fill colour) or its /Mask stream lets paint through and
   // 0 where it does not, or where its colour-key /Mask keys its colour out
   // (8-bit samples). Rows from the top of the image's unit square. nullopt
