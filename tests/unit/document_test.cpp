@@ -11,6 +11,7 @@ namespace redact::pdf {
 namespace {
 
 using test::build_pdf;
+using test::stream_object;
 using test::TestPage;
 
 ErrorKind open_error(const std::string& path) {
@@ -220,6 +221,52 @@ TEST(Document, AStreamLongerThanItsLengthIsReadWhole) {
   auto right = Document::open(test::write_temp("right-length.pdf", with_length(content.size())));
   EXPECT_TRUE(right->opening_notes().empty());
   EXPECT_NE(text_of(*right).find("Spain"), std::string::npos);
+}
+
+
+// The colours an image paints, as the ground text is judged on: a palette
+// through its lookup, 16-bit samples through a /Decode, a wide image of
+// fine stripes as the grey the eye sees, an inline image by its data.
+TEST(Document, ImageColoursAreWhatAViewerShows) {
+  const std::string indexed = stream_object(std::string("\x01\x00", 2),
+                                            "/Type /XObject /Subtype /Image /Width 2 /Height 1 /BitsPerComponent 8 "
+                                            "/ColorSpace [/Indexed /DeviceRGB 1 <FFFFFF FFFF00>]");
+  const std::string sixteen = stream_object(std::string("\x00\x00\x00\x00\xFF\xFF", 6),
+                                            "/Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 16 "
+                                            "/ColorSpace /DeviceRGB /Decode [1 0 1 0 1 0]");
+  std::string stripes;
+  for (int k = 0; k < 2100; ++k) stripes += k % 3 == 0 ? '\x00' : '\xFF';
+  const std::string wide = stream_object(stripes, "/Type /XObject /Subtype /Image /Width 2100 /Height 1 "
+                                                  "/BitsPerComponent 8 /ColorSpace /DeviceGray");
+  const std::string pdf = build_pdf({TestPage{"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /BPC 8 /CS /RGB ID \x10\x20\x30 EI Q"}},
+                                    {indexed, sixteen, wide});
+  auto doc = Document::open(test::write_temp("colours.pdf", pdf));
+
+  const std::optional<Document::Colours> palette = doc->image_colours("5 0");
+  ASSERT_TRUE(palette.has_value());
+  EXPECT_EQ(palette->rgb, std::string("\xFF\xFF\x00\xFF\xFF\xFF", 6)) << "entry 1 yellow, entry 0 white";
+
+  const std::optional<Document::Colours> decoded = doc->image_colours("6 0");
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->rgb, std::string("\xFF\xFF\x00", 3));
+
+  const std::optional<Document::Colours> shrunk = doc->image_colours("7 0");
+  ASSERT_TRUE(shrunk.has_value());
+  EXPECT_EQ(shrunk->width, 700u) << "three pixels to one, so that no side passes 1,024";
+  for (size_t p = 0; p < shrunk->width; ++p) {
+    ASSERT_EQ(static_cast<unsigned char>(shrunk->rgb[3 * p]), 170) << "pixel " << p << ": the mean of black, white, white";
+  }
+
+  struct Inline : ContentConsumer {
+    std::shared_ptr<const InlineImage> told;
+    void image(const ImageUse& use, const DrawState&) override { told = use.inline_image; }
+  } consumer;
+  Diagnostics d;
+  doc->walk_page(1, consumer, d);
+  ASSERT_NE(consumer.told, nullptr);
+  const std::optional<Document::Colours> inline_colours = doc->image_colours(1, *consumer.told);
+  ASSERT_TRUE(inline_colours.has_value());
+  EXPECT_EQ(inline_colours->rgb, std::string("\x10\x20\x30", 3));
 }
 
 }  // namespace
