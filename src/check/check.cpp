@@ -1277,14 +1277,15 @@ class Checker {
   }
 
   // Whether something that is not light was painted under glyph g before it
-  // (white text on a dark box is readable; on nothing, it is hidden).
+  // (white text on a dark box, or on a gradient some of which is dark, is
+  // readable; on nothing, it is hidden).
   // Past the page's budget of tests, it says no: the text is reported.
   static bool on_dark(const pdf::PageContent& page, const Inspector& inspector, uint32_t g, size_t& tests) {
     const Point c = page.glyphs[g].box.centre();
     for (const Paint& paint : inspector.paints) {
       if (paint.sequence > inspector.facts[g].sequence || ++tests > kMaxCoverTests) break;
       if (!inspector.paints_at(paint, c, tests)) continue;
-      if (paint.image || !paint.colour.known || paint.colour.lightness < kLightBackground) return true;
+      if (paint.image || !paint.colour.known || paint.colour.varies || paint.colour.lightness < kLightBackground) return true;
     }
     return false;
   }

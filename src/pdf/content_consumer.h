@@ -36,6 +36,9 @@ struct Colour {
   // false: a spot colour's tint, whose hue is its alternate space's (red,
   // green and blue are then only its grey).
   bool hue_known = true;
+  // A shading's colours differ: `lightness` is its lightest, and some of
+  // what it paints is darker.
+  bool varies = false;
 };
 
 // A straight piece of a path (a curve flattened), in page space.

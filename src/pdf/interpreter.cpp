@@ -129,11 +129,13 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   d.stroke = state_.stroke;
   d.clip = state_.clip;
   d.render_mode = state_.text.render_mode;
-  d.opaque = state_.fill_alpha >= 0.99 && state_.blend == DrawState::Blend::normal && !state_.soft_mask;
-  d.blend = state_.blend;
-  d.soft_mask = state_.soft_mask;
-  d.fill_alpha = state_.fill_alpha;
-  d.stroke_alpha = state_.stroke_alpha;
+  // Inside transparency groups, as the group is laid on the page: its
+  // alpha, soft mask and blend mode with the group's own.
+  d.blend = state_.blend != DrawState::Blend::normal ? state_.blend : state_.group_blend;
+  d.soft_mask = state_.soft_mask || state_.group_soft_mask;
+  d.fill_alpha = state_.fill_alpha * state_.group_alpha;
+  d.stroke_alpha = state_.stroke_alpha * state_.group_alpha;
+  d.opaque = d.fill_alpha >= 0.99 && d.blend == DrawState::Blend::normal && !d.soft_mask;
   d.optional_content_off = off_depth_ > 0;
   d.stream = stream;
   d.clip_outline = state_.clip_outline.get();
@@ -626,6 +628,7 @@ Colour Interpreter::shading_look(const PdfObject* shading) const {
   for (const Colour& c : ends) {
     if (!c.known || !c.paints) return Colour{false, 0};
     look.lightness = std::max(look.lightness, c.lightness);
+    look.varies = look.varies || std::abs(c.lightness - ends[0].lightness) > 0.02;
     look.hue_known = look.hue_known && c.hue_known && std::abs(c.red - ends[0].red) < 0.02 &&
                      std::abs(c.green - ends[0].green) < 0.02 && std::abs(c.blue - ends[0].blue) < 0.02;
   }
@@ -1324,6 +1327,18 @@ void Interpreter::run_form(const PdfObject* form, const Matrix& matrix, const Pd
   const Path saved_path = path_;
   path_ = Path{};
   state_.ctm = matrix * state_.ctm;
+  // A transparency group is laid on the page as a whole with the alpha
+  // constant, soft mask and blend mode in force as it is drawn; inside, they
+  // start again from 1, none and Normal (11.6.6), as in MuPDF.
+  const PdfObject* group = reader_.get_dict(form, "Group");
+  if (group && reader_.get_name(group, "S") == "Transparency") {
+    state_.group_alpha *= clamp01(state_.fill_alpha);
+    state_.group_soft_mask = state_.group_soft_mask || state_.soft_mask;
+    if (state_.blend != DrawState::Blend::normal) state_.group_blend = state_.blend;
+    state_.fill_alpha = state_.stroke_alpha = 1;
+    state_.soft_mask = false;
+    state_.blend = DrawState::Blend::normal;
+  }
   // A form is clipped to its /BBox (8.10.1).
   if (std::optional<Rect> bbox = reader_.rect(reader_.get_array(form, "BBox"))) {
     state_.clip = state_.clip.intersected((state_.ctm * frame_.page_from_user).apply(*bbox).bounds());

@@ -159,6 +159,11 @@ class Interpreter {
     double stroke_alpha = 1;  // ExtGState /CA
     DrawState::Blend blend = DrawState::Blend::normal;  // /BM
     bool soft_mask = false;    // /SMask other than /None
+    // Those of the transparency groups being drawn (forms with /Group),
+    // which lay their content on the page as a whole.
+    double group_alpha = 1;
+    bool group_soft_mask = false;
+    DrawState::Blend group_blend = DrawState::Blend::normal;
     double line_width = 1;     // w, ExtGState /LW (user space)
     // d: the lengths of dashes and gaps in turn (user space), and where in
     // them each subpath starts; none for a solid line.
