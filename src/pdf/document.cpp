@@ -2040,16 +2040,19 @@ std::optional<Document::Colours> colours_of(const ObjectReader& reader, PdfObjec
   };
   // Each pixel kept is the mean of the step by step block it stands for,
   // as the eye sees a dither or fine stripes: a grey, not whichever pixel
-  // of the pattern a sample lands on.
+  // of the pattern a sample lands on. Of a block wider than 4 pixels, 4 or
+  // 5 a side are taken, so that a hostile image of a billion pixels costs
+  // no more than one of 20 million.
   const size_t step = (std::max(width, height) + kColoursSide - 1) / kColoursSide;
+  const size_t stride = std::max<size_t>(1, step / 4);
   Colours colours{(width + step - 1) / step, (height + step - 1) / step, {}};
   colours.rgb.reserve(colours.width * colours.height * 3);
   for (size_t row = 0; row < height; row += step) {
     for (size_t col = 0; col < width; col += step) {
       double sum[3] = {0, 0, 0};
       size_t count = 0;
-      for (size_t r = row; r < std::min(row + step, height); ++r) {
-        for (size_t c = col; c < std::min(col + step, width); ++c, ++count) {
+      for (size_t r = row; r < std::min(row + step, height); r += stride) {
+        for (size_t c = col; c < std::min(col + step, width); c += stride, ++count) {
           double v[4] = {0, 0, 0, 0};
           if (!space.palette.empty()) {
             const long entry = std::clamp(std::lround(value(r, c, 0)), 0L, static_cast<long>(space.hival));
