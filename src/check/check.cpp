@@ -1179,7 +1179,7 @@ class Checker {
     static const std::map<std::string, std::string> kWhat = {
         {"singular-matrix", "drawn under a singular matrix (nothing shows, the text is in the file)"},
         {"optional-content-off", "in optional content that is off (a layer a viewer hides)"},
-        {"invisible-text", "invisible (text render mode 3 or 7, or a Type3 glyph that paints nothing) and not the OCR layer of an image"},
+        {"invisible-text", "invisible (text render mode 3 or 7, or a Type3 glyph that paints nothing), neither the OCR layer of an image nor shown by what is painted in the clip it makes"},
         {"text-under-box", "hidden under a box or an image drawn over them, or dark on a dark box (a bad redaction?)"},
         {"tiny-text", "smaller than 1 pt or squeezed flat (horizontal scaling)"},
         {"text-outside-crop", "outside the page's CropBox"},
