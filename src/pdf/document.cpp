@@ -94,6 +94,7 @@ struct Document::Impl {
   // not kept or its dictionary cannot be one. (PoDoFo gives a stream only
   // to an object some PdfVecObjects holds.)
   struct Detached {
+    Detached() { holder.SetAutoDelete(true); }  // else PoDoFo leaves its objects behind
     PoDoFo::PdfVecObjects holder;
     PdfObject* object = nullptr;
   };
