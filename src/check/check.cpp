@@ -1303,6 +1303,7 @@ class Checker {
                    s.key == "Metadata" ? "XMP metadata"
                    : s.key == "XFA"    ? "the XFA form (drawn by Adobe Reader and pdf.js in place of the pages; redact does "
                                          "not edit it) in " + s.object
+                   : s.dictionary_key  ? "a dictionary key (a name) of " + s.object
                                        : (s.name ? "the name " : "the string ") +
                                              (s.key.empty() ? std::string("") : "/" + s.key + " ") + "of " + s.object,
                    s.code);

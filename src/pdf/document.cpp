@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_set>
 
 #include "pdf/content_lexer.h"
 #include "pdf/interpreter.h"
@@ -967,8 +968,13 @@ std::string name_text(const PdfName& name) { return decode_text_string("\xEF\xBB
 
 // `reader`, when given, follows references to the names that carry values
 // (other objects are read on their own).
+// `keys`, when given, is every dictionary key read so far: each key not in
+// it is read too, once per document (a key is a name anyone reading the
+// file sees, and a hostile author may choose it); `object`'s own keys only
+// with `own_keys` (check reads the Info dictionary's as custom properties).
 void collect_strings(const PdfObject* object, const std::string& where, std::vector<Document::StringValue>& out,
-                     const ObjectReader* reader = nullptr) {
+                     const ObjectReader* reader = nullptr, std::unordered_set<std::string>* keys = nullptr,
+                     bool own_keys = true) {
   const auto resolve = [&](const PdfObject* o) { return reader ? reader->resolve(o) : o; };
   std::vector<std::pair<const PdfObject*, std::string>> pending{{object, ""}};
   while (!pending.empty()) {
@@ -1024,6 +1030,11 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
       const bool system_info = dict.HasKey(PdfName("Registry")) && dict.HasKey(PdfName("Supplement"));
       for (const auto& [name, value] : dict.GetKeys()) {
         const std::string& k = name.GetName();
+        if (keys && (own_keys || o != object) && keys->insert(k).second) {
+          Document::StringValue read{where, name_text(k), "", true, true};
+          read.dictionary_key = true;
+          out.push_back(std::move(read));
+        }
         if (signature && k == "Contents") pending.emplace_back(value, "Contents (signature)");
         else if (system_info && k == "Ordering" && (value->IsString() || value->IsHexString()) &&
                  names_a_character_collection(text_of(value))) continue;
@@ -2651,8 +2662,16 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
     return "object " + ObjectReader::id(object) + (orphaned.contains(object) ? " (referred to by nothing)" : "");
   };
   std::vector<StringValue> out;
+  std::unordered_set<std::string> keys;
   // The trailer's /ID, the file's identifier: a code (redact writes its own).
   if (const PdfObject* trailer = impl_->pdf.GetTrailer(); trailer && trailer->IsDictionary()) {
+    // Its keys, as any dictionary's (see collect_strings).
+    for (const auto& [name, unused] : trailer->GetDictionary().GetKeys()) {
+      if (!keys.insert(name.GetName()).second) continue;
+      StringValue read{"the trailer", name_text(name.GetName()), "", true, true};
+      read.dictionary_key = true;
+      out.push_back(std::move(read));
+    }
     if (const PdfObject* id = reader.resolve(trailer->GetDictionary().GetKey(PdfName("ID"))); id && id->IsArray()) {
       for (const PdfObject& part : id->GetArray()) {
         const PdfObject* value = reader.resolve(&part);
@@ -2704,7 +2723,7 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
   }
   for (const PdfObject* object : all) {
     const std::string where = name_of(object);
-    collect_strings(object, where, out, &reader);
+    collect_strings(object, where, out, &reader, &keys, object != impl_->file_info);
     if (!object->HasStream() || not_text.contains(object)) continue;
     const std::string type = reader.get_name(object, "Type"), subtype = reader.get_name(object, "Subtype");
     // What some dictionary names as its /Metadata is read whatever its own

@@ -272,6 +272,8 @@ class Document {
     // A code, an identifier or a font's name (/ID, /FontFamily, /BaseFont,
     // any name but a field's value): matched against the terms only.
     bool code = false;
+    // A dictionary's key (a name, and a code), read once per document.
+    bool dictionary_key = false;
   };
   // Every string of the document and every name that is a value, read as
   // text (codes as such: StringValue::code). A data stream

@@ -308,6 +308,40 @@ TEST(Check, TheNamesOfDestinationsAreRead) {
   EXPECT_FALSE(has(dests("section.1"), "string"));
 }
 
+// A dictionary's keys are names anyone reading the file sees (qpdf --show-
+// object, a text editor): one that holds an officer's term is a leak, in
+// any object, nested or not, used once or many times. Keys are codes (the
+// resource name /Georgia is a font's), so the patterns do not read them.
+TEST(Check, DictionaryKeysAreReadForTheTerms) {
+  match::MatcherOptions options;
+  options.terms = {"Kestrel"};
+  const match::Matcher terms(match::PatternSet{}, options);
+  const auto leaks_in = [&](const std::string& pdf) {
+    std::set<std::string> out;
+    const Report r = check_document(test::write_temp("k.pdf", pdf), terms);
+    for (const Finding& f : r.findings) {
+      if (f.severity == Severity::leak) out.insert(f.object);
+    }
+    return out;
+  };
+  const TestPage page{"BT /F1 12 Tf 72 700 Td (Nothing) Tj ET"};
+  EXPECT_EQ(leaks_in(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/Operation#20Kestrel true")),
+            std::set<std::string>{"object 1 0"});
+  // The Info dictionary's own keys are custom properties, found as such.
+  EXPECT_EQ(leaks_in(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) /Kestrel (x) /N << /Kestrel#20two 1 >> >>")),
+            (std::set<std::string>{"object 3 0, /Kestrel", "object 3 0"}));
+  EXPECT_EQ(leaks_in(build_pdf({page}, {"<< /A << /B [<< /KESTREL 1 >>] >> >>"}, test::kHelvetica,
+                               "<< /Producer (t) >>", "/PieceInfo 5 0 R /Extra << /Kestrel 2 >>")),
+            (std::set<std::string>{"object 1 0", "object 5 0"}));
+  std::string trailer = build_pdf({page});
+  trailer.replace(trailer.rfind("/Info 3 0 R"), 11, "/Info 3 0 R /KESTREL 1");  // after the xref: its offsets stay right
+  EXPECT_EQ(leaks_in(trailer), std::set<std::string>{"the trailer"});
+  EXPECT_TRUE(leaks_in(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/Falcon true")).empty());
+  // With the patterns alone, a key naming a country is no leak.
+  EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/Extra << /Georgia 2 >>")),
+                   "string"));
+}
+
 // The names that carry a field's value (a radio button's export value) are
 // read as text, given directly or as objects of their own; names of the
 // file's structure are not ("/Georgia" is a font).
