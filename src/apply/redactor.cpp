@@ -672,7 +672,8 @@ void refuse_to_mark(pdf::Document& document, int page_count) {
 void hold_like_run(pdf::Document& document, const match::Matcher& matcher, const std::vector<Region>& regions) {
   static const std::set<std::string> kTextRisks = {
       "text-under-box",    "invisible-text",   "hidden-colour-text", "tiny-text",        "text-outside-crop",
-      "clipped-text",      "singular-matrix",  "optional-content-off", "unreadable-text", "hidden-annotation"};
+      "clipped-text",      "singular-matrix",  "optional-content-off", "unreadable-text", "hidden-annotation",
+      "unseen-text",       "undrawn-text"};
   check::CheckOptions options;
   options.revisions = false;  // an output is written whole: no earlier revision goes with it
   for (const check::Finding& f : check::check_document(document, matcher, options).findings) {

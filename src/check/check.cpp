@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "check/drawn.h"
 #include "core/diagnostics.h"
 #include "core/text.h"
 #include "extract/layout.h"
@@ -592,6 +593,23 @@ class Grounds {
   }
   bool nothing_gathered() const { return gathered_.empty(); }
 
+  // Whether something drawn on `box`, before or after, changes what shows
+  // there in a way this reading does not work out whole: an image, a
+  // shading or a pattern, a colour that varies, a paint less than opaque or
+  // not in Normal or Multiply, a shape known by its bounds, a paint in the
+  // clip text makes (its shape is the glyphs', not their boxes).
+  bool unsettled_on(const Rect& box) const {
+    bool found = false;
+    const auto test = [&](uint32_t p) {
+      const Paint& paint = inspector_.paints[p];
+      found = found || (paint.box.meets(box) && (paint.image || paint.ground == Paint::Ground::unknown || !paint.exact ||
+                                                 paint.colour.varies || paint.alpha < 0.95 || paint.text_clip != 0));
+    };
+    if (BoxGrid::indexable(box)) grid_.query(box, test);
+    for (uint32_t p : everywhere_) test(p);
+    return found;
+  }
+
   // Whether `paint` lays ink that shows at `c`: not white, not nearly
   // transparent, inside its shape and clip (an image by its pixel and
   // mask). Ink of a colour not known (a pattern, a shading) may show.
@@ -711,6 +729,7 @@ class Checker {
     for (int number = 1; number <= report_.pages; ++number) {
       page_texts.push_back(check_page(document, number, walked));
     }
+    settle_by_drawing();
     check_undrawn_streams(document, walked);
     check_strings(document, "");
     check_structure(document);
@@ -1066,6 +1085,9 @@ class Checker {
         for (uint32_t g : unindexed) test(g);
       }
     }
+    // The glyphs whose showing drawing the page settles, and their streams.
+    DrawnQuestion asked{number, {}};
+    std::vector<uint32_t> asked_streams;
     std::vector<bool> shown_streams(page.streams.size());
     for (size_t s = 0; s < shown_streams.size(); ++s) shown_streams[s] = s < group.size() && group[s] == 0;
     Grounds grounds(inspector, shown_streams, page.images, pictures_);
@@ -1141,6 +1163,19 @@ class Checker {
           (!strokes || shows_nothing(state.stroke, state.stroke_alpha))) {
         note("hidden-colour-text", g);
       }
+      // Text taken as shown whose showing this reading cannot settle is
+      // settled by drawing the page (check/drawn.h): text of a page's
+      // content (an annotation's may be drawn anew by a viewer) that paints
+      // (text that clips shows through its clip, which drawing it without
+      // its text keeps), in a colour, alpha and blend mode worked out, on
+      // a ground that is.
+      const auto known = [](const pdf::Colour& c) { return c.known && c.hue_known; };
+      if (!unseen[g] && !ocr && !exhausted && mode < 4 && s < page.streams.size() && page.streams[s].annotation.empty() &&
+          (state.soft_mask || !blend_known || (fills && !known(state.fill)) || (strokes && !known(state.stroke)) ||
+           grounds.unsettled_on(glyph.box))) {
+        asked.boxes.push_back(glyph.box);
+        asked_streams.push_back(s);
+      }
     }
     // A hidden copy of text that is also shown, in the same place, hides
     // nothing: Chromium draws a blurred text-shadow as a transparent copy
@@ -1163,6 +1198,16 @@ class Checker {
       });
       return found;
     };
+    if (!asked.boxes.empty()) {
+      Asked a;
+      a.question = std::move(asked);
+      for (uint32_t stream : asked_streams) {
+        const std::string name = stream_name(page, stream);
+        if (a.objects.empty() || a.objects.back() != name) a.objects.push_back(name);
+        a.object_of.push_back(static_cast<uint32_t>(a.objects.size() - 1));
+      }
+      asked_.push_back(std::move(a));
+    }
     for (const Noted& n : noted) {
       const std::string_view kind = n.kind;
       if ((kind == "hidden-colour-text" || kind == "invisible-text" || kind == "text-under-box") && twin(n.glyph)) continue;
@@ -1492,6 +1537,56 @@ class Checker {
       }
     }
   }
+
+  // The glyphs of each page whose showing drawing the page settles
+  // (check/drawn.h): drawn once every page is read, in one process.
+  void settle_by_drawing() {
+    if (asked_.empty()) return;
+    std::vector<DrawnQuestion> questions;
+    for (Asked& a : asked_) questions.push_back(std::move(a.question));
+    const std::vector<DrawnAnswer> answers = unseen_glyphs(path_, options_.password, report_.pages, questions);
+    std::vector<Finding> found;
+    for (size_t i = 0; i < answers.size(); ++i) {
+      const DrawnAnswer& answer = answers[i];
+      const Asked& a = asked_[i];
+      if (!answer.error.empty()) {
+        found.push_back({"undrawn-text", Severity::risk, answer.page, std::nullopt, "page content",
+                         std::to_string(questions[i].boxes.size()) + " glyphs drawn in a way this reading does not work "
+                         "out whole (a soft mask, a pattern, a blend mode, on a picture or a shading) could not be "
+                         "settled by drawing the page (" + answer.error + "): whether they show is not known",
+                         "", "", ""});
+        continue;
+      }
+      std::map<uint32_t, std::pair<size_t, Rect>> by_object;
+      for (size_t k = 0; k < answer.unseen.size(); ++k) {
+        if (!answer.unseen[k]) continue;
+        auto& [count, box] = by_object[a.object_of[k]];
+        box = count++ == 0 ? questions[i].boxes[k] : box.united(questions[i].boxes[k]);
+      }
+      for (const auto& [object, tally] : by_object) {
+        const auto& [count, box] = tally;
+        found.push_back({"unseen-text", Severity::risk, answer.page, box, a.objects[object],
+                         std::to_string(count) + (count == 1 ? " glyph shows" : " glyphs show") +
+                             " nothing: poppler draws the page the same with them and without them (a soft mask, a "
+                             "pattern, a blend mode, a picture or a shading hides them)",
+                         "", "", ""});
+      }
+    }
+    asked_.clear();
+    // In page order, among the findings of the pages.
+    for (Finding& f : found) {
+      const auto at = std::find_if(report_.findings.begin(), report_.findings.end(),
+                                   [&](const Finding& other) { return other.page > f.page; });
+      report_.findings.insert(at, std::move(f));
+    }
+  }
+
+  struct Asked {
+    DrawnQuestion question;
+    std::vector<std::string> objects;  // the streams the glyphs are in, named
+    std::vector<uint32_t> object_of;   // for each glyph asked about
+  };
+  std::vector<Asked> asked_;
 
   std::string path_;
   pdf::Document* document_ = nullptr;

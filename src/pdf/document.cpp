@@ -1030,7 +1030,7 @@ void collect_strings(const PdfObject* object, const std::string& where, std::vec
       const bool system_info = dict.HasKey(PdfName("Registry")) && dict.HasKey(PdfName("Supplement"));
       for (const auto& [name, value] : dict.GetKeys()) {
         const std::string& k = name.GetName();
-        if (keys && (own_keys || o != object) && keys->insert(k).second) {
+        if (keys && (own_keys || o != object) && !is_standard_key(k) && keys->insert(k).second) {
           Document::StringValue read{where, name_text(k), "", true, true};
           read.dictionary_key = true;
           out.push_back(std::move(read));
@@ -2667,7 +2667,7 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
   if (const PdfObject* trailer = impl_->pdf.GetTrailer(); trailer && trailer->IsDictionary()) {
     // Its keys, as any dictionary's (see collect_strings).
     for (const auto& [name, unused] : trailer->GetDictionary().GetKeys()) {
-      if (!keys.insert(name.GetName()).second) continue;
+      if (is_standard_key(name.GetName()) || !keys.insert(name.GetName()).second) continue;
       StringValue read{"the trailer", name_text(name.GetName()), "", true, true};
       read.dictionary_key = true;
       out.push_back(std::move(read));
@@ -3288,6 +3288,82 @@ void Document::set_catalog_text(const std::string& key, const std::string& text)
   }
 } catch (...) {
   impl_->translate("setting /" + key + " of the catalog");
+}
+
+namespace {
+
+// `content` with its text invisible (Document::hide_text): mode 3 set at
+// its start when it is the `first` stream of a page or a form's, and every
+// Tr's mode made 3, or 7 for a mode that clips. What is inserted is
+// spaced from what it is put between.
+std::string with_text_hidden(std::string_view content, bool first) {
+  std::string out = first ? "3 Tr\n" : "";
+  out.reserve(out.size() + content.size() + 16);
+  ContentLexer lexer(content);
+  Operation op;
+  size_t copied = 0;
+  while (lexer.next(op)) {
+    if (op.op != "Tr" || op.begin < copied || op.end > content.size()) continue;
+    const bool clips = op.operands.size() == 1 && op.operands[0].kind == Object::Kind::number && op.operands[0].number >= 4;
+    out.append(content.substr(copied, op.begin - copied));
+    out += clips ? " 7 Tr " : " 3 Tr ";
+    copied = op.end;
+  }
+  out.append(content.substr(copied));
+  return out;
+}
+
+}  // namespace
+
+void Document::hide_text() try {
+  const ObjectReader& reader = *impl_->reader;
+  std::set<const PdfObject*> done;
+  const auto hide = [&](PdfObject* stream, bool first) {
+    if (!stream || !stream->HasStream() || !done.insert(stream).second) return;
+    std::string data;
+    try {
+      data = reader.decode(stream);
+    } catch (const PdfError&) {
+      return;
+    }
+    forget_encoding(stream->GetDictionary());
+    const std::string hidden = with_text_hidden(data, first);
+    stream->GetStream()->Set(hidden.data(), static_cast<PoDoFo::pdf_long>(hidden.size()));
+  };
+  for (PdfObject* page : impl_->pages) {
+    PdfObject* contents = const_cast<PdfObject*>(reader.get(page, "Contents"));
+    if (contents && contents->IsArray()) {
+      for (size_t k = 0; k < reader.size(contents); ++k) hide(const_cast<PdfObject*>(reader.item(contents, k)), k == 0);
+    } else {
+      hide(contents, true);
+    }
+  }
+  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
+  for (size_t i = 0; i < objects.GetSize(); ++i) {
+    PdfObject* object = objects[i];
+    if (!object || !object->HasStream()) continue;
+    if (reader.get_name(object, "Subtype") == "Form" || reader.get_number(object, "PatternType").value_or(0) == 1) {
+      hide(object, true);
+    }
+  }
+  impl_->caches.forms.clear();
+  impl_->caches.form_items = 0;
+} catch (...) {
+  impl_->translate("hiding the text");
+}
+
+std::string Document::written() try {
+  try {
+    PoDoFo::PdfRefCountedBuffer buffer;
+    PoDoFo::PdfOutputDevice device(&buffer);
+    impl_->pdf.Write(&device);
+    return std::string(buffer.GetBuffer(), device.GetLength());
+  } catch (const PdfError& e) {
+    throw Error(ErrorKind::damaged, Location(impl_->path), std::string("cannot be written to memory (") +
+                                                              PdfError::ErrorName(e.GetError()) + ")");
+  }
+} catch (...) {
+  impl_->translate("writing to memory");
 }
 
 void Document::write(const std::string& path) try {

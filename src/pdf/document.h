@@ -328,6 +328,18 @@ class Document {
   std::optional<std::string> catalog_text(const std::string& key);
   void set_catalog_text(const std::string& key, const std::string& text);
 
+  // --- For drawing a page without its text (check/drawn.h).
+
+  // Makes every glyph invisible, the clip text makes kept: in the content
+  // of every page, form and tiling pattern, text render modes 0 to 3 become
+  // 3 and modes 4 to 7 become 7, from the start and at every Tr. A stream
+  // that cannot be decoded is left as it is.
+  void hide_text();
+  // The whole file as it now is, written to memory (nothing swept, nothing
+  // renumbered): what poppler is given to draw. Throws redact::Error
+  // (damaged) when PoDoFo cannot write it.
+  std::string written();
+
   // Removes every object that cannot be reached from the document's catalog
   // and Info (PoDoFo keeps them, with the text they hold), then writes the
   // whole file to `path`. Throws redact::Error (io) when writing fails.

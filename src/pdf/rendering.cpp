@@ -42,7 +42,7 @@ Renderer::~Renderer() = default;
 
 int Renderer::page_count() const { return impl_->document->pages(); }
 
-RenderedPage Renderer::render(int number, double dpi, int max_pixels) const {
+Raster Renderer::draw(int number, double dpi, int max_pixels) const {
   const Location where(name_, number);
   std::unique_ptr<poppler::page> page(number >= 1 && number <= page_count() ? impl_->document->create_page(number - 1) : nullptr);
   if (!page) throw Error(ErrorKind::damaged, where, "has no such page to draw");
@@ -61,21 +61,33 @@ RenderedPage Renderer::render(int number, double dpi, int max_pixels) const {
   if (!image.is_valid() || image.format() != poppler::image::format_rgb24) {
     throw Error(ErrorKind::damaged, where, "cannot be drawn by poppler");
   }
-  detail::JpegImage jpeg;
-  jpeg.width = static_cast<size_t>(image.width());
-  jpeg.height = static_cast<size_t>(image.height());
-  jpeg.components = 3;
-  jpeg.quality = 85;
-  jpeg.pixels.reserve(jpeg.width * jpeg.height * 3);
-  for (int row = 0; row < image.height(); ++row) {
-    jpeg.pixels.append(image.const_data() + static_cast<size_t>(row) * static_cast<size_t>(image.bytes_per_row()), jpeg.width * 3);
-  }
-  RenderedPage out;
-  out.jpeg = detail::encode_jpeg(jpeg);
-  if (out.jpeg.empty()) throw Error(ErrorKind::damaged, where, "cannot be encoded as JPEG");
+  Raster out;
   out.width = image.width();
   out.height = image.height();
   out.scale = dpi / 72.0;
+  const size_t row_bytes = static_cast<size_t>(out.width) * 3;
+  out.rgb.reserve(row_bytes * static_cast<size_t>(out.height));
+  for (int row = 0; row < out.height; ++row) {
+    const char* at = image.const_data() + static_cast<size_t>(row) * static_cast<size_t>(image.bytes_per_row());
+    out.rgb.insert(out.rgb.end(), reinterpret_cast<const uint8_t*>(at), reinterpret_cast<const uint8_t*>(at) + row_bytes);
+  }
+  return out;
+}
+
+RenderedPage Renderer::render(int number, double dpi, int max_pixels) const {
+  Raster raster = draw(number, dpi, max_pixels);
+  detail::JpegImage jpeg;
+  jpeg.width = static_cast<size_t>(raster.width);
+  jpeg.height = static_cast<size_t>(raster.height);
+  jpeg.components = 3;
+  jpeg.quality = 85;
+  jpeg.pixels.assign(raster.rgb.begin(), raster.rgb.end());
+  RenderedPage out;
+  out.jpeg = detail::encode_jpeg(jpeg);
+  if (out.jpeg.empty()) throw Error(ErrorKind::damaged, Location(name_, number), "cannot be encoded as JPEG");
+  out.width = raster.width;
+  out.height = raster.height;
+  out.scale = raster.scale;
   return out;
 }
 

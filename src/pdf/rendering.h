@@ -1,11 +1,15 @@
-// Pages drawn as pictures, for the review report (`redact audit report`):
-// poppler's C++ API renders, libjpeg-turbo encodes. Only files redact has
-// written and verified are rendered, from the bytes the caller checked.
+// Pages drawn as pictures by poppler's C++ API: for the review report
+// (`redact audit report`, libjpeg-turbo encodes), from files redact has
+// written and verified; and for check's comparison of a page drawn with and
+// without its text (check/drawn.h), in a process of its own, since that file
+// may be hostile.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redact::pdf {
 
@@ -14,6 +18,14 @@ struct RenderedPage {
   int width = 0;       // pixels
   int height = 0;
   double scale = 0;    // pixels per point of page space (the CropBox as displayed)
+};
+
+// A page drawn: 3 bytes (RGB) a pixel, row after row, top row first.
+struct Raster {
+  std::vector<uint8_t> rgb;
+  int width = 0;
+  int height = 0;
+  double scale = 0;  // pixels per point of page space (the CropBox as displayed)
 };
 
 class Renderer {
@@ -30,6 +42,8 @@ class Renderer {
   // smaller, so that neither side exceeds `max_pixels`. Throws
   // redact::Error (damaged) when poppler cannot render it.
   RenderedPage render(int number, double dpi, int max_pixels) const;
+  // The same, as pixels.
+  Raster draw(int number, double dpi, int max_pixels) const;
 
  private:
   struct Impl;

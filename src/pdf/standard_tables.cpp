@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <memory>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -252,6 +253,53 @@ const Standard14* Standard14::find(std::string_view base_font) {
 double Standard14::width(char32_t c) const {
   auto it = widths_.find(c);
   return it == widths_.end() ? -1 : it->second;
+}
+
+bool is_standard_key(std::string_view key) {
+  static const std::unordered_set<std::string_view> kKeys = {
+      "A", "AA", "AF", "AIS", "AP", "AS", "AcroForm", "ActualText", "Alt", "Alternates", "Annot", "Annots",
+      "AntiAlias", "ArtBox", "Ascent", "AuthEvent", "Author", "AvgWidth", "B", "BBox", "BC", "BE", "BG", "BG2", "BM",
+      "BS", "Background", "Base", "BaseEncoding", "BaseFont", "BaseState", "Beads", "BitsPerComponent",
+      "BitsPerCoordinate", "BitsPerFlag", "BitsPerSample", "BlackIs1", "BleedBox", "Border", "Bounds", "BoxColorInfo",
+      "ByteRange", "C", "C0", "C1", "CA", "CF", "CFM", "CI", "CIDSet", "CIDSystemInfo", "CIDToGIDMap", "CMapName",
+      "CO", "CS", "CapHeight", "Catalog", "Category", "CenterWindow", "Cert", "Changes", "CharProcs", "CharSet",
+      "CheckSum", "ClassMap", "Collection", "ColorSpace", "ColorTransform", "Colors", "Columns", "Configs",
+      "ContactInfo", "Contents", "Coords", "Count", "CreationDate", "Creator", "CreatorInfo", "CropBox", "Crypt", "D",
+      "DA", "DL", "DPartRoot", "DR", "DS", "DSS", "DV", "DW", "DW2", "DamagedRowsBeforeError", "Data", "Decode",
+      "DecodeParms", "Desc", "DescendantFonts", "Descent", "Dest", "DestOutputProfile", "Dests", "Differences",
+      "DigestLocation", "DigestMethod", "DigestValue", "Direction", "DisplayDocTitle", "Domain", "Duplex", "Dur", "E",
+      "EF", "EFF", "EarlyChange", "EmbeddedFile", "EmbeddedFiles", "Encode", "EncodedByteAlign", "Encoding",
+      "Encrypt", "EncryptMetadata", "EndOfBlock", "EndOfLine", "Event", "Export", "ExtGState", "Extend", "Extends",
+      "Extensions", "F", "FD", "FDecodeParms", "FFilter", "FL", "FS", "FT", "Ff", "Fields", "Filter", "First",
+      "FirstChar", "FitWindow", "Flags", "Font", "FontBBox", "FontDescriptor", "FontFamily", "FontFile", "FontFile2",
+      "FontFile3", "FontMatrix", "FontName", "FontStretch", "FontWeight", "FormType", "Function", "FunctionType",
+      "Functions", "G", "Group", "H", "HT", "Height", "Hide", "HideMenubar", "HideToolbar", "HideWindowUI", "I", "IC",
+      "ID", "IDS", "IDTree", "IRT", "IT", "Identity", "ImageMask", "Include", "Index", "Info", "InkList", "Intent",
+      "Interpolate", "ItalicAngle", "JBIG2Globals", "JS", "JavaScript", "K", "Keywords", "Kids", "L", "LC", "LE",
+      "LJ", "LW", "Lang", "Language", "Last", "LastChar", "LastModified", "Launch", "Leading", "Legal", "Length",
+      "Length1", "Length2", "Length3", "Limits", "Link", "ListMode", "Location", "Lock", "Locked", "M", "MCID", "MK",
+      "ML", "Mac", "MarkInfo", "Marked", "Mask", "Matrix", "Matte", "MaxLen", "MaxWidth", "MediaBox", "Metadata",
+      "MissingWidth", "ModDate", "Movie", "N", "NM", "Name", "Names", "NeedAppearances", "NeedsRendering",
+      "NewWindow", "Next", "NonFullScreenPageMode", "NumCopies", "Nums", "O", "OC", "OCGs", "OCMDs", "OCProperties",
+      "OE", "OFF", "ON", "OP", "OPI", "OPM", "Obj", "ObjStm", "Off", "On", "Open", "OpenAction", "Opt", "Order",
+      "Ordering", "Outlines", "OutputCondition", "OutputConditionIdentifier", "OutputIntent", "OutputIntents", "P",
+      "PA", "PZ", "Page", "PageElement", "PageLayout", "PageMode", "Pages", "PaintType", "Panose", "Params", "Parent",
+      "ParentTree", "ParentTreeNextKey", "Pattern", "PatternType", "Perms", "Pg", "PickTrayByPDFSize", "PieceInfo",
+      "Popup", "Predictor", "PresSteps", "Prev", "Print", "PrintArea", "PrintClip", "PrintPageRange", "PrintScaling",
+      "ProcSet", "Producer", "Prop_AuthTime", "Prop_AuthType", "Prop_Build", "Properties", "Q", "QuadPoints", "R",
+      "RBGroups", "RC", "RF", "RI", "RT", "Range", "Reason", "Recipients", "Rect", "Ref", "Reference", "Registry",
+      "RegistryName", "Renditions", "Requirements", "Resources", "RoleMap", "Root", "Rotate", "Rows", "S", "SA", "SD",
+      "SE", "SM", "SMask", "SMaskInData", "SV", "Samples", "SeparationInfo", "Shading", "ShadingType", "SigFlags",
+      "Size", "Sound", "SpiderInfo", "Standard", "State", "StateModel", "StemH", "StemV", "StmF", "StrF",
+      "StructParent", "StructParents", "StructTreeRoot", "Style", "Subj", "Subject", "Subtype", "Supplement",
+      "Suspects", "T", "TI", "TK", "TM", "TR", "TR2", "TU", "Tabs", "TemplateInstantiated", "Templates", "Threads",
+      "Thumb", "TilingType", "Title", "ToUnicode", "Trans", "TransformMethod", "TransformParams", "Trapped",
+      "TrimBox", "Type", "U", "UCR", "UCR2", "UE", "UF", "URI", "URLS", "Unix", "Usage", "UseBlackPtComp", "UseCMap",
+      "User", "UserProperties", "UserUnit", "V", "VE", "VP", "Version", "Vertices", "VerticesPerRow", "View",
+      "ViewArea", "ViewClip", "ViewerPreferences", "W", "W2", "WMode", "Widget", "Width", "Widths", "Win", "XFA",
+      "XHeight", "XObject", "XRef", "XRefStm", "XStep", "YStep", "Zoom", "ca", "op",
+  };
+  return kKeys.contains(key);
 }
 
 }  // namespace redact::pdf

@@ -53,4 +53,11 @@ class Standard14 {
   std::unordered_map<char32_t, double> widths_;
 };
 
+// Whether `key` is one of the dictionary keys ISO 32000 defines (the file
+// structure, pages, resources, fonts, images, graphics states, shadings,
+// functions, filters, annotations, fields, actions, signatures, outlines,
+// structure, optional content, encryption; a list of ours): the PDF's own
+// word, not a name someone chose (Document::strings reads the others).
+bool is_standard_key(std::string_view key);
+
 }  // namespace redact::pdf

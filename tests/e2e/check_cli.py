@@ -6,7 +6,8 @@
   to show is reported, and check exits 1 (a file of several covers, "covers"
   in cases.json, has one text-under-box finding for each, and one of several
   pages of hidden-colour text, "hidden", one hidden-colour-text finding a
-  page, and likewise "invisible" for invisible-text); the tagged LibreOffice file whose
+  page, and likewise "invisible" for invisible-text and "unseen" for
+  unseen-text); the tagged LibreOffice file whose
   marked content says /Lang (en-US) is not (no "US" found).
 - `redact run` never writes any of them with the entity readable: whatever
   it writes, pdftotext and mutool do not print the entity (whole word, any
@@ -100,7 +101,7 @@ def main():
             # finding for each, so that one recognised style cannot hide a
             # missed one.
             for count, kind in (("covers", "text-under-box"), ("hidden", "hidden-colour-text"),
-                                ("invisible", "invisible-text")):
+                                ("invisible", "invisible-text"), ("unseen", "unseen-text")):
                 if count in case:
                     found = [f for f in report["findings"] if f["kind"] == kind] if report else []
                     check(f"check finds each of the {case[count]} {count} of {case['file']}", len(found) == case[count],

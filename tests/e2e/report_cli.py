@@ -140,11 +140,13 @@ def main():
         shutil.copy(report, os.path.join(args.artefacts, "report.html"))
 
         # Hostile review: poppler drew a page filled with a pattern of 0.03 pt
-        # cells for minutes, in the report's own process, with no limit.
+        # cells for minutes, in the report's own process, with no limit. (The
+        # pattern lies under no text, which check would draw to see whether it
+        # shows, and, failing, hold the document.)
         slow = os.path.join(tmp, "slow")
         os.makedirs(slow)
         cell = b"0 0 0.015 0.015 re f"
-        content = (b"q /Pattern cs /P1 scn 0 0 612 792 re f Q "
+        content = (b"q /Pattern cs /P1 scn 0 0 612 500 re f Q "
                    b"BT /F1 12 Tf 72 700 Td (Officers were sent to France.) Tj ET")
         pattern = stream(b"/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 0.03 0.03] "
                          b"/XStep 0.03 /YStep 0.03 /Resources << >>", cell)

@@ -342,6 +342,43 @@ TEST(Check, DictionaryKeysAreReadForTheTerms) {
                    "string"));
 }
 
+// Text whose showing check's reading does not work out (drawn through a
+// soft mask) is settled by drawing the page with and without its text:
+// through a soft mask of black nothing shows, through one of white all of
+// it does. A page that cannot be drawn, here because poppler counts the
+// pages of a tree that lists one twice otherwise, is a risk of its own.
+TEST(Check, TextWhoseShowingOnlyDrawingSettlesIsDrawn) {
+  const auto masked = [](const std::string& grey, const std::string& kids = "") {
+    const std::string group = stream_object(grey + " g 0 0 612 792 re f",
+                                            "/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Group << /S "
+                                            "/Transparency /CS /DeviceGray >>");
+    std::string pdf = build_pdf({TestPage{"BT /F1 12 Tf 72 720 Td (Visible) Tj ET q /M gs BT /F1 24 Tf 72 700 Td "
+                                          "(Masked) Tj ET Q",
+                                          "<< /Font << /F1 4 0 R >> /ExtGState << /M << /SMask << /S /Luminosity "
+                                          "/G 5 0 R >> >> >> >>"}},
+                                {group}, test::kHelvetica, "<< /Producer (t) >>", "", "          ");
+    if (!kids.empty()) {
+      const std::string listed = "/Kids [6 0 R ] /Count 1           ";
+      const size_t at = pdf.find(listed);
+      EXPECT_NE(at, std::string::npos);
+      if (at != std::string::npos) pdf.replace(at, listed.size(), kids + std::string(listed.size() - kids.size(), ' '));
+    }
+    return check(pdf);
+  };
+  const auto count = [](const Report& r, const std::string& kind) {
+    return std::count_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.kind == kind; });
+  };
+  const Report black = masked("0");
+  EXPECT_EQ(count(black, "unseen-text"), 1);
+  EXPECT_EQ(count(black, "undrawn-text"), 0);
+  const Report white = masked("1");
+  EXPECT_EQ(count(white, "unseen-text"), 0);
+  EXPECT_EQ(count(white, "undrawn-text"), 0);
+  const Report twice = masked("0", "/Kids [6 0 R 6 0 R] /Count 2");
+  EXPECT_EQ(count(twice, "unseen-text"), 0);
+  EXPECT_EQ(count(twice, "undrawn-text"), 1);
+}
+
 // The names that carry a field's value (a radio button's export value) are
 // read as text, given directly or as objects of their own; names of the
 // file's structure are not ("/Georgia" is a font).

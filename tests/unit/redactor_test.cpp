@@ -795,7 +795,7 @@ TEST(Redactor, UnshownTextOfStreamsNoPageDrawsIsTakenOutInPlace) {
   std::string output;
   const Outcome o = redact(
       build_pdf({TestPage{"BT /T3 12 Tf 72 700 Td (A) Tj ET /Pattern cs /P1 scn 0 0 100 100 re f "
-                          "BT /F1 12 Tf 72 650 Td (Hello) Tj ET",
+                          "0 g BT /F1 12 Tf 72 650 Td (Hello) Tj ET",
                           "<< /Font << /F1 4 0 R /T3 5 0 R >> /Pattern << /P1 7 0 R >> >>"}},
                 {type3, glyph, pattern}),
       &output);
