@@ -2789,6 +2789,13 @@ std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* un
       }
     }
   }
+  // A key read as a name of its own too (an appearance state, a structure
+  // type, a destination) is read once, as that.
+  std::unordered_set<std::string> named;
+  for (const StringValue& s : out) {
+    if (s.name && !s.dictionary_key) named.insert(s.text);
+  }
+  std::erase_if(out, [&](const StringValue& s) { return s.dictionary_key && named.contains(s.text); });
   return out;
 } catch (...) {
   impl_->translate("reading the strings");

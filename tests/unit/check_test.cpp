@@ -337,6 +337,11 @@ TEST(Check, DictionaryKeysAreReadForTheTerms) {
   trailer.replace(trailer.rfind("/Info 3 0 R"), 11, "/Info 3 0 R /KESTREL 1");  // after the xref: its offsets stay right
   EXPECT_EQ(leaks_in(trailer), std::set<std::string>{"the trailer"});
   EXPECT_TRUE(leaks_in(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/Falcon true")).empty());
+  // A key also read as a name of its own (an appearance state, a structure
+  // type) is found once, as that.
+  EXPECT_EQ(leaks_in(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>",
+                               "/StructTreeRoot << /RoleMap << /Kestrel#20heading /H1 >> >>")),
+            std::set<std::string>{"object 1 0, /RoleMap"});
   // With the patterns alone, a key naming a country is no leak.
   EXPECT_FALSE(has(check(build_pdf({page}, {}, test::kHelvetica, "<< /Producer (t) >>", "/Extra << /Georgia 2 >>")),
                    "string"));
