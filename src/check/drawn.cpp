@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <sstream>
 
 #include "batch/workers.h"
@@ -59,12 +60,44 @@ constexpr bool kSanitized = false;
 constexpr bool kSanitized = false;
 #endif
 
+// The file twice, as it is and with its text invisible, ready to draw: made
+// once by each drawing process, for all the pages it draws.
+struct Drawing {
+  std::string as_is, textless;  // the renderers read them: they outlive them
+  std::unique_ptr<pdf::Renderer> with, without;
+  std::string error;  // why nothing can be drawn ("" when all is ready)
+};
+
+void prepare(Drawing& d, const std::string& path, const std::string& password, int page_count) {
+  try {
+    auto document = pdf::Document::open(path, password);
+    d.as_is = document->written();
+    document->hide_text();
+    d.textless = document->written();
+    d.with = std::make_unique<pdf::Renderer>(path, d.as_is);
+    d.without = std::make_unique<pdf::Renderer>(path, d.textless);
+  } catch (const Error& e) {
+    d.error = e.message();
+    return;
+  }
+  if (d.with->page_count() != page_count || d.without->page_count() != page_count) {
+    d.error = "poppler counts " + std::to_string(d.with->page_count()) + " pages where redact counts " +
+              std::to_string(page_count);
+  }
+}
+
 // Bounds the drawing process, whose drawing has no budget of its own:
-// kDrawnCpuSeconds of its time, kDrawnMemory more than it has.
-void bound_this_process() {
-  const rlimit cpu{kDrawnCpuSeconds, kDrawnCpuSeconds + 1};
+// kDrawnMemory more memory than it starts with, once; kDrawnCpuSeconds
+// more of its time for each part of the work (`each_part`).
+void bound_this_process(bool each_part) {
+  rusage used{};
+  ::getrusage(RUSAGE_SELF, &used);
+  const rlim_t spent = static_cast<rlim_t>(used.ru_utime.tv_sec + used.ru_stime.tv_sec);
+  rlimit cpu{};
+  ::getrlimit(RLIMIT_CPU, &cpu);
+  cpu.rlim_cur = std::min<rlim_t>(spent + kDrawnCpuSeconds, cpu.rlim_max);
   ::setrlimit(RLIMIT_CPU, &cpu);
-  if (kSanitized) return;
+  if (each_part || kSanitized) return;
   long pages = 0;
   if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
     if (std::fscanf(statm, "%ld", &pages) != 1) pages = 0;
@@ -77,36 +110,18 @@ void bound_this_process() {
   ::setrlimit(RLIMIT_AS, &memory);
 }
 
-// What the drawing process answers: a line a question, "U" and a digit a
-// box (1: unseen), or "E" and why the page was not drawn.
-std::string draw_and_compare(const std::string& path, const std::string& password, int page_count,
-                             const std::vector<DrawnQuestion>& questions) {
+// What the drawing process answers for `questions`: a line a question, "U"
+// and a digit a box (1: unseen), or "E" and why the page was not drawn.
+std::string draw_and_compare(const Drawing& d, std::span<const DrawnQuestion> questions) {
   std::string out;
-  const auto fail_all = [&](const std::string& why) {
-    out.clear();
-    for (size_t i = 0; i < questions.size(); ++i) out += "E" + why + "\n";
-    return out;
-  };
-  std::unique_ptr<pdf::Renderer> with, without;
-  std::string as_is, textless;  // the renderers read them: they outlive them
-  try {
-    auto document = pdf::Document::open(path, password);
-    as_is = document->written();
-    document->hide_text();
-    textless = document->written();
-    with = std::make_unique<pdf::Renderer>(path, as_is);
-    without = std::make_unique<pdf::Renderer>(path, textless);
-  } catch (const Error& e) {
-    return fail_all(e.message());
-  }
-  if (with->page_count() != page_count || without->page_count() != page_count) {
-    return fail_all("poppler counts " + std::to_string(with->page_count()) + " pages where redact counts " +
-                    std::to_string(page_count));
-  }
   for (const DrawnQuestion& q : questions) {
+    if (!d.error.empty()) {
+      out += "E" + d.error + "\n";
+      continue;
+    }
     try {
-      const pdf::Raster a = with->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
-      const pdf::Raster b = without->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
+      const pdf::Raster a = d.with->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
+      const pdf::Raster b = d.without->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
       if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size() ||
           a.rgb.size() != static_cast<size_t>(a.width) * static_cast<size_t>(a.height) * 3) {
         out += "Ethe page was drawn at two sizes\n";
@@ -129,52 +144,57 @@ std::vector<DrawnAnswer> unseen_glyphs(const std::string& path, const std::strin
   std::vector<DrawnAnswer> answers(questions.size());
   for (size_t i = 0; i < questions.size(); ++i) answers[i].page = questions[i].page;
   if (questions.empty()) return answers;
-  std::string reply, failure;
+  // In parts of a few pages, each with its own time, drawn one after
+  // another by a process that prepares the file once (a new one, after a
+  // part that failed, prepares it again).
+  const size_t parts = (questions.size() + kDrawnPagesAPart - 1) / kDrawnPagesAPart;
+  const auto part_of = [&](size_t part) {
+    const size_t first = part * kDrawnPagesAPart;
+    return std::span<const DrawnQuestion>(questions).subspan(first, std::min(kDrawnPagesAPart, questions.size() - first));
+  };
+  std::unique_ptr<Drawing> drawing;  // in the drawing process
   batch::WorkerOptions options;
   options.workers = 1;
   options.timeout = kDrawnTimeout;
   batch::run_in_workers(
-      1, options,
-      [&](size_t) {
-        bound_this_process();
+      parts, options,
+      [&](size_t part) {
+        bound_this_process(drawing != nullptr);
+        if (!drawing) {
+          drawing = std::make_unique<Drawing>();
+          prepare(*drawing, path, password, page_count);
+        }
         batch::Answer a;
-        a.result = draw_and_compare(path, password, page_count, questions);
-        a.retire_worker = true;
+        a.result = draw_and_compare(*drawing, part_of(part));
         return a;
       },
       [](size_t, const batch::JobEnd&) {},
-      [&](size_t, const batch::JobEnd& end) {
-        if (end.ok) {
-          reply = end.result;
-        } else if (end.failure.rfind("took longer", 0) == 0) {
-          failure = "took longer than " + std::to_string(kDrawnTimeout) + " s and was stopped";
-        } else {
-          failure = end.failure.empty() ? "failed" : end.failure;
+      [&](size_t part, const batch::JobEnd& end) {
+        const std::span<const DrawnQuestion> asked = part_of(part);
+        DrawnAnswer* answer = answers.data() + part * kDrawnPagesAPart;
+        std::string failure;
+        if (!end.ok) {
+          failure = end.failure.rfind("took longer", 0) == 0
+                        ? "took longer than " + std::to_string(kDrawnTimeout) + " s and was stopped"
+                        : end.failure.empty() ? "failed" : end.failure;
+        }
+        std::istringstream lines(end.ok ? end.result : std::string());
+        std::string line;
+        for (size_t k = 0; k < asked.size(); ++k, ++answer) {
+          if (!failure.empty()) {
+            answer->error = "the process drawing it ended: " + failure;
+          } else if (!std::getline(lines, line) || line.empty()) {
+            answer->error = "the drawing process answered nothing for this page";
+          } else if (line[0] == 'E') {
+            answer->error = line.substr(1);
+          } else if (line.size() != asked[k].boxes.size() + 1) {
+            answer->error = "the drawing process answered for another number of glyphs";
+          } else {
+            answer->unseen.reserve(asked[k].boxes.size());
+            for (size_t b = 1; b < line.size(); ++b) answer->unseen.push_back(line[b] == '1');
+          }
         }
       });
-  std::istringstream lines(reply);
-  std::string line;
-  for (DrawnAnswer& answer : answers) {
-    if (!failure.empty()) {
-      answer.error = "the process drawing it ended: " + failure;
-      continue;
-    }
-    if (!std::getline(lines, line) || line.empty()) {
-      answer.error = "the drawing process answered nothing for this page";
-      continue;
-    }
-    if (line[0] == 'E') {
-      answer.error = line.substr(1);
-      continue;
-    }
-    const size_t asked = questions[static_cast<size_t>(&answer - answers.data())].boxes.size();
-    if (line.size() != asked + 1) {
-      answer.error = "the drawing process answered for another number of glyphs";
-      continue;
-    }
-    answer.unseen.reserve(asked);
-    for (size_t k = 1; k < line.size(); ++k) answer.unseen.push_back(line[k] == '1');
-  }
   return answers;
 }
 

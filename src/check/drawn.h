@@ -38,8 +38,9 @@ constexpr int kDrawnMaxPixels = 2400;     // on the longer side; a larger page i
 constexpr int kDrawnDiffers = 24;         // of 255, in any of red, green, blue: a pixel that changed
 constexpr double kDrawnUnseenShare = 0.01;  // changed pixels at most this share of a box: nothing shows
 constexpr int kDrawnMinPixels = 6;        // a box of fewer pixels is not judged
-constexpr unsigned kDrawnTimeout = 60;    // seconds for all the pages of a document
-constexpr unsigned kDrawnCpuSeconds = 30;  // of the drawing process's own time (RLIMIT_CPU)
+constexpr size_t kDrawnPagesAPart = 8;    // pages drawn as one part of the work, with its own time
+constexpr unsigned kDrawnTimeout = 60;    // seconds for a part
+constexpr unsigned kDrawnCpuSeconds = 30;  // of the drawing process's own time for a part (RLIMIT_CPU)
 // Memory the drawing process may take beyond what it starts with
 // (RLIMIT_AS; not in a sanitizer build, whose shadow memory it would count).
 constexpr size_t kDrawnMemory = size_t{320} << 20;
