@@ -1018,6 +1018,9 @@ class Checker {
     // Glyphs a box or an image hides: an opaque one drawn over them (black,
     // or white as a "white-out"), or a dark one under dark text.
     std::vector<bool> covered(page.glyphs.size(), false);
+    // The area of each glyph's box opaque paints drawn over part of it
+    // cover, in all (what each covers counted once for each).
+    std::vector<double> partly_covered(page.glyphs.size(), 0);
     std::vector<uint32_t> covering(page.glyphs.size(), 0);  // which paint, to report each box on its own
     // Work is bounded: a page of thousands of boxes over thousands of glyphs
     // stops here, and says it could not be checked.
@@ -1055,7 +1058,10 @@ class Checker {
         if (!paint.image && !hides) return;
         if (paint.shape == Paint::Shape::mask) {
           // On the image's box, an OCR layer; hidden where its mask paints.
-          if (!plan::hides(cover, glyph)) return;
+          if (!plan::hides(cover, glyph)) {
+            if (over && hidden_by_paint) partly_covered[g] += paint.box.intersected(glyph.box).area();
+            return;
+          }
           under_image[g] = true;
           tests += 32;  // the points a band is told by
           if (!hides || !mask_hides(inspector, page, paint, glyph)) return;
@@ -1072,7 +1078,13 @@ class Checker {
                                 ? plan::stroke_hides(trace, paint.half_width, glyph, paint.box, clip, clip_even_odd, paint.capped)
                             : paint.shape == Paint::Shape::fill ? plan::fill_hides(trace, paint.even_odd, glyph, paint.box, clip, clip_even_odd)
                                                                 : plan::hides(cover, glyph);
-        if (!inside) return;
+        if (!inside) {
+          // Opaque paint over part of it: with others beside it (strips, a
+          // grid), it may hide all of it; drawing the page tells, where
+          // they cover half its box or more.
+          if (over && hidden_by_paint) partly_covered[g] += paint.box.intersected(glyph.box).area();
+          return;
+        }
         if (paint.image) under_image[g] = true;
         if (!hides) return;
         covered[g] = true;
@@ -1086,10 +1098,22 @@ class Checker {
       }
     }
     // The glyphs whose showing drawing the page settles, and their streams.
-    DrawnQuestion asked{number, {}};
+    DrawnQuestion asked{number, {}, {}};
     std::vector<uint32_t> asked_streams;
     std::vector<bool> shown_streams(page.streams.size());
     for (size_t s = 0; s < shown_streams.size(); ++s) shown_streams[s] = s < group.size() && group[s] == 0;
+    // Text stroked over other text (a row of dashes in a wide pen is a
+    // black bar): what it hides, drawing the page tells.
+    for (uint32_t h = 0; h < page.glyphs.size(); ++h) {
+      const int mode = inspector.facts[h].state.render_mode;
+      if (!(mode == 1 || mode == 2 || mode == 5 || mode == 6) || !BoxGrid::indexable(page.glyphs[h].box)) continue;
+      grid.query(page.glyphs[h].box, [&](uint32_t g) {
+        if (g != h && inspector.facts[g].sequence < inspector.facts[h].sequence &&
+            page.glyphs[g].box.meets(page.glyphs[h].box)) {
+          partly_covered[g] = page.glyphs[g].box.area();
+        }
+      });
+    }
     Grounds grounds(inspector, shown_streams, page.images, pictures_);
     size_t visible_letters = 0, ocr_letters = 0;
     for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
@@ -1167,14 +1191,16 @@ class Checker {
       // settled by drawing the page (check/drawn.h): text of a page's
       // content (an annotation's may be drawn anew by a viewer) that paints
       // (text that clips shows through its clip, which drawing it without
-      // its text keeps), in a colour, alpha and blend mode worked out, on
-      // a ground that is.
+      // its text keeps), unless in a colour, alpha and blend mode worked
+      // out, on a ground that is, with nothing opaque drawn over part of it
+      // and no text stroked over it.
       const auto known = [](const pdf::Colour& c) { return c.known && c.hue_known; };
       if (!unseen[g] && !ocr && !exhausted && mode < 4 && s < page.streams.size() && page.streams[s].annotation.empty() &&
           (state.soft_mask || !blend_known || (fills && !known(state.fill)) || (strokes && !known(state.stroke)) ||
-           grounds.unsettled_on(glyph.box))) {
+           partly_covered[g] >= 0.5 * glyph.box.area() || grounds.unsettled_on(glyph.box))) {
         asked.boxes.push_back(glyph.box);
         asked_streams.push_back(s);
+        asked.shown.push_back({number, page.streams[s].object, glyph.source.op_offset, mode});
       }
     }
     // A hidden copy of text that is also shown, in the same place, hides
@@ -1199,6 +1225,8 @@ class Checker {
       return found;
     };
     if (!asked.boxes.empty()) {
+      std::sort(asked.shown.begin(), asked.shown.end());
+      asked.shown.erase(std::unique(asked.shown.begin(), asked.shown.end()), asked.shown.end());
       Asked a;
       a.question = std::move(asked);
       for (uint32_t stream : asked_streams) {
@@ -1544,7 +1572,7 @@ class Checker {
     if (asked_.empty()) return;
     std::vector<DrawnQuestion> questions;
     for (Asked& a : asked_) questions.push_back(std::move(a.question));
-    const std::vector<DrawnAnswer> answers = unseen_glyphs(path_, options_.password, report_.pages, questions);
+    const std::vector<DrawnAnswer> answers = unseen_glyphs(*document_, questions);
     std::vector<Finding> found;
     for (size_t i = 0; i < answers.size(); ++i) {
       const DrawnAnswer& answer = answers[i];

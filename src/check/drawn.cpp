@@ -1,5 +1,6 @@
 #include "check/drawn.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -8,8 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <span>
-#include <sstream>
+#include <string_view>
+#include <chrono>
 
 #include "batch/workers.h"
 #include "core/diagnostics.h"
@@ -68,14 +69,17 @@ struct Drawing {
   std::string error;  // why nothing can be drawn ("" when all is ready)
 };
 
-void prepare(Drawing& d, const std::string& path, const std::string& password, int page_count) {
+void prepare(Drawing& d, pdf::Document& document, const std::vector<DrawnQuestion>& questions) {
+  const int page_count = document.page_count();
   try {
-    auto document = pdf::Document::open(path, password);
-    d.as_is = document->written();
-    document->hide_text();
-    d.textless = document->written();
-    d.with = std::make_unique<pdf::Renderer>(path, d.as_is);
-    d.without = std::make_unique<pdf::Renderer>(path, d.textless);
+    document.list_pages_plainly();
+    d.as_is = document.written();
+    std::vector<pdf::Document::ShownText> shown;
+    for (const DrawnQuestion& q : questions) shown.insert(shown.end(), q.shown.begin(), q.shown.end());
+    document.hide_text(shown);
+    d.textless = document.written();
+    d.with = std::make_unique<pdf::Renderer>(document.path(), d.as_is);
+    d.without = std::make_unique<pdf::Renderer>(document.path(), d.textless);
   } catch (const Error& e) {
     d.error = e.message();
     return;
@@ -87,9 +91,10 @@ void prepare(Drawing& d, const std::string& path, const std::string& password, i
 }
 
 // Bounds the drawing process, whose drawing has no budget of its own:
-// kDrawnMemory more memory than it starts with, once; kDrawnCpuSeconds
-// more of its time for each part of the work (`each_part`).
-void bound_this_process(bool each_part) {
+// kDrawnMemory more memory than it starts with, once, and its error
+// output silenced (poppler prints where it fails); kDrawnCpuSeconds more
+// of its time for each page (`each_page`).
+void bound_this_process(bool each_page) {
   rusage used{};
   ::getrusage(RUSAGE_SELF, &used);
   const rlim_t spent = static_cast<rlim_t>(used.ru_utime.tv_sec + used.ru_stime.tv_sec);
@@ -97,7 +102,12 @@ void bound_this_process(bool each_part) {
   ::getrlimit(RLIMIT_CPU, &cpu);
   cpu.rlim_cur = std::min<rlim_t>(spent + kDrawnCpuSeconds, cpu.rlim_max);
   ::setrlimit(RLIMIT_CPU, &cpu);
-  if (each_part || kSanitized) return;
+  if (each_page) return;
+  if (const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0) {
+    ::dup2(null, STDERR_FILENO);
+    ::close(null);
+  }
+  if (kSanitized) return;
   long pages = 0;
   if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
     if (std::fscanf(statm, "%ld", &pages) != 1) pages = 0;
@@ -110,89 +120,78 @@ void bound_this_process(bool each_part) {
   ::setrlimit(RLIMIT_AS, &memory);
 }
 
-// What the drawing process answers for `questions`: a line a question, "U"
-// and a digit a box (1: unseen), or "E" and why the page was not drawn.
-std::string draw_and_compare(const Drawing& d, std::span<const DrawnQuestion> questions) {
-  std::string out;
-  for (const DrawnQuestion& q : questions) {
-    if (!d.error.empty()) {
-      out += "E" + d.error + "\n";
-      continue;
+// What the drawing process answers for `q`: "U" and a digit a box (1:
+// unseen), or "E" and why the page was not drawn.
+std::string draw_and_compare(const Drawing& d, const DrawnQuestion& q) {
+  if (!d.error.empty()) return "E" + d.error;
+  try {
+    const pdf::Raster a = d.with->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
+    const pdf::Raster b = d.without->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
+    if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size() ||
+        a.rgb.size() != static_cast<size_t>(a.width) * static_cast<size_t>(a.height) * 3) {
+      return "Ethe page was drawn at two sizes";
     }
-    try {
-      const pdf::Raster a = d.with->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
-      const pdf::Raster b = d.without->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
-      if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size() ||
-          a.rgb.size() != static_cast<size_t>(a.width) * static_cast<size_t>(a.height) * 3) {
-        out += "Ethe page was drawn at two sizes\n";
-        continue;
-      }
-      out += "U";
-      for (const Rect& box : q.boxes) out += unseen_in(a, b, box) ? '1' : '0';
-      out += "\n";
-    } catch (const Error& e) {
-      out += "E" + e.message() + "\n";
-    }
+    std::string out = "U";
+    for (const Rect& box : q.boxes) out += unseen_in(a, b, box) ? '1' : '0';
+    return out;
+  } catch (const Error& e) {
+    return "E" + e.message();
   }
-  return out;
 }
 
 }  // namespace
 
-std::vector<DrawnAnswer> unseen_glyphs(const std::string& path, const std::string& password, int page_count,
-                                       const std::vector<DrawnQuestion>& questions) {
+std::vector<DrawnAnswer> unseen_glyphs(pdf::Document& document, const std::vector<DrawnQuestion>& questions) {
   std::vector<DrawnAnswer> answers(questions.size());
   for (size_t i = 0; i < questions.size(); ++i) answers[i].page = questions[i].page;
   if (questions.empty()) return answers;
-  // In parts of a few pages, each with its own time, drawn one after
-  // another by a process that prepares the file once (a new one, after a
-  // part that failed, prepares it again).
-  const size_t parts = (questions.size() + kDrawnPagesAPart - 1) / kDrawnPagesAPart;
-  const auto part_of = [&](size_t part) {
-    const size_t first = part * kDrawnPagesAPart;
-    return std::span<const DrawnQuestion>(questions).subspan(first, std::min(kDrawnPagesAPart, questions.size() - first));
-  };
+  // A page at a time, each with its own time, drawn one after another by
+  // a process that prepares the file once, in its copy of the document (a
+  // new one, after a page that failed, prepares it again).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kDrawnTotal);
   std::unique_ptr<Drawing> drawing;  // in the drawing process
   batch::WorkerOptions options;
   options.workers = 1;
   options.timeout = kDrawnTimeout;
   batch::run_in_workers(
-      parts, options,
-      [&](size_t part) {
+      questions.size(), options,
+      [&](size_t i) {
+        batch::Answer a;
+        if (std::chrono::steady_clock::now() > deadline) {
+          a.result = "Edrawing the document's pages took more than " + std::to_string(kDrawnTotal) + " s in all";
+          return a;
+        }
         bound_this_process(drawing != nullptr);
+        // For tests only (tests/unit/check_test.cpp): the drawing process
+        // dies, as one poppler crashed would.
+        if (const char* fault = std::getenv("REDACT_TEST_DRAW_FAULT"); fault && std::string_view(fault) == "abort") {
+          std::abort();
+        }
         if (!drawing) {
           drawing = std::make_unique<Drawing>();
-          prepare(*drawing, path, password, page_count);
+          prepare(*drawing, document, questions);
         }
-        batch::Answer a;
-        a.result = draw_and_compare(*drawing, part_of(part));
+        a.result = draw_and_compare(*drawing, questions[i]);
         return a;
       },
       [](size_t, const batch::JobEnd&) {},
-      [&](size_t part, const batch::JobEnd& end) {
-        const std::span<const DrawnQuestion> asked = part_of(part);
-        DrawnAnswer* answer = answers.data() + part * kDrawnPagesAPart;
-        std::string failure;
+      [&](size_t i, const batch::JobEnd& end) {
+        DrawnAnswer& answer = answers[i];
+        const std::string& line = end.result;
         if (!end.ok) {
-          failure = end.failure.rfind("took longer", 0) == 0
-                        ? "took longer than " + std::to_string(kDrawnTimeout) + " s and was stopped"
-                        : end.failure.empty() ? "failed" : end.failure;
-        }
-        std::istringstream lines(end.ok ? end.result : std::string());
-        std::string line;
-        for (size_t k = 0; k < asked.size(); ++k, ++answer) {
-          if (!failure.empty()) {
-            answer->error = "the process drawing it ended: " + failure;
-          } else if (!std::getline(lines, line) || line.empty()) {
-            answer->error = "the drawing process answered nothing for this page";
-          } else if (line[0] == 'E') {
-            answer->error = line.substr(1);
-          } else if (line.size() != asked[k].boxes.size() + 1) {
-            answer->error = "the drawing process answered for another number of glyphs";
-          } else {
-            answer->unseen.reserve(asked[k].boxes.size());
-            for (size_t b = 1; b < line.size(); ++b) answer->unseen.push_back(line[b] == '1');
-          }
+          answer.error = "the process drawing it ended: " +
+                         (end.failure.rfind("took longer", 0) == 0
+                              ? "it took longer than " + std::to_string(kDrawnTimeout) + " s and was stopped"
+                              : end.failure.empty() ? std::string("it failed") : end.failure);
+        } else if (line.empty()) {
+          answer.error = "the drawing process answered nothing for this page";
+        } else if (line[0] == 'E') {
+          answer.error = line.substr(1);
+        } else if (line.size() != questions[i].boxes.size() + 1) {
+          answer.error = "the drawing process answered for another number of glyphs";
+        } else {
+          answer.unseen.reserve(questions[i].boxes.size());
+          for (size_t b = 1; b < line.size(); ++b) answer.unseen.push_back(line[b] == '1');
         }
       });
   return answers;

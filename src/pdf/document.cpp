@@ -3299,22 +3299,23 @@ void Document::set_catalog_text(const std::string& key, const std::string& text)
 
 namespace {
 
-// `content` with its text invisible (Document::hide_text): mode 3 set at
-// its start when it is the `first` stream of a page or a form's, and every
-// Tr's mode made 3, or 7 for a mode that clips. What is inserted is
-// spaced from what it is put between.
-std::string with_text_hidden(std::string_view content, bool first) {
-  std::string out = first ? "3 Tr\n" : "";
-  out.reserve(out.size() + content.size() + 16);
-  ContentLexer lexer(content);
-  Operation op;
+// `content` with the text-showing operations at `offsets` (each with the
+// mode it is drawn in) invisible: " 3 Tr " before each, its mode again
+// after it, spaced from what they are put between.
+std::string with_text_hidden(std::string_view content, const std::map<size_t, int>& offsets) {
+  std::string out;
+  out.reserve(content.size() + 12 * offsets.size());
   size_t copied = 0;
-  while (lexer.next(op)) {
-    if (op.op != "Tr" || op.begin < copied || op.end > content.size()) continue;
-    const bool clips = op.operands.size() == 1 && op.operands[0].kind == Object::Kind::number && op.operands[0].number >= 4;
-    out.append(content.substr(copied, op.begin - copied));
-    out += clips ? " 7 Tr " : " 3 Tr ";
-    copied = op.end;
+  for (const auto& [offset, mode] : offsets) {
+    if (offset < copied || offset >= content.size()) continue;
+    ContentLexer lexer(content.substr(offset));
+    Operation op;
+    if (!lexer.next(op) || op.begin != 0 || !(op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"")) continue;
+    out.append(content.substr(copied, offset - copied));
+    out += " 3 Tr ";
+    out.append(content.substr(offset, op.end));
+    out += " " + std::to_string(std::clamp(mode, 0, 3)) + " Tr ";
+    copied = offset + op.end;
   }
   out.append(content.substr(copied));
   return out;
@@ -3322,41 +3323,82 @@ std::string with_text_hidden(std::string_view content, bool first) {
 
 }  // namespace
 
-void Document::hide_text() try {
+void Document::hide_text(const std::vector<ShownText>& shown) try {
   const ObjectReader& reader = *impl_->reader;
-  std::set<const PdfObject*> done;
-  const auto hide = [&](PdfObject* stream, bool first) {
-    if (!stream || !stream->HasStream() || !done.insert(stream).second) return;
-    std::string data;
+  std::map<std::pair<int, std::string>, std::map<size_t, int>> by_stream;
+  for (const ShownText& s : shown) by_stream[{s.object.empty() ? s.page : 0, s.object}][s.offset] = s.mode;
+  for (const auto& [where, offsets] : by_stream) {
+    const auto& [number, object] = where;
+    if (object.empty()) {
+      // The page's content, joined as read_page joins it, becomes one stream.
+      if (number < 1 || number > page_count()) continue;
+      const PdfObject* contents = reader.get(impl_->page(number), "Contents");
+      std::vector<const PdfObject*> streams;
+      if (contents && contents->IsArray()) {
+        for (size_t i = 0; i < reader.size(contents); ++i) streams.push_back(reader.item(contents, i));
+      } else if (contents) {
+        streams.push_back(contents);
+      }
+      std::string content;
+      for (const PdfObject* stream : streams) {
+        if (!stream || !stream->HasStream()) continue;
+        try {
+          std::string cut_short;
+          content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
+          content += ' ';
+        } catch (const PdfError&) {
+          content.clear();
+          break;
+        }
+      }
+      if (!content.empty()) set_page_content(number, with_text_hidden(content, offsets));
+      continue;
+    }
+    PdfObject* stream = find_object(impl_->pdf.GetObjects(), parse_reference(object));
+    if (!stream || !stream->HasStream()) continue;
+    std::string data, cut_short;
     try {
-      data = reader.decode(stream);
+      data = reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
     } catch (const PdfError&) {
-      return;
+      continue;
     }
     forget_encoding(stream->GetDictionary());
-    const std::string hidden = with_text_hidden(data, first);
+    const std::string hidden = with_text_hidden(data, offsets);
     stream->GetStream()->Set(hidden.data(), static_cast<PoDoFo::pdf_long>(hidden.size()));
-  };
-  for (PdfObject* page : impl_->pages) {
-    PdfObject* contents = const_cast<PdfObject*>(reader.get(page, "Contents"));
-    if (contents && contents->IsArray()) {
-      for (size_t k = 0; k < reader.size(contents); ++k) hide(const_cast<PdfObject*>(reader.item(contents, k)), k == 0);
-    } else {
-      hide(contents, true);
-    }
-  }
-  PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
-  for (size_t i = 0; i < objects.GetSize(); ++i) {
-    PdfObject* object = objects[i];
-    if (!object || !object->HasStream()) continue;
-    if (reader.get_name(object, "Subtype") == "Form" || reader.get_number(object, "PatternType").value_or(0) == 1) {
-      hide(object, true);
-    }
   }
   impl_->caches.forms.clear();
   impl_->caches.form_items = 0;
 } catch (...) {
-  impl_->translate("hiding the text");
+  impl_->translate("hiding text");
+}
+
+void Document::list_pages_plainly() try {
+  const ObjectReader& reader = *impl_->reader;
+  PdfObject* catalog = impl_->pdf.GetCatalog();
+  if (!catalog || !catalog->IsDictionary()) return;
+  PdfObject* root = impl_->pdf.GetObjects().CreateObject("Pages");
+  PoDoFo::PdfArray kids;
+  for (PdfObject* page : impl_->pages) {
+    PageContent geometry;
+    set_geometry(reader, page, geometry);
+    PoDoFo::PdfDictionary& dict = page->GetDictionary();
+    if (!dict.HasKey(PdfName("Resources"))) {
+      if (const PdfObject* resources = inherited(reader, page, "Resources")) dict.AddKey(PdfName("Resources"), *resources);
+    }
+    const Rect& crop = geometry.crop_box;
+    PoDoFo::PdfArray box;
+    for (double v : {crop.x0, crop.y0, crop.x1, crop.y1}) box.push_back(PdfObject(v));
+    dict.AddKey(PdfName("MediaBox"), box);
+    dict.AddKey(PdfName("CropBox"), box);
+    dict.AddKey(PdfName("Rotate"), PdfObject(static_cast<PoDoFo::pdf_int64>(geometry.rotation)));
+    dict.AddKey(PdfName("Parent"), root->Reference());
+    kids.push_back(page->Reference());
+  }
+  root->GetDictionary().AddKey(PdfName("Kids"), kids);
+  root->GetDictionary().AddKey(PdfName("Count"), PdfObject(static_cast<PoDoFo::pdf_int64>(impl_->pages.size())));
+  catalog->GetDictionary().AddKey(PdfName("Pages"), root->Reference());
+} catch (...) {
+  impl_->translate("listing the pages");
 }
 
 std::string Document::written() try {

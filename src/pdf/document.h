@@ -330,11 +330,28 @@ class Document {
 
   // --- For drawing a page without its text (check/drawn.h).
 
-  // Makes every glyph invisible, the clip text makes kept: in the content
-  // of every page, form and tiling pattern, text render modes 0 to 3 become
-  // 3 and modes 4 to 7 become 7, from the start and at every Tr. A stream
-  // that cannot be decoded is left as it is.
-  void hide_text();
+  // A text-showing operation (Tj, TJ, ' or ") at byte `offset` of the
+  // decoded content of page `page` (`object` "": its /Contents joined as
+  // read_page joins them) or of the stream `object` ("12 0": a form, a
+  // pattern's cell), drawn in text render mode `mode` (0 to 3).
+  struct ShownText {
+    int page = 0;
+    std::string object;
+    size_t offset = 0;
+    int mode = 0;
+    auto operator<=>(const ShownText&) const = default;
+  };
+  // Makes the glyphs of each of `shown` invisible and nothing else: mode 3
+  // set before the operation and its own mode again after it. An offset
+  // that names no text-showing operation, or a stream that cannot be
+  // decoded, is left as it is.
+  void hide_text(const std::vector<ShownText>& shown);
+  // Makes the page tree one node that lists the pages as redact reads them
+  // (each page object once, in order), each with what it inherited copied
+  // onto it, /Rotate snapped as redact snaps it, and its CropBox within its
+  // MediaBox as both boxes: so that another reader counts, orders and
+  // places the pages as redact does.
+  void list_pages_plainly();
   // The whole file as it now is, written to memory (nothing swept, nothing
   // renumbered): what poppler is given to draw. Throws redact::Error
   // (damaged) when PoDoFo cannot write it.

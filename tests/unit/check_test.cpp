@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "unit/test_pdf.h"
@@ -350,8 +351,9 @@ TEST(Check, DictionaryKeysAreReadForTheTerms) {
 // Text whose showing check's reading does not work out (drawn through a
 // soft mask) is settled by drawing the page with and without its text:
 // through a soft mask of black nothing shows, through one of white all of
-// it does. A page that cannot be drawn, here because poppler counts the
-// pages of a tree that lists one twice otherwise, is a risk of its own.
+// it does. A page tree that lists the page twice is drawn as redact reads
+// it. A page that cannot be drawn (the drawing process dies) is a risk of
+// its own.
 TEST(Check, TextWhoseShowingOnlyDrawingSettlesIsDrawn) {
   const auto masked = [](const std::string& grey, const std::string& kids = "") {
     const std::string group = stream_object(grey + " g 0 0 612 792 re f",
@@ -380,8 +382,13 @@ TEST(Check, TextWhoseShowingOnlyDrawingSettlesIsDrawn) {
   EXPECT_EQ(count(white, "unseen-text"), 0);
   EXPECT_EQ(count(white, "undrawn-text"), 0);
   const Report twice = masked("0", "/Kids [6 0 R 6 0 R] /Count 2");
-  EXPECT_EQ(count(twice, "unseen-text"), 0);
-  EXPECT_EQ(count(twice, "undrawn-text"), 1);
+  EXPECT_EQ(count(twice, "unseen-text"), 1);
+  EXPECT_EQ(count(twice, "undrawn-text"), 0);
+  ::setenv("REDACT_TEST_DRAW_FAULT", "abort", 1);
+  const Report crashed = masked("0");
+  ::unsetenv("REDACT_TEST_DRAW_FAULT");
+  EXPECT_EQ(count(crashed, "unseen-text"), 0);
+  EXPECT_EQ(count(crashed, "undrawn-text"), 1);
 }
 
 // The names that carry a field's value (a radio button's export value) are
