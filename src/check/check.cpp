@@ -1229,10 +1229,11 @@ class Checker {
       asked.shown.erase(std::unique(asked.shown.begin(), asked.shown.end()), asked.shown.end());
       Asked a;
       a.question = std::move(asked);
+      std::map<uint32_t, uint32_t> named;  // stream -> index in a.objects
       for (uint32_t stream : asked_streams) {
-        const std::string name = stream_name(page, stream);
-        if (a.objects.empty() || a.objects.back() != name) a.objects.push_back(name);
-        a.object_of.push_back(static_cast<uint32_t>(a.objects.size() - 1));
+        const auto [it, added] = named.try_emplace(stream, static_cast<uint32_t>(a.objects.size()));
+        if (added) a.objects.push_back(stream_name(page, stream));
+        a.object_of.push_back(it->second);
       }
       asked_.push_back(std::move(a));
     }
@@ -1580,8 +1581,9 @@ class Checker {
       if (!answer.error.empty()) {
         found.push_back({"undrawn-text", Severity::risk, answer.page, std::nullopt, "page content",
                          std::to_string(questions[i].boxes.size()) + " glyphs drawn in a way this reading does not work "
-                         "out whole (a soft mask, a pattern, a blend mode, on a picture or a shading) could not be "
-                         "settled by drawing the page (" + answer.error + "): whether they show is not known",
+                         "out whole (through a soft mask, in a pattern or a blend mode, on a picture or a shading, "
+                         "partly under what is drawn over them) could not be settled by drawing the page (" +
+                             answer.error + "): whether they show is not known",
                          "", "", ""});
         continue;
       }
@@ -1596,7 +1598,7 @@ class Checker {
         found.push_back({"unseen-text", Severity::risk, answer.page, box, a.objects[object],
                          std::to_string(count) + (count == 1 ? " glyph shows" : " glyphs show") +
                              " nothing: poppler draws the page the same with them and without them (a soft mask, a "
-                             "pattern, a blend mode, a picture or a shading hides them)",
+                             "pattern, a blend mode, a picture, a shading or what is drawn over them hides them)",
                          "", "", ""});
       }
     }

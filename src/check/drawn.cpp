@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
-#include <chrono>
 
 #include "batch/workers.h"
 #include "core/diagnostics.h"

@@ -4,8 +4,9 @@
 // a translucent paint or in the clip text makes). poppler draws each page
 // asked about twice, as the file is and with the text-showing operations of
 // those glyphs made invisible (Document::hide_text); a glyph in whose box
-// the two pictures differ almost nowhere shows nothing, whatever hid it. A reader other than redact's own
-// decides, so what redact's reading misses it does not miss too.
+// the two pictures differ almost nowhere shows nothing, whatever hid it. A
+// reader other than redact's own decides, so what redact's reading misses
+// it does not miss too.
 //
 // The file may be hostile and poppler is not redact, nor bounded as redact
 // is: the drawing runs in a process of its own (batch::run_in_workers),
@@ -38,8 +39,7 @@ struct DrawnAnswer {
   std::string error;         // why the page was not drawn ("" when it was)
 };
 
-// The thresholds, for the README and the tests.
-// The resolution: 1.5 pixels a point, a 6-point glyph 9 pixels high. One
+// The thresholds, for the README and the tests. The resolution: 1.5 pixels a point, a 6-point glyph 9 pixels high. One
 // for every page, so that a page is judged the same whichever of its
 // glyphs are asked about (`run` judges its output, `mark` its input).
 constexpr double kDrawnDpi = 108;
