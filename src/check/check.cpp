@@ -1229,10 +1229,11 @@ class Checker {
       asked.shown.erase(std::unique(asked.shown.begin(), asked.shown.end()), asked.shown.end());
       Asked a;
       a.question = std::move(asked);
-      std::map<uint32_t, uint32_t> named;  // stream -> index in a.objects
+      // By name: a form drawn twice is one object.
+      std::map<std::string, uint32_t> named;  // its index in a.objects
       for (uint32_t stream : asked_streams) {
-        const auto [it, added] = named.try_emplace(stream, static_cast<uint32_t>(a.objects.size()));
-        if (added) a.objects.push_back(stream_name(page, stream));
+        const auto [it, added] = named.try_emplace(stream_name(page, stream), static_cast<uint32_t>(a.objects.size()));
+        if (added) a.objects.push_back(it->first);
         a.object_of.push_back(it->second);
       }
       asked_.push_back(std::move(a));
