@@ -11,6 +11,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "check/drawn.h"
 #include "core/diagnostics.h"
 #include "core/text.h"
@@ -59,6 +62,17 @@ constexpr double kHairline = 0.5;             // points: a rule this thin covers
 constexpr double kBlack = 0.1;                // lightness at or below which a colour is black
 
 bool is_blank(const std::string& text) { return text.empty() || extract::is_space(text); }
+
+// Whether `text` holds a letter or a digit (not punctuation alone, whose
+// few pixels of ink drawing cannot tell from nothing in small print).
+bool has_letter_or_digit(const std::string& text) {
+  for (int32_t at = 0, length = static_cast<int32_t>(text.size()); at < length;) {
+    UChar32 c = 0;
+    U8_NEXT(text.data(), at, length, c);
+    if (c >= 0 && u_isalnum(c)) return true;
+  }
+  return false;
+}
 
 // A character that is a solid box: █ (full block), ▓ (dark shade), ■ ◼ ◾ ⬛
 // (black squares), ▮ (black vertical rectangle). Typed over a word, it hides
@@ -1098,7 +1112,7 @@ class Checker {
       }
     }
     // The glyphs whose showing drawing the page settles, and their streams.
-    DrawnQuestion asked{number, {}, {}};
+    DrawnQuestion asked{number, {}, 0, {}};
     std::vector<uint32_t> asked_streams;
     std::vector<bool> shown_streams(page.streams.size());
     for (size_t s = 0; s < shown_streams.size(); ++s) shown_streams[s] = s < group.size() && group[s] == 0;
@@ -1193,10 +1207,14 @@ class Checker {
       // (text that clips shows through its clip, which drawing it without
       // its text keeps), unless in a colour, alpha and blend mode worked
       // out, on a ground that is, with nothing opaque drawn over part of it
-      // and no text stroked over it.
+      // and no text stroked over it, and not of a Type3 font (whose glyphs
+      // are procedures that may paint white, or clip away what they
+      // paint). Letters and digits: what is withheld.
       const auto known = [](const pdf::Colour& c) { return c.known && c.hue_known; };
       if (!unseen[g] && !ocr && !exhausted && mode < 4 && s < page.streams.size() && page.streams[s].annotation.empty() &&
+          has_letter_or_digit(glyph.text) &&
           (state.soft_mask || !blend_known || (fills && !known(state.fill)) || (strokes && !known(state.stroke)) ||
+           (glyph.font < page.fonts.size() && page.fonts[glyph.font].kind == "Type3") ||
            partly_covered[g] >= 0.5 * glyph.box.area() || grounds.unsettled_on(glyph.box))) {
         asked.boxes.push_back(glyph.box);
         asked_streams.push_back(s);
@@ -1225,6 +1243,12 @@ class Checker {
       return found;
     };
     if (!asked.boxes.empty()) {
+      for (uint32_t g = 0; g < page.glyphs.size(); ++g) {
+        const double size = std::abs(page.glyphs[g].size);
+        const uint32_t s = page.glyphs[g].source.stream;
+        if (size < kTinySize || is_blank(page.glyphs[g].text) || s >= group.size() || group[s] != 0) continue;
+        asked.smallest = asked.smallest == 0 ? size : std::min(asked.smallest, size);
+      }
       std::sort(asked.shown.begin(), asked.shown.end());
       asked.shown.erase(std::unique(asked.shown.begin(), asked.shown.end()), asked.shown.end());
       Asked a;

@@ -125,8 +125,10 @@ void bound_this_process(bool each_page) {
 std::string draw_and_compare(const Drawing& d, const DrawnQuestion& q) {
   if (!d.error.empty()) return "E" + d.error;
   try {
-    const pdf::Raster a = d.with->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
-    const pdf::Raster b = d.without->draw(q.page, kDrawnDpi, kDrawnMaxPixels);
+    const double dpi = q.smallest > 0 ? std::clamp(72 * kDrawnEmPixels / q.smallest, kDrawnMinDpi, kDrawnMaxDpi)
+                                      : kDrawnMaxDpi;
+    const pdf::Raster a = d.with->draw(q.page, dpi, kDrawnMaxPixels);
+    const pdf::Raster b = d.without->draw(q.page, dpi, kDrawnMaxPixels);
     if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size() ||
         a.rgb.size() != static_cast<size_t>(a.width) * static_cast<size_t>(a.height) * 3) {
       return "Ethe page was drawn at two sizes";

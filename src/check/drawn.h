@@ -27,6 +27,7 @@ namespace redact::check {
 struct DrawnQuestion {
   int page = 0;             // 1-based
   std::vector<Rect> boxes;  // page space (check's): the glyphs asked about
+  double smallest = 0;      // the size (points) of the smallest glyph the page shows
   // The operations that show them, made invisible for the second drawing
   // (all other text stays: a neighbour, or text drawn over them as a
   // cover, still shows in both).
@@ -39,12 +40,16 @@ struct DrawnAnswer {
   std::string error;         // why the page was not drawn ("" when it was)
 };
 
-// The thresholds, for the README and the tests. The resolution: 1.5 pixels a point, a 6-point glyph 9 pixels high. One
-// for every page, so that a page is judged the same whichever of its
-// glyphs are asked about (`run` judges its output, `mark` its input).
-constexpr double kDrawnDpi = 108;
-constexpr int kDrawnMaxPixels = 2400;     // on the longer side; a larger page is drawn smaller
-constexpr int kDrawnDiffers = 24;         // of 255, in any of red, green, blue: a pixel that changed
+// The thresholds, for the README and the tests. The resolution: enough for
+// the smallest glyph of the page to be kDrawnEmPixels high, so that a thin
+// stem covers a pixel whole and shows its full contrast, from 108 to 288
+// dpi. It is the page's, not the glyphs asked about, so that a page is
+// judged the same whichever of them are asked (`run` judges its output,
+// `mark` its input).
+constexpr double kDrawnEmPixels = 24;
+constexpr double kDrawnMinDpi = 108, kDrawnMaxDpi = 288;
+constexpr int kDrawnMaxPixels = 3400;     // on the longer side; a larger page is drawn smaller
+constexpr int kDrawnDiffers = 20;         // of 255 (0.08), in any of red, green, blue: a pixel that changed
 constexpr double kDrawnUnseenShare = 0.01;  // changed pixels at most this share of a box: nothing shows
 constexpr int kDrawnMinPixels = 6;        // a box of fewer pixels is not judged
 constexpr unsigned kDrawnTimeout = 20;     // seconds for a page
