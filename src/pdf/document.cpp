@@ -158,6 +158,54 @@ const PdfObject* inherited(const ObjectReader& reader, const PdfObject* page, co
   return nullptr;
 }
 
+// A page's content: all its /Contents streams, joined (7.8.2) by a space,
+// as MuPDF joins them: a token ends at a stream's end, but a comment a
+// stream ends with, with no end of line, runs on into the next stream's
+// first line, as poppler and MuPDF read it (a newline would draw that
+// line). Each stream is followed by a space; a stream that cannot be
+// decoded adds nothing. The offsets of what read_page reports are in it.
+struct JoinedContent {
+  std::string content;
+  std::vector<detail::ContentJoin> joins;  // between one stream and the next
+  struct Problem {
+    std::string object;  // the stream's "12 0", "" for the page
+    std::string message;
+    bool lost = false;   // content was lost (else data cut short was read as viewers read it)
+  };
+  std::vector<Problem> problems;
+};
+
+JoinedContent join_contents(const ObjectReader& reader, const PdfObject* page) {
+  JoinedContent out;
+  const PdfObject* contents = reader.get(page, "Contents");
+  std::vector<const PdfObject*> streams;
+  if (contents && contents->IsArray()) {
+    for (size_t i = 0; i < reader.size(contents); ++i) streams.push_back(reader.item(contents, i));
+  } else if (contents) {
+    streams.push_back(contents);
+  }
+  for (const PdfObject* stream : streams) {
+    if (!stream || !stream->HasStream()) {
+      out.problems.push_back({"", "a /Contents entry is not a stream", true});
+      continue;
+    }
+    try {
+      std::string cut_short;
+      if (!out.joins.empty()) out.joins.back().after = ObjectReader::id(stream);
+      out.content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
+      out.joins.push_back({out.content.size(), ObjectReader::id(stream), ""});
+      out.content += ' ';
+      if (!cut_short.empty()) out.problems.push_back({ObjectReader::id(stream), cut_short, false});
+    } catch (const PdfError& e) {
+      out.problems.push_back({ObjectReader::id(stream),
+                              std::string("content stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")",
+                              true});
+    }
+  }
+  if (!out.joins.empty()) out.joins.pop_back();  // the space after the last stream joins nothing
+  return out;
+}
+
 // The page's geometry (PageContent: rotation, crop_box, page_from_user,
 // width, height): the CropBox within the MediaBox, turned by /Rotate, as
 // MuPDF shows it. False when the page has no valid /MediaBox (US Letter is
@@ -738,40 +786,19 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
       fail(where, detail::budget_spent_message(overspent));  // before decoding anything
       return page;
     }
-    // Content: all /Contents streams, joined (7.8.2) by a space, as MuPDF
-    // joins them: a token ends at a stream's end, but a comment a stream
-    // ends with, with no end of line, runs on into the next stream's first
-    // line, as poppler and MuPDF read it (a newline would draw that line).
-    std::string content;
-    std::vector<detail::ContentJoin> joins;
-    const PdfObject* contents = reader.get(dict, "Contents");
-    std::vector<const PdfObject*> streams;
-    if (contents && contents->IsArray()) {
-      for (size_t i = 0; i < reader.size(contents); ++i) streams.push_back(reader.item(contents, i));
-    } else if (contents) {
-      streams.push_back(contents);
-    }
-    for (const PdfObject* stream : streams) {
-      if (!stream || !stream->HasStream()) {
-        fail(where, "a /Contents entry is not a stream");
-        continue;
-      }
-      try {
-        std::string cut_short;
-        if (!joins.empty()) joins.back().after = ObjectReader::id(stream);
-        content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
-        joins.push_back({content.size(), ObjectReader::id(stream), ""});
-        content += ' ';
-        if (!cut_short.empty()) diagnostics.warn(Location{impl_->path, number, "object " + ObjectReader::id(stream)}, cut_short);
-      } catch (const PdfError& e) {
-        fail(Location{impl_->path, number, "object " + ObjectReader::id(stream)},
-             std::string("content stream cannot be decoded (") + PdfError::ErrorName(e.GetError()) + ")");
+    JoinedContent joined = join_contents(reader, dict);
+    std::string& content = joined.content;
+    for (const JoinedContent::Problem& p : joined.problems) {
+      const Location at = p.object.empty() ? where : Location{impl_->path, number, "object " + p.object};
+      if (p.lost) {
+        fail(at, p.message);
+      } else {
+        diagnostics.warn(at, p.message);
       }
     }
     detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user}, consumer,
                                     diagnostics, impl_->path, options);
-    if (!joins.empty()) joins.pop_back();  // the space after the last stream joins nothing
-    interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"), joins);
+    interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"), joined.joins);
     impl_->most_glyphs = std::max(impl_->most_glyphs, interpreter.glyphs_shown());
     if (!interpreter.complete()) {
       page.complete = false;
@@ -3332,25 +3359,7 @@ void Document::hide_text(const std::vector<ShownText>& shown) try {
     if (object.empty()) {
       // The page's content, joined as read_page joins it, becomes one stream.
       if (number < 1 || number > page_count()) continue;
-      const PdfObject* contents = reader.get(impl_->page(number), "Contents");
-      std::vector<const PdfObject*> streams;
-      if (contents && contents->IsArray()) {
-        for (size_t i = 0; i < reader.size(contents); ++i) streams.push_back(reader.item(contents, i));
-      } else if (contents) {
-        streams.push_back(contents);
-      }
-      std::string content;
-      for (const PdfObject* stream : streams) {
-        if (!stream || !stream->HasStream()) continue;
-        try {
-          std::string cut_short;
-          content += reader.decode(stream, ObjectReader::kMaxStreamBytes, &cut_short);
-          content += ' ';
-        } catch (const PdfError&) {
-          content.clear();
-          break;
-        }
-      }
+      const std::string content = join_contents(reader, impl_->page(number)).content;
       if (!content.empty()) set_page_content(number, with_text_hidden(content, offsets));
       continue;
     }
