@@ -88,6 +88,10 @@ struct DrawState {
   };
   Blend blend = Blend::normal;
   bool soft_mask = false;  // an ExtGState /SMask other than /None
+  // An ExtGState transfer function (/TR2, else /TR) other than /Identity or
+  // /Default: the colours painted are mapped to others (all to white, say)
+  // by a reader that honours it (poppler does, MuPDF does not).
+  bool transfer = false;
   double fill_alpha = 1;    // ExtGState /ca and /CA: 0 draws nothing
   double stroke_alpha = 1;
   // Inside optional content that is off in the default configuration

@@ -3327,8 +3327,9 @@ void Document::set_catalog_text(const std::string& key, const std::string& text)
 namespace {
 
 // `content` with the text-showing operations at `offsets` (each with the
-// mode it is drawn in) invisible: " 3 Tr " before each, its mode again
-// after it, spaced from what they are put between.
+// mode it is drawn in) invisible: " 3 Tr " before each (" 7 Tr " for a mode
+// that clips too, so that its clip stays), its mode again after it, spaced
+// from what they are put between.
 std::string with_text_hidden(std::string_view content, const std::map<size_t, int>& offsets) {
   std::string out;
   out.reserve(content.size() + 12 * offsets.size());
@@ -3339,9 +3340,10 @@ std::string with_text_hidden(std::string_view content, const std::map<size_t, in
     Operation op;
     if (!lexer.next(op) || op.begin != 0 || !(op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"")) continue;
     out.append(content.substr(copied, offset - copied));
-    out += " 3 Tr ";
+    const int kept = std::clamp(mode, 0, 7);
+    out += kept >= 4 ? " 7 Tr " : " 3 Tr ";
     out.append(content.substr(offset, op.end));
-    out += " " + std::to_string(std::clamp(mode, 0, 3)) + " Tr ";
+    out += " " + std::to_string(kept) + " Tr ";
     copied = offset + op.end;
   }
   out.append(content.substr(copied));

@@ -342,7 +342,8 @@ class Document {
     auto operator<=>(const ShownText&) const = default;
   };
   // Makes the glyphs of each of `shown` invisible and nothing else: mode 3
-  // set before the operation and its own mode again after it. An offset
+  // (7 for a mode that clips too, so that it still clips) set before the
+  // operation and its own mode again after it. An offset
   // that names no text-showing operation, or a stream that cannot be
   // decoded, is left as it is.
   void hide_text(const std::vector<ShownText>& shown);

@@ -133,6 +133,7 @@ DrawState Interpreter::draw_state(uint32_t stream) const {
   // alpha, soft mask and blend mode with the group's own.
   d.blend = state_.blend != DrawState::Blend::normal ? state_.blend : state_.group_blend;
   d.soft_mask = state_.soft_mask || state_.group_soft_mask;
+  d.transfer = state_.transfer;
   d.fill_alpha = state_.fill_alpha * state_.group_alpha;
   d.stroke_alpha = state_.stroke_alpha * state_.group_alpha;
   d.opaque = d.fill_alpha >= 0.99 && d.blend == DrawState::Blend::normal && !d.soft_mask;
@@ -1627,6 +1628,12 @@ void Interpreter::apply_ext_gstate(const std::string& name, const PdfObject* res
       const Rect box = bbox ? to_page.apply(*bbox).bounds() : state_.clip;
       consumer_.hidden_image(box, draw_state(stream));
     }
+  }
+  // /TR2 takes the place of /TR where both are (8.4.5); a function, an
+  // array of four or a name not known changes the colours.
+  if (const PdfObject* transfer = reader_.get(gs, "TR2") ? reader_.get(gs, "TR2") : reader_.get(gs, "TR")) {
+    const std::string named = transfer->IsName() ? ObjectReader::name(transfer) : "";
+    state_.transfer = named != "Identity" && named != "Default";
   }
   if (const PdfObject* font = reader_.get_array(gs, "Font"); font && reader_.size(font) == 2) {
     const PdfObject* dict = reader_.item(font, 0);

@@ -159,6 +159,7 @@ class Interpreter {
     double stroke_alpha = 1;  // ExtGState /CA
     DrawState::Blend blend = DrawState::Blend::normal;  // /BM
     bool soft_mask = false;    // /SMask other than /None
+    bool transfer = false;     // /TR2 or /TR other than /Identity or /Default
     // Those of the transparency groups being drawn (forms with /Group),
     // which lay their content on the page as a whole.
     double group_alpha = 1;
