@@ -1203,16 +1203,16 @@ class Checker {
       }
       // Text taken as shown whose showing this reading cannot settle is
       // settled by drawing the page (check/drawn.h), in a page's content or
-      // an annotation's appearance: text that paints, clipping too or not
-      // (text that only clips is not asked: hidden, it would clip no more,
-      // and what is painted through it could flood the boxes of others).
-      // Unless in a colour, alpha and blend mode worked out, with no
+      // an annotation's appearance, in any mode but 3 (text that clips is
+      // seen by its ink and by what is painted through its clip, a paint in
+      // a text clip that unsettles its ground). Unless in a colour, alpha
+      // and blend mode worked out, with no
       // transfer function, on a ground that is, with nothing opaque drawn
       // over part of it and no text stroked over it, and not of a Type3 font
       // (whose glyphs are procedures that may paint white, or clip away what
       // they paint). Letters and digits: what is withheld.
       const auto known = [](const pdf::Colour& c) { return c.known && c.hue_known; };
-      if (!unseen[g] && !ocr && !exhausted && mode != 3 && mode != 7 && s < page.streams.size() && has_letter_or_digit(glyph.text) &&
+      if (!unseen[g] && !ocr && !exhausted && mode != 3 && s < page.streams.size() && has_letter_or_digit(glyph.text) &&
           (state.soft_mask || state.transfer || !blend_known || (fills && !known(state.fill)) ||
            (strokes && !known(state.stroke)) ||
            (glyph.font < page.fonts.size() && page.fonts[glyph.font].kind == "Type3") ||

@@ -796,7 +796,7 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
         diagnostics.warn(at, p.message);
       }
     }
-    detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user}, consumer,
+    detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user, page.rotation}, consumer,
                                     diagnostics, impl_->path, options);
     interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"), joined.joins);
     impl_->most_glyphs = std::max(impl_->most_glyphs, interpreter.glyphs_shown());
@@ -3292,7 +3292,9 @@ std::vector<Document::StringRemoval> Document::blank_annotations_under(int numbe
     if (subtype == "Redact" || subtype == "Popup") continue;
     const std::optional<Rect> rect = reader.rect(reader.get_array(annot, "Rect"));
     if (!rect) continue;
-    const Rect shown = frame.page_from_user.apply(*rect).bounds();
+    const Rect shown =
+        frame.page_from_user.apply(detail::displayed_rect(*rect, detail::upright_turn(reader, annot, frame.rotation)))
+            .bounds();
     if (std::none_of(boxes.begin(), boxes.end(), [&](const Rect& r) {
           return shown.meets(r);
         })) {
@@ -3327,23 +3329,51 @@ void Document::set_catalog_text(const std::string& key, const std::string& text)
 namespace {
 
 // `content` with the text-showing operations at `offsets` (each with the
-// mode it is drawn in) invisible: " 3 Tr " before each (" 7 Tr " for a mode
-// that clips too, so that its clip stays), its mode again after it, spaced
-// from what they are put between.
+// mode it is drawn in) showing nothing where they did, spaced from what they
+// are put between. Text that only fills or strokes is made invisible: mode
+// 3 before it, its own again after it. Text that clips (modes 4 to 7) is
+// moved 10,000 em along its line, off the page, and back after it (a TJ of
+// a number alone moves the text position and shows nothing): what it
+// painted and what is painted through its clip are gone from its place, and
+// its clip is not empty (text that clips nothing leaves the clip as it was,
+// so what is painted through it would flood the page).
 std::string with_text_hidden(std::string_view content, const std::map<size_t, int>& offsets) {
+  constexpr std::string_view kAway = " [-10000000] TJ ", kBack = " [10000000] TJ ";
   std::string out;
-  out.reserve(content.size() + 12 * offsets.size());
+  out.reserve(content.size() + 40 * offsets.size());
   size_t copied = 0;
   for (const auto& [offset, mode] : offsets) {
     if (offset < copied || offset >= content.size()) continue;
-    ContentLexer lexer(content.substr(offset));
+    const std::string_view rest = content.substr(offset);
+    ContentLexer lexer(rest);
     Operation op;
     if (!lexer.next(op) || op.begin != 0 || !(op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"")) continue;
+    // The bytes of operands `first` to `last` (exclusive; the operator for
+    // the end), as written.
+    const size_t operator_at = op.end - op.op.size();
+    const auto written = [&](size_t first, size_t last) {
+      const size_t from = op.operands[first].offset;
+      const size_t to = last < op.operands.size() ? op.operands[last].offset : operator_at;
+      return std::string(rest.substr(from, to - from));
+    };
+    std::string hidden;
+    if (mode < 4) {
+      hidden = " 3 Tr " + std::string(rest.substr(0, op.end)) + " " + std::to_string(std::max(mode, 0)) + " Tr ";
+    } else if (op.op == "Tj" || op.op == "TJ") {
+      hidden = std::string(kAway) + std::string(rest.substr(0, op.end)) + std::string(kBack);
+    } else if (op.op == "'" && op.operands.size() == 1 && op.operands[0].is_string()) {
+      // ' is T* then Tj: the move must come after the T*.
+      hidden = " T*" + std::string(kAway) + written(0, 1) + " Tj" + std::string(kBack);
+    } else if (op.op == "\"" && op.operands.size() == 3 && op.operands[0].is_number() && op.operands[1].is_number() &&
+               op.operands[2].is_string()) {
+      // aw ac string " is aw Tw ac Tc string '.
+      hidden = " " + written(0, 1) + " Tw " + written(1, 2) + " Tc T*" + std::string(kAway) + written(2, 3) + " Tj" +
+               std::string(kBack);
+    } else {
+      continue;
+    }
     out.append(content.substr(copied, offset - copied));
-    const int kept = std::clamp(mode, 0, 7);
-    out += kept >= 4 ? " 7 Tr " : " 3 Tr ";
-    out.append(content.substr(offset, op.end));
-    out += " " + std::to_string(kept) + " Tr ";
+    out += hidden;
     copied = offset + op.end;
   }
   out.append(content.substr(copied));

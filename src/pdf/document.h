@@ -341,9 +341,11 @@ class Document {
     int mode = 0;
     auto operator<=>(const ShownText&) const = default;
   };
-  // Makes the glyphs of each of `shown` invisible and nothing else: mode 3
-  // (7 for a mode that clips too, so that it still clips) set before the
-  // operation and its own mode again after it. An offset
+  // Makes the glyphs of each of `shown` show nothing where they did, and
+  // changes nothing else: mode 3 set before the operation and its own mode
+  // again after it; text that clips (modes 4 to 7) is moved off the page
+  // and back instead, so that its clip stays but no longer holds its place
+  // (see with_text_hidden in document.cpp). An offset
   // that names no text-showing operation, or a stream that cannot be
   // decoded, is left as it is.
   void hide_text(const std::vector<ShownText>& shown);

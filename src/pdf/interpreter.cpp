@@ -1550,6 +1550,18 @@ void Interpreter::draw_without_appearance(const PdfObject* annot, size_t index) 
   }
 }
 
+int upright_turn(const ObjectReader& reader, const PdfObject* annot, int rotation) {
+  const auto flags = static_cast<long long>(reader.get_number(annot, "F").value_or(0));
+  return (flags & 16) != 0 ? rotation : 0;
+}
+
+Rect displayed_rect(const Rect& rect, int turn) {
+  if (turn == 0) return rect;
+  return (Matrix::translate(-rect.x0, -rect.y1) * Matrix::rotate(turn) * Matrix::translate(rect.x0, rect.y1))
+      .apply(rect)
+      .bounds();
+}
+
 void Interpreter::run_appearance(const PdfObject* annot, size_t index, const PdfObject* stream,
                                  const std::string& which, bool hidden, const PdfObject* page_resources) {
   std::optional<Rect> rect = reader_.rect(reader_.get_array(annot, "Rect"));
@@ -1563,8 +1575,18 @@ void Interpreter::run_appearance(const PdfObject* annot, size_t index, const Pdf
   if (drawable) {
     const Rect shown = matrix.apply(*bbox).bounds();
     drawable = !shown.empty();
+    // A NoRotate annotation on a turned page stays upright: its appearance
+    // is turned within its box, as MuPDF (pdf_annot_transform) turns it.
+    const int turn = upright_turn(reader_, annot, frame_.rotation);
+    if (drawable && turn != 0) {
+      const double w = shown.width(), h = shown.height();
+      fit = turn == 90    ? Matrix::rotate(90) * Matrix::scale(w / h, h / w) * Matrix::translate(w, 0)
+            : turn == 180 ? Matrix::rotate(180) * Matrix::translate(w, h)
+                          : Matrix::rotate(270) * Matrix::scale(w / h, h / w) * Matrix::translate(0, h);
+    }
+    rect = rect ? std::optional<Rect>(displayed_rect(*rect, turn)) : std::nullopt;
     if (drawable) {
-      fit = Matrix::translate(-shown.x0, -shown.y0) *
+      fit = fit * Matrix::translate(-shown.x0, -shown.y0) *
             Matrix::scale(rect->width() / shown.width(), rect->height() / shown.height()) *
             Matrix::translate(rect->x0, rect->y0);
     }

@@ -64,7 +64,16 @@ struct ContentJoin {
 struct PageFrame {
   int number = 0;         // 1-based; 0 for a stream walked on its own
   Matrix page_from_user;
+  int rotation = 0;       // the page's /Rotate: 0, 90, 180 or 270
 };
+
+// 12.5.3: a NoRotate annotation (flag 5) on a page turned by /Rotate stays
+// upright, its /Rect turned with the page about its top-left corner, as
+// MuPDF and poppler draw it. The turn an annotation's appearance takes on
+// a page of `rotation` (0 when it turns with the page), and where its
+// /Rect (default user space) is drawn after that turn.
+int upright_turn(const ObjectReader& reader, const PdfObject* annot, int rotation);
+Rect displayed_rect(const Rect& rect, int turn);
 
 class Interpreter {
  public:

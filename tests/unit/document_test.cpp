@@ -269,5 +269,39 @@ TEST(Document, ImageColoursAreWhatAViewerShows) {
   EXPECT_EQ(inline_colours->rgb, std::string("\x10\x20\x30", 3));
 }
 
+// hide_text makes the operations asked about show nothing where they did and
+// leaves every other glyph where it was: text in modes 0 to 3 by mode 3
+// around it, text that clips (modes 4 to 7) moved 10,000 em along its line
+// and back, ' and " (which move to the next line first, and set Tw and Tc)
+// included. Written and read again, the glyphs not asked about are where
+// they were, and those asked about in a mode that clips are 10,000 em on.
+TEST(Document, HiddenTextShowsNothingWhereItWasAndMovesNothingElse) {
+  const std::string content =
+      "BT /F1 10 Tf 14 TL 72 720 Td 7 Tr (Aa) Tj 2 1 (Bb) \" (Cc) ' [(D) 50 (d)] TJ 0 Tr (Ee) Tj (Ff) ' ET";
+  auto doc = Document::open(test::write_temp("h.pdf", build_pdf({TestPage{content}})));
+  Diagnostics d;
+  const PageContent before = doc->read_page(1, d);
+  ASSERT_EQ(before.glyphs.size(), 12u);
+  // Every operation but the one showing "Ee".
+  std::vector<Document::ShownText> shown;
+  for (const Glyph& g : before.glyphs) {
+    if (g.text == "E" || g.text == "e") continue;
+    shown.push_back({1, "", g.source.op_offset, g.text == "F" || g.text == "f" ? 0 : 7});
+  }
+  doc->hide_text(shown);
+  auto again = Document::open(test::write_temp("h2.pdf", doc->written()));
+  const PageContent after = again->read_page(1, d);
+  ASSERT_EQ(after.glyphs.size(), before.glyphs.size());
+  for (size_t k = 0; k < before.glyphs.size(); ++k) {
+    const Glyph& was = before.glyphs[k];
+    const Glyph& is = after.glyphs[k];
+    EXPECT_EQ(is.text, was.text);
+    const bool moved = was.text != "E" && was.text != "e" && was.text != "F" && was.text != "f";
+    EXPECT_NEAR(is.origin.x, was.origin.x + (moved ? 100000 : 0), 1e-6) << was.text;
+    EXPECT_NEAR(is.origin.y, was.origin.y, 1e-6) << was.text;
+    EXPECT_EQ(is.invisible, was.text == "F" || was.text == "f" || moved) << was.text;
+  }
+}
+
 }  // namespace
 }  // namespace redact::pdf
