@@ -1197,8 +1197,11 @@ class Checker {
                (colour.known && (!colour.paints || (colour.lightness >= kLightText && !on_dark(page, inspector, g, tests)) ||
                                  blends_in(colour, alpha)));
       };
-      if ((fills || strokes) && !covered[g] && (!fills || shows_nothing(state.fill, state.fill_alpha)) &&
-          (!strokes || shows_nothing(state.stroke, state.stroke_alpha))) {
+      // Not a Type3 glyph that paints in its own colours, and not text that
+      // clips what is painted after it where that paint shows.
+      if ((fills || strokes) && !covered[g] && !glyph.own_colour && (!fills || shows_nothing(state.fill, state.fill_alpha)) &&
+          (!strokes || shows_nothing(state.stroke, state.stroke_alpha)) &&
+          !(mode >= 4 && shown_through(inspector, grounds, glyph, state.text_clip, tests))) {
         note("hidden-colour-text", g);
       }
       // Text taken as shown whose showing this reading cannot settle is
@@ -1210,12 +1213,13 @@ class Checker {
       // transfer function, on a ground that is, with nothing opaque drawn
       // over part of it and no text stroked over it, and not of a Type3 font
       // (whose glyphs are procedures that may paint white, or clip away what
-      // they paint). Letters and digits: what is withheld.
+      // they paint) nor a glyph its font program may draw nothing for
+      // (Font::blank). Letters and digits: what is withheld.
       const auto known = [](const pdf::Colour& c) { return c.known && c.hue_known; };
       if (!unseen[g] && !ocr && !exhausted && mode != 3 && s < page.streams.size() && has_letter_or_digit(glyph.text) &&
           (state.soft_mask || state.transfer || !blend_known || (fills && !known(state.fill)) ||
            (strokes && !known(state.stroke)) ||
-           (glyph.font < page.fonts.size() && page.fonts[glyph.font].kind == "Type3") ||
+           (glyph.font < page.fonts.size() && page.fonts[glyph.font].kind == "Type3") || glyph.blank ||
            partly_covered[g] >= 0.5 * glyph.box.area() || grounds.unsettled_on(glyph.box))) {
         asked.boxes.push_back(glyph.box);
         asked_streams.push_back(s);
@@ -1624,7 +1628,8 @@ class Checker {
         found.push_back({"unseen-text", Severity::risk, answer.page, box, a.objects[object],
                          std::to_string(count) + (count == 1 ? " glyph shows" : " glyphs show") +
                              " nothing: poppler draws the page the same with them and without them (a soft mask, a "
-                             "pattern, a blend mode, a picture, a shading or what is drawn over them hides them)",
+                             "pattern, a blend mode, a picture, a shading, a font that draws them blank or what is "
+                             "drawn over them hides them)",
                          "", "", ""});
       }
     }

@@ -32,6 +32,12 @@ std::optional<uint32_t> Font::cid(uint32_t code) const {
   return encoding->cid(code);
 }
 
+bool Font::blank(uint32_t code) const {
+  if (is_simple()) return code < 256 && simple_blank[code];
+  const std::optional<uint32_t> id = cid(code);
+  return id && *id < blank_cids.size() && blank_cids[*id];
+}
+
 std::u32string Font::unicode(uint32_t code) const {
   if (to_unicode) {
     if (auto text = to_unicode->unicode(code)) {

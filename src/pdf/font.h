@@ -49,9 +49,17 @@ struct Font {
   // Type3 codes whose glyph procedure paints nothing (or that have none):
   // text shown with them is read by every extractor and seen by no one.
   std::array<bool, 256> simple_paints_nothing{};
+  // Type3 codes whose glyph procedure sets its own colours (or draws an
+  // image, a shading or a form): the text's fill colour is not what shows.
+  std::array<bool, 256> simple_own_colour{};
   std::array<double, 256> simple_widths{};           // glyph space
   std::array<bool, 256> simple_has_width{};
   double missing_width = 0;                          // glyph space
+
+  // Codes whose glyph in the embedded program has no outline, or a speck of
+  // one (font_loader.cpp, read_blank_glyphs): text shown with them may show
+  // nothing, which drawing the page settles. Not for Type3 fonts.
+  std::array<bool, 256> simple_blank{};
 
   // --- Type0 fonts
   std::optional<CMap> encoding;  // code -> CID and the codespace
@@ -66,6 +74,8 @@ struct Font {
   double default_vertical_origin_y = 880;         // /DW2: vy
 
   std::optional<CMap> to_unicode;
+  // CIDs whose glyph is blank, as simple_blank; shorter than the highest CID.
+  std::vector<bool> blank_cids;
 
   // The code at `pos` (< bytes.size()); returns its length in bytes (>= 1).
   size_t next_code(std::string_view bytes, size_t pos, uint32_t& code) const;
@@ -79,6 +89,8 @@ struct Font {
   bool is_word_space(uint32_t code, size_t length) const { return code == 32 && length == 1; }
   bool is_simple() const { return kind != Kind::type0; }
   std::optional<uint32_t> cid(uint32_t code) const;
+  // Whether the embedded program's glyph for `code` may draw nothing.
+  bool blank(uint32_t code) const;
 };
 
 // Strips "ABCDEF+" subset prefixes.

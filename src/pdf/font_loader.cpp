@@ -14,6 +14,8 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_CID_H
+#include FT_OUTLINE_H
 
 #include "pdf/content_lexer.h"
 #include "pdf/standard_tables.h"
@@ -295,33 +297,48 @@ std::array<std::string, 256> read_simple_encoding(const ObjectReader& reader, co
   return names;
 }
 
-// Whether a Type3 glyph procedure paints nothing: none of its operations
-// fills, strokes, shades, draws an image or a form, or shows text. One that
-// cannot be read is taken as painting.
-bool paints_nothing(const ObjectReader& reader, const PdfObject* procedure) {
+// What a Type3 glyph procedure does. `paints_nothing`: none of its
+// operations fills, strokes, shades, draws an image or a form, or shows
+// text. `own_colour`: it sets a colour, or draws an image, a shading or a
+// form (which bring their own), so what it paints is not in the colour the
+// text is filled with. One that cannot be read is taken as painting in its
+// own colours.
+struct ProcedureFacts {
+  bool paints_nothing = false;
+  bool own_colour = true;
+};
+
+ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* procedure) {
   static const std::set<std::string_view> kPainting = {"f", "F", "f*", "B", "B*", "b", "b*", "S",  "s",
                                                        "sh", "Do", "BI", "EI", "Tj", "TJ", "'", "\""};
+  static const std::set<std::string_view> kColouring = {"g", "G", "rg", "RG", "k", "K", "cs", "CS", "sc",
+                                                        "SC", "scn", "SCN", "sh", "Do", "BI", "gs"};
   constexpr size_t kMaxOperations = 10'000;
   try {
     const std::string content = reader.decode(procedure);
     ContentLexer lexer(content);
     Operation op;
+    ProcedureFacts facts{true, false};
     for (size_t n = 0; lexer.next(op); ++n) {
-      if (n >= kMaxOperations || kPainting.contains(op.op)) return false;
+      if (n >= kMaxOperations) return {};
+      if (kPainting.contains(op.op)) facts.paints_nothing = false;
+      if (kColouring.contains(op.op)) facts.own_colour = true;
     }
-    return lexer.warnings().empty();
+    if (!lexer.warnings().empty()) return {};
+    return facts;
   } catch (...) {
-    return false;
+    return {};
   }
 }
 
-// Type3 codes whose glyph paints nothing: a procedure that paints nothing,
-// or no procedure under the code's name in /CharProcs (viewers draw
-// nothing). Codes without a name are not judged.
+// Type3 codes whose glyph paints nothing (a procedure that paints nothing,
+// or no procedure under the code's name in /CharProcs: viewers draw
+// nothing), and those whose procedure paints in colours of its own. Codes
+// without a name are not judged.
 void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, const std::array<std::string, 256>& names,
                            Font& font) {
   const PdfObject* procedures = reader.get_dict(dict, "CharProcs");
-  std::map<const PdfObject*, bool> judged;
+  std::map<const PdfObject*, ProcedureFacts> judged;
   for (size_t code = 0; code < 256; ++code) {
     if (names[code].empty()) continue;
     const PdfObject* procedure = reader.get_stream(procedures, names[code].c_str());
@@ -329,9 +346,10 @@ void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, co
       font.simple_paints_nothing[code] = true;
       continue;
     }
-    auto [at, fresh] = judged.try_emplace(procedure, false);
-    if (fresh) at->second = paints_nothing(reader, procedure);
-    font.simple_paints_nothing[code] = at->second;
+    auto [at, fresh] = judged.try_emplace(procedure);
+    if (fresh) at->second = procedure_facts(reader, procedure);
+    font.simple_paints_nothing[code] = at->second.paints_nothing;
+    font.simple_own_colour[code] = at->second.own_colour;
   }
 }
 
@@ -430,27 +448,150 @@ void read_type0(const ObjectReader& reader, const PdfObject* dict, Font& font, c
   font.cid_vertical_advances = read_cid_widths(reader, reader.get_array(descendant, "W2"), 3);
 }
 
-// The vertical extent of an embedded font program as FreeType reports it
-// (hhea for TrueType, the FontBBox for Type1 and CFF), in glyph space units
-// of 1/1000 em: what MuPDF uses for its character quads.
-std::optional<std::pair<double, double>> program_extent(const ObjectReader& reader, const PdfObject* descriptor) {
+// The embedded font program of a font descriptor: /FontFile2 (TrueType),
+// /FontFile3 (CFF, OpenType) or /FontFile (Type 1); null when none.
+const PdfObject* program_file(const ObjectReader& reader, const PdfObject* descriptor) {
   const PdfObject* file = reader.get_stream(descriptor, "FontFile2");
   if (!file) file = reader.get_stream(descriptor, "FontFile3");
   if (!file) file = reader.get_stream(descriptor, "FontFile");
-  const FontProgram program(reader, file);
-  FT_Face face = program.face();
+  return file;
+}
+
+// The vertical extent of an embedded font program as FreeType reports it
+// (hhea for TrueType, the FontBBox for Type1 and CFF), in glyph space units
+// of 1/1000 em: what MuPDF uses for its character quads.
+std::optional<std::pair<double, double>> program_extent(FT_Face face) {
   if (face && face->units_per_EM > 0 && face->ascender != 0) {
     return std::pair{face->ascender * 1000.0 / face->units_per_EM, face->descender * 1000.0 / face->units_per_EM};
   }
   return std::nullopt;
 }
 
+// Whether the program draws nothing anyone could read for `glyph`: no
+// outline, or one whose bounds are under 1/50 of the em both ways (a
+// speck). A glyph that cannot be loaded, or is a bitmap, is taken as
+// drawn. For a CID-keyed CFF program `glyph` is a CID (FreeType maps it).
+bool blank_glyph(FT_Face face, FT_UInt glyph) {
+  if (FT_Load_Glyph(face, glyph, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP) != 0) return false;
+  const FT_GlyphSlot slot = face->glyph;
+  if (slot->format != FT_GLYPH_FORMAT_OUTLINE) return false;
+  if (slot->outline.n_points == 0) return true;
+  FT_BBox box;
+  FT_Outline_Get_CBox(&slot->outline, &box);
+  const double speck = (face->units_per_EM > 0 ? face->units_per_EM : 1000) / 50.0;
+  return box.xMax - box.xMin < speck && box.yMax - box.yMin < speck;
+}
+
+// The codes (simple fonts) or CIDs (Type0) whose glyph in the embedded
+// program is blank (blank_glyph), looked up as poppler and MuPDF look
+// glyphs up, near enough: a simple font's code by the Unicode its encoding
+// gives (a (3,1) table, or the one FreeType makes from a Type 1 or CFF
+// program's glyph names), by its glyph name, by the code itself in a
+// symbol (3,0) table (at F000, F100, F200 too), a Macintosh (1,0) table or
+// the program's own encoding; a code that reaches no glyph by any of them
+// draws glyph 0. A code is blank when any glyph it may reach is: drawing
+// the page settles what shows (check/drawn.h), so a lookup that differs
+// from a viewer's costs a drawing, not a verdict. A CID goes through the
+// CIDToGIDMap of a CIDFontType2 (Identity when absent), is the glyph of a
+// CIDFontType0 (FreeType maps a CID-keyed one's). At most kMaxBlankTests
+// glyphs are loaded.
+void read_blank_glyphs(const ObjectReader& reader, const PdfObject* dict, const std::array<std::string, 256>& names,
+                       FT_Face face, Font& font) {
+  constexpr size_t kMaxBlankTests = 65'536;
+  if (!face || font.kind == Font::Kind::type3) return;
+  std::map<FT_UInt, bool> judged;
+  const auto blank = [&](FT_UInt glyph) {
+    auto [at, fresh] = judged.try_emplace(glyph, false);
+    if (fresh && judged.size() <= kMaxBlankTests) at->second = blank_glyph(face, glyph);
+    return at->second;
+  };
+  if (font.is_simple()) {
+    std::array<std::vector<FT_UInt>, 256> reached;
+    for (FT_Int i = 0; i < face->num_charmaps; ++i) {
+      const FT_CharMap map = face->charmaps[i];
+      if (FT_Set_Charmap(face, map) != 0) continue;
+      const bool symbol = map->platform_id == 3 && map->encoding_id == 0;
+      for (FT_ULong code = 0; code < 256; ++code) {
+        const std::u32string& text = font.simple_unicode[code];
+        if (map->encoding == FT_ENCODING_UNICODE) {
+          if (text.size() == 1) reached[code].push_back(FT_Get_Char_Index(face, text[0]));
+          continue;
+        }
+        reached[code].push_back(FT_Get_Char_Index(face, code));
+        for (FT_ULong page = 0xF000; symbol && page <= 0xF200; page += 0x100) {
+          reached[code].push_back(FT_Get_Char_Index(face, page + code));
+        }
+      }
+    }
+    for (size_t code = 0; code < 256; ++code) {
+      if (FT_HAS_GLYPH_NAMES(face) && !names[code].empty()) {
+        reached[code].push_back(FT_Get_Name_Index(face, names[code].c_str()));
+      }
+      std::vector<FT_UInt>& glyphs = reached[code];
+      std::erase(glyphs, FT_UInt{0});
+      if (glyphs.empty()) glyphs.push_back(0);
+      font.simple_blank[code] = std::any_of(glyphs.begin(), glyphs.end(), blank);
+    }
+    return;
+  }
+  const PdfObject* descendant = reader.resolve(reader.item(reader.get_array(dict, "DescendantFonts"), 0));
+  const size_t glyphs = std::min<size_t>(static_cast<size_t>(std::max<FT_Long>(face->num_glyphs, 0)), kMaxBlankTests);
+  const auto mark = [&](uint32_t cid, FT_UInt glyph) {
+    if (!blank(glyph)) return;
+    if (font.blank_cids.size() <= cid) font.blank_cids.resize(cid + 1);
+    font.blank_cids[cid] = true;
+  };
+  if (reader.get_name(descendant, "Subtype") == "CIDFontType2") {
+    if (const PdfObject* map = reader.get_stream(descendant, "CIDToGIDMap")) {
+      std::string bytes;
+      try {
+        bytes = reader.decode(map, 2 * kMaxBlankTests);
+      } catch (...) {
+        return;  // damaged, or past the CIDs tested: taken as drawn
+      }
+      for (size_t cid = 0; 2 * cid + 1 < bytes.size() && cid < kMaxBlankTests; ++cid) {
+        mark(static_cast<uint32_t>(cid), static_cast<FT_UInt>(static_cast<unsigned char>(bytes[2 * cid]) << 8 |
+                                                               static_cast<unsigned char>(bytes[2 * cid + 1])));
+      }
+      return;
+    }
+  } else if (FT_IS_CID_KEYED(face)) {
+    for (FT_UInt glyph = 0; glyph < glyphs; ++glyph) {
+      FT_UInt cid = 0;
+      if (FT_Get_CID_From_Glyph_Index(face, glyph, &cid) == 0 && cid < kMaxBlankTests) mark(cid, cid);
+    }
+    return;
+  }
+  for (FT_UInt glyph = 0; glyph < glyphs; ++glyph) mark(glyph, glyph);
+}
+
+// The em of a Type3 font as its advances tell it, as poppler guesses a
+// Type3 font's scale: the width of its "m" is 0.6 em, else that of its
+// first letter, else of its first glyph with a width, 0.5 em. Nothing when
+// no glyph has a width.
+std::optional<double> type3_em_by_advances(const Font& font) {
+  std::optional<unsigned> m, letter, any;
+  for (unsigned code = 0; code < 256; ++code) {
+    if (!font.simple_has_width[code] || !(font.simple_widths[code] > 0)) continue;
+    const std::u32string& text = font.simple_unicode[code];
+    const bool one_letter = text.size() == 1 && text[0] < 0x80 && std::isalpha(static_cast<int>(text[0]));
+    if (one_letter && text[0] == U'm' && !m) m = code;
+    if (one_letter && !letter) letter = code;
+    if (!any) any = code;
+  }
+  const double scale = std::abs(font.font_matrix.d);
+  if (m) return font.simple_widths[*m] * scale / 0.6;
+  if (letter) return font.simple_widths[*letter] * scale / 0.5;
+  if (any) return font.simple_widths[*any] * scale / 0.5;
+  return std::nullopt;
+}
+
 void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, const PdfObject* descriptor,
-                         const Standard14* standard, Font& font) {
+                         const Standard14* standard, FT_Face program, Font& font) {
   double ascent = 0, descent = 0;
   if (font.kind == Font::Kind::type3) {
     // Type3 glyphs are drawn by procedures: their extent is the FontBBox.
-  } else if (auto extent = program_extent(reader, descriptor)) {
+  } else if (auto extent = program_extent(program)) {
     std::tie(ascent, descent) = *extent;
   } else if (standard) {
     ascent = standard->ascent();
@@ -470,9 +611,15 @@ void read_ascent_descent(const ObjectReader& reader, const PdfObject* dict, cons
   if (descent > 0) descent = -descent;  // some producers write it positive
   // A Type3 font's em is its FontBBox height through the FontMatrix, when
   // that is plausible: a FontMatrix of 0.1 with glyphs 70 units tall draws
-  // 7-unit capitals at size 1, whatever the Tf size suggests.
+  // 7-unit capitals at size 1, whatever the Tf size suggests. Within a
+  // factor of two of what its advances say (a FontBBox twenty times taller
+  // than its glyphs, which no reader draws, made every gap look narrow and
+  // joined a word to the one before it).
   if (font.kind == Font::Kind::type3 && ascent - descent > 0) {
-    const double em = std::abs(font.font_matrix.d) * (ascent - descent);
+    double em = std::abs(font.font_matrix.d) * (ascent - descent);
+    if (const std::optional<double> by_advances = type3_em_by_advances(font)) {
+      em = std::clamp(em, *by_advances / 2, *by_advances * 2);
+    }
     if (std::isfinite(em) && em > 1e-3 && em < 1e3) font.em = em;
   }
   // Into text space; implausible values (for the em) fall back to the usual
@@ -520,6 +667,7 @@ std::shared_ptr<const Font> load_font(const ObjectReader& reader, const PdfObjec
 
   const PdfObject* descriptor = reader.get_dict(dict, "FontDescriptor");
   const Standard14* standard = nullptr;
+  std::array<std::string, 256> names;  // a simple font's glyph names
   if (font->kind == Font::Kind::type0) {
     read_type0(reader, dict, *font, warn, descriptor);
   } else {
@@ -535,11 +683,13 @@ std::shared_ptr<const Font> load_font(const ObjectReader& reader, const PdfObjec
     } else {
       standard = Standard14::find(font->base_font);
     }
-    const std::array<std::string, 256> names = read_simple_encoding(reader, dict, descriptor, standard, *font, warn);
+    names = read_simple_encoding(reader, dict, descriptor, standard, *font, warn);
     if (font->kind == Font::Kind::type3) read_type3_procedures(reader, dict, names, *font);
     read_simple_widths(reader, dict, descriptor, standard, *font, warn);
   }
-  read_ascent_descent(reader, dict, descriptor, standard, *font);
+  const FontProgram program(reader, font->kind == Font::Kind::type3 ? nullptr : program_file(reader, descriptor));
+  read_ascent_descent(reader, dict, descriptor, standard, program.face(), *font);
+  read_blank_glyphs(reader, dict, names, program.face(), *font);
   return font;
 }
 

@@ -1111,6 +1111,8 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
       g.encoded_text = to_utf8(font.simple_alternative[code]);
     }
     g.invisible = invisible || (font.kind == Font::Kind::type3 && code < 256 && font.simple_paints_nothing[code]);
+    g.own_colour = font.kind == Font::Kind::type3 && code < 256 && font.simple_own_colour[code];
+    g.blank = font.blank(code);
     // A space has no outline, nor has a Type 3 glyph that paints nothing:
     // they add nothing to the clip.
     text_clip_.shown = text_clip_.shown || clips;

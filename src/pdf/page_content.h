@@ -52,6 +52,8 @@ struct Glyph {
   std::string encoded_text;
   bool unknown = false;   // the font gives no Unicode for this code
   bool invisible = false; // text render mode 3 or 7 (e.g. an OCR layer), or a Type3 glyph that paints nothing
+  bool own_colour = false; // a Type3 glyph whose procedure paints in colours of its own, not the text's
+  bool blank = false;      // its font program's glyph may have no outline (Font::blank): it may show nothing
   uint32_t code = 0;
   uint32_t font = 0;      // index into PageContent::fonts
   Quad quad;              // ascent to descent, origin to advance

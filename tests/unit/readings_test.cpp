@@ -248,6 +248,34 @@ TEST(Readings, AType3FontsSizeComesThroughItsFontMatrix) {
   EXPECT_TRUE(some_reading_finds(page, "country"));
 }
 
+// A Type 3 font's FontBBox, which no reader draws, may be far taller than
+// its glyphs: its em is kept within a factor of two of what its advances
+// say, so that a word drawn in it after a space is still a word of its own
+// (a FontBBox 20 em tall joined "to" and "France" into one word, which no
+// pattern or term found).
+TEST(Readings, AType3FontsTallFontBBoxDoesNotJoinItsWordToTheLastOne) {
+  std::string procs, widths;
+  for (char c = 'a'; c <= 'z'; ++c) procs += std::string(" /") + c + " 6 0 R";
+  for (int code = 65; code <= 122; ++code) widths += " 600";
+  const std::string type3 =
+      "<< /Type /Font /Subtype /Type3 /FontBBox [-10000 -10000 10000 10000] /FontMatrix [0.001 0 0 0.001 0 0] "
+      "/CharProcs << /F 6 0 R" + procs + " >> /Encoding << /Type /Encoding /Differences [70 /F 97 /a /b /c /d /e /f /g "
+      "/h /i /j /k /l /m /n /o /p /q /r /s /t /u /v /w /x /y /z] >> /FirstChar 65 /LastChar 122 /Widths [" + widths +
+      "] /Resources << >> >>";
+  const std::string glyph = test::stream_object("600 0 d0 100 0 400 700 re f");
+  auto doc = pdf::Document::open(test::write_temp(
+      "t3tall.pdf",
+      test::build_pdf({test::TestPage{"BT /F2 12 Tf 72 700 Td (deployed to ) Tj ET BT /F1 12 Tf 137.376 700 Td (France) "
+                                      "Tj ET",
+                                      "<< /Font << /F1 4 0 R /F2 7 0 R >> >>"}},
+                      {"<< /Placeholder true >>", glyph, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
+                      type3)));
+  Diagnostics d;
+  const pdf::PageContent page = doc->read_page(1, d);
+  EXPECT_EQ(layout(page).text, "deployed to France");
+  EXPECT_TRUE(some_reading_finds(page, "country"));
+}
+
 TEST(Readings, LayoutMergesAHeaderDrawnOutOfOrderInMixedSizes) {
   const pdf::PageContent page = read_content(
       "BT /F1 14 Tf 1 0 0 1 72 700 Tm (S) Tj 1 0 0 1 90.8 700 Tm (L) Tj /F1 10 Tf 1 0 0 1 81.4 700 Tm (ri) Tj "
