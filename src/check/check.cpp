@@ -1209,12 +1209,12 @@ class Checker {
       // an annotation's appearance, in any mode but 3 (text that clips is
       // seen by its ink and by what is painted through its clip, a paint in
       // a text clip that unsettles its ground). Unless in a colour, alpha
-      // and blend mode worked out, with no
-      // transfer function, on a ground that is, with nothing opaque drawn
-      // over part of it and no text stroked over it, and not of a Type3 font
-      // (whose glyphs are procedures that may paint white, or clip away what
-      // they paint) nor a glyph its font program may draw nothing for
-      // (Font::blank). Letters and digits: what is withheld.
+      // and blend mode worked out, with no transfer function, on a ground
+      // that is, with nothing opaque drawn over part of it and no text
+      // stroked over it, not of a Type3 font (whose glyphs are procedures
+      // that may paint white, or clip away what they paint) nor a glyph its
+      // font program may draw nothing for (Font::blank). Letters and
+      // digits: what is withheld.
       const auto known = [](const pdf::Colour& c) { return c.known && c.hue_known; };
       if (!unseen[g] && !ocr && !exhausted && mode != 3 && s < page.streams.size() && has_letter_or_digit(glyph.text) &&
           (state.soft_mask || state.transfer || !blend_known || (fills && !known(state.fill)) ||

@@ -796,8 +796,8 @@ PageContent Document::walk_page(int number, ContentConsumer& consumer, Diagnosti
         diagnostics.warn(at, p.message);
       }
     }
-    detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user, page.rotation}, consumer,
-                                    diagnostics, impl_->path, options);
+    detail::Interpreter interpreter(reader, impl_->caches, detail::PageFrame{number, page.page_from_user, page.rotation},
+                                    consumer, diagnostics, impl_->path, options);
     interpreter.run_page(content, inherited(reader, dict, "Resources"), reader.get_array(dict, "Annots"), joined.joins);
     impl_->most_glyphs = std::max(impl_->most_glyphs, interpreter.glyphs_shown());
     if (!interpreter.complete()) {
