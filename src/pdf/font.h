@@ -56,9 +56,10 @@ struct Font {
   std::array<bool, 256> simple_has_width{};
   double missing_width = 0;                          // glyph space
 
-  // Codes whose glyph in the embedded program has no outline, or a speck of
-  // one (font_loader.cpp, read_blank_glyphs): text shown with them may show
-  // nothing, which drawing the page settles. Not for Type3 fonts.
+  // Codes whose glyph in the embedded program draws nothing readable (no
+  // outline, a speck, ink far from its place or next to none: font_loader.cpp,
+  // blank_glyph): text shown with them may show nothing, which drawing the
+  // page settles. Not for Type3 fonts.
   std::array<bool, 256> simple_blank{};
 
   // --- Type0 fonts

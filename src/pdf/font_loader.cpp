@@ -468,18 +468,43 @@ std::optional<std::pair<double, double>> program_extent(FT_Face face) {
 }
 
 // Whether the program draws nothing anyone could read for `glyph`: no
-// outline, or one whose bounds are under 1/50 of the em both ways (a
-// speck). A glyph that cannot be loaded, or is a bitmap, is taken as
+// outline; one whose bounds are under 1/50 of the em both ways (a speck) or
+// lie wholly more than two em from where the glyph is drawn (off the line,
+// off the page); or one that, drawn at kInkPixels to the em, inks less than
+// kInkCoverage pixels near there (a contour of no area, contours that
+// cancel, a hairline). A glyph that cannot be loaded, is a bitmap, or is
+// more than eight em across (not drawn, to bound the cost) is taken as
 // drawn. For a CID-keyed CFF program `glyph` is a CID (FreeType maps it).
+// The face's size must be kInkPixels.
+constexpr int kInkPixels = 48;
+constexpr long kInkCoverage = 8;
+
 bool blank_glyph(FT_Face face, FT_UInt glyph) {
   if (FT_Load_Glyph(face, glyph, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP) != 0) return false;
-  const FT_GlyphSlot slot = face->glyph;
-  if (slot->format != FT_GLYPH_FORMAT_OUTLINE) return false;
-  if (slot->outline.n_points == 0) return true;
+  if (face->glyph->format != FT_GLYPH_FORMAT_OUTLINE) return false;
+  if (face->glyph->outline.n_points == 0) return true;
   FT_BBox box;
-  FT_Outline_Get_CBox(&slot->outline, &box);
-  const double speck = (face->units_per_EM > 0 ? face->units_per_EM : 1000) / 50.0;
-  return box.xMax - box.xMin < speck && box.yMax - box.yMin < speck;
+  FT_Outline_Get_CBox(&face->glyph->outline, &box);
+  const double em = face->units_per_EM > 0 ? face->units_per_EM : 1000;
+  if (box.xMax - box.xMin < em / 50 && box.yMax - box.yMin < em / 50) return true;
+  if (box.xMax < -2 * em || box.xMin > 3 * em || box.yMax < -2 * em || box.yMin > 3 * em) return true;
+  if (box.xMax - box.xMin > 8 * em || box.yMax - box.yMin > 8 * em) return false;
+  if (FT_Load_Glyph(face, glyph, FT_LOAD_RENDER | FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP) != 0) return false;
+  const FT_GlyphSlot slot = face->glyph;
+  const FT_Bitmap& bitmap = slot->bitmap;
+  if (bitmap.pixel_mode != FT_PIXEL_MODE_GRAY || !bitmap.buffer) return false;
+  long ink = 0;
+  const long near = 2 * kInkPixels;
+  for (unsigned row = 0; row < bitmap.rows; ++row) {
+    const long y = slot->bitmap_top - static_cast<long>(row);  // pixels above the baseline
+    if (y < -near || y > near + kInkPixels) continue;
+    const unsigned char* line = bitmap.buffer + static_cast<long>(row) * std::abs(bitmap.pitch);
+    for (unsigned column = 0; column < bitmap.width; ++column) {
+      const long x = slot->bitmap_left + static_cast<long>(column);
+      if (x >= -near && x <= near + kInkPixels) ink += line[column];
+    }
+  }
+  return ink < kInkCoverage * 255;
 }
 
 // The codes (simple fonts) or CIDs (Type0) whose glyph in the embedded
@@ -498,7 +523,7 @@ bool blank_glyph(FT_Face face, FT_UInt glyph) {
 void read_blank_glyphs(const ObjectReader& reader, const PdfObject* dict, const std::array<std::string, 256>& names,
                        FT_Face face, Font& font) {
   constexpr size_t kMaxBlankTests = 65'536;
-  if (!face || font.kind == Font::Kind::type3) return;
+  if (!face || font.kind == Font::Kind::type3 || FT_Set_Pixel_Sizes(face, 0, kInkPixels) != 0) return;
   std::map<FT_UInt, bool> judged;
   const auto blank = [&](FT_UInt glyph) {
     auto [at, fresh] = judged.try_emplace(glyph, false);
