@@ -262,6 +262,7 @@ class Inspector : public pdf::PageCollector {
   void glyph(const pdf::Glyph& glyph, const pdf::DrawState& state) override {
     PageCollector::glyph(glyph, state);
     facts.push_back({sequence_++, state});
+    if (!is_blank(glyph.text) && !glyph.blank) ++drawn_;
     // A block character (█, ■) typed over text is a box too. Its ink is
     // taken as the band from just under its baseline to 0.7 of its size
     // above it, whatever the font says of its height.
@@ -292,6 +293,7 @@ class Inspector : public pdf::PageCollector {
     for (size_t p = before; p < paints.size(); ++p) paints[p].viewer = static_cast<int>(viewer_drawn.size() - 1);
   }
   void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
+    ++drawn_;
     if (state.optional_content_off) return;  // drawn by no viewer
     // What shows of a paint is what its clip lets through. Only what hides
     // what is under it needs its segments: a box of another colour is told
@@ -324,6 +326,7 @@ class Inspector : public pdf::PageCollector {
   }
   void image(const pdf::ImageUse& image, const pdf::DrawState& state) override {
     PageCollector::image(image, state);
+    ++drawn_;
     if (state.optional_content_off) return;
     Paint paint{bounded(image.box.intersected(state.clip)), sequence_++, true, Paint::Shape::box, {},
                 state.opaque ? Paint::Hides::everything : Paint::Hides::nothing, false, state.stream};
@@ -354,7 +357,34 @@ class Inspector : public pdf::PageCollector {
   void begin_marked_content(const pdf::MarkedContent& marked) override {
     // Properties written in the stream are its loose strings.
     if (marked.named) collect(marked.properties, "", marked);
+    const pdf::Object* actual = marked.properties.is_dict() ? marked.properties.find("ActualText") : nullptr;
+    spans_.push_back({actual && actual->is_string() && has_letter_or_digit(pdf::decode_text_string(actual->bytes)),
+                      marked.stream, marked.offset, facts.size(), drawn_});
   }
+  void end_marked_content(uint32_t stream) override {
+    (void)stream;
+    if (spans_.empty()) return;
+    const Span span = spans_.back();
+    spans_.pop_back();
+    if (!span.actual || drawn_ > span.drawn) return;
+    Rect box;
+    for (size_t g = span.first_glyph; g < page_.glyphs.size(); ++g) {
+      box = g == span.first_glyph ? page_.glyphs[g].box : box.united(page_.glyphs[g].box);
+    }
+    unseen_actual_text.push_back({span.stream, span.offset, span.first_glyph < page_.glyphs.size(), box});
+  }
+
+  // Spans whose /ActualText, which extractors read in place of what the
+  // span draws, holds a letter or a digit, and which drew nothing anyone
+  // could read: no glyph but spaces and glyphs their font draws blank, no
+  // path, shading, image or form that paints.
+  struct UnseenActualText {
+    uint32_t stream = 0;
+    size_t offset = 0;
+    bool glyphs = false;  // it showed glyphs (spaces, blanks), in `box`
+    Rect box;
+  };
+  std::vector<UnseenActualText> unseen_actual_text;
 
   std::vector<GlyphFacts> facts;
   std::vector<bool> blocks;  // for each glyph: a block character, which hides nothing of its own
@@ -465,6 +495,17 @@ class Inspector : public pdf::PageCollector {
   }
   size_t sequence_ = 0;
   static constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
+  // Marked-content spans open: whether one has an /ActualText with a letter
+  // or a digit, where it starts, its first glyph, and `drawn_` then.
+  struct Span {
+    bool actual = false;
+    uint32_t stream = 0;
+    size_t offset = 0;
+    size_t first_glyph = 0;
+    size_t drawn = 0;
+  };
+  std::vector<Span> spans_;
+  size_t drawn_ = 0;  // glyphs that show ink (not spaces, not blank) and paints, so far
 };
 
 // The pixel at `p` of a raster `width` by `height` drawn as `quad` (its unit
@@ -1308,6 +1349,18 @@ class Checker {
                      ", is at " + describe(p.box);
       }
       add(std::move(f));
+    }
+    // Text read in place of nothing: extractors read a span's /ActualText
+    // in place of what it draws (pdftotext prints it), and this span draws
+    // no letter or digit (only spaces, glyphs its font draws blank, or
+    // nothing at all).
+    for (const Inspector::UnseenActualText& u : inspector.unseen_actual_text) {
+      if (u.stream >= group.size() || group[u.stream] != 0) continue;  // not shown: reported with its annotation
+      add({"invisible-text", Severity::risk, number, u.glyphs ? std::optional<Rect>(u.box) : std::nullopt,
+           stream_name(page, u.stream) + ", offset " + std::to_string(u.offset),
+           "the /ActualText of a marked-content span, which text extractors read in place of what the span draws, "
+           "holds letters or digits, and the span draws none: only spaces, glyphs its font draws blank, or nothing",
+           "", "", ""});
     }
     if (on_page) {
       if (!page.complete) {
