@@ -271,8 +271,26 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
         plan.commented.insert(comment.stream);
       }
     }
+    // An /ActualText (or /Alt, /E) written in a span stands for the glyphs
+    // the span shows, and extractors read it in their place: once every one
+    // of them that shows ink goes, it goes too (cairo writes the "fi" of a
+    // ligature so, which stayed readable where its word was taken out).
+    std::set<std::pair<uint32_t, uint32_t>> stands_for_removed;  // (stream, op) of such a span's BDC
+    for (const pdf::MarkedSpan& span : page.marked_spans) {
+      bool any = false, all = true;
+      for (uint32_t g = span.first_glyph; g < span.end_glyph && g < page.glyphs.size(); ++g) {
+        if (extract::is_space(page.glyphs[g].text) || page.glyphs[g].text.empty()) continue;
+        any = true;
+        all = all && removed.contains(g);
+      }
+      if (any && all) stands_for_removed.insert({span.stream, span.op});
+    }
     for (const pdf::LooseString& loose : page.loose_strings) {
-      if (removes && loose_text(loose) && unshown(loose.bytes, object_of(loose.stream), loose.offset, "string")) {
+      if (!removes || !loose_text(loose)) continue;
+      const bool matched = unshown(loose.bytes, object_of(loose.stream), loose.offset, "string");
+      const bool stands_for = (loose.key == "ActualText" || loose.key == "Alt" || loose.key == "E") &&
+                              stands_for_removed.contains({loose.stream, loose.op});
+      if (matched || stands_for) {
         plan.emptied[loose.stream][loose.op].push_back(loose.offset);
       }
     }

@@ -355,6 +355,7 @@ class Inspector : public pdf::PageCollector {
     if (names_seen_.insert(name).second) names.push_back({stream, offset, "", name});
   }
   void begin_marked_content(const pdf::MarkedContent& marked) override {
+    PageCollector::begin_marked_content(marked);
     // Properties written in the stream are its loose strings.
     if (marked.named) collect(marked.properties, "", marked);
     const pdf::Object* actual = marked.properties.is_dict() ? marked.properties.find("ActualText") : nullptr;
@@ -362,7 +363,7 @@ class Inspector : public pdf::PageCollector {
                       marked.stream, marked.offset, facts.size(), drawn_});
   }
   void end_marked_content(uint32_t stream) override {
-    (void)stream;
+    PageCollector::end_marked_content(stream);
     if (spans_.empty()) return;
     const Span span = spans_.back();
     spans_.pop_back();

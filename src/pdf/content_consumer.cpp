@@ -27,4 +27,20 @@ void PageCollector::comment(uint32_t stream, const Comment& comment) {
 
 void PageCollector::loose_string(const LooseString& string) { page_.loose_strings.push_back(string); }
 
+void PageCollector::begin_marked_content(const MarkedContent& marked) {
+  // Spans of a named property list are kept too, with no op to match a
+  // loose string by; they are dropped when they close.
+  open_spans_.push_back({marked.stream, marked.named || !marked.properties.is_dict() ? UINT32_MAX : marked.op,
+                         static_cast<uint32_t>(page_.glyphs.size()), 0});
+}
+
+void PageCollector::end_marked_content(uint32_t) {
+  if (open_spans_.empty()) return;
+  MarkedSpan span = open_spans_.back();
+  open_spans_.pop_back();
+  if (span.op == UINT32_MAX) return;
+  span.end_glyph = static_cast<uint32_t>(page_.glyphs.size());
+  page_.marked_spans.push_back(span);
+}
+
 }  // namespace redact::pdf

@@ -144,6 +144,7 @@ struct MarkedContent {
   // stream), not from the stream itself (whose strings are LooseStrings).
   bool named = false;
   uint32_t stream = 0;
+  uint32_t op = 0;  // index of its BMC or BDC in that stream
   size_t offset = 0;
 };
 
@@ -208,9 +209,12 @@ class PageCollector : public ContentConsumer {
   void hidden_image(const Rect& box, const DrawState& state) override;
   void comment(uint32_t stream, const Comment& comment) override;
   void loose_string(const LooseString& string) override;
+  void begin_marked_content(const MarkedContent& marked) override;
+  void end_marked_content(uint32_t stream) override;
 
  private:
   PageContent& page_;
+  std::vector<MarkedSpan> open_spans_;  // their end_glyph not yet known
 };
 
 }  // namespace redact::pdf

@@ -729,6 +729,7 @@ PageContent Document::read_page(int number, Diagnostics& diagnostics) {
   frame.unknown_glyphs = page.unknown_glyphs;
   frame.comments = std::move(page.comments);
   frame.loose_strings = std::move(page.loose_strings);
+  frame.marked_spans = std::move(page.marked_spans);
   return frame;
 }
 

@@ -514,9 +514,9 @@ bool blank_glyph(FT_Face face, FT_UInt glyph) {
 // program's glyph names), by its glyph name, by the code itself in a
 // symbol (3,0) table (at F000, F100, F200 too), a Macintosh (1,0) table or
 // the program's own encoding; a code that reaches no glyph by any of them
-// draws glyph 0. A code is blank when any glyph it may reach is: drawing
-// the page settles what shows (check/drawn.h), so a lookup that differs
-// from a viewer's costs a drawing, not a verdict. A CID goes through the
+// draws glyph 0. A code is blank when every glyph it may reach is: a font
+// with /Differences [32 /A] draws its A at code 32, which its cmap gives its
+// space. A CID goes through the
 // CIDToGIDMap of a CIDFontType2 (Identity when absent), is the glyph of a
 // CIDFontType0 (FreeType maps a CID-keyed one's). At most kMaxBlankTests
 // glyphs are loaded.
@@ -555,7 +555,7 @@ void read_blank_glyphs(const ObjectReader& reader, const PdfObject* dict, const 
       std::vector<FT_UInt>& glyphs = reached[code];
       std::erase(glyphs, FT_UInt{0});
       if (glyphs.empty()) glyphs.push_back(0);
-      font.simple_blank[code] = std::any_of(glyphs.begin(), glyphs.end(), blank);
+      font.simple_blank[code] = std::all_of(glyphs.begin(), glyphs.end(), blank);
     }
     return;
   }

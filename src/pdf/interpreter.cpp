@@ -491,7 +491,7 @@ void Interpreter::execute(const Operation& op, uint32_t op_index, const PdfObjec
   } else if (name == "cs" || name == "CS") {
     set_colour_space(op, name == "cs", resources);
   } else if (name == "BMC" || name == "BDC") {
-    begin_marked_content(op, resources, stream);
+    begin_marked_content(op, op_index, resources, stream);
   } else if (name == "EMC") {
     if (marked_off_.empty()) {
       warn(stream, op.begin, "EMC without BMC or BDC");
@@ -992,9 +992,11 @@ bool Interpreter::optional_content_off(const PdfObject* group) const {
   return off == groups.size();  // AnyOn
 }
 
-void Interpreter::begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream) {
+void Interpreter::begin_marked_content(const Operation& op, uint32_t op_index, const PdfObject* resources,
+                                       uint32_t stream) {
   MarkedContent marked;
   marked.stream = stream;
+  marked.op = op_index;
   marked.offset = op.begin;
   bool off = false;
   const size_t k = op.operands.size();

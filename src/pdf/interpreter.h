@@ -229,7 +229,7 @@ class Interpreter {
   void paint_path(const Operation& op, uint32_t op_index, uint32_t stream, bool fill, bool stroke);
   bool dash(const std::vector<double>& lengths, double phase, double scale);
   void paint_shading(const std::string* name, const Operation& op, uint32_t op_index, const PdfObject* resources, uint32_t stream);
-  void begin_marked_content(const Operation& op, const PdfObject* resources, uint32_t stream);
+  void begin_marked_content(const Operation& op, uint32_t op_index, const PdfObject* resources, uint32_t stream);
   bool optional_content_off(const PdfObject* group) const;
   DrawState draw_state(uint32_t stream) const;
   void apply_ext_gstate(const std::string& name, const PdfObject* resources, const Operation& op, uint32_t stream);

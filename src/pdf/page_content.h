@@ -128,6 +128,16 @@ struct LooseString {
   std::string key;      // the dictionary key it is (in) the value of, "" if none
 };
 
+// A marked-content span whose property list is written in the stream (BDC
+// with a dictionary, whose strings are LooseStrings of its operation): the
+// glyphs it shows, forms it draws included, are glyphs[first_glyph,
+// end_glyph). An /ActualText there stands for them.
+struct MarkedSpan {
+  uint32_t stream = 0;  // index into PageContent::streams
+  uint32_t op = 0;      // index of its BDC in that stream
+  uint32_t first_glyph = 0, end_glyph = 0;
+};
+
 struct PageContent {
   int number = 0;        // 1-based
   double width = 0;      // as displayed
@@ -148,6 +158,7 @@ struct PageContent {
   std::vector<StreamComment> comments;
   // Likewise the strings no operation shows (LooseString), per use.
   std::vector<LooseString> loose_strings;
+  std::vector<MarkedSpan> marked_spans;  // closed ones, in the order they close
   // The page's own content as read: its /Contents streams, decoded and
   // joined by spaces. GlyphSource offsets of stream 0 point into it.
   std::string content;

@@ -406,6 +406,26 @@ TEST(Redactor, MarkedContentTextIsCheckedToo) {
   EXPECT_EQ(named.string_changes[0].key, "ActualText");
 }
 
+// An /ActualText written in a span stands for the glyphs the span shows:
+// once they all go, it goes too, though it holds no match of its own
+// (cairo writes the "fi" of a ligature so, and it stayed readable where
+// its word was taken out). One over glyphs that stay, stays.
+TEST(Redactor, AnActualTextGoesWithTheGlyphsItStandsFor) {
+  std::string output;
+  const Outcome o = redact(build_pdf({TestPage{
+                               "BT /F1 12 Tf 72 700 Td (Officers were deployed to ) Tj /Span << /ActualText (Fr) >> BDC "
+                               "(Fr) Tj EMC (ance.) Tj ET BT /F1 12 Tf 72 600 Td /Span << /ActualText (Of) >> BDC (Of) Tj "
+                               "EMC (ficers) Tj ET"}}),
+                           &output);
+  ASSERT_EQ(o.status, Status::redacted) << o.reason;
+  auto doc = pdf::Document::open(output);
+  Diagnostics diagnostics;
+  const pdf::PageContent page = doc->read_page(1, diagnostics);
+  EXPECT_NE(page.content.find("/ActualText ()"), std::string::npos) << page.content;
+  EXPECT_EQ(page.content.find("/ActualText (Fr)"), std::string::npos) << page.content;
+  EXPECT_NE(page.content.find("/ActualText (Of)"), std::string::npos) << page.content;
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
