@@ -293,7 +293,7 @@ class Inspector : public pdf::PageCollector {
     for (size_t p = before; p < paints.size(); ++p) paints[p].viewer = static_cast<int>(viewer_drawn.size() - 1);
   }
   void path(const pdf::PathPaint& path, const pdf::DrawState& state) override {
-    ++drawn_;
+    if (path.fill || path.stroke) ++drawn_;  // not a path that only clips
     if (state.optional_content_off) return;  // drawn by no viewer
     // What shows of a paint is what its clip lets through. Only what hides
     // what is under it needs its segments: a box of another colour is told
