@@ -1,5 +1,7 @@
 #include "pdf/content_consumer.h"
 
+#include "pdf/text_string.h"
+
 namespace redact::pdf {
 
 void PageCollector::begin_stream(uint32_t index, const StreamUse& use) {
@@ -28,19 +30,24 @@ void PageCollector::comment(uint32_t stream, const Comment& comment) {
 void PageCollector::loose_string(const LooseString& string) { page_.loose_strings.push_back(string); }
 
 void PageCollector::begin_marked_content(const MarkedContent& marked) {
-  // Spans of a named property list are kept too, with no op to match a
-  // loose string by; they are dropped when they close.
-  open_spans_.push_back({marked.stream, marked.named || !marked.properties.is_dict() ? UINT32_MAX : marked.op,
-                         static_cast<uint32_t>(page_.glyphs.size()), 0});
+  MarkedSpan span{marked.stream, marked.named ? UINT32_MAX : marked.op, static_cast<uint32_t>(page_.glyphs.size()), 0, ""};
+  if (const Object* actual = marked.properties.is_dict() ? marked.properties.find("ActualText") : nullptr;
+      actual && actual->is_string()) {
+    span.actual_text = decode_text_string(actual->bytes);
+  }
+  // Spans with no property list are kept too, to pair each EMC with its
+  // BMC or BDC; they are dropped when they close.
+  if (!marked.properties.is_dict()) span.first_glyph = UINT32_MAX;
+  open_spans_.push_back(std::move(span));
 }
 
 void PageCollector::end_marked_content(uint32_t) {
   if (open_spans_.empty()) return;
-  MarkedSpan span = open_spans_.back();
+  MarkedSpan span = std::move(open_spans_.back());
   open_spans_.pop_back();
-  if (span.op == UINT32_MAX) return;
+  if (span.first_glyph == UINT32_MAX) return;
   span.end_glyph = static_cast<uint32_t>(page_.glyphs.size());
-  page_.marked_spans.push_back(span);
+  page_.marked_spans.push_back(std::move(span));
 }
 
 }  // namespace redact::pdf

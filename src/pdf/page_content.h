@@ -128,14 +128,17 @@ struct LooseString {
   std::string key;      // the dictionary key it is (in) the value of, "" if none
 };
 
-// A marked-content span whose property list is written in the stream (BDC
-// with a dictionary, whose strings are LooseStrings of its operation): the
-// glyphs it shows, forms it draws included, are glyphs[first_glyph,
-// end_glyph). An /ActualText there stands for them.
+// A marked-content span with a property list (BDC with a dictionary, or
+// the name of one in the resources' /Properties): the glyphs it shows,
+// forms it draws included, are glyphs[first_glyph, end_glyph). An
+// /ActualText there stands for them: extractors read it in their place.
 struct MarkedSpan {
   uint32_t stream = 0;  // index into PageContent::streams
-  uint32_t op = 0;      // index of its BDC in that stream
+  // Index of its BDC in that stream when the list is written there (its
+  // strings are LooseStrings of that operation); UINT32_MAX for a named one.
+  uint32_t op = 0;
   uint32_t first_glyph = 0, end_glyph = 0;
+  std::string actual_text;  // its /ActualText (UTF-8), "" when none
 };
 
 struct PageContent {
