@@ -406,34 +406,24 @@ class Inspector : public pdf::PageCollector {
     PageCollector::begin_marked_content(marked);
     // Properties written in the stream are its loose strings.
     if (marked.named) collect(marked.properties, "", marked);
-    const pdf::Object* actual = marked.properties.is_dict() ? marked.properties.find("ActualText") : nullptr;
-    spans_.push_back({actual && actual->is_string() && has_letter_or_digit(pdf::decode_text_string(actual->bytes)),
-                      marked.stream, marked.offset, facts.size(), drawn_});
+    drawn_at_.push_back(drawn_);
   }
   void end_marked_content(uint32_t stream) override {
+    const size_t closed = page_.marked_spans.size();
     PageCollector::end_marked_content(stream);
-    if (spans_.empty()) return;
-    const Span span = spans_.back();
-    spans_.pop_back();
-    if (!span.actual || drawn_ > span.drawn) return;
-    Rect box;
-    for (size_t g = span.first_glyph; g < page_.glyphs.size(); ++g) {
-      box = g == span.first_glyph ? page_.glyphs[g].box : box.united(page_.glyphs[g].box);
-    }
-    unseen_actual_text.push_back({span.stream, span.offset, span.first_glyph < page_.glyphs.size(), box});
+    if (drawn_at_.empty()) return;
+    const size_t drawn_then = drawn_at_.back();
+    drawn_at_.pop_back();
+    // A span with a property list, just closed by PageCollector.
+    if (page_.marked_spans.size() == closed || drawn_ > drawn_then) return;
+    if (has_letter_or_digit(page_.marked_spans.back().actual_text)) unseen_actual_text.push_back(page_.marked_spans.back());
   }
 
   // Spans whose /ActualText, which extractors read in place of what the
   // span draws, holds a letter or a digit, and which drew nothing anyone
   // could read: no glyph but spaces and glyphs their font draws blank, no
   // path, shading, image or form that paints.
-  struct UnseenActualText {
-    uint32_t stream = 0;
-    size_t offset = 0;
-    bool glyphs = false;  // it showed glyphs (spaces, blanks), in `box`
-    Rect box;
-  };
-  std::vector<UnseenActualText> unseen_actual_text;
+  std::vector<pdf::MarkedSpan> unseen_actual_text;
 
   std::vector<GlyphFacts> facts;
   std::vector<bool> blocks;  // for each glyph: a block character, which hides nothing of its own
@@ -544,16 +534,7 @@ class Inspector : public pdf::PageCollector {
   }
   size_t sequence_ = 0;
   static constexpr size_t kMaxSegments = 1'000'000;  // a page's, 32 MB
-  // Marked-content spans open: whether one has an /ActualText with a letter
-  // or a digit, where it starts, its first glyph, and `drawn_` then.
-  struct Span {
-    bool actual = false;
-    uint32_t stream = 0;
-    size_t offset = 0;
-    size_t first_glyph = 0;
-    size_t drawn = 0;
-  };
-  std::vector<Span> spans_;
+  std::vector<size_t> drawn_at_;  // `drawn_` when each marked-content span open began
   size_t drawn_ = 0;  // glyphs that show ink (not spaces, not blank) and paints, so far
 };
 
@@ -1407,9 +1388,13 @@ class Checker {
     // in place of what it draws (pdftotext prints it), and this span draws
     // no letter or digit (only spaces, glyphs its font draws blank, or
     // nothing at all).
-    for (const Inspector::UnseenActualText& u : inspector.unseen_actual_text) {
+    for (const pdf::MarkedSpan& u : inspector.unseen_actual_text) {
       if (u.stream >= group.size() || group[u.stream] != 0) continue;  // not shown: reported with its annotation
-      add({"invisible-text", Severity::risk, number, u.glyphs ? std::optional<Rect>(u.box) : std::nullopt,
+      std::optional<Rect> box;  // of the glyphs it shows (spaces, blanks), if any
+      for (uint32_t g = u.first_glyph; g < u.end_glyph && g < page.glyphs.size(); ++g) {
+        box = box ? box->united(page.glyphs[g].box) : page.glyphs[g].box;
+      }
+      add({"invisible-text", Severity::risk, number, box,
            stream_name(page, u.stream) + ", offset " + std::to_string(u.offset),
            "the /ActualText of a marked-content span, which text extractors read in place of what the span draws, "
            "holds letters or digits, and the span draws none: only spaces, glyphs its font draws blank, or nothing",

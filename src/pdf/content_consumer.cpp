@@ -30,7 +30,8 @@ void PageCollector::comment(uint32_t stream, const Comment& comment) {
 void PageCollector::loose_string(const LooseString& string) { page_.loose_strings.push_back(string); }
 
 void PageCollector::begin_marked_content(const MarkedContent& marked) {
-  MarkedSpan span{marked.stream, marked.named ? UINT32_MAX : marked.op, static_cast<uint32_t>(page_.glyphs.size()), 0, ""};
+  MarkedSpan span{marked.stream, marked.named ? UINT32_MAX : marked.op, marked.offset,
+                  static_cast<uint32_t>(page_.glyphs.size()), 0, ""};
   if (const Object* actual = marked.properties.is_dict() ? marked.properties.find("ActualText") : nullptr;
       actual && actual->is_string()) {
     span.actual_text = decode_text_string(actual->bytes);

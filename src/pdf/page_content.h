@@ -137,6 +137,7 @@ struct MarkedSpan {
   // Index of its BDC in that stream when the list is written there (its
   // strings are LooseStrings of that operation); UINT32_MAX for a named one.
   uint32_t op = 0;
+  size_t offset = 0;  // of its BDC (or the first operand) in that stream
   uint32_t first_glyph = 0, end_glyph = 0;
   std::string actual_text;  // its /ActualText (UTF-8), "" when none
 };
