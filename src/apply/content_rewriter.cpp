@@ -98,7 +98,7 @@ bool loose_string_at(const pdf::Operation& op, size_t offset) {
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
                           std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn,
                           const std::vector<pdf::Comment>& comments,
-                          const std::map<uint32_t, std::vector<size_t>>& emptied) {
+                          const LooseEdits& loose) {
   std::sort(removals.begin(), removals.end(), [](const Removal& a, const Removal& b) {
     return std::tie(a.op, a.string_index, a.byte_index) < std::tie(b.op, b.string_index, b.byte_index);
   });
@@ -143,7 +143,7 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
   }
 
   // What the copy leaves out: each comment (the end of line after it stays,
-  // and parts what it parted), and each string to empty, `()` in its place.
+  // and parts what it parted), and each loose string to rewrite, its new token in its place.
   struct Cut {
     size_t begin = 0, end = 0;
     std::string_view with;
@@ -151,13 +151,13 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
   std::vector<Cut> cuts;
   cuts.reserve(comments.size());
   for (const pdf::Comment& c : comments) cuts.push_back({c.offset, c.end(), ""});
-  for (const auto& [index, offsets] : emptied) {
-    for (size_t offset : offsets) {
+  for (const auto& [index, strings] : loose) {
+    for (const auto& [offset, token] : strings) {
       if (index >= ops.size() || !loose_string_at(ops[index], offset)) {
         throw Error(ErrorKind::unsupported, Location("", 0, "", static_cast<long long>(offset)),
-                    "a string to empty is not one its operation leaves unshown, where the text layer put it");
+                    "a string to rewrite is not one its operation leaves unshown, where the text layer put it");
       }
-      cuts.push_back({offset, pdf::ContentLexer::string_end(content, offset), "()"});
+      cuts.push_back({offset, pdf::ContentLexer::string_end(content, offset), token});
     }
   }
   std::sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.begin < b.begin; });

@@ -33,16 +33,20 @@ struct Removal {
 // an inline image (`BI ... EI`) to that of the image XObject made of it.
 // `comments` (the stream's, as parse_content reads them) are left out: no
 // reader draws them, and what they say is no part of what is published.
-// `emptied` maps the index of an operation to the offsets of strings of it
-// that it does not show (pdf::LooseString), each written `()` instead.
+// `loose` gives, for the strings operations do not show (pdf::LooseString),
+// what each is written as instead.
 // Throws redact::Error (unsupported) when a removal names no code of a
 // text-showing operation or has no finite shift, a redrawn operation is no
 // `Do`, or a string to empty is not in its operation: the caller must then
 // not publish the document.
+// By the index of an operation, then the offset of a string of it that it
+// does not show (pdf::LooseString): the string token written in its place
+// (`()` empties it).
+using LooseEdits = std::map<uint32_t, std::map<size_t, std::string>>;
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
                           std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn = {},
                           const std::vector<pdf::Comment>& comments = {},
-                          const std::map<uint32_t, std::vector<size_t>>& emptied = {});
+                          const LooseEdits& loose = {});
 
 // `content` wrapped so that nothing it does to the graphics state reaches
 // what is drawn after it: enough `q` before it for every `Q` it has too many

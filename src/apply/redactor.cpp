@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -124,9 +125,9 @@ struct PagePlan {
   // Stream uses with a comment holding a match: rewritten without their
   // comments, whether they lose glyphs or not.
   std::set<uint32_t> commented;
-  // By stream use, then operation: the strings no operation shows that hold
-  // a match (their offsets), written `()` instead.
-  std::map<uint32_t, std::map<uint32_t, std::vector<size_t>>> emptied;
+  // By stream use: the strings no operation shows that are rewritten (one
+  // holding a match `()`; an /ActualText that loses glyphs, what the rest say).
+  std::map<uint32_t, LooseEdits> loose;
   // By stream use, then `BI` operation: the image XObject made of an inline
   // image under a region, which a `Do` draws in its place (apply_plan).
   std::map<uint32_t, std::map<uint32_t, std::string>> inline_images;
@@ -174,6 +175,41 @@ std::vector<std::string> drawn_streams(const pdf::PageContent& page) {
   return drawn;
 }
 
+// Whether `text`, read any way (pdf::other_readings), holds a match.
+bool holds_match(const match::Matcher& matcher, const std::string& text) {
+  if (!matcher.find(normalize::normalized(text)).empty()) return true;
+  for (const std::string& other : pdf::other_readings(text)) {
+    if (!matcher.find(normalize::normalized(other)).empty()) return true;
+  }
+  return false;
+}
+
+// What an /ActualText says of the glyphs of its span that stay, when it
+// says what they all show, spaces aside: its characters for the glyphs in
+// `removed` taken out, its spaces kept ("Paris, Fr" over those glyphs, then
+// "ance", is "Paris, " once "France" goes). Nothing when it says otherwise,
+// or nothing but spaces is left.
+std::optional<std::string> kept_actual_text(const std::string& actual, const pdf::PageContent& page,
+                                            const pdf::MarkedSpan& span, const std::set<uint32_t>& removed) {
+  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  std::string kept;
+  size_t at = 0;
+  bool letters = false;
+  for (uint32_t g = span.first_glyph; g < span.end_glyph && g < page.glyphs.size(); ++g) {
+    const bool goes = removed.contains(g);
+    for (char c : page.glyphs[g].text) {
+      if (space(c)) continue;
+      while (at < actual.size() && space(actual[at])) kept += actual[at++];
+      if (at == actual.size() || actual[at] != c) return std::nullopt;
+      if (!goes) kept += c, letters = true;
+      ++at;
+    }
+  }
+  while (at < actual.size() && space(actual[at])) kept += actual[at++];
+  if (at != actual.size() || !letters) return std::nullopt;
+  return kept;
+}
+
 // Everything decided before the document is touched.
 struct DocumentPlan {
   std::map<int, PagePlan> pages_to_change;
@@ -188,7 +224,7 @@ struct DocumentPlan {
   // edited in place: by object.
   struct StreamEdit {
     bool drop_comments = false;
-    std::map<uint32_t, std::vector<size_t>> emptied;  // by operation: loose strings' offsets
+    LooseEdits loose;  // each loose string holding a match, `()`
   };
   std::map<std::string, StreamEdit> undrawn_edits;
 };
@@ -272,27 +308,34 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
       }
     }
     // An /ActualText (or /Alt, /E) written in a span stands for the glyphs
-    // the span shows, and extractors read it in their place: once every one
-    // of them that shows ink goes, it goes too (cairo writes the "fi" of a
-    // ligature so, which stayed readable where its word was taken out).
-    std::set<std::pair<uint32_t, uint32_t>> stands_for_removed;  // (stream, op) of such a span's BDC
+    // the span shows, and extractors read it in their place: once one of
+    // them that shows ink goes, so does what the ActualText says of it
+    // (kept_actual_text), and the whole of one that says other than its
+    // glyphs, and of an /Alt or /E (cairo writes the "fi" of a ligature so,
+    // which stayed readable where its word was taken out).
+    std::map<std::pair<uint32_t, uint32_t>, const pdf::MarkedSpan*> losing;  // by (stream, op) of its BDC
     for (const pdf::MarkedSpan& span : page.marked_spans) {
-      bool any = false, all = true;
       for (uint32_t g = span.first_glyph; g < span.end_glyph && g < page.glyphs.size(); ++g) {
-        if (extract::is_space(page.glyphs[g].text) || page.glyphs[g].text.empty()) continue;
-        any = true;
-        all = all && removed.contains(g);
+        if (removed.contains(g) && !extract::is_space(page.glyphs[g].text) && !page.glyphs[g].text.empty()) {
+          losing.emplace(std::pair{span.stream, span.op}, &span);
+          break;
+        }
       }
-      if (any && all) stands_for_removed.insert({span.stream, span.op});
     }
     for (const pdf::LooseString& loose : page.loose_strings) {
       if (!removes || !loose_text(loose)) continue;
-      const bool matched = unshown(loose.bytes, object_of(loose.stream), loose.offset, "string");
-      const bool stands_for = (loose.key == "ActualText" || loose.key == "Alt" || loose.key == "E") &&
-                              stands_for_removed.contains({loose.stream, loose.op});
-      if (matched || stands_for) {
-        plan.emptied[loose.stream][loose.op].push_back(loose.offset);
+      std::optional<std::string> token;
+      if (unshown(loose.bytes, object_of(loose.stream), loose.offset, "string")) token = "()";
+      const auto span = losing.find({loose.stream, loose.op});
+      if (span != losing.end() && (loose.key == "ActualText" || loose.key == "Alt" || loose.key == "E")) {
+        token = "()";
+        const std::string said = pdf::decode_text_string(loose.bytes);
+        if (loose.key == "ActualText" && said == span->second->actual_text) {
+          const std::optional<std::string> kept = kept_actual_text(said, page, *span->second, removed);
+          if (kept && !holds_match(matcher, *kept)) token = pdf::text_string_token(*kept);
+        }
       }
+      if (token) plan.loose[loose.stream][loose.op][loose.offset] = *token;
     }
     if (!plan.regions.empty()) {
       if (const std::string trap = document.default_colour_trap(number); !trap.empty()) throw NeedsReview{where + trap};
@@ -308,7 +351,7 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
     // Only the pages to change are kept, and without their glyphs (a
     // 1,215-page run held 200 MB of them): apply needs their streams,
     // images and content, and the plan.
-    if (!plan.regions.empty() || !plan.commented.empty() || !plan.emptied.empty()) {
+    if (!plan.regions.empty() || !plan.commented.empty() || !plan.loose.empty()) {
       out.pages_to_change[number] = std::move(plan);
       std::vector<pdf::Glyph>().swap(page.glyphs);  // `= {}` would keep the capacity
       std::vector<pdf::StreamComment>().swap(page.comments);
@@ -343,8 +386,7 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
       for (const pdf::LooseString& loose : walked.loose_strings) {
         const std::string& object = walked.streams[loose.stream].object;
         if (!drawn.contains(object) && loose_text(loose) && unshown(loose.bytes, object, loose.offset, "string")) {
-          std::vector<size_t>& offsets = out.undrawn_edits[object].emptied[loose.op];
-          if (std::find(offsets.begin(), offsets.end(), loose.offset) == offsets.end()) offsets.push_back(loose.offset);
+          out.undrawn_edits[object].loose[loose.op][loose.offset] = "()";
         }
       }
       for (const pdf::StreamUse& use : walked.streams) drawn.insert(use.object);
@@ -397,7 +439,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   std::set<uint32_t> changed;
   std::set<uint32_t> to_rewrite = plan.commented;
   for (const auto& [use, unused] : removals) to_rewrite.insert(use);
-  for (const auto& [use, unused] : plan.emptied) to_rewrite.insert(use);
+  for (const auto& [use, unused] : plan.loose) to_rewrite.insert(use);
   for (const auto& [use, unused] : plan.inline_images) to_rewrite.insert(use);
   for (uint32_t use : to_rewrite) {
     for (int u = static_cast<int>(use); u >= 0 && changed.insert(static_cast<uint32_t>(u)).second;
@@ -445,7 +487,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
     const std::string content = document.stream_content(page.streams[u].object);
     std::vector<pdf::Comment> comments;
     const auto ops = pdf::parse_content(content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
-    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u], comments, plan.emptied[u]);
+    std::string rewritten = remove_glyphs(content, ops, removals[u], redrawn[u], comments, plan.loose[u]);
     if (page.streams[u].parent < 0) {
       if (const std::string boxes = annotation_boxes(page, u, regions, plan.kept_text, painted); !boxes.empty()) {
         rewritten = isolated(rewritten, ops) + boxes;
@@ -460,7 +502,7 @@ std::string rewrite_streams(pdf::Document& document, int number, const pdf::Page
   }
   std::vector<pdf::Comment> comments;
   const auto ops = pdf::parse_content(page.content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
-  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments, plan.emptied[0]), ops);
+  return isolated(remove_glyphs(page.content, ops, removals[0], redrawn[0], comments, plan.loose[0]), ops);
 }
 
 // The image XObject made of the inline image `image` draws on page
@@ -532,7 +574,7 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
     std::vector<pdf::Comment> comments;
     const auto ops = pdf::parse_content(content, nullptr, SIZE_MAX, nullptr, nullptr, &comments);
     if (!edit.drop_comments) comments.clear();
-    document.set_stream_content(object, remove_glyphs(content, ops, {}, {}, comments, edit.emptied));
+    document.set_stream_content(object, remove_glyphs(content, ops, {}, {}, comments, edit.loose));
   }
   // Forms the pages no longer draw (originals replaced by copies, or never
   // drawn at all) leave the resources, so the sweep takes them: each page's
@@ -645,15 +687,6 @@ void verify_output(const std::string& path, const DocumentPlan& plan, const matc
     throw NeedsReview{"check: " + (f.page > 0 ? "page " + std::to_string(f.page) + ", " : std::string()) + f.object + ": " +
                       check::to_string(f.severity) + " " + f.kind + ": " + f.message};
   }
-}
-
-// Whether `text`, read any way (pdf::other_readings), holds a match.
-bool holds_match(const match::Matcher& matcher, const std::string& text) {
-  if (!matcher.find(normalize::normalized(text)).empty()) return true;
-  for (const std::string& other : pdf::other_readings(text)) {
-    if (!matcher.find(normalize::normalized(other)).empty()) return true;
-  }
-  return false;
 }
 
 // What a mark says of itself goes into the audit log: its author (/T) and

@@ -255,52 +255,6 @@ class BoxGrid {
   std::unordered_map<long long, std::vector<uint32_t>> cells_;
 };
 
-// The page as pdftotext reads it where a span has an /ActualText: that
-// text in place of the glyphs the span shows (the outermost span's; one that
-// shows none puts it before the next glyph). Nothing when every ActualText
-// says what its glyphs say, spaces aside: the page reads the same.
-std::optional<pdf::PageContent> with_actual_text(const pdf::PageContent& page) {
-  std::vector<const pdf::MarkedSpan*> spans;
-  for (const pdf::MarkedSpan& s : page.marked_spans) {
-    if (!s.actual_text.empty() && s.first_glyph <= page.glyphs.size()) spans.push_back(&s);
-  }
-  if (spans.empty()) return std::nullopt;
-  std::sort(spans.begin(), spans.end(), [](const pdf::MarkedSpan* a, const pdf::MarkedSpan* b) {
-    return a->first_glyph != b->first_glyph ? a->first_glyph < b->first_glyph : a->end_glyph > b->end_glyph;
-  });
-  const auto unspaced = [](std::string_view text) {
-    std::string out;
-    for (char c : text) {
-      if (!std::isspace(static_cast<unsigned char>(c))) out += c;
-    }
-    return out;
-  };
-  std::vector<const pdf::MarkedSpan*> differing;  // outermost spans whose ActualText says otherwise
-  uint32_t covered_to = 0;
-  for (const pdf::MarkedSpan* s : spans) {
-    if (s->first_glyph < covered_to) continue;  // inside an outer span
-    const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(page.glyphs.size()));
-    std::string said;
-    for (uint32_t g = s->first_glyph; g < end; ++g) said += page.glyphs[g].text;
-    if (unspaced(said) != unspaced(s->actual_text)) differing.push_back(s);
-    covered_to = std::max(covered_to, end);
-  }
-  if (differing.empty()) return std::nullopt;
-  pdf::PageContent read = page;
-  for (const pdf::MarkedSpan* s : differing) {
-    const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(read.glyphs.size()));
-    if (s->first_glyph >= read.glyphs.size()) continue;  // after the last glyph: read as a string of its own
-    pdf::Glyph& first = read.glyphs[s->first_glyph];
-    first.text = s->first_glyph < end ? s->actual_text : s->actual_text + first.text;
-    first.encoded_text.clear();
-    for (uint32_t g = s->first_glyph + 1; g < end; ++g) {
-      read.glyphs[g].text.clear();
-      read.glyphs[g].encoded_text.clear();
-    }
-  }
-  return read;
-}
-
 // The check's consumer of the walk: everything PageCollector keeps, plus the
 // state of each glyph, the paints, and marked-content strings.
 class Inspector : public pdf::PageCollector {
@@ -1045,8 +999,8 @@ class Checker {
       const bool hidden = root != 0 || !on_page;
       match_readings(reading, number, stream_name(page, root), hidden ? "text not shown (" + stream_name(page, root) + ")" : "the page text");
     }
-    if (const std::optional<pdf::PageContent> actual = with_actual_text(page)) {
-      match_readings_of(*actual, number, on_page ? "page content" : where_page, "the page text",
+    if (const std::optional<extract::ActualTextReading> actual = extract::with_actual_text(page)) {
+      match_readings_of(actual->page, number, on_page ? "page content" : where_page, "the page text",
                         ", with each /ActualText in place of the glyphs it stands for, as pdftotext reads it");
     }
     for (const MarkedString& s : inspector.marked_strings) {

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,14 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += separator;
     out += items[i];
+  }
+  return out;
+}
+
+std::string unspaced(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
   }
   return out;
 }

@@ -15,6 +15,10 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 // from a file cannot start a line of its own or drive the terminal.
 std::string printable(std::string_view text);
 
+// `text` without its ASCII white space: what two texts that differ only in
+// spacing share ("Paris, Fr" as an /ActualText says and as glyphs show it).
+std::string unspaced(std::string_view text);
+
 // A number as PDF content wants it: no exponent, no locale, trailing zeros
 // cut. Throws redact::Error (unsupported) for one that is not finite.
 std::string pdf_number(double value);

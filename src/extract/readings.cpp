@@ -7,7 +7,9 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <string>
 
+#include "core/text.h"
 #include "core/unicode.h"
 
 namespace redact::extract {
@@ -526,6 +528,43 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
     if (std::optional<PageText> joined = hyphens_joined(out[i].text)) {
       add(i == 0 ? "hyphens joined" : "hyphens joined in another", std::move(*joined));
     }
+  }
+  return out;
+}
+
+std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) {
+  std::vector<const pdf::MarkedSpan*> spans;
+  for (const pdf::MarkedSpan& s : page.marked_spans) {
+    if (!s.actual_text.empty() && s.first_glyph <= page.glyphs.size()) spans.push_back(&s);
+  }
+  if (spans.empty()) return std::nullopt;
+  std::sort(spans.begin(), spans.end(), [](const pdf::MarkedSpan* a, const pdf::MarkedSpan* b) {
+    return a->first_glyph != b->first_glyph ? a->first_glyph < b->first_glyph : a->end_glyph > b->end_glyph;
+  });
+  std::vector<const pdf::MarkedSpan*> differing;  // outermost spans whose ActualText says otherwise
+  uint32_t covered_to = 0;
+  for (const pdf::MarkedSpan* s : spans) {
+    if (s->first_glyph < covered_to) continue;  // inside an outer span
+    const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(page.glyphs.size()));
+    std::string said;
+    for (uint32_t g = s->first_glyph; g < end; ++g) said += page.glyphs[g].text;
+    if (unspaced(said) != unspaced(s->actual_text)) differing.push_back(s);
+    covered_to = std::max(covered_to, end);
+  }
+  if (differing.empty()) return std::nullopt;
+  ActualTextReading out{page, {}};
+  std::vector<pdf::Glyph>& glyphs = out.page.glyphs;
+  for (const pdf::MarkedSpan* s : differing) {
+    const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(glyphs.size()));
+    if (s->first_glyph >= glyphs.size()) continue;  // after the last glyph: read as a string of its own
+    pdf::Glyph& first = glyphs[s->first_glyph];
+    first.text = s->first_glyph < end ? s->actual_text : s->actual_text + first.text;
+    first.encoded_text.clear();
+    for (uint32_t g = s->first_glyph + 1; g < end; ++g) {
+      glyphs[g].text.clear();
+      glyphs[g].encoded_text.clear();
+    }
+    if (s->first_glyph < end) out.spans.emplace_back(s->first_glyph, end);
   }
   return out;
 }

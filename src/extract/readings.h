@@ -40,7 +40,11 @@
 // their matches back to boxes.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "extract/layout.h"
 
@@ -80,5 +84,18 @@ struct Reading {
 // readings before it (most pages read the same in content order, and have
 // no letter spacing to join): what the planner and check both match.
 std::vector<Reading> all_readings(const pdf::PageContent& page);
+
+// The page as pdftotext reads it where a marked-content span has an
+// /ActualText: that text in place of the glyphs the span shows, on the
+// first of them (the outermost span's; a span that shows none puts its
+// text before the next glyph). `spans` are the glyphs so read, [first,
+// end) in page order, each read as one: a match that takes the first takes
+// them all. Nothing when every ActualText says what its glyphs say, spaces
+// aside: the page reads the same. What the planner and check both match.
+struct ActualTextReading {
+  pdf::PageContent page;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+};
+std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page);
 
 }  // namespace redact::extract

@@ -1,5 +1,6 @@
 #include "pdf/text_string.h"
 
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -60,6 +61,29 @@ std::string pdf_doc_text(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string text_string_token(std::string_view utf8) {
+  if (utf8.empty()) return "()";
+  static const char* digits = "0123456789ABCDEF";
+  std::string out = "<FEFF";
+  const auto unit = [&](uint16_t u) {
+    for (int shift = 12; shift >= 0; shift -= 4) out += digits[(u >> shift) & 15];
+  };
+  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+  const auto length = static_cast<int32_t>(utf8.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 cp = 0;
+    U8_NEXT(bytes, i, length, cp);
+    if (cp < 0) cp = 0xFFFD;
+    if (cp > 0xFFFF) {
+      unit(static_cast<uint16_t>(U16_LEAD(cp)));
+      unit(static_cast<uint16_t>(U16_TRAIL(cp)));
+    } else {
+      unit(static_cast<uint16_t>(cp));
+    }
+  }
+  return out + ">";
+}
 
 std::string decode_text_string(std::string_view bytes) {
   if (bytes.starts_with("\xFE\xFF")) return decode_utf16(bytes.substr(2), true);

@@ -23,6 +23,11 @@ namespace redact::pdf {
 
 std::string decode_text_string(std::string_view bytes);
 
+// The string token of text (UTF-8) as a PDF text string for a content
+// stream: UTF-16BE after its byte-order mark, in hex ("A" is `<FEFF0041>`);
+// `()` for no text. decode_text_string reads it back.
+std::string text_string_token(std::string_view utf8);
+
 // The runs of 4 or more printable ASCII characters in binary data, one a
 // line: what a certificate (a signature's /Contents), a property list or an
 // application's private blob says in clear.

@@ -71,11 +71,11 @@ ReadingLines lines_of(const extract::PageText& text) {
 std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::Matcher& matcher,
                                      std::vector<ReadingLines>* lines = nullptr) {
   std::vector<ReadingMatch> out;
-  auto find = [&](const pdf::PageContent& read) {
+  auto find = [&](const pdf::PageContent& read, std::span<const std::pair<uint32_t, uint32_t>> whole = {}) {
     for (const auto& [name, text] : extract::all_readings(read)) {
       if (lines) lines->push_back(lines_of(text));
       const normalize::NormalizedText normalized = normalize::normalize(text.text);
-      for (Located& located : locate(read, text, normalized, matcher.find(normalized.text))) {
+      for (Located& located : locate(read, text, normalized, matcher.find(normalized.text), whole)) {
         auto withheld = std::make_shared<const std::string>(
             normalized.text.substr(located.match.begin, located.match.end - located.match.begin));
         const auto [begin, end] = normalized.source_range(located.match.begin, located.match.end);
@@ -92,6 +92,12 @@ std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::
       if (!g.encoded_text.empty()) g.text = g.encoded_text;
     }
     find(other);
+  }
+  // Spans whose /ActualText says other than their glyphs: the page read as
+  // pdftotext reads it, and a match there takes every glyph of its span
+  // (apply then writes the ActualText `()`).
+  if (const std::optional<extract::ActualTextReading> actual = extract::with_actual_text(page)) {
+    find(actual->page, actual->spans);
   }
   return out;
 }

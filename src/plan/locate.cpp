@@ -7,7 +7,8 @@
 namespace redact::plan {
 
 std::vector<Located> locate(const pdf::PageContent& page, const extract::PageText& text,
-                            const normalize::NormalizedText& normalized, const std::vector<match::Match>& matches) {
+                            const normalize::NormalizedText& normalized, const std::vector<match::Match>& matches,
+                            std::span<const std::pair<uint32_t, uint32_t>> whole) {
   if (matches.empty()) return {};
   // Which line each glyph is on.
   std::vector<int32_t> line_of(page.glyphs.size(), -1);
@@ -26,6 +27,12 @@ std::vector<Located> locate(const pdf::PageContent& page, const extract::PageTex
       if (g < 0 || g == last) continue;
       last = g;
       found.glyphs.push_back(static_cast<uint32_t>(g));
+      // The rest of what is read as one, right after it: on its line (they
+      // are on none of this reading's).
+      const auto range = std::lower_bound(whole.begin(), whole.end(), std::pair<uint32_t, uint32_t>{g, 0});
+      if (range != whole.end() && range->first == static_cast<uint32_t>(g)) {
+        for (uint32_t k = range->first + 1; k < range->second; ++k) found.glyphs.push_back(k);
+      }
     }
     std::map<int32_t, Rect> by_line;
     std::map<int32_t, std::vector<uint32_t>> glyphs_of_line;

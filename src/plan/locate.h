@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "core/geometry.h"
@@ -23,7 +25,11 @@ struct Located {
   std::vector<Quad> quads;
 };
 
+// `whole`: glyph ranges [first, end), in page order, that the reading reads
+// as one (a span's /ActualText on its first glyph: extract::with_actual_text);
+// a match that takes the first glyph of one takes them all, on its line.
 std::vector<Located> locate(const pdf::PageContent& page, const extract::PageText& text,
-                            const normalize::NormalizedText& normalized, const std::vector<match::Match>& matches);
+                            const normalize::NormalizedText& normalized, const std::vector<match::Match>& matches,
+                            std::span<const std::pair<uint32_t, uint32_t>> whole = {});
 
 }  // namespace redact::plan

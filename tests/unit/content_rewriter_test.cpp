@@ -116,24 +116,25 @@ TEST(ContentRewriter, CommentsOfARewrittenStreamAreLeftOut) {
   EXPECT_NE(out.find("(x) Tj ET"), std::string::npos) << out;
 }
 
-// Strings no operation shows (pdf::LooseString) are written `()`, where
-// they stand, and nothing else changes; one that is not where the walk put
-// it stops the rewrite.
-TEST(ContentRewriter, LooseStringsAreEmptiedInPlace) {
+// Strings no operation shows (pdf::LooseString) are written as asked
+// (`()` to empty one), where they stand, and nothing else changes; one that
+// is not where the walk put it stops the rewrite.
+TEST(ContentRewriter, LooseStringsAreRewrittenInPlace) {
   const std::string content = "BT /F1 12 Tf (Kestrel) (shown) Tj ET\nBX <4B65>xyz EX /P<</Alt(Kes(t)rel)>>BDC EMC";
   const auto ops = pdf::parse_content(content, nullptr);
   ASSERT_EQ(ops.size(), 9u);
-  const std::map<uint32_t, std::vector<size_t>> emptied{
-      {2, {content.find("(Kestrel)")}}, {5, {content.find("<4B65>")}}, {7, {content.find("(Kes(t")}}};
+  const LooseEdits emptied{{2, {{content.find("(Kestrel)"), "()"}}},
+                           {5, {{content.find("<4B65>"), "()"}}},
+                           {7, {{content.find("(Kes(t"), "<FEFF0041>"}}}};
   EXPECT_EQ(remove_glyphs(content, ops, {}, {}, {}, emptied),
-            "BT /F1 12 Tf () (shown) Tj ET\nBX ()xyz EX /P<</Alt()>>BDC EMC");
+            "BT /F1 12 Tf () (shown) Tj ET\nBX ()xyz EX /P<</Alt<FEFF0041>>>BDC EMC");
   // With the shown string losing a glyph, the operation is written anew
   // and its extra operand goes with the rest of what it did not show.
   const std::string out = remove_glyphs(content, ops, {Removal{2, 0, 0, 1, 600}}, {}, {}, emptied);
   EXPECT_EQ(out.find("Kes"), std::string::npos) << out;
   EXPECT_NE(out.find("[-600 <686F776E>] TJ"), std::string::npos) << out;
-  EXPECT_THROW(remove_glyphs(content, ops, {}, {}, {}, {{2, {content.find("(shown)")}}}), Error);
-  EXPECT_THROW(remove_glyphs(content, ops, {}, {}, {}, {{9, {0}}}), Error);
+  EXPECT_THROW(remove_glyphs(content, ops, {}, {}, {}, {{2, {{content.find("(shown)"), "()"}}}}), Error);
+  EXPECT_THROW(remove_glyphs(content, ops, {}, {}, {}, {{9, {{0, "()"}}}}), Error);
 }
 
 TEST(ContentRewriter, TwoByteCodesOfAType0Font) {

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""An /ActualText stands for the glyphs of its marked-content span: pdftotext
+prints it in their place, mutool prints the glyphs. `run` must leave neither
+reader anything withheld, and take no more than it must.
+
+- a span whose ActualText says what its glyphs say, and which loses some of
+  them ("Paris, Fr" over those glyphs, then "ance"): the ActualText keeps
+  what the glyphs that stay say, "Paris, ", and loses the "Fr" pdftotext
+  printed where "France" had been;
+- a span holding the whole match among other words ("official France fine"):
+  the other words stay for both readers;
+- the same with letters outside ASCII, written back as UTF-16 ("Café, F");
+- a span whose ActualText says other than its glyphs (/ActualText (Fr) over
+  "Zz", then "ance": pdftotext reads "France", mutool "Zzance"): `run`
+  reads the page as pdftotext does, takes the span's glyphs and its
+  ActualText with the match, and writes the document instead of holding it;
+- in each, no decoded stream (qpdf) holds the term or the withheld part of
+  the ActualText, and the output passes `check` with the term.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from pdf_inputs import Checks, argument_parser, page_objects, write_pdf
+
+TERM = ["--no-patterns", "--term", "France", "--term-exemption", "s27"]
+WIN_ANSI = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def run(*args):
+    return subprocess.run(list(args), capture_output=True, text=True)
+
+
+def pdf(content):
+    objects = page_objects(content=content)
+    objects[4] = (5, WIN_ANSI)
+    return write_pdf(objects)
+
+
+# name: (content, words both readers keep, what neither may read)
+CASES = {
+    "partial": (b"BT /F1 12 Tf 72 700 Td (Sent to ) Tj /Span << /ActualText (Paris, Fr) >> BDC (Paris, Fr) Tj EMC "
+                b"(ance is far away) Tj ET",
+                ["Sent", "Paris,", "far", "away"], [r"\bFr"]),
+    "inside": (b"BT /F1 12 Tf 72 700 Td (The ) Tj /Span << /ActualText (official France fine) >> BDC "
+               b"(official France fine) Tj EMC ( was paid) Tj ET",
+               ["The", "official", "fine", "was", "paid"], []),
+    "accented": (b"BT /F1 12 Tf 72 700 Td (Lunch at ) Tj /Span << /ActualText <FEFF00430061006600E9002C00200046> >> "
+                 b"BDC (Caf\\351, F) Tj EMC (rance today) Tj ET",
+                 ["Lunch", "Caf\u00e9,", "today"], [r"\bF\b", r"\bF\s*$"]),
+    "split": (b"BT /F1 12 Tf 72 700 Td (Officers were deployed to ) Tj /Span << /ActualText (Fr) >> BDC (Zz) Tj EMC "
+              b"(ance last year.) Tj ET",
+              ["Officers", "deployed", "last", "year."], [r"\bFr", "Zz"]),
+}
+
+
+def main():
+    args = argument_parser(__doc__).parse_args()
+    check = Checks()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (content, kept, gone) in CASES.items():
+            source = os.path.join(tmp, name + ".pdf")
+            with open(source, "wb") as f:
+                f.write(pdf(content))
+            before = run("pdftotext", source, "-").stdout
+            check(f"{name}: pdftotext reads the term in the input", "France" in before, before)
+            out = os.path.join(tmp, "out-" + name)
+            result = run(args.redact, "run", source, "-o", out, "--progress", "none", *TERM)
+            redacted = os.path.join(out, name + ".pdf")
+            check(f"{name}: run writes it redacted", result.returncode == 0 and "1 redacted" in result.stdout,
+                  (result.stdout + result.stderr)[-400:])
+            if not os.path.exists(redacted):
+                continue
+            for reader, text in (("pdftotext", run("pdftotext", redacted, "-").stdout),
+                                 ("mutool", run("mutool", "draw", "-F", "txt", "-o", "-", redacted).stdout)):
+                words = text.split()
+                lost = [w for w in kept if w not in words]
+                check(f"{name}: {reader}: no other word lost", not lost, f"{lost} in {text!r}")
+                left = [g for g in ["France", *gone] if re.search(g, text, re.MULTILINE)]
+                check(f"{name}: {reader}: nothing withheld left", not left, f"{left} in {text!r}")
+            raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", redacted, "-"],
+                                 capture_output=True).stdout
+            check(f"{name}: no decoded stream holds the term", b"France" not in raw and b"ActualText (Fr" not in raw
+                  and b"(Paris, Fr)" not in raw)
+            result = run(args.redact, "check", redacted, *TERM)
+            check(f"{name}: the output passes check", result.returncode == 0, result.stdout[-400:])
+    sys.exit(check.exit_status())
+
+
+if __name__ == "__main__":
+    main()
