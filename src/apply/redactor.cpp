@@ -185,28 +185,22 @@ bool holds_match(const match::Matcher& matcher, const std::string& text) {
 }
 
 // What an /ActualText says of the glyphs of its span that stay, when it
-// says what they all show, spaces aside: its characters for the glyphs in
-// `removed` taken out, its spaces kept ("Paris, Fr" over those glyphs, then
-// "ance", is "Paris, " once "France" goes). Nothing when it says otherwise,
-// or nothing but spaces is left.
+// says what they all say (extract::actual_text_parts): the parts of the
+// glyphs in `removed` taken out ("Paris, Fr" over those glyphs, then "ance",
+// is "Paris," once "France" goes). Nothing when it says otherwise, or
+// nothing but white space is left.
 std::optional<std::string> kept_actual_text(const std::string& actual, const pdf::PageContent& page,
                                             const pdf::MarkedSpan& span, const std::set<uint32_t>& removed) {
-  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  const uint32_t end = std::min<uint32_t>(span.end_glyph, static_cast<uint32_t>(page.glyphs.size()));
+  if (span.first_glyph >= end) return std::nullopt;
+  const std::optional<std::vector<std::string>> parts =
+      extract::actual_text_parts(actual, {page.glyphs.data() + span.first_glyph, end - span.first_glyph});
+  if (!parts) return std::nullopt;
   std::string kept;
-  size_t at = 0;
-  bool letters = false;
-  for (uint32_t g = span.first_glyph; g < span.end_glyph && g < page.glyphs.size(); ++g) {
-    const bool goes = removed.contains(g);
-    for (char c : page.glyphs[g].text) {
-      if (space(c)) continue;
-      while (at < actual.size() && space(actual[at])) kept += actual[at++];
-      if (at == actual.size() || actual[at] != c) return std::nullopt;
-      if (!goes) kept += c, letters = true;
-      ++at;
-    }
+  for (uint32_t g = span.first_glyph; g < end; ++g) {
+    if (!removed.contains(g)) kept += (*parts)[g - span.first_glyph];
   }
-  while (at < actual.size() && space(actual[at])) kept += actual[at++];
-  if (at != actual.size() || !letters) return std::nullopt;
+  if (unspaced(kept).empty()) return std::nullopt;
   return kept;
 }
 

@@ -1,5 +1,7 @@
 #include "core/unicode.h"
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
@@ -36,6 +38,19 @@ std::u32string decode_utf16be(std::string_view bytes) {
     out.push_back(U_IS_SURROGATE(cp) ? U'\uFFFD' : static_cast<char32_t>(cp));
   }
   if (bytes.size() % 2 != 0) out.push_back(U'\uFFFD');
+  return out;
+}
+
+std::string nfkc(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(status);
+  if (!normalizer) return std::string(text);
+  status = U_ZERO_ERROR;
+  const icu::UnicodeString composed = normalizer->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), status);
+  if (U_FAILURE(status)) return std::string(text);
+  std::string out;
+  composed.toUTF8String(out);
   return out;
 }
 

@@ -15,6 +15,10 @@ std::string to_utf8(std::u32string_view text);
 // unpaired surrogates become U+FFFD.
 std::u32string decode_utf16be(std::string_view bytes);
 
+// `text` (UTF-8) in Unicode's compatibility composition, NFKC: a ligature
+// "ﬁ" is "fi", a full-width "Ａ" is "A".
+std::string nfkc(std::string_view text);
+
 // A control character: C0 but tab, line feed and carriage return; DEL; C1.
 // Normalizing reads one as a word break; some readers show nothing for it.
 constexpr bool is_control(char32_t cp) {

@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -532,6 +533,30 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   return out;
 }
 
+std::optional<std::vector<std::string>> actual_text_parts(std::string_view actual,
+                                                          std::span<const pdf::Glyph> glyphs) {
+  std::vector<std::string> parts(glyphs.size());
+  size_t at = 0;
+  const auto white_space = [&] {
+    const size_t from = at;
+    while (at < actual.size() && std::isspace(static_cast<unsigned char>(actual[at]))) ++at;
+    return std::string(actual.substr(from, at - from));
+  };
+  for (size_t i = 0; i < glyphs.size(); ++i) {
+    parts[i] = white_space();
+    std::string said = unspaced(glyphs[i].text);
+    if (said.empty()) continue;
+    if (!actual.substr(at).starts_with(said)) said = unspaced(nfkc(said));
+    if (said.empty() || !actual.substr(at).starts_with(said)) return std::nullopt;
+    at += said.size();
+    parts[i] += said;
+  }
+  const std::string after = white_space();
+  if (at != actual.size() || glyphs.empty()) return std::nullopt;
+  parts.back() += after;
+  return parts;
+}
+
 std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) {
   std::vector<const pdf::MarkedSpan*> spans;
   for (const pdf::MarkedSpan& s : page.marked_spans) {
@@ -541,22 +566,28 @@ std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) 
   std::sort(spans.begin(), spans.end(), [](const pdf::MarkedSpan* a, const pdf::MarkedSpan* b) {
     return a->first_glyph != b->first_glyph ? a->first_glyph < b->first_glyph : a->end_glyph > b->end_glyph;
   });
-  std::vector<const pdf::MarkedSpan*> differing;  // outermost spans whose ActualText says otherwise
+  std::optional<ActualTextReading> out;
   uint32_t covered_to = 0;
   for (const pdf::MarkedSpan* s : spans) {
     if (s->first_glyph < covered_to) continue;  // inside an outer span
     const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(page.glyphs.size()));
-    std::string said;
-    for (uint32_t g = s->first_glyph; g < end; ++g) said += page.glyphs[g].text;
-    if (unspaced(said) != unspaced(s->actual_text)) differing.push_back(s);
     covered_to = std::max(covered_to, end);
-  }
-  if (differing.empty()) return std::nullopt;
-  ActualTextReading out{page, {}};
-  std::vector<pdf::Glyph>& glyphs = out.page.glyphs;
-  for (const pdf::MarkedSpan* s : differing) {
-    const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(glyphs.size()));
-    if (s->first_glyph >= glyphs.size()) continue;  // after the last glyph: read as a string of its own
+    const std::span<const pdf::Glyph> shown(page.glyphs.data() + s->first_glyph, end - s->first_glyph);
+    const std::optional<std::vector<std::string>> parts = actual_text_parts(s->actual_text, shown);
+    if (parts && std::equal(parts->begin(), parts->end(), shown.begin(), shown.end(),
+                            [](const std::string& part, const pdf::Glyph& g) { return part == g.text; })) {
+      continue;  // it says exactly what its glyphs say
+    }
+    if (s->first_glyph >= page.glyphs.size()) continue;  // after the last glyph: read as a string of its own
+    if (!out) out = ActualTextReading{page, {}};
+    std::vector<pdf::Glyph>& glyphs = out->page.glyphs;
+    if (parts) {
+      for (uint32_t g = s->first_glyph; g < end; ++g) {
+        glyphs[g].text = (*parts)[g - s->first_glyph];
+        glyphs[g].encoded_text.clear();
+      }
+      continue;
+    }
     pdf::Glyph& first = glyphs[s->first_glyph];
     first.text = s->first_glyph < end ? s->actual_text : s->actual_text + first.text;
     first.encoded_text.clear();
@@ -564,7 +595,7 @@ std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) 
       glyphs[g].text.clear();
       glyphs[g].encoded_text.clear();
     }
-    if (s->first_glyph < end) out.spans.emplace_back(s->first_glyph, end);
+    if (s->first_glyph < end) out->spans.emplace_back(s->first_glyph, end);
   }
   return out;
 }

@@ -10,6 +10,12 @@ reader anything withheld, and take no more than it must.
 - a span holding the whole match among other words ("official France fine"):
   the other words stay for both readers;
 - the same with letters outside ASCII, written back as UTF-16 ("Café, F");
+- an ActualText that says what its glyphs say but for white space is read
+  as pdftotext reads it, its spaces where it has them and none where it has
+  none: /ActualText (Fr) over "Fr " then "ance" reads "France" there (a
+  hostile review's leak), and so do a tab before "Fr" and a span over " nce";
+- a ligature glyph "ﬁ" under an ActualText "fi" says what it says: only the
+  match's glyphs go, and the ActualText keeps the other words;
 - a span whose ActualText says other than its glyphs (/ActualText (Fr) over
   "Zz", then "ance": pdftotext reads "France", mutool "Zzance"): `run`
   reads the page as pdftotext does, takes the span's glyphs and its
@@ -22,11 +28,14 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 from pdf_inputs import Checks, argument_parser, page_objects, write_pdf
 
 TERM = ["--no-patterns", "--term", "France", "--term-exemption", "s27"]
-WIN_ANSI = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+# WinAnsi, and code 1 the "fi" ligature (U+FB01).
+FONT = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+        b"/Encoding << /BaseEncoding /WinAnsiEncoding /Differences [1 /fi] >> >>")
 
 
 def run(*args):
@@ -35,7 +44,7 @@ def run(*args):
 
 def pdf(content):
     objects = page_objects(content=content)
-    objects[4] = (5, WIN_ANSI)
+    objects[4] = (5, FONT)
     return write_pdf(objects)
 
 
@@ -50,6 +59,17 @@ CASES = {
     "accented": (b"BT /F1 12 Tf 72 700 Td (Lunch at ) Tj /Span << /ActualText <FEFF00430061006600E9002C00200046> >> "
                  b"BDC (Caf\\351, F) Tj EMC (rance today) Tj ET",
                  ["Lunch", "Caf\u00e9,", "today"], [r"\bF\b", r"\bF\s*$"]),
+    "trailing space": (b"BT /F1 12 Tf 72 700 Td (Officers went to ) Tj /Span << /ActualText (Fr) >> BDC (Fr ) Tj EMC "
+                       b"(ance) Tj ( last year) Tj ET",
+                       ["Officers", "went", "to", "last", "year"], [r"\bFr"]),
+    "tab": (b"BT /F1 12 Tf 72 700 Td (Seen ) Tj /Span << /ActualText (x\tFr) >> BDC (xFr) Tj EMC (ance now) Tj ET",
+            ["Seen", "now"], [r"\bFr"]),
+    "two spans": (b"BT /F1 12 Tf 72 700 Td (Went to ) Tj /Span << /ActualText (Fra) >> BDC (Fra) Tj EMC "
+                  b"/Span << /ActualText (nce) >> BDC ( nce) Tj EMC ( in May) Tj ET",
+                  ["Went", "to", "in", "May"], [r"\bFra", r"\bnce"]),
+    "ligature": (b"BT /F1 12 Tf 72 700 Td (The ) Tj /Span << /ActualText (official France fine) >> BDC "
+                 b"(of\001cial France \001ne) Tj EMC ( was paid) Tj ET",
+                 ["The", "official", "fine", "was", "paid"], []),
     "split": (b"BT /F1 12 Tf 72 700 Td (Officers were deployed to ) Tj /Span << /ActualText (Fr) >> BDC (Zz) Tj EMC "
               b"(ance last year.) Tj ET",
               ["Officers", "deployed", "last", "year."], [r"\bFr", "Zz"]),
@@ -75,6 +95,7 @@ def main():
                 continue
             for reader, text in (("pdftotext", run("pdftotext", redacted, "-").stdout),
                                  ("mutool", run("mutool", "draw", "-F", "txt", "-o", "-", redacted).stdout)):
+                text = unicodedata.normalize("NFKC", text)  # mutool prints the ligature as it is
                 words = text.split()
                 lost = [w for w in kept if w not in words]
                 check(f"{name}: {reader}: no other word lost", not lost, f"{lost} in {text!r}")

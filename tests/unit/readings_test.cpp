@@ -2,6 +2,10 @@
 // defeated the layout reading.
 #include "extract/readings.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "normalize/normalizer.h"
@@ -32,6 +36,28 @@ bool some_reading_finds(const pdf::PageContent& page, const std::string& categor
 // of the letter that goes on: poppler joins "KES-" and "TREL" into KESTREL,
 // where the normalizer keeps the hyphen of "Guinea-" + "Bissau" (a review
 // found check and run blind to it). The join takes the hyphen's glyph too.
+// An /ActualText that says what its glyphs say, white space and
+// compatibility forms aside, gives each glyph its part: its spaces where it
+// has them, none where it has none; any other says otherwise.
+TEST(Readings, AnActualTextIsSharedAmongTheGlyphsItSaysWhatTheySay) {
+  const auto glyphs = [](std::vector<std::string> texts) {
+    std::vector<pdf::Glyph> out(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) out[i].text = texts[i];
+    return out;
+  };
+  using Parts = std::optional<std::vector<std::string>>;
+  EXPECT_EQ(actual_text_parts("Fr", glyphs({"F", "r", " "})), (Parts{{"F", "r", ""}}));
+  EXPECT_EQ(actual_text_parts("x\tFr ", glyphs({"x", "F", "r"})), (Parts{{"x", "\tF", "r "}}));
+  EXPECT_EQ(actual_text_parts("official", glyphs({"o", "f", "\uFB01", "c", "i", "a", "l"})),
+            (Parts{{"o", "f", "fi", "c", "i", "a", "l"}}));
+  EXPECT_EQ(actual_text_parts("Fr", glyphs({"Z", "z"})), Parts{});
+  EXPECT_EQ(actual_text_parts("Official", glyphs({"o", "f"})), Parts{});
+  EXPECT_EQ(actual_text_parts("Fra", glyphs({"F", "r"})), Parts{}) << "it says more";
+  EXPECT_EQ(actual_text_parts("F", glyphs({"F", "r"})), Parts{}) << "it says less";
+  EXPECT_EQ(actual_text_parts("Fr", glyphs({})), Parts{});
+  EXPECT_EQ(actual_text_parts("F", glyphs({"\uFFFD"})), Parts{});
+}
+
 TEST(Readings, AWordHyphenatedAtALineEndIsReadWholeWhateverItsCase) {
   const auto readings_of = [](const std::string& content) {
     std::vector<std::string> out;
