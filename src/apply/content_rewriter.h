@@ -28,21 +28,22 @@ struct Removal {
   double shift = 0;
 };
 
+// By the index of an operation, then the offset of a string of it that it
+// does not show (pdf::LooseString): the string token written in its place
+// (`()` empties it).
+using LooseEdits = std::map<uint32_t, std::map<size_t, std::string>>;
+
 // Returns the rewritten stream. `redrawn` maps the index of a `Do` to the
 // name of the XObject it must draw instead (a form's redacted copy), or of
 // an inline image (`BI ... EI`) to that of the image XObject made of it.
 // `comments` (the stream's, as parse_content reads them) are left out: no
 // reader draws them, and what they say is no part of what is published.
-// `loose` gives, for the strings operations do not show (pdf::LooseString),
-// what each is written as instead.
+// `loose` gives what each string an operation does not show
+// (pdf::LooseString) to rewrite is written as instead.
 // Throws redact::Error (unsupported) when a removal names no code of a
 // text-showing operation or has no finite shift, a redrawn operation is no
-// `Do`, or a string to empty is not in its operation: the caller must then
+// `Do`, or a string to rewrite is not in its operation: the caller must then
 // not publish the document.
-// By the index of an operation, then the offset of a string of it that it
-// does not show (pdf::LooseString): the string token written in its place
-// (`()` empties it).
-using LooseEdits = std::map<uint32_t, std::map<size_t, std::string>>;
 std::string remove_glyphs(std::string_view content, const std::vector<pdf::Operation>& ops,
                           std::vector<Removal> removals, const std::map<uint32_t, std::string>& redrawn = {},
                           const std::vector<pdf::Comment>& comments = {},

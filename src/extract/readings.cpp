@@ -533,26 +533,47 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   return out;
 }
 
-std::optional<std::vector<std::string>> actual_text_parts(std::string_view actual,
+std::optional<std::vector<std::string>> actual_text_parts(std::string_view actual_text,
                                                           std::span<const pdf::Glyph> glyphs) {
+  const std::string actual = nfkc(actual_text);
+  const auto length = static_cast<int32_t>(actual.size());
   std::vector<std::string> parts(glyphs.size());
-  size_t at = 0;
+  int32_t at = 0;
   const auto white_space = [&] {
-    const size_t from = at;
-    while (at < actual.size() && std::isspace(static_cast<unsigned char>(actual[at]))) ++at;
-    return std::string(actual.substr(from, at - from));
+    const int32_t from = at;
+    while (at < length && std::isspace(static_cast<unsigned char>(actual[static_cast<size_t>(at)]))) ++at;
+    return actual.substr(static_cast<size_t>(from), static_cast<size_t>(at - from));
+  };
+  // Where what a glyph says (no white space in it) ends in the ActualText
+  // from `at`, letters compared without their case (a small-caps font draws
+  // "PARIS" for "Paris"); -1 if it is not there.
+  const auto said_at = [&](std::string_view said) {
+    int32_t i = 0, j = at;
+    const auto n = static_cast<int32_t>(said.size());
+    while (i < n) {
+      if (j >= length) return -1;
+      UChar32 a = 0, b = 0;
+      U8_NEXT(said.data(), i, n, a);
+      U8_NEXT(actual.data(), j, length, b);
+      if (a != b && (a < 0 || b < 0 || u_foldCase(a, U_FOLD_CASE_DEFAULT) != u_foldCase(b, U_FOLD_CASE_DEFAULT))) return -1;
+    }
+    return j;
   };
   for (size_t i = 0; i < glyphs.size(); ++i) {
     parts[i] = white_space();
-    std::string said = unspaced(glyphs[i].text);
+    const std::string said = unspaced(glyphs[i].text);
     if (said.empty()) continue;
-    if (!actual.substr(at).starts_with(said)) said = unspaced(nfkc(said));
-    if (said.empty() || !actual.substr(at).starts_with(said)) return std::nullopt;
-    at += said.size();
-    parts[i] += said;
+    int32_t to = said_at(said);
+    if (to < 0) {
+      const std::string composed = unspaced(nfkc(said));
+      if (!composed.empty()) to = said_at(composed);
+    }
+    if (to < 0) return std::nullopt;
+    parts[i] += actual.substr(static_cast<size_t>(at), static_cast<size_t>(to - at));
+    at = to;
   }
   const std::string after = white_space();
-  if (at != actual.size() || glyphs.empty()) return std::nullopt;
+  if (at != length || glyphs.empty()) return std::nullopt;
   parts.back() += after;
   return parts;
 }
@@ -572,30 +593,54 @@ std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) 
     if (s->first_glyph < covered_to) continue;  // inside an outer span
     const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(page.glyphs.size()));
     covered_to = std::max(covered_to, end);
+    if (s->first_glyph >= page.glyphs.size()) continue;  // after the last glyph: read as a string of its own
     const std::span<const pdf::Glyph> shown(page.glyphs.data() + s->first_glyph, end - s->first_glyph);
     const std::optional<std::vector<std::string>> parts = actual_text_parts(s->actual_text, shown);
-    if (parts && std::equal(parts->begin(), parts->end(), shown.begin(), shown.end(),
-                            [](const std::string& part, const pdf::Glyph& g) { return part == g.text; })) {
-      continue;  // it says exactly what its glyphs say
+    // pdftotext lays the ActualText evenly from the first glyph's origin to
+    // the last one's end: on one line, gaps between the glyphs (kerning,
+    // spacing) part nothing ("Fr" over "F", a gap, "r", then "ance" reads
+    // "France"), so the reading closes them.
+    bool one_line = !shown.empty(), gaps = false;
+    for (size_t i = 1; i < shown.size() && one_line; ++i) {
+      const pdf::Glyph& a = shown[i - 1];
+      const Point dir = reading_direction(a);
+      const Point step = sub(shown[i].origin, a.end);
+      const double size = std::max(a.size, 1e-3);
+      one_line = dot(dir, reading_direction(shown[i])) > 0.95 && std::abs(cross(dir, step)) < 0.2 * size &&
+                 dot(dir, step) > -0.5 * size;
+      gaps = gaps || dot(dir, step) > 0.01 * size;
     }
-    if (s->first_glyph >= page.glyphs.size()) continue;  // after the last glyph: read as a string of its own
+    if (parts && !(one_line && gaps) &&
+        std::equal(parts->begin(), parts->end(), shown.begin(), shown.end(),
+                   [](const std::string& part, const pdf::Glyph& g) { return part == g.text; })) {
+      continue;  // it reads exactly as its glyphs do
+    }
     if (!out) out = ActualTextReading{page, {}};
     std::vector<pdf::Glyph>& glyphs = out->page.glyphs;
-    if (parts) {
-      for (uint32_t g = s->first_glyph; g < end; ++g) {
-        glyphs[g].text = (*parts)[g - s->first_glyph];
-        glyphs[g].encoded_text.clear();
-      }
+    if (s->first_glyph == end) {  // it shows no glyph: its text goes before the next one
+      glyphs[end].text = s->actual_text + glyphs[end].text;
+      glyphs[end].encoded_text.clear();
       continue;
     }
-    pdf::Glyph& first = glyphs[s->first_glyph];
-    first.text = s->first_glyph < end ? s->actual_text : s->actual_text + first.text;
-    first.encoded_text.clear();
-    for (uint32_t g = s->first_glyph + 1; g < end; ++g) {
-      glyphs[g].text.clear();
+    for (uint32_t g = s->first_glyph; g < end; ++g) {
+      glyphs[g].text = parts ? (*parts)[g - s->first_glyph] : g == s->first_glyph ? s->actual_text : "";
       glyphs[g].encoded_text.clear();
     }
-    if (s->first_glyph < end) out->spans.emplace_back(s->first_glyph, end);
+    if (one_line && parts) {
+      // Each glyph reaches the next.
+      for (uint32_t g = s->first_glyph; g + 1 < end; ++g) {
+        if (dot(reading_direction(glyphs[g]), sub(glyphs[g + 1].origin, glyphs[g].end)) > 0) {
+          glyphs[g].end = glyphs[g].next = glyphs[g + 1].origin;
+        }
+      }
+    } else if (one_line) {
+      // The first glyph, which reads it all, reaches the last one's end; the
+      // others, read as nothing, stand there.
+      const Point last = glyphs[end - 1].end;
+      glyphs[s->first_glyph].end = glyphs[s->first_glyph].next = last;
+      for (uint32_t g = s->first_glyph + 1; g < end; ++g) glyphs[g].origin = glyphs[g].end = glyphs[g].next = last;
+    }
+    if (!parts) out->spans.emplace_back(s->first_glyph, end);
   }
   return out;
 }

@@ -36,7 +36,7 @@ bool some_reading_finds(const pdf::PageContent& page, const std::string& categor
 // of the letter that goes on: poppler joins "KES-" and "TREL" into KESTREL,
 // where the normalizer keeps the hyphen of "Guinea-" + "Bissau" (a review
 // found check and run blind to it). The join takes the hyphen's glyph too.
-// An /ActualText that says what its glyphs say, white space and
+// An /ActualText that says what its glyphs say, white space, case and
 // compatibility forms aside, gives each glyph its part: its spaces where it
 // has them, none where it has none; any other says otherwise.
 TEST(Readings, AnActualTextIsSharedAmongTheGlyphsItSaysWhatTheySay) {
@@ -51,6 +51,10 @@ TEST(Readings, AnActualTextIsSharedAmongTheGlyphsItSaysWhatTheySay) {
   EXPECT_EQ(actual_text_parts("official", glyphs({"o", "f", "\uFB01", "c", "i", "a", "l"})),
             (Parts{{"o", "f", "fi", "c", "i", "a", "l"}}));
   EXPECT_EQ(actual_text_parts("Fr", glyphs({"Z", "z"})), Parts{});
+  EXPECT_EQ(actual_text_parts("Paris", glyphs({"P", "A", "R", "I", "S"})), (Parts{{"P", "a", "r", "i", "s"}}))
+      << "a small-caps font";
+  EXPECT_EQ(actual_text_parts("Cafe\u0301", glyphs({"C", "a", "f", "\u00E9"})), (Parts{{"C", "a", "f", "\u00E9"}}))
+      << "composed as the glyph is";
   EXPECT_EQ(actual_text_parts("Official", glyphs({"o", "f"})), Parts{});
   EXPECT_EQ(actual_text_parts("Fra", glyphs({"F", "r"})), Parts{}) << "it says more";
   EXPECT_EQ(actual_text_parts("F", glyphs({"F", "r"})), Parts{}) << "it says less";
