@@ -88,24 +88,26 @@ struct Reading {
 std::vector<Reading> all_readings(const pdf::PageContent& page);
 
 // What each glyph of a marked-content span says in the span's /ActualText,
-// where that says what the glyphs say, white space aside: each glyph's text
-// (in its compatibility form where the ActualText has that: a ligature "ﬁ"
-// is "fi"), after the white space the ActualText has before it; a space
+// where that says what the glyphs say, white space, case and compatibility
+// forms aside (a small-caps "PARIS" under "Paris", a ligature "ﬁ" under
+// "fi", "é" under "e" and a combining acute): each glyph's part of the
+// ActualText (in NFKC), after the white space it has before it; a space
 // glyph says only that white space, and the last glyph takes what is after.
 // Nothing when the ActualText says otherwise.
 std::optional<std::vector<std::string>> actual_text_parts(std::string_view actual,
                                                           std::span<const pdf::Glyph> glyphs);
 
 // The page as pdftotext reads it where a marked-content span has an
-// /ActualText that says other than its glyphs: that text in their place
-// (the outermost span's). Where it says what they say but for white space
-// or compatibility forms, each glyph reads its part (actual_text_parts: a
-// match takes just its glyphs); otherwise the first glyph reads it all (a
-// span that shows none puts it before the next glyph), and `spans` lists
-// the glyphs so read, [first, end) in page order, each read as one: a match
-// that takes the first takes them all. Nothing when every ActualText says
-// exactly what its glyphs say: the page reads the same. What the planner and
-// check both match.
+// /ActualText: that text in place of the glyphs (the outermost span's), laid
+// from the first glyph to the end of the last, so that on one line gaps
+// between them part nothing. Where it says what they say
+// (actual_text_parts), each glyph reads its part, a match taking just its
+// glyphs; otherwise the first glyph reads it all (a span that shows none
+// puts it before the next glyph), and `spans` lists the glyphs so read,
+// [first, end) in page order, each read as one: a match that takes the
+// first takes them all. Nothing when every ActualText says exactly what its
+// glyphs say, with no gap between them: the page reads the same. What the
+// planner and check both match.
 struct ActualTextReading {
   pdf::PageContent page;
   std::vector<std::pair<uint32_t, uint32_t>> spans;

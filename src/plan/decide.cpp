@@ -93,9 +93,9 @@ std::vector<ReadingMatch> matches_in(const pdf::PageContent& page, const match::
     }
     find(other);
   }
-  // Spans whose /ActualText says other than their glyphs: the page read as
-  // pdftotext reads it, and a match there takes every glyph of its span
-  // (apply then writes the ActualText `()`).
+  // Spans whose /ActualText pdftotext reads otherwise than their glyphs:
+  // the page read as it reads them; a match in an ActualText read whole
+  // takes every glyph of its span (apply then writes the ActualText `()`).
   if (const std::optional<extract::ActualTextReading> actual = extract::with_actual_text(page)) {
     find(actual->page, actual->spans);
   }
