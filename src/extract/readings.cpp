@@ -568,6 +568,7 @@ std::optional<std::vector<std::string>> actual_text_parts(std::string_view actua
       const std::string composed = unspaced(nfkc(said));
       if (!composed.empty()) to = said_at(composed);
     }
+    if (to < 0 && (said == "-" || said == "\u00AD" || said == "\u2010")) continue;  // a hyphen the ActualText has not
     if (to < 0) return std::nullopt;
     parts[i] += actual.substr(static_cast<size_t>(at), static_cast<size_t>(to - at));
     at = to;
@@ -623,7 +624,12 @@ std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) 
       continue;
     }
     for (uint32_t g = s->first_glyph; g < end; ++g) {
-      glyphs[g].text = parts ? (*parts)[g - s->first_glyph] : g == s->first_glyph ? s->actual_text : "";
+      std::string& part = glyphs[g].text;
+      // Across lines, a hyphen the ActualText has not stays, for the
+      // readings that join a word hyphenated at a line end.
+      if (!parts || one_line || !(*parts)[g - s->first_glyph].empty() || unspaced(part).empty()) {
+        part = parts ? (*parts)[g - s->first_glyph] : g == s->first_glyph ? s->actual_text : "";
+      }
       glyphs[g].encoded_text.clear();
     }
     if (one_line && parts) {

@@ -92,8 +92,9 @@ std::vector<Reading> all_readings(const pdf::PageContent& page);
 // forms aside (a small-caps "PARIS" under "Paris", a ligature "ﬁ" under
 // "fi", "é" under "e" and a combining acute): each glyph's part of the
 // ActualText (in NFKC), after the white space it has before it; a space
-// glyph says only that white space, and the last glyph takes what is after.
-// Nothing when the ActualText says otherwise.
+// glyph says only that white space, as does a hyphen it has not (the
+// "exam-" of "exam-" "ple" under "example"), and the last glyph takes what
+// is after. Nothing when the ActualText says otherwise.
 std::optional<std::vector<std::string>> actual_text_parts(std::string_view actual,
                                                           std::span<const pdf::Glyph> glyphs);
 

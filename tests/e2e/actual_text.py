@@ -23,6 +23,9 @@ reader anything withheld, and take no more than it must.
   font under small letters, and a precomposed "é" under "e" and a combining
   acute, say what they say: only the match's glyphs go, and the ActualText
   keeps the other words;
+- a hyphen the ActualText has not reads as nothing on one line ("Fr-ance"
+  under "France"), and as a hyphen at the end of a line, which the readings
+  join: either way "France" is found and goes;
 - a span whose ActualText says other than its glyphs (/ActualText (Fr) over
   "Zz", then "ance": pdftotext reads "France", mutool "Zzance"): `run`
   reads the page as pdftotext does, takes the span's glyphs and its
@@ -91,6 +94,10 @@ CASES = {
     "combining acute": (b"BT /F1 12 Tf 72 700 Td /Span << /ActualText <FEFF00430061006600650301002000460072> >> BDC "
                         b"(Caf\351 Fr) Tj EMC (ance today) Tj ET",
                         ["Caf\u00e9", "today"], [r"\bFr"]),
+    "hyphen on a line": (b"BT /F1 12 Tf 72 700 Td (Sent to ) Tj /Span << /ActualText (France) >> BDC (Fr-ance) Tj EMC "
+                         b"( today) Tj ET", ["Sent", "to", "today"], [r"\bFr", r"ance\b"]),
+    "hyphen across lines": (b"BT /F1 12 Tf 14 TL 72 700 Td (Sent to ) Tj /Span << /ActualText (France) >> BDC (Fr-) Tj "
+                            b"T* (ance) Tj EMC ( today) Tj ET", ["Sent", "to", "today"], [r"\bFr", r"\bance\b"]),
     "split": (b"BT /F1 12 Tf 72 700 Td (Officers were deployed to ) Tj /Span << /ActualText (Fr) >> BDC (Zz) Tj EMC "
               b"(ance last year.) Tj ET",
               ["Officers", "deployed", "last", "year."], [r"\bFr", "Zz"]),

@@ -55,6 +55,9 @@ TEST(Readings, AnActualTextIsSharedAmongTheGlyphsItSaysWhatTheySay) {
       << "a small-caps font";
   EXPECT_EQ(actual_text_parts("Cafe\u0301", glyphs({"C", "a", "f", "\u00E9"})), (Parts{{"C", "a", "f", "\u00E9"}}))
       << "composed as the glyph is";
+  EXPECT_EQ(actual_text_parts("Kent", glyphs({"K", "e", "-", "n", "t"})), (Parts{{"K", "e", "", "n", "t"}}))
+      << "a word hyphenated across a line";
+  EXPECT_EQ(actual_text_parts("Ke-nt", glyphs({"K", "e", "-", "n", "t"})), (Parts{{"K", "e", "-", "n", "t"}}));
   EXPECT_EQ(actual_text_parts("Official", glyphs({"o", "f"})), Parts{});
   EXPECT_EQ(actual_text_parts("Fra", glyphs({"F", "r"})), Parts{}) << "it says more";
   EXPECT_EQ(actual_text_parts("F", glyphs({"F", "r"})), Parts{}) << "it says less";
