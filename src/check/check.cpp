@@ -632,6 +632,23 @@ class Grounds {
   }
   bool nothing_gathered() const { return gathered_.empty(); }
 
+  // The grounds a point can have under the paints gathered, when each lays
+  // its colour whole or no ink at all (opaque, exact, of a known colour,
+  // Normal): the paper, or one of their colours. Nothing when another ground
+  // could be made (a mix, an image's pixels, what cannot be told).
+  std::optional<std::vector<Ground>> plain_grounds() const {
+    std::vector<Ground> out{Ground{}};
+    for (uint32_t p : gathered_) {
+      const Paint& paint = inspector_.paints[p];
+      if (paint.image || paint.ground != Paint::Ground::over || !paint.exact || !paint.colour.hue_known) return std::nullopt;
+      const double alpha = paint.colour.paints ? std::clamp(paint.alpha, 0.0, 1.0) : 0.0;
+      if (alpha <= 0) continue;
+      if (alpha < 0.95) return std::nullopt;
+      out.push_back(Ground{{paint.colour.red, paint.colour.green, paint.colour.blue}, true});
+    }
+    return out;
+  }
+
   // Whether something drawn on `box`, before or after, changes what shows
   // there in a way this reading does not work out whole: an image, a
   // shading or a pattern, a colour that varies, a paint less than opaque or
@@ -1201,15 +1218,12 @@ class Checker {
                                state.blend == Blend::darken || state.blend == Blend::lighten;
       const auto blends_in = [&](const pdf::Colour& colour, double alpha) {
         if (!blend_known || state.soft_mask || !colour.hue_known) return false;
-        if (ground.empty()) ground = grounds_of(grounds, glyph, inspector.facts[g].sequence, tests, exhausted);
-        size_t alike = 0;
         const double ink[3] = {colour.red, colour.green, colour.blue};
-        for (const std::optional<Grounds::Ground>& under : ground) {
-          if (!under) continue;
+        const auto alike = [&](const Grounds::Ground& under) {
           double apart = 0;
           for (size_t k = 0; k < 3; ++k) {
-            const double b = under->rgb[k], t = ink[k];
-            const double result = !under->painted                  ? t
+            const double b = under.rgb[k], t = ink[k];
+            const double result = !under.painted                  ? t
                                   : state.blend == Blend::multiply ? b * t
                                   : state.blend == Blend::screen   ? b + t - b * t
                                   : state.blend == Blend::darken   ? std::min(b, t)
@@ -1217,9 +1231,22 @@ class Checker {
                                                                    : t;
             apart = std::max(apart, std::abs(result - b));
           }
-          if (std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn) ++alike;
+          return std::clamp(alpha, 0.0, 1.0) * apart <= kBlendsIn;
+        };
+        if (ground.empty()) {
+          const std::vector<Point> points = ink_points(glyph);
+          grounds.gather(reach_of(points), inspector.facts[g].sequence);
+          // Where no ground a point can have is alike, none is: the 24
+          // points need not be read (black text over pale cells).
+          if (const std::optional<std::vector<Grounds::Ground>> plain = grounds.plain_grounds();
+              plain && std::none_of(plain->begin(), plain->end(), alike)) {
+            return false;
+          }
+          ground = grounds_at(grounds, points, tests, exhausted);
         }
-        return 4 * alike > 3 * ground.size();
+        const size_t alikes = static_cast<size_t>(std::count_if(
+            ground.begin(), ground.end(), [&](const std::optional<Grounds::Ground>& under) { return under && alike(*under); }));
+        return 4 * alikes > 3 * ground.size();
       };
       const auto shows_nothing = [&](const pdf::Colour& colour, double alpha) {
         return alpha < kFaintAlpha ||
@@ -1377,12 +1404,9 @@ class Checker {
     return shown;
   }
 
-  // The ground at points spread over the ink of `glyph` (8 along its
-  // advance by 3 across the band from 0.05 to 0.65 of its size above its
-  // baseline; its centre when it has no size), drawn before the paint
-  // numbered `sequence`.
-  // Points spread over a glyph's ink: 8 by 3 over the band from just above
-  // its baseline to 0.65 of its size, or its centre.
+  // Points spread over a glyph's ink: 8 along its advance by 3 across the
+  // band from 0.05 to 0.65 of its size above its baseline, or its centre
+  // when it has no size.
   static std::vector<Point> ink_points(const pdf::Glyph& glyph) {
     std::vector<Point> points;
     if (const std::optional<Quad> ink = plan::above_baseline(glyph, 0.05, 0.65)) {
@@ -1410,12 +1434,16 @@ class Checker {
     return 4 * inked >= points.size();
   }
 
-  static std::vector<std::optional<Grounds::Ground>> grounds_of(Grounds& grounds, const pdf::Glyph& glyph, size_t sequence,
-                                                            size_t& tests, bool& exhausted) {
-    const std::vector<Point> points = ink_points(glyph);
+  // The bounds of `points` (not empty).
+  static Rect reach_of(const std::vector<Point>& points) {
     Rect reach{points[0].x, points[0].y, points[0].x, points[0].y};
     for (const Point& p : points) reach = reach.united(Rect{p.x, p.y, p.x, p.y});
-    grounds.gather(reach, sequence);
+    return reach;
+  }
+
+  // The ground at each of `points`, of the paints `grounds` gathered.
+  static std::vector<std::optional<Grounds::Ground>> grounds_at(const Grounds& grounds, const std::vector<Point>& points,
+                                                               size_t& tests, bool& exhausted) {
     std::vector<std::optional<Grounds::Ground>> found;
     found.reserve(points.size());
     for (const Point& p : points) {
