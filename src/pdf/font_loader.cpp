@@ -302,10 +302,12 @@ std::array<std::string, 256> read_simple_encoding(const ObjectReader& reader, co
 // text. `own_colour`: it sets a colour, or draws an image, a shading or a
 // form (which bring their own), so what it paints is not in the colour the
 // text is filled with. One that cannot be read is taken as painting in its
-// own colours.
+// own colours. `shows_text`: it shows text of its own (so does one that
+// cannot be read).
 struct ProcedureFacts {
   bool paints_nothing = false;
   bool own_colour = true;
+  bool shows_text = true;
 };
 
 ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* procedure) {
@@ -318,11 +320,12 @@ ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* proc
     const std::string content = reader.decode(procedure);
     ContentLexer lexer(content);
     Operation op;
-    ProcedureFacts facts{true, false};
+    ProcedureFacts facts{true, false, false};
     for (size_t n = 0; lexer.next(op); ++n) {
       if (n >= kMaxOperations) return {};
       if (kPainting.contains(op.op)) facts.paints_nothing = false;
       if (kColouring.contains(op.op)) facts.own_colour = true;
+      if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"") facts.shows_text = true;
     }
     if (!lexer.warnings().empty()) return {};
     return facts;
@@ -350,6 +353,7 @@ void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, co
     if (fresh) at->second = procedure_facts(reader, procedure);
     font.simple_paints_nothing[code] = at->second.paints_nothing;
     font.simple_own_colour[code] = at->second.own_colour;
+    font.simple_shows_text[code] = at->second.shows_text;
   }
 }
 

@@ -1103,7 +1103,9 @@ void Interpreter::show_text(const Object& string, const Operation& op, uint32_t 
     g.box = g.quad.bounds();
     g.size = length(trm.apply_vector({0, font.em}));
     std::u32string text = font.unicode(code);
-    g.unknown = text.empty();
+    // A Type3 glyph that shows text of its own says what that text says,
+    // which no reader reads: as unknown as a code with no Unicode.
+    g.unknown = text.empty() || (font.kind == Font::Kind::type3 && code < 256 && font.simple_shows_text[code]);
     g.text = g.unknown ? "\xEF\xBF\xBD" : to_utf8(text);
     if (font.to_unicode && font.is_simple() && code < 256 && !font.simple_unicode[code].empty() &&
         !font.simple_guessed[code] && font.simple_unicode[code] != text) {

@@ -238,6 +238,26 @@ TEST(Interpreter, Type3FontMatrixScalesWidths) {
   EXPECT_NEAR(r.page.glyphs[1].origin.x, 10, 1e-6);
 }
 
+// A Type3 glyph whose procedure shows text of its own looks like that text,
+// whatever its Unicode says: "Z" drawing "Fr" before "ance" shows France to
+// the eye and "Zance" to every reader. It is unknown; one that paints a
+// path is not.
+TEST(Interpreter, AType3GlyphThatShowsTextOfItsOwnIsUnknown) {
+  const std::string font4 =
+      "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 100 100] /FontMatrix [0.01 0 0 0.01 0 0] /FirstChar 65 "
+      "/LastChar 66 /Widths [50 50] /Encoding << /Differences [65 /A /B] >> /CharProcs << /A 5 0 R /B 6 0 R >> "
+      "/Resources << /Font << /F2 7 0 R >> >> >>";
+  Read r = read(build_pdf({TestPage{"BT /F1 20 Tf (AB) Tj ET"}},
+                          {stream_object("50 0 d0 BT /F2 80 Tf (Fr) Tj ET"), stream_object("50 0 d0 0 0 50 50 re f"),
+                           "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
+                          font4));
+  ASSERT_EQ(r.page.glyphs.size(), 2u);
+  EXPECT_TRUE(r.page.glyphs[0].unknown);
+  EXPECT_FALSE(r.page.glyphs[1].unknown);
+  EXPECT_EQ(r.page.glyphs[1].text, "B");
+  EXPECT_EQ(r.page.unknown_glyphs, 1u);
+}
+
 TEST(Interpreter, MalformedContentGivesWarningsWithPageAndStream) {
   Read r = read_content("BT /F1 Tf 10 Td foo (H) Tj ET Q Q");
   EXPECT_TRUE(r.warned("page 1, content stream"));
