@@ -370,13 +370,16 @@ class Inspector : public pdf::PageCollector {
     drawn_at_.pop_back();
     // A span with a property list, just closed by PageCollector.
     if (page_.marked_spans.size() == closed || drawn_ > drawn_then) return;
-    if (has_letter_or_digit(page_.marked_spans.back().actual_text)) unseen_actual_text.push_back(page_.marked_spans.back());
+    // pdftotext prints an ActualText with the glyphs of its span: over no
+    // glyph at all it prints nothing (a string of the stream, matched as one).
+    const pdf::MarkedSpan& span = page_.marked_spans.back();
+    if (span.end_glyph > span.first_glyph && has_letter_or_digit(span.actual_text)) unseen_actual_text.push_back(span);
   }
 
-  // Spans whose /ActualText, which extractors read in place of what the
-  // span draws, holds a letter or a digit, and which drew nothing anyone
-  // could read: no glyph but spaces and glyphs their font draws blank, no
-  // path, shading, image or form that paints.
+  // Spans whose /ActualText, which extractors read in place of the glyphs
+  // the span shows, holds a letter or a digit, and which drew nothing anyone
+  // could read: glyphs, but only spaces and glyphs their font draws blank,
+  // and no path, shading, image or form that paints.
   std::vector<pdf::MarkedSpan> unseen_actual_text;
 
   std::vector<GlyphFacts> facts;
@@ -1366,9 +1369,8 @@ class Checker {
       add(std::move(f));
     }
     // Text read in place of nothing: extractors read a span's /ActualText
-    // in place of what it draws (pdftotext prints it), and this span draws
-    // no letter or digit (only spaces, glyphs its font draws blank, or
-    // nothing at all).
+    // in place of the glyphs it shows (pdftotext prints it), and this span
+    // shows no letter or digit: only spaces and glyphs its font draws blank.
     for (const pdf::MarkedSpan& u : inspector.unseen_actual_text) {
       if (u.stream >= group.size() || group[u.stream] != 0) continue;  // not shown: reported with its annotation
       std::optional<Rect> box;  // of the glyphs it shows (spaces, blanks), if any
@@ -1378,7 +1380,7 @@ class Checker {
       add({"invisible-text", Severity::risk, number, box,
            stream_name(page, u.stream) + ", offset " + std::to_string(u.offset),
            "the /ActualText of a marked-content span, which text extractors read in place of what the span draws, "
-           "holds letters or digits, and the span draws none: only spaces, glyphs its font draws blank, or nothing",
+           "holds letters or digits, and the span draws none: only spaces or glyphs its font draws blank",
            "", "", ""});
     }
     if (on_page) {

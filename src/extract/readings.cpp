@@ -594,7 +594,9 @@ std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) 
     if (s->first_glyph < covered_to) continue;  // inside an outer span
     const uint32_t end = std::min<uint32_t>(s->end_glyph, static_cast<uint32_t>(page.glyphs.size()));
     covered_to = std::max(covered_to, end);
-    if (s->first_glyph >= page.glyphs.size()) continue;  // after the last glyph: read as a string of its own
+    // pdftotext prints an ActualText with the glyphs of its span: over none,
+    // nothing.
+    if (s->first_glyph >= end) continue;
     const std::span<const pdf::Glyph> shown(page.glyphs.data() + s->first_glyph, end - s->first_glyph);
     const std::optional<std::vector<std::string>> parts = actual_text_parts(s->actual_text, shown);
     // pdftotext lays the ActualText evenly from the first glyph's origin to
@@ -618,11 +620,6 @@ std::optional<ActualTextReading> with_actual_text(const pdf::PageContent& page) 
     }
     if (!out) out = ActualTextReading{page, {}};
     std::vector<pdf::Glyph>& glyphs = out->page.glyphs;
-    if (s->first_glyph == end) {  // it shows no glyph: its text goes before the next one
-      glyphs[end].text = s->actual_text + glyphs[end].text;
-      glyphs[end].encoded_text.clear();
-      continue;
-    }
     for (uint32_t g = s->first_glyph; g < end; ++g) {
       std::string& part = glyphs[g].text;
       // Across lines, a hyphen the ActualText has not stays, for the

@@ -99,16 +99,16 @@ std::optional<std::vector<std::string>> actual_text_parts(std::string_view actua
                                                           std::span<const pdf::Glyph> glyphs);
 
 // The page as pdftotext reads it where a marked-content span has an
-// /ActualText: that text in place of the glyphs (the outermost span's), laid
-// from the first glyph to the end of the last, so that on one line gaps
-// between them part nothing. Where it says what they say
-// (actual_text_parts), each glyph reads its part, a match taking just its
-// glyphs; otherwise the first glyph reads it all (a span that shows none
-// puts it before the next glyph), and `spans` lists the glyphs so read,
-// [first, end) in page order, each read as one: a match that takes the
-// first takes them all. Nothing when every ActualText says exactly what its
-// glyphs say, with no gap between them: the page reads the same. What the
-// planner and check both match.
+// /ActualText: that text in place of the glyphs it shows (the outermost
+// span's; over none, pdftotext prints nothing), laid from the first glyph
+// to the end of the last, so that on one line gaps between them part
+// nothing. Where it says what they say (actual_text_parts), each glyph
+// reads its part, a match taking just its glyphs; otherwise the first glyph
+// reads it all, and `spans` lists the glyphs so read, [first, end) in page
+// order, each read as one: a match that takes the first takes them all.
+// Nothing when every ActualText says exactly what its glyphs say, with no
+// gap between them: the page reads the same. What the planner and check
+// both match.
 struct ActualTextReading {
   pdf::PageContent page;
   std::vector<std::pair<uint32_t, uint32_t>> spans;

@@ -30,6 +30,8 @@ reader anything withheld, and take no more than it must.
   "Zz", then "ance": pdftotext reads "France", mutool "Zzance"): `run`
   reads the page as pdftotext does, takes the span's glyphs and its
   ActualText with the match, and writes the document instead of holding it;
+- an ActualText over no glyph, which pdftotext does not print, is a string
+  of the stream: cut when it holds the term, no reason to hold the file;
 - in each, `check` finds the term in the input; no decoded stream (qpdf) holds the term or the withheld part of
   the ActualText, and the output passes `check` with the term.
 """
@@ -138,6 +140,27 @@ def main():
                   and b"(Paris, Fr)" not in raw)
             result = run(args.redact, "check", redacted, *TERM)
             check(f"{name}: the output passes check", result.returncode == 0, result.stdout[-400:])
+        # An ActualText over no glyph: pdftotext prints nothing for it (nor
+        # joins it to what follows), so it is a string of the stream, cut
+        # when it holds a match, and no reason to hold the document
+        # (Chromium leaves such spans where the glyphs of a ligature fell
+        # off the page).
+        for name, said, status, text in (("over nothing", b"Fr", "1 clean", "Sent to ance today"),
+                                         ("term over nothing", b"France", "1 redacted", "Sent to ance today")):
+            source = os.path.join(tmp, name + ".pdf")
+            with open(source, "wb") as f:
+                f.write(pdf(b"BT /F1 12 Tf 72 700 Td (Sent to ) Tj /Span << /ActualText (" + said + b") >> BDC EMC "
+                            b"(ance today) Tj ET"))
+            check(f"{name}: pdftotext prints nothing for it", run("pdftotext", source, "-").stdout.split() == text.split())
+            out = os.path.join(tmp, "out-" + name)
+            result = run(args.redact, "run", source, "-o", out, "--progress", "none", *TERM)
+            check(f"{name}: run writes it", result.returncode == 0 and status in result.stdout,
+                  (result.stdout + result.stderr)[-400:])
+            redacted = os.path.join(out, name + ".pdf")
+            raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", redacted, "-"],
+                                 capture_output=True).stdout if os.path.exists(redacted) else b""
+            check(f"{name}: the term is in no stream", b"France" not in raw, raw[:0])
+            check(f"{name}: every word stays", run("pdftotext", redacted, "-").stdout.split() == text.split())
     sys.exit(check.exit_status())
 
 
