@@ -53,8 +53,9 @@ struct Font {
   // image, a shading or a form): the text's fill colour is not what shows.
   std::array<bool, 256> simple_own_colour{};
   // Type3 codes whose glyph procedure shows text of its own (Tj, TJ, ' or
-  // "): what the glyph looks like is that text, which its Unicode does not
-  // say ("Z" drawing "Fr" beside "ance" shows France to the eye alone).
+  // ", or a form that does): what the glyph looks like is that text, which
+  // its Unicode does not say ("Z" drawing "Fr" beside "ance" shows France
+  // to the eye alone).
   std::array<bool, 256> simple_shows_text{};
   std::array<double, 256> simple_widths{};           // glyph space
   std::array<bool, 256> simple_has_width{};

@@ -302,15 +302,47 @@ std::array<std::string, 256> read_simple_encoding(const ObjectReader& reader, co
 // text. `own_colour`: it sets a colour, or draws an image, a shading or a
 // form (which bring their own), so what it paints is not in the colour the
 // text is filled with. One that cannot be read is taken as painting in its
-// own colours. `shows_text`: it shows text of its own (so does one that
-// cannot be read).
+// own colours. `shows_text`: it shows text of its own, or draws a form
+// that may (so does one that cannot be read).
 struct ProcedureFacts {
   bool paints_nothing = false;
   bool own_colour = true;
   bool shows_text = true;
 };
 
-ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* procedure) {
+// How deep forms drawn from a glyph procedure are followed for text.
+constexpr int kMaxProcedureForms = 4;
+
+// Whether the XObject `name`, drawn by a stream whose own resources are
+// `resources` (or, failing them, `fallback`'s), may show text: a form that
+// shows text, or draws one that may, `depth` forms deep at most; or one
+// that cannot be found or read. An image shows none.
+bool form_may_show_text(const ObjectReader& reader, const std::string& name, const PdfObject* resources,
+                        const PdfObject* fallback, int depth) {
+  const PdfObject* xobject = reader.get_stream(reader.get_dict(resources, "XObject"), name.c_str());
+  if (!xobject) xobject = reader.get_stream(reader.get_dict(fallback, "XObject"), name.c_str());
+  if (!xobject) return true;
+  if (reader.get_name(xobject, "Subtype") == "Image") return false;
+  if (depth >= kMaxProcedureForms) return true;
+  try {
+    const std::string content = reader.decode(xobject);
+    ContentLexer lexer(content);
+    Operation op;
+    const PdfObject* own = reader.get_dict(xobject, "Resources");
+    while (lexer.next(op)) {
+      if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"") return true;
+      if (op.op == "Do" && (op.operands.empty() || !op.operands.back().is_name() ||
+                            form_may_show_text(reader, op.operands.back().bytes, own, resources, depth + 1))) {
+        return true;
+      }
+    }
+    return !lexer.warnings().empty();
+  } catch (...) {
+    return true;
+  }
+}
+
+ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* procedure, const PdfObject* font_resources) {
   static const std::set<std::string_view> kPainting = {"f", "F", "f*", "B", "B*", "b", "b*", "S",  "s",
                                                        "sh", "Do", "BI", "EI", "Tj", "TJ", "'", "\""};
   static const std::set<std::string_view> kColouring = {"g", "G", "rg", "RG", "k", "K", "cs", "CS", "sc",
@@ -326,6 +358,11 @@ ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* proc
       if (kPainting.contains(op.op)) facts.paints_nothing = false;
       if (kColouring.contains(op.op)) facts.own_colour = true;
       if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"") facts.shows_text = true;
+      if (op.op == "Do" && !facts.shows_text) {
+        facts.shows_text = op.operands.empty() || !op.operands.back().is_name() ||
+                           form_may_show_text(reader, op.operands.back().bytes,
+                                              reader.get_dict(procedure, "Resources"), font_resources, 0);
+      }
     }
     if (!lexer.warnings().empty()) return {};
     return facts;
@@ -350,7 +387,7 @@ void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, co
       continue;
     }
     auto [at, fresh] = judged.try_emplace(procedure);
-    if (fresh) at->second = procedure_facts(reader, procedure);
+    if (fresh) at->second = procedure_facts(reader, procedure, reader.get_dict(dict, "Resources"));
     font.simple_paints_nothing[code] = at->second.paints_nothing;
     font.simple_own_colour[code] = at->second.own_colour;
     font.simple_shows_text[code] = at->second.shows_text;

@@ -240,22 +240,32 @@ TEST(Interpreter, Type3FontMatrixScalesWidths) {
 
 // A Type3 glyph whose procedure shows text of its own looks like that text,
 // whatever its Unicode says: "Z" drawing "Fr" before "ance" shows France to
-// the eye and "Zance" to every reader. It is unknown; one that paints a
-// path is not.
+// the eye and "Zance" to every reader. It is unknown, whether it shows the
+// text or draws a form that does; one that paints a path or draws an image
+// (as Ghostscript's bitmap fonts do) is not.
 TEST(Interpreter, AType3GlyphThatShowsTextOfItsOwnIsUnknown) {
   const std::string font4 =
       "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 100 100] /FontMatrix [0.01 0 0 0.01 0 0] /FirstChar 65 "
-      "/LastChar 66 /Widths [50 50] /Encoding << /Differences [65 /A /B] >> /CharProcs << /A 5 0 R /B 6 0 R >> "
-      "/Resources << /Font << /F2 7 0 R >> >> >>";
-  Read r = read(build_pdf({TestPage{"BT /F1 20 Tf (AB) Tj ET"}},
-                          {stream_object("50 0 d0 BT /F2 80 Tf (Fr) Tj ET"), stream_object("50 0 d0 0 0 50 50 re f"),
-                           "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
-                          font4));
-  ASSERT_EQ(r.page.glyphs.size(), 2u);
+      "/LastChar 68 /Widths [50 50 50 50] /Encoding << /Differences [65 /A /B /C /D] >> "
+      "/CharProcs << /A 5 0 R /B 6 0 R /C 8 0 R /D 10 0 R >> "
+      "/Resources << /Font << /F2 7 0 R >> /XObject << /X 9 0 R /I 11 0 R >> >> >>";
+  Read r = read(build_pdf(
+      {TestPage{"BT /F1 20 Tf (ABCD) Tj ET"}},
+      {stream_object("50 0 d0 BT /F2 80 Tf (Fr) Tj ET"), stream_object("50 0 d0 0 0 50 50 re f"),
+       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", stream_object("50 0 d0 /X Do"),
+       stream_object("BT /F2 80 Tf (Fr) Tj ET", "/Type /XObject /Subtype /Form /BBox [0 0 100 100] "
+                                                 "/Resources << /Font << /F2 7 0 R >> >>"),
+       stream_object("50 0 d0 q 50 0 0 50 0 0 cm /I Do Q"),
+       stream_object("\x80", "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                              "/BitsPerComponent 8")},
+      font4));
+  ASSERT_EQ(r.page.glyphs.size(), 4u);
   EXPECT_TRUE(r.page.glyphs[0].unknown);
   EXPECT_FALSE(r.page.glyphs[1].unknown);
   EXPECT_EQ(r.page.glyphs[1].text, "B");
-  EXPECT_EQ(r.page.unknown_glyphs, 1u);
+  EXPECT_TRUE(r.page.glyphs[2].unknown) << "it draws a form that shows text";
+  EXPECT_FALSE(r.page.glyphs[3].unknown) << "it draws an image";
+  EXPECT_EQ(r.page.unknown_glyphs, 2u);
 }
 
 TEST(Interpreter, MalformedContentGivesWarningsWithPageAndStream) {
