@@ -310,39 +310,50 @@ struct ProcedureFacts {
   bool shows_text = true;
 };
 
-// How deep forms drawn from a glyph procedure are followed for text.
-constexpr int kMaxProcedureForms = 4;
+// How deep, and how many, forms drawn from a font's glyph procedures are
+// read for text; past either, a form is taken as showing some.
+constexpr int kMaxProcedureFormDepth = 4;
+constexpr size_t kMaxProcedureForms = 64;
+
+// What forms drawn from a font's glyph procedures were found to do.
+struct ProcedureForms {
+  std::map<const PdfObject*, bool> shows_text;
+  size_t read = 0;
+};
 
 // Whether the XObject `name`, drawn by a stream whose own resources are
 // `resources` (or, failing them, `fallback`'s), may show text: a form that
 // shows text, or draws one that may, `depth` forms deep at most; or one
 // that cannot be found or read. An image shows none.
 bool form_may_show_text(const ObjectReader& reader, const std::string& name, const PdfObject* resources,
-                        const PdfObject* fallback, int depth) {
+                        const PdfObject* fallback, int depth, ProcedureForms& forms) {
   const PdfObject* xobject = reader.get_stream(reader.get_dict(resources, "XObject"), name.c_str());
   if (!xobject) xobject = reader.get_stream(reader.get_dict(fallback, "XObject"), name.c_str());
   if (!xobject) return true;
   if (reader.get_name(xobject, "Subtype") == "Image") return false;
-  if (depth >= kMaxProcedureForms) return true;
+  if (const auto known = forms.shows_text.find(xobject); known != forms.shows_text.end()) return known->second;
+  if (depth >= kMaxProcedureFormDepth || ++forms.read > kMaxProcedureForms) return true;
+  forms.shows_text[xobject] = true;  // while it is read: a form that draws itself shows what it may
+  bool shows = false;
   try {
     const std::string content = reader.decode(xobject);
     ContentLexer lexer(content);
     Operation op;
     const PdfObject* own = reader.get_dict(xobject, "Resources");
-    while (lexer.next(op)) {
-      if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"") return true;
-      if (op.op == "Do" && (op.operands.empty() || !op.operands.back().is_name() ||
-                            form_may_show_text(reader, op.operands.back().bytes, own, resources, depth + 1))) {
-        return true;
-      }
+    while (!shows && lexer.next(op)) {
+      shows = op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"" ||
+              (op.op == "Do" && (op.operands.empty() || !op.operands.back().is_name() ||
+                                 form_may_show_text(reader, op.operands.back().bytes, own, resources, depth + 1, forms)));
     }
-    return !lexer.warnings().empty();
+    shows = shows || !lexer.warnings().empty();
   } catch (...) {
-    return true;
+    shows = true;
   }
+  return forms.shows_text[xobject] = shows;
 }
 
-ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* procedure, const PdfObject* font_resources) {
+ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* procedure, const PdfObject* font_resources,
+                               ProcedureForms& forms) {
   static const std::set<std::string_view> kPainting = {"f", "F", "f*", "B", "B*", "b", "b*", "S",  "s",
                                                        "sh", "Do", "BI", "EI", "Tj", "TJ", "'", "\""};
   static const std::set<std::string_view> kColouring = {"g", "G", "rg", "RG", "k", "K", "cs", "CS", "sc",
@@ -361,7 +372,7 @@ ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* proc
       if (op.op == "Do" && !facts.shows_text) {
         facts.shows_text = op.operands.empty() || !op.operands.back().is_name() ||
                            form_may_show_text(reader, op.operands.back().bytes,
-                                              reader.get_dict(procedure, "Resources"), font_resources, 0);
+                                              reader.get_dict(procedure, "Resources"), font_resources, 0, forms);
       }
     }
     if (!lexer.warnings().empty()) return {};
@@ -379,6 +390,7 @@ void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, co
                            Font& font) {
   const PdfObject* procedures = reader.get_dict(dict, "CharProcs");
   std::map<const PdfObject*, ProcedureFacts> judged;
+  ProcedureForms forms;
   for (size_t code = 0; code < 256; ++code) {
     if (names[code].empty()) continue;
     const PdfObject* procedure = reader.get_stream(procedures, names[code].c_str());
@@ -387,7 +399,7 @@ void read_type3_procedures(const ObjectReader& reader, const PdfObject* dict, co
       continue;
     }
     auto [at, fresh] = judged.try_emplace(procedure);
-    if (fresh) at->second = procedure_facts(reader, procedure, reader.get_dict(dict, "Resources"));
+    if (fresh) at->second = procedure_facts(reader, procedure, reader.get_dict(dict, "Resources"), forms);
     font.simple_paints_nothing[code] = at->second.paints_nothing;
     font.simple_own_colour[code] = at->second.own_colour;
     font.simple_shows_text[code] = at->second.shows_text;
