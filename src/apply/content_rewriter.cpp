@@ -118,7 +118,7 @@ std::string remove_glyphs(std::string_view content, const std::vector<pdf::Opera
   for (const auto& [index, op_removals] : by_op) {
     if (index >= ops.size()) throw Error(ErrorKind::unsupported, Location(), "a glyph to remove names no operation");
     const pdf::Operation& op = ops[index];
-    const bool shows = op.op == "Tj" || op.op == "'" || op.op == "\"" || op.op == "TJ";
+    const bool shows = op.shows_text();
     const bool well_formed = !op.operands.empty() &&
                              (op.op == "TJ" ? op.operands.back().is_array() : op.operands.back().is_string()) &&
                              (op.op != "\"" || op.operands.size() >= 3);

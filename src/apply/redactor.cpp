@@ -184,17 +184,17 @@ bool holds_match(const match::Matcher& matcher, const std::string& text) {
   return false;
 }
 
-// What an /ActualText says of the glyphs of its span that stay, when it
+// What the /ActualText of `span` says of its glyphs that stay, when it
 // says what they all say (extract::actual_text_parts): the parts of the
 // glyphs in `removed` taken out ("Paris, Fr" over those glyphs, then "ance",
 // is "Paris," once "France" goes). Nothing when it says otherwise, or
 // nothing but white space is left.
-std::optional<std::string> kept_actual_text(const std::string& actual, const pdf::PageContent& page,
-                                            const pdf::MarkedSpan& span, const std::set<uint32_t>& removed) {
+std::optional<std::string> kept_actual_text(const pdf::PageContent& page, const pdf::MarkedSpan& span,
+                                            const std::set<uint32_t>& removed) {
   const uint32_t end = std::min<uint32_t>(span.end_glyph, static_cast<uint32_t>(page.glyphs.size()));
   if (span.first_glyph >= end) return std::nullopt;
   const std::optional<std::vector<std::string>> parts =
-      extract::actual_text_parts(actual, {page.glyphs.data() + span.first_glyph, end - span.first_glyph});
+      extract::actual_text_parts(span.actual_text, {page.glyphs.data() + span.first_glyph, end - span.first_glyph});
   if (!parts) return std::nullopt;
   std::string kept;
   for (uint32_t g = span.first_glyph; g < end; ++g) {
@@ -323,9 +323,8 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
       const auto span = losing.find({loose.stream, loose.op});
       if (span != losing.end() && (loose.key == "ActualText" || loose.key == "Alt" || loose.key == "E")) {
         token = "()";
-        const std::string said = pdf::decode_text_string(loose.bytes);
-        if (loose.key == "ActualText" && said == span->second->actual_text) {
-          const std::optional<std::string> kept = kept_actual_text(said, page, *span->second, removed);
+        if (loose.key == "ActualText" && pdf::decode_text_string(loose.bytes) == span->second->actual_text) {
+          const std::optional<std::string> kept = kept_actual_text(page, *span->second, removed);
           if (kept && !holds_match(matcher, *kept)) token = pdf::text_string_token(*kept);
         }
       }

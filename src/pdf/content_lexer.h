@@ -62,6 +62,9 @@ struct Operation {
   // more than kMaxKeptImageData of it.
   static constexpr size_t kMaxKeptImageData = 1u << 20;
   std::shared_ptr<const std::string> image_data;
+
+  // Tj, TJ, ' or ": it shows text.
+  bool shows_text() const { return op == "Tj" || op == "TJ" || op == "'" || op == "\""; }
 };
 
 // A comment: from '%' to the end of its line. No reader draws it, but

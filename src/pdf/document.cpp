@@ -3348,7 +3348,7 @@ std::string with_text_hidden(std::string_view content, const std::map<size_t, in
     const std::string_view rest = content.substr(offset);
     ContentLexer lexer(rest);
     Operation op;
-    if (!lexer.next(op) || op.begin != 0 || !(op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"")) continue;
+    if (!lexer.next(op) || op.begin != 0 || !op.shows_text()) continue;
     // The bytes of operands `first` to `last` (exclusive; the operator for
     // the end), as written.
     const size_t operator_at = op.end - op.op.size();

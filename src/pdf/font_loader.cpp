@@ -341,7 +341,7 @@ bool form_may_show_text(const ObjectReader& reader, const std::string& name, con
     Operation op;
     const PdfObject* own = reader.get_dict(xobject, "Resources");
     while (!shows && lexer.next(op)) {
-      shows = op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"" ||
+      shows = op.shows_text() ||
               (op.op == "Do" && (op.operands.empty() || !op.operands.back().is_name() ||
                                  form_may_show_text(reader, op.operands.back().bytes, own, resources, depth + 1, forms)));
     }
@@ -368,7 +368,7 @@ ProcedureFacts procedure_facts(const ObjectReader& reader, const PdfObject* proc
       if (n >= kMaxOperations) return {};
       if (kPainting.contains(op.op)) facts.paints_nothing = false;
       if (kColouring.contains(op.op)) facts.own_colour = true;
-      if (op.op == "Tj" || op.op == "TJ" || op.op == "'" || op.op == "\"") facts.shows_text = true;
+      if (op.shows_text()) facts.shows_text = true;
       if (op.op == "Do" && !facts.shows_text) {
         facts.shows_text = op.operands.empty() || !op.operands.back().is_name() ||
                            form_may_show_text(reader, op.operands.back().bytes,
