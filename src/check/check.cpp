@@ -1412,6 +1412,7 @@ class Checker {
   static std::vector<Point> ink_points(const pdf::Glyph& glyph) {
     std::vector<Point> points;
     if (const std::optional<Quad> ink = plan::above_baseline(glyph, 0.05, 0.65)) {
+      points.reserve(8 * 3);
       for_cell_centres(ink->ll, ink->lr, ink->ul, ink->ur, 8, 3, [&](Point p) { points.push_back(p); });
     } else {
       points.push_back(glyph.box.centre());

@@ -81,6 +81,8 @@ bool is_lower_letter(std::string_view text, size_t pos) {
 NormalizedText normalize(std::string_view source) {
   NormalizedText out;
   out.text.reserve(source.size());
+  out.source_begin.reserve(source.size());
+  out.source_end.reserve(source.size());
   const auto length = static_cast<int32_t>(source.size());
   bool after_soft_hyphen = false;
   int breaks = 0;         // line breaks in a row just before (CR LF is one)
@@ -88,6 +90,17 @@ NormalizedText normalize(std::string_view source) {
   std::string piece;
   for (int32_t i = 0; i < length;) {
     const auto begin = static_cast<uint32_t>(i);
+    // Printable ASCII, most of any page, stands for itself (as fold() says).
+    if (const auto byte = static_cast<unsigned char>(source[begin]); byte >= 0x20 && byte < 0x7F) {
+      ++i;
+      breaks = 0;
+      joined = false;
+      after_soft_hyphen = false;
+      out.text.push_back(static_cast<char>(byte));
+      out.source_begin.push_back(begin);
+      out.source_end.push_back(begin + 1);
+      continue;
+    }
     UChar32 c;
     U8_NEXT(source.data(), i, length, c);
     const auto end = static_cast<uint32_t>(i);

@@ -45,9 +45,24 @@ bool parse_number(std::string_view token, double& out) {
     ++j;
   }
   std::string_view digits = token.substr(i, j - i);
+  // Most numbers have a few digits: n / 10^k is then exact in both and
+  // their quotient correctly rounded, the value from_chars gives.
+  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  uint64_t whole = 0;
+  size_t count = 0, decimals = 0;
+  for (char c : digits) {
+    if (c == '.') {
+      decimals = 1;
+      continue;
+    }
+    whole = whole * 10 + static_cast<uint64_t>(c - '0');
+    ++count;
+    if (decimals > 0) ++decimals;
+  }
   double value = 0;
-  if (digits == "." || digits.empty()) {
-    value = 0;
+  if (count <= 15) {
+    value = static_cast<double>(whole) / kPowersOfTen[decimals > 0 ? decimals - 1 : 0];
   } else {
     auto result = std::from_chars(digits.data(), digits.data() + digits.size(), value,
                                   std::chars_format::fixed);

@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace redact::pdf {
 namespace {
@@ -62,6 +63,34 @@ TEST(ContentLexer, NumbersIncludingLenientForms) {
   EXPECT_EQ(got, (std::vector<double>{1, -2, 3.5, 0.25, -0.5, -4, 1.2, 5, 7, 8, 9}));
 }
 
+
+// Numbers are read to the nearest double, as strtod reads them, whether
+// they have a few digits or many.
+TEST(ContentLexer, NumbersAreReadToTheNearestDouble) {
+  std::vector<std::string> numbers = {"0.1", "0.7", "123.456", "612.0000001", "1.000000000000001", "999999999999999",
+                                      "9999999999999999", "0.30000000000000004", "842.88", "-0.95", ".000000000000001",
+                                      "12345678901234567890", "3.14159265358979323846", "0."};
+  uint64_t state = 12345;
+  for (int i = 0; i < 2000; ++i) {  // random decimals of 1 to 18 digits, the dot anywhere
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const int digits = 1 + static_cast<int>((state >> 33) % 18);
+    std::string n;
+    for (int d = 0; d < digits; ++d) {
+      state = state * 6364136223846793005u + 1442695040888963407u;
+      n.push_back(static_cast<char>('0' + (state >> 33) % 10));
+    }
+    n.insert(n.begin() + static_cast<std::ptrdiff_t>((state >> 40) % (n.size() + 1)), '.');
+    numbers.push_back(n);
+  }
+  std::string stream;
+  for (const std::string& n : numbers) stream += n + " ";
+  const std::vector<Operation> ops = parse(stream + "op");
+  ASSERT_EQ(ops.size(), 1u);
+  ASSERT_EQ(ops[0].operands.size(), numbers.size());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    EXPECT_EQ(ops[0].operands[i].number, std::strtod(numbers[i].c_str(), nullptr)) << numbers[i];
+  }
+}
 TEST(ContentLexer, LiteralStringEscapes) {
   auto ops = parse(R"((a\(b\)c\\d\n\101\0611\
 e(nested)) Tj)");
