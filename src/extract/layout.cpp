@@ -345,7 +345,7 @@ PageText assemble(const GlyphFacts& facts, const std::vector<std::vector<int64_t
   out.lines.reserve(lines.size());
   auto append = [&out](std::string_view text, int32_t glyph) {
     out.text += text;
-    out.text_glyphs.insert(out.text_glyphs.end(), text.size(), glyph);
+    for (size_t i = 0; i < text.size(); ++i) out.text_glyphs.push_back(glyph);  // most are one byte
   };
   for (size_t l = 0; l < lines.size(); ++l) {
     const std::vector<int64_t>& items_of_line = lines[l];
