@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "batch/workers.h"
@@ -25,12 +26,13 @@ namespace {
 // showing.
 bool unseen_in(const pdf::Raster& with, const pdf::Raster& without, const Rect& box) {
   if (!std::isfinite(box.x0) || !std::isfinite(box.y0) || !std::isfinite(box.x1) || !std::isfinite(box.y1)) return false;
-  const auto to_pixel = [&](double points, int most, bool up) {
-    const double v = up ? std::ceil(points * with.scale) : std::floor(points * with.scale);
+  // In the pictures' pixels, which may be a part of the page's picture.
+  const auto to_pixel = [&](double points, int origin, int most, bool up) {
+    const double v = (up ? std::ceil(points * with.scale) : std::floor(points * with.scale)) - origin;
     return static_cast<int>(std::clamp(v, 0.0, static_cast<double>(most)));
   };
-  const int x0 = to_pixel(box.x0, with.width, false), x1 = to_pixel(box.x1, with.width, true);
-  const int y0 = to_pixel(box.y0, with.height, false), y1 = to_pixel(box.y1, with.height, true);
+  const int x0 = to_pixel(box.x0, with.left, with.width, false), x1 = to_pixel(box.x1, with.left, with.width, true);
+  const int y0 = to_pixel(box.y0, with.top, with.height, false), y1 = to_pixel(box.y1, with.top, with.height, true);
   const long area = static_cast<long>(std::max(0, x1 - x0)) * std::max(0, y1 - y0);
   if (area < kDrawnMinPixels) return false;
   long changed = 0;
@@ -127,9 +129,18 @@ std::string draw_and_compare(const Drawing& d, const DrawnQuestion& q) {
   try {
     const double dpi = q.smallest > 0 ? std::clamp(72 * kDrawnEmPixels / q.smallest, kDrawnMinDpi, kDrawnMaxDpi)
                                       : kDrawnMaxDpi;
-    const pdf::Raster a = d.with->draw(q.page, dpi, kDrawnMaxPixels);
-    const pdf::Raster b = d.without->draw(q.page, dpi, kDrawnMaxPixels);
-    if (a.width != b.width || a.height != b.height || a.rgb.size() != b.rgb.size() ||
+    // Only the part of the page under the boxes asked about is drawn: each
+    // pixel of it is what it is in the whole page's picture.
+    std::optional<Rect> part;
+    for (const Rect& box : q.boxes) {
+      if (std::isfinite(box.x0) && std::isfinite(box.y0) && std::isfinite(box.x1) && std::isfinite(box.y1)) {
+        part = part ? part->united(box) : box;
+      }
+    }
+    if (!part) part = Rect{0, 0, 0, 0};
+    const pdf::Raster a = d.with->draw(q.page, dpi, kDrawnMaxPixels, &*part);
+    const pdf::Raster b = d.without->draw(q.page, dpi, kDrawnMaxPixels, &*part);
+    if (a.width != b.width || a.height != b.height || a.left != b.left || a.top != b.top || a.rgb.size() != b.rgb.size() ||
         a.rgb.size() != static_cast<size_t>(a.width) * static_cast<size_t>(a.height) * 3) {
       return "Ethe page was drawn at two sizes";
     }

@@ -42,7 +42,7 @@ Renderer::~Renderer() = default;
 
 int Renderer::page_count() const { return impl_->document->pages(); }
 
-Raster Renderer::draw(int number, double dpi, int max_pixels) const {
+Raster Renderer::draw(int number, double dpi, int max_pixels, const Rect* part) const {
   const Location where(name_, number);
   std::unique_ptr<poppler::page> page(number >= 1 && number <= page_count() ? impl_->document->create_page(number - 1) : nullptr);
   if (!page) throw Error(ErrorKind::damaged, where, "has no such page to draw");
@@ -57,14 +57,29 @@ Raster Renderer::draw(int number, double dpi, int max_pixels) const {
   renderer.set_render_hint(poppler::page_renderer::antialiasing);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing);
   renderer.set_image_format(poppler::image::format_rgb24);
-  const poppler::image image = renderer.render_page(page.get(), dpi, dpi);
+  Raster out;
+  out.scale = dpi / 72.0;
+  int x = -1, y = -1, w = -1, h = -1;  // poppler's "the whole page"
+  if (part) {
+    // The pixels the part touches, within the page's picture (as poppler
+    // sizes it: the page's size in pixels, rounded up).
+    const auto pixel = [&](double points, double whole, bool up) {
+      const double v = up ? std::ceil(points * out.scale) : std::floor(points * out.scale);
+      return static_cast<int>(std::clamp(std::isfinite(v) ? v : 0.0, 0.0, std::ceil(whole * out.scale)));
+    };
+    x = pixel(part->x0, width, false);
+    y = pixel(part->y0, height, false);
+    w = std::max(1, pixel(part->x1, width, true) - x);
+    h = std::max(1, pixel(part->y1, height, true) - y);
+    out.left = x;
+    out.top = y;
+  }
+  const poppler::image image = renderer.render_page(page.get(), dpi, dpi, x, y, w, h);
   if (!image.is_valid() || image.format() != poppler::image::format_rgb24) {
     throw Error(ErrorKind::damaged, where, "cannot be drawn by poppler");
   }
-  Raster out;
   out.width = image.width();
   out.height = image.height();
-  out.scale = dpi / 72.0;
   const size_t row_bytes = static_cast<size_t>(out.width) * 3;
   out.rgb.reserve(row_bytes * static_cast<size_t>(out.height));
   for (int row = 0; row < out.height; ++row) {

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/geometry.h"
+
 namespace redact::pdf {
 
 struct RenderedPage {
@@ -20,12 +22,17 @@ struct RenderedPage {
   double scale = 0;    // pixels per point of page space (the CropBox as displayed)
 };
 
-// A page drawn: 3 bytes (RGB) a pixel, row after row, top row first.
+// A page drawn, or a part of it: 3 bytes (RGB) a pixel, row after row, top
+// row first.
 struct Raster {
   std::vector<uint8_t> rgb;
   int width = 0;
   int height = 0;
   double scale = 0;  // pixels per point of page space (the CropBox as displayed)
+  // Where its top-left pixel lies in the picture of the whole page (0, 0
+  // when it is the whole page).
+  int left = 0;
+  int top = 0;
 };
 
 class Renderer {
@@ -42,8 +49,10 @@ class Renderer {
   // smaller, so that neither side exceeds `max_pixels`. Throws
   // redact::Error (damaged) when poppler cannot render it.
   RenderedPage render(int number, double dpi, int max_pixels) const;
-  // The same, as pixels.
-  Raster draw(int number, double dpi, int max_pixels) const;
+  // The same, as pixels; only the part of it under `part` (page space,
+  // points from the top-left corner), when given, drawn as it is in the
+  // whole page's picture.
+  Raster draw(int number, double dpi, int max_pixels, const Rect* part = nullptr) const;
 
  private:
   struct Impl;
