@@ -16,13 +16,43 @@
 namespace redact::extract {
 namespace {
 
+// Whether `g`, drawn after `last` on its line going `dir`, is set apart
+// from it as a footnote mark is: one of the two is kMarkSize or less of the
+// other's size and `g`'s baseline is kMarkShift of the larger size or more
+// above or below where `last` leaves off ("France" then a raised "2"; or
+// the "2" then text back on the line). Small capitals, and a heading's
+// larger first letter, stand on one baseline: not apart.
+bool set_apart(const pdf::Glyph& g, const pdf::Glyph& last, Point dir) {
+  const double larger = std::max(g.size, last.size), smaller = std::min(g.size, last.size);
+  if (!(smaller <= kMarkSize * larger)) return false;
+  return std::abs(cross(dir, sub(g.origin, last.next))) >= kMarkShift * larger;
+}
+
+// Whether two glyphs in a row, neither a space, may be set apart on one line.
+bool has_set_apart(const pdf::PageContent& page, const GlyphFacts& facts) {
+  const pdf::Glyph* last = nullptr;
+  for (size_t i = 0; i < page.glyphs.size(); ++i) {
+    if (facts.space(i)) continue;
+    const pdf::Glyph& g = page.glyphs[i];
+    if (last && set_apart(g, *last, facts.direction(i)) &&
+        std::abs(cross(facts.direction(i), sub(g.origin, last->next))) < std::max(g.size, last->size)) {
+      return true;
+    }
+    last = &g;
+  }
+  return false;
+}
+
 // Content order, with lines broken where the text leaves the baseline, turns,
 // jumps back, or leaps more than `column_gap` font sizes ahead; a leap ahead
 // on the same baseline (the next table cell, text after a line number)
 // starts a block when it is kBlockGap or more. With a `column_gap` wider
 // than that (spread letters), such a gap still starts a block unless single
 // letters stand on both sides of it (the letters of a spread word).
-PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts, double column_gap) {
+// With `marks_apart`, a glyph set above or below the one before it in a
+// smaller size, or back from there (marks_apart_at), is a word of its own.
+PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts, double column_gap,
+                          bool marks_apart = false) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
   std::vector<std::vector<size_t>> wide;  // per line: items that are gaps of kBlockGap or more
@@ -56,6 +86,8 @@ PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts,
         if (along > needed) {
           if (along >= kBlockGap * size) wide.back().push_back(lines.back().size());
           lines.back().push_back(pending_space >= 0 ? -2 - pending_space : -1);
+        } else if (marks_apart && set_apart(g, *last, dir)) {
+          lines.back().push_back(-1);
         }
       }
     }
@@ -496,6 +528,10 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   add("layout", layout(page, facts));
   add("content order", in_content_order(page, facts, kColumnGap));
   add("position", by_position(facts, placed));
+  // Footnote marks and other raised or lowered small glyphs set apart from
+  // the word they follow ("France" and a raised "2" read "France2" by
+  // pdftotext and mutool), when the page has one.
+  if (has_set_apart(page, facts)) add("marks apart", in_content_order(page, facts, kColumnGap, true));
   const size_t base = out.size();
   for (size_t i = 0; i < base; ++i) {
     if (has_letter_run(facts, out[i].text)) {

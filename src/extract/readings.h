@@ -21,6 +21,10 @@
 // - spread letters (in all_readings): letters up to `kSpreadGap` font sizes
 //   apart, evenly or not, each run of single letters joined whole
 //   ("F   r a     n c e").
+// - marks apart (in all_readings): content order with a footnote mark (a
+//   smaller glyph raised or lowered after a word, `kMarkSize`,
+//   `kMarkShift`) a word of its own: "France" and a raised "2", which
+//   pdftotext and mutool read "France2", a person reads as France.
 // - stacked_letters: glyphs each alone on its line (nothing within
 //   `kStackAlone` font sizes along it on a baseline within
 //   `kStackBaseline`) and stacked one above another, each overlapping the
@@ -59,6 +63,12 @@ inline constexpr std::string_view kReadAsNothing = "\u200D";
 
 constexpr double kOperationGap = 0.08;
 constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters may be
+// A footnote mark (marks apart, in all_readings): a glyph at most kMarkSize
+// of the size of the one before it (or after it, back on the line) whose
+// baseline lies kMarkShift of the larger size or more above or below.
+// Chromium's <sup> is 0.83 of the text and 0.33 em up, Word's 0.65 and 0.33.
+constexpr double kMarkSize = 0.9;
+constexpr double kMarkShift = 0.15;
 // Font sizes: in the position reading, a gap this wide on a line parts two
 // columns. pdftotext reads "United  States" 1.05 sizes apart as one line and
 // two columns 1.5 sizes apart as two.

@@ -8,7 +8,10 @@
 // "Guinea-Bissau"). A blank line ("\n\n": the layout's break between two
 // blocks, paragraphs, table cells or columns) adds the block boundary
 // marker U+2029 after the space: RE2's \s does not match it, so no pattern
-// joins a number at the end of one cell to a noun in the next. Case is kept.
+// joins a number at the end of one cell to a noun in the next. A superscript
+// or subscript character (a footnote mark "¹", the sign "™", which NFKD
+// makes "1" and "TM") is parted from the word before it by a space: a reader
+// sees "France" there. Case is kept.
 //
 // Every byte of the result maps to the source character it came from, so a
 // match in the normalized text names an exact range of the source text (and

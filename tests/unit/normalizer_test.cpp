@@ -45,6 +45,18 @@ TEST(Normalizer, ABlankLineIsABoundaryNoPatternCrosses) {
   EXPECT_EQ(normalized("\u2029"), " ") << "the marker cannot come from the text itself";
 }
 
+TEST(Normalizer, SuperscriptsAndSubscriptsArePartedFromTheWordBefore) {
+  // A footnote mark or a sign set above the line is not more of the word:
+  // NFKD alone would make "France\u2122" "FranceTM" and "France\u00B9" "France1".
+  EXPECT_EQ(normalized("France\u2122 campaign"), "France TM campaign");
+  EXPECT_EQ(normalized("France\u00B9\u00B2 here"), "France 12 here") << "a run of marks is one word";
+  EXPECT_EQ(normalized("CO\u2082 and Fran\u00E7a\u00AA"), "CO 2 and Franca a");
+  EXPECT_EQ(normalized("note \u00B9 France"), "note 1 France") << "no second space";
+  const NormalizedText n = normalize("Spain\u00B3");  // the space is the mark's
+  ASSERT_EQ(n.text, "Spain 3");
+  EXPECT_EQ(n.source_range(5, 7), (std::pair<size_t, size_t>{5, 7}));
+}
+
 TEST(Normalizer, EveryByteMapsBackToItsSourceCharacter) {
   const std::string source = "\uFB01x\nC\u00F4";  // "ﬁ" (3 bytes) x \n C ô (2 bytes)
   NormalizedText n = normalize(source);
