@@ -37,7 +37,7 @@ using Region = plan::Region;
 struct StringChange {
   std::string object;   // "12 0"
   std::string key;      // "V", "TU", "URI", "Contents", ...
-  std::string action;   // "cut" (the rest kept), "removed" or "blanked"
+  std::string action;   // "cut" (the rest kept), "removed", "blanked" or "renamed" (a named destination)
   // What decided it: the pattern found in it, or (`apply`) the mark over
   // its annotation.
   std::string category, pattern;

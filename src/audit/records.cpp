@@ -273,7 +273,7 @@ StringRecord string_from(Fields& f) {
   r.output = f.string_or_null("output");
   r.object = f.string("object");
   r.key = f.string("key");
-  r.action = f.one_of("action", {"cut", "removed", "blanked"});
+  r.action = f.one_of("action", {"cut", "removed", "blanked", "renamed"});
   r.category = f.string("category");
   r.pattern = f.string("pattern");
   r.exemptions = f.strings("exemptions");

@@ -96,7 +96,7 @@ struct StringRecord {
   std::optional<std::string> output;
   std::string object;  // "12 0"
   std::string key;     // "V", "URI", ...
-  std::string action;  // "cut" (the rest kept), "removed" or "blanked"
+  std::string action;  // "cut" (the rest kept), "removed", "blanked" or "renamed" (a named destination)
   std::string category, pattern;
   std::vector<std::string> exemptions;
 };

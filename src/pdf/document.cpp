@@ -2559,6 +2559,36 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
     holds_nothing.remember(text);
     return std::nullopt;
   };
+  // Named destinations (the catalog's /Dests, PDF 1.1: Chromium names one
+  // for each anchor a link goes to), which a viewer lists by name: one
+  // holding a match is renamed "Dest1", "Dest2"... (a name no other has),
+  // and every /D and /Dest that names it follows (below).
+  std::map<std::string, std::string> renamed;  // old name -> new
+  if (PdfObject* dests = impl_->pdf.GetCatalog()->GetDictionary().GetKey(PdfName("Dests"))) {
+    const std::string id = ObjectReader::id(dests->IsReference() ? objects.GetObject(dests->GetReference()) : impl_->pdf.GetCatalog());
+    if (dests->IsReference()) dests = objects.GetObject(dests->GetReference());
+    if (dests && dests->IsDictionary()) {
+      PoDoFo::PdfDictionary& dict = dests->GetDictionary();
+      std::optional<size_t> first_tag;
+      for (const auto& [name, value] : dict.GetKeys()) {
+        std::optional<size_t> tag = held(name.GetName());
+        if (!tag) tag = held(decode_text_string(name.GetName()));
+        if (!tag) continue;
+        renamed[name.GetName()];
+        if (!first_tag) first_tag = tag;
+      }
+      size_t n = 0;
+      for (auto& [old, fresh] : renamed) {
+        do {
+          fresh = "Dest" + std::to_string(++n);
+        } while (dict.HasKey(PdfName(fresh)));
+        const PdfObject value = *dict.GetKey(PdfName(old));
+        dict.RemoveKey(PdfName(old));
+        dict.AddKey(PdfName(fresh), value);
+      }
+      if (first_tag) removed.push_back({id, "Dests", "renamed", *first_tag});
+    }
+  }
   for (PdfObject* object : reachable(objects, roots)) {
     const std::string id = ObjectReader::id(object);
     // The object itself and the dictionaries nested in it (a /K array of
@@ -2574,6 +2604,13 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       }
       if (!o->IsDictionary()) continue;
       PoDoFo::PdfDictionary& dict = o->GetDictionary();
+      // A link, an outline item or a GoTo action going to a renamed
+      // destination by its name.
+      for (const char* key : {"D", "Dest"}) {
+        PdfObject* value = renamed.empty() ? nullptr : dict.GetKey(PdfName(key));
+        if (!value || !value->IsName()) continue;
+        if (const auto it = renamed.find(value->GetName().GetName()); it != renamed.end()) *value = PdfObject(PdfName(it->second));
+      }
       bool edited = false;
       for (const Key& key : kKeys) {
         PdfObject* value = dict.GetKey(PdfName(key.name));

@@ -226,7 +226,8 @@ class Document {
   // marked-content properties), an annotation's /Contents and /Subj, a
   // field's /TU, /TM, /V and /DV keep the rest of their text, or go (values:
   // go blank) when only another reading holds the match or the rest would
-  // still show it; a link's /URI goes blank. An annotation's rich text /RC
+  // still show it; a link's /URI goes blank; a name of the catalog's /Dests
+  // is renamed ("Dest1"), every /D and /Dest naming it with it. An annotation's rich text /RC
   // and any application's private data (/PieceInfo, keys with a prefix such
   // as /AAPL:AKExtras) go with any edit of their dictionary, or alone when
   // they hold a match. Returns what was done, object by object. `edit`
@@ -242,7 +243,7 @@ class Document {
   struct StringRemoval {
     std::string object;  // "12 0": the object holding the dictionary
     std::string key;
-    std::string action;  // "cut", "removed" or "blanked"
+    std::string action;  // "cut", "removed", "blanked" or "renamed"
     size_t tag = 0;
   };
   std::vector<StringRemoval> remove_matching_strings(

@@ -13,7 +13,9 @@
   it writes, pdftotext and mutool do not print the entity (whole word, any
   case) and qpdf's uncompressed dump does not hold it in clear; one marked
   "written" (reasons under labels, whose box labels once held it) it must
-  write.
+  write, and the links of one marked "links" still go to destinations it
+  has (named destinations holding the entity are renamed); one marked "anywhere" (footnote marks after a country) keeps no
+  entity even inside a longer word ("Spaina").
 - freelawproject/x-ray's test files: the three boxes over live text in
   rectangles_yes.pdf are three text-under-box findings, the text hidden
   under annotations in hidden_text_on_visible_text.pdf is found, and
@@ -50,7 +52,11 @@ def fold(text):
     return text.replace("\u2019", "'").lower()
 
 
-def holds(text, entity):
+def holds(text, entity, anywhere=False):
+    """Whether `text` reads `entity` as a word, or, `anywhere`, at all
+    ("Spaina", a footnote mark set after it, which only the page shows)."""
+    if anywhere:
+        return fold(entity) in fold(text)
     return re.search(r"(?<!\w)" + re.escape(fold(entity)) + r"(?!\w)", fold(text)) is not None
 
 
@@ -63,6 +69,27 @@ def referee_texts(pdf):
 def raw_objects(pdf):
     result = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, "-"], capture_output=True)
     return result.stdout.decode("latin-1")
+
+
+def links_to_named_destinations(pdf):
+    """The names the links of `pdf` go to (a link's /Dest, or its GoTo
+    action's /D, a name), and the names of the catalog's /Dests, as qpdf
+    reads them."""
+    result = subprocess.run(["qpdf", "--json=2", "--json-key=qpdf", pdf], capture_output=True, text=True)
+    objects = {k[4:]: v.get("value") for k, v in json.loads(result.stdout)["qpdf"][1].items() if k.startswith("obj:")}
+
+    def resolve(value):
+        return objects.get(value) if isinstance(value, str) and value.endswith(" R") else value
+
+    catalog = next(v for v in objects.values() if isinstance(v, dict) and v.get("/Type") == "/Catalog")
+    names = set((resolve(catalog.get("/Dests")) or {}).keys())
+    targets = []
+    for value in objects.values():
+        if isinstance(value, dict) and value.get("/Subtype") == "/Link":
+            target = value.get("/Dest") or (resolve(value.get("/A")) or {}).get("/D")
+            if isinstance(target, str) and target.startswith("/"):
+                targets.append(target)
+    return targets, names
 
 
 def blocking(report):
@@ -115,6 +142,10 @@ def main():
             status, output = statuses.get(pdf, ("missing", None))
             if case.get("written"):
                 check(f"run writes {case['file']}", status == "redacted" and output, status)
+            if "links" in case and output:
+                targets, names = links_to_named_destinations(output)
+                check(f"the {case['links']} links of {case['file']} go to named destinations it still has",
+                      len(targets) == case["links"] and all(t in names for t in targets), f"{targets} in {sorted(names)}")
             if not output:
                 if not case.get("written"):
                     check(f"run holds or refuses {case['file']}", status in ("needs_review", "failed"), status)
@@ -122,7 +153,8 @@ def main():
             entities = case.get("entities") or ([case["entity"]] if case["entity"] else [])
             texts = referee_texts(output)
             raw = raw_objects(output)
-            leaked = [f"{e} ({name})" for e in entities for name, text in texts.items() if holds(text, e)]
+            leaked = [f"{e} ({name})" for e in entities for name, text in texts.items()
+                      if holds(text, e, case.get("anywhere", False))]
             leaked += [f"{e} (qpdf raw)" for e in entities if e in raw]
             check(f"run output of {case['file']} ({status}) keeps no entity for the referees", not leaked, ", ".join(leaked))
 
