@@ -69,10 +69,11 @@ Raster Renderer::draw(int number, double dpi, int max_pixels, const Rect* part) 
     };
     x = pixel(part->x0, width, false);
     y = pixel(part->y0, height, false);
-    w = std::max(1, pixel(part->x1, width, true) - x);
-    h = std::max(1, pixel(part->y1, height, true) - y);
+    w = pixel(part->x1, width, true) - x;
+    h = pixel(part->y1, height, true) - y;
     out.left = x;
     out.top = y;
+    if (w <= 0 || h <= 0) return out;  // off the page: nothing to draw
   }
   const poppler::image image = renderer.render_page(page.get(), dpi, dpi, x, y, w, h);
   if (!image.is_valid() || image.format() != poppler::image::format_rgb24) {

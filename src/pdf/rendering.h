@@ -51,7 +51,7 @@ class Renderer {
   RenderedPage render(int number, double dpi, int max_pixels) const;
   // The same, as pixels; only the part of it under `part` (page space,
   // points from the top-left corner), when given, drawn as it is in the
-  // whole page's picture.
+  // whole page's picture (no pixel at all when `part` is off the page).
   Raster draw(int number, double dpi, int max_pixels, const Rect* part = nullptr) const;
 
  private:
