@@ -2605,9 +2605,12 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       if (!o->IsDictionary()) continue;
       PoDoFo::PdfDictionary& dict = o->GetDictionary();
       // A link, an outline item or a GoTo action going to a renamed
-      // destination by its name.
+      // destination by its name (not a GoToR's or GoToE's, which names one
+      // of another file).
+      const std::string go = renamed.empty() ? std::string() : impl_->reader->get_name(o, "S");
+      const bool elsewhere = go == "GoToR" || go == "GoToE";
       for (const char* key : {"D", "Dest"}) {
-        PdfObject* value = renamed.empty() ? nullptr : dict.GetKey(PdfName(key));
+        PdfObject* value = renamed.empty() || elsewhere ? nullptr : dict.GetKey(PdfName(key));
         if (!value || !value->IsName()) continue;
         if (const auto it = renamed.find(value->GetName().GetName()); it != renamed.end()) *value = PdfObject(PdfName(it->second));
       }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <algorithm>
 
 #include "core/file.h"
@@ -301,6 +303,53 @@ TEST(Document, HiddenTextShowsNothingWhereItWasAndMovesNothingElse) {
     EXPECT_NEAR(is.origin.y, was.origin.y, 1e-6) << was.text;
     EXPECT_EQ(is.invisible, was.text == "F" || was.text == "f" || moved) << was.text;
   }
+}
+
+// A named destination holding a match is renamed, and what goes to it by
+// that name in this file follows; a GoToR's /D names one of another file
+// and stays (the file is then held for it, not published with a link that
+// goes nowhere).
+TEST(Document, ANamedDestinationHoldingAMatchIsRenamedWithWhatGoesToIt) {
+  const std::string links =
+      "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D /France >> >> "
+      "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /Dest /France >> "
+      "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoToR /F (annex.pdf) /D /France >> >> "
+      "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /Dest /Dest1 >>]";
+  auto doc = Document::open(test::write_temp(
+      "dests.pdf", build_pdf({TestPage{"BT /F1 10 Tf 72 720 Td (x) Tj ET", "<< /Font << /F1 4 0 R >> >>", links}},
+                             {"<< /France [6 0 R /Fit] /Dest1 [6 0 R /Fit] /Spain [6 0 R /Fit] >>"}, test::kHelvetica,
+                             "<< /Producer (redact tests) >>", "/Dests 5 0 R")));
+  const auto removed = doc->remove_matching_strings([](const std::string& text) -> std::optional<Document::StringEdit> {
+    if (text.find("France") == std::string::npos) return std::nullopt;
+    return Document::StringEdit{"", 7};
+  });
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].key, "Dests");
+  EXPECT_EQ(removed[0].action, "renamed");
+  EXPECT_EQ(removed[0].tag, 7u);
+  auto again = Document::open(test::write_temp("dests2.pdf", doc->written()));
+  std::set<std::string> dests;
+  std::vector<std::string> local, remote;  // the names links go to
+  again->visit_objects([&](const Document::ObjectVisit& v) {
+    std::vector<const Object*> pending{&v.value};
+    while (!pending.empty()) {
+      const Object* o = pending.back();
+      pending.pop_back();
+      if (o->find("Spain")) {  // the catalog's /Dests
+        for (size_t i = 0; i + 1 < o->items.size(); i += 2) dests.insert(o->items[i].bytes);
+      }
+      const Object* s = o->find("S");
+      for (const char* key : {"D", "Dest"}) {
+        const Object* name = o->find(key);
+        if (name && name->is_name()) (s && s->bytes == "GoToR" ? remote : local).push_back(name->bytes);
+      }
+      for (const Object& item : o->items) pending.push_back(&item);
+    }
+  });
+  EXPECT_EQ(dests, (std::set<std::string>{"Dest1", "Dest2", "Spain"}));
+  std::sort(local.begin(), local.end());
+  EXPECT_EQ(local, (std::vector<std::string>{"Dest1", "Dest2", "Dest2"}));
+  EXPECT_EQ(remote, (std::vector<std::string>{"France"}));
 }
 
 }  // namespace
