@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -16,31 +17,49 @@
 namespace redact::extract {
 namespace {
 
-// Whether `g`, drawn after `last` on its line going `dir`, is set apart
-// from it as a footnote mark is: one of the two is kMarkSize or less of the
-// other's size and `g`'s baseline is kMarkShift of the larger size or more
-// above or below where `last` leaves off ("France" then a raised "2"; or
-// the "2" then text back on the line). Small capitals, and a heading's
-// larger first letter, stand on one baseline: not apart.
-bool set_apart(const pdf::Glyph& g, const pdf::Glyph& last, Point dir) {
-  const double larger = std::max(g.size, last.size), smaller = std::min(g.size, last.size);
-  if (!(smaller <= kMarkSize * larger)) return false;
-  return std::abs(cross(dir, sub(g.origin, last.next))) >= kMarkShift * larger;
+// Whether `g`, drawn on the line of `base` (the line's last glyph on its
+// own baseline) going `dir`, is a footnote mark: no larger than `base`,
+// with its baseline kMarkShift of `base`'s size or more above or below
+// (a raised "2" or "a" after "France", a lowered "2"), or kSmallMarkShift
+// when it is kSmallMarkSize of it or smaller. Small capitals and
+// a heading's larger first letter stand on one baseline: no mark.
+bool is_mark(const pdf::Glyph& g, const pdf::Glyph& base, Point dir) {
+  if (!(g.size <= base.size * (1 + 1e-6))) return false;
+  const double off = std::abs(cross(dir, sub(g.origin, base.origin)));
+  if (off >= base.size) return false;
+  return off >= kMarkShift * base.size || (g.size <= kSmallMarkSize * base.size && off >= kSmallMarkShift * base.size);
 }
 
-// Whether two glyphs in a row, neither a space, may be set apart on one line.
-bool has_set_apart(const pdf::PageContent& page, const GlyphFacts& facts) {
+// Whether two glyphs in a row, neither a space, may be a glyph and a mark
+// after it (the marks-skipped reading is read only then).
+bool may_have_marks(const pdf::PageContent& page, const GlyphFacts& facts) {
   const pdf::Glyph* last = nullptr;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
     if (facts.space(i)) continue;
     const pdf::Glyph& g = page.glyphs[i];
-    if (last && set_apart(g, *last, facts.direction(i)) &&
-        std::abs(cross(facts.direction(i), sub(g.origin, last->next))) < std::max(g.size, last->size)) {
-      return true;
-    }
+    if (last && is_mark(g, *last, facts.direction(i))) return true;
     last = &g;
   }
   return false;
+}
+
+// `text` with the glyphs `marks` holds read as nothing: each a zero-width
+// joiner of its glyph (normalizing drops it), so that "France" and a raised
+// "2" read "France", and a match across a mark still takes its glyph.
+PageText marks_read_as_nothing(const PageText& text, const std::vector<bool>& marks) {
+  PageText out;
+  out.lines = text.lines;
+  for (size_t i = 0; i < text.text.size(); ++i) {
+    const int32_t g = text.text_glyphs[i];
+    if (g < 0 || !marks[static_cast<size_t>(g)]) {
+      out.text += text.text[i];
+      out.text_glyphs.push_back(g);
+    } else if (i == 0 || text.text_glyphs[i - 1] != g) {
+      out.text += kReadAsNothing;
+      out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), g);
+    }
+  }
+  return out;
 }
 
 // Content order, with lines broken where the text leaves the baseline, turns,
@@ -49,15 +68,19 @@ bool has_set_apart(const pdf::PageContent& page, const GlyphFacts& facts) {
 // starts a block when it is kBlockGap or more. With a `column_gap` wider
 // than that (spread letters), such a gap still starts a block unless single
 // letters stand on both sides of it (the letters of a spread word).
-// With `marks_apart`, a glyph set above or below the one before it in a
-// smaller size, or back from there (marks_apart_at), is a word of its own.
+// With `marks`, each glyph that is a mark on its line (is_mark) is set in
+// it (sized to the page's glyphs).
 PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts, double column_gap,
-                          bool marks_apart = false) {
+                          std::vector<bool>* marks = nullptr) {
   std::vector<std::vector<int64_t>> lines;
   std::vector<bool> new_blocks;
   std::vector<std::vector<size_t>> wide;  // per line: items that are gaps of kBlockGap or more
   bool leap = false;
   const pdf::Glyph* last = nullptr;
+  const pdf::Glyph* base = nullptr;  // the line's last glyph on its own baseline (is_mark)
+  std::array<size_t, kMaxMarkGlyphs + 1> in_a_row{};  // the marks just read
+  size_t marks_in_a_row = 0;
+  if (marks) marks->assign(page.glyphs.size(), false);
   Point dir{1, 0};
   int64_t pending_space = -1;
   for (size_t i = 0; i < page.glyphs.size(); ++i) {
@@ -86,8 +109,6 @@ PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts,
         if (along > needed) {
           if (along >= kBlockGap * size) wide.back().push_back(lines.back().size());
           lines.back().push_back(pending_space >= 0 ? -2 - pending_space : -1);
-        } else if (marks_apart && set_apart(g, *last, dir)) {
-          lines.back().push_back(-1);
         }
       }
     }
@@ -96,6 +117,20 @@ PageText in_content_order(const pdf::PageContent& page, const GlyphFacts& facts,
       wide.emplace_back();
       new_blocks.push_back(leap);
       dir = g_dir;
+    }
+    if (marks && !new_line && base && is_mark(g, *base, dir)) {
+      (*marks)[i] = true;
+      in_a_row[marks_in_a_row++] = i;
+      // More in a row than a mark has: text on a baseline of its own (the
+      // next cell of a table), which goes on from here.
+      if (marks_in_a_row > kMaxMarkGlyphs) {
+        for (size_t k = 0; k < marks_in_a_row; ++k) (*marks)[in_a_row[k]] = false;
+        marks_in_a_row = 0;
+        base = &g;
+      }
+    } else {
+      base = &g;
+      marks_in_a_row = 0;
     }
     lines.back().push_back(static_cast<int64_t>(i));
     last = &g;
@@ -528,10 +563,14 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
   add("layout", layout(page, facts));
   add("content order", in_content_order(page, facts, kColumnGap));
   add("position", by_position(facts, placed));
-  // Footnote marks and other raised or lowered small glyphs set apart from
-  // the word they follow ("France" and a raised "2" read "France2" by
-  // pdftotext and mutool), when the page has one.
-  if (has_set_apart(page, facts)) add("marks apart", in_content_order(page, facts, kColumnGap, true));
+  // Footnote marks read as nothing, as a person skips them ("France" and a
+  // raised "2" read "France2" by pdftotext and mutool), when the page may
+  // have one.
+  if (may_have_marks(page, facts)) {
+    std::vector<bool> marks;
+    const PageText text = in_content_order(page, facts, kColumnGap, &marks);
+    if (std::find(marks.begin(), marks.end(), true) != marks.end()) add("marks skipped", marks_read_as_nothing(text, marks));
+  }
   const size_t base = out.size();
   for (size_t i = 0; i < base; ++i) {
     if (has_letter_run(facts, out[i].text)) {

@@ -21,10 +21,11 @@
 // - spread letters (in all_readings): letters up to `kSpreadGap` font sizes
 //   apart, evenly or not, each run of single letters joined whole
 //   ("F   r a     n c e").
-// - marks apart (in all_readings): content order with a footnote mark (a
-//   smaller glyph raised or lowered after a word, `kMarkSize`,
-//   `kMarkShift`) a word of its own: "France" and a raised "2", which
-//   pdftotext and mutool read "France2", a person reads as France.
+// - marks skipped (in all_readings): content order with each footnote mark
+//   (a glyph no larger than the line's last glyph on its own baseline, set
+//   `kMarkShift` of its size or more above or below it) read as nothing,
+//   as a person skips it: "France" and a raised "2", which pdftotext and
+//   mutool read "France2", read France; "Jordan" and a raised "TM", Jordan.
 // - stacked_letters: glyphs each alone on its line (nothing within
 //   `kStackAlone` font sizes along it on a baseline within
 //   `kStackBaseline`) and stacked one above another, each overlapping the
@@ -63,12 +64,18 @@ inline constexpr std::string_view kReadAsNothing = "\u200D";
 
 constexpr double kOperationGap = 0.08;
 constexpr double kSpreadGap = 4.0;  // font sizes: how far apart spread letters may be
-// A footnote mark (marks apart, in all_readings): a glyph at most kMarkSize
-// of the size of the one before it (or after it, back on the line) whose
-// baseline lies kMarkShift of the larger size or more above or below.
-// Chromium's <sup> is 0.83 of the text and 0.33 em up, Word's 0.65 and 0.33.
-constexpr double kMarkSize = 0.9;
-constexpr double kMarkShift = 0.15;
+// A footnote mark (marks skipped, in all_readings) has its baseline this
+// much of the text's size or more above or below the text's (and less than
+// the size). Chromium's <sup> is 0.33 em up, Word's superscript too; a
+// mark raised 1.5 pt on 11 pt text is 0.14.
+constexpr double kMarkShift = 0.12;
+// A glyph this much of the text's size or smaller is a mark raised or
+// lowered less: 0.05 of the size (a 65% "1" raised 0.1 em of its own).
+constexpr double kSmallMarkSize = 0.75;
+constexpr double kSmallMarkShift = 0.05;
+// More glyphs in a row off the line than a mark has ("1,2", "iii", "(4)"):
+// text on a baseline of its own, such as the next cell of a table.
+constexpr size_t kMaxMarkGlyphs = 4;
 // Font sizes: in the position reading, a gap this wide on a line parts two
 // columns. pdftotext reads "United  States" 1.05 sizes apart as one line and
 // two columns 1.5 sizes apart as two.

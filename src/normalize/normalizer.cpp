@@ -70,9 +70,11 @@ void fold(char32_t cp, std::string& out) {
 
 // A character set above or below the line by its nature: a superscript or
 // subscript form (U+00B9, U+2082), and the signs that are one (U+2122 TRADE
-// MARK SIGN is <super> "TM", U+00BA the ordinal <super> "o"). After a word
-// it is a footnote mark or a sign, not more of the word: "France™" is
-// France.
+// MARK SIGN is <super> "TM", U+00BA the ordinal <super> "o"). A footnote
+// mark or a sign, read as nothing, as a person skips it: "France™" and
+// "France¹" are France (NFKD alone makes them "FranceTM" and "France1"),
+// "14¹ officers" 14 officers, and "Holland™ Foods" no country before an
+// acronym.
 bool raised_or_lowered(UChar32 c) {
   if (c < 0x80) return false;
   const auto type = static_cast<UDecompositionType>(u_getIntPropertyValue(c, UCHAR_DECOMPOSITION_TYPE));
@@ -96,7 +98,6 @@ NormalizedText normalize(std::string_view source) {
   out.source_end.reserve(source.size());
   const auto length = static_cast<int32_t>(source.size());
   bool after_soft_hyphen = false;
-  bool after_mark = false;  // the last character was raised_or_lowered
   int breaks = 0;         // line breaks in a row just before (CR LF is one)
   bool joined = false;    // the first of them joined a hyphenated word
   std::string piece;
@@ -108,7 +109,6 @@ NormalizedText normalize(std::string_view source) {
       breaks = 0;
       joined = false;
       after_soft_hyphen = false;
-      after_mark = false;
       out.text.push_back(static_cast<char>(byte));
       out.source_begin.push_back(begin);
       out.source_end.push_back(begin + 1);
@@ -142,12 +142,7 @@ NormalizedText normalize(std::string_view source) {
     } else {
       breaks = 0;
       joined = false;
-      // A mark (or a run of them: footnote 12 is "¹²") after a
-      // word is parted from it by a space of its own.
-      const bool mark = c >= 0 && raised_or_lowered(c);
-      if (mark && !after_mark && !out.text.empty() && out.text.back() != ' ') piece.push_back(' ');
-      after_mark = mark;
-      fold(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), piece);
+      if (c < 0 || !raised_or_lowered(c)) fold(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c), piece);
     }
     after_soft_hyphen = c == 0x00AD || (after_soft_hyphen && (c == '\n' || c == '\r'));
     out.text += piece;

@@ -14,7 +14,8 @@
   case) and qpdf's uncompressed dump does not hold it in clear; one marked
   "written" (reasons under labels, whose box labels once held it) it must
   write, and the links of one marked "links" still go to destinations it
-  has (named destinations holding the entity are renamed); one marked "anywhere" (footnote marks after a country) keeps no
+  has (named destinations holding the entity are renamed), and its words
+  marked "kept" stay for pdftotext; one marked "anywhere" (footnote marks after a country) keeps no
   entity even inside a longer word ("Spaina").
 - freelawproject/x-ray's test files: the three boxes over live text in
   rectangles_yes.pdf are three text-under-box findings, the text hidden
@@ -157,6 +158,8 @@ def main():
                       if holds(text, e, case.get("anywhere", False))]
             leaked += [f"{e} (qpdf raw)" for e in entities if e in raw]
             check(f"run output of {case['file']} ({status}) keeps no entity for the referees", not leaked, ", ".join(leaked))
+            lost = [w for w in case.get("kept", []) if not holds(texts["pdftotext"], w, anywhere=True)]
+            check(f"run output of {case['file']} keeps the words that are no entity", not lost, ", ".join(lost))
 
         # 3. x-ray's bad-redaction files.
         xray = os.path.join(args.corpus, "bad_redaction")

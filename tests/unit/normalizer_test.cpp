@@ -45,16 +45,17 @@ TEST(Normalizer, ABlankLineIsABoundaryNoPatternCrosses) {
   EXPECT_EQ(normalized("\u2029"), " ") << "the marker cannot come from the text itself";
 }
 
-TEST(Normalizer, SuperscriptsAndSubscriptsArePartedFromTheWordBefore) {
+TEST(Normalizer, SuperscriptsAndSubscriptsAreReadAsNothing) {
   // A footnote mark or a sign set above the line is not more of the word:
   // NFKD alone would make "France\u2122" "FranceTM" and "France\u00B9" "France1".
-  EXPECT_EQ(normalized("France\u2122 campaign"), "France TM campaign");
-  EXPECT_EQ(normalized("France\u00B9\u00B2 here"), "France 12 here") << "a run of marks is one word";
-  EXPECT_EQ(normalized("CO\u2082 and Fran\u00E7a\u00AA"), "CO 2 and Franca a");
-  EXPECT_EQ(normalized("note \u00B9 France"), "note 1 France") << "no second space";
-  const NormalizedText n = normalize("Spain\u00B3");  // the space is the mark's
-  ASSERT_EQ(n.text, "Spain 3");
-  EXPECT_EQ(n.source_range(5, 7), (std::pair<size_t, size_t>{5, 7}));
+  EXPECT_EQ(normalized("France\u2122 campaign"), "France campaign");
+  EXPECT_EQ(normalized("France\u00B9\u00B2 here"), "France here");
+  EXPECT_EQ(normalized("14\u00B9 officers"), "14 officers") << "nor more of a number";
+  EXPECT_EQ(normalized("Holland\u2122 Foods"), "Holland Foods") << "no acronym after a name";
+  EXPECT_EQ(normalized("CO\u2082 and Fran\u00E7a\u00AA"), "CO and Franca");
+  const NormalizedText n = normalize("Spain\u00B3 x");  // a match across it takes it
+  ASSERT_EQ(n.text, "Spain x");
+  EXPECT_EQ(n.source_range(0, 7), (std::pair<size_t, size_t>{0, 9}));
 }
 
 TEST(Normalizer, EveryByteMapsBackToItsSourceCharacter) {
