@@ -212,7 +212,6 @@ struct DocumentPlan {
   // For each page left as it is: the streams its reading drew (forms and
   // appearances), which apply does not change, so it need not read it again.
   std::map<int, std::vector<std::string>> drawn_unchanged;
-  bool outlines_match = false;
   std::vector<StringChange> unshown_removed;  // one per comment or loose string holding a match (and object)
   // Streams no page draws whose comments or loose strings hold a match,
   // edited in place: by object.
@@ -384,10 +383,6 @@ DocumentPlan plan_document(pdf::Document& document, const Decide& decide, const 
       }
       for (const pdf::StreamUse& use : walked.streams) drawn.insert(use.object);
     }
-  }
-  // Outlines: titles holding a match take the outlines with them.
-  for (const std::string& title : document.outline_titles()) {
-    if (!matcher.find(normalize::normalized(title)).empty()) out.outlines_match = true;
   }
   return out;
 }
@@ -582,7 +577,6 @@ void apply_plan(pdf::Document& document, DocumentPlan& plan, const RedactOptions
     document.remove_unused_forms(number, unchanged != plan.drawn_unchanged.end() ? unchanged->second : drawn.at(number),
                                  copies[number]);
   }
-  if (plan.outlines_match) document.remove_outlines();
   document.scrub(options.producer);
 }
 

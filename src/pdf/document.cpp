@@ -2505,28 +2505,6 @@ std::vector<std::string> Document::remove_signatures(bool all, const std::functi
   impl_->translate("removing signatures");
 }
 
-std::vector<std::string> Document::outline_titles() try {
-  std::vector<std::string> out;
-  const ObjectReader& reader = *impl_->reader;
-  const PdfObject* outlines = reader.get_dict(impl_->pdf.GetCatalog(), "Outlines");
-  std::vector<const PdfObject*> pending;
-  if (outlines) pending.push_back(reader.get_dict(outlines, "First"));
-  std::set<const PdfObject*> seen;
-  while (!pending.empty() && seen.size() < 100000) {
-    const PdfObject* item = pending.back();
-    pending.pop_back();
-    if (!item || !seen.insert(item).second) continue;
-    if (const PdfObject* title = reader.get(item, "Title"); title && (title->IsString() || title->IsHexString())) {
-      out.push_back(text_of(title));
-    }
-    pending.push_back(reader.get_dict(item, "Next"));
-    pending.push_back(reader.get_dict(item, "First"));
-  }
-  return out;
-} catch (...) {
-  impl_->translate("reading the outlines");
-}
-
 std::vector<Document::StringRemoval> Document::remove_matching_strings(
     const std::function<std::optional<StringEdit>(const std::string&)>& edit) try {
   PoDoFo::PdfVecObjects& objects = impl_->pdf.GetObjects();
@@ -2535,17 +2513,21 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
   enum class Action { cut, remove, blank };
   // /RC (rich text, a string or a stream) is dealt with below, with the
   // application's private data.
+  // Where a key holds text: in any dictionary, an annotation's (one with a
+  // /Subtype), or an outline item's (one with a /Title and a /Parent).
+  enum class In { any, annotation, outline_item };
   struct Key {
     const char* name;
-    bool annotations_only;  // only in a dictionary with a /Subtype (an annotation)
+    In in;
     Action action;
   };
   static constexpr Key kKeys[] = {
-      {"ActualText", false, Action::cut}, {"Alt", false, Action::cut},  {"E", false, Action::cut},
-      {"Contents", true, Action::cut},    {"Subj", true, Action::cut},  {"TU", false, Action::cut},
-      {"TM", false, Action::cut},         {"V", false, Action::cut},    {"DV", false, Action::cut},
-      {"T", false, Action::cut},  // a field's name, a markup annotation's author
-      {"URI", false, Action::blank},
+      {"ActualText", In::any, Action::cut}, {"Alt", In::any, Action::cut},         {"E", In::any, Action::cut},
+      {"Contents", In::annotation, Action::cut}, {"Subj", In::annotation, Action::cut}, {"TU", In::any, Action::cut},
+      {"TM", In::any, Action::cut},         {"V", In::any, Action::cut},           {"DV", In::any, Action::cut},
+      {"T", In::any, Action::cut},  // a field's name, a markup annotation's author
+      {"Title", In::outline_item, Action::cut},  // a bookmark's
+      {"URI", In::any, Action::blank},
   };
   HoldsNothing holds_nothing;  // read every way
   size_t renamed_fields = 0;
@@ -2618,7 +2600,8 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       for (const Key& key : kKeys) {
         PdfObject* value = dict.GetKey(PdfName(key.name));
         if (!value || !(value->IsString() || value->IsHexString())) continue;
-        if (key.annotations_only && !dict.HasKey(PdfName("Subtype"))) continue;
+        if (key.in == In::annotation && !dict.HasKey(PdfName("Subtype"))) continue;
+        if (key.in == In::outline_item && !dict.HasKey(PdfName("Parent"))) continue;
         // A URI is ASCII, not a text string; other keys hold text strings.
         const std::string text = std::string_view(key.name) == "URI" ? value->GetString().GetStringUtf8() : text_of(value);
         const std::optional<size_t> tag = held(text);
@@ -2634,7 +2617,10 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
                                 (dict.HasKey(PdfName("FT")) || dict.HasKey(PdfName("Kids")) || dict.HasKey(PdfName("Parent")) ||
                                  impl_->reader->get_name(o, "Subtype") == "Widget");
         if (action == Action::cut && (!cut || held(cut->kept))) {
-          action = key.name[0] == 'V' || key.name[0] == 'D' || field_name ? Action::blank : Action::remove;
+          // A value, a field's name and a bookmark's title, which an item
+          // must have, go blank.
+          action = key.name[0] == 'V' || key.name[0] == 'D' || field_name || key.in == In::outline_item ? Action::blank
+                                                                                                      : Action::remove;
         }
         const char* done = action == Action::cut ? "cut" : action == Action::remove ? "removed" : "blanked";
         removed.push_back({id, key.name, done, *tag});
@@ -2708,12 +2694,6 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
   return removed;
 } catch (...) {
   impl_->translate("editing strings");
-}
-
-void Document::remove_outlines() try {
-  if (PdfObject* catalog = impl_->pdf.GetCatalog()) catalog->GetDictionary().RemoveKey(PdfName("Outlines"));
-} catch (...) {
-  impl_->translate("removing the outlines");
 }
 
 std::vector<Document::StringValue> Document::strings(std::vector<Unreadable>* unreadable) try {

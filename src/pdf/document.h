@@ -226,8 +226,9 @@ class Document {
   // marked-content properties), an annotation's /Contents and /Subj, a
   // field's /TU, /TM, /V and /DV keep the rest of their text, or go (values:
   // go blank) when only another reading holds the match or the rest would
-  // still show it; a link's /URI goes blank; a name of the catalog's /Dests
-  // is renamed ("Dest1"), every /D and /Dest naming it with it. An annotation's rich text /RC
+  // still show it; a bookmark's /Title keeps the rest too, or goes blank; a
+  // link's /URI goes blank; a name of the catalog's /Dests is renamed
+  // ("Dest1"), every /D and /Dest naming it with it. An annotation's rich text /RC
   // and any application's private data (/PieceInfo, keys with a prefix such
   // as /AAPL:AKExtras) go with any edit of their dictionary, or alone when
   // they hold a match. Returns what was done, object by object. `edit`
@@ -254,10 +255,6 @@ class Document {
   // whose strings (/Name, /Location, /Reason...) `holds_match`. Returns the
   // fields that lost their signature.
   std::vector<std::string> remove_signatures(bool all, const std::function<bool(const std::string&)>& holds_match);
-  // Drops the outlines (bookmarks).
-  void remove_outlines();
-  // The title of every outline item, for matching.
-  std::vector<std::string> outline_titles();
 
   // Every text string held by an object (decode_text_string; keys that
   // carry no text skipped, see carries_text), with the object and key it is

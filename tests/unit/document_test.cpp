@@ -352,5 +352,32 @@ TEST(Document, ANamedDestinationHoldingAMatchIsRenamedWithWhatGoesToIt) {
   EXPECT_EQ(remote, (std::vector<std::string>{"France"}));
 }
 
+// A bookmark whose title holds a match loses the match and keeps the rest;
+// the other bookmarks stay as they are (they once all went with it).
+TEST(Document, ABookmarkTitleHoldingAMatchIsCutAndTheOtherBookmarksStay) {
+  auto doc = Document::open(test::write_temp(
+      "outline.pdf",
+      build_pdf({TestPage{"BT /F1 10 Tf 72 720 Td (x) Tj ET"}},
+                {"<< /Type /Outlines /First 6 0 R /Last 7 0 R /Count 2 >>",
+                 "<< /Title (1. Deployments to France) /Parent 5 0 R /Next 7 0 R /Dest [8 0 R /Fit] >>",
+                 "<< /Title (2. Costs) /Parent 5 0 R /Prev 6 0 R /Dest [8 0 R /Fit] >>"},
+                test::kHelvetica, "<< /Producer (redact tests) >>", "/Outlines 5 0 R")));
+  const auto removed = doc->remove_matching_strings([](const std::string& text) -> std::optional<Document::StringEdit> {
+    const size_t at = text.find("France");
+    if (at == std::string::npos) return std::nullopt;
+    return Document::StringEdit{text.substr(0, at) + text.substr(at + 6), 3};
+  });
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].key, "Title");
+  EXPECT_EQ(removed[0].action, "cut");
+  auto again = Document::open(test::write_temp("outline2.pdf", doc->written()));
+  std::vector<std::string> titles;
+  again->visit_objects([&](const Document::ObjectVisit& v) {
+    if (const Object* title = v.value.find("Title"); title && v.value.find("Parent")) titles.push_back(title->bytes);
+  });
+  std::sort(titles.begin(), titles.end());
+  EXPECT_EQ(titles, (std::vector<std::string>{"1. Deployments to ", "2. Costs"}));
+}
+
 }  // namespace
 }  // namespace redact::pdf
