@@ -2571,6 +2571,72 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       if (first_tag) removed.push_back({id, "Dests", "renamed", *first_tag});
     }
   }
+  // The names tree's destinations (/Names /Dests, PDF 1.2: strings, as
+  // Word and Acrobat write them) likewise: the tree is written again as one
+  // sorted array (its /Kids and /Limits go), which the standard allows and
+  // keeps it in order whatever the new names are.
+  std::map<std::string, std::string> renamed_strings;  // old bytes -> new
+  if (PdfObject* names = dict_entry(objects, impl_->pdf.GetCatalog(), "Names"); names && names->IsDictionary()) {
+    PdfObject* tree = dict_entry(objects, names, "Dests");
+    std::vector<std::pair<std::string, PdfObject>> entries;  // key bytes, value
+    std::set<const PdfObject*> seen;
+    bool whole = true;  // every node could be read
+    const std::function<void(PdfObject*, int)> gather = [&](PdfObject* node, int depth) {
+      if (!node || !node->IsDictionary() || depth > 32 || entries.size() > 1000000) {
+        whole = false;
+        return;
+      }
+      if (!seen.insert(node).second) return;  // a loop: each node read once
+      if (PdfObject* list = dict_entry(objects, node, "Names"); list && list->IsArray()) {
+        const PoDoFo::PdfArray& items = list->GetArray();
+        for (size_t i = 0; i + 1 < items.size(); i += 2) {
+          if (!(items[i].IsString() || items[i].IsHexString())) continue;
+          entries.emplace_back(ObjectReader::string_bytes(&items[i]), items[i + 1]);
+        }
+      }
+      if (PdfObject* kids = dict_entry(objects, node, "Kids"); kids && kids->IsArray()) {
+        for (PdfObject& kid : kids->GetArray()) gather(resolve_mutable(objects, &kid), depth + 1);
+      }
+    };
+    gather(tree, 0);
+    std::optional<size_t> first_tag;
+    std::set<std::string> keys;
+    for (const auto& [key, value] : entries) {
+      keys.insert(key);
+      std::optional<size_t> tag = held(decode_text_string(key));
+      if (!tag) continue;
+      renamed_strings[key];
+      if (!first_tag) first_tag = tag;
+    }
+    if (first_tag && whole && tree && tree->IsDictionary()) {
+      size_t n = 0;
+      for (auto& [old, fresh] : renamed_strings) {
+        do {
+          fresh = "Dest" + std::to_string(++n);
+        } while (keys.contains(fresh));
+        keys.insert(fresh);
+      }
+      std::vector<std::pair<std::string, PdfObject>> sorted;
+      for (auto& [key, value] : entries) {
+        const auto it = renamed_strings.find(key);
+        sorted.emplace_back(it != renamed_strings.end() ? it->second : key, value);
+      }
+      std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      PoDoFo::PdfArray flat;
+      for (const auto& [key, value] : sorted) {
+        flat.push_back(PoDoFo::PdfString(key.data(), static_cast<PoDoFo::pdf_long>(key.size())));
+        flat.push_back(value);
+      }
+      PoDoFo::PdfDictionary& root = tree->GetDictionary();
+      root.RemoveKey(PdfName("Kids"));
+      root.RemoveKey(PdfName("Limits"));
+      root.AddKey(PdfName("Names"), flat);
+      removed.push_back(
+          {ObjectReader::id(tree->Reference().IsIndirect() ? tree : impl_->pdf.GetCatalog()), "Dests", "renamed", *first_tag});
+    } else {
+      renamed_strings.clear();  // a tree not read whole is not written again: the file is held for it
+    }
+  }
   for (PdfObject* object : reachable(objects, roots)) {
     const std::string id = ObjectReader::id(object);
     // The object itself and the dictionaries nested in it (a /K array of
@@ -2589,16 +2655,23 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       // A link, an outline item or a GoTo action going to a renamed
       // destination by its name (not a GoToR's or GoToE's, which names one
       // of another file).
-      const std::string go = renamed.empty() ? std::string() : impl_->reader->get_name(o, "S");
+      const std::string go = renamed.empty() && renamed_strings.empty() ? std::string() : impl_->reader->get_name(o, "S");
       const bool elsewhere = go == "GoToR" || go == "GoToE";
       for (const char* key : {"D", "Dest"}) {
-        PdfObject* value = renamed.empty() || elsewhere ? nullptr : dict.GetKey(PdfName(key));
-        if (!value || !value->IsName()) continue;
-        if (const auto it = renamed.find(value->GetName().GetName()); it != renamed.end()) *value = PdfObject(PdfName(it->second));
+        PdfObject* value = elsewhere ? nullptr : dict.GetKey(PdfName(key));
+        if (value && value->IsName()) {
+          if (const auto it = renamed.find(value->GetName().GetName()); it != renamed.end()) *value = PdfObject(PdfName(it->second));
+        } else if (value && (value->IsString() || value->IsHexString()) && !renamed_strings.empty()) {
+          if (const auto it = renamed_strings.find(ObjectReader::string_bytes(value)); it != renamed_strings.end()) {
+            *value = PdfObject(PoDoFo::PdfString(it->second.data(), static_cast<PoDoFo::pdf_long>(it->second.size())));
+          }
+        }
       }
       bool edited = false;
       for (const Key& key : kKeys) {
-        PdfObject* value = dict.GetKey(PdfName(key.name));
+        // A string may be an object of its own ("/Title 8 0 R"): the edit
+        // is written in its place, direct.
+        PdfObject* value = resolve_mutable(objects, dict.GetKey(PdfName(key.name)));
         if (!value || !(value->IsString() || value->IsHexString())) continue;
         if (key.in == In::annotation && !dict.HasKey(PdfName("Subtype"))) continue;
         if (key.in == In::outline_item && !dict.HasKey(PdfName("Parent"))) continue;

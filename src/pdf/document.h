@@ -227,8 +227,9 @@ class Document {
   // field's /TU, /TM, /V and /DV keep the rest of their text, or go (values:
   // go blank) when only another reading holds the match or the rest would
   // still show it; a bookmark's /Title keeps the rest too, or goes blank; a
-  // link's /URI goes blank; a name of the catalog's /Dests is renamed
-  // ("Dest1"), every /D and /Dest naming it with it. An annotation's rich text /RC
+  // link's /URI goes blank; a named destination (the catalog's /Dests, or
+  // the names tree's, written again as one sorted array) is renamed
+  // ("Dest1"), every /D and /Dest naming it with it but a GoToR's. An annotation's rich text /RC
   // and any application's private data (/PieceInfo, keys with a prefix such
   // as /AAPL:AKExtras) go with any edit of their dictionary, or alone when
   // they hold a match. Returns what was done, object by object. `edit`

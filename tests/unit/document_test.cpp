@@ -358,16 +358,17 @@ TEST(Document, ABookmarkTitleHoldingAMatchIsCutAndTheOtherBookmarksStay) {
   auto doc = Document::open(test::write_temp(
       "outline.pdf",
       build_pdf({TestPage{"BT /F1 10 Tf 72 720 Td (x) Tj ET"}},
-                {"<< /Type /Outlines /First 6 0 R /Last 7 0 R /Count 2 >>",
-                 "<< /Title (1. Deployments to France) /Parent 5 0 R /Next 7 0 R /Dest [8 0 R /Fit] >>",
-                 "<< /Title (2. Costs) /Parent 5 0 R /Prev 6 0 R /Dest [8 0 R /Fit] >>"},
+                {"<< /Type /Outlines /First 6 0 R /Last 8 0 R /Count 3 >>",
+                 "<< /Title (1. Deployments to France) /Parent 5 0 R /Next 7 0 R /Dest [10 0 R /Fit] >>",
+                 "<< /Title (2. Costs) /Parent 5 0 R /Prev 6 0 R /Next 8 0 R /Dest [10 0 R /Fit] >>",
+                 "<< /Title 9 0 R /Parent 5 0 R /Prev 7 0 R /Dest [10 0 R /Fit] >>", "(3. Visit to France)"},
                 test::kHelvetica, "<< /Producer (redact tests) >>", "/Outlines 5 0 R")));
   const auto removed = doc->remove_matching_strings([](const std::string& text) -> std::optional<Document::StringEdit> {
     const size_t at = text.find("France");
     if (at == std::string::npos) return std::nullopt;
     return Document::StringEdit{text.substr(0, at) + text.substr(at + 6), 3};
   });
-  ASSERT_EQ(removed.size(), 1u);
+  ASSERT_EQ(removed.size(), 2u) << "a title that is an object of its own is cut too";
   EXPECT_EQ(removed[0].key, "Title");
   EXPECT_EQ(removed[0].action, "cut");
   auto again = Document::open(test::write_temp("outline2.pdf", doc->written()));
@@ -376,7 +377,50 @@ TEST(Document, ABookmarkTitleHoldingAMatchIsCutAndTheOtherBookmarksStay) {
     if (const Object* title = v.value.find("Title"); title && v.value.find("Parent")) titles.push_back(title->bytes);
   });
   std::sort(titles.begin(), titles.end());
-  EXPECT_EQ(titles, (std::vector<std::string>{"1. Deployments to ", "2. Costs"}));
+  EXPECT_EQ(titles, (std::vector<std::string>{"1. Deployments to ", "2. Costs", "3. Visit to "}));
+}
+
+// The names tree's destinations (strings, with /Kids and /Limits) are
+// renamed too: the tree is written again as one sorted array, and what
+// goes to a renamed one by its string follows, but for a GoToR's.
+TEST(Document, ANamesTreeDestinationHoldingAMatchIsRenamedAndTheTreeStaysSorted) {
+  const std::string links =
+      "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D (France) >> >> "
+      "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /Dest (France) >> "
+      "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoToR /F (annex.pdf) /D (France) >> >>]";
+  auto doc = Document::open(test::write_temp(
+      "tree.pdf",
+      build_pdf({TestPage{"BT /F1 10 Tf 72 720 Td (x) Tj ET", "<< /Font << /F1 4 0 R >> >>", links}},
+                {"<< /Kids [6 0 R 7 0 R] >>", "<< /Limits [(Annex) (France)] /Names [(Annex) [8 0 R /Fit] (France) [8 0 R /Fit]] >>",
+                 "<< /Limits [(Spain) (Zeta)] /Names [(Spain) [8 0 R /Fit] (Zeta) [8 0 R /Fit]] >>"},
+                test::kHelvetica, "<< /Producer (redact tests) >>", "/Names << /Dests 5 0 R >>")));
+  const auto removed = doc->remove_matching_strings([](const std::string& text) -> std::optional<Document::StringEdit> {
+    if (text.find("France") == std::string::npos) return std::nullopt;
+    return Document::StringEdit{"", 0};
+  });
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].action, "renamed");
+  auto again = Document::open(test::write_temp("tree2.pdf", doc->written()));
+  std::vector<std::string> keys, local, remote;
+  again->visit_objects([&](const Document::ObjectVisit& v) {
+    std::vector<const Object*> pending{&v.value};
+    while (!pending.empty()) {
+      const Object* o = pending.back();
+      pending.pop_back();
+      if (const Object* list = o->find("Names"); list && list->is_array()) {
+        for (size_t i = 0; i < list->items.size(); i += 2) keys.push_back(list->items[i].bytes);
+      }
+      const Object* s = o->find("S");
+      for (const char* key : {"D", "Dest"}) {
+        const Object* name = o->find(key);
+        if (name && name->is_string()) (s && s->bytes == "GoToR" ? remote : local).push_back(name->bytes);
+      }
+      for (const Object& item : o->items) pending.push_back(&item);
+    }
+  });
+  EXPECT_EQ(keys, (std::vector<std::string>{"Annex", "Dest1", "Spain", "Zeta"})) << "one array, in order";
+  EXPECT_EQ(local, (std::vector<std::string>{"Dest1", "Dest1"}));
+  EXPECT_EQ(remote, (std::vector<std::string>{"France"}));
 }
 
 }  // namespace
