@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/diagnostics.h"
+#include "normalize/normalizer.h"
 
 namespace po = boost::program_options;
 
@@ -61,6 +62,14 @@ MatchingConfig matching_config(const po::variables_map& vm, bool may_match_nothi
   config.matcher.terms = value_or<strings>(vm, "term", {});
   for (const std::string& file : value_or<strings>(vm, "terms-file", {})) {
     for (std::string& phrase : read_phrases(file)) config.matcher.terms.push_back(std::move(phrase));
+  }
+  // A phrase with nothing to match once normalized (white space, a sign
+  // read as nothing: "™") would match nothing, silently.
+  for (const std::string& phrase : config.matcher.terms) {
+    const std::string n = normalize::normalized(phrase);
+    if (n.find_first_not_of(" \t\n\r\f\v") == std::string::npos) {
+      throw Error(ErrorKind::usage, Location(), "--term '" + phrase + "' has nothing to match once normalized");
+    }
   }
   config.matcher.term_exemptions = value_or<strings>(vm, "term-exemption", {});
   for (const std::string& e : config.matcher.term_exemptions) {

@@ -68,15 +68,16 @@ void fold(char32_t cp, std::string& out) {
   }
 }
 
-// A character set above or below the line by its nature: a superscript or
-// subscript form (U+00B9, U+2082), and the signs that are one (U+2122 TRADE
-// MARK SIGN is <super> "TM", U+00BA the ordinal <super> "o"). A footnote
-// mark or a sign, read as nothing, as a person skips it: "France™" and
-// "France¹" are France (NFKD alone makes them "FranceTM" and "France1"),
-// "14¹ officers" 14 officers, and "Holland™ Foods" no country before an
-// acronym.
+// A character set above or below the line by its nature that is no letter:
+// a superscript or subscript digit or sign (U+00B9, U+2082, U+207A), and the
+// signs that are one (U+2122 TRADE MARK SIGN is <super> "TM", U+2120 "SM").
+// A footnote mark or a sign, read as nothing, as a person skips it:
+// "France™" and "France¹" are France (NFKD alone makes them "FranceTM" and
+// "France1"), "14¹ officers" 14 officers, and "Holland™ Foods" no country
+// before an acronym. Modifier letters are letters still, as NFKD reads them:
+// a word written in them ("ᴶᴬᴾᴬᴺ", "Mᶜ" of McKenzie) is that word.
 bool raised_or_lowered(UChar32 c) {
-  if (c < 0x80) return false;
+  if (c < 0x80 || u_isalpha(c)) return false;
   const auto type = static_cast<UDecompositionType>(u_getIntPropertyValue(c, UCHAR_DECOMPOSITION_TYPE));
   return type == U_DT_SUPER || type == U_DT_SUB;
 }

@@ -9,9 +9,9 @@
 // blocks, paragraphs, table cells or columns) adds the block boundary
 // marker U+2029 after the space: RE2's \s does not match it, so no pattern
 // joins a number at the end of one cell to a noun in the next. A superscript
-// or subscript character (a footnote mark "¹", the sign "™", which NFKD
-// makes "1" and "TM") is read as nothing, as a person skips it: a reader
-// sees France in "France™". Case is kept.
+// or subscript character that is no letter (a footnote mark "¹", the sign
+// "™", which NFKD makes "1" and "TM") is read as nothing, as a person skips
+// it: a reader sees France in "France™". Case is kept.
 //
 // Every byte of the result maps to the source character it came from, so a
 // match in the normalized text names an exact range of the source text (and

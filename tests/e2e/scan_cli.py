@@ -93,6 +93,10 @@ def main():
         result = run(args.redact, "scan", "--term", "Operation Nightjar", clean)
         check("--term without --term-exemption: exit 2", result.returncode == 2, result.stderr.strip())
 
+        result = run(args.redact, "scan", "--term", "\u2122", "--term-exemption", "s43", clean)
+        check("--term with nothing to match once normalized (a sign read as nothing): exit 2 naming it",
+              result.returncode == 2 and "--term '\u2122'" in result.stderr, result.stderr.strip())
+
         result = run(args.redact, "scan", "--term", "received your", "--term-exemption", "s31(1)(a)", clean)
         check("--term finds the phrase", result.returncode == 1 and "term term [s31(1)(a)]" in result.stdout,
               result.stdout.strip())

@@ -52,7 +52,10 @@ TEST(Normalizer, SuperscriptsAndSubscriptsAreReadAsNothing) {
   EXPECT_EQ(normalized("France\u00B9\u00B2 here"), "France here");
   EXPECT_EQ(normalized("14\u00B9 officers"), "14 officers") << "nor more of a number";
   EXPECT_EQ(normalized("Holland\u2122 Foods"), "Holland Foods") << "no acronym after a name";
-  EXPECT_EQ(normalized("CO\u2082 and Fran\u00E7a\u00AA"), "CO and Franca");
+  EXPECT_EQ(normalized("CO\u2082 and x\u207A\u00B2"), "CO and x");
+  // Modifier letters are letters: a word written in them is that word.
+  EXPECT_EQ(normalized("M\u1D9CKenzie in \u1D36\u1D2C\u1D3E\u1D2C\u1D3A"), "McKenzie in JAPAN");
+  EXPECT_EQ(normalized("1\u00BA"), "1o") << "an ordinal indicator is a letter";
   const NormalizedText n = normalize("Spain\u00B3 x");  // a match across it takes it
   ASSERT_EQ(n.text, "Spain x");
   EXPECT_EQ(n.source_range(0, 7), (std::pair<size_t, size_t>{0, 9}));
