@@ -2541,87 +2541,107 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
     holds_nothing.remember(text);
     return std::nullopt;
   };
-  // Named destinations (the catalog's /Dests, PDF 1.1: Chromium names one
-  // for each anchor a link goes to), which a viewer lists by name: one
-  // holding a match is renamed "Dest1", "Dest2"... (a name no other has),
-  // and every /D and /Dest that names it follows (below).
-  std::map<std::string, std::string> renamed;  // old name -> new
-  if (PdfObject* dests = impl_->pdf.GetCatalog()->GetDictionary().GetKey(PdfName("Dests"))) {
-    const std::string id = ObjectReader::id(dests->IsReference() ? objects.GetObject(dests->GetReference()) : impl_->pdf.GetCatalog());
-    if (dests->IsReference()) dests = objects.GetObject(dests->GetReference());
-    if (dests && dests->IsDictionary()) {
-      PoDoFo::PdfDictionary& dict = dests->GetDictionary();
-      std::optional<size_t> first_tag;
-      for (const auto& [name, value] : dict.GetKeys()) {
-        std::optional<size_t> tag = held(name.GetName());
-        if (!tag) tag = held(decode_text_string(name.GetName()));
-        if (!tag) continue;
-        renamed[name.GetName()];
-        if (!first_tag) first_tag = tag;
-      }
-      size_t n = 0;
-      for (auto& [old, fresh] : renamed) {
-        do {
-          fresh = "Dest" + std::to_string(++n);
-        } while (dict.HasKey(PdfName(fresh)));
-        const PdfObject value = *dict.GetKey(PdfName(old));
-        dict.RemoveKey(PdfName(old));
-        dict.AddKey(PdfName(fresh), value);
-      }
-      if (first_tag) removed.push_back({id, "Dests", "renamed", *first_tag});
-    }
-  }
-  // The names tree's destinations (/Names /Dests, PDF 1.2: strings, as
-  // Word and Acrobat write them) likewise: the tree is written again as one
-  // sorted array (its /Kids and /Limits go), which the standard allows and
-  // keeps it in order whatever the new names are.
-  std::map<std::string, std::string> renamed_strings;  // old bytes -> new
-  if (PdfObject* names = dict_entry(objects, impl_->pdf.GetCatalog(), "Names"); names && names->IsDictionary()) {
-    PdfObject* tree = dict_entry(objects, names, "Dests");
-    std::vector<std::pair<std::string, PdfObject>> entries;  // key bytes, value
+  // Named destinations, which a viewer lists by name: the catalog's /Dests
+  // (PDF 1.1, names: Chromium names one for each anchor a link goes to) and
+  // the names tree's (/Names /Dests, PDF 1.2, strings: Word, Acrobat). One
+  // holding a match is renamed "Dest1", "Dest2"... (a name neither has),
+  // and every /D and /Dest that names it follows (below). The tree is
+  // written again as one sorted array (its /Kids and /Limits go), which the
+  // standard allows and keeps it in order whatever the new names are; a
+  // tree not read whole, or with a key twice or an item that is no pair of
+  // a string and a value, is not: which of two keys a reader takes, or
+  // what it makes of the odd item, is not to be changed (the file is then
+  // held for the match).
+  std::map<std::string, std::string> renamed;          // names: old -> new
+  std::map<std::string, std::string> renamed_strings;  // the tree's keys: old bytes -> new
+  PdfObject* dests = impl_->pdf.GetCatalog()->GetDictionary().GetKey(PdfName("Dests"));
+  const std::string dests_id =
+      ObjectReader::id(dests && dests->IsReference() ? objects.GetObject(dests->GetReference()) : impl_->pdf.GetCatalog());
+  dests = resolve_mutable(objects, dests);
+  if (dests && !dests->IsDictionary()) dests = nullptr;
+  PdfObject* tree = dict_entry(objects, dict_entry(objects, impl_->pdf.GetCatalog(), "Names"), "Dests");
+  std::vector<std::pair<std::string, PdfObject>> entries;  // the tree's: key bytes, value
+  bool whole = tree != nullptr;                          // the tree read whole, each key once
+  {
     std::set<const PdfObject*> seen;
-    bool whole = true;  // every node could be read
+    std::set<std::string> once;
     const std::function<void(PdfObject*, int)> gather = [&](PdfObject* node, int depth) {
       if (!node || !node->IsDictionary() || depth > 32 || entries.size() > 1000000) {
         whole = false;
         return;
       }
       if (!seen.insert(node).second) return;  // a loop: each node read once
-      if (PdfObject* list = dict_entry(objects, node, "Names"); list && list->IsArray()) {
-        const PoDoFo::PdfArray& items = list->GetArray();
-        for (size_t i = 0; i + 1 < items.size(); i += 2) {
-          if (!(items[i].IsString() || items[i].IsHexString())) continue;
-          entries.emplace_back(ObjectReader::string_bytes(&items[i]), items[i + 1]);
+      if (PdfObject* list = dict_entry(objects, node, "Names")) {
+        if (!list->IsArray() || list->GetArray().size() % 2 != 0) whole = false;
+        if (list->IsArray()) {
+          const PoDoFo::PdfArray& items = list->GetArray();
+          for (size_t i = 0; i + 1 < items.size(); i += 2) {
+            if (!(items[i].IsString() || items[i].IsHexString())) {
+              whole = false;
+              continue;
+            }
+            entries.emplace_back(ObjectReader::string_bytes(&items[i]), items[i + 1]);
+            if (!once.insert(entries.back().first).second) whole = false;
+          }
         }
       }
-      if (PdfObject* kids = dict_entry(objects, node, "Kids"); kids && kids->IsArray()) {
-        for (PdfObject& kid : kids->GetArray()) gather(resolve_mutable(objects, &kid), depth + 1);
+      if (PdfObject* kids = dict_entry(objects, node, "Kids")) {
+        if (!kids->IsArray()) whole = false;
+        if (kids->IsArray()) {
+          for (PdfObject& kid : kids->GetArray()) gather(resolve_mutable(objects, &kid), depth + 1);
+        }
       }
     };
-    gather(tree, 0);
+    if (tree) gather(tree, 0);
+  }
+  std::set<std::string> taken;
+  if (dests) {
+    for (const auto& [name, value] : dests->GetDictionary().GetKeys()) taken.insert(name.GetName());
+  }
+  for (const auto& [key, value] : entries) taken.insert(key);
+  size_t n = 0;
+  const auto fresh_name = [&] {
+    std::string name;
+    do {
+      name = "Dest" + std::to_string(++n);
+    } while (taken.contains(name));
+    taken.insert(name);
+    return name;
+  };
+  if (dests) {
+    PoDoFo::PdfDictionary& dict = dests->GetDictionary();
     std::optional<size_t> first_tag;
-    std::set<std::string> keys;
+    for (const auto& [name, value] : dict.GetKeys()) {
+      std::optional<size_t> tag = held(name.GetName());
+      if (!tag) tag = held(decode_text_string(name.GetName()));
+      if (!tag) continue;
+      renamed[name.GetName()];
+      if (!first_tag) first_tag = tag;
+    }
+    for (auto& [old, fresh] : renamed) {
+      fresh = fresh_name();
+      const PdfObject value = *dict.GetKey(PdfName(old));
+      dict.RemoveKey(PdfName(old));
+      dict.AddKey(PdfName(fresh), value);
+    }
+    if (first_tag) removed.push_back({dests_id, "Dests", "renamed", *first_tag});
+  }
+  if (whole) {
+    std::optional<size_t> first_tag;
     for (const auto& [key, value] : entries) {
-      keys.insert(key);
-      std::optional<size_t> tag = held(decode_text_string(key));
+      const std::optional<size_t> tag = held(decode_text_string(key));
       if (!tag) continue;
       renamed_strings[key];
       if (!first_tag) first_tag = tag;
     }
-    if (first_tag && whole && tree && tree->IsDictionary()) {
-      size_t n = 0;
-      for (auto& [old, fresh] : renamed_strings) {
-        do {
-          fresh = "Dest" + std::to_string(++n);
-        } while (keys.contains(fresh));
-        keys.insert(fresh);
-      }
+    if (first_tag) {
+      for (auto& [old, fresh] : renamed_strings) fresh = fresh_name();
       std::vector<std::pair<std::string, PdfObject>> sorted;
       for (auto& [key, value] : entries) {
         const auto it = renamed_strings.find(key);
         sorted.emplace_back(it != renamed_strings.end() ? it->second : key, value);
       }
-      std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
       PoDoFo::PdfArray flat;
       for (const auto& [key, value] : sorted) {
         flat.push_back(PoDoFo::PdfString(key.data(), static_cast<PoDoFo::pdf_long>(key.size())));
@@ -2633,8 +2653,6 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       root.AddKey(PdfName("Names"), flat);
       removed.push_back(
           {ObjectReader::id(tree->Reference().IsIndirect() ? tree : impl_->pdf.GetCatalog()), "Dests", "renamed", *first_tag});
-    } else {
-      renamed_strings.clear();  // a tree not read whole is not written again: the file is held for it
     }
   }
   for (PdfObject* object : reachable(objects, roots)) {
@@ -2658,12 +2676,16 @@ std::vector<Document::StringRemoval> Document::remove_matching_strings(
       const std::string go = renamed.empty() && renamed_strings.empty() ? std::string() : impl_->reader->get_name(o, "S");
       const bool elsewhere = go == "GoToR" || go == "GoToE";
       for (const char* key : {"D", "Dest"}) {
-        PdfObject* value = elsewhere ? nullptr : dict.GetKey(PdfName(key));
+        // (A string may be an object of its own: the new name is written
+        // in its place, direct.)
+        PdfObject* value = elsewhere ? nullptr : resolve_mutable(objects, dict.GetKey(PdfName(key)));
         if (value && value->IsName()) {
-          if (const auto it = renamed.find(value->GetName().GetName()); it != renamed.end()) *value = PdfObject(PdfName(it->second));
+          if (const auto it = renamed.find(value->GetName().GetName()); it != renamed.end()) {
+            dict.AddKey(PdfName(key), PdfName(it->second));
+          }
         } else if (value && (value->IsString() || value->IsHexString()) && !renamed_strings.empty()) {
           if (const auto it = renamed_strings.find(ObjectReader::string_bytes(value)); it != renamed_strings.end()) {
-            *value = PdfObject(PoDoFo::PdfString(it->second.data(), static_cast<PoDoFo::pdf_long>(it->second.size())));
+            dict.AddKey(PdfName(key), PoDoFo::PdfString(it->second.data(), static_cast<PoDoFo::pdf_long>(it->second.size())));
           }
         }
       }

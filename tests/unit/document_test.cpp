@@ -393,7 +393,8 @@ TEST(Document, ANamesTreeDestinationHoldingAMatchIsRenamedAndTheTreeStaysSorted)
       build_pdf({TestPage{"BT /F1 10 Tf 72 720 Td (x) Tj ET", "<< /Font << /F1 4 0 R >> >>", links}},
                 {"<< /Kids [6 0 R 7 0 R] >>", "<< /Limits [(Annex) (France)] /Names [(Annex) [8 0 R /Fit] (France) [8 0 R /Fit]] >>",
                  "<< /Limits [(Spain) (Zeta)] /Names [(Spain) [8 0 R /Fit] (Zeta) [8 0 R /Fit]] >>"},
-                test::kHelvetica, "<< /Producer (redact tests) >>", "/Names << /Dests 5 0 R >>")));
+                test::kHelvetica, "<< /Producer (redact tests) >>",
+                "/Names << /Dests 5 0 R >> /Dests << /Dest1 [8 0 R /Fit] >>")));
   const auto removed = doc->remove_matching_strings([](const std::string& text) -> std::optional<Document::StringEdit> {
     if (text.find("France") == std::string::npos) return std::nullopt;
     return Document::StringEdit{"", 0};
@@ -418,9 +419,27 @@ TEST(Document, ANamesTreeDestinationHoldingAMatchIsRenamedAndTheTreeStaysSorted)
       for (const Object& item : o->items) pending.push_back(&item);
     }
   });
-  EXPECT_EQ(keys, (std::vector<std::string>{"Annex", "Dest1", "Spain", "Zeta"})) << "one array, in order";
-  EXPECT_EQ(local, (std::vector<std::string>{"Dest1", "Dest1"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"Annex", "Dest2", "Spain", "Zeta"}))
+      << "one array, in order, and no name the catalog's /Dests has (a reader may look a string up there)";
+  EXPECT_EQ(local, (std::vector<std::string>{"Dest2", "Dest2"}));
   EXPECT_EQ(remote, (std::vector<std::string>{"France"}));
+}
+
+// A names tree with a key twice (or an item that is no pair of a string and
+// a value) is not written again: which of two a reader takes is not to be
+// changed. Nothing is renamed, and the file is held for the match.
+TEST(Document, ANamesTreeWithAKeyTwiceIsNotWrittenAgain) {
+  auto doc = Document::open(test::write_temp(
+      "twice.pdf",
+      build_pdf({TestPage{"BT /F1 10 Tf 72 720 Td (x) Tj ET"}},
+                {"<< /Kids [6 0 R 7 0 R] >>", "<< /Limits [(Annex) (France)] /Names [(Annex) [8 0 R /Fit] (France) [8 0 R /Fit]] >>",
+                 "<< /Limits [(Annex) (France)] /Names [(Annex) [8 0 R /Fit] (France) [8 0 R /Fit]] >>"},
+                test::kHelvetica, "<< /Producer (redact tests) >>", "/Names << /Dests 5 0 R >>")));
+  const auto removed = doc->remove_matching_strings([](const std::string& text) -> std::optional<Document::StringEdit> {
+    if (text.find("France") == std::string::npos) return std::nullopt;
+    return Document::StringEdit{"", 0};
+  });
+  EXPECT_TRUE(removed.empty());
 }
 
 }  // namespace
