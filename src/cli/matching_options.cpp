@@ -59,16 +59,19 @@ MatchingConfig matching_config(const po::variables_map& vm, bool may_match_nothi
   if (!vm.count("no-patterns")) {
     config.patterns = match::load_pattern_set(value_or<std::string>(vm, "patterns", default_patterns_path()));
   }
-  config.matcher.terms = value_or<strings>(vm, "term", {});
-  for (const std::string& file : value_or<strings>(vm, "terms-file", {})) {
-    for (std::string& phrase : read_phrases(file)) config.matcher.terms.push_back(std::move(phrase));
-  }
   // A phrase with nothing to match once normalized (white space, a sign
   // read as nothing: "™") would match nothing, silently.
-  for (const std::string& phrase : config.matcher.terms) {
-    const std::string n = normalize::normalized(phrase);
-    if (n.find_first_not_of(" \t\n\r\f\v") == std::string::npos) {
-      throw Error(ErrorKind::usage, Location(), "--term '" + phrase + "' has nothing to match once normalized");
+  const auto matchable = [](const std::string& phrase, const std::string& from) {
+    if (normalize::normalized(phrase).find_first_not_of(" \t\n\r\f\v") == std::string::npos) {
+      throw Error(ErrorKind::usage, Location(), from + " '" + phrase + "' has nothing to match once normalized");
+    }
+  };
+  config.matcher.terms = value_or<strings>(vm, "term", {});
+  for (const std::string& phrase : config.matcher.terms) matchable(phrase, "--term");
+  for (const std::string& file : value_or<strings>(vm, "terms-file", {})) {
+    for (std::string& phrase : read_phrases(file)) {
+      matchable(phrase, "--terms-file " + file + ": the phrase");
+      config.matcher.terms.push_back(std::move(phrase));
     }
   }
   config.matcher.term_exemptions = value_or<strings>(vm, "term-exemption", {});
