@@ -30,17 +30,11 @@ bool is_mark(const pdf::Glyph& g, const pdf::Glyph& base, Point dir) {
   return off >= kMarkShift * base.size || (g.size <= kSmallMarkSize * base.size && off >= kSmallMarkShift * base.size);
 }
 
-// Whether two glyphs in a row, neither a space, may be a glyph and a mark
-// after it (the marks-skipped reading is read only then).
-bool may_have_marks(const pdf::PageContent& page, const GlyphFacts& facts) {
-  const pdf::Glyph* last = nullptr;
-  for (size_t i = 0; i < page.glyphs.size(); ++i) {
-    if (facts.space(i)) continue;
-    const pdf::Glyph& g = page.glyphs[i];
-    if (last && is_mark(g, *last, facts.direction(i))) return true;
-    last = &g;
-  }
-  return false;
+// Appends to `out` what a reading puts in place of glyph `g` it reads as
+// nothing (kReadAsNothing, mapped to `g`).
+void append_nothing(PageText& out, int32_t g) {
+  out.text += kReadAsNothing;
+  out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), g);
 }
 
 // `text` with the glyphs `marks` holds read as nothing: each a zero-width
@@ -55,8 +49,7 @@ PageText marks_read_as_nothing(const PageText& text, const std::vector<bool>& ma
       out.text += text.text[i];
       out.text_glyphs.push_back(g);
     } else if (i == 0 || text.text_glyphs[i - 1] != g) {
-      out.text += kReadAsNothing;
-      out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), g);
+      append_nothing(out, g);
     }
   }
   return out;
@@ -273,8 +266,7 @@ std::optional<PageText> controls_dropped(const PageText& text) {
       ++i;
       continue;
     }
-    out.text += kReadAsNothing;
-    out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), text.text_glyphs[i]);
+    append_nothing(out, text.text_glyphs[i]);
     i += length;
   }
   return out;
@@ -334,8 +326,7 @@ std::optional<PageText> separators_dropped(const PageText& text) {
   out.lines = text.lines;
   for (size_t p = 0; p < points.size(); ++p) {
     if (dropped[p]) {
-      out.text += kReadAsNothing;
-      out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), text.text_glyphs[points[p].at]);
+      append_nothing(out, text.text_glyphs[points[p].at]);
       continue;
     }
     out.text.append(text.text, points[p].at, points[p].length);
@@ -367,8 +358,7 @@ std::optional<PageText> hyphens_joined(const PageText& text) {
       size_t next = i + hyphen;
       while (next < s.size() && s[next] == '\n') ++next;
       if (next < s.size() && s[next] != ' ') {
-        out.text += kReadAsNothing;
-        out.text_glyphs.insert(out.text_glyphs.end(), kReadAsNothing.size(), text.text_glyphs[i]);
+        append_nothing(out, text.text_glyphs[i]);
         i = next;
         any = true;
         continue;
@@ -561,16 +551,15 @@ std::vector<Reading> all_readings(const pdf::PageContent& page) {
     out.push_back({name, std::move(text)});
   };
   add("layout", layout(page, facts));
-  add("content order", in_content_order(page, facts, kColumnGap));
-  add("position", by_position(facts, placed));
+  std::vector<bool> marks;
+  PageText in_order = in_content_order(page, facts, kColumnGap, &marks);
   // Footnote marks read as nothing, as a person skips them ("France" and a
-  // raised "2" read "France2" by pdftotext and mutool), when the page may
-  // have one.
-  if (may_have_marks(page, facts)) {
-    std::vector<bool> marks;
-    const PageText text = in_content_order(page, facts, kColumnGap, &marks);
-    if (std::find(marks.begin(), marks.end(), true) != marks.end()) add("marks skipped", marks_read_as_nothing(text, marks));
-  }
+  // raised "2" read "France2" by pdftotext and mutool), when the page has one.
+  std::optional<PageText> skipped;
+  if (std::find(marks.begin(), marks.end(), true) != marks.end()) skipped = marks_read_as_nothing(in_order, marks);
+  add("content order", std::move(in_order));
+  add("position", by_position(facts, placed));
+  if (skipped) add("marks skipped", std::move(*skipped));
   const size_t base = out.size();
   for (size_t i = 0; i < base; ++i) {
     if (has_letter_run(facts, out[i].text)) {
